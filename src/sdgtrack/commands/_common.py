@@ -1,0 +1,75 @@
+"""Options and output helpers shared by CLI commands."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import UserInputError
+
+DbOption = typer.Option(None, "--db", help="Database file (default: $SDGTRACK_DB, else ./sdgtrack.duckdb).",
+                        show_default=False)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal.")
+
+console = Console()
+
+
+def open_db(db: Optional[Path], read_only: bool = False):
+    import sdgtrack
+
+    return sdgtrack.open(db, read_only=read_only)
+
+
+def emit(frame: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, output: Optional[Path] = None,
+         title: str | None = None, max_rows: int = 200) -> None:
+    """Print or write a DataFrame as a table, CSV or JSON (records)."""
+    if fmt == OutputFormat.csv:
+        text = frame.to_csv(index=False)
+    elif fmt == OutputFormat.json:
+        text = json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1)
+    else:
+        if output is not None:
+            raise UserInputError("--output needs --format csv or json")
+        _print_table(frame, title, max_rows)
+        return
+    if output is not None:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UserInputError(f"cannot write {output}: {exc}") from None
+        console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _print_table(frame: pd.DataFrame, title: str | None, max_rows: int) -> None:
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in frame.columns:
+        table.add_column(str(c), overflow="fold")
+    for row in frame.head(max_rows).itertuples(index=False):
+        table.add_row(*["" if v is None or (isinstance(v, float) and pd.isna(v)) else _fmt(v) for v in row])
+    console.print(table)
+    if len(frame) > max_rows:
+        console.print(f"... {len(frame) - max_rows:,} more rows (use --format csv for all)", highlight=False)
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)

@@ -1,0 +1,40 @@
+"""`sdgtrack areas list|add`: countries, regions, groups and custom areas."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+
+areas_app = typer.Typer(help="Areas: M49 countries and regions, UN groups, SDG regions, custom areas.",
+                        no_args_is_help=True)
+
+
+@areas_app.command("list")
+def list_(group: Optional[str] = typer.Option(None, help="Members of a group or region: LDC, LLDC, SIDS, "
+                                                         "an M49 region code or name (e.g. 747, Africa)."),
+          kind: Optional[str] = typer.Option(None, help="country, region, subregion, sdg_region, group, city ..."),
+          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+          db: Optional[Path] = DbOption) -> None:
+    """List areas."""
+    with open_db(db) as database:
+        frame = database.areas(group=group, kind=kind)
+    emit(frame, fmt, output, title=f"{len(frame)} areas" + (f" in {group}" if group else ""))
+
+
+@areas_app.command("add")
+def add(code: str = typer.Argument(..., help="New area code, e.g. RW-01 or CITY-GVA"),
+        name: str = typer.Argument(..., help="Area name"),
+        parent: Optional[str] = typer.Option(None, help="Parent area (code, ISO code or name)."),
+        kind: str = typer.Option("custom", help="city, province or custom"),
+        db: Optional[Path] = DbOption) -> None:
+    """Add (or rename) a custom area such as a city or a province."""
+    with open_db(db) as database:
+        database.add_area(code, name, parent, kind)
+    console.print(f"added {kind} {code} ({name})" + (f" under {parent}" if parent else ""), highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(areas_app, name="areas")

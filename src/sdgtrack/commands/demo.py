@@ -1,0 +1,34 @@
+"""`sdgtrack demo build`: a demo database from the UN data subset shipped with the package."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import DbOption, console, open_db
+
+demo_app = typer.Typer(help="The demo database (a real subset of the UN SDG Global Database).", no_args_is_help=True)
+
+
+@demo_app.command("build")
+def build(db: Optional[Path] = DbOption) -> None:
+    """Create or refresh the demo database and print what it holds."""
+    from ..demo import build as build_demo, demo_data_path
+
+    with open_db(db) as database:
+        console.print(f"loading {demo_data_path().name} into {database.path}", highlight=False)
+        report = build_demo(database)
+        console.print(report.summary(), highlight=False)
+        per_goal = database.sql("""
+            SELECT split_part(si.indicator, '.', 1)::INTEGER AS goal, count(DISTINCT o.series) AS series,
+                   count(DISTINCT si.indicator) AS indicators, count(*) AS observations
+            FROM observation o JOIN series_indicator si ON si.series = o.series
+            GROUP BY 1 ORDER BY 1""")
+    console.print("goal  indicators  series  observations", highlight=False)
+    for r in per_goal.itertuples():
+        console.print(f"{r.goal:>4}  {r.indicators:>10}  {r.series:>6}  {r.observations:>12,}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(demo_app, name="demo")

@@ -1,0 +1,63 @@
+"""Areas: M49 countries and regions, UN groups, SDG regions and custom areas (cities ...)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..errors import UserInputError
+
+CUSTOM_KINDS = ("city", "province", "custom")
+
+# Every way a user may name an area, mapped to its code: M49 with or without leading zeros,
+# ISO alpha-2/alpha-3, group alias (LDC), and the exact name (case-insensitive).
+ALIAS_SQL = """
+    SELECT upper(code) AS alias, code FROM area
+    UNION SELECT lpad(code, 3, '0'), code FROM area WHERE regexp_full_match(code, '[0-9]{1,2}')
+    UNION SELECT upper(iso2), code FROM area WHERE iso2 IS NOT NULL
+    UNION SELECT upper(iso3), code FROM area WHERE iso3 IS NOT NULL
+    UNION SELECT upper(alias), code FROM area WHERE alias IS NOT NULL AND alias <> 'SDG region'
+    UNION SELECT upper(name), code FROM area
+"""
+
+
+def resolve(con, text: str) -> str:
+    key = str(text).strip()
+    # an exact code wins over a name or ISO code that happens to spell the same
+    row = con.execute(f"SELECT code FROM ({ALIAS_SQL}) WHERE alias = upper(?) "
+                      "ORDER BY code = ? DESC, code LIMIT 1", [key, key]).fetchone()
+    if row is None:
+        raise UserInputError(f"unknown area {text!r}: expected an M49 code (e.g. 4 or 004), an ISO code "
+                             "(AF, AFG), a group (LDC, LLDC, SIDS), an area name, or a custom area code")
+    return row[0]
+
+
+def add_custom(con, code: str, name: str, parent: str | None, kind: str = "custom") -> None:
+    if kind not in CUSTOM_KINDS:
+        raise UserInputError(f"area kind {kind!r}: expected one of {', '.join(CUSTOM_KINDS)}")
+    code = code.strip()
+    if not code or not name.strip():
+        raise UserInputError("a custom area needs a code and a name")
+    existing = con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchone()
+    if existing and existing[0] not in CUSTOM_KINDS:
+        raise UserInputError(f"area code {code!r} is already a reference area; choose another code")
+    parent_code = resolve(con, parent) if parent else None
+    con.execute("INSERT OR REPLACE INTO area VALUES (?, ?, ?, ?, NULL, NULL, NULL)",
+                [code, name.strip(), kind, parent_code])
+    if parent_code:
+        # a custom area belongs to its parent and to every group its parent belongs to
+        con.execute("""INSERT INTO area_member SELECT "group", ? FROM area_member WHERE member = ?
+                       UNION SELECT ?, ? ON CONFLICT DO NOTHING""", [code, parent_code, parent_code, code])
+
+
+def list_areas(con, group: str | None = None, kind: str | None = None) -> pd.DataFrame:
+    where, params = [], []
+    if group:
+        where.append('a.code IN (SELECT member FROM area_member WHERE "group" = ?)')
+        params.append(resolve(con, group))
+    if kind:
+        where.append("a.kind = ?")
+        params.append(kind)
+    q = f"""SELECT a.code, a.name, a.kind, a.parent, p.name AS parent_name, a.iso2, a.iso3, a.alias
+            FROM area a LEFT JOIN area p ON p.code = a.parent
+            {"WHERE " + " AND ".join(where) if where else ""}
+            ORDER BY a.kind <> 'world', a.kind, a.name"""
+    return con.execute(q, params).df()

@@ -1,0 +1,237 @@
+"""Ingest orchestration: find files, pick readers, stage, validate, merge in one transaction.
+
+Strict by default: any invalid row aborts the whole load and nothing changes. With
+``skip_invalid`` the valid rows load and the rejected ones go to a CSV with their reasons.
+Re-loading the same data adds nothing ("0 new, N unchanged"); changed values are updated.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from ..errors import InvalidInputError, Problem, UserInputError
+from . import headline, registry, validate
+from .canonical import create_staging
+
+STAGING = "__staged"
+PREPARED = "__prepared"
+VALID = "__valid"
+KEY = validate.KEY
+# Columns whose change makes an observation "updated" on reload.
+PAYLOAD = ("value", "value_text", "year", "is_headline", "nature", "obs_status", "source", "footnote")
+
+
+@dataclass
+class LoadReport:
+    paths: list[str]
+    formats: dict[str, int] = field(default_factory=dict)    # format -> files read
+    files: int = 0
+    rows_read: int = 0
+    blank_values: int = 0
+    exact_duplicates: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    rejected_file: str | None = None
+    series: int = 0
+    areas: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        verb = "checked" if self.dry_run else "loaded"
+        fmt = ", ".join(f"{n} {k}" for k, n in sorted(self.formats.items()))
+        lines = [f"{verb} {self.files} file(s) ({fmt}): {self.rows_read:,} rows read, "
+                 f"{self.series} series, {self.areas} areas"]
+        if self.dry_run:
+            lines.append(f"would add {self.new:,} new, update {self.updated:,}, leave {self.unchanged:,} unchanged")
+        else:
+            lines.append(f"{self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged")
+        if self.blank_values:
+            lines.append(f"{self.blank_values:,} rows without a value were not loaded (blank Value cell)")
+        if self.exact_duplicates:
+            lines.append(f"{self.exact_duplicates:,} rows repeated an earlier row exactly and were stored once")
+        if self.rejected:
+            lines.append(f"{self.rejected:,} invalid rows rejected; reasons in {self.rejected_file}")
+        return "\n".join(lines)
+
+
+def find_inputs(paths: list[Path], fmt: str | None) -> list[tuple[Path, registry.Reader]]:
+    """Expand folders into the files (or data repositories) a reader recognises."""
+    found: list[tuple[Path, registry.Reader]] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if not path.exists():
+            problems.append(Problem(str(path), None, None, None, "an existing file or folder"))
+            continue
+        if fmt:
+            found.append((path, registry.get(fmt)))
+            continue
+        reader = registry.detect(path)
+        if reader is not None:
+            found.append((path, reader))
+        elif path.is_dir():
+            children = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            matched = [(p, r) for p in children if (r := registry.detect(p)) is not None]
+            if not matched:
+                problems.append(Problem(str(path), None, None, None,
+                                        "a folder holding data in a known format (" +
+                                        ", ".join(sorted(registry.all_readers())) + ")"))
+            found += matched
+        else:
+            problems.append(Problem(str(path), None, None, None,
+                                    "a file in a known format: " + "; ".join(
+                                        r.description for r in registry.all_readers().values()) +
+                                    " (or force one with --format)"))
+    if problems:
+        raise InvalidInputError(problems)
+    return found
+
+
+def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bool = False,  # noqa: A002
+           rejected_path: str | Path | None = None, dry_run: bool = False, area: str | None = None,
+           progress=None) -> LoadReport:
+    """Load ``paths`` into ``db``. ``area`` is the default area for formats without one (Open SDG)."""
+    con = db.con
+    report = LoadReport(paths=[str(p) for p in paths], dry_run=dry_run)
+    inputs = find_inputs(paths, format)
+    options = {"area": db.resolve_area(area) if area else None}
+    create_staging(con, STAGING)
+    problems: list[Problem] = []
+    for path, reader in inputs:
+        if progress:
+            progress(f"reading {path} ({reader.name})")
+        try:
+            result = reader.read(con, path, STAGING, options)
+        except InvalidInputError as exc:
+            problems += exc.problems
+            continue
+        report.files += 1
+        report.formats[reader.name] = report.formats.get(reader.name, 0) + 1
+        report.rows_read += result.rows
+        report.blank_values += result.blank_values
+        problems += result.problems
+        report.notes += result.notes
+    if problems and not skip_invalid:
+        raise InvalidInputError(problems[:1000], len(problems))
+    if report.files == 0:
+        raise InvalidInputError(problems or [Problem(", ".join(map(str, paths)), None, None, None, "data files")])
+
+    if progress:
+        progress("validating")
+    validate.prepare(con, STAGING, PREPARED)
+    row_problems, n_invalid, invalid_sql = validate.problems(con, PREPARED)
+    if n_invalid and not skip_invalid:
+        raise InvalidInputError(row_problems, n_invalid)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {VALID} AS SELECT * FROM {PREPARED} WHERE NOT ({invalid_sql})")
+    dup_problems, n_dups = validate.conflicting_duplicates(con, VALID)
+    if n_dups and not skip_invalid:
+        raise InvalidInputError(dup_problems, n_dups)
+    rejected = problems + row_problems + dup_problems
+    report.rejected = len(problems) + n_invalid + n_dups
+    if n_dups:  # drop every row of a conflicting key: we cannot know which value is right
+        key = ", ".join(KEY)
+        con.execute(f"""DELETE FROM {VALID} WHERE ({key}) IN (SELECT ({key}) FROM {VALID} GROUP BY {key}
+                        HAVING count(DISTINCT coalesce(value_text, value::VARCHAR)) > 1)""")
+    if report.rejected:
+        report.rejected_file = str(_write_rejected(con, problems + dup_problems, n_invalid, invalid_sql, rejected_path))
+    report.problems = rejected[:20]
+
+    if progress:
+        progress("merging")
+    _merge(db, report, dry_run)
+    return report
+
+
+def _merge(db, report: LoadReport, dry_run: bool) -> None:
+    con = db.con
+    key = ", ".join(KEY)
+    on = " AND ".join(f"o.{k} = i.{k}" for k in KEY)
+    changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
+    headline.headline_table(con, VALID, "__headline")
+    # One row per key (exact repeats collapse); keep the first place it was seen.
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE __incoming AS
+        SELECT v.*, h.is_headline FROM (
+            SELECT {key}, any_value(year) AS year, any_value(value) AS value, any_value(value_text) AS value_text,
+                   any_value(nature) AS nature, any_value(obs_status) AS obs_status,
+                   any_value(source) AS source, any_value(footnote) AS footnote,
+                   arg_min(source_file, line) AS source_file, count(*) AS copies,
+                   any_value(series_description) AS series_description, any_value(indicator) AS indicator
+            FROM {VALID} GROUP BY {key}) v
+        JOIN __headline h USING (series, dims)""")
+    report.exact_duplicates = con.execute("SELECT coalesce(sum(copies - 1), 0) FROM __incoming").fetchone()[0]
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE __classified AS
+        SELECT i.*, CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END AS status
+        FROM __incoming i LEFT JOIN observation o ON {on}""")
+    counts = dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+    report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
+    report.series, report.areas = con.execute(
+        "SELECT count(DISTINCT series), count(DISTINCT area) FROM __incoming").fetchone()
+    if dry_run:
+        _drop_work_tables(con)
+        return
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchone()[0]
+        if report.updated:
+            con.execute(f"""DELETE FROM observation o USING (SELECT {key} FROM __classified WHERE status = 'updated') i
+                            WHERE {on}""")
+        con.execute(f"""INSERT INTO observation (series, area, period, year, dims, unit, value, value_text,
+                            is_headline, nature, obs_status, source, footnote, source_file, load_id)
+                        SELECT series, area, period, year, dims, unit, value, value_text, is_headline, nature,
+                               obs_status, source, footnote, source_file, {load_id}
+                        FROM __classified WHERE status <> 'unchanged'""")
+        # New combinations can change which existing rows of a series are headline.
+        con.execute("""UPDATE observation o SET is_headline = h.is_headline FROM __headline h
+                       WHERE o.series = h.series AND o.dims = h.dims AND o.is_headline <> h.is_headline""")
+        # Series first seen here (national series) get a row; indicator links from the data are kept.
+        con.execute("""INSERT INTO series (code, description, unit, origin)
+                       SELECT series, any_value(series_description), any_value(unit), any_value(source_file)
+                       FROM __incoming WHERE series NOT IN (SELECT code FROM series) GROUP BY series""")
+        con.execute("""INSERT INTO series_indicator
+                       SELECT DISTINCT series, trim(unnest(string_split(indicator, ','))) FROM
+                         (SELECT DISTINCT series, indicator FROM __incoming WHERE indicator IS NOT NULL)
+                       ON CONFLICT DO NOTHING""")
+        con.execute("INSERT INTO load VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [load_id, dt.datetime.now(), "; ".join(report.paths), ",".join(sorted(report.formats)),
+                     report.rows_read, report.new, report.updated, report.unchanged, report.rejected])
+        con.execute("COMMIT")
+    except duckdb.Error:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        _drop_work_tables(con)
+
+
+def _drop_work_tables(con) -> None:
+    for t in (STAGING, PREPARED, VALID, "__headline", "__incoming", "__classified"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_sql: str,
+                    path: str | Path | None) -> Path:
+    """Every rejected row with its reason, so nothing the user gave is lost silently."""
+    out = Path(path) if path else Path(f"rejected-{dt.datetime.now():%Y%m%d-%H%M%S}.csv")
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["file", "line", "column", "value", "reason", "series", "area", "period", "value_raw", "dims"])
+            for p in file_problems:
+                w.writerow([p.file, p.line, p.column, p.value, p.expected, "", "", "", "", ""])
+            if n_invalid:
+                reasons = " || ".join(
+                    f"CASE WHEN {c.condition} THEN '{c.column}: expected {c.expected.replace(chr(39), chr(39) * 2)}; ' ELSE '' END"
+                    for c in validate.CHECKS)
+                for row in con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
+                                                  value_raw, dims FROM {PREPARED} WHERE {invalid_sql}
+                                           ORDER BY source_file, line""").fetchall():
+                    w.writerow(row)
+    except OSError as exc:
+        raise UserInputError(f"cannot write the rejected rows to {out}: {exc}") from None
+    return out

@@ -1,0 +1,1 @@
+"""One module per input format; each calls :func:`sdgtrack.ingest.registry.register`."""

@@ -1,0 +1,143 @@
+"""Read a CSV (plain or gzip) or an Excel sheet into a DuckDB table of text columns.
+
+Every table gets ``__line``: the line (CSV) or row (Excel) number a person sees in the file,
+so every problem can name where it is. Unreadable files become a :class:`Problem`, never a
+traceback.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..errors import InvalidInputError, Problem
+from .canonical import quote, sql_str
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def is_excel(path: Path) -> bool:
+    return path.suffix.lower() in EXCEL_SUFFIXES
+
+
+def is_csv(path: Path) -> bool:
+    name = path.name.lower()
+    return name.endswith(".csv") or name.endswith(".csv.gz")
+
+
+def csv_header(path: Path) -> list[str]:
+    """The header row of a CSV file (for format detection); [] when unreadable."""
+    import csv
+    import gzip
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as f:
+            for row in csv.reader(f):
+                if any(cell.strip() for cell in row):
+                    return [c.strip() for c in row]
+    except (OSError, UnicodeDecodeError, EOFError, csv.Error):
+        return []
+    return []
+
+
+def excel_header(path: Path, sheet: str | None = None) -> list[str]:
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        for row in ws.iter_rows(max_row=1, values_only=True):
+            return [str(c).strip() if c is not None else "" for c in row]
+    except Exception:  # noqa: BLE001 - any failure means "not this format"
+        return []
+    return []
+
+
+def load_csv(con, path: Path, table: str) -> list[str]:
+    """Load ``path`` into ``table`` (all VARCHAR + __line). Returns the data column names."""
+    # Skip leading blank lines (seen in real Open SDG files) so the header is the first line.
+    skip = 0
+    import gzip
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as f:
+            for line in f:
+                if line.strip():
+                    break
+                skip += 1
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({_why(exc)})")])
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {table} AS
+                SELECT *, (row_number() OVER () + {skip + 1})::INTEGER AS __line
+                FROM read_csv({sql_str(str(path))}, all_varchar = true, header = true, skip = {skip},
+                              auto_detect = true, delim = ',', quote = '"', escape = '"',
+                              null_padding = false, strict_mode = true)""")
+    except duckdb.Error as exc:
+        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable CSV file ({_why(exc)})")]) from None
+    return [c for c in _columns(con, table) if c != "__line"]
+
+
+def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[str]:
+    """Load the first (or named) sheet; cells become text as a person reads them (2015, not 2015.0)."""
+    try:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        ws = wb[sheet] if sheet else (wb["data"] if "data" in wb.sheetnames else wb.worksheets[0])
+        rows = ws.iter_rows(values_only=True)
+        header = [str(c).strip() if c is not None else "" for c in next(rows)]
+        data = [[_cell_text(c) for c in row] for row in rows]
+    except StopIteration:
+        raise InvalidInputError([Problem(str(path), None, None, None, "a sheet with a header row")]) from None
+    except Exception as exc:  # noqa: BLE001 - zip, XML or key errors from a damaged workbook
+        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable Excel workbook ({_why(exc)})")]) from None
+    width = len(header)
+    frame = pd.DataFrame([(r + [None] * width)[:width] for r in data], columns=header, dtype=object)
+    frame["__line"] = range(2, 2 + len(frame))
+    frame = frame[frame.drop(columns="__line").notna().any(axis=1)]  # trailing empty rows
+    con.register("__excel_frame", frame)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM __excel_frame")
+    con.unregister("__excel_frame")
+    return [c for c in header if c]
+
+
+def load_table(con, path: Path, table: str) -> list[str]:
+    return load_excel(con, path, table) if is_excel(path) else load_csv(con, path, table)
+
+
+def _cell_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _columns(con, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:300]
+
+
+def require_columns(path: Path, columns: list[str], required: list[str], what: str) -> None:
+    missing = [c for c in required if c not in columns]
+    if missing:
+        raise InvalidInputError([Problem(str(path), 1, c, None, f"a column named {c!r} in the header ({what})")
+                                 for c in missing])
+
+
+def column_or_null(columns: list[str], name: str) -> str:
+    return quote(name) if name in columns else "NULL"

@@ -1,0 +1,107 @@
+"""Validation of staged rows, in SQL over the whole staged table.
+
+Each check returns the offending rows as :class:`Problem` objects (file, line, column, value,
+expectation). ``prepare`` adds the parsed columns (value, value_text, year, area) that the
+merge needs, and ``problems`` collects every row that fails a check.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import Problem
+from ..frameworks.areas import ALIAS_SQL
+
+# UN "not available" codes: kept as text with no numeric value.
+NOT_AVAILABLE = ("N", "NV", "NA", "..", "NaN")
+NUMBER = r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?"
+BOUND = rf"^\s*(<=?|>=?)\s*({NUMBER})\s*$"
+
+
+@dataclass(frozen=True)
+class Check:
+    column: str          # the column named in the message
+    condition: str       # SQL, true for an invalid row of the prepared table
+    value: str           # SQL expression shown as the offending value
+    expected: str
+
+
+CHECKS = [
+    Check("series", "series IS NULL OR trim(series) = ''", "series", "a series code"),
+    Check("value", "value_kind = 'invalid'", "value_raw",
+          "a number, a bound such as <2.5 or >95, or a not-available code (N, NV)"),
+    Check("period", "year IS NULL", "period", "a year or period starting with a year, such as 2021, 2021/22 or 2000 Q1"),
+    Check("area", "area IS NULL", "area_raw",
+          "a known area: an M49 code, an ISO code or a custom area added with `sdgtrack areas add`"),
+    Check("indicator", "unknown_indicator IS NOT NULL", "unknown_indicator",
+          "an SDG indicator code of the global framework (e.g. 3.2.1)"),
+]
+
+
+def prepare(con, staging: str, prepared: str) -> None:
+    """Parse values, periods, areas and indicator codes of every staged row in one pass."""
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {prepared} AS
+        WITH aliases AS ({ALIAS_SQL}),
+        known_indicators AS (SELECT code FROM framework_node WHERE level = 'indicator'),
+        -- indicator cells repeat on every row: check each distinct cell once
+        indicator_parts AS (SELECT cell, trim(unnest(string_split(cell, ','))) AS code
+                            FROM (SELECT DISTINCT indicator AS cell FROM {staging} WHERE indicator IS NOT NULL)),
+        indicator_check AS (SELECT cell, string_agg(code, ',') AS unknown FROM indicator_parts
+                            WHERE code <> '' AND code NOT IN (SELECT code FROM known_indicators) GROUP BY cell)
+        SELECT s.*,
+            CASE WHEN TRY_CAST(s.value_raw AS DOUBLE) IS NOT NULL
+                      AND isfinite(TRY_CAST(s.value_raw AS DOUBLE)) THEN 'number'
+                 WHEN regexp_matches(s.value_raw, '{BOUND}') THEN 'bound'
+                 WHEN s.value_raw IN ({", ".join(f"'{c}'" for c in NOT_AVAILABLE)}) THEN 'not_available'
+                 ELSE 'invalid' END AS value_kind,
+            CASE WHEN value_kind = 'number' THEN TRY_CAST(s.value_raw AS DOUBLE)
+                 WHEN value_kind = 'bound' THEN TRY_CAST(regexp_extract(s.value_raw, '{BOUND}', 2) AS DOUBLE)
+            END AS value,
+            CASE WHEN value_kind IN ('bound', 'not_available') THEN s.value_raw END AS value_text,
+            TRY_CAST(regexp_extract(s.period, '^\\s*([0-9]{{4}})', 1) AS INTEGER) AS year,
+            a.code AS area,
+            ic.unknown AS unknown_indicator
+        FROM {staging} s
+        LEFT JOIN (SELECT alias, min(code) AS code FROM aliases GROUP BY alias) a ON a.alias = upper(s.area_raw)
+        LEFT JOIN indicator_check ic ON ic.cell = s.indicator
+    """)
+
+
+def problems(con, prepared: str, limit: int = 1000) -> tuple[list[Problem], int, str]:
+    """(first problems, total count, SQL condition of invalid rows)."""
+    out: list[Problem] = []
+    total = 0
+    for check in CHECKS:
+        n = con.execute(f"SELECT count(*) FROM {prepared} WHERE {check.condition}").fetchone()[0]
+        total += n
+        if n and len(out) < limit:
+            rows = con.execute(
+                f"SELECT source_file, line, {check.value} FROM {prepared} WHERE {check.condition} "
+                f"ORDER BY source_file, line LIMIT {limit - len(out)}").fetchall()
+            out += [Problem(f, line, check.column, v, check.expected) for f, line, v in rows]
+    invalid = " OR ".join(f"({c.condition})" for c in CHECKS)
+    return out, total, invalid
+
+
+KEY = ("series", "area", "period", "dims", "unit")
+
+
+def conflicting_duplicates(con, valid: str, limit: int = 1000) -> tuple[list[Problem], int]:
+    """Rows sharing a key (series, area, period, dimensions, unit) with different values."""
+    key = ", ".join(KEY)
+    conflict = f"""
+        SELECT {key}, list(source_file || ':' || line ORDER BY source_file, line) AS places,
+               list(coalesce(value_text, value::VARCHAR) ORDER BY source_file, line) AS vals
+        FROM {valid} GROUP BY {key}
+        HAVING count(DISTINCT coalesce(value_text, value::VARCHAR)) > 1"""
+    total = con.execute(f"SELECT count(*) FROM ({conflict})").fetchone()[0]
+    rows = con.execute(f"{conflict} LIMIT {limit}").fetchall() if total else []
+    out = []
+    for series, area, period, dims, unit, places, vals in rows:
+        first_file, _, first_line = places[0].rpartition(":")
+        others = ", ".join(f"{p} ({v})" for p, v in list(zip(places, vals))[1:4])
+        out.append(Problem(first_file, int(first_line), "value", vals[0],
+                           f"one value per series {series}, area {area}, period {period}"
+                           f"{', ' + dims if dims else ''}{', unit ' + unit if unit else ''}; "
+                           f"the same key has another value at {others}"))
+    return out, total

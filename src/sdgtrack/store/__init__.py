@@ -1,0 +1,1 @@
+"""The DuckDB store: schema, reference data, transactions, queries."""

@@ -1,0 +1,1 @@
+"""HTTP API and web pages over the same services as the CLI."""
