@@ -136,6 +136,44 @@ class Database:
             ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit"""
         return self.con.execute(query, params).df()
 
+    def headline_values(
+        self,
+        code: str | Sequence[str] | None = None,
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+    ) -> pd.DataFrame:
+        """One headline value per (series, area, year), the shape analyses want.
+
+        Columns: series, area, year, value, unit, n_values. Rules, so analyses never guess:
+        only headline rows with a numeric value; when a series has several units, its most
+        frequent unit; when a year has several values (quarters, '2021/22' and '2021'), their mean
+        (``n_values`` says how many were averaged).
+        """
+        where, params = ["o.is_headline", "o.value IS NOT NULL"], []
+        if code is not None:
+            codes = [code] if isinstance(code, str) else list(code)
+            where.append("o.series IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(sorted({s for c in codes for s in self.series_codes_for(c)}))
+        if areas:
+            where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(self.resolve_areas(areas))
+        if start is not None:
+            where.append("o.year >= ?")
+            params.append(int(start))
+        if end is not None:
+            where.append("o.year <= ?")
+            params.append(int(end))
+        return self.con.execute(f"""
+            WITH h AS (SELECT o.series, o.area, o.year, o.unit, o.value FROM observation o WHERE {" AND ".join(where)}),
+            main_unit AS (SELECT series, arg_max(unit, n) AS unit
+                          FROM (SELECT series, unit, count(*) AS n FROM h GROUP BY ALL) GROUP BY series)
+            SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values
+            FROM h JOIN main_unit USING (series, unit)
+            GROUP BY h.series, h.area, h.year, h.unit
+            ORDER BY h.series, h.area, h.year""", params).df()
+
 
 def _as_paths(paths) -> list[Path]:
     if isinstance(paths, (str, Path)):
