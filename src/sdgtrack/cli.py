@@ -38,11 +38,11 @@ _register_commands()
 
 
 def main() -> None:
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # messages stay one line each: easy to copy and grep
     try:
         app()
     except InvalidInputError as exc:
-        err.print(f"[bold red]error:[/] {len(exc.problems) and 'invalid input'}", highlight=False)
+        err.print(f"[bold red]error:[/] invalid input", highlight=False)
         for line in exc.summary().splitlines():
             err.print(f"  {line}", highlight=False, markup=False)
         sys.exit(1)

@@ -27,7 +27,7 @@ class OutputFormat(str, Enum):
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal.")
 
-console = Console()
+console = Console(soft_wrap=True)
 
 
 def open_db(db: Optional[Path], read_only: bool = False):
