@@ -20,9 +20,11 @@ from .canonical import create_staging
 STAGING = "__staged"
 PREPARED = "__prepared"
 VALID = "__valid"
+INCOMING = "__incoming"
 KEY = validate.KEY
-# Columns whose change makes an observation "updated" on reload.
-PAYLOAD = ("value", "value_text", "year", "is_headline", "nature", "obs_status", "source", "footnote")
+# Columns whose change makes an observation "updated" on reload (headline flags are
+# recomputed for the whole series on every load, see headline.py).
+PAYLOAD = ("value", "value_text", "year", "nature", "obs_status", "source", "footnote")
 
 
 @dataclass
@@ -129,16 +131,16 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
     row_problems, n_invalid, invalid_sql = validate.problems(con, PREPARED)
     if n_invalid and not skip_invalid:
         raise InvalidInputError(row_problems, n_invalid)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {VALID} AS SELECT * FROM {PREPARED} WHERE NOT ({invalid_sql})")
-    dup_problems, n_dups = validate.conflicting_duplicates(con, VALID)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT * FROM {PREPARED} WHERE NOT ({invalid_sql})")
+    _collapse_keys(con)
+    dup_problems, n_dups = validate.conflicting_duplicates(con, INCOMING, PREPARED)
     if n_dups and not skip_invalid:
         raise InvalidInputError(dup_problems, n_dups)
+    if n_dups:  # drop every row of a conflicting key: we cannot know which value is right
+        n_dups = con.execute(f"SELECT sum(copies) FROM {INCOMING} WHERE n_values > 1").fetchone()[0]
+        con.execute(f"DELETE FROM {INCOMING} WHERE n_values > 1")
     rejected = problems + row_problems + dup_problems
     report.rejected = len(problems) + n_invalid + n_dups
-    if n_dups:  # drop every row of a conflicting key: we cannot know which value is right
-        key = ", ".join(KEY)
-        con.execute(f"""DELETE FROM {VALID} WHERE ({key}) IN (SELECT ({key}) FROM {VALID} GROUP BY {key}
-                        HAVING count(DISTINCT coalesce(value_text, value::VARCHAR)) > 1)""")
     if report.rejected:
         report.rejected_file = str(_write_rejected(con, problems + dup_problems, n_invalid, invalid_sql, rejected_path))
     report.problems = rejected[:20]
@@ -149,30 +151,41 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
     return report
 
 
+def _collapse_keys(con) -> None:
+    """One row per key: exact repeats collapse (counted in ``copies``); ``n_values`` > 1 marks a
+    key given two different values. The first place a key was seen is kept as its source."""
+    key = ", ".join(KEY)
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE {INCOMING} AS
+        SELECT {key}, any_value(year) AS year, any_value(value) AS value, any_value(value_text) AS value_text,
+               any_value(nature) AS nature, any_value(obs_status) AS obs_status,
+               any_value(source) AS source, any_value(footnote) AS footnote,
+               arg_min(source_file, line) AS source_file, count(*) AS copies,
+               -- two values for one key? (min/max instead of count(DISTINCT ...): a third of the cost)
+               CASE WHEN min(value) IS DISTINCT FROM max(value) OR min(value_text) IS DISTINCT FROM max(value_text)
+                         OR count(value_text) NOT IN (0, count(*)) THEN 2 ELSE 1 END AS n_values,
+               any_value(series_description) AS series_description, any_value(indicator) AS indicator
+        FROM {VALID} GROUP BY {key}""")
+
+
 def _merge(db, report: LoadReport, dry_run: bool) -> None:
     con = db.con
     key = ", ".join(KEY)
     on = " AND ".join(f"o.{k} = i.{k}" for k in KEY)
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
-    headline.headline_table(con, VALID, "__headline")
-    # One row per key (exact repeats collapse); keep the first place it was seen.
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE __incoming AS
-        SELECT v.*, h.is_headline FROM (
-            SELECT {key}, any_value(year) AS year, any_value(value) AS value, any_value(value_text) AS value_text,
-                   any_value(nature) AS nature, any_value(obs_status) AS obs_status,
-                   any_value(source) AS source, any_value(footnote) AS footnote,
-                   arg_min(source_file, line) AS source_file, count(*) AS copies,
-                   any_value(series_description) AS series_description, any_value(indicator) AS indicator
-            FROM {VALID} GROUP BY {key}) v
-        JOIN __headline h USING (series, dims)""")
-    report.exact_duplicates = con.execute("SELECT coalesce(sum(copies - 1), 0) FROM __incoming").fetchone()[0]
+    headline.headline_table(con, INCOMING, "__headline")
+    report.exact_duplicates = con.execute(f"SELECT coalesce(sum(copies - 1), 0) FROM {INCOMING}").fetchone()[0]
+    # Fast path for the common first load: nothing of these series is in the store yet.
+    stored = con.execute(f"SELECT count(*) FROM observation WHERE series IN (SELECT DISTINCT series FROM {INCOMING})"
+                         ).fetchone()[0]
+    status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
+    existing = f"LEFT JOIN observation o ON {on}" if stored else ""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE __classified AS
-        SELECT i.*, CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END AS status
-        FROM __incoming i LEFT JOIN observation o ON {on}""")
+        SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
+        FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing}""")
     counts = dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
     report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
     report.series, report.areas = con.execute(
-        "SELECT count(DISTINCT series), count(DISTINCT area) FROM __incoming").fetchone()
+        f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
     if dry_run:
         _drop_work_tables(con)
         return
@@ -193,10 +206,10 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
         # Series first seen here (national series) get a row; indicator links from the data are kept.
         con.execute("""INSERT INTO series (code, description, unit, origin)
                        SELECT series, any_value(series_description), any_value(unit), any_value(source_file)
-                       FROM __incoming WHERE series NOT IN (SELECT code FROM series) GROUP BY series""")
+                       FROM __classified WHERE series NOT IN (SELECT code FROM series) GROUP BY series""")
         con.execute("""INSERT INTO series_indicator
                        SELECT DISTINCT series, trim(unnest(string_split(indicator, ','))) FROM
-                         (SELECT DISTINCT series, indicator FROM __incoming WHERE indicator IS NOT NULL)
+                         (SELECT DISTINCT series, indicator FROM __classified WHERE indicator IS NOT NULL)
                        ON CONFLICT DO NOTHING""")
         con.execute("INSERT INTO load VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [load_id, dt.datetime.now(), "; ".join(report.paths), ",".join(sorted(report.formats)),
@@ -210,7 +223,8 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
 
 
 def _drop_work_tables(con) -> None:
-    for t in (STAGING, PREPARED, VALID, "__headline", "__incoming", "__classified"):
+    con.execute(f"DROP VIEW IF EXISTS {VALID}")
+    for t in (STAGING, PREPARED, "__headline", INCOMING, "__classified"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 

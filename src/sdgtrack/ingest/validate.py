@@ -70,10 +70,11 @@ def prepare(con, staging: str, prepared: str) -> None:
 def problems(con, prepared: str, limit: int = 1000) -> tuple[list[Problem], int, str]:
     """(first problems, total count, SQL condition of invalid rows)."""
     out: list[Problem] = []
-    total = 0
-    for check in CHECKS:
-        n = con.execute(f"SELECT count(*) FROM {prepared} WHERE {check.condition}").fetchone()[0]
-        total += n
+    # one pass counts every check; rows are fetched only for checks that failed
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in CHECKS)
+                         + f" FROM {prepared}").fetchone()
+    total = sum(counts)
+    for check, n in zip(CHECKS, counts):
         if n and len(out) < limit:
             rows = con.execute(
                 f"SELECT source_file, line, {check.value} FROM {prepared} WHERE {check.condition} "
@@ -86,16 +87,18 @@ def problems(con, prepared: str, limit: int = 1000) -> tuple[list[Problem], int,
 KEY = ("series", "area", "period", "dims", "unit")
 
 
-def conflicting_duplicates(con, valid: str, limit: int = 1000) -> tuple[list[Problem], int]:
-    """Rows sharing a key (series, area, period, dimensions, unit) with different values."""
+def conflicting_duplicates(con, incoming: str, prepared: str, limit: int = 1000) -> tuple[list[Problem], int]:
+    """Keys (series, area, period, dimensions, unit) given different values, from the collapsed
+    ``incoming`` table (``n_values`` > 1); the places come from the ``prepared`` rows."""
+    total = con.execute(f"SELECT count(*) FROM {incoming} WHERE n_values > 1").fetchone()[0]
+    if not total:
+        return [], 0
     key = ", ".join(KEY)
-    conflict = f"""
+    rows = con.execute(f"""
         SELECT {key}, list(source_file || ':' || line ORDER BY source_file, line) AS places,
                list(coalesce(value_text, value::VARCHAR) ORDER BY source_file, line) AS vals
-        FROM {valid} GROUP BY {key}
-        HAVING count(DISTINCT coalesce(value_text, value::VARCHAR)) > 1"""
-    total = con.execute(f"SELECT count(*) FROM ({conflict})").fetchone()[0]
-    rows = con.execute(f"{conflict} LIMIT {limit}").fetchall() if total else []
+        FROM {prepared} WHERE ({key}) IN (SELECT ({key}) FROM {incoming} WHERE n_values > 1 LIMIT {limit})
+        GROUP BY {key} ORDER BY min(source_file), min(line)""").fetchall()
     out = []
     for series, area, period, dims, unit, places, vals in rows:
         first_file, _, first_line = places[0].rpartition(":")

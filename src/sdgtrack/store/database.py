@@ -34,6 +34,8 @@ class Database:
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:  # locked by another process, not a DuckDB file, ...
             raise UserInputError(f"cannot open database {self.path}: {exc}") from None
+        # Long work reports progress through the faces (Rich status), not DuckDB's own bar.
+        self.con.execute("SET enable_progress_bar = false")
         if not read_only:
             self._ensure_schema()
 
