@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -25,6 +25,7 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
         sdgtrack.open(path).close()  # create it (schema + reference data) so pages work when empty
     app = FastAPI(title="sdgtrack", description="SDG framework, indicator data and analyses")
     templates = Jinja2Templates(directory=str(resources.files("sdgtrack.web") / "templates"))
+    templates.env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
 
     def db():
         return sdgtrack.open(path, read_only=True)
@@ -50,7 +51,7 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
                 raise HTTPException(404, str(exc)) from None
 
     @app.get("/api/data/{code}")
-    def api_data(code: str, area: list[str] | None = None, start: int | None = None, end: int | None = None,
+    def api_data(code: str, area: list[str] | None = Query(None), start: int | None = None, end: int | None = None,
                  all_disaggregations: bool = False):
         with db() as database:
             try:
