@@ -1,0 +1,265 @@
+"""Statistical interlinkages: Spearman correlations between pairs of series within each area.
+
+Method (Pradhan et al. 2017, with the care asked for since): for each area, every pair of series
+with at least ``min_years`` years where both have a value gets Spearman's rho on those years and
+its t-approximation p-value; each series is first aligned to its desired direction (negated when a
+decrease is desired) and transformed (levels, detrended, or first differences). A pair is a
+synergy when rho > threshold and p < alpha, a trade-off when rho < -threshold and p < alpha.
+A shuffled null (years permuted within each series) estimates how many classifications chance
+alone would give. Work is one NumPy computation per area over its series x year matrix
+(:mod:`.spearman`), never a loop over pairs.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserInputError
+from .directions import directions as direction_table
+from .spearman import pairwise_spearman, spearman_pvalue
+from .transforms import TRANSFORMS
+
+CLASSES = ["none", "synergy", "tradeoff"]
+PAIR_COLUMNS = ["area", "series_a", "series_b", "n", "rho", "p", "class"]
+METHOD = ("Spearman rank correlation per area over pairwise-complete years (average ranks for ties), "
+          "two-sided p-value by the t-approximation with n-2 degrees of freedom; series aligned to "
+          "their desired direction (Pradhan et al. 2017)")
+
+
+@dataclass(frozen=True)
+class LinkParameters:
+    transform: str = "levels"
+    min_years: int = 10
+    rho_threshold: float = 0.6
+    alpha: float = 0.05
+    bh: bool = False                 # Benjamini-Hochberg over all tests of an area
+    null_permutations: int = 20
+    seed: int = 0
+    unknown_direction: str = "keep"  # series without a desired direction: "keep" unaligned, or "drop"
+
+    def check(self) -> None:
+        if self.transform not in TRANSFORMS:
+            raise UserInputError(f"transform {self.transform!r}: expected one of {', '.join(TRANSFORMS)}")
+        if self.min_years < 3:
+            raise UserInputError(f"min-years {self.min_years}: expected at least 3 (the p-value needs n - 2 >= 1)")
+        if not 0 < self.rho_threshold < 1:
+            raise UserInputError(f"rho threshold {self.rho_threshold}: expected a number between 0 and 1")
+        if not 0 < self.alpha < 1:
+            raise UserInputError(f"alpha {self.alpha}: expected a number between 0 and 1")
+        if self.null_permutations < 0:
+            raise UserInputError(f"null {self.null_permutations}: expected 0 or more permutations")
+        if self.unknown_direction not in ("keep", "drop"):
+            raise UserInputError(f"unknown direction {self.unknown_direction!r}: expected keep or drop")
+
+
+@dataclass
+class LinkResult:
+    """Pairs (one row per tested pair of series in an area) and what was done to get them."""
+
+    pairs: pd.DataFrame
+    meta: dict = field(default_factory=dict)
+
+
+def statistical_links(db, *, areas=None, series=None, start: int | None = None, end: int | None = None,
+                      **parameters) -> LinkResult:
+    """Interlinkages between series in each area, from the store's headline values.
+
+    ``areas``: area codes or names (default: every country); ``series``: series, indicator,
+    target or goal codes (default: all); ``start``/``end``: years. ``parameters``: the fields of
+    :class:`LinkParameters`.
+    """
+    params = LinkParameters(**parameters)
+    params.check()
+    values = db.headline_values(series, areas=areas, start=start, end=end)
+    if not areas:
+        countries = set(db.areas(kind="country")["code"])
+        values = values[values["area"].isin(countries)]
+    result = links_from_values(values, direction_table(db), params)
+    result.meta["areas_requested"] = "every country" if not areas else list(areas)
+    return result
+
+
+def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: LinkParameters) -> LinkResult:
+    """The computation on plain tables: ``values`` (series, area, year, value) and
+    ``directions`` (series, direction in {1, -1, 0})."""
+    params.check()
+    values = values[["series", "area", "year", "value"]].dropna(subset=["value"])
+    sign = values["series"].map(directions.set_index("series")["direction"]).fillna(0).astype(int)
+    n_unknown = int(values.loc[sign == 0, "series"].nunique())
+    if params.unknown_direction == "drop":
+        values, sign = values[sign != 0], sign[sign != 0]
+    values = values.assign(value=values["value"].to_numpy() * np.where(sign == -1, -1.0, 1.0))
+
+    series_codes = np.array(sorted(values["series"].unique()), dtype=object)
+    area_codes = np.array(sorted(values["area"].unique(), key=_area_key), dtype=object)
+    s_idx = np.searchsorted(series_codes, values["series"].to_numpy())
+    a_idx = pd.Categorical(values["area"], categories=area_codes).codes
+    year = values["year"].to_numpy(dtype=np.int64)
+    val = values["value"].to_numpy(dtype=float)
+    order = np.lexsort((year, s_idx, a_idx))
+    s_idx, a_idx, year, val = s_idx[order], a_idx[order], year[order], val[order]
+    bounds = np.flatnonzero(np.diff(a_idx)) + 1
+    starts = np.concatenate([[0], bounds]) if len(a_idx) else np.array([], dtype=int)
+    stops = np.concatenate([bounds, [len(a_idx)]]) if len(a_idx) else np.array([], dtype=int)
+
+    transform = TRANSFORMS[params.transform]
+    rng = np.random.default_rng(params.seed)
+    chunks: list[tuple] = []
+    null_counts = np.zeros(3, dtype=np.int64)    # tests, synergies, trade-offs under the null
+    years_used = [np.inf, -np.inf]
+    series_used: set[int] = set()
+    for lo, hi in zip(starts, stops):
+        area_series, x, first_year = _area_matrix(s_idx[lo:hi], year[lo:hi], val[lo:hi], params.min_years)
+        if len(area_series) < 2:
+            continue
+        x = transform(x)
+        keep = (~np.isnan(x)).sum(axis=1) >= params.min_years
+        area_series, x = area_series[keep], x[keep]
+        if len(area_series) < 2:
+            continue
+        i, j, n, rho, p, p_adj, klass = _test_area(x, params)
+        if len(i) == 0:
+            continue
+        chunks.append((a_idx[lo], area_series[i], area_series[j], n, rho, p, p_adj, klass))
+        used = np.unique(np.concatenate([i, j]))
+        series_used.update(area_series[used].tolist())
+        cols = np.flatnonzero((~np.isnan(x[used])).any(axis=0))
+        years_used[0] = min(years_used[0], first_year + cols.min())
+        years_used[1] = max(years_used[1], first_year + cols.max())
+        for _ in range(params.null_permutations):
+            null_counts += _null_counts(x, i, j, params, rng)
+
+    pairs = _assemble(chunks, area_codes, series_codes, params)
+    tests = pairs["rho"].notna()
+    n_tests = int(tests.sum())
+    observed = pairs["class"].value_counts()
+    meta = {
+        "method": METHOD,
+        "transform": params.transform,
+        "parameters": asdict(params),
+        "classification": (f"synergy if rho > {params.rho_threshold} and {'BH-adjusted ' if params.bh else ''}"
+                           f"p < {params.alpha}; tradeoff if rho < -{params.rho_threshold} and "
+                           f"{'BH-adjusted ' if params.bh else ''}p < {params.alpha}; else none"),
+        "window": None if not np.isfinite(years_used[0]) else [int(years_used[0]), int(years_used[1])],
+        "areas": int(pairs["area"].nunique()),
+        "series": len(series_used),
+        "pairs": len(pairs),
+        "tests": n_tests,
+        "undefined": int(len(pairs) - n_tests),
+        "synergies": int(observed.get("synergy", 0)),
+        "tradeoffs": int(observed.get("tradeoff", 0)),
+        "synergy_rate": _rate(observed.get("synergy", 0), n_tests),
+        "tradeoff_rate": _rate(observed.get("tradeoff", 0), n_tests),
+        "null": {
+            "permutations": params.null_permutations,
+            "tests": int(null_counts[0]),
+            "synergy_rate": _rate(null_counts[1], null_counts[0]),
+            "tradeoff_rate": _rate(null_counts[2], null_counts[0]),
+            "what": "share of tests classified synergy/tradeoff after permuting the years within each "
+                    "series (same gaps, same thresholds): the rate expected by chance alone",
+        },
+        "series_without_direction": n_unknown,
+        "unknown_direction": ("kept unaligned" if params.unknown_direction == "keep" else "dropped"),
+    }
+    return LinkResult(pairs, meta)
+
+
+def _area_key(code: str):
+    return (0, int(code), "") if str(code).isdigit() else (1, 0, str(code))
+
+
+def _rate(count, total) -> float | None:
+    return None if not total else float(count) / float(total)
+
+
+def _area_matrix(s_idx: np.ndarray, year: np.ndarray, val: np.ndarray, min_years: int):
+    """The area's (series x consecutive years) matrix, only series with >= min_years values."""
+    series, first, counts = np.unique(s_idx, return_index=True, return_counts=True)
+    keep = counts >= min_years
+    if keep.sum() < 2:
+        return series[keep], None, 0
+    rows = np.repeat(keep, counts)
+    s_idx, year, val = s_idx[rows], year[rows], val[rows]
+    series = series[keep]
+    y0, y1 = int(year.min()), int(year.max())
+    x = np.full((len(series), y1 - y0 + 1), np.nan)
+    x[np.searchsorted(series, s_idx), year - y0] = val
+    return series, x, y0
+
+
+def _test_area(x: np.ndarray, params: LinkParameters):
+    rho_m, n_m = pairwise_spearman(x)
+    i, j = np.triu_indices(len(x), 1)
+    n = n_m[i, j]
+    enough = n >= params.min_years
+    i, j, n = i[enough], j[enough], n[enough]
+    rho = rho_m[i, j]
+    p = spearman_pvalue(rho, n)
+    p_adj = benjamini_hochberg(p) if params.bh else None
+    klass = classify(rho, p if p_adj is None else p_adj, params.rho_threshold, params.alpha)
+    return i, j, n, rho, p, p_adj, klass
+
+
+def classify(rho: np.ndarray, p: np.ndarray, threshold: float, alpha: float) -> np.ndarray:
+    """Class codes (index into CLASSES): 1 synergy, 2 trade-off, 0 none (also for NaN)."""
+    significant = p < alpha                      # False for NaN
+    out = np.zeros(len(rho), dtype=np.int8)
+    out[significant & (rho > threshold)] = 1
+    out[significant & (rho < -threshold)] = 2
+    return out
+
+
+def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
+    """BH-adjusted p-values (q-values) over the non-NaN entries; NaN stays NaN."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    m = len(ok)
+    if m == 0:
+        return out
+    order = ok[np.argsort(p[ok], kind="stable")]
+    scaled = p[order] * m / np.arange(1, m + 1)
+    out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return out
+
+
+def permute_within_rows(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each row's values shuffled among the row's own non-missing columns (gaps stay put)."""
+    valid = ~np.isnan(x)
+    rows = np.arange(len(x))[:, None]
+    shuffled = np.argsort(np.where(valid, rng.random(x.shape), np.inf), axis=1)
+    in_place = np.argsort(~valid, axis=1, kind="stable")
+    out = np.full(x.shape, np.nan)
+    out[rows, in_place] = x[rows, shuffled]
+    return out
+
+
+def _null_counts(x, i, j, params: LinkParameters, rng) -> np.ndarray:
+    rho_m, n_m = pairwise_spearman(permute_within_rows(x, rng))
+    rho, n = rho_m[i, j], n_m[i, j]
+    p = spearman_pvalue(rho, n)
+    klass = classify(rho, benjamini_hochberg(p) if params.bh else p, params.rho_threshold, params.alpha)
+    return np.array([np.count_nonzero(~np.isnan(rho)), np.count_nonzero(klass == 1), np.count_nonzero(klass == 2)])
+
+
+def _assemble(chunks, area_codes, series_codes, params: LinkParameters) -> pd.DataFrame:
+    if not chunks:
+        cols = PAIR_COLUMNS if not params.bh else PAIR_COLUMNS[:-1] + ["p_adj", "class"]
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("area", "series_a", "series_b", "class") else float)
+                             for c in cols})
+    area = np.concatenate([np.full(len(c[1]), c[0]) for c in chunks])
+    series_cat = pd.CategoricalDtype(list(series_codes))
+    frame = {
+        "area": pd.Categorical.from_codes(area, categories=list(area_codes)),
+        "series_a": pd.Categorical.from_codes(np.concatenate([c[1] for c in chunks]), dtype=series_cat),
+        "series_b": pd.Categorical.from_codes(np.concatenate([c[2] for c in chunks]), dtype=series_cat),
+        "n": np.concatenate([c[3] for c in chunks]),
+        "rho": np.concatenate([c[4] for c in chunks]),
+        "p": np.concatenate([c[5] for c in chunks]),
+    }
+    if params.bh:
+        frame["p_adj"] = np.concatenate([c[6] for c in chunks])
+    frame["class"] = pd.Categorical.from_codes(np.concatenate([c[7] for c in chunks]), categories=CLASSES)
+    return pd.DataFrame(frame)

@@ -1,0 +1,68 @@
+"""`sdgtrack links` and `sdgtrack links expert` from the command line."""
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from sdgtrack.cli import app
+from conftest import FIXTURES
+
+runner = CliRunner()
+
+
+def test_links_series_csv(un_db):
+    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "AFG", "--area", "NPL", "--series", "3",
+                              "--null", "2", "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    frame = pd.read_csv(io.StringIO(res.stdout), dtype={"area": str})
+    assert list(frame.columns) == ["area", "series_a", "series_b", "n", "rho", "p", "class"]
+    assert set(frame["area"]) == {"4", "524"} and (frame["n"] >= 10).all()
+    assert set(frame["class"]) <= {"synergy", "tradeoff", "none"}
+    assert "shuffled null (2 permutations" in res.stderr and "window:" in res.stderr
+
+
+def test_links_goal_json_states_method(un_db):
+    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "NPL", "--level", "goal", "--transform",
+                              "detrend", "--bh", "--null", "0", "-f", "json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["meta"]["transform"] == "detrend" and doc["meta"]["parameters"]["bh"] is True
+    rows = pd.DataFrame(doc["rows"])
+    assert list(rows.columns) == ["area", "goal_a", "goal_b", "pairs", "synergies", "tradeoffs", "share_synergy",
+                                  "share_tradeoff"]
+    assert set(rows["area"]) == {"524", "all"} and (rows["goal_a"] <= rows["goal_b"]).all()
+
+
+def test_links_network_level(un_db):
+    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "NPL", "--level", "network", "--null", "0",
+                              "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    nodes = pd.read_csv(io.StringIO(res.stdout))
+    assert set(nodes["kind"]) == {"goal", "series"} and nodes["centrality"].between(0, 1).all()
+
+
+def test_links_user_errors(un_db, tmp_path):
+    db = str(un_db.path)
+    for args, message in [
+        (["--min-years", "2"], "min-years 2"),
+        (["--area", "Atlantis"], "Atlantis"),
+        (["--heatmap", str(tmp_path / "h.txt")], ".svg, .png or .html"),
+        (["--series", "NOT_A_SERIES"], "NOT_A_SERIES"),
+    ]:
+        res = runner.invoke(app, ["links", "--db", db, "--null", "0", *args])
+        assert res.exit_code == 1, (args, res.output)
+        assert message in res.output or message in str(res.exception), (args, res.output)
+
+
+def test_expert_command(tmp_path):
+    res = runner.invoke(app, ["links", "expert", str(FIXTURES / "links_expert_targets.csv"), "-f", "csv"])
+    assert res.exit_code == 0, res.output
+    nodes = pd.read_csv(io.StringIO(res.stdout), dtype={"code": str})
+    assert nodes["code"].tolist()[0] == "13.2" and nodes["rank"].tolist() == [1, 2, 3, 4, 5]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(",1,2\n1,,9\n2,1,\n")
+    res = runner.invoke(app, ["links", "expert", str(bad)])
+    assert res.exit_code == 1
