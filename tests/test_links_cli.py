@@ -8,7 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from sdgtrack.cli import app
-from conftest import FIXTURES
+from .conftest import FIXTURES
 
 runner = CliRunner()
 
@@ -58,7 +58,7 @@ def test_links_user_errors(un_db, tmp_path):
 
 
 def test_expert_command(tmp_path):
-    res = runner.invoke(app, ["links", "expert", str(FIXTURES / "links_expert_targets.csv"), "-f", "csv"])
+    res = runner.invoke(app, ["links", "expert", str(FIXTURES / "links" / "expert_targets.csv"), "-f", "csv"])
     assert res.exit_code == 0, res.output
     nodes = pd.read_csv(io.StringIO(res.stdout), dtype={"code": str})
     assert nodes["code"].tolist()[0] == "13.2" and nodes["rank"].tolist() == [1, 2, 3, 4, 5]

@@ -6,11 +6,11 @@ import pytest
 
 from sdgtrack.errors import InvalidInputError
 from sdgtrack.links.expert import analyse_matrix, read_matrix
-from conftest import FIXTURES
+from .conftest import FIXTURES
 
 
 def test_metrics_of_the_target_matrix():
-    m = read_matrix(FIXTURES / "links_expert_targets.csv")
+    m = read_matrix(FIXTURES / "links" / "expert_targets.csv")
     assert m.codes == ["2.3", "6.4", "7.2", "13.2", "15.2"]
     nodes = analyse_matrix(m).nodes.set_index("code")
     a = m.values
