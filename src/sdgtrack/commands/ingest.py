@@ -18,6 +18,8 @@ def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Op
             paths, format=fmt, skip_invalid=skip_invalid, rejected_path=rejected, area=area,
             progress=lambda msg: status.update(msg))
     console.print(report.summary(), highlight=False)
+    for note in report.notes:  # what readers skipped or decided (archived files, custom areas ...)
+        console.print(f"  note: {note}", highlight=False, markup=False, style="dim")
     for p in report.problems:
         console.print(f"  rejected: {p}", highlight=False, markup=False)
     if report.rejected > len(report.problems):

@@ -106,6 +106,7 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
     options = {"area": db.resolve_area(area) if area else None}
     create_staging(con, STAGING)
     problems: list[Problem] = []
+    new_areas: list[tuple[str, str, str | None, str]] = []
     for path, reader in inputs:
         if progress:
             progress(f"reading {path} ({reader.name})")
@@ -120,11 +121,26 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
         report.blank_values += result.blank_values
         problems += result.problems
         report.notes += result.notes
+        new_areas += result.areas
     if problems and not skip_invalid:
         raise InvalidInputError(problems[:1000], len(problems))
     if report.files == 0:
         raise InvalidInputError(problems or [Problem(", ".join(map(str, paths)), None, None, None, "data files")])
 
+    added_areas = _add_areas(db, new_areas)
+    try:
+        _validate_and_merge(db, report, problems, skip_invalid, rejected_path, dry_run, progress)
+    except BaseException:
+        _remove_areas(con, added_areas)
+        raise
+    if dry_run:
+        _remove_areas(con, added_areas)
+    return report
+
+
+def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_invalid: bool,
+                        rejected_path, dry_run: bool, progress) -> None:
+    con = db.con
     if progress:
         progress("validating")
     validate.prepare(con, STAGING, PREPARED)
@@ -148,7 +164,24 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
     if progress:
         progress("merging")
     _merge(db, report, dry_run)
-    return report
+
+
+def _add_areas(db, areas: list[tuple[str, str, str | None, str]]) -> list[str]:
+    """Add the custom areas readers found (before validation: rows name them). Returns the new codes."""
+    added = []
+    for code, name, parent, kind in dict.fromkeys(areas):
+        if db.con.execute("SELECT 1 FROM area WHERE code = ?", [code]).fetchone():
+            continue
+        db.add_area(code, name, parent, kind)
+        added.append(code)
+    return added
+
+
+def _remove_areas(con, codes: list[str]) -> None:
+    if codes:
+        con.execute('DELETE FROM area_member WHERE member IN (SELECT unnest(?)) OR "group" IN (SELECT unnest(?))',
+                    [codes, codes])
+        con.execute("DELETE FROM area WHERE code IN (SELECT unnest(?))", [codes])
 
 
 def _collapse_keys(con) -> None:

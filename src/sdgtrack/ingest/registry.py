@@ -21,6 +21,10 @@ class ReadResult:
     blank_values: int = 0              # rows without a value, counted and reported, not staged
     problems: list[Problem] = field(default_factory=list)  # file-level or row-level problems
     notes: list[str] = field(default_factory=list)          # things the user should know
+    # Custom areas the staged rows name (sub-national areas from an SDMX code list ...):
+    # (code, name, parent code, kind). The loader adds them for validation and removes them
+    # again when the load fails or is a dry run, so a failed load still changes nothing.
+    areas: list[tuple[str, str, str | None, str]] = field(default_factory=list)
 
 
 class Reader(Protocol):

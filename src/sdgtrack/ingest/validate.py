@@ -29,7 +29,8 @@ CHECKS = [
     Check("series", "series IS NULL OR trim(series) = ''", "series", "a series code"),
     Check("value", "value_kind = 'invalid'", "value_raw",
           "a number, a bound such as <2.5 or >95, or a not-available code (N, NV)"),
-    Check("period", "year IS NULL", "period", "a year or period starting with a year, such as 2021, 2021/22 or 2000 Q1"),
+    Check("period", "year IS NULL", "period",
+          "a year or a period naming its year, such as 2021, 2021/22, 2000 Q1 or 17 May to 11 June 2023"),
     Check("area", "area IS NULL", "area_raw",
           "a known area: an M49 code, an ISO code or a custom area added with `sdgtrack areas add`"),
     Check("indicator", "unknown_indicator IS NOT NULL", "unknown_indicator",
@@ -58,7 +59,11 @@ def prepare(con, staging: str, prepared: str) -> None:
                  WHEN value_kind = 'bound' THEN TRY_CAST(regexp_extract(s.value_raw, '{BOUND}', 2) AS DOUBLE)
             END AS value,
             CASE WHEN value_kind IN ('bound', 'not_available') THEN s.value_raw END AS value_text,
-            TRY_CAST(regexp_extract(s.period, '^\\s*([0-9]{{4}})', 1) AS INTEGER) AS year,
+            -- the leading year ('2021/22' -> 2021), else the first year written in it (UK survey
+            -- periods such as '17 May to 11 June 2023')
+            TRY_CAST(coalesce(nullif(regexp_extract(s.period, '^\\s*([0-9]{{4}})', 1), ''),
+                              nullif(regexp_extract(s.period, '(^|[^0-9])((19|20)[0-9]{{2}})([^0-9]|$)', 2), ''))
+                     AS INTEGER) AS year,
             a.code AS area,
             ic.unknown AS unknown_indicator
         FROM {staging} s

@@ -1,0 +1,359 @@
+"""Open SDG data repositories: one CSV per indicator (``data/indicator_3-2-2.csv``) + YAML metadata.
+
+Accepts the repository folder, its ``data/`` folder, or one ``indicator_*.csv`` file. Mapping
+(see docs/ingest.md):
+- ``Year`` -> period, kept as written (``2021/22``, ``2000 Q1``); ``Value`` -> value.
+- ``Series`` (or ``SERIES``) -> part of the series code; ``Units`` -> unit (else ``Unit measure``
+  / ``UNIT_MEASURE``, else the metadata ``computation_units``); ``Unit multiplier`` Thousands /
+  Millions / Billions is added to the unit when the unit does not already say it.
+- attributes, never dimensions: ``Observation status`` -> obs_status, ``COMMENT_OBS*`` ->
+  footnote, ``SOURCE_DETAIL`` -> source, ``GeoCode``, ``Progress`` and the repository's own
+  ``non_disaggregation_columns`` / ``observation_attributes`` (config_data.yml).
+- every other column is a disaggregation; a blank cell is the total.
+- series code ``<ISO2>:<indicator>[:<series slug>]`` (``GB:3.2.2:neonatal-mortality-rate``):
+  national series never collide with UN series codes (which have no colon) and are linked to
+  their global indicator through the staged ``indicator``. Files of national indicators (an id
+  that is not a global indicator, e.g. Rwanda's ``GDP1``) load as national series without an
+  indicator link; ``archived-*`` files are skipped. Both are reported in the notes.
+- area: the whole repository is one country: ``--area``, else config_data.yml
+  (``sdmx_output_global.default_values.REF_AREA``, an SDMX input's ``REF_AREA|XX`` map), else the
+  metadata's ``national_geographical_coverage``.
+- SDMX inputs named by config_data.yml (Rwanda) are read with the SDMX reader and their DSD.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from ...errors import InvalidInputError, Problem, UserInputError
+from ...frameworks import areas as area_ref
+from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, quote, sql_str
+from ..registry import ReadResult, register
+from ..tables import csv_header, is_csv, load_csv
+
+INDICATOR_FILE = re.compile(r"^indicator_(.+)\.csv$", re.IGNORECASE)
+YEAR, VALUE = "year", "value"
+SERIES_COLUMNS = ("series",)
+UNIT_COLUMNS = ("units",)
+UNIT_MEASURE_COLUMNS = ("unit measure", "unit_measure")
+MULTIPLIER_COLUMNS = ("unit multiplier", "unit_mult")
+STATUS_COLUMNS = ("observation status", "obs_status")
+SOURCE_COLUMNS = ("source_detail",)
+NATURE_COLUMNS = ("nature",)
+# Columns Open SDG never treats as disaggregations (lower case); the repository may add more.
+ATTRIBUTE_COLUMNS = {"geocode", "progress", "time_detail", "comment_ts", "unit_multiplier"}
+FOOTNOTE_PREFIX = "comment_obs"
+MULTIPLIER_WORDS = {"thousands": ("thousand", "000"), "millions": ("million",), "billions": ("billion",)}
+SLUG_MAX = 60
+FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.DOTALL)
+
+
+def _repository_root(path: Path) -> Path:
+    """The repository folder of a path: itself, or the repository holding a ``data/`` folder or file."""
+    folder = path.parent if path.is_file() else path
+    if not _is_repository(folder) and _is_repository(folder.parent):
+        return folder.parent
+    return folder
+
+
+def _is_repository(folder: Path) -> bool:
+    return any((folder / name).exists() for name in ("config_data.yml", "meta", "indicator-config"))
+
+
+def _config(root: Path) -> dict:
+    import yaml
+
+    try:
+        return yaml.load((root / "config_data.yml").read_text("utf-8"), Loader=_loader()) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return {}
+
+
+def _loader():
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _sdmx_inputs(root: Path, config: dict) -> list[tuple[Path, Path | None]]:
+    """(data message, DSD) for each SDMX input the repository's config declares."""
+    out = []
+    for spec in config.get("inputs") or []:
+        if isinstance(spec, dict) and str(spec.get("class", "")).startswith("InputSdmxMl"):
+            dsd = root / spec["dsd"] if spec.get("dsd") else None
+            for f in sorted(root.glob(spec.get("path_pattern") or "sdmx-data/*.xml")):
+                out.append((f, dsd if dsd and dsd.exists() else None))
+    return out
+
+
+class OpenSdgReader:
+    name = "opensdg"
+    description = "Open SDG data repository (folder with data/indicator_*.csv and meta/), its data/ folder, " \
+                  "or one indicator_*.csv"
+    priority = 10
+
+    def detect(self, path: Path) -> bool:
+        if path.is_dir():
+            if any(path.glob("data/indicator_*.csv")) or any(path.glob("indicator_*.csv")):
+                return True
+            return (path / "config_data.yml").exists() and bool(_sdmx_inputs(path, _config(path)))
+        if not (is_csv(path) and INDICATOR_FILE.match(path.name)):
+            return False
+        header = {c.lower() for c in csv_header(path)}
+        return YEAR in header and VALUE in header
+
+    def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
+        result = ReadResult()
+        root = _repository_root(path)
+        config = _config(root) if (root / "config_data.yml").exists() else {}
+        files, skipped = self._data_files(path, root, config)
+        meta = _Metadata(root)
+        area = self._area(con, path, root, config, meta, options)
+        iso2 = con.execute("SELECT coalesce(iso2, code) FROM area WHERE code = ?", [area]).fetchone()[0]
+        global_indicators = dict(con.execute(
+            "SELECT code, title FROM framework_node WHERE framework = 'sdg' AND level = 'indicator'").fetchall())
+        extra_attributes = {str(c).lower() for key in ("non_disaggregation_columns", "observation_attributes")
+                            for c in (config.get("indicator_options") or {}).get(key) or []}
+
+        national, empty, loaded = [], [], []
+        for file in files:
+            ident = _indicator_id(file)
+            code = ident.replace("-", ".")
+            is_global = code in global_indicators
+            try:
+                rows, blank = self._read_file(con, file, staging, area=area, prefix=f"{iso2}:{code}",
+                                              indicator=code if is_global else None,
+                                              meta={"title": global_indicators.get(code), **meta.get(ident)},
+                                              extra_attributes=extra_attributes)
+            except InvalidInputError as exc:
+                result.problems += exc.problems
+                continue
+            result.rows += rows
+            result.blank_values += blank
+            (loaded if rows else empty).append(code)
+            if rows and not is_global:
+                national.append(code)
+
+        for message, dsd in (_sdmx_inputs(root, config) if path.is_dir() else []):
+            from .sdmx import SdmxReader
+
+            try:
+                part = SdmxReader().read(con, message, staging, {**options, "area": area, "dsd": dsd})
+            except InvalidInputError as exc:
+                result.problems += exc.problems
+                continue
+            result.rows += part.rows
+            result.blank_values += part.blank_values
+            result.notes += part.notes
+            result.areas += part.areas
+
+        name = root.name
+        result.notes.append(f"{name}: Open SDG repository, area {area}; {len(loaded)} indicator files with data, "
+                            f"{len(empty)} without data rows")
+        if national:
+            result.notes.append(f"{name}: {len(national)} file(s) of national indicators (not global SDG indicators) "
+                                f"loaded as national series without an indicator link: {', '.join(national)}")
+        if skipped:
+            result.notes.append(f"{name}: skipped {len(skipped)} archived file(s) (indicators no longer reported "
+                                f"under that number): {', '.join(f.name for f in skipped[:5])}"
+                                f"{' ...' if len(skipped) > 5 else ''}")
+        if path.is_dir():
+            missing = sorted(set(meta.ids()) - {_indicator_id(f) for f in files} - {f.stem for f in skipped})
+            if missing:
+                result.notes.append(f"{name}: {len(missing)} indicator(s) have metadata but no data file: "
+                                    f"{', '.join(missing[:12])}{' ...' if len(missing) > 12 else ''}")
+        return result
+
+    # -- files -------------------------------------------------------------------------------
+    def _data_files(self, path: Path, root: Path, config: dict) -> tuple[list[Path], list[Path]]:
+        """(files to read, archived files skipped)."""
+        if path.is_file():
+            return [path], []
+        if path != root:  # the data/ folder itself
+            found = list(path.glob("indicator_*.csv")) + list(path.glob("archived-*.csv"))
+        elif "inputs" in config:  # the repository says where its CSV inputs are (Canada, Rwanda)
+            found = [f for spec in config["inputs"] or [] if isinstance(spec, dict)
+                     and spec.get("class") == "InputCsvData" for f in root.glob(spec.get("path_pattern") or "data/*-*.csv")]
+        else:
+            found = list(root.glob("data/indicator_*.csv")) + list(root.glob("data/archived-*.csv"))
+        found = sorted({f for f in found if f.is_file() and f.suffix.lower() == ".csv"})
+        skipped = [f for f in found if f.name.lower().startswith("archived")]
+        return [f for f in found if f not in skipped], skipped
+
+    def _area(self, con, path: Path, root: Path, config: dict, meta: "_Metadata", options: dict) -> str:
+        if options.get("area"):
+            return options["area"]
+        candidates = []
+        default = ((config.get("sdmx_output_global") or {}).get("default_values") or {}).get("REF_AREA")
+        if default is not None:
+            candidates.append(str(default))
+        for spec in config.get("inputs") or []:
+            for key in ((spec or {}).get("dimension_map") or {}) if isinstance(spec, dict) else {}:
+                if str(key).startswith("REF_AREA|"):
+                    candidates.append(str(key).split("|", 1)[1])
+        candidates += meta.coverage()
+        for text in candidates:
+            try:
+                code = area_ref.resolve(con, text)
+            except UserInputError:
+                continue
+            if con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchone()[0] == "country":
+                return code
+        raise InvalidInputError([Problem(str(path), None, None, None,
+                                         "the country of this Open SDG repository: name it with --area "
+                                         "(e.g. --area GBR); config_data.yml and metadata did not say")])
+
+    def _read_file(self, con, file: Path, staging: str, *, area: str, prefix: str, indicator: str | None,
+                   meta: dict, extra_attributes: set[str]) -> tuple[int, int]:
+        raw = "__opensdg_raw"
+        columns = load_csv(con, file, raw)
+        by_lower = {c.strip().lstrip("\ufeff").lower(): c for c in columns}
+        missing = [c for c in ("Year", "Value") if c.lower() not in by_lower]
+        if missing:
+            con.execute(f"DROP TABLE {raw}")
+            raise InvalidInputError([Problem(str(file), 1, c, None, f"a column named {c!r} (Open SDG data file)")
+                                     for c in missing])
+
+        def pick(names) -> str | None:
+            return next((by_lower[n] for n in names if n in by_lower), None)
+
+        year, value = by_lower[YEAR], by_lower[VALUE]
+        series, units, measure = pick(SERIES_COLUMNS), pick(UNIT_COLUMNS), pick(UNIT_MEASURE_COLUMNS)
+        multiplier, status = pick(MULTIPLIER_COLUMNS), pick(STATUS_COLUMNS)
+        source, nature = pick(SOURCE_COLUMNS), pick(NATURE_COLUMNS)
+        footnotes = [c for low, c in by_lower.items() if low.startswith(FOOTNOTE_PREFIX)]
+        special = {year, value, series, units, measure, multiplier, status, source, nature, *footnotes}
+        dims = [c for low, c in by_lower.items()
+                if c not in special and low not in ATTRIBUTE_COLUMNS and low not in extra_attributes]
+
+        meta_units = meta.get("computation_units")
+        unit = "coalesce(" + ", ".join(
+            [blank_to_null(quote(c)) for c in (units, measure) if c] +
+            [sql_str(str(meta_units).strip()) if meta_units else "''"]) + ")"
+        if multiplier:
+            mult = f"lower(trim({quote(multiplier)}))"
+            said = " OR ".join(
+                f"({mult} = {sql_str(k)} AND ({' OR '.join(f'contains(lower({unit}), {sql_str(w)})' for w in ws)}))"
+                for k, ws in MULTIPLIER_WORDS.items())
+            unit = (f"CASE WHEN {mult} IN ({', '.join(sql_str(k) for k in MULTIPLIER_WORDS)}) AND NOT ({said}) "
+                    f"THEN {unit} || ' (' || {mult} || ')' ELSE {unit} END")
+        join = ""
+        if series:
+            _series_codes(con, raw, series, prefix)
+            join = f"LEFT JOIN __opensdg_series m ON m.__label = {blank_to_null('r.' + quote(series))}"
+            series_code = f"coalesce(m.__code, {sql_str(prefix)})"
+            description = f"coalesce(m.__label, {_sql_or_null(_title(meta))})"
+        else:
+            series_code, description = sql_str(prefix), _sql_or_null(_title(meta))
+        footnote = (f"nullif(concat_ws('; ', {', '.join(blank_to_null(quote(c)) for c in footnotes)}), '')"
+                    if footnotes else "NULL")
+        col = lambda c: blank_to_null(quote(c)) if c else "NULL"  # noqa: E731
+        v = blank_to_null(quote(value))
+        blank = con.execute(f"SELECT count(*) FROM {raw} WHERE {v} IS NULL").fetchone()[0]
+        total = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]
+        con.execute(f"""
+            INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
+            SELECT {series_code}, {description}, {_sql_or_null(indicator)}, {sql_str(area)},
+                   trim({quote(year)}), {v}, {unit}, {col(nature)}, {col(status)}, {col(source)}, {footnote},
+                   {dims_sql(dims)}, {sql_str(str(file))}, __line
+            FROM {raw} r {join} WHERE {v} IS NOT NULL""")
+        con.execute(f"DROP TABLE {raw}")
+        con.execute("DROP TABLE IF EXISTS __opensdg_series")
+        return total - blank, blank
+
+
+def _series_codes(con, raw: str, column: str, prefix: str) -> None:
+    """``__opensdg_series(label, code)``: one code per distinct Series label of the file.
+
+    The slug is lower case ASCII; labels that differ only in case or punctuation (seen in UK
+    files) would share a slug, so those get a short hash of the label to stay distinct.
+    """
+    label = blank_to_null(quote(column))
+    slug = "trim(regexp_replace(lower(strip_accents(label)), '[^a-z0-9]+', '-', 'g'), '-')"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE __opensdg_series AS
+        WITH labels AS (SELECT DISTINCT {label} AS label FROM {raw} WHERE {label} IS NOT NULL),
+        slugs AS (SELECT label, {slug} AS slug FROM labels),
+        counted AS (SELECT label, slug, count(*) OVER (PARTITION BY slug) AS n FROM slugs)
+        SELECT label AS __label, {sql_str(prefix + ":")} ||
+               CASE WHEN n > 1 OR length(slug) > {SLUG_MAX} OR slug = ''
+                    THEN left(slug, {SLUG_MAX - 10}) || '-' || left(md5(label), 8) ELSE slug END AS __code
+        FROM counted""")
+
+
+def _indicator_id(file: Path) -> str:
+    m = INDICATOR_FILE.match(file.name)
+    return m.group(1) if m else file.stem
+
+
+def _title(meta: dict) -> str | None:
+    """A readable indicator name from metadata (Open SDG often stores a translation key instead)."""
+    for key in ("graph_title", "indicator_available", "indicator_name", "title"):
+        text = meta.get(key)
+        if isinstance(text, str) and text.strip() and not re.fullmatch(r"[\w-]+\.[\w-]+", text.strip()):
+            return re.sub(r"<[^>]+>", "", text).strip()
+    return None
+
+
+def _sql_or_null(text: str | None) -> str:
+    return "NULL" if text is None else sql_str(text)
+
+
+class _Metadata:
+    """Indicator metadata: ``meta/<id>.md`` front matter, ``indicator-config/<id>.yml``, ``meta/<id>.yml``.
+
+    Parsed lazily per indicator: a UK load reads 236 files, a whole-repository parse would cost more
+    than the data.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._cache: dict[str, dict] = {}
+
+    def paths(self, ident: str) -> list[Path]:
+        return [self.root / "indicator-config" / f"{ident}.yml", self.root / "meta" / f"{ident}.yml",
+                self.root / "meta" / f"{ident}.md"]
+
+    def get(self, ident: str) -> dict:
+        if ident not in self._cache:
+            merged: dict = {}
+            for p in self.paths(ident):
+                if p.exists():
+                    merged.update(_parse_yaml(p))
+            self._cache[ident] = merged
+        return self._cache[ident]
+
+    def ids(self) -> list[str]:
+        out = set()
+        for folder, suffixes in (("meta", (".md", ".yml")), ("indicator-config", (".yml",))):
+            for p in (self.root / folder).glob("*"):
+                if p.suffix in suffixes and p.is_file() and not p.name.lower().startswith(("archived", "readme")):
+                    out.add(p.stem)
+        return sorted(out)
+
+    def coverage(self, sample: int = 25) -> list[str]:
+        """Most frequent ``national_geographical_coverage`` values of the first metadata files."""
+        counts: Counter = Counter()
+        for ident in self.ids()[:sample]:
+            text = self.get(ident).get("national_geographical_coverage")
+            if isinstance(text, str) and text.strip():
+                counts[text.strip()] += 1
+        return [t for t, _ in counts.most_common()]
+
+
+def _parse_yaml(path: Path) -> dict:
+    import yaml
+
+    try:
+        text = path.read_text("utf-8-sig")
+        if path.suffix == ".md":
+            front = FRONT_MATTER.match(text)
+            text = front.group(1) if front else ""
+        data = yaml.load(text, Loader=_loader())
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}  # metadata only adds names and units: a broken file must not stop the data
+    return data if isinstance(data, dict) else {}
+
+
+register(OpenSdgReader())

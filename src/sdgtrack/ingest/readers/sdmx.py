@@ -1,0 +1,296 @@
+"""SDMX-ML 2.1 data messages (StructureSpecificData or GenericData), read with sdmx1.
+
+Mapping (see docs/ingest.md): SERIES -> series, REF_AREA -> area, TIME_PERIOD -> period,
+OBS_VALUE -> value (as written), UNIT_MEASURE (+ UNIT_MULT when not 0) -> unit, NATURE ->
+nature, OBS_STATUS -> obs_status, SOURCE_DETAIL -> source, COMMENT_OBS -> footnote. Every other
+dimension but FREQ becomes a disaggregation with its SDMX code (``SEX=F``); ``_T``/``_Z`` are
+totals for the headline rule.
+
+The data structure definition (DSD) is looked for next to the file and in the two folders
+above it (or given as ``options["dsd"]``); without one sdmx1 still reads the message, but
+attributes cannot be told from dimensions except by their usual SDG names, and area codes have
+no names. Area codes are reference areas when they resolve (M49, ISO) and the DSD name agrees;
+other codes (Rwanda's province and district codes ``1``, ``11`` ...) become custom areas
+``<country ISO2>-<code>`` named from the DSD code list, under the country of the message.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from ...errors import InvalidInputError, Problem, UserInputError
+from ...frameworks import areas as area_ref
+from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, sql_str
+from ..registry import ReadResult, register
+
+DATA_ROOTS = ("StructureSpecificData", "GenericData")
+SERIES, AREA, TIME, VALUE = "SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"
+# Dimensions that do not split a series: the period format already says the frequency.
+NOT_DISAGGREGATIONS = {SERIES, AREA, TIME, "FREQ"}
+# Attribute ids of the SDG DSD: used to tell attributes from dimensions when no DSD is found.
+SDG_ATTRIBUTES = {
+    "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "TIME_DETAIL", "COMMENT_OBS", "COMMENT_TS",
+    "SOURCE_DETAIL", "BASE_PER", "TIME_COVERAGE", "UPPER_BOUND", "LOWER_BOUND", "GEO_INFO_URL",
+    "GEO_INFO_TYPE", "CUST_BREAKDOWN_LB", "DATA_LAST_UPDATE",
+}
+NATURE_NOT_SPECIFIED = {"_X", "_Z", "NOTSPEC", ""}
+INDICATOR_CODE = re.compile(r"\b\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}\b")
+
+
+def _head(path: Path, size: int = 4096) -> str:
+    try:
+        with open(path, "rb") as f:
+            return f.read(size).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def is_data_message(path: Path) -> bool:
+    if path.is_dir() or path.suffix.lower() != ".xml":
+        return False
+    head = _head(path)
+    return any(re.search(rf"<([\w-]+:)?{root}[\s>]", head) for root in DATA_ROOTS)
+
+
+def is_structure_message(path: Path) -> bool:
+    return path.suffix.lower() == ".xml" and re.search(r"<([\w-]+:)?Structure[\s>]", _head(path)) is not None
+
+
+def find_dsd(path: Path) -> Path | None:
+    """A structure message next to the data file or up to two folders above it."""
+    folder = path.parent
+    for _ in range(3):
+        for candidate in sorted(folder.glob("*.xml")):
+            if candidate != path and is_structure_message(candidate) and "DataStructure" in candidate.read_text(
+                    "utf-8", "replace"):
+                return candidate
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return None
+
+
+class SdmxReader:
+    name = "sdmx"
+    description = "SDMX-ML 2.1 data message (StructureSpecificData or GenericData, with its DSD when found)"
+    priority = 15
+
+    def detect(self, path: Path) -> bool:
+        return is_data_message(path)
+
+    def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
+        import sdmx
+
+        result = ReadResult()
+        dsd_path = Path(options["dsd"]) if options.get("dsd") else find_dsd(path)
+        dsd, codelists = None, {}
+        if dsd_path is not None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    structure = sdmx.read_sdmx(dsd_path)
+                dsd = next(iter(structure.structure.values()), None)
+                codelists = {d.id: d.local_representation.enumerated for d in dsd.dimensions.components
+                             if d.local_representation is not None and d.local_representation.enumerated is not None}
+                result.notes.append(f"{path.name}: structure from {dsd_path.name} ({dsd.urn or dsd.id})")
+            except Exception as exc:  # noqa: BLE001 - any parse failure of the DSD
+                raise InvalidInputError([Problem(str(dsd_path), None, None, None,
+                                                 f"a readable SDMX-ML structure message ({_why(exc)})")]) from None
+        else:
+            result.notes.append(f"{path.name}: no DSD found next to it; attributes told from dimensions by their "
+                                "SDG names, area codes taken as M49/ISO codes")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                message = sdmx.read_sdmx(path, structure=dsd) if dsd is not None else sdmx.read_sdmx(path)
+        except Exception as exc:  # noqa: BLE001 - XML syntax, schema or model errors of a damaged file
+            raise InvalidInputError([Problem(str(path), _error_line(exc), None, None,
+                                             f"a readable SDMX-ML 2.1 data message ({_why(exc)})")]) from None
+        if not getattr(message, "data", None):
+            raise InvalidInputError([Problem(str(path), None, None, None, "an SDMX-ML data message with a data set")])
+
+        frame = _observations(message, dsd)
+        if frame.empty:
+            result.notes.append(f"{path.name}: no observations")
+            return result
+        missing = [c for c in (SERIES, AREA, TIME) if c not in frame.columns]
+        if missing:
+            raise InvalidInputError([Problem(str(path), None, c, None, f"an SDMX dimension {c} (SDG data structure)")
+                                     for c in missing])
+        frame["__line"] = _obs_lines(path, frame, [c for c in frame.columns if c in _dimension_ids(dsd, frame)])
+
+        areas, new_areas, area_notes = _map_areas(con, frame[AREA].unique(), codelists.get(AREA), options.get("area"),
+                                                  path)
+        result.areas += new_areas
+        result.notes += area_notes
+        frame["__area"] = frame[AREA].map(areas)
+        series_desc, series_ind = _series_info(con, codelists.get(SERIES))
+        frame["__desc"] = frame[SERIES].map(series_desc)
+        frame["__indicator"] = frame[SERIES].map(series_ind)
+
+        dims = [c for c in _dimension_ids(dsd, frame) if c not in NOT_DISAGGREGATIONS and c in frame.columns]
+        for name in ("UNIT_MEASURE", "UNIT_MULT", "NATURE", "OBS_STATUS", "SOURCE_DETAIL", "COMMENT_OBS"):
+            if name not in frame.columns:
+                frame[name] = None
+        raw = frame[[c for c in frame.columns if not c.startswith("__")] + ["__value", "__line", "__area", "__desc",
+                                                                           "__indicator"]]
+        con.register("__sdmx_frame", raw)
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE __sdmx_raw AS SELECT COLUMNS(*)::VARCHAR FROM __sdmx_frame")
+        finally:
+            con.unregister("__sdmx_frame")
+        not_specified = ", ".join(sql_str(c) for c in NATURE_NOT_SPECIFIED)
+        result.blank_values = con.execute(
+            "SELECT count(*) FROM __sdmx_raw WHERE nullif(trim(__value), '') IS NULL").fetchone()[0]
+        con.execute(f"""
+            INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
+            SELECT trim({SERIES}), __desc, __indicator, __area, trim({TIME}), trim(__value),
+                   coalesce(trim(UNIT_MEASURE), '') ||
+                       CASE WHEN coalesce(trim(UNIT_MULT), '') IN ('', '0') THEN '' ELSE ' x10^' || trim(UNIT_MULT) END,
+                   CASE WHEN coalesce(trim(NATURE), '') NOT IN ({not_specified}) THEN trim(NATURE) END,
+                   {blank_to_null("OBS_STATUS")}, {blank_to_null("SOURCE_DETAIL")}, {blank_to_null("COMMENT_OBS")},
+                   {dims_sql(dims)}, {sql_str(str(path))}, __line::INTEGER
+            FROM __sdmx_raw WHERE nullif(trim(__value), '') IS NOT NULL""")
+        n_series = con.execute("SELECT count(DISTINCT SERIES) FROM __sdmx_raw").fetchone()[0]
+        con.execute("DROP TABLE __sdmx_raw")
+        result.rows = len(frame) - result.blank_values
+        result.notes.append(f"{path.name}: {result.rows:,} observations of {n_series} series, "
+                            f"dimensions {', '.join(dims) or 'none'}")
+        return result
+
+
+def _observations(message, dsd) -> pd.DataFrame:
+    """One row per observation: every key value and attribute as text, the value as written."""
+    records = []
+    for data_set in message.data:
+        ds_attrs = {k: _text(v) for k, v in data_set.attrib.items()}
+        for obs in data_set.obs:
+            rec = dict(ds_attrs)
+            if obs.series_key is not None:
+                rec.update({k: _text(v) for k, v in obs.series_key.attrib.items()})
+                rec.update({k: str(v.value) for k, v in obs.series_key.values.items()})
+            if obs.dimension is not None:
+                rec.update({k: str(v.value) for k, v in obs.dimension.values.items()})
+            rec.update({k: _text(v) for k, v in obs.attrib.items()})
+            rec["__value"] = None if obs.value is None else str(obs.value)
+            records.append(rec)
+    frame = pd.DataFrame.from_records(records)
+    return frame.astype(object).where(frame.notna(), None) if len(frame) else frame
+
+
+def _text(attribute_value) -> str:
+    value = attribute_value.value
+    return str(getattr(value, "id", value)) if value is not None else ""
+
+
+def _dimension_ids(dsd, frame: pd.DataFrame) -> list[str]:
+    if dsd is not None:
+        return [d.id for d in dsd.dimensions.components]
+    return [c for c in frame.columns if not c.startswith("__") and c not in SDG_ATTRIBUTES]
+
+
+def _obs_lines(path: Path, frame: pd.DataFrame, dim_ids: list[str]) -> pd.Series:
+    """The XML line of each observation (StructureSpecificData), so problems can point at it."""
+    from lxml import etree
+
+    lines: dict[tuple, int] = {}
+    try:
+        series_attrs: dict = {}
+        for event, el in etree.iterparse(str(path), events=("start",)):
+            local = etree.QName(el).localname
+            if local == "Series":
+                series_attrs = dict(el.attrib)
+            elif local == "Obs":
+                merged = {**series_attrs, **el.attrib}
+                lines.setdefault(tuple(merged.get(d) for d in dim_ids), el.sourceline)
+    except Exception:  # noqa: BLE001 - sdmx1 already read the file; lines are a courtesy
+        return pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    keys = frame[dim_ids].itertuples(index=False, name=None)
+    return pd.Series([lines.get(k) for k in keys], index=frame.index, dtype=object)
+
+
+def _map_areas(con, codes, codelist, default_area: str | None, path: Path):
+    """REF_AREA code -> store area code; sub-national codes become custom areas under the country."""
+    names = {c.id: str(c.name) for c in codelist} if codelist is not None else {}
+    mapping, unresolved = {}, []
+    for code in codes:
+        ref = _try_resolve(con, code)
+        if ref is not None and (code not in names or _same_area(con, ref, names[code])):
+            mapping[code] = ref
+        else:
+            unresolved.append(code)
+    if not unresolved:
+        return mapping, [], []
+    countries = sorted({c for c in mapping.values()
+                        if con.execute("SELECT kind FROM area WHERE code = ?", [c]).fetchone()[0] == "country"})
+    country = default_area or (countries[0] if len(countries) == 1 else None)
+    if country is None:
+        raise InvalidInputError([Problem(str(path), None, AREA, ", ".join(sorted(unresolved)[:10]),
+                                         "M49 or ISO area codes; for sub-national codes name their country "
+                                         "with --area (e.g. --area RWA)")])
+    iso2, country_name = con.execute("SELECT coalesce(iso2, code), name FROM area WHERE code = ?", [country]).fetchone()
+    new_areas = []
+    # Hierarchical codes (district 11 under province 1): the longest other code that prefixes it.
+    for code in sorted(unresolved, key=lambda c: (len(c), c)):
+        parents = [p for p in unresolved if p != code and code.startswith(p)]
+        parent = f"{iso2}-{max(parents, key=len)}" if parents else country
+        kind = "province" if not parents else "custom"
+        mapping[code] = f"{iso2}-{code}"
+        new_areas.append((mapping[code], names.get(code) or f"{country_name} area {code}", parent, kind))
+    note = (f"{path.name}: {len(new_areas)} sub-national area codes of {country_name} became custom areas "
+            f"{new_areas[0][0]} ... {new_areas[-1][0]} (names from the DSD code list)" if names else
+            f"{path.name}: {len(new_areas)} area codes unknown as M49/ISO became custom areas of {country_name} "
+            "(no DSD: named by code)")
+    return mapping, new_areas, [note]
+
+
+def _try_resolve(con, code: str) -> str | None:
+    try:
+        return area_ref.resolve(con, code)
+    except UserInputError:
+        return None
+
+
+def _same_area(con, ref: str, name: str) -> bool:
+    if _try_resolve(con, name) == ref:
+        return True
+    area_name = con.execute("SELECT lower(name) FROM area WHERE code = ?", [ref]).fetchone()[0]
+    name = name.strip().lower()
+    return bool(name) and (area_name.startswith(name) or name.startswith(area_name))
+
+
+def _series_info(con, codelist) -> tuple[dict, dict]:
+    """Series names from the DSD; indicator links from its annotations, for series the store does not know."""
+    if codelist is None:
+        return {}, {}
+    known_series = {r[0] for r in con.execute("SELECT code FROM series").fetchall()}
+    indicators = {r[0] for r in con.execute(
+        "SELECT code FROM framework_node WHERE framework = 'sdg' AND level = 'indicator'").fetchall()}
+    desc, ind = {}, {}
+    for code in codelist:
+        desc[code.id] = re.sub(r"\s*\[[0-9a-z.,\s]+\]\s*$", "", str(code.name)) or None
+        if code.id in known_series:
+            continue
+        found = []
+        for annotation in code.annotations:
+            if (annotation.type or annotation.title or "").lower() == "indicator":
+                found += [c for c in INDICATOR_CODE.findall(str(annotation.text)) if c in indicators]
+        if found:
+            ind[code.id] = ",".join(dict.fromkeys(found))
+    return desc, ind
+
+
+def _error_line(exc: Exception) -> int | None:
+    line = getattr(exc, "lineno", None) or getattr(getattr(exc, "position", None), "__getitem__", lambda i: None)(0)
+    return line if isinstance(line, int) else None
+
+
+def _why(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:300]
+
+
+register(SdmxReader())
