@@ -110,6 +110,7 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
     for path, reader in inputs:
         if progress:
             progress(f"reading {path} ({reader.name})")
+        staged_before = _staged_rows(con)
         try:
             result = reader.read(con, path, STAGING, options)
         except InvalidInputError as exc:
@@ -117,7 +118,7 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
             continue
         report.files += 1
         report.formats[reader.name] = report.formats.get(reader.name, 0) + 1
-        report.rows_read += result.rows
+        report.rows_read += _staged_rows(con) - staged_before
         report.blank_values += result.blank_values
         problems += result.problems
         report.notes += result.notes
@@ -143,6 +144,13 @@ def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_in
     con = db.con
     if progress:
         progress("validating")
+    # A row without a value is no observation: counted and reported, never silently dropped.
+    blank = "value_raw IS NULL OR trim(value_raw) = ''"
+    n_blank = con.execute(f"SELECT count(*) FROM {STAGING} WHERE {blank}").fetchone()[0]
+    if n_blank:
+        report.blank_values += n_blank
+        report.rows_read -= n_blank
+        con.execute(f"DELETE FROM {STAGING} WHERE {blank}")
     validate.prepare(con, STAGING, PREPARED)
     row_problems, n_invalid, invalid_sql = validate.problems(con, PREPARED)
     if n_invalid and not skip_invalid:
@@ -182,6 +190,10 @@ def _remove_areas(con, codes: list[str]) -> None:
         con.execute('DELETE FROM area_member WHERE member IN (SELECT unnest(?)) OR "group" IN (SELECT unnest(?))',
                     [codes, codes])
         con.execute("DELETE FROM area WHERE code IN (SELECT unnest(?))", [codes])
+
+
+def _staged_rows(con) -> int:
+    return con.execute(f"SELECT count(*) FROM {STAGING}").fetchone()[0]
 
 
 def _collapse_keys(con) -> None:

@@ -17,8 +17,9 @@ from ..errors import Problem, UserInputError
 
 @dataclass
 class ReadResult:
-    rows: int = 0                      # rows staged
-    blank_values: int = 0              # rows without a value, counted and reported, not staged
+    rows: int = 0                      # informative only: the loader counts the staged rows itself
+    blank_values: int = 0              # rows a reader dropped for having no value (the loader also
+                                       # counts and drops staged rows whose value_raw is blank)
     problems: list[Problem] = field(default_factory=list)  # file-level or row-level problems
     notes: list[str] = field(default_factory=list)          # things the user should know
     # Custom areas the staged rows name (sub-national areas from an SDMX code list ...):

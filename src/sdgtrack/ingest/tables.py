@@ -101,14 +101,70 @@ def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[st
     frame = pd.DataFrame([(r + [None] * width)[:width] for r in data], columns=header, dtype=object)
     frame["__line"] = range(2, 2 + len(frame))
     frame = frame[frame.drop(columns="__line").notna().any(axis=1)]  # trailing empty rows
-    con.register("__excel_frame", frame)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM __excel_frame")
-    con.unregister("__excel_frame")
+    # A replacement scan of the local DataFrame, not con.register(): DuckDB 2 refuses register()
+    # while an earlier result on the connection is still open.
+    excel_frame = frame  # noqa: F841 - read by name in the SQL below
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM excel_frame")
     return [c for c in header if c]
 
 
 def load_table(con, path: Path, table: str) -> list[str]:
     return load_excel(con, path, table) if is_excel(path) else load_csv(con, path, table)
+
+
+class Source:
+    """A CSV or Excel file as a SQL relation of text columns plus ``__line``, read once.
+
+    For a CSV, ``relation`` is a ``read_csv`` subquery, so an ``INSERT ... SELECT`` over it parses
+    the file in the same pass that stages it (no intermediate copy of a 1 M-row table). Use
+    :meth:`insert` so that read errors (truncated gzip, ragged rows) become a Problem.
+    """
+
+    def __init__(self, con, path: Path):
+        self.con, self.path = con, path
+        if is_excel(path):
+            load_excel(con, path, "__excel_source")
+            self.relation = "__excel_source"
+            self.columns = [c for c in _columns(con, "__excel_source") if c != "__line"]
+            return
+        self.skip = _leading_blank_lines(path)
+        self.relation = (f"(SELECT *, (row_number() OVER () + {self.skip + 1})::INTEGER AS __line FROM "
+                         f"read_csv({sql_str(str(path))}, all_varchar = true, header = true, skip = {self.skip}, "
+                         "delim = ',', quote = '\"', escape = '\"', null_padding = false, strict_mode = true))")
+        try:
+            self.columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
+                            if r[0] != "__line"]
+        except duckdb.Error as exc:
+            raise InvalidInputError([Problem(str(path), None, None, None, f"a readable CSV file ({_why(exc)})")]) from None
+
+    def insert(self, sql: str) -> None:
+        """Run an INSERT that reads ``self.relation``; a read failure names the file."""
+        try:
+            self.con.execute(sql)
+        except duckdb.Error as exc:
+            raise InvalidInputError([Problem(str(self.path), None, None, None,
+                                             f"a readable {'Excel workbook' if is_excel(self.path) else 'CSV file'} "
+                                             f"({_why(exc)})")]) from None
+
+    def close(self) -> None:
+        self.con.execute("DROP TABLE IF EXISTS __excel_source")
+
+
+def _leading_blank_lines(path: Path) -> int:
+    """Blank lines before the header (seen in real Open SDG files), so the header is found."""
+    import gzip
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    skip = 0
+    try:
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as f:
+            for line in f:
+                if line.strip():
+                    break
+                skip += 1
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({_why(exc)})")])
+    return skip
 
 
 def _cell_text(value) -> str | None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..canonical import CANONICAL_NAMES, dims_sql, sql_str
 from ..registry import ReadResult, register
-from ..tables import column_or_null, csv_header, excel_header, is_csv, is_excel, load_table, require_columns
+from ..tables import Source, column_or_null, csv_header, excel_header, is_csv, is_excel, require_columns
 
 REQUIRED = ["series", "area", "year", "value"]
 OPTIONAL = ["indicator", "unit", "nature", "obs_status", "source", "footnote", "series_description"]
@@ -28,27 +28,21 @@ class TidyReader:
         return all(c in header for c in REQUIRED)
 
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
-        raw = "__tidy_raw"
-        columns = load_table(con, path, raw)
+        source = Source(con, path)
+        columns = source.columns
         require_columns(path, columns, REQUIRED, "tidy layout: series, area, year, value")
         dims = [c for c in columns if c not in REQUIRED + OPTIONAL]
-        dims_expr = dims_sql(dims)
         col = lambda name: column_or_null(columns, name)  # noqa: E731
-        result = ReadResult()
-        result.blank_values = con.execute(
-            f"SELECT count(*) FROM {raw} WHERE nullif(trim(value), '') IS NULL").fetchone()[0]
-        con.execute(f"""
+        source.insert(f"""
             INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
             SELECT trim(series), {col("series_description")}, nullif(replace({col("indicator")}, ' ', ''), ''),
                    trim(area), trim(year), trim(value), coalesce(trim({col("unit")}), ''),
                    nullif(trim({col("nature")}), ''), nullif(trim({col("obs_status")}), ''),
                    nullif(trim({col("source")}), ''), nullif(trim({col("footnote")}), ''),
-                   {dims_expr}, {sql_str(str(path))}, __line
-            FROM {raw}
-            WHERE nullif(trim(value), '') IS NOT NULL""")
-        result.rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - result.blank_values
-        con.execute(f"DROP TABLE {raw}")
-        return result
+                   {dims_sql(dims)}, {sql_str(str(path))}, __line
+            FROM {source.relation}""")
+        source.close()
+        return ReadResult()
 
 
 register(TidyReader())

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..canonical import CANONICAL_NAMES, dims_sql, sql_str
 from ..registry import ReadResult, register
-from ..tables import column_or_null, csv_header, excel_header, is_csv, is_excel, load_table, require_columns
+from ..tables import Source, column_or_null, csv_header, excel_header, is_csv, is_excel, require_columns
 
 REQUIRED = ["SeriesCode", "GeoAreaCode", "TimePeriod", "Value"]
 # Columns of the UN download that are not disaggregation dimensions.
@@ -34,26 +34,22 @@ class UnsdReader:
         return all(c in header for c in REQUIRED)
 
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
-        raw = "__unsd_raw"
-        columns = load_table(con, path, raw)
+        source = Source(con, path)
+        columns = source.columns
         require_columns(path, columns, REQUIRED, "UN SDG Global Database layout")
         dims = [c for c in columns if c not in NON_DIMENSIONS]
-        dims_expr = dims_sql(dims)
         col = lambda name: column_or_null(columns, name)  # noqa: E731
-        result = ReadResult()
-        result.blank_values = con.execute(
-            f"SELECT count(*) FROM {raw} WHERE nullif(trim(Value), '') IS NULL").fetchone()[0]
-        con.execute(f"""
+        # Rows with a blank Value are staged too: the loader counts and reports them.
+        source.insert(f"""
             INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
             SELECT trim(SeriesCode), {col("SeriesDescription")}, nullif(replace({col("Indicator")}, ' ', ''), ''),
                    trim(GeoAreaCode), trim(TimePeriod), trim(Value), coalesce(trim({col("Units")}), ''),
                    nullif(nullif(trim({col("Nature")}), ''), 'NOTSPEC'), nullif(trim({col("Observation Status")}), ''),
                    nullif(trim({col("Source")}), ''), nullif(trim({col("FootNote")}), ''),
-                   {dims_expr}, {sql_str(str(path))}, __line
-            FROM {raw}
-            WHERE nullif(trim(Value), '') IS NOT NULL""")
-        result.rows = con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - result.blank_values
-        con.execute(f"DROP TABLE {raw}")
+                   {dims_sql(dims)}, {sql_str(str(path))}, __line
+            FROM {source.relation}""")
+        source.close()
+        result = ReadResult()
         if dims:
             result.notes.append(f"{path.name}: dimensions {', '.join(sorted(dims))}")
         return result
