@@ -1,0 +1,93 @@
+"""Assess every headline series x area against its target with one method."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserInputError
+from . import methods, panel as panel_mod, targets as targets_mod
+from .methods._common import Goal
+
+SERIES_COLUMNS = ["series", "area", "area_name", "disaggregation", "method", "baseline_year", "baseline_value",
+                  "latest_year", "latest_value", "target", "target_year", "direction", "cagr", "ratio", "status",
+                  "score", "target_met", "unit", "n_points", "source"]
+
+
+def target_table(db, targets=None) -> pd.DataFrame:
+    """Default targets, extended or overridden by ``targets`` (a CSV path or a DataFrame)."""
+    defaults = targets_mod.default_targets()
+    if targets is None:
+        return defaults
+    user = targets if isinstance(targets, pd.DataFrame) else targets_mod.read_targets(db.con, targets)
+    return targets_mod.combine(defaults, user)
+
+
+def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=None, values=None,
+                  **params) -> pd.DataFrame:
+    """One row per (series, area) with a target row: baseline, latest, CAGR, ratio, status, score.
+
+    ``series``: series or goal/target/indicator codes (None = every series of the target table).
+    ``values``: headline values to use instead of the store's (columns series, area, year, value).
+    The frame's ``attrs`` hold the method, its parameters and the data window.
+    """
+    m = methods.get(method)
+    params = {**m.DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
+    table = target_table(db, targets)
+    wanted = set(table["series"])
+    if series:
+        asked = {s for code in series for s in db.series_codes_for(code)}
+        wanted &= asked
+        if not wanted:
+            raise UserInputError(f"no target row for {', '.join(series)}: give one with --targets FILE")
+    if values is None:
+        values = db.headline_values(areas=areas)
+    values = values[values["series"].isin(wanted)]
+    # headline_values is sorted by series, area, year; a caller's frame may not be.
+    values = values.sort_values(["series", "area", "year"], kind="stable").reset_index(drop=True)
+    pnl = panel_mod.build(values, **m.window(params))
+    aligned = targets_mod.align(table, pnl.keys)
+    sign = aligned["direction"].map({"increase": 1.0, "decrease": -1.0}).to_numpy(dtype=float)
+    raw_target = aligned["target"].to_numpy(dtype=float)
+    ratio_kind = (aligned["target_kind"] == "baseline_ratio").to_numpy()
+    target = np.where(ratio_kind, raw_target * pnl.base_value, raw_target)
+    goal = Goal(sign, target, aligned["target_year"].to_numpy(dtype=float), aligned["limit"].to_numpy(dtype=float))
+    result = m.assess(pnl, goal, params)
+
+    names = dict(db.con.execute("SELECT code, name FROM area").fetchall())
+    frame = pd.DataFrame({
+        "series": pnl.keys["series"].to_numpy(), "area": pnl.keys["area"].to_numpy(),
+        "area_name": pnl.keys["area"].map(names).to_numpy(), "disaggregation": "", "method": m.NAME,
+        "baseline_year": pd.array(pnl.base_year, dtype="Int64") if len(pnl) else pd.array([], dtype="Int64"),
+        "baseline_value": pnl.base_value,
+        "latest_year": pd.array(pnl.latest_year, dtype="Int64") if len(pnl) else pd.array([], dtype="Int64"),
+        "latest_value": pnl.latest_value, "target": target,
+        "target_year": aligned["target_year"].to_numpy(), "direction": aligned["direction"].to_numpy(),
+    })
+    for col in result.columns:
+        frame[col] = result[col].to_numpy()
+    frame["unit"] = pnl.keys["unit"].to_numpy() if "unit" in pnl.keys else ""
+    frame["n_points"] = pnl.n_points
+    frame["source"] = aligned["source"].to_numpy()
+    frame = frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
+    frame.attrs.update(describe(m, params, frame, table, areas, series))
+    return frame
+
+
+def describe(m, params: dict, frame: pd.DataFrame, table: pd.DataFrame, areas, series) -> dict:
+    """What every output states: method, parameters, data window, coverage."""
+    assessed = frame[frame["status"] != m.INSUFFICIENT]
+    window = {
+        "baseline_years": _span(assessed["baseline_year"]),
+        "latest_years": _span(assessed["latest_year"]),
+    }
+    return {
+        "method": m.NAME, "title": m.TITLE, "parameters": dict(params),
+        "areas": list(areas) if areas else "all", "series": list(series) if series else "all with a target row",
+        "data_window": window, "target_rows": int(len(table)),
+        "pairs": int(len(frame)), "assessed": int(len(assessed)),
+    }
+
+
+def _span(years: pd.Series) -> list[int] | None:
+    years = years.dropna()
+    return [int(years.min()), int(years.max())] if len(years) else None
