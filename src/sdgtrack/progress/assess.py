@@ -44,8 +44,12 @@ def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=
     values = values[values["series"].isin(wanted)]
     # headline_values is sorted by series, area, year; a caller's frame may not be.
     values = values.sort_values(["series", "area", "year"], kind="stable").reset_index(drop=True)
-    pnl = panel_mod.build(values, **m.window(params))
-    aligned = targets_mod.align(table, pnl.keys)
+    starts, _ = panel_mod.groups_of(values)
+    aligned = targets_mod.align(table, values.iloc[starts][["series", "area"]].reset_index(drop=True))
+    window = m.window(params)
+    if "window_start" in window:  # a series' own base year (target table) wins over the method's
+        window["window_start"] = aligned["base_year"].fillna(window["window_start"]).to_numpy(dtype=np.int64)
+    pnl = panel_mod.build(values, **window)
     sign = aligned["direction"].map({"increase": 1.0, "decrease": -1.0}).to_numpy(dtype=float)
     raw_target = aligned["target"].to_numpy(dtype=float)
     ratio_kind = (aligned["target_kind"] == "baseline_ratio").to_numpy()

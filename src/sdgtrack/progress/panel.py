@@ -44,10 +44,11 @@ def groups_of(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return starts, group
 
 
-def build(values: pd.DataFrame, *, window_start: int | None = None, lookback: int | None = None) -> Panel:
+def build(values: pd.DataFrame, *, window_start=None, lookback: int | None = None) -> Panel:
     """Panel from headline values (columns series, area, year, value; sorted by series, area, year).
 
-    ``window_start``: the baseline is the first year >= this year (UNSD and Statistics Canada: 2015).
+    ``window_start``: the baseline is the first year >= this year (UNSD and Statistics Canada: 2015);
+    a scalar, or one year per group (a series' own base year from the target table).
     ``lookback``: the baseline is the first year >= latest year - lookback (Eurostat: 5 or 15 years).
     Exactly one of the two is given.
     """
@@ -64,7 +65,7 @@ def build(values: pd.DataFrame, *, window_start: int | None = None, lookback: in
     ends = np.append(starts[1:], len(values))
     latest_idx = ends - 1
     if window_start is not None:
-        first_year = np.full(n_groups, window_start, dtype=np.int64)
+        first_year = np.broadcast_to(np.asarray(window_start, dtype=np.int64), (n_groups,))
     else:
         first_year = years[latest_idx] - lookback
     in_window = years >= first_year[group]

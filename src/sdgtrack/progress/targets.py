@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..errors import InvalidInputError, Problem, UserInputError
 
-COLUMNS = ["series", "area", "direction", "target", "target_kind", "target_year", "limit", "source"]
+COLUMNS = ["series", "area", "direction", "target", "target_kind", "target_year", "base_year", "limit", "source"]
 DIRECTIONS = ("increase", "decrease")
 KINDS = ("absolute", "baseline_ratio")
 DEFAULT_YEAR = 2030
@@ -32,7 +32,7 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
 
     Columns: ``series`` or ``indicator`` (one of them per row), ``direction`` (increase|decrease),
     optional ``target``, ``target_year`` (default 2030), ``target_kind`` (absolute|baseline_ratio),
-    ``limit``, ``area``, ``source``. Indicator rows are expanded to every series of the indicator.
+    ``base_year`` (a series' own baseline year), ``limit``, ``area``, ``source``. Indicator rows are expanded to every series of the indicator.
     """
     path = Path(path)
     try:
@@ -48,7 +48,8 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
                                          "a 'series' or an 'indicator' column")])
     if "direction" not in raw:
         raise InvalidInputError([Problem(name, None, None, ", ".join(raw.columns), "a 'direction' column")])
-    for col in ("series", "indicator", "area", "target", "target_kind", "target_year", "limit", "source"):
+    for col in ("series", "indicator", "area", "target", "target_kind", "target_year", "base_year", "limit",
+                "source"):
         if col not in raw:
             raw[col] = ""
     raw = raw.map(lambda s: s.strip() if isinstance(s, str) else s)
@@ -121,11 +122,11 @@ def _value_problems(raw: pd.DataFrame, name: str) -> list[Problem]:
     for row in raw[bad_dir].itertuples(index=False):
         problems.append(Problem(name, row.line, "direction", row.direction, "increase or decrease"))
     for col, what in (("target", "a number or blank"), ("limit", "a number or blank"),
-                      ("target_year", "a year such as 2030, or blank")):
+                      ("target_year", "a year such as 2030, or blank"), ("base_year", "a year such as 2015, or blank")):
         text = raw[col]
         num = pd.to_numeric(text, errors="coerce")
         bad = (text != "") & (num.isna() | ~np.isfinite(num.fillna(0)))
-        if col == "target_year":
+        if col in ("target_year", "base_year"):
             bad |= (text != "") & ~num.between(1990, 2100)
         for row in raw[bad].itertuples(index=False):
             problems.append(Problem(name, row.line, col, getattr(row, col), what))
@@ -156,6 +157,7 @@ def _typed(frame: pd.DataFrame, name: str, validated: bool = False) -> pd.DataFr
         "target_kind": frame["target_kind"].replace("", "absolute").fillna("absolute").astype(str),
         "target_year": pd.to_numeric(frame["target_year"].replace("", np.nan), errors="coerce")
                          .fillna(DEFAULT_YEAR).astype(int),
+        "base_year": pd.to_numeric(frame["base_year"].replace("", np.nan), errors="coerce"),
         "limit": pd.to_numeric(frame["limit"].replace("", np.nan), errors="coerce"),
         "source": frame["source"].fillna("").astype(str),
     })

@@ -85,3 +85,14 @@ CREATE TABLE IF NOT EXISTS observation (
     source_file VARCHAR NOT NULL,
     load_id INTEGER NOT NULL
 );
+
+-- The last progress assessment (sdgtrack.progress), with its method and parameters as JSON.
+CREATE TABLE IF NOT EXISTS progress_run (
+    run_at TIMESTAMP NOT NULL, method VARCHAR NOT NULL, parameters VARCHAR NOT NULL, n_results BIGINT
+);
+CREATE TABLE IF NOT EXISTS progress_result (
+    series VARCHAR NOT NULL, area VARCHAR NOT NULL, disaggregation VARCHAR NOT NULL, method VARCHAR NOT NULL,
+    baseline_year INTEGER, baseline_value DOUBLE, latest_year INTEGER, latest_value DOUBLE,
+    target DOUBLE, target_year INTEGER, direction VARCHAR, cagr DOUBLE, ratio DOUBLE,
+    status VARCHAR NOT NULL, score DOUBLE, target_met BOOLEAN
+);

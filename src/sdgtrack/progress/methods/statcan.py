@@ -25,9 +25,10 @@ ZERO = 0.001
 RATIO_CUTS = (0.0, 0.6, 0.95)
 RATIO_SCORE = ((-0.6, 0.6, 1.3), (-5.0, 0.0, 5.0))
 GROWTH_HIGH, GROWTH_MED, GROWTH_TOP = 0.015, 0.005, 0.02
-# Scaling-factor exponent: 1 / (15 years x 1.5%), so that an "on track" growth from the baseline does
-# not cross the limit within 15 years. Fitted to Canada's published scores (see docs/methods/progress.md).
-LIMIT_EXPONENT = 1.0 / (15 * GROWTH_HIGH)
+# Scaling-factor exponent: about 1 / (15 years x 1.5%) = 4.44, so that an "on track" growth from the
+# baseline does not cross the limit within 15 years. 4.44 exactly is what every published score of
+# Canada with a limit implies (solved from its indicator_calculation_components.yml).
+LIMIT_EXPONENT = 4.44
 
 
 def window(params: dict) -> dict:
@@ -52,7 +53,8 @@ def assess(panel, goal: Goal, params: dict) -> pd.DataFrame:
     # All-negative series: the growth model works on magnitudes, so the desired direction flips.
     flip = np.where(panel.max_value <= 0, -1.0, 1.0)
     has_target = ~np.isnan(goal.target)
-    met = valid & meets(v1, goal.target, d)
+    # Open SDG checks "target achieved" before anything else: even a series that changed sign is met.
+    met = ~np.isnan(t0) & (t1 > t0) & ~np.isnan(d) & meets(v1, goal.target, d)
 
     a0, a1 = np.abs(v0), np.abs(v1)
     a0 = np.where(a0 == 0, ZERO, a0)

@@ -26,6 +26,22 @@ GROWTH_CUTS = (0.0, 0.005, 0.0125, 0.02)
 GROWTH_SCORE = ((-0.05, 0.0, 0.005, 0.0125, 0.02, 0.05), (0, 1, 2, 3, 4, 5))
 
 
+def status_from_ratio(ratio) -> np.ndarray:
+    return np.asarray(STATUSES, dtype=object)[bands(np.asarray(ratio, dtype=float), RATIO_CUTS)]
+
+
+def status_from_growth(growth) -> np.ndarray:
+    return np.asarray(STATUSES, dtype=object)[bands(np.asarray(growth, dtype=float), GROWTH_CUTS)]
+
+
+def score_from_ratio(ratio) -> np.ndarray:
+    return np.interp(np.clip(ratio, -0.5, 1.5), *RATIO_SCORE)
+
+
+def score_from_growth(growth) -> np.ndarray:
+    return np.interp(np.clip(growth, -0.05, 0.05), *GROWTH_SCORE)
+
+
 def window(params: dict) -> dict:
     return {"window_start": int(params.get("base_year", DEFAULTS["base_year"]))}
 
@@ -49,10 +65,8 @@ def assess(panel, goal: Goal, params: dict) -> pd.DataFrame:
     ratio = np.where(has_target & ~met & ~np.isnan(growth), ratio, np.nan)
     signed_growth = d * growth
 
-    status_idx = np.where(has_target, bands(ratio, RATIO_CUTS), bands(signed_growth, GROWTH_CUTS))
-    score = np.where(has_target, np.interp(np.clip(ratio, -0.5, 1.5), *RATIO_SCORE),
-                     np.interp(np.clip(signed_growth, -0.05, 0.05), *GROWTH_SCORE))
-    status = np.asarray(STATUSES, dtype=object)[np.clip(status_idx, 0, len(STATUSES) - 1)]
+    status = np.where(has_target, status_from_ratio(ratio), status_from_growth(signed_growth))
+    score = np.where(has_target, score_from_ratio(ratio), score_from_growth(signed_growth))
     assessed = valid & (met | ~np.isnan(growth))
     status = np.where(met, "on_track", np.where(assessed, status, INSUFFICIENT))
     score = np.where(met, 5.0, np.where(assessed, score, np.nan))

@@ -1,0 +1,110 @@
+"""`sdgtrack progress`: assessment toward the 2030 targets; `sdgtrack progress chart`: the progress chart."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+
+
+class Method(str, Enum):
+    unsd = "unsd"
+    eurostat = "eurostat"
+    statcan = "statcan"
+
+
+class Level(str, Enum):
+    series = "series"
+    indicator = "indicator"
+    target = "target"
+    goal = "goal"
+
+
+class Period(str, Enum):
+    short = "short"
+    long = "long"
+
+
+MethodOption = typer.Option(Method.unsd, "--method", "-m", help="unsd (SDG Report), eurostat or statcan (Open SDG).")
+TargetsOption = typer.Option(None, "--targets", help="CSV extending/overriding the default target table.")
+AreaOption = typer.Option(None, "--area", help="Area (M49, ISO code or name); repeatable. Default: all.")
+
+TABLE_COLUMNS = {
+    "series": ["series", "area", "area_name", "baseline_year", "baseline_value", "latest_year", "latest_value",
+               "target", "direction", "cagr", "ratio", "status", "score"],
+    "other": ["code", "area", "area_name", "score", "status", "share_on_track", "children_assessed", "n_series",
+              "n_assessed"],
+}
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="Progress toward the 2030 targets (UNSD, Eurostat, Statistics Canada methods).",
+                        invoke_without_command=True, no_args_is_help=False)
+    app.add_typer(group, name="progress")
+
+    @group.callback()
+    def progress(ctx: typer.Context,
+                 method: Method = MethodOption,
+                 targets: Optional[Path] = TargetsOption,
+                 area: Optional[List[str]] = AreaOption,
+                 series: Optional[List[str]] = typer.Option(None, "--series",
+                                                            help="Series or goal/target/indicator code; repeatable."),
+                 level: Level = typer.Option(Level.series, "--level", help="series, indicator, target or goal."),
+                 period: Period = typer.Option(Period.short, "--period", help="eurostat: short (5 y) or long (15 y)."),
+                 base_year: int = typer.Option(2015, "--base-year", help="unsd/statcan: baseline year."),
+                 fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+                 db: Optional[Path] = DbOption) -> None:
+        """Assess every headline series x area against its target and roll up (kept in the store)."""
+        if ctx.invoked_subcommand is not None:
+            return
+        from ..progress import assess
+
+        params = {"period": period.value} if method == Method.eurostat else {"base_year": base_year}
+        with open_db(db) as database:
+            frame = assess(database, method.value, targets=targets, areas=area, series=series,
+                           level=level.value, **params)
+        _emit(frame, fmt, output)
+
+    @group.command("chart")
+    def chart(area: str = typer.Option("1", "--area", help="Area (M49, ISO code, name or region)."),
+              method: Method = MethodOption,
+              targets: Optional[Path] = TargetsOption,
+              output: Path = typer.Option(Path("progress-chart"), "--output", "-o",
+                                          help="Output path without extension: writes .svg, .png and .html."),
+              db: Optional[Path] = DbOption) -> None:
+        """Write the SDG Report progress chart (goals and targets by status) as SVG, PNG and HTML."""
+        from ..progress.chart import write_chart
+
+        with open_db(db) as database:
+            paths = write_chart(database, output, area=area, method=method.value, targets=targets)
+        for p in paths:
+            console.print(f"wrote {p}", highlight=False)
+
+
+def _emit(frame, fmt: OutputFormat, output: Optional[Path]) -> None:
+    attrs = frame.attrs
+    heading = (f"{attrs.get('title')} ({attrs.get('method')}); parameters {attrs.get('parameters')}; "
+               f"data window {attrs.get('data_window')}; {attrs.get('assessed')} of {attrs.get('pairs')} "
+               f"series x areas assessed")
+    if fmt == OutputFormat.json:
+        text = json.dumps({"assessment": attrs, "results": json.loads(frame.to_json(orient="records"))},
+                          ensure_ascii=False, indent=1, default=str)
+        if output is not None:
+            Path(output).write_text(text + "\n", encoding="utf-8")
+            console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
+        else:
+            sys.stdout.write(text + "\n")
+        return
+    if fmt == OutputFormat.table:
+        cols = TABLE_COLUMNS["series" if attrs.get("level", "series") == "series" else "other"]
+        emit(frame[[c for c in cols if c in frame]], fmt, output, title=heading)
+        return
+    if output is None:
+        # CSV on stdout stays machine-readable; the method and window go to stderr.
+        print(heading, file=sys.stderr)
+    emit(frame, fmt, output)

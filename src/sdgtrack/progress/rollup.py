@@ -1,0 +1,94 @@
+"""Roll-ups: series -> indicator -> target -> goal, per area.
+
+A level's score is the mean of the scores of the level below (series not assessed are left out), and
+its status is the method's band of that mean. A node whose every assessed series met its target is
+"met" (Statistics Canada: target_achieved). Counts per series status and the share of children
+on track or met (for goals: the share of targets, as the SDG Report states it) come with each row.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import methods
+
+LEVELS = ("series", "indicator", "target", "goal")
+
+
+def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
+    m = methods.get(series_frame.attrs.get("method", series_frame["method"].iloc[0] if len(series_frame) else "unsd"))
+    links = db.con.execute("SELECT series, indicator FROM series_indicator").df()
+    rows = series_frame.merge(links, on="series", how="inner")
+    rows["good"] = rows["status"].isin(m.GOOD) | rows["target_met"].astype(bool)
+    rows["assessed"] = rows["status"] != m.INSUFFICIENT
+    statuses = sorted(set(series_frame["status"]))
+    code_parts = rows["indicator"].str.split(".")
+    rows["target_code"] = code_parts.str[0] + "." + code_parts.str[1]
+    rows["goal_code"] = code_parts.str[0]
+
+    # Series-level facts per node: counts per status, how many series, how many met.
+    node_keys = {"indicator": "indicator", "target": "target_code", "goal": "goal_code"}
+    current = rows.rename(columns={"indicator": "code"})[["code", "area", "score", "good", "assessed",
+                                                            "target_met", "status"]]
+    out = None
+    for lvl in LEVELS[1:]:
+        key = node_keys[lvl]
+        series_under = rows.groupby([key, "area"])
+        counts = pd.crosstab([rows[key], rows["area"]], rows["status"]).reindex(columns=statuses, fill_value=0)
+        counts.columns = [f"n_{c}" for c in counts.columns]
+        facts = pd.DataFrame({
+            "n_series": series_under.size(),
+            "n_assessed": series_under["assessed"].sum(),
+            "all_met": series_under.apply(lambda g: bool(g["assessed"].any()) and
+                                          bool(g.loc[g["assessed"], "target_met"].all()),
+                                          include_groups=False),
+        }).join(counts)
+        facts.index.names = ["code", "area"]
+        # Scores come from the level below (children), so each child weighs the same.
+        child = current[current["assessed"]]
+        if lvl == "indicator":
+            grouped = child.groupby(["code", "area"])
+        else:
+            child = child.assign(parent=_parent(child["code"], lvl))
+            grouped = child.groupby(["parent", "area"])
+        scores = pd.DataFrame({"score": grouped["score"].mean(), "children_assessed": grouped.size(),
+                               "share_on_track": grouped["good"].mean()})
+        scores.index.names = ["code", "area"]
+        level_frame = facts.join(scores, how="left").reset_index()
+        level_frame["status"] = m.band(level_frame["score"].to_numpy(dtype=float))
+        met = level_frame["all_met"].to_numpy(dtype=bool)
+        if m.MET:
+            level_frame.loc[met, "status"] = m.MET
+        level_frame["target_met"] = met
+        level_frame["good"] = level_frame["status"].isin(m.GOOD) | met
+        level_frame["assessed"] = level_frame["score"].notna()
+        level_frame["level"] = lvl
+        level_frame["method"] = m.NAME
+        out = level_frame
+        if lvl == level:
+            break
+        current = level_frame[["code", "area", "score", "good", "assessed", "target_met", "status"]]
+    names = dict(db.con.execute("SELECT code, name FROM area").fetchall())
+    titles = dict(db.con.execute("SELECT code, title FROM framework_node WHERE framework = 'sdg'").fetchall())
+    out["area_name"] = out["area"].map(names)
+    out["title"] = out["code"].map(titles)
+    count_cols = [c for c in out.columns if c.startswith("n_") and c not in ("n_series", "n_assessed")]
+    cols = ["level", "code", "title", "area", "area_name", "method", "score", "status", "target_met",
+            "share_on_track", "children_assessed", "n_series", "n_assessed"] + count_cols
+    order = np.lexsort((out["area"].to_numpy(), _sort_rank(out["code"])))
+    out = out[cols].iloc[order].reset_index(drop=True)
+    out.attrs.update(series_frame.attrs)
+    out.attrs["level"] = level
+    return out
+
+
+def _parent(codes: pd.Series, level: str) -> pd.Series:
+    parts = codes.str.split(".")
+    return parts.str[0] + "." + parts.str[1] if level == "target" else parts.str[0]
+
+
+def _sort_rank(codes: pd.Series) -> np.ndarray:
+    """Rank of SDG codes in reading order: 3.2 before 3.10, 3.a after the numbered targets."""
+    def key(code: str) -> str:
+        return ".".join(f"{int(p):03d}" if p.isdigit() else f"9{p}" for p in str(code).split("."))
+    return codes.map(key).rank(method="dense").to_numpy()
