@@ -64,3 +64,19 @@ def test_custom_area(db):
     assert "RW-01" in set(db.areas(group="Africa")["code"])
     with pytest.raises(UserInputError, match="already a reference area"):
         db.add_area("4", "Not Afghanistan")
+
+
+def test_open_creates_missing_folders(tmp_path):
+    import sdgtrack
+
+    with sdgtrack.open(tmp_path / "new" / "dir" / "x.duckdb") as db:
+        assert db.sql("SELECT count(*) AS n FROM framework_node")["n"][0] > 400
+
+
+def test_open_garbage_file_is_a_clear_error(tmp_path):
+    import sdgtrack
+
+    bad = tmp_path / "not.duckdb"
+    bad.write_text("hello")
+    with pytest.raises(UserInputError, match="cannot open database"):
+        sdgtrack.open(bad)

@@ -31,8 +31,10 @@ class Database:
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
+            if not read_only:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:  # locked by another process, not a DuckDB file, ...
+        except (duckdb.Error, OSError) as exc:  # locked by another process, not a DuckDB file, ...
             raise UserInputError(f"cannot open database {self.path}: {exc}") from None
         # Long work reports progress through the faces (Rich status), not DuckDB's own bar.
         self.con.execute("SET enable_progress_bar = false")
