@@ -1,0 +1,57 @@
+"""`sdgtrack index`: SDG Index and Dashboards (SDSN SDR method) over the store."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ..errors import UserInputError
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+
+TABLE_COLUMNS = ["rank", "area", "area_name", "index"] + [f"goal_{g}" for g in range(1, 18)]
+INDICATOR_TABLE_COLUMNS = ["area", "indicator", "goal", "year", "value", "score", "colour", "trend_arrow"]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("index")
+    def index(codebook: Path = typer.Option(..., "--codebook", help="Codebook CSV: indicator, goal, optimum, "
+                                            "lower_bound, green_threshold, red_threshold, in_index, trend."),
+              regions: Optional[Path] = typer.Option(None, "--regions", help="CSV area, region "
+                                                     "[, goals_not_applicable] for imputing missing goals."),
+              year: Optional[int] = typer.Option(None, "--year", help="Use the latest value up to this year."),
+              max_missing: float = typer.Option(20.0, "--max-missing", help="Percent of index indicators an "
+                                                "area may miss and still get an index."),
+              area: Optional[List[str]] = typer.Option(None, "--area", help="Only these areas; repeatable."),
+              indicators: bool = typer.Option(False, "--indicators", help="Per-indicator rows (value, year, "
+                                              "score, colour, trend) instead of one row per area."),
+              chart: Optional[Path] = typer.Option(None, "--chart", help="Also write the dashboard chart: "
+                                                   ".svg, .png or .html (self-contained page)."),
+              fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+              db: Optional[Path] = DbOption) -> None:
+        """SDG Index, goal scores, dashboard colours and trends (SDSN Sustainable Development Report method)."""
+        from ..index import sdg_index
+
+        if chart is not None and chart.suffix.lower() not in (".svg", ".png", ".html"):
+            raise UserInputError(f"--chart {chart}: expected a file name ending in .svg, .png or .html")
+        with open_db(db, read_only=True) as database:
+            result = sdg_index(database, codebook, regions, year=year, max_missing=max_missing / 100, areas=area)
+        if chart is not None:
+            from ..index.chart import write_dashboard
+
+            write_dashboard(result, chart)
+            console.print(f"wrote the dashboard to {chart}", highlight=False)
+        if indicators:
+            frame = result.indicators[INDICATOR_TABLE_COLUMNS] if fmt == OutputFormat.table else result.indicators
+        else:
+            frame = result.areas
+            if fmt == OutputFormat.table:  # narrow enough for a terminal: goal scores as whole numbers
+                frame = frame[TABLE_COLUMNS].round({"index": 1, **{f"goal_{g}": 0 for g in range(1, 18)}})
+                frame = frame.rename(columns={f"goal_{g}": f"g{g}" for g in range(1, 18)})
+        if fmt == OutputFormat.table:
+            console.print(result.describe(), highlight=False, markup=False)
+        emit(frame, fmt, output, title=f"SDG Index: {result.method['areas_with_index']} areas ranked")
+        if fmt == OutputFormat.table and len(result.excluded):
+            console.print(f"no index for {len(result.excluded)} areas, e.g. "
+                          f"{result.excluded.area_name.iloc[0]}: {result.excluded.reason.iloc[0]}", highlight=False,
+                          markup=False)

@@ -1,0 +1,81 @@
+"""The dashboard chart: areas x 17 goals, cells coloured by goal rating with the trend arrow,
+as a Vega-Lite spec (Altair) rendered offline to SVG/PNG or a self-contained HTML page."""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from ..errors import UserInputError
+from .trends import ARROWS
+
+# Rating colours close to the SDR dashboards', readable with a dark arrow on top.
+PALETTE = {"green": "#2e9e4f", "yellow": "#f2d13d", "orange": "#f08a24", "red": "#d93b3b", "grey": "#c8c8c8"}
+SOURCE_NOTE = "Method: SDSN Sustainable Development Report (Sachs et al., SDSN / Dublin University Press)."
+
+
+def dashboard_frame(result) -> pd.DataFrame:
+    """Long table for the chart: one row per area and goal with score, colour and arrow."""
+    areas = result.areas
+    label = areas["area_name"].fillna(areas["area"]) + areas["index"].map(
+        lambda v: "" if pd.isna(v) else f"  {v:.1f}")
+    frames = []
+    for g in range(1, 18):
+        frames.append(pd.DataFrame({
+            "area": label, "order": range(len(areas)), "goal": f"SDG {g}", "goal_number": g,
+            "score": areas[f"goal_{g}"].round(1), "colour": areas[f"goal_{g}_colour"],
+            "trend": areas[f"goal_{g}_trend"], "arrow": areas[f"goal_{g}_trend"].map(ARROWS).fillna("")}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def dashboard_chart(result, title: str = "SDG Dashboard") -> alt.Chart:
+    data = dashboard_frame(result)
+    n_areas = data["order"].nunique()
+    y = alt.Y("area:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=220))
+    x = alt.X("goal:N", sort=[f"SDG {g}" for g in range(1, 18)], title=None, axis=alt.Axis(orient="top", labelAngle=0))
+    base = alt.Chart(data).encode(x=x, y=y)
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color("colour:N", scale=alt.Scale(domain=list(PALETTE), range=list(PALETTE.values())),
+                        legend=alt.Legend(title="rating", orient="bottom")),
+        tooltip=["area:N", "goal:N", alt.Tooltip("score:Q", format=".1f"), "colour:N", "trend:N"])
+    arrows = base.mark_text(fontSize=12, color="#222").encode(text="arrow:N")
+    return (cells + arrows).properties(
+        width=17 * 34, height=max(60, 18 * n_areas),
+        title=alt.TitleParams(title, subtitle=[_subtitle(result), SOURCE_NOTE], anchor="start"))
+
+
+def _subtitle(result) -> str:
+    m = result.method
+    return (f"{m['areas_with_index']} of {m['areas']} areas with an index, by rank; cell = goal rating, "
+            f"arrow = trend (↑ on track, ➚ moderately improving, → stagnating, ↓ decreasing); data up to "
+            f"{m['data_window']}")
+
+
+def write_dashboard(result, path: str | Path, title: str = "SDG Dashboard") -> Path:
+    import vl_convert as vlc
+
+    path = Path(path)
+    spec = dashboard_chart(result, title).to_dict()
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".svg":
+            path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+        elif suffix == ".png":
+            path.write_bytes(vlc.vegalite_to_png(spec, scale=2))
+        elif suffix == ".html":
+            path.write_text(_page(vlc.vegalite_to_html(spec, bundle=True), result, title), encoding="utf-8")
+        else:
+            raise UserInputError(f"{path}: expected a chart file ending in .svg, .png or .html")
+    except OSError as exc:
+        raise UserInputError(f"cannot write {path}: {exc}") from None
+    return path
+
+
+def _page(chart_html: str, result, title: str) -> str:
+    """The bundled Vega page (JavaScript inlined, nothing fetched) with a heading and the method."""
+    header = (f"<h1 style=\"font-family:sans-serif\">{html.escape(title)}</h1>"
+              f"<p style=\"font-family:sans-serif;max-width:60em\">{html.escape(result.describe())}. "
+              f"{html.escape(SOURCE_NOTE)}</p>")
+    return chart_html.replace("<body>", "<body>" + header, 1) if "<body>" in chart_html else header + chart_html

@@ -1,0 +1,156 @@
+"""`sdg_index`: the SDG Index and Dashboards (SDSN SDR method) over observations in the store."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import Problem, UserInputError
+from . import dashboard, scores, trends
+from .codebook import IndexInputError, load_codebook
+from .regions import load_regions
+
+METHOD = "SDG Index and Dashboards (SDSN Sustainable Development Report method)"
+
+
+@dataclass
+class IndexResult:
+    areas: pd.DataFrame           # one row per area: index, rank, goal scores, colours, trends
+    indicators: pd.DataFrame      # one row per (area, indicator) with a value
+    excluded: pd.DataFrame        # areas without an index and why
+    method: dict = field(default_factory=dict)
+
+    def describe(self) -> str:
+        m = self.method
+        return (f"{m['method']}; codebook {m['codebook']} ({m['indicators']} indicators, {m['index_indicators']} "
+                f"in the index, {m['goals']} goals); regions {m['regions'] or 'none (no imputation)'}; "
+                f"latest value per indicator up to {m['data_window']}; areas with more than "
+                f"{m['max_missing'] * 100:g}% of index indicators missing get no index; trends {m['trend_start']}"
+                f" (or nearest year) to latest vs. the rate needed to reach green by {m['target_year']}; "
+                f"{m['areas_with_index']} of {m['areas']} areas have an index")
+
+
+def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missing: float = 0.2,
+              areas: list[str] | None = None, trend_start: int = 2015, target_year: int = 2030) -> IndexResult:
+    """Compute the index, goal scores, dashboards and trends.
+
+    ``codebook`` / ``regions``: CSV paths or DataFrames (see ``codebook.py``, ``regions.py``).
+    ``year``: use the latest value up to this year (default: all years). ``areas``: restrict to these
+    areas (default: every area with a value for a codebook indicator). ``max_missing``: share (0-1).
+    """
+    if not 0 <= max_missing <= 1:
+        raise UserInputError(f"max_missing {max_missing!r}: expected a share between 0 and 1 (0.2 = 20%)")
+    book = load_codebook(codebook)
+    _check_indicators_known(db, book)
+    region_table = load_regions(db.con, regions) if regions is not None else None
+    area_codes = db.resolve_areas(areas)
+
+    values = _values(db, book, year, area_codes)
+    universe = sorted(set(area_codes) if area_codes else set(values["area"]))
+    latest = scores.latest_values(values)
+    scored = scores.normalise(latest, book)
+    scored["colour"] = dashboard.indicator_colour(scored["score_unclipped"], scored["green_score"], scored["red_score"])
+    scored["scale"] = dashboard.scale_0_4(scored["score_unclipped"], scored["green_score"], scored["red_score"])
+
+    not_applicable = _not_applicable(region_table, universe)
+    region = (region_table.set_index("area")["region"] if region_table is not None
+              else pd.Series(dtype=object)).reindex(universe)
+    goal_frame = scores.goal_scores(scored, universe, not_applicable)
+    missing = scores.missing_share(scored, book, universe, not_applicable)
+    index_goals = sorted(book.loc[book["in_index"], "goal"].unique().tolist())
+    index = scores.index_with_imputation(goal_frame, region, not_applicable, index_goals, missing, max_missing)
+
+    ind_trends = trends.indicator_trends(values, latest, book, trend_start, target_year)
+    goal_trends = trends.goal_trends(ind_trends, book)
+    in_index = scored[scored["in_index"]]
+    if not not_applicable.empty:  # a goal that is not scored is not coloured either (grey)
+        in_index = in_index.merge(not_applicable.assign(na=True), on=["area", "goal"], how="left")
+        in_index = in_index[in_index["na"].isna()]
+        goal_trends = goal_trends.merge(not_applicable.assign(na=True), on=["area", "goal"], how="left")
+        goal_trends = goal_trends[goal_trends["na"].isna()]
+    goal_colours = dashboard.goal_colours(in_index)
+
+    names = _area_names(db, universe)
+    area_frame = _area_table(universe, names, region, index, missing, goal_frame, goal_colours, goal_trends)
+    indicator_frame = _indicator_table(scored, ind_trends, book, names)
+    excluded = area_frame.loc[area_frame["index"].isna(), ["area", "area_name", "no_index_reason"]].rename(
+        columns={"no_index_reason": "reason"}).reset_index(drop=True)
+    years = latest["year"]
+    method = {
+        "method": METHOD, "codebook": book.attrs.get("source"), "regions": None if regions is None else
+        (str(regions) if not isinstance(regions, pd.DataFrame) else "<regions table>"),
+        "indicators": int(len(book)), "index_indicators": int(book["in_index"].sum()), "goals": len(index_goals),
+        "max_missing": max_missing, "year": year, "trend_start": trend_start, "target_year": target_year,
+        "data_window": (f"{year}" if year else "the latest year") +
+                       (f" (values from {int(years.min())} to {int(years.max())})" if len(years) else " (no values)"),
+        "areas": len(universe), "areas_with_index": int(area_frame["index"].notna().sum()),
+    }
+    return IndexResult(area_frame, indicator_frame, excluded, method)
+
+
+def _check_indicators_known(db, book: pd.DataFrame) -> None:
+    known = {r[0] for r in db.con.execute("SELECT code FROM series").fetchall()}
+    unknown = book[~book["indicator"].isin(known)]
+    if len(unknown):
+        raise IndexInputError([Problem(book.attrs.get("source", "codebook"), int(r.line), "indicator", r.indicator,
+                                         "a series in the store (load its data first, e.g. `sdgtrack ingest`)")
+                                 for r in unknown.itertuples()])
+
+
+def _values(db, book: pd.DataFrame, year: int | None, area_codes: list[str] | None) -> pd.DataFrame:
+    params: list = [book["indicator"].tolist()]
+    where = ["o.is_headline", "o.value IS NOT NULL", "o.series IN (SELECT unnest(?::VARCHAR[]))"]
+    if year is not None:
+        where.append("o.year <= ?")
+        params.append(int(year))
+    if area_codes:
+        where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(area_codes)
+    # One value per series, area and year (several periods of a year are averaged, as headline_values does).
+    return db.con.execute(f"""
+        SELECT o.series AS indicator, o.area, o.year, avg(o.value) AS value
+        FROM observation o WHERE {" AND ".join(where)}
+        GROUP BY ALL ORDER BY 1, 2, 3""", params).df()
+
+
+def _not_applicable(region_table: pd.DataFrame | None, universe: list[str]) -> pd.DataFrame:
+    if region_table is None:
+        return pd.DataFrame({"area": pd.Series(dtype=object), "goal": pd.Series(dtype=int)})
+    pairs = region_table[["area", "goals_not_applicable"]].explode("goals_not_applicable").dropna()
+    pairs = pairs.rename(columns={"goals_not_applicable": "goal"})
+    pairs["goal"] = pairs["goal"].astype(int)
+    return pairs[pairs["area"].isin(universe)].reset_index(drop=True)
+
+
+def _area_names(db, codes: list[str]) -> pd.Series:
+    frame = db.con.execute("SELECT code, name FROM area WHERE code IN (SELECT unnest(?::VARCHAR[]))",
+                           [codes]).df()
+    return frame.set_index("code")["name"].reindex(codes)
+
+
+def _area_table(universe, names, region, index, missing, goals, colours, goal_trends) -> pd.DataFrame:
+    out = pd.DataFrame({"area": universe, "area_name": names.to_numpy(), "region": region.to_numpy()})
+    out = out.join(index[["index", "rank"]], on="area")
+    out = out.join(missing[["n_applicable", "n_values", "missing_share"]], on="area")
+    out = out.join(index[["imputed_goals", "no_index_reason"]], on="area")
+    out = out.join(goals, on="area")
+    colour_wide = colours.pivot(index="area", columns="goal", values="colour").reindex(
+        index=universe, columns=range(1, 18))
+    trend_wide = goal_trends.pivot(index="area", columns="goal", values="trend").reindex(
+        index=universe, columns=range(1, 18))
+    for g in range(1, 18):
+        out[f"goal_{g}_colour"] = colour_wide[g].fillna("grey").to_numpy()
+    for g in range(1, 18):
+        out[f"goal_{g}_trend"] = trend_wide[g].to_numpy()
+    return out.sort_values(["rank", "area"], na_position="last").reset_index(drop=True)
+
+
+def _indicator_table(scored, ind_trends, book, names) -> pd.DataFrame:
+    out = scored.merge(ind_trends[["indicator", "area", "start_year", "rate", "needed_rate", "trend"]],
+                       on=["indicator", "area"], how="left")
+    out["area_name"] = names.reindex(out["area"]).to_numpy()
+    out["trend_arrow"] = out["trend"].map(trends.ARROWS)
+    cols = ["area", "area_name", "indicator", "goal", "in_index", "year", "value", "score", "colour", "trend",
+            "trend_arrow", "start_year", "rate", "needed_rate"]
+    return out[cols].sort_values(["area", "goal", "indicator"]).reset_index(drop=True)
