@@ -136,13 +136,12 @@ def _area_table(universe, names, region, index, missing, goals, colours, goal_tr
     out = out.join(index[["imputed_goals", "no_index_reason"]], on="area")
     out = out.join(goals, on="area")
     colour_wide = colours.pivot(index="area", columns="goal", values="colour").reindex(
-        index=universe, columns=range(1, 18))
+        index=universe, columns=range(1, 18)).astype(object)
     trend_wide = goal_trends.pivot(index="area", columns="goal", values="trend").reindex(
-        index=universe, columns=range(1, 18))
-    for g in range(1, 18):
-        out[f"goal_{g}_colour"] = colour_wide[g].fillna("grey").to_numpy()
-    for g in range(1, 18):
-        out[f"goal_{g}_trend"] = trend_wide[g].to_numpy()
+        index=universe, columns=range(1, 18)).astype(object)
+    extra = {f"goal_{g}_colour": colour_wide[g].where(colour_wide[g].notna(), "grey").to_numpy() for g in range(1, 18)}
+    extra |= {f"goal_{g}_trend": trend_wide[g].where(trend_wide[g].notna(), None).to_numpy() for g in range(1, 18)}
+    out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
     return out.sort_values(["rank", "area"], na_position="last").reset_index(drop=True)
 
 
