@@ -1,7 +1,7 @@
 """The SDR reader: edition database and yearly panel layouts as observations."""
 from __future__ import annotations
 
-from conftest import FIXTURES
+from .conftest import FIXTURES
 
 
 def test_edition_file_gives_raw_values_and_published_scores(db):

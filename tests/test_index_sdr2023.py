@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sdgtrack
-from conftest import shared_path
+from .conftest import shared_path
 from sdgtrack.index import load_codebook, sdg_index, shipped
 from sdgtrack.index.codebook import REQUIRED
 
