@@ -102,3 +102,19 @@ def test_cli(un_db, tmp_path):
     assert res.exit_code != 0
     with pytest.raises(UserInputError):
         progress.assess(un_db, "nonsense")
+
+
+def test_progress_chart_files(un_db, tmp_path):
+    from sdgtrack.progress.chart import chart_data, write_chart
+
+    rows, attrs = chart_data(un_db, "World")
+    assert set(rows.loc[rows["row"] == 0, "goal"]) == set(range(1, 18))
+    assert rows.loc[rows["code"] == "3.2", "status"].item() in {"on_track", "moderate", "marginal"}
+    paths = write_chart(un_db, tmp_path / "chart" / "world", area="1", method="statcan")
+    svg, png, html = paths
+    assert "SDG 17" in svg.read_text() and "Statistics Canada" in svg.read_text()
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    page = html.read_text()
+    assert "<script src=" not in page and "vega" in page      # JavaScript inlined: works offline
+    with pytest.raises(UserInputError):
+        write_chart(un_db, tmp_path / "x", area="Atlantis")

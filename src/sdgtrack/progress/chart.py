@@ -1,0 +1,111 @@
+"""The progress chart of the SDG Report: one column per goal, its targets as cells coloured by status,
+for one area (a country or a region). Vega-Lite via Altair, rendered offline by vl-convert."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from ..errors import UserInputError
+from . import methods
+from .api import assess
+from .rollup import roll_up
+
+# Colours of the SDG Report progress chart, from best to worst, then "no data".
+PALETTE = {
+    "unsd": {"on_track": "#2e7d32", "moderate": "#8bc34a", "marginal": "#fdd835", "stagnation": "#fb8c00",
+             "regression": "#c62828"},
+    "statcan": {"target_achieved": "#1565c0", "substantial_progress": "#2e7d32", "moderate_progress": "#fdd835",
+                "limited_progress": "#fb8c00", "deterioration": "#c62828"},
+    "eurostat": {"significant_progress": "#2e7d32", "moderate_progress": "#8bc34a",
+                 "insufficient_progress": "#fb8c00", "movement_away": "#c62828"},
+}
+NO_DATA = "#bdbdbd"
+
+
+def chart_data(db, area: str, method: str = "unsd", targets=None, **params) -> tuple[pd.DataFrame, dict]:
+    """Goal and target rows of one area: goal, row (0 = the goal itself), code, status, score, title."""
+    code = db.resolve_area(area)
+    series = assess(db, method, targets=targets, areas=[code], save=False, **params)
+    if series.empty or (series["status"] == methods.get(method).INSUFFICIENT).all():
+        raise UserInputError(f"no series with data to assess for area {area!r}")
+    tgt = roll_up(db, series, "target")
+    goal = roll_up(db, series, "goal")
+    tgt = tgt[tgt["code"].str.contains(".", regex=False)]
+    rows = pd.concat([goal.assign(goal=goal["code"].astype(int), row=0),
+                      tgt.assign(goal=tgt["code"].str.split(".").str[0].astype(int),
+                                 row=tgt.groupby(tgt["code"].str.split(".").str[0]).cumcount() + 1)],
+                     ignore_index=True)
+    # Every goal gets its column, as in the SDG Report, even when no series of it can be assessed.
+    missing = sorted(set(range(1, 18)) - set(rows.loc[rows["row"] == 0, "goal"]))
+    insufficient = methods.get(method).INSUFFICIENT
+    rows = pd.concat([rows, pd.DataFrame({"goal": missing, "row": 0, "code": [str(g) for g in missing],
+                                          "status": insufficient, "n_series": 0, "n_assessed": 0})],
+                     ignore_index=True)
+    rows["label"] = rows["code"].where(rows["row"] > 0, "Goal " + rows["code"].astype(str))
+    rows["title"] = rows["title"].fillna("")
+    rows["score"] = rows["score"].round(2)
+    rows["share_on_track"] = (rows["share_on_track"] * 100).round(0)
+    return rows[["goal", "row", "code", "label", "status", "score", "title", "share_on_track", "n_series",
+                 "n_assessed"]], goal.attrs
+
+
+def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart:
+    method = attrs.get("method", "unsd")
+    palette = PALETTE[method]
+    insufficient = methods.get(method).INSUFFICIENT
+    domain = list(palette) + [insufficient]
+    colours = list(palette.values()) + [NO_DATA]
+    target_rows = rows[rows["row"] > 0]
+    assessed = target_rows[target_rows["status"] != insufficient]
+    on_track = assessed[assessed["status"].isin(methods.get(method).GOOD)]
+    window = attrs.get("data_window", {})
+    subtitle = [f"{len(on_track)} of {len(assessed)} assessed targets on track or met, "
+                f"{len(target_rows) - len(assessed)} with too little data "
+                f"({attrs.get('title')}; parameters {attrs.get('parameters')})",
+                f"Baseline years {window.get('baseline_years')}, latest years {window.get('latest_years')}. "
+                "Top row: goal (mean of its targets' scores)."]
+    base = alt.Chart(rows).encode(
+        x=alt.X("goal:O", title=None, axis=alt.Axis(orient="top", labelExpr="'SDG ' + datum.value", labelAngle=0)),
+        y=alt.Y("row:O", axis=None),
+    )
+    cells = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=2).encode(
+        color=alt.Color("status:N", scale=alt.Scale(domain=domain, range=colours),
+                        legend=alt.Legend(title="Status", orient="bottom", columns=len(domain))),
+        tooltip=[alt.Tooltip("label:N", title="code"), alt.Tooltip("title:N"), alt.Tooltip("status:N"),
+                 alt.Tooltip("score:Q"), alt.Tooltip("share_on_track:Q", title="% children on track"),
+                 alt.Tooltip("n_assessed:Q", title="series assessed"), alt.Tooltip("n_series:Q", title="series")],
+    )
+    text = base.mark_text(fontSize=10, fontWeight="bold").encode(
+        text="label:N",
+        color=alt.condition(alt.FieldOneOfPredicate("status", [domain[0], domain[-2]] if len(domain) > 2 else []),
+                            alt.value("white"), alt.value("black")),
+    )
+    return (cells + text).properties(
+        width=17 * 52, height=max(int(rows["row"].max()) + 1, 4) * 24,
+        title=alt.TitleParams(f"Progress towards the 2030 targets: {area_name}", subtitle=subtitle, anchor="start"),
+    ).configure_view(stroke=None)
+
+
+def write_chart(db, output: str | Path, *, area: str = "1", method: str = "unsd", targets=None,
+                **params) -> list[Path]:
+    """Write ``output``.svg, .png and a self-contained .html (JavaScript inlined, nothing fetched)."""
+    import vl_convert as vlc
+
+    rows, attrs = chart_data(db, area, method, targets, **params)
+    code = db.resolve_area(area)
+    name = db.con.execute("SELECT name FROM area WHERE code = ?", [code]).fetchone()
+    spec = progress_chart(rows, attrs, name[0] if name else code).to_dict()
+    output = Path(output)
+    if output.suffix in (".svg", ".png", ".html"):
+        output = output.with_suffix("")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        paths = [output.with_suffix(".svg"), output.with_suffix(".png"), output.with_suffix(".html")]
+        paths[0].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
+        paths[1].write_bytes(vlc.vegalite_to_png(spec, scale=2))
+        paths[2].write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8")
+    except OSError as exc:
+        raise UserInputError(f"cannot write the chart to {output}: {exc}") from None
+    return paths
