@@ -186,3 +186,14 @@ def test_series_goals_from_framework(un_db):
     g = series_goals(un_db)
     assert set(g.loc[g["series"] == "SH_DYN_MORT", "goal"]) == {3}
     assert g["goal"].between(1, 17).all()
+
+
+def test_critical_rho_is_the_same_test_as_p_below_alpha():
+    from sdgtrack.links.spearman import critical_rho
+
+    rng = np.random.default_rng(4)
+    n = rng.integers(3, 40, 20000)
+    rho = rng.uniform(-1, 1, 20000)
+    crit = critical_rho(0.05, 40)
+    np.testing.assert_array_equal(np.abs(rho) > crit[n], spearman_pvalue(rho, n) < 0.05)
+    assert crit[10] == pytest.approx(0.6319, abs=1e-4)   # the textbook t-approximation value for n = 10

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import UserInputError
 from .directions import directions as direction_table
-from .spearman import pairwise_spearman, spearman_pvalue
+from .spearman import critical_rho, pairwise_spearman, spearman_pvalue
 from .transforms import TRANSFORMS
 
 CLASSES = ["none", "synergy", "tradeoff"]
@@ -239,8 +239,14 @@ def permute_within_rows(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 def _null_counts(x, i, j, params: LinkParameters, rng) -> np.ndarray:
     rho_m, n_m = pairwise_spearman(permute_within_rows(x, rng))
     rho, n = rho_m[i, j], n_m[i, j]
-    p = spearman_pvalue(rho, n)
-    klass = classify(rho, benjamini_hochberg(p) if params.bh else p, params.rho_threshold, params.alpha)
+    if params.bh:
+        klass = classify(rho, benjamini_hochberg(spearman_pvalue(rho, n)), params.rho_threshold, params.alpha)
+    else:
+        # the same test as p < alpha, without computing p: |rho| above the critical value for n
+        significant = np.abs(rho) > critical_rho(params.alpha, int(n.max()))[n]
+        klass = np.zeros(len(rho), dtype=np.int8)
+        klass[significant & (rho > params.rho_threshold)] = 1
+        klass[significant & (rho < -params.rho_threshold)] = 2
     return np.array([np.count_nonzero(~np.isnan(rho)), np.count_nonzero(klass == 1), np.count_nonzero(klass == 2)])
 
 
