@@ -66,3 +66,12 @@ def test_expert_command(tmp_path):
     bad.write_text(",1,2\n1,,9\n2,1,\n")
     res = runner.invoke(app, ["links", "expert", str(bad)])
     assert res.exit_code == 1
+
+
+def test_links_charts_from_the_cli(un_db, tmp_path):
+    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "NPL", "--area", "AFG", "--null", "0",
+                              "--level", "goal", "--heatmap", str(tmp_path / "h.svg"), "--network",
+                              str(tmp_path / "n.html"), "-f", "csv", "-o", str(tmp_path / "g.csv")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "h.svg").read_text().startswith("<svg")
+    assert "<html" in (tmp_path / "n.html").read_text()[:2000].lower()

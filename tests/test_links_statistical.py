@@ -75,14 +75,14 @@ def test_direction_alignment_flips_the_sign():
     values = pd.DataFrame({"series": ["MORT"] * 12 + ["SCHOOL"] * 12, "area": "4",
                            "year": np.concatenate([years, years]),
                            "value": np.concatenate([100 - 3.0 * np.arange(12), 50 + 2.0 * np.arange(12)])})
-    params = LinkParameters(null_permutations=0)
+    params = LinkParameters(null_permutations=0, unknown_direction="keep")
     raw = links_from_values(values, pd.DataFrame({"series": ["MORT", "SCHOOL"], "direction": [0, 1]}), params)
     aligned = links_from_values(values, pd.DataFrame({"series": ["MORT", "SCHOOL"], "direction": [-1, 1]}), params)
     assert raw.pairs["rho"].iloc[0] == pytest.approx(-1) and raw.pairs["class"].iloc[0] == "tradeoff"
     assert aligned.pairs["rho"].iloc[0] == pytest.approx(1) and aligned.pairs["class"].iloc[0] == "synergy"
     assert raw.meta["series_without_direction"] == 1
     dropped = links_from_values(values, pd.DataFrame({"series": ["MORT", "SCHOOL"], "direction": [0, 1]}),
-                                LinkParameters(null_permutations=0, unknown_direction="drop"))
+                                LinkParameters(null_permutations=0))   # default: drop
     assert dropped.pairs.empty and dropped.meta["tests"] == 0
 
 
@@ -197,3 +197,22 @@ def test_critical_rho_is_the_same_test_as_p_below_alpha():
     crit = critical_rho(0.05, 40)
     np.testing.assert_array_equal(np.abs(rho) > crit[n], spearman_pvalue(rho, n) < 0.05)
     assert crit[10] == pytest.approx(0.6319, abs=1e-4)   # the textbook t-approximation value for n = 10
+
+
+def test_directions_come_from_the_progress_target_table(un_db, tmp_path):
+    from sdgtrack.links.directions import directions
+
+    d = directions(un_db).set_index("series")["direction"]
+    assert d["SH_DYN_MORT"] == -1 and d["SH_ACS_DTP3"] == 1
+    assert set(d.unique()) == {-1, 0, 1} and (d == 0).sum() > 0   # some series have no desired direction
+    # mortality falls and vaccination coverage rises in Afghanistan: aligned, they are a synergy
+    base = statistical_links(un_db, areas=["AFG"], series=["SH_DYN_MORT", "SH_ACS_DTP3"], null_permutations=0)
+    row = base.pairs.iloc[0]
+    assert row["rho"] > 0.6
+    # a user's targets file can turn a direction round: the sign follows
+    targets = tmp_path / "targets.csv"
+    targets.write_text("series,direction\nSH_DYN_MORT,increase\n")
+    flipped = statistical_links(un_db, areas=["AFG"], series=["SH_DYN_MORT", "SH_ACS_DTP3"], null_permutations=0,
+                                targets=targets)
+    assert flipped.pairs.iloc[0]["rho"] == pytest.approx(-row["rho"])
+    assert str(targets) in flipped.meta["direction_source"]

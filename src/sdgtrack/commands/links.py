@@ -50,9 +50,11 @@ def links(ctx: typer.Context,
           bh: bool = typer.Option(False, "--bh", help="Benjamini-Hochberg adjusted p-values over each area's tests."),
           null: int = typer.Option(20, "--null", help="Permutations for the shuffled null (0: none)."),
           seed: int = typer.Option(0, "--seed", help="Random seed of the shuffled null."),
-          unknown_direction: Unknown = typer.Option(Unknown.keep, "--unknown-direction",
-                                                    help="Series without a desired direction: keep them unaligned, "
-                                                         "or drop them."),
+          targets: Optional[Path] = typer.Option(None, "--targets", help="Targets CSV (as for `sdgtrack progress`) whose "
+                                                                    "directions extend or override the defaults."),
+          unknown_direction: Unknown = typer.Option(Unknown.drop, "--unknown-direction",
+                                                    help="Series without a desired direction: drop them, or keep "
+                                                         "them unaligned."),
           heatmap: Optional[Path] = typer.Option(None, "--heatmap", help="Also write the goal x goal heatmap "
                                                                          "(.svg, .png or .html)."),
           network_chart: Optional[Path] = typer.Option(None, "--network", help="Also write the goal network picture "
@@ -72,7 +74,7 @@ def links(ctx: typer.Context,
             report = link_report(database, level=level.value, areas=area, series=series, start=from_year,
                                  end=to_year, transform=transform.value, min_years=min_years,
                                  rho_threshold=threshold, alpha=alpha, bh=bh, null_permutations=null,
-                                 seed=seed, unknown_direction=unknown_direction.value)
+                                 seed=seed, unknown_direction=unknown_direction.value, targets=targets)
     if heatmap is not None or network_chart is not None:
         from ..links import charts
 
@@ -135,9 +137,9 @@ def describe(meta: dict) -> list[str]:
                      f"synergy {_pct(null['synergy_rate'])}, trade-off {_pct(null['tradeoff_rate'])} by chance alone")
     else:
         lines.append("shuffled null: not run (--null 0)")
-    if meta["series_without_direction"]:
-        lines.append(f"direction: {meta['series_without_direction']} series have no desired direction "
-                     f"({meta['unknown_direction']}); {meta.get('direction_source', '')}".rstrip("; "))
+    lines.append(f"direction: from the {meta.get('direction_source', 'direction table given')}; "
+                 f"{meta['series_without_direction']} series without a desired direction "
+                 f"{meta['unknown_direction']}")
     if p["transform"] == "levels":
         lines.append("note: in levels, series that trend over time correlate whether or not they are linked; "
                      "compare with --transform detrend or diff")

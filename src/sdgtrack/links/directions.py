@@ -1,30 +1,30 @@
 """The desired direction of each series: the seam between interlinkages and progress.
 
-The direction table belongs to the progress assessment. This module only asks for it, so the
-statistical analysis never needs to know where it comes from.
+The direction table belongs to the progress assessment (``sdgtrack.progress.target_table``: the
+shipped default targets, extended or overridden by a user's targets file). This module only reads
+it, so the statistical analysis never needs to know where directions come from.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-INCREASE, DECREASE = 1, -1
+INCREASE, DECREASE, UNKNOWN = 1, -1, 0
+SOURCE = "progress target table (sdgtrack.progress.target_table)"
 
 
-def directions(db) -> pd.DataFrame:
-    """``DataFrame(series, direction, source)``: direction +1 (an increase is desired), -1 (a
-    decrease is desired), or 0 (unknown or neither) for every series in the store."""
+def directions(db, targets=None) -> pd.DataFrame:
+    """``DataFrame(series, direction)`` for every series in the store: +1 when an increase is
+    desired, -1 when a decrease is, 0 when the target table gives no direction.
+
+    ``targets``: a user's targets CSV (or DataFrame) as for the progress assessment. Only rows
+    that apply to every area count: a correlation is computed per area but aligned the same way
+    everywhere, so that pooled results mean one thing.
+    """
+    from ..progress import target_table
+
+    table = target_table(db, targets)
+    general = table[table["area"] == ""].drop_duplicates("series")
+    sign = general.set_index("series")["direction"].map({"increase": INCREASE, "decrease": DECREASE})
     series = db.con.execute("SELECT code AS series FROM series ORDER BY code").df()
-    table = _progress_directions(db)
-    if table is None:
-        series["direction"] = 0
-        series["source"] = "none: no direction table available"
-        return series
-    out = series.merge(table, on="series", how="left")
-    out["direction"] = out["direction"].fillna(0).astype(int)
-    out["source"] = out["source"].fillna("not in the direction table")
-    return out
-
-
-def _progress_directions(db) -> pd.DataFrame | None:
-    """The progress assessment's table as (series, direction, source), or None if absent."""
-    return None
+    series["direction"] = series["series"].map(sign).fillna(UNKNOWN).astype(int)
+    return series

@@ -12,11 +12,13 @@ alone would give. Work is one NumPy computation per area over its series x year 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..errors import UserInputError
+from .directions import SOURCE as DIRECTION_SOURCE
 from .directions import directions as direction_table
 from .spearman import critical_rho, pairwise_spearman, spearman_pvalue
 from .transforms import TRANSFORMS
@@ -37,7 +39,7 @@ class LinkParameters:
     bh: bool = False                 # Benjamini-Hochberg over all tests of an area
     null_permutations: int = 20
     seed: int = 0
-    unknown_direction: str = "keep"  # series without a desired direction: "keep" unaligned, or "drop"
+    unknown_direction: str = "drop"  # series without a desired direction: "drop", or "keep" unaligned
 
     def check(self) -> None:
         if self.transform not in TRANSFORMS:
@@ -63,12 +65,13 @@ class LinkResult:
 
 
 def statistical_links(db, *, areas=None, series=None, start: int | None = None, end: int | None = None,
-                      **parameters) -> LinkResult:
+                      targets=None, **parameters) -> LinkResult:
     """Interlinkages between series in each area, from the store's headline values.
 
     ``areas``: area codes or names (default: every country); ``series``: series, indicator,
-    target or goal codes (default: all); ``start``/``end``: years. ``parameters``: the fields of
-    :class:`LinkParameters`.
+    target or goal codes (default: all); ``start``/``end``: years; ``targets``: a targets CSV whose
+    directions extend or override the progress assessment's defaults. ``parameters``: the fields
+    of :class:`LinkParameters`.
     """
     params = LinkParameters(**parameters)
     params.check()
@@ -76,8 +79,9 @@ def statistical_links(db, *, areas=None, series=None, start: int | None = None, 
     if not areas:
         countries = set(db.areas(kind="country")["code"])
         values = values[values["area"].isin(countries)]
-    result = links_from_values(values, direction_table(db), params)
+    result = links_from_values(values, direction_table(db, targets), params)
     result.meta["areas_requested"] = "every country" if not areas else list(areas)
+    result.meta["direction_source"] = DIRECTION_SOURCE + (f" with {targets}" if isinstance(targets, (str, Path)) else "")
     return result
 
 
