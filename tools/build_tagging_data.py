@@ -1,0 +1,102 @@
+"""Regenerate the tagging reference data in ``src/sdgtrack/tagging/data`` from ``../shared/data``.
+
+Writes, from the Aurora SDG queries v5 (CC BY 4.0, Aurora Universities Network,
+doi:10.5281/zenodo.3817445) and the 2025 SDG framework shipped in ``frameworks/data``:
+
+- ``reference_texts.csv``: goal, target, kind (goal_title | goal_text | target | indicator), text;
+- ``aurora_queries.csv``: goal, target (blank = goal-wide), line (1-based within the target), query;
+- ``AURORA_LICENSE.md``: the licence, copied unchanged;
+- ``reference_vectors.npy``: the embeddings of the goal titles, goal texts and target texts
+  (``tagging.reference.embedded_texts()``) with the shipped model, so a run need not embed them.
+
+The package never reads ``../shared`` at run time. Run again when the sources change:
+
+    python tools/build_tagging_data.py [--shared ../shared/data]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "src" / "sdgtrack" / "tagging" / "data"
+FRAMEWORK = ROOT / "src" / "sdgtrack" / "frameworks" / "data" / "sdg_framework_2025.csv"
+
+DEFINITION = re.compile(r"<aqd:query-definition(?: [^>]*)?>(.*?)</aqd:query-definition>", re.S)
+URI = re.compile(r'<dc:identifier type="uri">http://metadata\.un\.org/sdg/([^<]+)</dc:identifier>')
+DESCRIPTION = re.compile(r"<aqd:subquery-description>(.*?)</aqd:subquery-description>", re.S)
+QUERY_LINE = re.compile(r'<aqd:query-line field="TITLE-ABS-KEY" ?>(.*?)</aqd:query-line>', re.S)
+INDICATOR_CODE = re.compile(r"^\d+\.[0-9a-z]+\.\d+\s+")
+
+
+def clean(text: str) -> str:
+    text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+    return " ".join(text.split())
+
+
+def target_code(uri_tail: str) -> str:
+    # Quirk of the v5 files: target 3.c is written 3c.
+    return re.sub(r"^(\d+)([a-z])$", r"\1.\2", uri_tail)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    args = parser.parse_args()
+    aurora = args.shared / "tagging" / "aurora"
+    OUT.mkdir(parents=True, exist_ok=True)
+
+    texts: list[dict] = []
+    with open(FRAMEWORK, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["level"] == "goal":
+                texts.append(dict(goal=row["code"], target="", kind="goal_title", text=row["title"]))
+    # Target texts come from targets.csv (the cleaned Aurora texts: 13.a/13.b artefacts removed).
+    with open(args.shared / "tagging" / "targets.csv", encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            kind = "target" if row["target"] else "goal_text"
+            texts.append(dict(goal=row["goal"], target=row["target"], kind=kind, text=clean(row["text"])))
+
+    queries: list[dict] = []
+    for goal in range(1, 18):
+        xml = (aurora / f"query_SDG{goal}.xml").read_text(encoding="utf-8-sig")
+        for definition in DEFINITION.findall(xml):
+            tail = URI.search(definition).group(1)
+            target = "" if tail == f"{goal}.0" else target_code(tail)
+            # The first description is the target text (already taken from targets.csv);
+            # the others are the 2020 indicator texts, which widen what a target is about.
+            for desc in DESCRIPTION.findall(definition)[1:]:
+                desc = INDICATOR_CODE.sub("", clean(desc))
+                if desc and target:
+                    texts.append(dict(goal=str(goal), target=target, kind="indicator", text=desc))
+            for n, line in enumerate(QUERY_LINE.findall(definition), start=1):
+                queries.append(dict(goal=str(goal), target=target, line=n, query=clean(line)))
+
+    for name, rows, cols in (("reference_texts.csv", texts, ["goal", "target", "kind", "text"]),
+                             ("aurora_queries.csv", queries, ["goal", "target", "line", "query"])):
+        with open(OUT / name, "w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=cols, lineterminator="\n")
+            w.writeheader()
+            w.writerows(rows)
+        print(f"{name}: {len(rows)} rows")
+    shutil.copyfile(aurora / "LICENSE.md", OUT / "AURORA_LICENSE.md")
+
+    import sys
+
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from sdgtrack.tagging import embedding, reference
+
+    reference.reference_texts.cache_clear()
+    reference.embedded_texts.cache_clear()
+    vectors = embedding.embed(reference.embedded_texts()["text"].tolist())
+    np.save(OUT / "reference_vectors.npy", vectors.astype(np.float32))
+    print(f"reference_vectors.npy: {vectors.shape}")
+
+
+if __name__ == "__main__":
+    main()
