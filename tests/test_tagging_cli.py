@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIXTURES, REPO
+from .conftest import FIXTURES, REPO
 
 RECORDS = FIXTURES / "tagging_records.csv"
 
