@@ -8,7 +8,7 @@ import pytest
 
 from sdgtrack.index import sdg_index
 from sdgtrack.index.dashboard import goal_colours, indicator_colour, scale_0_4
-from sdgtrack.index.trends import classify
+from sdgtrack.index.trends import classify, goal_trends
 
 # Two goals. g1: "up" higher is better (0..100), "down" lower is better (50 best, 10 worst ... reversed).
 CODEBOOK = pd.DataFrame([
@@ -116,11 +116,24 @@ def test_goal_colour_from_the_two_worst_indicators():
 
 
 def test_trend_classes():
-    rate = pd.Series([-0.1, 2.0, 1.0, 0.9, 0.0, 0.0, float("nan")])
-    needed = pd.Series([2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0])
-    achieved = pd.Series([False, False, False, False, False, True, False])
+    rate = pd.Series([-0.1, 2.0, 1.0, 0.9, 0.0, 0.0, -0.5, float("nan")])
+    needed = pd.Series([2.0, 2.0, 2.0, 2.0, 2.0, 2.0, -1.0, 2.0])
+    achieved = pd.Series([False, False, False, False, False, True, True, False])
     assert classify(rate, needed, achieved).tolist() == [
-        "decreasing", "on track", "moderately improving", "stagnating", "stagnating", "on track", None]
+        "decreasing", "on track", "moderately improving", "stagnating", "stagnating", "on track",
+        "stagnating", None]   # green but falling: stagnating, as SDR 2023 labels it
+
+
+def test_goal_trend_from_indicator_arrows():
+    rows = pd.DataFrame([
+        ("A", "up", "on track"), ("A", "down", "on track"),               # 3.0: on track
+        ("B", "up", "on track"), ("B", "down", "stagnating"),             # 2.0: moderately improving
+        ("C", "up", "moderately improving"), ("C", "down", "decreasing"), # 1.0: stagnating
+        ("D", "up", "decreasing"), ("D", "down", "decreasing"),           # 0.0: decreasing
+    ], columns=["area", "indicator", "trend"])
+    book = CODEBOOK.assign(in_index=True)
+    got = goal_trends(rows, book).set_index("area")["trend"].to_dict()
+    assert got == {"A": "on track", "B": "moderately improving", "C": "stagnating", "D": "decreasing"}
 
 
 def test_indicator_trend_from_2015_to_latest(small_db):

@@ -48,7 +48,11 @@ def compare(result, pub: pd.DataFrame, pub_long: pd.DataFrame) -> dict:
     s = ind[ind["pub_score"].notna() & ind["score"].notna()]
     diff = (s["score"] - s["pub_score"]).abs()
     out["normalised scores within 0.1"] = f"{(diff <= 0.1).sum()} / {len(s)} (within 1 point: {(diff <= 1).sum()})"
-    missing_ours = ind["pub_score"].notna() & ind["score"].isna()
+    every = pub_long[pub_long["pub_score"].notna()].merge(result.indicators[["area", "indicator", "score"]],
+                                                          on=["area", "indicator"], how="left")
+    missing_ours = every["score"].isna()
+    out["published scores we cannot compute"] = (f"{missing_ours.sum()} (indicators not in the 2024 codebook or "
+                                                 f"without a value: {every.loc[missing_ours, 'indicator'].nunique()})")
     c = ind[ind["pub_colour"].notna() & ind["colour"].notna()]
     out["indicator colours equal"] = f"{(c['colour'] == c['pub_colour']).sum()} / {len(c)}"
     t = ind[ind["pub_trend"].notna() & ind["trend"].notna()]
@@ -75,7 +79,6 @@ def compare(result, pub: pd.DataFrame, pub_long: pd.DataFrame) -> dict:
     out["index within 1 point"] = f"{(d <= 1).sum()} / {both.sum()} (median |diff| {d.median():.2f}, max {d.max():.2f})"
     rho = m.loc[both, "index"].rank().corr(m.loc[both, "2023 SDG Index Score"].rank())
     out["rank correlation (Spearman)"] = f"{rho:.3f}"
-    out["published scores we cannot compute"] = f"{missing_ours.sum()}"
     return out
 
 

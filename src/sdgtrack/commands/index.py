@@ -15,10 +15,12 @@ INDICATOR_TABLE_COLUMNS = ["area", "indicator", "goal", "year", "value", "score"
 
 def register(app: typer.Typer) -> None:
     @app.command("index")
-    def index(codebook: Path = typer.Option(..., "--codebook", help="Codebook CSV: indicator, goal, optimum, "
-                                            "lower_bound, green_threshold, red_threshold, in_index, trend."),
-              regions: Optional[Path] = typer.Option(None, "--regions", help="CSV area, region "
-                                                     "[, goals_not_applicable] for imputing missing goals."),
+    def index(codebook: str = typer.Option(..., "--codebook", help="Codebook CSV (indicator, goal, optimum, "
+                                            "lower_bound, green_threshold, red_threshold, in_index, trend), or "
+                                            "'sdr2024' for the shipped SDR 2024 codebook."),
+              regions: Optional[str] = typer.Option(None, "--regions", help="CSV area, region "
+                                                     "[, goals_not_applicable] for imputing missing goals, or "
+                                                     "'sdr2023' for the shipped SDR 2023 regions."),
               year: Optional[int] = typer.Option(None, "--year", help="Use the latest value up to this year."),
               max_missing: float = typer.Option(20.0, "--max-missing", help="Percent of index indicators an "
                                                 "area may miss and still get an index."),
@@ -48,6 +50,7 @@ def register(app: typer.Typer) -> None:
             if fmt == OutputFormat.table:  # narrow enough for a terminal: goal scores as whole numbers
                 frame = frame[TABLE_COLUMNS].round({"index": 1, **{f"goal_{g}": 0 for g in range(1, 18)}})
                 frame = frame.rename(columns={f"goal_{g}": f"g{g}" for g in range(1, 18)})
+                frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), "")
         if fmt == OutputFormat.table:
             console.print(result.describe(), highlight=False, markup=False)
         emit(frame, fmt, output, title=f"SDG Index: {result.method['areas_with_index']} areas ranked")

@@ -24,7 +24,7 @@ def dashboard_frame(result) -> pd.DataFrame:
     frames = []
     for g in range(1, 18):
         frames.append(pd.DataFrame({
-            "area": label, "order": range(len(areas)), "goal": f"SDG {g}", "goal_number": g,
+            "area": label, "order": range(len(areas)), "goal": str(g),
             "score": areas[f"goal_{g}"].round(1), "colour": areas[f"goal_{g}_colour"],
             "trend": areas[f"goal_{g}_trend"], "arrow": areas[f"goal_{g}_trend"].map(ARROWS).fillna("")}))
     return pd.concat(frames, ignore_index=True)
@@ -34,7 +34,8 @@ def dashboard_chart(result, title: str = "SDG Dashboard") -> alt.Chart:
     data = dashboard_frame(result)
     n_areas = data["order"].nunique()
     y = alt.Y("area:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=220))
-    x = alt.X("goal:N", sort=[f"SDG {g}" for g in range(1, 18)], title=None, axis=alt.Axis(orient="top", labelAngle=0))
+    x = alt.X("goal:N", sort=[str(g) for g in range(1, 18)], title="SDG",
+              axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"))
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
         color=alt.Color("colour:N", scale=alt.Scale(domain=list(PALETTE), range=list(PALETTE.values())),
@@ -43,14 +44,15 @@ def dashboard_chart(result, title: str = "SDG Dashboard") -> alt.Chart:
     arrows = base.mark_text(fontSize=12, color="#222").encode(text="arrow:N")
     return (cells + arrows).properties(
         width=17 * 34, height=max(60, 18 * n_areas),
-        title=alt.TitleParams(title, subtitle=[_subtitle(result), SOURCE_NOTE], anchor="start"))
+        title=alt.TitleParams(title, subtitle=_subtitle(result) + [SOURCE_NOTE], anchor="start",
+                              subtitleFontSize=11))
 
 
-def _subtitle(result) -> str:
+def _subtitle(result) -> list[str]:
     m = result.method
-    return (f"{m['areas_with_index']} of {m['areas']} areas with an index, by rank; cell = goal rating, "
-            f"arrow = trend (↑ on track, ➚ moderately improving, → stagnating, ↓ decreasing); data up to "
-            f"{m['data_window']}")
+    return [f"{m['areas_with_index']} of {m['areas']} areas with an index, in rank order (index after the name);"
+            f" data up to {m['data_window']}.",
+            "Cell: goal rating. Arrow: trend (↑ on track, ➚ moderately improving, → stagnating, ↓ decreasing)."]
 
 
 def write_dashboard(result, path: str | Path, title: str = "SDG Dashboard") -> Path:

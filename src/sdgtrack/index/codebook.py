@@ -32,8 +32,18 @@ def shipped(name: str) -> Path:
     return Path(str(resources.files("sdgtrack.index") / "data" / name))
 
 
+SHIPPED = {"codebook": "{}_codebook.csv", "regions file": "{}_regions.csv"}
+
+
 def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, str]:
-    """A CSV path or a DataFrame as text cells with a ``line`` column (the line a person sees)."""
+    """A CSV path or a DataFrame as text cells with a ``line`` column (the line a person sees).
+
+    A name that is not a file but names a shipped table (``sdr2024`` for the codebook, ``sdr2023``
+    for the regions) reads that table."""
+    if not isinstance(source, pd.DataFrame) and not Path(source).exists() and what in SHIPPED:
+        candidate = shipped(SHIPPED[what].format(Path(source).name))
+        if "/" not in str(source) and candidate.exists():
+            source = candidate
     if isinstance(source, pd.DataFrame):
         frame, name = source.astype(object).where(source.notna(), "").astype(str), f"<{what} table>"
     else:

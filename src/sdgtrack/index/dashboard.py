@@ -37,11 +37,11 @@ def scale_0_4(score: pd.Series, green: pd.Series, red: pd.Series) -> pd.Series:
 
 
 def goal_colours(scores: pd.DataFrame) -> pd.DataFrame:
-    """Per (area, goal) colour from the goal's two worst index indicators (by the 0-4 scale).
+    """Per (area, goal) colour from the goal's two worst indicators (by the 0-4 scale).
 
     red only if both are red, green only if both are green, otherwise the mean of their 0-4 values:
     orange below 2, else yellow. A goal with one indicator uses it twice.
-    Input columns: area, goal, colour, scale (index indicators with a value only).
+    Input columns: area, goal, indicator, colour, scale (indicators with a value only).
     """
     ranked = scores.sort_values(["area", "goal", "scale", "indicator"])
     worst = ranked.groupby(["area", "goal"]).head(2)

@@ -36,8 +36,10 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     """Compute the index, goal scores, dashboards and trends.
 
     ``codebook`` / ``regions``: CSV paths or DataFrames (see ``codebook.py``, ``regions.py``).
-    ``year``: use the latest value up to this year (default: all years). ``areas``: restrict to these
-    areas (default: every area with a value for a codebook indicator). ``max_missing``: share (0-1).
+    ``year``: use the latest value up to this year (default: all years). ``areas``: report only these
+    areas; scores, regional imputation and ranks are always computed over every area with a value for a
+    codebook indicator, so an area's figures do not depend on which others are shown.
+    ``max_missing``: share (0-1).
     """
     if not 0 <= max_missing <= 1:
         raise UserInputError(f"max_missing {max_missing!r}: expected a share between 0 and 1 (0.2 = 20%)")
@@ -46,8 +48,8 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     region_table = load_regions(db.con, regions) if regions is not None else None
     area_codes = db.resolve_areas(areas)
 
-    values = _values(db, book, year, area_codes)
-    universe = sorted(set(area_codes) if area_codes else set(values["area"]))
+    values = _values(db, book, year)
+    universe = sorted(set(values["area"]) | set(area_codes or []))
     latest = scores.latest_values(values)
     scored = scores.normalise(latest, book)
     scored["colour"] = dashboard.indicator_colour(scored["score_unclipped"], scored["green_score"], scored["red_score"])
@@ -63,19 +65,25 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
 
     ind_trends = trends.indicator_trends(values, latest, book, trend_start, target_year)
     goal_trends = trends.goal_trends(ind_trends, book)
-    in_index = scored[scored["in_index"]]
+    # Every codebook indicator colours the dashboard, in the index or not (SDR does so: 88% of SDR 2023
+    # goal colours agree this way, 84% with index indicators only).
+    dashboard_rows = scored
     if not not_applicable.empty:  # a goal that is not scored is not coloured either (grey)
-        in_index = in_index.merge(not_applicable.assign(na=True), on=["area", "goal"], how="left")
-        in_index = in_index[in_index["na"].isna()]
+        dashboard_rows = dashboard_rows.merge(not_applicable.assign(na=True), on=["area", "goal"], how="left")
+        dashboard_rows = dashboard_rows[dashboard_rows["na"].isna()]
         goal_trends = goal_trends.merge(not_applicable.assign(na=True), on=["area", "goal"], how="left")
         goal_trends = goal_trends[goal_trends["na"].isna()]
-    goal_colours = dashboard.goal_colours(in_index)
+    goal_colours = dashboard.goal_colours(dashboard_rows)
 
     names = _area_names(db, universe)
     area_frame = _area_table(universe, names, region, index, missing, goal_frame, goal_colours, goal_trends)
     indicator_frame = _indicator_table(scored, ind_trends, book, names)
     excluded = area_frame.loc[area_frame["index"].isna(), ["area", "area_name", "no_index_reason"]].rename(
         columns={"no_index_reason": "reason"}).reset_index(drop=True)
+    if area_codes:
+        area_frame = area_frame[area_frame["area"].isin(area_codes)].reset_index(drop=True)
+        indicator_frame = indicator_frame[indicator_frame["area"].isin(area_codes)].reset_index(drop=True)
+        excluded = excluded[excluded["area"].isin(area_codes)].reset_index(drop=True)
     years = latest["year"]
     method = {
         "method": METHOD, "codebook": book.attrs.get("source"), "regions": None if regions is None else
@@ -84,7 +92,8 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
         "max_missing": max_missing, "year": year, "trend_start": trend_start, "target_year": target_year,
         "data_window": (f"{year}" if year else "the latest year") +
                        (f" (values from {int(years.min())} to {int(years.max())})" if len(years) else " (no values)"),
-        "areas": len(universe), "areas_with_index": int(area_frame["index"].notna().sum()),
+        "areas": len(area_frame), "areas_with_index": int(area_frame["index"].notna().sum()),
+        "areas_computed": len(universe),
     }
     return IndexResult(area_frame, indicator_frame, excluded, method)
 
@@ -98,15 +107,12 @@ def _check_indicators_known(db, book: pd.DataFrame) -> None:
                                  for r in unknown.itertuples()])
 
 
-def _values(db, book: pd.DataFrame, year: int | None, area_codes: list[str] | None) -> pd.DataFrame:
+def _values(db, book: pd.DataFrame, year: int | None) -> pd.DataFrame:
     params: list = [book["indicator"].tolist()]
     where = ["o.is_headline", "o.value IS NOT NULL", "o.series IN (SELECT unnest(?::VARCHAR[]))"]
     if year is not None:
         where.append("o.year <= ?")
         params.append(int(year))
-    if area_codes:
-        where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(area_codes)
     # One value per series, area and year (several periods of a year are averaged, as headline_values does).
     return db.con.execute(f"""
         SELECT o.series AS indicator, o.area, o.year, avg(o.value) AS value
