@@ -74,6 +74,11 @@ def test_raw_values_with_the_2024_codebook_agree_mostly(sdr_db, published):
     agreement = (cmp["colour"] == cmp["pub"]).mean()
     assert 0.90 <= agreement <= 0.95, agreement          # 92.3% (14,972 of 16,220) when written
     merged = published.merge(result.areas, on="area")
+    goal_colours = pd.concat([merged[[f"goal_{g}_colour", f"Goal {g} Dash"]].set_axis(["ours", "pub"], axis=1)
+                              for g in range(1, 18)])
+    goal_colours = goal_colours[goal_colours["pub"].notna() & (goal_colours["pub"] != "grey")]
+    goal_agreement = (goal_colours["ours"] == goal_colours["pub"]).mean()
+    assert 0.86 <= goal_agreement <= 0.90, goal_agreement   # 88.1% (2,678 of 3,040) when written
     both = merged["index"].notna() & merged["2023 SDG Index Score"].notna()
     assert both.sum() == 166
     rho = merged.loc[both, "index"].rank().corr(merged.loc[both, "2023 SDG Index Score"].rank())
