@@ -15,6 +15,7 @@ other codes (Rwanda's province and district codes ``1``, ``11`` ...) become cust
 """
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from pathlib import Path
@@ -48,15 +49,19 @@ def _head(path: Path, size: int = 4096) -> str:
         return ""
 
 
+def _root(path: Path) -> str | None:
+    """Local name of the XML root element (the message type), from the first bytes."""
+    head = re.sub(r"<\?.*?\?>|<!--.*?-->", "", _head(path), flags=re.DOTALL)
+    m = re.search(r"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s>/]", head)
+    return m.group(1) if m else None
+
+
 def is_data_message(path: Path) -> bool:
-    if path.is_dir() or path.suffix.lower() != ".xml":
-        return False
-    head = _head(path)
-    return any(re.search(rf"<([\w-]+:)?{root}[\s>]", head) for root in DATA_ROOTS)
+    return path.is_file() and path.suffix.lower() == ".xml" and _root(path) in DATA_ROOTS
 
 
 def is_structure_message(path: Path) -> bool:
-    return path.suffix.lower() == ".xml" and re.search(r"<([\w-]+:)?Structure[\s>]", _head(path)) is not None
+    return path.suffix.lower() == ".xml" and _root(path) == "Structure"
 
 
 def find_dsd(path: Path) -> Path | None:
@@ -84,6 +89,7 @@ class SdmxReader:
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
         import sdmx
 
+        logging.getLogger("sdmx").setLevel(logging.ERROR)  # "no structure=" chatter; we report it as a note
         result = ReadResult()
         dsd_path = Path(options["dsd"]) if options.get("dsd") else find_dsd(path)
         dsd, codelists = None, {}
@@ -101,7 +107,7 @@ class SdmxReader:
                                                  f"a readable SDMX-ML structure message ({_why(exc)})")]) from None
         else:
             result.notes.append(f"{path.name}: no DSD found next to it; attributes told from dimensions by their "
-                                "SDG names, area codes taken as M49/ISO codes")
+                                "SDG names, area codes resolved as M49/ISO codes")
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -137,6 +143,7 @@ class SdmxReader:
                 frame[name] = None
         raw = frame[[c for c in frame.columns if not c.startswith("__")] + ["__value", "__line", "__area", "__desc",
                                                                            "__indicator"]]
+        con.execute("SELECT 1").fetchall()  # register() refuses while a fetchone() result is pending
         con.register("__sdmx_frame", raw)
         try:
             con.execute("CREATE OR REPLACE TEMP TABLE __sdmx_raw AS SELECT COLUMNS(*)::VARCHAR FROM __sdmx_frame")
@@ -215,17 +222,20 @@ def _obs_lines(path: Path, frame: pd.DataFrame, dim_ids: list[str]) -> pd.Series
 def _map_areas(con, codes, codelist, default_area: str | None, path: Path):
     """REF_AREA code -> store area code; sub-national codes become custom areas under the country."""
     names = {c.id: str(c.name) for c in codelist} if codelist is not None else {}
+    # Without names, a message that names its country by ISO code and other areas by numbers
+    # (Rwanda: RW, 1, 11 ...) uses national numbering: '1' there is not M49 World.
+    national_numbering = not names and any(
+        c.isalpha() and (r := _try_resolve(con, c)) is not None and _kind(con, r) == "country" for c in codes)
     mapping, unresolved = {}, []
     for code in codes:
-        ref = _try_resolve(con, code)
+        ref = None if national_numbering and code.isdigit() else _try_resolve(con, code)
         if ref is not None and (code not in names or _same_area(con, ref, names[code])):
             mapping[code] = ref
         else:
             unresolved.append(code)
     if not unresolved:
         return mapping, [], []
-    countries = sorted({c for c in mapping.values()
-                        if con.execute("SELECT kind FROM area WHERE code = ?", [c]).fetchone()[0] == "country"})
+    countries = sorted({c for c in mapping.values() if _kind(con, c) == "country"})
     country = default_area or (countries[0] if len(countries) == 1 else None)
     if country is None:
         raise InvalidInputError([Problem(str(path), None, AREA, ", ".join(sorted(unresolved)[:10]),
@@ -247,6 +257,11 @@ def _map_areas(con, codes, codelist, default_area: str | None, path: Path):
     return mapping, new_areas, [note]
 
 
+def _kind(con, code: str) -> str | None:
+    rows = con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchall()
+    return rows[0][0] if rows else None
+
+
 def _try_resolve(con, code: str) -> str | None:
     try:
         return area_ref.resolve(con, code)
@@ -257,7 +272,7 @@ def _try_resolve(con, code: str) -> str | None:
 def _same_area(con, ref: str, name: str) -> bool:
     if _try_resolve(con, name) == ref:
         return True
-    area_name = con.execute("SELECT lower(name) FROM area WHERE code = ?", [ref]).fetchone()[0]
+    area_name = con.execute("SELECT lower(name) FROM area WHERE code = ?", [ref]).fetchall()[0][0]
     name = name.strip().lower()
     return bool(name) and (area_name.startswith(name) or name.startswith(area_name))
 

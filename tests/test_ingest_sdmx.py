@@ -1,0 +1,99 @@
+"""SDMX-ML data messages: Rwanda's real SDG data file (with and without its DSD) and broken fixtures."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import sdgtrack
+from sdgtrack.errors import InvalidInputError
+from sdgtrack.ingest import registry
+
+from .conftest import FIXTURES, shared_path
+
+SDMX = FIXTURES / "sdmx"
+DATA = ("opensdg", "rwanda", "sdmx-data", "2025_RWA-SDG_Data.xml")
+
+
+def rows(db, sql: str, params=None):
+    return db.con.execute(sql, params or []).fetchall()
+
+
+def test_rwanda_message_with_dsd(db):
+    src = shared_path(*DATA)
+    assert registry.detect(src).name == "sdmx"
+    assert registry.detect(src.parents[1] / "RWA_2025_SDG DSD.xml") is None  # a structure message is not data
+    report = db.ingest(src)
+    assert (report.new, report.series, report.areas) == (2_330, 259, 36)
+    assert any("structure from RWA_2025_SDG DSD.xml" in n for n in report.notes)
+    pov = db.observations("SI_POV_DAY1", areas=["RWA"])
+    assert pov[["period", "value", "unit"]].values.tolist()[0] == ["2000", 82.3, "PT"]
+    assert pov["is_headline"].all() and len(pov) == 6
+    first = rows(db, "SELECT obs_status, nature, source, footnote, dims FROM observation "
+                     "WHERE series = 'SI_POV_DAY1' AND period = '2000'")[0]
+    assert first[:3] == ("A", None, "World Bank")  # NATURE _X (not specified) is left out
+    assert first[3] == "Proportion of population below international poverty line"
+    assert first[4].startswith("ACTIVITY=_T|AGE=_T|") and "FREQ" not in first[4] and "REF_AREA" not in first[4]
+    # the UN series is found under its indicator through the store's series list
+    assert "SI_POV_DAY1" in db.series_codes_for("1.1.1")
+    # national series take their indicator from the DSD annotations and their name from the code list
+    assert rows(db, "SELECT indicator FROM series_indicator WHERE series = '_L_RW_010301_1'") == [("1.3.1",)]
+    assert rows(db, "SELECT description FROM series WHERE code = '_L_RW_010301_1'") == [
+        ("Proportion of population covered by core Social Protection programs",)]
+    # two Series elements share a key but not UNIT_MEASURE: each observation keeps its own unit
+    assert rows(db, "SELECT period, unit, value FROM observation WHERE series = 'SP_LGL_LNDDOC' AND is_headline "
+                    "ORDER BY period") == [("2022", "PT", 21.9), ("2023", "NUMBER", 4218003.0)]
+
+
+def test_rwanda_sub_national_areas(db):
+    db.ingest(shared_path(*DATA))
+    assert rows(db, "SELECT code, name, kind, parent FROM area WHERE code IN ('RW-1', 'RW-11', 'RW-5') ORDER BY code") == [
+        ("RW-1", "City of Kigali", "province", "646"), ("RW-11", "Nyarugenge", "custom", "RW-1"),
+        ("RW-5", "Eastern Province", "province", "646")]
+    assert rows(db, "SELECT count(*) FROM observation WHERE area = '1'") == [(0,)]  # not M49 World
+    kigali = db.observations(None, areas=["City of Kigali"])
+    assert len(kigali) == 18
+
+
+def test_rwanda_whole_repository_and_reload(db):
+    src = shared_path("opensdg", "rwanda")
+    report = db.ingest(src)
+    assert report.formats == {"opensdg": 1}
+    assert (report.new, report.series) == (2_354, 261)  # SDMX file + the two GDP CSVs
+    assert any("national indicators" in n and "GDP1, GDP2" in n for n in report.notes)
+    assert any("2,330 observations of 259 series" in n for n in report.notes)
+    assert rows(db, "SELECT count(*) FROM observation WHERE series = 'RW:GDP1:sectoral-share-of-gdp'") == [(12,)]
+    again = db.ingest(src)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 2_354)
+
+
+def test_rwanda_without_dsd(db, tmp_path):
+    alone = tmp_path / "alone.xml"
+    shutil.copy(shared_path(*DATA), alone)
+    report = db.ingest(alone)
+    assert (report.new, report.series, report.areas) == (2_330, 259, 36)
+    assert any("no DSD found" in n for n in report.notes)
+    # numbered areas next to the ISO code RW are Rwanda's own numbering, never M49 (1 = World)
+    assert rows(db, "SELECT name, parent FROM area WHERE code = 'RW-1'") == [("Rwanda area 1", "646")]
+    assert rows(db, "SELECT value, unit FROM observation WHERE series = 'SI_POV_DAY1' AND period = '2000'") == [
+        (82.3, "PT")]
+
+
+def test_truncated_message_is_one_clear_error(db):
+    path = SDMX / "truncated.xml"
+    assert registry.detect(path).name == "sdmx"
+    with pytest.raises(InvalidInputError) as err:
+        db.ingest(path)
+    (problem,) = err.value.problems
+    assert problem.file == str(path) and "readable SDMX-ML 2.1 data message" in problem.expected
+
+
+def test_bad_value_names_line_and_leaves_store_unchanged(db):
+    path = SDMX / "bad_value.xml"
+    with pytest.raises(InvalidInputError) as err:
+        db.ingest(path)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.line, problem.column, problem.value) == (str(path), 17, "value", "12,5")
+    # the custom area made for REF_AREA 1 is gone again: a failed load changes nothing
+    assert rows(db, "SELECT count(*) FROM area WHERE code = 'RW-1'") == [(0,)]
+    assert rows(db, "SELECT count(*) FROM observation") == [(0,)]
