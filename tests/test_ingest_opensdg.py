@@ -14,8 +14,8 @@ OPENSDG = FIXTURES / "opensdg"
 
 @pytest.fixture(scope="module")
 def uk(tmp_path_factory):
-    """The UK repository loaded once. ONS files hold 57 keys with two different values, so a
-    strict load stops; --skip-invalid loads the rest and lists those rows."""
+    """The UK repository loaded once. ONS files hold 57 keys given two different values (132 rows),
+    so a strict load stops; --skip-invalid loads the rest and lists those keys."""
     src = shared_path("opensdg", "uk")
     tmp = tmp_path_factory.mktemp("uk")
     database = sdgtrack.open(tmp / "uk.duckdb")
@@ -32,7 +32,7 @@ def test_uk_repository_counts(uk):
     db, report, _, _ = uk
     assert report.formats == {"opensdg": 1}
     assert (report.new, report.updated, report.unchanged) == (161_670, 0, 0)
-    assert report.rejected == 57 and report.blank_values == 3_140
+    assert report.rejected == 132 and report.blank_values == 3_140
     assert report.series == 305 and report.areas == 1
     assert any("skipped 28 archived file(s)" in n for n in report.notes)
     assert any("186 indicator files with data, 50 without data rows" in n for n in report.notes)
@@ -124,7 +124,7 @@ def test_detects_repository_data_folder_and_single_file(tmp_path):
     assert registry.detect(src / "data" / "indicator_3-2-2.csv") is reader
     db = sdgtrack.open(tmp_path / "one.duckdb")
     report = db.ingest(src / "data" / "indicator_3-2-2.csv")  # area still from the repository's config
-    assert report.new == 7_950 and report.areas == 1
+    assert report.new == 2_118 and report.areas == 1
     db.close()
 
 

@@ -93,7 +93,7 @@ def test_bad_value_names_line_and_leaves_store_unchanged(db):
     with pytest.raises(InvalidInputError) as err:
         db.ingest(path)
     (problem,) = err.value.problems
-    assert (problem.file, problem.line, problem.column, problem.value) == (str(path), 17, "value", "12,5")
+    assert (problem.file, problem.line, problem.column, problem.value) == (str(path), 18, "value", "12,5")
     # the custom area made for REF_AREA 1 is gone again: a failed load changes nothing
     assert rows(db, "SELECT count(*) FROM area WHERE code = 'RW-1'") == [(0,)]
     assert rows(db, "SELECT count(*) FROM observation") == [(0,)]
