@@ -1,0 +1,222 @@
+"""`sdgtrack contributions import|list|show|coverage|export|submissions|status|correct|history`:
+the registry of UN-system contributions to the SDGs (questionnaire answers as records)."""
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+
+app = typer.Typer(help="Contributions registry: questionnaire answers of UN entities as records tied to SDGs.",
+                  no_args_is_help=True)
+
+
+class ImportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+
+
+class By(str, Enum):
+    entity = "entity"
+    kind = "kind"
+    year = "year"
+
+
+class SdgSource(str, Enum):
+    effective = "effective"
+    declared = "declared"
+    inferred = "inferred"
+
+
+def _registry(database):
+    from ..contributions import Registry
+
+    return Registry(database)
+
+
+@app.command("import")
+def import_(file: Path = typer.Argument(..., help="An answer as published (text), or a registry export (.json, .csv)."),
+            entity: Optional[str] = typer.Option(None, help="Entity name, when the text does not say it (or to override)."),
+            year: Optional[int] = typer.Option(None, help="Year of the answer, when the text does not say it."),
+            status: Optional[str] = typer.Option(None, help="draft, submitted or published (text answers are "
+                                                           "published by default; re-imports keep the stored status)."),
+            fmt: Optional[ImportFormat] = typer.Option(None, "--format", help="Input format (default: from the file name)."),
+            dry_run: bool = typer.Option(False, "--dry-run", help="Read and report; store nothing."),
+            show_warnings: int = typer.Option(30, "--warnings", help="How many warnings to print."),
+            db: Optional[Path] = DbOption) -> None:
+    """Import a questionnaire answer; prints records per kind, duplicates and warnings. Idempotent."""
+    with open_db(db) as database:
+        reports = _registry(database).import_file(file, fmt=fmt.value if fmt else None, entity=entity, year=year,
+                                                  status=status, dry_run=dry_run)
+    for r in reports:
+        kinds = ", ".join(f"{n} {k}" for k, n in r.records.items() if n)
+        verb = "would store" if r.dry_run else "stored"
+        console.print(f"[bold]{r.submission}[/] ({r.entity}, {r.year}, {r.status}) from {r.source}: "
+                      f"{verb} {sum(r.records.values())} records: {kinds or 'none'}", highlight=False)
+        console.print(f"  {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.removed} removed"
+                      + (f" ({r.kept_corrected} corrected records kept)" if r.kept_corrected else "")
+                      + ("" if r.changed or r.dry_run else ": nothing changed"), highlight=False)
+        for d in r.duplicates:
+            console.print(f"  repeated entry stored once: {d}", highlight=False, markup=False)
+        if r.warnings:
+            console.print(f"  {len(r.warnings)} warning(s):", highlight=False)
+            for w in r.warnings[:show_warnings]:
+                console.print(f"    - {w}", highlight=False, markup=False)
+            if len(r.warnings) > show_warnings:
+                console.print(f"    ... {len(r.warnings) - show_warnings} more (--warnings N)", highlight=False)
+
+
+LIST_COLUMNS = ["id", "entity", "year", "kind", "name", "sdgs", "start_date", "end_date", "countries", "warnings"]
+
+
+@app.command("list")
+def list_(entity: Optional[str] = typer.Option(None, help="Entity name or code (ITU)."),
+          year: Optional[int] = typer.Option(None),
+          kind: Optional[str] = typer.Option(None, help="decision, event, resource, hii, partnership, recommendation"),
+          sdg: Optional[int] = typer.Option(None, help="Goal number 1-17 (declared, else inferred SDGs)."),
+          query: Optional[str] = typer.Option(None, "--query", "-q", help="Words to find in names and descriptions."),
+          status: Optional[str] = typer.Option(None, help="draft, submitted or published"),
+          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+          db: Optional[Path] = DbOption) -> None:
+    """List records (search with --query; all words must occur; best matches first)."""
+    with open_db(db) as database:
+        frame = _registry(database).records(entity=entity, year=year, kind=kind, sdg=sdg, query=query, status=status)
+    if fmt == OutputFormat.table:
+        frame = frame[LIST_COLUMNS]
+    emit(frame, fmt, output, title=f"{len(frame)} contribution records")
+
+
+@app.command("show")
+def show(record: str = typer.Argument(..., help="Record id (see `contributions list`)."),
+         db: Optional[Path] = DbOption) -> None:
+    """Show one record in full (JSON), with its verbatim text."""
+    with open_db(db) as database:
+        rec = _registry(database).record(record)
+    sys.stdout.write(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n")
+
+
+@app.command("coverage")
+def coverage(by: By = typer.Option(By.entity, "--by", help="Rows of the table and the heatmap."),
+             sdgs: SdgSource = typer.Option(SdgSource.effective, "--sdgs",
+                                            help="effective = declared, else inferred; or declared / inferred only."),
+             include_all_goals: bool = typer.Option(False, "--include-all-goals",
+                                                    help="Count records naming all 17 goals in the co-occurrence."),
+             entity: Optional[str] = typer.Option(None), year: Optional[int] = typer.Option(None),
+             kind: Optional[str] = typer.Option(None),
+             table: str = typer.Option("per-sdg", "--table", help="per-sdg, totals or cooccurrence (csv/json)."),
+             chart: Optional[Path] = typer.Option(None, "--chart", help="Write the heatmap: .svg, .png or .html."),
+             fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+             db: Optional[Path] = DbOption) -> None:
+    """Records per SDG (by entity, kind or year), SDG co-occurrence, and a heatmap chart."""
+    from ..errors import UserInputError
+
+    tables = {"per-sdg": "per_sdg", "totals": "totals", "cooccurrence": "cooccurrence"}
+    if table not in tables:
+        raise UserInputError(f"--table {table!r}: expected one of {', '.join(tables)}")
+    with open_db(db) as database:
+        cov = _registry(database).coverage(by=by.value, sdgs=sdgs.value, include_all_goals=include_all_goals,
+                                           entity=entity, year=year, kind=kind)
+    if chart is not None:
+        cov.save_chart(chart)
+    if fmt == OutputFormat.table:
+        wide = cov.per_sdg.pivot(index="group", columns="goal", values="records")
+        wide.columns = [str(c) for c in wide.columns]
+        emit(wide.reset_index().rename(columns={"group": by.value}), fmt, title=f"Records per SDG by {by.value}")
+        co = cov.cooccurrence.pivot(index="goal_a", columns="goal_b", values="records")
+        co.columns = [str(c) for c in co.columns]
+        emit(co.reset_index().rename(columns={"goal_a": "SDG"}), fmt, title="SDGs named together (records)")
+        console.print(cov.statement(), highlight=False, markup=False)
+    elif fmt == OutputFormat.json:
+        payload = {"method": cov.method["method"], "parameters": cov.method["parameters"],
+                   "data_window": cov.method["data_window"],
+                   **{name: json.loads(getattr(cov, attr).to_json(orient="records")) for name, attr in tables.items()}}
+        text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+        if output:
+            output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+    else:
+        emit(getattr(cov, tables[table]), fmt, output)
+        typer.echo(cov.statement(), err=True)
+    if chart is not None:
+        console.print(f"wrote chart {chart}", highlight=False)
+
+
+@app.command("export")
+def export(file: Optional[Path] = typer.Argument(None, help="Output file (default: standard output)."),
+           fmt: Optional[ExportFormat] = typer.Option(None, "--format", "-f",
+                                                      help="json (whole submissions) or csv (one row per record); "
+                                                           "default from the file name, else json."),
+           entity: Optional[str] = typer.Option(None), year: Optional[int] = typer.Option(None),
+           db: Optional[Path] = DbOption) -> None:
+    """Export the registry for exchange (import it back with `contributions import FILE`)."""
+    if fmt is None:
+        fmt = ExportFormat.csv if file is not None and file.suffix.lower() == ".csv" else ExportFormat.json
+    with open_db(db) as database:
+        _registry(database).export(file, fmt.value, entity=entity, year=year)
+    if file is not None:
+        console.print(f"wrote {file}", highlight=False)
+
+
+@app.command("submissions")
+def submissions(fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+                db: Optional[Path] = DbOption) -> None:
+    """List submissions with their status and record counts."""
+    with open_db(db) as database:
+        frame = _registry(database).submissions()
+    emit(frame, fmt, output, title=f"{len(frame)} submissions")
+
+
+@app.command("status")
+def status(submission: str = typer.Argument(..., help="Submission id (ITU/2023/2023) or entity name/code."),
+           new_status: str = typer.Argument(..., metavar="STATUS", help="draft, submitted or published"),
+           year: Optional[int] = typer.Option(None, help="Year, when the entity has several submissions."),
+           note: str = typer.Option("", help="Why (kept in the history)."),
+           db: Optional[Path] = DbOption) -> None:
+    """Move a submission along draft -> submitted -> published (or back: submitted -> draft, published -> submitted)."""
+    with open_db(db) as database:
+        reg = _registry(database)
+        old = reg.set_status(submission, new_status, year=year, note=note)
+        sid = reg.submission_id(submission, year)
+    console.print(f"{sid}: {old} -> {new_status}" if old != new_status else f"{sid} is already {old}", highlight=False)
+
+
+@app.command("correct")
+def correct(record: str = typer.Argument(..., help="Record id."),
+            field: str = typer.Argument(..., help="name, description, sdgs, websites, dates, location, partners, "
+                                                  "beneficiaries, publishers, audience, languages, initiative, role, "
+                                                  "theme, body"),
+            value: str = typer.Argument(..., help="The corrected text (parsed like the imported field)."),
+            note: str = typer.Option("", help="Why (kept in the history)."),
+            db: Optional[Path] = DbOption) -> None:
+    """Correct one field of a record; the verbatim text stays, the change is logged."""
+    from ..contributions.edit import field_text
+
+    with open_db(db) as database:
+        rec = _registry(database).correct(record, field, value, note=note)
+    console.print(f"{record} {field}: {field_text(rec, field)}", highlight=False, markup=False)
+
+
+@app.command("history")
+def history(record: Optional[str] = typer.Argument(None, help="Record id (default: every change)."),
+            fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+            db: Optional[Path] = DbOption) -> None:
+    """Corrections and status changes."""
+    with open_db(db) as database:
+        frame = _registry(database).changes(record)
+    emit(frame, fmt, output, title=f"{len(frame)} changes")
+
+
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="contributions")
