@@ -62,3 +62,44 @@ def published(root: Path) -> dict[str, dict]:
         if list(inner) == [ind]:
             out[ind] = inner[ind]
     return out
+
+
+SERIES_KEYS = SIMPLE_KEYS | {"series"}
+DIRECTIONS = {"positive": "increase", "negative": "decrease", "up": "increase", "down": "decrease"}
+
+
+def store_targets(con, root: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Canada's progress options as a target table over the series codes of a store holding Canada's
+    repository (loaded by the Open SDG reader), and the component name of each series code
+    ("1-3-1" or "1-3-1 / <series name>"), for indicators whose options are whole series only."""
+    described = con.execute("SELECT code, description FROM series WHERE code LIKE 'CA:%'").df()
+    rows, names = [], {}
+    for cfg_path in sorted((root / "indicator-config").glob("*.yml")):
+        ind = cfg_path.stem
+        cfg = yaml.safe_load(cfg_path.read_text(encoding="utf-8-sig")) or {}
+        options = cfg.get("progress_calculation_options") or []
+        if not options or not all(set(o) <= SERIES_KEYS and "direction" in o for o in options):
+            continue
+        prefix = "CA:" + ind.replace("-", ".")
+        for opt in options:
+            if "series" in opt:
+                match = described[described["code"].str.startswith(prefix + ":")
+                                  & (described["description"] == opt["series"])]
+                if len(match) != 1:
+                    continue
+                code, name = match["code"].item(), f"{ind} / {opt['series']}"
+            else:
+                if prefix not in set(described["code"]):
+                    continue
+                code, name = prefix, ind
+            names[code] = name
+            rows.append({"series": code, "direction": DIRECTIONS[opt["direction"]],
+                         "target": "" if opt.get("target") is None else opt["target"],
+                         "target_year": opt.get("target_year") or "", "base_year": opt.get("base_year") or "",
+                         "limit": "" if opt.get("limit") is None else opt["limit"],
+                         "source": "Statistics Canada indicator-config"})
+    return pd.DataFrame(rows), names
+
+
+def published_components(root: Path) -> dict:
+    return yaml.safe_load((root / "indicator_calculation_components.yml").read_text(encoding="utf-8"))

@@ -56,3 +56,57 @@ def test_known_cases(canada):
     assert frame.loc["3-3-5", "baseline_year"] == 2010
     # 2-c-1 turned negative but is below its target of 0.5: achieved before any sign check.
     assert frame.loc["2-c-1", "status"] == "target_achieved"
+
+
+@pytest.fixture(scope="module")
+def canada_store(tmp_path_factory):
+    """Canada's repository loaded through the Open SDG reader, its options as a targets CSV."""
+    import sdgtrack
+
+    from .canada_progress import published_components, store_targets
+
+    root = shared_path("opensdg", "canada")
+    db = sdgtrack.open(tmp_path_factory.mktemp("ca_store") / "ca.duckdb")
+    db.ingest(root, skip_invalid=True)   # one 'Inf' value in 9-b-1 is rejected
+    table, names = store_targets(db.con, root)
+    path = tmp_path_factory.mktemp("ca_targets") / "canada_targets.csv"
+    table.to_csv(path, index=False)
+    yield db, path, names, published_components(root)
+    db.close()
+
+
+def test_store_pipeline_reproduces_canada_series_and_indicators(canada_store):
+    from sdgtrack import progress
+
+    db, path, names, comps = canada_store
+    series = progress.assess(db, "statcan", targets=path, series=sorted(names), save=False)
+    series = series[series["series"].isin(names)].set_index("series")
+    compared = mismatched = 0
+    for code, name in names.items():
+        ind = name.split(" / ")[0]
+        if ind in TRANSFORMED:
+            continue
+        pub = comps[ind].get(name) if name in comps[ind] else None
+        if not isinstance(pub, dict):
+            continue
+        compared += 1
+        mismatched += series.loc[code, "status"] != pub["status"]
+    assert compared >= 130 and mismatched == 0, (compared, mismatched)
+
+    # Indicator roll-up: the mean of the series scores, banded; Canada's progress_status and score.
+    from sdgtrack.progress.rollup import roll_up
+
+    indicators = roll_up(db, series.reset_index(), "indicator").set_index("code")
+    checked = 0
+    for ind, entry in comps.items():
+        mine = ind.replace("-", ".")
+        parts = [n for n in names.values() if n.split(" / ")[0] == ind]
+        listed = [k for k, v in entry.items() if isinstance(v, dict)]
+        if ind in TRANSFORMED or not listed or sorted(parts) != sorted(listed) or mine not in indicators.index:
+            continue
+        if entry["score"] is None:
+            continue
+        checked += 1
+        assert indicators.loc[mine, "status"] == entry["progress_status"], ind
+        assert indicators.loc[mine, "score"] == pytest.approx(entry["score"], abs=2e-4), ind
+    assert checked >= 85
