@@ -66,8 +66,9 @@ def canada_store(tmp_path_factory):
     from .canada_progress import published_components, store_targets
 
     root = shared_path("opensdg", "canada")
-    db = sdgtrack.open(tmp_path_factory.mktemp("ca_store") / "ca.duckdb")
-    db.ingest(root, skip_invalid=True)   # one 'Inf' value in 9-b-1 is rejected
+    folder = tmp_path_factory.mktemp("ca_store")
+    db = sdgtrack.open(folder / "ca.duckdb")
+    db.ingest(root, skip_invalid=True, rejected_path=folder / "rejected.csv")   # one 'Inf' value in 9-b-1
     table, names = store_targets(db.con, root)
     path = tmp_path_factory.mktemp("ca_targets") / "canada_targets.csv"
     table.to_csv(path, index=False)
