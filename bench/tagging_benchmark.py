@@ -49,7 +49,7 @@ def cross_fit(bench: pd.DataFrame, texts: list[str], method: str) -> float:
     from calibrate_tagging import fit_logistic
 
     rule = calibration()[method]
-    scores, found = tagger.score_goals(texts, method)
+    scores, found = tagger._score(texts, method)
     lines = keywords.line_counts(found, len(texts))
     sim = scores["similarity"].to_numpy().reshape(-1, 17) if method == "embedding" else None
     feats = tagger.features(method, sim, lines)

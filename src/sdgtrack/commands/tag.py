@@ -54,7 +54,8 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         id_column: Optional[str] = typer.Option(None, "--id-column",
                                                 help="Column of --input identifying each row (default: row number)."),
         method: str = typer.Option("embedding", "--method", "-m",
-                                   help="embedding (model + keywords) or keywords (no model; less accurate)."),
+                                   help="embedding (model + keywords), keywords (no model; less accurate) or auto "
+                                        "(embedding when the model is installed)."),
         max_goals: int = typer.Option(3, "--max-goals", help="At most this many SDGs per text."),
         threshold: Optional[float] = typer.Option(None, "--threshold",
                                                   help="Probability an SDG needs (default: the calibrated one)."),

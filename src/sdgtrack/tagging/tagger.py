@@ -32,10 +32,13 @@ SCORE_COLUMNS = ["text_id", "goal", "probability", "similarity", "keyword_lines"
 
 
 def _check_method(method: str) -> str:
+    """The method to run; ``auto`` is ``embedding`` when the model is installed, else ``keywords``."""
     from ..errors import UserInputError
 
+    if method == "auto":
+        return "embedding" if embedding.available() else "keywords"
     if method not in METHODS:
-        raise UserInputError(f"unknown tagging method {method!r}: expected one of {', '.join(METHODS)}")
+        raise UserInputError(f"unknown tagging method {method!r}: expected one of {', '.join(METHODS)} or auto")
     return method
 
 
@@ -92,12 +95,25 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
     return best
 
 
-def score_goals(texts: list[str], method: str = "embedding") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All 17 goals of every text with their features and probability, and the keyword evidence.
+def score_goals(texts, method: str = "embedding", labels: list[str] | None = None) -> pd.DataFrame:
+    """All 17 goals of every text: text_id, goal, probability, similarity, keyword_lines, target.
 
-    Texts must already be checked (``inputs.prepare``); '' scores nothing.
+    For review (a declared SDG with a low probability, a likely one not declared); ``tag_texts``
+    applies the selection rule to the same scores. Bad texts warn and score 0 (see ``tag_texts``).
     """
-    _check_method(method)
+    method = _check_method(method)
+    texts = [texts] if isinstance(texts, (str, bytes)) else list(texts)
+    ready, problems = prepare(texts, labels)
+    for message in problems:
+        _warnings.warn(message, TaggingWarning, stacklevel=2)
+    scores, _ = _score(ready, method)
+    scores.attrs.update(method=method, model=embedding.MODEL_NAME if method == "embedding" else None,
+                        n_texts=len(texts), warnings=problems)
+    return scores
+
+
+def _score(texts: list[str], method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Scores of all 17 goals per checked text ('' scores nothing), and the keyword evidence."""
     n = len(texts)
     found = keywords.evidence(texts)
     lines = keywords.line_counts(found, n)
@@ -132,7 +148,7 @@ def select(scores: pd.DataFrame, threshold: float, max_goals: int) -> pd.DataFra
 
 def tag_texts(texts, method: str = "embedding", max_goals: int = DEFAULT_MAX_GOALS,
               threshold: float | None = None, labels: list[str] | None = None) -> pd.DataFrame:
-    """Tag each text with the SDGs it addresses.
+    """Tag each text with the SDGs it addresses (``method``: embedding, keywords or auto).
 
     Returns one row per (text, selected goal), most probable goal first: ``text_id`` (position in
     ``texts``), ``goal`` (1-17), ``target`` (the most likely target of that goal, e.g. '3.2'),
@@ -146,7 +162,7 @@ def tag_texts(texts, method: str = "embedding", max_goals: int = DEFAULT_MAX_GOA
     """
     from ..errors import UserInputError
 
-    _check_method(method)
+    method = _check_method(method)
     if isinstance(texts, (str, bytes)):
         texts = [texts]
     texts = list(texts)
@@ -159,7 +175,7 @@ def tag_texts(texts, method: str = "embedding", max_goals: int = DEFAULT_MAX_GOA
     ready, problems = prepare(texts, labels)
     for message in problems:
         _warnings.warn(message, TaggingWarning, stacklevel=2)
-    scores, found = score_goals(ready, method)
+    scores, found = _score(ready, method)
     tags = select(scores, threshold, max_goals)
     tags["evidence"] = _evidence_strings(found, tags)
     tags = tags[TAG_COLUMNS]
