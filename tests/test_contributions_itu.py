@@ -202,3 +202,17 @@ def test_list_and_search(itu):
     assert reg.records(query="Giga").name.tolist() == ["Transforming Education"]
     assert reg.records(entity="itu", year=2023, kind="hii").shape[0] == 3
     assert reg.records(entity="UNDP").empty
+
+
+def test_coverage_of_the_itu_answer(itu):
+    _, reg, _, _ = itu
+    cov = reg.coverage(by="kind", sdgs="declared")
+    totals = cov.totals.set_index("goal")
+    assert totals.loc[11, "records"] == 18 and totals.loc[9, "records"] == 14 and totals.loc[13, "records"] == 12
+    assert totals.loc[9, "primary"] == 2 and totals.loc[1, "records"] == 9  # the 9 all-goal records
+    co = cov.cooccurrence
+    off = co[co.goal_a < co.goal_b].sort_values("records", ascending=False).iloc[0]
+    assert (off.goal_a, off.goal_b, off.records) == (9, 11, 4)
+    per = cov.per_sdg.set_index(["group", "goal"])
+    assert per.loc[("event", 11), "records"] == 10 and per.loc[("event", 11), "share"] == round(10 / 11, 4)
+    assert cov.method["records_all_goals"] == 9 and cov.method["records_without_sdgs"] == 13

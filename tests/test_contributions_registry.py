@@ -186,3 +186,48 @@ def test_cli_errors_are_one_message(tmp_path, args, message, capsys, monkeypatch
     err = capsys.readouterr().err
     assert exc.value.code == 1
     assert message in " ".join(err.split()) and "Traceback" not in err
+
+
+def fake_tagger(texts):
+    """Tags by words, so the test knows the answer: 'water' -> 6, 'ocean'/'reef' -> 14, 'data' -> 17."""
+    import pandas as pd
+
+    words = {"water": 6, "ocean": 14, "reef": 14, "data": 17}
+    rows = [(i, goal, f"{goal}.1", 0.9, word) for i, t in enumerate(texts) for word, goal in words.items()
+            if word in t.lower()]
+    frame = pd.DataFrame(rows, columns=["text_id", "goal", "target", "probability", "evidence"])
+    return frame.drop_duplicates(["text_id", "goal"])
+
+
+def test_inferred_sdgs_fill_records_without_declared_ones(reg):
+    rows = reg.infer_sdgs(fake_tagger)
+    assert set(rows.columns) == {"record", "goal", "target", "score", "method", "evidence"}
+    # the decision declares nothing: its inferred goal 6 (water security strategy) now counts
+    dec = reg.records(kind="decision").iloc[0]
+    assert (dec.sdgs, dec.sdg_source) == ("6", "inferred")
+    assert reg.records(sdg=6, kind="decision").shape[0] == 1
+    totals = reg.coverage().totals.set_index("goal")
+    assert totals.loc[6, "inferred"] >= 1
+    review = reg.review()
+    reef = review[review.name == "Reef Monitoring Network meetings"]
+    assert reef.empty  # declares 14, inferred 14: no disagreement
+    clinic = review[review.name == "Water Data Clinic series"].iloc[0]
+    assert (clinic.declared, clinic.inferred, clinic.only_declared, clinic.only_inferred, clinic.agreement) == (
+        "6, 11", "6, 17", "11", "17", 0.333)
+    # tagging again replaces the earlier inferred goals instead of adding to them
+    again = reg.infer_sdgs(fake_tagger)
+    assert len(again) == len(rows)
+    n = reg.con.execute("SELECT count(*) FROM contribution_sdg WHERE source = 'inferred' AND target IS NULL").fetchone()
+    assert n[0] == len(rows)
+    # a correction keeps the inferred goals of the record
+    (rid,) = reg.records(query="Basin Managers").id
+    reg.set_status("WWCO", "submitted")
+    reg.correct(rid, "name", "Basin Managers Week 2024")
+    assert reg.con.execute("SELECT count(*) FROM contribution_sdg WHERE record = ? AND source = 'inferred'",
+                           [rid]).fetchone()[0] == (rows.record == rid).sum()
+
+
+def test_inferred_sdgs_with_the_keyword_tagger(reg):
+    rows = reg.infer_sdgs(method="keywords", only_undeclared=True)
+    assert rows.attrs["method"] == "keywords" and rows.attrs["n_records"] == 7
+    assert rows.goal.between(1, 17).all() and rows.record.str[:3].isin(["dec", "eve", "hii", "rec"]).all()

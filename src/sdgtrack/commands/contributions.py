@@ -1,4 +1,4 @@
-"""`sdgtrack contributions import|list|show|coverage|export|submissions|status|correct|history`:
+"""`sdgtrack contributions import|list|show|coverage|export|submissions|status|correct|history|infer|review`:
 the registry of UN-system contributions to the SDGs (questionnaire answers as records)."""
 from __future__ import annotations
 
@@ -216,6 +216,36 @@ def history(record: Optional[str] = typer.Argument(None, help="Record id (defaul
     with open_db(db) as database:
         frame = _registry(database).changes(record)
     emit(frame, fmt, output, title=f"{len(frame)} changes")
+
+
+@app.command("infer")
+def infer(method: str = typer.Option("embedding", help="Tagging method: embedding or keywords (no model needed)."),
+          max_goals: int = typer.Option(3, "--max-goals", help="At most this many goals per record."),
+          only_undeclared: bool = typer.Option(False, "--only-undeclared",
+                                               help="Tag only records that declare no SDGs."),
+          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+          db: Optional[Path] = DbOption) -> None:
+    """Infer SDGs of records from their text (sdgtrack.tagging); stored as 'inferred' beside declared ones."""
+    with open_db(db) as database:
+        rows = _registry(database).infer_sdgs(method=method, max_goals=max_goals, only_undeclared=only_undeclared)
+    a = rows.attrs
+    emit(rows, fmt, output, title=f"{len(rows)} inferred goals for {a.get('n_records')} records "
+                                  f"(method {a.get('method')}, threshold {a.get('threshold')}, "
+                                  f"at most {a.get('max_goals')} goals)")
+
+
+@app.command("review")
+def review(include_all_goals: bool = typer.Option(False, "--include-all-goals",
+                                                  help="Also records declaring all 17 goals."),
+           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+           db: Optional[Path] = DbOption) -> None:
+    """Records whose declared and inferred SDGs disagree (run `contributions infer` first)."""
+    with open_db(db) as database:
+        frame = _registry(database).review(include_all_goals=include_all_goals)
+    if fmt == OutputFormat.table:
+        frame = frame.drop(columns=["record", "year"])
+    emit(frame, fmt, output, title=f"{len(frame)} records where declared and inferred SDGs disagree "
+                                   "(agreement = shared goals / all goals of both)")
 
 
 def register(root: typer.Typer) -> None:

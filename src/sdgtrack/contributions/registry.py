@@ -181,10 +181,10 @@ class Registry:
              dates.start if dates else None, dates.end if dates else None, bool(dates and dates.open_end),
              countries, rec.websites, rec.word_count, rec.over_limit, len(rec.warnings), corrected,
              rec.raw_text, rec.source_lines, rec.model_dump_json()])
-        rows = [(rec.id, g, None, "declared", g in rec.sdgs.primary, None, None) for g in rec.sdgs.goals]
-        rows += [(rec.id, int(t.split(".")[0]), t, "declared", False, None, None) for t in rec.sdgs.targets]
+        rows = [(rec.id, g, None, "declared", g in rec.sdgs.primary, None, None, None) for g in rec.sdgs.goals]
+        rows += [(rec.id, int(t.split(".")[0]), t, "declared", False, None, None, None) for t in rec.sdgs.targets]
         if rows:
-            self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _delete_records(self, ids: list[str]) -> None:
         self.con.execute("DELETE FROM contribution_sdg WHERE record IN (SELECT unnest(?::VARCHAR[])) "
@@ -342,7 +342,7 @@ class Registry:
             self._insert_record(sid, rec, corrected=True)
             self.con.execute("DELETE FROM contribution_sdg WHERE record = ? AND source = 'inferred'", [record_id])
             if inferred:
-                self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?)", inferred)
+                self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?, ?)", inferred)
             self.con.execute("UPDATE contribution_submission SET updated_at = ? WHERE id = ?", [_now(), sid])
             self._log(sid, record_id, field, old, new, note)
             self.con.execute("COMMIT")
@@ -366,10 +366,17 @@ class Registry:
 
         return exchange.export(self, path, fmt, **filters)
 
-    def infer_sdgs(self, tagger, **options) -> pd.DataFrame:
+    def infer_sdgs(self, tagger=None, **options) -> pd.DataFrame:
+        """Tag records' text and store inferred goals; ``tagger`` defaults to sdgtrack.tagging."""
         from .infer import infer_sdgs
 
         return infer_sdgs(self, tagger, **options)
+
+    def review(self, include_all_goals: bool = False) -> pd.DataFrame:
+        """Records whose declared and inferred goals disagree."""
+        from .infer import review
+
+        return review(self, include_all_goals)
 
 
 def _check_status(status: str | None) -> None:

@@ -45,8 +45,11 @@ CREATE TABLE IF NOT EXISTS contribution_sdg (
     source VARCHAR NOT NULL,         -- declared | inferred
     is_primary BOOLEAN NOT NULL,     -- singled out ("more directly SDG 9")
     score DOUBLE,                    -- tagger score (inferred rows)
-    method VARCHAR                   -- tagger method (inferred rows)
+    method VARCHAR,                  -- tagger method (inferred rows)
+    evidence VARCHAR                 -- phrases that matched (inferred rows)
 );
+-- stores created before inferred SDGs kept their evidence
+ALTER TABLE contribution_sdg ADD COLUMN IF NOT EXISTS evidence VARCHAR;
 
 -- Every edit after import: corrections of record fields and status changes of submissions.
 CREATE TABLE IF NOT EXISTS contribution_change (
