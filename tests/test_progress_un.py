@@ -75,6 +75,9 @@ def test_targets_file_overrides_and_area_rows(un_db, tmp_path):
     ("series,direction\nNOT_A_SERIES,increase\n", "NOT_A_SERIES"),
     ("series,direction,target\nSH_DYN_MORT,decrease,low\n", "'low'"),
     ("series,direction\nSH_DYN_MORT,down\n", "increase or decrease"),
+    ("series,area,direction\nSH_DYN_MORT,Atlantis,decrease\n", "'Atlantis'"),
+    ("series,indicator,direction\nSH_DYN_MORT,3.2.1,decrease\n", "not both"),
+    ("indicator,direction,target_kind\n3.2.1,decrease,baseline_ratio\n", "baseline_ratio"),
 ])
 def test_bad_targets_file(un_db, tmp_path, body, needle):
     path = tmp_path / "bad.csv"

@@ -33,15 +33,15 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
     out = None
     for lvl in LEVELS[1:]:
         key = node_keys[lvl]
-        series_under = rows.groupby([key, "area"])
+        series_under = rows.assign(met_assessed=rows["assessed"] & rows["target_met"].astype(bool)) \
+                           .groupby([key, "area"])
         counts = pd.crosstab([rows[key], rows["area"]], rows["status"]).reindex(columns=statuses, fill_value=0)
         counts.columns = [f"n_{c}" for c in counts.columns]
+        n_assessed = series_under["assessed"].sum()
         facts = pd.DataFrame({
             "n_series": series_under.size(),
-            "n_assessed": series_under["assessed"].sum(),
-            "all_met": series_under.apply(lambda g: bool(g["assessed"].any()) and
-                                          bool(g.loc[g["assessed"], "target_met"].all()),
-                                          include_groups=False),
+            "n_assessed": n_assessed,
+            "all_met": (n_assessed > 0) & (series_under["met_assessed"].sum() == n_assessed),
         }).join(counts)
         facts.index.names = ["code", "area"]
         # Scores come from the level below (children), so each child weighs the same.

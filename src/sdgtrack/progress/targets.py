@@ -60,22 +60,24 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
     indicator_series = con.execute("SELECT indicator, series FROM series_indicator").df()
     known_indicators = set(indicator_series["indicator"])
     areas = {r[0] for r in con.execute("SELECT code FROM area").fetchall()}
-    for row in raw.itertuples(index=False):
-        # Validation of a small hand-written file: a Python loop is fine here (a few hundred rows).
-        if bool(row.series) == bool(row.indicator):
-            problems.append(Problem(name, row.line, "series", row.series or row.indicator or "",
-                                    "either a series code or an indicator code (not both)"))
-        elif row.series and row.series not in known_series:
-            problems.append(Problem(name, row.line, "series", row.series, "a series code known to the store"))
-        elif row.indicator and row.indicator not in known_indicators:
-            problems.append(Problem(name, row.line, "indicator", row.indicator,
-                                    "an SDG indicator code with series in the store (e.g. 3.2.1)"))
-        if row.area and _resolve_area(con, row.area, areas) is None:
-            problems.append(Problem(name, row.line, "area", row.area, "an area code or name known to the store"))
+    has_series, has_indicator = raw["series"] != "", raw["indicator"] != ""
+    area_codes = raw["area"].map(lambda a: _resolve_area(con, a, areas) if a else "")
+    checks = [
+        (has_series == has_indicator, "series", raw["series"].where(has_series, raw["indicator"]),
+         "either a series code or an indicator code (not both)"),
+        (has_series & ~has_indicator & ~raw["series"].isin(known_series), "series", raw["series"],
+         "a series code known to the store"),
+        (has_indicator & ~has_series & ~raw["indicator"].isin(known_indicators), "indicator", raw["indicator"],
+         "an SDG indicator code with series in the store (e.g. 3.2.1)"),
+        ((raw["area"] != "") & area_codes.isna(), "area", raw["area"], "an area code or name known to the store"),
+    ]
+    for bad, column, shown, expected in checks:
+        problems += [Problem(name, int(line), column, str(value), expected)
+                     for line, value in zip(raw.loc[bad, "line"], shown[bad])]
     problems += _value_problems(raw, name)
     if problems:
-        raise InvalidInputError(problems)
-    raw["area"] = [(_resolve_area(con, a, areas) if a else "") for a in raw["area"]]
+        raise InvalidInputError(sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
+    raw["area"] = area_codes
     # Indicator rows stand for every series of the indicator; a series row wins over them.
     by_ind = raw[raw["indicator"] != ""].merge(indicator_series, on="indicator", suffixes=("_x", ""))
     by_ind = by_ind.drop(columns=["series_x"])
