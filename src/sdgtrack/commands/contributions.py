@@ -219,7 +219,8 @@ def history(record: Optional[str] = typer.Argument(None, help="Record id (defaul
 
 
 @app.command("infer")
-def infer(method: str = typer.Option("embedding", help="Tagging method: embedding or keywords (no model needed)."),
+def infer(method: str = typer.Option("auto", help="Tagging method: embedding, keywords (no model needed), or auto "
+                                                 "(embedding when the model is installed)."),
           max_goals: int = typer.Option(3, "--max-goals", help="At most this many goals per record."),
           only_undeclared: bool = typer.Option(False, "--only-undeclared",
                                                help="Tag only records that declare no SDGs."),

@@ -14,7 +14,7 @@ import pandas as pd
 from ..errors import UserInputError
 
 
-def default_tagger(method: str = "embedding", max_goals: int = 3):
+def default_tagger(method: str = "auto", max_goals: int = 3):
     from ..tagging import tag_texts
 
     return functools.partial(tag_texts, method=method, max_goals=max_goals)
@@ -34,7 +34,7 @@ def record_texts(reg, only_undeclared: bool = False) -> pd.DataFrame:
         FROM contribution_record r {where} ORDER BY r.submission, r.seq""").df()
 
 
-def infer_sdgs(reg, tagger=None, *, method: str = "embedding", max_goals: int = 3,
+def infer_sdgs(reg, tagger=None, *, method: str = "auto", max_goals: int = 3,
                only_undeclared: bool = False) -> pd.DataFrame:
     """Tag records and store their inferred goals (replacing earlier inferred ones of those records).
     Returns the stored rows: record, goal, target, score, method, evidence."""

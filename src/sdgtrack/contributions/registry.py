@@ -144,7 +144,7 @@ class Registry:
                               warnings=list(sub.warnings) + [f"{r.kind} '{r.name}': {w}" for r in sub.records
                                                              for w in r.warnings],
                               duplicates=[f"{d.name} (lines {d.lines})" for d in sub.duplicates])
-        new_ids = set()
+        new_ids, to_write = set(), []
         for rec in sub.records:
             new_ids.add(rec.id)
             data = rec.model_dump_json()
@@ -157,34 +157,49 @@ class Registry:
                 if json.loads(old_data) == json.loads(data):
                     report.unchanged += 1
                     continue
-                self._delete_records([rec.id])
                 report.updated += 1
             else:
                 report.new += 1
-            self._insert_record(sid, rec, corrected=False)
+            to_write.append(rec)
         gone = [rid for rid in stored if rid not in new_ids]
-        if gone:
-            self._delete_records(gone)
+        if gone or to_write:
+            self._delete_records(gone + [r.id for r in to_write])
+            self._insert_records(sid, to_write, corrected=False)
             report.removed = len(gone)
         counts = self.con.execute("SELECT kind, count(*) FROM contribution_record WHERE submission = ? GROUP BY kind",
                                   [sid]).fetchall()
         report.records = {k: dict(counts).get(k, 0) for k in KINDS}
         return report
 
-    def _insert_record(self, sid: str, rec: RecordBase, corrected: bool) -> None:
-        dates = getattr(rec, "dates", None)
-        places = getattr(rec, "places", [])
-        countries = sorted({p.area for p in places if p.area})
-        self.con.execute(
-            "INSERT INTO contribution_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [rec.id, sid, rec.kind, rec.seq, rec.name, rec.description,
-             dates.start if dates else None, dates.end if dates else None, bool(dates and dates.open_end),
-             countries, rec.websites, rec.word_count, rec.over_limit, len(rec.warnings), corrected,
-             rec.raw_text, rec.source_lines, rec.model_dump_json()])
-        rows = [(rec.id, g, None, "declared", g in rec.sdgs.primary, None, None, None) for g in rec.sdgs.goals]
-        rows += [(rec.id, int(t.split(".")[0]), t, "declared", False, None, None, None) for t in rec.sdgs.targets]
-        if rows:
-            self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    def _insert_records(self, sid: str, recs: list[RecordBase], corrected: bool) -> None:
+        """Write records and their declared SDGs, two statements for the lot (not one per record)."""
+        if not recs:
+            return
+        rows, sdg_rows = [], []
+        for rec in recs:
+            dates = getattr(rec, "dates", None)
+            rows.append(dict(
+                id=rec.id, submission=sid, kind=rec.kind, seq=rec.seq, name=rec.name, description=rec.description,
+                start_date=dates.start if dates else None, end_date=dates.end if dates else None,
+                open_end=bool(dates and dates.open_end),
+                countries=sorted({p.area for p in getattr(rec, "places", []) if p.area}), websites=list(rec.websites),
+                word_count=rec.word_count, over_limit=rec.over_limit, n_warnings=len(rec.warnings),
+                corrected=corrected, raw_text=rec.raw_text, source_lines=rec.source_lines, data=rec.model_dump_json()))
+            sdg_rows += [(rec.id, g, None, g in rec.sdgs.primary) for g in rec.sdgs.goals]
+            sdg_rows += [(rec.id, int(t.split(".")[0]), t, False) for t in rec.sdgs.targets]
+        frame = pd.DataFrame(rows)
+        self.con.register("_new_records", frame)
+        self.con.execute("""INSERT INTO contribution_record
+            SELECT id, submission, kind, seq, name, description, start_date::DATE, end_date::DATE, open_end,
+                   countries::VARCHAR[], websites::VARCHAR[], word_count, over_limit, n_warnings, corrected,
+                   raw_text, source_lines, data FROM _new_records""")
+        self.con.unregister("_new_records")
+        if sdg_rows:
+            sdgs = pd.DataFrame(sdg_rows, columns=["record", "goal", "target", "is_primary"]).astype({"target": object})
+            self.con.register("_new_sdgs", sdgs)
+            self.con.execute("""INSERT INTO contribution_sdg (record, goal, target, source, is_primary)
+                                SELECT record, goal, target::VARCHAR, 'declared', is_primary FROM _new_sdgs""")
+            self.con.unregister("_new_sdgs")
 
     def _delete_records(self, ids: list[str]) -> None:
         self.con.execute("DELETE FROM contribution_sdg WHERE record IN (SELECT unnest(?::VARCHAR[])) "
@@ -339,10 +354,10 @@ class Registry:
             inferred = self.con.execute("SELECT * FROM contribution_sdg WHERE record = ? AND source = 'inferred'",
                                         [record_id]).fetchall()
             self._delete_records([record_id])
-            self._insert_record(sid, rec, corrected=True)
+            self._insert_records(sid, [rec], corrected=True)
             self.con.execute("DELETE FROM contribution_sdg WHERE record = ? AND source = 'inferred'", [record_id])
             if inferred:
-                self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?, ?)", inferred)
+                self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?, ?)", inferred)  # few rows
             self.con.execute("UPDATE contribution_submission SET updated_at = ? WHERE id = ?", [_now(), sid])
             self._log(sid, record_id, field, old, new, note)
             self.con.execute("COMMIT")
