@@ -83,13 +83,14 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         err.print(f"[yellow]warning:[/] {message}", highlight=False)
     if len(texts) == 1 and tags.attrs["warnings"] and not texts[0].strip():
         raise UserInputError(tags.attrs["warnings"][0])
-    frame = _output_frame(tags, ids)
+    frame = _output_frame(tags, ids, texts)
     params = (f"method {tags.attrs['method']}"
               + (f" ({tags.attrs['model']})" if tags.attrs["model"] else "")
               + f", threshold {tags.attrs['threshold']:g}, at most {tags.attrs['max_goals']} SDGs per text")
     if fmt == OutputFormat.table:
         if input_file is None:
             frame = frame.drop(columns=["id"])
+        frame = frame.astype(object).where(frame.notna(), "")
         emit(frame.drop(columns=["method"]), fmt, output, title=f"SDG tags: {params}")
         err.print("probability: calibrated on expert judgements (docs/methods/tagging.md); "
                   "evidence: Aurora SDG query phrases found in the text", highlight=False)
@@ -97,11 +98,15 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         emit(frame, fmt, output)
 
 
-def _output_frame(tags: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
-    """One row per text and SDG; a text with no SDG gets one row with an empty sdg."""
+def _output_frame(tags: pd.DataFrame, ids: list[str], texts: list) -> pd.DataFrame:
+    """One row per text and SDG; a text with no SDG gets one row with an empty sdg and the reason."""
+    from ..tagging.inputs import problem
+
     tagged = tags.assign(id=[ids[i] for i in tags["text_id"]])
     untagged = sorted(set(range(len(ids))) - set(tags["text_id"]))
-    blank = pd.DataFrame({"text_id": untagged, "id": [ids[i] for i in untagged]})
+    reasons = [f"(text {problem(texts[i])})" if problem(texts[i]) else "(no SDG reached the threshold)"
+               for i in untagged]
+    blank = pd.DataFrame({"text_id": untagged, "id": [ids[i] for i in untagged], "evidence": reasons})
     out = pd.concat([tagged, blank], ignore_index=True).sort_values(["text_id"], kind="stable")
     out["sdg"] = out["goal"].astype("Int64")
     out["method"] = tags.attrs["method"]

