@@ -120,3 +120,9 @@ def test_accuracy_on_the_benchmark_holdout_half():
     assert evaluate.macro_accuracy(holdout, tags) == pytest.approx(0.840, abs=0.005)
     keyword_tags = tag_texts(texts, method="keywords")
     assert evaluate.macro_accuracy(holdout, keyword_tags) == pytest.approx(0.665, abs=0.005)
+
+
+def test_goal_wide_query_gives_a_goal_without_target():
+    tags = tag_texts(["Global warming and the greenhouse effect are studied here."], method="keywords")
+    assert tags[["goal", "target", "keyword_lines"]].values.tolist() == [[13, None, 1]]
+    assert tags.iloc[0]["evidence"] == "Global warming; greenhouse effect"

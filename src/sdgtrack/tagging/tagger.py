@@ -84,8 +84,8 @@ def _goal_similarity(vectors: np.ndarray, found: pd.DataFrame):
 
 
 def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
-    """Per text and goal: the target with the most matched query lines ('' when none)."""
-    best = np.full((n_texts, 17), "", dtype=object)
+    """Per text and goal: the target with the most matched query lines (None when none)."""
+    best = np.full((n_texts, 17), None, dtype=object)
     if len(found):
         per_target = (found[found["target"] != ""].drop_duplicates(["text_id", "target", "line"])
                       .groupby(["text_id", "goal", "target"], sort=False).size().reset_index(name="n")
@@ -151,7 +151,8 @@ def tag_texts(texts, method: str = "embedding", max_goals: int = DEFAULT_MAX_GOA
     """Tag each text with the SDGs it addresses (``method``: embedding, keywords or auto).
 
     Returns one row per (text, selected goal), most probable goal first: ``text_id`` (position in
-    ``texts``), ``goal`` (1-17), ``target`` (the most likely target of that goal, e.g. '3.2'),
+    ``texts``), ``goal`` (1-17), ``target`` (the most likely target of that goal, e.g. '3.2'; None when the
+    ``keywords`` method found only SDG 13's goal-wide query),
     ``probability`` (calibrated), ``similarity`` (best cosine similarity; NaN for ``keywords``),
     ``keyword_lines`` (Aurora query lines of the goal that matched) and ``evidence`` (the matched
     phrases, '; '-separated). A text with no goal selected has no row.
