@@ -27,7 +27,8 @@ class OutputFormat(str, Enum):
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal.")
 
-console = Console(soft_wrap=True)
+# Piped output (files, CI logs) gets room for wide tables instead of Rich's 80-column default.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
 def open_db(db: Optional[Path], read_only: bool = False):
@@ -71,5 +72,5 @@ def _print_table(frame: pd.DataFrame, title: str | None, max_rows: int) -> None:
 
 def _fmt(v) -> str:
     if isinstance(v, float):
-        return f"{v:.6g}"
+        return f"{v:.4g}"
     return str(v)
