@@ -79,13 +79,16 @@ def test_rwanda_without_dsd(db, tmp_path):
         (82.3, "PT")]
 
 
-def test_truncated_message_is_one_clear_error(db):
+def test_truncated_message_is_one_clear_error(db, capfd):
     path = SDMX / "truncated.xml"
     assert registry.detect(path).name == "sdmx"
     with pytest.raises(InvalidInputError) as err:
         db.ingest(path)
     (problem,) = err.value.problems
-    assert problem.file == str(path) and "readable SDMX-ML 2.1 data message" in problem.expected
+    assert problem.file == str(path) and problem.line == 23
+    assert "readable SDMX-ML 2.1 data message" in problem.expected
+    out, errors = capfd.readouterr()
+    assert out == "" and errors == ""  # sdmx1's parser dump is not shown to the user
 
 
 def test_bad_value_names_line_and_leaves_store_unchanged(db):

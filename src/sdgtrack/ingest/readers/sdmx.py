@@ -15,6 +15,8 @@ other codes (Rwanda's province and district codes ``1``, ``11`` ...) become cust
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
 import re
 import warnings
@@ -95,7 +97,8 @@ class SdmxReader:
         dsd, codelists = None, {}
         if dsd_path is not None:
             try:
-                with warnings.catch_warnings():
+                with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+                        contextlib.redirect_stderr(io.StringIO()):
                     warnings.simplefilter("ignore")
                     structure = sdmx.read_sdmx(dsd_path)
                 dsd = next(iter(structure.structure.values()), None)
@@ -109,12 +112,15 @@ class SdmxReader:
             result.notes.append(f"{path.name}: no DSD found next to it; attributes told from dimensions by their "
                                 "SDG names, area codes resolved as M49/ISO codes")
         try:
-            with warnings.catch_warnings():
+            # sdmx1 prints its parser state on errors: the user gets one Problem instead
+            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
+                    contextlib.redirect_stderr(io.StringIO()):
                 warnings.simplefilter("ignore")
                 message = sdmx.read_sdmx(path, structure=dsd) if dsd is not None else sdmx.read_sdmx(path)
         except Exception as exc:  # noqa: BLE001 - XML syntax, schema or model errors of a damaged file
-            raise InvalidInputError([Problem(str(path), _error_line(exc), None, None,
-                                             f"a readable SDMX-ML 2.1 data message ({_why(exc)})")]) from None
+            cause = exc.__cause__ or exc.__context__ or exc
+            raise InvalidInputError([Problem(str(path), _error_line(cause), None, None,
+                                             f"a readable SDMX-ML 2.1 data message ({_why(cause)})")]) from None
         if not getattr(message, "data", None):
             raise InvalidInputError([Problem(str(path), None, None, None, "an SDMX-ML data message with a data set")])
 
@@ -298,9 +304,9 @@ def _series_info(con, codelist) -> tuple[dict, dict]:
     return desc, ind
 
 
-def _error_line(exc: Exception) -> int | None:
-    line = getattr(exc, "lineno", None) or getattr(getattr(exc, "position", None), "__getitem__", lambda i: None)(0)
-    return line if isinstance(line, int) else None
+def _error_line(exc: BaseException) -> int | None:
+    line = getattr(exc, "lineno", None)
+    return line if isinstance(line, int) and line > 0 else None
 
 
 def _why(exc: Exception) -> str:
