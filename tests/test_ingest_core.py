@@ -189,6 +189,7 @@ def test_cli_error_is_one_message_not_a_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "tidy_bad_value.csv, line 3, column 'value': got 'about 67'" in result.stderr
     assert "nothing was loaded" in result.stderr
+    assert "hint: to load the valid rows anyway, run `sdgtrack ingest --skip-invalid`" in result.stderr
 
 
 def test_cli_ingest_then_data(tmp_path):

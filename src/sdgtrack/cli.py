@@ -45,6 +45,8 @@ def main() -> None:
         err.print(f"[bold red]error:[/] invalid input", highlight=False)
         for line in exc.summary().splitlines():
             err.print(f"  {line}", highlight=False, markup=False)
+        if getattr(exc, "hint", None):
+            err.print(f"hint: {exc.hint}", highlight=False, markup=False)
         sys.exit(1)
     except SdgtrackError as exc:
         err.print("[bold red]error:[/] ", end="", highlight=False)

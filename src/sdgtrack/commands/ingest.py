@@ -13,10 +13,18 @@ def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Op
          area: Optional[str], db: Optional[Path], dry_run: bool) -> None:
     from rich.status import Status
 
-    with open_db(db) as database, Status("starting", console=console) as status:
-        report = (database.validate if dry_run else database.ingest)(
-            paths, format=fmt, skip_invalid=skip_invalid, rejected_path=rejected, area=area,
-            progress=lambda msg: status.update(msg))
+    from ..errors import InvalidInputError
+
+    try:
+        with open_db(db) as database, Status("starting", console=console) as status:
+            report = (database.validate if dry_run else database.ingest)(
+                paths, format=fmt, skip_invalid=skip_invalid, rejected_path=rejected, area=area,
+                progress=lambda msg: status.update(msg))
+    except InvalidInputError as exc:
+        if not skip_invalid and any(p.line is not None for p in exc.problems):
+            exc.hint = ("to load the valid rows anyway, run `sdgtrack ingest --skip-invalid` "
+                        "(rejected rows and their reasons go to a CSV)")
+        raise
     console.print(report.summary(), highlight=False)
     for note in report.notes:  # what readers skipped or decided (archived files, custom areas ...)
         console.print(f"  note: {note}", highlight=False, markup=False, style="dim")
