@@ -65,8 +65,10 @@ def _session():
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.log_severity_level = 3
-    threads = os.environ.get("SDGTRACK_THREADS")
+    threads = os.environ.get("SDGTRACK_THREADS", "").strip()
     if threads:
+        if not threads.isdigit() or int(threads) < 1:
+            raise UserInputError(f"SDGTRACK_THREADS={threads!r}: expected a whole number of threads, 1 or more")
         options.intra_op_num_threads = int(threads)
     session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
     inputs = {i.name for i in session.get_inputs()}
