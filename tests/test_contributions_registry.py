@@ -231,3 +231,16 @@ def test_inferred_sdgs_with_the_keyword_tagger(reg):
     rows = reg.infer_sdgs(method="keywords", only_undeclared=True)
     assert rows.attrs["method"] == "keywords" and rows.attrs["n_records"] == 7
     assert rows.goal.between(1, 17).all() and rows.record.str[:3].isin(["dec", "eve", "hii", "rec"]).all()
+
+
+def test_read_only_store(tmp_path):
+    path = tmp_path / "ro.duckdb"
+    with sdgtrack.open(path) as database:
+        Registry(database).import_file(ANSWERS / "wwco-2024.txt")
+    with sdgtrack.open(path, read_only=True) as database:
+        assert len(Registry(database).records()) == 10
+    fresh = tmp_path / "fresh.duckdb"
+    sdgtrack.open(fresh).close()
+    with sdgtrack.open(fresh, read_only=True) as database:
+        with pytest.raises(UserInputError, match="not set up .* read-only"):
+            Registry(database)

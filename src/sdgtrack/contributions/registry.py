@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
+import duckdb
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
@@ -53,9 +54,21 @@ class Registry:
     def __init__(self, db):
         self.db = db
         self.con = db.con
-        sql = (resources.files("sdgtrack.contributions") / "schema.sql").read_text("utf-8")
-        self.con.execute(sql)
         self._resolver = None
+        if not self._schema_current():
+            sql = (resources.files("sdgtrack.contributions") / "schema.sql").read_text("utf-8")
+            try:
+                self.con.execute(sql)
+            except duckdb.Error as exc:  # a read-only store that has never held contributions
+                raise UserInputError(f"the contributions registry is not set up in {db.path} "
+                                     f"and the store is open read-only ({exc})") from None
+
+    def _schema_current(self) -> bool:
+        # a read-only store cannot run DDL; one that already has the tables does not need it
+        return bool(self.con.execute(
+            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'contribution_sdg' AND column_name = 'evidence'"
+        ).fetchone()[0]) and bool(self.con.execute(
+            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'contribution_goal'").fetchone()[0])
 
     @property
     def resolve_country(self):
