@@ -31,6 +31,7 @@ def test_wwco_answer(reg):
 
     dec = sub.records[0]
     assert dec.body == "Governing Council of the World Water Coordination Office"
+    assert (dec.dates.start, [(p.city, p.area) for p in dec.places]) == (date(2024, 3, 4), [("Nairobi", "404")])
     assert dec.topics == ["Drought early warning for all by 2027", "Safely managed sanitation in informal settlements",
                           "Transboundary water cooperation"]
     assert [(r.label, r.number, r.session, r.title) for r in dec.resolutions] == [

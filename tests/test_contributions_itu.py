@@ -57,6 +57,8 @@ def test_decision_with_its_17_resolutions(itu):
     assert last.session == "Bucharest, 2022" and not last.revised  # "(BUCHAREST, 2022)": new, not revised
     assert last.title.startswith("ITU's role in the implementation of the \"Space2030\" Agenda")
     assert "held in Bucharest, Romania" in dec.description
+    assert (dec.dates.start, dec.dates.end) == (date(2022, 9, 26), date(2022, 10, 14))
+    assert [(p.city, p.area) for p in dec.places] == [("Bucharest", "642")]
 
 
 def test_events_field_by_field(itu):

@@ -19,8 +19,8 @@ CORRECTABLE = {
     "description": (None, "the description"),
     "sdgs": (None, "declared SDGs as text: 'SDG 6, 11', 'All 17 SDGs', '9.1, 11.2'"),
     "websites": (None, "URLs separated by spaces"),
-    "dates": (("event",), "dates as text: '13 to 17 November 2023'"),
-    "location": (("event",), "places as text: 'Geneva, Switzerland; Virtual'"),
+    "dates": (("event", "decision"), "dates as text: '13 to 17 November 2023'"),
+    "location": (("event", "decision"), "places as text: 'Geneva, Switzerland; Virtual'"),
     "partners": (("partnership",), "names separated by commas"),
     "beneficiaries": (("partnership",), "Member States benefiting, as text"),
     "publishers": (("resource",), "names separated by commas"),
@@ -37,7 +37,7 @@ def complete(rec: RecordBase, resolve: F.CountryResolver | None, year: int | Non
     """Derive structure that the record gives only as text."""
     if rec.sdgs.text and not rec.sdgs.goals:
         rec.sdgs, _ = parse_sdgs(rec.sdgs.text)
-    if rec.kind == "event":
+    if rec.kind in ("event", "decision"):
         if rec.dates.text and not rec.dates.spans:
             rec.dates, _ = parse_dates(rec.dates.text, default_year=year)
         if rec.place_text and not rec.places:

@@ -78,11 +78,11 @@ def to_frame(subs: list[Submission]) -> pd.DataFrame:
                      websites=" ".join(rec.websites), word_count=rec.word_count, over_limit=rec.over_limit,
                      warnings=SEP.join(rec.warnings), unparsed=SEP.join(rec.unparsed),
                      source_lines=rec.source_lines, raw_text=rec.raw_text)
-            if rec.kind == "event":
+            if rec.kind in ("event", "decision"):
                 d.update(dates_text=rec.dates.text, start_date=_iso(rec.dates.start), end_date=_iso(rec.dates.end),
                          open_end=rec.dates.open_end, location=rec.place_text,
                          countries=", ".join(sorted({p.area for p in rec.places if p.area})))
-            elif rec.kind == "resource":
+            if rec.kind == "resource":
                 d.update(publishers=SEP.join(rec.publishers), audience=SEP.join(rec.audience),
                          languages=SEP.join(rec.languages))
             elif rec.kind == "partnership":
@@ -213,7 +213,7 @@ def _record_from_row(row: dict, path: Path, line: int, problems: list[Problem]):
         data["word_count"] = int(row["word_count"])
     data["over_limit"] = row["over_limit"].strip().lower() == "true"
     data["sdgs"] = _sdgs(row, path, line, problems)
-    if kind == "event":
+    if kind in ("event", "decision"):
         data["dates"] = {"text": row["dates_text"].strip()}
         if not row["dates_text"].strip() and row["start_date"].strip():
             try:
@@ -223,7 +223,7 @@ def _record_from_row(row: dict, path: Path, line: int, problems: list[Problem]):
                 problems.append(Problem(str(path), line, "start_date", row["start_date"], "a date YYYY-MM-DD"))
                 return None
         data["place_text"] = row["location"].strip()
-    elif kind == "resource":
+    if kind == "resource":
         data.update(publishers=split("publishers"), audience=split("audience"), languages=split("languages"))
     elif kind == "partnership":
         data.update(partners=split("partners"), beneficiaries=row["beneficiaries"].strip())

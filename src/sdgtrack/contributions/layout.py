@@ -140,7 +140,7 @@ def parse_answer(text: str, *, source: str = "<text>", entity: str | None = None
         body = [ln for ln in lines[start + 1:end] if ln.no not in footer_nos]
         kind = spec["kind"]
         if kind == "decision":
-            made = _decisions(body, sub)
+            made = _decisions(body, sub, resolve)
         elif kind == "hii":
             made = _hiis(body, spec, q, sub)
         elif kind == "recommendation":
@@ -323,7 +323,7 @@ def _missing(rec: RecordBase, what: str, text: str) -> None:
 
 
 # -- question 1: governing-body decisions -------------------------------------------------------
-def _decisions(body: list[_Line], sub: Submission) -> list[RecordBase]:
+def _decisions(body: list[_Line], sub: Submission, resolve) -> list[RecordBase]:
     content = [ln for ln in body if not ln.blank]
     if not content:
         return []
@@ -351,9 +351,31 @@ def _decisions(body: list[_Line], sub: Submission) -> list[RecordBase]:
     rec = Decision(name=body_name or f"Governing-body decisions {sub.year}", body=body_name,
                    description=description, topics=topics, resolutions=resolutions,
                    raw_text=_raw(body), source_lines=_span(body))
+    _meeting(rec, description, resolve, sub.year)
     if not body_name:
         rec.warnings.append("governing body: not named in the text")
     return [rec]
+
+
+_HELD_IN_RE = re.compile(r"\b(?:held|met|meeting|convened|session)\s+in\s+(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+                         r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)|\bin\s+(?P<place2>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+                         r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*),\s+(?:on|from|between)\b")
+_WHEN_RE = re.compile(r"\b(?:between|from|on)\s+(?P<when>\d{1,2}(?:\s+[A-Z][a-z]+)?(?:\s+\d{4})?"
+                      r"(?:\s+(?:and|to|-|–)\s+\d{1,2}\s+[A-Z][a-z]+)?\s+\d{4})")
+
+
+def _meeting(rec: Decision, narrative: str, resolve, year: int) -> None:
+    """Where and when the governing body met, when the narrative says it in the usual way:
+    "held in Bucharest, Romania, between 26 September and 14 October 2022"."""
+    where = _HELD_IN_RE.search(narrative)
+    if where:
+        rec.place_text = where.group("place") or where.group("place2")
+        rec.places, _ = F.parse_places(rec.place_text, resolve)
+    when = _WHEN_RE.search(narrative)
+    if when:
+        dates, problems = parse_dates(when.group(0), default_year=year)  # keeps "between ... and"
+        if not problems:
+            rec.dates = dates
 
 
 # -- question 4: High-Impact Initiatives --------------------------------------------------------

@@ -108,6 +108,9 @@ class Decision(RecordBase):
     body: str = ""                     # "Plenipotentiary Conference 2022 (PP-22)"
     topics: list[str] = []
     resolutions: list[Resolution] = []
+    dates: Dates = Dates()             # when the body met, if the narrative says it
+    places: list[Place] = []           # where it met ("held in Bucharest, Romania")
+    place_text: str = ""
 
 
 class Event(RecordBase):
