@@ -142,3 +142,11 @@ def test_indicator_trend_from_2015_to_latest(small_db):
     # 60 -> 90 over 2015-2022: 30/7 a year; needed (80 - 60) / 15 = 1.33: on track
     assert row["start_year"] == 2015 and row["rate"] == pytest.approx(30 / 7)
     assert row["needed_rate"] == pytest.approx(20 / 15) and row["trend"] == "on track" and row["trend_arrow"] == "↑"
+
+
+def test_showing_some_areas_does_not_change_their_figures(small_db):
+    full = sdg_index(small_db, CODEBOOK, REGIONS, max_missing=0.5).areas.set_index("area")
+    some = sdg_index(small_db, CODEBOOK, REGIONS, max_missing=0.5, areas=["AFG"]).areas.set_index("area")
+    assert some.index.tolist() == ["4"]
+    # AFG's goal 2 is still imputed from FIN and SWE, and its rank is among all areas
+    assert some.loc["4", "index"] == full.loc["4", "index"] and some.loc["4", "rank"] == 3

@@ -49,7 +49,7 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     area_codes = db.resolve_areas(areas)
 
     values = _values(db, book, year)
-    universe = sorted(set(values["area"]) | set(area_codes or []))
+    universe = sorted(set(values["area"].unique().tolist()) | set(area_codes or []))
     latest = scores.latest_values(values)
     scored = scores.normalise(latest, book)
     scored["colour"] = dashboard.indicator_colour(scored["score_unclipped"], scored["green_score"], scored["red_score"])
