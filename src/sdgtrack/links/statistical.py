@@ -90,18 +90,24 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
     ``directions`` (series, direction in {1, -1, 0})."""
     params.check()
     values = values[["series", "area", "year", "value"]].dropna(subset=["value"])
-    sign = values["series"].map(directions.set_index("series")["direction"]).fillna(0).astype(int)
-    n_unknown = int(values.loc[sign == 0, "series"].nunique())
-    if params.unknown_direction == "drop":
-        values, sign = values[sign != 0], sign[sign != 0]
-    values = values.assign(value=values["value"].to_numpy() * np.where(sign == -1, -1.0, 1.0))
-
-    series_codes = np.array(sorted(values["series"].unique()), dtype=object)
-    area_codes = np.array(sorted(values["area"].unique(), key=_area_key), dtype=object)
-    s_idx = np.searchsorted(series_codes, values["series"].to_numpy())
-    a_idx = pd.Categorical(values["area"], categories=area_codes).codes
-    year = values["year"].to_numpy(dtype=np.int64)
-    val = values["value"].to_numpy(dtype=float)
+    # Work on integer codes: string columns are mapped once per distinct code, not per row.
+    s_code, s_uniques = pd.factorize(values["series"], sort=True)
+    a_code, a_uniques = pd.factorize(values["area"])
+    s_uniques = np.asarray(s_uniques, dtype=object)
+    direction = pd.Series(s_uniques).map(directions.set_index("series")["direction"]).fillna(0).astype(int)
+    sign = direction.to_numpy()[s_code]
+    n_unknown = int((direction == 0).sum())
+    keep = sign != 0 if params.unknown_direction == "drop" else np.ones(len(sign), dtype=bool)
+    val = values["value"].to_numpy(dtype=float)[keep] * np.where(sign[keep] == -1, -1.0, 1.0)
+    year = values["year"].to_numpy(dtype=np.int64)[keep]
+    s_code, a_code = s_code[keep], a_code[keep]
+    series_codes, s_idx = np.unique(s_code, return_inverse=True)
+    series_codes = s_uniques[series_codes]             # sorted, as factorize(sort=True) sorted them
+    area_present, a_code = np.unique(a_code, return_inverse=True)
+    area_names = np.asarray(a_uniques, dtype=object)[area_present]
+    area_order = sorted(range(len(area_names)), key=lambda k: _area_key(area_names[k]))
+    area_codes = area_names[area_order]
+    a_idx = np.argsort(area_order)[a_code]
     order = np.lexsort((year, s_idx, a_idx))
     s_idx, a_idx, year, val = s_idx[order], a_idx[order], year[order], val[order]
     bounds = np.flatnonzero(np.diff(a_idx)) + 1
