@@ -152,6 +152,7 @@ def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_in
         report.rows_read -= n_blank
         con.execute(f"DELETE FROM {STAGING} WHERE {blank}")
     validate.prepare(con, STAGING, PREPARED)
+    con.execute(f"DROP TABLE {STAGING}")  # everything needed is in PREPARED now: keep peak memory down
     row_problems, n_invalid, invalid_sql = validate.problems(con, PREPARED)
     if n_invalid and not skip_invalid:
         raise InvalidInputError(row_problems, n_invalid)
@@ -160,7 +161,7 @@ def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_in
     dup_problems, n_dups = validate.conflicting_duplicates(con, INCOMING, PREPARED)
     if n_dups and not skip_invalid:
         raise InvalidInputError(dup_problems, n_dups)
-    if n_dups:  # drop every row of a conflicting key: we cannot know which value is right
+    if n_dups:  # drop every row of a conflicting key: we cannot know which value is right (exact path: a table)
         n_dups = con.execute(f"SELECT sum(copies) FROM {INCOMING} WHERE n_values > 1").fetchone()[0]
         con.execute(f"DELETE FROM {INCOMING} WHERE n_values > 1")
     rejected = problems + row_problems + dup_problems
@@ -200,6 +201,16 @@ def _collapse_keys(con) -> None:
     """One row per key: exact repeats collapse (counted in ``copies``); ``n_values`` > 1 marks a
     key given two different values. The first place a key was seen is kept as its source."""
     key = ", ".join(KEY)
+    # Fast path: most files repeat no key. Counting distinct 64-bit key hashes is a tenth of the
+    # cost of grouping by five text columns; a hash collision can only make the count smaller,
+    # which sends the load down the exact path below, so the shortcut is never wrong.
+    rows, distinct = con.execute(f"SELECT count(*), count(DISTINCT hash({key})) FROM {VALID}").fetchone()
+    if rows == distinct:  # a view: no copy of the rows, and nothing will be deleted from it
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW {INCOMING} AS
+            SELECT {key}, year, value, value_text, nature, obs_status, source, footnote, source_file,
+                   1 AS copies, 1 AS n_values, series_description, indicator
+            FROM {VALID}""")
+        return
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {INCOMING} AS
         SELECT {key}, any_value(year) AS year, any_value(value) AS value, any_value(value_text) AS value_text,
                any_value(nature) AS nature, any_value(obs_status) AS obs_status,
@@ -224,10 +235,14 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
                          ).fetchone()[0]
     status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
     existing = f"LEFT JOIN observation o ON {on}" if stored else ""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE __classified AS
+    # Without stored rows every key is new: a view spares copying the rows once more.
+    con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
         SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
         FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing}""")
-    counts = dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+    if stored:
+        counts = dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+    else:
+        counts = {"new": con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]}
     report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
     report.series, report.areas = con.execute(
         f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
@@ -268,9 +283,13 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
 
 
 def _drop_work_tables(con) -> None:
-    con.execute(f"DROP VIEW IF EXISTS {VALID}")
-    for t in (STAGING, PREPARED, "__headline", INCOMING, "__classified"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
+    """Drop the temporary views and tables of a load (which are views depends on the path taken)."""
+    names = [STAGING, PREPARED, VALID, INCOMING, "__headline", "__classified"]
+    for kind in ("view", "table"):  # views first: they read the tables
+        found = con.execute(f"SELECT {kind}_name FROM duckdb_{kind}s() WHERE temporary AND {kind}_name IN "
+                            "(SELECT unnest(?::VARCHAR[]))", [names]).fetchall()
+        for (name,) in found:
+            con.execute(f"DROP {kind.upper()} {name}")
 
 
 def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_sql: str,
