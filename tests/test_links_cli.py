@@ -34,6 +34,8 @@ def test_links_goal_json_states_method(un_db):
     assert list(rows.columns) == ["area", "goal_a", "goal_b", "pairs", "synergies", "tradeoffs", "share_synergy",
                                   "share_tradeoff"]
     assert set(rows["area"]) == {"524", "all"} and (rows["goal_a"] <= rows["goal_b"]).all()
+    top = pd.DataFrame(doc["top"])
+    assert set(top["kind"]) == {"most synergistic", "most conflicting"} and (top["pairs"] >= 10).all()
 
 
 def test_links_network_level(un_db):

@@ -92,8 +92,10 @@ def _check_chart_path(path: Path) -> None:
 
 def _emit_report(report, fmt: OutputFormat, output: Optional[Path]) -> None:
     if fmt == OutputFormat.json:
-        text = json.dumps({"meta": report.meta,
-                           "rows": json.loads(report.table.to_json(orient="records"))},
+        doc = {"meta": report.meta, "rows": json.loads(report.table.to_json(orient="records"))}
+        if report.meta["level"] == "goal":
+            doc["top"] = json.loads(report.top.to_json(orient="records"))
+        text = json.dumps(doc,
                           ensure_ascii=False, indent=1, default=str)
         if output is None:
             sys.stdout.write(text + "\n")
