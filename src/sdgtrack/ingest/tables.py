@@ -58,29 +58,9 @@ def excel_header(path: Path, sheet: str | None = None) -> list[str]:
 
 def load_csv(con, path: Path, table: str) -> list[str]:
     """Load ``path`` into ``table`` (all VARCHAR + __line). Returns the data column names."""
-    # Skip leading blank lines (seen in real Open SDG files) so the header is the first line.
-    skip = 0
-    import gzip
-
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as f:
-            for line in f:
-                if line.strip():
-                    break
-                skip += 1
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({_why(exc)})")])
-    try:
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {table} AS
-                SELECT *, (row_number() OVER () + {skip + 1})::INTEGER AS __line
-                FROM read_csv({sql_str(str(path))}, all_varchar = true, header = true, skip = {skip},
-                              auto_detect = true, delim = ',', quote = '"', escape = '"',
-                              null_padding = false, strict_mode = true)""")
-    except duckdb.Error as exc:
-        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable CSV file ({_why(exc)})")]) from None
-    return [c for c in _columns(con, table) if c != "__line"]
+    source = Source(con, path)
+    source.insert(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM {source.relation}")
+    return source.columns
 
 
 def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[str]:
@@ -96,7 +76,7 @@ def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[st
     except StopIteration:
         raise InvalidInputError([Problem(str(path), None, None, None, "a sheet with a header row")]) from None
     except Exception as exc:  # noqa: BLE001 - zip, XML or key errors from a damaged workbook
-        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable Excel workbook ({_why(exc)})")]) from None
+        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable Excel workbook ({why(exc)})")]) from None
     width = len(header)
     frame = pd.DataFrame([(r + [None] * width)[:width] for r in data], columns=header, dtype=object)
     frame["__line"] = range(2, 2 + len(frame))
@@ -127,7 +107,7 @@ class Source:
             self.relation = "__excel_source"
             self.columns = [c for c in _columns(con, "__excel_source") if c != "__line"]
             return
-        self.skip = _leading_blank_lines(path)
+        self.skip = leading_blank_lines(path)
         self.relation = (f"(SELECT *, (row_number() OVER () + {self.skip + 1})::INTEGER AS __line FROM "
                          f"read_csv({sql_str(str(path))}, all_varchar = true, header = true, skip = {self.skip}, "
                          "delim = ',', quote = '\"', escape = '\"', null_padding = false, strict_mode = true))")
@@ -135,7 +115,7 @@ class Source:
             self.columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
                             if r[0] != "__line"]
         except duckdb.Error as exc:
-            raise InvalidInputError([Problem(str(path), None, None, None, f"a readable CSV file ({_why(exc)})")]) from None
+            raise InvalidInputError([Problem(str(path), None, None, None, f"a readable CSV file ({why(exc)})")]) from None
 
     def insert(self, sql: str) -> None:
         """Run an INSERT that reads ``self.relation``; a read failure names the file."""
@@ -144,13 +124,13 @@ class Source:
         except duckdb.Error as exc:
             raise InvalidInputError([Problem(str(self.path), None, None, None,
                                              f"a readable {'Excel workbook' if is_excel(self.path) else 'CSV file'} "
-                                             f"({_why(exc)})")]) from None
+                                             f"({why(exc)})")]) from None
 
     def close(self) -> None:
         self.con.execute("DROP TABLE IF EXISTS __excel_source")
 
 
-def _leading_blank_lines(path: Path) -> int:
+def leading_blank_lines(path: Path) -> int:
     """Blank lines before the header (seen in real Open SDG files), so the header is found."""
     import gzip
 
@@ -163,7 +143,7 @@ def _leading_blank_lines(path: Path) -> int:
                     break
                 skip += 1
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({_why(exc)})")])
+        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({why(exc)})")])
     return skip
 
 
@@ -183,7 +163,7 @@ def _columns(con, table: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
 
 
-def _why(exc: Exception) -> str:
+def why(exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return text[:300]
 

@@ -114,21 +114,7 @@ class Database:
         Columns: series, area, area_name, period, year, dims, unit, value, value_text,
         is_headline, nature, obs_status, source, footnote, source_file.
         """
-        where, params = [], []
-        if code is not None:
-            codes = [code] if isinstance(code, str) else list(code)
-            series = sorted({s for c in codes for s in self.series_codes_for(c)})
-            where.append("o.series IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(series)
-        if areas:
-            where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(self.resolve_areas(areas))
-        if start is not None:
-            where.append("o.year >= ?")
-            params.append(int(start))
-        if end is not None:
-            where.append("o.year <= ?")
-            params.append(int(end))
+        where, params = self._filters(code, areas, start, end)
         if not all_disaggregations:
             where.append("o.is_headline")
         query = f"""
@@ -155,7 +141,21 @@ class Database:
         frequent unit; when a year has several values (quarters, '2021/22' and '2021'), their mean
         (``n_values`` says how many were averaged).
         """
-        where, params = ["o.is_headline", "o.value IS NOT NULL"], []
+        where, params = self._filters(code, areas, start, end)
+        where += ["o.is_headline", "o.value IS NOT NULL"]
+        return self.con.execute(f"""
+            WITH h AS (SELECT o.series, o.area, o.year, o.unit, o.value FROM observation o WHERE {" AND ".join(where)}),
+            main_unit AS (SELECT series, arg_max(unit, n) AS unit
+                          FROM (SELECT series, unit, count(*) AS n FROM h GROUP BY ALL) GROUP BY series)
+            SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values
+            FROM h JOIN main_unit USING (series, unit)
+            GROUP BY h.series, h.area, h.year, h.unit
+            ORDER BY h.series, h.area, h.year""", params).df()
+
+    def _filters(self, code, areas, start, end) -> tuple[list[str], list]:
+        """SQL conditions on ``observation o`` for a code (series, indicator, target or goal),
+        areas (any name the resolver knows) and a year range."""
+        where, params = [], []
         if code is not None:
             codes = [code] if isinstance(code, str) else list(code)
             where.append("o.series IN (SELECT unnest(?::VARCHAR[]))")
@@ -169,14 +169,7 @@ class Database:
         if end is not None:
             where.append("o.year <= ?")
             params.append(int(end))
-        return self.con.execute(f"""
-            WITH h AS (SELECT o.series, o.area, o.year, o.unit, o.value FROM observation o WHERE {" AND ".join(where)}),
-            main_unit AS (SELECT series, arg_max(unit, n) AS unit
-                          FROM (SELECT series, unit, count(*) AS n FROM h GROUP BY ALL) GROUP BY series)
-            SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values
-            FROM h JOIN main_unit USING (series, unit)
-            GROUP BY h.series, h.area, h.year, h.unit
-            ORDER BY h.series, h.area, h.year""", params).df()
+        return where, params
 
 
 def _as_paths(paths) -> list[Path]:

@@ -32,7 +32,7 @@ from ...errors import InvalidInputError, Problem, UserInputError
 from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, quote, sql_str
 from ..registry import ReadResult, register
-from ..tables import _leading_blank_lines, _why, csv_header, is_csv
+from ..tables import csv_header, is_csv, leading_blank_lines, why
 
 INDICATOR_FILE = re.compile(r"^indicator_(.+)\.csv$", re.IGNORECASE)
 YEAR, VALUE = "year", "value"
@@ -271,7 +271,7 @@ class OpenSdgReader:
                        {footnote}, {dims_sql(dims)}, {sql_str(str(file))}, __line
                 FROM {relation}""")
         except duckdb.Error as exc:
-            raise InvalidInputError([Problem(str(file), None, None, None, f"a readable CSV file ({_why(exc)})")]) from None
+            raise InvalidInputError([Problem(str(file), None, None, None, f"a readable CSV file ({why(exc)})")]) from None
 
 
 def _csv_relation(file: Path) -> tuple[str, list[str], int]:
@@ -280,7 +280,7 @@ def _csv_relation(file: Path) -> tuple[str, list[str], int]:
     The header comes from Python's csv module and the dialect is fixed (comma, double quotes):
     sniffing costs ~15 ms a file, six times the read itself for these small files.
     """
-    skip = _leading_blank_lines(file)
+    skip = leading_blank_lines(file)
     header = csv_header(file)
     if not header:
         raise InvalidInputError([Problem(str(file), None, None, None, "a readable UTF-8 CSV file with a header row")])
