@@ -235,14 +235,21 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
                          ).fetchone()[0]
     status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
     existing = f"LEFT JOIN observation o ON {on}" if stored else ""
-    # Without stored rows every key is new: a view spares copying the rows once more.
-    con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
-        SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
-        FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing}""")
     if stored:
-        counts = dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+        # Count first without copying rows: an unchanged re-load then writes nothing at all.
+        counts = dict(con.execute(f"""SELECT status, count(*) FROM (SELECT {status} AS status
+                                      FROM {INCOMING} i {existing}) GROUP BY status""").fetchall())
     else:
         counts = {"new": con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]}
+    to_write = counts.get("new", 0) + counts.get("updated", 0)
+    row_status = (status if stored else "'new'") if to_write else "'unchanged'"
+    # Rows to write, with their headline flag. Without stored rows every key is new and a view
+    # spares one more copy; with stored rows only new and updated keys are kept.
+    con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
+        SELECT * FROM (
+            SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {row_status} AS status
+            FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing if to_write else "WHERE FALSE"})
+        WHERE status <> 'unchanged'""")
     report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
     report.series, report.areas = con.execute(
         f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
@@ -259,7 +266,7 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
                             is_headline, nature, obs_status, source, footnote, source_file, load_id)
                         SELECT series, area, period, year, dims, unit, value, value_text, is_headline, nature,
                                obs_status, source, footnote, source_file, {load_id}
-                        FROM __classified WHERE status <> 'unchanged'""")
+                        FROM __classified""")
         # New combinations can change which existing rows of a series are headline.
         con.execute("""UPDATE observation o SET is_headline = h.is_headline FROM __headline h
                        WHERE o.series = h.series AND o.dims = h.dims AND o.is_headline <> h.is_headline""")
