@@ -31,7 +31,8 @@ class Problem:
         if self.column:
             where += f", column '{self.column}'"
         got = "" if self.value is None else f": got {self.value!r}"
-        return f"{where}{got}; expected {self.expected}"
+        # "file: expected ..." when there is no offending value to quote
+        return f"{where}{got}; expected {self.expected}" if got else f"{where}: expected {self.expected}"
 
 
 class InvalidInputError(SdgtrackError):
