@@ -205,3 +205,12 @@ def test_cli_ingest_then_data(tmp_path):
     assert lines[0].startswith("series,area,area_name,period") and len(lines) == 3
     unknown = run_cli("data", "99.9.9", db_path=db_path)
     assert unknown.returncode == 1 and "unknown code '99.9.9'" in unknown.stderr
+
+
+def test_failed_load_leaves_no_work_tables(db):
+    with pytest.raises(InvalidInputError):
+        db.ingest(INGEST / "tidy_duplicate.csv")
+    temp = db.con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
+                          "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall()
+    assert temp == []
+    assert db.ingest(INGEST / "tidy_good.csv").new == 7  # and the next load works as usual

@@ -100,10 +100,18 @@ def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bo
            rejected_path: str | Path | None = None, dry_run: bool = False, area: str | None = None,
            progress=None) -> LoadReport:
     """Load ``paths`` into ``db``. ``area`` is the default area for formats without one (Open SDG)."""
-    con = db.con
     report = LoadReport(paths=[str(p) for p in paths], dry_run=dry_run)
     inputs = find_inputs(paths, format)
     options = {"area": db.resolve_area(area) if area else None}
+    try:
+        return _run(db, paths, inputs, options, report, skip_invalid, rejected_path, dry_run, progress)
+    finally:  # a failed load leaves no work tables behind either
+        _drop_work_tables(db.con)
+
+
+def _run(db, paths, inputs, options, report: LoadReport, skip_invalid: bool, rejected_path, dry_run: bool,
+         progress) -> LoadReport:
+    con = db.con
     create_staging(con, STAGING)
     problems: list[Problem] = []
     new_areas: list[tuple[str, str, str | None, str]] = []
