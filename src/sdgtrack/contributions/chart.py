@@ -6,9 +6,8 @@ from pathlib import Path
 
 import altair as alt
 
-from ..errors import UserInputError
+from ..charts import render
 
-FORMATS = (".svg", ".png", ".html")
 
 
 def coverage_chart(cov) -> alt.HConcatChart:
@@ -57,21 +56,4 @@ def coverage_chart(cov) -> alt.HConcatChart:
 
 
 def save_chart(chart, path: str | Path) -> Path:
-    import vl_convert as vlc
-
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise UserInputError(f"chart file {path.name}: expected a name ending in {', '.join(FORMATS)}")
-    spec = chart.to_dict()
-    try:
-        if suffix == ".svg":
-            path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
-        elif suffix == ".png":
-            path.write_bytes(vlc.vegalite_to_png(spec, scale=2))
-        else:
-            # bundle=True inlines the Vega libraries: the page works offline, no CDN
-            path.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8")
-    except OSError as exc:
-        raise UserInputError(f"cannot write {path}: {exc}") from None
-    return path
+    return render(chart, path)

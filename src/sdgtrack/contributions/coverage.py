@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserInputError
+from .registry import record_filters
 
 BY = {"entity": "coalesce(nullif(s.entity_code, ''), s.entity)", "kind": "r.kind", "year": "s.year::VARCHAR"}
 SOURCES = ("effective", "declared", "inferred")
@@ -45,16 +46,7 @@ def coverage(reg, by: str = "entity", sdgs: str = "effective", include_all_goals
         raise UserInputError(f"--by {by!r}: expected one of {', '.join(BY)}")
     if sdgs not in SOURCES:
         raise UserInputError(f"--sdgs {sdgs!r}: expected one of {', '.join(SOURCES)}")
-    where, params = [], []
-    if entity:
-        where.append("(upper(s.entity) = upper(?) OR upper(s.entity_code) = upper(?))")
-        params += [entity, entity]
-    if year is not None:
-        where.append("s.year = ?")
-        params.append(int(year))
-    if kind:
-        where.append("r.kind = ?")
-        params.append(kind)
+    where, params = record_filters(entity, year, kind)
     rec_where = " AND ".join(where) or "TRUE"
     if sdgs == "effective":
         goal_source = "SELECT record, goal, is_primary, source FROM contribution_goal"

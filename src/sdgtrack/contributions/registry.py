@@ -29,6 +29,23 @@ _RECORD = TypeAdapter(Record)
 TRANSITIONS = {"draft": {"submitted"}, "submitted": {"draft", "published"}, "published": {"submitted"}}
 
 
+
+def record_filters(entity: str | None, year: int | None, kind: str | None) -> tuple[list[str], list]:
+    """SQL conditions on submission ``s`` and record ``r`` shared by listing and coverage."""
+    where, params = [], []
+    if entity:
+        where.append("(upper(s.entity) = upper(?) OR upper(s.entity_code) = upper(?))")
+        params += [entity, entity]
+    if year is not None:
+        where.append("s.year = ?")
+        params.append(int(year))
+    if kind:
+        if kind not in KINDS:
+            raise UserInputError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
+        where.append("r.kind = ?")
+        params.append(kind)
+    return where, params
+
 class ImportReport(BaseModel):
     submission: str
     entity: str
@@ -271,18 +288,7 @@ class Registry:
         """Records as a DataFrame, one row each. ``sdg`` matches the goals that count for a record
         (declared, else inferred); ``query`` needs every word in the name or description (word starts,
         case-insensitive) and orders by how often they occur."""
-        where, params = [], []
-        if entity:
-            where.append("(upper(s.entity) = upper(?) OR upper(s.entity_code) = upper(?))")
-            params += [entity, entity]
-        if year is not None:
-            where.append("s.year = ?")
-            params.append(int(year))
-        if kind:
-            if kind not in KINDS:
-                raise UserInputError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
-            where.append("r.kind = ?")
-            params.append(kind)
+        where, params = record_filters(entity, year, kind)
         if status:
             _check_status(status)
             where.append("s.status = ?")

@@ -8,7 +8,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
-from ..errors import UserInputError
+from ..charts import render
 from .trends import ARROWS
 
 # Rating colours close to the SDR dashboards', readable with a dark arrow on top.
@@ -56,23 +56,7 @@ def _subtitle(result) -> list[str]:
 
 
 def write_dashboard(result, path: str | Path, title: str = "SDG Dashboard") -> Path:
-    import vl_convert as vlc
-
-    path = Path(path)
-    spec = dashboard_chart(result, title).to_dict()
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".svg":
-            path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
-        elif suffix == ".png":
-            path.write_bytes(vlc.vegalite_to_png(spec, scale=2))
-        elif suffix == ".html":
-            path.write_text(_page(vlc.vegalite_to_html(spec, bundle=True), result, title), encoding="utf-8")
-        else:
-            raise UserInputError(f"{path}: expected a chart file ending in .svg, .png or .html")
-    except OSError as exc:
-        raise UserInputError(f"cannot write {path}: {exc}") from None
-    return path
+    return render(dashboard_chart(result, title), path, page=lambda html: _page(html, result, title))
 
 
 def _page(chart_html: str, result, title: str) -> str:

@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ..charts import render
 from ..errors import UserInputError
 from .network import goal_network
 from .rollup import POOLED
@@ -126,20 +127,4 @@ def goal_network_chart(goal_table: pd.DataFrame, meta: dict, area: str = POOLED,
 
 def save(chart: alt.TopLevelMixin, path: str | Path) -> Path:
     """Render a chart to .svg, .png or a self-contained .html page (offline)."""
-    import vl_convert as vlc
-
-    path = Path(path)
-    spec = chart.to_dict()
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".svg":
-            path.write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
-        elif suffix == ".png":
-            path.write_bytes(vlc.vegalite_to_png(spec, scale=2))
-        elif suffix == ".html":
-            path.write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8")
-        else:
-            raise UserInputError(f"chart file {path}: expected a name ending in .svg, .png or .html")
-    except OSError as exc:
-        raise UserInputError(f"cannot write {path}: {exc}") from None
-    return path
+    return render(chart, path)

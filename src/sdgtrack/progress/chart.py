@@ -7,6 +7,7 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from ..charts import CHART_SUFFIXES, render
 from ..errors import UserInputError
 from . import methods
 from .api import assess
@@ -91,21 +92,15 @@ def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart
 def write_chart(db, output: str | Path, *, area: str = "1", method: str = "unsd", targets=None,
                 **params) -> list[Path]:
     """Write ``output``.svg, .png and a self-contained .html (JavaScript inlined, nothing fetched)."""
-    import vl_convert as vlc
-
     rows, attrs = chart_data(db, area, method, targets, **params)
     code = db.resolve_area(area)
     name = db.con.execute("SELECT name FROM area WHERE code = ?", [code]).fetchone()
     spec = progress_chart(rows, attrs, name[0] if name else code).to_dict()
     output = Path(output)
-    if output.suffix in (".svg", ".png", ".html"):
+    if output.suffix in CHART_SUFFIXES:
         output = output.with_suffix("")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
-        paths = [output.with_suffix(".svg"), output.with_suffix(".png"), output.with_suffix(".html")]
-        paths[0].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
-        paths[1].write_bytes(vlc.vegalite_to_png(spec, scale=2))
-        paths[2].write_text(vlc.vegalite_to_html(spec, bundle=True), encoding="utf-8")
     except OSError as exc:
         raise UserInputError(f"cannot write the chart to {output}: {exc}") from None
-    return paths
+    return [render(spec, output.with_suffix(suffix)) for suffix in CHART_SUFFIXES]
