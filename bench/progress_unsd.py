@@ -21,7 +21,6 @@ import pandas as pd
 import sdgtrack
 from sdgtrack.progress.assess import assess_series, target_table
 from sdgtrack.progress.methods import unsd
-from sdgtrack.progress.targets import align
 
 
 def baseline(values: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sdgtrack.index import load_codebook, sdg_index
+from sdgtrack.index import load_codebook
 from sdgtrack.index.codebook import IndexInputError
 
 HEADER = "indicator,goal,optimum,lower_bound,green_threshold,red_threshold,in_index,trend\n"

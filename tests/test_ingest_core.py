@@ -5,7 +5,6 @@ import csv
 import gzip
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -5,7 +5,6 @@ import shutil
 
 import pytest
 
-import sdgtrack
 from sdgtrack.errors import InvalidInputError
 from sdgtrack.ingest import registry
 

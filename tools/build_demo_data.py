@@ -42,8 +42,7 @@ def main(shared: Path) -> None:
         db.close()
     con = duckdb.connect()
     con.register("keys", keys)
-    raw = con.sql(f"SELECT * FROM read_csv('{src}', all_varchar = true)")
-    con.execute("CREATE TABLE raw AS SELECT * FROM raw")
+    con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv('{src}', all_varchar = true)")
     from sdgtrack.ingest.canonical import dims_sql
     from sdgtrack.ingest.readers.unsd import NON_DIMENSIONS
 

@@ -21,7 +21,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from sdgtrack.tagging import evaluate, keywords, reference, tagger  # noqa: E402
+from sdgtrack.tagging import evaluate, keywords, tagger  # noqa: E402
 
 OUT = ROOT / "src" / "sdgtrack" / "tagging" / "data" / "calibration.json"
 FEATURES = {

@@ -42,7 +42,7 @@ def main() -> None:
     try:
         app()
     except InvalidInputError as exc:
-        err.print(f"[bold red]error:[/] invalid input", highlight=False)
+        err.print("[bold red]error:[/] invalid input", highlight=False)
         for line in exc.summary().splitlines():
             err.print(f"  {line}", highlight=False, markup=False)
         if getattr(exc, "hint", None):

@@ -26,7 +26,7 @@ def show(code: str = typer.Argument(..., help="Goal, target or indicator code, e
 
         print(json.dumps(node, ensure_ascii=False, indent=1, default=str))
         return
-    status = "" if node["status"] == "current" else f" [retired: not in the 2025 framework]"
+    status = "" if node["status"] == "current" else " [retired: not in the 2025 framework]"
     console.print(f"[bold]{node['level'].capitalize()} {node['code']}[/]{status}", highlight=False)
     console.print(node["title"], highlight=False)
     if node["unsd_code"]:

@@ -330,7 +330,7 @@ def _decisions(body: list[_Line], sub: Submission, resolve) -> list[RecordBase]:
     if len(content) == 1 and re.fullmatch(r"(no|none|n/?a|not applicable)\.?", content[0].text, re.I):
         _keep_note(body, sub, "decision", warn=False)
         return []
-    narrative, topics, resolutions, other = [], [], [], []
+    narrative, topics, resolutions = [], [], []
     for ln in content:
         text = F.strip_bullet(ln.text) if F.is_bullet(ln.text) else ln.text
         m = _RESOLUTION_RE.match(text)

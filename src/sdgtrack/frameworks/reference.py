@@ -5,7 +5,6 @@ shared sources (see that script for provenance and licences).
 """
 from __future__ import annotations
 
-import csv
 import re
 from importlib import resources
 from pathlib import Path

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import InvalidInputError, Problem
-from .canonical import quote, sql_str
+from .canonical import sql_str
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -173,7 +173,3 @@ def require_columns(path: Path, columns: list[str], required: list[str], what: s
     if missing:
         raise InvalidInputError([Problem(str(path), 1, c, None, f"a column named {c!r} in the header ({what})")
                                  for c in missing])
-
-
-def column_or_null(columns: list[str], name: str) -> str:
-    return quote(name) if name in columns else "NULL"
