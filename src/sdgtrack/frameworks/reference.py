@@ -16,7 +16,8 @@ SDG = "sdg"
 LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh-Hans")
 TRANSLATION_EDITION = "2020 (open-sdg/sdg-translations)"
 # Bump when the shipped reference data changes, so existing stores reload it.
-REFERENCE_VERSION = "2025.1"
+REFERENCE_VERSION = "2025.2"  # 2025.2: U4SSC KPIs and WSIS action lines, U4SSC-SDG crosswalk
+WSIS = "wsis"
 
 
 def data_dir() -> Path:
@@ -93,6 +94,25 @@ def series_list() -> tuple[pd.DataFrame, pd.DataFrame]:
     return s, l
 
 
+def wsis_nodes() -> pd.DataFrame:
+    """The 11 WSIS action lines (Geneva Plan of Action, 2003) and C7's eight e-applications."""
+    w = _read_csv("wsis_action_lines.csv").replace({"parent": {"": None}})
+    w.insert(0, "framework", WSIS)
+    w["unsd_code"] = None
+    w["status"] = "current"
+    w["sort_key"] = range(len(w))
+    return w[["framework", "code", "level", "parent", "title", "unsd_code", "status", "sort_key"]]
+
+
+def other_frameworks() -> tuple[pd.DataFrame, pd.DataFrame, list[str], tuple[str, ...]]:
+    """Nodes of the frameworks beside the SDGs, their shipped crosswalk rows, the framework ids,
+    and the crosswalk relations a reload may replace (imported links are never touched)."""
+    from ..cities import framework as u4ssc
+
+    nodes = pd.concat([u4ssc.nodes(), wsis_nodes()], ignore_index=True)
+    return nodes, u4ssc.sdg_links(), [u4ssc.kpis.FRAMEWORK, WSIS], u4ssc.SHIPPED_RELATIONS
+
+
 def load_reference(con) -> None:
     """(Re)load all reference tables; observations and custom areas are left alone."""
     # DataFrames are named ref_* so DuckDB's replacement scans cannot confuse them with tables.
@@ -103,6 +123,11 @@ def load_reference(con) -> None:
     ref_members = _read_csv("area_members.csv")
     con.execute("DELETE FROM framework_node WHERE framework = 'sdg'")
     con.execute("INSERT INTO framework_node SELECT * FROM ref_nodes")
+    ref_other, ref_xwalk, other_ids, shipped = other_frameworks()
+    con.execute("DELETE FROM framework_node WHERE framework IN (SELECT unnest(?::VARCHAR[]))", [other_ids])
+    con.execute("INSERT INTO framework_node SELECT * FROM ref_other")
+    con.execute("DELETE FROM crosswalk WHERE relation IN (SELECT unnest(?::VARCHAR[]))", [list(shipped)])
+    con.execute("INSERT INTO crosswalk SELECT * FROM ref_xwalk")
     con.execute("DELETE FROM framework_title WHERE framework = 'sdg'")
     con.execute("INSERT INTO framework_title SELECT * FROM ref_titles")
     con.execute("INSERT INTO series SELECT * FROM ref_series WHERE code NOT IN (SELECT code FROM series)")

@@ -1,0 +1,1 @@
+"""U4SSC city KPIs (see docs/methods/cities.md)."""

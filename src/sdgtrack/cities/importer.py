@@ -1,0 +1,134 @@
+"""Store a checked city return as observations of the city area, through the normal ingest path.
+
+The rows become a tidy CSV (docs/ingest.md: series, area, year, value, unit + a ``data_point``
+dimension) in a temporary folder, loaded with ``db.ingest(..., format="tidy")`` in one
+transaction. A KPI the city marks not reported is stored with the not-available code ``N`` and
+``obs_status`` ``not_reported``; ``not_verified`` values keep their number and that status.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InvalidInputError, Problem, UserInputError
+from . import kpis
+from .collect import collect
+
+# Letters NFKD does not split into a base letter and a mark.
+_TRANSLIT = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+                           "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ı": "i"})
+
+
+@dataclass
+class ImportReport:
+    city: str            # area code
+    city_name: str
+    dataset: str
+    rows: int
+    reported: int
+    not_reported: int
+    not_verified: int
+    load_summary: str
+
+    def summary(self) -> str:
+        return (f"{self.city_name} ({self.city}), dataset {self.dataset}: {self.rows} KPI rows "
+                f"({self.reported} reported, {self.not_verified} not verified, {self.not_reported} not reported)\n"
+                f"{self.load_summary}")
+
+
+def slug(name: str) -> str:
+    """'Karmøy' -> 'karmoy': ASCII, lower case, hyphens."""
+    text = unicodedata.normalize("NFKD", name.translate(_TRANSLIT)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def dataset_id(city_code: str) -> str:
+    return f"city-{city_code.lower()}"
+
+
+def dataset_info(city_name: str, sources: list[str]) -> dict:
+    """What the store's dataset table records for a city's KPI return (issue 10)."""
+    publisher = sources[0] if len(sources) == 1 else f"{city_name} (city return)"
+    return {"title": f"U4SSC KPIs of {city_name}", "publisher": publisher, "kind": "city",
+            "licence": "as stated by the city"}
+
+
+def import_city(db, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
+                code: str | None = None) -> ImportReport:
+    """Check ``path`` and store its KPI values for ``city``; on any problem raise and store nothing."""
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInputError([Problem(str(path), None, None, None, "an existing .csv or .xlsx file")])
+    got = collect(path, city=city, year=year)
+    if got.problems:
+        raise InvalidInputError(got.problems)
+    parent = _country(db, country or got.country, path)
+    area_code, created = _city_area(db, city, parent, code)
+    rows = got.rows
+    sources = sorted(set(rows["data_source"]) - {""})
+    tidy = pd.DataFrame({
+        "series": rows["kpi"].map(kpis.series_code),
+        "area": area_code,
+        "year": rows["year"].astype(int),
+        # N = not available: the row is kept (a not-reported KPI is a fact of the return) with no number
+        "value": [("N" if v is None or pd.isna(v) else repr(float(v))) for v in rows["value"]],
+        "unit": rows["unit"],
+        "obs_status": rows["status"],
+        "source": rows["data_source"],
+        "footnote": rows["comment"],
+        "series_description": rows["kpi"].map(_kpi_names()),
+        kpis.DATA_POINT_DIM: rows["data_point"],
+    })
+    try:
+        with tempfile.TemporaryDirectory(prefix="sdgtrack-city-") as tmp:
+            tidy_path = Path(tmp) / f"{slug(city) or 'city'}-u4ssc.csv"
+            tidy.to_csv(tidy_path, index=False)
+            # After the store's dataset change (issue 10) this call gains
+            # dataset=dataset_id(area_code), dataset_info=dataset_info(city, sources).
+            load = db.ingest([tidy_path], format="tidy")
+    except BaseException:
+        if created:  # a failed load leaves no half-made city behind
+            db.con.execute("DELETE FROM area_member WHERE member = ? OR \"group\" = ?", [area_code, area_code])
+            db.con.execute("DELETE FROM area WHERE code = ?", [area_code])
+        raise
+    counts = rows["status"].value_counts()
+    return ImportReport(city=area_code, city_name=city, dataset=dataset_id(area_code), rows=len(rows),
+                        reported=int(counts.get("reported", 0)), not_reported=int(counts.get("not_reported", 0)),
+                        not_verified=int(counts.get("not_verified", 0)), load_summary=load.summary())
+
+
+def _kpi_names() -> dict[str, str]:
+    t = kpis.kpi_table()
+    return dict(zip(t["code"], "U4SSC " + t["official_code"] + " " + t["name"]))
+
+
+def _country(db, country: str | None, path: Path) -> str:
+    if not country:
+        raise UserInputError(f"{path}: no country: give --country (an M49 code such as 578, or a name)")
+    code = db.resolve_area(country)
+    kind = db.con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchone()[0]
+    if kind != "country":
+        raise UserInputError(f"--country {country!r} is a {kind.replace('_', ' ')}: expected a country")
+    return code
+
+
+def _city_area(db, name: str, parent: str, code: str | None) -> tuple[str, bool]:
+    """The city's area code (existing, or new: '<ISO2>-<NAME>'), and whether it was created now."""
+    name = name.strip()
+    if not name:
+        raise UserInputError("--city: expected the city's name")
+    found = db.con.execute("SELECT code, parent FROM area WHERE kind = 'city' AND (lower(name) = lower(?) OR code = ?)",
+                           [name, code or ""]).fetchall()
+    if found:
+        if found[0][1] != parent:
+            raise UserInputError(f"city {name!r} is already stored under country {found[0][1]}, not {parent}")
+        return found[0][0], False
+    iso2 = db.con.execute("SELECT iso2 FROM area WHERE code = ?", [parent]).fetchone()[0] or parent
+    new_code = code or f"{iso2}-{slug(name).upper()}"
+    db.add_area(new_code, name, parent=parent, kind="city")
+    return new_code, True
