@@ -1,1 +1,12 @@
-"""U4SSC city KPIs (see docs/methods/cities.md)."""
+"""U4SSC Key Performance Indicators for Smart Sustainable Cities (ITU-T Y.4903).
+
+The 91 KPIs as a framework (``kpis``, ``framework``), the collection template and its import
+with validation (``template``, ``collect``, ``importer``), scoring against targets with the
+published U4SSC method (``targets``, ``scoring``), the city report (``report``, ``wheel``) and
+comparisons between cities (``compare``). Method and sources: docs/methods/cities.md.
+"""
+from __future__ import annotations
+
+from .api import city_compare, city_import, city_report, city_score, city_template, list_cities
+
+__all__ = ["city_compare", "city_import", "city_report", "city_score", "city_template", "list_cities"]

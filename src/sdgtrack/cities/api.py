@@ -1,0 +1,44 @@
+"""The Python API of city KPIs; the CLI (and the web pages) call these and only choose a format."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import compare as _compare
+from . import importer, report, store, template
+from .assess import CityScore, score_city
+
+
+def city_template(path: str | Path, year: int | None = None) -> Path:
+    """Write the collection template (.xlsx or .csv): one row per KPI or data point."""
+    return template.write_template(path, year)
+
+
+def city_import(db, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
+                code: str | None = None) -> importer.ImportReport:
+    """Check a filled template (or a table of published values) and store it; nothing is stored on a problem."""
+    return importer.import_city(db, path, city=city, country=country, year=year, code=code)
+
+
+def city_score(db, city: str, targets=None) -> CityScore:
+    """Scores per KPI and data point and roll-ups per category, sub-dimension and dimension."""
+    return score_city(db, city, targets)
+
+
+def city_report(db, city: str, path: str | Path, targets=None) -> Path:
+    """Write the city report as .html or .pdf."""
+    score = score_city(db, city, targets)
+    return report.write_report(score, report.sdg_links(db), path)
+
+
+def city_compare(db, cities: list[str], targets=None) -> _compare.Comparison:
+    """Side by side: every KPI line's value and points, and the roll-ups, for several cities."""
+    return _compare.compare(db, cities, targets)
+
+
+def list_cities(db) -> pd.DataFrame:
+    """Cities in the store with how many U4SSC values each holds."""
+    cities = db.areas(kind="city")[["code", "name", "parent", "parent_name"]]
+    counts = [len(store.city_values(db, c)) for c in cities["code"]]
+    return cities.assign(kpi_values=counts)
