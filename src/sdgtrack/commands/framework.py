@@ -1,4 +1,4 @@
-"""`sdgtrack framework show|list`: the SDG goals, targets and indicators."""
+"""`sdgtrack framework show|list|crosswalk`: the SDG framework, U4SSC KPIs, WSIS action lines and their links."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,19 +6,29 @@ from typing import Optional
 
 import typer
 
-from ..frameworks import sdg
+from ..frameworks import crosswalk, sdg
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
-framework_app = typer.Typer(help="The SDG global indicator framework (2025 revision).", no_args_is_help=True)
+framework_app = typer.Typer(help="The SDG global indicator framework (2025 revision), U4SSC KPIs, WSIS action "
+                            "lines and the crosswalks between them.", no_args_is_help=True)
+crosswalk_app = typer.Typer(help="Links between frameworks (U4SSC KPI -> SDG, WSIS action line -> SDG ...).",
+                            no_args_is_help=True)
+framework_app.add_typer(crosswalk_app, name="crosswalk")
 
 
 @framework_app.command("show")
-def show(code: str = typer.Argument(..., help="Goal, target or indicator code, e.g. 3, 3.2, 3.2.1"),
+def show(code: str = typer.Argument(..., help="SDG goal, target or indicator (3, 3.2, 3.2.1), U4SSC KPI "
+                                           "(EC.ICT.ICT.1C) or WSIS action line (C4, C7.e-health)"),
          lang: Optional[str] = typer.Option(None, help="Only this translation (ar, en, es, fr, ru, zh-Hans)."),
          fmt: OutputFormat = FormatOption, db: Optional[Path] = DbOption) -> None:
-    """Title, parents, children, series and translations of one node."""
+    """Title, parents, children, series, translations and crosswalk links of one node."""
     with open_db(db) as database:
+        framework, _ = crosswalk.find_node(database.con, code)
+        if framework != "sdg":
+            _show_other(database.con, framework, code, fmt)
+            return
         node = sdg.node(database.con, code)
+        node["links"] = crosswalk.node_links(database.con, "sdg", node["code"]).to_dict("records")
     if lang:
         node["translations"] = [t for t in node["translations"] if t["lang"] == lang]
     if fmt == OutputFormat.json:
@@ -49,6 +59,61 @@ def show(code: str = typer.Argument(..., help="Goal, target or indicator code, e
         console.print(f"  no title in: {', '.join(node['missing_languages'])} (not in the 2020 lists)", highlight=False)
     if node["translation_is_older_text"]:
         console.print("  note: the 2020 English title differs from the current 2025 text above", highlight=False)
+    _print_links(node["links"])
+
+
+def _show_other(con, framework: str, code: str, fmt: OutputFormat) -> None:
+    """A node of a framework beside the SDGs (U4SSC, WSIS): its place in the tree and its links."""
+    node = sdg.node(con, crosswalk.find_node(con, code)[1]["code"], framework=framework)
+    node["framework"] = framework
+    node["links"] = crosswalk.node_links(con, framework, node["code"]).to_dict("records")
+    if fmt == OutputFormat.json:
+        import json
+
+        keep = ("framework", "code", "level", "parent", "title", "ancestors", "children", "links")
+        print(json.dumps({k: node[k] for k in keep}, ensure_ascii=False, indent=1, default=str))
+        return
+    console.print(f"[bold]{framework.upper()} {node['level'].replace('_', ' ')} {node['code']}[/]", highlight=False)
+    console.print(node["title"], highlight=False, markup=False)
+    for a in node["ancestors"]:
+        console.print(f"  {a['level'].replace('_', ' ')} {a['code']}: {a['title']}", highlight=False, markup=False)
+    if node["children"]:
+        console.print(f"\n[bold]{len(node['children'])} children[/]")
+        for c in node["children"]:
+            console.print(f"  {c['code']}  {c['title']}", highlight=False, markup=False)
+    _print_links(node["links"])
+
+
+def _print_links(links: list[dict]) -> None:
+    console.print(f"\n[bold]Crosswalk links[/] ({len(links)})")
+    if not links:
+        console.print("  none (load a matrix with `sdgtrack framework crosswalk import FILE.csv`)", highlight=False)
+    for link in links:
+        arrow = "->" if link["direction"] == "to" else "<-"
+        console.print(f"  {arrow} {link['framework']} {link['code']}  {link['title'] or ''}  "
+                      f"[{link['relation']}; {link['source'] or 'no source'}]", highlight=False, markup=False)
+
+
+@crosswalk_app.command("import")
+def crosswalk_import(file: Path = typer.Argument(..., help="CSV: from_framework, from_code, to_framework, to_code, "
+                                                        "relation, source"),
+                     db: Optional[Path] = DbOption) -> None:
+    """Load links between frameworks (e.g. the WSIS-SDG matrix an office uses); re-loading adds nothing."""
+    with open_db(db) as database:
+        counts = crosswalk.import_crosswalk(database.con, file)
+    console.print(f"{file}: {counts['rows']} links read, {counts['new']} new, {counts['unchanged']} already there",
+                  highlight=False)
+
+
+@crosswalk_app.command("list")
+def crosswalk_list(from_framework: Optional[str] = typer.Option(None, "--from", help="u4ssc, wsis, sdg ..."),
+                   to_framework: Optional[str] = typer.Option(None, "--to"),
+                   fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+                   db: Optional[Path] = DbOption) -> None:
+    """The links in the store."""
+    with open_db(db) as database:
+        frame = crosswalk.links(database.con, from_framework, to_framework)
+    emit(frame, fmt, output, title="Crosswalk links")
 
 
 @framework_app.command("list")

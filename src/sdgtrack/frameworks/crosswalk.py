@@ -90,22 +90,18 @@ def import_crosswalk(con, path: str | Path) -> dict:
     raw["relation"] = raw["relation"].replace("", DEFAULT_RELATION)
     raw["line"] = range(2, len(raw) + 2)
     raw = _normalise_u4ssc(raw)
-    con.register("__xwalk_in", raw)
-    try:
-        problems = _problems(con, fname)
-        if problems:
-            raise InvalidInputError(problems)
-        fresh = con.execute("""SELECT DISTINCT from_framework, from_code, to_framework, to_code, relation,
-                                      nullif(source, '') AS source FROM __xwalk_in i
-                               WHERE NOT EXISTS (SELECT 1 FROM crosswalk c WHERE c.from_framework = i.from_framework
-                                   AND c.from_code = i.from_code AND c.to_framework = i.to_framework
-                                   AND c.to_code = i.to_code AND c.relation = i.relation)""").df()
-        con.execute("BEGIN")
-        con.execute("INSERT INTO crosswalk SELECT * FROM fresh")
-        con.execute("COMMIT")
-    finally:
-        con.unregister("__xwalk_in")
-    return {"rows": len(raw), "new": len(fresh), "unchanged": len(raw) - len(fresh)}
+    problems = _problems(con, raw, fname)
+    if problems:
+        raise InvalidInputError(problems)
+    key = ["from_framework", "from_code", "to_framework", "to_code", "relation"]
+    have = con.execute(f"SELECT {', '.join(key)} FROM crosswalk").df()
+    incoming = raw.drop_duplicates(key)
+    marked = incoming.merge(have.assign(_have=True), on=key, how="left")
+    xwalk_new = marked.loc[marked["_have"].isna(), list(COLUMNS)].replace({"source": {"": None}})
+    con.execute("BEGIN")
+    con.execute("INSERT INTO crosswalk SELECT * FROM xwalk_new")  # the DataFrame above, by name
+    con.execute("COMMIT")
+    return {"rows": len(raw), "new": len(xwalk_new), "unchanged": len(raw) - len(xwalk_new)}
 
 
 def _normalise_u4ssc(raw: pd.DataFrame) -> pd.DataFrame:
@@ -118,21 +114,18 @@ def _normalise_u4ssc(raw: pd.DataFrame) -> pd.DataFrame:
     return raw
 
 
-def _problems(con, fname: str) -> list[Problem]:
-    """Unknown frameworks and codes, found for the whole file in one query per side."""
-    known = ", ".join(frameworks(con))
+def _problems(con, raw: pd.DataFrame, fname: str) -> list[Problem]:
+    """Unknown frameworks and codes, for the whole file at once (two joins per side)."""
+    nodes = con.execute("SELECT framework, code, true AS known FROM framework_node").df()
+    fws = set(nodes["framework"])
+    known = ", ".join(sorted(fws))
     problems: list[Problem] = []
     for side in ("from", "to"):
-        rows = con.execute(f"""
-            SELECT i.line, i.{side}_framework, i.{side}_code,
-                   EXISTS (SELECT 1 FROM framework_node n WHERE n.framework = i.{side}_framework) AS fw_known
-            FROM __xwalk_in i
-            WHERE NOT EXISTS (SELECT 1 FROM framework_node n
-                              WHERE n.framework = i.{side}_framework AND n.code = i.{side}_code)
-            ORDER BY i.line""").fetchall()
-        for line, fw, code, fw_known in rows:
-            if not fw_known:
-                problems.append(Problem(fname, line, f"{side}_framework", fw, f"a framework in the store ({known})"))
+        fw, code = f"{side}_framework", f"{side}_code"
+        hit = raw.merge(nodes.rename(columns={"framework": fw, "code": code}), on=[fw, code], how="left")
+        for r in hit[hit["known"].isna()].itertuples():
+            if getattr(r, fw) not in fws:
+                problems.append(Problem(fname, r.line, fw, getattr(r, fw), f"a framework in the store ({known})"))
             else:
-                problems.append(Problem(fname, line, f"{side}_code", code, f"a code of framework {fw}"))
+                problems.append(Problem(fname, r.line, code, getattr(r, code), f"a code of framework {getattr(r, fw)}"))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or ""))
