@@ -105,6 +105,33 @@ def crosswalk_import(file: Path = typer.Argument(..., help="CSV: from_framework,
                   highlight=False)
 
 
+@crosswalk_app.command("count")
+def crosswalk_count(framework: str = typer.Argument("wsis", help="The framework whose nodes are counted (wsis)."),
+                    of: str = typer.Option("contributions", "--of", help="contributions or u4ssc (city KPIs)."),
+                    fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
+                    db: Optional[Path] = DbOption) -> None:
+    """Contributions or U4SSC KPIs per node (e.g. per WSIS action line) through the nodes' SDG links."""
+    import pandas as pd
+
+    from ..errors import UserInputError
+
+    with open_db(db) as database:
+        if framework not in crosswalk.frameworks(database.con):
+            raise UserInputError(f"framework {framework!r}: expected one of {', '.join(crosswalk.frameworks(database.con))}")
+        if of == "contributions":
+            from ..contributions.registry import Registry
+
+            g = Registry(database).goals()
+            items = pd.DataFrame({"item": g["record"], "goal": g["goal"]})
+        elif of == "u4ssc":
+            k = crosswalk.links(database.con, "u4ssc", "sdg")
+            items = pd.DataFrame({"item": k["from_code"], "goal": k["to_code"].str.split(".").str[0]})
+        else:
+            raise UserInputError(f"--of {of!r}: expected contributions or u4ssc")
+        frame = crosswalk.count_by_goal(database.con, framework, items)
+    emit(frame.rename(columns={"items": of}), fmt, output, title=f"{of} per {framework} node (through SDG links, by goal)")
+
+
 @crosswalk_app.command("list")
 def crosswalk_list(from_framework: Optional[str] = typer.Option(None, "--from", help="u4ssc, wsis, sdg ..."),
                    to_framework: Optional[str] = typer.Option(None, "--to"),

@@ -129,3 +129,25 @@ def _problems(con, raw: pd.DataFrame, fname: str) -> list[Problem]:
             else:
                 problems.append(Problem(fname, r.line, code, getattr(r, code), f"a code of framework {getattr(r, fw)}"))
     return sorted(problems, key=lambda p: (p.line or 0, p.column or ""))
+
+
+def count_by_goal(con, framework: str, items: pd.DataFrame) -> pd.DataFrame:
+    """How many items (contributions, city KPIs ...) each node of ``framework`` reaches through its SDG links.
+
+    ``items`` has columns item, goal (SDG goal number). Matching is at goal level: an item counts
+    for a node when one of the node's SDG links (to a goal, target or indicator) is in a goal of
+    the item, since records and KPIs carry goals more often than targets. Nodes without links count 0.
+    """
+    nodes = con.execute("SELECT code, title FROM framework_node WHERE framework = ? ORDER BY sort_key",
+                        [framework]).df()
+    links_ = links(con, framework, "sdg")
+    goal_links = links_.assign(goal=links_["to_code"].str.split(".").str[0])[["from_code", "goal"]].drop_duplicates()
+    it = items.assign(goal=items["goal"].astype(str))[["item", "goal"]].drop_duplicates()
+    hits = goal_links.merge(it, on="goal")
+    per_node = hits.groupby("from_code").agg(items=("item", "nunique"),
+                                             goals=("goal", lambda g: ", ".join(sorted(set(g), key=int))))
+    out = nodes.merge(per_node, left_on="code", right_index=True, how="left")
+    out["linked_goals"] = out["code"].map(goal_links.groupby("from_code")["goal"].nunique()).fillna(0).astype(int)
+    out["items"] = out["items"].fillna(0).astype(int)
+    out["goals"] = out["goals"].fillna("")
+    return out[["code", "title", "linked_goals", "items", "goals"]]
