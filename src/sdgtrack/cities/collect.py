@@ -23,6 +23,8 @@ ALIASES = {"kpi_code": "code", "kpi": "code", "note": "comment", "source": "data
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 TEMPLATE_SHEET = "KPIs"
+# A row counts when one of these is filled; the template's other cells come pre-filled.
+INPUT_CELLS = ("value", "numerator", "denominator", "status")
 # |value - numerator/denominator x scale| tolerated as rounding: 0.5% of the value or 0.01.
 REL_TOL, ABS_TOL = 0.005, 0.01
 
@@ -103,8 +105,8 @@ def collect(path: Path, *, city: str | None = None, year: int | None = None) -> 
     table = kpis.rows().set_index("key")
     out, seen = [], {}
     for r in frame.to_dict("records"):
-        if not any(str(v).strip() for k, v in r.items() if k != "__line"):
-            continue  # an empty line in the sheet
+        if not any(str(r.get(c, "")).strip() for c in INPUT_CELLS):
+            continue  # a template row left as it was (or an empty line): no data, nothing to store
         row = _check_row(r, fname, table, year, problems)
         if row is None:
             continue
