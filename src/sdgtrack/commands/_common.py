@@ -74,3 +74,7 @@ def _fmt(v) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
     return str(v)
+
+
+DatasetsOption = typer.Option(None, "--dataset", help="Only this dataset; repeatable, in order of preference "
+                              "(default: all, one dataset per series and area; see `sdgtrack datasets list`).")

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
 
 class Method(str, Enum):
@@ -57,6 +57,7 @@ def register(app: typer.Typer) -> None:
                  level: Level = typer.Option(Level.series, "--level", help="series, indicator, target or goal."),
                  period: Period = typer.Option(Period.short, "--period", help="eurostat: short (5 y) or long (15 y)."),
                  base_year: int = typer.Option(2015, "--base-year", help="unsd/statcan: baseline year."),
+                 dataset: Optional[List[str]] = DatasetsOption,
                  fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
                  db: Optional[Path] = DbOption) -> None:
         """Assess every headline series x area against its target and roll up (kept in the store)."""
@@ -67,7 +68,7 @@ def register(app: typer.Typer) -> None:
         params = {"period": period.value} if method == Method.eurostat else {"base_year": base_year}
         with open_db(db) as database:
             frame = assess(database, method.value, targets=targets, areas=area, series=series,
-                           level=level.value, **params)
+                           level=level.value, datasets=dataset, **params)
         _emit(frame, fmt, output)
 
     @group.command("chart")
@@ -90,7 +91,7 @@ def _emit(frame, fmt: OutputFormat, output: Optional[Path]) -> None:
     attrs = frame.attrs
     heading = (f"{attrs.get('title')} ({attrs.get('method')}); parameters {attrs.get('parameters')}; "
                f"data window {attrs.get('data_window')}; {attrs.get('assessed')} of {attrs.get('pairs')} "
-               f"series x areas assessed")
+               f"series x areas assessed; datasets {', '.join(attrs.get('datasets') or []) or 'none'}")
     if fmt == OutputFormat.json:
         text = json.dumps({"assessment": attrs, "results": json.loads(frame.to_json(orient="records"))},
                           ensure_ascii=False, indent=1, default=str)

@@ -72,20 +72,7 @@ class Registry:
         self.db = db
         self.con = db.con
         self._resolver = None
-        if not self._schema_current():
-            sql = (resources.files("sdgtrack.contributions") / "schema.sql").read_text("utf-8")
-            try:
-                self.con.execute(sql)
-            except duckdb.Error as exc:  # a read-only store that has never held contributions
-                raise UserInputError(f"the contributions registry is not set up in {db.path} "
-                                     f"and the store is open read-only ({exc})") from None
-
-    def _schema_current(self) -> bool:
-        # a read-only store cannot run DDL; one that already has the tables does not need it
-        return bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'contribution_sdg' AND column_name = 'evidence'"
-        ).fetchone()[0]) and bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'contribution_goal'").fetchone()[0])
+        # The registry's tables are part of the store schema (store/migrations/0001_base.sql).
 
     @property
     def resolve_country(self):

@@ -31,6 +31,7 @@ import duckdb
 from ...errors import InvalidInputError, Problem, UserInputError
 from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, quote, sql_str
+from ..datasets import DatasetInfo, slug
 from ..registry import ReadResult, register
 from ..tables import csv_header, is_csv, leading_blank_lines, why
 
@@ -49,6 +50,7 @@ FOOTNOTE_PREFIX = "comment_obs"
 MULTIPLIER_WORDS = {"thousands": ("thousand", "000"), "millions": ("million",), "billions": ("billion",)}
 SLUG_MAX = 60
 LABEL_MARK = "\x1f"  # separates prefix and Series label in interim series codes
+STARTER_BRANDING = "SDG data build documentation"  # the Open SDG starter's text: says nothing of the source
 FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.DOTALL)
 
 
@@ -71,6 +73,14 @@ def _config(root: Path) -> dict:
         return yaml.load((root / "config_data.yml").read_text("utf-8"), Loader=_loader()) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return {}
+
+
+def _licence(root: Path) -> str | None:
+    try:
+        with open(root / "LICENSE", encoding="utf-8", errors="replace") as f:
+            return next((line.strip() for line in f if line.strip()), None)
+    except OSError:
+        return None
 
 
 def _loader():
@@ -178,6 +188,20 @@ class OpenSdgReader:
                 result.notes.append(f"{name}: {len(missing)} indicator(s) have metadata but no data file: "
                                     f"{', '.join(missing[:12])}{' ...' if len(missing) > 12 else ''}")
         return result
+
+    def default_dataset(self, path: Path) -> DatasetInfo:
+        """``opensdg-<repository folder>``: a national collection, titled and licensed as the
+        repository says (``docs_branding`` in config_data.yml, the first line of its LICENSE)."""
+        if path.exists():
+            root = _repository_root(path)
+        else:  # a source_file recorded by an earlier load, its repository moved or gone
+            root = path.parent.parent if path.parent.name in ("data", "sdmx-data") else path.parent
+        config = _config(root) if (root / "config_data.yml").exists() else {}
+        title = config.get("docs_branding")
+        if not isinstance(title, str) or title == STARTER_BRANDING:
+            title = None
+        return DatasetInfo(slug(f"opensdg-{root.name}"), title or f"Open SDG data repository {root.name}",
+                           "national", licence=_licence(root))
 
     # -- files -------------------------------------------------------------------------------
     def _data_files(self, path: Path, root: Path, config: dict) -> tuple[list[Path], list[Path]]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..canonical import CANONICAL_NAMES, quote, sql_str
+from ..datasets import DatasetInfo, slug, stem
 from ..registry import ReadResult, register
 from ..tables import csv_header, is_csv, load_table, require_columns
 
@@ -107,6 +108,10 @@ class SdrReader:
     def _panel_selects(self, path: Path, columns: list[str]) -> list[str]:
         period = _year_text("year")
         return [self._select(path, code, None, "id", period, code) for code in columns[4:]]
+
+    def default_dataset(self, path: Path) -> DatasetInfo:
+        return DatasetInfo(slug(stem(path)), f"Sustainable Development Report database ({stem(path)})", "global",
+                           "SDSN Sustainable Development Solutions Network")
 
 
 register(SdrReader())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..datasets import DatasetInfo
 from ..long_table import LongLayout
 from ..registry import ReadResult, register
 
@@ -35,6 +36,10 @@ class UnsdReader:
 
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
         return LAYOUT.stage(con, path, staging)
+
+    def default_dataset(self, path: Path) -> DatasetInfo:
+        # Every download (the whole database, one goal's Excel sheet) is part of one collection.
+        return DatasetInfo("unsd", "UN SDG Global Database", "global", "UN Statistics Division")
 
 
 register(UnsdReader())
