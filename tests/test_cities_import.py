@@ -169,7 +169,7 @@ def test_one_bad_cell_one_message_nothing_stored(db, tmp_path, key, cells, colum
     message = str(exc.value.problems[0])
     assert message.startswith(f"{path}, line {lines[key]}, column '{column}'")
     assert expected in message
-    assert city_obs(db).empty and db.areas(kind="city").empty
+    assert city_obs(db).empty and db.areas(kind="city").empty and not db.datasets()["id"].str.startswith("city-").any()
 
 
 def test_unknown_code_one_message_nothing_stored(db, tmp_path):
@@ -181,7 +181,7 @@ def test_unknown_code_one_message_nothing_stored(db, tmp_path):
     assert [str(p) for p in exc.value.problems] == [
         f"{path}, line 114, column 'code': got 'EC: ICT: ICT: 99C'; expected a U4SSC KPI code such as EC.ICT.ICT.1C "
         "or 'EC: ICT: ICT: 1C' (the codes are listed by `sdgtrack city template`)"]
-    assert city_obs(db).empty and db.areas(kind="city").empty
+    assert city_obs(db).empty and db.areas(kind="city").empty and not db.datasets()["id"].str.startswith("city-").any()
 
 
 def test_excel_template_round_trip_and_row_numbers(db, tmp_path):
@@ -219,3 +219,20 @@ def test_file_level_problems(db, tmp_path):
     with pytest.raises(InvalidInputError, match="expected a .csv or .xlsx file"):
         city_import(db, other, city="Oslo", country="NOR")
     assert city_obs(db).empty
+
+
+def test_each_city_is_its_own_dataset(db):
+    src = shared_path("u4ssc", "city_values.csv")
+    city_import(db, src, city="Karmøy")
+    city_import(db, src, city="Asker")
+    d = db.datasets().set_index("id")
+    assert d.loc["city-no-karmoy", "kind"] == "city" and d.loc["city-no-asker", "title"] == "U4SSC KPIs of Asker"
+    obs = city_obs(db)
+    assert set(obs.loc[obs["area"] == "NO-KARMOY", "dataset"]) == {"city-no-karmoy"}
+    # --replace: a later return without a KPI removes it from the city's dataset (history keeps it)
+    path = db.path.parent / "asker.csv"
+    path.write_text("code,value,status,year\nSC.SH.SI.1C,0.66,reported,2020\n", encoding="utf-8")
+    city_import(db, path, city="Asker", replace=True)
+    asker = city_obs(db)[lambda o: o["area"] == "NO-ASKER"]
+    assert asker["series"].tolist() == ["U4SSC:SC.SH.SI.1C"] and asker["value"].tolist() == [0.66]
+    assert len(city_obs(db)[lambda o: o["area"] == "NO-KARMOY"]) == 14

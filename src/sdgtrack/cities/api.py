@@ -16,9 +16,10 @@ def city_template(path: str | Path, year: int | None = None) -> Path:
 
 
 def city_import(db, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
-                code: str | None = None) -> importer.ImportReport:
-    """Check a filled template (or a table of published values) and store it; nothing is stored on a problem."""
-    return importer.import_city(db, path, city=city, country=country, year=year, code=code)
+                code: str | None = None, replace: bool = False) -> importer.ImportReport:
+    """Check a filled template (or a table of published values) and store it in the city's dataset;
+    nothing is stored on a problem."""
+    return importer.import_city(db, path, city=city, country=country, year=year, code=code, replace=replace)
 
 
 def city_score(db, city: str, targets=None) -> CityScore:

@@ -52,23 +52,24 @@ def dataset_id(city_code: str) -> str:
 
 
 def dataset_info(city_name: str, sources: list[str]) -> dict:
-    """What the store's dataset table records for a city's KPI return (issue 10)."""
+    """What the store's dataset table records for a city's KPI return."""
     publisher = sources[0] if len(sources) == 1 else f"{city_name} (city return)"
     return {"title": f"U4SSC KPIs of {city_name}", "publisher": publisher, "kind": "city",
             "licence": "as stated by the city"}
 
 
 def import_city(db, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
-                code: str | None = None) -> ImportReport:
-    """Check ``path`` and store its KPI values for ``city``; on any problem raise and store nothing."""
+                code: str | None = None, replace: bool = False) -> ImportReport:
+    """Check ``path`` and store its KPI values for ``city`` in the city's dataset (``city-<area code>``,
+    kind city); on any problem raise and store nothing. ``replace``: the city's stored values that
+    this file does not have are removed (kept in the store's history)."""
     path = Path(path)
     if not path.exists():
         raise InvalidInputError([Problem(str(path), None, None, None, "an existing .csv or .xlsx file")])
     got = collect(path, city=city, year=year)
     if got.problems:
         raise InvalidInputError(got.problems)
-    parent = _country(db, country or got.country, path)
-    area_code, created = _city_area(db, city, parent, code)
+    area_code, created = _city_area(db, city, country or got.country, code, path)
     rows = got.rows
     sources = sorted(set(rows["data_source"]) - {""})
     tidy = pd.DataFrame({
@@ -88,9 +89,8 @@ def import_city(db, path: str | Path, *, city: str, country: str | None = None, 
         with tempfile.TemporaryDirectory(prefix="sdgtrack-city-") as tmp:
             tidy_path = Path(tmp) / f"{slug(city) or 'city'}-u4ssc.csv"
             tidy.to_csv(tidy_path, index=False)
-            # After the store's dataset change (issue 10) this call gains
-            # dataset=dataset_id(area_code), dataset_info=dataset_info(city, sources).
-            load = db.ingest([tidy_path], format="tidy")
+            load = db.ingest([tidy_path], format="tidy", dataset=dataset_id(area_code),
+                             dataset_info=dataset_info(city, sources), replace=replace)
     except BaseException:
         if created:  # a failed load leaves no half-made city behind
             db.con.execute("DELETE FROM area_member WHERE member = ? OR \"group\" = ?", [area_code, area_code])
@@ -117,17 +117,20 @@ def _country(db, country: str | None, path: Path) -> str:
     return code
 
 
-def _city_area(db, name: str, parent: str, code: str | None) -> tuple[str, bool]:
-    """The city's area code (existing, or new: '<ISO2>-<NAME>'), and whether it was created now."""
+def _city_area(db, name: str, country: str | None, code: str | None, path: Path) -> tuple[str, bool]:
+    """The city's area code (existing, or new: '<ISO2>-<NAME>'), and whether it was created now.
+
+    A city already in the store needs no country; a new one does."""
     name = name.strip()
     if not name:
         raise UserInputError("--city: expected the city's name")
     found = db.con.execute("SELECT code, parent FROM area WHERE kind = 'city' AND (lower(name) = lower(?) OR code = ?)",
                            [name, code or ""]).fetchall()
     if found:
-        if found[0][1] != parent:
-            raise UserInputError(f"city {name!r} is already stored under country {found[0][1]}, not {parent}")
+        if country and _country(db, country, path) != found[0][1]:
+            raise UserInputError(f"city {name!r} is already stored under country {found[0][1]}, not {country}")
         return found[0][0], False
+    parent = _country(db, country, path)
     iso2 = db.con.execute("SELECT iso2 FROM area WHERE code = ?", [parent]).fetchone()[0] or parent
     new_code = code or f"{iso2}-{slug(name).upper()}"
     db.add_area(new_code, name, parent=parent, kind="city")

@@ -27,8 +27,12 @@ def city_values(db, area: str) -> pd.DataFrame:
 
     Columns: key, value, status, year, years (all years held), source, comment.
     """
-    # After the store's dataset change (issue 10): datasets=[importer.dataset_id(area)].
-    obs = db.observations(None, areas=[area], all_disaggregations=True)
+    from .importer import dataset_id
+
+    # only the city's own return: another dataset holding the city area is not its U4SSC report
+    if dataset_id(area) not in set(db.datasets()["id"]):
+        return pd.DataFrame(columns=["key", "value", "status", "year", "years", "source", "comment"])
+    obs = db.observations(None, areas=[area], all_disaggregations=True, datasets=[dataset_id(area)])
     obs = obs[obs["series"].str.startswith(kpis.SERIES_PREFIX)]
     cols = ["key", "value", "status", "year", "years", "source", "comment"]
     if obs.empty:

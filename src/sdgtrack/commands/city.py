@@ -31,12 +31,14 @@ def import_(file: Path = typer.Argument(..., help="A filled template (.xlsx/.csv
             country: Optional[str] = typer.Option(None, "--country", help="Country: M49 code or name (else the file's country column)."),
             year: Optional[int] = typer.Option(None, "--year", help="Year of rows whose year cell is blank."),
             code: Optional[str] = typer.Option(None, "--code", help="Area code of a new city (default ISO2-NAME, e.g. NO-ASKER)."),
+            replace: bool = typer.Option(False, "--replace", help="Remove the city's stored values this file lacks "
+                                         "(kept in history)."),
             db: Optional[Path] = DbOption) -> None:
-    """Check every cell and store the city's KPI values; on any problem nothing is stored."""
+    """Check every cell and store the city's KPI values in its dataset (city-<code>); on any problem nothing is stored."""
     from ..cities import city_import
 
     with open_db(db) as database:
-        report = city_import(database, file, city=city, country=country, year=year, code=code)
+        report = city_import(database, file, city=city, country=country, year=year, code=code, replace=replace)
     console.print(report.summary(), highlight=False)
 
 
