@@ -152,3 +152,18 @@ def test_crosswalk_bad_rows_load_nothing(tmp_path):
     assert f"{bad}, line 3, column 'from_code': got 'C12'; expected a code of framework wsis" in r.stderr
     assert f"{bad}, line 4, column 'to_code': got '18.1'; expected a code of framework sdg" in r.stderr
     assert "-> sdg" not in run("framework", "show", "C4", db=db).stdout
+
+
+def test_web_city_page_and_api(city_db):
+    from fastapi.testclient import TestClient
+
+    from sdgtrack.web.app import create_app
+
+    client = TestClient(create_app(city_db))
+    cities = {c["name"]: c for c in client.get("/api/cities").json()}
+    assert cities["Asker"]["kpi_values"] == 15
+    score = client.get("/api/cities/NO-KARMOY/score").json()
+    assert score["kind"] == "city_score" and score["method"]["scored"] == 7
+    page = client.get("/cities/Karmøy")
+    assert page.status_code == 200 and "Benchmarking wheel" in page.text
+    assert client.get("/cities/Oslo").status_code == 404

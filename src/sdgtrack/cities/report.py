@@ -74,7 +74,9 @@ def _value_text(v, unit: str, status: str) -> str:
     if unit.startswith("yes/no"):
         return "Yes" if v == 1 else "No"
     text = f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e6 else f"{v:,.0f}"
-    return f"{text} {unit}" if unit != "%" else f"{text}%"
+    if unit == "%":
+        return f"{text}%"
+    return text if unit == "0-1" else f"{text} {unit}"  # a Gini coefficient needs no unit
 
 
 def _pct(a, note: str) -> str:
