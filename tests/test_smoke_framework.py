@@ -10,7 +10,7 @@ from sdgtrack.frameworks import sdg
 
 
 def test_framework_counts(db):
-    counts = dict(db.con.execute("SELECT level, count(*) FROM framework_node WHERE status = 'current' "
+    counts = dict(db.con.execute("SELECT level, count(*) FROM framework_node WHERE framework = 'sdg' AND status = 'current' "
                                  "GROUP BY level").fetchall())
     assert counts == {"goal": 17, "target": 169, "indicator": 251}
     distinct_unsd = db.con.execute("SELECT count(DISTINCT unsd_code) FROM framework_node").fetchone()[0]
