@@ -68,11 +68,14 @@ def split_key(key: str) -> tuple[str | None, str]:
     return resolve(code), point.strip()
 
 
+@lru_cache(maxsize=1)
+def _point_names() -> dict[tuple[str, str], str]:
+    return {(r.kpi, r.data_point.lower()): r.data_point for r in data_points().itertuples()}
+
+
 def point_name(kpi: str, point: str) -> str | None:
     """The data point's canonical spelling (case-insensitive match), or None if the KPI has no such point."""
-    dp = data_points()
-    hit = dp[(dp["kpi"] == kpi) & (dp["data_point"].str.lower() == point.strip().lower())]
-    return None if hit.empty else hit["data_point"].iloc[0]
+    return _point_names().get((kpi, point.strip().lower()))
 
 
 def series_code(kpi: str) -> str:
@@ -84,6 +87,12 @@ def kpi_of_series(series: str) -> str:
 
 
 def rows() -> pd.DataFrame:
+    """Every scorable line (a fresh copy: callers add columns)."""
+    return _rows().copy()
+
+
+@lru_cache(maxsize=1)
+def _rows() -> pd.DataFrame:
     """Every scorable line: a KPI without data points, or each data point of a KPI.
 
     Columns: kpi, data_point ('' for the KPI itself), key, name, unit, unit_kind, scale,

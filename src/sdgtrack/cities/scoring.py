@@ -61,8 +61,10 @@ def roll_up(kpi_scores: pd.DataFrame, levels=LEVELS) -> pd.DataFrame:
     frames = []
     for level in levels:
         keys = parents[level]
-        g = scored.groupby(keys, sort=False).agg(points=("pts", "sum"), kpis_scored=("n", "sum"),
-                                                 lines=("points", "size")).reset_index()
+        grouped = scored.groupby(keys, sort=False)
+        g = grouped[["pts", "n"]].sum().rename(columns={"pts": "points", "n": "kpis_scored"})
+        g["lines"] = grouped.size()
+        g = g.reset_index()
         g.insert(0, "level", level)
         g["name"] = g[level]
         frames.append(g)

@@ -8,6 +8,7 @@ A target given for a KPI with data points applies to each data point without its
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -20,6 +21,11 @@ DEFAULT_LABEL = "sdgtrack default targets (u4ssc_targets_default.csv)"
 
 
 def default_targets() -> pd.DataFrame:
+    return _default_targets().copy()
+
+
+@lru_cache(maxsize=1)
+def _default_targets() -> pd.DataFrame:
     return load_targets(kpis.data_dir() / DEFAULT_FILE)
 
 
