@@ -65,7 +65,12 @@ class Database:
     def _ensure_schema(self) -> None:
         if migrations.schema_version(self.con) > migrations.LATEST:
             self._check_schema_version()
-        self.upgraded = migrations.upgrade(self.con)
+        try:
+            self.upgraded = migrations.upgrade(self.con)
+        except duckdb.Error as exc:  # rolled back: the store is as it was
+            self.con.close()
+            raise UserInputError(f"cannot upgrade the store {self.path} to schema version {migrations.LATEST} "
+                                 f"({exc}); it is unchanged") from None
         row = self.con.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
         if row is None or row[0] != reference.REFERENCE_VERSION:
             self.con.execute("BEGIN")
