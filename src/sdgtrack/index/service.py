@@ -80,6 +80,10 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     names = _area_names(db, universe)
     area_frame = _area_table(universe, names, region, index, missing, goal_frame, goal_colours, goal_trends)
     indicator_frame = _indicator_table(scored, ind_trends, book, names)
+    # which dataset each value came from (one per indicator and area, see Database.headline_values)
+    sources = values.drop_duplicates(["indicator", "area"]).set_index(["indicator", "area"])["dataset"]
+    indicator_frame["dataset"] = sources.reindex(pd.MultiIndex.from_frame(indicator_frame[["indicator", "area"]])
+                                                 ).to_numpy()
     excluded = area_frame.loc[area_frame["index"].isna(), ["area", "area_name", "no_index_reason"]].rename(
         columns={"no_index_reason": "reason"}).reset_index(drop=True)
     if area_codes:

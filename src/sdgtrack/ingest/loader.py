@@ -289,21 +289,18 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
     existing_rows = f"(SELECT * FROM observation WHERE dataset = {_sql_text(dataset)})"
     status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
     existing = f"LEFT JOIN {existing_rows} o ON {on}" if stored else ""
-    if stored:
-        # Count first without copying rows: an unchanged re-load then writes nothing at all.
-        counts = dict(con.execute(f"""SELECT status, count(*) FROM (SELECT {status} AS status
-                                      FROM {INCOMING} i {existing}) GROUP BY status""").fetchall())
-    else:
-        counts = {"new": con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]}
-    to_write = counts.get("new", 0) + counts.get("updated", 0)
-    row_status = (status if stored else "'new'") if to_write else "'unchanged'"
-    # Rows to write, with their headline flag. Without stored rows every key is new and a view
-    # spares one more copy; with stored rows only new and updated keys are kept.
+    # Rows to write, with their headline flag, in one pass over the join. Without stored rows every
+    # key is new and a view spares a copy; with stored rows only new and updated keys are kept, so
+    # an unchanged re-load copies nothing and writes nothing.
     con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
         SELECT * FROM (
-            SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {row_status} AS status
-            FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing if to_write else "WHERE FALSE"})
+            SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
+            FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing})
         WHERE status <> 'unchanged'""")
+    n_incoming = con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
+    counts = (dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+              if stored else {"new": n_incoming})
+    counts["unchanged"] = n_incoming - counts.get("new", 0) - counts.get("updated", 0)
     report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
     # keys are unique within a dataset, so every stored row not matched by an incoming key is missing
     report.missing = stored_total - report.updated - report.unchanged

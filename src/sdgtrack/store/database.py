@@ -9,6 +9,7 @@ dataset per time series). Writes go through :mod:`sdgtrack.ingest` and
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -40,7 +41,7 @@ class Database:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except (duckdb.Error, OSError) as exc:  # locked by another process, not a DuckDB file, ...
-            raise UserInputError(f"cannot open database {self.path}: {exc}") from None
+            raise UserInputError(_open_error(self.path, exc)) from None
         # Long work reports progress through the faces (Rich status), not DuckDB's own bar.
         self.con.execute("SET enable_progress_bar = false")
         if read_only:
@@ -65,7 +66,12 @@ class Database:
     def _ensure_schema(self) -> None:
         if migrations.schema_version(self.con) > migrations.LATEST:
             self._check_schema_version()
-        self.upgraded = migrations.upgrade(self.con)
+        try:
+            self.upgraded = migrations.upgrade(self.con)
+        except duckdb.Error as exc:  # rolled back: the store is as it was
+            self.con.close()
+            raise UserInputError(f"cannot upgrade the store {self.path} to schema version {migrations.LATEST} "
+                                 f"({exc}); it is unchanged") from None
         row = self.con.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
         if row is None or row[0] != reference.REFERENCE_VERSION:
             self.con.execute("BEGIN")
@@ -248,6 +254,16 @@ class Database:
         """SQL conditions on ``observation o`` for a code (series, indicator, target or goal),
         areas (any name the resolver knows) and a year range."""
         return reads.filters(self.series_codes_for, self.resolve_areas, code, areas, start, end)
+
+
+def _open_error(path: Path, exc: BaseException) -> str:
+    text = str(exc)
+    if "Could not set lock" in text:
+        holder = re.search(r"\(PID (\d+)\)", text)
+        return (f"the store {path} is in use by another process{' (PID ' + holder.group(1) + ')' if holder else ''}: "
+                "wait for its load or command to finish, or stop it (a server holding the store takes uploads "
+                "through its web page and API)")
+    return f"cannot open database {path}: {text.splitlines()[0] if text else type(exc).__name__}"
 
 
 def _as_paths(paths) -> list[Path]:

@@ -99,10 +99,13 @@ def without_headline(con, dataset_id: str) -> pd.DataFrame:
              names AS (SELECT series, dims, split_part(unnest(string_split(dims, '|')), '=', 1) AS dim FROM rows),
              per_series AS (SELECT series, count(DISTINCT dims) AS combinations FROM rows GROUP BY series),
              always AS (SELECT series, dim FROM names GROUP BY series, dim
-                        HAVING count(DISTINCT dims) = (SELECT combinations FROM per_series p WHERE p.series = names.series))
+                        HAVING count(DISTINCT dims) = (SELECT combinations FROM per_series p WHERE p.series = names.series)),
+             seen AS (SELECT series, string_agg(DISTINCT dim, ', ' ORDER BY dim) AS dims FROM names GROUP BY series)
         SELECT p.series, p.combinations,
-               'no total row: every row is split by ' || string_agg(a.dim, ', ' ORDER BY a.dim) AS reason
-        FROM per_series p LEFT JOIN always a USING (series)
+               CASE WHEN count(a.dim) > 0
+                    THEN 'no total row: every row is split by ' || string_agg(a.dim, ', ' ORDER BY a.dim)
+                    ELSE 'no total row: every row is split by one or more of ' || any_value(s.dims) END AS reason
+        FROM per_series p LEFT JOIN always a USING (series) LEFT JOIN seen s USING (series)
         GROUP BY p.series, p.combinations ORDER BY p.series""", [dataset_id, dataset_id]).df()
 
 

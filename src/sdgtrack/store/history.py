@@ -1,6 +1,8 @@
 """Revisions of values and datasets side by side: the reads that compare versions and sources."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .reads import OBSERVATION_COLUMNS
@@ -51,11 +53,20 @@ def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
     order = values.groupby("column")["rank"].min().sort_values(kind="stable").index.tolist()
     wide = values.pivot_table(index=index, columns="column", values="value", aggfunc="mean",
                               dropna=False).reindex(columns=order)
+    units = values.groupby("column")["unit"].agg(lambda u: ", ".join(sorted(set(u) - {""})))
     first = order[0]
     for column in order[1:]:
-        wide[f"{column} - {first}"] = wide[column] - wide[first]
+        if _comparable(units[first], units[column]):
+            wide[f"{column} - {first}"] = wide[column] - wide[first]
     wide = wide.dropna(how="all", subset=order).reset_index()
     wide.columns.name = None
-    units = values.groupby("column")["unit"].agg(lambda u: ", ".join(sorted(set(u) - {""})))
     wide.attrs["units"] = {c: units[c] for c in order}
     return wide
+
+
+def _comparable(unit_a: str, unit_b: str) -> bool:
+    """Whether a difference means something: the units name the same measure once case, spaces and
+    punctuation are ignored ('Rate per 1,000 live births' ~ PER_1000_LIVE_BIRTHS; not NUMBER), or
+    a unit is not given."""
+    a, b = (re.sub(r"[^a-z0-9]", "", u.lower()) for u in (unit_a, unit_b))
+    return not a or not b or a in b or b in a
