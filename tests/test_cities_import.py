@@ -236,3 +236,15 @@ def test_each_city_is_its_own_dataset(db):
     asker = city_obs(db)[lambda o: o["area"] == "NO-ASKER"]
     assert asker["series"].tolist() == ["U4SSC:SC.SH.SI.1C"] and asker["value"].tolist() == [0.66]
     assert len(city_obs(db)[lambda o: o["area"] == "NO-KARMOY"]) == 14
+
+
+def test_a_unit_other_than_the_kpis_is_refused(db, tmp_path):
+    path = tmp_path / "units.csv"
+    path.write_text("code,unit,value,year\nSC.SH.SA.8C,per 1000 inhabitants,3.9,2021\n"
+                    "SC.SH.SI.1C,ratio (female:male),0.7,2021\nEC.ICT.ICT.1C,%,80,2021\n", encoding="utf-8")
+    with pytest.raises(InvalidInputError) as exc:
+        city_import(db, path, city="Bergen", country="NOR")
+    assert [str(p) for p in exc.value.problems] == [
+        f"{path}, line 2, column 'unit': got 'per 1000 inhabitants'; expected the KPI's unit, per 100 000 "
+        "inhabitants (convert the value; nothing is converted on import)"]
+    assert city_obs(db).empty

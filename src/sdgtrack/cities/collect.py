@@ -153,6 +153,10 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
         return None
     key = f"{kpi}/{point}" if point else kpi
     spec = table.loc[key]
+    unit = str(r.get("unit", "")).strip()
+    if unit and not _same_unit(unit, spec["unit"]):
+        bad("unit", unit, f"the KPI's unit, {spec['unit']} (convert the value; nothing is converted on import)")
+        return None
 
     value, value_text = _parse_value(r.get("value", ""), spec, bad, "value")
     num = _parse_input(r.get("numerator", ""), bad, "numerator")
@@ -187,6 +191,17 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
     return dict(key=key, kpi=kpi, data_point=point, value=value, value_text=value_text, status=status, year=y,
                 data_source=str(r.get("data_source", "")).strip(), comment=str(r.get("comment", "")).strip(),
                 unit=spec["unit"], line=line)
+
+
+def _unit_key(unit: str) -> str:
+    return "".join(ch for ch in unit.lower() if ch.isalnum() or ch == "%")
+
+
+def _same_unit(given: str, expected: str) -> bool:
+    """Spellings of one unit agree ('ratio (female:male)' = 'ratio female:male', 'coefficient (0-1)'
+    = '0-1', 'number' for 'number of public Wi-Fi hotspots'); 'per 1000' for 'per 100 000' does not."""
+    a, b = _unit_key(given), _unit_key(expected)
+    return bool(a) and (a == b or a in b or b in a)
 
 
 def _point_from_name(kpi: str, name: str) -> str:

@@ -30,7 +30,9 @@ def city_values(db, area: str) -> pd.DataFrame:
     from .importer import dataset_id
 
     # only the city's own return: another dataset holding the city area is not its U4SSC report
-    if dataset_id(area) not in set(db.datasets()["id"]):
+    # (asked of the dataset table directly: listing datasets counts every observation of the store)
+    known = db.con.execute("SELECT 1 FROM dataset WHERE id = ? AND removed_at IS NULL", [dataset_id(area)]).fetchone()
+    if known is None:
         return pd.DataFrame(columns=["key", "value", "status", "year", "years", "source", "comment"])
     obs = db.observations(None, areas=[area], all_disaggregations=True, datasets=[dataset_id(area)])
     obs = obs[obs["series"].str.startswith(kpis.SERIES_PREFIX)]
