@@ -92,11 +92,16 @@ def _sdg_table(links: pd.DataFrame, reported: set[str]) -> dict:
     mine = links[links["from_code"].isin(reported)]
     names = kpis.kpi_table().set_index("code")["name"]
     rows = []
+    def codes(frame: pd.DataFrame) -> str:
+        # 5, 9, 17 and 11.2, 11.a: numbers in number order
+        key = [tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in c.split(".")) for c in frame["to_code"]]
+        return ", ".join(c for _, c in sorted(zip(key, frame["to_code"])))
+
     for code, g in mine.groupby("from_code", sort=False):
         rows.append({"kpi": code, "name": names.get(code, code),
-                     "itu": ", ".join(g.loc[g["relation"] == "sdg_reference", "to_code"]),
-                     "ks": ", ".join(g.loc[g["relation"] == "ks_mapping", "to_code"]),
-                     "other": ", ".join(g.loc[~g["relation"].isin(["sdg_reference", "ks_mapping"]), "to_code"])})
+                     "itu": codes(g[g["relation"] == "sdg_reference"]),
+                     "ks": codes(g[g["relation"] == "ks_mapping"]),
+                     "other": codes(g[~g["relation"].isin(["sdg_reference", "ks_mapping"])])})
     goal = mine["to_code"].str.split(".").str[0]
     goals = (mine.assign(goal=goal.astype(int)).groupby("goal")["from_code"].nunique().sort_index()
              .reset_index(name="kpis").to_dict("records"))
