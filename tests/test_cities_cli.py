@@ -167,3 +167,13 @@ def test_web_city_page_and_api(city_db):
     page = client.get("/cities/Karmøy")
     assert page.status_code == 200 and "Benchmarking wheel" in page.text
     assert client.get("/cities/Oslo").status_code == 404
+
+
+def test_framework_list_of_other_frameworks(tmp_path):
+    db = tmp_path / "l.duckdb"
+    r = run("framework", "list", "--framework", "u4ssc", "--level", "kpi", "--format", "csv", db=db)
+    assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 92      # header + 91 KPIs
+    r = run("framework", "list", "--framework", "wsis", "--parent", "C7", "--format", "csv", db=db)
+    assert "C7.e-science,e_application,C7,E-science" in r.stdout
+    r = run("framework", "list", "--framework", "wsis", "--level", "goal", db=db)
+    assert r.returncode == 1 and "expected one of action_line, e_application" in r.stderr

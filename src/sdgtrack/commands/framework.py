@@ -144,15 +144,18 @@ def crosswalk_list(from_framework: Optional[str] = typer.Option(None, "--from", 
 
 
 @framework_app.command("list")
-def list_(level: Optional[str] = typer.Option(None, help="goal, target or indicator"),
+def list_(level: Optional[str] = typer.Option(None, help="goal, target or indicator (u4ssc: dimension, "
+                                             "sub_dimension, category, kpi, data_point; wsis: action_line, e_application)"),
+          framework: str = typer.Option("sdg", "--framework", help="sdg, u4ssc or wsis"),
           parent: Optional[str] = typer.Option(None, help="Only nodes under this goal or target."),
           include_retired: bool = typer.Option(False, help="Also list indicators the 2025 review removed."),
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
-    """List goals, targets or indicators."""
+    """List the nodes of a framework: SDG goals, targets, indicators (default), U4SSC or WSIS."""
     with open_db(db) as database:
-        frame = sdg.list_nodes(database.con, level=level, parent=parent, include_retired=include_retired)
-    emit(frame, fmt, output, title=f"SDG framework: {level or 'all levels'}")
+        frame = sdg.list_nodes(database.con, level=level, parent=parent, framework=framework,
+                               include_retired=include_retired)
+    emit(frame, fmt, output, title=f"{framework.upper()} framework: {level or 'all levels'}")
 
 
 def register(app: typer.Typer) -> None:

@@ -50,8 +50,15 @@ def node(con, code: str, framework: str = "sdg") -> dict:
 
 def list_nodes(con, level: str | None = None, parent: str | None = None, framework: str = "sdg",
                include_retired: bool = False) -> pd.DataFrame:
-    if level and level not in LEVELS:
+    if framework == "sdg" and level and level not in LEVELS:
         raise UserInputError(f"level {level!r}: expected one of {', '.join(LEVELS)}")
+    if framework != "sdg":
+        levels = [r[0] for r in con.execute("SELECT DISTINCT level FROM framework_node WHERE framework = ?",
+                                            [framework]).fetchall()]
+        if not levels:
+            raise UserInputError(f"unknown framework {framework!r}: expected sdg, u4ssc or wsis")
+        if level and level not in levels:
+            raise UserInputError(f"level {level!r} of {framework}: expected one of {', '.join(sorted(levels))}")
     where, params = ["framework = ?"], [framework]
     if level:
         where.append("level = ?")
