@@ -68,8 +68,11 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     sheet = book.active
     sheet.title = collect.TEMPLATE_SHEET
     sheet.append(COLUMNS)
+    year_at = COLUMNS.index("year")
     for row in frame.itertuples(index=False):
-        sheet.append(list(row))
+        cells = list(row)
+        cells[year_at] = int(cells[year_at]) if cells[year_at] else None  # a number cell, as a city types it
+        sheet.append(cells)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
     for cell in sheet[1]:
         cell.font = bold
