@@ -78,7 +78,20 @@ def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[st
     except Exception as exc:  # noqa: BLE001 - zip, XML or key errors from a damaged workbook
         raise InvalidInputError([Problem(str(path), None, None, None, f"a readable Excel workbook ({why(exc)})")]) from None
     width = len(header)
-    frame = pd.DataFrame([(r + [None] * width)[:width] for r in data], columns=header, dtype=object)
+    rows = [(r + [None] * width)[:width] for r in data]
+    # Columns with an empty header cell (formatting left to the right of a UN download) are no
+    # data: dropped, unless a cell below holds a value, which cannot be named, so it is an error.
+    unnamed = [i for i, name in enumerate(header) if not name]
+    problems = []
+    for i in unnamed:
+        row = next((n for n, r in enumerate(rows, 2) if r[i] is not None and str(r[i]).strip()), None)
+        if row is not None:
+            problems.append(Problem(str(path), row, excel_column(i), None,
+                                    "a column name in row 1 above a column that holds values"))
+    if problems:
+        raise InvalidInputError(problems)
+    keep = [i for i, name in enumerate(header) if name]
+    frame = pd.DataFrame([[r[i] for i in keep] for r in rows], columns=[header[i] for i in keep], dtype=object)
     frame["__line"] = range(2, 2 + len(frame))
     frame = frame[frame.drop(columns="__line").notna().any(axis=1)]  # trailing empty rows
     # A replacement scan of the local DataFrame, not con.register(): DuckDB 2 refuses register()
@@ -145,6 +158,16 @@ def leading_blank_lines(path: Path) -> int:
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({why(exc)})")])
     return skip
+
+
+def excel_column(index: int) -> str:
+    """Excel column letters of a 0-based column index (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _cell_text(value) -> str | None:
