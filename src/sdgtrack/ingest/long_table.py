@@ -70,8 +70,9 @@ class LongLayout:
                 present = column is not None and column in source.columns
                 values.append(_FIELD_SQL[name].format(c=quote(column) if present else "NULL"))
         # Rows with a blank value are staged too: the loader counts and reports them.
-        source.insert(f"INSERT INTO {staging} ({', '.join(CANONICAL_NAMES)}) "
+        rows = source.insert(f"INSERT INTO {staging} ({', '.join(CANONICAL_NAMES)}) "
                       f"SELECT {', '.join(values)} FROM {source.relation}")
+        source.fix_lines(staging, rows)
         source.close()
         result = ReadResult()
         if dims:

@@ -33,7 +33,7 @@ from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, escape_dim, quote, sql_str, unescape_dim
 from ..registry import ReadResult, register
 from ..totals import choose_total
-from ..tables import csv_header, is_csv, leading_blank_lines, why
+from ..tables import csv_header, fix_lines, is_csv, leading_blank_lines, why
 
 INDICATOR_FILE = re.compile(r"^indicator_(.+)\.csv$", re.IGNORECASE)
 YEAR, VALUE = "year", "value"
@@ -275,12 +275,13 @@ class OpenSdgReader:
                     if footnotes else "NULL")
         col = lambda c: blank_to_null(quote(c)) if c else "NULL"  # noqa: E731
         try:
-            con.execute(f"""
+            rows = con.execute(f"""
                 INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
                 SELECT {series_code}, {description}, {_sql_or_null(indicator)}, {sql_str(area)},
                        trim({quote(year)}), trim({quote(value)}), {unit}, {col(nature)}, {col(status)}, {col(source_col)},
                        {footnote}, {dims_sql(dims)}, {sql_str(str(file))}, __line
-                FROM {relation}""")
+                FROM {relation}""").fetchone()[0]
+            fix_lines(con, staging, file, header_line, rows)
         except duckdb.Error as exc:
             raise InvalidInputError([Problem(str(file), None, None, None, f"a readable CSV file ({why(exc)})")]) from None
 
