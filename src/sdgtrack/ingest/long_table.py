@@ -11,12 +11,12 @@ from pathlib import Path
 
 from .canonical import CANONICAL_NAMES, dims_sql, quote, sql_str
 from .registry import ReadResult
-from .tables import Source, csv_header, excel_header, is_csv, is_excel, require_columns
+from .tables import Source, csv_header, excel_header, is_csv, is_excel, no_rows, require_columns
 
 # canonical field -> SQL template over the source column ({c}); blank cells become NULL
 _FIELD_SQL = {
     "series": "trim({c})",
-    "series_description": "{c}",
+    "series_description": "nullif(trim({c}), '')",
     "indicator": "nullif(replace({c}, ' ', ''), '')",
     "area_raw": "trim({c})",
     "period": "trim({c})",
@@ -74,6 +74,8 @@ class LongLayout:
                       f"SELECT {', '.join(values)} FROM {source.relation}")
         source.fix_lines(staging, rows)
         source.close()
+        if not rows:
+            raise no_rows(path)
         result = ReadResult()
         if dims:
             result.notes.append(f"{path.name}: dimensions {', '.join(sorted(dims))}")

@@ -293,6 +293,12 @@ def why(exc: Exception) -> str:
     return text[:300]
 
 
+def no_rows(path: Path) -> InvalidInputError:
+    """A file with a header and no data row is an error, not an empty load."""
+    return InvalidInputError([Problem(str(path), None, None, None,
+                                      "data rows below the header: the file has a header only (no rows)")])
+
+
 def require_columns(path: Path, columns: list[str], required: list[str], what: str) -> None:
     missing = [c for c in required if c not in columns]
     if missing:

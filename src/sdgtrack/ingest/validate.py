@@ -15,6 +15,8 @@ from ..frameworks.areas import ALIAS_SQL
 NOT_AVAILABLE = ("N", "NV", "NA", "..", "NaN")
 NUMBER = r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?"
 BOUND = rf"^\s*(<=?|>=?)\s*({NUMBER})\s*$"
+# what pandas and Python write for a missing cell ('nan', 'None'): never a description
+MISSING_TEXT = "'', 'nan', 'none', 'null', '<na>'"
 YEAR_MIN, YEAR_MAX = 1900, 2100
 # Periods: a leading year and a sub-period that does not continue the number ('2021/22', '2000 Q1',
 # '2015-03', '2019/20 [Note 5]'), or text naming a year ('17 May to 11 June 2023'). '2015.0'
@@ -37,7 +39,7 @@ class Check:
 CHECKS = [
     Check("series", "series IS NULL OR trim(series) = ''", "series", "a series code"),
     Check("value", "value_kind = 'invalid'", "value_raw",
-          "a number, a bound such as <2.5 or >95, or a not-available code (N, NV)"),
+          "a number, a bound such as <2.5 or >95, or a not-available code (N, NV); numbers must be finite"),
     Check("period", "year IS NULL", "period",
           f"a year {YEAR_MIN}-{YEAR_MAX}, or a period starting with one (2021/22, 2000 Q1, 2015-03), "
           "or a text period naming one (17 May to 11 June 2023)"),
@@ -80,7 +82,10 @@ def prepare(con, staging: str, prepared: str) -> None:
             CASE WHEN year_written BETWEEN {YEAR_MIN} AND {YEAR_MAX} THEN year_written END AS year,
             a.code AS area,
             ic.unknown AS unknown_indicator
-        FROM (SELECT * REPLACE (regexp_replace(trim(period, {WHITESPACE}), '{WHOLE_FLOAT_YEAR}', '\\1') AS period)
+        FROM (SELECT * REPLACE (regexp_replace(trim(period, {WHITESPACE}), '{WHOLE_FLOAT_YEAR}', '\\1') AS period,
+                                -- a missing description is NULL, never the text of a missing value
+                                CASE WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
+                                     THEN trim(series_description) END AS series_description)
               FROM {staging}) s
         LEFT JOIN (SELECT alias, min(code) AS code FROM aliases GROUP BY alias) a ON a.alias = upper(s.area_raw)
         LEFT JOIN indicator_check ic ON ic.cell = s.indicator

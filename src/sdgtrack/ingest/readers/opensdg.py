@@ -33,7 +33,7 @@ from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, escape_dim, quote, sql_str, unescape_dim
 from ..registry import ReadResult, register
 from ..totals import choose_total
-from ..tables import csv_header, fix_lines, is_csv, leading_blank_lines, why
+from ..tables import csv_header, fix_lines, is_csv, leading_blank_lines, no_rows, why
 
 INDICATOR_FILE = re.compile(r"^indicator_(.+)\.csv$", re.IGNORECASE)
 YEAR, VALUE = "year", "value"
@@ -153,6 +153,12 @@ class OpenSdgReader:
             "WHERE source_file IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1", [[str(f) for f, _ in read]]).fetchall())
         loaded = [code for f, code in read if with_values.get(str(f))]
         empty = [code for f, code in read if not with_values.get(str(f))]
+        staged = dict(con.execute(f"SELECT source_file, count(*) FROM {staging} WHERE source_file IN "
+                                  "(SELECT unnest(?::VARCHAR[])) GROUP BY 1", [[str(f) for f, _ in read]]).fetchall())
+        # In a repository, header-only files are indicators not reported yet (noted below); a file
+        # named alone, or a repository without a single row, is an error.
+        if path.is_file() and read and not staged.get(str(path)):
+            raise no_rows(path)
         national = [code for code in loaded if code not in global_indicators]
 
         for message, dsd in (_sdmx_inputs(root, config) if path.is_dir() else []):
@@ -169,6 +175,9 @@ class OpenSdgReader:
             result.areas += part.areas
 
         name = root.name
+        if path.is_dir() and not sum(staged.values()) and not result.rows and not result.problems:
+            raise InvalidInputError([Problem(str(path), None, None, None, "data rows in at least one indicator "
+                                             f"file: the {len(read)} files read have a header only (no rows)")])
         if totals_found:
             shown = Counter(f"{dim}={value}" for _, dim, value in totals_found).most_common(6)
             result.notes.append(f"{name}: {len(totals_found)} totals written as text staged as blank (total) cells "
