@@ -335,16 +335,15 @@ def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_s
             w.writerow(["file", "line", "column", "value", "reason", "series", "area", "period", "value_raw", "dims"])
             for p in file_problems:
                 w.writerow([p.file, p.line, p.column, p.value, p.expected, "", "", "", "", ""])
+            listed: list[tuple] = []
             if n_invalid:
                 reasons = " || ".join(
                     f"CASE WHEN {c.condition} THEN '{c.column}: expected {c.expected.replace(chr(39), chr(39) * 2)}; ' ELSE '' END"
                     for c in validate.CHECKS)
-                for row in con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
-                                                  value_raw, dims FROM {PREPARED} WHERE {invalid_sql}
-                                           ORDER BY source_file, line""").fetchall():
-                    w.writerow(row)
+                listed += con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
+                                                 value_raw, dims FROM {PREPARED} WHERE {invalid_sql}""").fetchall()
             if conflicts:
-                for row in con.execute(f"""
+                listed += con.execute(f"""
                         SELECT source_file, line, 'value', coalesce(value_text, value::VARCHAR),
                                'one value per series, area, period, dimensions and unit; this key has '
                                || count(*) OVER k || ' rows with different values, all rejected (at '
@@ -354,8 +353,8 @@ def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_s
                         FROM {VALID} SEMI JOIN {CONFLICTS} USING ({key})
                         WINDOW k AS (PARTITION BY {key} ORDER BY source_file, line
                                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-                        ORDER BY source_file, line""").fetchall():
-                    w.writerow(row)
+                        """).fetchall()
+            w.writerows(sorted(listed, key=lambda r: (r[0], r[1])))  # in the order of the files
     except OSError as exc:
         raise UserInputError(f"cannot write the rejected rows to {out}: {exc}") from None
     return out
