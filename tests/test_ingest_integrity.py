@@ -209,7 +209,7 @@ def test_dimension_separators_are_escaped(db, tmp_path):
 PERIODS = ("series,area,year,value\n"
            "X,AFG,2015,1\nX,AFG,99999,1\nX,AFG,20150,1\nX,AFG,2015.5,1\nX,AFG,0000,1\nX,AFG,2016\t,1\n"
            "X,AFG,2017.0,1\nX,AFG,2021/22,1\nX,AFG,2000 Q1,1\nX,AFG,2015-03,1\nX,AFG,17 May to 11 June 2023,1\n"
-           "X,AFG,1850,1\nX,AFG,2018,>1e400\nX,AFG,2019,<-1e999\nX,AFG,2019/20 [Note 5],2\n")
+           "X,AFG,1850,1\nX,AFG,2018,>1e400\nX,AFG,2019,<-1e999\nX,AFG,2019/20 [Note 5],2\nX,AFG,2e03,1\n")
 
 
 def test_periods_and_bounds(db, tmp_path):
@@ -218,7 +218,8 @@ def test_periods_and_bounds(db, tmp_path):
         db.ingest(data)
     bad = {(p.line, p.column, p.value) for p in info.value.problems}
     assert bad == {(3, "period", "99999"), (4, "period", "20150"), (5, "period", "2015.5"), (6, "period", "0000"),
-                   (13, "period", "1850"), (14, "value", ">1e400"), (15, "value", "<-1e999")}
+                   (13, "period", "1850"), (14, "value", ">1e400"), (15, "value", "<-1e999"),
+                   (17, "period", "2e03")}  # a cast would read 2000
     assert all("1900-2100" in p.expected for p in info.value.problems if p.column == "period")
     assert rows(db, "SELECT count(*) FROM observation WHERE series = 'X'") == [(0,)]
     db.ingest(data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")

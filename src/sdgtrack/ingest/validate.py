@@ -76,15 +76,22 @@ def prepare(con, staging: str, prepared: str) -> None:
             -- the leading year ('2021/22' -> 2021), else, in a text that does not start with a
             -- number of 3+ digits, the first year written in it (UK survey periods such as
             -- '17 May to 11 June 2023'); outside {YEAR_MIN}-{YEAR_MAX}: no year (invalid)
-            TRY_CAST(CASE WHEN regexp_matches(s.period, '{LEADING_YEAR}') THEN regexp_extract(s.period, '{LEADING_YEAR}', 1)
-                          WHEN NOT regexp_matches(s.period, '^[0-9]{{3}}')
-                          THEN nullif(regexp_extract(s.period, '{TEXT_YEAR}', 2), '') END AS INTEGER) AS year_written,
+            -- '2015' (most rows) without a regex; the text check refuses what a cast accepts ('2e03', '+201')
+            CASE WHEN TRY_CAST(s.period AS INTEGER)::VARCHAR = s.period THEN TRY_CAST(s.period AS INTEGER)
+                 ELSE TRY_CAST(CASE WHEN regexp_matches(s.period, '{LEADING_YEAR}')
+                                    THEN regexp_extract(s.period, '{LEADING_YEAR}', 1)
+                                    WHEN NOT regexp_matches(s.period, '^[0-9]{{3}}')
+                                    THEN nullif(regexp_extract(s.period, '{TEXT_YEAR}', 2), '') END AS INTEGER)
+            END AS year_written,
             CASE WHEN year_written BETWEEN {YEAR_MIN} AND {YEAR_MAX} THEN year_written END AS year,
             a.code AS area,
             ic.unknown AS unknown_indicator
-        FROM (SELECT * REPLACE (regexp_replace(trim(period, {WHITESPACE}), '{WHOLE_FLOAT_YEAR}', '\\1') AS period,
+        FROM (SELECT * REPLACE (CASE WHEN contains(period, '.')  -- cheap test first: 1 M rows
+                                     THEN regexp_replace(trim(period, {WHITESPACE}), '{WHOLE_FLOAT_YEAR}', '\\1')
+                                     ELSE trim(period, {WHITESPACE}) END AS period,
                                 -- a missing description is NULL, never the text of a missing value
-                                CASE WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
+                                CASE WHEN length(series_description) > 6 THEN series_description
+                                     WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
                                      THEN trim(series_description) END AS series_description)
               FROM {staging}) s
         LEFT JOIN (SELECT alias, min(code) AS code FROM aliases GROUP BY alias) a ON a.alias = upper(s.area_raw)
