@@ -93,7 +93,7 @@ def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[st
     for i in unnamed:
         row = next((n for n, r in enumerate(rows, header_row + 1) if r[i] is not None and str(r[i]).strip()), None)
         if row is not None:
-            problems.append(Problem(str(path), row, excel_column(i), None,
+            problems.append(Problem(str(path), row, excel_column(i), str(rows[row - header_row - 1][i]),
                                     f"a column name in row {header_row} above a column that holds values"))
     if problems:
         raise InvalidInputError(problems)
