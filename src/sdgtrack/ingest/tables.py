@@ -226,8 +226,8 @@ def fix_lines(con, table: str, path: Path, header_line: int, n: int, line_column
               file_column: str | None = "source_file") -> None:
     """Staged CSV rows are numbered ``header_line + k`` (the k-th record) in one fast pass; that is
     the physical line unless the file has blank lines or multi-line quoted cells. ``n``: the rows
-    staged from ``path``. A line count
-    (one pass over the bytes) tells; only then is the file parsed again to renumber its rows."""
+    staged from ``path``. A line count (one pass over the bytes) tells; only then is the file
+    parsed again to renumber its rows (one UPDATE, evaluated on the old numbers)."""
     if not n:
         return
     try:
@@ -236,13 +236,14 @@ def fix_lines(con, table: str, path: Path, header_line: int, n: int, line_column
         lines = record_lines(path)
     except (OSError, EOFError, UnicodeDecodeError, csv.Error):
         return  # unreadable here means DuckDB read it differently: keep its numbering
-    if len(lines) != n:
+    naive = list(range(header_line + 1, header_line + n + 1))
+    if len(lines) != n or lines == naive:  # e.g. only blank lines at the end: nothing to renumber
         return
     same_file = f"t.{file_column} = {sql_str(str(path))} AND" if file_column else ""
     con.execute(f"""UPDATE {table} t SET {line_column} = m.line
                     FROM (SELECT unnest(?::INTEGER[]) AS naive, unnest(?::INTEGER[]) AS line) m
                     WHERE {same_file} t.{line_column} = m.naive""",
-                [list(range(header_line + 1, header_line + n + 1)), lines])
+                [naive, lines])
 
 
 def leading_blank_lines(path: Path) -> int:
