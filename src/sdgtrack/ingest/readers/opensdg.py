@@ -120,9 +120,10 @@ class OpenSdgReader:
         extra_attributes = {str(c).lower() for key in ("non_disaggregation_columns", "observation_attributes")
                             for c in (config.get("indicator_options") or {}).get(key) or []}
 
-        # The country's own names, as a disaggregation value, mean the national total.
-        country_names = frozenset(n for n in [*con.execute("SELECT name, iso2, iso3 FROM area WHERE code = ?", [area])
-                                              .fetchone(), *meta.coverage()] if n)
+        # The country's own names, as a disaggregation value, mean the national total (not its ISO
+        # codes: a two-letter value such as "CA" may mean something else in a column).
+        country_names = frozenset(n for n in [*con.execute("SELECT name FROM area WHERE code = ?", [area]).fetchone(),
+                                              *meta.coverage()] if n)
         read = []
         # The files are small: one thread per statement stages them ~3x faster than DuckDB's
         # parallel plan, whose start-up dominates each INSERT. Restored after the loop.
