@@ -107,12 +107,11 @@ class Workspace:
         frame = assess(self.store, method, targets=targets, areas=areas, series=series, level=level,
                        datasets=datasets, save=save and not self.read_only, **params)
         attrs = frame.attrs
-        used = frame.groupby("dataset")["series"].nunique() if "dataset" in frame and "series" in frame else {}
         return Result(
             analysis="progress", method=f"{attrs.get('title')} ({attrs.get('method')})",
             parameters={**attrs.get("parameters", {}), "level": level},
             tables={level: frame}, data_window=dict(attrs.get("data_window") or {}),
-            datasets={str(d): int(n) for d, n in dict(used).items()},
+            datasets=dict(attrs.get("datasets") or {}),
             summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
                      "target rows": attrs.get("target_rows")},
             description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}")
