@@ -7,6 +7,7 @@ every bad cell is reported with its line, and nothing is computed from a bad cod
 """
 from __future__ import annotations
 
+import csv
 from importlib import resources
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInputError, Problem
+from ..ingest.tables import read_text_table
 
 REQUIRED = ["indicator", "goal", "optimum", "lower_bound", "green_threshold", "red_threshold", "in_index", "trend"]
 NUMERIC = ["optimum", "lower_bound", "green_threshold", "red_threshold"]
@@ -48,11 +50,12 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
         frame, name = source.astype(object).where(source.notna(), "").astype(str), f"<{what} table>"
     else:
         name = str(source)
-        try:
-            frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        try:  # each row keeps its physical line (blank lines and multi-line cells counted)
+            frame = read_text_table(source, line_column="__line")
+        except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
             raise IndexInputError([Problem(name, None, None, None,
                                              f"a readable UTF-8 CSV {what} ({str(exc).splitlines()[0][:200]})")])
+    lines = frame.pop("__line").to_numpy() if "__line" in frame.columns else np.arange(2, len(frame) + 2)
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -61,7 +64,7 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
     frame = frame.reset_index(drop=True)
     for c in frame.columns:
         frame[c] = frame[c].astype(str).str.strip()
-    frame["line"] = np.arange(2, len(frame) + 2)
+    frame["line"] = lines
     return frame, name
 
 

@@ -25,6 +25,7 @@ STAGING = "__staged"
 PREPARED = "__prepared"
 VALID = "__valid"
 INCOMING = "__incoming"
+CONFLICTS = "__conflicts"
 KEY = validate.KEY
 # Columns whose change makes an observation "updated" on reload (headline flags are
 # recomputed for the dataset's series on every load, see headline.py).
@@ -53,7 +54,8 @@ class LoadReport:
     unchanged: int = 0
     missing: int = 0        # rows of the dataset in the store but not in this load
     removed: int = 0        # missing rows removed by --replace (kept in history)
-    rejected: int = 0
+    rejected: int = 0                 # rows (and file problems), as many as the rejected-rows CSV lists
+    rejected_parts: dict[str, int] = field(default_factory=dict)
     rejected_file: str | None = None
     series: int = 0
     areas: int = 0
@@ -82,7 +84,13 @@ class LoadReport:
         if self.exact_duplicates:
             lines.append(f"{self.exact_duplicates:,} rows repeated an earlier row exactly and were stored once")
         if self.rejected:
-            lines.append(f"{self.rejected:,} invalid rows rejected; reasons in {self.rejected_file}")
+            parts = self.rejected_parts
+            said = [f"{parts[k]:,} {k}" for k in ("invalid rows", "file problems") if parts.get(k)]
+            if parts.get("keys given different values"):
+                said.append(f"{parts['rows of keys given different values']:,} rows of "
+                            f"{parts['keys given different values']:,} keys given different values")
+            lines.append(f"{self.rejected:,} rejected ({'; '.join(said) or 'rows'}); every one with its reason "
+                         f"in {self.rejected_file}")
         return "\n".join(lines)
 
 
@@ -206,13 +214,20 @@ def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_in
     dup_problems, n_dups = validate.conflicting_duplicates(con, INCOMING, PREPARED)
     if n_dups and not skip_invalid:
         raise InvalidInputError(dup_problems, n_dups)
+    n_dup_rows = 0
     if n_dups:  # drop every row of a conflicting key: we cannot know which value is right (exact path: a table)
-        n_dups = con.execute(f"SELECT sum(copies) FROM {INCOMING} WHERE n_values > 1").fetchone()[0]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {CONFLICTS} AS SELECT {', '.join(KEY)} FROM {INCOMING} "
+                    "WHERE n_values > 1")
+        n_dup_rows = con.execute(f"SELECT sum(copies) FROM {INCOMING} WHERE n_values > 1").fetchone()[0]
         con.execute(f"DELETE FROM {INCOMING} WHERE n_values > 1")
     rejected = problems + row_problems + dup_problems
-    report.rejected = len(problems) + n_invalid + n_dups
+    # counted in rows, as the CSV lists them: every row of a conflicting key is rejected
+    report.rejected = len(problems) + n_invalid + n_dup_rows
+    report.rejected_parts = {"file problems": len(problems), "invalid rows": n_invalid,
+                             "rows of keys given different values": n_dup_rows, "keys given different values": n_dups}
     if report.rejected:
-        report.rejected_file = str(_write_rejected(con, problems + dup_problems, n_invalid, invalid_sql, rejected_path))
+        report.rejected_file = str(_write_rejected(con, problems, n_invalid, invalid_sql, rejected_path,
+                                                   conflicts=bool(n_dups)))
     report.problems = rejected[:20]
 
     if progress:
@@ -289,17 +304,23 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
     existing_rows = f"(SELECT * FROM observation WHERE dataset = {_sql_text(dataset)})"
     status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
     existing = f"LEFT JOIN {existing_rows} o ON {on}" if stored else ""
-    # Rows to write, with their headline flag, in one pass over the join. Without stored rows every
-    # key is new and a view spares a copy; with stored rows only new and updated keys are kept, so
-    # an unchanged re-load copies nothing and writes nothing.
-    con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
-        SELECT * FROM (
-            SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
-            FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing})
-        WHERE status <> 'unchanged'""")
     n_incoming = con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
-    counts = (dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
-              if stored else {"new": n_incoming})
+    if stored and stored_total == n_incoming and _same_content(con, dataset):
+        # the same data again: nothing to classify, copy or write
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW __classified AS
+            SELECT i.* EXCLUDE (copies, n_values), TRUE AS is_headline, 'new' AS status FROM {INCOMING} i WHERE FALSE""")
+        counts = {}
+    else:
+        # Rows to write, with their headline flag, in one pass over the join. Without stored rows
+        # every key is new and a view spares a copy; with stored rows only new and updated keys
+        # are kept, so a re-load with few changes copies few rows.
+        con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
+            SELECT * FROM (
+                SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
+                FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing})
+            WHERE status <> 'unchanged'""")
+        counts = (dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+                  if stored else {"new": n_incoming})
     counts["unchanged"] = n_incoming - counts.get("new", 0) - counts.get("updated", 0)
     report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
     # keys are unique within a dataset, so every stored row not matched by an incoming key is missing
@@ -352,6 +373,17 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
         _drop_work_tables(con)
 
 
+def _same_content(con, dataset: str) -> bool:
+    """Whether the incoming rows are exactly the dataset's stored rows (keys and payload), from one
+    order-independent checksum of each side: two aggregate scans instead of a join of every key.
+    Only called when both sides have the same number of rows; keys are unique on both sides."""
+    columns = ", ".join(KEY + PAYLOAD)
+    checksum = f"sum(hash({columns})::HUGEINT)"
+    incoming = con.execute(f"SELECT {checksum} FROM {INCOMING}").fetchone()[0]
+    stored = con.execute(f"SELECT {checksum} FROM observation WHERE dataset = ?", [dataset]).fetchone()[0]
+    return incoming == stored
+
+
 def _to_history(con, dataset: str, condition: str, load_id: int, change: str) -> None:
     """Move the dataset's rows matching ``condition`` (on ``o``) to history, superseded by ``load_id``."""
     where = f"o.dataset = {_sql_text(dataset)} AND {condition}"
@@ -365,7 +397,7 @@ def _sql_text(text: str) -> str:
 
 def _drop_work_tables(con) -> None:
     """Drop the temporary views and tables of a load (which are views depends on the path taken)."""
-    names = [STAGING, PREPARED, VALID, INCOMING, "__headline", "__classified"]
+    names = [STAGING, PREPARED, VALID, INCOMING, CONFLICTS, "__headline", "__classified"]
     for kind in ("view", "table"):  # views first: they read the tables
         found = con.execute(f"SELECT {kind}_name FROM duckdb_{kind}s() WHERE temporary AND {kind}_name IN "
                             "(SELECT unnest(?::VARCHAR[]))", [names]).fetchall()
@@ -374,23 +406,38 @@ def _drop_work_tables(con) -> None:
 
 
 def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_sql: str,
-                    path: str | Path | None) -> Path:
-    """Every rejected row with its reason, so nothing the user gave is lost silently."""
+                    path: str | Path | None, conflicts: bool = False) -> Path:
+    """Every rejected row with its reason, so nothing the user gave is lost silently: file-level
+    problems, invalid rows, and every row of a key given different values (all of them: which
+    one is right cannot be known). Line numbers are physical lines of the source file."""
     out = Path(path) if path else Path(f"rejected-{dt.datetime.now():%Y%m%d-%H%M%S}.csv")
+    key = ", ".join(KEY)
     try:
         with open(out, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["file", "line", "column", "value", "reason", "series", "area", "period", "value_raw", "dims"])
             for p in file_problems:
                 w.writerow([p.file, p.line, p.column, p.value, p.expected, "", "", "", "", ""])
+            listed: list[tuple] = []
             if n_invalid:
                 reasons = " || ".join(
                     f"CASE WHEN {c.condition} THEN '{c.column}: expected {c.expected.replace(chr(39), chr(39) * 2)}; ' ELSE '' END"
                     for c in validate.CHECKS)
-                for row in con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
-                                                  value_raw, dims FROM {PREPARED} WHERE {invalid_sql}
-                                           ORDER BY source_file, line""").fetchall():
-                    w.writerow(row)
+                listed += con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
+                                                 value_raw, dims FROM {PREPARED} WHERE {invalid_sql}""").fetchall()
+            if conflicts:
+                listed += con.execute(f"""
+                        SELECT source_file, line, 'value', coalesce(value_text, value::VARCHAR),
+                               'one value per series, area, period, dimensions and unit; this key has '
+                               || count(*) OVER k || ' rows with different values, all rejected (at '
+                               || string_agg(regexp_extract(source_file, '[^/\\\\]+$') || ':' || line, ', ')
+                                  OVER k || ')',
+                               series, area_raw, period, value_raw, dims
+                        FROM {VALID} SEMI JOIN {CONFLICTS} USING ({key})
+                        WINDOW k AS (PARTITION BY {key} ORDER BY source_file, line
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                        """).fetchall()
+            w.writerows(sorted(listed, key=lambda r: (r[0], r[1])))  # in the order of the files
     except OSError as exc:
         raise UserInputError(f"cannot write the rejected rows to {out}: {exc}") from None
     return out

@@ -78,7 +78,8 @@ def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=
                         else None)
     frame = frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
     frame.attrs.update(describe(m, params, frame, table, areas, series))
-    frame.attrs["datasets"] = sorted(frame["dataset"].dropna().unique().tolist())
+    # which dataset each series came from, counted: dataset -> series
+    frame.attrs["datasets"] = {str(d): int(n) for d, n in frame.groupby("dataset")["series"].nunique().items()}
     return frame
 
 

@@ -6,6 +6,7 @@ overrides it. Rows are validated as a whole: one bad row rejects the file and no
 """
 from __future__ import annotations
 
+import csv
 from importlib import resources
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InvalidInputError, Problem, UserInputError
+from ..ingest.tables import read_text_table
 
 COLUMNS = ["series", "area", "direction", "target", "target_kind", "target_year", "base_year", "limit", "source"]
 DIRECTIONS = ("increase", "decrease")
@@ -35,13 +37,13 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
     ``base_year`` (a series' own baseline year), ``limit``, ``area``, ``source``. Indicator rows are expanded to every series of the indicator.
     """
     path = Path(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:  # each row keeps its physical line (blank lines and multi-line cells counted)
+        raw = read_text_table(path, line_column="__line")
     except FileNotFoundError:
         raise UserInputError(f"targets file not found: {path}") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
         raise UserInputError(f"cannot read targets file {path}: {exc}") from None
-    raw.columns = [c.strip().lower() for c in raw.columns]
+    raw.columns = [c.strip().lower() for c in raw.columns[:-1]] + ["__line"]
     name = str(path)
     if "series" not in raw and "indicator" not in raw:
         raise InvalidInputError([Problem(name, None, None, ", ".join(raw.columns),
@@ -53,7 +55,7 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
         if col not in raw:
             raw[col] = ""
     raw = raw.map(lambda s: s.strip() if isinstance(s, str) else s)
-    raw["line"] = np.arange(len(raw)) + 2
+    raw["line"] = raw.pop("__line")
     problems: list[Problem] = []
 
     known_series = {r[0] for r in con.execute("SELECT code FROM series").fetchall()}

@@ -122,7 +122,11 @@ class Database:
 
     def dataset(self, dataset_id: str) -> dict:
         """One dataset: metadata, counts, loads, series, and series without a headline row (why)."""
-        return dataset_ops.show(self.con, dataset_id)
+        from ..ingest.totals import headline_gaps  # the reasons follow the ingest's total rules
+
+        shown = dataset_ops.show(self.con, dataset_id)
+        shown["without_headline"] = headline_gaps(self.con, dataset=dataset_id)
+        return shown
 
     def remove_dataset(self, dataset_id: str) -> int:
         """Remove a dataset's observations (kept in history); returns how many rows."""

@@ -75,7 +75,7 @@ def list_datasets(con) -> pd.DataFrame:
 
 
 def show(con, dataset_id: str) -> dict:
-    """A dataset's metadata, counts, loads and the series that have no headline (total) row."""
+    """A dataset's metadata, counts, loads and series."""
     check_exists(con, dataset_id)
     info = con.execute("SELECT * FROM dataset WHERE id = ?", [dataset_id]).df().iloc[0].to_dict()
     listing = list_datasets(con)
@@ -86,27 +86,7 @@ def show(con, dataset_id: str) -> dict:
     series = con.execute("""SELECT series, count(*) AS observations, count(*) FILTER (WHERE is_headline) AS headline,
                                    count(DISTINCT area) AS areas, min(year) AS first_year, max(year) AS last_year
                             FROM observation WHERE dataset = ? GROUP BY series ORDER BY series""", [dataset_id]).df()
-    return {"dataset": info, "counts": counts, "loads": loads, "series": series,
-            "without_headline": without_headline(con, dataset_id)}
-
-
-def without_headline(con, dataset_id: str) -> pd.DataFrame:
-    """Series of a dataset with no headline row, and why: the dimensions every row is split by."""
-    return con.execute("""
-        WITH rows AS (SELECT series, dims FROM observation WHERE dataset = ?
-                      AND series IN (SELECT series FROM observation WHERE dataset = ? GROUP BY series
-                                     HAVING NOT bool_or(is_headline))),
-             names AS (SELECT series, dims, split_part(unnest(string_split(dims, '|')), '=', 1) AS dim FROM rows),
-             per_series AS (SELECT series, count(DISTINCT dims) AS combinations FROM rows GROUP BY series),
-             always AS (SELECT series, dim FROM names GROUP BY series, dim
-                        HAVING count(DISTINCT dims) = (SELECT combinations FROM per_series p WHERE p.series = names.series)),
-             seen AS (SELECT series, string_agg(DISTINCT dim, ', ' ORDER BY dim) AS dims FROM names GROUP BY series)
-        SELECT p.series, p.combinations,
-               CASE WHEN count(a.dim) > 0
-                    THEN 'no total row: every row is split by ' || string_agg(a.dim, ', ' ORDER BY a.dim)
-                    ELSE 'no total row: every row is split by one or more of ' || any_value(s.dims) END AS reason
-        FROM per_series p LEFT JOIN always a USING (series) LEFT JOIN seen s USING (series)
-        GROUP BY p.series, p.combinations ORDER BY p.series""", [dataset_id, dataset_id]).df()
+    return {"dataset": info, "counts": counts, "loads": loads, "series": series}
 
 
 def remove(con, dataset_id: str, when: dt.datetime | None = None) -> int:

@@ -126,9 +126,9 @@ class SdmxReader:
             raise InvalidInputError([Problem(str(path), None, None, None, "an SDMX-ML data message with a data set")])
 
         frame = _observations(message, dsd)
-        if frame.empty:
-            result.notes.append(f"{path.name}: no observations")
-            return result
+        if frame.empty:  # like a header-only CSV: an error, not an empty load
+            raise InvalidInputError([Problem(str(path), None, None, None,
+                                             "observations (<Obs>) in the data set: the message has none (no rows)")])
         missing = [c for c in (SERIES, AREA, TIME) if c not in frame.columns]
         if missing:
             raise InvalidInputError([Problem(str(path), None, c, None, f"an SDMX dimension {c} (SDG data structure)")

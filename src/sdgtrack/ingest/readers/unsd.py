@@ -3,7 +3,8 @@
 Columns: Goal, Target, Indicator, SeriesCode, SeriesDescription, GeoAreaCode, GeoAreaName,
 TimePeriod, Value, attribute columns (Units, Nature, Source, FootNote ...) and one column per
 disaggregation dimension (Sex, Age, Location ...). Every column that is not a key or a known
-attribute is a dimension, so new UN dimensions need no code change.
+attribute is a dimension, so new UN dimensions need no code change. ``Reporting Type`` ``G``
+is staged blank (see LAYOUT), so the Excel download and the CSV without that column agree.
 """
 from __future__ import annotations
 
@@ -21,6 +22,9 @@ LAYOUT = LongLayout(
     not_dimensions=frozenset({"Goal", "Target", "GeoAreaName", "Time_Detail", "TimeCoverage", "UpperBound",
                               "LowerBound", "BasePeriod", "GeoInfoUrl", "Unit multiplier"}),
     what="UN SDG Global Database layout",
+    # Reporting Type G (data the UN compiles, the database's default) is what a download without
+    # the column holds too (the 2020 CSV): staged blank so both give the same keys; N stays.
+    blank_equivalents={"Reporting Type": ("G",)},
 )
 REQUIRED = LAYOUT.required
 NON_DIMENSIONS = set(LAYOUT.columns.values()) | LAYOUT.not_dimensions

@@ -1,0 +1,116 @@
+"""The one kind every analysis returns: tables plus what a reader needs to trust them.
+
+A :class:`Result` carries its tables (the first is the main one), the method and its parameters,
+the data window, the datasets the figures came from, a short summary of counts and notes. Faces
+only choose a format: ``describe()`` for people, ``to_json()`` for programs (typed: lists stay
+lists, numbers are numbers, missing is ``null``), the tables for CSV. The JSON document's shape
+is the pydantic model :class:`ResultDocument`, whose JSON Schema the web API publishes.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+
+class ResultDocument(BaseModel):
+    """The JSON form of a :class:`Result`."""
+
+    analysis: str = Field(description="Which analysis: progress, index, links, coverage, tagging, cities ...")
+    method: str = Field(description="The method as published, e.g. 'UNSD progress assessment (SDG Report)'")
+    parameters: dict[str, Any] = Field(description="Every parameter the method ran with")
+    data_window: dict[str, Any] = Field(description="The years the figures come from")
+    datasets: dict[str, int] = Field(description="Dataset id -> how many series (or values) it gave")
+    summary: dict[str, Any] = Field(description="Counts a person wants first")
+    description: str = Field(description="One paragraph saying what was done")
+    notes: list[str] = Field(default_factory=list)
+    tables: dict[str, list[dict[str, Any]]] = Field(description="Named tables as lists of rows; the first is the "
+                                                                "main one")
+
+
+@dataclass
+class Result:
+    analysis: str
+    method: str
+    parameters: dict[str, Any]
+    tables: dict[str, pd.DataFrame]
+    data_window: dict[str, Any] = field(default_factory=dict)
+    datasets: dict[str, int] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The main table."""
+        return next(iter(self.tables.values()))
+
+    def describe(self) -> str:
+        """One paragraph a person can read: method, parameters, data window, datasets, counts."""
+        parts = [self.description or self.method]
+        if self.parameters:
+            parts.append("parameters: " + ", ".join(f"{k.replace('_', ' ')} {_words(v)}"
+                                                    for k, v in self.parameters.items()))
+        if self.data_window:
+            parts.append("data window: " + ", ".join(f"{k.replace('_', ' ')} {_words(v)}"
+                                                     for k, v in self.data_window.items()))
+        if self.datasets:
+            parts.append("datasets: " + ", ".join(f"{d} ({n})" for d, n in self.datasets.items()))
+        if self.summary:
+            parts.append(", ".join(f"{k.replace('_', ' ')} {_words(v)}" for k, v in self.summary.items()))
+        return "; ".join(parts) + "."
+
+    def to_json(self, tables: list[str] | None = None) -> dict[str, Any]:
+        """The result as plain JSON types (``tables``: which tables to include, default all)."""
+        chosen = {k: v for k, v in self.tables.items() if tables is None or k in tables}
+        document = ResultDocument(
+            analysis=self.analysis, method=self.method, parameters=plain(self.parameters),
+            data_window=plain(self.data_window), datasets=plain(self.datasets), summary=plain(self.summary),
+            description=self.describe(), notes=list(self.notes),
+            tables={name: records(frame) for name, frame in chosen.items()})
+        return document.model_dump()
+
+    @staticmethod
+    def json_schema() -> dict[str, Any]:
+        return ResultDocument.model_json_schema()
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a DataFrame as dicts of plain JSON values (NaN, NaT and pd.NA become None)."""
+    columns = [str(c) for c in frame.columns]
+    return [{c: plain(v) for c, v in zip(columns, row)} for row in frame.itertuples(index=False, name=None)]
+
+
+def plain(value: Any) -> Any:
+    """A value as a plain JSON type: numpy scalars and arrays, pandas missing values, timestamps."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, np.ndarray, pd.Series)):
+        return [plain(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if math.isnan(value) or math.isinf(value) else float(value)
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+def _words(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return "-".join(map(str, value)) if len(value) == 2 and all(isinstance(v, int) for v in value) \
+            else ", ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)

@@ -1,0 +1,184 @@
+"""The workspace: the one front door every face (CLI, web app, static site, Python) goes through.
+
+``sdgtrack.open(path)`` returns a :class:`Workspace`. It holds the store (:class:`Database`) and
+offers the whole service surface with typed signatures: data in (``ingest``, ``validate``),
+data out (``observations``, ``headline_values``, ``compare``, ``history``, ``datasets``), and
+every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``), each returning a
+:class:`~sdgtrack.results.Result`. Faces choose a format and nothing else.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from .results import Result
+from .store.database import Database
+
+
+class Workspace:
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.store = Database(path, read_only=read_only)
+        self.read_only = read_only
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Workspace":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- data in -------------------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
+               dataset_info: dict | None = None, replace: bool = False, format: str | None = None,  # noqa: A002
+               skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
+               progress=None):
+        """Load files or folders into one dataset; see :meth:`Database.ingest`."""
+        return self.store.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace, format=format,
+                                 skip_invalid=skip_invalid, rejected_path=rejected_path, area=area,
+                                 progress=progress)
+
+    def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
+                 format: str | None = None, area: str | None = None, progress=None):  # noqa: A002
+        """Check files as :meth:`ingest` would, changing nothing."""
+        return self.store.validate(paths, dataset=dataset, format=format, area=area, progress=progress)
+
+    # -- data out ------------------------------------------------------------------------------
+    def observations(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
+                     start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
+                     datasets: Sequence[str] | None = None, as_of=None) -> pd.DataFrame:
+        """Observations, one row per fact (see :meth:`Database.observations`)."""
+        return self.store.observations(code, areas=areas, start=start, end=end,
+                                       all_disaggregations=all_disaggregations, datasets=datasets, as_of=as_of)
+
+    def headline_values(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
+                        start: int | None = None, end: int | None = None, datasets: Sequence[str] | None = None,
+                        as_of=None) -> pd.DataFrame:
+        """One headline value per (series, area, year), the shape analyses want."""
+        return self.store.headline_values(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+
+    def compare(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
+                end: int | None = None, datasets: Sequence[str] | None = None, as_of=None) -> pd.DataFrame:
+        """Every dataset's headline values side by side, with differences."""
+        return self.store.compare(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+
+    def history(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
+                end: int | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every version of the matching values, who wrote and who changed it."""
+        return self.store.history(code, areas=areas, start=start, end=end, datasets=datasets)
+
+    def datasets(self) -> pd.DataFrame:
+        return self.store.datasets()
+
+    def dataset(self, dataset_id: str) -> dict:
+        return self.store.dataset(dataset_id)
+
+    def remove_dataset(self, dataset_id: str) -> int:
+        return self.store.remove_dataset(dataset_id)
+
+    def prefer_datasets(self, dataset_ids: Sequence[str]) -> None:
+        self.store.prefer_datasets(dataset_ids)
+
+    def areas(self, group: str | None = None, kind: str | None = None) -> pd.DataFrame:
+        return self.store.areas(group=group, kind=kind)
+
+    def add_area(self, code: str, name: str, parent: str | None = None, kind: str = "custom") -> None:
+        self.store.add_area(code, name, parent, kind)
+
+    def resolve_area(self, text: str) -> str:
+        return self.store.resolve_area(text)
+
+    # -- analyses ------------------------------------------------------------------------------
+    def assess(self, method: str = "unsd", *, targets: str | Path | pd.DataFrame | None = None,
+               areas: Sequence[str] | None = None, series: Sequence[str] | None = None, level: str = "series",
+               datasets: Sequence[str] | None = None, base_year: int | None = None, period: str | None = None,
+               save: bool = True) -> Result:
+        """Progress toward the 2030 targets (methods: unsd, eurostat, statcan; see docs/methods/progress.md)."""
+        from .progress import assess
+
+        params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}
+        frame = assess(self.store, method, targets=targets, areas=areas, series=series, level=level,
+                       datasets=datasets, save=save and not self.read_only, **params)
+        attrs = frame.attrs
+        return Result(
+            analysis="progress", method=f"{attrs.get('title')} ({attrs.get('method')})",
+            parameters={**attrs.get("parameters", {}), "level": level},
+            tables={level: frame}, data_window=dict(attrs.get("data_window") or {}),
+            datasets=dict(attrs.get("datasets") or {}),
+            summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
+                     "target rows": attrs.get("target_rows")},
+            description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}")
+
+    def index(self, codebook: str | Path | pd.DataFrame, regions: str | Path | pd.DataFrame | None = None, *,
+              year: int | None = None, max_missing: float = 0.2, areas: Sequence[str] | None = None,
+              datasets: Sequence[str] | None = None, trend_start: int = 2015, target_year: int = 2030) -> Result:
+        """The SDG Index and Dashboards (SDSN method; see docs/methods/index.md)."""
+        from .index import sdg_index
+
+        result = sdg_index(self.store, codebook, regions, year=year, max_missing=max_missing,
+                           areas=list(areas) if areas else None, trend_start=trend_start, target_year=target_year,
+                           datasets=list(datasets) if datasets else None)
+        m = result.method
+        return Result(
+            analysis="index", method=m["method"],
+            parameters={"codebook": m["codebook"], "regions": m["regions"], "year": year,
+                        "max_missing": max_missing, "trend_start": trend_start, "target_year": target_year},
+            tables={"areas": result.areas, "indicators": result.indicators, "excluded": result.excluded},
+            data_window={"values": m["data_window"]}, datasets=dict(m.get("datasets", {})),
+            summary={"areas": m["areas"], "areas with an index": m["areas_with_index"],
+                     "indicators": m["indicators"], "index indicators": m["index_indicators"]},
+            description=result.describe())
+
+    def links(self, *, level: str = "series", areas: Sequence[str] | None = None,
+              series: Sequence[str] | None = None, start: int | None = None, end: int | None = None,
+              transform: str = "levels", min_years: int = 10, rho_threshold: float = 0.6, alpha: float = 0.05,
+              bh: bool = False, null_permutations: int = 20, seed: int = 0, unknown_direction: str = "drop",
+              targets: str | Path | pd.DataFrame | None = None, datasets: Sequence[str] | None = None) -> Result:
+        """Statistical interlinkages: synergies and trade-offs (see docs/methods/interlinkages.md)."""
+        from .links.analysis import link_report
+
+        report = link_report(self.store, level=level, areas=areas, series=series, start=start, end=end,
+                             transform=transform, min_years=min_years, rho_threshold=rho_threshold, alpha=alpha,
+                             bh=bh, null_permutations=null_permutations, seed=seed,
+                             unknown_direction=unknown_direction, targets=targets,
+                             datasets=list(datasets) if datasets else None)
+        meta = report.meta
+        window = meta.get("window")
+        return Result(
+            analysis="links", method=str(meta.get("method")),
+            parameters={**meta.get("parameters", {}), "level": level},
+            tables={level: report.table, "top_goal_pairs": report.top, "goal_pairs": report.goals},
+            data_window={"years": list(window) if window else None},
+            datasets=dict(meta.get("datasets", {})),
+            summary={k: meta.get(k) for k in ("areas", "series", "pairs", "tests", "synergies", "tradeoffs")},
+            description=f"{meta.get('method')}, {meta.get('transform')}; {meta.get('classification')}",
+            notes=[f"direction: from the {meta.get('direction_source')}"])
+
+    def tag(self, texts: str | Sequence[str], *, method: str = "auto", max_goals: int | None = None,
+            threshold: float | None = None) -> Result:
+        """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md)."""
+        from .tagging import tag_texts
+        from .tagging.tagger import DEFAULT_MAX_GOALS
+
+        frame = tag_texts(texts, method=method, max_goals=max_goals or DEFAULT_MAX_GOALS, threshold=threshold)
+        attrs = frame.attrs
+        return Result(
+            analysis="tagging", method=f"SDG tagging ({attrs.get('method')}, {attrs.get('model')})",
+            parameters={"method": attrs.get("method"), "threshold": attrs.get("threshold"),
+                        "max_goals": attrs.get("max_goals")},
+            tables={"tags": frame}, summary={"texts": attrs.get("n_texts"), "tags": len(frame)},
+            description=f"SDG tagging of {attrs.get('n_texts')} text(s)", notes=list(attrs.get("warnings") or []))
+
+    @property
+    def contributions(self):
+        """The contributions registry (questionnaire answers as records)."""
+        from .contributions import Registry
+
+        return Registry(self.store)
