@@ -37,13 +37,14 @@ def test_import_prints_what_it_stored(city_db):
 def test_score_json_has_kpis_and_rollups(city_db):
     r = run("city", "score", "--city", "Karmøy", "--format", "json", db=city_db)
     assert r.returncode == 0, r.stderr
-    data = json.loads(r.stdout)
-    assert data["kind"] == "city_score" and data["city"]["code"] == "NO-KARMOY"
-    broadband = next(k for k in data["kpis"] if k["key"] == "EC.ICT.ICT.2C")
+    data = json.loads(r.stdout)                     # the project's Result document
+    assert data["analysis"] == "cities" and data["parameters"]["city"] == "NO-KARMOY"
+    assert data["datasets"] == {"city-no-karmoy": 14} and data["data_window"] == {"years": "2020"}
+    broadband = next(k for k in data["tables"]["kpis"] if k["key"] == "EC.ICT.ICT.2C")
     assert broadband["points"] == 4 and round(broadband["attainment"], 2) == 140.85 and broadband["target"] == 60
-    economy = next(x for x in data["rollups"] if x["level"] == "dimension" and x["name"] == "Economy")
+    economy = next(x for x in data["tables"]["rollups"] if x["level"] == "dimension" and x["name"] == "Economy")
     assert (economy["points"], economy["max_points"], economy["band"]) == (28, 28, "95%+ of target")
-    assert "target / value" in data["method"]["lower_is_better"]
+    assert any("target / value" in n for n in data["notes"])
 
 
 def test_score_table_and_rollup_csv(city_db):
@@ -163,7 +164,7 @@ def test_web_city_page_and_api(city_db):
     cities = {c["name"]: c for c in client.get("/api/cities").json()}
     assert cities["Asker"]["kpi_values"] == 15
     score = client.get("/api/cities/NO-KARMOY/score").json()
-    assert score["kind"] == "city_score" and score["method"]["scored"] == 7
+    assert score["analysis"] == "cities" and score["summary"]["scored"] == 7
     page = client.get("/cities/Karmøy")
     assert page.status_code == 200 and "Benchmarking wheel" in page.text
     assert client.get("/cities/Oslo").status_code == 404

@@ -248,3 +248,22 @@ def test_a_unit_other_than_the_kpis_is_refused(db, tmp_path):
         f"{path}, line 2, column 'unit': got 'per 1000 inhabitants'; expected the KPI's unit, per 100 000 "
         "inhabitants (convert the value; nothing is converted on import)"]
     assert city_obs(db).empty
+
+
+def test_workspace_cities_returns_a_result(tmp_path):
+    from sdgtrack.results import Result
+    from sdgtrack.workspace import Workspace
+
+    with Workspace(tmp_path / "w.duckdb") as ws:
+        src = shared_path("u4ssc", "city_values.csv")
+        ws.city_import(src, city="Asker")
+        ws.city_import(src, city="Kristiansund")
+        one = ws.cities("Asker")
+        assert isinstance(one, Result) and one.analysis == "cities" and list(one.tables) == ["kpis", "rollups"]
+        assert one.summary["reported"] == 14 and one.summary["not_reported"] == 1
+        assert "Asker (NO-ASKER, Norway)" in one.describe()
+        both = ws.cities(["Asker", "Kristiansund"])
+        assert list(both.tables) == ["side_by_side", "kpis", "rollups"]
+        assert both.datasets == {"city-no-asker": 15, "city-no-kristiansund": 13}
+        doc = both.to_json()
+        assert doc["parameters"]["cities"] == ["NO-ASKER", "NO-KRISTIANSUND"] and len(doc["tables"]["side_by_side"]) == 14

@@ -3,7 +3,7 @@
 ``sdgtrack.open(path)`` returns a :class:`Workspace`. It holds the store (:class:`Database`) and
 offers the whole service surface with typed signatures: data in (``ingest``, ``validate``),
 data out (``observations``, ``headline_values``, ``compare``, ``history``, ``datasets``), and
-every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``), each returning a
+every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``cities``), each returning a
 :class:`~sdgtrack.results.Result`. Faces choose a format and nothing else.
 """
 from __future__ import annotations
@@ -175,6 +175,20 @@ class Workspace:
                         "max_goals": attrs.get("max_goals")},
             tables={"tags": frame}, summary={"texts": attrs.get("n_texts"), "tags": len(frame)},
             description=f"SDG tagging of {attrs.get('n_texts')} text(s)", notes=list(attrs.get("warnings") or []))
+
+    def cities(self, cities: str | Sequence[str], *, targets: str | Path | pd.DataFrame | None = None) -> Result:
+        """U4SSC city KPIs scored against targets: one city (tables kpis, rollups) or several side by
+        side (side_by_side, kpis, rollups); see docs/methods/cities.md."""
+        from .cities import city_result
+
+        return city_result(self.store, cities if isinstance(cities, str) else list(cities), targets)
+
+    def city_import(self, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
+                    code: str | None = None, replace: bool = False):
+        """Check a city's U4SSC return (filled template or published values) and store it in its dataset."""
+        from .cities import city_import
+
+        return city_import(self.store, path, city=city, country=country, year=year, code=code, replace=replace)
 
     @property
     def contributions(self):

@@ -7,6 +7,6 @@ comparisons between cities (``compare``). Method and sources: docs/methods/citie
 """
 from __future__ import annotations
 
-from .api import city_compare, city_import, city_report, city_score, city_template, list_cities
+from .api import city_compare, city_import, city_report, city_result, city_score, city_template, list_cities
 
-__all__ = ["city_compare", "city_import", "city_report", "city_score", "city_template", "list_cities"]
+__all__ = ["city_compare", "city_import", "city_report", "city_result", "city_score", "city_template", "list_cities"]

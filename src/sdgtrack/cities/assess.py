@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..results import Result
 from . import kpis, scoring, store
+from .importer import dataset_id
 from .targets import DEFAULT_LABEL, default_targets, load_targets
 
 METHOD = "U4SSC benchmarking and scoring (points 1-4 by % of target; roll-up = points / (4 x KPIs scored))"
@@ -31,18 +33,21 @@ class CityScore:
                 f"{m['reported']} reported, {m['not_verified']} not verified, {m['not_reported']} not reported, "
                 f"{m['no_data']} without data; data years {m['data_window'] or 'none'}")
 
-    def to_dict(self) -> dict:
-        return {"kind": "city_score", "city": self.city, "method": self.method,
-                "kpis": _records(self.kpis), "rollups": _records(self.rollups)}
+    def to_result(self) -> Result:
+        """The project's one result kind (``sdgtrack.results.Result``): tables kpis and rollups."""
+        m = self.method
+        return Result(
+            analysis="cities", method=m["method"],
+            parameters={"city": self.city["code"], "targets": m["targets"]},
+            tables={"kpis": self.kpis, "rollups": self.rollups},
+            data_window={"years": m["data_window"] or None},
+            datasets={m["dataset"]: m["reported"] + m["not_verified"] + m["not_reported"]} if m["dataset"] else {},
+            summary={k: m[k] for k in ("lines", "scored", "reported", "not_verified", "not_reported", "no_data")},
+            description=self.describe(),
+            notes=[f"lower is better: {m['lower_is_better']}", "targets: " + m["targets"]])
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=1)
-
-
-def _records(frame: pd.DataFrame) -> list[dict]:
-    # inf (a zero where lower is better) and NaN are not JSON: both become null, the note says why
-    clean = frame.replace([np.inf, -np.inf], np.nan).astype(object).where(frame.notna() & ~frame.isin([np.inf]), None)
-    return clean.to_dict("records")
+        return json.dumps(self.to_result().to_json(), ensure_ascii=False, indent=1)
 
 
 def score_city(db, city: str, targets: str | Path | pd.DataFrame | None = None) -> CityScore:
@@ -76,6 +81,7 @@ def score_city(db, city: str, targets: str | Path | pd.DataFrame | None = None) 
         "data_window": f"{years[0]}-{years[-1]}" if len(years) > 1 else (str(years[0]) if years else ""),
         "bands": {label_: f">= {lo:g}%" for label_, lo in zip(scoring.BANDS, (0,) + scoring.BAND_EDGES)},
         "lower_is_better": "attainment = target / value x 100 (ITU publishes no rule; see docs/methods/cities.md)",
+        "dataset": dataset_id(area["code"]) if len(values) else None,
     }
     return CityScore(city=area, kpis=frame[KPI_COLUMNS], rollups=rollups, method=method)
 

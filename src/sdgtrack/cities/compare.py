@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..errors import UserInputError
-from .assess import _records, score_city
+from ..results import Result
+from .assess import score_city
 
 
 @dataclass
@@ -23,9 +24,18 @@ class Comparison:
         return (f"{names}: {len(self.table)} KPIs and data points with data in at least one city; "
                 f"targets: {self.method['targets']}")
 
+    def to_result(self) -> Result:
+        """The project's one result kind: tables side_by_side, kpis (long) and rollups."""
+        return Result(
+            analysis="cities", method=self.method["method"],
+            parameters={"cities": [c["code"] for c in self.cities], "targets": self.method["targets"]},
+            tables={"side_by_side": self.table, "kpis": self.long, "rollups": self.rollups},
+            data_window={"years": self.method.get("data_window")}, datasets=self.method.get("datasets", {}),
+            summary={"cities": len(self.cities), "lines with data": len(self.table)},
+            description=self.describe())
+
     def to_json(self) -> str:
-        return json.dumps({"kind": "city_comparison", "cities": self.cities, "method": self.method,
-                           "kpis": _records(self.long), "rollups": _records(self.rollups)}, ensure_ascii=False, indent=1)
+        return json.dumps(self.to_result().to_json(), ensure_ascii=False, indent=1)
 
 
 def compare(db, cities: list[str], targets=None) -> Comparison:
@@ -47,6 +57,10 @@ def compare(db, cities: list[str], targets=None) -> Comparison:
     has_data = table[[s.city["name"] for s in scores]].notna().any(axis=1)
     rollups = pd.concat([s.rollups.assign(city=s.city["name"]) for s in scores], ignore_index=True)
     method = dict(scores[0].method)
+    windows = sorted({y for s in scores for y in s.method["data_window"].split("-") if y})
+    datasets = {s.method["dataset"]: s.method["reported"] + s.method["not_verified"] + s.method["not_reported"]
+                for s in scores if s.method["dataset"]}
     return Comparison(cities=[s.city for s in scores], table=table[has_data].reset_index(drop=True),
-                      long=long.reset_index(drop=True), rollups=rollups, method={"targets": method["targets"],
-                                                                                  "method": method["method"]})
+                      long=long.reset_index(drop=True), rollups=rollups,
+                      method={"targets": method["targets"], "method": method["method"], "datasets": datasets,
+                              "data_window": "-".join(dict.fromkeys([windows[0], windows[-1]])) if windows else None})
