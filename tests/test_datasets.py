@@ -163,3 +163,84 @@ def test_cli_datasets_history_compare(tmp_path):
     assert unknown.returncode == 1 and "no dataset 'nope'" in unknown.stderr
     removed = run_cli("datasets", "remove", "un", db_path=store)
     assert "1 observations moved to history" in removed.stdout
+
+
+def un_layout(path, rows: list[str]):
+    """A small file in the UN Global Database download layout."""
+    path.write_text("Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,Value,"
+                    "Units,Age\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+UN_ROWS = ["3,3.2,3.2.1,SH_DYN_MORT,Under-five mortality,4,Afghanistan,2015,70,PER_1000_LIVE_BIRTHS,<5Y",
+           "3,3.2,3.2.1,SH_DYN_MORT,Under-five mortality,4,Afghanistan,2016,68,PER_1000_LIVE_BIRTHS,<5Y"]
+
+
+def test_a_load_of_another_kind_of_source_cannot_join_a_dataset(db, tmp_path):
+    db.ingest(un_layout(tmp_path / "un.csv", UN_ROWS))  # dataset unsd
+    before = db.con.execute("SELECT * FROM observation ORDER BY period").fetchall()
+    mine = write(tmp_path / "unsd.csv", ["SH_DYN_MORT,AFG,2018,1"])  # a tidy file whose stem is 'unsd'
+    with pytest.raises(UserInputError, match="dataset unsd holds data read as unsd; this load reads tidy"):
+        db.ingest(mine)
+    with pytest.raises(UserInputError, match="holds data read as unsd"):
+        db.ingest(mine, dataset="unsd")
+    assert db.con.execute("SELECT * FROM observation ORDER BY period").fetchall() == before
+    # under its own id it loads, and a UN download under a user id stays a global dataset
+    assert db.ingest(mine, dataset="mine").new == 1
+    db.ingest(un_layout(tmp_path / "g14.csv", UN_ROWS), dataset="g14")
+    listed = db.datasets().set_index("id")
+    assert (listed.loc["g14", "kind"], listed.loc["g14", "title"]) == ("global", "UN SDG Global Database")
+
+
+def test_changed_headline_flags_are_reported_and_kept_in_history(db, tmp_path):
+    path = un_layout(tmp_path / "un.csv", UN_ROWS)
+    db.ingest(path)
+    assert len(db.observations("SH_DYN_MORT")) == 2  # Age=<5Y defines the series: headline
+    between = dt.datetime.now()
+    time.sleep(0.01)
+    extra = un_layout(tmp_path / "more.csv", ["3,3.2,3.2.1,SH_DYN_MORT,Infant,4,Afghanistan,2016,50,"
+                                              "PER_1000_LIVE_BIRTHS,<1Y"])
+    report = db.ingest(extra)
+    assert (report.new, report.unchanged, report.reflagged) == (1, 0, 2)
+    assert "2 stored rows of dataset unsd changed headline (total) status" in report.summary()
+    assert db.observations("SH_DYN_MORT").empty  # two ages now: no total row
+    assert len(db.observations("SH_DYN_MORT", as_of=between)) == 2  # the store as it stood
+
+
+def test_replace_refuses_to_remove_most_of_a_dataset_or_rejected_rows(db, tmp_path):
+    path = tmp_path / "release.csv"
+    write(path, [f"SH_DYN_MORT,AFG,{y},{70 - y % 10}" for y in range(2010, 2020)])
+    db.ingest(path)
+    write(path, ["SH_DYN_MORT,AFG,2010,70"])
+    with pytest.raises(UserInputError, match="would remove 9 of the 10 rows of dataset release"):
+        db.ingest(path, replace=True)
+    assert len(db.observations("SH_DYN_MORT")) == 10
+    assert db.ingest(path, replace=True, allow_large_removal=True).removed == 9
+    write(path, ["SH_DYN_MORT,AFG,2010,70", "SH_DYN_MORT,AFG,2011,9..1"])
+    with pytest.raises(UserInputError, match="--replace with 1 rejected rows would remove stored values"):
+        db.ingest(path, replace=True, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")
+
+
+def test_compare_subtracts_only_like_units(db, tmp_path):
+    a = tmp_path / "national.csv"
+    a.write_text("series,area,year,value,unit\nAG_LND_FRST,RWA,2015,30.4,PT\nGF_FRN_FDI,AFG,2015,53390000,CU_USD\n")
+    b = tmp_path / "global.csv"
+    b.write_text("series,area,year,value,unit\nAG_LND_FRST,RWA,2015,11.15,PERCENT\nGF_FRN_FDI,AFG,2015,53.39,CU_USD_M\n")
+    db.ingest(a, dataset_info={"kind": "national"})
+    db.ingest(b, dataset_info={"kind": "global"})
+    forest = db.compare("AG_LND_FRST")
+    assert forest["global - national"].tolist() == [-19.25]  # PT and PERCENT: the same measure, rounded
+    money = db.compare("GF_FRN_FDI")
+    assert "global - national" not in money.columns  # dollars and millions of dollars: no difference
+
+
+def test_reasons_for_series_without_a_headline_skip_dimensions_that_have_a_total(db, tmp_path):
+    path = tmp_path / "un.csv"
+    path.write_text("series,area,year,value,Sex,Age\n"
+                    "SL_TLF_UEM,AFG,2015,10,BOTHSEX,15-24\nSL_TLF_UEM,AFG,2015,12,FEMALE,15-24\n"
+                    "SL_TLF_UEM,AFG,2015,8,BOTHSEX,25+\n")
+    db.ingest(path)
+    gaps = db.dataset("un")["without_headline"]
+    assert gaps["series"].tolist() == ["SL_TLF_UEM"]
+    reason = gaps["reason"].iloc[0]
+    assert reason.startswith("Age: never blank") and "Sex" not in reason

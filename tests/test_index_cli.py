@@ -99,3 +99,15 @@ def test_api_reports_every_codebook_problem(tmp_path):
     assert "line 3, column 'indicator'" in text and "line 3, column 'goal'" in text
     assert "line 3, column 'in_index'" in text
     assert "line 4, column 'green_threshold'" not in text       # lower is better: 5 is better than 8
+
+
+def test_cli_dataset_without_the_codebook_values_is_one_clear_error(store, tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("series,area,year,value\nup,NOR,2022,1\n")
+    assert run("ingest", str(other), env_db=store).returncode == 0
+    book = write(tmp_path, "book.csv", GOOD)
+    out = run("index", "--codebook", str(book), "--dataset", "data", "--format", "csv", env_db=store)
+    assert out.returncode == 0 and "NOR" not in out.stdout  # the index of one dataset's values
+    out = run("index", "--codebook", str(book), "--year", "2021", "--dataset", "other", env_db=store)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "no values for the codebook's indicators up to 2021 in dataset(s) other" in out.stderr

@@ -16,19 +16,25 @@ from .test_ingest_core import run_cli
 
 # Rows as the previous release wrote them: (series, area, period, year, dims, unit, value, is_headline,
 # source_file, load_id); load 1 read a UN download, load 2 an Open SDG repository that has since
-# moved (its files no longer exist), load 3 a tidy CSV.
+# moved (its files no longer exist), load 3 a tidy CSV, load 4 Rwanda's repository (SDMX inside).
+# The UN rows carry the flag the old rule left them after a national file split the same series by
+# another age (the issue-10 bug): the upgrade decides flags per dataset again.
 OLD_ROWS = [
-    ("SH_DYN_MORT", "4", "2015", 2015, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 70.0, True,
+    ("SH_DYN_MORT", "4", "2015", 2015, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 70.0, False,
      "/data/unsd/sdg_global_2020.csv.gz", 1),
-    ("SH_DYN_MORT", "4", "2016", 2016, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 68.0, True,
+    ("SH_DYN_MORT", "4", "2016", 2016, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 68.0, False,
      "/data/unsd/sdg_global_2020.csv.gz", 1),
+    ("SE_TOT_CPLR", "4", "2016", 2016, "Age=<=45Y", "PERCENT", 12.0, False, "/data/unsd/sdg_global_2020.csv.gz", 1),
+    ("SE_TOT_CPLR", "4", "2016", 2016, "Age=>45Y", "PERCENT", 13.0, False, "/data/unsd/sdg_global_2020.csv.gz", 1),
+    ("SH_DYN_MORT", "646", "2015", 2015, "Age=<1Y", "PER_1000_LIVE_BIRTHS", 30.0, False,
+     "/gone/opensdg/rwanda/sdmx-data/RWA.xml", 4),
     ("GB:3.2.2", "826", "2019", 2019, "", "Rate", 2.8, True, "/gone/opensdg/uk/data/indicator_3-2-2.csv", 2),
     ("GB:3.2.2", "826", "2019", 2019, "Sex=Female", "Rate", 2.5, False,
      "/gone/opensdg/uk/data/indicator_3-2-2.csv", 2),
     ("SH_DYN_MORT", "524", "2015", 2015, "", "", 30.0, True, "/home/me/my_data.csv", 3),
 ]
 LOADS = [(1, "2026-01-05 10:00:00", "unsd"), (2, "2026-02-01 09:00:00", "opensdg"),
-         (3, "2026-03-01 12:00:00", "tidy")]
+         (3, "2026-03-01 12:00:00", "tidy"), (4, "2026-03-02 12:00:00", "opensdg,sdmx")]
 
 
 def old_store(path):
@@ -60,22 +66,31 @@ def test_upgrade_keeps_every_observation_in_a_derived_dataset(tmp_path):
     assert upgraded.returncode == 0, upgraded.stderr
     assert f"schema version {migrations.LATEST}" in upgraded.stdout
     with sdgtrack.open(path, read_only=True) as db:
-        rows = db.con.execute("SELECT dataset, series, area, period, dims, value, is_headline, load_id "
-                              "FROM observation ORDER BY load_id, series, dims").fetchall()
+        rows = db.con.execute("SELECT dataset, series, area, period, dims, value, is_headline "
+                              "FROM observation ORDER BY dataset, series, area, period, dims").fetchall()
         assert rows == [
-            ("unsd", "SH_DYN_MORT", "4", "2015", "Age=<5Y|Sex=BOTHSEX", 70.0, True, 1),
-            ("unsd", "SH_DYN_MORT", "4", "2016", "Age=<5Y|Sex=BOTHSEX", 68.0, True, 1),
-            ("opensdg-uk", "GB:3.2.2", "826", "2019", "", 2.8, True, 2),
-            ("opensdg-uk", "GB:3.2.2", "826", "2019", "Sex=Female", 2.5, False, 2),
-            ("my_data", "SH_DYN_MORT", "524", "2015", "", 30.0, True, 3),
+            ("my_data", "SH_DYN_MORT", "524", "2015", "", 30.0, True),
+            ("opensdg-rwanda", "SH_DYN_MORT", "646", "2015", "Age=<1Y", 30.0, True),  # alone: it defines its series
+            ("opensdg-uk", "GB:3.2.2", "826", "2019", "", 2.8, True),
+            ("opensdg-uk", "GB:3.2.2", "826", "2019", "Sex=Female", 2.5, False),
+            ("unsd", "SE_TOT_CPLR", "4", "2016", "Age=<\\3D45Y", 12.0, False),  # '=' in a value, escaped
+            ("unsd", "SE_TOT_CPLR", "4", "2016", "Age=>45Y", 13.0, False),
+            ("unsd", "SH_DYN_MORT", "4", "2015", "Age=<5Y|Sex=BOTHSEX", 70.0, True),  # the UN's headline back
+            ("unsd", "SH_DYN_MORT", "4", "2016", "Age=<5Y|Sex=BOTHSEX", 68.0, True),
         ]
+        # the flags the upgrade changed keep their earlier version, superseded by the migration's entry
+        migrate = db.con.execute("SELECT id, rows_updated FROM load WHERE action = 'migrate'").fetchall()
+        assert migrate == [(5, 3)]
+        assert db.con.execute("SELECT count(*) FROM observation_history WHERE superseded_load = 5").fetchone()[0] == 3
+        assert db.con.execute("SELECT dataset FROM load WHERE id = 1").fetchone()[0] == "unsd"
         listed = db.datasets().set_index("id")
         assert listed.loc["unsd", "kind"] == "global" and listed.loc["opensdg-uk", "kind"] == "national"
         assert str(listed.loc["opensdg-uk", "first_loaded"]) == "2026-02-01 09:00:00"
         # the registry's tables came with the upgrade
         assert db.con.execute("SELECT count(*) FROM contribution_record").fetchone()[0] == 0
-        # as-of still answers: the UN rows were in the store on 2026-01-31, the UK rows were not
-        assert set(db.observations(as_of="2026-01-31")["dataset"]) == {"unsd"}
+        # as-of still answers: the UN rows were in the store on 2026-01-31 (with the flags they had
+        # then: the old rule's), the UK rows were not
+        assert set(db.observations(as_of="2026-01-31", all_disaggregations=True)["dataset"]) == {"unsd"}
     again = run_cli("upgrade", db_path=path)
     assert "already at schema version" in again.stdout
 

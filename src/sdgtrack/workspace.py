@@ -37,11 +37,13 @@ class Workspace:
 
     # -- data in -------------------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-               dataset_info: dict | None = None, replace: bool = False, format: str | None = None,  # noqa: A002
+               dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
+               format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
                progress=None):
         """Load files or folders into one dataset; see :meth:`Database.ingest`."""
-        return self.store.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace, format=format,
+        return self.store.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace,
+                                 allow_large_removal=allow_large_removal, format=format,
                                  skip_invalid=skip_invalid, rejected_path=rejected_path, area=area,
                                  progress=progress)
 
@@ -68,6 +70,13 @@ class Workspace:
                 end: int | None = None, datasets: Sequence[str] | None = None, as_of=None) -> pd.DataFrame:
         """Every dataset's headline values side by side, with differences."""
         return self.store.compare(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+
+    def sources(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
+                start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
+                as_of=None) -> pd.DataFrame:
+        """Which datasets hold matching rows (before one is picked per series and area)."""
+        return self.store.sources(code, areas=areas, start=start, end=end,
+                                  all_disaggregations=all_disaggregations, as_of=as_of)
 
     def history(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
                 end: int | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:

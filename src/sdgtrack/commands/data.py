@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 
 from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
@@ -39,10 +40,23 @@ def register(app: typer.Typer) -> None:
             else:
                 frame = database.observations(code, areas=area, start=from_year, end=to_year,
                                               all_disaggregations=all_disaggregations, datasets=dataset, as_of=as_of)
+                held = None if dataset else database.sources(code, areas=area, start=from_year, end=to_year,
+                                                             all_disaggregations=all_disaggregations, as_of=as_of)
+                first_load = database.datasets()["first_loaded"].min() if as_of and frame.empty else None
         if compare:
             units = "; ".join(f"{c}: {u}" for c, u in frame.attrs.get("units", {}).items() if u)
             emit(frame, fmt, output, title=f"{code}: datasets side by side" + (f" (units: {units})" if units else ""))
             return
+        notes = Console(stderr=True, soft_wrap=True)  # notes never mix into CSV or JSON on stdout
+        shown = set(frame["dataset"])
+        if held is not None and set(held["dataset"]) - shown:
+            # the default view took one dataset per series and area: say what else holds this code
+            others = held[~held["dataset"].isin(shown)]
+            notes.print("also in " + ", ".join(f"{d} ({n:,} rows)" for d, n in zip(others["dataset"], others["rows"]))
+                        + ": one dataset per series and area is shown; see --compare or --dataset", highlight=False)
+        if first_load is not None:
+            notes.print(f"nothing matched as of {as_of}; the first load still in the store ran at {first_load}",
+                        highlight=False)
         if fmt == OutputFormat.table:
             frame = frame[COLUMNS]
         emit(frame, fmt, output, title=f"{code}: {len(frame):,} observations" + (f" as of {as_of}" if as_of else ""))
@@ -68,8 +82,12 @@ def register(app: typer.Typer) -> None:
     @app.command("upgrade")
     def upgrade(db: Optional[Path] = DbOption) -> None:
         """Bring a store written by an earlier sdgtrack to this release's schema (every observation kept)."""
+        from ..errors import UserInputError
         from ..store import migrations
+        from ..store.database import default_db_path
 
+        if not default_db_path(db).exists():
+            raise UserInputError(f"no database at {default_db_path(db)}: nothing to upgrade")
         with open_db(db) as database:
             applied = database.upgraded
         if applied:

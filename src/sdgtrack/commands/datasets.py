@@ -62,12 +62,18 @@ def register(app: typer.Typer) -> None:
         console.print(f"removed dataset {dataset_id}: {n:,} observations moved to history", highlight=False)
 
     @group.command("prefer")
-    def prefer(dataset_ids: List[str] = typer.Argument(..., metavar="ID...", help="Dataset ids, most preferred first."),
+    def prefer(dataset_ids: Optional[List[str]] = typer.Argument(None, metavar="ID...",
+                                                                 help="Dataset ids, most preferred first."),
+               reset: bool = typer.Option(False, "--reset", help="Back to the default order by kind."),
                db: Optional[Path] = DbOption) -> None:
         """Set which datasets win where several give a series for the same area (the rest follow by
         kind: national, subnational, city, other, global)."""
+        from ..errors import UserInputError
+
+        if bool(dataset_ids) == reset:
+            raise UserInputError("name the datasets in order of preference, or give --reset")
         with open_db(db) as database:
-            database.prefer_datasets(dataset_ids)
+            database.prefer_datasets(dataset_ids or [])
             order = database.datasets()["id"].tolist()
         console.print("order of preference: " + ", ".join(order), highlight=False)
 

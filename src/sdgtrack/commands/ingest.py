@@ -15,7 +15,7 @@ Kind = Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
 
 def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Optional[Path],
          area: Optional[str], db: Optional[Path], dry_run: bool, dataset: Optional[str] = None,
-         dataset_info: Optional[dict] = None, replace: bool = False) -> None:
+         dataset_info: Optional[dict] = None, replace: bool = False, yes: bool = False) -> None:
     from rich.status import Status
 
     from ..errors import InvalidInputError
@@ -27,6 +27,7 @@ def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Op
                 report = database.validate(paths, dataset=dataset, format=fmt, area=area, progress=progress)
             else:
                 report = database.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace,
+                                         allow_large_removal=yes,
                                          format=fmt, skip_invalid=skip_invalid, rejected_path=rejected, area=area,
                                          progress=progress)
     except InvalidInputError as exc:
@@ -64,6 +65,8 @@ def register(app: typer.Typer) -> None:
                dataset: Optional[str] = DatasetOption,
                replace: bool = typer.Option(False, "--replace", help="Remove the dataset's rows absent from this "
                                             "load (a new release replacing the old; kept in history)."),
+               yes: bool = typer.Option(False, "--yes", help="With --replace: go ahead even when most of the "
+                                        "dataset would be removed."),
                title: Optional[str] = typer.Option(None, "--title", help="Dataset title."),
                kind: Optional[Kind] = typer.Option(None, "--kind", help="Dataset kind."),
                publisher: Optional[str] = typer.Option(None, "--publisher", help="Dataset publisher."),
@@ -72,7 +75,7 @@ def register(app: typer.Typer) -> None:
         """Load indicator data (UN Global Database, Open SDG, SDMX-ML, tidy CSV/Excel, SDR) into one dataset."""
         info = {"title": title, "kind": kind.value if kind else None, "publisher": publisher, "licence": licence}
         _run(paths, fmt, skip_invalid, rejected, area, db, dry_run=False, dataset=dataset, dataset_info=info,
-             replace=replace)
+             replace=replace, yes=yes)
 
     @app.command("validate")
     def validate(paths: List[Path] = typer.Argument(..., help="Files or folders to check."),

@@ -51,6 +51,11 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     area_codes = db.resolve_areas(areas)
 
     values = _values(db, book, year, datasets)
+    if values.empty:
+        raise UserInputError("no values for the codebook's indicators" + (f" up to {year}" if year else "")
+                             + (f" in dataset(s) {', '.join(datasets)}" if datasets else "")
+                             + ": load the SDR data (`sdgtrack ingest sdr2024_indicators.csv`) or choose another "
+                             "--dataset (see `sdgtrack datasets list`)")
     universe = sorted(set(values["area"].unique().tolist()) | set(area_codes or []))
     latest = scores.latest_values(values)
     scored = scores.normalise(latest, book)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,12 +33,18 @@ KEY = validate.KEY
 PAYLOAD = ("value", "value_text", "year", "nature", "obs_status", "source", "footnote")
 
 
+# --replace refuses to remove more than this share of a dataset unless told it is meant: loading
+# one goal's Excel download with --replace into the whole UN database would empty it.
+LARGE_REMOVAL = 0.5
+
+
 @dataclass(frozen=True)
 class LoadTarget:
     """Where a load goes: its dataset, the fields the user gave for it, and whether it replaces it."""
     info: datasets.DatasetInfo
     given: dict
     replace: bool = False
+    allow_large_removal: bool = False
 
 
 @dataclass
@@ -54,6 +61,7 @@ class LoadReport:
     unchanged: int = 0
     missing: int = 0        # rows of the dataset in the store but not in this load
     removed: int = 0        # missing rows removed by --replace (kept in history)
+    reflagged: int = 0      # stored rows whose headline flag this load changed (kept in history)
     rejected: int = 0                 # rows (and file problems), as many as the rejected-rows CSV lists
     rejected_parts: dict[str, int] = field(default_factory=dict)
     rejected_file: str | None = None
@@ -74,8 +82,11 @@ class LoadReport:
         else:
             lines.append(f"{self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
                          + (f", {self.removed:,} removed (absent from this load)" if self.removed else ""))
-            if self.updated or self.removed:
-                lines.append("earlier values are kept in history (`sdgtrack history CODE`)")
+            if self.reflagged:
+                lines.append(f"{self.reflagged:,} stored rows of dataset {self.dataset} changed headline (total) "
+                             "status: the new rows split their series by other values of a dimension")
+            if self.updated or self.removed or self.reflagged:
+                lines.append("earlier versions are kept in history (`sdgtrack history CODE`)")
         if self.missing and not self.removed:
             lines.append(f"{self.missing:,} rows of dataset {self.dataset} are not in this load and were kept; "
                          "--replace removes them (a new release replacing the old one)")
@@ -127,14 +138,15 @@ def find_inputs(paths: list[Path], fmt: str | None) -> list[tuple[Path, registry
 
 
 def ingest(db, paths: list[Path], *, dataset: str | None = None, dataset_info: dict | None = None,
-           replace: bool = False, format: str | None = None, skip_invalid: bool = False,  # noqa: A002
+           replace: bool = False, allow_large_removal: bool = False,
+           format: str | None = None, skip_invalid: bool = False,  # noqa: A002
            rejected_path: str | Path | None = None, dry_run: bool = False, area: str | None = None,
            progress=None) -> LoadReport:
     """Load ``paths`` into ``db``, into one dataset (``dataset``, else the readers' default).
     ``area`` is the default area for formats without one (Open SDG)."""
     report = LoadReport(paths=[str(p) for p in paths], dry_run=dry_run)
     inputs = find_inputs(paths, format)
-    target = _target(paths, inputs, dataset, dataset_info, replace)
+    target = _target(paths, inputs, dataset, dataset_info, replace, allow_large_removal)
     report.dataset = target.info.id
     options = {"area": db.resolve_area(area) if area else None}
     try:
@@ -143,15 +155,21 @@ def ingest(db, paths: list[Path], *, dataset: str | None = None, dataset_info: d
         _drop_work_tables(db.con)
 
 
-def _target(paths: list[Path], inputs, dataset: str | None, dataset_info: dict | None, replace: bool) -> LoadTarget:
+def _target(paths: list[Path], inputs, dataset: str | None, dataset_info: dict | None, replace: bool,
+            allow_large_removal: bool) -> LoadTarget:
     given = dict(dataset_info or {})
     if given.get("kind") is not None:
         datasets.check_kind(given["kind"])
-    if dataset is not None:
-        info = datasets.DatasetInfo(datasets.check_id(dataset), dataset, "other")
-    else:
+    if dataset is None:
         info = datasets.for_inputs(paths, inputs)
-    return LoadTarget(info.merged(given), given, replace)
+    else:  # the user's id; kind, title and publisher as the reader would say (a UN download stays global)
+        try:
+            derived = datasets.for_inputs(paths, inputs)
+        except InvalidInputError:
+            derived = datasets.DatasetInfo(dataset, dataset, "other")
+        info = dataclasses.replace(derived, id=datasets.check_id(dataset),
+                                   title=derived.title if derived.kind != "other" else dataset)
+    return LoadTarget(info.merged(given), given, replace, allow_large_removal)
 
 
 def _run(db, paths, inputs, options, report: LoadReport, skip_invalid: bool, rejected_path, dry_run: bool,
@@ -291,6 +309,11 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
     """
     con = db.con
     dataset = target.info.id
+    _check_same_source(con, target.info, report.formats)
+    if target.replace and report.rejected:
+        raise UserInputError(f"--replace with {report.rejected:,} rejected rows would remove stored values whose new "
+                             f"row was rejected (reasons in {report.rejected_file}): fix those rows, or load without "
+                             "--replace")
     key = ", ".join(KEY)
     on = " AND ".join(f"o.{k} = i.{k}" for k in KEY)
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
@@ -326,6 +349,15 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
     # keys are unique within a dataset, so every stored row not matched by an incoming key is missing
     report.missing = stored_total - report.updated - report.unchanged
     report.removed = report.missing if target.replace else 0
+    if report.removed > LARGE_REMOVAL * stored_total and not target.allow_large_removal:
+        raise UserInputError(f"--replace would remove {report.removed:,} of the {stored_total:,} rows of dataset "
+                             f"{dataset} (absent from this load): if this load is the whole new release, confirm "
+                             "with --yes (Python: allow_large_removal=True); to add or update only, leave out "
+                             "--replace")
+    flipped = (f"EXISTS (SELECT 1 FROM __headline h WHERE h.series = o.series AND h.dims = o.dims "
+               f"AND h.is_headline <> o.is_headline)")
+    report.reflagged = con.execute(f"SELECT count(*) FROM observation o WHERE o.dataset = ? AND {flipped}",
+                                   [dataset]).fetchone()[0] if stored else 0
     report.series, report.areas = con.execute(
         f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
     if dry_run:
@@ -340,15 +372,22 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
                         load_id, "updated")
         if report.removed:
             _to_history(con, dataset, f"NOT EXISTS (SELECT 1 FROM {INCOMING} i WHERE {on})", load_id, "removed")
+        if report.reflagged:  # counted again: updated and removed rows are in history already
+            report.reflagged = con.execute(f"SELECT count(*) FROM observation o WHERE o.dataset = ? AND {flipped}",
+                                           [dataset]).fetchone()[0]
+        if report.reflagged:
+            # New combinations can change which of the dataset's stored rows are headline: the row
+            # as it was goes to history, so the store still answers as it stood before this load.
+            con.execute(f"{dataset_store.HISTORY_INSERT}, {load_id}, 'updated' FROM observation o "
+                        f"WHERE o.dataset = {_sql_text(dataset)} AND {flipped}")
+            con.execute(f"""UPDATE observation o SET is_headline = h.is_headline, load_id = {load_id}
+                            FROM __headline h WHERE o.dataset = {_sql_text(dataset)} AND o.series = h.series
+                              AND o.dims = h.dims AND o.is_headline <> h.is_headline""")
         con.execute(f"""INSERT INTO observation (dataset, series, area, period, year, dims, unit, value, value_text,
                             is_headline, nature, obs_status, source, footnote, source_file, load_id)
                         SELECT {_sql_text(dataset)}, series, area, period, year, dims, unit, value, value_text,
                                is_headline, nature, obs_status, source, footnote, source_file, {load_id}
                         FROM __classified""")
-        # New combinations can change which of the dataset's existing rows are headline.
-        con.execute("""UPDATE observation o SET is_headline = h.is_headline FROM __headline h
-                       WHERE o.dataset = ? AND o.series = h.series AND o.dims = h.dims
-                         AND o.is_headline <> h.is_headline""", [dataset])
         # Series first seen here (national series) get a row; indicator links from the data are kept.
         con.execute("""INSERT INTO series (code, description, unit, origin)
                        SELECT series, any_value(series_description), any_value(unit), ?
@@ -371,6 +410,19 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
         raise
     finally:
         _drop_work_tables(con)
+
+
+def _check_same_source(con, info, formats: dict[str, int]) -> None:
+    """One dataset, one kind of source: a tidy file that happens to be named ``unsd.csv``, or an
+    Open SDG repository loaded with ``--dataset unsd``, must not mix into the UN database (its
+    rows would change which of the UN's rows are headline)."""
+    stored = {f for (cell,) in con.execute(
+        "SELECT DISTINCT format FROM load WHERE dataset = ? AND action = 'load'", [info.id]).fetchall()
+        for f in (cell or "").split(",") if f}
+    if stored and not stored & set(formats):
+        raise UserInputError(f"dataset {info.id} holds data read as {', '.join(sorted(stored))}; this load reads "
+                             f"{', '.join(sorted(formats))}: load it into a dataset of its own (--dataset ID), or "
+                             f"remove {info.id} first (`sdgtrack datasets remove {info.id}`)")
 
 
 def _same_content(con, dataset: str) -> bool:

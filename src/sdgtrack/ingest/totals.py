@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .headline import TOTAL_CODES, TOTAL_CODES_BY_DIMENSION
+
 DATA = Path(__file__).resolve().parent / "data" / "total_labels.csv"
 
 
@@ -84,6 +86,10 @@ def choose_total(values, has_blank: bool, start_values=(), country_names=frozens
     return chosen[0], "text rule"
 
 
+# total codes of the headline rule (any dimension: "", or per dimension), as the reasons must see them
+TOTAL_VALUES = {"": set(TOTAL_CODES), **{d: set(TOTAL_CODES) | set(v) for d, v in TOTAL_CODES_BY_DIMENSION.items()}}
+
+
 def headline_gaps(con, series: list[str] | None = None, like: str | None = None,
                   dataset: str | None = None) -> pd.DataFrame:
     """Series of the store without any headline row, with the reason, one row per series.
@@ -126,6 +132,8 @@ def headline_gaps(con, series: list[str] | None = None, like: str | None = None,
         if has_blank:
             facets.append(name)
             continue
+        if len(vals) == 1 or set(vals) & TOTAL_VALUES.get(name, TOTAL_VALUES[""]):
+            continue  # a dimension that defines the series, or one with a total code: not why
         vals = sorted(unescape_dim(v) for v in vals)
         total, why = choose_total(vals, False)
         if total is not None:
@@ -133,5 +141,11 @@ def headline_gaps(con, series: list[str] | None = None, like: str | None = None,
         else:
             shown = ", ".join(vals[:4]) + (f" ... ({len(vals)} values)" if len(vals) > 4 else "")
             reasons.append(f"{name}: never blank, {why} ({shown})")
-    return pd.DataFrame([(s, n, "; ".join(r) or "no row is blank in every dimension: each row is split by one of "
-                          + ", ".join(f)) for s, (n, r, f) in out.items()], columns=["series", "rows", "reason"])
+    return pd.DataFrame([(s, n, "; ".join(r) or ("no row is blank in every dimension: each row is split by one of "
+                                                  + ", ".join(f) if f else _combined_reason())) for s, (n, r, f) in out.items()],
+                        columns=["series", "rows", "reason"])
+
+
+def _combined_reason() -> str:
+    return ("every dimension alone has a total or defines the series, but no row has the total of all "
+            "dimensions at once")

@@ -92,21 +92,23 @@ class Database:
 
     # -- ingest and datasets ------------------------------------------------------------------
     def ingest(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-               dataset_info: dict | None = None, replace: bool = False, format: str | None = None,  # noqa: A002
+               dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
+               format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
                progress=None):
         """Load files or folders into one dataset (``dataset``, else the one their reader derives).
 
         ``dataset_info``: title, kind (global, national, subnational, city, other), publisher,
         licence of the dataset. ``replace``: rows of the dataset absent from this load are
-        removed (kept in history); without it they are kept and counted as missing.
+        removed (kept in history); without it they are kept and counted as missing. A replace
+        that would remove more than half of the dataset needs ``allow_large_removal=True``.
         Returns a :class:`~sdgtrack.ingest.loader.LoadReport`.
         """
         from ..ingest.loader import ingest
 
         return ingest(self, _as_paths(paths), dataset=dataset, dataset_info=dataset_info, replace=replace,
-                      format=format, skip_invalid=skip_invalid, rejected_path=rejected_path, area=area,
-                      progress=progress)
+                      allow_large_removal=allow_large_removal, format=format, skip_invalid=skip_invalid,
+                      rejected_path=rejected_path, area=area, progress=progress)
 
     def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
                  format: str | None = None, area: str | None = None, progress=None):  # noqa: A002
@@ -230,6 +232,20 @@ class Database:
             where.append("o.dataset IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(datasets))
         return history.revisions(self.con, where, params)
+
+    def sources(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
+                start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
+                as_of=None) -> pd.DataFrame:
+        """Which datasets hold matching rows, before one is picked per (series, area): dataset, rows,
+        series, areas, in the order of preference. Lets a face say what the default view left out."""
+        where, params = self._filters(code, areas, start, end)
+        if not all_disaggregations:
+            where.append("o.is_headline")
+        rows, row_params = reads.picked_sql(self.con, where, params, None, reads.parse_as_of(as_of), pick=False)
+        ranked = rows.replace("SELECT * EXCLUDE (rank)", "SELECT *", 1)
+        return self.con.execute(f"""SELECT dataset, count(*) AS rows, count(DISTINCT series) AS series,
+                                           count(DISTINCT area) AS areas
+                                    FROM ({ranked}) GROUP BY dataset ORDER BY min(rank)""", row_params).df()
 
     def area_names(self, codes: Sequence[str]) -> dict[str, str]:
         return dict(self.con.execute("SELECT code, name FROM area WHERE code IN (SELECT unnest(?::VARCHAR[]))",

@@ -110,11 +110,13 @@ def remove(con, dataset_id: str, when: dt.datetime | None = None) -> int:
 
 
 def prefer(con, dataset_ids: list[str]) -> None:
-    """Set the order of preference: these datasets first, in this order; the rest by kind."""
+    """Set the order of preference: these datasets first, in this order; the rest by kind (an
+    empty list restores the default order by kind)."""
     for dataset_id in dataset_ids:
         check_exists(con, dataset_id)
-    if len(set(dataset_ids)) != len(dataset_ids):
-        raise UserInputError("a dataset is named twice in the order of preference")
+    twice = sorted({d for d in dataset_ids if dataset_ids.count(d) > 1})
+    if twice:
+        raise UserInputError(f"{', '.join(twice)} named twice in the order of preference: name each dataset once")
     con.execute("BEGIN TRANSACTION")
     try:
         con.execute("UPDATE dataset SET precedence = NULL")

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from importlib import resources
 
 import pandas as pd
 
@@ -57,16 +59,37 @@ def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
     first = order[0]
     for column in order[1:]:
         if _comparable(units[first], units[column]):
-            wide[f"{column} - {first}"] = wide[column] - wide[first]
+            # rounded to 10 significant digits: 178.7 - 196 is -17.3, not -17.30000000000001
+            wide[f"{column} - {first}"] = (wide[column] - wide[first]).map(_round)
     wide = wide.dropna(how="all", subset=order).reset_index()
     wide.columns.name = None
     wide.attrs["units"] = {c: units[c] for c in order}
     return wide
 
 
+def _round(x: float) -> float:
+    return float(f"{x:.10g}") if x == x else x
+
+
 def _comparable(unit_a: str, unit_b: str) -> bool:
-    """Whether a difference means something: the units name the same measure once case, spaces and
-    punctuation are ignored ('Rate per 1,000 live births' ~ PER_1000_LIVE_BIRTHS; not NUMBER), or
-    a unit is not given."""
-    a, b = (re.sub(r"[^a-z0-9]", "", u.lower()) for u in (unit_a, unit_b))
-    return not a or not b or a in b or b in a
+    """Whether a difference means something: both units name the same measure (the same text once
+    case, spaces and punctuation are ignored, or synonyms in ``data/unit_synonyms.csv``: ``PT`` and
+    ``PERCENT``; ``Rate per 1,000 live births`` and ``PER_1000_LIVE_BIRTHS``), or a unit is not
+    given. ``CU_USD`` and ``CU_USD_M`` are not comparable."""
+    a, b = _measure(unit_a), _measure(unit_b)
+    return not a or not b or a == b
+
+
+def _measure(unit: str) -> str:
+    key = _normal(unit)
+    return _synonyms().get(key, key)
+
+
+def _normal(unit: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", unit.replace("%", "percent").lower())
+
+
+@lru_cache(maxsize=1)
+def _synonyms() -> dict[str, str]:
+    table = pd.read_csv(resources.files("sdgtrack.store") / "data" / "unit_synonyms.csv", dtype=str, comment="#")
+    return {_normal(u): _normal(m) for u, m in zip(table["unit"], table["measure"])}

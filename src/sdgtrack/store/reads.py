@@ -56,6 +56,8 @@ def source_sql(as_of: dt.datetime | None) -> tuple[str, list]:
 
 def rank_sql(con, datasets: Sequence[str] | None) -> tuple[str, list]:
     """``(dataset, rank)`` rows: lower rank is preferred. Unknown dataset ids are an error."""
+    if isinstance(datasets, str):  # one id given as a string, not its letters
+        datasets = [datasets]
     if datasets:
         ids = list(dict.fromkeys(datasets))
         known = {r[0] for r in con.execute("SELECT id FROM dataset").fetchall()}

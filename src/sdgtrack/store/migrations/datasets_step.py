@@ -60,8 +60,53 @@ def assign_datasets(con) -> None:
                         SELECT d.id, {', '.join('o.' + c.strip() for c in COLUMNS.split(','))}
                         FROM observation_before_datasets o JOIN __dataset_of_file d USING (source_file)""")
         con.execute("DROP TABLE observation_before_datasets")
+        # loads of one dataset name it, so `datasets show` lists them
+        con.execute("""UPDATE load SET dataset = d.dataset, action = 'load'
+                       FROM (SELECT load_id, any_value(dataset) AS dataset FROM observation GROUP BY load_id
+                             HAVING count(DISTINCT dataset) = 1) d WHERE load.id = d.load_id""")
     finally:
         con.unregister("__dataset_of_file")
+    if sources:  # a store with observations: bring them to this release's rules
+        _escape_dims(con)
+        _recompute_headlines(con)
+
+
+def _escape_dims(con) -> None:
+    """Write '=' and '\\' inside dimension values as this release does (``Age=<=45Y`` becomes
+    ``Age=<\\3D45Y``), so a re-load finds the same keys. ('|' inside a value was ambiguous before and
+    cannot be told apart now.)"""
+    def escape(expr: str) -> str:
+        return f"replace(replace({expr}, '\\', '\\5C'), '=', '\\3D')"
+
+    pair = "lambda p: " + escape("split_part(p, '=', 1)") + " || '=' || " + escape("substr(p, strpos(p, '=') + 1)")
+    con.execute(f"""UPDATE observation SET dims = array_to_string(list_transform(string_split(dims, '|'), {pair}), '|')
+                    WHERE dims LIKE '%=%=%' OR dims LIKE '%\\%'""")
+
+
+def _recompute_headlines(con) -> None:
+    """Decide headline flags per dataset, as loads now do: before datasets, a file that split a UN
+    series by other dimensions (Rwanda's SDMX) took the UN's headline rows away. A changed flag
+    keeps the row as it was in history, superseded by a 'migrate' entry in the load table."""
+    from ...ingest import headline
+
+    load_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchone()[0]
+    changed = 0
+    for (dataset,) in con.execute("SELECT DISTINCT dataset FROM observation").fetchall():
+        combos = f"(SELECT DISTINCT series, dims FROM observation WHERE dataset = '{dataset.replace(chr(39), chr(39) * 2)}')"
+        headline.headline_table(con, combos, "__migrate_headline", dataset, keep_stored=False)
+        flipped = ("o.dataset = $dataset AND EXISTS (SELECT 1 FROM __migrate_headline h WHERE h.series = o.series "
+                   "AND h.dims = o.dims AND h.is_headline <> o.is_headline)")
+        n = con.execute(f"SELECT count(*) FROM observation o WHERE {flipped}", {"dataset": dataset}).fetchone()[0]
+        if n:
+            con.execute(f"""INSERT INTO observation_history SELECT o.*, {load_id}, 'updated' FROM observation o
+                            WHERE {flipped}""", {"dataset": dataset})
+            con.execute(f"""UPDATE observation o SET is_headline = h.is_headline, load_id = {load_id}
+                            FROM __migrate_headline h WHERE o.dataset = $dataset AND h.series = o.series
+                              AND h.dims = o.dims AND h.is_headline <> o.is_headline""", {"dataset": dataset})
+            changed += n
+    con.execute("DROP TABLE IF EXISTS __migrate_headline")
+    con.execute("""INSERT INTO load (id, loaded_at, paths, format, action, rows_updated)
+                   VALUES (?, now()::TIMESTAMP, '', '', 'migrate', ?)""", [load_id, changed])
 
 
 def _derive(source_file: str, formats: str | None):
