@@ -92,6 +92,9 @@ def register(app: typer.Typer) -> None:
             applied = database.upgraded
         if applied:
             console.print(f"upgraded {database.path} to schema version {migrations.LATEST} "
-                          f"(applied migration(s) {', '.join(map(str, applied))})", highlight=False)
+                          f"(applied migration(s) {', '.join(map(str, applied))}); every observation kept, in the "
+                          "dataset its source file derives (`sdgtrack datasets list`)", highlight=False)
+            console.print("to apply this release's reading rules (totals written as text, UN Reporting Type), "
+                          "re-load each dataset from its files with --replace", highlight=False)
         else:
             console.print(f"{database.path} is already at schema version {migrations.LATEST}", highlight=False)
