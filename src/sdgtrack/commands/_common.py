@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -18,6 +19,16 @@ DbOption = typer.Option(None, "--db", help="Database file (default: $SDGTRACK_DB
                         show_default=False)
 
 
+def choices(name: str, values) -> type[Enum]:
+    """An option type whose values are ``values`` (kept where the domain defines them, e.g.
+    ``contributions.models.KINDS``), so ``--help`` lists them and a typo is refused with the list."""
+    return Enum(name, [(v, v) for v in values], type=str)  # type: ignore[return-value]
+
+
+def value_of(choice: Optional[Enum]) -> Optional[str]:
+    return None if choice is None else choice.value
+
+
 class OutputFormat(str, Enum):
     table = "table"
     csv = "csv"
@@ -31,10 +42,30 @@ OutputOption = typer.Option(None, "--output", "-o", help="Write to this file ins
 console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 
 
-def open_db(db: Optional[Path], read_only: bool = False):
+def open_db(db: Optional[Path], read_only: bool = False, reference_only: bool = False):
+    """The store at --db. Commands that only read pass ``read_only=True``: a mistyped --db then says
+    "no database at ..." instead of creating an empty store, and a read-only file (chmod 444, a
+    shared copy) works. ``reference_only``: the command needs only the shipped reference data
+    (framework, areas), so on a first run, with no --db and no $SDGTRACK_DB, the default store is
+    created as any writing command would."""
     import sdgtrack
 
-    return sdgtrack.open(db, read_only=read_only)
+    path = sdgtrack.default_db_path(db)
+    if read_only and reference_only and db is None and not os.environ.get("SDGTRACK_DB") and not path.exists():
+        sdgtrack.open(path).close()
+    return sdgtrack.open(path, read_only=read_only)
+
+
+def open_db_to_keep(db: Optional[Path]):
+    """The store of a command that reads and keeps its result when it can (``progress``): it must
+    exist; a file the user may not write is opened read-only and the result is not kept."""
+    import sdgtrack
+
+    path = sdgtrack.default_db_path(db)
+    if not path.exists():
+        raise UserInputError(f"no database at {path}: load data first with `sdgtrack ingest`")
+    writable = os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
+    return sdgtrack.open(path, read_only=not writable)
 
 
 def emit(frame: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, output: Optional[Path] = None,

@@ -19,7 +19,7 @@ def list_(group: Optional[str] = typer.Option(None, help="Members of a group or 
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """List areas."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True, reference_only=True) as database:
         frame = database.areas(group=group, kind=kind)
     emit(frame, fmt, output, title=f"{len(frame)} areas" + (f" in {group}" if group else ""))
 

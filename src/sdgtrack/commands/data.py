@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
              fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
              db: Optional[Path] = DbOption) -> None:
         """Show observations (headline totals unless --all-disaggregations)."""
-        with open_db(db) as database:
+        with open_db(db, read_only=True) as database:
             frame = database.observations(code, areas=area, start=from_year, end=to_year,
                                           all_disaggregations=all_disaggregations)
         if fmt == OutputFormat.table:

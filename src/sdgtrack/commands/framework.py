@@ -7,20 +7,24 @@ from typing import Optional
 import typer
 
 from ..frameworks import sdg
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ..frameworks.reference import LANGUAGES
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
+
+Language = choices("Language", LANGUAGES)
+Level = choices("Level", ("goal", "target", "indicator"))
 
 framework_app = typer.Typer(help="The SDG global indicator framework (2025 revision).", no_args_is_help=True)
 
 
 @framework_app.command("show")
 def show(code: str = typer.Argument(..., help="Goal, target or indicator code, e.g. 3, 3.2, 3.2.1"),
-         lang: Optional[str] = typer.Option(None, help="Only this translation (ar, en, es, fr, ru, zh-Hans)."),
+         lang: Optional[Language] = typer.Option(None, help="Only this translation."),
          fmt: OutputFormat = FormatOption, db: Optional[Path] = DbOption) -> None:
     """Title, parents, children, series and translations of one node."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True, reference_only=True) as database:
         node = sdg.node(database.con, code)
     if lang:
-        node["translations"] = [t for t in node["translations"] if t["lang"] == lang]
+        node["translations"] = [t for t in node["translations"] if t["lang"] == lang.value]
     if fmt == OutputFormat.json:
         import json
 
@@ -52,15 +56,15 @@ def show(code: str = typer.Argument(..., help="Goal, target or indicator code, e
 
 
 @framework_app.command("list")
-def list_(level: Optional[str] = typer.Option(None, help="goal, target or indicator"),
+def list_(level: Optional[Level] = typer.Option(None, help="Only this level (default: all)."),
           parent: Optional[str] = typer.Option(None, help="Only nodes under this goal or target."),
           include_retired: bool = typer.Option(False, help="Also list indicators the 2025 review removed."),
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """List goals, targets or indicators."""
-    with open_db(db) as database:
-        frame = sdg.list_nodes(database.con, level=level, parent=parent, include_retired=include_retired)
-    emit(frame, fmt, output, title=f"SDG framework: {level or 'all levels'}")
+    with open_db(db, read_only=True, reference_only=True) as database:
+        frame = sdg.list_nodes(database.con, level=value_of(level), parent=parent, include_retired=include_retired)
+    emit(frame, fmt, output, title=f"SDG framework: {value_of(level) or 'all levels'}")
 
 
 def register(app: typer.Typer) -> None:

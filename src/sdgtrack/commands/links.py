@@ -69,7 +69,7 @@ def links(ctx: typer.Context,
     for chart in (heatmap, network_chart):
         if chart is not None:
             _check_chart_path(chart)
-    with open_db(db) as database:
+    with open_db(db, read_only=True) as database:
         with console.status("computing interlinkages"):
             report = link_report(database, level=level.value, areas=area, series=series, start=from_year,
                                  end=to_year, transform=transform.value, min_years=min_years,

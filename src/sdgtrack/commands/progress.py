@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db, open_db_to_keep
 
 
 class Method(str, Enum):
@@ -65,9 +66,13 @@ def register(app: typer.Typer) -> None:
         from ..progress import assess
 
         params = {"period": period.value} if method == Method.eurostat else {"base_year": base_year}
-        with open_db(db) as database:
+        with open_db_to_keep(db) as database:
+            keep = not database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only"
             frame = assess(database, method.value, targets=targets, areas=area, series=series,
-                           level=level.value, **params)
+                           level=level.value, save=keep, **params)
+        if not keep:
+            Console(stderr=True).print(f"note: {database.path} is read-only: the assessment was not kept",
+                                       highlight=False, markup=False)
         _emit(frame, fmt, output)
 
     @group.command("chart")
@@ -80,7 +85,7 @@ def register(app: typer.Typer) -> None:
         """Write the SDG Report progress chart (goals and targets by status) as SVG, PNG and HTML."""
         from ..progress.chart import write_chart
 
-        with open_db(db) as database:
+        with open_db(db, read_only=True) as database:
             paths = write_chart(database, output, area=area, method=method.value, targets=targets)
         for p in paths:
             console.print(f"wrote {p}", highlight=False)

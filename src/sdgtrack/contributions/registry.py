@@ -18,6 +18,7 @@ import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
 from ..errors import UserInputError
+from ..store.transactions import rollback
 from . import edit
 from .fields import store_resolver
 from .models import KINDS, STATUSES, Record, RecordBase, Submission
@@ -77,8 +78,10 @@ class Registry:
             try:
                 self.con.execute(sql)
             except duckdb.Error as exc:  # a read-only store that has never held contributions
-                raise UserInputError(f"the contributions registry is not set up in {db.path} "
-                                     f"and the store is open read-only ({exc})") from None
+                if "read-only" not in str(exc) and "read_only" not in str(exc):
+                    raise
+                raise UserInputError(f"no contribution records in {db.path}: import an answer first "
+                                     "(`sdgtrack contributions import FILE`)") from None
 
     def _schema_current(self) -> bool:
         # a read-only store cannot run DDL; one that already has the tables does not need it
@@ -134,7 +137,7 @@ class Registry:
             else:
                 self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            rollback(self.con)
             raise
         for r in reports:
             r.dry_run = dry_run
@@ -381,7 +384,7 @@ class Registry:
             self._log(sid, record_id, field, old, new, note)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            rollback(self.con)
             raise
         return rec
 

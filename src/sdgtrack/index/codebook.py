@@ -40,6 +40,8 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
 
     A name that is not a file but names a shipped table (``sdr2024`` for the codebook, ``sdr2023``
     for the regions) reads that table."""
+    if not isinstance(source, pd.DataFrame) and Path(source).is_dir():
+        raise IndexInputError([Problem(str(source), None, None, None, f"a CSV {what} file, not a folder")])
     if not isinstance(source, pd.DataFrame) and not Path(source).exists() and what in SHIPPED:
         candidate = shipped(SHIPPED[what].format(Path(source).name))
         if "/" not in str(source) and candidate.exists():
@@ -58,6 +60,8 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
     if missing:
         raise IndexInputError([Problem(name, 1, c, None, f"a column named {c!r} in the {what} header "
                                          f"({', '.join(required)})") for c in missing])
+    if frame.empty:
+        raise IndexInputError([Problem(name, 2, None, None, f"at least one row after the header of the {what}")])
     frame = frame.reset_index(drop=True)
     for c in frame.columns:
         frame[c] = frame[c].astype(str).str.strip()

@@ -48,6 +48,12 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     area_codes = db.resolve_areas(areas)
 
     values = _values(db, book, year)
+    if values.empty:
+        first = db.con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
+                               [book["indicator"].tolist()]).fetchone()[0]
+        raise UserInputError(f"no values of the codebook's indicators up to {year}; their data start in {first}: "
+                             "choose a later --year" if year is not None and first is not None else
+                             "no headline values of the codebook's indicators in the store")
     universe = sorted(set(values["area"].unique().tolist()) | set(area_codes or []))
     latest = scores.latest_values(values)
     scored = scores.normalise(latest, book)

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InvalidInputError, Problem, UserInputError
+from ..store.transactions import rollback
 from . import headline, registry, validate
 from .canonical import create_staging
 
@@ -291,7 +292,7 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
                      report.rows_read, report.new, report.updated, report.unchanged, report.rejected])
         con.execute("COMMIT")
     except duckdb.Error:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     finally:
         _drop_work_tables(con)
