@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import UserInputError
+from ..store.files import check_store_path
 
 DbOption = typer.Option(None, "--db", help="Database file (default: $SDGTRACK_DB, else ./sdgtrack.duckdb).",
                         show_default=False)
@@ -51,6 +52,7 @@ def open_db(db: Optional[Path], read_only: bool = False, reference_only: bool = 
     import sdgtrack
 
     path = sdgtrack.default_db_path(db)
+    check_store_path(path)
     if read_only and reference_only and db is None and not os.environ.get("SDGTRACK_DB") and not path.exists():
         sdgtrack.open(path).close()
     return sdgtrack.open(path, read_only=read_only)
@@ -64,6 +66,7 @@ def open_db_to_keep(db: Optional[Path]):
     path = sdgtrack.default_db_path(db)
     if not path.exists():
         raise UserInputError(f"no database at {path}: load data first with `sdgtrack ingest`")
+    check_store_path(path)
     writable = os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
     return sdgtrack.open(path, read_only=not writable)
 

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from ..errors import UserInputError
+from ..store.files import check_store_path
 from ._common import DbOption
 
 
@@ -23,7 +24,10 @@ def register(app: typer.Typer) -> None:
         from ..web.app import create_app
 
         path = sdgtrack.default_db_path(db)
-        if db is not None and not path.exists():  # a mistyped --db would serve a fresh, empty store
+        if path.exists():  # open it once now: a damaged store is one message here, not a 500 on every page
+            check_store_path(path)
+            sdgtrack.open(path, read_only=True).close()
+        elif db is not None:  # a mistyped --db would serve a fresh, empty store
             raise UserInputError(f"no database at {path}: load data first with `sdgtrack ingest` "
                                  "(or `sdgtrack demo build --db FILE`)")
 
