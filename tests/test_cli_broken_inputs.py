@@ -25,7 +25,7 @@ from .conftest import FIXTURES
 BROKEN = FIXTURES / "broken"
 
 # A valid value for each required parameter, so a run reaches the parameter under test.
-SAMPLES = {"code": "3.2.1", "name": "Test area", "record": "eve-0001", "submission": "WWCO", "new_status": "draft",
+SAMPLES = {"code": "3.2.1", "name": "Test area", "record": "dec-bce291e779", "submission": "WWCO", "new_status": "draft",
            "field": "name", "value": "A new name", "text": "Clean water for rural clinics", "codebook": "sdr2024",
            "matrix": str(FIXTURES / "links" / "expert_targets.csv"), "paths": str(FIXTURES / "ingest" / "tidy_good.csv"),
            "file": str(FIXTURES / "contributions" / "wwco-2024.txt")}
