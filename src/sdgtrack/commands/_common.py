@@ -8,12 +8,14 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from ..errors import UserInputError
+from ..labels import label
 from ..store.files import check_store_path
 
 DbOption = typer.Option(None, "--db", help="Database file (default: $SDGTRACK_DB, else ./sdgtrack.duckdb).",
@@ -55,7 +57,15 @@ def open_db(db: Optional[Path], read_only: bool = False, reference_only: bool = 
     check_store_path(path)
     if read_only and reference_only and db is None and not os.environ.get("SDGTRACK_DB") and not path.exists():
         sdgtrack.open(path).close()
-    return sdgtrack.open(path, read_only=read_only)
+    try:
+        return sdgtrack.open(path, read_only=read_only)
+    except UserInputError as exc:
+        # DuckDB refuses, within one process, a read-only connection beside a writable one; that
+        # happens only when the CLI runs inside a program that holds the store open (tests, a
+        # notebook): share its mode then.
+        if read_only and "different configuration" in str(exc):
+            return sdgtrack.open(path)
+        raise
 
 
 def open_db_to_keep(db: Optional[Path]):
@@ -71,9 +81,16 @@ def open_db_to_keep(db: Optional[Path]):
     return sdgtrack.open(path, read_only=not writable)
 
 
+# Columns whose values are codes with a word for people ("on_track" -> "on track") in tables.
+LABEL_COLUMNS = {"status", "class", "kind", "trend", "colour", "direction", "reason"}
+TABLE_ROWS = 40  # a terminal's worth: the rest is one option away (--format csv / --output)
+
+
 def emit(frame: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, output: Optional[Path] = None,
-         title: str | None = None, max_rows: int = 200) -> None:
-    """Print or write a DataFrame as a table, CSV or JSON (records)."""
+         title: str | None = None, max_rows: int = TABLE_ROWS) -> None:
+    """Print or write a DataFrame as a table, CSV or JSON (records). Tables show at most
+    ``max_rows`` rows, words instead of codes and one precision per column; CSV and JSON hold
+    every row as stored."""
     if fmt == OutputFormat.csv:
         text = frame.to_csv(index=False)
     elif fmt == OutputFormat.json:
@@ -87,24 +104,53 @@ def emit(frame: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, output: Op
         try:
             Path(output).write_text(text, encoding="utf-8")
         except OSError as exc:
-            raise UserInputError(f"cannot write {output}: {exc}") from None
+            raise UserInputError(f"cannot write {output}: {exc.strerror or exc}") from None
         console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def _print_table(frame: pd.DataFrame, title: str | None, max_rows: int) -> None:
+    shown = frame.head(max_rows)
     table = Table(title=title, show_lines=False, header_style="bold")
-    for c in frame.columns:
-        table.add_column(str(c), overflow="fold")
-    for row in frame.head(max_rows).itertuples(index=False):
-        table.add_row(*["" if v is None or (isinstance(v, float) and pd.isna(v)) else _fmt(v) for v in row])
-    console.print(table)
+    columns = []
+    for c in shown.columns:
+        numeric = pd.api.types.is_numeric_dtype(shown[c]) and not pd.api.types.is_bool_dtype(shown[c])
+        table.add_column(str(c), overflow="fold", justify="right" if numeric else "left")
+        columns.append(_column_text(shown[c], str(c)))
+    for row in zip(*columns) if columns else []:
+        table.add_row(*row)
+    console.print(table, markup=False)
     if len(frame) > max_rows:
-        console.print(f"... {len(frame) - max_rows:,} more rows (use --format csv for all)", highlight=False)
+        console.print(f"{len(frame) - max_rows:,} more rows: --format csv or --output for all", highlight=False)
 
 
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
+def _column_text(col: pd.Series, name: str) -> list[str]:
+    """A column as text: codes as words, floats with one number of decimals for the whole column."""
+    missing = col.isna().to_numpy()
+    if pd.api.types.is_float_dtype(col):
+        values = col.to_numpy(dtype=float)
+        finite = values[~missing & np.isfinite(values)] if len(values) else values
+        if name in ("p", "p_adj", "p_value"):  # p-values span orders of magnitude
+            texts = [f"{v:.2g}" for v in values]
+        else:
+            decimals = _decimals(finite)
+            texts = [f"{v:,.{decimals}f}" for v in values]
+    elif name in LABEL_COLUMNS:
+        texts = [str(label(v)) for v in col]
+    else:
+        texts = [str(v) for v in col]
+    return ["" if m else t for t, m in zip(texts, missing)]
+
+
+def _decimals(values: np.ndarray) -> int:
+    """Decimals that show a column's values at about three significant digits, or none when they
+    are whole numbers (years, counts stored as floats)."""
+    if not len(values) or np.all(values == np.round(values)):
+        return 0
+    typical = float(np.median(np.abs(values[values != 0]))) if np.any(values != 0) else 0.0
+    if typical >= 100:
+        return 1
+    if typical >= 1:
+        return 2
+    return 3

@@ -10,6 +10,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
+from ..labels import describe_parameters, label
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db, open_db_to_keep
 
 
@@ -93,8 +94,11 @@ def register(app: typer.Typer) -> None:
 
 def _emit(frame, fmt: OutputFormat, output: Optional[Path]) -> None:
     attrs = frame.attrs
-    heading = (f"{attrs.get('title')} ({attrs.get('method')}); parameters {attrs.get('parameters')}; "
-               f"data window {attrs.get('data_window')}; {attrs.get('assessed')} of {attrs.get('pairs')} "
+    window = attrs.get("data_window") or {}
+    window_text = ("; ".join(f"{label(k)} {v}" for k, v in window.items()) if isinstance(window, dict)
+                   else str(window))
+    heading = (f"{attrs.get('title')} ({attrs.get('method')}); {describe_parameters(attrs.get('parameters'))}; "
+               f"data window: {window_text}; {attrs.get('assessed'):,} of {attrs.get('pairs'):,} "
                f"series x areas assessed")
     if fmt == OutputFormat.json:
         text = json.dumps({"assessment": attrs, "results": json.loads(frame.to_json(orient="records"))},

@@ -1,0 +1,17 @@
+"""Words for people: the codes analyses store (``on_track``, ``{'base_year': 2015}``) as tables and
+charts show them ("on track", "base year 2015"). Data outputs (CSV, JSON) keep the codes."""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+
+def label(code: Any) -> Any:
+    """``on_track`` -> ``on track``; anything that is not a string is returned as it is."""
+    return code.replace("_", " ") if isinstance(code, str) else code
+
+
+def describe_parameters(parameters: Mapping[str, Any] | None) -> str:
+    """``{'base_year': 2015, 'period': 'short'}`` -> ``base year 2015, period short``."""
+    if not parameters:
+        return "no parameters"
+    return ", ".join(f"{label(k)} {label(v)}" for k, v in parameters.items())
