@@ -30,7 +30,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
 
 def pairwise_spearman(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,7 +84,7 @@ def critical_rho(alpha: float, n_max: int) -> np.ndarray:
     ``r = t / sqrt(n - 2 + t^2)``.
     """
     dof = np.arange(1, max(n_max - 1, 1), dtype=float)
-    t = stats.t.isf(alpha / 2.0, dof)
+    t = special.stdtrit(dof, 1.0 - alpha / 2.0)   # inverse of the t distribution function
     out = np.full(n_max + 1, np.nan)
     out[3:] = (t / np.sqrt(dof + t * t))[: max(n_max - 2, 0)]
     out.flags.writeable = False

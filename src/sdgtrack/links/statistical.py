@@ -16,7 +16,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..errors import UserInputError
 from .directions import SOURCE as DIRECTION_SOURCE
@@ -228,6 +227,8 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     out = np.full(p.shape, np.nan)
     ok = ~np.isnan(p)
     if ok.any():
+        from scipy import stats  # only with --bh: scipy.stats takes a while to import
+
         out[ok] = stats.false_discovery_control(p[ok], method="bh")
     return out
 
