@@ -8,6 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from sdgtrack.cli import app
+
 from .conftest import FIXTURES
 
 runner = CliRunner()

@@ -61,10 +61,10 @@ def fault_message(exc: BaseException) -> tuple[str, int]:
     first = (str(exc).strip().splitlines() or [""])[0][:300]
     if isinstance(exc, duckdb.InterruptException):
         return "interrupted; nothing was changed by the unfinished command", 130
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC or "No space left on device" in first:
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in first:
         return (f"the disk is full ({first}); nothing was changed: free some space and run the command again",
                 1)
-    if isinstance(exc, duckdb.OutOfMemoryException) or isinstance(exc, MemoryError):
+    if isinstance(exc, (duckdb.OutOfMemoryException, MemoryError)):
         return f"out of memory ({first or 'no detail'}); try fewer files, areas or series at once", 1
     if isinstance(exc, duckdb.Error) and ("Corrupt database" in first or "not a valid DuckDB" in first):
         return (f"the database file is damaged ({first}); restore a copy, or build a new store by loading "

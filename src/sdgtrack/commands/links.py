@@ -69,12 +69,11 @@ def links(ctx: typer.Context,
     for chart in (heatmap, network_chart):
         if chart is not None:
             _check_chart_path(chart)
-    with open_db(db, read_only=True) as database:
-        with console.status("computing interlinkages"):
-            report = link_report(database, level=level.value, areas=area, series=series, start=from_year,
-                                 end=to_year, transform=transform.value, min_years=min_years,
-                                 rho_threshold=threshold, alpha=alpha, bh=bh, null_permutations=null,
-                                 seed=seed, unknown_direction=unknown_direction.value, targets=targets)
+    with open_db(db, read_only=True) as database, console.status("computing interlinkages"):
+        report = link_report(database, level=level.value, areas=area, series=series, start=from_year,
+                             end=to_year, transform=transform.value, min_years=min_years,
+                             rho_threshold=threshold, alpha=alpha, bh=bh, null_permutations=null,
+                             seed=seed, unknown_direction=unknown_direction.value, targets=targets)
     if heatmap is not None or network_chart is not None:
         from ..links import charts
 

@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
 
         params = {"period": period.value} if method == Method.eurostat else {"base_year": base_year}
         with open_db_to_keep(db) as database:
-            keep = not database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] == "read_only"
+            keep = database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] != "read_only"
             frame = assess(database, method.value, targets=targets, areas=area, series=series,
                            level=level.value, save=keep, **params)
         if not keep:

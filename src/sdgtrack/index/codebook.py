@@ -54,7 +54,7 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
             frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
             raise IndexInputError([Problem(name, None, None, None,
-                                             f"a readable UTF-8 CSV {what} ({str(exc).splitlines()[0][:200]})")])
+                                             f"a readable UTF-8 CSV {what} ({str(exc).splitlines()[0][:200]})")]) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:

@@ -117,14 +117,13 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
     levels = {known[c][0] for c in header + row_codes if c in known}
     if len(levels) > 1:
         problems.append(Problem(name, None, None, None, "all codes at one level: goals only or targets only"))
-    if not problems:
-        if sorted(row_codes) != sorted(header) or len(set(row_codes)) != len(row_codes):
-            missing = sorted(set(header) - set(row_codes))
-            extra_rows = sorted(set(row_codes) - set(header))
-            dups = sorted({c for c in row_codes if row_codes.count(c) > 1})
-            problems.append(Problem(name, None, "first column",
-                                    f"rows missing {missing}, extra {extra_rows}, repeated {dups}",
-                                    "a square matrix: the same codes as rows and as columns, once each"))
+    if not problems and (sorted(row_codes) != sorted(header) or len(set(row_codes)) != len(row_codes)):
+        missing = sorted(set(header) - set(row_codes))
+        extra_rows = sorted(set(row_codes) - set(header))
+        dups = sorted({c for c in row_codes if row_codes.count(c) > 1})
+        problems.append(Problem(name, None, "first column",
+                                f"rows missing {missing}, extra {extra_rows}, repeated {dups}",
+                                "a square matrix: the same codes as rows and as columns, once each"))
     if problems:
         raise InvalidInputError(problems)
     order = [row_codes.index(c) for c in header]

@@ -1,6 +1,8 @@
 """Ending a failed write transaction without hiding why it failed."""
 from __future__ import annotations
 
+import contextlib
+
 import duckdb
 
 
@@ -11,7 +13,5 @@ def rollback(con: duckdb.DuckDBPyConnection) -> None:
     fatal I/O error), ROLLBACK raises "cannot rollback - no transaction is active", and that error
     would replace the real cause in the user's message. There is nothing left to undo then: the
     store keeps its last committed state."""
-    try:
+    with contextlib.suppress(duckdb.Error):
         con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass
