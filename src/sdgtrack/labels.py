@@ -14,4 +14,12 @@ def describe_parameters(parameters: Mapping[str, Any] | None) -> str:
     """``{'base_year': 2015, 'period': 'short'}`` -> ``base year 2015, period short``."""
     if not parameters:
         return "no parameters"
-    return ", ".join(f"{label(k)} {label(v)}" for k, v in parameters.items())
+    return ", ".join(f"{label(k)} {span(label(v))}" for k, v in parameters.items())
+
+
+def span(value: Any) -> str:
+    """``[2015, 2017]`` -> ``2015-2017``; ``[2015, 2015]`` -> ``2015``; other values as text."""
+    if isinstance(value, (list, tuple)) and len(value) == 2:
+        first, last = value
+        return str(first) if first == last else f"{first}-{last}"
+    return "none" if value is None else str(value)

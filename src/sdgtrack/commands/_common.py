@@ -149,8 +149,9 @@ def _decimals(values: np.ndarray) -> int:
     if not len(values) or np.all(values == np.round(values)):
         return 0
     typical = float(np.median(np.abs(values[values != 0]))) if np.any(values != 0) else 0.0
-    if typical >= 100:
-        return 1
-    if typical >= 1:
-        return 2
-    return 3
+    most = 1 if typical >= 100 else 2 if typical >= 1 else 3
+    for decimals in range(most):  # values already rounded (index scores to 0.1) keep their precision
+        scaled = values * 10 ** decimals
+        if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
+            return decimals
+    return most

@@ -98,16 +98,16 @@ def _emit_report(report, fmt: OutputFormat, output: Optional[Path]) -> None:
                           ensure_ascii=False, indent=1, default=str)
         if output is None:
             sys.stdout.write(text + "\n")
-            return
-        try:
-            output.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UserInputError(f"cannot write {output}: {exc}") from None
-        console.print(f"wrote {len(report.table):,} rows to {output}", highlight=False)
-    else:
-        emit(report.table, fmt, output, title=f"interlinkages ({report.meta['level']} level): "
-                                              f"{len(report.table):,} rows")
-    # The description goes to stderr when the data go to stdout, so pipes get clean CSV.
+        else:
+            try:
+                output.write_text(text + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise UserInputError(f"cannot write {output}: {exc.strerror or exc}") from None
+            console.print(f"wrote {len(report.table):,} rows to {output}", highlight=False)
+    elif fmt == OutputFormat.csv:
+        emit(report.table, fmt, output)
+    # The summary comes first in a table (the rows are the detail), and goes to stderr when the data
+    # go to stdout, so pipes get clean CSV.
     out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
     for line in describe(report.meta):
         out.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -117,6 +117,9 @@ def _emit_report(report, fmt: OutputFormat, output: Optional[Path]) -> None:
         for r in report.top.itertuples():
             out.print(f"  {r.kind:<17} {r.goal_a:>2} x {r.goal_b:<2} synergy {r.share_synergy:6.1%}  "
                       f"trade-off {r.share_tradeoff:6.1%}  of {r.pairs:,} pairs", highlight=False)
+    if fmt == OutputFormat.table:
+        emit(report.table, fmt, output, title=f"interlinkages ({report.meta['level']} level): "
+                                              f"{len(report.table):,} rows")
 
 
 def describe(meta: dict) -> list[str]:

@@ -10,7 +10,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from ..labels import describe_parameters, label
+from ..labels import describe_parameters, label, span
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db, open_db_to_keep
 
 
@@ -95,7 +95,7 @@ def register(app: typer.Typer) -> None:
 def _emit(frame, fmt: OutputFormat, output: Optional[Path]) -> None:
     attrs = frame.attrs
     window = attrs.get("data_window") or {}
-    window_text = ("; ".join(f"{label(k)} {v}" for k, v in window.items()) if isinstance(window, dict)
+    window_text = ("; ".join(f"{label(k)} {span(v)}" for k, v in window.items()) if isinstance(window, dict)
                    else str(window))
     heading = (f"{attrs.get('title')} ({attrs.get('method')}); {describe_parameters(attrs.get('parameters'))}; "
                f"data window: {window_text}; {attrs.get('assessed'):,} of {attrs.get('pairs'):,} "

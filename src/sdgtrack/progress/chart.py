@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..charts import CHART_SUFFIXES, render
 from ..errors import UserInputError
-from ..labels import describe_parameters, label
+from ..labels import describe_parameters, label, span
 from . import methods
 from .api import assess
 from .rollup import roll_up
@@ -67,7 +67,7 @@ def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart
     subtitle = [f"{len(on_track)} of {len(assessed)} assessed targets on track or met, "
                 f"{len(target_rows) - len(assessed)} with too little data "
                 f"({attrs.get('title')}; {describe_parameters(attrs.get('parameters'))})",
-                f"Baseline years {window.get('baseline_years')}, latest years {window.get('latest_years')}. "
+                f"Baseline years {span(window.get('baseline_years'))}, latest years {span(window.get('latest_years'))}. "
                 "Top row: goal (mean of its targets' scores)."]
     base = alt.Chart(rows).encode(
         x=alt.X("goal:O", title=None, axis=alt.Axis(orient="top", labelExpr="'SDG ' + datum.value", labelAngle=0)),
