@@ -156,6 +156,7 @@ def test_a_bug_is_one_message_and_debug_shows_it(monkeypatch, capfd):
 
 
 @pytest.mark.parametrize("exc, expected", [
+    (RuntimeError("Query interrupted"), "interrupted; nothing was changed"),
     (IsADirectoryError(21, "Is a directory", "targets"), "targets: is a folder; expected a file"),
     (PermissionError(13, "Permission denied", "/x/store.duckdb"), "permission denied: /x/store.duckdb"),
     (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "expected UTF-8"),

@@ -59,7 +59,8 @@ def fault_message(exc: BaseException) -> tuple[str, int]:
     import duckdb
 
     first = (str(exc).strip().splitlines() or [""])[0][:300]
-    if isinstance(exc, duckdb.InterruptException):
+    # DuckDB raises InterruptException, or RuntimeError("Query interrupted") while fetching a result
+    if isinstance(exc, duckdb.InterruptException) or (isinstance(exc, RuntimeError) and "interrupted" in first.lower()):
         return "interrupted; nothing was changed by the unfinished command", 130
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in first:
         return (f"the disk is full ({first}); nothing was changed: free some space and run the command again",
