@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from ..contributions.edit import CORRECTABLE
 from ..contributions.models import KINDS, STATUSES
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
 
@@ -36,6 +37,7 @@ class By(str, Enum):
 
 Kind = choices("Kind", KINDS)
 Status = choices("Status", STATUSES)
+Field = choices("Field", CORRECTABLE)
 InferMethod = choices("InferMethod", ("auto", "embedding", "keywords"))
 
 
@@ -205,9 +207,7 @@ def status(submission: str = typer.Argument(..., help="Submission id (ITU/2023/2
 
 @app.command("correct")
 def correct(record: str = typer.Argument(..., help="Record id."),
-            field: str = typer.Argument(..., help="name, description, sdgs, websites, dates, location, partners, "
-                                                  "beneficiaries, publishers, audience, languages, initiative, role, "
-                                                  "theme, body"),
+            field: Field = typer.Argument(..., help="The field to correct."),
             value: str = typer.Argument(..., help="The corrected text (parsed like the imported field)."),
             note: str = typer.Option("", help="Why (kept in the history)."),
             db: Optional[Path] = DbOption) -> None:
@@ -215,8 +215,8 @@ def correct(record: str = typer.Argument(..., help="Record id."),
     from ..contributions.edit import field_text
 
     with open_db(db) as database:
-        rec = _registry(database).correct(record, field, value, note=note)
-    console.print(f"{record} {field}: {field_text(rec, field)}", highlight=False, markup=False)
+        rec = _registry(database).correct(record, field.value, value, note=note)
+    console.print(f"{record} {field.value}: {field_text(rec, field.value)}", highlight=False, markup=False)
 
 
 @app.command("history")
