@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import textfiles
 from ..errors import InvalidInputError, Problem
 
 REQUIRED = ["indicator", "goal", "optimum", "lower_bound", "green_threshold", "red_threshold", "in_index", "trend"]
@@ -40,8 +41,6 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
 
     A name that is not a file but names a shipped table (``sdr2024`` for the codebook, ``sdr2023``
     for the regions) reads that table."""
-    if not isinstance(source, pd.DataFrame) and Path(source).is_dir():
-        raise IndexInputError([Problem(str(source), None, None, None, f"a CSV {what} file, not a folder")])
     if not isinstance(source, pd.DataFrame) and not Path(source).exists() and what in SHIPPED:
         candidate = shipped(SHIPPED[what].format(Path(source).name))
         if "/" not in str(source) and candidate.exists():
@@ -50,11 +49,7 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
         frame, name = source.astype(object).where(source.notna(), "").astype(str), f"<{what} table>"
     else:
         name = str(source)
-        try:
-            frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise IndexInputError([Problem(name, None, None, None,
-                                             f"a readable UTF-8 CSV {what} ({str(exc).splitlines()[0][:200]})")]) from None
+        frame = textfiles.read_csv(source, what)
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:

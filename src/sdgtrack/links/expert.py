@@ -16,13 +16,15 @@ ones:
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InvalidInputError, Problem, UserInputError
+from .. import textfiles
+from ..errors import InvalidInputError, Problem
 from ..frameworks import reference
 
 SCALE = {3: "indivisible", 2: "reinforcing", 1: "enabling", 0: "consistent",
@@ -65,22 +67,12 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
     """Read and validate a cross-impact matrix CSV; raise InvalidInputError naming every problem."""
     path = Path(path)
     name = str(path)
-    if path.is_dir():
-        raise UserInputError(f"{path}: is a folder; expected a cross-impact matrix CSV file")
+    reader = csv.reader(io.StringIO(textfiles.read_text(path, "cross-impact matrix"), newline=""))
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            rows = list(reader)
-    except FileNotFoundError:
-        raise UserInputError(f"no such file: {path}") from None
-    except csv.Error as exc:  # a cell over the csv module's field limit (128 KB), a NUL byte ...
+        rows = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's field limit (128 KB) ...
         raise InvalidInputError([Problem(name, reader.line_num, None, None,
                                          f"a CSV matrix of scores -3..+3 ({exc})")]) from None
-    except UnicodeDecodeError as exc:
-        raise UserInputError(f"{path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}); "
-                             "expected a CSV file saved as UTF-8") from None
-    except OSError as exc:
-        raise UserInputError(f"cannot read {path}: {exc.strerror or exc}") from None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 3:
         raise InvalidInputError([Problem(name, None, None, None,

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import textfiles
 from ..errors import InvalidInputError, Problem, UserInputError
 
 COLUMNS = ["series", "area", "direction", "target", "target_kind", "target_year", "base_year", "limit", "source"]
@@ -35,17 +36,7 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
     ``base_year`` (a series' own baseline year), ``limit``, ``area``, ``source``. Indicator rows are expanded to every series of the indicator.
     """
     path = Path(path)
-    if path.is_dir():
-        raise UserInputError(f"targets file {path}: is a folder; expected a CSV file")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise UserInputError(f"targets file not found: {path}") from None
-    except UnicodeDecodeError as exc:
-        raise UserInputError(f"targets file {path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
-                             f"{exc.start}); expected a CSV file saved as UTF-8") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError) as exc:
-        raise UserInputError(f"cannot read targets file {path}: {str(exc).strip()}") from None
+    raw = textfiles.read_csv(path, "targets file")
     raw.columns = [c.strip().lower() for c in raw.columns]
     name = str(path)
     if "series" not in raw and "indicator" not in raw:
