@@ -110,7 +110,7 @@ def test_a_full_disk_is_named_and_the_store_is_unchanged(store, tmp_path):
         database.con = FullDisk(real)
         with pytest.raises(duckdb.IOException, match="No space left on device") as exc:
             # an update of every stored row, so the load has something to write
-            changed = tmp_path / "changed.csv"
+            changed = tmp_path / "tidy_good.csv"  # same name: the same dataset, so an update
             text = (FIXTURES / "ingest" / "tidy_good.csv").read_text()
             changed.write_text(text.replace("70.4", "71.4"))
             database.ingest(changed)
@@ -123,36 +123,36 @@ def test_a_full_disk_is_named_and_the_store_is_unchanged(store, tmp_path):
         assert report.updated == 1
 
 
-def test_ctrl_c_is_one_message(monkeypatch, capfd):
+def test_ctrl_c_is_one_message(store, monkeypatch, capfd):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("sdgtrack.frameworks.sdg.list_nodes", interrupted)
-    assert run(["framework", "list"]) == 130
+    assert run(["framework", "list", "--db", str(store)]) == 130
     err = capfd.readouterr().err
     assert "interrupted" in err and "Traceback" not in err
 
 
-def test_a_duckdb_interrupt_is_one_message(monkeypatch, capfd):
+def test_a_duckdb_interrupt_is_one_message(store, monkeypatch, capfd):
     def interrupted(*args, **kwargs):
         raise duckdb.InterruptException("INTERRUPT Error: Interrupted!")
 
     monkeypatch.setattr("sdgtrack.frameworks.sdg.list_nodes", interrupted)
-    assert run(["framework", "list"]) == 130
+    assert run(["framework", "list", "--db", str(store)]) == 130
     assert "interrupted" in capfd.readouterr().err
 
 
-def test_a_bug_is_one_message_and_debug_shows_it(monkeypatch, capfd):
+def test_a_bug_is_one_message_and_debug_shows_it(store, monkeypatch, capfd):
     def bug(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
     monkeypatch.setattr("sdgtrack.frameworks.sdg.list_nodes", bug)
-    assert run(["framework", "list"]) == 1
+    assert run(["framework", "list", "--db", str(store)]) == 1
     err = capfd.readouterr().err
     assert "internal error (ZeroDivisionError: division by zero)" in err and "Traceback" not in err
     monkeypatch.setenv("SDGTRACK_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
-        run(["framework", "list"])
+        run(["framework", "list", "--db", str(store)])
 
 
 @pytest.mark.parametrize("exc, expected", [

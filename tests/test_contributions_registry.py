@@ -242,6 +242,5 @@ def test_read_only_store(tmp_path):
         assert len(Registry(database).records()) == 10
     fresh = tmp_path / "fresh.duckdb"
     sdgtrack.open(fresh).close()
-    with sdgtrack.open(fresh, read_only=True) as database, \
-            pytest.raises(UserInputError, match="no contribution records in .*: import an answer first"):
-        Registry(database)
+    with sdgtrack.open(fresh, read_only=True) as database:  # the registry's tables come with every store
+        assert len(Registry(database).records()) == 0

@@ -43,7 +43,7 @@ def test_reload_reports_unchanged_and_updates(db, tmp_path):
     assert (again.new, again.updated, again.unchanged) == (0, 0, 7)
     changed = tmp_path / "changed.csv"
     changed.write_text((INGEST / "tidy_good.csv").read_text().replace("70.4", "70.5"))
-    report = db.ingest(changed)
+    report = db.ingest(changed, dataset="tidy_good")  # another file of the same dataset
     assert (report.new, report.updated, report.unchanged) == (0, 1, 6)
     assert count(db) == 7
     assert db.observations("SH_DYN_MORT", areas=["AFG"])["value"].tolist()[0] == 70.5
@@ -85,7 +85,8 @@ def test_undetected_file_names_the_formats(db, tmp_path):
 
 def test_skip_invalid_writes_rejected_rows(db, tmp_path):
     rejected = tmp_path / "rejected.csv"
-    report = db.ingest([INGEST / "tidy_bad_value.csv", INGEST / "tidy_unknown_area.csv"], skip_invalid=True,
+    report = db.ingest([INGEST / "tidy_bad_value.csv", INGEST / "tidy_unknown_area.csv"], dataset="mixed",
+                       skip_invalid=True,
                        rejected_path=rejected)
     assert report.new == 1  # AFG 2015 70.4 appears in both files: stored once
     assert report.exact_duplicates == 1
@@ -201,7 +202,8 @@ def test_cli_ingest_then_data(tmp_path):
     out = run_cli("data", "3.2.1", "--area", "AFG", "--format", "csv", db_path=db_path)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.strip().splitlines()
-    assert lines[0].startswith("series,area,area_name,period") and len(lines) == 3
+    assert lines[0].startswith("dataset,series,area,area_name,period") and len(lines) == 3
+    assert lines[1].startswith("tidy_good,")
     unknown = run_cli("data", "99.9.9", db_path=db_path)
     assert unknown.returncode == 1 and "unknown code '99.9.9'" in unknown.stderr
 

@@ -17,7 +17,7 @@ BROKEN = FIXTURES / "broken"
     ("truncated.xlsx", "an Excel workbook or other zip file; expected CSV text"),
     ("binary.csv", "a binary file"),
     ("empty.csv", "the file is empty"),
-    ("ragged.csv", "ragged.csv, line 4: 6 cells; the header has 4"),
+    ("ragged.csv", "ragged.csv: line 4 has 6 cells, the header has 4"),
     ("unclosed_quote.csv", "unclosed_quote.csv, line 2: a quote (\") opens a value that never closes"),
 ])
 def test_the_message_names_the_problem(name, message):
@@ -37,4 +37,4 @@ def test_a_good_file_keeps_text_cells(tmp_path):
     path = tmp_path / "t.csv"
     path.write_bytes("\ufeffseries,target\nSH_DYN_MORT,025\nNA,\n".encode())
     frame = read_csv(path, "targets file")
-    assert frame.to_dict("list") == {"series": ["SH_DYN_MORT", "NA"], "target": ["025", ""]}
+    assert frame.to_dict("list") == {"series": ["SH_DYN_MORT", "NA"], "target": ["025", ""], "line": [2, 3]}

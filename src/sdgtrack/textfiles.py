@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -47,23 +46,36 @@ def read_text(path: str | Path, what: str) -> str:
                              f"would be {latin!r}): {SAVE_AS}") from None
 
 
-def read_csv(path: str | Path, what: str) -> pd.DataFrame:
-    """A CSV file as text cells (no NA guessing); ragged rows and bad quoting named by line."""
+def read_csv(path: str | Path, what: str, line_column: str = "line") -> pd.DataFrame:
+    """A CSV file as text cells plus ``line_column``, the physical line of each row
+    (``ingest.tables.read_text_table``); encoding, ragged rows and bad quoting named by line."""
+    from .ingest.tables import read_text_table
+
     text = read_text(path, what)
-    rows = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(rows)
-        for row in rows:
-            if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
-                raise UserInputError(f"{what} {path}, line {rows.line_num}: {len(row)} cells; the header has "
-                                     f"{len(header)} (a comma inside a value needs quotes)")
+    try:  # an unclosed quote swallows the rest of the file; only a strict reader notices
+        for _ in csv.reader(io.StringIO(text, newline=""), strict=True):
+            pass
     except csv.Error as exc:
-        raise UserInputError(f"{what} {path}, line {rows.line_num}: not valid CSV ({exc})") from None
+        if "unexpected end of data" in str(exc):
+            start = _quote_line(text)
+            raise UserInputError(f"{what} {path}, line {start}: a quote (\") opens a value that never closes") from None
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        quote = re.search(r"EOF inside string starting at row (\d+)", str(exc))
-        if quote:  # pandas counts rows from 0 at the header
-            raise UserInputError(f"{what} {path}, line {int(quote.group(1)) + 1}: a quote (\") opens a value that "
-                                 "never closes") from None
-        raise UserInputError(f"{what} {path}: not valid CSV ({str(exc).strip()})") from None
+        return read_text_table(path, line_column=line_column)
+    except (csv.Error, ValueError) as exc:
+        detail = str(exc).strip()
+        if detail.startswith("line "):  # "line 4 has 6 cells, the header has 4"
+            detail += " (a comma inside a value needs quotes)"
+        raise UserInputError(f"{what} {path}: {detail}") from None
+
+
+def _quote_line(text: str) -> int:
+    """The line where the last quoted value opens and never closes."""
+    lines, quoted, start = 1, False, 1
+    for ch in text:
+        if ch == '"':
+            quoted = not quoted
+            if quoted:
+                start = lines
+        elif ch == "\n":
+            lines += 1
+    return start

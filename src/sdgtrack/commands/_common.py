@@ -155,3 +155,7 @@ def _decimals(values: np.ndarray) -> int:
         if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
             return decimals
     return most
+
+
+DatasetsOption = typer.Option(None, "--dataset", help="Only this dataset; repeatable, in order of preference "
+                              "(default: all, one dataset per series and area; see `sdgtrack datasets list`).")

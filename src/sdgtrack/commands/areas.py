@@ -33,7 +33,8 @@ def add(code: str = typer.Argument(..., help="New area code, e.g. RW-01 or CITY-
         parent: Optional[str] = typer.Option(None, help="Parent area (code, ISO code or name)."),
         kind: CustomKind = typer.Option("custom", help="Kind of area."),
         db: Optional[Path] = DbOption) -> None:
-    """Add (or rename) a custom area such as a city or a province."""
+    """Add a custom area such as a city or a province (its code and name must be new: no area
+    may answer to them already)."""
     with open_db(db) as database:
         areas = database.areas()
         before = areas[areas["code"] == code.strip()]

@@ -7,7 +7,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import UserInputError
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
 TABLE_COLUMNS = ["rank", "area", "area_name", "index"] + [f"goal_{g}" for g in range(1, 18)]
 INDICATOR_TABLE_COLUMNS = ["area", "indicator", "goal", "year", "value", "score", "colour", "trend_arrow"]
@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
                                               "score, colour, trend) instead of one row per area."),
               chart: Optional[Path] = typer.Option(None, "--chart", help="Also write the dashboard chart: "
                                                    ".svg, .png or .html (self-contained page)."),
+              dataset: Optional[List[str]] = DatasetsOption,
               fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
               db: Optional[Path] = DbOption) -> None:
         """SDG Index, goal scores, dashboard colours and trends (SDSN Sustainable Development Report method)."""
@@ -37,7 +38,8 @@ def register(app: typer.Typer) -> None:
         if chart is not None and chart.suffix.lower() not in (".svg", ".png", ".html"):
             raise UserInputError(f"--chart {chart}: expected a file name ending in .svg, .png or .html")
         with open_db(db, read_only=True) as database:
-            result = sdg_index(database, codebook, regions, year=year, max_missing=max_missing / 100, areas=area)
+            result = sdg_index(database, codebook, regions, year=year, max_missing=max_missing / 100, areas=area,
+                               datasets=dataset)
         if chart is not None:
             from ..index.chart import write_dashboard
 

@@ -1,25 +1,34 @@
 """`sdgtrack ingest` and `sdgtrack validate`."""
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
+from ..ingest.datasets import KINDS
 from ._common import DbOption, console, open_db
+
+Kind = Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
 
 
 def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Optional[Path],
-         area: Optional[str], db: Optional[Path], dry_run: bool) -> None:
+         area: Optional[str], db: Optional[Path], dry_run: bool, dataset: Optional[str] = None,
+         dataset_info: Optional[dict] = None, replace: bool = False) -> None:
     from rich.status import Status
 
     from ..errors import InvalidInputError
 
     try:
         with open_db(db) as database, Status("starting", console=console) as status:
-            report = (database.validate if dry_run else database.ingest)(
-                paths, format=fmt, skip_invalid=skip_invalid, rejected_path=rejected, area=area,
-                progress=lambda msg: status.update(msg))
+            progress = lambda msg: status.update(msg)  # noqa: E731
+            if dry_run:
+                report = database.validate(paths, dataset=dataset, format=fmt, area=area, progress=progress)
+            else:
+                report = database.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace,
+                                         format=fmt, skip_invalid=skip_invalid, rejected_path=rejected, area=area,
+                                         progress=progress)
     except InvalidInputError as exc:
         if not skip_invalid and any(p.line is not None for p in exc.problems):
             exc.hint = ("to load the valid rows anyway, run `sdgtrack ingest --skip-invalid` "
@@ -34,7 +43,15 @@ def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Op
         console.print(f"  ... {report.rejected - len(report.problems):,} more in {report.rejected_file}", highlight=False)
 
 
-FORMAT_HELP = "Force a format: unsd, opensdg, sdmx, tidy (default: detected)."
+def _format_help() -> str:
+    from ..ingest import registry
+
+    return f"Force a format: {', '.join(sorted(registry.all_readers()))} (default: detected)."
+
+
+FORMAT_HELP = _format_help()
+DatasetOption = typer.Option(None, "--dataset", help="Dataset to load into (default: derived from the source, e.g. "
+                             "unsd, opensdg-uk, the file name).")
 
 
 def register(app: typer.Typer) -> None:
@@ -44,14 +61,24 @@ def register(app: typer.Typer) -> None:
                skip_invalid: bool = typer.Option(False, help="Load valid rows; write rejected ones to a CSV."),
                rejected: Optional[Path] = typer.Option(None, help="Where --skip-invalid writes rejected rows."),
                area: Optional[str] = typer.Option(None, help="Area of data that names none (Open SDG national data)."),
+               dataset: Optional[str] = DatasetOption,
+               replace: bool = typer.Option(False, "--replace", help="Remove the dataset's rows absent from this "
+                                            "load (a new release replacing the old; kept in history)."),
+               title: Optional[str] = typer.Option(None, "--title", help="Dataset title."),
+               kind: Optional[Kind] = typer.Option(None, "--kind", help="Dataset kind."),
+               publisher: Optional[str] = typer.Option(None, "--publisher", help="Dataset publisher."),
+               licence: Optional[str] = typer.Option(None, "--licence", help="Dataset licence."),
                db: Optional[Path] = DbOption) -> None:
-        """Load indicator data (UN Global Database, Open SDG, SDMX-ML, tidy CSV/Excel) into the store."""
-        _run(paths, fmt, skip_invalid, rejected, area, db, dry_run=False)
+        """Load indicator data (UN Global Database, Open SDG, SDMX-ML, tidy CSV/Excel, SDR) into one dataset."""
+        info = {"title": title, "kind": kind.value if kind else None, "publisher": publisher, "licence": licence}
+        _run(paths, fmt, skip_invalid, rejected, area, db, dry_run=False, dataset=dataset, dataset_info=info,
+             replace=replace)
 
     @app.command("validate")
     def validate(paths: List[Path] = typer.Argument(..., help="Files or folders to check."),
                  fmt: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
                  area: Optional[str] = typer.Option(None, help="Area of data that names none."),
+                 dataset: Optional[str] = DatasetOption,
                  db: Optional[Path] = DbOption) -> None:
         """Check files as `ingest` would, without loading anything."""
-        _run(paths, fmt, False, None, area, db, dry_run=True)
+        _run(paths, fmt, False, None, area, db, dry_run=True, dataset=dataset)

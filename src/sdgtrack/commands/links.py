@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 
 from ..errors import UserInputError
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
 links_app = typer.Typer(help="Interlinkages: synergies and trade-offs between series, targets and goals.")
 
@@ -59,6 +59,7 @@ def links(ctx: typer.Context,
                                                                          "(.svg, .png or .html)."),
           network_chart: Optional[Path] = typer.Option(None, "--network", help="Also write the goal network picture "
                                                                                "(.svg, .png or .html)."),
+          dataset: Optional[List[str]] = DatasetsOption,
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """Spearman correlations between series in each area, classed as synergies or trade-offs."""
@@ -73,7 +74,8 @@ def links(ctx: typer.Context,
         report = link_report(database, level=level.value, areas=area, series=series, start=from_year,
                              end=to_year, transform=transform.value, min_years=min_years,
                              rho_threshold=threshold, alpha=alpha, bh=bh, null_permutations=null,
-                             seed=seed, unknown_direction=unknown_direction.value, targets=targets)
+                             seed=seed, unknown_direction=unknown_direction.value, targets=targets,
+                             datasets=dataset)
     if heatmap is not None or network_chart is not None:
         from ..links import charts
 
@@ -144,6 +146,8 @@ def describe(meta: dict) -> list[str]:
     lines.append(f"direction: from the {meta.get('direction_source', 'direction table given')}; "
                  f"{meta['series_without_direction']} series without a desired direction "
                  f"{meta['unknown_direction']}")
+    if meta.get("datasets"):
+        lines.append("datasets: " + ", ".join(f"{d} ({n} series)" for d, n in meta["datasets"].items()))
     if p["transform"] == "levels":
         lines.append("note: in levels, series that trend over time correlate whether or not they are linked; "
                      "compare with --transform detrend or diff")

@@ -11,7 +11,17 @@ import typer
 from rich.console import Console
 
 from ..labels import describe_parameters, label, span
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db, open_db_to_keep
+from ._common import (
+    DatasetsOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    console,
+    emit,
+    open_db,
+    open_db_to_keep,
+)
 
 
 class Method(str, Enum):
@@ -59,6 +69,7 @@ def register(app: typer.Typer) -> None:
                  level: Level = typer.Option(Level.series, "--level", help="series, indicator, target or goal."),
                  period: Period = typer.Option(Period.short, "--period", help="eurostat: short (5 y) or long (15 y)."),
                  base_year: int = typer.Option(2015, "--base-year", help="unsd/statcan: baseline year."),
+                 dataset: Optional[List[str]] = DatasetsOption,
                  fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
                  db: Optional[Path] = DbOption) -> None:
         """Assess every headline series x area against its target and roll up (kept in the store)."""
@@ -70,7 +81,7 @@ def register(app: typer.Typer) -> None:
         with open_db_to_keep(db) as database:
             keep = database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] != "read_only"
             frame = assess(database, method.value, targets=targets, areas=area, series=series,
-                           level=level.value, save=keep, **params)
+                           level=level.value, save=keep, datasets=dataset, **params)
         if not keep:
             Console(stderr=True).print(f"note: {database.path} is read-only: the assessment was not kept",
                                        highlight=False, markup=False)
@@ -99,7 +110,7 @@ def _emit(frame, fmt: OutputFormat, output: Optional[Path]) -> None:
                    else str(window))
     heading = (f"{attrs.get('title')} ({attrs.get('method')}); {describe_parameters(attrs.get('parameters'))}; "
                f"data window: {window_text}; {attrs.get('assessed'):,} of {attrs.get('pairs'):,} "
-               f"series x areas assessed")
+               f"series x areas assessed; datasets {', '.join(attrs.get('datasets') or []) or 'none'}")
     if fmt == OutputFormat.json:
         text = json.dumps({"assessment": attrs, "results": json.loads(frame.to_json(orient="records"))},
                           ensure_ascii=False, indent=1, default=str)

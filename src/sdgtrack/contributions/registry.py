@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-import duckdb
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
@@ -73,22 +71,7 @@ class Registry:
         self.db = db
         self.con = db.con
         self._resolver = None
-        if not self._schema_current():
-            sql = (resources.files("sdgtrack.contributions") / "schema.sql").read_text("utf-8")
-            try:
-                self.con.execute(sql)
-            except duckdb.Error as exc:  # a read-only store that has never held contributions
-                if "read-only" not in str(exc) and "read_only" not in str(exc):
-                    raise
-                raise UserInputError(f"no contribution records in {db.path}: import an answer first "
-                                     "(`sdgtrack contributions import FILE`)") from None
-
-    def _schema_current(self) -> bool:
-        # a read-only store cannot run DDL; one that already has the tables does not need it
-        return bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'contribution_sdg' AND column_name = 'evidence'"
-        ).fetchone()[0]) and bool(self.con.execute(
-            "SELECT count(*) FROM duckdb_views() WHERE view_name = 'contribution_goal'").fetchone()[0])
+        # The registry's tables are part of the store schema (store/migrations/0001_base.sql).
 
     @property
     def resolve_country(self):

@@ -36,16 +36,40 @@ def add_custom(con, code: str, name: str, parent: str | None, kind: str = "custo
     code = code.strip()
     if not code or not name.strip():
         raise UserInputError("a custom area needs a code and a name")
-    existing = con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchone()
+    name = name.strip()
+    existing = con.execute("SELECT kind, name FROM area WHERE code = ?", [code]).fetchone()
     if existing and existing[0] not in CUSTOM_KINDS:
-        raise UserInputError(f"area code {code!r} is already a reference area; choose another code")
+        raise UserInputError(f"area code {code!r} is already a reference area ({existing[1]}); choose another code")
+    if existing:
+        raise UserInputError(f"area {code!r} already exists ({existing[0]} area {existing[1]!r}); nothing changed")
+    # Every way of naming an area must name one area: a code or name another area already answers
+    # to would hide that area's data (`areas add AFG Fake` made `--area AFG` find the new area).
+    for text, what in ((code, "code"), (name, "name")):
+        taken = _named_by(con, text)
+        if taken:
+            raise UserInputError(f"area {what} {text!r} already names {taken}; choose a {what} no area answers to")
     parent_code = resolve(con, parent) if parent else None
-    con.execute("INSERT OR REPLACE INTO area VALUES (?, ?, ?, ?, NULL, NULL, NULL)",
-                [code, name.strip(), kind, parent_code])
+    con.execute("INSERT INTO area VALUES (?, ?, ?, ?, NULL, NULL, NULL)", [code, name, kind, parent_code])
     if parent_code:
         # a custom area belongs to its parent and to every group its parent belongs to
         con.execute("""INSERT INTO area_member SELECT "group", ? FROM area_member WHERE member = ?
                        UNION SELECT ?, ? ON CONFLICT DO NOTHING""", [code, parent_code, parent_code, code])
+
+
+def _named_by(con, text: str) -> str | None:
+    """'Afghanistan (4), as its ISO alpha-3 code' when ``text`` already names an area, else None."""
+    row = con.execute("""
+        SELECT a.name, a.code,
+               CASE WHEN upper(a.code) = upper(?1) OR lpad(a.code, 3, '0') = ?1 THEN 'code'
+                    WHEN upper(a.iso2) = upper(?1) THEN 'ISO alpha-2 code'
+                    WHEN upper(a.iso3) = upper(?1) THEN 'ISO alpha-3 code'
+                    WHEN upper(a.alias) = upper(?1) THEN 'group alias' ELSE 'name' END
+        FROM area a
+        WHERE upper(a.code) = upper(?1) OR (regexp_full_match(a.code, '[0-9]{1,2}') AND lpad(a.code, 3, '0') = ?1)
+           OR upper(a.iso2) = upper(?1) OR upper(a.iso3) = upper(?1) OR upper(a.alias) = upper(?1)
+           OR upper(a.name) = upper(?1)
+        ORDER BY a.code LIMIT 1""", [text.strip()]).fetchone()
+    return f"{row[0]} ({row[1]}), as its {row[2]}" if row else None
 
 
 def list_areas(con, group: str | None = None, kind: str | None = None) -> pd.DataFrame:

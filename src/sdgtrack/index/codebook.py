@@ -49,7 +49,9 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
         frame, name = source.astype(object).where(source.notna(), "").astype(str), f"<{what} table>"
     else:
         name = str(source)
-        frame = textfiles.read_csv(source, what)
+        # each row keeps its physical line (blank lines and multi-line cells counted)
+        frame = textfiles.read_csv(source, what, line_column="__line")
+    lines = frame.pop("__line").to_numpy() if "__line" in frame.columns else np.arange(2, len(frame) + 2)
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
@@ -60,7 +62,7 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
     frame = frame.reset_index(drop=True)
     for c in frame.columns:
         frame[c] = frame[c].astype(str).str.strip()
-    frame["line"] = np.arange(2, len(frame) + 2)
+    frame["line"] = lines
     return frame, name
 
 

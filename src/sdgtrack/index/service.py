@@ -27,18 +27,21 @@ class IndexResult:
                 f"latest value per indicator up to {m['data_window']}; areas with more than "
                 f"{m['max_missing'] * 100:g}% of index indicators missing get no index; trends {m['trend_start']}"
                 f" (or nearest year) to latest vs. the rate needed to reach green by {m['target_year']}; "
-                f"{m['areas_with_index']} of {m['areas']} areas have an index")
+                f"{m['areas_with_index']} of {m['areas']} areas have an index; data from "
+                + (", ".join(f"{d} ({n} indicators)" for d, n in m.get("datasets", {}).items()) or "no dataset"))
 
 
 def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missing: float = 0.2,
-              areas: list[str] | None = None, trend_start: int = 2015, target_year: int = 2030) -> IndexResult:
+              areas: list[str] | None = None, trend_start: int = 2015, target_year: int = 2030,
+              datasets: list[str] | None = None) -> IndexResult:
     """Compute the index, goal scores, dashboards and trends.
 
     ``codebook`` / ``regions``: CSV paths or DataFrames (see ``codebook.py``, ``regions.py``).
     ``year``: use the latest value up to this year (default: all years). ``areas``: report only these
     areas; scores, regional imputation and ranks are always computed over every area with a value for a
     codebook indicator, so an area's figures do not depend on which others are shown.
-    ``max_missing``: share (0-1).
+    ``max_missing``: share (0-1). ``datasets``: datasets to read, in order of preference (default:
+    all, one per indicator and area).
     """
     if not 0 <= max_missing <= 1:
         raise UserInputError(f"max_missing {max_missing!r}: expected a share between 0 and 1 (0.2 = 20%)")
@@ -47,7 +50,7 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     region_table = load_regions(db.con, regions) if regions is not None else None
     area_codes = db.resolve_areas(areas)
 
-    values = _values(db, book, year)
+    values = _values(db, book, year, datasets)
     if values.empty:
         first = db.con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
                                [book["indicator"].tolist()]).fetchone()[0]
@@ -83,6 +86,10 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     names = _area_names(db, universe)
     area_frame = _area_table(universe, names, region, index, missing, goal_frame, goal_colours, goal_trends)
     indicator_frame = _indicator_table(scored, ind_trends, book, names)
+    # which dataset each value came from (one per indicator and area, see Database.headline_values)
+    sources = values.drop_duplicates(["indicator", "area"]).set_index(["indicator", "area"])["dataset"]
+    indicator_frame["dataset"] = sources.reindex(pd.MultiIndex.from_frame(indicator_frame[["indicator", "area"]])
+                                                 ).to_numpy()
     excluded = area_frame.loc[area_frame["index"].isna(), ["area", "area_name", "no_index_reason"]].rename(
         columns={"no_index_reason": "reason"}).reset_index(drop=True)
     if area_codes:
@@ -91,6 +98,7 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
         excluded = excluded[excluded["area"].isin(area_codes)].reset_index(drop=True)
     years = latest["year"]
     method = {
+        "datasets": {d: int(n) for d, n in values.groupby("dataset")["indicator"].nunique().items()},
         "method": METHOD, "codebook": book.attrs.get("source"), "regions": None if regions is None else
         (str(regions) if not isinstance(regions, pd.DataFrame) else "<regions table>"),
         "indicators": int(len(book)), "index_indicators": int(book["in_index"].sum()), "goals": len(index_goals),
@@ -112,17 +120,10 @@ def _check_indicators_known(db, book: pd.DataFrame) -> None:
                                  for r in unknown.itertuples()])
 
 
-def _values(db, book: pd.DataFrame, year: int | None) -> pd.DataFrame:
-    params: list = [book["indicator"].tolist()]
-    where = ["o.is_headline", "o.value IS NOT NULL", "o.series IN (SELECT unnest(?::VARCHAR[]))"]
-    if year is not None:
-        where.append("o.year <= ?")
-        params.append(int(year))
-    # One value per series, area and year (several periods of a year are averaged, as headline_values does).
-    return db.con.execute(f"""
-        SELECT o.series AS indicator, o.area, o.year, avg(o.value) AS value
-        FROM observation o WHERE {" AND ".join(where)}
-        GROUP BY ALL ORDER BY 1, 2, 3""", params).df()
+def _values(db, book: pd.DataFrame, year: int | None, datasets) -> pd.DataFrame:
+    """One value per indicator, area and year, by the store's headline rule (the same for every analysis)."""
+    values = db.headline_values(book["indicator"].tolist(), end=year, datasets=datasets)
+    return values.rename(columns={"series": "indicator"})[["indicator", "area", "year", "value", "dataset"]]
 
 
 def _not_applicable(region_table: pd.DataFrame | None, universe: list[str]) -> pd.DataFrame:

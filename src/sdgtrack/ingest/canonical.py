@@ -1,4 +1,4 @@
-"""The canonical staged row every reader produces, and SQL helpers readers share.
+r"""The canonical staged row every reader produces, and SQL helpers readers share.
 
 A reader fills a DuckDB table with exactly these columns (all VARCHAR but ``line``):
 
@@ -7,7 +7,13 @@ A reader fills a DuckDB table with exactly these columns (all VARCHAR but ``line
 
 ``indicator`` may hold a comma-separated list (a UN series placed under several indicators).
 ``dims`` is the canonical disaggregation key: ``Name=value`` pairs sorted by name and joined
-with ``|``; blank cells are left out, so the all-blank row has ``dims = ''``.
+with ``|``; blank cells are left out, so the all-blank row has ``dims = ''``. Inside names and
+values the three characters that carry structure are written as a backslash and their two hex
+digits (``\`` -> ``\5C``, ``|`` -> ``\7C``, ``=`` -> ``\3D``, backslash first), so no two
+different rows share a key (an ``Age`` of ``x|Sex=y`` is not ``Age=x`` and ``Sex=y``), and
+splitting on ``|`` then on the first ``=`` still gives each name and value
+(:func:`unescape_dim` reverses it). A backslash rather than ``%``: real values hold ``%``
+("Bottom 40%") and stay as written; none of the real sources holds a backslash.
 Which rows are the headline (total) of their series is decided by the loader
 (:mod:`sdgtrack.ingest.headline`), the same way for every format.
 """
@@ -35,15 +41,42 @@ def blank_to_null(expr: str) -> str:
     return f"nullif(trim({expr}), '')"
 
 
-def dims_sql(columns: Iterable[str]) -> str:
-    """SQL expression building the canonical ``dims`` key from dimension columns of a source table."""
+# (character, its encoding); the backslash first, so an encoded character is never encoded twice
+DIM_ESCAPES = (("\\", "\\5C"), ("|", "\\7C"), ("=", "\\3D"))
+
+
+def escape_dim(text: str) -> str:
+    """A dimension name or value as stored inside ``dims``."""
+    for char, code in DIM_ESCAPES:
+        text = text.replace(char, code)
+    return text
+
+
+def unescape_dim(text: str) -> str:
+    for char, code in reversed(DIM_ESCAPES):
+        text = text.replace(code, char)
+    return text
+
+
+def escape_dim_sql(expr: str) -> str:
+    for char, code in DIM_ESCAPES:
+        expr = f"replace({expr}, {sql_str(char)}, {sql_str(code)})"
+    return expr
+
+
+def dims_sql(columns: Iterable[str], values: dict[str, str] | None = None) -> str:
+    """SQL expression building the canonical ``dims`` key from dimension columns of a source table.
+
+    ``values`` may give, per column, the SQL expression of its cell (default: the column itself),
+    e.g. to stage a total written as text as a blank cell.
+    """
     cols = sorted(set(columns))
     if not cols:
         return "''"
     parts = []
     for c in cols:
-        v = blank_to_null(quote(c))
-        parts.append(f"CASE WHEN {v} IS NOT NULL THEN {sql_str(c + '=')} || {v} END")
+        v = blank_to_null((values or {}).get(c, quote(c)))
+        parts.append(f"CASE WHEN {v} IS NOT NULL THEN {sql_str(escape_dim(c) + '=')} || {escape_dim_sql(v)} END")
     return f"concat_ws('|', {', '.join(parts)})"
 
 

@@ -7,7 +7,9 @@ A disaggregation pair ``Name=value`` counts as total when
   dimension with that same single value (UN ``SH_DYN_MORT`` is always ``Age=<5Y``).
 Blank cells never appear in ``dims`` (blank = total, as in Open SDG). A row is headline when all
 its pairs are total. The rule runs over distinct (series, dims) combinations of the incoming data
-and the store together, so it costs little and stays right when a series grows across loads.
+and the rows the same dataset already holds, so it costs little and stays right when a series
+grows across loads. It never looks at another dataset: a national file that splits a UN series
+by other dimensions cannot change which UN rows are headline.
 """
 from __future__ import annotations
 
@@ -22,15 +24,17 @@ def _total_condition() -> str:
     return f"(p.val IN ({codes}) OR {per_dim})"
 
 
-def headline_table(con, incoming: str, out: str) -> None:
-    """Create ``out(series, dims, is_headline)`` for every combination in ``incoming``."""
+def headline_table(con, incoming: str, out: str, dataset: str, keep_stored: bool = True) -> None:
+    """Create ``out(series, dims, is_headline)`` for every combination in ``incoming`` and, unless
+    the load replaces the dataset (``keep_stored=False``), in the dataset's stored rows."""
+    stored = f"""UNION
+            SELECT DISTINCT o.series, o.dims FROM observation o
+            WHERE o.dataset = $dataset AND o.series IN (SELECT DISTINCT series FROM {incoming})""" if keep_stored else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH combos AS (
             SELECT DISTINCT series, dims FROM {incoming}
-            UNION
-            SELECT DISTINCT o.series, o.dims FROM observation o
-            WHERE o.series IN (SELECT DISTINCT series FROM {incoming})),
+            {stored}),
         n_combos AS (SELECT series, count(*) AS n FROM combos GROUP BY series),
         pairs AS (
             SELECT series, dims, split_part(pair, '=', 1) AS dim, substr(pair, strpos(pair, '=') + 1) AS val
@@ -44,4 +48,4 @@ def headline_table(con, incoming: str, out: str) -> None:
             FROM pairs p LEFT JOIN defining d ON d.series = p.series AND d.dim = p.dim)
         SELECT c.series, c.dims, coalesce(bool_and(pt.total), TRUE) AS is_headline
         FROM combos c LEFT JOIN pair_total pt ON pt.series = c.series AND pt.dims = c.dims
-        GROUP BY c.series, c.dims""")
+        GROUP BY c.series, c.dims""", {"dataset": dataset} if keep_stored else None)

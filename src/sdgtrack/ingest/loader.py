@@ -2,7 +2,10 @@
 
 Strict by default: any invalid row aborts the whole load and nothing changes. With
 ``skip_invalid`` the valid rows load and the rejected ones go to a CSV with their reasons.
-Re-loading the same data adds nothing ("0 new, N unchanged"); changed values are updated.
+Every load goes into one dataset and touches no other. Re-loading the same data adds nothing
+("0 new, N unchanged") and writes no rows; a changed value is updated and its earlier version
+kept in ``observation_history``; rows of the dataset absent from the load are counted as missing
+and, with ``replace``, removed (kept in history too).
 """
 from __future__ import annotations
 
@@ -14,23 +17,34 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InvalidInputError, Problem, UserInputError
+from ..store import datasets as dataset_store
 from ..store.transactions import rollback
-from . import headline, registry, validate
+from . import datasets, headline, registry, validate
 from .canonical import create_staging
 
 STAGING = "__staged"
 PREPARED = "__prepared"
 VALID = "__valid"
 INCOMING = "__incoming"
+CONFLICTS = "__conflicts"
 KEY = validate.KEY
 # Columns whose change makes an observation "updated" on reload (headline flags are
-# recomputed for the whole series on every load, see headline.py).
+# recomputed for the dataset's series on every load, see headline.py).
 PAYLOAD = ("value", "value_text", "year", "nature", "obs_status", "source", "footnote")
+
+
+@dataclass(frozen=True)
+class LoadTarget:
+    """Where a load goes: its dataset, the fields the user gave for it, and whether it replaces it."""
+    info: datasets.DatasetInfo
+    given: dict
+    replace: bool = False
 
 
 @dataclass
 class LoadReport:
     paths: list[str]
+    dataset: str = ""
     formats: dict[str, int] = field(default_factory=dict)    # format -> files read
     files: int = 0
     rows_read: int = 0
@@ -39,7 +53,10 @@ class LoadReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    rejected: int = 0
+    missing: int = 0        # rows of the dataset in the store but not in this load
+    removed: int = 0        # missing rows removed by --replace (kept in history)
+    rejected: int = 0                 # rows (and file problems), as many as the rejected-rows CSV lists
+    rejected_parts: dict[str, int] = field(default_factory=dict)
     rejected_file: str | None = None
     series: int = 0
     areas: int = 0
@@ -50,18 +67,31 @@ class LoadReport:
     def summary(self) -> str:
         verb = "checked" if self.dry_run else "loaded"
         fmt = ", ".join(f"{n} {k}" for k, n in sorted(self.formats.items()))
-        lines = [f"{verb} {self.files} file(s) ({fmt}): {self.rows_read:,} rows read, "
+        lines = [f"{verb} {self.files} file(s) ({fmt}) into dataset {self.dataset}: {self.rows_read:,} rows read, "
                  f"{self.series} series, {self.areas} areas"]
         if self.dry_run:
-            lines.append(f"would add {self.new:,} new, update {self.updated:,}, leave {self.unchanged:,} unchanged")
+            lines.append(f"would add {self.new:,} new, update {self.updated:,}, leave {self.unchanged:,} unchanged"
+                         + (f", remove {self.missing:,} missing" if self.removed else ""))
         else:
-            lines.append(f"{self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged")
+            lines.append(f"{self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
+                         + (f", {self.removed:,} removed (absent from this load)" if self.removed else ""))
+            if self.updated or self.removed:
+                lines.append("earlier values are kept in history (`sdgtrack history CODE`)")
+        if self.missing and not self.removed:
+            lines.append(f"{self.missing:,} rows of dataset {self.dataset} are not in this load and were kept; "
+                         "--replace removes them (a new release replacing the old one)")
         if self.blank_values:
             lines.append(f"{self.blank_values:,} rows without a value were not loaded (blank Value cell)")
         if self.exact_duplicates:
             lines.append(f"{self.exact_duplicates:,} rows repeated an earlier row exactly and were stored once")
         if self.rejected:
-            lines.append(f"{self.rejected:,} invalid rows rejected; reasons in {self.rejected_file}")
+            parts = self.rejected_parts
+            said = [f"{parts[k]:,} {k}" for k in ("invalid rows", "file problems") if parts.get(k)]
+            if parts.get("keys given different values"):
+                said.append(f"{parts['rows of keys given different values']:,} rows of "
+                            f"{parts['keys given different values']:,} keys given different values")
+            lines.append(f"{self.rejected:,} rejected ({'; '.join(said) or 'rows'}); every one with its reason "
+                         f"in {self.rejected_file}")
         return "\n".join(lines)
 
 
@@ -97,21 +127,36 @@ def find_inputs(paths: list[Path], fmt: str | None) -> list[tuple[Path, registry
     return found
 
 
-def ingest(db, paths: list[Path], *, format: str | None = None, skip_invalid: bool = False,  # noqa: A002
+def ingest(db, paths: list[Path], *, dataset: str | None = None, dataset_info: dict | None = None,
+           replace: bool = False, format: str | None = None, skip_invalid: bool = False,  # noqa: A002
            rejected_path: str | Path | None = None, dry_run: bool = False, area: str | None = None,
            progress=None) -> LoadReport:
-    """Load ``paths`` into ``db``. ``area`` is the default area for formats without one (Open SDG)."""
+    """Load ``paths`` into ``db``, into one dataset (``dataset``, else the readers' default).
+    ``area`` is the default area for formats without one (Open SDG)."""
     report = LoadReport(paths=[str(p) for p in paths], dry_run=dry_run)
     inputs = find_inputs(paths, format)
+    target = _target(paths, inputs, dataset, dataset_info, replace)
+    report.dataset = target.info.id
     options = {"area": db.resolve_area(area) if area else None}
     try:
-        return _run(db, paths, inputs, options, report, skip_invalid, rejected_path, dry_run, progress)
+        return _run(db, paths, inputs, options, report, skip_invalid, rejected_path, dry_run, progress, target)
     finally:  # a failed load leaves no work tables behind either
         _drop_work_tables(db.con)
 
 
+def _target(paths: list[Path], inputs, dataset: str | None, dataset_info: dict | None, replace: bool) -> LoadTarget:
+    given = dict(dataset_info or {})
+    if given.get("kind") is not None:
+        datasets.check_kind(given["kind"])
+    if dataset is not None:
+        info = datasets.DatasetInfo(datasets.check_id(dataset), dataset, "other")
+    else:
+        info = datasets.for_inputs(paths, inputs)
+    return LoadTarget(info.merged(given), given, replace)
+
+
 def _run(db, paths, inputs, options, report: LoadReport, skip_invalid: bool, rejected_path, dry_run: bool,
-         progress) -> LoadReport:
+         progress, target: LoadTarget) -> LoadReport:
     con = db.con
     create_staging(con, STAGING)
     problems: list[Problem] = []
@@ -139,7 +184,7 @@ def _run(db, paths, inputs, options, report: LoadReport, skip_invalid: bool, rej
 
     added_areas = _add_areas(db, new_areas)
     try:
-        _validate_and_merge(db, report, problems, skip_invalid, rejected_path, dry_run, progress)
+        _validate_and_merge(db, report, problems, skip_invalid, rejected_path, dry_run, progress, target)
     except BaseException:
         _remove_areas(con, added_areas)
         raise
@@ -149,7 +194,7 @@ def _run(db, paths, inputs, options, report: LoadReport, skip_invalid: bool, rej
 
 
 def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_invalid: bool,
-                        rejected_path, dry_run: bool, progress) -> None:
+                        rejected_path, dry_run: bool, progress, target: LoadTarget) -> None:
     con = db.con
     if progress:
         progress("validating")
@@ -170,18 +215,25 @@ def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_in
     dup_problems, n_dups = validate.conflicting_duplicates(con, INCOMING, PREPARED)
     if n_dups and not skip_invalid:
         raise InvalidInputError(dup_problems, n_dups)
+    n_dup_rows = 0
     if n_dups:  # drop every row of a conflicting key: we cannot know which value is right (exact path: a table)
-        n_dups = con.execute(f"SELECT sum(copies) FROM {INCOMING} WHERE n_values > 1").fetchone()[0]
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {CONFLICTS} AS SELECT {', '.join(KEY)} FROM {INCOMING} "
+                    "WHERE n_values > 1")
+        n_dup_rows = con.execute(f"SELECT sum(copies) FROM {INCOMING} WHERE n_values > 1").fetchone()[0]
         con.execute(f"DELETE FROM {INCOMING} WHERE n_values > 1")
     rejected = problems + row_problems + dup_problems
-    report.rejected = len(problems) + n_invalid + n_dups
+    # counted in rows, as the CSV lists them: every row of a conflicting key is rejected
+    report.rejected = len(problems) + n_invalid + n_dup_rows
+    report.rejected_parts = {"file problems": len(problems), "invalid rows": n_invalid,
+                             "rows of keys given different values": n_dup_rows, "keys given different values": n_dups}
     if report.rejected:
-        report.rejected_file = str(_write_rejected(con, problems + dup_problems, n_invalid, invalid_sql, rejected_path))
+        report.rejected_file = str(_write_rejected(con, problems, n_invalid, invalid_sql, rejected_path,
+                                                   conflicts=bool(n_dups)))
     report.problems = rejected[:20]
 
     if progress:
         progress("merging")
-    _merge(db, report, dry_run)
+    _merge(db, report, dry_run, target)
 
 
 def _add_areas(db, areas: list[tuple[str, str, str | None, str]]) -> list[str]:
@@ -232,34 +284,48 @@ def _collapse_keys(con) -> None:
         FROM {VALID} GROUP BY {key}""")
 
 
-def _merge(db, report: LoadReport, dry_run: bool) -> None:
+def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
+    """Classify incoming keys against the dataset's stored rows and write the difference.
+
+    Only rows of ``target``'s dataset are compared, updated, flagged or removed: the invariant
+    that a load changes no other dataset's rows rests on every statement here naming it.
+    """
     con = db.con
-    key = ", ".join(KEY)
+    dataset = target.info.id
     on = " AND ".join(f"o.{k} = i.{k}" for k in KEY)
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
-    headline.headline_table(con, INCOMING, "__headline")
+    headline.headline_table(con, INCOMING, "__headline", dataset, keep_stored=not target.replace)
     report.exact_duplicates = con.execute(f"SELECT coalesce(sum(copies - 1), 0) FROM {INCOMING}").fetchone()[0]
-    # Fast path for the common first load: nothing of these series is in the store yet.
-    stored = con.execute(f"SELECT count(*) FROM observation WHERE series IN (SELECT DISTINCT series FROM {INCOMING})"
-                         ).fetchone()[0]
+    stored_total = con.execute("SELECT count(*) FROM observation WHERE dataset = ?", [dataset]).fetchone()[0]
+    # Fast path for the common first load: nothing of these series is in the dataset yet.
+    stored = stored_total and con.execute(
+        f"SELECT count(*) FROM observation WHERE dataset = ? AND series IN (SELECT DISTINCT series FROM {INCOMING})",
+        [dataset]).fetchone()[0]
+    existing_rows = f"(SELECT * FROM observation WHERE dataset = {_sql_text(dataset)})"
     status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
-    existing = f"LEFT JOIN observation o ON {on}" if stored else ""
-    if stored:
-        # Count first without copying rows: an unchanged re-load then writes nothing at all.
-        counts = dict(con.execute(f"""SELECT status, count(*) FROM (SELECT {status} AS status
-                                      FROM {INCOMING} i {existing}) GROUP BY status""").fetchall())
+    existing = f"LEFT JOIN {existing_rows} o ON {on}" if stored else ""
+    n_incoming = con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
+    if stored and stored_total == n_incoming and _same_content(con, dataset):
+        # the same data again: nothing to classify, copy or write
+        con.execute(f"""CREATE OR REPLACE TEMP VIEW __classified AS
+            SELECT i.* EXCLUDE (copies, n_values), TRUE AS is_headline, 'new' AS status FROM {INCOMING} i WHERE FALSE""")
+        counts = {}
     else:
-        counts = {"new": con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]}
-    to_write = counts.get("new", 0) + counts.get("updated", 0)
-    row_status = (status if stored else "'new'") if to_write else "'unchanged'"
-    # Rows to write, with their headline flag. Without stored rows every key is new and a view
-    # spares one more copy; with stored rows only new and updated keys are kept.
-    con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
-        SELECT * FROM (
-            SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {row_status} AS status
-            FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing if to_write else "WHERE FALSE"})
-        WHERE status <> 'unchanged'""")
+        # Rows to write, with their headline flag, in one pass over the join. Without stored rows
+        # every key is new and a view spares a copy; with stored rows only new and updated keys
+        # are kept, so a re-load with few changes copies few rows.
+        con.execute(f"""CREATE OR REPLACE TEMP {"TABLE" if stored else "VIEW"} __classified AS
+            SELECT * FROM (
+                SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
+                FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing})
+            WHERE status <> 'unchanged'""")
+        counts = (dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+                  if stored else {"new": n_incoming})
+    counts["unchanged"] = n_incoming - counts.get("new", 0) - counts.get("updated", 0)
     report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
+    # keys are unique within a dataset, so every stored row not matched by an incoming key is missing
+    report.missing = stored_total - report.updated - report.unchanged
+    report.removed = report.missing if target.replace else 0
     report.series, report.areas = con.execute(
         f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
     if dry_run:
@@ -267,29 +333,38 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
         return
     con.execute("BEGIN TRANSACTION")
     try:
-        load_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchone()[0]
+        load_id = dataset_store.next_load_id(con)
+        now = dt.datetime.now()
         if report.updated:
-            con.execute(f"""DELETE FROM observation o USING (SELECT {key} FROM __classified WHERE status = 'updated') i
-                            WHERE {on}""")
-        con.execute(f"""INSERT INTO observation (series, area, period, year, dims, unit, value, value_text,
+            _to_history(con, dataset, f"EXISTS (SELECT 1 FROM __classified i WHERE i.status = 'updated' AND {on})",
+                        load_id, "updated")
+        if report.removed:
+            _to_history(con, dataset, f"NOT EXISTS (SELECT 1 FROM {INCOMING} i WHERE {on})", load_id, "removed")
+        con.execute(f"""INSERT INTO observation (dataset, series, area, period, year, dims, unit, value, value_text,
                             is_headline, nature, obs_status, source, footnote, source_file, load_id)
-                        SELECT series, area, period, year, dims, unit, value, value_text, is_headline, nature,
-                               obs_status, source, footnote, source_file, {load_id}
+                        SELECT {_sql_text(dataset)}, series, area, period, year, dims, unit, value, value_text,
+                               is_headline, nature, obs_status, source, footnote, source_file, {load_id}
                         FROM __classified""")
-        # New combinations can change which existing rows of a series are headline.
+        # New combinations can change which of the dataset's existing rows are headline.
         con.execute("""UPDATE observation o SET is_headline = h.is_headline FROM __headline h
-                       WHERE o.series = h.series AND o.dims = h.dims AND o.is_headline <> h.is_headline""")
+                       WHERE o.dataset = ? AND o.series = h.series AND o.dims = h.dims
+                         AND o.is_headline <> h.is_headline""", [dataset])
         # Series first seen here (national series) get a row; indicator links from the data are kept.
         con.execute("""INSERT INTO series (code, description, unit, origin)
-                       SELECT series, any_value(series_description), any_value(unit), any_value(source_file)
-                       FROM __classified WHERE series NOT IN (SELECT code FROM series) GROUP BY series""")
+                       SELECT series, any_value(series_description), any_value(unit), ?
+                       FROM __classified WHERE series NOT IN (SELECT code FROM series) GROUP BY series""", [dataset])
         con.execute("""INSERT INTO series_indicator
                        SELECT DISTINCT series, trim(unnest(string_split(indicator, ','))) FROM
                          (SELECT DISTINCT series, indicator FROM __classified WHERE indicator IS NOT NULL)
                        ON CONFLICT DO NOTHING""")
-        con.execute("INSERT INTO load VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [load_id, dt.datetime.now(), "; ".join(report.paths), ",".join(sorted(report.formats)),
-                     report.rows_read, report.new, report.updated, report.unchanged, report.rejected])
+        dataset_store.upsert(con, target.info, "; ".join(report.paths), now, target.given)
+        con.execute("""INSERT INTO load (id, loaded_at, paths, format, rows_read, rows_new, rows_updated,
+                                         rows_unchanged, rows_rejected, dataset, action, user_name, rows_missing,
+                                         rows_removed)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'load', ?, ?, ?)""",
+                    [load_id, now, "; ".join(report.paths), ",".join(sorted(report.formats)), report.rows_read,
+                     report.new, report.updated, report.unchanged, report.rejected, dataset,
+                     dataset_store.current_user(), report.missing, report.removed])
         con.execute("COMMIT")
     except duckdb.Error:
         rollback(con)
@@ -298,9 +373,31 @@ def _merge(db, report: LoadReport, dry_run: bool) -> None:
         _drop_work_tables(con)
 
 
+def _same_content(con, dataset: str) -> bool:
+    """Whether the incoming rows are exactly the dataset's stored rows (keys and payload), from one
+    order-independent checksum of each side: two aggregate scans instead of a join of every key.
+    Only called when both sides have the same number of rows; keys are unique on both sides."""
+    columns = ", ".join(KEY + PAYLOAD)
+    checksum = f"sum(hash({columns})::HUGEINT)"
+    incoming = con.execute(f"SELECT {checksum} FROM {INCOMING}").fetchone()[0]
+    stored = con.execute(f"SELECT {checksum} FROM observation WHERE dataset = ?", [dataset]).fetchone()[0]
+    return incoming == stored
+
+
+def _to_history(con, dataset: str, condition: str, load_id: int, change: str) -> None:
+    """Move the dataset's rows matching ``condition`` (on ``o``) to history, superseded by ``load_id``."""
+    where = f"o.dataset = {_sql_text(dataset)} AND {condition}"
+    con.execute(f"{dataset_store.HISTORY_INSERT}, {load_id}, '{change}' FROM observation o WHERE {where}")
+    con.execute(f"DELETE FROM observation o WHERE {where}")
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _drop_work_tables(con) -> None:
     """Drop the temporary views and tables of a load (which are views depends on the path taken)."""
-    names = [STAGING, PREPARED, VALID, INCOMING, "__headline", "__classified"]
+    names = [STAGING, PREPARED, VALID, INCOMING, CONFLICTS, "__headline", "__classified"]
     for kind in ("view", "table"):  # views first: they read the tables
         found = con.execute(f"SELECT {kind}_name FROM duckdb_{kind}s() WHERE temporary AND {kind}_name IN "
                             "(SELECT unnest(?::VARCHAR[]))", [names]).fetchall()
@@ -309,23 +406,38 @@ def _drop_work_tables(con) -> None:
 
 
 def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_sql: str,
-                    path: str | Path | None) -> Path:
-    """Every rejected row with its reason, so nothing the user gave is lost silently."""
+                    path: str | Path | None, conflicts: bool = False) -> Path:
+    """Every rejected row with its reason, so nothing the user gave is lost silently: file-level
+    problems, invalid rows, and every row of a key given different values (all of them: which
+    one is right cannot be known). Line numbers are physical lines of the source file."""
     out = Path(path) if path else Path(f"rejected-{dt.datetime.now():%Y%m%d-%H%M%S}.csv")
+    key = ", ".join(KEY)
     try:
         with open(out, "w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
             w.writerow(["file", "line", "column", "value", "reason", "series", "area", "period", "value_raw", "dims"])
             for p in file_problems:
                 w.writerow([p.file, p.line, p.column, p.value, p.expected, "", "", "", "", ""])
+            listed: list[tuple] = []
             if n_invalid:
                 reasons = " || ".join(
                     f"CASE WHEN {c.condition} THEN '{c.column}: expected {c.expected.replace(chr(39), chr(39) * 2)}; ' ELSE '' END"
                     for c in validate.CHECKS)
-                for row in con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
-                                                  value_raw, dims FROM {PREPARED} WHERE {invalid_sql}
-                                           ORDER BY source_file, line""").fetchall():
-                    w.writerow(row)
+                listed += con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
+                                                 value_raw, dims FROM {PREPARED} WHERE {invalid_sql}""").fetchall()
+            if conflicts:
+                listed += con.execute(f"""
+                        SELECT source_file, line, 'value', coalesce(value_text, value::VARCHAR),
+                               'one value per series, area, period, dimensions and unit; this key has '
+                               || count(*) OVER k || ' rows with different values, all rejected (at '
+                               || string_agg(regexp_extract(source_file, '[^/\\\\]+$') || ':' || line, ', ')
+                                  OVER k || ')',
+                               series, area_raw, period, value_raw, dims
+                        FROM {VALID} SEMI JOIN {CONFLICTS} USING ({key})
+                        WINDOW k AS (PARTITION BY {key} ORDER BY source_file, line
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                        """).fetchall()
+            w.writerows(sorted(listed, key=lambda r: (r[0], r[1])))  # in the order of the files
     except OSError as exc:
         raise UserInputError(f"cannot write the rejected rows to {out}: {exc}") from None
     return out

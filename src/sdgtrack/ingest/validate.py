@@ -15,6 +15,17 @@ from ..frameworks.areas import ALIAS_SQL
 NOT_AVAILABLE = ("N", "NV", "NA", "..", "NaN")
 NUMBER = r"[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?"
 BOUND = rf"^\s*(<=?|>=?)\s*({NUMBER})\s*$"
+# what pandas and Python write for a missing cell ('nan', 'None'): never a description
+MISSING_TEXT = "'', 'nan', 'none', 'null', '<na>'"
+YEAR_MIN, YEAR_MAX = 1900, 2100
+# Periods: a leading year and a sub-period that does not continue the number ('2021/22', '2000 Q1',
+# '2015-03', '2019/20 [Note 5]'), or text naming a year ('17 May to 11 June 2023'). '2015.0'
+# (a year that went through a float) is the year; '20150', '2015.5', '99999' are not periods.
+LEADING_YEAR = r"^([0-9]{4})([^0-9.].*)?$"
+WHOLE_FLOAT_YEAR = r"^([0-9]{4})\.0+$"
+TEXT_YEAR = r"(^|[^0-9.])([0-9]{4})([^0-9.]|$)"
+# trim() strips spaces only: tabs and line ends around a period (seen after copy-paste) go too
+WHITESPACE = "' \t\r\n'"
 
 
 @dataclass(frozen=True)
@@ -28,9 +39,10 @@ class Check:
 CHECKS = [
     Check("series", "series IS NULL OR trim(series) = ''", "series", "a series code"),
     Check("value", "value_kind = 'invalid'", "value_raw",
-          "a number, a bound such as <2.5 or >95, or a not-available code (N, NV)"),
+          "a number, a bound such as <2.5 or >95, or a not-available code (N, NV); numbers must be finite"),
     Check("period", "year IS NULL", "period",
-          "a year or a period naming its year, such as 2021, 2021/22, 2000 Q1 or 17 May to 11 June 2023"),
+          f"a year {YEAR_MIN}-{YEAR_MAX}, or a period starting with one (2021/22, 2000 Q1, 2015-03), "
+          "or a text period naming one (17 May to 11 June 2023)"),
     Check("area", "area IS NULL", "area_raw",
           "a known area: an M49 code, an ISO code or a custom area added with `sdgtrack areas add`"),
     Check("indicator", "unknown_indicator IS NOT NULL", "unknown_indicator",
@@ -52,21 +64,36 @@ def prepare(con, staging: str, prepared: str) -> None:
         SELECT s.*,
             CASE WHEN TRY_CAST(s.value_raw AS DOUBLE) IS NOT NULL
                       AND isfinite(TRY_CAST(s.value_raw AS DOUBLE)) THEN 'number'
-                 WHEN regexp_matches(s.value_raw, '{BOUND}') THEN 'bound'
+                 -- a bound must be finite too: '>1e400' is no number
+                 WHEN regexp_matches(s.value_raw, '{BOUND}')
+                      AND isfinite(TRY_CAST(regexp_extract(s.value_raw, '{BOUND}', 2) AS DOUBLE)) THEN 'bound'
                  WHEN s.value_raw IN ({", ".join(f"'{c}'" for c in NOT_AVAILABLE)}) THEN 'not_available'
                  ELSE 'invalid' END AS value_kind,
             CASE WHEN value_kind = 'number' THEN TRY_CAST(s.value_raw AS DOUBLE)
                  WHEN value_kind = 'bound' THEN TRY_CAST(regexp_extract(s.value_raw, '{BOUND}', 2) AS DOUBLE)
             END AS value,
             CASE WHEN value_kind IN ('bound', 'not_available') THEN s.value_raw END AS value_text,
-            -- the leading year ('2021/22' -> 2021), else the first year written in it (UK survey
-            -- periods such as '17 May to 11 June 2023')
-            TRY_CAST(coalesce(nullif(regexp_extract(s.period, '^\\s*([0-9]{{4}})', 1), ''),
-                              nullif(regexp_extract(s.period, '(^|[^0-9])((19|20)[0-9]{{2}})([^0-9]|$)', 2), ''))
-                     AS INTEGER) AS year,
+            -- the leading year ('2021/22' -> 2021), else, in a text that does not start with a
+            -- number of 3+ digits, the first year written in it (UK survey periods such as
+            -- '17 May to 11 June 2023'); outside {YEAR_MIN}-{YEAR_MAX}: no year (invalid)
+            -- '2015' (most rows) without a regex; the text check refuses what a cast accepts ('2e03', '+201')
+            CASE WHEN TRY_CAST(s.period AS INTEGER)::VARCHAR = s.period THEN TRY_CAST(s.period AS INTEGER)
+                 ELSE TRY_CAST(CASE WHEN regexp_matches(s.period, '{LEADING_YEAR}')
+                                    THEN regexp_extract(s.period, '{LEADING_YEAR}', 1)
+                                    WHEN NOT regexp_matches(s.period, '^[0-9]{{3}}')
+                                    THEN nullif(regexp_extract(s.period, '{TEXT_YEAR}', 2), '') END AS INTEGER)
+            END AS year_written,
+            CASE WHEN year_written BETWEEN {YEAR_MIN} AND {YEAR_MAX} THEN year_written END AS year,
             a.code AS area,
             ic.unknown AS unknown_indicator
-        FROM {staging} s
+        FROM (SELECT * REPLACE (CASE WHEN contains(period, '.')  -- cheap test first: 1 M rows
+                                     THEN regexp_replace(trim(period, {WHITESPACE}), '{WHOLE_FLOAT_YEAR}', '\\1')
+                                     ELSE trim(period, {WHITESPACE}) END AS period,
+                                -- a missing description is NULL, never the text of a missing value
+                                CASE WHEN length(series_description) > 6 THEN series_description
+                                     WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
+                                     THEN trim(series_description) END AS series_description)
+              FROM {staging}) s
         LEFT JOIN (SELECT alias, min(code) AS code FROM aliases GROUP BY alias) a ON a.alias = upper(s.area_raw)
         LEFT JOIN indicator_check ic ON ic.cell = s.indicator
     """)

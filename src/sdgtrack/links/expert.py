@@ -69,11 +69,16 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
     name = str(path)
     reader = csv.reader(io.StringIO(textfiles.read_text(path, "cross-impact matrix"), newline=""))
     try:
-        rows = list(reader)
+        rows, lines, previous = [], [], 0
+        for row in reader:  # keep each row's physical line (blank lines, multi-line cells)
+            start, previous = previous + 1, reader.line_num
+            rows.append(row)
+            lines.append(start)
     except csv.Error as exc:  # a cell over the csv module's field limit (128 KB) ...
         raise InvalidInputError([Problem(name, reader.line_num, None, None,
                                          f"a CSV matrix of scores -3..+3 ({exc})")]) from None
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    kept = [i for i, r in enumerate(rows) if any(c.strip() for c in r)]
+    rows, lines = [rows[i] for i in kept], [lines[i] for i in kept]
     if len(rows) < 3:
         raise InvalidInputError([Problem(name, None, None, None,
                                          "a header row of codes and at least two rows of scores")])
@@ -84,13 +89,13 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
         header.pop()
     for k, code in enumerate(header):
         if code not in known:
-            problems.append(Problem(name, 1, f"column {k + 2}", code, "an SDG goal (3) or target (3.2) code"))
+            problems.append(Problem(name, lines[0], f"column {k + 2}", code, "an SDG goal (3) or target (3.2) code"))
     if len(set(header)) != len(header):
         dup = sorted({c for c in header if header.count(c) > 1})
-        problems.append(Problem(name, 1, None, ", ".join(dup), "each code once in the header"))
+        problems.append(Problem(name, lines[0], None, ", ".join(dup), "each code once in the header"))
     row_codes, values = [], np.zeros((len(rows) - 1, len(header)), dtype=np.int64)
     for r, row in enumerate(rows[1:]):
-        line = r + 2
+        line = lines[r + 1]
         code = row[0].strip() if row else ""
         row_codes.append(code)
         if code not in known:

@@ -65,22 +65,25 @@ class LinkResult:
 
 
 def statistical_links(db, *, areas=None, series=None, start: int | None = None, end: int | None = None,
-                      targets=None, **parameters) -> LinkResult:
+                      targets=None, datasets=None, **parameters) -> LinkResult:
     """Interlinkages between series in each area, from the store's headline values.
 
     ``areas``: area codes or names (default: every country); ``series``: series, indicator,
     target or goal codes (default: all); ``start``/``end``: years; ``targets``: a targets CSV whose
-    directions extend or override the progress assessment's defaults. ``parameters``: the fields
+    directions extend or override the progress assessment's defaults; ``datasets``: datasets to
+    read, in order of preference (default: all, one per series and area). ``parameters``: the fields
     of :class:`LinkParameters`.
     """
     params = LinkParameters(**parameters)
     params.check()
-    values = db.headline_values(series, areas=areas, start=start, end=end)
+    values = db.headline_values(series, areas=areas, start=start, end=end, datasets=datasets)
     if not areas:
         countries = set(db.areas(kind="country")["code"])
         values = values[values["area"].isin(countries)]
     result = links_from_values(values, direction_table(db, targets), params)
     result.meta["areas_requested"] = "every country" if not areas else list(areas)
+    # which dataset each series came from: series counted per dataset
+    result.meta["datasets"] = {d: int(n) for d, n in values.groupby("dataset")["series"].nunique().items()}
     result.meta["direction_source"] = DIRECTION_SOURCE + (f" with {targets}" if isinstance(targets, (str, Path)) else "")
     return result
 

@@ -11,15 +11,16 @@ __all__ = ["assess", "last_assessment", "target_table"]
 
 
 def assess(db, method: str = "unsd", *, targets=None, areas=None, series=None, level: str = "series",
-           save: bool = True, **params) -> pd.DataFrame:
+           save: bool = True, datasets=None, **params) -> pd.DataFrame:
     """Assess headline series x areas with ``method`` (unsd, eurostat, statcan) and roll up to ``level``
     (series, indicator, target, goal). ``targets``: a CSV path or DataFrame extending the default table.
+    ``datasets``: datasets to read, in order of preference (default: all, one per series and area).
     Method parameters: ``base_year`` (unsd, statcan; default 2015), ``period`` (eurostat: short|long).
     The series-level result is kept in the store (see :func:`last_assessment`) unless ``save=False``.
     """
     if level not in rollup.LEVELS:
         raise UserInputError(f"level {level!r}: expected one of {', '.join(rollup.LEVELS)}")
-    frame = assess_series(db, method, targets=targets, areas=areas, series=series, **params)
+    frame = assess_series(db, method, targets=targets, areas=areas, series=series, datasets=datasets, **params)
     if save:
         store.save(db.con, frame)
     if level == "series":

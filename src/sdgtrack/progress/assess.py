@@ -12,7 +12,7 @@ from .methods._common import Goal
 
 SERIES_COLUMNS = ["series", "area", "area_name", "disaggregation", "method", "baseline_year", "baseline_value",
                   "latest_year", "latest_value", "target", "target_year", "direction", "cagr", "ratio", "status",
-                  "score", "target_met", "unit", "n_points", "source"]
+                  "score", "target_met", "unit", "n_points", "source", "dataset"]
 
 
 def target_table(db, targets=None) -> pd.DataFrame:
@@ -25,11 +25,13 @@ def target_table(db, targets=None) -> pd.DataFrame:
 
 
 def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=None, values=None,
-                  **params) -> pd.DataFrame:
+                  datasets=None, **params) -> pd.DataFrame:
     """One row per (series, area) with a target row: baseline, latest, CAGR, ratio, status, score.
 
     ``series``: series or goal/target/indicator codes (None = every series of the target table).
     ``values``: headline values to use instead of the store's (columns series, area, year, value).
+    ``datasets``: the store's datasets to read, in order of preference (default: all; each
+    series and area from one dataset, named in the ``dataset`` column).
     The frame's ``attrs`` hold the method, its parameters and the data window.
     """
     m = methods.get(method)
@@ -42,7 +44,7 @@ def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=
         if not wanted:
             raise UserInputError(f"no target row for {', '.join(series)}: give one with --targets FILE")
     if values is None:
-        values = db.headline_values(areas=areas)
+        values = db.headline_values(areas=areas, datasets=datasets)
     values = values[values["series"].isin(wanted)]
     # headline_values is sorted by series, area, year; a caller's frame may not be.
     values = values.sort_values(["series", "area", "year"], kind="stable").reset_index(drop=True)
@@ -74,8 +76,11 @@ def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=
     frame["unit"] = pnl.keys["unit"].to_numpy() if "unit" in pnl.keys else ""
     frame["n_points"] = pnl.n_points
     frame["source"] = aligned["source"].to_numpy()
+    frame["dataset"] = (values.iloc[starts]["dataset"].to_numpy() if "dataset" in values and len(pnl)
+                        else None)
     frame = frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
     frame.attrs.update(describe(m, params, frame, table, areas, series))
+    frame.attrs["datasets"] = sorted(frame["dataset"].dropna().unique().tolist())
     return frame
 
 

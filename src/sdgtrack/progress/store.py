@@ -10,7 +10,7 @@ from ..store.transactions import rollback
 
 RESULT_COLUMNS = ["series", "area", "disaggregation", "method", "baseline_year", "baseline_value", "latest_year",
                   "latest_value", "target", "target_year", "direction", "cagr", "ratio", "status", "score",
-                  "target_met"]
+                  "target_met", "dataset"]
 
 
 def save(con, frame: pd.DataFrame) -> None:

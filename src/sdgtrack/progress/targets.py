@@ -36,8 +36,9 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
     ``base_year`` (a series' own baseline year), ``limit``, ``area``, ``source``. Indicator rows are expanded to every series of the indicator.
     """
     path = Path(path)
-    raw = textfiles.read_csv(path, "targets file")
-    raw.columns = [c.strip().lower() for c in raw.columns]
+    # each row keeps its physical line (blank lines and multi-line cells counted)
+    raw = textfiles.read_csv(path, "targets file", line_column="__line")
+    raw.columns = [c.strip().lower() for c in raw.columns[:-1]] + ["__line"]
     name = str(path)
     if "series" not in raw and "indicator" not in raw:
         raise InvalidInputError([Problem(name, None, None, ", ".join(raw.columns),
@@ -49,7 +50,7 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
         if col not in raw:
             raw[col] = ""
     raw = raw.map(lambda s: s.strip() if isinstance(s, str) else s)
-    raw["line"] = np.arange(len(raw)) + 2
+    raw["line"] = raw.pop("__line")
     problems: list[Problem] = []
 
     known_series = {r[0] for r in con.execute("SELECT code FROM series").fetchall()}

@@ -1,12 +1,15 @@
 """The store: one DuckDB file with reference data and observations, behind a small facade.
 
-Analyses get plain DataFrames from :meth:`Database.observations` or run SQL on
-:attr:`Database.con` (tables in ``schema.sql``). Writes go through :mod:`sdgtrack.ingest`.
+Analyses get plain DataFrames from :meth:`Database.observations` and
+:meth:`Database.headline_values` (rules in :mod:`sdgtrack.store.reads`: datasets, as-of, one
+dataset per time series). Writes go through :mod:`sdgtrack.ingest` and
+:mod:`sdgtrack.store.datasets`. The schema is built by numbered migrations
+(:mod:`sdgtrack.store.migrations`), applied when a store is opened for writing.
 """
 from __future__ import annotations
 
 import os
-from importlib import resources
+import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -16,6 +19,8 @@ import pandas as pd
 from ..errors import UserInputError
 from ..frameworks import areas as area_ref
 from ..frameworks import reference
+from . import datasets as dataset_ops
+from . import history, migrations, reads
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 
@@ -28,6 +33,7 @@ def default_db_path(path: str | Path | None = None) -> Path:
 class Database:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.path = default_db_path(path)
+        self.upgraded: list[int] = []   # migrations applied by this open
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
@@ -35,16 +41,37 @@ class Database:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(str(self.path), read_only=read_only)
         except (duckdb.Error, OSError) as exc:  # locked by another process, not a DuckDB file, ...
-            raise UserInputError(f"cannot open database {self.path}: {exc}") from None
+            raise UserInputError(_open_error(self.path, exc)) from None
         # Long work reports progress through the faces (Rich status), not DuckDB's own bar.
         self.con.execute("SET enable_progress_bar = false")
-        if not read_only:
+        if read_only:
+            self._check_schema_version()
+        else:
             self._ensure_schema()
 
     # -- lifecycle -------------------------------------------------------------------------
+    def _check_schema_version(self) -> None:
+        version = migrations.schema_version(self.con)
+        if version < migrations.LATEST:
+            self.con.close()
+            raise UserInputError(
+                f"the store {self.path} was written by an earlier sdgtrack (schema version {version}, this "
+                f"release uses {migrations.LATEST}): upgrade it once with `sdgtrack upgrade --db {self.path}` "
+                "(every observation is kept)")
+        if version > migrations.LATEST:
+            self.con.close()
+            raise UserInputError(f"the store {self.path} was written by a newer sdgtrack (schema version {version}, "
+                                 f"this release knows up to {migrations.LATEST}): upgrade sdgtrack")
+
     def _ensure_schema(self) -> None:
-        sql = (resources.files("sdgtrack.store") / "schema.sql").read_text("utf-8")
-        self.con.execute(sql)
+        if migrations.schema_version(self.con) > migrations.LATEST:
+            self._check_schema_version()
+        try:
+            self.upgraded = migrations.upgrade(self.con)
+        except duckdb.Error as exc:  # rolled back: the store is as it was
+            self.con.close()
+            raise UserInputError(f"cannot upgrade the store {self.path} to schema version {migrations.LATEST} "
+                                 f"({exc}); it is unchanged") from None
         row = self.con.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
         if row is None or row[0] != reference.REFERENCE_VERSION:
             self.con.execute("BEGIN")
@@ -63,18 +90,51 @@ class Database:
     def sql(self, query: str, params: Sequence | None = None) -> pd.DataFrame:
         return self.con.execute(query, params or []).df()
 
-    # -- ingest ----------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path] | str | Path, **options):
-        """Load files or folders; see :func:`sdgtrack.ingest.loader.ingest` for options."""
+    # -- ingest and datasets ------------------------------------------------------------------
+    def ingest(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
+               dataset_info: dict | None = None, replace: bool = False, format: str | None = None,  # noqa: A002
+               skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
+               progress=None):
+        """Load files or folders into one dataset (``dataset``, else the one their reader derives).
+
+        ``dataset_info``: title, kind (global, national, subnational, city, other), publisher,
+        licence of the dataset. ``replace``: rows of the dataset absent from this load are
+        removed (kept in history); without it they are kept and counted as missing.
+        Returns a :class:`~sdgtrack.ingest.loader.LoadReport`.
+        """
         from ..ingest.loader import ingest
 
-        return ingest(self, _as_paths(paths), **options)
+        return ingest(self, _as_paths(paths), dataset=dataset, dataset_info=dataset_info, replace=replace,
+                      format=format, skip_invalid=skip_invalid, rejected_path=rejected_path, area=area,
+                      progress=progress)
 
-    def validate(self, paths: Iterable[str | Path] | str | Path, **options):
+    def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
+                 format: str | None = None, area: str | None = None, progress=None):  # noqa: A002
         """Check files as :meth:`ingest` would, without changing the store."""
         from ..ingest.loader import ingest
 
-        return ingest(self, _as_paths(paths), dry_run=True, **options)
+        return ingest(self, _as_paths(paths), dataset=dataset, format=format, area=area, dry_run=True,
+                      progress=progress)
+
+    def datasets(self) -> pd.DataFrame:
+        """The datasets in the store, in the order of preference, with their counts."""
+        return dataset_ops.list_datasets(self.con)
+
+    def dataset(self, dataset_id: str) -> dict:
+        """One dataset: metadata, counts, loads, series, and series without a headline row (why)."""
+        from ..ingest.totals import headline_gaps  # the reasons follow the ingest's total rules
+
+        shown = dataset_ops.show(self.con, dataset_id)
+        shown["without_headline"] = headline_gaps(self.con, dataset=dataset_id)
+        return shown
+
+    def remove_dataset(self, dataset_id: str) -> int:
+        """Remove a dataset's observations (kept in history); returns how many rows."""
+        return dataset_ops.remove(self.con, dataset_id)
+
+    def prefer_datasets(self, dataset_ids: Sequence[str]) -> None:
+        """Where several datasets give a series for an area, take these first, in this order."""
+        dataset_ops.prefer(self.con, list(dataset_ids))
 
     # -- areas -----------------------------------------------------------------------------
     def resolve_area(self, text: str) -> str:
@@ -106,25 +166,28 @@ class Database:
         start: int | None = None,
         end: int | None = None,
         all_disaggregations: bool = False,
+        datasets: Sequence[str] | None = None,
+        as_of=None,
     ) -> pd.DataFrame:
         """Observations as a DataFrame, one row per fact.
 
         ``code`` is a series code, an indicator/target/goal code, or a list of them (None = all).
         By default only headline (total) values; ``all_disaggregations=True`` returns every row.
-        Columns: series, area, area_name, period, year, dims, unit, value, value_text,
+        ``datasets``: restrict to these, in this order of preference (default: all); each
+        (series, area) comes from one dataset only. ``as_of``: the store as it stood then.
+        Columns: dataset, series, area, area_name, period, year, dims, unit, value, value_text,
         is_headline, nature, obs_status, source, footnote, source_file.
         """
         where, params = self._filters(code, areas, start, end)
         if not all_disaggregations:
             where.append("o.is_headline")
-        query = f"""
-            SELECT o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
+        rows, row_params = reads.picked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
+        return self.con.execute(f"""
+            SELECT o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
                    o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source,
                    o.footnote, o.source_file
-            FROM observation o LEFT JOIN area a ON a.code = o.area
-            {"WHERE " + " AND ".join(where) if where else ""}
-            ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit"""
-        return self.con.execute(query, params).df()
+            FROM ({rows}) o LEFT JOIN area a ON a.code = o.area
+            ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit""", row_params).df()
 
     def headline_values(
         self,
@@ -133,43 +196,78 @@ class Database:
         areas: Sequence[str] | None = None,
         start: int | None = None,
         end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of=None,
     ) -> pd.DataFrame:
         """One headline value per (series, area, year), the shape analyses want.
 
-        Columns: series, area, year, value, unit, n_values. Rules, so analyses never guess:
-        only headline rows with a numeric value; when a series has several units, its most
-        frequent unit; when a year has several values (quarters, '2021/22' and '2021'), their mean
-        (``n_values`` says how many were averaged).
+        Columns: series, area, year, value, unit, n_values, dataset. Rules, so analyses never guess:
+        only headline rows with a numeric value; when a series has several units in a dataset, its
+        most frequent unit; when a year has several values (quarters, '2021/22' and '2021'), their
+        mean (``n_values`` says how many were averaged); each (series, area) from one dataset
+        (see :meth:`observations`).
         """
+        return self._headline(code, areas, start, end, datasets, as_of, pick=True)
+
+    def compare(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
+                end: int | None = None, datasets: Sequence[str] | None = None, as_of=None) -> pd.DataFrame:
+        """Headline values of every dataset side by side per area and year, with the difference of
+        each to the preferred one (columns: area, area_name, year, one per dataset, differences).
+        ``attrs['units']`` gives each column's unit."""
+        values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
+        ranks = self.datasets().set_index("id")["preference"] if not datasets else \
+            pd.Series(range(1, len(datasets) + 1), index=list(dict.fromkeys(datasets)))
+        values["rank"] = values["dataset"].map(ranks).fillna(len(ranks) + 1)
+        values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
+        return history.side_by_side(values)
+
+    def history(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
+                end: int | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every version of the matching values (current, updated, removed), who wrote and changed it."""
+        where, params = self._filters(code, areas, start, end)
+        if datasets:
+            reads.rank_sql(self.con, datasets)  # unknown ids are an error
+            where.append("o.dataset IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(datasets))
+        return history.revisions(self.con, where, params)
+
+    def area_names(self, codes: Sequence[str]) -> dict[str, str]:
+        return dict(self.con.execute("SELECT code, name FROM area WHERE code IN (SELECT unnest(?::VARCHAR[]))",
+                                     [list(codes)]).fetchall())
+
+    def _headline(self, code, areas, start, end, datasets, as_of, pick: bool) -> pd.DataFrame:
         where, params = self._filters(code, areas, start, end)
         where += ["o.is_headline", "o.value IS NOT NULL"]
+        rows, row_params = reads.picked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of), pick=False)
+        # the main unit per dataset and series first, then one dataset per (series, area)
+        ranked = rows.replace("SELECT * EXCLUDE (rank)", "SELECT *", 1)
+        choose = ("JOIN (SELECT series, area, arg_min(dataset, rank) AS dataset FROM h GROUP BY ALL) "
+                  "USING (series, area, dataset)") if pick else ""
         return self.con.execute(f"""
-            WITH h AS (SELECT o.series, o.area, o.year, o.unit, o.value FROM observation o WHERE {" AND ".join(where)}),
-            main_unit AS (SELECT series, arg_max(unit, n) AS unit
-                          FROM (SELECT series, unit, count(*) AS n FROM h GROUP BY ALL) GROUP BY series)
-            SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values
-            FROM h JOIN main_unit USING (series, unit)
-            GROUP BY h.series, h.area, h.year, h.unit
-            ORDER BY h.series, h.area, h.year""", params).df()
+            WITH all_rows AS ({ranked}),
+            main_unit AS (SELECT dataset, series, arg_max(unit, n) AS unit
+                          FROM (SELECT dataset, series, unit, count(*) AS n FROM all_rows GROUP BY ALL)
+                          GROUP BY dataset, series),
+            h AS (SELECT a.* FROM all_rows a JOIN main_unit USING (dataset, series, unit))
+            SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values, h.dataset
+            FROM h {choose}
+            GROUP BY h.series, h.area, h.year, h.unit, h.dataset
+            ORDER BY h.series, h.area, h.year, h.dataset""", row_params).df()
 
     def _filters(self, code, areas, start, end) -> tuple[list[str], list]:
         """SQL conditions on ``observation o`` for a code (series, indicator, target or goal),
         areas (any name the resolver knows) and a year range."""
-        where, params = [], []
-        if code is not None:
-            codes = [code] if isinstance(code, str) else list(code)
-            where.append("o.series IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(sorted({s for c in codes for s in self.series_codes_for(c)}))
-        if areas:
-            where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
-            params.append(self.resolve_areas(areas))
-        if start is not None:
-            where.append("o.year >= ?")
-            params.append(int(start))
-        if end is not None:
-            where.append("o.year <= ?")
-            params.append(int(end))
-        return where, params
+        return reads.filters(self.series_codes_for, self.resolve_areas, code, areas, start, end)
+
+
+def _open_error(path: Path, exc: BaseException) -> str:
+    text = str(exc)
+    if "Could not set lock" in text:
+        holder = re.search(r"\(PID (\d+)\)", text)
+        return (f"the store {path} is in use by another process{' (PID ' + holder.group(1) + ')' if holder else ''}: "
+                "wait for its load or command to finish, or stop it (a server holding the store takes uploads "
+                "through its web page and API)")
+    return f"cannot open database {path}: {text.splitlines()[0] if text else type(exc).__name__}"
 
 
 def _as_paths(paths) -> list[Path]:

@@ -30,9 +30,11 @@ import duckdb
 
 from ...errors import InvalidInputError, Problem, UserInputError
 from ...frameworks import areas as area_ref
-from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, quote, sql_str
+from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, escape_dim, quote, sql_str, unescape_dim
+from ..datasets import DatasetInfo, slug
 from ..registry import ReadResult, register
-from ..tables import csv_header, is_csv, leading_blank_lines, why
+from ..tables import csv_header, fix_lines, is_csv, leading_blank_lines, no_rows, why
+from ..totals import choose_total
 
 INDICATOR_FILE = re.compile(r"^indicator_(.+)\.csv$", re.IGNORECASE)
 YEAR, VALUE = "year", "value"
@@ -49,6 +51,7 @@ FOOTNOTE_PREFIX = "comment_obs"
 MULTIPLIER_WORDS = {"thousands": ("thousand", "000"), "millions": ("million",), "billions": ("billion",)}
 SLUG_MAX = 60
 LABEL_MARK = "\x1f"  # separates prefix and Series label in interim series codes
+STARTER_BRANDING = "SDG data build documentation"  # the Open SDG starter's text: says nothing of the source
 FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.DOTALL)
 
 
@@ -71,6 +74,14 @@ def _config(root: Path) -> dict:
         return yaml.load((root / "config_data.yml").read_text("utf-8"), Loader=_loader()) or {}
     except (OSError, yaml.YAMLError, UnicodeDecodeError):
         return {}
+
+
+def _licence(root: Path) -> str | None:
+    try:
+        with open(root / "LICENSE", encoding="utf-8", errors="replace") as f:
+            return next((line.strip() for line in f if line.strip()), None)
+    except OSError:
+        return None
 
 
 def _loader():
@@ -119,6 +130,10 @@ class OpenSdgReader:
         extra_attributes = {str(c).lower() for key in ("non_disaggregation_columns", "observation_attributes")
                             for c in (config.get("indicator_options") or {}).get(key) or []}
 
+        # The country's own names, as a disaggregation value, mean the national total (not its ISO
+        # codes: a two-letter value such as "CA" may mean something else in a column).
+        country_names = frozenset(n for n in [*con.execute("SELECT name FROM area WHERE code = ?", [area]).fetchone(),
+                                              *meta.coverage()] if n)
         read = []
         # The files are small: one thread per statement stages them ~3x faster than DuckDB's
         # parallel plan, whose start-up dominates each INSERT. Restored after the loop.
@@ -139,6 +154,8 @@ class OpenSdgReader:
                 read.append((file, code))
         finally:
             con.execute(f"SET threads = {int(threads)}")
+        totals_found = _stage_text_totals(con, staging, {str(f): meta.get(_indicator_id(f)).get("data_start_values")
+                                                         for f, _ in read}, country_names)
         _finish_series_codes(con, staging)
         # Rows with a blank Value are staged too (the loader counts them); a file "has data" when
         # one of its rows has a value.
@@ -147,6 +164,12 @@ class OpenSdgReader:
             "WHERE source_file IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1", [[str(f) for f, _ in read]]).fetchall())
         loaded = [code for f, code in read if with_values.get(str(f))]
         empty = [code for f, code in read if not with_values.get(str(f))]
+        staged = dict(con.execute(f"SELECT source_file, count(*) FROM {staging} WHERE source_file IN "
+                                  "(SELECT unnest(?::VARCHAR[])) GROUP BY 1", [[str(f) for f, _ in read]]).fetchall())
+        # In a repository, header-only files are indicators not reported yet (noted below); a file
+        # named alone, or a repository without a single row, is an error.
+        if path.is_file() and read and not staged.get(str(path)):
+            raise no_rows(path)
         national = [code for code in loaded if code not in global_indicators]
 
         for message, dsd in (_sdmx_inputs(root, config) if path.is_dir() else []):
@@ -163,6 +186,14 @@ class OpenSdgReader:
             result.areas += part.areas
 
         name = root.name
+        if path.is_dir() and not sum(staged.values()) and not result.rows and not result.problems:
+            raise InvalidInputError([Problem(str(path), None, None, None, "data rows in at least one indicator "
+                                             f"file: the {len(read)} files read have a header only (no rows)")])
+        if totals_found:
+            shown = Counter(f"{dim}={value}" for _, dim, value in totals_found).most_common(6)
+            result.notes.append(f"{name}: {len(totals_found)} totals written as text staged as blank (total) cells "
+                                f"in {len({f for f, _, _ in totals_found})} files: "
+                                + ", ".join(f"{t} ({n})" for t, n in shown) + (" ..." if len(shown) == 6 else ""))
         result.notes.append(f"{name}: Open SDG repository, area {area}; {len(loaded)} indicator files with data, "
                             f"{len(empty)} without data rows")
         if national:
@@ -178,6 +209,20 @@ class OpenSdgReader:
                 result.notes.append(f"{name}: {len(missing)} indicator(s) have metadata but no data file: "
                                     f"{', '.join(missing[:12])}{' ...' if len(missing) > 12 else ''}")
         return result
+
+    def default_dataset(self, path: Path) -> DatasetInfo:
+        """``opensdg-<repository folder>``: a national collection, titled and licensed as the
+        repository says (``docs_branding`` in config_data.yml, the first line of its LICENSE)."""
+        if path.exists():
+            root = _repository_root(path)
+        else:  # a source_file recorded by an earlier load, its repository moved or gone
+            root = path.parent.parent if path.parent.name in ("data", "sdmx-data") else path.parent
+        config = _config(root) if (root / "config_data.yml").exists() else {}
+        title = config.get("docs_branding")
+        if not isinstance(title, str) or title == STARTER_BRANDING:
+            title = None
+        return DatasetInfo(slug(f"opensdg-{root.name}"), title or f"Open SDG data repository {root.name}",
+                           "national", licence=_licence(root))
 
     # -- files -------------------------------------------------------------------------------
     def _data_files(self, path: Path, root: Path, config: dict) -> tuple[list[Path], list[Path]]:
@@ -264,14 +309,66 @@ class OpenSdgReader:
                     if footnotes else "NULL")
         col = lambda c: blank_to_null(quote(c)) if c else "NULL"  # noqa: E731
         try:
-            con.execute(f"""
+            rows = con.execute(f"""
                 INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
                 SELECT {series_code}, {description}, {_sql_or_null(indicator)}, {sql_str(area)},
                        trim({quote(year)}), trim({quote(value)}), {unit}, {col(nature)}, {col(status)}, {col(source_col)},
                        {footnote}, {dims_sql(dims)}, {sql_str(str(file))}, __line
-                FROM {relation}""")
+                FROM {relation}""").fetchone()[0]
+            fix_lines(con, staging, file, header_line, rows)
         except duckdb.Error as exc:
             raise InvalidInputError([Problem(str(file), None, None, None, f"a readable CSV file ({why(exc)})")]) from None
+
+
+def _stage_text_totals(con, staging: str, files: dict[str, list], country_names: frozenset[str]
+                       ) -> list[tuple[str, str, str]]:
+    """Stage totals written as text as blank cells, for the files read ({file: data_start_values}).
+
+    Runs before the series codes are finished, while a staged code is still ``prefix<US>label``.
+    One query profiles every dimension of every series (rows with a value: the others are not
+    stored); :func:`totals.choose_total` picks each total; one UPDATE drops those pairs from
+    ``dims``. Returns (file, dimension, value) of each total found.
+    """
+    if not files:
+        return []
+    profile = con.execute(f"""
+        WITH staged AS (SELECT series, source_file, dims FROM {staging}
+                        WHERE source_file IN (SELECT unnest(?::VARCHAR[])) AND nullif(trim(value_raw), '') IS NOT NULL),
+        n_rows AS (SELECT series, source_file, count(*) AS n FROM staged GROUP BY ALL),
+        pairs AS (SELECT series, source_file, unnest(string_split(dims, '|')) AS pair FROM staged WHERE dims <> '')
+        SELECT p.series, p.source_file, split_part(pair, '=', 1) AS dim,
+               list(DISTINCT substr(pair, strpos(pair, '=') + 1)), count(*) < any_value(r.n) AS has_blank
+        FROM pairs p JOIN n_rows r USING (series, source_file) GROUP BY ALL""", [list(files)]).fetchall()
+    found, drop = [], []
+    for series, file, dim, values, has_blank in profile:
+        label = series.split(LABEL_MARK, 1)[1] if LABEL_MARK in series else ""
+        starts = _start_values(files[file])
+        name = unescape_dim(dim)
+        given = starts.get((label.casefold(), name.casefold()), []) + starts.get(("", name.casefold()), [])
+        total, _ = choose_total([unescape_dim(v) for v in values], has_blank, given, country_names)
+        if total is not None:
+            found.append((file, name, total))
+            drop.append((series, file, f"{dim}={escape_dim(total)}"))
+    if drop:
+        con.execute("CREATE OR REPLACE TEMP TABLE __opensdg_totals (series VARCHAR, source_file VARCHAR, pair VARCHAR)")
+        con.executemany("INSERT INTO __opensdg_totals VALUES (?, ?, ?)", drop)
+        con.execute(f"""
+            UPDATE {staging} s SET dims = array_to_string(list_filter(string_split(s.dims, '|'),
+                                                                       lambda x: NOT list_contains(t.pairs, x)), '|')
+            FROM (SELECT series, source_file, list(pair) AS pairs FROM __opensdg_totals GROUP BY ALL) t
+            WHERE s.series = t.series AND s.source_file = t.source_file""")
+        con.execute("DROP TABLE __opensdg_totals")
+    return found
+
+
+def _start_values(spec) -> dict[tuple[str, str], list[str]]:
+    """The indicator's ``data_start_values`` as {(series label or '', field): [values]} (lower-case keys)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for item in spec if isinstance(spec, list) else []:
+        if isinstance(item, dict) and item.get("field") is not None and item.get("value") is not None:
+            key = (str(item.get("series") or "").casefold(), str(item["field"]).casefold())
+            out.setdefault(key, []).append(str(item["value"]))
+    return out
 
 
 def _csv_relation(file: Path) -> tuple[str, list[str], int]:

@@ -27,6 +27,7 @@ import pandas as pd
 from ...errors import InvalidInputError, Problem, UserInputError
 from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, sql_str
+from ..datasets import DatasetInfo, from_file_stem, slug
 from ..registry import ReadResult, register
 
 DATA_ROOTS = ("StructureSpecificData", "GenericData")
@@ -125,9 +126,9 @@ class SdmxReader:
             raise InvalidInputError([Problem(str(path), None, None, None, "an SDMX-ML data message with a data set")])
 
         frame = _observations(message, dsd)
-        if frame.empty:
-            result.notes.append(f"{path.name}: no observations")
-            return result
+        if frame.empty:  # like a header-only CSV: an error, not an empty load
+            raise InvalidInputError([Problem(str(path), None, None, None,
+                                             "observations (<Obs>) in the data set: the message has none (no rows)")])
         missing = [c for c in (SERIES, AREA, TIME) if c not in frame.columns]
         if missing:
             raise InvalidInputError([Problem(str(path), None, c, None, f"an SDMX dimension {c} (SDG data structure)")
@@ -173,6 +174,16 @@ class SdmxReader:
         result.notes.append(f"{path.name}: {result.rows:,} observations of {n_series} series, "
                             f"dimensions {', '.join(dims) or 'none'}")
         return result
+
+    def default_dataset(self, path: Path) -> DatasetInfo:
+        """``sdmx-<agency>-<dataflow>`` from the message header's structure reference."""
+        ref = re.search(r"<(?:\w+:)?Ref\b[^>]*>", _head(path))
+        agency = re.search(r'agencyID="([^"]+)"', ref.group(0)) if ref else None
+        flow = re.search(r'\bid="([^"]+)"', ref.group(0)) if ref else None
+        if not (agency and flow):
+            return from_file_stem(path)
+        return DatasetInfo(slug(f"sdmx-{agency.group(1)}-{flow.group(1)}"),
+                           f"SDMX dataflow {agency.group(1)}:{flow.group(1)}", "other", agency.group(1))
 
 
 def _observations(message, dsd) -> pd.DataFrame:

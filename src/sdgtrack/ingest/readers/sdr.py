@@ -19,8 +19,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..canonical import CANONICAL_NAMES, quote, sql_str
+from ..datasets import DatasetInfo, slug, stem
 from ..registry import ReadResult, register
-from ..tables import csv_header, is_csv, load_table, require_columns
+from ..tables import csv_header, is_csv, load_table, no_rows, require_columns
 
 SCORE_SUFFIX = ".score"
 EDITION_AREA = "Country Code ISO3"
@@ -54,6 +55,9 @@ class SdrReader:
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
         raw = "__sdr_raw"
         columns = load_table(con, path, raw)
+        if not con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0]:
+            con.execute(f"DROP TABLE {raw}")
+            raise no_rows(path)
         if _is_panel(columns):
             selects = self._panel_selects(path, columns)
             area_col = "id"
@@ -107,6 +111,10 @@ class SdrReader:
     def _panel_selects(self, path: Path, columns: list[str]) -> list[str]:
         period = _year_text("year")
         return [self._select(path, code, None, "id", period, code) for code in columns[4:]]
+
+    def default_dataset(self, path: Path) -> DatasetInfo:
+        return DatasetInfo(slug(stem(path)), f"Sustainable Development Report database ({stem(path)})", "global",
+                           "SDSN Sustainable Development Solutions Network")
 
 
 register(SdrReader())

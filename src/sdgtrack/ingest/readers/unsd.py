@@ -3,12 +3,14 @@
 Columns: Goal, Target, Indicator, SeriesCode, SeriesDescription, GeoAreaCode, GeoAreaName,
 TimePeriod, Value, attribute columns (Units, Nature, Source, FootNote ...) and one column per
 disaggregation dimension (Sex, Age, Location ...). Every column that is not a key or a known
-attribute is a dimension, so new UN dimensions need no code change.
+attribute is a dimension, so new UN dimensions need no code change. ``Reporting Type`` ``G``
+is staged blank (see LAYOUT), so the Excel download and the CSV without that column agree.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+from ..datasets import DatasetInfo
 from ..long_table import LongLayout
 from ..registry import ReadResult, register
 
@@ -20,6 +22,9 @@ LAYOUT = LongLayout(
     not_dimensions=frozenset({"Goal", "Target", "GeoAreaName", "Time_Detail", "TimeCoverage", "UpperBound",
                               "LowerBound", "BasePeriod", "GeoInfoUrl", "Unit multiplier"}),
     what="UN SDG Global Database layout",
+    # Reporting Type G (data the UN compiles, the database's default) is what a download without
+    # the column holds too (the 2020 CSV): staged blank so both give the same keys; N stays.
+    blank_equivalents={"Reporting Type": ("G",)},
 )
 REQUIRED = LAYOUT.required
 NON_DIMENSIONS = set(LAYOUT.columns.values()) | LAYOUT.not_dimensions
@@ -35,6 +40,10 @@ class UnsdReader:
 
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
         return LAYOUT.stage(con, path, staging)
+
+    def default_dataset(self, path: Path) -> DatasetInfo:
+        # Every download (the whole database, one goal's Excel sheet) is part of one collection.
+        return DatasetInfo("unsd", "UN SDG Global Database", "global", "UN Statistics Division")
 
 
 register(UnsdReader())

@@ -1,0 +1,126 @@
+"""The dataset table: list, show, remove, order of preference; and who changes the store.
+
+Removing a dataset moves its rows to ``observation_history`` (change ``removed``) and keeps its
+metadata with ``removed_at`` set, so the store can still answer "as of" a date before the removal.
+No operation here touches another dataset's rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+
+import pandas as pd
+
+from ..errors import UserInputError
+from .reads import KIND_ORDER, OBSERVATION_COLUMNS
+
+HISTORY_INSERT = (f"INSERT INTO observation_history ({', '.join(OBSERVATION_COLUMNS)}, superseded_load, change) "
+                  f"SELECT {', '.join('o.' + c for c in OBSERVATION_COLUMNS)}")
+
+
+def current_user() -> str:
+    """Who a change is recorded for: $SDGTRACK_USER (set by a server for its signed-in user), else
+    the operating-system account."""
+    try:
+        return os.environ.get("SDGTRACK_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (containers)
+        return "unknown"
+
+
+def next_load_id(con) -> int:
+    return con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchone()[0]
+
+
+def upsert(con, info, source_path: str, when: dt.datetime, given: dict | None = None) -> None:
+    """Record a load of dataset ``info``: a new row, or the last-load date (and the fields the user
+    gave) of an existing one. The stored title, kind ... of a dataset are kept otherwise."""
+    exists = con.execute("SELECT 1 FROM dataset WHERE id = ?", [info.id]).fetchone()
+    if not exists:
+        con.execute("""INSERT INTO dataset (id, title, publisher, kind, licence, source_path, first_loaded, last_loaded)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [info.id, info.title, info.publisher, info.kind, info.licence, source_path, when, when])
+        return
+    fields = {k: v for k, v in (given or {}).items() if v is not None and k != "id"}
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    con.execute(f"""UPDATE dataset SET source_path = ?, last_loaded = ?, removed_at = NULL,
+                    first_loaded = CASE WHEN removed_at IS NULL THEN first_loaded ELSE ? END
+                    {', ' + sets if sets else ''} WHERE id = ?""",
+                [source_path, when, when, *fields.values(), info.id])
+
+
+def check_exists(con, dataset_id: str) -> None:
+    row = con.execute("SELECT removed_at FROM dataset WHERE id = ?", [dataset_id]).fetchone()
+    if row is None or row[0] is not None:
+        known = [r[0] for r in con.execute("SELECT id FROM dataset WHERE removed_at IS NULL ORDER BY id").fetchall()]
+        raise UserInputError(f"no dataset {dataset_id!r} in the store: expected one of "
+                             f"{', '.join(known) or '(none loaded yet)'}")
+
+
+def list_datasets(con) -> pd.DataFrame:
+    """One row per dataset in the order of preference, with what it holds."""
+    kinds = ", ".join(f"'{k}'" for k in KIND_ORDER)
+    return con.execute(f"""
+        WITH counts AS (SELECT dataset, count(*) AS observations, count(DISTINCT series) AS series,
+                               count(DISTINCT area) AS areas, min(year) AS first_year, max(year) AS last_year
+                        FROM observation GROUP BY dataset)
+        SELECT row_number() OVER (ORDER BY d.precedence NULLS LAST, list_position([{kinds}], d.kind), d.id)
+                   AS preference,
+               d.id, d.title, d.kind, d.publisher, d.licence,
+               coalesce(c.observations, 0) AS observations, coalesce(c.series, 0) AS series,
+               coalesce(c.areas, 0) AS areas, c.first_year, c.last_year, d.first_loaded, d.last_loaded
+        FROM dataset d LEFT JOIN counts c ON c.dataset = d.id
+        WHERE d.removed_at IS NULL
+        ORDER BY preference""").df()
+
+
+def show(con, dataset_id: str) -> dict:
+    """A dataset's metadata, counts, loads and series."""
+    check_exists(con, dataset_id)
+    info = con.execute("SELECT * FROM dataset WHERE id = ?", [dataset_id]).df().iloc[0].to_dict()
+    listing = list_datasets(con)
+    counts = listing[listing["id"] == dataset_id].iloc[0].to_dict()
+    loads = con.execute("""SELECT id AS load, loaded_at, action, user_name AS "user", rows_read, rows_new,
+                                  rows_updated, rows_unchanged, rows_missing, rows_removed, rows_rejected, paths
+                           FROM load WHERE dataset = ? ORDER BY id""", [dataset_id]).df()
+    series = con.execute("""SELECT series, count(*) AS observations, count(*) FILTER (WHERE is_headline) AS headline,
+                                   count(DISTINCT area) AS areas, min(year) AS first_year, max(year) AS last_year
+                            FROM observation WHERE dataset = ? GROUP BY series ORDER BY series""", [dataset_id]).df()
+    return {"dataset": info, "counts": counts, "loads": loads, "series": series}
+
+
+def remove(con, dataset_id: str, when: dt.datetime | None = None) -> int:
+    """Move a dataset's rows to history and mark it removed; returns the number of rows."""
+    check_exists(con, dataset_id)
+    when = when or dt.datetime.now()
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_id = next_load_id(con)
+        n = con.execute("SELECT count(*) FROM observation WHERE dataset = ?", [dataset_id]).fetchone()[0]
+        con.execute(f"{HISTORY_INSERT}, {load_id}, 'removed' FROM observation o WHERE o.dataset = ?", [dataset_id])
+        con.execute("DELETE FROM observation WHERE dataset = ?", [dataset_id])
+        con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
+        con.execute("""INSERT INTO load (id, loaded_at, paths, format, dataset, action, user_name, rows_removed)
+                       VALUES (?, ?, '', '', ?, 'remove', ?, ?)""", [load_id, when, dataset_id, current_user(), n])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return n
+
+
+def prefer(con, dataset_ids: list[str]) -> None:
+    """Set the order of preference: these datasets first, in this order; the rest by kind."""
+    for dataset_id in dataset_ids:
+        check_exists(con, dataset_id)
+    if len(set(dataset_ids)) != len(dataset_ids):
+        raise UserInputError("a dataset is named twice in the order of preference")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("UPDATE dataset SET precedence = NULL")
+        for position, dataset_id in enumerate(dataset_ids, start=1):
+            con.execute("UPDATE dataset SET precedence = ? WHERE id = ?", [position, dataset_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise

@@ -1,0 +1,60 @@
+"""Numbered schema migrations, applied in order in one transaction when a store opens for writing.
+
+The store records its version in ``meta.schema_version``. A store made before versioning has no
+such row and counts as version 0: migration 1 creates what it lacks (every statement of the base
+schema is ``IF NOT EXISTS``), so such stores and new ones take the same path. A migration is a
+SQL file, optionally followed by a Python step for what SQL alone cannot do.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Callable
+
+from .datasets_step import assign_datasets
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    sql_file: str
+    then: Callable | None = None   # con -> None, run after the SQL in the same transaction
+
+    def apply(self, con) -> None:
+        con.execute((resources.files(__name__) / self.sql_file).read_text("utf-8"))
+        if self.then is not None:
+            self.then(con)
+
+
+MIGRATIONS = [
+    Migration(1, "0001_base.sql"),
+    Migration(2, "0002_datasets.sql", assign_datasets),
+]
+LATEST = MIGRATIONS[-1].version
+
+
+def schema_version(con) -> int:
+    has_meta = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' "
+                           "AND schema_name = 'main'").fetchone()[0]
+    if not has_meta:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def upgrade(con) -> list[int]:
+    """Apply the pending migrations in one transaction; returns the versions applied."""
+    current = schema_version(con)
+    pending = [m for m in MIGRATIONS if m.version > current]
+    if not pending:
+        return []
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for migration in pending:
+            migration.apply(con)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(migration.version)])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return [m.version for m in pending]

@@ -1,0 +1,79 @@
+"""Migration 2's Python step: give every observation a dataset and rebuild the observation table
+with ``dataset`` first in its key.
+
+Rows loaded before datasets existed are assigned the dataset their reader derives from the
+row's ``source_file`` (the load's recorded format says which reader), exactly as a new load of
+that file would; the file need not exist any more.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+OBSERVATION_TABLE = """
+CREATE TABLE observation (
+    dataset VARCHAR NOT NULL,        -- the dataset (source collection) the row belongs to
+    series VARCHAR NOT NULL,
+    area VARCHAR NOT NULL,
+    period VARCHAR NOT NULL,         -- the period as given: '2021', '2021/22', '2000 Q1'
+    year INTEGER NOT NULL,           -- sortable start year derived from the period
+    dims VARCHAR NOT NULL,           -- 'Age=15-24|Sex=FEMALE' (sorted by dimension), '' if none
+    unit VARCHAR NOT NULL,           -- '' when the source gives none
+    value DOUBLE,                    -- NULL only for the UN "not available" codes (N, NV)
+    value_text VARCHAR,              -- the value as written when it is not a plain number ('<2.5')
+    is_headline BOOLEAN NOT NULL,    -- every dimension is a total, decided per dataset and series
+    nature VARCHAR,
+    obs_status VARCHAR,
+    source VARCHAR,
+    footnote VARCHAR,
+    source_file VARCHAR NOT NULL,
+    load_id INTEGER NOT NULL         -- the load that wrote this version of the row
+)"""
+COLUMNS = ("series, area, period, year, dims, unit, value, value_text, is_headline, nature, obs_status, "
+           "source, footnote, source_file, load_id")
+
+
+def assign_datasets(con) -> None:
+    has_dataset = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'observation' "
+                              "AND column_name = 'dataset'").fetchone()[0]
+    if has_dataset:
+        return
+    sources = con.execute("""SELECT o.source_file, any_value(l.format), min(l.loaded_at), max(l.loaded_at)
+                             FROM observation o LEFT JOIN load l ON l.id = o.load_id GROUP BY o.source_file""").fetchall()
+    rows = []
+    for source_file, formats, first, last in sources:
+        info = _derive(source_file, formats)
+        rows.append((source_file, info.id, info.title, info.kind, info.publisher, info.licence, first, last))
+    datasets_of_files = pd.DataFrame(rows, columns=["source_file", "id", "title", "kind", "publisher", "licence",
+                                                    "first_loaded", "last_loaded"], dtype=object)
+    con.register("__dataset_of_file", datasets_of_files)
+    try:
+        con.execute("""INSERT INTO dataset (id, title, publisher, kind, licence, source_path, first_loaded, last_loaded)
+                       SELECT id, any_value(title), any_value(publisher), any_value(kind), any_value(licence),
+                              string_agg(DISTINCT source_file, '; '), min(first_loaded), max(last_loaded)
+                       FROM __dataset_of_file GROUP BY id
+                       ON CONFLICT DO NOTHING""")
+        con.execute("ALTER TABLE observation RENAME TO observation_before_datasets")
+        con.execute(OBSERVATION_TABLE)
+        con.execute(f"""INSERT INTO observation (dataset, {COLUMNS})
+                        SELECT d.id, {', '.join('o.' + c.strip() for c in COLUMNS.split(','))}
+                        FROM observation_before_datasets o JOIN __dataset_of_file d USING (source_file)""")
+        con.execute("DROP TABLE observation_before_datasets")
+    finally:
+        con.unregister("__dataset_of_file")
+
+
+def _derive(source_file: str, formats: str | None):
+    from ...ingest import datasets, registry
+
+    path = Path(source_file)
+    names = [f for f in (formats or "").split(",") if f]
+    readers = registry.all_readers()
+    if "opensdg" in names:  # a repository's SDMX and CSV inputs are one national collection
+        reader = readers["opensdg"]
+    elif path.exists() and (found := registry.detect(path)) is not None:
+        reader = found
+    else:
+        reader = next((readers[n] for n in names if n in readers), None)
+    return datasets.for_path(reader, path) if reader is not None else datasets.from_file_stem(path)

@@ -1,0 +1,105 @@
+"""Observation reads: which rows a query sees, from which dataset, as of when.
+
+Three rules every read shares, so no analysis has to know them:
+- **as of**: without a date, the current rows; with one, the rows as the store stood then
+  (current rows written by then, plus earlier versions from ``observation_history`` that were
+  still current at that time).
+- **datasets**: ``None`` means every dataset; a list restricts to those, in that order of
+  preference.
+- **one dataset per time series**: where several datasets give a series for the same area, the
+  rows of one dataset only (the first by preference: the user's list, else the store's
+  precedence set with `sdgtrack datasets prefer`, else national before global), never a mix of
+  years from two sources.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Sequence
+
+from ..errors import UserInputError
+
+# Default preference by kind: a country's own figures before the UN's (national statistics
+# offices report their data first; the global database is the fallback).
+KIND_ORDER = ("national", "subnational", "city", "other", "global")
+OBSERVATION_COLUMNS = ("dataset", "series", "area", "period", "year", "dims", "unit", "value", "value_text",
+                       "is_headline", "nature", "obs_status", "source", "footnote", "source_file", "load_id")
+
+
+def parse_as_of(value) -> dt.datetime | None:
+    """A date or time given by a user: '2026-11-30', '2026-11-30 14:05', a date or datetime."""
+    if value is None or isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time.max)  # "as of a day": by the end of it
+    text = str(value).strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UserInputError(f"--as-of {text!r}: expected a date or time such as 2026-11-30 or "
+                             "2026-11-30T14:05") from None
+    return dt.datetime.combine(parsed.date(), dt.time.max) if len(text) <= 10 else parsed
+
+
+def source_sql(as_of: dt.datetime | None) -> tuple[str, list]:
+    """A relation with the observation columns: the current rows, or the rows as of a time."""
+    if as_of is None:
+        return "observation", []
+    hcols = ", ".join(f"h.{c}" for c in OBSERVATION_COLUMNS)
+    ocols = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
+    return (f"""(SELECT {ocols} FROM observation o JOIN load l ON l.id = o.load_id WHERE l.loaded_at <= ?
+                 UNION ALL
+                 SELECT {hcols} FROM observation_history h
+                 JOIN load written ON written.id = h.load_id JOIN load gone ON gone.id = h.superseded_load
+                 WHERE written.loaded_at <= ? AND gone.loaded_at > ?)""",
+            [as_of, as_of, as_of])
+
+
+def rank_sql(con, datasets: Sequence[str] | None) -> tuple[str, list]:
+    """``(dataset, rank)`` rows: lower rank is preferred. Unknown dataset ids are an error."""
+    if datasets:
+        ids = list(dict.fromkeys(datasets))
+        known = {r[0] for r in con.execute("SELECT id FROM dataset").fetchall()}
+        unknown = [d for d in ids if d not in known]
+        if unknown:
+            raise UserInputError(f"unknown dataset {', '.join(unknown)}: expected one of "
+                                 f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)")
+        return ("(SELECT unnest(?::VARCHAR[]) AS dataset, generate_subscripts(?::VARCHAR[], 1) AS rank)",
+                [ids, ids])
+    kinds = ", ".join(f"'{k}'" for k in KIND_ORDER)
+    return (f"""(SELECT id AS dataset, row_number() OVER (ORDER BY precedence NULLS LAST,
+                        list_position([{kinds}], kind), id) AS rank FROM dataset)""", [])
+
+
+def filters(resolve_series, resolve_areas, code, areas, start, end, alias: str = "o") -> tuple[list[str], list]:
+    """SQL conditions for a code (series, indicator, target or goal), areas and a year range."""
+    where: list[str] = []
+    params: list = []
+    if code is not None:
+        codes = [code] if isinstance(code, str) else list(code)
+        where.append(f"{alias}.series IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(sorted({s for c in codes for s in resolve_series(c)}))
+    if areas:
+        where.append(f"{alias}.area IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(resolve_areas(areas))
+    if start is not None:
+        where.append(f"{alias}.year >= ?")
+        params.append(int(start))
+    if end is not None:
+        where.append(f"{alias}.year <= ?")
+        params.append(int(end))
+    return where, params
+
+
+def picked_sql(con, where: list[str], params: list, datasets, as_of, pick: bool = True) -> tuple[str, list]:
+    """The filtered rows, restricted to the preferred dataset of each (series, area) when ``pick``."""
+    source, source_params = source_sql(as_of)
+    ranks, rank_params = rank_sql(con, datasets)
+    condition = " AND ".join(where) if where else "TRUE"
+    ranked = f"SELECT o.*, r.rank FROM {source} o JOIN {ranks} r USING (dataset) WHERE {condition}"
+    ranked_params = source_params + rank_params + params
+    if not pick:
+        return f"SELECT * EXCLUDE (rank) FROM ({ranked})", ranked_params
+    return (f"""WITH ranked AS ({ranked}),
+                pick AS (SELECT series, area, arg_min(dataset, rank) AS dataset FROM ranked GROUP BY series, area)
+                SELECT ranked.* EXCLUDE (rank) FROM ranked JOIN pick USING (series, area, dataset)""",
+            ranked_params)

@@ -1,0 +1,165 @@
+"""Datasets and history on small fixtures: defaults, one dataset per time series, preference,
+re-load reports, --replace, history and as-of, compare, and the CLI."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+
+import sdgtrack
+from sdgtrack.errors import InvalidInputError, UserInputError
+
+from .conftest import FIXTURES
+from .test_ingest_core import run_cli
+
+INGEST = FIXTURES / "ingest"
+HEADER = "series,area,year,value\n"
+
+
+def write(path, rows: list[str]):
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_default_dataset_is_the_file_stem_and_kind_can_be_given(db):
+    report = db.ingest(INGEST / "tidy_good.csv", dataset_info={"kind": "national", "title": "Good data"})
+    assert report.dataset == "tidy_good"
+    listed = db.datasets().set_index("id")
+    assert listed.loc["tidy_good", "kind"] == "national"
+    assert listed.loc["tidy_good", "title"] == "Good data"
+    assert listed.loc["tidy_good", "observations"] == 7
+
+
+def test_bad_dataset_id_and_kind_are_refused(db):
+    with pytest.raises(UserInputError, match="dataset id 'Bad Id'"):
+        db.ingest(INGEST / "tidy_good.csv", dataset="Bad Id")
+    with pytest.raises(UserInputError, match="dataset kind 'planet'"):
+        db.ingest(INGEST / "tidy_good.csv", dataset_info={"kind": "planet"})
+    assert db.datasets().empty
+
+
+def test_two_files_deriving_two_datasets_need_one_named(db, tmp_path):
+    a = write(tmp_path / "a.csv", ["SH_DYN_MORT,AFG,2015,70"])
+    b = write(tmp_path / "b.csv", ["SH_DYN_MORT,AFG,2016,68"])
+    with pytest.raises(InvalidInputError, match="one dataset per load") as err:
+        db.ingest([a, b])
+    assert "--dataset" in err.value.hint
+    assert db.ingest([a, b], dataset="both").new == 2
+
+
+def test_same_key_in_two_datasets_keeps_both(db, tmp_path):
+    db.ingest(write(tmp_path / "national.csv", ["SH_DYN_MORT,AFG,2015,70", "SH_DYN_MORT,AFG,2016,68"]),
+              dataset_info={"kind": "national"})
+    db.ingest(write(tmp_path / "global.csv", ["SH_DYN_MORT,AFG,2015,71", "SH_DYN_MORT,AFG,2017,65"]),
+              dataset_info={"kind": "global"})
+    stored = db.con.execute("SELECT dataset, value FROM observation WHERE year = 2015 ORDER BY dataset").fetchall()
+    assert stored == [("global", 71.0), ("national", 70.0)]
+    # one dataset per (series, area): national first by default, never 2015-16 national + 2017 global
+    values = db.headline_values("SH_DYN_MORT", areas=["AFG"])
+    assert values["dataset"].unique().tolist() == ["national"]
+    assert values["year"].tolist() == [2015, 2016]
+    # the user's order of preference wins, and a list given to a query wins over that
+    db.prefer_datasets(["global"])
+    assert db.headline_values("SH_DYN_MORT")["dataset"].unique().tolist() == ["global"]
+    assert db.observations("SH_DYN_MORT", datasets=["national"])["value"].tolist() == [70.0, 68.0]
+    with pytest.raises(UserInputError, match="unknown dataset nope"):
+        db.observations("SH_DYN_MORT", datasets=["nope"])
+    side = db.compare("SH_DYN_MORT", areas=["AFG"])
+    assert list(side.columns) == ["series", "area", "area_name", "year", "global", "national", "national - global"]
+    row_2015 = side[side["year"] == 2015].iloc[0]
+    assert (row_2015["global"], row_2015["national"], row_2015["national - global"]) == (71.0, 70.0, -1.0)
+
+
+def test_reload_reports_missing_and_replace_removes_them_into_history(db, tmp_path):
+    path = tmp_path / "release.csv"
+    write(path, ["SH_DYN_MORT,AFG,2015,70", "SH_DYN_MORT,AFG,2016,68", "SH_DYN_MORT,AFG,2017,66"])
+    db.ingest(path)
+    first_load = dt.datetime.now()
+    time.sleep(0.01)
+    write(path, ["SH_DYN_MORT,AFG,2015,70", "SH_DYN_MORT,AFG,2016,67.5"])
+    kept = db.ingest(path)
+    assert (kept.new, kept.updated, kept.unchanged, kept.missing, kept.removed) == (0, 1, 1, 1, 0)
+    assert "--replace removes them" in kept.summary()
+    assert len(db.observations("SH_DYN_MORT")) == 3  # the missing row is kept without --replace
+    replaced = db.ingest(path, replace=True)
+    assert (replaced.missing, replaced.removed) == (1, 1)
+    assert db.observations("SH_DYN_MORT")["value"].tolist() == [70.0, 67.5]
+    # every earlier version is in history, and the store answers as it stood then
+    history = db.history("SH_DYN_MORT", areas=["AFG"])
+    assert sorted(zip(history["period"], history["status"], history["value"])) == [
+        ("2015", "current", 70.0), ("2016", "current", 67.5), ("2016", "updated", 68.0), ("2017", "removed", 66.0)]
+    assert set(history["written_by"]) == {sdgtrack.store.datasets.current_user()}
+    then = db.observations("SH_DYN_MORT", as_of=first_load)
+    assert then["value"].tolist() == [70.0, 68.0, 66.0]
+    assert db.observations("SH_DYN_MORT", as_of="1999-01-01").empty
+    with pytest.raises(UserInputError, match="--as-of 'yesterday'"):
+        db.observations("SH_DYN_MORT", as_of="yesterday")
+
+
+def test_unchanged_reload_writes_no_history(db, tmp_path):
+    path = write(tmp_path / "same.csv", ["SH_DYN_MORT,AFG,2015,70"])
+    for _ in range(3):
+        db.ingest(path)
+    assert db.con.execute("SELECT count(*) FROM observation_history").fetchone()[0] == 0
+    assert db.con.execute("SELECT count(*) FROM observation").fetchone()[0] == 1
+
+
+def test_remove_dataset_keeps_history_and_other_datasets(db, tmp_path):
+    db.ingest(write(tmp_path / "keep.csv", ["SH_DYN_MORT,AFG,2015,70"]))
+    db.ingest(write(tmp_path / "drop.csv", ["SH_DYN_MORT,AFG,2015,71", "SH_DYN_MORT,NPL,2015,30"]))
+    before = dt.datetime.now()
+    time.sleep(0.01)
+    assert db.remove_dataset("drop") == 2
+    assert db.datasets()["id"].tolist() == ["keep"]
+    assert db.observations("SH_DYN_MORT")["value"].tolist() == [70.0]
+    # as the store stood: drop's rows back (same kind as keep: the id decides, so drop wins for AFG)
+    assert sorted(db.observations("SH_DYN_MORT", as_of=before)["value"]) == [30.0, 71.0]
+    assert db.observations("SH_DYN_MORT", as_of=before, datasets=["keep"])["value"].tolist() == [70.0]
+    with pytest.raises(UserInputError, match="no dataset 'drop'"):
+        db.remove_dataset("drop")
+    # loading it again brings it back as a new dataset
+    assert db.ingest(tmp_path / "drop.csv").new == 2
+
+
+def test_headline_flags_are_decided_per_dataset(db, tmp_path):
+    """A file that splits a series by another dimension must not turn the other dataset's rows
+    into non-headline rows (the Rwanda SDMX / UN Global Database bug)."""
+    un = tmp_path / "un.csv"
+    un.write_text("series,area,year,value,Age\nSH_DYN_MORT,AFG,2015,70,<5Y\nSH_DYN_MORT,AFG,2016,68,<5Y\n")
+    db.ingest(un)
+    national = tmp_path / "national.csv"
+    national.write_text("series,area,year,value,Age\nSH_DYN_MORT,RWA,2015,50,<5Y\nSH_DYN_MORT,RWA,2015,20,<1Y\n")
+    db.ingest(national)
+    flags = dict(db.con.execute("SELECT dataset, bool_and(is_headline) FROM observation "
+                                "WHERE dims = 'Age=<5Y' GROUP BY dataset").fetchall())
+    assert flags == {"un": True, "national": False}
+    assert len(db.observations("SH_DYN_MORT", areas=["AFG"])) == 2
+
+
+def test_cli_datasets_history_compare(tmp_path):
+    store = tmp_path / "cli.duckdb"
+    path = write(tmp_path / "country.csv", ["SH_DYN_MORT,AFG,2015,70", "SH_DYN_MORT,AFG,2016,68"])
+    assert run_cli("ingest", str(path), "--kind", "national", db_path=store).returncode == 0
+    other = write(tmp_path / "un.csv", ["SH_DYN_MORT,AFG,2015,72"])
+    out = run_cli("ingest", str(other), "--dataset", "un", "--kind", "global", "--title", "UN figures", db_path=store)
+    assert out.returncode == 0 and "into dataset un" in out.stdout
+    listed = run_cli("datasets", "list", "--format", "csv", db_path=store)
+    assert listed.stdout.splitlines()[1].startswith("1,country,country,national")
+    shown = run_cli("datasets", "show", "un", db_path=store)
+    assert "un: UN figures" in shown.stdout and "every series has a headline" in shown.stdout
+    compare = run_cli("data", "SH_DYN_MORT", "--area", "AFG", "--compare", "--format", "csv", db_path=store)
+    assert compare.stdout.splitlines()[:2] == ["series,area,area_name,year,country,un,un - country",
+                                               "SH_DYN_MORT,4,Afghanistan,2015,70.0,72.0,2.0"]
+    write(path, ["SH_DYN_MORT,AFG,2015,69"])
+    replaced = run_cli("ingest", str(path), "--replace", db_path=store)
+    assert "1 updated, 0 unchanged, 1 removed" in replaced.stdout
+    history = run_cli("history", "SH_DYN_MORT", "--area", "AFG", "--dataset", "country", "--format", "csv",
+                      db_path=store)
+    statuses = [line.split(",")[-6] for line in history.stdout.splitlines()[1:]]
+    assert sorted(statuses) == ["current", "removed", "updated"]
+    assert run_cli("datasets", "prefer", "un", db_path=store).stdout.strip() == "order of preference: un, country"
+    unknown = run_cli("datasets", "show", "nope", db_path=store)
+    assert unknown.returncode == 1 and "no dataset 'nope'" in unknown.stderr
+    removed = run_cli("datasets", "remove", "un", db_path=store)
+    assert "1 observations moved to history" in removed.stdout

@@ -1,0 +1,98 @@
+"""Schema versions: a store written by the release before datasets is upgraded in place, every
+observation kept and assigned to the dataset its source file derives; a read-only open of it
+says how to upgrade."""
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+import pytest
+
+import sdgtrack
+from sdgtrack.errors import UserInputError
+from sdgtrack.store import migrations
+
+from .test_ingest_core import run_cli
+
+# Rows as the previous release wrote them: (series, area, period, year, dims, unit, value, is_headline,
+# source_file, load_id); load 1 read a UN download, load 2 an Open SDG repository that has since
+# moved (its files no longer exist), load 3 a tidy CSV.
+OLD_ROWS = [
+    ("SH_DYN_MORT", "4", "2015", 2015, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 70.0, True,
+     "/data/unsd/sdg_global_2020.csv.gz", 1),
+    ("SH_DYN_MORT", "4", "2016", 2016, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 68.0, True,
+     "/data/unsd/sdg_global_2020.csv.gz", 1),
+    ("GB:3.2.2", "826", "2019", 2019, "", "Rate", 2.8, True, "/gone/opensdg/uk/data/indicator_3-2-2.csv", 2),
+    ("GB:3.2.2", "826", "2019", 2019, "Sex=Female", "Rate", 2.5, False,
+     "/gone/opensdg/uk/data/indicator_3-2-2.csv", 2),
+    ("SH_DYN_MORT", "524", "2015", 2015, "", "", 30.0, True, "/home/me/my_data.csv", 3),
+]
+LOADS = [(1, "2026-01-05 10:00:00", "unsd"), (2, "2026-02-01 09:00:00", "opensdg"),
+         (3, "2026-03-01 12:00:00", "tidy")]
+
+
+def old_store(path):
+    """A store as the release before datasets wrote it: its schema (migration 1's SQL) and rows."""
+    con = duckdb.connect(str(path))
+    con.execute((resources.files("sdgtrack.store.migrations") / "0001_base.sql").read_text("utf-8"))
+    for load_id, when, fmt in LOADS:
+        con.execute("INSERT INTO load VALUES (?, ?, 'paths', ?, 0, 0, 0, 0, 0)", [load_id, when, fmt])
+    con.executemany("""INSERT INTO observation (series, area, period, year, dims, unit, value, is_headline,
+                                                source_file, load_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    OLD_ROWS)
+    con.close()
+
+
+def test_read_only_open_of_an_old_store_says_how_to_upgrade(tmp_path):
+    path = tmp_path / "old.duckdb"
+    old_store(path)
+    with pytest.raises(UserInputError, match=r"schema version 0, this release uses \d+\): upgrade it once with "
+                                             r"`sdgtrack upgrade --db"):
+        sdgtrack.open(path, read_only=True)
+    result = run_cli("data", "SH_DYN_MORT", db_path=path)
+    assert result.returncode == 1 and "sdgtrack upgrade" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_upgrade_keeps_every_observation_in_a_derived_dataset(tmp_path):
+    path = tmp_path / "old.duckdb"
+    old_store(path)
+    upgraded = run_cli("upgrade", db_path=path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert f"schema version {migrations.LATEST}" in upgraded.stdout
+    with sdgtrack.open(path, read_only=True) as db:
+        rows = db.con.execute("SELECT dataset, series, area, period, dims, value, is_headline, load_id "
+                              "FROM observation ORDER BY load_id, series, dims").fetchall()
+        assert rows == [
+            ("unsd", "SH_DYN_MORT", "4", "2015", "Age=<5Y|Sex=BOTHSEX", 70.0, True, 1),
+            ("unsd", "SH_DYN_MORT", "4", "2016", "Age=<5Y|Sex=BOTHSEX", 68.0, True, 1),
+            ("opensdg-uk", "GB:3.2.2", "826", "2019", "", 2.8, True, 2),
+            ("opensdg-uk", "GB:3.2.2", "826", "2019", "Sex=Female", 2.5, False, 2),
+            ("my_data", "SH_DYN_MORT", "524", "2015", "", 30.0, True, 3),
+        ]
+        listed = db.datasets().set_index("id")
+        assert listed.loc["unsd", "kind"] == "global" and listed.loc["opensdg-uk", "kind"] == "national"
+        assert str(listed.loc["opensdg-uk", "first_loaded"]) == "2026-02-01 09:00:00"
+        # the registry's tables came with the upgrade
+        assert db.con.execute("SELECT count(*) FROM contribution_record").fetchone()[0] == 0
+        # as-of still answers: the UN rows were in the store on 2026-01-31, the UK rows were not
+        assert set(db.observations(as_of="2026-01-31")["dataset"]) == {"unsd"}
+    again = run_cli("upgrade", db_path=path)
+    assert "already at schema version" in again.stdout
+
+
+def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "old.duckdb"
+    old_store(path)
+
+    def broken(con):
+        raise duckdb.IOException("disk full (simulated)")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0],
+                                                   migrations.Migration(2, "0002_datasets.sql", broken)])
+    with pytest.raises(UserInputError, match="disk full"):
+        sdgtrack.open(path)
+    con = duckdb.connect(str(path), read_only=True)
+    assert migrations.schema_version(con) == 0
+    assert con.execute("SELECT count(*) FROM observation").fetchone()[0] == len(OLD_ROWS)
+    assert "dataset" not in [r[0] for r in con.execute("DESCRIBE observation").fetchall()]
+    con.close()
