@@ -59,8 +59,10 @@ def test_reading_commands_open_the_store_read_only(args, store, tmp_path, capfd,
         assert "read-only: the assessment was not kept" in err
 
 
-@pytest.mark.parametrize("args", READING + [["serve"], ["index", "--codebook", "sdr2024"]],
-                         ids=[" ".join(a) for a in READING] + ["serve", "index"])
+NOT_CREATING = [["serve"], ["index", "--codebook", "sdr2024"], ["upgrade"], ["datasets", "list"], ["history", "3.2.1"]]
+
+
+@pytest.mark.parametrize("args", READING + NOT_CREATING, ids=[" ".join(a) for a in READING + NOT_CREATING])
 def test_a_mistyped_db_is_named_not_created(args, tmp_path, capfd):
     typo = tmp_path / "sdgtrak.duckdb"
     assert run([*args, "--db", str(typo)]) == 1

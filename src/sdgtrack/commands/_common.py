@@ -68,15 +68,23 @@ def open_db(db: Optional[Path], read_only: bool = False, reference_only: bool = 
         raise
 
 
-def open_db_to_keep(db: Optional[Path]):
-    """The store of a command that reads and keeps its result when it can (``progress``): it must
-    exist; a file the user may not write is opened read-only and the result is not kept."""
+def existing_store(db: Optional[Path]) -> Path:
+    """The store path of a command that changes a store but must not create one (``upgrade``)."""
     import sdgtrack
 
     path = sdgtrack.default_db_path(db)
     if not path.exists():
         raise UserInputError(f"no database at {path}: load data first with `sdgtrack ingest`")
     check_store_path(path)
+    return path
+
+
+def open_db_to_keep(db: Optional[Path]):
+    """The store of a command that reads and keeps its result when it can (``progress``): it must
+    exist; a file the user may not write is opened read-only and the result is not kept."""
+    import sdgtrack
+
+    path = existing_store(db)
     writable = os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
     return sdgtrack.open(path, read_only=not writable)
 

@@ -6,7 +6,17 @@ from typing import List, Optional
 
 import typer
 
-from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ._common import (
+    DatasetsOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    console,
+    emit,
+    existing_store,
+    open_db,
+)
 
 COLUMNS = ["dataset", "series", "area", "area_name", "period", "dims", "unit", "value", "value_text", "nature"]
 HISTORY_COLUMNS = ["dataset", "series", "area", "period", "dims", "value", "value_text", "status", "valid_from",
@@ -70,7 +80,7 @@ def register(app: typer.Typer) -> None:
         """Bring a store written by an earlier sdgtrack to this release's schema (every observation kept)."""
         from ..store import migrations
 
-        with open_db(db) as database:
+        with open_db(existing_store(db)) as database:  # a mistyped --db must not create a store
             applied = database.upgraded
         if applied:
             console.print(f"upgraded {database.path} to schema version {migrations.LATEST} "
