@@ -136,6 +136,11 @@ def _print_table(frame: pd.DataFrame, title: str | None, max_rows: int) -> None:
 def _column_text(col: pd.Series, name: str) -> list[str]:
     """A column as text: codes as words, floats with one number of decimals for the whole column."""
     missing = col.isna().to_numpy()
+    if col.dtype == object:  # numbers kept in an object column so blanks can be "" (tag's table)
+        missing = missing | (col == "").to_numpy()
+        present = col[~missing]
+        if len(present) and all(isinstance(v, (float, np.floating)) for v in present):
+            col = pd.to_numeric(col.where(~missing), errors="coerce")
     if pd.api.types.is_float_dtype(col):
         values = col.to_numpy(dtype=float)
         finite = values[~missing & np.isfinite(values)] if len(values) else values
@@ -143,7 +148,10 @@ def _column_text(col: pd.Series, name: str) -> list[str]:
             texts = [f"{v:.2g}" for v in values]
         else:
             decimals = _decimals(finite)
-            texts = [f"{v:,.{decimals}f}" for v in values]
+            sep = "" if "year" in name else ","   # 2,015 is no year
+            texts = [f"{v:{sep}.{decimals}f}" for v in values]
+    elif pd.api.types.is_integer_dtype(col) and not pd.api.types.is_bool_dtype(col) and "year" not in name:
+        texts = [f"{v:,}" for v in col]
     elif name in LABEL_COLUMNS:
         texts = [str(label(v)) for v in col]
     else:
