@@ -25,6 +25,7 @@ demo: demo-db
 	$(BIN)/sdgtrack serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 test: install-dev
+	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
 
 clean:

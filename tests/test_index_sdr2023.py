@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 import sdgtrack
-from .conftest import shared_path
 from sdgtrack.index import load_codebook, sdg_index, shipped
 from sdgtrack.index.codebook import REQUIRED
+
+from .conftest import shared_path
 
 
 @pytest.fixture(scope="module")

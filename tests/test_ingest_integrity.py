@@ -340,7 +340,7 @@ def test_custom_area_cannot_take_a_name_another_area_answers_to(db):
     for code, name, said in (("AFG", "Fake", "ISO alpha-3 code"), ("af", "Fake", "ISO alpha-2 code"),
                              ("004", "Fake", "code"), ("LDC", "Fake", "group alias"),
                              ("ZZ-1", "afghanistan", "name")):
-        with pytest.raises(UserInputError, match=f"already names Afghanistan|already names Least") as info:
+        with pytest.raises(UserInputError, match="already names Afghanistan|already names Least") as info:
             db.add_area(code, name)
         assert said in str(info.value)
     db.add_area("CITY-GVA", "Geneva")

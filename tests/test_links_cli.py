@@ -8,6 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from sdgtrack.cli import app
+
 from .conftest import FIXTURES
 
 runner = CliRunner()
@@ -48,14 +49,14 @@ def test_links_network_level(un_db):
 
 def test_links_user_errors(un_db, tmp_path):
     db = str(un_db.path)
-    for args, message in [
-        (["--min-years", "2"], "min-years 2"),
-        (["--area", "Atlantis"], "Atlantis"),
-        (["--heatmap", str(tmp_path / "h.txt")], ".svg, .png or .html"),
-        (["--series", "NOT_A_SERIES"], "NOT_A_SERIES"),
+    for args, message, status in [
+        (["--min-years", "2"], "greater than or equal to 3", 2),  # a usage error: the option's range
+        (["--area", "Atlantis"], "Atlantis", 1),
+        (["--heatmap", str(tmp_path / "h.txt")], ".svg, .png or .html", 1),
+        (["--series", "NOT_A_SERIES"], "NOT_A_SERIES", 1),
     ]:
         res = runner.invoke(app, ["links", "--db", db, "--null", "0", *args])
-        assert res.exit_code == 1, (args, res.output)
+        assert res.exit_code == status, (args, res.output)
         assert message in res.output or message in str(res.exception), (args, res.output)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from sdgtrack.errors import InvalidInputError
 from sdgtrack.links.expert import analyse_matrix, read_matrix
+
 from .conftest import FIXTURES
 
 

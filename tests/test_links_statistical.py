@@ -159,7 +159,7 @@ def test_goal_rollup_counts_each_pair_once_per_goal_pair():
 
 def test_network_centrality_and_net_strength():
     # star: node 0 linked to 1..3 by synergies, 3 also linked to 2 by a trade-off
-    pos = np.zeros((4, 4)); neg = np.zeros((4, 4))
+    pos, neg = np.zeros((4, 4)), np.zeros((4, 4))
     pos[0, 1:] = pos[1:, 0] = 1.0
     neg[2, 3] = neg[3, 2] = 0.5
     nodes = node_metrics(["a", "b", "c", "d"], pos, neg, "goal")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from sdgtrack.progress.assess import assess_series
+
 from .canada_progress import headline_values, published, simple_indicators, targets_frame
 from .conftest import shared_path
-from sdgtrack.progress.assess import assess_series
 
 # Canada transforms these before assessing (5.5.2: 50 + |y - 50|; 16.6.1: 100 + |y - 100|; 8.1.1, 8.2.1: growth rates to levels),
 # so their published inputs are not the CSV's headline values.

@@ -1,6 +1,7 @@
 """Errors a user can cause. Faces print them as one clear message, never a traceback."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 
@@ -49,3 +50,41 @@ class InvalidInputError(SdgtrackError):
             lines.append(f"... and {self.total - limit} more problems")
         lines.append(f"{self.total} problem(s); nothing was loaded")
         return "\n".join(lines)
+
+
+def fault_message(exc: BaseException) -> tuple[str, int]:
+    """One line naming a fault that is not a user error (database, disk, encoding, interrupt, bug),
+    and the exit status. Faces print it instead of a traceback; every store write is one
+    transaction, so a fault leaves the store as it was."""
+    import duckdb
+
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    # DuckDB raises InterruptException, or RuntimeError("Query interrupted") while fetching a result
+    if isinstance(exc, duckdb.InterruptException) or (isinstance(exc, RuntimeError) and "interrupted" in first.lower()):
+        return "interrupted; nothing was changed by the unfinished command", 130
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in first:
+        return (f"the disk is full ({first}); nothing was changed: free some space and run the command again",
+                1)
+    if isinstance(exc, (duckdb.OutOfMemoryException, MemoryError)):
+        return f"out of memory ({first or 'no detail'}); try fewer files, areas or series at once", 1
+    if isinstance(exc, duckdb.Error) and ("Corrupt database" in first or "not a valid DuckDB" in first):
+        return (f"the database file is damaged ({first}); restore a copy, or build a new store by loading "
+                "the data again with `sdgtrack ingest --db NEW_FILE`", 1)
+    if isinstance(exc, duckdb.Error):
+        return (f"database error ({type(exc).__name__}): {first}; the store keeps its last committed state "
+                "(if the file is damaged, rebuild it with `sdgtrack ingest`)", 1)
+    if isinstance(exc, PermissionError):
+        return f"permission denied: {exc.filename or first}", 1
+    if isinstance(exc, IsADirectoryError):
+        return f"{exc.filename}: is a folder; expected a file", 1
+    if isinstance(exc, FileNotFoundError):
+        return f"{exc.filename or first}: no such file", 1
+    if isinstance(exc, OSError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or first}", 1
+    if isinstance(exc, UnicodeError):
+        return f"text is not in the expected encoding ({first}); expected UTF-8", 1
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply to read", 1
+    return (f"internal error ({type(exc).__name__}: {first}). This is a bug in sdgtrack: please report it "
+            "with the command you ran (SDGTRACK_DEBUG=1 shows the traceback)", 1)

@@ -82,7 +82,7 @@ def load_targets(path: str | Path) -> pd.DataFrame:
                                     source=r.get("source", "").strip() or fname)
     out: dict[str, dict] = {}
     # KPI rows first, then data point rows: a data point's own target wins over its KPI's
-    for (_, point), p in sorted(parsed.items(), key=lambda kv: kv[0][1] != ""):
+    for (_, _point), p in sorted(parsed.items(), key=lambda kv: kv[0][1] != ""):
         for key in p["keys"]:
             out[key] = dict(key=key, target=p["target"], direction=p["direction"], source=p["source"])
     if problems:

@@ -6,7 +6,10 @@ from typing import Optional
 
 import typer
 
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ..frameworks.areas import CUSTOM_KINDS
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db
+
+CustomKind = choices("CustomKind", CUSTOM_KINDS)
 
 areas_app = typer.Typer(help="Areas: M49 countries and regions, UN groups, SDG regions, custom areas.",
                         no_args_is_help=True)
@@ -19,7 +22,7 @@ def list_(group: Optional[str] = typer.Option(None, help="Members of a group or 
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """List areas."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True, reference_only=True) as database:
         frame = database.areas(group=group, kind=kind)
     emit(frame, fmt, output, title=f"{len(frame)} areas" + (f" in {group}" if group else ""))
 
@@ -28,13 +31,21 @@ def list_(group: Optional[str] = typer.Option(None, help="Members of a group or 
 def add(code: str = typer.Argument(..., help="New area code, e.g. RW-01 or CITY-GVA"),
         name: str = typer.Argument(..., help="Area name"),
         parent: Optional[str] = typer.Option(None, help="Parent area (code, ISO code or name)."),
-        kind: str = typer.Option("custom", help="city, province or custom"),
+        kind: CustomKind = typer.Option("custom", help="Kind of area."),
         db: Optional[Path] = DbOption) -> None:
     """Add a custom area such as a city or a province (its code and name must be new: no area
     may answer to them already)."""
     with open_db(db) as database:
-        database.add_area(code, name, parent, kind)
-    console.print(f"added {kind} {code} ({name})" + (f" under {parent}" if parent else ""), highlight=False)
+        areas = database.areas()
+        before = areas[areas["code"] == code.strip()]
+        database.add_area(code, name, parent, kind.value)
+    under = f" under {parent}" if parent else ""
+    if before.empty:
+        console.print(f"added {kind.value} {code} ({name}){under}", highlight=False, markup=False)
+    else:
+        old = before.iloc[0]
+        console.print(f"{code} already exists ({old['kind']} {old['name']!r}); now {kind.value} {name!r}{under}",
+                      highlight=False, markup=False)
 
 
 def register(app: typer.Typer) -> None:

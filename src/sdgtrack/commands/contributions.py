@@ -10,7 +10,9 @@ from typing import Optional
 
 import typer
 
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ..contributions.edit import CORRECTABLE
+from ..contributions.models import KINDS, STATUSES
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
 
 app = typer.Typer(help="Contributions registry: questionnaire answers of UN entities as records tied to SDGs.",
                   no_args_is_help=True)
@@ -33,6 +35,18 @@ class By(str, Enum):
     year = "year"
 
 
+Kind = choices("Kind", KINDS)
+Status = choices("Status", STATUSES)
+Field = choices("Field", CORRECTABLE)
+InferMethod = choices("InferMethod", ("auto", "embedding", "keywords"))
+
+
+class CoverageTable(str, Enum):
+    per_sdg = "per-sdg"
+    totals = "totals"
+    cooccurrence = "cooccurrence"
+
+
 class SdgSource(str, Enum):
     effective = "effective"
     declared = "declared"
@@ -49,8 +63,8 @@ def _registry(database):
 def import_(file: Path = typer.Argument(..., help="An answer as published (text), or a registry export (.json, .csv)."),
             entity: Optional[str] = typer.Option(None, help="Entity name, when the text does not say it (or to override)."),
             year: Optional[int] = typer.Option(None, help="Year of the answer, when the text does not say it."),
-            status: Optional[str] = typer.Option(None, help="draft, submitted or published (text answers are "
-                                                           "published by default; re-imports keep the stored status)."),
+            status: Optional[Status] = typer.Option(None, help="Status of the answer (text answers are published "
+                                                              "by default; re-imports keep the stored status)."),
             fmt: Optional[ImportFormat] = typer.Option(None, "--format", help="Input format (default: from the file name)."),
             dry_run: bool = typer.Option(False, "--dry-run", help="Read and report; store nothing."),
             show_warnings: int = typer.Option(30, "--warnings", help="How many warnings to print."),
@@ -58,7 +72,7 @@ def import_(file: Path = typer.Argument(..., help="An answer as published (text)
     """Import a questionnaire answer; prints records per kind, duplicates and warnings. Idempotent."""
     with open_db(db) as database:
         reports = _registry(database).import_file(file, fmt=fmt.value if fmt else None, entity=entity, year=year,
-                                                  status=status, dry_run=dry_run)
+                                                  status=value_of(status), dry_run=dry_run)
     for r in reports:
         kinds = ", ".join(f"{n} {k}" for k, n in r.records.items() if n)
         verb = "would store" if r.dry_run else "stored"
@@ -83,15 +97,16 @@ LIST_COLUMNS = ["id", "entity", "year", "kind", "name", "sdgs", "start_date", "e
 @app.command("list")
 def list_(entity: Optional[str] = typer.Option(None, help="Entity name or code (ITU)."),
           year: Optional[int] = typer.Option(None),
-          kind: Optional[str] = typer.Option(None, help="decision, event, resource, hii, partnership, recommendation"),
-          sdg: Optional[int] = typer.Option(None, help="Goal number 1-17 (declared, else inferred SDGs)."),
+          kind: Optional[Kind] = typer.Option(None, help="Kind of record."),
+          sdg: Optional[int] = typer.Option(None, min=1, max=17, help="Goal number 1-17 (declared, else inferred SDGs)."),
           query: Optional[str] = typer.Option(None, "--query", "-q", help="Words to find in names and descriptions."),
-          status: Optional[str] = typer.Option(None, help="draft, submitted or published"),
+          status: Optional[Status] = typer.Option(None, help="Status of the submission."),
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """List records (search with --query; all words must occur; best matches first)."""
-    with open_db(db) as database:
-        frame = _registry(database).records(entity=entity, year=year, kind=kind, sdg=sdg, query=query, status=status)
+    with open_db(db, read_only=True) as database:
+        frame = _registry(database).records(entity=entity, year=year, kind=value_of(kind), sdg=sdg, query=query,
+                                            status=value_of(status))
     if fmt == OutputFormat.table:
         frame = frame[LIST_COLUMNS]
     emit(frame, fmt, output, title=f"{len(frame)} contribution records")
@@ -101,7 +116,7 @@ def list_(entity: Optional[str] = typer.Option(None, help="Entity name or code (
 def show(record: str = typer.Argument(..., help="Record id (see `contributions list`)."),
          db: Optional[Path] = DbOption) -> None:
     """Show one record in full (JSON), with its verbatim text."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True) as database:
         rec = _registry(database).record(record)
     sys.stdout.write(json.dumps(rec.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n")
 
@@ -113,20 +128,17 @@ def coverage(by: By = typer.Option(By.entity, "--by", help="Rows of the table an
              include_all_goals: bool = typer.Option(False, "--include-all-goals",
                                                     help="Count records naming all 17 goals in the co-occurrence."),
              entity: Optional[str] = typer.Option(None), year: Optional[int] = typer.Option(None),
-             kind: Optional[str] = typer.Option(None),
-             table: str = typer.Option("per-sdg", "--table", help="per-sdg, totals or cooccurrence (csv/json)."),
+             kind: Optional[Kind] = typer.Option(None, help="Kind of record."),
+             table: CoverageTable = typer.Option(CoverageTable.per_sdg, "--table",
+                                                 help="Table written with --format csv (json holds all three)."),
              chart: Optional[Path] = typer.Option(None, "--chart", help="Write the heatmap: .svg, .png or .html."),
              fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
              db: Optional[Path] = DbOption) -> None:
     """Records per SDG (by entity, kind or year), SDG co-occurrence, and a heatmap chart."""
-    from ..errors import UserInputError
-
     tables = {"per-sdg": "per_sdg", "totals": "totals", "cooccurrence": "cooccurrence"}
-    if table not in tables:
-        raise UserInputError(f"--table {table!r}: expected one of {', '.join(tables)}")
-    with open_db(db) as database:
+    with open_db(db, read_only=True) as database:
         cov = _registry(database).coverage(by=by.value, sdgs=sdgs.value, include_all_goals=include_all_goals,
-                                           entity=entity, year=year, kind=kind)
+                                           entity=entity, year=year, kind=value_of(kind))
     if chart is not None:
         cov.save_chart(chart)
     if fmt == OutputFormat.table:
@@ -147,7 +159,7 @@ def coverage(by: By = typer.Option(By.entity, "--by", help="Rows of the table an
         else:
             sys.stdout.write(text)
     else:
-        emit(getattr(cov, tables[table]), fmt, output)
+        emit(getattr(cov, tables[table.value]), fmt, output)
         typer.echo(cov.statement(), err=True)
     if chart is not None:
         console.print(f"wrote chart {chart}", highlight=False)
@@ -163,7 +175,7 @@ def export(file: Optional[Path] = typer.Argument(None, help="Output file (defaul
     """Export the registry for exchange (import it back with `contributions import FILE`)."""
     if fmt is None:
         fmt = ExportFormat.csv if file is not None and file.suffix.lower() == ".csv" else ExportFormat.json
-    with open_db(db) as database:
+    with open_db(db, read_only=True) as database:
         _registry(database).export(file, fmt.value, entity=entity, year=year)
     if file is not None:
         console.print(f"wrote {file}", highlight=False)
@@ -173,30 +185,29 @@ def export(file: Optional[Path] = typer.Argument(None, help="Output file (defaul
 def submissions(fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
                 db: Optional[Path] = DbOption) -> None:
     """List submissions with their status and record counts."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True) as database:
         frame = _registry(database).submissions()
     emit(frame, fmt, output, title=f"{len(frame)} submissions")
 
 
 @app.command("status")
 def status(submission: str = typer.Argument(..., help="Submission id (ITU/2023/2023) or entity name/code."),
-           new_status: str = typer.Argument(..., metavar="STATUS", help="draft, submitted or published"),
+           new_status: Status = typer.Argument(..., metavar="STATUS", help="draft, submitted or published"),
            year: Optional[int] = typer.Option(None, help="Year, when the entity has several submissions."),
            note: str = typer.Option("", help="Why (kept in the history)."),
            db: Optional[Path] = DbOption) -> None:
     """Move a submission along draft -> submitted -> published (or back: submitted -> draft, published -> submitted)."""
     with open_db(db) as database:
         reg = _registry(database)
-        old = reg.set_status(submission, new_status, year=year, note=note)
+        old = reg.set_status(submission, new_status.value, year=year, note=note)
         sid = reg.submission_id(submission, year)
-    console.print(f"{sid}: {old} -> {new_status}" if old != new_status else f"{sid} is already {old}", highlight=False)
+    new = new_status.value
+    console.print(f"{sid}: {old} -> {new}" if old != new else f"{sid} is already {old}", highlight=False)
 
 
 @app.command("correct")
 def correct(record: str = typer.Argument(..., help="Record id."),
-            field: str = typer.Argument(..., help="name, description, sdgs, websites, dates, location, partners, "
-                                                  "beneficiaries, publishers, audience, languages, initiative, role, "
-                                                  "theme, body"),
+            field: Field = typer.Argument(..., help="The field to correct."),
             value: str = typer.Argument(..., help="The corrected text (parsed like the imported field)."),
             note: str = typer.Option("", help="Why (kept in the history)."),
             db: Optional[Path] = DbOption) -> None:
@@ -204,8 +215,8 @@ def correct(record: str = typer.Argument(..., help="Record id."),
     from ..contributions.edit import field_text
 
     with open_db(db) as database:
-        rec = _registry(database).correct(record, field, value, note=note)
-    console.print(f"{record} {field}: {field_text(rec, field)}", highlight=False, markup=False)
+        rec = _registry(database).correct(record, field.value, value, note=note)
+    console.print(f"{record} {field.value}: {field_text(rec, field.value)}", highlight=False, markup=False)
 
 
 @app.command("history")
@@ -213,14 +224,14 @@ def history(record: Optional[str] = typer.Argument(None, help="Record id (defaul
             fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
             db: Optional[Path] = DbOption) -> None:
     """Corrections and status changes."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True) as database:
         frame = _registry(database).changes(record)
     emit(frame, fmt, output, title=f"{len(frame)} changes")
 
 
 @app.command("infer")
-def infer(method: str = typer.Option("auto", help="Tagging method: embedding, keywords (no model needed), or auto "
-                                                 "(embedding when the model is installed)."),
+def infer(method: InferMethod = typer.Option("auto", help="Tagging method: embedding, keywords (no model needed), "
+                                                         "or auto (embedding when the model is installed)."),
           max_goals: int = typer.Option(3, "--max-goals", help="At most this many goals per record."),
           only_undeclared: bool = typer.Option(False, "--only-undeclared",
                                                help="Tag only records that declare no SDGs."),
@@ -228,7 +239,7 @@ def infer(method: str = typer.Option("auto", help="Tagging method: embedding, ke
           db: Optional[Path] = DbOption) -> None:
     """Infer SDGs of records from their text (sdgtrack.tagging); stored as 'inferred' beside declared ones."""
     with open_db(db) as database:
-        rows = _registry(database).infer_sdgs(method=method, max_goals=max_goals, only_undeclared=only_undeclared)
+        rows = _registry(database).infer_sdgs(method=method.value, max_goals=max_goals, only_undeclared=only_undeclared)
     a = rows.attrs
     emit(rows, fmt, output, title=f"{len(rows)} inferred goals for {a.get('n_records')} records "
                                   f"(method {a.get('method')}, threshold {a.get('threshold')}, "
@@ -241,7 +252,7 @@ def review(include_all_goals: bool = typer.Option(False, "--include-all-goals",
            fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
            db: Optional[Path] = DbOption) -> None:
     """Records whose declared and inferred SDGs disagree (run `contributions infer` first)."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True) as database:
         frame = _registry(database).review(include_all_goals=include_all_goals)
     if fmt == OutputFormat.table:
         frame = frame.drop(columns=["record", "year"])

@@ -7,7 +7,17 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ._common import (
+    DatasetsOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    console,
+    emit,
+    existing_store,
+    open_db,
+)
 
 COLUMNS = ["dataset", "series", "area", "area_name", "period", "dims", "unit", "value", "value_text", "nature"]
 HISTORY_COLUMNS = ["dataset", "series", "area", "period", "dims", "value", "value_text", "status", "valid_from",
@@ -82,13 +92,9 @@ def register(app: typer.Typer) -> None:
     @app.command("upgrade")
     def upgrade(db: Optional[Path] = DbOption) -> None:
         """Bring a store written by an earlier sdgtrack to this release's schema (every observation kept)."""
-        from ..errors import UserInputError
         from ..store import migrations
-        from ..store.database import default_db_path
 
-        if not default_db_path(db).exists():
-            raise UserInputError(f"no database at {default_db_path(db)}: nothing to upgrade")
-        with open_db(db) as database:
+        with open_db(existing_store(db)) as database:  # a mistyped --db must not create a store
             applied = database.upgraded
         if applied:
             console.print(f"upgraded {database.path} to schema version {migrations.LATEST} "

@@ -14,7 +14,8 @@ demo_app = typer.Typer(help="The demo database (a real subset of the UN SDG Glob
 @demo_app.command("build")
 def build(db: Optional[Path] = DbOption) -> None:
     """Create or refresh the demo database and print what it holds."""
-    from ..demo import build as build_demo, demo_data_path
+    from ..demo import build as build_demo
+    from ..demo import demo_data_path
 
     with open_db(db) as database:
         console.print(f"loading {demo_data_path().name} into {database.path}", highlight=False)

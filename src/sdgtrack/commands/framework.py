@@ -7,7 +7,11 @@ from typing import Optional
 import typer
 
 from ..frameworks import crosswalk, sdg
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ..frameworks.reference import LANGUAGES
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
+
+Language = choices("Language", LANGUAGES)
+Framework = choices("Framework", ("sdg", "u4ssc", "wsis"))
 
 framework_app = typer.Typer(help="The SDG global indicator framework (2025 revision), U4SSC KPIs, WSIS action "
                             "lines and the crosswalks between them.", no_args_is_help=True)
@@ -19,10 +23,10 @@ framework_app.add_typer(crosswalk_app, name="crosswalk")
 @framework_app.command("show")
 def show(code: str = typer.Argument(..., help="SDG goal, target or indicator (3, 3.2, 3.2.1), U4SSC KPI "
                                            "(EC.ICT.ICT.1C) or WSIS action line (C4, C7.e-health)"),
-         lang: Optional[str] = typer.Option(None, help="Only this translation (ar, en, es, fr, ru, zh-Hans)."),
+         lang: Optional[Language] = typer.Option(None, help="Only this translation."),
          fmt: OutputFormat = FormatOption, db: Optional[Path] = DbOption) -> None:
     """Title, parents, children, series, translations and crosswalk links of one node."""
-    with open_db(db) as database:
+    with open_db(db, read_only=True, reference_only=True) as database:
         framework, _ = crosswalk.find_node(database.con, code)
         if framework != "sdg":
             _show_other(database.con, framework, code, fmt)
@@ -30,7 +34,7 @@ def show(code: str = typer.Argument(..., help="SDG goal, target or indicator (3,
         node = sdg.node(database.con, code)
         node["links"] = crosswalk.node_links(database.con, "sdg", node["code"]).to_dict("records")
     if lang:
-        node["translations"] = [t for t in node["translations"] if t["lang"] == lang]
+        node["translations"] = [t for t in node["translations"] if t["lang"] == lang.value]
     if fmt == OutputFormat.json:
         import json
 
@@ -146,16 +150,16 @@ def crosswalk_list(from_framework: Optional[str] = typer.Option(None, "--from", 
 @framework_app.command("list")
 def list_(level: Optional[str] = typer.Option(None, help="goal, target or indicator (u4ssc: dimension, "
                                              "sub_dimension, category, kpi, data_point; wsis: action_line, e_application)"),
-          framework: str = typer.Option("sdg", "--framework", help="sdg, u4ssc or wsis"),
+          framework: Framework = typer.Option(Framework("sdg"), "--framework", help="Which framework."),
           parent: Optional[str] = typer.Option(None, help="Only nodes under this goal or target."),
           include_retired: bool = typer.Option(False, help="Also list indicators the 2025 review removed."),
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """List the nodes of a framework: SDG goals, targets, indicators (default), U4SSC or WSIS."""
-    with open_db(db) as database:
-        frame = sdg.list_nodes(database.con, level=level, parent=parent, framework=framework,
+    with open_db(db, read_only=True, reference_only=True) as database:
+        frame = sdg.list_nodes(database.con, level=level, parent=parent, framework=value_of(framework),
                                include_retired=include_retired)
-    emit(frame, fmt, output, title=f"{framework.upper()} framework: {level or 'all levels'}")
+    emit(frame, fmt, output, title=f"{value_of(framework).upper()} framework: {level or 'all levels'}")
 
 
 def register(app: typer.Typer) -> None:

@@ -1,16 +1,15 @@
 """`sdgtrack ingest` and `sdgtrack validate`."""
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 
 from ..ingest.datasets import KINDS
-from ._common import DbOption, console, open_db
+from ._common import DbOption, choices, console, open_db
 
-Kind = Enum("Kind", {k: k for k in KINDS}, type=str)  # type: ignore[misc]
+Kind = choices("Kind", KINDS)
 
 
 def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Optional[Path],

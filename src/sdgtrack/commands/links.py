@@ -43,13 +43,13 @@ def links(ctx: typer.Context,
           to_year: Optional[int] = typer.Option(None, "--to", help="Last year."),
           transform: Transform = typer.Option(Transform.levels, "--transform",
                                               help="levels (as Pradhan et al.), detrend, or diff (first differences)."),
-          min_years: int = typer.Option(10, "--min-years", help="Fewest years where both series have a value."),
+          min_years: int = typer.Option(10, "--min-years", min=3, help="Fewest years where both series have a value."),
           level: Level = typer.Option(Level.series, "--level", help="series pairs, goal pairs, or network nodes."),
-          threshold: float = typer.Option(0.6, "--threshold", help="|rho| above which a significant pair is classed."),
-          alpha: float = typer.Option(0.05, "--alpha", help="Significance level."),
+          threshold: float = typer.Option(0.6, "--threshold", min=0, max=1, help="|rho| above which a significant pair is classed."),
+          alpha: float = typer.Option(0.05, "--alpha", min=0, max=1, help="Significance level."),
           bh: bool = typer.Option(False, "--bh", help="Benjamini-Hochberg adjusted p-values over each area's tests."),
-          null: int = typer.Option(20, "--null", help="Permutations for the shuffled null (0: none)."),
-          seed: int = typer.Option(0, "--seed", help="Random seed of the shuffled null."),
+          null: int = typer.Option(20, "--null", min=0, max=10_000, help="Permutations for the shuffled null (0: none)."),
+          seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1, help="Random seed of the shuffled null."),
           targets: Optional[Path] = typer.Option(None, "--targets", help="Targets CSV (as for `sdgtrack progress`) whose "
                                                                     "directions extend or override the defaults."),
           unknown_direction: Unknown = typer.Option(Unknown.drop, "--unknown-direction",
@@ -70,13 +70,12 @@ def links(ctx: typer.Context,
     for chart in (heatmap, network_chart):
         if chart is not None:
             _check_chart_path(chart)
-    with open_db(db) as database:
-        with console.status("computing interlinkages"):
-            report = link_report(database, level=level.value, areas=area, series=series, start=from_year,
-                                 end=to_year, transform=transform.value, min_years=min_years,
-                                 rho_threshold=threshold, alpha=alpha, bh=bh, null_permutations=null,
-                                 seed=seed, unknown_direction=unknown_direction.value, targets=targets,
-                                 datasets=dataset)
+    with open_db(db, read_only=True) as database, console.status("computing interlinkages"):
+        report = link_report(database, level=level.value, areas=area, series=series, start=from_year,
+                             end=to_year, transform=transform.value, min_years=min_years,
+                             rho_threshold=threshold, alpha=alpha, bh=bh, null_permutations=null,
+                             seed=seed, unknown_direction=unknown_direction.value, targets=targets,
+                             datasets=dataset)
     if heatmap is not None or network_chart is not None:
         from ..links import charts
 
@@ -101,16 +100,16 @@ def _emit_report(report, fmt: OutputFormat, output: Optional[Path]) -> None:
                           ensure_ascii=False, indent=1, default=str)
         if output is None:
             sys.stdout.write(text + "\n")
-            return
-        try:
-            output.write_text(text + "\n", encoding="utf-8")
-        except OSError as exc:
-            raise UserInputError(f"cannot write {output}: {exc}") from None
-        console.print(f"wrote {len(report.table):,} rows to {output}", highlight=False)
-    else:
-        emit(report.table, fmt, output, title=f"interlinkages ({report.meta['level']} level): "
-                                              f"{len(report.table):,} rows")
-    # The description goes to stderr when the data go to stdout, so pipes get clean CSV.
+        else:
+            try:
+                output.write_text(text + "\n", encoding="utf-8")
+            except OSError as exc:
+                raise UserInputError(f"cannot write {output}: {exc.strerror or exc}") from None
+            console.print(f"wrote {len(report.table):,} rows to {output}", highlight=False)
+    elif fmt == OutputFormat.csv:
+        emit(report.table, fmt, output)
+    # The summary comes first in a table (the rows are the detail), and goes to stderr when the data
+    # go to stdout, so pipes get clean CSV.
     out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
     for line in describe(report.meta):
         out.print(line, highlight=False, markup=False, soft_wrap=True)
@@ -120,6 +119,9 @@ def _emit_report(report, fmt: OutputFormat, output: Optional[Path]) -> None:
         for r in report.top.itertuples():
             out.print(f"  {r.kind:<17} {r.goal_a:>2} x {r.goal_b:<2} synergy {r.share_synergy:6.1%}  "
                       f"trade-off {r.share_tradeoff:6.1%}  of {r.pairs:,} pairs", highlight=False)
+    if fmt == OutputFormat.table:
+        emit(report.table, fmt, output, title=f"interlinkages ({report.meta['level']} level): "
+                                              f"{len(report.table):,} rows")
 
 
 def describe(meta: dict) -> list[str]:

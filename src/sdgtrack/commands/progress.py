@@ -8,8 +8,20 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 
-from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ..labels import describe_parameters, label, span
+from ._common import (
+    DatasetsOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    console,
+    emit,
+    open_db,
+    open_db_to_keep,
+)
 
 
 class Method(str, Enum):
@@ -66,9 +78,13 @@ def register(app: typer.Typer) -> None:
         from ..progress import assess
 
         params = {"period": period.value} if method == Method.eurostat else {"base_year": base_year}
-        with open_db(db) as database:
+        with open_db_to_keep(db) as database:
+            keep = database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] != "read_only"
             frame = assess(database, method.value, targets=targets, areas=area, series=series,
-                           level=level.value, datasets=dataset, **params)
+                           level=level.value, save=keep, datasets=dataset, **params)
+        if not keep:
+            Console(stderr=True).print(f"note: {database.path} is read-only: the assessment was not kept",
+                                       highlight=False, markup=False)
         _emit(frame, fmt, output)
 
     @group.command("chart")
@@ -81,7 +97,7 @@ def register(app: typer.Typer) -> None:
         """Write the SDG Report progress chart (goals and targets by status) as SVG, PNG and HTML."""
         from ..progress.chart import write_chart
 
-        with open_db(db) as database:
+        with open_db(db, read_only=True) as database:
             paths = write_chart(database, output, area=area, method=method.value, targets=targets)
         for p in paths:
             console.print(f"wrote {p}", highlight=False)
@@ -89,8 +105,11 @@ def register(app: typer.Typer) -> None:
 
 def _emit(frame, fmt: OutputFormat, output: Optional[Path]) -> None:
     attrs = frame.attrs
-    heading = (f"{attrs.get('title')} ({attrs.get('method')}); parameters {attrs.get('parameters')}; "
-               f"data window {attrs.get('data_window')}; {attrs.get('assessed')} of {attrs.get('pairs')} "
+    window = attrs.get("data_window") or {}
+    window_text = ("; ".join(f"{label(k)} {span(v)}" for k, v in window.items()) if isinstance(window, dict)
+                   else str(window))
+    heading = (f"{attrs.get('title')} ({attrs.get('method')}); {describe_parameters(attrs.get('parameters'))}; "
+               f"data window: {window_text}; {attrs.get('assessed'):,} of {attrs.get('pairs'):,} "
                f"series x areas assessed; datasets {', '.join(attrs.get('datasets') or []) or 'none'}")
     if fmt == OutputFormat.json:
         text = json.dumps({"assessment": attrs, "results": json.loads(frame.to_json(orient="records"))},

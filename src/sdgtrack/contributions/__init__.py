@@ -11,8 +11,18 @@ recommendations) tied to SDGs and targets, imported from answers as published.
 from __future__ import annotations
 
 from .layout import parse_answer, read_answer
-from .models import (KINDS, STATUSES, Decision, Event, HighImpactInitiative, Partnership, Recommendation, Record,
-                     Resource, Submission)
+from .models import (
+    KINDS,
+    STATUSES,
+    Decision,
+    Event,
+    HighImpactInitiative,
+    Partnership,
+    Recommendation,
+    Record,
+    Resource,
+    Submission,
+)
 from .registry import ImportReport, Registry
 
 __all__ = ["Registry", "ImportReport", "Submission", "Record", "Decision", "Event", "Resource",

@@ -9,7 +9,6 @@ import altair as alt
 from ..charts import render
 
 
-
 def coverage_chart(cov) -> alt.HConcatChart:
     per = cov.per_sdg.rename(columns={"group": "grp"})
     groups = list(dict.fromkeys(per["grp"]))

@@ -127,6 +127,9 @@ def read_json(path: str | Path, reg) -> list[Submission]:
         doc = json.loads(_read(path))
     except json.JSONDecodeError as exc:
         raise InvalidInputError([Problem(str(path), exc.lineno, None, None, f"valid JSON ({exc.msg})")]) from None
+    except RecursionError:
+        raise InvalidInputError([Problem(str(path), None, None, None, "JSON nested at most a few levels deep "
+                                         "(a registry export: submissions > records > fields)")]) from None
     if isinstance(doc, dict) and "submissions" in doc:
         if doc.get("format", FORMAT) != FORMAT:
             raise UserInputError(f"{path}: format {doc.get('format')!r}; expected {FORMAT!r}")

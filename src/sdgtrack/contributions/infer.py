@@ -12,6 +12,7 @@ import functools
 import pandas as pd
 
 from ..errors import UserInputError
+from ..store.transactions import rollback
 
 
 def default_tagger(method: str = "auto", max_goals: int = 3):
@@ -72,7 +73,7 @@ def infer_sdgs(reg, tagger=None, *, method: str = "auto", max_goals: int = 3,
         reg.con.unregister("_inferred")
         reg.con.execute("COMMIT")
     except BaseException:
-        reg.con.execute("ROLLBACK")
+        rollback(reg.con)
         raise
     rows.attrs.update(tags.attrs)
     rows.attrs["n_records"] = len(texts)

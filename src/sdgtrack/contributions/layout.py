@@ -19,8 +19,18 @@ import yaml
 from ..errors import UserInputError
 from . import fields as F
 from .dates import parse_dates
-from .models import (Decision, Duplicate, Event, HighImpactInitiative, Partnership, Recommendation,
-                     RecordBase, Resolution, Resource, Submission)
+from .models import (
+    Decision,
+    Duplicate,
+    Event,
+    HighImpactInitiative,
+    Partnership,
+    Recommendation,
+    RecordBase,
+    Resolution,
+    Resource,
+    Submission,
+)
 from .sdgs import parse_sdgs
 
 MAX_BYTES = 5_000_000  # answers are tens of kB; anything this big is not an answer

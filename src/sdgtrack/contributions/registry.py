@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Iterable
 
-import duckdb
 import pandas as pd
 from pydantic import BaseModel, TypeAdapter
 
 from ..errors import UserInputError
+from ..store.transactions import rollback
 from . import edit
 from .fields import store_resolver
 from .models import KINDS, STATUSES, Record, RecordBase, Submission
@@ -121,7 +120,7 @@ class Registry:
             else:
                 self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            rollback(self.con)
             raise
         for r in reports:
             r.dry_run = dry_run
@@ -368,7 +367,7 @@ class Registry:
             self._log(sid, record_id, field, old, new, note)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            rollback(self.con)
             raise
         return rec
 

@@ -44,9 +44,8 @@ def parse_sdgs(text: str | None) -> tuple[SdgRef, list[str]]:
             if not 1 <= goal <= 17:
                 bad.append(code)
                 continue
-            if "." in code:
-                if code not in targets:
-                    targets.append(code)
+            if "." in code and code not in targets:
+                targets.append(code)
             if goal not in goals:
                 goals.append(goal)
             if says_all and m.start() >= (primary_from or 0) and goal not in primary:

@@ -96,8 +96,8 @@ def series_list() -> tuple[pd.DataFrame, pd.DataFrame]:
             links |= {(r.SERIES, ind.strip()) for ind in m.group(1).split(",")}
     s = pd.DataFrame([(k, d, u, "unsd") for k, (d, u) in series.items()],
                      columns=["code", "description", "unit", "origin"])
-    l = pd.DataFrame(sorted(links), columns=["series", "indicator"])
-    return s, l
+    pairs = pd.DataFrame(sorted(links), columns=["series", "indicator"])
+    return s, pairs
 
 
 def wsis_nodes() -> pd.DataFrame:
@@ -121,12 +121,13 @@ def other_frameworks() -> tuple[pd.DataFrame, pd.DataFrame, list[str], tuple[str
 
 def load_reference(con) -> None:
     """(Re)load all reference tables; observations and custom areas are left alone."""
-    # DataFrames are named ref_* so DuckDB's replacement scans cannot confuse them with tables.
-    ref_nodes = framework_nodes()
-    ref_titles = framework_titles()
+    # DataFrames are named ref_* so DuckDB's replacement scans cannot confuse them with tables
+    # (the SQL below reads these locals by name, which pyflakes cannot see).
+    ref_nodes = framework_nodes()  # noqa: F841
+    ref_titles = framework_titles()  # noqa: F841
     ref_series, ref_links = series_list()
-    ref_areas = _read_csv("areas.csv").replace("", None)
-    ref_members = _read_csv("area_members.csv")
+    ref_areas = _read_csv("areas.csv").replace("", None)  # noqa: F841
+    ref_members = _read_csv("area_members.csv")  # noqa: F841
     con.execute("DELETE FROM framework_node WHERE framework = 'sdg'")
     con.execute("INSERT INTO framework_node SELECT * FROM ref_nodes")
     ref_other, ref_xwalk, other_ids, shipped = other_frameworks()

@@ -9,38 +9,46 @@ import altair as alt
 import pandas as pd
 
 from ..charts import render
+from ..labels import label
 from .trends import ARROWS
 
 # Rating colours close to the SDR dashboards', readable with a dark arrow on top.
 PALETTE = {"green": "#2e9e4f", "yellow": "#f2d13d", "orange": "#f08a24", "red": "#d93b3b", "grey": "#c8c8c8"}
+# What each colour says, in the SDR's words, for the legend.
+RATINGS = {"green": "goal achieved", "yellow": "challenges remain", "orange": "significant challenges",
+           "red": "major challenges", "grey": "no data or not applicable"}
 SOURCE_NOTE = "Method: SDSN Sustainable Development Report (Sachs et al., SDSN / Dublin University Press)."
 
 
 def dashboard_frame(result) -> pd.DataFrame:
     """Long table for the chart: one row per area and goal with score, colour and arrow."""
     areas = result.areas
-    label = areas["area_name"].fillna(areas["area"]) + areas["index"].map(
+    names = areas["area_name"].fillna(areas["area"]) + areas["index"].map(
         lambda v: "" if pd.isna(v) else f"  {v:.1f}")
     frames = []
     for g in range(1, 18):
         frames.append(pd.DataFrame({
-            "area": label, "order": range(len(areas)), "goal": str(g),
+            "area": names, "order": range(len(areas)), "goal": str(g),
             "score": areas[f"goal_{g}"].round(1), "colour": areas[f"goal_{g}_colour"],
-            "trend": areas[f"goal_{g}_trend"], "arrow": areas[f"goal_{g}_trend"].map(ARROWS).fillna("")}))
+            "rating": areas[f"goal_{g}_colour"].map(RATINGS),
+            "trend": areas[f"goal_{g}_trend"], "trend_words": areas[f"goal_{g}_trend"].map(label),
+            "arrow": areas[f"goal_{g}_trend"].map(ARROWS).fillna("")}))
     return pd.concat(frames, ignore_index=True)
 
 
 def dashboard_chart(result, title: str = "SDG Dashboard") -> alt.Chart:
     data = dashboard_frame(result)
     n_areas = data["order"].nunique()
-    y = alt.Y("area:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=220))
+    # labelLimit 0: full area names ("Bolivia (Plurinational State of)"), never cut with an ellipsis
+    y = alt.Y("area:N", sort=alt.EncodingSortField("order"), title=None, axis=alt.Axis(labelLimit=0))
     x = alt.X("goal:N", sort=[str(g) for g in range(1, 18)], title="SDG",
               axis=alt.Axis(orient="top", labelAngle=0, labelFontWeight="bold"))
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color("colour:N", scale=alt.Scale(domain=list(PALETTE), range=list(PALETTE.values())),
-                        legend=alt.Legend(title="rating", orient="bottom")),
-        tooltip=["area:N", "goal:N", alt.Tooltip("score:Q", format=".1f"), "colour:N", "trend:N"])
+        color=alt.Color("rating:N", scale=alt.Scale(domain=[RATINGS[c] for c in PALETTE], range=list(PALETTE.values())),
+                        legend=alt.Legend(title="Goal rating", orient="bottom", columns=len(PALETTE), labelLimit=0)),
+        tooltip=["area:N", alt.Tooltip("goal:N", title="SDG"), alt.Tooltip("score:Q", format=".1f"),
+                 alt.Tooltip("rating:N"), alt.Tooltip("trend_words:N", title="trend")])
     arrows = base.mark_text(fontSize=12, color="#222").encode(text="arrow:N")
     return (cells + arrows).properties(
         width=17 * 34, height=max(60, 18 * n_areas),

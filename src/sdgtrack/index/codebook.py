@@ -7,15 +7,14 @@ every bad cell is reported with its line, and nothing is computed from a bad cod
 """
 from __future__ import annotations
 
-import csv
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .. import textfiles
 from ..errors import InvalidInputError, Problem
-from ..ingest.tables import read_text_table
 
 REQUIRED = ["indicator", "goal", "optimum", "lower_bound", "green_threshold", "red_threshold", "in_index", "trend"]
 NUMERIC = ["optimum", "lower_bound", "green_threshold", "red_threshold"]
@@ -50,17 +49,16 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
         frame, name = source.astype(object).where(source.notna(), "").astype(str), f"<{what} table>"
     else:
         name = str(source)
-        try:  # each row keeps its physical line (blank lines and multi-line cells counted)
-            frame = read_text_table(source, line_column="__line")
-        except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
-            raise IndexInputError([Problem(name, None, None, None,
-                                             f"a readable UTF-8 CSV {what} ({str(exc).splitlines()[0][:200]})")])
+        # each row keeps its physical line (blank lines and multi-line cells counted)
+        frame = textfiles.read_csv(source, what, line_column="__line")
     lines = frame.pop("__line").to_numpy() if "__line" in frame.columns else np.arange(2, len(frame) + 2)
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise IndexInputError([Problem(name, 1, c, None, f"a column named {c!r} in the {what} header "
                                          f"({', '.join(required)})") for c in missing])
+    if frame.empty:
+        raise IndexInputError([Problem(name, 2, None, None, f"at least one row after the header of the {what}")])
     frame = frame.reset_index(drop=True)
     for c in frame.columns:
         frame[c] = frame[c].astype(str).str.strip()

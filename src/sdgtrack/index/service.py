@@ -52,6 +52,12 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
 
     values = _values(db, book, year, datasets)
     if values.empty:
+        if year is not None and not datasets:
+            first = db.con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
+                                   [book["indicator"].tolist()]).fetchone()[0]
+            if first is not None and first > year:
+                raise UserInputError(f"no values of the codebook's indicators up to {year}; their data start in "
+                                     f"{first}: choose a later --year")
         raise UserInputError("no values for the codebook's indicators" + (f" up to {year}" if year else "")
                              + (f" in dataset(s) {', '.join(datasets)}" if datasets else "")
                              + ": load the SDR data (`sdgtrack ingest sdr2024_indicators.csv`) or choose another "

@@ -10,8 +10,8 @@ and, with ``replace``, removed (kept in history too).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import duckdb
 
 from ..errors import InvalidInputError, Problem, UserInputError
 from ..store import datasets as dataset_store
+from ..store.transactions import rollback
 from . import datasets, headline, registry, validate
 from .canonical import create_staging
 
@@ -314,7 +315,6 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
         raise UserInputError(f"--replace with {report.rejected:,} rejected rows would remove stored values whose new "
                              f"row was rejected (reasons in {report.rejected_file}): fix those rows, or load without "
                              "--replace")
-    key = ", ".join(KEY)
     on = " AND ".join(f"o.{k} = i.{k}" for k in KEY)
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
     headline.headline_table(con, INCOMING, "__headline", dataset, keep_stored=not target.replace)
@@ -354,8 +354,8 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
                              f"{dataset} (absent from this load): if this load is the whole new release, confirm "
                              "with --yes (Python: allow_large_removal=True); to add or update only, leave out "
                              "--replace")
-    flipped = (f"EXISTS (SELECT 1 FROM __headline h WHERE h.series = o.series AND h.dims = o.dims "
-               f"AND h.is_headline <> o.is_headline)")
+    flipped = ("EXISTS (SELECT 1 FROM __headline h WHERE h.series = o.series AND h.dims = o.dims "
+               "AND h.is_headline <> o.is_headline)")
     report.reflagged = con.execute(f"SELECT count(*) FROM observation o WHERE o.dataset = ? AND {flipped}",
                                    [dataset]).fetchone()[0] if stored else 0
     report.series, report.areas = con.execute(
@@ -406,7 +406,7 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
                      dataset_store.current_user(), report.missing, report.removed])
         con.execute("COMMIT")
     except duckdb.Error:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
     finally:
         _drop_work_tables(con)

@@ -259,7 +259,7 @@ def leading_blank_lines(path: Path) -> int:
                     break
                 skip += 1
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({why(exc)})")])
+        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({why(exc)})")]) from None
     return skip
 
 

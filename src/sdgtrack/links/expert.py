@@ -16,13 +16,15 @@ ones:
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import InvalidInputError, Problem, UserInputError
+from .. import textfiles
+from ..errors import InvalidInputError, Problem
 from ..frameworks import reference
 
 SCALE = {3: "indivisible", 2: "reinforcing", 1: "enabling", 0: "consistent",
@@ -65,18 +67,16 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
     """Read and validate a cross-impact matrix CSV; raise InvalidInputError naming every problem."""
     path = Path(path)
     name = str(path)
+    reader = csv.reader(io.StringIO(textfiles.read_text(path, "cross-impact matrix"), newline=""))
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            rows, lines, previous = [], [], 0
-            for row in reader:  # keep each row's physical line (blank lines, multi-line cells)
-                start, previous = previous + 1, reader.line_num
-                rows.append(row)
-                lines.append(start)
-    except FileNotFoundError:
-        raise UserInputError(f"no such file: {path}") from None
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise UserInputError(f"cannot read {path}: {exc}") from None
+        rows, lines, previous = [], [], 0
+        for row in reader:  # keep each row's physical line (blank lines, multi-line cells)
+            start, previous = previous + 1, reader.line_num
+            rows.append(row)
+            lines.append(start)
+    except csv.Error as exc:  # a cell over the csv module's field limit (128 KB) ...
+        raise InvalidInputError([Problem(name, reader.line_num, None, None,
+                                         f"a CSV matrix of scores -3..+3 ({exc})")]) from None
     kept = [i for i, r in enumerate(rows) if any(c.strip() for c in r)]
     rows, lines = [rows[i] for i in kept], [lines[i] for i in kept]
     if len(rows) < 3:
@@ -114,14 +114,13 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
     levels = {known[c][0] for c in header + row_codes if c in known}
     if len(levels) > 1:
         problems.append(Problem(name, None, None, None, "all codes at one level: goals only or targets only"))
-    if not problems:
-        if sorted(row_codes) != sorted(header) or len(set(row_codes)) != len(row_codes):
-            missing = sorted(set(header) - set(row_codes))
-            extra_rows = sorted(set(row_codes) - set(header))
-            dups = sorted({c for c in row_codes if row_codes.count(c) > 1})
-            problems.append(Problem(name, None, "first column",
-                                    f"rows missing {missing}, extra {extra_rows}, repeated {dups}",
-                                    "a square matrix: the same codes as rows and as columns, once each"))
+    if not problems and (sorted(row_codes) != sorted(header) or len(set(row_codes)) != len(row_codes)):
+        missing = sorted(set(header) - set(row_codes))
+        extra_rows = sorted(set(row_codes) - set(header))
+        dups = sorted({c for c in row_codes if row_codes.count(c) > 1})
+        problems.append(Problem(name, None, "first column",
+                                f"rows missing {missing}, extra {extra_rows}, repeated {dups}",
+                                "a square matrix: the same codes as rows and as columns, once each"))
     if problems:
         raise InvalidInputError(problems)
     order = [row_codes.index(c) for c in header]

@@ -5,7 +5,9 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserInputError
-from . import methods, panel as panel_mod, targets as targets_mod
+from . import methods
+from . import panel as panel_mod
+from . import targets as targets_mod
 from .methods._common import Goal
 
 SERIES_COLUMNS = ["series", "area", "area_name", "disaggregation", "method", "baseline_year", "baseline_value",

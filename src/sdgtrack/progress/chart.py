@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..charts import CHART_SUFFIXES, render
 from ..errors import UserInputError
+from ..labels import describe_parameters, label, span
 from . import methods
 from .api import assess
 from .rollup import roll_up
@@ -56,16 +57,17 @@ def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart
     method = attrs.get("method", "unsd")
     palette = PALETTE[method]
     insufficient = methods.get(method).INSUFFICIENT
-    domain = list(palette) + [insufficient]
+    domain = [label(s) for s in list(palette) + [insufficient]]   # "on track", not on_track
     colours = list(palette.values()) + [NO_DATA]
+    rows = rows.assign(status=rows["status"].map(label))
     target_rows = rows[rows["row"] > 0]
-    assessed = target_rows[target_rows["status"] != insufficient]
-    on_track = assessed[assessed["status"].isin(methods.get(method).GOOD)]
+    assessed = target_rows[target_rows["status"] != label(insufficient)]
+    on_track = assessed[assessed["status"].isin([label(s) for s in methods.get(method).GOOD])]
     window = attrs.get("data_window", {})
     subtitle = [f"{len(on_track)} of {len(assessed)} assessed targets on track or met, "
                 f"{len(target_rows) - len(assessed)} with too little data "
-                f"({attrs.get('title')}; parameters {attrs.get('parameters')})",
-                f"Baseline years {window.get('baseline_years')}, latest years {window.get('latest_years')}. "
+                f"({attrs.get('title')}; {describe_parameters(attrs.get('parameters'))})",
+                f"Baseline years {span(window.get('baseline_years'))}, latest years {span(window.get('latest_years'))}. "
                 "Top row: goal (mean of its targets' scores)."]
     base = alt.Chart(rows).encode(
         x=alt.X("goal:O", title=None, axis=alt.Axis(orient="top", labelExpr="'SDG ' + datum.value", labelAngle=0)),

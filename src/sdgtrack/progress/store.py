@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 
 import pandas as pd
 
+from ..store.transactions import rollback
+
 RESULT_COLUMNS = ["series", "area", "disaggregation", "method", "baseline_year", "baseline_value", "latest_year",
                   "latest_value", "target", "target_year", "direction", "cagr", "ratio", "status", "score",
                   "target_met", "dataset"]
@@ -26,7 +28,7 @@ def save(con, frame: pd.DataFrame) -> None:
         con.unregister("_progress_rows")
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        rollback(con)
         raise
 
 

@@ -6,15 +6,14 @@ overrides it. Rows are validated as a whole: one bad row rejects the file and no
 """
 from __future__ import annotations
 
-import csv
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from .. import textfiles
 from ..errors import InvalidInputError, Problem, UserInputError
-from ..ingest.tables import read_text_table
 
 COLUMNS = ["series", "area", "direction", "target", "target_kind", "target_year", "base_year", "limit", "source"]
 DIRECTIONS = ("increase", "decrease")
@@ -37,12 +36,8 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
     ``base_year`` (a series' own baseline year), ``limit``, ``area``, ``source``. Indicator rows are expanded to every series of the indicator.
     """
     path = Path(path)
-    try:  # each row keeps its physical line (blank lines and multi-line cells counted)
-        raw = read_text_table(path, line_column="__line")
-    except FileNotFoundError:
-        raise UserInputError(f"targets file not found: {path}") from None
-    except (OSError, UnicodeDecodeError, csv.Error, ValueError) as exc:
-        raise UserInputError(f"cannot read targets file {path}: {exc}") from None
+    # each row keeps its physical line (blank lines and multi-line cells counted)
+    raw = textfiles.read_csv(path, "targets file", line_column="__line")
     raw.columns = [c.strip().lower() for c in raw.columns[:-1]] + ["__line"]
     name = str(path)
     if "series" not in raw and "indicator" not in raw:

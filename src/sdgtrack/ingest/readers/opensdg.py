@@ -33,8 +33,8 @@ from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, escape_dim, quote, sql_str, unescape_dim
 from ..datasets import DatasetInfo, slug
 from ..registry import ReadResult, register
-from ..totals import choose_total
 from ..tables import csv_header, fix_lines, is_csv, leading_blank_lines, no_rows, why
+from ..totals import choose_total
 
 INDICATOR_FILE = re.compile(r"^indicator_(.+)\.csv$", re.IGNORECASE)
 YEAR, VALUE = "year", "value"

@@ -223,7 +223,7 @@ def _obs_lines(path: Path, frame: pd.DataFrame, dim_ids: list[str]) -> pd.Series
     lines: dict[tuple, int] = {}
     try:
         series_attrs: dict = {}
-        for event, el in etree.iterparse(str(path), events=("start",)):
+        for _event, el in etree.iterparse(str(path), events=("start",)):
             local = etree.QName(el).localname
             if local == "Series":
                 series_attrs = dict(el.attrib)

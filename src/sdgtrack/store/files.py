@@ -1,0 +1,30 @@
+"""Is a path a DuckDB store? Checked before DuckDB opens it, because DuckDB opens some other files
+its own way: ``duckdb.connect("data.csv")`` gives an in-memory database with the CSV as a view,
+so a load "succeeds" and is lost when the command ends."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import UserInputError
+
+MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".gz", ".zst"}
+
+
+def check_store_path(path: Path) -> None:
+    """Raise UserInputError when ``path`` holds something other than a DuckDB store (a data file,
+    a folder) or names a data file; a missing path with another name is a store to create."""
+    if path.is_dir():
+        raise UserInputError(f"database {path}: is a folder; expected a DuckDB file (e.g. sdgtrack.duckdb)")
+    if path.exists():
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(12)
+        except OSError as exc:
+            raise UserInputError(f"cannot read database {path}: {exc.strerror or exc}") from None
+        if head[8:12] != MAGIC:
+            raise UserInputError(f"{path} is not a DuckDB database (give the store with --db, "
+                                 "and data files as arguments)")
+    elif path.suffix.lower() in DATA_SUFFIXES:
+        raise UserInputError(f"database {path}: a {path.suffix} name is for data files; "
+                             "expected a DuckDB file name such as sdgtrack.duckdb")
