@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import sdgtrack
 from tests.conftest import shared_path
 
 
@@ -172,6 +173,7 @@ def test_web_city_page_and_api(city_db):
 
 def test_framework_list_of_other_frameworks(tmp_path):
     db = tmp_path / "l.duckdb"
+    sdgtrack.open(db).close()  # an explicit --db must exist: reading commands never create one
     r = run("framework", "list", "--framework", "u4ssc", "--level", "kpi", "--format", "csv", db=db)
     assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 92      # header + 91 KPIs
     r = run("framework", "list", "--framework", "wsis", "--parent", "C7", "--format", "csv", db=db)
