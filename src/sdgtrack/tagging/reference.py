@@ -32,14 +32,19 @@ def embedded_texts() -> pd.DataFrame:
     return ref[ref["kind"].isin(EMBEDDED_KINDS)].reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
-def reference_vectors() -> np.ndarray:
-    """Embeddings of ``embedded_texts()`` in order, made by tools/build_tagging_data.py with the shipped model."""
-    with DATA.joinpath("reference_vectors.npy").open("rb") as f:
+# One file of reference vectors per model: the English model and the multilingual one.
+VECTOR_FILES = {"english": "reference_vectors.npy", "multilingual": "reference_vectors_multilingual.npy"}
+
+
+@lru_cache(maxsize=2)
+def reference_vectors(model: str = "english") -> np.ndarray:
+    """Embeddings of ``embedded_texts()`` in order with ``model`` (english | multilingual), made by
+    tools/build_tagging_data.py with the shipped models."""
+    name = VECTOR_FILES[model]
+    with DATA.joinpath(name).open("rb") as f:
         vectors = np.load(f)
     if len(vectors) != len(embedded_texts()):
-        raise RuntimeError("reference_vectors.npy does not match reference_texts.csv: "
-                           "run tools/build_tagging_data.py")
+        raise RuntimeError(f"{name} does not match reference_texts.csv: run tools/build_tagging_data.py")
     return vectors
 
 
