@@ -4,8 +4,10 @@ Each target is one document (its text and its 2020 indicator texts), each goal o
 and narrative). Words are lower-cased, English function words dropped, plurals made singular and
 words cut to their first seven letters: a crude stem that makes "deaths"/"death" and
 "educational"/"education" meet but keeps "maternal" and "material" apart. A text's
-score for a goal is the best TF-IDF cosine with one of the goal's documents; the Aurora queries
-miss plain wordings such as "cut maternal deaths", this does not.
+score for a goal is the best TF-IDF cosine with one of the goal's documents, and 0 unless the text
+shares at least ``MIN_SHARED`` different stems with the goal's documents: one shared word is
+chance ("The weather was pleasant" and target 2.4's "extreme weather"). The Aurora queries miss
+plain wordings such as "cut maternal deaths" (goal 3: "maternal", "deaths"); this does not.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from .reference import reference_texts
 
 _WORD = re.compile(r"[^\W\d_]+")
 STEM = 7
+MIN_SHARED = 2
 
 
 def _stem(word: str) -> str:
@@ -51,19 +54,22 @@ def _index():
     idf = np.log((1 + len(docs)) / (1 + (counts > 0).sum(axis=0))) + 1
     matrix = np.log1p(counts) * idf
     matrix /= np.clip(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12, None)
-    return docs[["goal", "target"]], vocab, idf.astype(np.float32), matrix, stop
+    in_goal = np.zeros((17, len(vocab)), dtype=np.float32)
+    np.add.at(in_goal, docs["goal"].to_numpy() - 1, (counts > 0).astype(np.float32))
+    return docs[["goal", "target"]], vocab, idf.astype(np.float32), matrix, stop, (in_goal > 0).astype(np.float32)
 
 
 def similarity(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Per text and goal the best TF-IDF cosine (n, 17), and per text and document the cosine
     (n, documents; the documents are ``documents()``)."""
-    docs, vocab, idf, matrix, stop = _index()
+    docs, vocab, idf, matrix, stop, in_goal = _index()
     vectors = np.zeros((len(texts), len(vocab)), dtype=np.float32)
     for row, text in enumerate(texts):
         for s in _stems(text, stop):
             col = vocab.get(s)
             if col is not None:
                 vectors[row, col] += 1
+    shared = (vectors > 0).astype(np.float32) @ in_goal.T  # distinct stems shared with each goal
     vectors = np.log1p(vectors) * idf
     vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
     sims = vectors @ matrix.T
@@ -71,6 +77,7 @@ def similarity(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     best = np.zeros((len(texts), 17))
     for g in range(1, 18):
         best[:, g - 1] = sims[:, goal_of == g].max(axis=1)
+    best[shared < MIN_SHARED] = 0.0
     return best, sims
 
 

@@ -128,6 +128,17 @@ def _exclusion(texts: list[str], exclude: list[str | None] | None, target_of: np
     return np.array([t or "\0" for t in exclude], dtype=object)[:, None] == target_of[None, :]
 
 
+def _lexical(texts: list[str], exclude: list[str | None] | None) -> tuple[np.ndarray, np.ndarray]:
+    """``lexical.similarity``, with the excluded target's document left out."""
+    lex, sims = lexical.similarity(texts)
+    docs = lexical.documents()
+    mask = _exclusion(texts, exclude, docs["target"].to_numpy())
+    if mask is not None:
+        sims = np.where(mask, 0.0, sims)
+        lex = _per_goal(sims, docs["goal"].to_numpy(), np.ones(sims.shape[1], dtype=bool))
+    return lex, sims
+
+
 def _score(texts: list[str], method: str, exclude: list[str | None] | None = None):
     """Scores of all 17 goals per checked text ('' scores nothing) and what the evidence needs.
 
@@ -146,11 +157,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
     readers = np.full(n, "", dtype=object)
     if method == "keywords":
         rows = lexical.documents()
-        lex, sims = lexical.similarity(texts)
-        mask = _exclusion(texts, exclude, rows["target"].to_numpy())
-        if mask is not None:
-            sims = np.where(mask, 0.0, sims)
-            lex = _per_goal(sims, rows["goal"].to_numpy(), np.ones(sims.shape[1], dtype=bool))
+        lex, sims = _lexical(texts, exclude)
         prob = probability(rules(method)["keywords"], features(lines, lexical_sim=lex))
         best_target = _keyword_targets(found, n)
         fallback = _best_targets(sims, rows["target"].to_numpy(), rows["goal"].to_numpy(), found, 0.0)
@@ -164,7 +171,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         english = language.is_english(texts)
         fitted = rules(method)
         uses_lexical = any(f.startswith("lexical") for rule in fitted.values() for f in rule["features"])
-        lex = lexical.similarity(texts)[0] if uses_lexical else None
+        lex = _lexical(texts, exclude)[0] if uses_lexical else None
         similarity = np.full((n, 17), -1.0)
         for reader, module in READERS.items():
             idx = np.flatnonzero(present & (english if reader == "english" else ~english))
@@ -310,9 +317,12 @@ def evidence_strings(found: pd.DataFrame, tags: pd.DataFrame, sims: np.ndarray, 
         parts = parts.assign(rank=(parts["target"] != parts["chosen"]).astype(int)).sort_values(
             ["text_id", "goal", "rank", "target", "line"], kind="stable")
         label = np.where(parts["target"] == "", parts["goal"].astype(str), parts["target"])
-        parts = parts.assign(item="query " + pd.Series(label, index=parts.index) + "#" + parts["line"].astype(str)
-                             + ": " + parts["excerpt"])
-        queries = parts.groupby(["text_id", "goal"])["item"].agg("; ".join).to_dict()
+        parts = parts.assign(label="query " + pd.Series(label, index=parts.index) + "#" + parts["line"].astype(str))
+        # One item per query line, its passages joined: 'query 13#1: Global warming / greenhouse effect'.
+        lines = (parts.groupby(["text_id", "goal", "label"], sort=False)["excerpt"].agg(" / ".join)
+                 .reset_index())
+        lines["item"] = lines["label"] + ": " + lines["excerpt"]
+        queries = lines.groupby(["text_id", "goal"], sort=False)["item"].agg("; ".join).to_dict()
     shown = _display_texts(rows)
     offered = np.array([s is not None for s in shown])
     goal_of, target_of = rows["goal"].to_numpy(), rows["target"].to_numpy()
