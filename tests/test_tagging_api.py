@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -58,7 +59,9 @@ def test_readme_examples_are_tagged_with_evidence(method):
 def test_evidence_is_never_empty(method):
     texts = [MATERNAL, OCEAN, "Des sages-femmes dans les cliniques rurales réduisent la mortalité maternelle",
              "Solar mini-grids bring electricity to village schools", "Global warming and the greenhouse effect"]
-    tags = tag_texts(texts, method=method)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TaggingWarning)  # keywords: the French text is not English
+        tags = tag_texts(texts, method=method)
     assert len(tags) >= 4
     assert tags["evidence"].str.contains(r"\(\d\.\d\d\) ").all()  # at least one closest text with its similarity
 
@@ -173,3 +176,18 @@ def test_contributions_infer_uses_the_same_model(tmp_path):
         direct = tag_texts(["x"])
         assert rows.attrs["method"] == "embedding" and rows.attrs["model"] == direct.attrs["model"]
         assert rows["evidence"].str.len().gt(0).all()
+
+
+def test_keywords_method_warns_on_text_it_cannot_read():
+    with pytest.warns(TaggingWarning, match="row 1 does not look like English: the keywords method reads English only"):
+        tags = tag_texts([MATERNAL, "农村助产士降低孕产妇死亡率"], method="keywords", labels=["row 0", "row 1"])
+    assert tags["text_id"].tolist() == [0]
+    assert tags.attrs["warnings"] == [
+        "row 1 does not look like English: the keywords method reads English only "
+        "(the embedding method reads the six UN languages)"]
+
+
+def test_empty_batch():
+    for method in ("keywords", "auto"):
+        tags = tag_texts([], method=method)
+        assert tags.empty and tags.attrs["n_texts"] == 0

@@ -188,7 +188,7 @@ def main() -> None:
                               f"{len(np.unique(j.text[tune]))} texts)",
                     tune_accuracy=round(j.accuracy(prob, rule["threshold"], tune), 4),
                     holdout_accuracy=round(j.accuracy(prob, rule["threshold"], holdout), 4),
-                    holdout_rows=int(len(holdout)))
+                    holdout_rows=len(holdout))
         fitted[name] = rule
         print(f"{name}: {rule['features']} goal offsets {'goal_offset' in rule} l2 {rule['l2']} "
               f"threshold {rule['threshold']}: cv {rule['cv_accuracy']} tune {rule['tune_accuracy']} "

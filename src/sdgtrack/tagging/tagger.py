@@ -121,7 +121,7 @@ def _best_targets(sims: np.ndarray, target_of: np.ndarray, goal_of: np.ndarray, 
     return best
 
 
-def _exclusion(texts: list[str], exclude: list[str | None] | None, target_of: np.ndarray) -> np.ndarray | None:
+def _exclusion(exclude: list[str | None] | None, target_of: np.ndarray) -> np.ndarray | None:
     """(texts, references) True where the reference belongs to the target excluded for that text."""
     if exclude is None:
         return None
@@ -132,7 +132,7 @@ def _lexical(texts: list[str], exclude: list[str | None] | None) -> tuple[np.nda
     """``lexical.similarity``, with the excluded target's document left out."""
     lex, sims = lexical.similarity(texts)
     docs = lexical.documents()
-    mask = _exclusion(texts, exclude, docs["target"].to_numpy())
+    mask = _exclusion(exclude, docs["target"].to_numpy())
     if mask is not None:
         sims = np.where(mask, 0.0, sims)
         lex = _per_goal(sims, docs["goal"].to_numpy(), np.ones(sims.shape[1], dtype=bool))
@@ -153,7 +153,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         found = found[found["target"].to_numpy() != own].reset_index(drop=True)
     lines = keywords.line_counts(found, n)
     prob = np.zeros((n, 17))
-    present = np.array([bool(t) for t in texts])
+    present = np.array([bool(t) for t in texts], dtype=bool)
     readers = np.full(n, "", dtype=object)
     if method == "keywords":
         rows = lexical.documents()
@@ -161,7 +161,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         prob = probability(rules(method)["keywords"], features(lines, lexical_sim=lex))
         best_target = _keyword_targets(found, n)
         fallback = _best_targets(sims, rows["target"].to_numpy(), rows["goal"].to_numpy(), found, 0.0)
-        best_target = np.where(best_target == None, fallback, best_target)  # noqa: E711 (elementwise)
+        best_target = np.where(pd.isna(best_target), fallback, best_target)
         similarity = lex
         readers[present] = "keywords"
     else:
@@ -179,8 +179,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
                 continue
             readers[idx] = reader
             part = module.embed([texts[i] for i in idx]) @ reference_vectors(reader).T
-            mask = _exclusion([texts[i] for i in idx], None if exclude is None else [exclude[i] for i in idx],
-                              target_of)
+            mask = _exclusion(None if exclude is None else [exclude[i] for i in idx], target_of)
             if mask is not None:
                 part = np.where(mask, -1.0, part)
             sims[idx] = part
@@ -214,6 +213,20 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
     return best
 
 
+def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str]]:
+    """``inputs.prepare``, plus a warning for each text the keywords method cannot read (not English)."""
+    ready, problems = prepare(texts, labels)
+    if method == "keywords":
+        english = language.is_english(ready)
+        for n in np.flatnonzero(~english):
+            label = labels[n] if labels else f"text {n}"
+            problems.append(f"{label} does not look like English: the keywords method reads English only "
+                            "(the embedding method reads the six UN languages)")
+    for message in problems:
+        _warnings.warn(message, TaggingWarning, stacklevel=3)
+    return ready, problems
+
+
 def score_goals(texts, method: str = "auto", labels: list[str] | None = None) -> pd.DataFrame:
     """All 17 goals of every text: text_id, goal, probability, similarity, keyword_lines, target.
 
@@ -222,9 +235,7 @@ def score_goals(texts, method: str = "auto", labels: list[str] | None = None) ->
     """
     method = _check_method(method)
     texts = [texts] if isinstance(texts, (str, bytes)) else list(texts)
-    ready, problems = prepare(texts, labels)
-    for message in problems:
-        _warnings.warn(message, TaggingWarning, stacklevel=2)
+    ready, problems = _checked(texts, method, labels)
     scores = _score(ready, method)[0]
     scores = scores[SCORE_COLUMNS]
     scores.attrs.update(method=method, model=model_name(method), n_texts=len(texts), warnings=problems)
@@ -254,8 +265,9 @@ def tag_texts(texts, method: str = "auto", max_goals: int = DEFAULT_MAX_GOALS,
 
     ``df.attrs`` holds ``method``, ``model``, ``threshold`` (the one given, else the English rule's),
     ``thresholds`` (per reader), ``max_goals``, ``n_texts``, ``readers`` (texts per reader: english,
-    multilingual or keywords) and ``warnings`` (texts that were empty, not text, or cut at
-    ``inputs.MAX_CHARS``); each warning is also issued as a ``TaggingWarning``.
+    multilingual or keywords) and ``warnings`` (texts that were empty, not text, cut at
+    ``inputs.MAX_CHARS``, or not English for the keywords method); each warning is also issued as a
+    ``TaggingWarning``.
     """
     from ..errors import UserInputError
 
@@ -270,9 +282,7 @@ def tag_texts(texts, method: str = "auto", max_goals: int = DEFAULT_MAX_GOALS,
         raise UserInputError(f"threshold {threshold}: expected a probability between 0 and 1")
     thresholds = {reader: rule["threshold"] for reader, rule in fitted.items()} if threshold is None \
         else {reader: float(threshold) for reader in fitted}
-    ready, problems = prepare(texts, labels)
-    for message in problems:
-        _warnings.warn(message, TaggingWarning, stacklevel=2)
+    ready, problems = _checked(texts, method, labels)
     scores, found, sims, rows, readers = _score(ready, method)
     per_row = scores["reader"].map(thresholds).fillna(1.0).to_numpy()
     tags = select(scores, per_row, max_goals)
