@@ -41,6 +41,8 @@ def _model():
     threads = os.environ.get("SDGTRACK_THREADS", "").strip()
     if threads and (not threads.isdigit() or int(threads) < 1):
         raise UserInputError(f"SDGTRACK_THREADS={threads!r}: expected a whole number of threads, 1 or more")
+    # The thread limit takes effect only where threadpoolctl is installed; otherwise NumPy's BLAS
+    # uses its own setting (OPENBLAS_NUM_THREADS, by default every core).
     model = USE(threads=int(threads) if threads else (os.cpu_count() or 1))
     model.encode(["warm up"])  # reads the vocabulary and the weights now, not inside the first batch
     return model
