@@ -39,10 +39,13 @@ CANDIDATES = {
     "english": [(["similarity", "similarity_gap", "log_keyword_lines"], False),
                 (KINDS3 + ["similarity_gap", "log_keyword_lines"], False),
                 (KINDS3 + ["similarity_gap", "log_keyword_lines", "lexical"], False),
+                (KINDS3 + ["similarity_gap", "log_keyword_lines", "query"], False),
+                (KINDS3 + ["similarity_gap", "log_keyword_lines", "lexical", "query"], False),
                 (KINDS3 + ["similarity_gap", "log_keyword_lines"], True),
                 (KINDS3 + ["similarity_gap", "log_keyword_lines", "lexical"], True)],
     "multilingual": [(["similarity", "similarity_gap"], False),
                      (KINDS3 + ["similarity_gap"], False),
+                     (KINDS3 + ["similarity_gap", "query"], False),
                      (KINDS3 + ["similarity_gap"], True)],
     "keywords": [(["log_keyword_lines", "keyword_gap"], False),
                  (["lexical", "lexical_gap", "log_keyword_lines"], False),
@@ -159,7 +162,7 @@ def benchmark_features(texts: list[str]) -> dict[str, dict]:
     out = {"keywords": tagger.features(lines, lexical_sim=lex)}
     for reader, module in (("english", embedding), ("multilingual", multilingual)):
         sims = module.embed(texts) @ reference_vectors(reader).T
-        by_kind = {k: tagger._per_goal(sims, goal_of, kind_of == k) for k in tagger.KINDS}
+        by_kind = {k: tagger._per_goal(sims, goal_of, kind_of == k) for k in tagger.ALL_KINDS}
         out[reader] = tagger.features(lines, by_kind, lex)
     return out
 

@@ -28,8 +28,25 @@ def reference_texts() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def embedded_texts() -> pd.DataFrame:
+    """The texts compared with the input: goal titles, goal narratives and target texts, then one
+    ``query`` row per Aurora query line: the line's phrases as a plain list ("maternal mortality,
+    maternal death, ..."), the target-level vocabulary of the queries without their syntax."""
     ref = reference_texts()
-    return ref[ref["kind"].isin(EMBEDDED_KINDS)].reset_index(drop=True)
+    rows = ref[ref["kind"].isin(EMBEDDED_KINDS)]
+    table = aurora_queries()
+    lines = pd.DataFrame({"goal": table["goal"], "target": table["target"], "kind": "query",
+                          "text": [query_text(tree) for tree in table["tree"]]})
+    return pd.concat([rows, lines], ignore_index=True)
+
+
+def query_text(node: queries.Node) -> str:
+    """The phrases a query looks for (not those it excludes with AND NOT), wildcards dropped."""
+    def wanted(n: queries.Node) -> list[str]:
+        if isinstance(n, queries.Phrase):
+            return [n.text.replace("*", "").strip()]
+        return wanted(n.left) if n.kind == "not" else wanted(n.left) + wanted(n.right)
+
+    return ", ".join(dict.fromkeys(p for p in wanted(node) if p))
 
 
 # One file of reference vectors per model: the English model and the multilingual one.

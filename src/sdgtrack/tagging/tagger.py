@@ -29,7 +29,8 @@ METHODS = ("embedding", "keywords")
 DEFAULT_MAX_GOALS = 3
 # When two targets of a goal are about as similar to the text, prefer one whose query matched.
 TARGET_KEYWORD_BOOST = 0.05
-KINDS = ("goal_title", "goal_text", "target")
+KINDS = ("goal_title", "goal_text", "target")  # the similarity features; "query" rows are a feature of their own
+ALL_KINDS = (*KINDS, "query")
 # Reference texts shown as evidence per selected goal: the closest few, cut to a readable length.
 CLOSEST = 2
 CLOSEST_CHARS = 90
@@ -69,7 +70,8 @@ def features(lines: np.ndarray, similarity: dict[str, np.ndarray] | None = None,
              lexical_sim: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The named features of every (text, goal), each of shape (n_texts, 17).
 
-    ``similarity``: per kind of reference text (goal_title, goal_text, target) the best cosine per goal.
+    ``similarity``: per kind of reference text (goal_title, goal_text, target, query) the best cosine
+    per goal; ``similarity`` is the best of the first three.
     """
     kw = np.log1p(lines.astype(float))
     out = {"log_keyword_lines": kw, "keyword_gap": _gap(kw)}
@@ -103,10 +105,9 @@ def _per_goal(sims: np.ndarray, goal_of: np.ndarray, columns: np.ndarray) -> np.
 
 
 def _best_targets(sims: np.ndarray, target_of: np.ndarray, goal_of: np.ndarray, found: pd.DataFrame,
-                  boost: float) -> np.ndarray:
-    """Per text and goal: the target with the highest similarity, ``boost`` added where a query line
-    of that target matched."""
-    is_target = target_of != ""
+                  boost: float, is_target: np.ndarray) -> np.ndarray:
+    """Per text and goal: the target (of the rows ``is_target``) with the highest similarity,
+    ``boost`` added where a query line of that target matched."""
     target_sims = sims[:, is_target].copy()
     codes, goals = target_of[is_target], goal_of[is_target]
     if len(found) and boost:
@@ -160,7 +161,8 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         lex, sims = _lexical(texts, exclude)
         prob = probability(rules(method)["keywords"], features(lines, lexical_sim=lex))
         best_target = _keyword_targets(found, n)
-        fallback = _best_targets(sims, rows["target"].to_numpy(), rows["goal"].to_numpy(), found, 0.0)
+        fallback = _best_targets(sims, rows["target"].to_numpy(), rows["goal"].to_numpy(), found, 0.0,
+                                 rows["target"].to_numpy() != "")
         best_target = np.where(pd.isna(best_target), fallback, best_target)
         similarity = lex
         readers[present] = "keywords"
@@ -183,11 +185,11 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
             if mask is not None:
                 part = np.where(mask, -1.0, part)
             sims[idx] = part
-            by_kind = {k: _per_goal(part, goal_of, kind_of == k) for k in KINDS}
+            by_kind = {k: _per_goal(part, goal_of, kind_of == k) for k in ALL_KINDS}
             feats = features(lines[idx], by_kind, None if lex is None else lex[idx])
             prob[idx] = probability(fitted[reader], feats)
             similarity[idx] = feats["similarity"]
-        best_target = _best_targets(sims, target_of, goal_of, found, TARGET_KEYWORD_BOOST)
+        best_target = _best_targets(sims, target_of, goal_of, found, TARGET_KEYWORD_BOOST, kind_of == "target")
     prob[~present] = 0.0
     scores = pd.DataFrame({
         "text_id": np.repeat(np.arange(n), 17),
@@ -299,13 +301,14 @@ def tag_texts(texts, method: str = "auto", max_goals: int = DEFAULT_MAX_GOALS,
 
 def _display_texts(rows: pd.DataFrame) -> np.ndarray:
     """The wording shown for each evidence row: the target text, or the goal title for a goal row
-    (the goal narratives are paragraphs, too long to show; they are never offered as evidence)."""
+    (goal narratives are paragraphs, too long to show, and query rows are phrase lists already shown
+    as query evidence when they match: neither is offered as a closest text)."""
     ref = reference_texts()
     titles = ref[ref["kind"] == "goal_title"].set_index("goal")["text"]
     targets = ref[ref["kind"] == "target"].set_index("target")["text"]
     out = []
     for goal, target, kind in zip(rows["goal"], rows["target"], rows.get("kind", pd.Series([""] * len(rows)))):
-        if kind == "goal_text":
+        if kind in ("goal_text", "query"):
             out.append(None)
         elif target:
             out.append(targets[target])
