@@ -149,7 +149,7 @@ def test_accuracy_on_the_benchmark_holdout_half():
     holdout["text_id"] = holdout["text"].map({t: i for i, t in enumerate(texts)})
     tags = tag_texts(texts)
     assert tags.attrs["readers"] == {"english": len(texts)}  # the benchmark is English
-    assert evaluate.macro_accuracy(holdout, tags) == pytest.approx(0.857, abs=0.005)
+    assert evaluate.macro_accuracy(holdout, tags) == pytest.approx(0.858, abs=0.005)
     keyword_tags = tag_texts(texts, method="keywords")
     assert evaluate.macro_accuracy(holdout, keyword_tags) == pytest.approx(0.801, abs=0.005)
 

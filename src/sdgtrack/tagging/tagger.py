@@ -5,8 +5,9 @@ Two methods, one shape of output:
 - ``embedding`` (the default through ``auto``): English texts are read by all-MiniLM-L6-v2 and the
   Aurora SDG queries, texts in other languages by the multilingual Universal Sentence Encoder
   (``language.is_english`` decides). Features per goal: the best cosine similarity with the goal
-  title, the goal narrative and the goal's target texts, the gap to the text's best goal, the
-  number of matched Aurora query lines (English);
+  title, the goal narrative, the goal's target texts and its Aurora query lines (as phrase lists),
+  the gap to the text's best goal; for English texts also the number of matched Aurora query lines
+  and the word overlap with the goal's wording;
 - ``keywords``: no model: the Aurora query lines and the TF-IDF word overlap with the goal and target
   wording (``lexical.py``); English only, less accurate.
 
