@@ -6,8 +6,9 @@ doi:10.5281/zenodo.3817445) and the 2025 SDG framework shipped in ``frameworks/d
 - ``reference_texts.csv``: goal, target, kind (goal_title | goal_text | target | indicator), text;
 - ``aurora_queries.csv``: goal, target (blank = goal-wide), line (1-based within the target), query;
 - ``AURORA_LICENSE.md``: the licence, copied unchanged;
-- ``reference_vectors.npy``: the embeddings of the goal titles, goal texts and target texts
-  (``tagging.reference.embedded_texts()``) with the shipped model, so a run need not embed them.
+- ``reference_vectors.npy`` and ``reference_vectors_multilingual.npy``: the embeddings of the goal
+  titles, goal texts and target texts (``tagging.reference.embedded_texts()``) with the English and
+  the multilingual model, so a run need not embed them.
 
 The package never reads ``../shared`` at run time. Run again when the sources change:
 
@@ -89,13 +90,14 @@ def main() -> None:
     import numpy as np
 
     sys.path.insert(0, str(ROOT / "src"))
-    from sdgtrack.tagging import embedding, reference
+    from sdgtrack.tagging import embedding, multilingual, reference
 
     reference.reference_texts.cache_clear()
     reference.embedded_texts.cache_clear()
-    vectors = embedding.embed(reference.embedded_texts()["text"].tolist())
-    np.save(OUT / "reference_vectors.npy", vectors.astype(np.float32))
-    print(f"reference_vectors.npy: {vectors.shape}")
+    for model, module in (("english", embedding), ("multilingual", multilingual)):
+        vectors = module.embed(reference.embedded_texts()["text"].tolist())
+        np.save(OUT / reference.VECTOR_FILES[model], vectors.astype(np.float32))
+        print(f"{reference.VECTOR_FILES[model]}: {vectors.shape}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`sdgtrack tag`: the SDGs a free English text addresses, with the best target and the evidence."""
+"""`sdgtrack tag`: the SDGs a free text addresses (six UN languages), with the best target and the evidence."""
 from __future__ import annotations
 
 import sys
@@ -53,14 +53,16 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
         id_column: Optional[str] = typer.Option(None, "--id-column",
                                                 help="Column of --input identifying each row (default: row number)."),
-        method: str = typer.Option("embedding", "--method", "-m",
-                                   help="embedding (model + keywords), keywords (no model; less accurate) or auto "
-                                        "(embedding when the model is installed)."),
+        method: str = typer.Option("auto", "--method", "-m",
+                                   help="auto (embedding when the models are installed, as they are by default), "
+                                        "embedding (models + Aurora queries; any of the six UN languages) or "
+                                        "keywords (no model; English; less accurate)."),
         max_goals: int = typer.Option(3, "--max-goals", help="At most this many SDGs per text."),
         threshold: Optional[float] = typer.Option(None, "--threshold",
                                                   help="Probability an SDG needs (default: the calibrated one)."),
         fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption) -> None:
-    """Tag English text with the SDGs it addresses: per SDG the best target, a probability and the matched phrases."""
+    """Tag text with the SDGs it addresses: per SDG the best target, a probability and the evidence
+    (matched Aurora query lines, closest goal and target texts with their similarity)."""
     from ..tagging import TaggingWarning, tag_texts
 
     if (text is None) == (input_file is None):
@@ -73,7 +75,7 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         if text == "-":
             text = _read_stdin()
         if not text.strip():
-            raise UserInputError("the text is empty: give some English text to tag")
+            raise UserInputError("the text is empty: give some text to tag")
         texts, ids, labels = [text], ["1"], ["the text"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TaggingWarning)  # printed below, once, in plain words
@@ -84,16 +86,20 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
     if len(texts) == 1 and tags.attrs["warnings"] and not texts[0].strip():
         raise UserInputError(tags.attrs["warnings"][0])
     frame = _output_frame(tags, ids, texts)
+    thresholds = sorted(set(tags.attrs["thresholds"].values()))
+    threshold = (f"threshold {thresholds[0]:g}" if len(thresholds) == 1 else
+                 "thresholds " + ", ".join(f"{t:g} ({r})" for r, t in tags.attrs["thresholds"].items()))
     params = (f"method {tags.attrs['method']}"
               + (f" ({tags.attrs['model']})" if tags.attrs["model"] else "")
-              + f", threshold {tags.attrs['threshold']:g}, at most {tags.attrs['max_goals']} SDGs per text")
+              + f", {threshold}, at most {tags.attrs['max_goals']} SDGs per text")
     if fmt == OutputFormat.table:
         if input_file is None:
             frame = frame.drop(columns=["id"])
         frame = frame.astype(object).where(frame.notna(), "")
         emit(frame.drop(columns=["method"]), fmt, output, title=f"SDG tags: {params}")
-        err.print("probability: calibrated on expert judgements (docs/methods/tagging.md); "
-                  "evidence: Aurora SDG query phrases found in the text", highlight=False)
+        err.print("probability: calibrated on expert judgements (docs/methods/tagging.md); evidence: Aurora SDG "
+                  "query lines matched (query TARGET#LINE: passage), then the closest goal or target texts "
+                  "(TARGET (similarity) wording)", highlight=False)
     else:
         emit(frame, fmt, output)
 
@@ -114,8 +120,6 @@ def _output_frame(tags: pd.DataFrame, ids: list[str], texts: list) -> pd.DataFra
     out["similarity"] = out["similarity"].round(3)
     out["keyword_lines"] = out["keyword_lines"].astype("Int64")
     columns = ["id", "sdg", "target", "probability", "similarity", "keyword_lines", "evidence", "method"]
-    if tags.attrs["method"] == "keywords":
-        columns.remove("similarity")
     return out[columns].reset_index(drop=True)
 
 

@@ -29,3 +29,40 @@ def accuracy(judgements: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
 
 def macro_accuracy(judgements: pd.DataFrame, predicted: pd.DataFrame) -> float:
     return float(accuracy(judgements, predicted)["accuracy"].mean())
+
+
+def translated_targets() -> pd.DataFrame:
+    """The 169 target texts in each of the six UN languages shipped with the package
+    (``frameworks/data/translations``): lang, goal, target, text. They are test texts only: never
+    reference or training texts of the tagger."""
+    from ..frameworks.reference import LANGUAGES, framework_titles
+
+    titles = framework_titles()
+    out = titles[(titles["kind"] == "title") & titles["code"].str.count(r"\.").eq(1)].copy()
+    out["goal"] = out["code"].str.split(".").str[0].astype(int)
+    out["text"] = out["title"].str.split().str.join(" ")
+    out["lang"] = pd.Categorical(out["lang"], categories=list(LANGUAGES), ordered=True)
+    out = out.sort_values(["lang", "goal"], kind="stable")
+    return out.rename(columns={"code": "target"})[["lang", "goal", "target", "text"]].reset_index(drop=True)
+
+
+def language_accuracy(method: str = "embedding", own_target_excluded: bool = False) -> pd.DataFrame:
+    """Per language, the share of translated target texts whose most probable goal is the target's goal.
+
+    With ``own_target_excluded`` each text is scored without its own target's English wording among
+    the references (and without that target's query lines): how well the goal is recognised from
+    the other texts of the goal, not from a near-copy. Returns lang, texts, accuracy, and the
+    number of texts each reader took (english, multilingual).
+    """
+    from .tagger import _score
+
+    table = translated_targets()
+    texts = table["text"].tolist()
+    exclude = table["target"].tolist() if own_target_excluded else None
+    scores, _, _, _, readers = _score(texts, method, exclude=exclude)
+    prob = scores["probability"].to_numpy().reshape(len(texts), 17)
+    table["correct"] = prob.argmax(axis=1) + 1 == table["goal"].to_numpy()
+    table["reader"] = readers
+    out = table.groupby("lang", observed=True).agg(texts=("correct", "size"), accuracy=("correct", "mean"),
+                                                   english_reader=("reader", lambda r: int((r == "english").sum())))
+    return out.reset_index()

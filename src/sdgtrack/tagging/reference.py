@@ -28,18 +28,40 @@ def reference_texts() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def embedded_texts() -> pd.DataFrame:
+    """The texts compared with the input: goal titles, goal narratives and target texts, then one
+    ``query`` row per Aurora query line: the line's phrases as a plain list ("maternal mortality,
+    maternal death, ..."), the target-level vocabulary of the queries without their syntax."""
     ref = reference_texts()
-    return ref[ref["kind"].isin(EMBEDDED_KINDS)].reset_index(drop=True)
+    rows = ref[ref["kind"].isin(EMBEDDED_KINDS)]
+    table = aurora_queries()
+    lines = pd.DataFrame({"goal": table["goal"], "target": table["target"], "kind": "query",
+                          "text": [query_text(tree) for tree in table["tree"]]})
+    return pd.concat([rows, lines], ignore_index=True)
 
 
-@lru_cache(maxsize=1)
-def reference_vectors() -> np.ndarray:
-    """Embeddings of ``embedded_texts()`` in order, made by tools/build_tagging_data.py with the shipped model."""
-    with DATA.joinpath("reference_vectors.npy").open("rb") as f:
+def query_text(node: queries.Node) -> str:
+    """The phrases a query looks for (not those it excludes with AND NOT), wildcards dropped."""
+    def wanted(n: queries.Node) -> list[str]:
+        if isinstance(n, queries.Phrase):
+            return [n.text.replace("*", "").strip()]
+        return wanted(n.left) if n.kind == "not" else wanted(n.left) + wanted(n.right)
+
+    return ", ".join(dict.fromkeys(p for p in wanted(node) if p))
+
+
+# One file of reference vectors per model: the English model and the multilingual one.
+VECTOR_FILES = {"english": "reference_vectors.npy", "multilingual": "reference_vectors_multilingual.npy"}
+
+
+@lru_cache(maxsize=2)
+def reference_vectors(model: str = "english") -> np.ndarray:
+    """Embeddings of ``embedded_texts()`` in order with ``model`` (english | multilingual), made by
+    tools/build_tagging_data.py with the shipped models."""
+    name = VECTOR_FILES[model]
+    with DATA.joinpath(name).open("rb") as f:
         vectors = np.load(f)
     if len(vectors) != len(embedded_texts()):
-        raise RuntimeError("reference_vectors.npy does not match reference_texts.csv: "
-                           "run tools/build_tagging_data.py")
+        raise RuntimeError(f"{name} does not match reference_texts.csv: run tools/build_tagging_data.py")
     return vectors
 
 

