@@ -90,7 +90,8 @@ def import_city(db, path: str | Path, *, city: str, country: str | None = None, 
             tidy_path = Path(tmp) / f"{slug(city) or 'city'}-u4ssc.csv"
             tidy.to_csv(tidy_path, index=False)
             load = db.ingest([tidy_path], format="tidy", dataset=dataset_id(area_code),
-                             dataset_info=dataset_info(city, sources), replace=replace)
+                             dataset_info=dataset_info(city, sources), replace=replace,
+                             allow_large_removal=replace)  # a return is the city's whole dataset
     except BaseException:
         if created:  # a failed load leaves no half-made city behind
             db.con.execute("DELETE FROM area_member WHERE member = ? OR \"group\" = ?", [area_code, area_code])
