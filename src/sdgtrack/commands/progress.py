@@ -48,7 +48,7 @@ AreaOption = typer.Option(None, "--area", help="Area (M49, ISO code or name); re
 
 TABLE_COLUMNS = {
     "series": ["series", "area", "area_name", "baseline_year", "baseline_value", "latest_year", "latest_value",
-               "target", "direction", "cagr", "ratio", "status", "score"],
+               "target", "direction", "cagr", "ratio", "status", "score", "dataset"],
     "other": ["code", "area", "area_name", "score", "status", "share_on_track", "children_assessed", "n_series",
               "n_assessed"],
 }
