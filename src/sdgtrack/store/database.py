@@ -21,6 +21,7 @@ from ..frameworks import areas as area_ref
 from ..frameworks import reference
 from . import datasets as dataset_ops
 from . import history, migrations, reads
+from .files import check_store_path
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 
@@ -34,6 +35,7 @@ class Database:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.path = default_db_path(path)
         self.upgraded: list[int] = []   # migrations applied by this open
+        check_store_path(self.path)      # DuckDB would open a CSV as an in-memory view: a load then vanishes
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
