@@ -6,13 +6,17 @@ distance from baseline to target; without one, the CAGR itself is compared with 
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
+from ...registries import PROGRESS_METHODS
 from ._common import Goal, bands, cagr, meets
 
 NAME = "unsd"
 TITLE = "UNSD SDG Report progress assessment"
+SUMMARY = "UN SDG Report"
 STATUSES = ("regression", "stagnation", "marginal", "moderate", "on_track")
 GOOD = ("on_track",)
 MET = None                 # a met target is on_track with target_met = True
@@ -79,3 +83,6 @@ def band(score) -> np.ndarray:
     idx = np.clip(np.floor(np.asarray(score, dtype=float)), 0, len(STATUSES) - 1)
     out = np.asarray(STATUSES, dtype=object)[np.nan_to_num(idx, nan=0).astype(int)]
     return np.where(np.isnan(score), INSUFFICIENT, out)
+
+
+PROGRESS_METHODS.register(sys.modules[__name__])
