@@ -74,16 +74,17 @@ def test_registries_hold_what_the_modules_define():
     assert TAGGING_METHODS.names() == ("embedding", "keywords")
 
 
+DUMMY = "undocumented_dummy"
+
+
 @contextmanager
 def registered(registry: Registry, item):
     registry.register(item)
     try:
         yield
     finally:
-        registry.unregister(registry._name(item))
+        registry.unregister(DUMMY)
 
-
-DUMMY = "undocumented_dummy"
 DUMMIES = {
     "reader": SimpleNamespace(name=DUMMY, summary="a dummy", description="a dummy", priority=99,
                               detect=lambda path: False, read=None),

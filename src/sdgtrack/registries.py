@@ -120,9 +120,6 @@ class Registry(Generic[T]):
     def values(self) -> list[T]:
         return [self._items[n] for n in self.names()]
 
-    def summary(self, name: str) -> str:
-        return self._summary(self.get(name))
-
     def get(self, name: str) -> T:
         self._load()
         if name not in self._items:
