@@ -50,6 +50,7 @@ class ProgressMethod(Protocol):
     MET: str | None
     INSUFFICIENT: str
     SCORE_RANGE: tuple[float, float]
+    COLOURS: dict[str, str]   # status -> colour of the progress chart, best to worst
     DEFAULTS: dict[str, Any]  # the method's parameters and their defaults
 
     def window(self, params: dict) -> dict: ...

@@ -26,6 +26,9 @@ GOOD = ("significant_progress",)
 MET = None
 INSUFFICIENT = "insufficient_data"
 SCORE_RANGE = (0.0, 4.0)
+# Colours of the progress chart, best to worst (chart.py adds "no data").
+COLOURS = {"significant_progress": "#2e7d32", "moderate_progress": "#8bc34a",
+           "insufficient_progress": "#fb8c00", "movement_away": "#c62828"}
 PERIODS = {"short": (5, 3), "long": (15, 10)}   # years looked back, shortest span accepted
 DEFAULTS = {"period": "short"}
 

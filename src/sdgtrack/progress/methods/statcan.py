@@ -23,6 +23,9 @@ GOOD = ("substantial_progress", "target_achieved")
 MET = "target_achieved"
 INSUFFICIENT = "not_available"
 SCORE_RANGE = (-5.0, 5.0)
+# Colours of the progress chart, best to worst (chart.py adds "no data").
+COLOURS = {"target_achieved": "#1565c0", "substantial_progress": "#2e7d32", "moderate_progress": "#fdd835",
+           "limited_progress": "#fb8c00", "deterioration": "#c62828"}
 DEFAULTS = {"base_year": 2015}
 
 ZERO = 0.001

@@ -22,6 +22,9 @@ GOOD = ("on_track",)
 MET = None                 # a met target is on_track with target_met = True
 INSUFFICIENT = "insufficient_data"
 SCORE_RANGE = (0.0, 5.0)
+# Colours of the progress chart, best to worst (chart.py adds "no data").
+COLOURS = {"on_track": "#2e7d32", "moderate": "#8bc34a", "marginal": "#fdd835", "stagnation": "#fb8c00",
+           "regression": "#c62828"}
 DEFAULTS = {"base_year": 2015}
 
 RATIO_CUTS = (0.0, 0.1, 0.5, 0.95)
