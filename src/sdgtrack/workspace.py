@@ -109,7 +109,7 @@ class Workspace:
                areas: Sequence[str] | None = None, series: Sequence[str] | None = None, level: str = "series",
                datasets: Sequence[str] | None = None, base_year: int | None = None, period: str | None = None,
                save: bool = True) -> Result:
-        """Progress toward the 2030 targets (methods: unsd, eurostat, statcan; see docs/methods/progress.md)."""
+        """Progress toward the 2030 targets (methods: ``registries.PROGRESS_METHODS``; docs/methods/progress.md)."""
         from .progress import assess
 
         params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ..errors import UserInputError
 from ..labels import label
+from ..registries import OUTPUT_FORMATS
 from ..store.files import check_store_path
 
 DbOption = typer.Option(None, "--db", help="Database file (default: $SDGTRACK_DB, else ./sdgtrack.duckdb).",
@@ -32,13 +33,9 @@ def value_of(choice: Optional[Enum]) -> Optional[str]:
     return None if choice is None else choice.value
 
 
-class OutputFormat(str, Enum):
-    table = "table"
-    csv = "csv"
-    json = "json"
-
-
-FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format.")
+OutputFormat = OUTPUT_FORMATS.enum("OutputFormat")
+FormatOption = typer.Option(OutputFormat(OUTPUT_FORMATS.default), "--format", "-f",
+                            help=f"Output format: {OUTPUT_FORMATS.help()}.")
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal.")
 
 # Piped output (files, CI logs) gets room for wide tables instead of Rich's 80-column default.

@@ -12,6 +12,8 @@ import typer
 
 from ..contributions.edit import CORRECTABLE
 from ..contributions.models import KINDS, STATUSES
+from ..registries import TAGGING_METHODS
+from ..tagging.tagger import AUTO_HELP
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
 
 app = typer.Typer(help="Contributions registry: questionnaire answers of UN entities as records tied to SDGs.",
@@ -38,7 +40,7 @@ class By(str, Enum):
 Kind = choices("Kind", KINDS)
 Status = choices("Status", STATUSES)
 Field = choices("Field", CORRECTABLE)
-InferMethod = choices("InferMethod", ("auto", "embedding", "keywords"))
+InferMethod = TAGGING_METHODS.enum("InferMethod", extra=tuple(AUTO_HELP))
 
 
 class CoverageTable(str, Enum):
@@ -230,8 +232,7 @@ def history(record: Optional[str] = typer.Argument(None, help="Record id (defaul
 
 
 @app.command("infer")
-def infer(method: InferMethod = typer.Option("auto", help="Tagging method: embedding, keywords (no model needed), "
-                                                         "or auto (embedding when the model is installed)."),
+def infer(method: InferMethod = typer.Option("auto", help=f"Tagging method: {TAGGING_METHODS.help(extra=AUTO_HELP)}."),
           max_goals: int = typer.Option(3, "--max-goals", help="At most this many goals per record."),
           only_undeclared: bool = typer.Option(False, "--only-undeclared",
                                                help="Tag only records that declare no SDGs."),

@@ -7,9 +7,11 @@ from typing import List, Optional
 import typer
 
 from ..ingest.datasets import KINDS
-from ._common import DbOption, choices, console, open_db
+from ..registries import READERS
+from ._common import DbOption, choices, console, open_db, value_of
 
 Kind = choices("Kind", KINDS)
+Format = READERS.enum("Format")
 
 
 def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Optional[Path],
@@ -43,13 +45,7 @@ def _run(paths: List[Path], fmt: Optional[str], skip_invalid: bool, rejected: Op
         console.print(f"  ... {report.rejected - len(report.problems):,} more in {report.rejected_file}", highlight=False)
 
 
-def _format_help() -> str:
-    from ..ingest import registry
-
-    return f"Force a format: {', '.join(sorted(registry.all_readers()))} (default: detected)."
-
-
-FORMAT_HELP = _format_help()
+FORMAT_HELP = f"Force a format (default: detected): {READERS.help()}."
 DatasetOption = typer.Option(None, "--dataset", help="Dataset to load into (default: derived from the source, e.g. "
                              "unsd, opensdg-uk, the file name).")
 
@@ -57,7 +53,7 @@ DatasetOption = typer.Option(None, "--dataset", help="Dataset to load into (defa
 def register(app: typer.Typer) -> None:
     @app.command("ingest")
     def ingest(paths: List[Path] = typer.Argument(..., help="Files or folders to load."),
-               fmt: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+               fmt: Optional[Format] = typer.Option(None, "--format", help=FORMAT_HELP),
                skip_invalid: bool = typer.Option(False, help="Load valid rows; write rejected ones to a CSV."),
                rejected: Optional[Path] = typer.Option(None, help="Where --skip-invalid writes rejected rows."),
                area: Optional[str] = typer.Option(None, help="Area of data that names none (Open SDG national data)."),
@@ -73,14 +69,14 @@ def register(app: typer.Typer) -> None:
                db: Optional[Path] = DbOption) -> None:
         """Load indicator data (UN Global Database, Open SDG, SDMX-ML, tidy CSV/Excel, SDR) into one dataset."""
         info = {"title": title, "kind": kind.value if kind else None, "publisher": publisher, "licence": licence}
-        _run(paths, fmt, skip_invalid, rejected, area, db, dry_run=False, dataset=dataset, dataset_info=info,
+        _run(paths, value_of(fmt), skip_invalid, rejected, area, db, dry_run=False, dataset=dataset, dataset_info=info,
              replace=replace, yes=yes)
 
     @app.command("validate")
     def validate(paths: List[Path] = typer.Argument(..., help="Files or folders to check."),
-                 fmt: Optional[str] = typer.Option(None, "--format", help=FORMAT_HELP),
+                 fmt: Optional[Format] = typer.Option(None, "--format", help=FORMAT_HELP),
                  area: Optional[str] = typer.Option(None, help="Area of data that names none."),
                  dataset: Optional[str] = DatasetOption,
                  db: Optional[Path] = DbOption) -> None:
         """Check files as `ingest` would, without loading anything."""
-        _run(paths, fmt, False, None, area, db, dry_run=True, dataset=dataset)
+        _run(paths, value_of(fmt), False, None, area, db, dry_run=True, dataset=dataset)

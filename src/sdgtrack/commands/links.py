@@ -11,21 +11,14 @@ import typer
 from rich.console import Console
 
 from ..errors import UserInputError
+from ..registries import LINK_LEVELS, TRANSFORMS, or_list
 from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
 links_app = typer.Typer(help="Interlinkages: synergies and trade-offs between series, targets and goals.")
 
 
-class Transform(str, Enum):
-    levels = "levels"
-    detrend = "detrend"
-    diff = "diff"
-
-
-class Level(str, Enum):
-    series = "series"
-    goal = "goal"
-    network = "network"
+Transform = TRANSFORMS.enum("Transform")
+Level = LINK_LEVELS.enum("Level")
 
 
 class Unknown(str, Enum):
@@ -41,10 +34,10 @@ def links(ctx: typer.Context,
                                                                              "repeatable. Default: all series."),
           from_year: Optional[int] = typer.Option(None, "--from", help="First year."),
           to_year: Optional[int] = typer.Option(None, "--to", help="Last year."),
-          transform: Transform = typer.Option(Transform.levels, "--transform",
-                                              help="levels (as Pradhan et al.), detrend, or diff (first differences)."),
+          transform: Transform = typer.Option(Transform(TRANSFORMS.default), "--transform",
+                                              help=f"{TRANSFORMS.help()}."),
           min_years: int = typer.Option(10, "--min-years", min=3, help="Fewest years where both series have a value."),
-          level: Level = typer.Option(Level.series, "--level", help="series pairs, goal pairs, or network nodes."),
+          level: Level = typer.Option(Level(LINK_LEVELS.default), "--level", help=f"{LINK_LEVELS.help()}."),
           threshold: float = typer.Option(0.6, "--threshold", min=0, max=1, help="|rho| above which a significant pair is classed."),
           alpha: float = typer.Option(0.05, "--alpha", min=0, max=1, help="Significance level."),
           bh: bool = typer.Option(False, "--bh", help="Benjamini-Hochberg adjusted p-values over each area's tests."),
@@ -150,7 +143,7 @@ def describe(meta: dict) -> list[str]:
         lines.append("datasets: " + ", ".join(f"{d} ({n} series)" for d, n in meta["datasets"].items()))
     if p["transform"] == "levels":
         lines.append("note: in levels, series that trend over time correlate whether or not they are linked; "
-                     "compare with --transform detrend or diff")
+                     f"compare with --transform {or_list(n for n in TRANSFORMS if n != 'levels')}")
     return lines
 
 

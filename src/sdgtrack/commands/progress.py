@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -11,38 +10,27 @@ import typer
 from rich.console import Console
 
 from ..labels import describe_parameters, label, span
+from ..progress.methods import eurostat
+from ..progress.rollup import LEVELS
+from ..registries import PROGRESS_METHODS, or_list
 from ._common import (
     DatasetsOption,
     DbOption,
     FormatOption,
     OutputFormat,
     OutputOption,
+    choices,
     console,
     emit,
     open_db,
     open_db_to_keep,
 )
 
+Method = PROGRESS_METHODS.enum("Method")
+Level = choices("Level", LEVELS)
+Period = choices("Period", eurostat.PERIODS)
 
-class Method(str, Enum):
-    unsd = "unsd"
-    eurostat = "eurostat"
-    statcan = "statcan"
-
-
-class Level(str, Enum):
-    series = "series"
-    indicator = "indicator"
-    target = "target"
-    goal = "goal"
-
-
-class Period(str, Enum):
-    short = "short"
-    long = "long"
-
-
-MethodOption = typer.Option(Method.unsd, "--method", "-m", help="unsd (SDG Report), eurostat or statcan (Open SDG).")
+MethodOption = typer.Option(Method(PROGRESS_METHODS.default), "--method", "-m", help=PROGRESS_METHODS.help() + ".")
 TargetsOption = typer.Option(None, "--targets", help="CSV extending/overriding the default target table.")
 AreaOption = typer.Option(None, "--area", help="Area (M49, ISO code or name); repeatable. Default: all.")
 
@@ -55,7 +43,7 @@ TABLE_COLUMNS = {
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Progress toward the 2030 targets (UNSD, Eurostat, Statistics Canada methods).",
+    group = typer.Typer(help=f"Progress toward the 2030 targets (methods: {', '.join(PROGRESS_METHODS)}).",
                         invoke_without_command=True, no_args_is_help=False)
     app.add_typer(group, name="progress")
 
@@ -66,9 +54,11 @@ def register(app: typer.Typer) -> None:
                  area: Optional[List[str]] = AreaOption,
                  series: Optional[List[str]] = typer.Option(None, "--series",
                                                             help="Series or goal/target/indicator code; repeatable."),
-                 level: Level = typer.Option(Level.series, "--level", help="series, indicator, target or goal."),
-                 period: Period = typer.Option(Period.short, "--period", help="eurostat: short (5 y) or long (15 y)."),
-                 base_year: int = typer.Option(2015, "--base-year", help="unsd/statcan: baseline year."),
+                 level: Level = typer.Option(Level(LEVELS[0]), "--level", help=f"{or_list(LEVELS)}."),
+                 period: Period = typer.Option(Period(eurostat.DEFAULTS["period"]), "--period", help="eurostat: " + or_list(
+                     f"{name} ({years} y)" for name, (years, _) in eurostat.PERIODS.items()) + "."),
+                 base_year: int = typer.Option(2015, "--base-year", help="/".join(name for name, m in PROGRESS_METHODS.items()
+                                                                     if "base_year" in m.DEFAULTS) + ": baseline year."),
                  dataset: Optional[List[str]] = DatasetsOption,
                  fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
                  db: Optional[Path] = DbOption) -> None:
@@ -77,7 +67,9 @@ def register(app: typer.Typer) -> None:
             return
         from ..progress import assess
 
-        params = {"period": period.value} if method == Method.eurostat else {"base_year": base_year}
+        # The parameters the method has (its DEFAULTS), from the options that set them.
+        given = {"period": period.value, "base_year": base_year}
+        params = {name: given[name] for name in PROGRESS_METHODS.get(method.value).DEFAULTS}
         with open_db_to_keep(db) as database:
             keep = database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] != "read_only"
             frame = assess(database, method.value, targets=targets, areas=area, series=series,

@@ -11,7 +11,12 @@ import typer
 from rich.console import Console
 
 from ..errors import UserInputError
+from ..registries import TAGGING_METHODS
+from ..tagging.tagger import AUTO_HELP
 from ._common import FormatOption, OutputFormat, OutputOption, emit
+
+TagMethod = TAGGING_METHODS.enum("TagMethod", extra=tuple(AUTO_HELP))
+METHOD_HELP = f"{TAGGING_METHODS.help(extra=AUTO_HELP)}."
 
 
 def _read_csv(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
@@ -53,10 +58,7 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
         id_column: Optional[str] = typer.Option(None, "--id-column",
                                                 help="Column of --input identifying each row (default: row number)."),
-        method: str = typer.Option("auto", "--method", "-m",
-                                   help="auto (embedding when the models are installed, as they are by default), "
-                                        "embedding (models + Aurora queries; any of the six UN languages) or "
-                                        "keywords (no model; English; less accurate)."),
+        method: TagMethod = typer.Option("auto", "--method", "-m", help=METHOD_HELP),
         max_goals: int = typer.Option(3, "--max-goals", help="At most this many SDGs per text."),
         threshold: Optional[float] = typer.Option(None, "--threshold",
                                                   help="Probability an SDG needs (default: the calibrated one)."),
@@ -79,7 +81,7 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         texts, ids, labels = [text], ["1"], ["the text"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TaggingWarning)  # printed below, once, in plain words
-        tags = tag_texts(texts, method=method, max_goals=max_goals, threshold=threshold, labels=labels)
+        tags = tag_texts(texts, method=method.value, max_goals=max_goals, threshold=threshold, labels=labels)
     err = Console(stderr=True)
     for message in tags.attrs["warnings"]:
         err.print(f"[yellow]warning:[/] {message}", highlight=False)

@@ -1,18 +1,19 @@
 """The reader registry: each module in ``sdgtrack.ingest.readers`` registers one format.
 
 A reader is an object with ``name``, ``description``, ``detect(path) -> bool`` and
-``read(con, path, staging_table, options) -> ReadResult``. Adding a format means adding one
-module; nothing else changes.
+``read(con, path, staging_table, options) -> ReadResult`` (the ``Reader`` protocol of
+``sdgtrack.registries``). Adding a format means adding one module and its section in
+docs/ingest.md (tests/test_docs.py checks); `--format` and its help follow the registry.
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
-from ..errors import Problem, UserInputError
+from ..errors import Problem
+from ..registries import READERS, Reader
+
+__all__ = ["READERS", "ReadResult", "Reader", "all_readers", "detect", "get", "register"]
 
 
 @dataclass
@@ -28,39 +29,15 @@ class ReadResult:
     areas: list[tuple[str, str, str | None, str]] = field(default_factory=list)
 
 
-class Reader(Protocol):
-    name: str
-    description: str
-
-    def detect(self, path: Path) -> bool: ...
-
-    def read(self, con, path: Path, staging: str, options: dict) -> ReadResult: ...
-
-
-READERS: dict[str, Reader] = {}
-
-
 def register(reader: Reader) -> Reader:
-    READERS[reader.name] = reader
-    return reader
-
-
-def _load_all() -> None:
-    from . import readers
-
-    for mod in pkgutil.iter_modules(readers.__path__):
-        importlib.import_module(f"{readers.__name__}.{mod.name}")
+    return READERS.register(reader)
 
 
 def get(name: str) -> Reader:
-    _load_all()
-    if name not in READERS:
-        raise UserInputError(f"unknown format {name!r}: expected one of {', '.join(sorted(READERS))}")
-    return READERS[name]
+    return READERS.get(name)
 
 
 def detect(path: Path) -> Reader | None:
-    _load_all()
     # Order matters only where two readers could claim a path: folder formats first.
     for reader in sorted(READERS.values(), key=lambda r: getattr(r, "priority", 50)):
         try:
@@ -72,5 +49,4 @@ def detect(path: Path) -> Reader | None:
 
 
 def all_readers() -> dict[str, Reader]:
-    _load_all()
-    return dict(READERS)
+    return dict(READERS.items())

@@ -6,11 +6,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import UserInputError
+from ..registries import LINK_LEVELS
 from .network import network
 from .rollup import goal_pairs, series_goals, top_goal_pairs
 from .statistical import PAIR_COLUMNS, LinkResult, statistical_links
 
-LEVELS = ("series", "goal", "network")
+LEVELS = LINK_LEVELS.names()
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """Transforms applied to each series (one row of an area's series x year matrix) before ranking.
 
 Each transform takes the matrix (NaN = no value; columns are consecutive calendar years) and
-returns a matrix of the same shape. Registered by name in ``TRANSFORMS``.
+returns a matrix of the same shape. Each is registered by name in ``TRANSFORMS``
+(``sdgtrack.registries``), which `links --transform` and its help are built from; a new transform
+needs its row in docs/methods/interlinkages.md (tests/test_docs.py checks).
 
 Floating-point noise must not invent an order: a series that is exactly linear has residuals
 of about 1e-15 after detrending, and differences of 0.1-steps differ in the 17th digit. Such
@@ -10,9 +12,12 @@ of the series' own scale, which turns noise into the ties it really is.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
+
+from ..registries import TRANSFORMS
 
 SIGNIFICANT = 9
 
@@ -54,8 +59,16 @@ def _round_relative(values: np.ndarray, original: np.ndarray) -> np.ndarray:
     return np.round(values / scale, SIGNIFICANT)
 
 
-TRANSFORMS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "levels": levels,
-    "detrend": detrend,
-    "diff": diff,
-}
+@dataclass(frozen=True)
+class NamedTransform:
+    name: str
+    summary: str          # a few words for --help
+    function: Callable[[np.ndarray], np.ndarray]
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.function(x)
+
+
+TRANSFORMS.register(NamedTransform("levels", "as Pradhan et al.", levels))
+TRANSFORMS.register(NamedTransform("detrend", "residuals from each series' own line", detrend))
+TRANSFORMS.register(NamedTransform("diff", "first differences", diff))

@@ -14,15 +14,7 @@ from . import methods
 from .api import assess
 from .rollup import roll_up
 
-# Colours of the SDG Report progress chart, from best to worst, then "no data".
-PALETTE = {
-    "unsd": {"on_track": "#2e7d32", "moderate": "#8bc34a", "marginal": "#fdd835", "stagnation": "#fb8c00",
-             "regression": "#c62828"},
-    "statcan": {"target_achieved": "#1565c0", "substantial_progress": "#2e7d32", "moderate_progress": "#fdd835",
-                "limited_progress": "#fb8c00", "deterioration": "#c62828"},
-    "eurostat": {"significant_progress": "#2e7d32", "moderate_progress": "#8bc34a",
-                 "insufficient_progress": "#fb8c00", "movement_away": "#c62828"},
-}
+# Each method has its statuses' colours (its COLOURS, best to worst); grey for "no data".
 NO_DATA = "#bdbdbd"
 
 
@@ -55,7 +47,7 @@ def chart_data(db, area: str, method: str = "unsd", targets=None, **params) -> t
 
 def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart:
     method = attrs.get("method", "unsd")
-    palette = PALETTE[method]
+    palette = methods.get(method).COLOURS
     insufficient = methods.get(method).INSUFFICIENT
     domain = [label(s) for s in list(palette) + [insufficient]]   # "on track", not on_track
     colours = list(palette.values()) + [NO_DATA]

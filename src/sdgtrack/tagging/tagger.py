@@ -22,11 +22,17 @@ import warnings as _warnings
 import numpy as np
 import pandas as pd
 
+from ..registries import TAGGING_METHODS, Choice
 from . import embedding, keywords, language, lexical, multilingual
 from .inputs import TaggingWarning, prepare
 from .reference import calibration, embedded_texts, reference_texts, reference_vectors
 
-METHODS = ("embedding", "keywords")
+# The methods, for `tag --method`, `contributions infer --method` and tests/test_docs.py; ``auto``
+# is not one of them but a choice between them (see ``_check_method``).
+TAGGING_METHODS.register(Choice("embedding", "models + Aurora queries; any of the six UN languages"))
+TAGGING_METHODS.register(Choice("keywords", "no model; English; less accurate"))
+METHODS = TAGGING_METHODS.names()
+AUTO_HELP = {"auto": "embedding when the models are installed, as they are by default, else keywords"}
 DEFAULT_MAX_GOALS = 3
 # When two targets of a goal are about as similar to the text, prefer one whose query matched.
 TARGET_KEYWORD_BOOST = 0.05
@@ -46,8 +52,9 @@ def _check_method(method: str) -> str:
 
     if method == "auto":
         return "embedding" if embedding.available() and multilingual.available() else "keywords"
-    if method not in METHODS:
-        raise UserInputError(f"unknown tagging method {method!r}: expected one of {', '.join(METHODS)} or auto")
+    if method not in TAGGING_METHODS:
+        raise UserInputError(f"unknown tagging method {method!r}: expected one of "
+                             f"{', '.join(TAGGING_METHODS.names())} or auto")
     return method
 
 

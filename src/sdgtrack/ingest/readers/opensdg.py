@@ -103,6 +103,7 @@ def _sdmx_inputs(root: Path, config: dict) -> list[tuple[Path, Path | None]]:
 
 class OpenSdgReader:
     name = "opensdg"
+    summary = "Open SDG repository"
     description = "Open SDG data repository (folder with data/indicator_*.csv and meta/), its data/ folder, " \
                   "or one indicator_*.csv"
     priority = 10

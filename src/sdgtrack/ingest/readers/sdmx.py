@@ -83,6 +83,7 @@ def find_dsd(path: Path) -> Path | None:
 
 class SdmxReader:
     name = "sdmx"
+    summary = "SDMX-ML 2.1 message"
     description = "SDMX-ML 2.1 data message (StructureSpecificData or GenericData, with its DSD when found)"
     priority = 15
 

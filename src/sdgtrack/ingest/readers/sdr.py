@@ -43,6 +43,7 @@ def _year_text(column: str) -> str:
 
 class SdrReader:
     name = "sdr"
+    summary = "SDSN Sustainable Development Report database"
     description = "SDSN Sustainable Development Report database (edition file or yearly panel, CSV)"
     priority = 10  # the panel's header would not match tidy/unsd, but claim it before generic readers
 

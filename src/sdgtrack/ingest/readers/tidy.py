@@ -23,6 +23,7 @@ LAYOUT = LongLayout(
 
 class TidyReader:
     name = "tidy"
+    summary = "tidy CSV/Excel"
     description = "tidy CSV/Excel: series, area, year, value [+ indicator, unit, nature, source, footnote, dimensions]"
     priority = 30
 

@@ -32,6 +32,7 @@ NON_DIMENSIONS = set(LAYOUT.columns.values()) | LAYOUT.not_dimensions
 
 class UnsdReader:
     name = "unsd"
+    summary = "UN SDG Global Database download"
     description = "UN SDG Global Database download (CSV, CSV.GZ or Excel)"
     priority = 20
 

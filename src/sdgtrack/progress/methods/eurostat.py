@@ -6,14 +6,18 @@ year; without one, the CAGR (sign by desired direction) is compared with +-1% a 
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
 from ...errors import UserInputError
+from ...registries import PROGRESS_METHODS
 from ._common import Goal, cagr, meets
 
 NAME = "eurostat"
 TITLE = "Eurostat EU SDG monitoring report assessment"
+SUMMARY = "EU SDG monitoring report"
 # Roll-up bands (scores 0-4). With a target the categories are significant / moderate / insufficient
 # progress / movement away; without one, significant / moderate progress, moderate / significant
 # movement away. At roll-up the with-target names are used for the four bands.
@@ -22,6 +26,9 @@ GOOD = ("significant_progress",)
 MET = None
 INSUFFICIENT = "insufficient_data"
 SCORE_RANGE = (0.0, 4.0)
+# Colours of the progress chart, best to worst (chart.py adds "no data").
+COLOURS = {"significant_progress": "#2e7d32", "moderate_progress": "#8bc34a",
+           "insufficient_progress": "#fb8c00", "movement_away": "#c62828"}
 PERIODS = {"short": (5, 3), "long": (15, 10)}   # years looked back, shortest span accepted
 DEFAULTS = {"period": "short"}
 
@@ -76,3 +83,6 @@ def band(score) -> np.ndarray:
     idx = np.clip(np.floor(np.nan_to_num(score, nan=0)), 0, 3).astype(int)
     out = np.asarray(STATUSES, dtype=object)[idx]
     return np.where(np.isnan(score), INSUFFICIENT, out)
+
+
+PROGRESS_METHODS.register(sys.modules[__name__])

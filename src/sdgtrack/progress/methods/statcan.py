@@ -7,18 +7,25 @@ Scores run from -5 to +5, linear inside each category. Zeros are replaced by 0.0
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
+from ...registries import PROGRESS_METHODS
 from ._common import Goal, meets
 
 NAME = "statcan"
 TITLE = "Statistics Canada progress measure (Open SDG 2.4)"
+SUMMARY = "Statistics Canada, Open SDG"
 STATUSES = ("deterioration", "limited_progress", "moderate_progress", "substantial_progress")
 GOOD = ("substantial_progress", "target_achieved")
 MET = "target_achieved"
 INSUFFICIENT = "not_available"
 SCORE_RANGE = (-5.0, 5.0)
+# Colours of the progress chart, best to worst (chart.py adds "no data").
+COLOURS = {"target_achieved": "#1565c0", "substantial_progress": "#2e7d32", "moderate_progress": "#fdd835",
+           "limited_progress": "#fb8c00", "deterioration": "#c62828"}
 DEFAULTS = {"base_year": 2015}
 
 ZERO = 0.001
@@ -100,3 +107,6 @@ def band(score) -> np.ndarray:
     idx = np.digitize(score, (-2.5, 0.0, 2.5))
     out = np.asarray(STATUSES, dtype=object)[idx]
     return np.where(np.isnan(score), INSUFFICIENT, out)
+
+
+PROGRESS_METHODS.register(sys.modules[__name__])

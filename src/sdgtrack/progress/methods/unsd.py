@@ -6,18 +6,25 @@ distance from baseline to target; without one, the CAGR itself is compared with 
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
 
+from ...registries import PROGRESS_METHODS
 from ._common import Goal, bands, cagr, meets
 
 NAME = "unsd"
 TITLE = "UNSD SDG Report progress assessment"
+SUMMARY = "UN SDG Report"
 STATUSES = ("regression", "stagnation", "marginal", "moderate", "on_track")
 GOOD = ("on_track",)
 MET = None                 # a met target is on_track with target_met = True
 INSUFFICIENT = "insufficient_data"
 SCORE_RANGE = (0.0, 5.0)
+# Colours of the progress chart, best to worst (chart.py adds "no data").
+COLOURS = {"on_track": "#2e7d32", "moderate": "#8bc34a", "marginal": "#fdd835", "stagnation": "#fb8c00",
+           "regression": "#c62828"}
 DEFAULTS = {"base_year": 2015}
 
 RATIO_CUTS = (0.0, 0.1, 0.5, 0.95)
@@ -79,3 +86,6 @@ def band(score) -> np.ndarray:
     idx = np.clip(np.floor(np.asarray(score, dtype=float)), 0, len(STATUSES) - 1)
     out = np.asarray(STATUSES, dtype=object)[np.nan_to_num(idx, nan=0).astype(int)]
     return np.where(np.isnan(score), INSUFFICIENT, out)
+
+
+PROGRESS_METHODS.register(sys.modules[__name__])
