@@ -55,9 +55,9 @@ def test_hand_written_csv_is_parsed_like_the_text(db, tmp_path):
     (report,) = reg.import_file(path)
     assert report.records["event"] == 1 and report.status == "draft"
     rows = reg.records(entity="Ocean Office").set_index("name")
-    assert rows.loc["Reef Week", ["sdgs", "start_date", "end_date", "countries"]].tolist() == [
-        "13, 14", "2024-05-13", "2024-05-17", "242"]
-    assert rows.loc["Blue Data", "sdgs"] == "all"
+    assert rows.loc["Reef Week", ["start_date", "end_date"]].tolist() == ["2024-05-13", "2024-05-17"]
+    assert (list(rows.loc["Reef Week", "sdgs"]), list(rows.loc["Reef Week", "countries"])) == ([13, 14], ["242"])
+    assert list(rows.loc["Blue Data", "sdgs"]) == list(range(1, 18))
 
 
 def test_bad_exchange_files(db, tmp_path):
@@ -94,7 +94,7 @@ def test_corrections_and_status(reg):
     assert rec.sdgs.goals == [6, 15] and rec.unparsed == [] and not any(w.startswith("SDGs") for w in rec.warnings)
     assert "Training week" in rec.description and "Health and wellbeing" in rec.raw_text  # verbatim text stays
     row = reg.records(query="Basin Managers").iloc[0]
-    assert (row.sdgs, bool(row.corrected)) == ("6, 15", True)
+    assert (list(row.sdgs), bool(row.corrected)) == ([6, 15], True)
     rec = reg.correct(rid, "dates", "16-20 September 2024")
     assert (str(rec.dates.start), str(rec.dates.end)) == ("2024-09-16", "2024-09-20")
     with pytest.raises(UserInputError, match="does not apply to a event"):
@@ -205,7 +205,7 @@ def test_inferred_sdgs_fill_records_without_declared_ones(reg):
     assert set(rows.columns) == {"record", "goal", "target", "score", "method", "evidence"}
     # the decision declares nothing: its inferred goal 6 (water security strategy) now counts
     dec = reg.records(kind="decision").iloc[0]
-    assert (dec.sdgs, dec.sdg_source) == ("6", "inferred")
+    assert (list(dec.sdgs), dec.sdg_source) == ([6], "inferred")
     assert reg.records(sdg=6, kind="decision").shape[0] == 1
     totals = reg.coverage().totals.set_index("goal")
     assert totals.loc[6, "inferred"] >= 1

@@ -109,9 +109,16 @@ def list_(entity: Optional[str] = typer.Option(None, help="Entity name or code (
     with open_db(db, read_only=True) as database:
         frame = _registry(database).records(entity=entity, year=year, kind=value_of(kind), sdg=sdg, query=query,
                                             status=value_of(status))
+    if fmt != OutputFormat.json:  # JSON keeps the lists; a table or CSV cell shows them as text
+        frame = frame.assign(sdgs=frame["sdgs"].map(_goals_text), countries=frame["countries"].map(", ".join),
+                             websites=frame["websites"].map(" ".join))
     if fmt == OutputFormat.table:
         frame = frame[LIST_COLUMNS]
     emit(frame, fmt, output, title=f"{len(frame)} contribution records")
+
+
+def _goals_text(goals) -> str:
+    return "all" if len(goals) == 17 else ", ".join(str(g) for g in goals)
 
 
 @app.command("show")

@@ -271,7 +271,8 @@ class Registry:
 
     def records(self, *, entity: str | None = None, year: int | None = None, kind: str | None = None,
                 sdg: int | None = None, query: str | None = None, status: str | None = None) -> pd.DataFrame:
-        """Records as a DataFrame, one row each. ``sdg`` matches the goals that count for a record
+        """Records as a DataFrame, one row each; ``sdgs`` (goal numbers), ``countries`` (M49 codes) and
+        ``websites`` are lists. ``sdg`` matches the goals that count for a record
         (declared, else inferred); ``query`` needs every word in the name or description (word starts,
         case-insensitive) and orders by how often they occur."""
         where, params = record_filters(entity, year, kind)
@@ -295,14 +296,12 @@ class Registry:
             rank = " + ".join(["len(regexp_extract_all(lower(r.name || ' ' || r.description), ?))"] * len(words))
             params = words + params
         return self.con.execute(f"""
-            WITH goals AS (SELECT record, string_agg(goal::VARCHAR, ', ' ORDER BY goal) AS sdgs,
-                                  any_value(source) AS sdg_source, count(*) AS n_goals
+            WITH goals AS (SELECT record, list(goal ORDER BY goal) AS sdgs, any_value(source) AS sdg_source
                            FROM contribution_goal GROUP BY record)
             SELECT r.id, coalesce(nullif(s.entity_code, ''), s.entity) AS entity, s.year, r.kind, r.name,
-                   CASE WHEN g.n_goals = 17 THEN 'all' ELSE g.sdgs END AS sdgs, g.sdg_source,
+                   coalesce(g.sdgs, []::INTEGER[]) AS sdgs, g.sdg_source,
                    strftime(r.start_date, '%Y-%m-%d') AS start_date, strftime(r.end_date, '%Y-%m-%d') AS end_date,
-                   r.open_end, array_to_string(r.countries, ', ') AS countries,
-                   array_to_string(r.websites, ' ') AS websites, r.word_count, r.over_limit,
+                   r.open_end, r.countries, r.websites, r.word_count, r.over_limit,
                    r.n_warnings AS warnings, r.corrected, s.status, r.description, ({rank}) AS hits
             FROM contribution_record r JOIN contribution_submission s ON s.id = r.submission
             LEFT JOIN goals g ON g.record = r.id
