@@ -34,16 +34,15 @@ def resolve(con, text: str) -> str:
 
 def resolve_many(con, texts: Sequence[str]) -> list[str | None]:
     """The area code each text names (None where none), in one query: for files with an area column."""
-    frame = pd.DataFrame({"i": range(len(texts)), "text": [str(t) for t in texts]})
-    con.register("__area_texts", frame)
-    try:
-        codes = con.execute(f"""
-            SELECT t.i, a.code FROM __area_texts t
-            LEFT JOIN (SELECT alias, min(code) AS code FROM ({ALIAS_SQL}) GROUP BY alias) a
-              ON a.alias = upper(t.text) ORDER BY t.i""").fetchall()
-    finally:
-        con.unregister("__area_texts")
-    return [code for _, code in codes]
+    texts = [str(t) for t in texts]
+    # the texts travel as a list parameter, not a registered frame: registering fails while an
+    # earlier result on the connection is still open (DuckDB 2)
+    rows = con.execute(f"""
+        SELECT t.i, a.code
+        FROM (SELECT unnest(?::VARCHAR[]) AS text, generate_subscripts(?::VARCHAR[], 1) AS i) t
+        LEFT JOIN (SELECT alias, min(code) AS code FROM ({ALIAS_SQL}) GROUP BY alias) a
+          ON a.alias = upper(t.text) ORDER BY t.i""", [texts, texts]).fetchall()
+    return [code for _, code in rows]
 
 
 def add_custom(con, code: str, name: str, parent: str | None, kind: str = "custom") -> None:

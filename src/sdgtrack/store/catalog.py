@@ -4,6 +4,8 @@ Small reads over the reference tables (``area``, ``series``, ``series_indicator`
 ``framework_node``) and whole-store counts over ``observation``, so no module outside ``store/``
 (and the reference-data layer that fills these tables) writes SQL against them. Each function
 takes the store's connection; :class:`~sdgtrack.store.database.Database` offers them as methods.
+Results are fetched whole (``fetchall``): a half-read result keeps the connection busy, and DuckDB
+then refuses to register a frame on it (which the progress store and the registry do).
 """
 from __future__ import annotations
 
@@ -27,8 +29,8 @@ def area_codes(con) -> set[str]:
 
 def area_info(con, code: str) -> dict | None:
     """One area's row (code, name, kind, parent, iso2, iso3), or None when the code is unknown."""
-    row = con.execute("SELECT code, name, kind, parent, iso2, iso3 FROM area WHERE code = ?", [code]).fetchone()
-    return None if row is None else dict(zip(("code", "name", "kind", "parent", "iso2", "iso3"), row))
+    rows = con.execute("SELECT code, name, kind, parent, iso2, iso3 FROM area WHERE code = ?", [code]).fetchall()
+    return dict(zip(("code", "name", "kind", "parent", "iso2", "iso3"), rows[0])) if rows else None
 
 
 def cities_named(con, name: str, code: str | None = None) -> list[tuple[str, str | None]]:
@@ -54,14 +56,14 @@ def node_titles(con, framework: str = "sdg") -> dict[str, str]:
 
 def first_year(con, series: Sequence[str]) -> int | None:
     """The earliest year any of ``series`` has a row (any dataset, any disaggregation), or None."""
-    row = con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
-                      [list(series)]).fetchone()
-    return None if row[0] is None else int(row[0])
+    ((year,),) = con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
+                             [list(series)]).fetchall()
+    return None if year is None else int(year)
 
 
 def has_dataset(con, dataset_id: str) -> bool:
     """Whether a dataset with this id is in the store (and not removed)."""
-    return con.execute("SELECT 1 FROM dataset WHERE id = ? AND removed_at IS NULL", [dataset_id]).fetchone() is not None
+    return bool(con.execute("SELECT 1 FROM dataset WHERE id = ? AND removed_at IS NULL", [dataset_id]).fetchall())
 
 
 def current_nodes(con, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
@@ -86,9 +88,9 @@ def headline_series_stats(con) -> list[dict]:
 
 def totals(con) -> dict[str, int | None]:
     """Whole-store counts: observations, series, areas, and the first and last year."""
-    n, series, areas, first, last = con.execute(
+    ((n, series, areas, first, last),) = con.execute(
         "SELECT count(*), count(DISTINCT series), count(DISTINCT area), min(year), max(year) FROM observation"
-    ).fetchone()
+    ).fetchall()
     return dict(observations=n, series=series, areas=areas, first=first, last=last)
 
 
