@@ -79,7 +79,7 @@ def register(app: typer.Typer) -> None:
 
         params = {"period": period.value} if method == Method.eurostat else {"base_year": base_year}
         with open_db_to_keep(db) as database:
-            keep = database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] != "read_only"
+            keep = not database.read_only
             frame = assess(database, method.value, targets=targets, areas=area, series=series,
                            level=level.value, save=keep, datasets=dataset, **params)
         if not keep:

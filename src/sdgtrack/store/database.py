@@ -34,6 +34,7 @@ class Database:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.path = default_db_path(path)
         self.upgraded: list[int] = []   # migrations applied by this open
+        self.read_only = read_only      # a reading face keeps no result in a read-only store
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
