@@ -267,3 +267,15 @@ def test_workspace_cities_returns_a_result(tmp_path):
         assert both.datasets == {"city-no-asker": 15, "city-no-kristiansund": 13}
         doc = both.to_json()
         assert doc["parameters"]["cities"] == ["NO-ASKER", "NO-KRISTIANSUND"] and len(doc["tables"]["side_by_side"]) == 14
+
+
+def test_a_failed_load_leaves_no_new_city_behind(db, monkeypatch):
+    src = shared_path("u4ssc", "city_values.csv")
+
+    def broken_ingest(*args, **kwargs):
+        raise UserInputError("disk full (simulated)")
+
+    monkeypatch.setattr(db, "ingest", broken_ingest)
+    with pytest.raises(UserInputError, match="simulated"):
+        city_import(db, src, city="Asker", country="Norway")
+    assert db.cities_named("Asker") == [] and db.areas(kind="city").empty

@@ -282,7 +282,7 @@ def test_targets_codebook_and_matrix_lines(db, tmp_path):
     targets = write(tmp_path / "targets.csv", 'series,direction,source\n\nSH_X,increase,"two\nlines"\n\n'
                                               "SH_X,sideways,x\n")
     with pytest.raises(InvalidInputError) as info:
-        read_targets(db.con, targets)
+        read_targets(db, targets)
     assert [(p.line, p.column) for p in info.value.problems] == [(6, "direction")]
     book = write(tmp_path / "book.csv", "indicator,goal,optimum,lower_bound,green_threshold,red_threshold,in_index,"
                                         'trend,title\n\nup,1,100,0,80,40,yes,yes,"a\nb"\ndown,99,0,50,10,30,yes,no,x\n')

@@ -104,6 +104,27 @@ class Workspace:
     def resolve_area(self, text: str) -> str:
         return self.store.resolve_area(text)
 
+    # -- what the store holds (for pages and summaries) ---------------------------------------------
+    def area_names(self, codes: Sequence[str] | None = None) -> dict[str, str]:
+        """Area code -> name for ``codes`` (None = every area)."""
+        return self.store.area_names(codes)
+
+    def current_nodes(self, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
+        """(code, level, parent, title) of a framework's current nodes, in reading order."""
+        return self.store.current_nodes(framework)
+
+    def headline_series_stats(self) -> list[dict]:
+        """Per SDG indicator and series with headline rows: description, rows, areas, first and last year."""
+        return self.store.headline_series_stats()
+
+    def totals(self) -> dict[str, int | None]:
+        """Whole-store counts: observations, series, areas, first and last year."""
+        return self.store.totals()
+
+    def observations_per_goal(self) -> pd.DataFrame:
+        """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
+        return self.store.observations_per_goal()
+
     # -- analyses ------------------------------------------------------------------------------
     def assess(self, method: str = "unsd", *, targets: str | Path | pd.DataFrame | None = None,
                areas: Sequence[str] | None = None, series: Sequence[str] | None = None, level: str = "series",

@@ -94,8 +94,7 @@ def import_city(db, path: str | Path, *, city: str, country: str | None = None, 
                              allow_large_removal=replace)  # a return is the city's whole dataset
     except BaseException:
         if created:  # a failed load leaves no half-made city behind
-            db.con.execute("DELETE FROM area_member WHERE member = ? OR \"group\" = ?", [area_code, area_code])
-            db.con.execute("DELETE FROM area WHERE code = ?", [area_code])
+            db.remove_area(area_code)
         raise
     counts = rows["status"].value_counts()
     return ImportReport(city=area_code, city_name=city, dataset=dataset_id(area_code), rows=len(rows),
@@ -112,7 +111,7 @@ def _country(db, country: str | None, path: Path) -> str:
     if not country:
         raise UserInputError(f"{path}: no country: give --country (an M49 code such as 578, or a name)")
     code = db.resolve_area(country)
-    kind = db.con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchone()[0]
+    kind = db.area_info(code)["kind"]
     if kind != "country":
         raise UserInputError(f"--country {country!r} is a {kind.replace('_', ' ')}: expected a country")
     return code
@@ -125,14 +124,13 @@ def _city_area(db, name: str, country: str | None, code: str | None, path: Path)
     name = name.strip()
     if not name:
         raise UserInputError("--city: expected the city's name")
-    found = db.con.execute("SELECT code, parent FROM area WHERE kind = 'city' AND (lower(name) = lower(?) OR code = ?)",
-                           [name, code or ""]).fetchall()
+    found = db.cities_named(name, code)
     if found:
         if country and _country(db, country, path) != found[0][1]:
             raise UserInputError(f"city {name!r} is already stored under country {found[0][1]}, not {country}")
         return found[0][0], False
     parent = _country(db, country, path)
-    iso2 = db.con.execute("SELECT iso2 FROM area WHERE code = ?", [parent]).fetchone()[0] or parent
+    iso2 = db.area_info(parent)["iso2"] or parent
     new_code = code or f"{iso2}-{slug(name).upper()}"
     db.add_area(new_code, name, parent=parent, kind="city")
     return new_code, True

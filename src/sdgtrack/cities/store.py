@@ -30,9 +30,8 @@ def city_values(db, area: str) -> pd.DataFrame:
     from .importer import dataset_id
 
     # only the city's own return: another dataset holding the city area is not its U4SSC report
-    # (asked of the dataset table directly: listing datasets counts every observation of the store)
-    known = db.con.execute("SELECT 1 FROM dataset WHERE id = ? AND removed_at IS NULL", [dataset_id(area)]).fetchone()
-    if known is None:
+    # (has_dataset, not datasets(): listing datasets counts every observation of the store)
+    if not db.has_dataset(dataset_id(area)):
         return pd.DataFrame(columns=["key", "value", "status", "year", "years", "source", "comment"])
     obs = db.observations(None, areas=[area], all_disaggregations=True, datasets=[dataset_id(area)])
     obs = obs[obs["series"].str.startswith(kpis.SERIES_PREFIX)]

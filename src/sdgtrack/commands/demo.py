@@ -21,11 +21,7 @@ def build(db: Optional[Path] = DbOption) -> None:
         console.print(f"loading {demo_data_path().name} into {database.path}", highlight=False)
         report = build_demo(database)
         console.print(report.summary(), highlight=False)
-        per_goal = database.sql("""
-            SELECT split_part(si.indicator, '.', 1)::INTEGER AS goal, count(DISTINCT o.series) AS series,
-                   count(DISTINCT si.indicator) AS indicators, count(*) AS observations
-            FROM observation o JOIN series_indicator si ON si.series = o.series
-            GROUP BY 1 ORDER BY 1""")
+        per_goal = database.observations_per_goal()
     console.print("goal  indicators  series  observations", highlight=False)
     for r in per_goal.itertuples():
         console.print(f"{r.goal:>4}  {r.indicators:>10}  {r.series:>6}  {r.observations:>12,}", highlight=False)

@@ -71,7 +71,7 @@ def register(app: typer.Typer) -> None:
         given = {"period": period.value, "base_year": base_year}
         params = {name: given[name] for name in PROGRESS_METHODS.get(method.value).DEFAULTS}
         with open_db_to_keep(db) as database:
-            keep = database.con.execute("SELECT current_setting('access_mode')").fetchone()[0] != "read_only"
+            keep = not database.read_only
             frame = assess(database, method.value, targets=targets, areas=area, series=series,
                            level=level.value, save=keep, datasets=dataset, **params)
         if not keep:

@@ -177,9 +177,9 @@ def store_resolver(db) -> CountryResolver:
             code = None
         found = None
         if code is not None:
-            row = db.con.execute("SELECT kind, iso3 FROM area WHERE code = ?", [code]).fetchone()
-            if row and row[0] in ("country", "city", "province", "custom"):
-                found = (code, row[1])
+            info = db.area_info(code)
+            if info and info["kind"] in ("country", "city", "province", "custom"):
+                found = (code, info["iso3"])
         cache[key.upper()] = found
         return found
 

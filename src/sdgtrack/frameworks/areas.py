@@ -1,6 +1,8 @@
 """Areas: M49 countries and regions, UN groups, SDG regions and custom areas (cities ...)."""
 from __future__ import annotations
 
+from typing import Sequence
+
 import pandas as pd
 
 from ..errors import UserInputError
@@ -30,6 +32,19 @@ def resolve(con, text: str) -> str:
     return row[0]
 
 
+def resolve_many(con, texts: Sequence[str]) -> list[str | None]:
+    """The area code each text names (None where none), in one query: for files with an area column."""
+    texts = [str(t) for t in texts]
+    # the texts travel as a list parameter, not a registered frame: registering fails while an
+    # earlier result on the connection is still open (DuckDB 2)
+    rows = con.execute(f"""
+        SELECT t.i, a.code
+        FROM (SELECT unnest(?::VARCHAR[]) AS text, generate_subscripts(?::VARCHAR[], 1) AS i) t
+        LEFT JOIN (SELECT alias, min(code) AS code FROM ({ALIAS_SQL}) GROUP BY alias) a
+          ON a.alias = upper(t.text) ORDER BY t.i""", [texts, texts]).fetchall()
+    return [code for _, code in rows]
+
+
 def add_custom(con, code: str, name: str, parent: str | None, kind: str = "custom") -> None:
     if kind not in CUSTOM_KINDS:
         raise UserInputError(f"area kind {kind!r}: expected one of {', '.join(CUSTOM_KINDS)}")
@@ -54,6 +69,17 @@ def add_custom(con, code: str, name: str, parent: str | None, kind: str = "custo
         # a custom area belongs to its parent and to every group its parent belongs to
         con.execute("""INSERT INTO area_member SELECT "group", ? FROM area_member WHERE member = ?
                        UNION SELECT ?, ? ON CONFLICT DO NOTHING""", [code, parent_code, parent_code, code])
+
+
+def remove_custom(con, code: str) -> None:
+    """Remove a custom area and its group memberships; a reference area is refused."""
+    existing = con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchone()
+    if existing is None:
+        return
+    if existing[0] not in CUSTOM_KINDS:
+        raise UserInputError(f"area {code!r} is a reference area ({existing[0]}): only custom areas can be removed")
+    con.execute('DELETE FROM area_member WHERE member = ? OR "group" = ?', [code, code])
+    con.execute("DELETE FROM area WHERE code = ?", [code])
 
 
 def _named_by(con, text: str) -> str | None:

@@ -10,24 +10,15 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import Problem
-from ..frameworks.areas import ALIAS_SQL
 from .codebook import GOALS, IndexInputError, read_table
 
 REQUIRED = ["area", "region"]
 
 
-def load_regions(con, source) -> pd.DataFrame:
+def load_regions(db, source) -> pd.DataFrame:
     """Columns: area (store code), region, goals_not_applicable (list of int)."""
     raw, name = read_table(source, "regions file", REQUIRED)
-    con.register("__index_regions", raw[["area", "line"]])
-    try:
-        codes = con.execute(f"""
-            SELECT r.line, a.code FROM __index_regions r
-            LEFT JOIN (SELECT alias, min(code) AS code FROM ({ALIAS_SQL}) GROUP BY alias) a
-              ON a.alias = upper(r.area) ORDER BY r.line""").df()
-    finally:
-        con.unregister("__index_regions")
-    raw = raw.merge(codes, on="line", how="left")
+    raw["code"] = pd.Series(db.resolve_area_codes(raw["area"].tolist()), index=raw.index, dtype=object)
     problems = [Problem(name, int(r.line), "area", r.area, "a known area: an M49 code, an ISO code, a name "
                         "or a custom area") for r in raw[raw["code"].isna()].itertuples()]
     problems += [Problem(name, int(r.line), "area", r.area, "each area once in the regions file")

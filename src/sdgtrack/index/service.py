@@ -47,14 +47,13 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
         raise UserInputError(f"max_missing {max_missing!r}: expected a share between 0 and 1 (0.2 = 20%)")
     book = load_codebook(codebook)
     _check_indicators_known(db, book)
-    region_table = load_regions(db.con, regions) if regions is not None else None
+    region_table = load_regions(db, regions) if regions is not None else None
     area_codes = db.resolve_areas(areas)
 
     values = _values(db, book, year, datasets)
     if values.empty:
         if year is not None and not datasets:
-            first = db.con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
-                                   [book["indicator"].tolist()]).fetchone()[0]
+            first = db.first_year(book["indicator"].tolist())
             if first is not None and first > year:
                 raise UserInputError(f"no values of the codebook's indicators up to {year}; their data start in "
                                      f"{first}: choose a later --year")
@@ -117,7 +116,7 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
 
 
 def _check_indicators_known(db, book: pd.DataFrame) -> None:
-    known = {r[0] for r in db.con.execute("SELECT code FROM series").fetchall()}
+    known = set(db.series_codes())
     unknown = book[~book["indicator"].isin(known)]
     if len(unknown):
         raise IndexInputError([Problem(book.attrs.get("source", "codebook"), int(r.line), "indicator", r.indicator,
@@ -141,9 +140,7 @@ def _not_applicable(region_table: pd.DataFrame | None, universe: list[str]) -> p
 
 
 def _area_names(db, codes: list[str]) -> pd.Series:
-    frame = db.con.execute("SELECT code, name FROM area WHERE code IN (SELECT unnest(?::VARCHAR[]))",
-                           [codes]).df()
-    return frame.set_index("code")["name"].reindex(codes)
+    return pd.Series(db.area_names(codes), dtype=object).reindex(codes)
 
 
 def _area_table(universe, names, region, index, missing, goals, colours, goal_trends) -> pd.DataFrame:

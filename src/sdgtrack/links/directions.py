@@ -25,6 +25,6 @@ def directions(db, targets=None) -> pd.DataFrame:
     table = target_table(db, targets)
     general = table[table["area"] == ""].drop_duplicates("series")
     sign = general.set_index("series")["direction"].map({"increase": INCREASE, "decrease": DECREASE})
-    series = db.con.execute("SELECT code AS series FROM series ORDER BY code").df()
+    series = pd.DataFrame({"series": db.series_codes()})
     series["direction"] = series["series"].map(sign).fillna(UNKNOWN).astype(int)
     return series

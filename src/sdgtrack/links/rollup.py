@@ -15,11 +15,11 @@ POOLED = "all"
 
 def series_goals(db) -> pd.DataFrame:
     """``DataFrame(series, goal)`` with goal as int 1..17, from the framework's series links."""
-    return db.con.execute("""
-        SELECT DISTINCT series, CAST(split_part(indicator, '.', 1) AS INTEGER) AS goal
-        FROM series_indicator
-        WHERE regexp_matches(split_part(indicator, '.', 1), '^[0-9]+$')
-        ORDER BY series, goal""").df()
+    links = db.series_indicator_links()
+    goal = links["indicator"].str.split(".").str[0]
+    numbered = goal.str.fullmatch("[0-9]+").fillna(False).astype(bool)
+    out = pd.DataFrame({"series": links.loc[numbered, "series"], "goal": goal[numbered].astype("int32")})
+    return out.drop_duplicates().sort_values(["series", "goal"]).reset_index(drop=True)
 
 
 def goal_pairs(pairs: pd.DataFrame, goals: pd.DataFrame, *, per_area: bool = True,

@@ -20,7 +20,7 @@ def target_table(db, targets=None) -> pd.DataFrame:
     defaults = targets_mod.default_targets()
     if targets is None:
         return defaults
-    user = targets if isinstance(targets, pd.DataFrame) else targets_mod.read_targets(db.con, targets)
+    user = targets if isinstance(targets, pd.DataFrame) else targets_mod.read_targets(db, targets)
     return targets_mod.combine(defaults, user)
 
 
@@ -61,7 +61,7 @@ def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=
     goal = Goal(sign, target, aligned["target_year"].to_numpy(dtype=float), aligned["limit"].to_numpy(dtype=float))
     result = m.assess(pnl, goal, params)
 
-    names = dict(db.con.execute("SELECT code, name FROM area").fetchall())
+    names = db.area_names()
     frame = pd.DataFrame({
         "series": pnl.keys["series"].to_numpy(), "area": pnl.keys["area"].to_numpy(),
         "area_name": pnl.keys["area"].map(names).to_numpy(), "disaggregation": "", "method": m.NAME,

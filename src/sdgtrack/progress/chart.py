@@ -88,8 +88,7 @@ def write_chart(db, output: str | Path, *, area: str = "1", method: str = "unsd"
     """Write ``output``.svg, .png and a self-contained .html (JavaScript inlined, nothing fetched)."""
     rows, attrs = chart_data(db, area, method, targets, **params)
     code = db.resolve_area(area)
-    name = db.con.execute("SELECT name FROM area WHERE code = ?", [code]).fetchone()
-    spec = progress_chart(rows, attrs, name[0] if name else code).to_dict()
+    spec = progress_chart(rows, attrs, db.area_names([code]).get(code, code)).to_dict()
     output = Path(output)
     if output.suffix in CHART_SUFFIXES:
         output = output.with_suffix("")

@@ -17,7 +17,7 @@ LEVELS = ("series", "indicator", "target", "goal")
 
 def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
     m = methods.get(series_frame.attrs.get("method", series_frame["method"].iloc[0] if len(series_frame) else "unsd"))
-    links = db.con.execute("SELECT series, indicator FROM series_indicator").df()
+    links = db.series_indicator_links()
     rows = series_frame.merge(links, on="series", how="inner")
     rows["good"] = rows["status"].isin(m.GOOD) | rows["target_met"].astype(bool)
     rows["assessed"] = rows["status"] != m.INSUFFICIENT
@@ -68,8 +68,8 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
         if lvl == level:
             break
         current = level_frame[["code", "area", "score", "good", "assessed", "target_met", "status"]]
-    names = dict(db.con.execute("SELECT code, name FROM area").fetchall())
-    titles = dict(db.con.execute("SELECT code, title FROM framework_node WHERE framework = 'sdg'").fetchall())
+    names = db.area_names()
+    titles = db.node_titles("sdg")
     out["area_name"] = out["area"].map(names)
     out["title"] = out["code"].map(titles)
     count_cols = [c for c in out.columns if c.startswith("n_") and c not in ("n_series", "n_assessed")]

@@ -28,7 +28,7 @@ def default_targets() -> pd.DataFrame:
     return _typed(frame, "targets_default.csv")
 
 
-def read_targets(con, path: str | Path) -> pd.DataFrame:
+def read_targets(db, path: str | Path) -> pd.DataFrame:
     """A user's targets CSV, validated against the store's series, indicators and areas.
 
     Columns: ``series`` or ``indicator`` (one of them per row), ``direction`` (increase|decrease),
@@ -53,12 +53,12 @@ def read_targets(con, path: str | Path) -> pd.DataFrame:
     raw["line"] = raw.pop("__line")
     problems: list[Problem] = []
 
-    known_series = {r[0] for r in con.execute("SELECT code FROM series").fetchall()}
-    indicator_series = con.execute("SELECT indicator, series FROM series_indicator").df()
+    known_series = set(db.series_codes())
+    indicator_series = db.series_indicator_links()[["indicator", "series"]]
     known_indicators = set(indicator_series["indicator"])
-    areas = {r[0] for r in con.execute("SELECT code FROM area").fetchall()}
+    areas = db.area_codes()
     has_series, has_indicator = raw["series"] != "", raw["indicator"] != ""
-    area_codes = raw["area"].map(lambda a: _resolve_area(con, a, areas) if a else "")
+    area_codes = raw["area"].map(lambda a: _resolve_area(db, a, areas) if a else "")
     checks = [
         (has_series == has_indicator, "series", raw["series"].where(has_series, raw["indicator"]),
          "either a series code or an indicator code (not both)"),
@@ -104,13 +104,11 @@ def align(targets: pd.DataFrame, keys: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _resolve_area(con, text: str, areas: set[str]) -> str | None:
+def _resolve_area(db, text: str, areas: set[str]) -> str | None:
     if text in areas:
         return text
-    from ..frameworks import areas as area_ref
-
     try:
-        return area_ref.resolve(con, text)
+        return db.resolve_area(text)
     except UserInputError:
         return None
 

@@ -19,8 +19,8 @@ import pandas as pd
 from ..errors import UserInputError
 from ..frameworks import areas as area_ref
 from ..frameworks import reference
+from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
-from . import history, migrations, reads
 from .files import check_store_path
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
@@ -36,6 +36,7 @@ class Database:
         self.path = default_db_path(path)
         self.upgraded: list[int] = []   # migrations applied by this open
         check_store_path(self.path)      # DuckDB would open a CSV as an in-memory view: a load then vanishes
+        self.read_only = read_only      # a reading face keeps no result in a read-only store
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
@@ -153,6 +154,30 @@ class Database:
     def areas(self, group: str | None = None, kind: str | None = None) -> pd.DataFrame:
         return area_ref.list_areas(self.con, group=group, kind=kind)
 
+    def resolve_area_codes(self, texts: Sequence[str]) -> list[str | None]:
+        """The area code each text names (M49, ISO, alias or name), None where none: one query."""
+        return area_ref.resolve_many(self.con, texts)
+
+    def remove_area(self, code: str) -> None:
+        """Remove a custom area and its group memberships (a reference area is refused)."""
+        area_ref.remove_custom(self.con, code)
+
+    def area_names(self, codes: Sequence[str] | None = None) -> dict[str, str]:
+        """Area code -> name for ``codes`` (None = every area); unknown codes are left out."""
+        return catalog.area_names(self.con, codes)
+
+    def area_codes(self) -> set[str]:
+        """Every area code in the store, reference and custom."""
+        return catalog.area_codes(self.con)
+
+    def area_info(self, code: str) -> dict | None:
+        """One area: code, name, kind, parent, iso2, iso3; None when the code is unknown."""
+        return catalog.area_info(self.con, code)
+
+    def cities_named(self, name: str, code: str | None = None) -> list[tuple[str, str | None]]:
+        """(code, parent) of the city areas called ``name`` (any case) or coded ``code``."""
+        return catalog.cities_named(self.con, name, code)
+
     # -- framework ---------------------------------------------------------------------------
     def series_codes_for(self, code: str) -> list[str]:
         """The series a code stands for: the code itself if it is a series, else the series of an
@@ -160,6 +185,43 @@ class Database:
         from ..frameworks import sdg
 
         return sdg.series_for_code(self.con, code)
+
+    def series_codes(self) -> list[str]:
+        """Every series code in the store, in code order."""
+        return catalog.series_codes(self.con)
+
+    def series_indicator_links(self) -> pd.DataFrame:
+        """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
+        return catalog.series_indicator_links(self.con)
+
+    def node_titles(self, framework: str = "sdg") -> dict[str, str]:
+        """Node code -> title of a framework's goals, targets and indicators."""
+        return catalog.node_titles(self.con, framework)
+
+    def current_nodes(self, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
+        """(code, level, parent, title) of a framework's current nodes, in reading order."""
+        return catalog.current_nodes(self.con, framework)
+
+    # -- what the store holds ------------------------------------------------------------------
+    def has_dataset(self, dataset_id: str) -> bool:
+        """Whether the dataset ``dataset_id`` is in the store (and not removed)."""
+        return catalog.has_dataset(self.con, dataset_id)
+
+    def first_year(self, series: Sequence[str]) -> int | None:
+        """The earliest year any of ``series`` has a row (any dataset or disaggregation), or None."""
+        return catalog.first_year(self.con, series)
+
+    def totals(self) -> dict[str, int | None]:
+        """Whole-store counts: observations, series, areas, first and last year."""
+        return catalog.totals(self.con)
+
+    def headline_series_stats(self) -> list[dict]:
+        """Per SDG indicator and series with headline rows: description, rows, areas, first and last year."""
+        return catalog.headline_series_stats(self.con)
+
+    def observations_per_goal(self) -> pd.DataFrame:
+        """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
+        return catalog.observations_per_goal(self.con)
 
     # -- queries -----------------------------------------------------------------------------
     def observations(
@@ -248,10 +310,6 @@ class Database:
         return self.con.execute(f"""SELECT dataset, count(*) AS rows, count(DISTINCT series) AS series,
                                            count(DISTINCT area) AS areas
                                     FROM ({ranked}) GROUP BY dataset ORDER BY min(rank)""", row_params).df()
-
-    def area_names(self, codes: Sequence[str]) -> dict[str, str]:
-        return dict(self.con.execute("SELECT code, name FROM area WHERE code IN (SELECT unnest(?::VARCHAR[]))",
-                                     [list(codes)]).fetchall())
 
     def _headline(self, code, areas, start, end, datasets, as_of, pick: bool) -> pd.DataFrame:
         where, params = self._filters(code, areas, start, end)

@@ -33,8 +33,8 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request):
         with db() as database:
-            tree = queries.framework_with_data(database.con)
-            totals = queries.totals(database.con)
+            tree = queries.framework_with_data(database)
+            totals = database.totals()
         return templates.TemplateResponse(request, "index.html", {"goals": tree, "totals": totals})
 
     @app.get("/api/framework")

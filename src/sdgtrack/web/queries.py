@@ -1,22 +1,15 @@
-"""Read-only queries the pages need, one SQL statement each."""
+"""What the home page shows, from the store's reads (no SQL of its own)."""
 from __future__ import annotations
 
 
-def framework_with_data(con) -> list[dict]:
+def framework_with_data(db) -> list[dict]:
     """Goals -> targets -> indicators, each indicator with its series and what data they have."""
-    nodes = con.execute("""
-        SELECT code, level, parent, title FROM framework_node
-        WHERE framework = 'sdg' AND status = 'current' ORDER BY sort_key""").fetchall()
-    stats = con.execute("""
-        SELECT si.indicator, o.series, any_value(s.description) AS description, count(*) AS n,
-               count(DISTINCT o.area) AS areas, min(o.year) AS first, max(o.year) AS last
-        FROM observation o JOIN series_indicator si ON si.series = o.series
-        JOIN series s ON s.code = o.series
-        WHERE o.is_headline GROUP BY si.indicator, o.series ORDER BY o.series""").fetchall()
+    nodes = db.current_nodes("sdg")
     by_indicator: dict[str, list[dict]] = {}
-    for ind, series, desc, n, areas, first, last in stats:
-        by_indicator.setdefault(ind, []).append(
-            dict(code=series, description=desc, n=n, areas=areas, first=first, last=last))
+    for row in db.headline_series_stats():
+        by_indicator.setdefault(row["indicator"], []).append(
+            dict(code=row["series"], description=row["description"], n=row["n"], areas=row["areas"],
+                 first=row["first"], last=row["last"]))
     goals: dict[str, dict] = {}
     targets: dict[str, dict] = {}
     for code, level, parent, title in nodes:
@@ -30,9 +23,3 @@ def framework_with_data(con) -> list[dict]:
             targets[parent]["indicators"].append(dict(code=code, title=title, series=series))
             goals[code.split(".")[0]]["series"] += len(series)
     return list(goals.values())
-
-
-def totals(con) -> dict:
-    n, series, areas, first, last = con.execute(
-        "SELECT count(*), count(DISTINCT series), count(DISTINCT area), min(year), max(year) FROM observation").fetchone()
-    return dict(observations=n, series=series, areas=areas, first=first, last=last)
