@@ -78,5 +78,5 @@ def test_open_garbage_file_is_a_clear_error(tmp_path):
 
     bad = tmp_path / "not.duckdb"
     bad.write_text("hello")
-    with pytest.raises(UserInputError, match="cannot open database"):
+    with pytest.raises(UserInputError, match="not.duckdb is not a DuckDB database"):
         sdgtrack.open(bad)
