@@ -68,7 +68,8 @@ def list_datasets(con) -> pd.DataFrame:
                    AS preference,
                d.id, d.title, d.kind, d.publisher, d.licence,
                coalesce(c.observations, 0) AS observations, coalesce(c.series, 0) AS series,
-               coalesce(c.areas, 0) AS areas, c.first_year, c.last_year, d.first_loaded, d.last_loaded
+               coalesce(c.areas, 0) AS areas, c.first_year, c.last_year,
+               date_trunc('second', d.first_loaded) AS first_loaded, date_trunc('second', d.last_loaded) AS last_loaded
         FROM dataset d LEFT JOIN counts c ON c.dataset = d.id
         WHERE d.removed_at IS NULL
         ORDER BY preference""").df()
@@ -80,7 +81,7 @@ def show(con, dataset_id: str) -> dict:
     info = con.execute("SELECT * FROM dataset WHERE id = ?", [dataset_id]).df().iloc[0].to_dict()
     listing = list_datasets(con)
     counts = listing[listing["id"] == dataset_id].iloc[0].to_dict()
-    loads = con.execute("""SELECT id AS load, loaded_at, action, user_name AS "user", rows_read, rows_new,
+    loads = con.execute("""SELECT id AS load, date_trunc('second', loaded_at) AS loaded_at, action, user_name AS "user", rows_read, rows_new,
                                   rows_updated, rows_unchanged, rows_missing, rows_removed, rows_rejected, paths
                            FROM load WHERE dataset = ? ORDER BY id""", [dataset_id]).df()
     series = con.execute("""SELECT series, count(*) AS observations, count(*) FILTER (WHERE is_headline) AS headline,

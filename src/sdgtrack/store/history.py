@@ -25,7 +25,8 @@ def revisions(con, where: list[str], params: list) -> pd.DataFrame:
             UNION ALL
             SELECT o.* EXCLUDE (superseded_load, change), o.superseded_load, o.change
             FROM observation_history o WHERE {condition})
-        SELECT {cols}, v.status, w.loaded_at AS valid_from, g.loaded_at AS valid_until,
+        SELECT {cols}, v.status, date_trunc('second', w.loaded_at) AS valid_from,
+               date_trunc('second', g.loaded_at) AS valid_until,
                w.user_name AS written_by, g.user_name AS changed_by, v.superseded_load
         FROM versions v JOIN load w ON w.id = v.load_id LEFT JOIN load g ON g.id = v.superseded_load
         ORDER BY v.dataset, v.series, v.area, v.year, v.period, v.dims, v.unit, w.loaded_at, v.load_id""",

@@ -37,7 +37,12 @@ def parse_as_of(value) -> dt.datetime | None:
     except ValueError:
         raise UserInputError(f"--as-of {text!r}: expected a date or time such as 2026-11-30 or "
                              "2026-11-30T14:05") from None
-    return dt.datetime.combine(parsed.date(), dt.time.max) if len(text) <= 10 else parsed
+    if len(text) <= 10:  # a date: by the end of that day
+        return dt.datetime.combine(parsed.date(), dt.time.max)
+    # a time as a person writes it (the history shows whole seconds): by the end of that minute or second
+    if "." not in text:
+        parsed = parsed.replace(microsecond=999999, second=parsed.second if text.count(":") >= 2 else 59)
+    return parsed
 
 
 def source_sql(as_of: dt.datetime | None) -> tuple[str, list]:
