@@ -305,8 +305,7 @@ class Database:
         where, params = self._filters(code, areas, start, end)
         if not all_disaggregations:
             where.append("o.is_headline")
-        rows, row_params = reads.picked_sql(self.con, where, params, None, reads.parse_as_of(as_of), pick=False)
-        ranked = rows.replace("SELECT * EXCLUDE (rank)", "SELECT *", 1)
+        ranked, row_params = reads.ranked_sql(self.con, where, params, None, reads.parse_as_of(as_of))
         return self.con.execute(f"""SELECT dataset, count(*) AS rows, count(DISTINCT series) AS series,
                                            count(DISTINCT area) AS areas
                                     FROM ({ranked}) GROUP BY dataset ORDER BY min(rank)""", row_params).df()
@@ -314,9 +313,8 @@ class Database:
     def _headline(self, code, areas, start, end, datasets, as_of, pick: bool) -> pd.DataFrame:
         where, params = self._filters(code, areas, start, end)
         where += ["o.is_headline", "o.value IS NOT NULL"]
-        rows, row_params = reads.picked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of), pick=False)
+        ranked, row_params = reads.ranked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
         # the main unit per dataset and series first, then one dataset per (series, area)
-        ranked = rows.replace("SELECT * EXCLUDE (rank)", "SELECT *", 1)
         choose = ("JOIN (SELECT series, area, arg_min(dataset, rank) AS dataset FROM h GROUP BY ALL) "
                   "USING (series, area, dataset)") if pick else ""
         return self.con.execute(f"""

@@ -13,7 +13,7 @@ import os
 import pandas as pd
 
 from ..errors import UserInputError
-from .reads import KIND_ORDER, OBSERVATION_COLUMNS
+from .reads import OBSERVATION_COLUMNS, PREFERENCE_ORDER
 
 HISTORY_INSERT = (f"INSERT INTO observation_history ({', '.join(OBSERVATION_COLUMNS)}, superseded_load, change) "
                   f"SELECT {', '.join('o.' + c for c in OBSERVATION_COLUMNS)}")
@@ -59,13 +59,11 @@ def check_exists(con, dataset_id: str) -> None:
 
 def list_datasets(con) -> pd.DataFrame:
     """One row per dataset in the order of preference, with what it holds."""
-    kinds = ", ".join(f"'{k}'" for k in KIND_ORDER)
     return con.execute(f"""
         WITH counts AS (SELECT dataset, count(*) AS observations, count(DISTINCT series) AS series,
                                count(DISTINCT area) AS areas, min(year) AS first_year, max(year) AS last_year
                         FROM observation GROUP BY dataset)
-        SELECT row_number() OVER (ORDER BY d.precedence NULLS LAST, list_position([{kinds}], d.kind), d.id)
-                   AS preference,
+        SELECT row_number() OVER (ORDER BY {PREFERENCE_ORDER}) AS preference,
                d.id, d.title, d.kind, d.publisher, d.licence,
                coalesce(c.observations, 0) AS observations, coalesce(c.series, 0) AS series,
                coalesce(c.areas, 0) AS areas, c.first_year, c.last_year,

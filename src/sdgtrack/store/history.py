@@ -23,8 +23,7 @@ def revisions(con, where: list[str], params: list) -> pd.DataFrame:
         WITH versions AS (
             SELECT o.*, NULL::INTEGER AS superseded_load, 'current' AS status FROM observation o WHERE {condition}
             UNION ALL
-            SELECT o.* EXCLUDE (superseded_load, change), o.superseded_load, o.change
-            FROM observation_history o WHERE {condition})
+            SELECT o.* FROM observation_history o WHERE {condition})  -- same columns: the row, superseded_load, change
         SELECT {cols}, v.status, date_trunc('second', w.loaded_at) AS valid_from,
                date_trunc('second', g.loaded_at) AS valid_until,
                w.user_name AS written_by, g.user_name AS changed_by, v.superseded_load

@@ -21,6 +21,9 @@ from ..errors import UserInputError
 # Default preference by kind: a country's own figures before the UN's (national statistics
 # offices report their data first; the global database is the fallback).
 KIND_ORDER = ("national", "subnational", "city", "other", "global")
+# The order of preference of the dataset table: the user's (`datasets prefer`), then kind, then id.
+PREFERENCE_ORDER = ("precedence NULLS LAST, list_position([" + ", ".join(f"'{k}'" for k in KIND_ORDER)
+                    + "], kind), id")
 OBSERVATION_COLUMNS = ("dataset", "series", "area", "period", "year", "dims", "unit", "value", "value_text",
                        "is_headline", "nature", "obs_status", "source", "footnote", "source_file", "load_id")
 
@@ -72,9 +75,7 @@ def rank_sql(con, datasets: Sequence[str] | None) -> tuple[str, list]:
                                  f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)")
         return ("(SELECT unnest(?::VARCHAR[]) AS dataset, generate_subscripts(?::VARCHAR[], 1) AS rank)",
                 [ids, ids])
-    kinds = ", ".join(f"'{k}'" for k in KIND_ORDER)
-    return (f"""(SELECT id AS dataset, row_number() OVER (ORDER BY precedence NULLS LAST,
-                        list_position([{kinds}], kind), id) AS rank FROM dataset)""", [])
+    return f"(SELECT id AS dataset, row_number() OVER (ORDER BY {PREFERENCE_ORDER}) AS rank FROM dataset)", []
 
 
 def filters(resolve_series, resolve_areas, code, areas, start, end, alias: str = "o") -> tuple[list[str], list]:
@@ -97,15 +98,18 @@ def filters(resolve_series, resolve_areas, code, areas, start, end, alias: str =
     return where, params
 
 
-def picked_sql(con, where: list[str], params: list, datasets, as_of, pick: bool = True) -> tuple[str, list]:
-    """The filtered rows, restricted to the preferred dataset of each (series, area) when ``pick``."""
+def ranked_sql(con, where: list[str], params: list, datasets, as_of) -> tuple[str, list]:
+    """The filtered rows of every dataset read, each with its dataset's ``rank`` (lower is preferred)."""
     source, source_params = source_sql(as_of)
     ranks, rank_params = rank_sql(con, datasets)
     condition = " AND ".join(where) if where else "TRUE"
-    ranked = f"SELECT o.*, r.rank FROM {source} o JOIN {ranks} r USING (dataset) WHERE {condition}"
-    ranked_params = source_params + rank_params + params
-    if not pick:
-        return f"SELECT * EXCLUDE (rank) FROM ({ranked})", ranked_params
+    return (f"SELECT o.*, r.rank FROM {source} o JOIN {ranks} r USING (dataset) WHERE {condition}",
+            source_params + rank_params + params)
+
+
+def picked_sql(con, where: list[str], params: list, datasets, as_of) -> tuple[str, list]:
+    """The filtered rows, restricted to the preferred dataset of each (series, area)."""
+    ranked, ranked_params = ranked_sql(con, where, params, datasets, as_of)
     return (f"""WITH ranked AS ({ranked}),
                 pick AS (SELECT series, area, arg_min(dataset, rank) AS dataset FROM ranked GROUP BY series, area)
                 SELECT ranked.* EXCLUDE (rank) FROM ranked JOIN pick USING (series, area, dataset)""",
