@@ -133,6 +133,26 @@ class Site:
         It changes when a load, replace or removal touches one of its series, and only then."""
         return _digest(("indicator", code, self._base(), sorted(self._fingerprints().get(code, []))))
 
+    def indicators_key(self) -> str:
+        """Fingerprint of every indicator the site shows (the list and each :meth:`indicator_key`): the
+        key part of files that gather all indicators (all.json, the zip, the reporting status)."""
+        return self._memo("_indicators_key", lambda: _digest(  # type: ignore[return-value]
+            ("indicators", [(c, self.indicator_key(c)) for c in self.indicators()])))
+
+    def coverage(self) -> pd.DataFrame:
+        """Per indicator the site shows: rows, series, areas, first and last year, disaggregated rows
+        and the disaggregation names (one store read, memoised)."""
+        return self._memo("_coverage", lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
+            self.options.datasets).set_index("indicator"))
+
+    def datasets(self) -> pd.DataFrame:
+        """The store's datasets (id, title, publisher, kind, licence ...), indexed by id."""
+        return self._memo("_datasets", lambda: self.workspace.datasets().set_index("id"))  # type: ignore[return-value]
+
+    def indicator_sources(self, code: str) -> list[tuple[str, str]]:
+        """(series, dataset) pairs with current rows feeding indicator ``code``, in code order."""
+        return sorted({(p[0], p[1]) for p in self._fingerprints().get(code, []) if p[3]})
+
     def store_key(self) -> str:
         """Fingerprint of the whole store as the site shows it (changes with any load)."""
         return _digest(("store", self._base(), self._state()["last_load"],
