@@ -109,6 +109,10 @@ class Workspace:
     def resolve_area(self, text: str) -> str:
         return self.store.resolve_area(text)
 
+    def resolve_area_codes(self, texts: Sequence[str]) -> list[str | None]:
+        """The area code each text names (M49, ISO, alias or name), None where none: one query."""
+        return self.store.resolve_area_codes(texts)
+
     # -- what the store holds (for pages and summaries) ---------------------------------------------
     def area_names(self, codes: Sequence[str] | None = None) -> dict[str, str]:
         """Area code -> name for ``codes`` (None = every area)."""

@@ -160,8 +160,8 @@ def titles_in(con, lang: str, framework: str = "sdg") -> dict[str, tuple[str, st
 
 def indicator_coverage(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Per SDG indicator with data (rows as the reads pick them: one dataset per series and area):
-    rows, series, areas, first and last year, disaggregated rows and the disaggregation names
-    (``dims``: a sorted list, names as stored, escapes kept)."""
+    rows, series, areas, first and last year, disaggregated rows, the area codes (``area_codes``)
+    and the disaggregation names (``dims``: a sorted list, names as stored, escapes kept)."""
     from . import reads
 
     picked, params = reads.picked_sql(con, [], [], datasets, None)
@@ -169,7 +169,8 @@ def indicator_coverage(con, datasets: Sequence[str] | None = None) -> pd.DataFra
         WITH picked AS ({picked}),
         per AS (SELECT si.indicator, count(*) AS rows, count(DISTINCT o.series) AS series,
                        count(DISTINCT o.area) AS areas, min(o.year) AS first, max(o.year) AS last,
-                       count(*) FILTER (WHERE o.dims <> '') AS disaggregated_rows
+                       count(*) FILTER (WHERE o.dims <> '') AS disaggregated_rows,
+                       list_sort(list(DISTINCT o.area)) AS area_codes
                 FROM picked o JOIN series_indicator si ON si.series = o.series GROUP BY si.indicator),
         dim_names AS (SELECT indicator, list_sort(list_distinct(list(name))) AS dims FROM (
                 SELECT si.indicator, split_part(unnest(str_split(d.dims, '|')), '=', 1) AS name
