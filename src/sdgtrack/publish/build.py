@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import UserInputError
-from .site import Site, SiteOptions
+from .site import Site, SiteOptions, check_langs
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -58,6 +58,7 @@ def build_site(workspace: "Workspace", out: str | Path, options: SiteOptions | N
     out = Path(out)
     manifest = read_manifest(out)
     site = Site(workspace, options)
+    check_options(site)
     by_key = {key: path for path, key in manifest.items()}  # equal keys, equal bytes: any path will do
     site.previous = lambda path, key: _previous(out, by_key, key)
     files = list(site.files())
@@ -92,6 +93,18 @@ def build_site(workspace: "Workspace", out: str | Path, options: SiteOptions | N
     report.total_bytes = sum((out / p).stat().st_size for p in produced)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def check_options(site: Site) -> None:
+    """Refuse options naming what the store or the translations do not have, before anything is written."""
+    options = site.options
+    check_langs(options.langs)
+    if options.datasets:
+        known = set(site.datasets().index)
+        unknown = [d for d in options.datasets if d not in known]
+        if unknown:
+            raise UserInputError(f"--dataset {', '.join(unknown)}: expected datasets of the store: "
+                                 f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)")
 
 
 def read_manifest(out: Path) -> dict[str, str]:

@@ -55,6 +55,19 @@ class SiteFile:
         return kind or "application/octet-stream"
 
 
+def check_langs(langs) -> tuple[str, ...]:
+    """The languages asked for, refused unless the shipped translations have them (one message)."""
+    from ..errors import UserInputError
+    from ..frameworks.reference import LANGUAGES
+
+    langs = tuple(dict.fromkeys(langs))
+    unknown = [lang for lang in langs if lang not in LANGUAGES]
+    if unknown or not langs:
+        raise UserInputError(f"--lang {','.join(unknown) or '(none)'}: expected languages of the shipped translations, "
+                             f"comma-separated: {', '.join(LANGUAGES)}")
+    return langs
+
+
 def slug(code: str) -> str:
     """The file name of an indicator, target or goal code in the published layout: ``3.2.1`` -> ``3-2-1``."""
     return code.replace(".", "-")
