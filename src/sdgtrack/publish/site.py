@@ -135,19 +135,23 @@ class Site:
         an indicator's key holds the datasets feeding it, so adding a dataset changes only those."""
         import sdgtrack
 
-        state = self._state()
-        options = self.options
-        boundaries = _file_digest(options.boundaries) if options.boundaries else ""
-        return (sdgtrack.__version__, options.title, options.base_url, options.datasets, boundaries,
-                state["reference"], state["areas"])
+        def make():
+            state = self._state()
+            options = self.options
+            boundaries = _file_digest(options.boundaries) if options.boundaries else ""
+            return (sdgtrack.__version__, options.title, options.base_url, options.datasets, boundaries,
+                    state["reference"], state["areas"])
+        return self._memo("_base", make)  # type: ignore[return-value]
 
     def indicator_key(self, code: str) -> str:
         """Fingerprint of everything the store gives about indicator ``code``: for each series and
         dataset feeding it, the last load that touched it and its row count; plus :meth:`_base`.
         It changes when a load, replace or removal touches one of its series, and only then."""
-        fingerprints = sorted(self._fingerprints().get(code, []))
-        return _digest(("indicator", code, self._base(), fingerprints,
-                        self._dataset_facts(sorted({p[1] for p in fingerprints}))))
+        def make():
+            fingerprints = sorted(self._fingerprints().get(code, []))
+            return _digest(("indicator", code, self._base(), fingerprints,
+                            self._dataset_facts(sorted({p[1] for p in fingerprints}))))
+        return self._memo(f"_indicator_key:{code}", make)  # type: ignore[return-value]
 
     def _dataset_facts(self, ids: list[str]) -> list[tuple]:
         """What a file may show of these datasets (title, publisher, kind, licence) and their order of
@@ -212,6 +216,8 @@ class Site:
             return
         frame = self.workspace.indicator_observations(wanted, datasets=self.options.datasets)
         codes = frame.pop("indicator").to_numpy()
+        # text columns as Python objects once, so producers slicing them per indicator copy nothing
+        frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})
         # rows come ordered by indicator: cut the frame at each change of code
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], int)
         ends = np.r_[starts[1:], len(codes)]
