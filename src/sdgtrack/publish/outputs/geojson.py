@@ -28,7 +28,7 @@ def boundary_features(site: Site) -> dict[str, dict]:
     path = site.options.boundaries
     if not path:
         return {}
-    return site._memo("_boundaries", lambda: read_boundaries(site, Path(path)))  # type: ignore[return-value]
+    return site.memo("_boundaries", lambda: read_boundaries(site, Path(path)))  # type: ignore[return-value]
 
 
 def read_boundaries(site: Site, path: Path) -> dict[str, dict]:

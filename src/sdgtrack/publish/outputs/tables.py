@@ -33,7 +33,7 @@ def series_labels(site: Site) -> dict[str, str]:
         described = info["description"].fillna("").str.strip()
         shared = described.duplicated(keep=False) | described.eq("")
         return dict(zip(info["code"], np.where(shared, info["code"], described)))
-    return site._memo("_series_labels", make)  # type: ignore[return-value]
+    return site.memo("_series_labels", make)  # type: ignore[return-value]
 
 
 def _unescape(text: str) -> str:
@@ -109,7 +109,7 @@ class Table:
 
 def _labels(site: Site, series: np.ndarray) -> np.ndarray:
     labels = series_labels(site)
-    index = site._memo("_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()),
+    index = site.memo("_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()),
                                                                                        dtype=object)))
     codes, names = index  # type: ignore[misc]
     positions = codes.get_indexer(series)
