@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
                               datasets=tuple(dataset) if dataset else None, boundaries=boundaries)
         with open_db(db, read_only=True) as database, \
                 Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                         transient=True) as bar:
+                         transient=True, disable=not console.is_terminal) as bar:
             task = bar.add_task("writing", total=None)
             report = build_site(Workspace.from_store(database), out, options,
                                 progress=lambda done, total, path: bar.update(task, completed=done, total=total))

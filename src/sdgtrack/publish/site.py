@@ -87,6 +87,8 @@ class Site:
     file's bytes, rendered once per build or reused from the last build).
     """
 
+    slug = staticmethod(slug)  # site.slug("3.2.1") == "3-2-1", for templates
+
     def __init__(self, workspace: "Workspace", options: SiteOptions | None = None):
         self.workspace = workspace
         self.options = options or SiteOptions()
