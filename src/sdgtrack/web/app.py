@@ -15,7 +15,6 @@ from fastapi.templating import Jinja2Templates
 import sdgtrack
 
 from ..errors import SdgtrackError
-from ..frameworks import sdg
 from . import queries
 
 
@@ -40,13 +39,13 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
     @app.get("/api/framework")
     def api_framework(level: str | None = None):
         with db() as database:
-            return sdg.list_nodes(database.con, level=level).to_dict("records")
+            return database.framework_nodes(level=level).to_dict("records")
 
     @app.get("/api/framework/{code}")
     def api_node(code: str):
         with db() as database:
             try:
-                return sdg.node(database.con, code)
+                return database.framework_node(code)
             except SdgtrackError as exc:
                 raise HTTPException(404, str(exc)) from None
 
