@@ -243,6 +243,12 @@ class Workspace:
 
         return city_report(self.store, city, path, targets)
 
+    def city_report_html(self, city: str, *, targets: str | Path | pd.DataFrame | None = None) -> str:
+        """A city's report page as HTML (the web app serves it at /cities/CITY)."""
+        from .cities.api import city_report_html
+
+        return city_report_html(self.store, city, targets)
+
     def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None):
         """Several cities side by side (a ``Comparison``)."""
         from .cities import city_compare
