@@ -194,17 +194,21 @@ class Workspace:
             charts={"heatmap": lambda path: _links_chart("heatmap", report, path),
                     "network": lambda path: _links_chart("goal_network_chart", report, path)})
 
-    def tag(self, texts: str | Sequence[str], *, method: str = "auto", max_goals: int | None = None,
-            threshold: float | None = None) -> Result:
-        """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md)."""
+    @staticmethod
+    def tag(texts: str | Sequence[str], *, method: str = "auto", max_goals: int | None = None,
+            threshold: float | None = None, labels: Sequence[str] | None = None) -> Result:
+        """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md). Tagging
+        needs no store, so ``Workspace.tag(...)`` works without opening one. ``labels`` name the texts
+        in warnings (e.g. 'FILE, line N')."""
         from .tagging import tag_texts
         from .tagging.tagger import DEFAULT_MAX_GOALS
 
-        frame = tag_texts(texts, method=method, max_goals=max_goals or DEFAULT_MAX_GOALS, threshold=threshold)
+        frame = tag_texts(texts, method=method, max_goals=max_goals or DEFAULT_MAX_GOALS, threshold=threshold,
+                          labels=list(labels) if labels is not None else None)
         attrs = frame.attrs
         return Result(
             analysis="tagging", method=f"SDG tagging ({attrs.get('method')}, {attrs.get('model')})",
-            parameters={"method": attrs.get("method"), "threshold": attrs.get("threshold"),
+            parameters={"method": attrs.get("method"), "thresholds": attrs.get("thresholds"),
                         "max_goals": attrs.get("max_goals")},
             tables={"tags": frame}, summary={"texts": attrs.get("n_texts"), "tags": len(frame)},
             description=f"SDG tagging of {attrs.get('n_texts')} text(s)", notes=list(attrs.get("warnings") or []))
