@@ -50,7 +50,9 @@ def register(app: typer.Typer) -> None:
             frame = frame.rename(columns={f"goal_{g}": f"g{g}" for g in range(1, 18)})
             frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), "")
         excluded = result.tables["excluded"]
-        lines = [] if not len(excluded) else [
-            f"no index for {len(excluded)} areas, e.g. {excluded.area_name.iloc[0]}: {excluded.reason.iloc[0]}"]
+        lines = [result.describe()]
+        if len(excluded):
+            lines.append(f"no index for {len(excluded)} areas, e.g. {excluded.area_name.iloc[0]}: "
+                         f"{excluded.reason.iloc[0]}")
         emit_result(result, fmt, output, table=name, frame=frame, lines=lines,
                     title=f"SDG Index: {result.summary['areas with an index']} areas ranked")
