@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 
 from ..errors import UserInputError
 from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit_result, open_db
@@ -40,7 +41,9 @@ def register(app: typer.Typer) -> None:
                                      datasets=dataset)
         if chart is not None:
             result.write_chart("dashboard", chart)
-            console.print(f"wrote the dashboard to {chart}", highlight=False)
+            # on stderr when the data go to stdout, so a pipe gets only the data
+            out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
+            out.print(f"wrote the dashboard to {chart}", highlight=False)
         name = "indicators" if indicators else "areas"
         frame = result.tables[name]
         if indicators:
