@@ -22,14 +22,6 @@ class Workspace:
         self.store = Database(path, read_only=read_only)
         self.read_only = read_only
 
-    @classmethod
-    def from_store(cls, store: Database) -> "Workspace":
-        """A workspace over a store already open (a face that opened it with its own checks)."""
-        workspace = cls.__new__(cls)
-        workspace.store = store
-        workspace.read_only = store.read_only
-        return workspace
-
     @property
     def path(self) -> Path:
         return self.store.path

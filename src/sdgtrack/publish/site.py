@@ -93,6 +93,8 @@ class Site:
         self.workspace = workspace
         self.options = options or SiteOptions()
         self.cache: dict[str, object] = {}  # producers memoise shared reads here, per build or request
+        self._rows: dict[str, pd.DataFrame] = {}  # indicator -> its rows, read once
+        self._content: dict[str, bytes] = {}  # file key -> bytes, rendered once
         # set by the static build: (path, key) -> the bytes written at the last build when its key
         # was the same, else None; lets site-wide files (zip, all.json) reuse unchanged files
         self.previous: Callable[[str, str], bytes | None] | None = None
@@ -169,7 +171,8 @@ class Site:
             given = list(self.options.datasets)
             order = sorted(known, key=lambda d: given.index(d) if d in given else len(given))
         else:  # their order among themselves: a dataset added elsewhere in the list changes nothing here
-            order = sorted(known, key=lambda d: int(table.loc[d, "preference"]))
+            preference = {str(k): int(v) for k, v in table["preference"].items()}
+            order = sorted(known, key=lambda d: preference[d])
         return [tuple(order)] + [(d, *(str(table.loc[d, c]) for c in ("title", "publisher", "kind", "licence")))
                                  for d in known]
 
@@ -208,42 +211,40 @@ class Site:
     def rows(self, code: str) -> pd.DataFrame:
         """Every observation of indicator ``code`` the site shows (all disaggregations, one dataset per
         series and area as the store picks), as :meth:`Workspace.observations` returns them."""
-        rows = self.cache.get("_rows")
-        if isinstance(rows, dict) and code in rows:
-            return rows[code]
-        frame = self.workspace.observations(code, all_disaggregations=True, datasets=self.options.datasets)
-        self.cache.setdefault("_rows", {})[code] = frame  # type: ignore[index]
-        return frame
+        if code not in self._rows:
+            self._rows[code] = self.workspace.observations(code, all_disaggregations=True,
+                                                           datasets=self.options.datasets)
+        return self._rows[code]
+
+    def rows_read(self) -> list[pd.DataFrame]:
+        """The rows of every indicator read so far (a build has prefetched them all)."""
+        return list(self._rows.values())
 
     def prefetch(self, codes: Iterable[str]) -> None:
         """Read the rows of many indicators in one query (a build about to render them all)."""
-        held = self.cache.setdefault("_rows", {})
-        wanted = [c for c in dict.fromkeys(codes) if c not in held]  # type: ignore[operator]
+        wanted = [c for c in dict.fromkeys(codes) if c not in self._rows]
         if len(wanted) < 2:
             return
         frame = self.workspace.indicator_observations(wanted, datasets=self.options.datasets)
-        codes = frame.pop("indicator").to_numpy()
+        indicator = frame.pop("indicator").to_numpy()
         # text columns as Python objects once, so producers slicing them per indicator copy nothing
         frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})
         # rows come ordered by indicator: cut the frame at each change of code
-        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], int)
-        ends = np.r_[starts[1:], len(codes)]
+        starts = np.flatnonzero(np.r_[True, indicator[1:] != indicator[:-1]]) if len(indicator) else \
+            np.array([], dtype=int)
+        ends = np.r_[starts[1:], len(indicator)].astype(int)
         for start, end in zip(starts.tolist(), ends.tolist()):
-            held[codes[start]] = frame.iloc[start:end].reset_index(drop=True)  # type: ignore[index]
+            self._rows[str(indicator[start])] = frame.iloc[start:end].reset_index(drop=True)
         for code in wanted:
-            held.setdefault(code, frame.iloc[0:0])  # type: ignore[union-attr]
+            self._rows.setdefault(code, frame.iloc[0:0])
 
     def content(self, file: "SiteFile") -> bytes:
         """The bytes of ``file``, rendered once per build (files of equal keys share them), or the
         bytes the last build wrote when the key has not changed since."""
-        held = self.cache.setdefault("_content", {})
-        if file.key in held:  # type: ignore[operator]
-            return held[file.key]  # type: ignore[index]
-        data = self.previous(file.path, file.key) if self.previous else None
-        if data is None:
-            data = file.render()
-        held[file.key] = data  # type: ignore[index]
-        return data
+        if file.key not in self._content:
+            data = self.previous(file.path, file.key) if self.previous else None
+            self._content[file.key] = file.render() if data is None else data
+        return self._content[file.key]
 
     def files(self) -> Iterator[SiteFile]:
         _load_producers()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import partial
 from typing import Iterator
 
 from ..site import Site, SiteFile, producer, slug
@@ -31,5 +32,5 @@ def all_indicators_zip(site: Site, lang: str) -> bytes:
 @producer
 def indicator_archive(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/zip/all_indicators.zip", lambda lang=lang: all_indicators_zip(site, lang),
+        yield SiteFile(f"{lang}/zip/all_indicators.zip", partial(all_indicators_zip, site, lang),
                        site.key("zip", site.indicators_key()))

@@ -7,6 +7,7 @@ a three-language build renders each table once and writes it three times.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Iterator
 
 from ..site import Site, SiteFile, producer, slug
@@ -46,4 +47,4 @@ def all_headlines(site: Site) -> Iterator[SiteFile]:
 
     for lang in site.options.langs:
         key = site.key("headline/all", [site.indicator_key(c) for c in codes])
-        yield SiteFile(f"{lang}/headline/all.json", lambda lang=lang: render(lang), key)
+        yield SiteFile(f"{lang}/headline/all.json", partial(render, lang), key)

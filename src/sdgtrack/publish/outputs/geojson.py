@@ -11,6 +11,7 @@ ISO code or name) is found by trying each one, and the file is refused when none
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Iterator
 
@@ -57,7 +58,8 @@ def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
                 candidates.setdefault(name, [])
     for name in list(candidates)[1:]:
         candidates[name] = [(f.get("properties") or {}).get(name) if isinstance(f, dict) else None for f in features]
-    best, codes = None, []
+    best: str | None = None
+    codes: list[str | None] = []
     for name, values in candidates.items():
         texts = ["" if v is None else str(v) for v in values]
         resolved = site.workspace.resolve_area_codes(texts)
@@ -78,7 +80,7 @@ def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict
     table = open_sdg_table(site, code)
     rows = site.rows(code)
     areas = _objects(rows["area"])
-    keep = np.flatnonzero(pd.Index(list(outlines)).get_indexer(areas) >= 0)
+    keep = np.flatnonzero(pd.Index(list(outlines)).get_indexer(pd.Index(areas)) >= 0)
     selector = [c for c in table.columns if c not in LEADING + ("Area", "GeoCode", "Value")]
     # one entry per area and combination of selectors (series, unit, disaggregations): the store's
     # key without the period; in each area the least disaggregated entry first, then as the rows come
@@ -113,6 +115,10 @@ def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict
     return {"type": "FeatureCollection", "features": features}
 
 
+def _render(site: Site, code: str, outlines: dict[str, dict]) -> bytes:
+    return dump(feature_collection(site, code, outlines))
+
+
 def _layers(site: Site) -> list[tuple[str, dict[str, dict]]]:
     layers = [("countries", country_features())]
     regions = boundary_features(site)
@@ -124,14 +130,14 @@ def _layers(site: Site) -> list[tuple[str, dict[str, dict]]]:
 @producer
 def maps(site: Site) -> Iterator[SiteFile]:
     layers = _layers(site)
-    coverage = site.coverage()
+    area_codes = {str(c): {str(a) for a in codes} for c, codes in site.coverage()["area_codes"].items()}
     for code in site.indicators():
-        areas = set(coverage.loc[code, "area_codes"]) if code in coverage.index else set()
+        areas = area_codes.get(code, set())
         for layer, outlines in layers:
             if not areas & set(outlines):
                 continue
             key = site.key("geojson", layer, site.indicator_key(code))
             for lang in site.options.langs:
                 yield SiteFile(f"{lang}/geojson/{layer}/indicator_{slug(code)}.geojson",
-                               lambda code=code, outlines=outlines: dump(feature_collection(site, code, outlines)),
+                               partial(_render, site, code, outlines),
                                key, about=code)

@@ -11,6 +11,7 @@ description) and its units, so none is published here.
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Iterator
 
 from ..site import Site, SiteFile, producer, slug
@@ -33,7 +34,7 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
     info = site.memo("_series_info", lambda: site.workspace.series_info().set_index("code"))
     sources = site.indicator_sources(code)
     coverage = site.coverage()
-    row = coverage.loc[code] if code in coverage.index else None
+    row = coverage.loc[code].to_dict() if code in coverage.index else None
     datasets = site.datasets()
     used = list(dict.fromkeys(dataset for _, dataset in sources))
     units = sorted({str(info.loc[s, "unit"]) for s, _ in sources if s in info.index and _clean(info.loc[s, "unit"])})
@@ -81,5 +82,5 @@ def metadata(site: Site) -> Iterator[SiteFile]:
         return ("{" + ",".join(parts) + "}").encode("utf-8")
 
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/meta/all.json", lambda lang=lang: render(lang),
+        yield SiteFile(f"{lang}/meta/all.json", partial(render, lang),
                        site.key("meta/all", lang, site.indicators_key()))

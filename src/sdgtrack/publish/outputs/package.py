@@ -9,6 +9,7 @@ import csv
 import io
 import os
 import tempfile
+from functools import partial
 from typing import Iterator
 
 from ..site import Site, SiteFile, producer, slug
@@ -86,10 +87,14 @@ def language_package(site: Site, lang: str) -> dict:
             "licenses": _licences(site), "resources": resources}
 
 
+def _render_language(site: Site, lang: str) -> bytes:
+    return dump(language_package(site, lang))
+
+
 @producer
 def analyst_files(site: Site) -> Iterator[SiteFile]:
     yield SiteFile(PARQUET, lambda: observations_parquet(site), site.key("parquet", site.store_key()))
     yield SiteFile("datapackage.json", lambda: dump(root_package(site)), site.key("datapackage", site.indicators_key()))
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/datapackage.json", lambda lang=lang: dump(language_package(site, lang)),
+        yield SiteFile(f"{lang}/datapackage.json", partial(_render_language, site, lang),
                        site.key("datapackage", lang, site.indicators_key()))

@@ -8,6 +8,7 @@ disaggregated and by which names (Sex, Age, ...), from the store's rows.
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from typing import Iterator
 
 from ..site import Site, SiteFile, producer
@@ -37,7 +38,7 @@ def reporting(site: Site, lang: str) -> dict:
     titles = site.titles(lang)
     coverage = site.coverage()
     with_data = set(site.indicators())
-    dims = {c: list(coverage.loc[c, "dims"]) for c in with_data if c in coverage.index}
+    dims = {str(c): [str(n) for n in names] for c, names in coverage["dims"].items() if c in with_data}
     indicators = [code for code, level, _, _ in nodes if level == "indicator"]
     goals = []
     for goal in [code for code, level, _, _ in nodes if level == "goal"]:
@@ -46,8 +47,12 @@ def reporting(site: Site, lang: str) -> dict:
     return {"goals": goals, "overall": _summary(indicators, with_data, dims)}
 
 
+def _render(site: Site, lang: str) -> bytes:
+    return dump(reporting(site, lang))
+
+
 @producer
 def reporting_status(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/stats/reporting.json", lambda lang=lang: dump(reporting(site, lang)),
+        yield SiteFile(f"{lang}/stats/reporting.json", partial(_render, site, lang),
                        site.key("stats/reporting", lang, site.indicators_key()))

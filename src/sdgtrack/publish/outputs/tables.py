@@ -64,11 +64,11 @@ class _DimLookup:
 
     def covers(self, dims: pd.Series) -> bool:
         distinct = pd.unique(dims.to_numpy(dtype=object))
-        positions = self.index.get_indexer(distinct)
+        positions = self.index.get_indexer(pd.Index(distinct))
         return all(p >= 0 or not d for p, d in zip(positions.tolist(), distinct.tolist()))
 
     def columns(self, dims: pd.Series) -> dict[str, np.ndarray]:
-        positions = self.index.get_indexer(dims.to_numpy(dtype=object))  # -1: no disaggregation ("")
+        positions = self.index.get_indexer(pd.Index(dims.to_numpy(dtype=object)))  # -1: no disaggregation ("")
         present = positions >= 0
         used_rows = np.unique(positions[present])
         if len(used_rows) == 0:
@@ -84,9 +84,8 @@ def _dim_lookup(site: Site, dims: pd.Series) -> _DimLookup:
     build prefetches them all), rebuilt only when a later indicator brings new values."""
     lookup = site.cache.get("_dim_lookup")
     if not isinstance(lookup, _DimLookup) or not lookup.covers(dims):
-        held = site.cache.get("_rows") or {}
-        every = pd.concat([dims] + [frame["dims"] for frame in held.values()], ignore_index=True)  # type: ignore[union-attr]
-        lookup = _DimLookup(every)
+        every: list[pd.Series] = [dims] + [frame["dims"] for frame in site.rows_read()]
+        lookup = _DimLookup(pd.concat(every, ignore_index=True))
         site.cache["_dim_lookup"] = lookup
     return lookup
 
@@ -119,22 +118,28 @@ def _labels(site: Site, series: np.ndarray) -> np.ndarray:
 def open_sdg_table(site: Site, code: str) -> Table:
     """Indicator ``code``'s rows as Open SDG publishes them: Year, [Area, GeoCode], one column per
     disaggregation, Units, Series, Value; with the store's headline decision per row."""
-    held = site.cache.setdefault("_tables", {})
-    if code in held:  # type: ignore[operator]
-        return held[code]  # type: ignore[index]
+    held = site.memo("_tables", dict)
+    assert isinstance(held, dict)
+    if code in held:
+        return held[code]
     rows = site.rows(code)
     text = {c: _objects(rows[c]) for c in ("period", "area", "area_name", "unit", "series")}
     columns: dict[str, np.ndarray] = {"Year": text["period"]}
     if len(pd.unique(text["area"])) > 1:
-        columns["Area"] = np.where(pd.isna(text["area_name"]), text["area"], text["area_name"])
+        names = text["area_name"].copy()
+        unnamed = pd.isna(names)
+        names[unnamed] = text["area"][unnamed]
+        columns["Area"] = names
         columns["GeoCode"] = text["area"]
     columns.update(_dim_lookup(site, rows["dims"]).columns(rows["dims"]))
     units = text["unit"]
-    columns["Units"] = np.where(units == "", None, units)
+    units = units.copy()
+    units[units == ""] = None
+    columns["Units"] = units
     columns["Series"] = _labels(site, text["series"])
     columns["Value"] = rows["value"].to_numpy(dtype=float)
     table = Table(columns, rows["is_headline"].to_numpy(dtype=bool))
-    held[code] = table  # type: ignore[index]
+    held[code] = table
     return table
 
 
