@@ -29,6 +29,14 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
+    def cursor(self) -> "Workspace":
+        """The same open store for another thread (see :meth:`Database.cursor`): a server opens one
+        workspace for its lifetime and gives each worker thread a cursor of it."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.store = self.store.cursor()
+        return other
+
     def __enter__(self) -> "Workspace":
         return self
 
@@ -125,6 +133,28 @@ class Workspace:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return self.store.observations_per_goal()
 
+    def frameworks(self) -> list[str]:
+        """The frameworks the store holds (sdg, u4ssc, wsis, ...)."""
+        return self.store.frameworks()
+
+    def framework_levels(self, framework: str = "sdg") -> list[str]:
+        """A framework's levels from the root down (empty for a framework the store does not hold)."""
+        return self.store.framework_levels(framework)
+
+    def nodes(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
+              lang: str = "en", include_retired: bool = False) -> list[dict]:
+        """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
+        return self.store.node_list(framework, level=level, parent=parent, lang=lang,
+                                    include_retired=include_retired)
+
+    def node(self, code: str, framework: str = "sdg") -> dict:
+        """One node: ancestors, children, series with counts, translations (unknown code: an error)."""
+        return self.store.framework_node(code, framework)
+
+    def state_fingerprint(self) -> str:
+        """A text that changes whenever what a reader sees may change; caches key on it."""
+        return self.store.state_fingerprint()
+
     # -- analyses ------------------------------------------------------------------------------
     def assess(self, method: str = "unsd", *, targets: str | Path | pd.DataFrame | None = None,
                areas: Sequence[str] | None = None, series: Sequence[str] | None = None, level: str = "series",
@@ -145,6 +175,31 @@ class Workspace:
             summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
                      "target rows": attrs.get("target_rows")},
             description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}")
+
+    def kept_assessment(self, level: str = "series") -> Result | None:
+        """The last saved progress assessment (see :meth:`assess`) rolled up to ``level``; None when
+        the store keeps none."""
+        from .progress import last_assessment
+        from .progress.rollup import LEVELS, roll_up
+
+        if level not in LEVELS:
+            from .errors import UserInputError
+
+            raise UserInputError(f"level {level!r}: expected one of {', '.join(LEVELS)}")
+        frame = last_assessment(self.store)
+        if frame is None:
+            return None
+        attrs = dict(frame.attrs)
+        table = frame if level == "series" else roll_up(self.store, frame, level)
+        return Result(
+            analysis="progress", method=f"{attrs.get('title')} ({attrs.get('method')})",
+            parameters={**attrs.get("parameters", {}), "level": level},
+            tables={level: table}, data_window=dict(attrs.get("data_window") or {}),
+            datasets=dict(attrs.get("datasets") or {}),
+            summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
+                     "run at": attrs.get("run_at")},
+            description=f"{attrs.get('title')}, kept from the run of {attrs.get('run_at')}: every headline "
+                        f"series x area with a target, rolled up to {level}")
 
     def index(self, codebook: str | Path | pd.DataFrame, regions: str | Path | pd.DataFrame | None = None, *,
               year: int | None = None, max_missing: float = 0.2, areas: Sequence[str] | None = None,

@@ -21,7 +21,7 @@ from ..frameworks import areas as area_ref
 from ..frameworks import reference
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
-from .files import check_store_path
+from .files import check_store_path, server_holding
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 
@@ -83,6 +83,16 @@ class Database:
 
     def close(self) -> None:
         self.con.close()
+
+    def cursor(self) -> "Database":
+        """The same open store through another DuckDB connection, for another thread (a DuckDB
+        connection is not shared between threads; its cursors see one database, each with its own
+        transaction, so a reader never waits for or fails because of a writer)."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.con = self.con.cursor()
+        other.con.execute("SET enable_progress_bar = false")
+        return other
 
     def __enter__(self) -> "Database":
         return self
@@ -201,6 +211,28 @@ class Database:
     def current_nodes(self, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
         """(code, level, parent, title) of a framework's current nodes, in reading order."""
         return catalog.current_nodes(self.con, framework)
+
+    def node_list(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
+                  lang: str = "en", include_retired: bool = False) -> list[dict]:
+        """A framework's nodes with titles in ``lang`` (English where no translation); see catalog."""
+        return catalog.node_list(self.con, framework, level, parent, lang, include_retired)
+
+    def framework_levels(self, framework: str = "sdg") -> list[str]:
+        """A framework's levels from the root down (empty when the store has no such framework)."""
+        return catalog.framework_levels(self.con, framework)
+
+    def frameworks(self) -> list[str]:
+        return catalog.frameworks(self.con)
+
+    def framework_node(self, code: str, framework: str = "sdg") -> dict:
+        """One node with ancestors, children, series (with counts) and translations; raises on unknown."""
+        from ..frameworks import sdg
+
+        return sdg.node(self.con, code, framework)
+
+    def state_fingerprint(self) -> str:
+        """Changes whenever what readers see may change (loads, preference, areas, results, registry)."""
+        return catalog.state_fingerprint(self.con)
 
     # -- what the store holds ------------------------------------------------------------------
     def has_dataset(self, dataset_id: str) -> bool:
@@ -337,6 +369,12 @@ class Database:
 def _open_error(path: Path, exc: BaseException) -> str:
     text = str(exc)
     if "Could not set lock" in text:
+        server = server_holding(path)
+        if server is not None:
+            url = str(server.get("url", "")).rstrip("/")
+            return (f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
+                    f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
+                    f"every route at {url}/docs), or stop the server to use the store from the command line")
         holder = re.search(r"\(PID (\d+)\)", text)
         return (f"the store {path} is in use by another process{' (PID ' + holder.group(1) + ')' if holder else ''}: "
                 "wait for its load or command to finish, or stop it (a server holding the store takes uploads "

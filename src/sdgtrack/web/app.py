@@ -1,96 +1,120 @@
-"""FastAPI application: pages (Jinja2) and a JSON API over one database.
+"""The web app: the read API, the reporting site served live, `/docs`, over one owned store.
 
-Each request opens the database read-only, so the server never holds a write lock and the CLI
-can keep loading data while it runs.
+``create_app(db_path)`` opens the store once, read-write, for the life of the app
+(:class:`~sdgtrack.web.owner.StoreOwner`); ``app.state.workspace`` is that workspace and
+``app.state.owner`` hands each worker thread a cursor of it (``owner.reader()``) and serialises
+writes (``with owner.writing() as ws: ...``). Other routers (accounts, forms, the write API) are
+mounted on the returned app with ``app.include_router``; the site is the router's fallback, so
+anything mounted later is matched before it.
 """
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 import sdgtrack
 
 from ..errors import SdgtrackError
-from ..frameworks import sdg
-from . import queries
+from ..publish.site import SiteOptions
+from . import api, docs, queries
+from .limits import Limits, LimitsMiddleware
+from .live_site import LiveSite
+from .owner import StoreOwner
+from .respond import BytesCache
+
+# Where the CLI is told to send a file when the server holds the store; the write API sets
+# ``app.state.upload_route`` to its own route before the server starts.
+DEFAULT_UPLOAD_ROUTE = "/api/uploads"
 
 
-def create_app(db_path: str | Path | None = None) -> FastAPI:
-    path = sdgtrack.default_db_path(db_path)
-    if not path.exists():
-        sdgtrack.open(path).close()  # create it (schema + reference data) so pages work when empty
-    app = FastAPI(title="sdgtrack", description="SDG framework, indicator data and analyses")
+def create_app(db_path: str | Path | None = None, *, url: str | None = None, site: SiteOptions | None = None,
+               limits: Limits | None = None) -> FastAPI:
+    """The app over the store at ``db_path`` (created if missing). ``url``: where it is served
+    (written to the sidecar that tells a CLI write who holds the store)."""
+    owner = StoreOwner(sdgtrack.default_db_path(db_path))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if url:
+            owner.announce(url, app.state.upload_route)
+        try:
+            yield
+        finally:
+            owner.close()
+
+    app = FastAPI(title="sdgtrack", version=sdgtrack.__version__, lifespan=lifespan,
+                  description="SDG framework, indicator data and analyses of one sdgtrack store. Lists are paged "
+                              "(limit, offset; total and the next page's URL in the answer); add format=csv or send "
+                              "Accept: text/csv for CSV. Errors are JSON {\"detail\": message}.",
+                  docs_url=None, redoc_url=None)  # FastAPI's /docs loads Swagger UI from a CDN: ours is served here
+    app.state.owner = owner
+    app.state.workspace = owner.workspace
+    app.state.upload_route = DEFAULT_UPLOAD_ROUTE
+    app.state.read_cache = BytesCache()
+    app.add_middleware(LimitsMiddleware, limits=limits)
+
+    @app.exception_handler(SdgtrackError)
+    async def user_error(request: Request, exc: SdgtrackError):  # a route that let one through
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_parameter(request: Request, exc: RequestValidationError):
+        problems = "; ".join(_problem(e) for e in exc.errors()[:5])
+        return JSONResponse({"detail": problems, "errors": _plain_errors(exc.errors()[:20])}, status_code=422)
+
+    app.include_router(api.router)
+    app.include_router(docs.router)
+
     templates = Jinja2Templates(directory=str(resources.files("sdgtrack.web") / "templates"))
     templates.env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
 
-    def db():
-        return sdgtrack.open(path, read_only=True)
+    def home_page(request: Request) -> HTMLResponse:
+        ws = owner.reader()
+        return templates.TemplateResponse(request, "index.html", {"goals": queries.framework_with_data(ws),
+                                                                  "totals": ws.totals()})
 
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request):
-        with db() as database:
-            tree = queries.framework_with_data(database)
-            totals = database.totals()
-        return templates.TemplateResponse(request, "index.html", {"goals": tree, "totals": totals})
+    async def fallback(request: Request):
+        """The home page until the site's pages produce one (the site's own index.html wins)."""
+        if request.url.path == "/":
+            return await run_in_threadpool(home_page, request)
+        return None
 
-    @app.get("/api/framework")
-    def api_framework(level: str | None = None):
-        with db() as database:
-            return sdg.list_nodes(database.con, level=level).to_dict("records")
-
-    @app.get("/api/framework/{code}")
-    def api_node(code: str):
-        with db() as database:
-            try:
-                return sdg.node(database.con, code)
-            except SdgtrackError as exc:
-                raise HTTPException(404, str(exc)) from None
-
-    @app.get("/api/data/{code}")
-    def api_data(code: str, area: list[str] | None = Query(None), start: int | None = None, end: int | None = None,
-                 all_disaggregations: bool = False):
-        with db() as database:
-            try:
-                frame = database.observations(code, areas=area, start=start, end=end,
-                                              all_disaggregations=all_disaggregations)
-            except SdgtrackError as exc:
-                raise HTTPException(404, str(exc)) from None
-        frame = frame.astype(object).where(frame.notna(), None)
-        return frame.to_dict("records")
-
-    @app.get("/api/cities")
-    def api_cities():
+    @app.get("/api/cities", tags=["read"])
+    def api_cities() -> list[dict]:
         from ..cities import list_cities
+        from ..results import records
 
-        with db() as database:
-            return list_cities(database).to_dict("records")
+        return records(list_cities(owner.reader().store))
 
-    @app.get("/api/cities/{city}/score")
-    def api_city_score(city: str):
-        import json
-
-        from ..cities import city_score
-
-        with db() as database:
-            try:
-                return json.loads(city_score(database, city).to_json())
-            except SdgtrackError as exc:
-                raise HTTPException(404, str(exc)) from None
-
-    @app.get("/cities/{city}", response_class=HTMLResponse)
+    @app.get("/cities/{city}", response_class=HTMLResponse, include_in_schema=False)
     def city_page(city: str):
         """The city report page: the same HTML as `sdgtrack city report --output x.html`."""
         from ..cities import city_score
         from ..cities.report import render_html, sdg_links
 
-        with db() as database:
-            try:
-                return HTMLResponse(render_html(city_score(database, city), sdg_links(database)))
-            except SdgtrackError as exc:
-                raise HTTPException(404, str(exc)) from None
+        store = owner.reader().store
+        try:
+            return HTMLResponse(render_html(city_score(store, city), sdg_links(store)))
+        except SdgtrackError as exc:
+            raise HTTPException(404, str(exc)) from None
 
+    app.state.site = LiveSite(owner, site, fallback=fallback)
+    app.router.default = app.state.site
     return app
+
+
+def _problem(error: dict) -> str:
+    where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body"))
+    return f"{where}: {error.get('msg')}" if where else str(error.get("msg"))
+
+
+def _plain_errors(errors) -> list[dict]:
+    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
+            for e in errors]

@@ -1,0 +1,93 @@
+"""The reporting site served live: every path the static build writes, rendered from the store.
+
+The server does not know pages: it asks :class:`sdgtrack.publish.site.Site` for the file at the
+request's path (the same producers the static build runs), so a served page and a built page are
+the same bytes. Rendering is done once per (path, key): the key fingerprints every input of the
+file, so until the store changes what a page shows, its bytes come from memory; the key is also
+the ETag. The list of files is built once per store state.
+
+It is the app router's fallback (``app.router.default``): any route registered by the API, the
+forms or anything mounted later is matched first, and only paths no route claims reach the site.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from ..publish.site import Site, SiteFile, SiteOptions
+from .respond import BytesCache
+
+if TYPE_CHECKING:
+    from .owner import StoreOwner
+
+
+class ThreadWorkspace:
+    """The workspace as seen from whichever thread uses it: attribute access goes to that thread's
+    cursor, so a Site made once can render in any worker thread."""
+
+    def __init__(self, owner: "StoreOwner"):
+        self._owner = owner
+
+    def __getattr__(self, name):
+        return getattr(self._owner.reader(), name)
+
+
+class LiveSite:
+    def __init__(self, owner: "StoreOwner", options: SiteOptions | None = None, fallback=None):
+        self.owner = owner
+        self.options = options or SiteOptions()
+        self.fallback = fallback  # (request) -> Response | None, for paths the site has no file for
+        self.bytes = BytesCache()
+        self._state: str | None = None
+        self._files: dict[str, SiteFile] = {}
+        self._lock = threading.Lock()
+
+    def files(self, state: str) -> dict[str, SiteFile]:
+        """Path -> file of the site for one store state (listing is cheap: nothing is rendered)."""
+        with self._lock:
+            if self._state != state:
+                site = Site(ThreadWorkspace(self.owner), self.options)  # type: ignore[arg-type]
+                self._files = {f.path: f for f in site.files()}
+                self._state = state
+            return self._files
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return
+        request = Request(scope, receive)
+        response = await self.respond(request)
+        await response(scope, receive, send)
+
+    async def respond(self, request: Request) -> Response:
+        path = request.url.path.lstrip("/")
+        path = path + "index.html" if path == "" or path.endswith("/") else path
+        state = self.owner.fingerprint()
+        files = self._files if self._state == state else await run_in_threadpool(self.files, state)
+        found = files.get(path)
+        if found is None and f"{path}/index.html" in files:
+            return RedirectResponse("/" + path + "/", status_code=308)
+        if found is None:
+            if self.fallback is not None and request.method in ("GET", "HEAD"):
+                response = await self.fallback(request)
+                if response is not None:
+                    return response
+            return JSONResponse({"detail": f"nothing at /{request.url.path.lstrip('/')}"}, status_code=404)
+        if request.method not in ("GET", "HEAD"):
+            return JSONResponse({"detail": f"{request.method} is not allowed here (GET or HEAD)"}, status_code=405,
+                                headers={"Allow": "GET, HEAD"})
+        etag = '"' + hashlib.sha1(found.key.encode()).hexdigest()[:20] + '"'
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        hit = self.bytes.get("site", (found.path, found.key))
+        if hit is None:
+            body = await run_in_threadpool(found.render)
+            hit = (body, found.media_type, etag)
+            self.bytes.put("site", (found.path, found.key), hit)
+        body = hit[0] if request.method == "GET" else b""
+        return Response(body, media_type=found.media_type, headers={**headers, "Content-Length": str(len(hit[0]))})
