@@ -34,11 +34,11 @@ def test_demo_covers_every_goal(demo_db):
 
 def test_api(demo_db):
     client = TestClient(create_app(demo_db))
-    goals = client.get("/api/framework", params={"level": "goal"}).json()
+    goals = client.get("/api/framework", params={"level": "goal"}).json()["items"]
     assert [g["code"] for g in goals] == [str(g) for g in range(1, 18)]
     node = client.get("/api/framework/3.2.1").json()
     assert node["parent"] == "3.2" and any(s["code"] == "SH_DYN_MORT" and s["observations"] > 0 for s in node["series"])
-    data = client.get("/api/data/SH_DYN_MORT", params={"area": ["AFG"], "start": 2019}).json()
+    data = client.get("/api/data/SH_DYN_MORT", params={"area": ["AFG"], "from": 2019}).json()["items"]
     assert [(d["period"], d["value"]) for d in data] == [("2019", 60.3)]
     assert client.get("/api/framework/42.1").status_code == 404
     assert client.get("/api/data/NOPE").status_code == 404

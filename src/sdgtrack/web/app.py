@@ -46,8 +46,8 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
             owner.announce(url, app.state.upload_route)
         try:
             yield
-        finally:
-            owner.close()
+        finally:  # the store itself stays open: a test client enters the lifespan once per client;
+            owner.withdraw()  # `sdgtrack serve` closes it when the server has stopped
 
     app = FastAPI(title="sdgtrack", version=sdgtrack.__version__, lifespan=lifespan,
                   description="SDG framework, indicator data and analyses of one sdgtrack store. Lists are paged "

@@ -129,6 +129,16 @@ class StoreOwner:
             self.sidecar = None
 
     def close(self) -> None:
+        self.withdraw()
+        with self._cursor_lock:
+            for ws in self._cursors:
+                with suppress(Exception):  # a cursor already closed
+                    ws.store.con.close()
+            self._cursors.clear()
+        self.workspace.close()
+
+    def withdraw(self) -> None:
+        """Remove the sidecar (when it is still this process's)."""
         if self.sidecar is not None:
             try:
                 info = json.loads(self.sidecar.read_text(encoding="utf-8"))
@@ -137,10 +147,4 @@ class StoreOwner:
             except (OSError, ValueError):
                 pass
             self.sidecar = None
-        with self._cursor_lock:
-            for ws in self._cursors:
-                with suppress(Exception):  # a cursor already closed
-                    ws.store.con.close()
-            self._cursors.clear()
-        self.workspace.close()
 
