@@ -166,8 +166,13 @@ def _escape_dim(text: str) -> str:
 
 def _observations(request: Request, codes: list[str], area: list[str] | None, dataset: list[str] | None,
                   start: int | None, end: int | None, dims: list[str] | None, disaggregations: bool,
-                  as_of: str | None, limit: int, offset: int) -> Answer:
+                  as_of: str | None, limit: int, offset: int, in_path: bool = False) -> Answer:
     def work(ws: Workspace) -> Answer:
+        if in_path:  # /api/data/CODE: an unknown code is a missing resource
+            try:
+                ws.store.series_codes_for(codes[0])
+            except UserInputError as exc:
+                raise NotFound(str(exc)) from None
         wanted = []
         for d in dims or []:
             name, sep, value = d.partition("=")
@@ -220,7 +225,7 @@ async def data(request: Request, code: str, area: list[str] | None = AreaParam,
                format: str | None = Format):  # noqa: A002
     """The observations of one code (as `/api/observations?code=CODE`)."""
     return await answer(request, _observations(request, [code], area, dataset, start, end, None, all_disaggregations,
-                                               None, limit, offset))
+                                               None, limit, offset, in_path=True))
 
 
 # -- analyses -------------------------------------------------------------------------------------
