@@ -70,7 +70,9 @@ def test_observations_filters_and_paging(client):
     every = client.get("/api/observations", params={"code": "SH_DYN_MORT", "area": "NOR",
                                                     "all_disaggregations": True}).json()
     assert every["total"] == 36
-    paged = client.get("/api/observations", params={"code": "3", "limit": 50}).json()
+    big = client.get("/api/observations", params={"code": "3", "limit": 50}, headers={"Accept-Encoding": "gzip"})
+    assert big.headers["content-encoding"] == "gzip" and big.headers["vary"] == "Accept-Encoding"
+    paged = big.json()
     assert paged["total"] == 4 * 18 * 2 and len(paged["items"]) == 50 and "offset=50" in paged["next"]
     assert client.get("/api/observations", params={"code": "3", "dataset": "nope"}).status_code == 400
     assert client.get("/api/observations", params={"code": "3", "dataset": "small"}).json()["total"] == 144

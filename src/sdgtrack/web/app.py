@@ -9,6 +9,7 @@ anything mounted later is matched before it.
 """
 from __future__ import annotations
 
+import hashlib
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -27,7 +28,7 @@ from . import api, docs, queries
 from .limits import Limits, LimitsMiddleware
 from .live_site import LiveSite
 from .owner import StoreOwner
-from .respond import BytesCache
+from .respond import BytesCache, Cached, CachedReads
 
 # Where the CLI is told to send a file when the server holds the store; the write API sets
 # ``app.state.upload_route`` to its own route before the server starts.
@@ -58,6 +59,8 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
     app.state.workspace = owner.workspace
     app.state.upload_route = DEFAULT_UPLOAD_ROUTE
     app.state.read_cache = BytesCache()
+    # Added last is outermost: the limits see every request first, then cached reads are answered.
+    app.add_middleware(CachedReads, owner=owner, cache=app.state.read_cache)
     app.add_middleware(LimitsMiddleware, limits=limits)
 
     @app.exception_handler(SdgtrackError)
@@ -80,11 +83,20 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
         return templates.TemplateResponse(request, "index.html", {"goals": queries.framework_with_data(ws),
                                                                   "totals": ws.totals()})
 
+    home_cache = BytesCache(entries=1)
+
     async def fallback(request: Request):
-        """The home page until the site's pages produce one (the site's own index.html wins)."""
-        if request.url.path == "/":
-            return await run_in_threadpool(home_page, request)
-        return None
+        """The home page until the site's pages produce one (the site's own index.html wins),
+        rendered once per store state."""
+        if request.url.path != "/":
+            return None
+        state = owner.fresh_fingerprint() or await run_in_threadpool(owner.fingerprint)
+        hit = home_cache.get(state, "/")
+        if hit is None:
+            hit = await run_in_threadpool(lambda: Cached(bytes(home_page(request).body), "text/html; charset=utf-8",
+                                                         '"home-' + hashlib.sha1(state.encode()).hexdigest()[:16] + '"'))
+            home_cache.put(state, "/", hit)
+        return hit.response(request.headers)
 
     @app.get("/api/cities", tags=["read"])
     def api_cities() -> list[dict]:

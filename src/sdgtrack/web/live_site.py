@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..publish.site import Site, SiteFile, SiteOptions
-from .respond import BytesCache
+from .respond import BytesCache, Cached
 
 if TYPE_CHECKING:
     from .owner import StoreOwner
@@ -66,7 +66,7 @@ class LiveSite:
     async def respond(self, request: Request) -> Response:
         path = request.url.path.lstrip("/")
         path = path + "index.html" if path == "" or path.endswith("/") else path
-        state = self.owner.fingerprint()
+        state = self.owner.fresh_fingerprint() or await run_in_threadpool(self.owner.fingerprint)
         files = self._files if self._state == state else await run_in_threadpool(self.files, state)
         found = files.get(path)
         if found is None and f"{path}/index.html" in files:
@@ -81,13 +81,10 @@ class LiveSite:
             return JSONResponse({"detail": f"{request.method} is not allowed here (GET or HEAD)"}, status_code=405,
                                 headers={"Allow": "GET, HEAD"})
         etag = '"' + hashlib.sha1(found.key.encode()).hexdigest()[:20] + '"'
-        headers = {"ETag": etag, "Cache-Control": "no-cache"}
         if request.headers.get("if-none-match") == etag:
-            return Response(status_code=304, headers=headers)
+            return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
         hit = self.bytes.get("site", (found.path, found.key))
         if hit is None:
-            body = await run_in_threadpool(found.render)
-            hit = (body, found.media_type, etag)
+            hit = await run_in_threadpool(lambda: Cached(found.render(), found.media_type, etag))
             self.bytes.put("site", (found.path, found.key), hit)
-        body = hit[0] if request.method == "GET" else b""
-        return Response(body, media_type=found.media_type, headers={**headers, "Content-Length": str(len(hit[0]))})
+        return hit.response(request.headers, head=request.method == "HEAD")

@@ -62,6 +62,14 @@ class StoreOwner:
             self._local.workspace = ws
         return ws
 
+    def fresh_fingerprint(self) -> str | None:
+        """The fingerprint if it was read recently enough, else None (no store access: safe to call
+        on the event loop)."""
+        cached = self._fingerprint
+        if cached is not None and time.monotonic() - self._fingerprint_at < FINGERPRINT_TTL:
+            return cached
+        return None
+
     def fingerprint(self) -> str:
         """The store's state fingerprint (see ``catalog.state_fingerprint``), re-read at most every
         FINGERPRINT_TTL seconds and at once after a write through :meth:`writing`."""

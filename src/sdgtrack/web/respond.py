@@ -8,6 +8,7 @@ message; "nothing there" is 404.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import threading
@@ -19,6 +20,7 @@ from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, QueryParams
 
 from ..errors import SdgtrackError
 from ..results import plain
@@ -43,17 +45,48 @@ class Answer:
         self.rows = rows
 
 
+GZIP_FROM = 1024  # bytes: smaller answers go as they are
+
+
+class Cached:
+    """An answer's bytes with its media type and ETag, and the gzip form for clients that take it
+    (made once, in the worker thread that made the bytes, never on the event loop)."""
+
+    __slots__ = ("body", "media_type", "etag", "gzipped")
+
+    def __init__(self, body: bytes, media_type: str, etag: str):
+        self.body, self.media_type, self.etag = body, media_type, etag
+        compressible = media_type.startswith(("text/", "application/json", "application/javascript", "image/svg"))
+        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0) if compressible and len(body) >= GZIP_FROM \
+            else None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + (len(self.gzipped) if self.gzipped else 0)
+
+    def response(self, headers: Headers, head: bool = False) -> Response:
+        out = {"ETag": self.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if headers.get("if-none-match") == self.etag:
+            return Response(status_code=304, headers=out)
+        body = self.body
+        if self.gzipped is not None and "gzip" in headers.get("accept-encoding", ""):
+            body = self.gzipped
+            out["Content-Encoding"] = "gzip"
+        out["Content-Length"] = str(len(body))
+        return Response(b"" if head else body, media_type=self.media_type, headers=out)
+
+
 class BytesCache:
     """An LRU of response bodies for one store state; emptied when the state changes."""
 
     def __init__(self, entries: int = CACHE_ENTRIES, max_bytes: int = CACHE_BYTES):
         self.entries, self.max_bytes = entries, max_bytes
-        self._data: OrderedDict[Any, tuple[bytes, str, str]] = OrderedDict()
+        self._data: OrderedDict[Any, Cached] = OrderedDict()
         self._bytes = 0
         self._state: str | None = None
         self._lock = threading.Lock()
 
-    def get(self, state: str, key) -> tuple[bytes, str, str] | None:
+    def get(self, state: str, key) -> Cached | None:
         with self._lock:
             if state != self._state:
                 return None
@@ -62,47 +95,68 @@ class BytesCache:
                 self._data.move_to_end(key)
             return hit
 
-    def put(self, state: str, key, value: tuple[bytes, str, str]) -> None:
+    def put(self, state: str, key, value: Cached) -> None:
         with self._lock:
             if state != self._state:
                 self._data.clear()
                 self._bytes, self._state = 0, state
             old = self._data.pop(key, None)
             if old is not None:
-                self._bytes -= len(old[0])
+                self._bytes -= old.size
             self._data[key] = value
-            self._bytes += len(value[0])
+            self._bytes += value.size
             while self._data and (len(self._data) > self.entries or self._bytes > self.max_bytes):
                 _, dropped = self._data.popitem(last=False)
-                self._bytes -= len(dropped[0])
+                self._bytes -= dropped.size
 
 
-def wants_csv(request: Request) -> bool:
-    fmt = request.query_params.get("format")
+def wants_csv(query: QueryParams, accept: str) -> bool:
+    fmt = query.get("format")
     if fmt is not None:
         return fmt == "csv"
-    accept = request.headers.get("accept", "")
     return "text/csv" in accept and "application/json" not in accept
+
+
+def cache_key(path: str, query: QueryParams, accept: str) -> tuple:
+    """What a read answer depends on besides the store: path, parameters (in any order), format."""
+    return (path, tuple(sorted(query.multi_items())), wants_csv(query, accept))
 
 
 async def answer(request: Request, work: Callable[[Workspace], Answer]) -> Response:
     owner = request.app.state.owner
     cache: BytesCache = request.app.state.read_cache
-    csv = wants_csv(request)
-    key = (request.url.path, tuple(sorted(request.query_params.multi_items())), csv)
-    state = owner.fingerprint()
+    key = cache_key(request.url.path, request.query_params, request.headers.get("accept", ""))
+    state = owner.fresh_fingerprint() or await run_in_threadpool(owner.fingerprint)
     hit = cache.get(state, key)
     if hit is None:
-        hit = await run_in_threadpool(_compute, owner, work, csv, state, key)
+        hit = await run_in_threadpool(_compute, owner, work, key[2], state, key)
         cache.put(state, key, hit)
-    body, media_type, etag = hit
-    headers = {"ETag": etag, "Cache-Control": "no-cache"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type=media_type, headers=headers)
+    return hit.response(request.headers)
 
 
-def _compute(owner, work, csv: bool, state: str, key) -> tuple[bytes, str, str]:
+class CachedReads:
+    """ASGI middleware: a GET of /api/... whose answer is in the cache for the current store state is
+    answered here, before routing and parameter parsing (a miss goes on to the route, which fills
+    the cache through :func:`answer`). Only answers made by :func:`answer` are ever in the cache,
+    and they do not depend on who asks."""
+
+    def __init__(self, app, owner, cache: BytesCache, prefix: str = "/api/"):
+        self.app, self.owner, self.cache, self.prefix = app, owner, cache, prefix
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(self.prefix):
+            state = self.owner.fresh_fingerprint()
+            if state is not None:
+                headers = Headers(scope=scope)
+                key = cache_key(scope["path"], QueryParams(scope.get("query_string", b"")),
+                                headers.get("accept", ""))
+                hit = self.cache.get(state, key)
+                if hit is not None:
+                    return await hit.response(headers)(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+def _compute(owner, work, csv: bool, state: str, key) -> Cached:
     try:
         result = work(owner.reader())
     except NotFound as exc:
@@ -115,7 +169,7 @@ def _compute(owner, work, csv: bool, state: str, key) -> tuple[bytes, str, str]:
     else:
         body, media_type = result.model.model_dump_json().encode(), "application/json"
     etag = '"' + hashlib.sha1(repr((state, key)).encode()).hexdigest()[:20] + '"'
-    return body, media_type, etag
+    return Cached(body, media_type, etag)
 
 
 def to_csv(rows: list[dict]) -> bytes:
