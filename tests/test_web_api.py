@@ -54,7 +54,9 @@ def test_framework_node(client):
     assert {s["code"]: s["observations"] for s in node["series"]}["SH_DYN_MORT"] == 4 * 18 * 2
     assert {t["lang"] for t in node["translations"]} >= {"en", "fr", "zh-Hans"}
     missing = client.get("/api/framework/42.1")
-    assert missing.status_code == 404 and "unknown sdg code '42.1'" in missing.json()["detail"]
+    assert missing.status_code == 404 and "unknown code '42.1'" in missing.json()["detail"]
+    kpi = client.get("/api/framework/EC.ICT.ICT.1C").json()
+    assert kpi["framework"] == "u4ssc" and any(link["framework"] == "sdg" for link in kpi["links"])
 
 
 def test_observations_filters_and_paging(client):

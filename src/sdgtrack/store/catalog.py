@@ -134,11 +134,6 @@ def framework_levels(con, framework: str) -> list[str]:
                                       [framework]).fetchall()]
 
 
-def frameworks(con) -> list[str]:
-    """The frameworks the store holds (sdg, u4ssc, wsis, national ones)."""
-    return [r[0] for r in con.execute("SELECT DISTINCT framework FROM framework_node ORDER BY 1").fetchall()]
-
-
 def state_fingerprint(con) -> str:
     """A short text that changes whenever what readers see may change: loads and removals
     (``load``), dataset preference, custom areas, the kept assessment and the contributions

@@ -221,15 +221,6 @@ class Database:
         """A framework's levels from the root down (empty when the store has no such framework)."""
         return catalog.framework_levels(self.con, framework)
 
-    def frameworks(self) -> list[str]:
-        return catalog.frameworks(self.con)
-
-    def framework_node(self, code: str, framework: str = "sdg") -> dict:
-        """One node with ancestors, children, series (with counts) and translations; raises on unknown."""
-        from ..frameworks import sdg
-
-        return sdg.node(self.con, code, framework)
-
     def state_fingerprint(self) -> str:
         """Changes whenever what readers see may change (loads, preference, areas, results, registry)."""
         return catalog.state_fingerprint(self.con)

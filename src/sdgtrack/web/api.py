@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, Request
 from ..errors import UserInputError
 from ..frameworks.reference import LANGUAGES
 from ..registries import LINK_LEVELS, TRANSFORMS, or_list
-from ..results import Result
+from ..results import Result, plain
 from ..workspace import Workspace
 from . import models as m
 from .respond import DEFAULT_LIMIT, MAX_LIMIT, Answer, NotFound, answer, areas_param, frame_rows, page_of
@@ -78,17 +78,15 @@ async def framework(request: Request, framework: str = Query("sdg", max_length=4
 
 
 @router.get("/framework/{code}", response_model=m.NodeDetail)
-async def framework_node(request: Request, code: str, framework: str = Query("sdg", max_length=40)):
-    """One node: its ancestors, children, series with observation counts, and every translation."""
+async def framework_node(request: Request, code: str):
+    """One node of any framework (SDG goal, target or indicator, U4SSC KPI, WSIS action line): its
+    ancestors, children, series with observation counts, translations and crosswalk links."""
 
     def work(ws: Workspace) -> Answer:
-        choice("framework", framework, ws.frameworks())
         try:
-            node = ws.node(code, framework)
+            node = ws.framework_node(code)
         except UserInputError as exc:
             raise NotFound(str(exc)) from None
-        from ..results import plain
-
         return Answer(m.NodeDetail(**plain(node)))
 
     return await answer(request, work)

@@ -100,20 +100,16 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
 
     @app.get("/api/cities", tags=["read"])
     def api_cities() -> list[dict]:
-        from ..cities import list_cities
+        """The cities in the store with how many U4SSC values each holds."""
         from ..results import records
 
-        return records(list_cities(owner.reader().store))
+        return records(owner.reader().list_cities())
 
     @app.get("/cities/{city}", response_class=HTMLResponse, include_in_schema=False)
     def city_page(city: str):
         """The city report page: the same HTML as `sdgtrack city report --output x.html`."""
-        from ..cities import city_score
-        from ..cities.report import render_html, sdg_links
-
-        store = owner.reader().store
         try:
-            return HTMLResponse(render_html(city_score(store, city), sdg_links(store)))
+            return HTMLResponse(owner.reader().city_report_html(city))
         except SdgtrackError as exc:
             raise HTTPException(404, str(exc)) from None
 

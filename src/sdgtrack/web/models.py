@@ -70,7 +70,17 @@ class Translation(BaseModel):
     edition: str
 
 
+class Link(BaseModel):
+    direction: str = Field(description="to: this node links to the other; from: the other links to this one")
+    framework: str
+    code: str
+    title: str | None
+    relation: str | None
+    source: str | None
+
+
 class NodeDetail(BaseModel):
+    framework: str
     code: str
     level: str
     parent: str | None
@@ -83,6 +93,7 @@ class NodeDetail(BaseModel):
     translations: list[Translation]
     missing_languages: list[str]
     translation_is_older_text: bool
+    links: list[Link] = Field(description="Crosswalk links to and from nodes of other frameworks")
 
 
 class Area(BaseModel):
