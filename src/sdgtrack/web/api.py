@@ -8,6 +8,7 @@ store state (:mod:`sdgtrack.web.respond`).
 from __future__ import annotations
 
 from pathlib import PurePath
+from typing import Any, Callable
 
 from fastapi import APIRouter, Query, Request
 
@@ -19,7 +20,7 @@ from ..workspace import Workspace
 from . import models as m
 from .respond import DEFAULT_LIMIT, MAX_LIMIT, Answer, NotFound, answer, areas_param, frame_rows, page_of
 
-ERRORS = {400: {"model": m.Problem, "description": "A parameter names nothing known or is out of range"},
+ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": m.Problem, "description": "A parameter names nothing known or is out of range"},
           404: {"model": m.Problem, "description": "Nothing there"}}
 CSV = {"text/csv": {"schema": {"type": "string"}}}
 
@@ -151,7 +152,8 @@ async def dataset(request: Request, dataset_id: str):
             loads.append({**load, "files": [PurePath(p.strip()).name for p in paths]})
         gaps = shown["without_headline"]
         gaps = frame_rows(gaps) if hasattr(gaps, "columns") else list(gaps or [])
-        return Answer(m.DatasetDetail(**counts, loads=loads, series_list=frame_rows(shown["series"]),
+        return Answer(m.DatasetDetail(**counts, loads=[m.Load(**load) for load in loads],
+                                      series_list=[m.DatasetSeries(**r) for r in frame_rows(shown["series"])],
                                       without_headline=gaps))
 
     return await answer(request, work)
@@ -164,7 +166,7 @@ def _escape_dim(text: str) -> str:
 
 def _observations(request: Request, codes: list[str], area: list[str] | None, dataset: list[str] | None,
                   start: int | None, end: int | None, dims: list[str] | None, disaggregations: bool,
-                  as_of: str | None, limit: int, offset: int, in_path: bool = False) -> Answer:
+                  as_of: str | None, limit: int, offset: int, in_path: bool = False) -> Callable[[Workspace], Answer]:
     def work(ws: Workspace) -> Answer:
         if in_path:  # /api/data/CODE: an unknown code is a missing resource
             try:

@@ -28,7 +28,7 @@ from . import api, docs, queries
 from .limits import Limits, LimitsMiddleware
 from .live_site import LiveSite
 from .owner import StoreOwner
-from .respond import BytesCache, Cached, CachedReads
+from .respond import BytesCache, Cached, CachedReads, current_state
 
 # Where the CLI is told to send a file when the server holds the store; the write API sets
 # ``app.state.upload_route`` to its own route before the server starts.
@@ -90,12 +90,14 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
         rendered once per store state."""
         if request.url.path != "/":
             return None
-        state = owner.fresh_fingerprint() or await run_in_threadpool(owner.fingerprint)
+        state = await current_state(owner)
         hit = home_cache.get(state, "/")
         if hit is None:
-            hit = await run_in_threadpool(lambda: Cached(bytes(home_page(request).body), "text/html; charset=utf-8",
-                                                         '"home-' + hashlib.sha1(state.encode()).hexdigest()[:16] + '"'))
-            home_cache.put(state, "/", hit)
+            etag = '"home-' + hashlib.sha1(state.encode()).hexdigest()[:16] + '"'
+            made = await run_in_threadpool(lambda: Cached(bytes(home_page(request).body), "text/html; charset=utf-8",
+                                                          etag))
+            home_cache.put(state, "/", made)
+            return made.response(request.headers)
         return hit.response(request.headers)
 
     @app.get("/api/cities", tags=["read"])

@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from ..publish.site import Site, SiteFile, SiteOptions
-from .respond import BytesCache, Cached
+from .respond import BytesCache, Cached, current_state
 
 if TYPE_CHECKING:
     from .owner import StoreOwner
@@ -66,7 +66,7 @@ class LiveSite:
     async def respond(self, request: Request) -> Response:
         path = request.url.path.lstrip("/")
         path = path + "index.html" if path == "" or path.endswith("/") else path
-        state = self.owner.fresh_fingerprint() or await run_in_threadpool(self.owner.fingerprint)
+        state = await current_state(self.owner)
         files = self._files if self._state == state else await run_in_threadpool(self.files, state)
         found = files.get(path)
         if found is None and f"{path}/index.html" in files:

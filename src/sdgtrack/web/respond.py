@@ -126,12 +126,21 @@ async def answer(request: Request, work: Callable[[Workspace], Answer]) -> Respo
     owner = request.app.state.owner
     cache: BytesCache = request.app.state.read_cache
     key = cache_key(request.url.path, request.query_params, request.headers.get("accept", ""))
-    state = owner.fresh_fingerprint() or await run_in_threadpool(owner.fingerprint)
+    state = await current_state(owner)
     hit = cache.get(state, key)
     if hit is None:
         hit = await run_in_threadpool(_compute, owner, work, key[2], state, key)
         cache.put(state, key, hit)
     return hit.response(request.headers)
+
+
+async def current_state(owner) -> str:
+    """The store's fingerprint: from memory when fresh, else read in a worker thread (never a store
+    read on the event loop)."""
+    state = owner.fresh_fingerprint()
+    if state is None:
+        state = await run_in_threadpool(owner.fingerprint)
+    return state
 
 
 class CachedReads:
