@@ -125,6 +125,35 @@ class Workspace:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return self.store.observations_per_goal()
 
+    def node_translations(self, lang: str, framework: str = "sdg", kind: str = "title") -> dict[str, str]:
+        """Node code -> title ('title' or the goals' 'short') in ``lang`` from the shipped translations."""
+        return self.store.node_translations(lang, framework, kind)
+
+    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
+        return self.store.series_facts(datasets)
+
+    def dataset_main_area(self, dataset_id: str) -> str | None:
+        """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
+        return self.store.dataset_main_area(dataset_id)
+
+    def kept_assessment(self, level: str = "series") -> pd.DataFrame | None:
+        """The progress assessment kept in the store (the last saved ``assess``), rolled up to ``level``;
+        None when there is none."""
+        from .progress import last_assessment, rollup
+
+        frame = last_assessment(self.store)
+        if frame is None or level == "series" or frame.empty:
+            return frame
+        return rollup.roll_up(self.store, frame, level)
+
+    def roll_up(self, series_rows: pd.DataFrame, level: str) -> pd.DataFrame:
+        """Series-level progress rows (e.g. part of :meth:`kept_assessment`) rolled up to indicator,
+        target or goal."""
+        from .progress import rollup
+
+        return rollup.roll_up(self.store, series_rows, level)
+
     # -- analyses ------------------------------------------------------------------------------
     def assess(self, method: str = "unsd", *, targets: str | Path | pd.DataFrame | None = None,
                areas: Sequence[str] | None = None, series: Sequence[str] | None = None, level: str = "series",

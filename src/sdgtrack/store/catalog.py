@@ -101,3 +101,37 @@ def observations_per_goal(con) -> pd.DataFrame:
                count(DISTINCT si.indicator) AS indicators, count(*) AS observations
         FROM observation o JOIN series_indicator si ON si.series = o.series
         GROUP BY 1 ORDER BY 1""").df()
+
+
+def node_translations(con, lang: str, framework: str = "sdg", kind: str = "title") -> dict[str, str]:
+    """Node code -> title (``kind`` 'title' or 'short') in ``lang`` from the shipped translations;
+    codes without one are left out."""
+    return dict(con.execute("SELECT code, title FROM framework_title WHERE framework = ? AND lang = ? AND kind = ?",
+                            [framework, lang, kind]).fetchall())
+
+
+def series_facts(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per dataset, SDG indicator and series: description, unit, rows, headline rows, areas, first and
+    last year and the disaggregation names (sorted list) its rows use; for reporting pages."""
+    where = "" if datasets is None else "WHERE o.dataset IN (SELECT unnest(?::VARCHAR[]))"
+    params = [] if datasets is None else [list(datasets)]
+    return con.execute(f"""
+        WITH o AS (SELECT o.* FROM observation o {where}),
+        dims AS (
+            SELECT dataset, series, list_sort(list_distinct(flatten(list(
+                   list_transform(string_split(dims, '|'), lambda x: split_part(x, '=', 1)))))) AS dimensions
+            FROM (SELECT DISTINCT dataset, series, dims FROM o WHERE dims <> '') GROUP BY dataset, series)
+        SELECT o.dataset, si.indicator, o.series, any_value(s.description) AS description,
+               count(*) AS n, count(*) FILTER (WHERE o.is_headline) AS n_headline,
+               count(DISTINCT o.area) AS areas, min(o.year) AS first, max(o.year) AS last,
+               coalesce(any_value(d.dimensions), []::VARCHAR[]) AS dimensions
+        FROM o JOIN series_indicator si ON si.series = o.series JOIN series s ON s.code = o.series
+        LEFT JOIN dims d ON d.dataset = o.dataset AND d.series = o.series
+        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series""", params).df()
+
+
+def dataset_main_area(con, dataset_id: str) -> str | None:
+    """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
+    rows = con.execute("""SELECT area FROM observation WHERE dataset = ? AND is_headline
+                          GROUP BY area ORDER BY count(*) DESC, area LIMIT 1""", [dataset_id]).fetchall()
+    return rows[0][0] if rows else None

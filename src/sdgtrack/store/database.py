@@ -202,6 +202,10 @@ class Database:
         """(code, level, parent, title) of a framework's current nodes, in reading order."""
         return catalog.current_nodes(self.con, framework)
 
+    def node_translations(self, lang: str, framework: str = "sdg", kind: str = "title") -> dict[str, str]:
+        """Node code -> title ('title' or 'short') in ``lang`` from the shipped translations."""
+        return catalog.node_translations(self.con, lang, framework, kind)
+
     # -- what the store holds ------------------------------------------------------------------
     def has_dataset(self, dataset_id: str) -> bool:
         """Whether the dataset ``dataset_id`` is in the store (and not removed)."""
@@ -222,6 +226,14 @@ class Database:
     def observations_per_goal(self) -> pd.DataFrame:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return catalog.observations_per_goal(self.con)
+
+    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names."""
+        return catalog.series_facts(self.con, datasets)
+
+    def dataset_main_area(self, dataset_id: str) -> str | None:
+        """The area holding most of a dataset's headline rows, or None."""
+        return catalog.dataset_main_area(self.con, dataset_id)
 
     # -- queries -----------------------------------------------------------------------------
     def observations(

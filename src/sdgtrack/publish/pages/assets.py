@@ -1,0 +1,42 @@
+"""Shared static assets as site files: styles (with the goal colours from data/goals.csv), the page
+script, the Vega runtime (vl-convert's bundle: no CDN, no network) and the world map."""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from ..site import Site, SiteFile, producer
+from .common import PACKAGE, code_key, data_text, goal_colours, page_key
+
+
+def _static(name: str) -> bytes:
+    return (resources.files(PACKAGE) / "static" / name).read_bytes()
+
+
+def site_css() -> bytes:
+    rules = [f".goal-{goal} {{ background: {c['colour']}; color: {c['text']}; }}"
+             for goal, c in goal_colours().items()]
+    return _static("site.css") + ("\n/* goal colours (data/goals.csv) */\n" + "\n".join(rules) + "\n").encode()
+
+
+@lru_cache(maxsize=1)
+def vega_bundle() -> bytes:
+    """Vega, Vega-Lite and vega-embed in one classic script (globals vegaEmbed, vega, vegaLite)."""
+    import vl_convert as vlc
+
+    return vlc.javascript_bundle().encode("utf-8")
+
+
+def vega_version() -> str:
+    import vl_convert as vlc
+
+    return getattr(vlc, "__version__", "unknown")
+
+
+@producer
+def assets(site: Site):
+    yield SiteFile("assets/site.css", site_css, page_key("assets/site.css"))
+    yield SiteFile("assets/site.js", lambda: _static("site.js"), page_key("assets/site.js"))
+    yield SiteFile("assets/vega.js", vega_bundle, page_key("assets/vega.js", vega_version()))
+    yield SiteFile("assets/countries-110m.json", lambda: data_text("countries-110m.json").encode(),
+                   page_key("assets/countries-110m.json", code_key()))
