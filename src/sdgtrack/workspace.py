@@ -22,6 +22,14 @@ class Workspace:
         self.store = Database(path, read_only=read_only)
         self.read_only = read_only
 
+    @classmethod
+    def from_store(cls, store: Database) -> "Workspace":
+        """A workspace over a store already open (a face that opened it with its own checks)."""
+        workspace = cls.__new__(cls)
+        workspace.store = store
+        workspace.read_only = store.read_only
+        return workspace
+
     @property
     def path(self) -> Path:
         return self.store.path
@@ -59,6 +67,11 @@ class Workspace:
         """Observations, one row per fact (see :meth:`Database.observations`)."""
         return self.store.observations(code, areas=areas, start=start, end=end,
                                        all_disaggregations=all_disaggregations, datasets=datasets, as_of=as_of)
+
+    def indicator_observations(self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+                               ) -> pd.DataFrame:
+        """Every observation of many SDG indicators in one query, with an ``indicator`` column."""
+        return self.store.indicator_observations(indicators, datasets=datasets)
 
     def headline_values(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
                         start: int | None = None, end: int | None = None, datasets: Sequence[str] | None = None,
@@ -104,6 +117,10 @@ class Workspace:
     def resolve_area(self, text: str) -> str:
         return self.store.resolve_area(text)
 
+    def resolve_area_codes(self, texts: Sequence[str]) -> list[str | None]:
+        """The area code each text names (M49, ISO, alias or name), None where none: one query."""
+        return self.store.resolve_area_codes(texts)
+
     # -- what the store holds (for pages and summaries) ---------------------------------------------
     def area_names(self, codes: Sequence[str] | None = None) -> dict[str, str]:
         """Area code -> name for ``codes`` (None = every area)."""
@@ -124,10 +141,6 @@ class Workspace:
     def observations_per_goal(self) -> pd.DataFrame:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return self.store.observations_per_goal()
-
-    def node_translations(self, lang: str, framework: str = "sdg", kind: str = "title") -> dict[str, str]:
-        """Node code -> title ('title' or the goals' 'short') in ``lang`` from the shipped translations."""
-        return self.store.node_translations(lang, framework, kind)
 
     def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
@@ -153,6 +166,41 @@ class Workspace:
         from .progress import rollup
 
         return rollup.roll_up(self.store, series_rows, level)
+
+    def series_info(self) -> pd.DataFrame:
+        """``DataFrame(code, description, unit)`` of every series in the store."""
+        return self.store.series_info()
+
+    def series_indicator_links(self) -> pd.DataFrame:
+        """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
+        return self.store.series_indicator_links()
+
+    def series_fingerprints(self) -> list[tuple]:
+        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset (site builds)."""
+        return self.store.series_fingerprints()
+
+    def store_state(self) -> dict:
+        """Fingerprints of what beside observations a published file depends on (site builds)."""
+        return self.store.store_state()
+
+    def titles_in(self, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
+        """Node code -> (title, short title) in ``lang``, English where no translation is shipped."""
+        return self.store.titles_in(lang, framework)
+
+    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
+        return self.store.indicator_coverage(datasets)
+
+    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
+        """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
+        return self.store.export_observations(path, datasets)
+
+    def build_site(self, out: str | Path, options=None, *, progress=None):
+        """Build the static reporting site into the folder ``out``, rewriting only what changed since
+        the last build there; see :func:`sdgtrack.publish.build.build_site` and docs/site.md."""
+        from .publish.build import build_site
+
+        return build_site(self, out, options, progress=progress)
 
     # -- analyses ------------------------------------------------------------------------------
     def assess(self, method: str = "unsd", *, targets: str | Path | pd.DataFrame | None = None,

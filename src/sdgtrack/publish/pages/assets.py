@@ -6,11 +6,18 @@ from functools import lru_cache
 from importlib import resources
 
 from ..site import Site, SiteFile, producer
-from .common import PACKAGE, code_key, data_text, goal_colours, page_key
+from ..topojson import COUNTRIES
+from .common import PACKAGE, goal_colours, page_key
 
 
 def _static(name: str) -> bytes:
     return (resources.files(PACKAGE) / "static" / name).read_bytes()
+
+
+def _digest(path) -> str:
+    import hashlib
+
+    return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
 
 
 def site_css() -> bytes:
@@ -35,8 +42,9 @@ def vega_version() -> str:
 
 @producer
 def assets(site: Site):
-    yield SiteFile("assets/site.css", site_css, page_key("assets/site.css"))
-    yield SiteFile("assets/site.js", lambda: _static("site.js"), page_key("assets/site.js"))
-    yield SiteFile("assets/vega.js", vega_bundle, page_key("assets/vega.js", vega_version()))
-    yield SiteFile("assets/countries-110m.json", lambda: data_text("countries-110m.json").encode(),
-                   page_key("assets/countries-110m.json", code_key()))
+    yield SiteFile("assets/site.css", site_css, page_key(site, "assets/site.css"))
+    yield SiteFile("assets/site.js", lambda: _static("site.js"), page_key(site, "assets/site.js"))
+    yield SiteFile("assets/vega.js", vega_bundle, page_key(site, "assets/vega.js", vega_version()))
+    # the world map the data side ships (publish/data/countries-110m.json), for the maps drawn by Vega
+    yield SiteFile("assets/countries-110m.json", COUNTRIES.read_bytes,
+                   page_key(site, "assets/countries-110m.json", _digest(COUNTRIES)))

@@ -144,7 +144,7 @@ def site_facts(site: "Site") -> dict:
         "children": _children(nodes),
         "titles": {n[0]: n[3] for n in nodes},
         "series": series,
-        "indicators_with_data": set(series["indicator"]),
+        "indicators_with_data": set(site.indicators()),
         "datasets": datasets.to_dict("records"),
         "area": area,
         "area_name": ws.area_names([area]).get(area, area) if area else None,
@@ -159,17 +159,15 @@ def titles(site: "Site", lang: str) -> dict[str, str]:
     """Node code -> title in ``lang``: the shipped translation, else the current English title."""
     key = f"pages.titles.{lang}"
     if key not in site.cache:
-        english = site_facts(site)["titles"]
-        local = {} if lang == "en" else site.workspace.node_translations(lang)
-        site.cache[key] = {code: local.get(code) or title for code, title in english.items()}
+        site.cache[key] = {code: pair[0] for code, pair in site.titles(lang).items()}
     return site.cache[key]  # type: ignore[return-value]
 
 
 def short_titles(site: "Site", lang: str) -> dict[str, str]:
     key = f"pages.short.{lang}"
     if key not in site.cache:
-        site.cache[key] = site.workspace.node_translations(lang, kind="short") or \
-            site.workspace.node_translations("en", kind="short")
+        english = site.titles("en")
+        site.cache[key] = {code: pair[1] or english[code][1] or pair[0] for code, pair in site.titles(lang).items()}
     return site.cache[key]  # type: ignore[return-value]
 
 
@@ -227,31 +225,26 @@ def code_key() -> str:
     return digest.hexdigest()[:16]
 
 
+def assessment_key(site: "Site") -> str:
+    """When the kept progress assessment was saved (pages show its statuses), or 'none'."""
+    kept = site_facts(site)["assessment"]
+    return str(kept["attrs"].get("run_at")) if kept else "none"
+
+
 def store_key(site: "Site") -> str:
-    """Fingerprint of the store content pages read (every dataset's load state, the kept assessment)
-    and the options; the data side's ``Site.store_key`` replaces it when present."""
-    if hasattr(site, "store_key"):
-        return site.store_key()  # type: ignore[attr-defined]
-    if "pages.store_key" not in site.cache:
-        ws = site.workspace
-        digest = hashlib.sha256(repr(site.options).encode())
-        frame = ws.datasets()
-        digest.update(frame.astype(str).to_csv(index=False).encode())
-        kept = ws.kept_assessment("series")
-        digest.update(str(None if kept is None else kept.attrs.get("run_at")).encode())
-        site.cache["pages.store_key"] = digest.hexdigest()[:16]
-    return site.cache["pages.store_key"]  # type: ignore[return-value]
+    """Fingerprint of every indicator the site shows, and the kept assessment: the key part of pages
+    that gather all indicators (home, reporting, search)."""
+    return f"{site.indicators_key()}:{assessment_key(site)}"
 
 
 def indicator_key(site: "Site", code: str) -> str:
-    """Fingerprint of one indicator's inputs (the data side's ``Site.indicator_key`` when present)."""
-    if hasattr(site, "indicator_key"):
-        return site.indicator_key(code)  # type: ignore[attr-defined]
-    return store_key(site)
+    """Fingerprint of one indicator's data, and the kept assessment."""
+    return f"{site.indicator_key(code)}:{assessment_key(site)}"
 
 
-def page_key(*parts: str) -> str:
-    return hashlib.sha256("|".join((code_key(), *parts)).encode()).hexdigest()[:20]
+def page_key(site: "Site", *parts: str) -> str:
+    """A page's key: its parts, the page code and templates (:func:`code_key`), the site's options."""
+    return site.key("page", code_key(), *parts)
 
 
 def json_block(data: Any) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..site import Site, SiteFile, producer
-from .common import indicator_key, page_key, render, short_titles, site_facts, store_key, titles
+from .common import page_key, render, short_titles, site_facts, store_key, titles
 
 
 def goal_summaries(site: Site, lang: str) -> list[dict]:
@@ -57,10 +57,10 @@ def home_pages(site: Site):
     for lang in site.options.langs:
         path = f"{lang}/index.html"
         yield SiteFile(path, lambda lang=lang, path=path: render(
-            site, "home.html", lang, path, goals=goal_summaries(site, lang)), page_key(path, store_key(site)))
+            site, "home.html", lang, path, goals=goal_summaries(site, lang)), page_key(site, path, store_key(site)))
     # the site root sends readers to the first language (a meta refresh: no script needed)
     first = site.options.langs[0]
-    yield SiteFile("index.html", lambda: _root_page(site, first), page_key("index.html", store_key(site)))
+    yield SiteFile("index.html", lambda: _root_page(site, first), page_key(site, "index.html", store_key(site)))
 
 
 def _root_page(site: Site, lang: str) -> bytes:
@@ -81,7 +81,7 @@ def goal_pages(site: Site):
         for lang in site.options.langs:
             path = f"{lang}/goals/{code}/index.html"
             yield SiteFile(path, lambda lang=lang, path=path, code=code: _goal_page(site, lang, path, code),
-                           page_key(path, store_key(site)))
+                           page_key(site, path, store_key(site)))
 
 
 def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
@@ -96,5 +96,3 @@ def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
         targets.append({"code": target, "title": names[target], "indicators": inds})
     return render(site, "goal.html", lang, path, goal=goal, targets=targets)
 
-
-__all__ = ["goal_summaries", "headline_figures", "indicator_key"]

@@ -34,15 +34,7 @@ def _unescape(text: str) -> str:
 
 def observations(site: Site, code: str) -> pd.DataFrame:
     """Every observation of the indicator (each disaggregation), one dataset per series and area."""
-    key = f"pages.obs.{code}"
-    if key not in site.cache:
-        frame = site.workspace.observations(code, all_disaggregations=True,
-                                            datasets=list(site.options.datasets) if site.options.datasets else None)
-        # a build holds one indicator at a time: drop the previous one's rows
-        for old in [k for k in site.cache if k.startswith("pages.obs.")]:
-            del site.cache[old]
-        site.cache[key] = frame
-    return site.cache[key]  # type: ignore[return-value]
+    return site.rows(code)
 
 
 def _nullable(column: pd.Series) -> list:

@@ -13,8 +13,18 @@ import pandas as pd
 
 from ..site import Site, SiteFile, producer
 from . import indicator_data
-from .common import (UNSTATS_METADATA, Strings, goal_colours, indicator_key, json_block, page_key, render,
-                     site_facts, slug, titles)
+from .common import (
+    UNSTATS_METADATA,
+    Strings,
+    goal_colours,
+    indicator_key,
+    json_block,
+    page_key,
+    render,
+    site_facts,
+    slug,
+    titles,
+)
 from .framework import headline_figures
 
 
@@ -62,18 +72,17 @@ def indicator_pages(site: Site):
         name = slug(code)
         if code in with_data:
             yield SiteFile(f"assets/indicators/{name}.json", lambda code=code: _data_file(site, code),
-                           page_key("data", code, key))
+                           page_key(site, "data", code, key), about=code)
             if code in headline_figures(site):
                 yield SiteFile(f"assets/charts/{name}.svg", lambda code=code: _svg(site, code),
-                               page_key("svg", code, key))
+                               page_key(site, "svg", code, key), about=code)
+        # the page lists its target's other indicators, with or without data
+        related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
         for lang in site.options.langs:
             path = f"{lang}/indicators/{name}/index.html"
             yield SiteFile(path, lambda lang=lang, path=path, code=code, target=target, goal=goal:
-                           _page(site, lang, path, code, target, goal), page_key(path, key, _related_key(site)))
-
-
-def _related_key(site: Site) -> str:
-    return str(len(site_facts(site)["indicators_with_data"]))
+                           _page(site, lang, path, code, target, goal), page_key(site, path, key, *related),
+                           about=code)
 
 
 def _data_file(site: Site, code: str) -> bytes:

@@ -13,13 +13,13 @@ from .framework import goal_summaries
 def reporting_pages(site: Site):
     for lang in site.options.langs:
         path = f"{lang}/reporting/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: _reporting(site, lang, path), page_key(path, store_key(site)))
+        yield SiteFile(path, lambda lang=lang, path=path: _reporting(site, lang, path), page_key(site, path, store_key(site)))
         path = f"{lang}/search/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: _search(site, lang, path), page_key(path, store_key(site)))
+        yield SiteFile(path, lambda lang=lang, path=path: _search(site, lang, path), page_key(site, path, store_key(site)))
         if site_facts(site)["assessment"] is not None:
             path = f"{lang}/progress/index.html"
             yield SiteFile(path, lambda lang=lang, path=path: _progress(site, lang, path),
-                           page_key(path, store_key(site)))
+                           page_key(site, path, store_key(site)))
 
 
 def reporting_table(site: Site, lang: str) -> dict:
