@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import unicodedata
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -159,7 +160,9 @@ def titles(site: "Site", lang: str) -> dict[str, str]:
     """Node code -> title in ``lang``: the shipped translation, else the current English title."""
     key = f"pages.titles.{lang}"
     if key not in site.cache:
-        site.cache[key] = {code: pair[0] for code, pair in site.titles(lang).items()}
+        # the shipped translations are partly in decomposed Unicode (a + combining accent): pages
+        # and the search index use the composed form, as typed on keyboards
+        site.cache[key] = {code: unicodedata.normalize("NFC", pair[0]) for code, pair in site.titles(lang).items()}
     return site.cache[key]  # type: ignore[return-value]
 
 
@@ -167,7 +170,8 @@ def short_titles(site: "Site", lang: str) -> dict[str, str]:
     key = f"pages.short.{lang}"
     if key not in site.cache:
         english = site.titles("en")
-        site.cache[key] = {code: pair[1] or english[code][1] or pair[0] for code, pair in site.titles(lang).items()}
+        site.cache[key] = {code: unicodedata.normalize("NFC", pair[1] or english[code][1] or pair[0])
+                           for code, pair in site.titles(lang).items()}
     return site.cache[key]  # type: ignore[return-value]
 
 

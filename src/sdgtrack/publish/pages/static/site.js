@@ -195,7 +195,7 @@
             mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#8a1c14" },
             encoding: { y: { field: "target", type: "quantitative" }, x: { value: 0 }, text: { field: "label" } } });
         }
-        var spec = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", description: title(),
+        var spec = { description: title(),
           title: { text: title(), fontSize: 13, limit: 700 }, width: "container", height: 320,
           data: { values: values }, layer: layers };
         box.textContent = "";
@@ -230,7 +230,7 @@
         if (values.length < 2 || !window.vegaEmbed) { box.appendChild(el("p", { class: "no-data" }, S.map_none)); return; }
         var holder = el("div", { class: "map-holder", role: "img", "aria-label": title() });
         box.appendChild(holder);
-        var spec = { $schema: "https://vega.github.io/schema/vega-lite/v5.json", width: "container", height: 420,
+        var spec = { width: "container", height: 420,
           description: title(), projection: { type: "equalEarth" },
           layer: [
             { data: { url: section.getAttribute("data-map"), format: { type: "topojson", feature: "countries" } },
@@ -247,13 +247,13 @@
         window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
       }
 
+      build();
       var list = section.querySelector("[role=tablist]");
       setupTabs(list, function (id) {
         views.chart = id === "tab-chart"; views.table = id === "tab-table"; views.map = id === "tab-map";
         if (views.chart) drawChart(selection());
         if (views.map) drawMap();
       });
-      build();
     });
   }
 
