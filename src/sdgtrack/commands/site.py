@@ -16,8 +16,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="site")
 
     @group.command("build")
-    def build(out: Path = typer.Argument(..., help="Folder to build into: new, empty, or built before (then only "
-                                                   "the files whose inputs changed are rewritten)."),
+    def build(out: Path = typer.Argument(..., help="Folder to write the site into: new, empty, or built before "
+                                                   "(then only the files whose inputs changed are rewritten)."),
               lang: str = typer.Option("en", "--lang", help=f"Languages, comma-separated (shipped: "
                                                             f"{', '.join(LANGUAGES)})."),
               title: str = typer.Option("SDG data", "--title", help="Site title."),

@@ -131,20 +131,36 @@ class Site:
 
     def _base(self) -> tuple:
         """What every key holds: the version, the options that change bytes, the store's reference
-        data, areas and order of preference (a change there may change any file)."""
+        data and areas (names, parents: a change there may change any file). Datasets are not here:
+        an indicator's key holds the datasets feeding it, so adding a dataset changes only those."""
         import sdgtrack
 
         state = self._state()
         options = self.options
         boundaries = _file_digest(options.boundaries) if options.boundaries else ""
         return (sdgtrack.__version__, options.title, options.base_url, options.datasets, boundaries,
-                state["reference"], state["areas"], state["preference"], state["datasets"])
+                state["reference"], state["areas"])
 
     def indicator_key(self, code: str) -> str:
         """Fingerprint of everything the store gives about indicator ``code``: for each series and
         dataset feeding it, the last load that touched it and its row count; plus :meth:`_base`.
         It changes when a load, replace or removal touches one of its series, and only then."""
-        return _digest(("indicator", code, self._base(), sorted(self._fingerprints().get(code, []))))
+        fingerprints = sorted(self._fingerprints().get(code, []))
+        return _digest(("indicator", code, self._base(), fingerprints,
+                        self._dataset_facts(sorted({p[1] for p in fingerprints}))))
+
+    def _dataset_facts(self, ids: list[str]) -> list[tuple]:
+        """What a file may show of these datasets (title, publisher, kind, licence) and their order of
+        preference (which one the reads pick where two give a series for an area)."""
+        table = self.datasets()
+        known = [d for d in ids if d in table.index]
+        if self.options.datasets:  # the order given to the site, not the store's
+            given = list(self.options.datasets)
+            order = sorted(known, key=lambda d: given.index(d) if d in given else len(given))
+        else:  # their order among themselves: a dataset added elsewhere in the list changes nothing here
+            order = sorted(known, key=lambda d: int(table.loc[d, "preference"]))
+        return [tuple(order)] + [(d, *(str(table.loc[d, c]) for c in ("title", "publisher", "kind", "licence")))
+                                 for d in known]
 
     def indicators_key(self) -> str:
         """Fingerprint of every indicator the site shows (the list and each :meth:`indicator_key`): the
@@ -153,13 +169,13 @@ class Site:
             ("indicators", [(c, self.indicator_key(c)) for c in self.indicators()])))
 
     def coverage(self) -> pd.DataFrame:
-        """Per indicator the site shows: rows, series, areas, first and last year, disaggregated rows
-        and the disaggregation names (one store read, memoised)."""
+        """Per indicator the site shows: rows, series, areas (and their codes), first and last year,
+        disaggregated rows and the disaggregation names (one store read, memoised)."""
         return self._memo("_coverage", lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
             self.options.datasets).set_index("indicator"))
 
     def datasets(self) -> pd.DataFrame:
-        """The store's datasets (id, title, publisher, kind, licence ...), indexed by id."""
+        """The store's datasets (title, publisher, kind, licence, preference ...), indexed by id."""
         return self._memo("_datasets", lambda: self.workspace.datasets().set_index("id"))  # type: ignore[return-value]
 
     def indicator_sources(self, code: str) -> list[tuple[str, str]]:
@@ -168,7 +184,8 @@ class Site:
 
     def store_key(self) -> str:
         """Fingerprint of the whole store as the site shows it (changes with any load)."""
-        return _digest(("store", self._base(), self._state()["last_load"],
+        state = self._state()
+        return _digest(("store", self._base(), state["last_load"], state["datasets"], state["preference"],
                         sorted((c, sorted(p)) for c, p in self._fingerprints().items())))
 
     def key(self, *parts) -> str:

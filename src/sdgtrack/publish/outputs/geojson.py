@@ -43,6 +43,9 @@ def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
     except json.JSONDecodeError as exc:
         raise UserInputError(f"--boundaries {path}, line {exc.lineno}, column {exc.colno}: {exc.msg}; "
                              "expected a GeoJSON file") from None
+    except OSError as exc:
+        raise UserInputError(f"--boundaries {path}: cannot read it ({exc.strerror or exc}); expected a GeoJSON "
+                             "file") from None
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list) or not features:
         raise UserInputError(f"--boundaries {path}: expected a GeoJSON FeatureCollection with features, got "
