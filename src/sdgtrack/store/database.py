@@ -204,6 +204,10 @@ class Database:
         """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
         return catalog.series_indicator_links(self.con)
 
+    def series_info(self) -> pd.DataFrame:
+        """``DataFrame(code, description, unit)`` of every series in the store."""
+        return catalog.series_info(self.con)
+
     def node_titles(self, framework: str = "sdg") -> dict[str, str]:
         """Node code -> title of a framework's goals, targets and indicators."""
         return catalog.node_titles(self.con, framework)
@@ -246,6 +250,35 @@ class Database:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return catalog.observations_per_goal(self.con)
 
+    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names."""
+        return catalog.series_facts(self.con, datasets)
+
+    def dataset_main_area(self, dataset_id: str) -> str | None:
+        """The area holding most of a dataset's headline rows, or None."""
+        return catalog.dataset_main_area(self.con, dataset_id)
+
+    # -- what the site build reads -------------------------------------------------------------
+    def series_fingerprints(self) -> list[tuple]:
+        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset: what changed."""
+        return catalog.series_fingerprints(self.con)
+
+    def store_state(self) -> dict:
+        """Last load, dataset metadata and preference, areas, reference version (as fingerprints)."""
+        return catalog.store_state(self.con)
+
+    def titles_in(self, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
+        """Node code -> (title, short title) in ``lang`` from the shipped translations."""
+        return catalog.titles_in(self.con, lang, framework)
+
+    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
+        return catalog.indicator_coverage(self.con, datasets)
+
+    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
+        """Every observation the reads see, as one Parquet file; returns the row count."""
+        return catalog.export_observations(self.con, str(path), datasets)
+
     # -- queries -----------------------------------------------------------------------------
     def observations(
         self,
@@ -277,6 +310,24 @@ class Database:
                    o.footnote, o.source_file
             FROM ({rows}) o LEFT JOIN area a ON a.code = o.area
             ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit""", row_params).df()
+
+    def indicator_observations(self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+                               ) -> pd.DataFrame:
+        """Every observation (all disaggregations) of many SDG indicators in one query, as
+        :meth:`observations` picks them, with an ``indicator`` column first (a series serving two of
+        them appears under each), ordered by indicator then as :meth:`observations`. For builds that
+        render every indicator: one read instead of one per indicator, fetched through Arrow."""
+        where = ["o.series IN (SELECT series FROM series_indicator WHERE indicator IN (SELECT unnest(?::VARCHAR[])))"]
+        rows, row_params = reads.picked_sql(self.con, where, [list(indicators)], datasets, None)
+        table = self.con.sql(f"""
+            SELECT si.indicator, o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
+                   o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source, o.footnote, o.source_file
+            FROM ({rows}) o JOIN series_indicator si ON si.series = o.series
+                 AND si.indicator IN (SELECT unnest(?::VARCHAR[]))
+            LEFT JOIN area a ON a.code = o.area
+            ORDER BY si.indicator, o.series, o.area, o.year, o.period, o.dims, o.unit""",
+            params=row_params + [list(indicators)]).to_arrow_table()
+        return table.to_pandas()
 
     def headline_values(
         self,

@@ -242,7 +242,7 @@ async def progress(request: Request,
     def work(ws: Workspace) -> Answer:
         choice("level", level, LEVELS)
         state = request.app.state.owner.fingerprint()
-        result = request.app.state.owner.memo(state, ("progress", level), lambda: ws.kept_assessment(level))
+        result = request.app.state.owner.memo(state, ("progress", level), lambda: ws.kept_progress(level))
         if result is None:
             raise NotFound("the store keeps no progress assessment: run `sdgtrack progress` once")
         rows = frame_rows(result.table)
