@@ -32,7 +32,6 @@ def register(app: typer.Typer) -> None:
 
         from ..publish.build import build_site
         from ..publish.site import SiteOptions
-        from ..workspace import Workspace
 
         options = SiteOptions(langs=parse_langs(lang), title=title, base_url=base_url,
                               datasets=tuple(dataset) if dataset else None, boundaries=boundaries)
@@ -40,7 +39,7 @@ def register(app: typer.Typer) -> None:
                 Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                          transient=True) as bar:
             task = bar.add_task("writing", total=None)
-            report = build_site(Workspace.from_store(database), out, options,
+            report = build_site(database, out, options,
                                 progress=lambda done, total, path: bar.update(task, completed=done, total=total))
         console.print(report.summary(), highlight=False)
 

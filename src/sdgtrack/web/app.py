@@ -9,26 +9,22 @@ anything mounted later is matched before it.
 """
 from __future__ import annotations
 
-import hashlib
 from contextlib import asynccontextmanager
-from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
-from starlette.concurrency import run_in_threadpool
 
 import sdgtrack
 
 from ..errors import SdgtrackError
 from ..publish.site import SiteOptions
-from . import api, docs, queries
+from . import api, docs
 from .limits import Limits, LimitsMiddleware
 from .live_site import LiveSite
 from .owner import StoreOwner
-from .respond import BytesCache, Cached, CachedReads, current_state
+from .respond import BytesCache, CachedReads
 
 # Where the CLI is told to send a file when the server holds the store; the write API sets
 # ``app.state.upload_route`` to its own route before the server starts.
@@ -75,31 +71,6 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
     app.include_router(api.router)
     app.include_router(docs.router)
 
-    templates = Jinja2Templates(directory=str(resources.files("sdgtrack.web") / "templates"))
-    templates.env.filters["thousands"] = lambda n: f"{n:,}" if isinstance(n, int) else n
-
-    def home_page(request: Request) -> HTMLResponse:
-        ws = owner.reader()
-        return templates.TemplateResponse(request, "index.html", {"goals": queries.framework_with_data(ws),
-                                                                  "totals": ws.totals()})
-
-    home_cache = BytesCache(entries=1)
-
-    async def fallback(request: Request):
-        """The home page until the site's pages produce one (the site's own index.html wins),
-        rendered once per store state."""
-        if request.url.path != "/":
-            return None
-        state = await current_state(owner)
-        hit = home_cache.get(state, "/")
-        if hit is None:
-            etag = '"home-' + hashlib.sha1(state.encode()).hexdigest()[:16] + '"'
-            made = await run_in_threadpool(lambda: Cached(bytes(home_page(request).body), "text/html; charset=utf-8",
-                                                          etag))
-            home_cache.put(state, "/", made)
-            return made.response(request.headers)
-        return hit.response(request.headers)
-
     @app.get("/api/cities", tags=["read"])
     def api_cities() -> list[dict]:
         """The cities in the store with how many U4SSC values each holds."""
@@ -115,7 +86,7 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
         except SdgtrackError as exc:
             raise HTTPException(404, str(exc)) from None
 
-    app.state.site = LiveSite(owner, site, fallback=fallback)
+    app.state.site = LiveSite(owner, site)
     app.router.default = app.state.site
     return app
 
