@@ -12,11 +12,14 @@ p50 and p99 latency (ms), and the first (uncached) request's time:
 - ``api``: ``/api/data/3.2.1?area=AFG`` (one indicator's observations of one area, JSON);
 - ``api_uncached``: the same query with a different ``offset`` each time, so every request misses the
   answer cache and runs the store read (what a burst of new queries costs);
-- ``home``: ``/`` (the home page: the site's, or the built-in framework page until the site has one);
-- ``page``: an indicator page (``--page``, default ``/en/3-2-1/``) when the site has pages;
-- ``baseline_api`` / ``baseline_home``: a fixed file of the same size as the api answer / the home
-  page, served by the same server through the same site route (what the server costs for bytes
-  it already has).
+- ``home``: ``--home`` (default ``/en/``, the site's English home page);
+- ``page``: an indicator page (``--page``, default ``/en/indicators/3-2-1/``);
+- ``baseline_api`` / ``baseline_home`` / ``baseline_page``: a fixed file of the same size as the api
+  answer / the home page / the indicator page as sent, served by the same server through the same
+  site route (what the server costs for bytes it already has).
+
+``first_request_ms`` is each target's first request on a fresh server: for pages it includes listing
+the site's files for the store state (once per state) and rendering the page (once per key).
 
 Output: one JSON document. No figure is asserted anywhere; compare with the baseline of the run.
 """
@@ -141,7 +144,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--port", type=int, default=8791)
-    parser.add_argument("--page", default="/en/3-2-1/")
+    parser.add_argument("--home", default="/en/")
+    parser.add_argument("--page", default="/en/indicators/3-2-1/")
     parser.add_argument("--serve", nargs=3, metavar=("DB", "PORT", "SIZES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -172,11 +176,11 @@ def main() -> None:
     proc = start("")
     try:
         first = {name: asyncio.run(once(url, path)) for name, path in
-                 (("api", api), ("home", "/"), ("page", args.page))}
+                 (("api", api), ("home", args.home), ("page", args.page))}
     finally:
         proc.terminate()
         proc.wait(30)
-    sizes = f"{first['api'][1]},{first['home'][1]}"
+    sizes = ",".join(str(first[k][1]) for k in ("api", "home", "page"))
     proc = start(sizes)
     results: dict = {"store_load_s": loaded, "clients": args.clients, "seconds": args.seconds,
                      "first_request_ms": {k: round(v[2] * 1000, 1) for k, v in first.items() if v[0] == 200},
@@ -185,10 +189,11 @@ def main() -> None:
         targets = {"api": lambda i: api,
                    "baseline_api": lambda i: f"/bench/{first['api'][1]}.bin",
                    "api_uncached": lambda i: f"{api}&offset={i}",
-                   "home": lambda i: "/",
+                   "home": lambda i: args.home,
                    "baseline_home": lambda i: f"/bench/{first['home'][1]}.bin"}
         if first["page"][0] == 200:
             targets["page"] = lambda i: args.page
+            targets["baseline_page"] = lambda i: f"/bench/{first['page'][1]}.bin"
         else:
             results["page"] = f"no indicator page at {args.page} (status {first['page'][0]}): the site has no pages yet"
         for name, paths in targets.items():
