@@ -86,9 +86,24 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
         except SdgtrackError as exc:
             raise HTTPException(404, str(exc)) from None
 
+    _mount_entry(app)
     app.state.site = LiveSite(owner, site)
     app.router.default = app.state.site
     return app
+
+
+def _mount_entry(app: FastAPI) -> None:
+    """Mount the data-entry routers (accounts, forms, the write API: ``web/entry.py``) when this
+    build has them; they share ``app.state.owner``'s write lock and set ``app.state.upload_route``."""
+    import importlib
+
+    try:
+        entry = importlib.import_module("sdgtrack.web.entry")
+    except ModuleNotFoundError as exc:
+        if exc.name != "sdgtrack.web.entry":
+            raise
+        return
+    entry.mount_entry(app)
 
 
 def _problem(error: dict) -> str:
