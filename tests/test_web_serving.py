@@ -127,7 +127,8 @@ def test_a_cli_write_to_a_served_store_names_the_server(store):
         assert run.returncode == 1 and "Traceback" not in run.stderr + run.stdout
         message = run.stderr + run.stdout
         assert "held by the sdgtrack server at http://127.0.0.1:8123" in message
-        assert "POST http://127.0.0.1:8123/api/uploads" in message and "Could not set lock" not in message
+        upload = app.state.upload_route  # the write API's upload route (or the default)
+        assert f"POST http://127.0.0.1:8123{upload}" in message and "Could not set lock" not in message
     assert not sidecar_path(store).exists()  # withdrawn on shutdown
 
 
