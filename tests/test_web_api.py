@@ -36,6 +36,7 @@ def test_framework_levels_languages_and_paging(client):
     _no_nan(goals.text)
     page = client.get("/api/framework", params={"limit": 5, "offset": 5}).json()
     assert page["offset"] == 5 and len(page["items"]) == 5 and page["total"] > 200
+    assert page["next"].startswith("/api/framework?")  # relative: right for every Host name
     following = client.get(page["next"]).json()
     assert following["offset"] == 10 and following["items"][0]["code"] != page["items"][0]["code"]
     bad = client.get("/api/framework", params={"level": "bogus"})

@@ -23,7 +23,8 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="How many items match, over every page")
     limit: int
     offset: int
-    next: str | None = Field(description="The URL of the next page (same filters), or null on the last page")
+    next: str | None = Field(description="The path and query of the next page (same filters), or null on the "
+                                         "last page")
     items: list[T]
 
 

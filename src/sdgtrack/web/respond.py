@@ -196,8 +196,9 @@ def page_of(request: Request, items: list[dict], limit: int, offset: int) -> dic
     total = len(items)
     chosen = items[offset:offset + limit]
     nxt = None
-    if offset + limit < total:
-        nxt = str(request.url.include_query_params(offset=offset + limit, limit=limit))
+    if offset + limit < total:  # relative to the server: a cached answer serves every Host name
+        following = request.url.include_query_params(offset=offset + limit, limit=limit)
+        nxt = f"{following.path}?{following.query}"
     return {"total": total, "limit": limit, "offset": offset, "next": nxt, "items": chosen}
 
 
