@@ -22,12 +22,28 @@ class Workspace:
         self.store = Database(path, read_only=read_only)
         self.read_only = read_only
 
+    @classmethod
+    def from_store(cls, store: Database) -> "Workspace":
+        """A workspace over a store already open (a face that opened it with its own checks)."""
+        workspace = cls.__new__(cls)
+        workspace.store = store
+        workspace.read_only = store.read_only
+        return workspace
+
     @property
     def path(self) -> Path:
         return self.store.path
 
     def close(self) -> None:
         self.store.close()
+
+    def cursor(self) -> "Workspace":
+        """The same open store for another thread (see :meth:`Database.cursor`): a server opens one
+        workspace for its lifetime and gives each worker thread a cursor of it."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.store = self.store.cursor()
+        return other
 
     def __enter__(self) -> "Workspace":
         return self
@@ -59,6 +75,11 @@ class Workspace:
         """Observations, one row per fact (see :meth:`Database.observations`)."""
         return self.store.observations(code, areas=areas, start=start, end=end,
                                        all_disaggregations=all_disaggregations, datasets=datasets, as_of=as_of)
+
+    def indicator_observations(self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+                               ) -> pd.DataFrame:
+        """Every observation of many SDG indicators in one query, with an ``indicator`` column."""
+        return self.store.indicator_observations(indicators, datasets=datasets)
 
     def headline_values(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
                         start: int | None = None, end: int | None = None, datasets: Sequence[str] | None = None,
@@ -104,6 +125,10 @@ class Workspace:
     def resolve_area(self, text: str) -> str:
         return self.store.resolve_area(text)
 
+    def resolve_area_codes(self, texts: Sequence[str]) -> list[str | None]:
+        """The area code each text names (M49, ISO, alias or name), None where none: one query."""
+        return self.store.resolve_area_codes(texts)
+
     # -- what the store holds (for pages and summaries) ---------------------------------------------
     def area_names(self, codes: Sequence[str] | None = None) -> dict[str, str]:
         """Area code -> name for ``codes`` (None = every area)."""
@@ -125,6 +150,80 @@ class Workspace:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return self.store.observations_per_goal()
 
+    def framework_levels(self, framework: str = "sdg") -> list[str]:
+        """A framework's levels from the root down (empty for a framework the store does not hold)."""
+        return self.store.framework_levels(framework)
+
+    def nodes(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
+              lang: str = "en", include_retired: bool = False) -> list[dict]:
+        """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
+        return self.store.node_list(framework, level=level, parent=parent, lang=lang,
+                                    include_retired=include_retired)
+
+    def state_fingerprint(self) -> str:
+        """A text that changes whenever what a reader sees may change; caches key on it."""
+        return self.store.state_fingerprint()
+
+    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
+        return self.store.series_facts(datasets)
+
+    def dataset_main_area(self, dataset_id: str) -> str | None:
+        """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
+        return self.store.dataset_main_area(dataset_id)
+
+    def kept_assessment(self, level: str = "series") -> pd.DataFrame | None:
+        """The progress assessment kept in the store (the last saved ``assess``), rolled up to ``level``;
+        None when there is none."""
+        from .progress import last_assessment, rollup
+
+        frame = last_assessment(self.store)
+        if frame is None or level == "series" or frame.empty:
+            return frame
+        return rollup.roll_up(self.store, frame, level)
+
+    def roll_up(self, series_rows: pd.DataFrame, level: str) -> pd.DataFrame:
+        """Series-level progress rows (e.g. part of :meth:`kept_assessment`) rolled up to indicator,
+        target or goal."""
+        from .progress import rollup
+
+        return rollup.roll_up(self.store, series_rows, level)
+
+    def series_info(self) -> pd.DataFrame:
+        """``DataFrame(code, description, unit)`` of every series in the store."""
+        return self.store.series_info()
+
+    def series_indicator_links(self) -> pd.DataFrame:
+        """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
+        return self.store.series_indicator_links()
+
+    def series_fingerprints(self) -> list[tuple]:
+        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset (site builds)."""
+        return self.store.series_fingerprints()
+
+    def store_state(self) -> dict:
+        """Fingerprints of what beside observations a published file depends on (site builds)."""
+        return self.store.store_state()
+
+    def titles_in(self, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
+        """Node code -> (title, short title) in ``lang``, English where no translation is shipped."""
+        return self.store.titles_in(lang, framework)
+
+    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
+        return self.store.indicator_coverage(datasets)
+
+    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
+        """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
+        return self.store.export_observations(path, datasets)
+
+    def build_site(self, out: str | Path, options=None, *, progress=None):
+        """Build the static reporting site into the folder ``out``, rewriting only what changed since
+        the last build there; see :func:`sdgtrack.publish.build.build_site` and docs/site.md."""
+        from .publish.build import build_site
+
+        return build_site(self, out, options, progress=progress)
+
     # -- analyses ------------------------------------------------------------------------------
     def assess(self, method: str = "unsd", *, targets: str | Path | pd.DataFrame | None = None,
                areas: Sequence[str] | None = None, series: Sequence[str] | None = None, level: str = "series",
@@ -145,6 +244,31 @@ class Workspace:
             summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
                      "target rows": attrs.get("target_rows")},
             description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}")
+
+    def kept_progress(self, level: str = "series") -> Result | None:
+        """The last saved progress assessment (see :meth:`assess`) rolled up to ``level`` as a
+        :class:`Result` with its method and parameters; None when the store keeps none."""
+        from .progress import last_assessment
+        from .progress.rollup import LEVELS, roll_up
+
+        if level not in LEVELS:
+            from .errors import UserInputError
+
+            raise UserInputError(f"level {level!r}: expected one of {', '.join(LEVELS)}")
+        frame = last_assessment(self.store)
+        if frame is None:
+            return None
+        attrs = dict(frame.attrs)
+        table = frame if level == "series" else roll_up(self.store, frame, level)
+        return Result(
+            analysis="progress", method=f"{attrs.get('title')} ({attrs.get('method')})",
+            parameters={**attrs.get("parameters", {}), "level": level},
+            tables={level: table}, data_window=dict(attrs.get("data_window") or {}),
+            datasets=dict(attrs.get("datasets") or {}),
+            summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
+                     "run at": attrs.get("run_at")},
+            description=f"{attrs.get('title')}, kept from the run of {attrs.get('run_at')}: every headline "
+                        f"series x area with a target, rolled up to {level}")
 
     def index(self, codebook: str | Path | pd.DataFrame, regions: str | Path | pd.DataFrame | None = None, *,
               year: int | None = None, max_missing: float = 0.2, areas: Sequence[str] | None = None,

@@ -8,10 +8,14 @@ content feeding the file, language, options, sdgtrack version): same key, same b
 """
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     from ..workspace import Workspace
@@ -40,6 +44,8 @@ class SiteFile:
     path: str  # POSIX path under the site root, e.g. "en/data/3-2-1.csv" or "en/goals/3/index.html"
     render: Callable[[], bytes] = field(compare=False, repr=False)
     key: str  # fingerprint of every input of the bytes
+    about: str | None = field(default=None, compare=False)  # the indicator code the file shows, if one:
+    # a build about to render many indicators' files reads their rows in one query (Site.prefetch)
 
     @property
     def media_type(self) -> str:
@@ -49,13 +55,182 @@ class SiteFile:
         return kind or "application/octet-stream"
 
 
+def check_langs(langs) -> tuple[str, ...]:
+    """The languages asked for, refused unless the shipped translations have them (one message)."""
+    from ..errors import UserInputError
+    from ..frameworks.reference import LANGUAGES
+
+    langs = tuple(dict.fromkeys(langs))
+    unknown = [lang for lang in langs if lang not in LANGUAGES]
+    if unknown or not langs:
+        raise UserInputError(f"--lang {','.join(unknown) or '(none)'}: expected languages of the shipped translations, "
+                             f"comma-separated: {', '.join(LANGUAGES)}")
+    return langs
+
+
+def slug(code: str) -> str:
+    """The file name of an indicator, target or goal code in the published layout: ``3.2.1`` -> ``3-2-1``."""
+    return code.replace(".", "-")
+
+
 class Site:
-    """What every producer reads: the workspace and the options (plus caches producers share)."""
+    """What every producer reads: the workspace and the options (plus caches producers share).
+
+    Helpers every producer (data outputs and pages) uses, so they agree on what exists and when it
+    changed: :meth:`indicators` (SDG indicators with data, in framework order), :meth:`indicator_key`
+    and :meth:`store_key` (fingerprints), :meth:`key` (a file key from its parts), :meth:`rows`
+    (an indicator's observations), :meth:`titles` (titles in a language), :meth:`content` (another
+    file's bytes, rendered once per build or reused from the last build).
+    """
 
     def __init__(self, workspace: "Workspace", options: SiteOptions | None = None):
         self.workspace = workspace
         self.options = options or SiteOptions()
         self.cache: dict[str, object] = {}  # producers memoise shared reads here, per build or request
+        # set by the static build: (path, key) -> the bytes written at the last build when its key
+        # was the same, else None; lets site-wide files (zip, all.json) reuse unchanged files
+        self.previous: Callable[[str, str], bytes | None] | None = None
+
+    # -- what exists and when it changed ----------------------------------------------------------
+    def _memo(self, name: str, make: Callable[[], object]):
+        if name not in self.cache:
+            self.cache[name] = make()
+        return self.cache[name]
+
+    def _state(self) -> dict:
+        return self._memo("_state", self.workspace.store_state)  # type: ignore[return-value]
+
+    def _fingerprints(self) -> dict[str, list[tuple]]:
+        """Indicator -> [(series, dataset, last_load, rows, meta)] for the datasets the site shows."""
+        def make():
+            wanted = set(self.options.datasets) if self.options.datasets else None
+            out: dict[str, list[tuple]] = {}
+            for indicator, *rest in self.workspace.series_fingerprints():
+                if indicator is None or (wanted is not None and rest[1] not in wanted):
+                    continue
+                out.setdefault(indicator, []).append(tuple(rest))
+            return out
+        return self._memo("_fingerprints", make)  # type: ignore[return-value]
+
+    def indicators(self) -> list[str]:
+        """Codes (``3.2.1``) of the current SDG indicators with at least one observation in the
+        datasets the site shows, in the order of the official list."""
+        def make():
+            fingerprints = self._fingerprints()
+            with_rows = {code for code, parts in fingerprints.items() if any(p[3] for p in parts)}
+            return [code for code, level, _, _ in self.nodes() if level == "indicator" and code in with_rows]
+        return self._memo("_indicators", make)  # type: ignore[return-value]
+
+    def nodes(self) -> list[tuple[str, str, str | None, str]]:
+        """(code, level, parent, English title) of the current SDG goals, targets and indicators, in order."""
+        return self._memo("_nodes", lambda: self.workspace.current_nodes("sdg"))  # type: ignore[return-value]
+
+    def titles(self, lang: str) -> dict[str, tuple[str, str | None]]:
+        """Code -> (title, short title or None) in ``lang`` (shipped translations; English where none)."""
+        return self._memo(f"_titles:{lang}", lambda: self.workspace.titles_in(lang))  # type: ignore[return-value]
+
+    def _base(self) -> tuple:
+        """What every key holds: the version, the options that change bytes, the store's reference
+        data and areas (names, parents: a change there may change any file). Datasets are not here:
+        an indicator's key holds the datasets feeding it, so adding a dataset changes only those."""
+        import sdgtrack
+
+        state = self._state()
+        options = self.options
+        boundaries = _file_digest(options.boundaries) if options.boundaries else ""
+        return (sdgtrack.__version__, options.title, options.base_url, options.datasets, boundaries,
+                state["reference"], state["areas"])
+
+    def indicator_key(self, code: str) -> str:
+        """Fingerprint of everything the store gives about indicator ``code``: for each series and
+        dataset feeding it, the last load that touched it and its row count; plus :meth:`_base`.
+        It changes when a load, replace or removal touches one of its series, and only then."""
+        fingerprints = sorted(self._fingerprints().get(code, []))
+        return _digest(("indicator", code, self._base(), fingerprints,
+                        self._dataset_facts(sorted({p[1] for p in fingerprints}))))
+
+    def _dataset_facts(self, ids: list[str]) -> list[tuple]:
+        """What a file may show of these datasets (title, publisher, kind, licence) and their order of
+        preference (which one the reads pick where two give a series for an area)."""
+        table = self.datasets()
+        known = [d for d in ids if d in table.index]
+        if self.options.datasets:  # the order given to the site, not the store's
+            given = list(self.options.datasets)
+            order = sorted(known, key=lambda d: given.index(d) if d in given else len(given))
+        else:  # their order among themselves: a dataset added elsewhere in the list changes nothing here
+            order = sorted(known, key=lambda d: int(table.loc[d, "preference"]))
+        return [tuple(order)] + [(d, *(str(table.loc[d, c]) for c in ("title", "publisher", "kind", "licence")))
+                                 for d in known]
+
+    def indicators_key(self) -> str:
+        """Fingerprint of every indicator the site shows (the list and each :meth:`indicator_key`): the
+        key part of files that gather all indicators (all.json, the zip, the reporting status)."""
+        return self._memo("_indicators_key", lambda: _digest(  # type: ignore[return-value]
+            ("indicators", [(c, self.indicator_key(c)) for c in self.indicators()])))
+
+    def coverage(self) -> pd.DataFrame:
+        """Per indicator the site shows: rows, series, areas (and their codes), first and last year,
+        disaggregated rows and the disaggregation names (one store read, memoised)."""
+        return self._memo("_coverage", lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
+            self.options.datasets).set_index("indicator"))
+
+    def datasets(self) -> pd.DataFrame:
+        """The store's datasets (title, publisher, kind, licence, preference ...), indexed by id."""
+        return self._memo("_datasets", lambda: self.workspace.datasets().set_index("id"))  # type: ignore[return-value]
+
+    def indicator_sources(self, code: str) -> list[tuple[str, str]]:
+        """(series, dataset) pairs with current rows feeding indicator ``code``, in code order."""
+        return sorted({(p[0], p[1]) for p in self._fingerprints().get(code, []) if p[3]})
+
+    def store_key(self) -> str:
+        """Fingerprint of the whole store as the site shows it (changes with any load)."""
+        state = self._state()
+        return _digest(("store", self._base(), state["last_load"], state["datasets"], state["preference"],
+                        sorted((c, sorted(p)) for c, p in self._fingerprints().items())))
+
+    def key(self, *parts) -> str:
+        """A file key from its parts (kind, language, :meth:`indicator_key` ...), with the version
+        and the options always included."""
+        return _digest(("file", self._base(), parts))
+
+    # -- what producers render from ---------------------------------------------------------------
+    def rows(self, code: str) -> pd.DataFrame:
+        """Every observation of indicator ``code`` the site shows (all disaggregations, one dataset per
+        series and area as the store picks), as :meth:`Workspace.observations` returns them."""
+        rows = self.cache.get("_rows")
+        if isinstance(rows, dict) and code in rows:
+            return rows[code]
+        frame = self.workspace.observations(code, all_disaggregations=True, datasets=self.options.datasets)
+        self.cache.setdefault("_rows", {})[code] = frame  # type: ignore[index]
+        return frame
+
+    def prefetch(self, codes: Iterable[str]) -> None:
+        """Read the rows of many indicators in one query (a build about to render them all)."""
+        held = self.cache.setdefault("_rows", {})
+        wanted = [c for c in dict.fromkeys(codes) if c not in held]  # type: ignore[operator]
+        if len(wanted) < 2:
+            return
+        frame = self.workspace.indicator_observations(wanted, datasets=self.options.datasets)
+        codes = frame.pop("indicator").to_numpy()
+        # rows come ordered by indicator: cut the frame at each change of code
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], int)
+        ends = np.r_[starts[1:], len(codes)]
+        for start, end in zip(starts.tolist(), ends.tolist()):
+            held[codes[start]] = frame.iloc[start:end].reset_index(drop=True)  # type: ignore[index]
+        for code in wanted:
+            held.setdefault(code, frame.iloc[0:0])  # type: ignore[union-attr]
+
+    def content(self, file: "SiteFile") -> bytes:
+        """The bytes of ``file``, rendered once per build (files of equal keys share them), or the
+        bytes the last build wrote when the key has not changed since."""
+        held = self.cache.setdefault("_content", {})
+        if file.key in held:  # type: ignore[operator]
+            return held[file.key]  # type: ignore[index]
+        data = self.previous(file.path, file.key) if self.previous else None
+        if data is None:
+            data = file.render()
+        held[file.key] = data  # type: ignore[index]
+        return data
 
     def files(self) -> Iterator[SiteFile]:
         _load_producers()
@@ -68,6 +243,17 @@ class Site:
         if path == "" or path.endswith("/"):
             path += "index.html"
         return next((f for f in self.files() if f.path == path), None)
+
+
+def _digest(parts) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.blake2b(Path(path).read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return f"unreadable:{path}"
 
 
 def _load_producers() -> None:

@@ -49,6 +49,11 @@ def series_indicator_links(con) -> pd.DataFrame:
     return con.execute("SELECT series, indicator FROM series_indicator").df()
 
 
+def series_info(con) -> pd.DataFrame:
+    """``DataFrame(code, description, unit)`` of every series in the store."""
+    return con.execute("SELECT code, description, unit FROM series ORDER BY code").df()
+
+
 def node_titles(con, framework: str = "sdg") -> dict[str, str]:
     """Node code -> title of one framework's goals, targets and indicators."""
     return dict(con.execute("SELECT code, title FROM framework_node WHERE framework = ?", [framework]).fetchall())
@@ -101,3 +106,165 @@ def observations_per_goal(con) -> pd.DataFrame:
                count(DISTINCT si.indicator) AS indicators, count(*) AS observations
         FROM observation o JOIN series_indicator si ON si.series = o.series
         GROUP BY 1 ORDER BY 1""").df()
+
+
+def node_list(con, framework: str, level: str | None, parent: str | None, lang: str,
+              include_retired: bool = False) -> list[dict]:
+    """A framework's nodes in reading order with the title in ``lang`` (the official translation,
+    else the current English title, with ``title_lang`` saying which)."""
+    where, params = ["n.framework = ?"], [lang, framework]
+    if level:
+        where.append("n.level = ?")
+        params.append(level)
+    if parent:
+        where.append("(n.parent = ? OR starts_with(n.code, ? || '.'))")
+        params += [parent, parent]
+    if not include_retired:
+        where.append("n.status = 'current'")
+    rows = con.execute(f"""
+        SELECT n.code, n.level, n.parent, coalesce(t.title, n.title) AS title,
+               CASE WHEN t.title IS NULL THEN 'en' ELSE t.lang END AS title_lang, n.status
+        FROM framework_node n
+        LEFT JOIN framework_title t ON t.framework = n.framework AND t.code = n.code AND t.kind = 'title'
+                                   AND t.lang = ?
+        WHERE {' AND '.join(where)} ORDER BY n.sort_key""", params).fetchall()
+    keys = ("code", "level", "parent", "title", "title_lang", "status")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def framework_levels(con, framework: str) -> list[str]:
+    """The levels a framework's nodes have, from the root down (empty for an unknown framework)."""
+    return [r[0] for r in con.execute("""SELECT level FROM framework_node WHERE framework = ?
+                                         GROUP BY level ORDER BY min(sort_key)""",
+                                      [framework]).fetchall()]
+
+
+def state_fingerprint(con) -> str:
+    """A short text that changes whenever what readers see may change: loads and removals
+    (``load``), dataset preference, custom areas, the kept assessment and the contributions
+    registry. Cheap (a few aggregates over small tables), so a server checks it per cache lookup."""
+    row = con.execute("""
+        SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM load),
+               (SELECT string_agg(id || '=' || coalesce(precedence::VARCHAR, '') || coalesce(removed_at::VARCHAR, ''),
+                                  ',' ORDER BY id) FROM dataset),
+               (SELECT count(*) FROM area),
+               (SELECT count(*) || ':' || coalesce(max(run_at)::VARCHAR, '') FROM progress_run),
+               (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM contribution_change),
+               (SELECT count(*) FROM contribution_record)""").fetchone()
+    return "|".join("" if v is None else str(v) for v in row)
+
+def series_facts(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per dataset, SDG indicator and series: description, unit, rows, headline rows, areas, first and
+    last year and the disaggregation names (sorted list) its rows use; for reporting pages."""
+    where = "" if datasets is None else "WHERE o.dataset IN (SELECT unnest(?::VARCHAR[]))"
+    params = [] if datasets is None else [list(datasets)]
+    return con.execute(f"""
+        WITH o AS (SELECT o.* FROM observation o {where}),
+        dims AS (
+            SELECT dataset, series, list_sort(list_distinct(flatten(list(
+                   list_transform(string_split(dims, '|'), lambda x: split_part(x, '=', 1)))))) AS dimensions
+            FROM (SELECT DISTINCT dataset, series, dims FROM o WHERE dims <> '') GROUP BY dataset, series)
+        SELECT o.dataset, si.indicator, o.series, any_value(s.description) AS description,
+               count(*) AS n, count(*) FILTER (WHERE o.is_headline) AS n_headline,
+               count(DISTINCT o.area) AS areas, min(o.year) AS first, max(o.year) AS last,
+               coalesce(any_value(d.dimensions), []::VARCHAR[]) AS dimensions
+        FROM o JOIN series_indicator si ON si.series = o.series JOIN series s ON s.code = o.series
+        LEFT JOIN dims d ON d.dataset = o.dataset AND d.series = o.series
+        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series""", params).df()
+
+
+def dataset_main_area(con, dataset_id: str) -> str | None:
+    """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
+    rows = con.execute("""SELECT area FROM observation WHERE dataset = ? AND is_headline
+                          GROUP BY area ORDER BY count(*) DESC, area LIMIT 1""", [dataset_id]).fetchall()
+    return rows[0][0] if rows else None
+
+# -- what the site build reads (publish/) ------------------------------------------------------------
+def series_fingerprints(con) -> list[tuple]:
+    """``(indicator, series, dataset, last_load, rows, meta)`` per series and dataset that has or had
+    rows: the last load that wrote or removed one of its rows (removals and replacements move rows to
+    ``observation_history`` under the load that did it), the current row count, and a hash of the
+    series' description and unit. ``indicator`` is NULL for a series serving no SDG indicator, and a
+    series serving several indicators has one row for each. One query over whole columns: the site
+    compares these to know which indicators changed since its last build."""
+    return con.execute("""
+        WITH touched AS (
+            SELECT series, dataset, max(load_id) AS last_load, count(*) AS n FROM observation GROUP BY ALL
+            UNION ALL
+            SELECT series, dataset, max(superseded_load), 0 FROM observation_history GROUP BY ALL),
+        per AS (SELECT series, dataset, max(last_load) AS last_load, sum(n)::BIGINT AS n
+                FROM touched GROUP BY ALL)
+        SELECT si.indicator, per.series, per.dataset, per.last_load, per.n, hash(s.description, s.unit)
+        FROM per LEFT JOIN series s ON s.code = per.series
+        LEFT JOIN series_indicator si ON si.series = per.series
+        ORDER BY si.indicator, per.series, per.dataset""").fetchall()
+
+
+def store_state(con) -> dict:
+    """What beside the observations changes what the site shows: the last load, the datasets'
+    metadata and order of preference, the areas (names, parents) and the reference-data version.
+    Hashes are order-free (``bit_xor``) so they do not depend on row order."""
+    from .reads import PREFERENCE_ORDER
+
+    row = con.execute(f"""SELECT
+        (SELECT coalesce(max(id), 0) FROM load),
+        (SELECT coalesce(bit_xor(hash(id, title, publisher, kind, licence, precedence, removed_at)), 0) FROM dataset),
+        (SELECT coalesce(string_agg(id, ',' ORDER BY {PREFERENCE_ORDER}), '') FROM dataset WHERE removed_at IS NULL),
+        (SELECT coalesce(bit_xor(hash(code, name, kind, parent)), 0) FROM area),
+        (SELECT value FROM meta WHERE key = 'reference_version')""").fetchall()[0]
+    keys = ("last_load", "datasets", "preference", "areas", "reference")
+    return {k: (str(v) if v is not None else "") for k, v in zip(keys, row)}
+
+
+def titles_in(con, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
+    """Node code -> (title, short title or None) in ``lang`` from the shipped translations; the current
+    English title where the translation has none (and always for ``en``: the translations are the
+    2020 texts, the framework's own titles are current)."""
+    rows = con.execute("""
+        SELECT n.code, CASE WHEN ? = 'en' THEN n.title ELSE coalesce(t.title, n.title) END, s.title
+        FROM framework_node n
+        LEFT JOIN framework_title t ON t.framework = n.framework AND t.code = n.code AND t.lang = ? AND t.kind = 'title'
+        LEFT JOIN framework_title s ON s.framework = n.framework AND s.code = n.code AND s.lang = ? AND s.kind = 'short'
+        WHERE n.framework = ?""", [lang, lang, lang, framework]).fetchall()
+    return {code: (title, short) for code, title, short in rows}
+
+
+def indicator_coverage(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per SDG indicator with data (rows as the reads pick them: one dataset per series and area):
+    rows, series, areas, first and last year, disaggregated rows, the area codes (``area_codes``)
+    and the disaggregation names (``dims``: a sorted list, names as stored, escapes kept)."""
+    from . import reads
+
+    picked, params = reads.picked_sql(con, [], [], datasets, None)
+    return con.execute(f"""
+        WITH picked AS ({picked}),
+        per AS (SELECT si.indicator, count(*) AS rows, count(DISTINCT o.series) AS series,
+                       count(DISTINCT o.area) AS areas, min(o.year) AS first, max(o.year) AS last,
+                       count(*) FILTER (WHERE o.dims <> '') AS disaggregated_rows,
+                       list_sort(list(DISTINCT o.area)) AS area_codes
+                FROM picked o JOIN series_indicator si ON si.series = o.series GROUP BY si.indicator),
+        dim_names AS (SELECT indicator, list_sort(list_distinct(list(name))) AS dims FROM (
+                SELECT si.indicator, split_part(unnest(str_split(d.dims, '|')), '=', 1) AS name
+                FROM (SELECT DISTINCT series, dims FROM picked WHERE dims <> '') d
+                JOIN series_indicator si ON si.series = d.series) GROUP BY indicator)
+        SELECT per.*, coalesce(dim_names.dims, []::VARCHAR[]) AS dims
+        FROM per LEFT JOIN dim_names USING (indicator) ORDER BY indicator""", params).df()
+
+
+def export_observations(con, path: str, datasets: Sequence[str] | None = None) -> int:
+    """Write every observation the reads see (one dataset per series and area, every disaggregation)
+    as one Parquet file at ``path``, with the SDG indicators each series serves and the area name;
+    returns the row count. DuckDB writes it from the column store directly (``COPY``)."""
+    from . import reads
+
+    picked, params = reads.picked_sql(con, [], [], datasets, None)
+    con.execute(f"""
+        COPY (SELECT o.dataset, o.series, coalesce(si.indicators, []::VARCHAR[]) AS indicators, o.area,
+                     a.name AS area_name, o.period, o.year, o.dims, o.unit, o.value, o.value_text, o.is_headline,
+                     o.nature, o.obs_status, o.source, o.footnote
+              FROM ({picked}) o LEFT JOIN area a ON a.code = o.area
+              LEFT JOIN (SELECT series, list(indicator ORDER BY indicator) AS indicators
+                         FROM series_indicator GROUP BY series) si ON si.series = o.series
+              ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit)
+        TO '{path.replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd)""", params)
+    return int(con.fetchall()[0][0])  # COPY answers with the number of rows written

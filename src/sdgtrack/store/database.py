@@ -21,7 +21,7 @@ from ..frameworks import areas as area_ref
 from ..frameworks import reference
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
-from .files import check_store_path
+from .files import check_store_path, server_holding
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 
@@ -83,6 +83,16 @@ class Database:
 
     def close(self) -> None:
         self.con.close()
+
+    def cursor(self) -> "Database":
+        """The same open store through another DuckDB connection, for another thread (a DuckDB
+        connection is not shared between threads; its cursors see one database, each with its own
+        transaction, so a reader never waits for or fails because of a writer)."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.con = self.con.cursor()
+        other.con.execute("SET enable_progress_bar = false")
+        return other
 
     def __enter__(self) -> "Database":
         return self
@@ -194,6 +204,10 @@ class Database:
         """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
         return catalog.series_indicator_links(self.con)
 
+    def series_info(self) -> pd.DataFrame:
+        """``DataFrame(code, description, unit)`` of every series in the store."""
+        return catalog.series_info(self.con)
+
     def node_titles(self, framework: str = "sdg") -> dict[str, str]:
         """Node code -> title of a framework's goals, targets and indicators."""
         return catalog.node_titles(self.con, framework)
@@ -201,6 +215,19 @@ class Database:
     def current_nodes(self, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
         """(code, level, parent, title) of a framework's current nodes, in reading order."""
         return catalog.current_nodes(self.con, framework)
+
+    def node_list(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
+                  lang: str = "en", include_retired: bool = False) -> list[dict]:
+        """A framework's nodes with titles in ``lang`` (English where no translation); see catalog."""
+        return catalog.node_list(self.con, framework, level, parent, lang, include_retired)
+
+    def framework_levels(self, framework: str = "sdg") -> list[str]:
+        """A framework's levels from the root down (empty when the store has no such framework)."""
+        return catalog.framework_levels(self.con, framework)
+
+    def state_fingerprint(self) -> str:
+        """Changes whenever what readers see may change (loads, preference, areas, results, registry)."""
+        return catalog.state_fingerprint(self.con)
 
     # -- what the store holds ------------------------------------------------------------------
     def has_dataset(self, dataset_id: str) -> bool:
@@ -222,6 +249,35 @@ class Database:
     def observations_per_goal(self) -> pd.DataFrame:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return catalog.observations_per_goal(self.con)
+
+    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names."""
+        return catalog.series_facts(self.con, datasets)
+
+    def dataset_main_area(self, dataset_id: str) -> str | None:
+        """The area holding most of a dataset's headline rows, or None."""
+        return catalog.dataset_main_area(self.con, dataset_id)
+
+    # -- what the site build reads -------------------------------------------------------------
+    def series_fingerprints(self) -> list[tuple]:
+        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset: what changed."""
+        return catalog.series_fingerprints(self.con)
+
+    def store_state(self) -> dict:
+        """Last load, dataset metadata and preference, areas, reference version (as fingerprints)."""
+        return catalog.store_state(self.con)
+
+    def titles_in(self, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
+        """Node code -> (title, short title) in ``lang`` from the shipped translations."""
+        return catalog.titles_in(self.con, lang, framework)
+
+    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
+        return catalog.indicator_coverage(self.con, datasets)
+
+    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
+        """Every observation the reads see, as one Parquet file; returns the row count."""
+        return catalog.export_observations(self.con, str(path), datasets)
 
     # -- queries -----------------------------------------------------------------------------
     def observations(
@@ -254,6 +310,24 @@ class Database:
                    o.footnote, o.source_file
             FROM ({rows}) o LEFT JOIN area a ON a.code = o.area
             ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit""", row_params).df()
+
+    def indicator_observations(self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+                               ) -> pd.DataFrame:
+        """Every observation (all disaggregations) of many SDG indicators in one query, as
+        :meth:`observations` picks them, with an ``indicator`` column first (a series serving two of
+        them appears under each), ordered by indicator then as :meth:`observations`. For builds that
+        render every indicator: one read instead of one per indicator, fetched through Arrow."""
+        where = ["o.series IN (SELECT series FROM series_indicator WHERE indicator IN (SELECT unnest(?::VARCHAR[])))"]
+        rows, row_params = reads.picked_sql(self.con, where, [list(indicators)], datasets, None)
+        table = self.con.sql(f"""
+            SELECT si.indicator, o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
+                   o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source, o.footnote, o.source_file
+            FROM ({rows}) o JOIN series_indicator si ON si.series = o.series
+                 AND si.indicator IN (SELECT unnest(?::VARCHAR[]))
+            LEFT JOIN area a ON a.code = o.area
+            ORDER BY si.indicator, o.series, o.area, o.year, o.period, o.dims, o.unit""",
+            params=row_params + [list(indicators)]).to_arrow_table()
+        return table.to_pandas()
 
     def headline_values(
         self,
@@ -337,6 +411,12 @@ class Database:
 def _open_error(path: Path, exc: BaseException) -> str:
     text = str(exc)
     if "Could not set lock" in text:
+        server = server_holding(path)
+        if server is not None:
+            url = str(server.get("url", "")).rstrip("/")
+            return (f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
+                    f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
+                    f"every route at {url}/docs), or stop the server to use the store from the command line")
         holder = re.search(r"\(PID (\d+)\)", text)
         return (f"the store {path} is in use by another process{' (PID ' + holder.group(1) + ')' if holder else ''}: "
                 "wait for its load or command to finish, or stop it (a server holding the store takes uploads "

@@ -1,0 +1,182 @@
+"""The static build: every file the site's producers list, written to a folder, and only what changed.
+
+A manifest in the folder (``.sdgtrack-site.json``) keeps the key of every file written. A rebuild
+lists the files again (cheap), renders and writes only those whose key differs from the manifest's
+(or that are missing on disk), and removes the files the manifest lists that are no longer produced.
+Each file is written to a temporary name and renamed over the old one, so a build that is killed
+leaves every file whole (old or new); the manifest is renamed into place last, so files written by
+a killed build are written again next time. The build never touches a file it did not write: a
+folder that holds files but no manifest is refused.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import UserInputError
+from .site import Site, SiteOptions, check_langs
+
+if TYPE_CHECKING:
+    from ..workspace import Workspace
+
+MANIFEST = ".sdgtrack-site.json"
+TEMP_SUFFIX = ".sdgtrack-tmp"
+
+
+@dataclass
+class BuildReport:
+    out: Path
+    written: int = 0     # files rendered and written (new or changed)
+    unchanged: int = 0   # files whose key had not changed (left as they were)
+    removed: int = 0     # files of the last build no longer produced
+    bytes: int = 0       # bytes written by this build
+    total_bytes: int = 0  # size of every file of the site after the build
+    seconds: float = 0.0
+    written_paths: list[str] = field(default_factory=list, repr=False)
+    removed_paths: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def files(self) -> int:
+        return self.written + self.unchanged
+
+    def summary(self) -> str:
+        return (f"{self.files:,} files in {self.out} ({self.total_bytes / 1e6:,.1f} MB): {self.written:,} written "
+                f"({self.bytes / 1e6:,.1f} MB), {self.unchanged:,} unchanged, {self.removed:,} removed, "
+                f"in {self.seconds:.1f} s")
+
+
+def build_site(workspace: "Workspace", out: str | Path, options: SiteOptions | None = None, *,
+               progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
+    """Build the site into ``out`` (created if needed): write the files whose key changed since the
+    last build there, remove those no longer produced. ``progress(done, total, path)`` is called as
+    files are written."""
+    started = time.perf_counter()
+    out = Path(out)
+    manifest = read_manifest(out)
+    site = Site(workspace, options)
+    check_options(site)
+    by_key = {key: path for path, key in manifest.items()}  # equal keys, equal bytes: any path will do
+    site.previous = lambda path, key: _previous(out, by_key, key)
+    files = list(site.files())
+    paths = [_checked(f.path) for f in files]
+    if len(set(paths)) != len(paths):
+        seen: set[str] = set()
+        twice = sorted({p for p in paths if p in seen or seen.add(p)})  # type: ignore[func-returns-value]
+        raise RuntimeError(f"two producers list the same site file: {', '.join(twice[:5])}")  # a bug, not input
+    report = BuildReport(out=out)
+    stale = [f for f in files if manifest.get(f.path) != f.key or not (out / f.path).is_file()]
+    site.prefetch(f.about for f in stale if f.about)  # one read for every indicator to render
+    _clear_temporaries(out)
+    for done, file in enumerate(stale, 1):
+        data = site.content(file)
+        write_atomic(out / file.path, data)
+        report.written += 1
+        report.bytes += len(data)
+        report.written_paths.append(file.path)
+        if progress:
+            progress(done, len(stale), file.path)
+    report.unchanged = len(files) - len(stale)
+    produced = {f.path: f.key for f in files}
+    for path in sorted(set(manifest) - set(produced)):
+        target = out / _checked(path)
+        if target.is_file():
+            target.unlink()
+        report.removed += 1
+        report.removed_paths.append(path)
+        _remove_empty_parents(target.parent, out)
+    write_atomic(out / MANIFEST, json.dumps({"generator": _generator(), "files": produced}, indent=0,
+                                            sort_keys=True).encode("utf-8"))
+    report.total_bytes = sum((out / p).stat().st_size for p in produced)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def check_options(site: Site) -> None:
+    """Refuse options naming what the store or the translations do not have, before anything is written."""
+    options = site.options
+    check_langs(options.langs)
+    if options.datasets:
+        known = set(site.datasets().index)
+        unknown = [d for d in options.datasets if d not in known]
+        if unknown:
+            raise UserInputError(f"--dataset {', '.join(unknown)}: expected datasets of the store: "
+                                 f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)")
+
+
+def read_manifest(out: Path) -> dict[str, str]:
+    """The keys of the last build in ``out``; {} for a new or empty folder. Refuses a file, and a
+    folder holding files that no sdgtrack build wrote (no manifest)."""
+    if out.exists() and not out.is_dir():
+        raise UserInputError(f"{out} is a file: expected a folder for the site (new, empty, or built before by "
+                             "`sdgtrack site build`)")
+    path = out / MANIFEST
+    if not path.is_file():
+        if out.is_dir() and any(out.iterdir()):
+            raise UserInputError(f"{out} is not empty and holds no sdgtrack site (no {MANIFEST}): expected a new or "
+                                 "empty folder, or one built before by `sdgtrack site build`, so that no file of "
+                                 "yours is overwritten or removed")
+        return {}
+    try:
+        document = json.loads(path.read_text("utf-8"))
+        files = document["files"]
+        if not isinstance(files, dict):
+            raise TypeError
+    except (OSError, ValueError, KeyError, TypeError):
+        raise UserInputError(f"{path}: expected the JSON manifest of an earlier build (an object with 'files'); "
+                             "delete the folder or choose another to build afresh") from None
+    return {str(k): str(v) for k, v in files.items()}
+
+
+def is_site(folder: Path) -> bool:
+    """Whether ``folder`` holds a site built by sdgtrack (its manifest)."""
+    return (Path(folder) / MANIFEST).is_file()
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + TEMP_SUFFIX)
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def _previous(out: Path, by_key: dict[str, str], key: str) -> bytes | None:
+    """The bytes the last build wrote for the same key (at the same path, or another language's)."""
+    path = by_key.get(key)
+    if path is None:
+        return None
+    try:
+        return (out / path).read_bytes()
+    except OSError:
+        return None
+
+
+def _checked(path: str) -> str:
+    """A producer's path, refused when it could leave the site folder (a bug in a producer)."""
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts or path.endswith(TEMP_SUFFIX):
+        raise RuntimeError(f"site file path {path!r} is not a relative path inside the site")
+    return path
+
+
+def _clear_temporaries(out: Path) -> None:
+    """Temporary files a killed build left behind."""
+    if out.is_dir():
+        for stray in out.rglob("*" + TEMP_SUFFIX):
+            stray.unlink(missing_ok=True)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
+
+
+def _generator() -> str:
+    import sdgtrack
+
+    return f"sdgtrack {sdgtrack.__version__}"

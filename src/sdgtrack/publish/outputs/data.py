@@ -1,0 +1,49 @@
+"""``LANG/data/3-2-1.csv|json`` (every row) and ``LANG/headline/3-2-1.csv|json`` (the totals), as
+sdg-build publishes them, plus ``LANG/headline/all.json`` (every indicator's headline records).
+
+The tables do not depend on the language (titles are in the metadata), so their keys leave it out:
+a three-language build renders each table once and writes it three times.
+"""
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+from ..site import Site, SiteFile, producer, slug
+from .tables import columns_json, dump, headline_table, open_sdg_table, records_json, to_csv
+
+KINDS = {
+    ("data", "csv"): lambda site, code: to_csv(open_sdg_table(site, code)),
+    ("data", "json"): lambda site, code: dump(columns_json(open_sdg_table(site, code))),
+    ("headline", "csv"): lambda site, code: to_csv(headline_table(site, code)),
+    ("headline", "json"): lambda site, code: dump(records_json(headline_table(site, code))),
+}
+
+
+def indicator_file(site: Site, lang: str, folder: str, ext: str, code: str) -> SiteFile:
+    make = KINDS[(folder, ext)]
+    return SiteFile(f"{lang}/{folder}/{slug(code)}.{ext}", lambda: make(site, code),
+                    site.key(folder, ext, site.indicator_key(code)), about=code)
+
+
+@producer
+def indicator_tables(site: Site) -> Iterator[SiteFile]:
+    for lang in site.options.langs:
+        for code in site.indicators():
+            for folder, ext in KINDS:
+                yield indicator_file(site, lang, folder, ext, code)
+
+
+@producer
+def all_headlines(site: Site) -> Iterator[SiteFile]:
+    codes = site.indicators()
+
+    def render(lang: str) -> bytes:
+        # each indicator's headline JSON as written (or reused), spliced into one object
+        parts = [json.dumps(slug(code)) + ":" + site.content(indicator_file(site, lang, "headline", "json", code))
+                 .decode("utf-8") for code in codes]
+        return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+    for lang in site.options.langs:
+        key = site.key("headline/all", [site.indicator_key(c) for c in codes])
+        yield SiteFile(f"{lang}/headline/all.json", lambda lang=lang: render(lang), key)

@@ -1,0 +1,139 @@
+"""``LANG/geojson/countries/indicator_3-2-1.geojson`` (countries, from the shipped outlines) and
+``LANG/geojson/regions/indicator_3-2-1.geojson`` (sub-national areas, when a boundary file is given):
+one feature per area of the indicator that has an outline, in sdg-build's shape.
+
+Each feature's properties: ``name``, ``geocode`` (the store's area code), ``disaggregations`` (one
+object per series of values: Units, Series and each disaggregation, the headline first) and
+``values`` (one ``{period: value}`` object per entry of ``disaggregations``).
+A boundary file is a GeoJSON FeatureCollection; the property that names the store's areas (by code,
+ISO code or name) is found by trying each one, and the file is refused when none does.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+
+from ...errors import UserInputError
+from ..site import Site, SiteFile, producer, slug
+from ..topojson import country_features
+from .tables import LEADING, dump, open_sdg_table
+
+
+def boundary_features(site: Site) -> dict[str, dict]:
+    """Area code -> feature of the boundary file given (``SiteOptions.boundaries``), {} when none."""
+    path = site.options.boundaries
+    if not path:
+        return {}
+    return site._memo("_boundaries", lambda: read_boundaries(site, Path(path)))  # type: ignore[return-value]
+
+
+def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise UserInputError(f"--boundaries {path}: no such file") from None
+    except IsADirectoryError:
+        raise UserInputError(f"--boundaries {path}: is a folder; expected a GeoJSON file") from None
+    except UnicodeDecodeError:
+        raise UserInputError(f"--boundaries {path}: not UTF-8 text; expected a GeoJSON file") from None
+    except json.JSONDecodeError as exc:
+        raise UserInputError(f"--boundaries {path}, line {exc.lineno}, column {exc.colno}: {exc.msg}; "
+                             "expected a GeoJSON file") from None
+    except OSError as exc:
+        raise UserInputError(f"--boundaries {path}: cannot read it ({exc.strerror or exc}); expected a GeoJSON "
+                             "file") from None
+    features = document.get("features") if isinstance(document, dict) else None
+    if not isinstance(features, list) or not features:
+        raise UserInputError(f"--boundaries {path}: expected a GeoJSON FeatureCollection with features, got "
+                             f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}")
+    candidates: dict[str, list] = {"id": [f.get("id") if isinstance(f, dict) else None for f in features]}
+    for feature in features:
+        for name, value in ((feature.get("properties") or {}) if isinstance(feature, dict) else {}).items():
+            if isinstance(value, (str, int)):
+                candidates.setdefault(name, [])
+    for name in list(candidates)[1:]:
+        candidates[name] = [(f.get("properties") or {}).get(name) if isinstance(f, dict) else None for f in features]
+    best, codes = None, []
+    for name, values in candidates.items():
+        texts = ["" if v is None else str(v) for v in values]
+        resolved = site.workspace.resolve_area_codes(texts)
+        if sum(r is not None for r in resolved) > sum(c is not None for c in codes):
+            best, codes = name, resolved
+    if best is None:
+        raise UserInputError(f"--boundaries {path}: no feature names an area of the store; expected a property "
+                             "holding area codes (as `sdgtrack areas list` shows them, e.g. RW-1) or names")
+    out = {}
+    for feature, code in zip(features, codes):
+        if code is not None and isinstance(feature.get("geometry"), dict):
+            name = (feature.get("properties") or {}).get("name")
+            out[code] = {"type": "Feature", "properties": {"name": name}, "geometry": feature["geometry"]}
+    return out
+
+
+def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict:
+    table = open_sdg_table(site, code)
+    rows = site.rows(code)
+    areas = rows["area"].to_numpy(dtype=object)
+    keep = np.isin(areas, list(outlines))
+    names = dict(zip(areas, rows["area_name"].to_numpy(dtype=object, na_value=None)))
+    selector = [c for c in table.columns if c not in LEADING + ("Area", "GeoCode", "Value")]
+    frame = pd.DataFrame({c: table.columns[c][keep] for c in selector})
+    frame = frame.astype(object).where(frame.notna(), None)
+    frame["_area"] = areas[keep]
+    frame["_year"] = table.columns["Year"][keep]
+    frame["_value"] = table.columns["Value"][keep]
+    frame["_blank"] = frame[[c for c in selector if c not in ("Units", "Series")]].isna().sum(axis=1) \
+        if len(selector) > 2 else 0
+    # one entry per area and combination of selectors; the combination with the most blanks first
+    frame["_group"] = frame.groupby(["_area"] + selector, dropna=False, sort=False).ngroup()
+    frame = frame.sort_values(["_area", "_blank", "_group"], ascending=[True, False, True], kind="stable")
+    # cut the sorted rows where the area or the group changes; build each entry from plain lists
+    area_col = frame["_area"].to_numpy(dtype=object)
+    group_col = frame["_group"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, (group_col[1:] != group_col[:-1]) | (area_col[1:] != area_col[:-1])]) \
+        if len(frame) else np.array([], dtype=int)
+    ends = np.r_[starts[1:], len(frame)].astype(int)
+    chosen = frame[selector].to_numpy(dtype=object)[starts].tolist() if len(frame) else []
+    years = [str(y) for y in frame["_year"].tolist()]
+    numbers = [None if v != v else v for v in frame["_value"].tolist()]
+    by_area: dict[str, tuple[list, list]] = {}
+    for start, end, selection in zip(starts.tolist(), ends.tolist(), chosen):
+        entry = by_area.setdefault(area_col[start], ([], []))
+        entry[0].append(dict(zip(selector, selection)))
+        entry[1].append(dict(zip(years[start:end], numbers[start:end])))
+    features = []
+    for area in sorted(by_area):
+        outline = outlines[area]
+        disaggregations, values = by_area[area]
+        features.append({"type": "Feature", "geometry": outline["geometry"],
+                         "properties": {"name": names.get(area) or outline["properties"].get("name"), "geocode": area,
+                                        "disaggregations": disaggregations, "values": values}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _layers(site: Site) -> list[tuple[str, dict[str, dict]]]:
+    layers = [("countries", country_features())]
+    regions = boundary_features(site)
+    if regions:
+        layers.append(("regions", regions))
+    return layers
+
+
+@producer
+def maps(site: Site) -> Iterator[SiteFile]:
+    layers = _layers(site)
+    coverage = site.coverage()
+    for code in site.indicators():
+        areas = set(coverage.loc[code, "area_codes"]) if code in coverage.index else set()
+        for layer, outlines in layers:
+            if not areas & set(outlines):
+                continue
+            key = site.key("geojson", layer, site.indicator_key(code))
+            for lang in site.options.langs:
+                yield SiteFile(f"{lang}/geojson/{layer}/indicator_{slug(code)}.geojson",
+                               lambda code=code, outlines=outlines: dump(feature_collection(site, code, outlines)),
+                               key, about=code)

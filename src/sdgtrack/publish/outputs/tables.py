@@ -1,0 +1,208 @@
+"""An indicator's observations in the Open SDG table shape, and the encoders the data outputs share.
+
+Open SDG consumers (its JavaScript, sdg-build's readers, people's spreadsheets) expect one row per
+value with ``Year`` first, one column per disaggregation (blank = total), then ``Units``,
+``Series`` and ``Value`` last. sdgtrack keeps disaggregations as one sorted ``dims`` text per row;
+this module spreads them into columns over the distinct ``dims`` values only (far fewer than rows),
+then joins them back, so the work is whole-column pandas, not a loop over rows.
+Where an indicator covers more than one area, ``Area`` (the name, a selector to Open SDG) and
+``GeoCode`` (the code the maps join on) come after ``Year``.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import numpy as np
+import pandas as pd
+
+from ...ingest.canonical import DIM_ESCAPES
+from ..site import Site
+
+LEADING = ("Year",)
+TRAILING = ("Units", "Series", "Value")
+AREA_COLUMNS = ("Area", "GeoCode")
+
+
+def series_labels(site: Site) -> dict[str, str]:
+    """Series code -> the label shown in the ``Series`` column: its description, or its code when it
+    has none or shares its description with another series (labels must tell series apart)."""
+    def make():
+        info = site.workspace.series_info()
+        described = info["description"].fillna("").str.strip()
+        shared = described.duplicated(keep=False) | described.eq("")
+        return dict(zip(info["code"], np.where(shared, info["code"], described)))
+    return site._memo("_series_labels", make)  # type: ignore[return-value]
+
+
+def _unescape(values: pd.Series) -> pd.Series:
+    if not values.str.contains("\\", regex=False).any():
+        return values
+    for char, code in reversed(DIM_ESCAPES):
+        values = values.str.replace(code, char, regex=False)
+    return values
+
+
+def dim_columns(dims: pd.Series) -> pd.DataFrame:
+    """One column per disaggregation name and one row per distinct value of ``dims``
+    (``Age=15-24|Sex=FEMALE``), indexed by that value; None where a row does not have the name;
+    names and values unescaped, columns in name order."""
+    distinct = pd.Index(pd.unique(dims.to_numpy()))
+    distinct = distinct[distinct != ""]
+    if len(distinct) == 0:
+        return pd.DataFrame(index=pd.Index([], dtype=object))
+    pairs = pd.Series(distinct, index=distinct).str.split("|").explode()
+    parts = pairs.str.split("=", n=1, expand=True)
+    long = pd.DataFrame({"name": _unescape(parts[0]).to_numpy(), "value": _unescape(parts[1]).to_numpy()},
+                        index=pairs.index)
+    wide = long.set_index("name", append=True)["value"].unstack("name")
+    return wide.reindex(columns=sorted(wide.columns)).astype(object)
+
+
+class _DimLookup:
+    """The disaggregation columns of every distinct ``dims`` value, as one NumPy matrix: an
+    indicator's columns are a take of its rows and of the names it uses (no per-column pandas work)."""
+
+    def __init__(self, dims: pd.Series):
+        wide = dim_columns(dims)
+        self.index = pd.Index(wide.index)
+        self.names = np.array(wide.columns, dtype=object)
+        self.values = wide.to_numpy(dtype=object, na_value=None) if len(wide.columns) else \
+            np.empty((len(wide), 0), dtype=object)
+
+    def covers(self, dims: pd.Series) -> bool:
+        positions = self.index.get_indexer(pd.unique(dims.to_numpy()))
+        return bool((positions >= 0).all()) or set(pd.unique(dims.to_numpy())[positions < 0]) <= {""}
+
+    def columns(self, dims: pd.Series) -> dict[str, np.ndarray]:
+        positions = self.index.get_indexer(dims.to_numpy())  # -1: no disaggregation ("")
+        present = positions >= 0
+        used_rows = np.unique(positions[present])
+        if len(used_rows) == 0:
+            return {}
+        used = np.flatnonzero((self.values[used_rows] != None).any(axis=0))  # noqa: E711 (elementwise)
+        block = np.full((len(positions), len(used)), None, dtype=object)
+        block[present] = self.values[np.ix_(positions[present], used)]
+        return {self.names[j]: block[:, k] for k, j in enumerate(used)}
+
+
+def _dim_lookup(site: Site, dims: pd.Series) -> _DimLookup:
+    """One lookup per site: built on first use over the rows of every indicator already read (a
+    build prefetches them all), rebuilt only when a later indicator brings new values."""
+    lookup = site.cache.get("_dim_lookup")
+    if not isinstance(lookup, _DimLookup) or not lookup.covers(dims):
+        held = site.cache.get("_rows") or {}
+        every = pd.concat([dims] + [frame["dims"] for frame in held.values()], ignore_index=True)  # type: ignore[union-attr]
+        lookup = _DimLookup(every)
+        site.cache["_dim_lookup"] = lookup
+    return lookup
+
+
+class Table:
+    """Columns in order (name -> NumPy object array, None for blank) and the store's headline mask."""
+
+    def __init__(self, columns: dict[str, np.ndarray], headline: np.ndarray):
+        self.columns = columns
+        self.headline = headline
+
+    def __len__(self) -> int:
+        return len(self.headline)
+
+    def headline_rows(self) -> "Table":
+        keep = [c for c in self.columns if c in LEADING + AREA_COLUMNS + TRAILING]
+        mask = self.headline
+        return Table({c: self.columns[c][mask] for c in keep}, mask[mask])
+
+
+def _labels(site: Site, series: np.ndarray) -> np.ndarray:
+    labels = series_labels(site)
+    index = site._memo("_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()),
+                                                                                       dtype=object)))
+    codes, names = index  # type: ignore[misc]
+    positions = codes.get_indexer(series)
+    return np.where(positions >= 0, names[np.maximum(positions, 0)], series)
+
+
+def open_sdg_table(site: Site, code: str) -> Table:
+    """Indicator ``code``'s rows as Open SDG publishes them: Year, [Area, GeoCode], one column per
+    disaggregation, Units, Series, Value; with the store's headline decision per row."""
+    held = site.cache.setdefault("_tables", {})
+    if code in held:  # type: ignore[operator]
+        return held[code]  # type: ignore[index]
+    rows = site.rows(code)
+    text = {c: rows[c].to_numpy(dtype=object, na_value=None) for c in ("period", "area", "area_name", "unit", "series")}
+    columns: dict[str, np.ndarray] = {"Year": text["period"]}
+    if len(pd.unique(text["area"])) > 1:
+        columns["Area"] = np.where(pd.isna(text["area_name"]), text["area"], text["area_name"])
+        columns["GeoCode"] = text["area"]
+    columns.update(_dim_lookup(site, rows["dims"]).columns(rows["dims"]))
+    units = text["unit"]
+    columns["Units"] = np.where(units == "", None, units)
+    columns["Series"] = _labels(site, text["series"])
+    columns["Value"] = rows["value"].to_numpy(dtype=float)
+    table = Table(columns, rows["is_headline"].to_numpy(dtype=bool))
+    held[code] = table  # type: ignore[index]
+    return table
+
+
+def headline_table(site: Site, code: str) -> Table:
+    """The headline rows (every disaggregation a total, as the store decided at load): Year,
+    [Area, GeoCode], Units, Series, Value."""
+    return open_sdg_table(site, code).headline_rows()
+
+
+def number_text(values: np.ndarray) -> np.ndarray:
+    """Values as CSV text: integral values without ``.0``, others in their shortest exact form."""
+    v = np.asarray(values, dtype=float)
+    missing = np.isnan(v)
+    out = v.astype(str).astype(object)
+    integral = ~missing & (np.abs(v) < 1e15) & (v == np.round(v))
+    out[integral] = v[integral].astype(np.int64).astype(str)
+    out[missing] = ""
+    return out
+
+
+def to_csv(table: Table) -> bytes:
+    """CSV as Open SDG data repositories write it: header, blank cells for missing, quotes only where
+    needed (the csv module's C writer)."""
+    sink = io.StringIO()
+    writer = csv.writer(sink, lineterminator="\n")
+    writer.writerow(list(table.columns))
+    cells = [number_text(v) if name == "Value" else v for name, v in table.columns.items()]
+    writer.writerows(zip(*cells))
+    return sink.getvalue().encode("utf-8")
+
+
+def _plain(name: str, values: np.ndarray) -> list:
+    if name == "Year":  # numbers when every period is a plain year (what Open SDG's charts sort on)
+        text = values.astype(str)
+        if len(text) and np.char.str_len(text).max() == 4 and np.char.isdigit(text).all():
+            return text.astype(int).tolist()
+        return values.tolist()
+    if name == "Value":
+        v = np.asarray(values, dtype=float)
+        out = np.empty(len(v), dtype=object)
+        out[:] = v.tolist()
+        integral = ~np.isnan(v) & (np.abs(v) < 1e15) & (v == np.round(v))
+        out[np.flatnonzero(integral)] = v[integral].astype(np.int64).tolist()
+        out[np.isnan(v)] = None
+        return out.tolist()
+    return values.tolist()
+
+
+def columns_json(table: Table) -> dict[str, list]:
+    """``{column: [values ...]}``: sdg-build's data JSON (pandas ``orient='list'``), nulls for blanks."""
+    return {name: _plain(name, values) for name, values in table.columns.items()}
+
+
+def records_json(table: Table) -> list[dict]:
+    """``[{column: value ...} ...]``: sdg-build's headline JSON (``orient='records'``)."""
+    columns = columns_json(table)
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
+
+
+def dump(document) -> bytes:
+    """Compact UTF-8 JSON (the site's files are for programs; sizes add up over thousands of files)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")

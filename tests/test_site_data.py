@@ -1,0 +1,342 @@
+"""The site's data outputs and the static build, on the real UK Open SDG repository plus the UN's
+Goal 14 file: files checked against the store, incremental rebuilds, refusals, the local server."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import threading
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+
+import sdgtrack
+from sdgtrack.cli import run
+from sdgtrack.errors import UserInputError
+from sdgtrack.frameworks.reference import data_dir
+from sdgtrack.publish import build as build_module
+from sdgtrack.publish.build import MANIFEST, build_site
+from sdgtrack.publish.outputs.tables import series_labels
+from sdgtrack.publish.serve import make_server
+from sdgtrack.publish.site import Site, SiteOptions
+from sdgtrack.workspace import Workspace
+
+from .conftest import shared_path
+
+SITE_FIELDS = ("Year", "Area", "GeoCode", "Units", "Series", "Value")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> Path:
+    """UK Open SDG data (57 ONS keys hold two values: --skip-invalid) and the UN's Goal 14 file."""
+    uk, goal14 = shared_path("opensdg", "uk"), shared_path("unsd", "Goal14.xlsx")
+    folder = tmp_path_factory.mktemp("site-store")
+    with sdgtrack.open(folder / "store.duckdb") as db:
+        db.ingest(uk, skip_invalid=True, rejected_path=folder / "rejected.csv")
+        db.ingest(goal14)
+    return folder / "store.duckdb"
+
+
+@pytest.fixture(scope="module")
+def built(store, tmp_path_factory):
+    """The site built once in English and French from a read-only store."""
+    out = tmp_path_factory.mktemp("site") / "out"
+    with Workspace(store, read_only=True) as ws:
+        report = build_site(ws, out, SiteOptions(langs=("en", "fr")))
+    return out, report
+
+
+@pytest.fixture
+def ws(store):
+    with Workspace(store, read_only=True) as workspace:
+        yield workspace
+
+
+def read_csv(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8"))))
+
+
+def as_store_rows(rows: list[dict], labels_to_code: dict[str, str], areas: str | None = None) -> list[tuple]:
+    """CSV rows back to the store's (series, area, period, dims, unit, value)."""
+    out = []
+    for row in rows:
+        dims = "|".join(f"{k}={v}" for k, v in sorted(row.items()) if k not in SITE_FIELDS and v != "")
+        out.append((labels_to_code[row["Series"]], row.get("GeoCode") or areas, row["Year"], dims, row["Units"],
+                    float(row["Value"]) if row["Value"] else None))
+    return sorted(out, key=repr)
+
+
+def store_rows(frame) -> list[tuple]:
+    return sorted(((r.series, r.area, r.period, r.dims, r.unit, None if r.value != r.value else float(r.value))
+                   for r in frame.itertuples()), key=repr)
+
+
+def test_build_writes_the_layout(built, ws):
+    out, report = built
+    site = Site(ws, SiteOptions(langs=("en", "fr")))
+    codes = site.indicators()
+    assert "3.2.2" in codes and "14.5.1" in codes and codes.index("3.2.2") < codes.index("14.5.1")
+    for lang in ("en", "fr"):
+        for folder, ext in (("data", "csv"), ("data", "json"), ("headline", "csv"), ("headline", "json"),
+                            ("meta", "json")):
+            assert {p.stem for p in (out / lang / folder).glob(f"*.{ext}")} - {"all"} == \
+                {c.replace(".", "-") for c in codes}, (lang, folder, ext)
+        for name in ("meta/all.json", "headline/all.json", "stats/reporting.json", "zip/all_indicators.zip",
+                     "datapackage.json", "geojson/countries/indicator_14-5-1.geojson"):
+            assert (out / lang / name).is_file(), name
+    assert (out / "observations.parquet").is_file() and (out / "datapackage.json").is_file()
+    assert report.written == report.files and report.unchanged == report.removed == 0
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))["files"]
+    assert len(manifest) == report.files and report.total_bytes == sum((out / p).stat().st_size for p in manifest)
+
+
+def test_indicator_csv_rows_are_the_stores_rows(built, ws):
+    out, _ = built
+    site = Site(ws)
+    labels_to_code = {v: k for k, v in series_labels(site).items()}
+    # a UK indicator with many disaggregations (one area, so no Area column)
+    rows = read_csv(out / "en" / "data" / "3-2-2.csv")
+    assert list(rows[0])[0] == "Year" and list(rows[0])[-3:] == ["Units", "Series", "Value"]
+    assert "Area" not in rows[0] and {"Age", "Sex", "Region"} <= set(rows[0])
+    frame = ws.observations("3.2.2", all_disaggregations=True)
+    assert len(rows) == len(frame) > 1000
+    assert as_store_rows(rows, labels_to_code, areas="826") == store_rows(frame)
+    # an indicator with UK and UN rows for many areas: Area and GeoCode, one dataset per series and area
+    rows = read_csv(out / "fr" / "data" / "14-5-1.csv")
+    frame = ws.observations("14.5.1", all_disaggregations=True)
+    assert list(rows[0])[:3] == ["Year", "Area", "GeoCode"] and len({r["GeoCode"] for r in rows}) > 200
+    assert as_store_rows(rows, labels_to_code) == store_rows(frame)
+    assert {r["Area"] for r in rows if r["GeoCode"] == "826"} == {ws.area_names(["826"])["826"]}
+    # the JSON is the same table by columns; the headline the rows the store marks as totals
+    columns = json.loads((out / "en" / "data" / "14-5-1.json").read_text("utf-8"))
+    assert list(columns) == list(rows[0]) and len(columns["Value"]) == len(rows)
+    headline = json.loads((out / "en" / "headline" / "3-2-2.json").read_text("utf-8"))
+    totals = ws.observations("3.2.2")
+    assert sorted((h["Year"], h["Value"]) for h in headline) == sorted(zip(totals["year"], totals["value"]))
+    assert list(headline[0]) == ["Year", "Units", "Series", "Value"]
+    assert len(read_csv(out / "en" / "headline" / "3-2-2.csv")) == len(totals)
+
+
+def test_metadata_titles_and_statistics(built, ws):
+    out, _ = built
+    french = yaml.safe_load((data_dir() / "translations" / "fr" / "global_indicators.yml").read_text("utf-8"))
+    meta = json.loads((out / "fr" / "meta" / "3-2-2.json").read_text("utf-8"))
+    assert meta["indicator_name"] == french["3-2-2-title"] and meta["sdg_goal"] == "3" and meta["target_id"] == "3.2"
+    assert meta["series"] == [{"code": "GB:3.2.2:neonatal-mortality-rate", "label": "Neonatal mortality rate",
+                               "description": "Neonatal mortality rate", "unit": "Rate per 1,000 live births",
+                               "dataset": "opensdg-uk"}]
+    assert meta["observations"] == len(ws.observations("3.2.2", all_disaggregations=True))
+    assert {"Age", "Sex"} <= set(meta["disaggregations"]) and meta["indicator_sort_order"] == "03-02-02"
+    english = json.loads((out / "en" / "meta" / "all.json").read_text("utf-8"))
+    assert english["3-2-2"]["indicator_name"] == ws.current_nodes()[[c for c, *_ in ws.current_nodes()].index(
+        "3.2.2")][3]
+    site = Site(ws)
+    assert len(english) == len(site.indicators())
+    assert json.loads((out / "en" / "headline" / "all.json").read_text("utf-8"))["3-2-2"] == \
+        json.loads((out / "en" / "headline" / "3-2-2.json").read_text("utf-8"))
+    stats = json.loads((out / "en" / "stats" / "reporting.json").read_text("utf-8"))
+    goal3 = next(g for g in stats["goals"] if g["goal"] == 3)
+    indicators3 = [c for c, level, *_ in ws.current_nodes() if level == "indicator" and c.split(".")[0] == "3"]
+    complete = next(s for s in goal3["statuses"] if s["status"] == "complete")
+    assert goal3["totals"]["total"] == len(indicators3)
+    assert complete["count"] == len([c for c in site.indicators() if c.split(".")[0] == "3"]) > 10
+    assert goal3["disaggregation"]["by_name"]["Sex"] >= 1
+    assert stats["overall"]["totals"]["total"] == sum(g["totals"]["total"] for g in stats["goals"])
+
+
+def test_zip_and_parquet_hold_the_stores_rows(built, ws):
+    out, _ = built
+    codes = Site(ws).indicators()
+    with zipfile.ZipFile(out / "en" / "zip" / "all_indicators.zip") as archive:
+        names = archive.namelist()
+        assert names == [c.replace(".", "-") + ".csv" for c in codes]
+        assert archive.read("3-2-2.csv") == (out / "en" / "data" / "3-2-2.csv").read_bytes()
+        unpacked = out.parent / "unzipped"
+        archive.extractall(unpacked)
+    con = duckdb.connect()
+    n_zip = con.execute(f"SELECT count(*) FROM read_csv('{unpacked}/*.csv', union_by_name=true, all_varchar=true)"
+                        ).fetchone()[0]
+    every = ws.observations(None, all_disaggregations=True)
+    coverage = ws.indicator_coverage()
+    assert n_zip == int(coverage["rows"].sum())
+    parquet = out / "observations.parquet"
+    assert con.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()[0] == len(every)
+    assert con.execute(f"SELECT count(*) FROM '{parquet}' WHERE series = 'GB:3.2.2:neonatal-mortality-rate'"
+                       ).fetchone()[0] == len(ws.observations("3.2.2", all_disaggregations=True))
+    package = json.loads((out / "en" / "datapackage.json").read_text("utf-8"))
+    resource = next(r for r in package["resources"] if r["path"] == "data/3-2-2.csv")
+    header = (out / "en" / "data" / "3-2-2.csv").read_text("utf-8").splitlines()[0].split(",")
+    assert [f["name"] for f in resource["schema"]["fields"]] == header
+    root = json.loads((out / "datapackage.json").read_text("utf-8"))
+    columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM '{parquet}'").fetchall()]
+    assert [f["name"] for f in root["resources"][0]["schema"]["fields"]] == columns
+
+
+def test_country_maps(built, ws):
+    out, _ = built
+    collection = json.loads((out / "en" / "geojson" / "countries" / "indicator_14-5-1.geojson").read_text("utf-8"))
+    features = {f["properties"]["geocode"]: f for f in collection["features"]}
+    frame = ws.observations("14.5.1", all_disaggregations=True)
+    assert set(features) <= set(frame["area"]) and len(features) > 100 and "826" in features
+    uk = features["826"]["properties"]
+    assert uk["name"] == ws.area_names(["826"])["826"] and features["826"]["geometry"]["type"] == "MultiPolygon"
+    # every value of the area appears once, under its selectors; the first entry is the least disaggregated
+    assert sum(len(v) for v in uk["values"]) == int((frame["area"] == "826").sum())
+    assert sum(v is not None for v in uk["disaggregations"][0].values()) == 2  # Units and Series only
+
+
+def test_incremental_rebuild_rewrites_only_what_changed(store, tmp_path):
+    copy = Path(shutil.copy(store, tmp_path / "store.duckdb"))
+    out = tmp_path / "site"
+    with Workspace(copy) as ws:
+        first = build_site(ws, out, SiteOptions(langs=("en",)))
+        again = build_site(ws, out, SiteOptions(langs=("en",)))
+        assert (again.written, again.removed, again.unchanged) == (0, 0, first.files)
+        # a new release of one UK file: every value of neonatal mortality one higher
+        source = shared_path("opensdg", "uk", "data", "indicator_3-2-2.csv")
+        rows = read_csv(source)
+        changed = tmp_path / "release" / "data" / "indicator_3-2-2.csv"
+        changed.parent.mkdir(parents=True)
+        with changed.open("w", newline="", encoding="utf-8") as stream:
+            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows({**r, "Value": str(float(r["Value"]) + 1) if r["Value"] else ""} for r in rows)
+        report = ws.ingest(changed, dataset="opensdg-uk", area="GBR")
+        assert report.updated > 1000
+        rebuilt = build_site(ws, out, SiteOptions(langs=("en",)))
+    per_indicator = {f"en/{folder}/3-2-2.{ext}" for folder, ext in
+                     (("data", "csv"), ("data", "json"), ("headline", "csv"), ("headline", "json"), ("meta", "json"))}
+    gathering = {"en/headline/all.json", "en/meta/all.json", "en/stats/reporting.json", "en/zip/all_indicators.zip",
+                 "en/datapackage.json", "datapackage.json", "observations.parquet"}
+    assert set(rebuilt.written_paths) == per_indicator | gathering | {"en/geojson/countries/indicator_3-2-2.geojson"}
+    assert rebuilt.written == 13 and rebuilt.unchanged == first.files - 13 and rebuilt.removed == 0
+    new_rows = read_csv(out / "en" / "data" / "3-2-2.csv")
+    assert new_rows[0]["Value"] == "4.5"  # 3.5 in the repository, plus one
+
+
+def test_removed_language_and_reused_files(built, ws, tmp_path):
+    out = tmp_path / "site"
+    shutil.copytree(built[0], out)
+    report = build_site(ws, out, SiteOptions(langs=("en",)))
+    assert report.written == 0 and report.removed == built[1].files - report.unchanged > 0
+    assert not (out / "fr").exists() and all(p.startswith("fr/") for p in report.removed_paths)
+    # French again: its tables are the English bytes (same keys), reused from disk, not rendered
+    both = build_site(ws, out, SiteOptions(langs=("en", "fr")))
+    assert both.written == report.removed
+    assert (out / "fr" / "data" / "3-2-2.csv").read_bytes() == (out / "en" / "data" / "3-2-2.csv").read_bytes()
+
+
+def test_a_killed_build_leaves_whole_files(store, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    with Workspace(store, read_only=True) as ws:
+        build_site(ws, out, SiteOptions(langs=("en",)))
+        before = (out / MANIFEST).read_bytes()
+        calls = {"n": 0}
+        real_replace = build_module.os.replace
+
+        def dies_at_the_third(src, dst):
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise KeyboardInterrupt  # as if killed between writing a temporary file and renaming it
+            real_replace(src, dst)
+
+        monkeypatch.setattr(build_module.os, "replace", dies_at_the_third)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(ws, out, SiteOptions(langs=("en",), title="Another title"))
+        monkeypatch.setattr(build_module.os, "replace", real_replace)
+        assert (out / MANIFEST).read_bytes() == before  # the manifest still describes the old build
+        assert len(list(out.rglob("*.sdgtrack-tmp"))) == 1
+        report = build_site(ws, out, SiteOptions(langs=("en",), title="Another title"))
+    assert not list(out.rglob("*.sdgtrack-tmp")) and report.written == report.files
+
+
+def test_refusals_change_nothing(ws, tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine", "utf-8")
+    with pytest.raises(UserInputError, match="is a file"):
+        build_site(ws, a_file, SiteOptions())
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "index.html").write_text("my page", "utf-8")
+    with pytest.raises(UserInputError, match="holds no sdgtrack site"):
+        build_site(ws, mine, SiteOptions())
+    assert [p.name for p in mine.iterdir()] == ["index.html"]
+    empty = tmp_path / "empty"
+    with pytest.raises(UserInputError, match="shipped translations.*en, fr, es, ar, ru, zh-Hans"):
+        build_site(ws, empty, SiteOptions(langs=("en", "xx")))
+    with pytest.raises(UserInputError, match="--dataset nope: expected datasets of the store: opensdg-uk, unsd"):
+        build_site(ws, empty, SiteOptions(datasets=("nope",)))
+    broken = tmp_path / "broken.geojson"
+    broken.write_text('{"type": "FeatureCollection",\n "features": [}', "utf-8")
+    with pytest.raises(UserInputError, match="broken.geojson, line 2, column"):
+        build_site(ws, empty, SiteOptions(boundaries=broken))
+    nowhere = tmp_path / "nowhere.geojson"
+    nowhere.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": "ZZ-9"}, "geometry": None}]}), "utf-8")
+    with pytest.raises(UserInputError, match="no feature names an area of the store"):
+        build_site(ws, empty, SiteOptions(boundaries=nowhere))
+    assert not empty.exists()
+
+
+def test_one_dataset_only(ws, tmp_path):
+    report = build_site(ws, tmp_path / "uk", SiteOptions(datasets=("opensdg-uk",)))
+    rows = read_csv(tmp_path / "uk" / "en" / "data" / "14-5-1.csv")
+    assert "GeoCode" not in rows[0] and len(rows) == 69  # the UK's own rows, no UN country
+    assert not (tmp_path / "uk" / "en" / "data" / "14-7-1.csv").exists()  # UN-only indicator left out
+    assert report.files > 0
+
+
+def test_sub_national_boundaries(tmp_path):
+    """Rwanda's SDMX data has provinces (RW-1 ...): a boundary file naming them by ISO code draws them."""
+    with sdgtrack.open(tmp_path / "rw.duckdb") as db:
+        db.ingest(shared_path("opensdg", "rwanda"))
+    square = {"type": "Polygon", "coordinates": [[[30, -2], [30.2, -2], [30.2, -1.8], [30, -1.8], [30, -2]]]}
+    boundaries = tmp_path / "provinces.geojson"
+    boundaries.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"shapeISO": "RW-1", "shapeName": "Kigali"}, "geometry": square},
+        {"type": "Feature", "properties": {"shapeISO": "RW-5", "shapeName": "East"}, "geometry": square},
+        {"type": "Feature", "properties": {"shapeISO": "XX-1", "shapeName": "Elsewhere"}, "geometry": square}]}))
+    with Workspace(tmp_path / "rw.duckdb", read_only=True) as ws:
+        report = build_site(ws, tmp_path / "site", SiteOptions(boundaries=boundaries))
+        regions = sorted((tmp_path / "site" / "en" / "geojson" / "regions").glob("*.geojson"))
+        assert regions and report.files > 0
+        collection = json.loads(regions[0].read_text("utf-8"))
+        code = regions[0].stem.removeprefix("indicator_").replace("-", ".")
+        frame = ws.observations(code, all_disaggregations=True)
+        drawn = {f["properties"]["geocode"] for f in collection["features"]}
+        assert drawn and drawn <= {"RW-1", "RW-5"} and drawn <= set(frame["area"])
+        feature = collection["features"][0]["properties"]
+        assert sum(len(v) for v in feature["values"]) == int((frame["area"] == feature["geocode"]).sum())
+
+
+def test_cli_build_and_serve(store, tmp_path, capfd):
+    out = tmp_path / "site"
+    assert run(["site", "build", str(out), "--lang", "en", "--db", str(store)]) == 0
+    assert "written" in capfd.readouterr().out
+    assert run(["site", "build", str(out), "--lang", "en", "--db", str(store)]) == 0
+    assert "0 written" in capfd.readouterr().out
+    assert run(["site", "build", str(out), "--lang", "en,klingon", "--db", str(store)]) == 1
+    assert "--lang klingon: expected languages of the shipped translations" in capfd.readouterr().err
+    server = make_server(out, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(f"{base}/en/data/3-2-2.csv") as response:
+            assert response.read() == (out / "en" / "data" / "3-2-2.csv").read_bytes()
+            assert response.headers["Content-Type"].startswith("text/csv")
+        for path in ("/../store.duckdb", "/en/%2e%2e/%2e%2e/store.duckdb", f"/{MANIFEST}", "/en/nothing.csv"):
+            with pytest.raises(urllib.error.HTTPError) as caught:
+                urllib.request.urlopen(base + path)
+            assert caught.value.code == 404, path
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(UserInputError, match="no site built there"):
+        make_server(tmp_path, "127.0.0.1", 0)
