@@ -1,0 +1,70 @@
+"""The audit trail for admins (page and CSV), and the public history of published values: each
+value with who wrote it, when, and the value it replaced."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..errors import SdgtrackError
+from ..review import NotAllowed, NotFound
+from ..store.audit import csv_text
+from . import auth
+
+router = APIRouter()
+PAGE_ROWS = 500
+
+
+def _admin(user: dict) -> dict:
+    if user["role"] != "admin":
+        raise NotAllowed(f"{user['name']} is a {user['role']}: the audit trail is for admins")
+    return user
+
+
+@router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
+def audit_page(request: Request, actor: str = "", action: str = "", object: str = ""):  # noqa: A002
+    from .entry import render
+
+    _admin(auth.form_user(request))
+    frame = request.app.state.workspace.audit(actor=actor or None, action=action or None, object=object or None,
+                                              limit=PAGE_ROWS)
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return render(request, "audit.html", {"rows": rows, "actor": actor, "action": action, "object": object,
+                                          "limit": PAGE_ROWS})
+
+
+@router.get("/admin/audit.csv", include_in_schema=False)
+def audit_csv(request: Request):
+    _admin(auth.form_user(request))
+    return _csv(request)
+
+
+@router.get("/api/audit", tags=["data entry"], response_class=Response,
+            responses={200: {"content": {"text/csv": {}}, "description": "the whole audit log as CSV"}})
+def api_audit(request: Request, user: dict = Depends(auth.bearer_user)):
+    """The audit log as CSV (admins): id, at_time, actor, action, object, before, after."""
+    _admin(user)
+    return _csv(request)
+
+
+def _csv(request: Request) -> Response:
+    return Response(csv_text(request.app.state.workspace.audit()), media_type="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+
+
+@router.get("/history/{code}", response_class=HTMLResponse, tags=["data entry"])
+def value_history(request: Request, code: str, area: list[str] | None = Query(None, max_length=50),
+                  dataset: str | None = None):
+    """Public: every version of a series' (or indicator's) values, current and earlier, with who changed each."""
+    from .entry import render
+
+    ws = request.app.state.workspace
+    try:
+        with ws.lock:
+            frame = ws.history(code, areas=area, datasets=[dataset] if dataset else None)
+            names = ws.area_names(frame["area"].unique().tolist()) if len(frame) else {}
+    except SdgtrackError as exc:
+        raise NotFound(str(exc)) from None
+    frame = frame.head(2000)
+    frame["area_name"] = frame["area"].map(names)
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return render(request, "history.html", {"code": code, "rows": rows, "areas": area or []})
