@@ -200,7 +200,9 @@ class Review:
         dataset = check_id((dataset or "").strip())
         file_name = check_upload(file_name, data)
         with self.ws.lock:
-            entity = self._entity_for(user, entity)
+            # an admin's change to an owned dataset is for its owner unless named otherwise
+            entity = self._entity_for(user, entity or (store_accounts.owner(self.con, dataset)
+                                                       if user["role"] == "admin" else None))
             if not self.can_edit_dataset(user, dataset):
                 raise NotAllowed(f"dataset {dataset} belongs to {store_accounts.owner(self.con, dataset) or 'no entity'}"
                                  f"; {user['name']} edits the datasets of {user.get('entity')}")

@@ -21,14 +21,15 @@ def _admin(user: dict) -> dict:
 
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
-def audit_page(request: Request, actor: str = "", action: str = "", object: str = ""):  # noqa: A002
+def audit_page(request: Request, actor: str = "", action: str = "",
+               obj: str = Query("", alias="object")):
     from .entry import render
 
     _admin(auth.form_user(request))
-    frame = request.app.state.workspace.audit(actor=actor or None, action=action or None, object=object or None,
+    frame = request.app.state.workspace.audit(actor=actor or None, action=action or None, object=obj or None,
                                               limit=PAGE_ROWS)
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return render(request, "audit.html", {"rows": rows, "actor": actor, "action": action, "object": object,
+    return render(request, "audit.html", {"rows": rows, "actor": actor, "action": action, "object": obj,
                                           "limit": PAGE_ROWS})
 
 
