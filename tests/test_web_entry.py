@@ -140,7 +140,7 @@ def test_oversize_upload_is_refused(entry):
     answer = TestClient(entry.app).post("/api/requests/data", headers=entry.api("ed_a"), data={"dataset": "ds-a"},
                                         files={"file": ("big.csv", big, "text/csv")})
     assert answer.status_code == 422
-    assert "over the upload limit of 21 MB" in answer.json()["detail"]
+    assert "over the upload limit of 16 MB" in answer.json()["detail"]
     assert entry.count() == before
 
 

@@ -28,7 +28,7 @@ from .store import accounts as store_accounts
 from .store import audit as store_audit
 from .store import requests as store_requests
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024   # a national repository's indicator file is kB to a few MB
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024   # an indicator file is kB to a few MB; under the server's 20 MB body cap
 PREVIEW_ROWS = 200                    # rows of a data request's preview listed one by one
 # the ingest formats a single uploaded file can hold (Open SDG repositories are folders: CLI only)
 UPLOAD_TYPES = {".csv": "CSV", ".xlsx": "Excel workbook", ".xml": "SDMX-ML message"}
@@ -342,8 +342,8 @@ def check_upload(file_name: str, data: bytes) -> str:
     if not data:
         raise UserInputError(f"{name}: the file is empty")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UserInputError(f"{name}: {len(data) / 1e6:.1f} MB is over the upload limit of "
-                             f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB; load larger files with `sdgtrack ingest`")
+        raise UserInputError(f"{name}: {len(data) / 2**20:.1f} MB is over the upload limit of "
+                             f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB; load larger files with `sdgtrack ingest`")
     head = data[:4096]
     if suffix == ".xlsx" and not head.startswith(b"PK\x03\x04"):
         raise UserInputError(f"{name}: not an Excel workbook (.xlsx is a zip file; this one is not); expected {accepted}")
