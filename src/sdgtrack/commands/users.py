@@ -9,20 +9,14 @@ from typing import Optional
 import typer
 
 from ..store.accounts import ROLES
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit
+from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db
 
 Role = choices("Role", ROLES)
 
 
 def open_workspace(db: Optional[Path]):
     """The store as a writable workspace: account commands write (and audit) what they change."""
-    import sdgtrack
-    from sdgtrack.store.files import check_store_path
-    from sdgtrack.workspace import Workspace
-
-    path = sdgtrack.default_db_path(db)
-    check_store_path(path)
-    return Workspace(path)
+    return open_db(db)
 
 
 def actor() -> str:

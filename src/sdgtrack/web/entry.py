@@ -33,6 +33,12 @@ def mount_entry(app: FastAPI) -> None:
     from . import admin, forms, review
 
     app.state.login_limiter = auth.LoginLimiter()
+    owner = getattr(app.state, "owner", None)
+    if owner is not None:
+        # the server's own writes and these share one lock on the store's connection
+        app.state.workspace.lock = owner.write_lock
+    # where a CLI that finds the store held by this server is told to send a file
+    app.state.upload_route = "/api/requests/data"
     for module in (router, review.router, forms.router, admin.router):
         app.include_router(module)
 
@@ -47,6 +53,13 @@ def mount_entry(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     def _not_found(request: Request, exc: NotFound):
         return _error(request, 404, str(exc))
+
+
+def store_changed(request: Request) -> None:
+    """Tell the server's read caches that published data changed (no-op in a bare app)."""
+    owner = getattr(request.app.state, "owner", None)
+    if owner is not None:
+        owner.changed()
 
 
 def _error(request: Request, status: int, message: str) -> Response:

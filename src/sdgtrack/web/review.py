@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from ..errors import InvalidInputError, UserInputError
 from ..review import GRID_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, NotFound
 from . import auth
+from .entry import store_changed
 
 router = APIRouter()
 GRID_ROWS = 8   # empty rows the grid form offers
@@ -187,6 +188,7 @@ def _decision(request: Request, request_id: int, csrf_token: str, action: str, r
             review.submit(user, request_id)
         elif action == "approve":
             review.approve(user, request_id)
+            store_changed(request)
         else:
             review.reject(user, request_id, reason)
     except NotFound:  # another entity's request: the app's 404 page (NotAllowed: its 403 page)
@@ -268,6 +270,7 @@ def _api_move(request: Request, user: dict, request_id: int, action: str, reason
             row = review.submit(user, request_id)
         elif action == "approve":
             row = review.approve(user, request_id)
+            store_changed(request)
         else:
             row = review.reject(user, request_id, reason)
     except NotFound:
