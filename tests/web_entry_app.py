@@ -57,13 +57,16 @@ def sign_in(app: FastAPI, name: str, password: str = PASSWORD) -> tuple[TestClie
     return client, csrf
 
 
-def build(path) -> EntryApp:
+def build(path, before_start=None) -> EntryApp:
+    """``before_start(app)``: add middleware and the like before the first request starts the app."""
     ws = Workspace(path)
     for name, (role, entity) in USERS.items():
         ws.accounts.add_user(name, role=role, entity=entity, password=PASSWORD, actor="test")
     app = FastAPI()
     app.state.workspace = ws
     mount_entry(app)
+    if before_start is not None:
+        before_start(app)
     entry = EntryApp(ws, app)
     for name in USERS:
         entry.tokens[name] = ws.accounts.add_token(name, label="test", actor="test")[1]

@@ -235,6 +235,9 @@ class Review:
                 raise InvalidInputError([_named(p, tmp) for p in exc.problems], exc.total) from None
             except UserInputError as exc:
                 raise UserInputError(str(exc).replace(str(path), file_name).replace(tmp + "/", "")) from None
+        names = self.ws.area_names(sorted({c["area"] for c in report.changes}))
+        for change in report.changes:
+            change["area_name"] = names.get(change["area"])
         return {"rows_read": report.rows_read, "series": report.series, "areas": report.areas,
                 "new": report.new, "updated": report.updated, "unchanged": report.unchanged,
                 "missing": report.missing, "blank_values": report.blank_values,

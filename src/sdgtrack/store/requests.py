@@ -48,7 +48,8 @@ def get(con, request_id: int, *, payload: bool = False) -> dict | None:
 
 def listing(con, *, entity: str | None = None, states: list[str] | None = None, kind: str | None = None) -> list[dict]:
     """Requests without their payloads, newest first; ``entity`` restricts to one entity's."""
-    where, params = [], []
+    where: list[str] = []
+    params: list = []
     if entity is not None:
         where.append("entity = ?")
         params.append(entity)
@@ -87,7 +88,7 @@ def move(con, request_id: int, state: str, actor: str, *, reason: str | None = N
         audit.record(con, actor, f"request.{VERB[state]}",
                      f"request:{request_id}", {"state": before["state"]},
                      {"state": state, **({"reason": reason} if reason else {}), **({"result": result} if result else {})})
-    return get(con, request_id)
+    return {**before, **(get(con, request_id) or {})}
 
 
 def _json(value) -> str | None:
