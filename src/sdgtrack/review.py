@@ -21,6 +21,8 @@ import io
 import json
 import re
 import tempfile
+import threading
+import weakref
 from pathlib import Path
 
 from .errors import InvalidInputError, SdgtrackError, UserInputError
@@ -33,6 +35,22 @@ PREVIEW_ROWS = 200                    # rows of a data request's preview listed 
 # the ingest formats a single uploaded file can hold (Open SDG repositories are folders: CLI only)
 UPLOAD_TYPES = {".csv": "CSV", ".xlsx": "Excel workbook", ".xml": "SDMX-ML message"}
 GRID_COLUMNS = ("series", "area", "year", "value", "unit")
+
+
+_READERS = threading.local()
+
+
+def reader(ws):
+    """This thread's cursor of the workspace's store, for reads: cursors share the open database,
+    each with its own snapshot, so a sign-in check or a list never waits for a write (an upload's
+    check, a publish) holding the workspace lock on the main connection."""
+    cursors = getattr(_READERS, "cursors", None)
+    if cursors is None:
+        cursors = _READERS.cursors = weakref.WeakKeyDictionary()
+    con = cursors.get(ws.store)
+    if con is None:
+        con = cursors[ws.store] = ws.store.con.cursor()
+    return con
 
 
 class NotAllowed(SdgtrackError):
@@ -55,28 +73,24 @@ class Accounts:
             return store_accounts.add_user(self.con, name, role, entity, password, actor)
 
     def users(self):
-        with self.ws.lock:
-            return store_accounts.users(self.con)
+        return store_accounts.users(reader(self.ws))
 
     def user(self, name: str) -> dict | None:
-        with self.ws.lock:
-            return store_accounts.user(self.con, name)
+        return store_accounts.user(reader(self.ws), name)
 
     def disable_user(self, name: str, *, actor: str) -> dict:
         with self.ws.lock:
             return store_accounts.disable_user(self.con, name, actor)
 
     def check_password(self, name: str, password: str) -> dict | None:
-        # argon2 verification (~50 ms) runs outside the lock: only the hash lookup needs the store
-        return store_accounts.check_password(_Locked(self.ws), name, password)
+        return store_accounts.check_password(reader(self.ws), name, password)
 
     def start_session(self, name: str) -> tuple[str, str]:
         with self.ws.lock:
             return store_accounts.start_session(self.con, name)
 
     def session(self, token: str) -> dict | None:
-        with self.ws.lock:
-            return store_accounts.session(self.con, token)
+        return store_accounts.session(reader(self.ws), token)
 
     def end_session(self, token: str) -> None:
         with self.ws.lock:
@@ -91,50 +105,23 @@ class Accounts:
             store_accounts.revoke_token(self.con, token_id, actor)
 
     def tokens(self, name: str | None = None):
-        with self.ws.lock:
-            return store_accounts.tokens(self.con, name)
+        return store_accounts.tokens(reader(self.ws), name)
 
     def token_user(self, token: str) -> dict | None:
-        with self.ws.lock:
-            return store_accounts.token_user(self.con, token)
+        return store_accounts.token_user(reader(self.ws), token)
 
     def set_owner(self, dataset: str, entity: str, *, actor: str) -> None:
         with self.ws.lock:
             store_accounts.set_owner(self.con, dataset, entity, actor)
 
     def owner(self, dataset: str) -> str | None:
-        with self.ws.lock:
-            return store_accounts.owner(self.con, dataset)
+        return store_accounts.owner(reader(self.ws), dataset)
 
     def owned(self, entity: str | None = None):
-        with self.ws.lock:
-            return store_accounts.owned(self.con, entity)
+        return store_accounts.owned(reader(self.ws), entity)
 
     def export_audit(self, path: str | Path) -> Path:
         return store_audit.write_csv(self.ws.audit(), path)
-
-
-class _Locked:
-    """A connection stand-in whose ``execute`` takes the workspace lock and fetches at once."""
-
-    def __init__(self, ws):
-        self.ws = ws
-
-    def execute(self, sql, params=None):
-        with self.ws.lock:
-            rows = self.ws.store.con.execute(sql, params or []).fetchall()
-        return _Rows(rows)
-
-
-class _Rows:
-    def __init__(self, rows):
-        self.rows = rows
-
-    def fetchone(self):
-        return self.rows[0] if self.rows else None
-
-    def fetchall(self):
-        return self.rows
 
 
 class Review:
@@ -180,16 +167,14 @@ class Review:
             return ids
 
     def get(self, user: dict, request_id: int, *, payload: bool = False) -> dict:
-        with self.ws.lock:
-            row = store_requests.get(self.con, int(request_id), payload=payload)
+        row = store_requests.get(reader(self.ws), int(request_id), payload=payload)
         if row is None or not (self.sees_all(user) or row["entity"] == user.get("entity")):
             raise NotFound(f"no change request {request_id}")
         return row
 
     def list(self, user: dict, *, states: list[str] | None = None, kind: str | None = None) -> list[dict]:
-        with self.ws.lock:
-            return store_requests.listing(self.con, entity=None if self.sees_all(user) else user["entity"],
-                                          states=states, kind=kind)
+        return store_requests.listing(reader(self.ws), entity=None if self.sees_all(user) else user["entity"],
+                                      states=states, kind=kind)
 
     # -- data ----------------------------------------------------------------------------------
     def new_data(self, user: dict, dataset: str, file_name: str, data: bytes, *, entity: str | None = None) -> dict:

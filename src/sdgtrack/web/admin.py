@@ -58,11 +58,17 @@ def value_history(request: Request, code: str, area: list[str] | None = Query(No
     """Public: every version of a series' (or indicator's) values, current and earlier, with who changed each."""
     from .entry import render
 
-    ws = request.app.state.workspace
+    owner = getattr(request.app.state, "owner", None)
     try:
-        with ws.lock:
+        if owner is not None:  # the server's cursor for this thread: reads never wait for a write
+            ws = owner.reader()
             frame = ws.history(code, areas=area, datasets=[dataset] if dataset else None)
             names = ws.area_names(frame["area"].unique().tolist()) if len(frame) else {}
+        else:
+            ws = request.app.state.workspace
+            with ws.lock:
+                frame = ws.history(code, areas=area, datasets=[dataset] if dataset else None)
+                names = ws.area_names(frame["area"].unique().tolist()) if len(frame) else {}
     except SdgtrackError as exc:
         raise NotFound(str(exc)) from None
     frame = frame.head(2000)
