@@ -366,3 +366,50 @@ def test_account_commands(tmp_path):
                                                  "dataset.owner"]
     assert all(r["actor"].startswith("cli:") for r in rows)
     assert PASSWORD not in out.read_text() and "argon2" not in out.read_text()
+
+
+def test_grid_loads_current_values_to_correct(entry):
+    client, csrf = entry.sessions["ed_b"], entry.csrf["ed_b"]
+    page = client.get("/entry/data/new", params={"dataset": "ds-b", "series": "SH_DYN_MORT", "area": "Kenya"})
+    assert page.status_code == 200
+    assert 'name="year_0" value="2019"' in page.text and 'name="value_0" value="41"' in page.text
+    other = client.get("/entry/data/new", params={"dataset": "ds-a", "series": "SH_DYN_MORT", "area": "RWA"})
+    assert other.status_code == 403   # another entity's values are not loaded for editing
+    answer = client.post("/entry/data/grid", data={"csrf_token": csrf, "dataset": "ds-b", "series_0": "SH_DYN_MORT",
+                                                   "area_0": "404", "year_0": "2019", "value_0": "40.5"},
+                         follow_redirects=False)
+    preview = entry.ws.review.get(entry.user("ed_b"), _new_id(answer))["preview"]
+    assert (preview["updated"], preview["new"]) == (1, 0)
+    assert preview["changes"][0]["old_value"] == "41.0" and preview["changes"][0]["new_value"] == "40.5"
+
+
+ENTRY_PAGES = ["/entry", "/entry/data/new", "/entry/data/new?dataset=ds-a&series=SH_DYN_MORT&area=RWA",
+               *[f"/entry/records/new?kind={k}" for k in KINDS], "/admin/audit", "/history/SH_DYN_MORT", "/login"]
+
+
+@pytest.mark.parametrize("path", ENTRY_PAGES)
+def test_pages_label_every_field_and_carry_no_inline_script(entry, path):
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.fields, self.labels, self.inline = [], set(), []
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag in ("input", "textarea", "select") and a.get("type") not in ("hidden", "submit"):
+                self.fields.append(a.get("id"))
+            if tag == "label" and a.get("for"):
+                self.labels.add(a["for"])
+            if tag == "script" or tag == "style" or "style" in a or any(k.startswith("on") for k in a):
+                self.inline.append((tag, a))
+
+    client = entry.sessions["admin"] if path != "/login" else TestClient(entry.app)
+    page = client.get(path)
+    assert page.status_code == 200
+    found = Fields()
+    found.feed(page.text)
+    assert found.fields or path in ("/entry", "/history/SH_DYN_MORT")
+    assert [f for f in found.fields if f is None or f not in found.labels] == []
+    assert found.inline == []

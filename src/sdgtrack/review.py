@@ -210,6 +210,22 @@ class Review:
             writer.writerow([str(r.get(c) or "").strip() for c in GRID_COLUMNS])
         return self.new_data(user, dataset, "grid.csv", buf.getvalue().encode("utf-8"), entity=entity)
 
+    def current_rows(self, user: dict, dataset: str, series: str, area: str) -> list[dict]:
+        """The dataset's current total (headline, undisaggregated) values of one series and area as
+        grid rows, for an editor of the dataset to correct."""
+        with self.ws.lock:
+            if not self.can_edit_dataset(user, dataset):
+                raise NotAllowed(f"dataset {dataset} belongs to {store_accounts.owner(self.con, dataset) or 'no entity'}"
+                                 f"; {user['name']} edits the datasets of {user.get('entity')}")
+            if not self.ws.store.has_dataset(dataset):
+                return []
+            frame = self.ws.observations(series, areas=[area], datasets=[dataset])
+        frame = frame[frame["dims"] == ""]
+        return [{"series": r.series, "area": r.area, "year": r.period, "unit": r.unit,
+                 "value": r.value_text if isinstance(r.value_text, str) else
+                 ("" if r.value != r.value else f"{r.value:g}")}
+                for r in frame.itertuples(index=False)]
+
     def _preview(self, dataset: str, file_name: str, data: bytes) -> dict:
         with tempfile.TemporaryDirectory(prefix="sdgtrack-upload-") as tmp:
             path = Path(tmp) / file_name

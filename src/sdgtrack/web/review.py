@@ -92,20 +92,31 @@ def home(request: Request):
 
 
 @router.get("/entry/data/new", response_class=HTMLResponse, include_in_schema=False)
-def data_form(request: Request, dataset: str = ""):
+def data_form(request: Request, dataset: str = "", series: str = "", area: str = ""):
+    """The upload form and the grid; with a series and an area, the grid holds the dataset's
+    current totals of that series and area to edit (plus empty rows to add)."""
     from .entry import render
 
     user = auth.form_user(request)
-    return _data_page(request, render, user, dataset=dataset)
+    grid, error = None, None
+    if dataset and series.strip() and area.strip():
+        try:
+            grid = _review(request).current_rows(user, dataset, series.strip(), area.strip())
+        except UserInputError as exc:
+            error = str(exc)
+        if grid is not None:
+            grid += [dict.fromkeys(GRID_COLUMNS, "") for _ in range(3)]
+    return _data_page(request, render, user, dataset=dataset, grid=grid, error=error,
+                      loaded={"series": series, "area": area})
 
 
-def _data_page(request, render, user, *, dataset="", error=None, problems=None, grid=None, status=200):
+def _data_page(request, render, user, *, dataset="", error=None, problems=None, grid=None, status=200, loaded=None):
     review = _review(request)
     rows = grid or [dict.fromkeys(GRID_COLUMNS, "") for _ in range(GRID_ROWS)]
     return render(request, "data_new.html", {
         "datasets": review.editable_datasets(user), "dataset": dataset, "error": error, "problems": problems or [],
-        "grid": rows, "columns": GRID_COLUMNS, "types": UPLOAD_TYPES, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)},
-        status)
+        "grid": rows, "columns": GRID_COLUMNS, "types": UPLOAD_TYPES, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "loaded": loaded or {}}, status)
 
 
 @router.post("/entry/data/upload", include_in_schema=False)
