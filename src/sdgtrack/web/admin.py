@@ -9,6 +9,7 @@ from ..errors import SdgtrackError
 from ..review import NotAllowed, NotFound
 from ..store.audit import csv_text
 from . import auth
+from .review import API_ERRORS
 
 router = APIRouter()
 PAGE_ROWS = 500
@@ -40,7 +41,9 @@ def audit_csv(request: Request):
 
 
 @router.get("/api/audit", tags=["data entry"], response_class=Response,
-            responses={200: {"content": {"text/csv": {}}, "description": "the whole audit log as CSV"}})
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
+                             "description": "the whole audit log as CSV"},
+                       401: API_ERRORS[401], 403: API_ERRORS[403]})
 def api_audit(request: Request, user: dict = Depends(auth.bearer_user)):
     """The audit log as CSV (admins): id, at_time, actor, action, object, before, after."""
     _admin(user)
@@ -52,7 +55,7 @@ def _csv(request: Request) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
 
 
-@router.get("/history/{code}", response_class=HTMLResponse, tags=["data entry"])
+@router.get("/history/{code}", response_class=HTMLResponse, include_in_schema=False)
 def value_history(request: Request, code: str, area: list[str] | None = Query(None, max_length=50),
                   dataset: str | None = None):
     """Public: every version of a series' (or indicator's) values, current and earlier, with who changed each."""

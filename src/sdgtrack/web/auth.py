@@ -22,8 +22,9 @@ import secrets
 import threading
 import time
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 SESSION_COOKIE = "sdgtrack_session"
 LOGIN_COOKIE = "sdgtrack_login"
@@ -96,11 +97,13 @@ def session_user(request: Request) -> dict | None:
     return found
 
 
-def bearer_user(request: Request) -> dict:
+BEARER = HTTPBearer(auto_error=False, description="an API token (`sdgtrack tokens add USER`)")
+
+
+def bearer_user(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> dict:
     """The user of an API token, or 401."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = credentials.credentials if credentials is not None else ""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not token.strip():
         raise HTTPException(401, "sign in with an API token: Authorization: Bearer TOKEN (`sdgtrack tokens add`)",
                             headers={"WWW-Authenticate": "Bearer"})
     found = workspace(request).accounts.token_user(token.strip()) if len(token) < 200 else None

@@ -20,7 +20,7 @@ from ..contributions.models import KINDS
 from ..errors import UserInputError
 from ..review import NotFound, record_fields, suggest_goals, word_limit
 from . import auth
-from .review import ChangeRequest, _out, problem_json
+from .review import API_ERRORS, ChangeRequest, _out, problem_json
 
 router = APIRouter()
 KIND_NAMES = {"decision": "Governing body decision", "event": "Conference, forum or event",
@@ -99,7 +99,7 @@ async def record_post(request: Request):
 
 
 @router.post("/api/requests/records", response_model=ChangeRequest, status_code=201, tags=["data entry"],
-             responses={422: {"description": "a field that cannot be read, named with what was expected"}})
+             responses=API_ERRORS)
 def api_record(request: Request, body: RecordIn, user: dict = Depends(auth.bearer_user)):
     """One questionnaire record as a draft of the user's entity (warnings such as the word limit in its preview)."""
     try:

@@ -42,6 +42,32 @@ class ChangeRequest(BaseModel):
     result: dict[str, Any] | None = None
 
 
+class ErrorOut(BaseModel):
+    detail: str = Field(description="What was refused and why")
+
+
+class ProblemOut(BaseModel):
+    file: str
+    line: int | None = None
+    column: str | None = None
+    value: str | None = None
+    expected: str
+
+
+class InvalidOut(BaseModel):
+    detail: str = Field(description="Every problem as one text, as the CLI prints it")
+    problems: list[ProblemOut] = Field([], description="each bad cell of an upload: file, line, column, value, expected")
+
+
+# what every write-API route may answer besides success
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "no API token, or an unknown or revoked one"},
+    403: {"model": ErrorOut, "description": "this user's role or entity may not do this"},
+    404: {"model": ErrorOut, "description": "no such request, or another entity's"},
+    422: {"model": InvalidOut, "description": "invalid input, named with what was expected; nothing was changed"},
+}
+
+
 class GridRow(BaseModel):
     series: str = ""
     area: str = ""
@@ -236,20 +262,20 @@ def _out(row: dict) -> ChangeRequest:
     return ChangeRequest.model_validate({k: v for k, v in row.items() if k != "payload"})
 
 
-@router.get("/api/requests", response_model=list[ChangeRequest], tags=["data entry"])
+@router.get("/api/requests", response_model=list[ChangeRequest], tags=["data entry"], responses=API_ERRORS)
 def api_list(request: Request, state: Literal["draft", "submitted", "published", "rejected"] | None = None,
              user: dict = Depends(auth.bearer_user)):
     """Change requests this token's user may see: an editor its entity's, reviewers and admins all."""
     return [_out(r) for r in _review(request).list(user, states=[state] if state else None)]
 
 
-@router.get("/api/requests/{request_id}", response_model=ChangeRequest, tags=["data entry"])
+@router.get("/api/requests/{request_id}", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
 def api_get(request: Request, request_id: int, user: dict = Depends(auth.bearer_user)):
     return _out(_review(request).get(user, request_id))
 
 
 @router.post("/api/requests/data", response_model=ChangeRequest, status_code=201, tags=["data entry"],
-             responses={422: {"description": "invalid file: every problem with its line, column and value"}})
+             responses=API_ERRORS)
 def api_upload(request: Request, dataset: str = Form(...), file: UploadFile = File(...), entity: str = Form(""),
                user: dict = Depends(auth.bearer_user)):
     """Upload a file (CSV, Excel, SDMX-ML) to a dataset of the user's entity: a draft with its preview."""
@@ -262,7 +288,7 @@ def api_upload(request: Request, dataset: str = Form(...), file: UploadFile = Fi
         return problem_json(exc)
 
 
-@router.post("/api/requests/grid", response_model=ChangeRequest, status_code=201, tags=["data entry"])
+@router.post("/api/requests/grid", response_model=ChangeRequest, status_code=201, tags=["data entry"], responses=API_ERRORS)
 def api_grid(request: Request, body: GridIn, user: dict = Depends(auth.bearer_user)):
     """Values as rows (series, area, year, value, unit): a draft, checked and previewed like an upload."""
     try:
@@ -291,19 +317,19 @@ def _api_move(request: Request, user: dict, request_id: int, action: str, reason
     return _out(row)
 
 
-@router.post("/api/requests/{request_id}/submit", response_model=ChangeRequest, tags=["data entry"])
+@router.post("/api/requests/{request_id}/submit", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
 def api_submit(request: Request, request_id: int, user: dict = Depends(auth.bearer_user)):
     """Submit a draft for review (an editor of its entity)."""
     return _api_move(request, user, request_id, "submit")
 
 
-@router.post("/api/requests/{request_id}/approve", response_model=ChangeRequest, tags=["data entry"])
+@router.post("/api/requests/{request_id}/approve", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
 def api_approve(request: Request, request_id: int, user: dict = Depends(auth.bearer_user)):
     """Publish a submitted request (a reviewer or admin): data through the ingest, a record into the registry."""
     return _api_move(request, user, request_id, "approve")
 
 
-@router.post("/api/requests/{request_id}/reject", response_model=ChangeRequest, tags=["data entry"])
+@router.post("/api/requests/{request_id}/reject", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
 def api_reject(request: Request, request_id: int, body: RejectIn, user: dict = Depends(auth.bearer_user)):
     """Reject a submitted request with a reason (a reviewer or admin)."""
     return _api_move(request, user, request_id, "reject", body.reason)
