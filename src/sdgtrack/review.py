@@ -261,9 +261,12 @@ class Review:
         return self.get(user, request_id)
 
     def record_of(self, request: dict):
-        from .contributions.registry import _RECORD
+        """The contribution record a record request holds (its payload with ``payload=True``)."""
+        from pydantic import TypeAdapter
 
-        return _RECORD.validate_json(request["payload"])
+        from .contributions.models import Record
+
+        return TypeAdapter(Record).validate_json(request["payload"])
 
     # -- the lifecycle -------------------------------------------------------------------------
     def submit(self, user: dict, request_id: int) -> dict:
@@ -321,6 +324,7 @@ class Review:
         sid = submission_id(request["entity"], request["year"], "2023")
         existing = registry.submissions()
         if sid in set(existing["id"]):
+            # the entity's answer for that year: the record joins it; its status stays the registry's
             submission = registry.submission(sid)
         else:
             submission = Submission(entity=request["entity"], entity_code=request["entity"], year=request["year"],
@@ -329,9 +333,9 @@ class Review:
         record.raw_text = record.raw_text or f"{record.name}\n{record.description}"
         record.seq = len(submission.records) + 1
         submission.records.append(record)
-        report = registry.save([submission], status="published")[0]
-        registry._log(sid, record.id, "record", None, record.name, f"published from request {request['id']} ({who})")
-        return {"submission": sid, "record": record.id, "new": report.new, "updated": report.updated}
+        report = registry.save([submission])[0]
+        return {"submission": sid, "record": record.id, "submission_status": report.status, "new": report.new,
+                "updated": report.updated}
 
 
 # -- inputs --------------------------------------------------------------------------------------
