@@ -94,6 +94,25 @@ def test_upload_preview_submit_approve_public(served, tmp_path):
                 page.wait_for_load_state()
                 assert page.locator(".state").first.inner_text() == "submitted"
                 page.screenshot(path=f"{SHOTS}-2-submitted.png", full_page=True)
+                # a questionnaire record: SDGs suggested from the text, ticked, saved as a draft
+                page.get_by_role("link", name="Questionnaire record").click()
+                page.get_by_role("link", name="Initiative or partnership").click()
+                page.get_by_label("name (").fill("Connect2Recover <b>schools</b>")
+                page.get_by_label("description (").fill("Broadband connectivity and digital skills for rural "
+                                                        "schools and teachers in least developed countries.")
+                page.get_by_label("partners (").fill("UNICEF, ITU")
+                page.get_by_role("button", name="Suggest SDGs from the text").click()
+                page.wait_for_load_state()
+                assert page.locator("#suggestions").is_visible()
+                suggested = page.locator("label.suggested input")
+                assert suggested.count() >= 1
+                suggested.first.check()
+                page.screenshot(path=f"{SHOTS}-6-record-form.png", full_page=True)
+                page.get_by_role("button", name="Save as draft").click()
+                page.wait_for_url(f"{base}/entry/requests/*")
+                record = page.locator("dl.record").inner_text()
+                assert "Connect2Recover <b>schools</b>" in record and "UNICEF, ITU" in record
+                page.screenshot(path=f"{SHOTS}-7-record-draft.png", full_page=True)
             elif who == "reviewer":
                 _sign_in(page, base, "rev")
                 waiting = page.locator("section", has_text="Waiting for review")
