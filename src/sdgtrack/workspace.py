@@ -202,6 +202,21 @@ class Workspace:
                     "network": lambda path: _links_chart("goal_network_chart", report, path)})
 
     @staticmethod
+    def expert_links(matrix: str | Path) -> Result:
+        """Influence of each node of an expert cross-impact matrix CSV (Nilsson's 7-point scale; see
+        docs/methods/interlinkages.md). Needs no store."""
+        from .links.expert import analyse_matrix, read_matrix
+
+        result = analyse_matrix(read_matrix(matrix))
+        m = result.meta
+        return Result(
+            analysis="expert links", method=str(m["method"]), parameters={"matrix": str(m["source"])},
+            tables={"nodes": result.nodes}, data_window={},
+            summary={"nodes": m["nodes"], "links": m["links"], "positive": m["positive_links"],
+                     "negative": m["negative_links"]},
+            description=f"Cross-impact matrix {m['source']} ({m['level']} level)", notes=result.describe())
+
+    @staticmethod
     def tag(texts: str | Sequence[str], *, method: str = "auto", max_goals: int | None = None,
             threshold: float | None = None, labels: Sequence[str] | None = None) -> Result:
         """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md). Tagging

@@ -113,14 +113,15 @@ def emit_result(result, fmt: OutputFormat, output: Optional[Path], *, table: str
     """An analysis :class:`~sdgtrack.results.Result` in the chosen format. JSON is the result's own
     document (``Result.to_json``: method, parameters, data window, datasets, every table or just
     ``table``); CSV is the chosen table with every column; a table shows the summary first (what
-    was done, on what), then a bounded table (``frame``: the columns a terminal can hold).
+    was done, on what: ``describe()`` and the notes, or ``lines`` when the command words it
+itself), then a bounded table (``frame``: the columns a terminal can hold).
     Summaries go to stderr when data go to stdout, so pipes stay clean."""
     chosen = result.tables[table] if table else result.table
     if fmt == OutputFormat.json:
         text = json.dumps(result.to_json(tables=[table] if table else None), ensure_ascii=False, indent=1)
         _write_text(text + "\n", output, len(chosen))
         return
-    summary = [result.describe(), *(lines if lines is not None else result.notes)]
+    summary = lines if lines is not None else [result.describe(), *result.notes]
     out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
     for line in summary:
         out.print(line, highlight=False, markup=False, soft_wrap=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 
 from ..errors import UserInputError
 from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit_result, open_db
@@ -40,7 +41,9 @@ def register(app: typer.Typer) -> None:
                                      datasets=dataset)
         if chart is not None:
             result.write_chart("dashboard", chart)
-            console.print(f"wrote the dashboard to {chart}", highlight=False)
+            # on stderr when the data go to stdout, so a pipe gets only the data
+            out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
+            out.print(f"wrote the dashboard to {chart}", highlight=False)
         name = "indicators" if indicators else "areas"
         frame = result.tables[name]
         if indicators:
@@ -50,7 +53,9 @@ def register(app: typer.Typer) -> None:
             frame = frame.rename(columns={f"goal_{g}": f"g{g}" for g in range(1, 18)})
             frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), "")
         excluded = result.tables["excluded"]
-        lines = [] if not len(excluded) else [
-            f"no index for {len(excluded)} areas, e.g. {excluded.area_name.iloc[0]}: {excluded.reason.iloc[0]}"]
+        lines = [result.describe()]
+        if len(excluded):
+            lines.append(f"no index for {len(excluded)} areas, e.g. {excluded.area_name.iloc[0]}: "
+                         f"{excluded.reason.iloc[0]}")
         emit_result(result, fmt, output, table=name, frame=frame, lines=lines,
                     title=f"SDG Index: {result.summary['areas with an index']} areas ranked")

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
 from ..errors import UserInputError
 from ..registries import LINK_LEVELS, TRANSFORMS
@@ -17,7 +16,6 @@ from ._common import (
     OutputFormat,
     OutputOption,
     console,
-    emit,
     emit_result,
     open_db,
 )
@@ -106,16 +104,13 @@ def expert(matrix: Path = typer.Argument(..., help="Cross-impact matrix CSV: fir
                                                     "or target codes; cells -3..+3; row = the node that acts."),
            fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption) -> None:
     """Influence of each node in an expert cross-impact matrix (Nilsson's 7-point scale)."""
-    from ..links.expert import analyse_matrix, read_matrix
+    from ..workspace import Workspace
 
-    result = analyse_matrix(read_matrix(matrix))
-    nodes = result.nodes
+    result = Workspace.expert_links(matrix)
+    nodes = result.table
     if fmt == OutputFormat.table:
         nodes = nodes.assign(title=nodes["title"].str.slice(0, 40))
-    emit(nodes, fmt, output, title=f"{matrix.name}: {len(nodes)} nodes")
-    out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
-    for line in result.describe():
-        out.print(line, highlight=False, markup=False, soft_wrap=True)
+    emit_result(result, fmt, output, frame=nodes, lines=result.notes, title=f"{matrix.name}: {len(nodes)} nodes")
 
 
 def register(app: typer.Typer) -> None:
