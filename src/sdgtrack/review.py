@@ -172,9 +172,11 @@ class Review:
             raise NotFound(f"no change request {request_id}")
         return row
 
-    def list(self, user: dict, *, states: list[str] | None = None, kind: str | None = None) -> list[dict]:
+    def list(self, user: dict, *, states: list[str] | None = None, kind: str | None = None,
+             limit: int | None = None, offset: int = 0) -> list[dict]:
+        """The requests ``user`` may see, newest first (previews with counts, not rows)."""
         return store_requests.listing(reader(self.ws), entity=None if self.sees_all(user) else user["entity"],
-                                      states=states, kind=kind)
+                                      states=states, kind=kind, limit=limit, offset=offset)
 
     # -- data ----------------------------------------------------------------------------------
     def new_data(self, user: dict, dataset: str, file_name: str, data: bytes, *, entity: str | None = None) -> dict:

@@ -46,8 +46,10 @@ def get(con, request_id: int, *, payload: bool = False) -> dict | None:
     return row
 
 
-def listing(con, *, entity: str | None = None, states: list[str] | None = None, kind: str | None = None) -> list[dict]:
-    """Requests without their payloads, newest first; ``entity`` restricts to one entity's."""
+def listing(con, *, entity: str | None = None, states: list[str] | None = None, kind: str | None = None,
+            limit: int | None = None, offset: int = 0) -> list[dict]:
+    """Requests without their payloads, newest first; ``entity`` restricts to one entity's. A
+    data request's preview keeps its counts here, not its rows (:func:`get` has them)."""
     where: list[str] = []
     params: list = []
     if entity is not None:
@@ -60,12 +62,15 @@ def listing(con, *, entity: str | None = None, states: list[str] | None = None, 
         where.append("kind = ?")
         params.append(kind)
     rows = con.execute(f"SELECT {', '.join(FIELDS)} FROM change_request {'WHERE ' + ' AND '.join(where) if where else ''} "
-                       "ORDER BY id DESC", params).fetchall()
+                       f"ORDER BY id DESC {'LIMIT ' + str(int(limit)) if limit is not None else ''} OFFSET {int(offset)}",
+                       params).fetchall()
     out = []
     for found in rows:
         row = dict(zip(FIELDS, found))
         for key in ("preview", "result"):
             row[key] = json.loads(row[key]) if row[key] else None
+        if row["preview"]:
+            row["preview"].pop("changes", None)
         out.append(row)
     return out
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
@@ -19,6 +19,7 @@ from .entry import store_changed
 
 router = APIRouter()
 GRID_ROWS = 8   # empty rows the grid form offers
+HOME_ROWS = 200  # latest requests listed on /entry
 
 
 class ChangeRequest(BaseModel):
@@ -110,10 +111,10 @@ def home(request: Request):
 
     user = auth.form_user(request)
     review = _review(request)
-    requests = review.list(user)
+    requests = review.list(user, limit=HOME_ROWS)
     return render(request, "home.html", {
         "requests": requests, "datasets": review.editable_datasets(user),
-        "waiting": [r for r in requests if r["state"] == "submitted"] if review.sees_all(user) else [],
+        "waiting": review.list(user, states=["submitted"]) if review.sees_all(user) else [],
         "kinds": _kinds()})
 
 
@@ -264,9 +265,12 @@ def _out(row: dict) -> ChangeRequest:
 
 @router.get("/api/requests", response_model=list[ChangeRequest], tags=["data entry"], responses=API_ERRORS)
 def api_list(request: Request, state: Literal["draft", "submitted", "published", "rejected"] | None = None,
+             limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
              user: dict = Depends(auth.bearer_user)):
-    """Change requests this token's user may see: an editor its entity's, reviewers and admins all."""
-    return [_out(r) for r in _review(request).list(user, states=[state] if state else None)]
+    """Change requests this token's user may see (an editor its entity's, reviewers and admins all),
+    newest first; previews give counts (`GET /api/requests/{id}` adds the rows)."""
+    return [_out(r) for r in _review(request).list(user, states=[state] if state else None, limit=limit,
+                                                   offset=offset)]
 
 
 @router.get("/api/requests/{request_id}", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
