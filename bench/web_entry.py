@@ -4,6 +4,7 @@
 
 Serves a minimal app (FastAPI + one Workspace + ``mount_entry``) on loopback with uvicorn and
 prints JSON with requests per second and p50/p99 latency (ms) for:
+- ``one_client``: each kind of request from one client alone (no waiting), the unit cost;
 - ``read_only``: ``--clients`` clients reading at once (``GET /api/requests`` as a reviewer and the
   public ``GET /history/SH_DYN_MORT?area=RWA``), the baseline;
 - ``submit``: ``--clients`` clients each creating and submitting ``--rounds`` questionnaire records
@@ -118,6 +119,13 @@ def main() -> None:
         return job
 
     figures = {"clients": args.clients, "rounds": args.rounds}
+    # one client alone first: the cost of each kind of request without waiting for others
+    alone = {}
+    for name, job in (("read", reader(None)), ("submit", writer(0, "submit")), ("upload", writer(1, "upload"))):
+        start = time.perf_counter()
+        done = job()
+        alone[name] = _summary([t for _, t, _ in done], [c for _, _, c in done], time.perf_counter() - start)
+    figures["one_client"] = {k: {"p50_ms": v["p50_ms"], "per_second": v["per_second"]} for k, v in alone.items()}
     results, wall = _run([reader(None) for _ in range(args.clients)])
     flat = [x for r in results for x in r]
     figures["read_only"] = _summary([t for _, t, _ in flat], [c for _, _, c in flat], wall)
