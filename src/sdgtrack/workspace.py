@@ -8,6 +8,7 @@ every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``citie
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,6 +22,9 @@ class Workspace:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.store = Database(path, read_only=read_only)
         self.read_only = read_only
+        # The store's own connection serves one thread at a time: the live app's threads take this
+        # lock around every use of it (accounts, requests, the ingest that publishes).
+        self.lock = threading.RLock()
 
     @classmethod
     def from_store(cls, store: Database) -> "Workspace":
@@ -56,17 +60,20 @@ class Workspace:
                dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
                format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress=None):
-        """Load files or folders into one dataset; see :meth:`Database.ingest`."""
+               progress=None, user: str | None = None):
+        """Load files or folders into one dataset; see :meth:`Database.ingest`. ``user``: who history
+        records the load for (the live app passes the signed-in author and approver)."""
         return self.store.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace,
                                  allow_large_removal=allow_large_removal, format=format,
                                  skip_invalid=skip_invalid, rejected_path=rejected_path, area=area,
-                                 progress=progress)
+                                 progress=progress, user=user)
 
     def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None, progress=None):  # noqa: A002
-        """Check files as :meth:`ingest` would, changing nothing."""
-        return self.store.validate(paths, dataset=dataset, format=format, area=area, progress=progress)
+                 format: str | None = None, area: str | None = None, progress=None,  # noqa: A002
+                 preview_rows: int = 0):
+        """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
+        return self.store.validate(paths, dataset=dataset, format=format, area=area, progress=progress,
+                                   preview_rows=preview_rows)
 
     # -- data out ------------------------------------------------------------------------------
     def observations(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
@@ -482,6 +489,29 @@ class Workspace:
         else:
             raise UserInputError(f"of {of!r}: expected contributions or u4ssc")
         return crosswalk.count_by_goal(self.store.con, framework, items).rename(columns={"items": of})
+
+    # -- accounts, change requests and audit (the live app's data entry; docs/web-entry.md) --------
+    @property
+    def accounts(self):
+        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.review.Accounts`)."""
+        from .review import Accounts
+
+        return Accounts(self)
+
+    @property
+    def review(self):
+        """Change requests: drafts, preview, submit, approve (through :meth:`ingest`) or reject."""
+        from .review import Review
+
+        return Review(self)
+
+    def audit(self, *, actor: str | None = None, action: str | None = None, object: str | None = None,  # noqa: A002
+              limit: int | None = None) -> pd.DataFrame:
+        """The audit log, newest first: id, at_time, actor, action, object, before, after (JSON)."""
+        from .store import audit
+
+        with self.lock:
+            return audit.entries(self.store.con, actor=actor, action=action, obj=object, limit=limit)
 
     @property
     def contributions(self):

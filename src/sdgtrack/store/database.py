@@ -108,28 +108,32 @@ class Database:
                dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
                format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress=None):
+               progress=None, user: str | None = None):
         """Load files or folders into one dataset (``dataset``, else the one their reader derives).
 
         ``dataset_info``: title, kind (global, national, subnational, city, other), publisher,
         licence of the dataset. ``replace``: rows of the dataset absent from this load are
         removed (kept in history); without it they are kept and counted as missing. A replace
         that would remove more than half of the dataset needs ``allow_large_removal=True``.
+        ``user``: who the load is recorded for in history (a server passes its signed-in user; default
+        $SDGTRACK_USER, else the operating-system account).
         Returns a :class:`~sdgtrack.ingest.loader.LoadReport`.
         """
         from ..ingest.loader import ingest
 
         return ingest(self, _as_paths(paths), dataset=dataset, dataset_info=dataset_info, replace=replace,
                       allow_large_removal=allow_large_removal, format=format, skip_invalid=skip_invalid,
-                      rejected_path=rejected_path, area=area, progress=progress)
+                      rejected_path=rejected_path, area=area, progress=progress, user=user)
 
     def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None, progress=None):  # noqa: A002
-        """Check files as :meth:`ingest` would, without changing the store."""
+                 format: str | None = None, area: str | None = None, progress=None,  # noqa: A002
+                 preview_rows: int = 0):
+        """Check files as :meth:`ingest` would, without changing the store. ``preview_rows``: list that
+        many of the new and updated rows (with the value an update replaces) in ``report.changes``."""
         from ..ingest.loader import ingest
 
         return ingest(self, _as_paths(paths), dataset=dataset, format=format, area=area, dry_run=True,
-                      progress=progress)
+                      progress=progress, preview_rows=preview_rows)
 
     def datasets(self) -> pd.DataFrame:
         """The datasets in the store, in the order of preference, with their counts."""
