@@ -73,6 +73,9 @@ def quality(bench: pd.DataFrame, texts: list[str]) -> None:
               f"cross-fitted {(row['holdout'] + other) / 2:.3f} (chosen+fitted on holdout, tune scored: {other:.3f}; "
               f"{len(tags)} tags on {len(texts)} texts)")
         per_sdg[method] = evaluate.accuracy(bench[bench["part"] == "holdout"], tags)
+        low, high, se = bootstrap(bench[bench["part"] == "holdout"], tags)
+        print(f"{'':<10} holdout: standard error {se:.3f}, 95% interval {low:.3f}-{high:.3f} "
+              f"(1000 bootstrap resamples of the holdout judgements)")
     # The multilingual reader on the same (English) texts: what a text in another language can expect.
     rule = calibration()["embedding"]["multilingual"]
     ml = feats["multilingual"]
@@ -84,6 +87,22 @@ def quality(bench: pd.DataFrame, texts: list[str]) -> None:
     table["keywords"] = per_sdg["keywords"]["accuracy"].to_numpy()
     print("holdout per SDG:")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+
+
+def bootstrap(judgements: pd.DataFrame, tags: pd.DataFrame, n: int = 1000) -> tuple[float, float, float]:
+    """How much the holdout figure would move with another draw of ~250 judgements (seeded)."""
+    chosen = set(zip(tags["text_id"].tolist(), tags["goal"].astype(int).tolist()))
+    hit = np.array([(t, int(g)) in chosen for t, g in zip(judgements["text_id"], judgements["sdg"])])
+    correct = (hit == judgements["label"].astype(bool).to_numpy()).astype(float)
+    sdg = judgements["sdg"].astype(int).to_numpy() - 1
+    draws = np.random.default_rng(0).integers(0, len(correct), size=(n, len(correct)))
+    right = np.zeros((n, 17))
+    total = np.zeros((n, 17))
+    for k in range(n):
+        right[k] = np.bincount(sdg[draws[k]], weights=correct[draws[k]], minlength=17)
+        total[k] = np.bincount(sdg[draws[k]], minlength=17)
+    scores = np.nanmean(np.where(total > 0, right / np.maximum(total, 1), np.nan), axis=1)
+    return float(np.quantile(scores, 0.025)), float(np.quantile(scores, 0.975)), float(scores.std(ddof=1))
 
 
 def languages() -> None:
