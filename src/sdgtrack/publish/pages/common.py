@@ -1,0 +1,256 @@
+"""What every page shares: interface strings, goal colours, the Jinja2 environment, the facts read
+once per build from the workspace, and the keys (fingerprints) of pages.
+
+Links are relative (``root`` is the way back to the site root from a page), so a built folder works
+served from any path, and the live server serves the same bytes at the same paths.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+if TYPE_CHECKING:
+    from ..site import Site
+
+PACKAGE = "sdgtrack.publish.pages"
+UNSTATS_METADATA = "https://unstats.un.org/sdgs/metadata/?Text=&Goal={goal}&Target={target}"
+
+
+# -- reference data of the pages (files under pages/data) ---------------------------------------
+def data_text(name: str) -> str:
+    return (resources.files(PACKAGE) / "data" / name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def strings_file() -> dict:
+    return yaml.safe_load(data_text("strings.yml"))
+
+
+def languages() -> dict[str, dict]:
+    """Language code -> {name (its own name), dir (ltr|rtl)} of the languages the interface speaks."""
+    return strings_file()["languages"]
+
+
+class Strings:
+    """Interface strings in one language (falling back to English for a key not yet translated)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.table = strings_file()["strings"]
+
+    def __call__(self, key: str, **values: Any) -> str:
+        entry = self.table[key]
+        text = entry.get(self.lang) or entry["en"]
+        return text.format(**values) if values else text
+
+    def status(self, code: str | None) -> str:
+        if not code:
+            return self("not_assessed")
+        key = f"status.{code}"
+        return self(key) if key in self.table else code.replace("_", " ")
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@lru_cache(maxsize=1)
+def goal_colours() -> dict[str, dict[str, str]]:
+    """Goal -> {colour: the official SDG colour, text: white or near-black, whichever reads better on it
+    (WCAG AA asks 4.5:1; white on several SDG colours fails, dark text passes on all of them)}."""
+    rows = csv.DictReader(data_text("goals.csv").splitlines())
+    out = {}
+    for row in rows:
+        colour = row["colour"]
+        text = "#ffffff" if contrast(colour, "#ffffff") >= 4.5 else "#111111"
+        out[row["goal"]] = {"colour": colour, "text": text}
+    return out
+
+
+# -- templates ----------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def environment():
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    env = Environment(loader=PackageLoader(PACKAGE, "templates"), autoescape=select_autoescape(["html"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["number"] = format_number
+    env.filters["slug"] = slug
+    return env
+
+
+def format_number(value, digits: int | None = None) -> str:
+    """A value as the table shows it: thousands separated, at most 2 decimals unless it is small."""
+    if value is None or value != value:  # None or NaN
+        return "–"
+    value = float(value)
+    if digits is None:
+        digits = 0 if value.is_integer() and abs(value) >= 1 else (2 if abs(value) >= 1 else 3)
+    return f"{value:,.{digits}f}"
+
+
+def slug(code: str) -> str:
+    """``3.2.1`` -> ``3-2-1`` (Open SDG's file and page names)."""
+    return str(code).replace(".", "-")
+
+
+def render(site: "Site", template: str, lang: str, path: str, **context) -> bytes:
+    """Render a page template at ``path`` (under the site root) in ``lang``."""
+    depth = path.count("/")
+    root = "../" * depth
+    here = path.split("/", 1)[1] if "/" in path else path
+    langs = languages()
+    switch = [{"code": code, "name": langs.get(code, {}).get("name", code), "href": f"{root}{code}/{here}",
+               "current": code == lang} for code in site.options.langs]
+    facts = site_facts(site)
+    page = environment().get_template(template).render(
+        lang=lang, dir=langs.get(lang, {}).get("dir", "ltr"), root=root, home=f"{root}{lang}/", t=Strings(lang),
+        switch=switch, site_title=site.options.title, path=path, facts=facts, goal_colours=goal_colours(),
+        show_progress_page=facts["assessment"] is not None, **context)
+    return page.encode("utf-8")
+
+
+# -- facts read once per build (or request) -------------------------------------------------------
+def site_facts(site: "Site") -> dict:
+    """Framework nodes, titles, which series hold data, datasets, the site's area and the kept
+    assessment: everything listing pages needs, read once and kept in ``site.cache``."""
+    if "pages.facts" in site.cache:
+        return site.cache["pages.facts"]  # type: ignore[return-value]
+    ws = site.workspace
+    nodes = ws.current_nodes("sdg")
+    datasets = ws.datasets()
+    if site.options.datasets:
+        datasets = datasets[datasets["id"].isin(site.options.datasets)]
+    series = ws.series_facts(list(site.options.datasets) if site.options.datasets else None)
+    area = _site_area(ws, datasets)
+    assessment = _assessment(ws, area)
+    facts = {
+        "nodes": nodes,
+        "goals": [n for n in nodes if n[1] == "goal"],
+        "children": _children(nodes),
+        "titles": {n[0]: n[3] for n in nodes},
+        "series": series,
+        "indicators_with_data": set(site.indicators()),
+        "datasets": datasets.to_dict("records"),
+        "area": area,
+        "area_name": ws.area_names([area]).get(area, area) if area else None,
+        "assessment": assessment,
+        "last_loaded": str(datasets["last_loaded"].max())[:10] if len(datasets) else None,
+    }
+    site.cache["pages.facts"] = facts
+    return facts
+
+
+def titles(site: "Site", lang: str) -> dict[str, str]:
+    """Node code -> title in ``lang``: the shipped translation, else the current English title."""
+    key = f"pages.titles.{lang}"
+    if key not in site.cache:
+        # the shipped translations are partly in decomposed Unicode (a + combining accent): pages
+        # and the search index use the composed form, as typed on keyboards
+        site.cache[key] = {code: unicodedata.normalize("NFC", pair[0]) for code, pair in site.titles(lang).items()}
+    return site.cache[key]  # type: ignore[return-value]
+
+
+def short_titles(site: "Site", lang: str) -> dict[str, str]:
+    key = f"pages.short.{lang}"
+    if key not in site.cache:
+        english = site.titles("en")
+        site.cache[key] = {code: unicodedata.normalize("NFC", pair[1] or english[code][1] or pair[0])
+                           for code, pair in site.titles(lang).items()}
+    return site.cache[key]  # type: ignore[return-value]
+
+
+def _children(nodes) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for code, _level, parent, _title in nodes:
+        if parent:
+            out.setdefault(parent, []).append(code)
+    return out
+
+
+def _site_area(ws, datasets) -> str | None:
+    """The area the site reports on: the country of the most preferred national dataset, else the World."""
+    ordered = datasets.sort_values("preference") if "preference" in datasets else datasets
+    for row in ordered.itertuples():
+        if row.kind in ("national", "subnational"):
+            area = ws.dataset_main_area(row.id)
+            if area:
+                return area
+    return "1" if ws.area_names(["1"]) else None
+
+
+def _assessment(ws, area: str | None) -> dict | None:
+    """The kept progress assessment for the site's area: series rows and indicator, target and goal
+    roll-ups, keyed by code; None when the store keeps none (or none for this area)."""
+    series = ws.kept_assessment("series")
+    if series is None or area is None or series.empty:
+        return None
+    series = series[series["area"] == area]
+    if series.empty:
+        return None
+    out = {"attrs": dict(series.attrs), "series": {r["series"]: r for r in series.to_dict("records")}}
+    for level in ("indicator", "target", "goal"):
+        frame = ws.roll_up(series, level)
+        out[level] = {r["code"]: r for r in frame.to_dict("records")}
+    return out
+
+
+# -- keys -------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """Fingerprint of the page code, templates, styles, scripts and strings (and the sdgtrack version)."""
+    import sdgtrack
+
+    digest = hashlib.sha256(sdgtrack.__version__.encode())
+    base = resources.files(PACKAGE)
+    for folder in ("templates", "static", "data"):
+        for entry in sorted((base / folder).iterdir(), key=lambda e: e.name):
+            if entry.is_file():
+                digest.update(entry.name.encode())
+                digest.update(entry.read_bytes())
+    for entry in sorted(base.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".py"):
+            digest.update(entry.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def assessment_key(site: "Site") -> str:
+    """When the kept progress assessment was saved (pages show its statuses), or 'none'."""
+    kept = site_facts(site)["assessment"]
+    return str(kept["attrs"].get("run_at")) if kept else "none"
+
+
+def store_key(site: "Site") -> str:
+    """Fingerprint of every indicator the site shows, and the kept assessment: the key part of pages
+    that gather all indicators (home, reporting, search)."""
+    return f"{site.indicators_key()}:{assessment_key(site)}"
+
+
+def indicator_key(site: "Site", code: str) -> str:
+    """Fingerprint of one indicator's data, and the kept assessment."""
+    return f"{site.indicator_key(code)}:{assessment_key(site)}"
+
+
+def page_key(site: "Site", *parts: str) -> str:
+    """A page's key: its parts, the page code and templates (:func:`code_key`), the site's options."""
+    return site.key("page", code_key(), *parts)
+
+
+def json_block(data: Any) -> str:
+    """JSON for a ``<script type="application/json">`` block: ``</`` escaped so it cannot end the block."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).replace("</", "<\\/")

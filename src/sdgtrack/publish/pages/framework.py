@@ -1,0 +1,98 @@
+"""The home page (the 17 goals as tiles) and one page per goal (its targets and indicators), per language."""
+from __future__ import annotations
+
+from ..site import Site, SiteFile, producer
+from .common import page_key, render, short_titles, site_facts, store_key, titles
+
+
+def goal_summaries(site: Site, lang: str) -> list[dict]:
+    """Per goal: code, title, short title, status for the site's area, indicators with data / all."""
+    facts = site_facts(site)
+    names, shorts = titles(site, lang), short_titles(site, lang)
+    with_data = facts["indicators_with_data"]
+    out = []
+    for code, _level, _parent, _title in facts["goals"]:
+        indicators = [i for t in facts["children"].get(code, []) for i in facts["children"].get(t, [])]
+        n = sum(1 for i in indicators if i in with_data)
+        out.append({"code": code, "title": names[code], "short": shorts.get(code, names[code]),
+                    "status": _status(facts, "goal", code), "with_data": n, "total": len(indicators),
+                    "percent_step": round(10 * n / len(indicators)) * 10 if indicators else 0})
+    return out
+
+
+def _status(facts: dict, level: str, code: str) -> str | None:
+    kept = facts["assessment"]
+    row = (kept or {}).get(level, {}).get(code)
+    if row is None:
+        return None
+    return "target_met" if row.get("target_met") and row.get("status") in ("on_track",) else row.get("status")
+
+
+def headline_figures(site: Site) -> dict[str, dict]:
+    """Indicator -> its headline figure for the site's area: the latest headline value of its first
+    series (by the store's preference of datasets), with unit, period and series."""
+    if "pages.headlines" in site.cache:
+        return site.cache["pages.headlines"]  # type: ignore[return-value]
+    facts = site_facts(site)
+    out: dict[str, dict] = {}
+    if facts["area"]:
+        frame = site.workspace.headline_values(None, areas=[facts["area"]],
+                                               datasets=list(site.options.datasets) if site.options.datasets else None)
+        if len(frame):
+            links = site.workspace.store.series_indicator_links()
+            frame = frame.merge(links, on="series")
+            order = {d["id"]: i for i, d in enumerate(sorted(facts["datasets"], key=lambda d: d["preference"]))}
+            frame["rank"] = frame["dataset"].map(order).fillna(len(order))
+            frame = frame.sort_values(["indicator", "rank", "series", "year"], ascending=[True, True, True, False])
+            latest = frame.drop_duplicates("indicator")
+            out = {r["indicator"]: {"value": r["value"], "unit": r["unit"], "period": int(r["year"]),
+                                    "series": r["series"], "dataset": r["dataset"]}
+                   for r in latest.to_dict("records")}
+    site.cache["pages.headlines"] = out
+    return out
+
+
+@producer
+def home_pages(site: Site):
+    for lang in site.options.langs:
+        path = f"{lang}/index.html"
+        yield SiteFile(path, lambda lang=lang, path=path: render(
+            site, "home.html", lang, path, goals=goal_summaries(site, lang)), page_key(site, path, store_key(site)))
+    # the site root sends readers to the first language (a meta refresh: no script needed)
+    first = site.options.langs[0]
+    yield SiteFile("index.html", lambda: _root_page(site, first), page_key(site, "index.html", store_key(site)))
+
+
+def _root_page(site: Site, lang: str) -> bytes:
+    from html import escape
+
+    links = "".join(f'<li><a href="{code}/index.html" hreflang="{code}" lang="{code}">{code}</a></li>'
+                    for code in site.options.langs)
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={lang}/index.html">'
+            f"<title>{escape(site.options.title)}</title></head>"
+            f"<body><main><h1>{escape(site.options.title)}</h1><ul>{links}</ul></main></body></html>").encode()
+
+
+@producer
+def goal_pages(site: Site):
+    facts = site_facts(site)
+    for code, _level, _parent, _title in facts["goals"]:
+        for lang in site.options.langs:
+            path = f"{lang}/goals/{code}/index.html"
+            yield SiteFile(path, lambda lang=lang, path=path, code=code: _goal_page(site, lang, path, code),
+                           page_key(site, path, store_key(site)))
+
+
+def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
+    facts = site_facts(site)
+    names = titles(site, lang)
+    goal = next(g for g in goal_summaries(site, lang) if g["code"] == code)
+    figures = headline_figures(site)
+    targets = []
+    for target in facts["children"].get(code, []):
+        inds = [{"code": i, "title": names[i], "headline": figures.get(i), "status": _status(facts, "indicator", i)}
+                for i in facts["children"].get(target, [])]
+        targets.append({"code": target, "title": names[target], "indicators": inds})
+    return render(site, "goal.html", lang, path, goal=goal, targets=targets)
+

@@ -1,0 +1,182 @@
+"""One page per indicator and language, with its data file and no-script chart.
+
+The page carries what reads without script (headline figure, progress with the method's numbers,
+a table of the headline series, sources, comparison, downloads); the script (assets/site.js) adds
+the selectors, the interactive chart, the table of any selection and the map from
+``assets/indicators/<code>.json``.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..site import Site, SiteFile, producer
+from . import indicator_data
+from .common import (
+    UNSTATS_METADATA,
+    Strings,
+    goal_colours,
+    indicator_key,
+    json_block,
+    page_key,
+    render,
+    site_facts,
+    slug,
+    titles,
+)
+from .framework import headline_figures
+
+
+def _indicators(site: Site) -> list[tuple[str, str, str]]:
+    """(indicator, target, goal) of every current indicator, in reading order."""
+    facts = site_facts(site)
+    out = []
+    for goal, *_ in facts["goals"]:
+        for target in facts["children"].get(goal, []):
+            out.extend((i, target, goal) for i in facts["children"].get(target, []))
+    return out
+
+
+def _series_info(site: Site, code: str) -> dict[str, dict]:
+    facts = site_facts(site)
+    titles_by_dataset = {d["id"]: d["title"] for d in facts["datasets"]}
+    rows = facts["series"][facts["series"]["indicator"] == code]
+    return {r["series"]: {"description": r["description"], "dataset": r["dataset"],
+                          "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"])}
+            for r in rows.to_dict("records")}
+
+
+def _targets(site: Site, series: list[str]) -> dict[str, dict]:
+    """Series -> the target of the kept assessment for the site's area (value, year, direction)."""
+    kept = site_facts(site)["assessment"]
+    out = {}
+    for s in series:
+        row = (kept or {}).get("series", {}).get(s)
+        if row is not None and row.get("target") is not None and not _nan(row.get("target")):
+            out[s] = {"value": float(row["target"]), "year": int(row["target_year"]) if not _nan(row.get("target_year"))
+                      else 2030, "area": row["area"], "direction": row.get("direction")}
+    return out
+
+
+def _nan(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+@producer
+def indicator_pages(site: Site):
+    facts = site_facts(site)
+    with_data = facts["indicators_with_data"]
+    for code, target, goal in _indicators(site):
+        key = indicator_key(site, code)
+        name = slug(code)
+        if code in with_data:
+            yield SiteFile(f"assets/indicators/{name}.json", lambda code=code: _data_file(site, code),
+                           page_key(site, "data", code, key), about=code)
+            if code in headline_figures(site):
+                yield SiteFile(f"assets/charts/{name}.svg", lambda code=code: _svg(site, code),
+                               page_key(site, "svg", code, key), about=code)
+        # the page lists its target's other indicators, with or without data
+        related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
+        for lang in site.options.langs:
+            path = f"{lang}/indicators/{name}/index.html"
+            yield SiteFile(path, lambda lang=lang, path=path, code=code, target=target, goal=goal:
+                           _page(site, lang, path, code, target, goal), page_key(site, path, key, *related),
+                           about=code)
+
+
+def _data_file(site: Site, code: str) -> bytes:
+    info = _series_info(site, code)
+    return indicator_data.indicator_json(site, code, info, _targets(site, list(info)))
+
+
+def _headline_rows(site: Site, code: str) -> pd.DataFrame:
+    figure = headline_figures(site).get(code)
+    if not figure:
+        return pd.DataFrame(columns=["period", "year", "value", "value_text", "unit", "obs_status"])
+    frame = indicator_data.observations(site, code)
+    rows = frame[(frame["series"] == figure["series"]) & (frame["area"] == site_facts(site)["area"])
+                 & frame["is_headline"] & (frame["unit"] == figure["unit"])]
+    return rows.sort_values(["year", "period"])
+
+
+def _svg(site: Site, code: str) -> bytes:
+    figure = headline_figures(site)[code]
+    info = _series_info(site, code).get(figure["series"], {})
+    target = _targets(site, [figure["series"]]).get(figure["series"])
+    spec = indicator_data.fallback_spec(_headline_rows(site, code), info.get("description") or figure["series"],
+                                        figure["unit"], target)
+    return indicator_data.fallback_svg(spec)
+
+
+def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -> bytes:
+    facts = site_facts(site)
+    names = titles(site, lang)
+    t = Strings(lang)
+    info = _series_info(site, code)
+    figure = headline_figures(site).get(code)
+    kept = facts["assessment"] or {}
+    progress = [dict(r, description=info.get(s, {}).get("description") or s)
+                for s, r in kept.get("series", {}).items() if s in info]
+    indicator_status = kept.get("indicator", {}).get(code, {}).get("status") if kept else None
+    headline_rows = _headline_rows(site, code)
+    siblings = [{"code": i, "title": names[i], "has_data": i in facts["indicators_with_data"]}
+                for i in facts["children"].get(target, []) if i != code]
+    strings = {k: t(k) for k in ("chart", "table", "map", "series", "unit", "area", "total", "year", "value",
+                                 "obs_status", "target_line", "source", "footnotes", "map_none", "map_year")}
+    strings["rows"] = t("rows_shown", n="{n}")
+    context = dict(
+        code=code, title=names[code], target={"code": target, "title": names[target]},
+        goal={"code": goal, "title": names[goal], "colour": goal_colours()[goal]},
+        figure=figure, figure_series=info.get(figure["series"], {}) if figure else {},
+        progress=progress, indicator_status=indicator_status, headline_rows=headline_rows.to_dict("records"),
+        sources=_sources(site, code), comparison=_comparison(site, code),
+        related=siblings, has_data=code in facts["indicators_with_data"],
+        has_svg=figure is not None, slug=slug(code),
+        metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
+        page_data=json_block({"strings": strings, "indicator": code, "area": facts["area"],
+                              "headlineSeries": figure["series"] if figure else None}),
+    )
+    return render(site, "indicator.html", lang, path, **context)
+
+
+def _sources(site: Site, code: str) -> list[dict]:
+    facts = site_facts(site)
+    rows = facts["series"][facts["series"]["indicator"] == code]
+    out = []
+    for dataset in facts["datasets"]:
+        mine = rows[rows["dataset"] == dataset["id"]]
+        if mine.empty:
+            continue
+        out.append({"id": dataset["id"], "title": dataset["title"], "publisher": _text(dataset.get("publisher")),
+                    "licence": _text(dataset.get("licence")), "kind": dataset.get("kind"),
+                    "observations": int(mine["n"].sum()), "first": int(mine["first"].min()),
+                    "last": int(mine["last"].max()),
+                    "series": [(r["series"], r["description"]) for r in mine.to_dict("records")]})
+    return out
+
+
+def _text(value) -> str | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _comparison(site: Site, code: str) -> dict | None:
+    """Headline values of the site's area in every dataset holding the indicator, with the differences
+    per year (``Workspace.compare``); None when fewer than two datasets hold it for that area."""
+    key = f"pages.compare.{code}"
+    if key in site.cache:
+        return site.cache[key]  # type: ignore[return-value]
+    area = site_facts(site)["area"]
+    result = None
+    frame = indicator_data.observations(site, code)
+    # the picked rows already show whether two datasets hold the indicator here (their series differ)
+    if area and frame.loc[(frame["area"] == area) & frame["is_headline"], "dataset"].nunique() >= 2:
+        table = site.workspace.compare(code, areas=[area],
+                                       datasets=list(site.options.datasets) if site.options.datasets else None)
+        value_columns = [c for c in table.columns if c not in ("area", "area_name", "year")]
+        if any(" - " in c for c in value_columns):
+            table = table.dropna(subset=value_columns, how="all").sort_values("year")
+            result = {"columns": value_columns, "rows": table[["year", *value_columns]].to_dict("records"),
+                      "area_name": site_facts(site)["area_name"]}
+    site.cache[key] = result
+    return result

@@ -1,0 +1,91 @@
+"""The reporting status page (indicators with data per goal, disaggregation coverage), the search
+page (a client-side index in the page) and, when the store keeps an assessment, the progress chart."""
+from __future__ import annotations
+
+from collections import Counter
+
+from ..site import Site, SiteFile, producer
+from .common import Strings, json_block, page_key, render, short_titles, site_facts, slug, store_key, titles
+from .framework import goal_summaries
+
+
+@producer
+def reporting_pages(site: Site):
+    for lang in site.options.langs:
+        path = f"{lang}/reporting/index.html"
+        yield SiteFile(path, lambda lang=lang, path=path: _reporting(site, lang, path), page_key(site, path, store_key(site)))
+        path = f"{lang}/search/index.html"
+        yield SiteFile(path, lambda lang=lang, path=path: _search(site, lang, path), page_key(site, path, store_key(site)))
+        if site_facts(site)["assessment"] is not None:
+            path = f"{lang}/progress/index.html"
+            yield SiteFile(path, lambda lang=lang, path=path: _progress(site, lang, path),
+                           page_key(site, path, store_key(site)))
+
+
+def reporting_table(site: Site, lang: str) -> dict:
+    """Per goal: indicators, with data, with disaggregated data; and per disaggregation name, the
+    number of indicators whose data use it (the reporting status of Open SDG, from the store)."""
+    facts = site_facts(site)
+    series = facts["series"]
+    disaggregated = set(series.loc[series["dimensions"].map(len) > 0, "indicator"])
+    dims_per_indicator: dict[str, set] = {}
+    for row in series[["indicator", "dimensions"]].itertuples():
+        dims_per_indicator.setdefault(row.indicator, set()).update(row.dimensions)
+    goals = []
+    for g in goal_summaries(site, lang):
+        indicators = [i for t in facts["children"].get(g["code"], []) for i in facts["children"].get(t, [])]
+        n_dis = sum(1 for i in indicators if i in disaggregated)
+        goals.append({**g, "disaggregated": n_dis,
+                      "share": g["with_data"] / g["total"] if g["total"] else 0.0})
+    counts = Counter(d for dims in dims_per_indicator.values() for d in dims)
+    total = sum(g["total"] for g in goals)
+    with_data = sum(g["with_data"] for g in goals)
+    return {"goals": goals, "total": total, "with_data": with_data,
+            "disaggregated": sum(g["disaggregated"] for g in goals),
+            "dimensions": counts.most_common(25)}
+
+
+def _reporting(site: Site, lang: str, path: str) -> bytes:
+    return render(site, "reporting.html", lang, path, report=reporting_table(site, lang))
+
+
+def search_index(site: Site, lang: str) -> dict:
+    """Goals, targets and indicators with their titles in ``lang`` (and English, so English words find
+    pages in every language), each with the link from the search page."""
+    t = Strings(lang)
+    names, english = titles(site, lang), titles(site, "en")
+    entries = []
+    for code, level, _parent, _title in site_facts(site)["nodes"]:
+        if level == "goal":
+            href, label = f"../goals/{code}/index.html", t("goal_n", n="").strip()
+            extra = short_titles(site, lang).get(code, "")
+        elif level == "indicator":
+            href, label, extra = f"../indicators/{slug(code)}/index.html", t("indicator_n", n="").strip(), ""
+        else:
+            goal = code.split(".")[0]
+            href, label, extra = f"../goals/{goal}/index.html#target-{slug(code)}", t("target_n", n="").strip(), ""
+        if lang != "en":
+            extra = f"{extra} {english[code]}"
+        entries.append({"code": code, "title": names[code], "href": href, "label": label, "extra": extra.strip()})
+    return {"entries": entries, "strings": {"results": t("search_results", n="{n}"), "none": t("search_none")}}
+
+
+def _search(site: Site, lang: str, path: str) -> bytes:
+    return render(site, "search.html", lang, path, index=json_block(search_index(site, lang)))
+
+
+def _progress(site: Site, lang: str, path: str) -> bytes:
+    """Goals and targets by status: the SDG Report's progress chart as an accessible table with bars."""
+    facts = site_facts(site)
+    kept = facts["assessment"]
+    names = titles(site, lang)
+    goals = []
+    for g in goal_summaries(site, lang):
+        targets = []
+        for target in facts["children"].get(g["code"], []):
+            row = kept["target"].get(target)
+            targets.append({"code": target, "title": names[target], "status": row.get("status") if row else None,
+                            "score": row.get("score") if row else None})
+        statuses = Counter(t["status"] for t in targets if t["status"])
+        goals.append({**g, "targets": targets, "counts": statuses.most_common()})
+    return render(site, "progress.html", lang, path, goals=goals, attrs=kept["attrs"])

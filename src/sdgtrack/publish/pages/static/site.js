@@ -1,0 +1,305 @@
+/* The reporting site's script: high-contrast toggle, ARIA tabs, search, and the indicator page
+   (selectors driving chart, table and map). No inline script anywhere: page data comes from
+   <script type="application/json"> blocks and JSON files. */
+(function () {
+  "use strict";
+  var doc = document.documentElement;
+  doc.classList.add("js");
+
+  /* -- high contrast, remembered across pages ------------------------------------------------ */
+  function store(key, value) { try { if (value === undefined) return localStorage.getItem(key); localStorage.setItem(key, value); } catch (e) { return null; } }
+  if (store("sdg-contrast") === "1") doc.classList.add("contrast");
+
+  function pageData() {
+    var el = document.getElementById("page-data");
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  /* -- tabs: arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern) --------------- */
+  function setupTabs(list, onShow) {
+    var tabs = Array.prototype.slice.call(list.querySelectorAll("[role=tab]"));
+    function show(tab, focus) {
+      tabs.forEach(function (t) {
+        var on = t === tab;
+        t.setAttribute("aria-selected", on ? "true" : "false");
+        t.tabIndex = on ? 0 : -1;
+        document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+      });
+      if (focus) tab.focus();
+      if (onShow) onShow(tab.id);
+    }
+    tabs.forEach(function (tab, i) {
+      tab.addEventListener("click", function () { show(tab, false); });
+      tab.addEventListener("keydown", function (ev) {
+        var next = null, rtl = doc.dir === "rtl";
+        if (ev.key === (rtl ? "ArrowLeft" : "ArrowRight")) next = tabs[(i + 1) % tabs.length];
+        else if (ev.key === (rtl ? "ArrowRight" : "ArrowLeft")) next = tabs[(i - 1 + tabs.length) % tabs.length];
+        else if (ev.key === "Home") next = tabs[0];
+        else if (ev.key === "End") next = tabs[tabs.length - 1];
+        if (next) { ev.preventDefault(); show(next, true); }
+      });
+    });
+    list.hidden = false;
+    show(tabs.filter(function (t) { return t.getAttribute("aria-selected") === "true"; })[0] || tabs[0], false);
+    return show;
+  }
+
+  /* -- helpers ---------------------------------------------------------------------------------- */
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+  function fmt(v) {
+    if (v === null || v === undefined) return "–";
+    var a = Math.abs(v), d = Number.isInteger(v) && a >= 1 ? 0 : (a >= 1 ? 2 : 3);
+    return v.toLocaleString(doc.lang, { minimumFractionDigits: d, maximumFractionDigits: d });
+  }
+  function option(select, value, label, selected) {
+    var o = el("option", { value: value }, label);
+    if (selected) o.selected = true;
+    select.appendChild(o);
+  }
+
+  /* -- the indicator page ------------------------------------------------------------------------ */
+  function indicatorPage(section) {
+    var page = pageData(), S = page.strings;
+    fetch(section.getAttribute("data-src")).then(function (r) { return r.json(); }).then(function (data) {
+      var R = data.rows, n = R.v.length;
+      var form = document.getElementById("selectors");
+      var state = { s: null, a: null, u: null, dims: {} };
+      var views = { chart: true, table: false, map: false };
+      var mapYear = null;
+
+      // choose the starting series and area: the headline series in the site's area when held
+      var sIdx = data.series.map(function (s) { return s.code; });
+      var aIdx = data.areas.map(function (a) { return a[0]; });
+      state.s = Math.max(0, sIdx.indexOf(page.headlineSeries));
+      var homeArea = aIdx.indexOf(page.area);
+
+      function rowsWhere(pred) { var out = []; for (var i = 0; i < n; i++) if (pred(i)) out.push(i); return out; }
+      function distinct(idx, col) { var seen = {}, out = []; idx.forEach(function (i) { var v = R[col][i]; if (!(v in seen)) { seen[v] = 1; out.push(v); } }); return out; }
+
+      function build() {
+        form.textContent = "";
+        var ofSeries = rowsWhere(function (i) { return R.s[i] === state.s; });
+        var areas = distinct(ofSeries, "a");
+        if (state.a === null || areas.indexOf(state.a) < 0) state.a = areas.indexOf(homeArea) >= 0 ? homeArea : areas[0];
+        var ofArea = ofSeries.filter(function (i) { return R.a[i] === state.a; });
+        var units = distinct(ofArea, "u");
+        if (state.u === null || units.indexOf(state.u) < 0) state.u = units[0];
+        var rows = ofArea.filter(function (i) { return R.u[i] === state.u; });
+        // disaggregation names of these rows, and their values
+        var names = {}, order = [];
+        distinct(rows, "d").forEach(function (d) {
+          Object.keys(data.dims[d]).forEach(function (k) {
+            if (!names[k]) { names[k] = {}; order.push(k); }
+            names[k][data.dims[d][k]] = 1;
+          });
+        });
+        Object.keys(state.dims).forEach(function (k) { if (!names[k] || !names[k][state.dims[k]]) delete state.dims[k]; });
+
+        addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; build(); });
+        if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; build(); });
+        if (units.length > 1) addSelect(S.unit, "sel-unit", units.map(function (u) { return [u, data.units[u] || "–"]; }), state.u, function (v) { state.u = +v; build(); });
+        order.sort().forEach(function (k, j) {
+          var values = Object.keys(names[k]).sort();
+          var opts = [["", S.total]].concat(values.map(function (v) { return [v, v]; }));
+          addSelect(k, "sel-dim-" + j, opts, state.dims[k] === undefined ? "" : state.dims[k], function (v) {
+            if (v === "") delete state.dims[k]; else state.dims[k] = v; update();
+          });
+        });
+        form.hidden = false;
+        update();
+      }
+
+      function addSelect(label, id, options, current, onChange) {
+        var lab = el("label", { for: id }, label);
+        var sel = el("select", { id: id });
+        options.forEach(function (o) { option(sel, o[0], o[1], String(o[0]) === String(current)); });
+        sel.addEventListener("change", function () { onChange(sel.value); });
+        lab.appendChild(sel);
+        form.appendChild(lab);
+      }
+
+      function matches(i) {
+        if (R.s[i] !== state.s || R.u[i] !== state.u) return false;
+        var d = data.dims[R.d[i]], keys = Object.keys(d), want = Object.keys(state.dims);
+        if (keys.length !== want.length) return false;
+        for (var j = 0; j < want.length; j++) if (d[want[j]] !== state.dims[want[j]]) return false;
+        return true;
+      }
+
+      function selection() { return rowsWhere(function (i) { return R.a[i] === state.a && matches(i); }).sort(function (x, y) { return R.y[x] - R.y[y]; }); }
+
+      function update() {
+        var rows = selection();
+        drawTable(rows); drawFooter(rows);
+        if (views.chart) drawChart(rows);
+        if (views.map) drawMap();
+      }
+
+      function title() {
+        var s = data.series[state.s], parts = [s.description || s.code, data.areas[state.a][1]];
+        Object.keys(state.dims).sort().forEach(function (k) { parts.push(k + ": " + state.dims[k]); });
+        return parts.join(" · ");
+      }
+
+      function drawTable(rows) {
+        var box = document.getElementById("data-table");
+        box.textContent = "";
+        var table = el("table"), cap = el("caption", {}, title() + " — " + S.rows.replace("{n}", rows.length));
+        table.appendChild(cap);
+        var head = el("thead"), tr = el("tr");
+        [S.year, S.value, S.unit, S.obs_status].forEach(function (h, j) { tr.appendChild(el("th", { scope: "col", class: j === 1 ? "num" : "" }, h)); });
+        head.appendChild(tr); table.appendChild(head);
+        var body = el("tbody");
+        rows.forEach(function (i) {
+          var r = el("tr");
+          r.appendChild(el("th", { scope: "row" }, R.p[i]));
+          r.appendChild(el("td", { class: "num" }, R.t[i] || fmt(R.v[i])));
+          r.appendChild(el("td", {}, data.units[R.u[i]] || ""));
+          r.appendChild(el("td", {}, data.statuses[R.o[i]] || ""));
+          body.appendChild(r);
+        });
+        table.appendChild(body); box.appendChild(table);
+      }
+
+      function drawFooter(rows) {
+        var box = document.getElementById("chart-footer"), s = data.series[state.s];
+        box.textContent = "";
+        function item(k, v) { if (!v) return; box.appendChild(el("dt", {}, k + ":")); box.appendChild(el("dd", {}, v)); }
+        function uniq(col, list) { var seen = {}; rows.forEach(function (i) { var v = list[R[col][i]]; if (v) seen[v] = 1; }); return Object.keys(seen).join("; "); }
+        item(S.unit, data.units[state.u]);
+        item(S.source, uniq("src", data.sources) || s.datasetTitle);
+        item(S.footnotes, uniq("fn", data.footnotes));
+        item(S.obs_status, uniq("o", data.statuses));
+      }
+
+      function drawChart(rows) {
+        var box = document.getElementById("chart");
+        if (!window.vegaEmbed) return;
+        var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i] }; });
+        var s = data.series[state.s], layers = [{
+          mark: { type: "line", point: true, color: "#19486a", tooltip: true },
+          encoding: { x: { field: "year", type: "quantitative", axis: { format: "d", title: S.year } },
+                      y: { field: "value", type: "quantitative", title: data.units[state.u] || S.value } }
+        }];
+        var target = s.target;
+        if (target && target.value !== null && aIdx[state.a] === target.area && Object.keys(state.dims).length === 0) {
+          layers.push({ data: { values: [{ target: target.value, label: S.target_line + " (" + target.year + ")" }] },
+            mark: { type: "rule", strokeDash: [6, 4], color: "#b3261e", size: 2 },
+            encoding: { y: { field: "target", type: "quantitative" }, tooltip: { field: "label" } } });
+          layers.push({ data: { values: [{ target: target.value, label: S.target_line + " (" + target.year + ")" }] },
+            mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#8a1c14" },
+            encoding: { y: { field: "target", type: "quantitative" }, x: { value: 0 }, text: { field: "label" } } });
+        }
+        var spec = { description: title(),
+          title: { text: title(), fontSize: 13, limit: 700 }, width: "container", height: 320,
+          data: { values: values }, layer: layers };
+        box.textContent = "";
+        var holder = el("div", { class: "chart-holder", role: "img", "aria-label": title() });
+        box.appendChild(holder);
+        box.setAttribute("data-rows", String(values.length));
+        window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
+      }
+
+      function drawMap() {
+        var box = document.getElementById("map");
+        box.textContent = "";
+        // latest value per country for this series, unit and disaggregation
+        var byArea = {}, years = {};
+        rowsWhere(matches).forEach(function (i) {
+          var code = parseInt(aIdx[R.a[i]], 10);
+          if (isNaN(code) || R.v[i] === null) return;
+          years[R.y[i]] = 1;
+          if (mapYear !== null && R.y[i] !== mapYear) return;
+          if (!byArea[code] || byArea[code].year <= R.y[i]) byArea[code] = { id: code, value: R.v[i], year: R.y[i], name: data.areas[R.a[i]][1] };
+        });
+        var values = Object.keys(byArea).map(function (k) { return byArea[k]; });
+        var yearList = Object.keys(years).map(Number).sort();
+        if (yearList.length) {
+          var sel = el("select", { id: "map-year" });
+          option(sel, "", "—", mapYear === null);
+          yearList.forEach(function (y) { option(sel, y, String(y), y === mapYear); });
+          sel.addEventListener("change", function () { mapYear = sel.value === "" ? null : +sel.value; drawMap(); });
+          var lab = el("label", { for: "map-year" }, S.map_year + " "); lab.appendChild(sel);
+          box.appendChild(lab);
+        }
+        if (values.length < 2 || !window.vegaEmbed) { box.appendChild(el("p", { class: "no-data" }, S.map_none)); return; }
+        var holder = el("div", { class: "map-holder", role: "img", "aria-label": title() });
+        box.appendChild(holder);
+        var spec = { width: "container", height: 420,
+          description: title(), projection: { type: "equalEarth" },
+          layer: [
+            { data: { url: section.getAttribute("data-map"), format: { type: "topojson", feature: "countries" } },
+              mark: { type: "geoshape", fill: "#e5e7eb", stroke: "#ffffff", strokeWidth: 0.5 } },
+            { data: { url: section.getAttribute("data-map"), format: { type: "topojson", feature: "countries" } },
+              transform: [{ calculate: "toNumber(datum.id)", as: "num" },
+                          { lookup: "num", from: { data: { values: values }, key: "id", fields: ["value", "year", "name"] } },
+                          { filter: "isValid(datum.value)" }],
+              mark: { type: "geoshape", stroke: "#ffffff", strokeWidth: 0.5 },
+              encoding: { color: { field: "value", type: "quantitative", title: data.units[state.u] || S.value, scale: { scheme: "blues" } },
+                          tooltip: [{ field: "name", title: S.area }, { field: "value", title: S.value, format: ",.2f" }, { field: "year", title: S.year }] } }
+          ] };
+        box.setAttribute("data-areas", String(values.length));
+        window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
+      }
+
+      build();
+      var list = section.querySelector("[role=tablist]");
+      setupTabs(list, function (id) {
+        views.chart = id === "tab-chart"; views.table = id === "tab-table"; views.map = id === "tab-map";
+        if (views.chart) drawChart(selection());
+        if (views.map) drawMap();
+      });
+    });
+  }
+
+  /* -- search: a small index of goals, targets and indicators in a JSON block --------------------- */
+  function fold(text) { return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, ""); }
+  function searchPage(box) {
+    var index = JSON.parse(document.getElementById("search-index").textContent);
+    var input = document.getElementById("search-q"), out = document.getElementById("search-results"), count = document.getElementById("search-count");
+    var entries = index.entries.map(function (e) { return { e: e, text: fold(e.code + " " + e.title + " " + (e.extra || "")) }; });
+    function run() {
+      var words = fold(input.value).split(/\s+/).filter(Boolean);
+      out.textContent = "";
+      if (!words.length) { count.textContent = ""; return; }
+      var hits = entries.filter(function (x) { return words.every(function (w) { return x.text.indexOf(w) >= 0; }); });
+      hits.sort(function (x, y) { return (y.e.code.indexOf(words[0]) === 0) - (x.e.code.indexOf(words[0]) === 0); });
+      count.textContent = hits.length ? index.strings.results.replace("{n}", hits.length) : index.strings.none;
+      hits.slice(0, 200).forEach(function (x) {
+        var li = el("li"), a = el("a", { href: x.e.href }, x.e.label + " " + x.e.code + ": " + x.e.title);
+        li.appendChild(a); out.appendChild(li);
+      });
+    }
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) input.value = q;
+    input.addEventListener("input", run);
+    box.hidden = false;
+    document.getElementById("search-needs-js").hidden = true;
+    run();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var toggle = document.querySelector(".contrast-toggle");
+    if (toggle) {
+      toggle.hidden = false;
+      toggle.setAttribute("aria-pressed", doc.classList.contains("contrast") ? "true" : "false");
+      toggle.addEventListener("click", function () {
+        var on = doc.classList.toggle("contrast");
+        toggle.setAttribute("aria-pressed", on ? "true" : "false");
+        store("sdg-contrast", on ? "1" : "0");
+      });
+    }
+    var section = document.querySelector(".indicator-data");
+    if (section) indicatorPage(section);
+    Array.prototype.forEach.call(document.querySelectorAll("[role=tablist]"), function (list) {
+      if (!section || !section.contains(list)) setupTabs(list);
+    });
+    var search = document.getElementById("search-box");
+    if (search) searchPage(search);
+  });
+})();

@@ -1,0 +1,159 @@
+"""The site's pages, rendered from a small store: every page in every language asked for, links
+that resolve to files of the site, no inline script, translated titles and strings, right-to-left
+Arabic, goal colours that pass WCAG AA, and the indicator data file against the store."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import PurePosixPath
+
+import pytest
+
+from sdgtrack.publish.pages import common
+from sdgtrack.publish.pages.indicator_data import parse_dims
+from sdgtrack.publish.site import Site, SiteOptions
+from sdgtrack.workspace import Workspace
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def site_files(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pages") / "store.duckdb"
+    with Workspace(path) as ws:
+        ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+    ws = Workspace(path, read_only=True)
+    site = Site(ws, SiteOptions(langs=("en", "fr", "ar"), title="Test site"))
+    files = {f.path: f for f in site.files()}
+    yield site, files
+    ws.close()
+
+
+def _render(files, path) -> str:
+    return files[path].render().decode("utf-8")
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links: list[str] = []
+        self.scripts: list[dict] = []
+        self.styles = 0
+        self.html: dict = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html = attrs
+        if tag == "script":
+            self.scripts.append(attrs)
+        if "style" in attrs or tag == "style":
+            self.styles += 1
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.links.append(attrs[name])
+
+
+def test_strings_have_every_language():
+    table = common.strings_file()
+    required = [code for code in ("en", "fr", "es", "ar")]
+    missing = [(key, lang) for key, entry in table["strings"].items() for lang in required if not entry.get(lang)]
+    assert not missing
+    for key, entry in table["strings"].items():  # the same placeholders in every language
+        names = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in entry.items()}
+        assert len({frozenset(v) for v in names.values()}) == 1, (key, names)
+
+
+def test_goal_colours_pass_wcag_aa():
+    colours = common.goal_colours()
+    assert sorted(colours, key=int) == [str(g) for g in range(1, 18)]
+    for goal, c in colours.items():
+        assert common.contrast(c["colour"], c["text"]) >= 4.5, goal
+    # white fails on several official colours (e.g. goal 7 yellow): those get dark text
+    assert colours["7"]["text"] == "#111111" and colours["3"]["text"] == "#111111"
+
+
+def test_every_page_in_every_language_with_links_that_resolve(site_files):
+    _site, files = site_files
+    for lang in ("en", "fr", "ar"):
+        for page in ("index.html", "goals/3/index.html", "indicators/3-2-1/index.html", "indicators/17-19-2/index.html",
+                     "reporting/index.html", "search/index.html"):
+            assert f"{lang}/{page}" in files
+    broken, inline = [], []
+    for path in [p for p in files if p.endswith(".html")]:
+        parser = _Links()
+        parser.feed(_render(files, path))
+        for script in parser.scripts:  # the live app forbids inline script: only files and JSON data blocks
+            if not script.get("src") and script.get("type") != "application/json":
+                inline.append(path)
+        assert parser.styles == 0, f"{path}: inline style (the CSP forbids it)"
+        for link in parser.links:
+            if link.startswith(("http://", "https://", "#")):
+                continue
+            target = str(PurePosixPath(path).parent / link.split("#")[0].split("?")[0])
+            resolved = _normalise(target)
+            if resolved not in files:
+                broken.append(f"{path} -> {link}")
+    assert not inline, inline[:5]
+    assert not broken, broken[:10]
+
+
+def _normalise(path: str) -> str:
+    parts: list[str] = []
+    for part in path.split("/"):
+        if part == "..":
+            parts.pop()
+        elif part not in (".", ""):
+            parts.append(part)
+    return "/".join(parts)
+
+
+def test_languages_titles_and_direction(site_files):
+    _site, files = site_files
+    fr = _render(files, "fr/goals/3/index.html")
+    assert '<html lang="fr" dir="ltr">' in fr and "Objectif 3" in fr
+    assert "Permettre à tous de vivre en bonne santé" in fr  # the shipped French title of goal 3
+    ar = _render(files, "ar/index.html")
+    assert '<html lang="ar" dir="rtl">' in ar and "الهدف 3" in ar
+    en = _render(files, "en/index.html")
+    # the language switch on every page links the same page in the other languages
+    assert 'href="../fr/index.html"' in en and 'href="../ar/index.html"' in en
+    assert 'href="../../../en/indicators/3-2-1/index.html"' in _render(files, "fr/indicators/3-2-1/index.html")
+    assert en.count('class="tile goal-') == 17
+
+
+def test_indicator_data_file_matches_the_store(site_files):
+    site, files = site_files
+    data = json.loads(files["assets/indicators/3-2-1.json"].render())
+    rows = site.workspace.observations("3.2.1", all_disaggregations=True)
+    assert len(data["rows"]["v"]) == len(rows) > 0
+    seen = sorted((data["series"][s]["code"], data["areas"][a][0], y, data["dims"][d].get("Sex", ""), v)
+                  for s, a, y, d, v in zip(*(data["rows"][k] for k in ("s", "a", "y", "d", "v"))))
+    expected = sorted((r.series, r.area, int(r.year), parse_dims(r.dims).get("Sex", ""), r.value) for r in rows.itertuples())
+    assert seen == expected
+    # the page carries its strings and the data file's address, not the data
+    page = _render(files, "en/indicators/3-2-1/index.html")
+    assert 'data-src="../../../assets/indicators/3-2-1.json"' in page and 'role="tablist"' in page
+    assert "3-2-1.json" not in _render(files, "en/indicators/17-19-2/index.html")  # no data: no data file
+
+
+def test_reporting_counts_and_search_index(site_files):
+    site, files = site_files
+    reporting = _render(files, "en/reporting/index.html")
+    with_data = site.indicators()
+    total = sum(1 for n in site.nodes() if n[1] == "indicator")
+    assert 0 < len(with_data) < total
+    assert f"{len(with_data)} of {total} indicators with data" in reporting
+    goal3 = sum(1 for c in with_data if c.startswith("3."))
+    assert re.search(rf'Goal 3: Good health and well-being</a></th>\s*<td class="num">\d+</td><td class="num">{goal3}</td>',
+                     reporting)
+    fr = _render(files, "fr/search/index.html")
+    index = json.loads(re.search(r'<script type="application/json" id="search-index">(.*?)</script>', fr, re.S).group(1))
+    entry = next(e for e in index["entries"] if e["code"] == "3.2.1")
+    assert entry["href"] == "../indicators/3-2-1/index.html" and "Under-5" in entry["extra"]  # English words find it too
+
+
+def test_dims_parse_undoes_the_store_escapes():
+    assert parse_dims("Age=<5Y|Name=a\\7Cb\\3Dc") == {"Age": "<5Y", "Name": "a|b=c"}
+    assert parse_dims("") == {}
