@@ -68,7 +68,7 @@
     fetch(section.getAttribute("data-src")).then(function (r) { return r.json(); }).then(function (data) {
       var R = data.rows, n = R.v.length;
       var form = document.getElementById("selectors");
-      var state = { s: null, a: null, u: null, dims: {} };
+      var state = { s: null, a: null, u: null, dims: {}, fresh: true };
       var views = { chart: true, table: false, map: false };
       var mapYear = null;
 
@@ -99,13 +99,22 @@
           });
         });
         Object.keys(state.dims).forEach(function (k) { if (!names[k] || !names[k][state.dims[k]]) delete state.dims[k]; });
+        // a disaggregation may be left blank (the total) only when some rows leave it out
+        var blankable = {};
+        rows.forEach(function (i) { order.forEach(function (k) { if (!(k in data.dims[R.d[i]])) blankable[k] = 1; }); });
+        if (state.fresh && rows.length) {
+          // start on the headline rows (the total: blank, or a code such as BOTHSEX in UN data)
+          var first = rows.filter(function (i) { return R.h[i] === 1; })[0];
+          state.dims = Object.assign({}, data.dims[R.d[first === undefined ? rows[0] : first]]);
+          state.fresh = false;
+        }
 
-        addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; build(); });
-        if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; build(); });
+        addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; state.fresh = true; build(); });
+        if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; state.fresh = true; build(); });
         if (units.length > 1) addSelect(S.unit, "sel-unit", units.map(function (u) { return [u, data.units[u] || "–"]; }), state.u, function (v) { state.u = +v; build(); });
         order.sort().forEach(function (k, j) {
           var values = Object.keys(names[k]).sort();
-          var opts = [["", S.total]].concat(values.map(function (v) { return [v, v]; }));
+          var opts = (blankable[k] ? [["", S.total]] : []).concat(values.map(function (v) { return [v, v]; }));
           addSelect(k, "sel-dim-" + j, opts, state.dims[k] === undefined ? "" : state.dims[k], function (v) {
             if (v === "") delete state.dims[k]; else state.dims[k] = v; update();
           });
@@ -119,8 +128,9 @@
         var sel = el("select", { id: id });
         options.forEach(function (o) { option(sel, o[0], o[1], String(o[0]) === String(current)); });
         sel.addEventListener("change", function () { onChange(sel.value); });
-        lab.appendChild(sel);
-        form.appendChild(lab);
+        var wrap = el("div", { class: "selector" });
+        wrap.appendChild(lab); wrap.appendChild(sel);
+        form.appendChild(wrap);
       }
 
       function matches(i) {
