@@ -15,6 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from jinja2 import pass_context
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -89,19 +90,33 @@ def environment():
 
     env = Environment(loader=PackageLoader(PACKAGE, "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["number"] = format_number
+    env.filters["number"] = _number_filter
     env.filters["slug"] = slug
     return env
 
 
-def format_number(value, digits: int | None = None) -> str:
-    """A value as the table shows it: thousands separated, at most 2 decimals unless it is small."""
+# (thousands separator, decimal mark) per language; others write numbers as English does
+NUMBER_MARKS = {"fr": ("\u202f", ","), "es": (".", ",")}
+
+
+def format_number(value, digits: int | None = None, lang: str = "en") -> str:
+    """A value as the table shows it: thousands separated, at most 2 decimals unless it is small,
+    with the language's separators."""
     if value is None or value != value:  # None or NaN
         return "–"
     value = float(value)
     if digits is None:
         digits = 0 if value.is_integer() and abs(value) >= 1 else (2 if abs(value) >= 1 else 3)
-    return f"{value:,.{digits}f}"
+    text = f"{value:,.{digits}f}"
+    if lang in NUMBER_MARKS:
+        thousands, decimal = NUMBER_MARKS[lang]
+        text = text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    return text
+
+
+@pass_context
+def _number_filter(context, value, digits: int | None = None) -> str:
+    return format_number(value, digits, context.get("lang", "en"))
 
 
 def slug(code: str) -> str:

@@ -54,13 +54,17 @@ def search_index(site: Site, lang: str) -> dict:
     pages in every language), each with the link from the search page."""
     t = Strings(lang)
     names, english = titles(site, lang), titles(site, "en")
+    facts = site_facts(site)
+    # an indicator is found by the words of its series too ("under-five", "stunting")
+    described = facts["series"].groupby("indicator")["description"].agg(lambda d: " ".join(sorted(set(d.dropna()))))
     entries = []
-    for code, level, _parent, _title in site_facts(site)["nodes"]:
+    for code, level, _parent, _title in facts["nodes"]:
         if level == "goal":
             href, label = f"../goals/{code}/index.html", t("goal_n", n="").strip()
             extra = short_titles(site, lang).get(code, "")
         elif level == "indicator":
-            href, label, extra = f"../indicators/{slug(code)}/index.html", t("indicator_n", n="").strip(), ""
+            href, label = f"../indicators/{slug(code)}/index.html", t("indicator_n", n="").strip()
+            extra = described.get(code, "")
         else:
             goal = code.split(".")[0]
             href, label, extra = f"../goals/{goal}/index.html#target-{slug(code)}", t("target_n", n="").strip(), ""

@@ -197,7 +197,9 @@
                       y: { field: "value", type: "quantitative", title: data.units[state.u] || S.value } }
         }];
         var target = s.target;
-        if (target && target.value !== null && aIdx[state.a] === target.area && Object.keys(state.dims).length === 0) {
+        // the target is set on the headline (total) rows of the site's area: drawn only over those
+        var headline = rows.length > 0 && rows.every(function (i) { return R.h[i] === 1; });
+        if (target && target.value !== null && aIdx[state.a] === target.area && headline) {
           layers.push({ data: { values: [{ target: target.value, label: S.target_line + " (" + target.year + ")" }] },
             mark: { type: "rule", strokeDash: [6, 4], color: "#b3261e", size: 2 },
             encoding: { y: { field: "target", type: "quantitative" }, tooltip: { field: "label" } } });
