@@ -136,8 +136,16 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
     page = environment().get_template(template).render(
         lang=lang, dir=langs.get(lang, {}).get("dir", "ltr"), root=root, home=f"{root}{lang}/", t=Strings(lang),
         switch=switch, site_title=site.options.title, path=path, facts=facts, goal_colours=goal_colours(),
-        show_progress_page=facts["assessment"] is not None, **context)
+        extras=_extras(site), **context)
     return page.encode("utf-8")
+
+
+def _extras(site: "Site") -> dict:
+    from .extras import extras
+
+    if "pages.extras" not in site.cache:
+        site.cache["pages.extras"] = extras(site)
+    return site.cache["pages.extras"]  # type: ignore[return-value]
 
 
 # -- facts read once per build (or request) -------------------------------------------------------

@@ -295,6 +295,29 @@
     run();
   }
 
+  /* -- the contributions registry: words, goal, kind and organisation filter the records ---------- */
+  function registryPage(form) {
+    var records = Array.prototype.slice.call(document.querySelectorAll("#registry > .record"));
+    var count = document.getElementById("registry-count");
+    var text = records.map(function (r) { return fold(r.textContent); });
+    function run() {
+      var words = fold(document.getElementById("f-text").value).split(/\s+/).filter(Boolean);
+      var goal = document.getElementById("f-goal").value, kind = document.getElementById("f-kind").value;
+      var entity = document.getElementById("f-entity").value, shown = 0;
+      records.forEach(function (r, i) {
+        var ok = (!goal || r.getAttribute("data-goals").indexOf(" " + goal + " ") >= 0) &&
+          (!kind || r.getAttribute("data-kind") === kind) && (!entity || r.getAttribute("data-entity") === entity) &&
+          words.every(function (w) { return text[i].indexOf(w) >= 0; });
+        r.hidden = !ok; if (ok) shown++;
+      });
+      count.textContent = count.getAttribute("data-template").replace("{n}", shown).replace("{total}", records.length);
+    }
+    form.addEventListener("input", run); form.addEventListener("change", run);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    form.hidden = false;
+    run();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".contrast-toggle");
     if (toggle) {
@@ -311,6 +334,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("[role=tablist]"), function (list) {
       if (!section || !section.contains(list)) setupTabs(list);
     });
+    var registry = document.getElementById("registry-filters");
+    if (registry) registryPage(registry);
     var search = document.getElementById("search-box");
     if (search) searchPage(search);
   });

@@ -1,0 +1,90 @@
+"""Pages that exist only when the store holds what they need: the contributions registry (published
+submissions; searchable and filterable in the browser) and the cities with U4SSC data (the city
+report of ``cities/report.py``, as it renders, with an index page in the site's layout)."""
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from ..site import Site, SiteFile, producer
+from .common import json_block, page_key, render, site_facts
+
+
+def published_records(site: Site) -> pd.DataFrame:
+    """Records of published submissions (drafts and submissions under review stay out of the site)."""
+    if "pages.contributions" not in site.cache:
+        site.cache["pages.contributions"] = site.workspace.contributions.records(status="published")
+    return site.cache["pages.contributions"]  # type: ignore[return-value]
+
+
+def _frame_key(frame: pd.DataFrame) -> str:
+    return hashlib.blake2b(frame.astype(str).to_csv(index=False).encode(), digest_size=12).hexdigest()
+
+
+@producer
+def contribution_pages(site: Site):
+    records = published_records(site)
+    if records.empty:
+        return
+    key = _frame_key(records)
+    for lang in site.options.langs:
+        path = f"{lang}/contributions/index.html"
+        yield SiteFile(path, lambda lang=lang, path=path: _contributions(site, lang, path), page_key(site, path, key))
+
+
+def _contributions(site: Site, lang: str, path: str) -> bytes:
+    records = published_records(site)
+    rows = []
+    for r in records.to_dict("records"):
+        dates = " – ".join(d for d in (r.get("start_date"), r.get("end_date")) if isinstance(d, str) and d)
+        rows.append({"id": r["id"], "name": r["name"], "entity": r["entity"], "year": r["year"], "kind": r["kind"],
+                     "sdgs": [int(g) for g in r["sdgs"]], "dates": dates,
+                     "websites": [w for w in (r.get("websites") if r.get("websites") is not None else [])],
+                     "description": r["description"] or ""})
+    entities = sorted({r["entity"] for r in rows if r["entity"]})
+    kinds = [k for k in ("decision", "event", "resource", "hii", "partnership", "recommendation")
+             if any(r["kind"] == k for r in rows)]
+    return render(site, "contributions.html", lang, path, records=rows, entities=entities, kinds=kinds,
+                  filter_data=json_block({"total": len(rows)}))
+
+
+def city_list(site: Site) -> pd.DataFrame:
+    if "pages.cities" not in site.cache:
+        from ...cities import list_cities
+
+        cities = list_cities(site.workspace.store)
+        site.cache["pages.cities"] = cities[cities["kpi_values"] > 0].reset_index(drop=True)
+    return site.cache["pages.cities"]  # type: ignore[return-value]
+
+
+@producer
+def city_pages(site: Site):
+    cities = city_list(site)
+    if cities.empty:
+        return
+    datasets = site.workspace.datasets()
+    state = {str(code): _frame_key(datasets[datasets["id"] == f"city-{code}"]) for code in cities["code"]}
+    all_key = hashlib.blake2b(repr(sorted(state.items())).encode(), digest_size=12).hexdigest()
+    for lang in site.options.langs:
+        path = f"{lang}/cities/index.html"
+        yield SiteFile(path, lambda lang=lang, path=path: render(
+            site, "cities.html", lang, path, cities=city_list(site).to_dict("records")), page_key(site, path, all_key))
+    for code, key in state.items():
+        # the city report is one language (English) and the same file for every site language
+        path = f"cities/{code}/report.html"
+        yield SiteFile(path, lambda code=code: _city_report(site, code), page_key(site, path, key))
+
+
+def _city_report(site: Site, code: str) -> bytes:
+    from ...cities import city_score
+    from ...cities.report import render_html, sdg_links
+
+    score = city_score(site.workspace.store, code)
+    return render_html(score, sdg_links(site.workspace.store)).encode("utf-8")
+
+
+def extras(site: Site) -> dict:
+    """Which extra pages exist (for the navigation of every page)."""
+    return {"contributions": not published_records(site).empty, "cities": not city_list(site).empty,
+            "progress": site_facts(site)["assessment"] is not None}
