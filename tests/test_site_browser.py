@@ -103,6 +103,14 @@ def test_walk_through_the_site(server, site_root, browser):
     assert page.locator(".goal-tiles .tile").count() == 17
     assert page.locator(".skip-link").get_attribute("href") == "#main"
     page.screenshot(path=str(SHOTS / "home.png"), full_page=True)
+    # the high-contrast toggle, remembered on the next page
+    toggle = page.locator(".contrast-toggle")
+    toggle.click()
+    assert toggle.get_attribute("aria-pressed") == "true" and "contrast" in page.locator("html").get_attribute("class")
+    page.screenshot(path=str(SHOTS / "home-contrast.png"), full_page=False)
+    page.reload()
+    assert "contrast" in page.locator("html").get_attribute("class")
+    page.locator(".contrast-toggle").click()
 
     page.locator(".tile.goal-3").click()
     page.wait_for_url("**/en/goals/3/index.html")

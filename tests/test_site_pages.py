@@ -157,3 +157,24 @@ def test_reporting_counts_and_search_index(site_files):
 def test_dims_parse_undoes_the_store_escapes():
     assert parse_dims("Age=<5Y|Name=a\\7Cb\\3Dc") == {"Age": "<5Y", "Name": "a|b=c"}
     assert parse_dims("") == {}
+
+
+def test_contributions_page_only_for_published_records(tmp_path):
+    path = tmp_path / "store.duckdb"
+    with Workspace(path) as ws:
+        ws.contributions.import_file(FIXTURES / "contributions" / "crp-2025.txt", year=2025, status="draft")
+        site = Site(ws, SiteOptions(langs=("en", "fr")))
+        assert not [f for f in site.files() if "contributions" in f.path]  # a draft is not published
+        (sid,) = ws.contributions.submissions()["id"]
+        ws.contributions.set_status(sid, "submitted")
+        ws.contributions.set_status(sid, "published")
+        records = ws.contributions.records(status="published")
+        site = Site(ws, SiteOptions(langs=("en", "fr")))
+        files = {f.path: f for f in site.files()}
+        page = files["fr/contributions/index.html"].render().decode()
+        home = files["fr/index.html"].render().decode()
+    assert page.count('<li class="record"') == len(records) > 0
+    for r in records.itertuples():
+        assert f'data-goals=" {" ".join(str(g) for g in r.sdgs)} "' in page
+    assert 'id="registry-filters"' in page and "Organisation" in page
+    assert 'href="../fr/contributions/index.html"' in home  # in the navigation
