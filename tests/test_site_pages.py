@@ -178,3 +178,26 @@ def test_contributions_page_only_for_published_records(tmp_path):
         assert f'data-goals=" {" ".join(str(g) for g in r.sdgs)} "' in page
     assert 'id="registry-filters"' in page and "Organisation" in page
     assert 'href="../fr/contributions/index.html"' in home  # in the navigation
+
+
+def test_rebuild_writes_only_pages_of_the_changed_indicator(tmp_path):
+    from sdgtrack.publish.build import build_site
+
+    store, out = tmp_path / "store.duckdb", tmp_path / "site"
+    with Workspace(store) as ws:
+        ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+    options = SiteOptions(langs=("en", "fr"))
+    with Workspace(store, read_only=True) as ws:
+        first = build_site(ws, out, options)
+        again = build_site(ws, out, options)
+    assert first.written > 100 and again.written == 0  # same store, same keys: nothing rewritten
+    changed = tmp_path / "more.csv"
+    changed.write_text("series,area,year,value,indicator,unit\nSH_DYN_MORT,AFG,2019,60.3,3.2.1,PER_1000_LIVE_BIRTHS\n")
+    with Workspace(store) as ws:
+        ws.ingest(changed, dataset="tidy_good")
+    with Workspace(store, read_only=True) as ws:
+        third = build_site(ws, out, options)
+    pages = {p for p in third.written_paths if p.endswith(".html")}
+    assert {"en/indicators/3-2-1/index.html", "fr/indicators/3-2-1/index.html", "en/index.html"} <= pages
+    assert "en/indicators/1-1-1/index.html" not in pages and "en/indicators/3-2-2/index.html" in pages  # 3.2.2: same target
+    assert "assets/indicators/3-2-1.json" in third.written_paths and "assets/site.js" not in third.written_paths
