@@ -91,7 +91,8 @@ def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
     figures = headline_figures(site)
     targets = []
     for target in facts["children"].get(code, []):
-        inds = [{"code": i, "title": names[i], "headline": figures.get(i), "status": _status(facts, "indicator", i)}
+        inds = [{"code": i, "title": names[i], "headline": figures.get(i), "status": _status(facts, "indicator", i),
+                 "has_data": i in facts["indicators_with_data"]}
                 for i in facts["children"].get(target, [])]
         targets.append({"code": target, "title": names[target], "indicators": inds})
     return render(site, "goal.html", lang, path, goal=goal, targets=targets)
