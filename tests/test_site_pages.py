@@ -201,3 +201,18 @@ def test_rebuild_writes_only_pages_of_the_changed_indicator(tmp_path):
     assert {"en/indicators/3-2-1/index.html", "fr/indicators/3-2-1/index.html", "en/index.html"} <= pages
     assert "en/indicators/1-1-1/index.html" not in pages and "en/indicators/3-2-2/index.html" in pages  # 3.2.2: same target
     assert "assets/indicators/3-2-1.json" in third.written_paths and "assets/site.js" not in third.written_paths
+
+
+def test_city_pages_when_the_store_holds_city_data(tmp_path):
+    from .conftest import shared_path
+
+    values = shared_path("u4ssc", "city_values.csv")
+    with Workspace(tmp_path / "store.duckdb") as ws:
+        assert not [f for f in Site(ws, SiteOptions()).files() if "cities" in f.path]
+        ws.city_import(values, city="Asker")
+        site = Site(ws, SiteOptions(langs=("en", "es")))
+        files = {f.path: f for f in site.files()}
+        index = files["es/cities/index.html"].render().decode()
+        report = files["cities/NO-ASKER/report.html"].render().decode()
+    assert "Asker" in index and 'href="../../cities/NO-ASKER/report.html"' in index and "Ciudades" in index
+    assert "Asker" in report and "<html" in report

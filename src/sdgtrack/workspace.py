@@ -160,6 +160,12 @@ class Workspace:
             return frame
         return rollup.roll_up(self.store, frame, level)
 
+    def kept_assessment_run(self) -> str | None:
+        """When the kept progress assessment was saved, or None when the store keeps none."""
+        from .progress import store as progress_store
+
+        return progress_store.run_time(self.store.con)
+
     def roll_up(self, series_rows: pd.DataFrame, level: str) -> pd.DataFrame:
         """Series-level progress rows (e.g. part of :meth:`kept_assessment`) rolled up to indicator,
         target or goal."""

@@ -54,17 +54,30 @@ def city_list(site: Site) -> pd.DataFrame:
         from ...cities import list_cities
 
         cities = list_cities(site.workspace.store)
-        site.cache["pages.cities"] = cities[cities["kpi_values"] > 0].reset_index(drop=True)
+        wanted = set(cities_with_data(site))
+        site.cache["pages.cities"] = cities[cities["code"].isin(wanted)].reset_index(drop=True)
     return site.cache["pages.cities"]  # type: ignore[return-value]
+
+
+def cities_with_data(site: Site) -> dict[str, str]:
+    """City code -> fingerprint of its dataset (``city-<code>``), for the cities whose dataset is in the
+    store: a cheap listing (the KPI counts of :func:`city_list` are read only to render)."""
+    if "pages.city_keys" not in site.cache:
+        datasets = site.workspace.datasets()
+        datasets = datasets[datasets["id"].str.startswith("city-")]
+        codes = set(site.workspace.areas(kind="city")["code"]) if len(datasets) else set()
+        ids = datasets["id"].str.lower()  # the importer names a city's dataset city-<code>, lower case
+        site.cache["pages.city_keys"] = {
+            code: _frame_key(datasets[ids == f"city-{code.lower()}"])
+            for code in sorted(codes) if (ids == f"city-{code.lower()}").any()}
+    return site.cache["pages.city_keys"]  # type: ignore[return-value]
 
 
 @producer
 def city_pages(site: Site):
-    cities = city_list(site)
-    if cities.empty:
+    state = cities_with_data(site)
+    if not state:
         return
-    datasets = site.workspace.datasets()
-    state = {str(code): _frame_key(datasets[datasets["id"] == f"city-{code}"]) for code in cities["code"]}
     all_key = hashlib.blake2b(repr(sorted(state.items())).encode(), digest_size=12).hexdigest()
     for lang in site.options.langs:
         path = f"{lang}/cities/index.html"
@@ -86,5 +99,5 @@ def _city_report(site: Site, code: str) -> bytes:
 
 def extras(site: Site) -> dict:
     """Which extra pages exist (for the navigation of every page)."""
-    return {"contributions": not published_records(site).empty, "cities": not city_list(site).empty,
-            "progress": site_facts(site)["assessment"] is not None}
+    return {"contributions": not published_records(site).empty, "cities": bool(cities_with_data(site)),
+            "progress": site_facts(site)["kept_run"] is not None}

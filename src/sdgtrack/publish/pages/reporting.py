@@ -16,7 +16,7 @@ def reporting_pages(site: Site):
         yield SiteFile(path, lambda lang=lang, path=path: _reporting(site, lang, path), page_key(site, path, store_key(site)))
         path = f"{lang}/search/index.html"
         yield SiteFile(path, lambda lang=lang, path=path: _search(site, lang, path), page_key(site, path, store_key(site)))
-        if site_facts(site)["assessment"] is not None:
+        if site_facts(site)["kept_run"] is not None:
             path = f"{lang}/progress/index.html"
             yield SiteFile(path, lambda lang=lang, path=path: _progress(site, lang, path),
                            page_key(site, path, store_key(site)))
@@ -81,7 +81,7 @@ def _search(site: Site, lang: str, path: str) -> bytes:
 def _progress(site: Site, lang: str, path: str) -> bytes:
     """Goals and targets by status: the SDG Report's progress chart as an accessible table with bars."""
     facts = site_facts(site)
-    kept = facts["assessment"]
+    kept = facts["assessment"] or {"target": {}, "attrs": {}}  # none for the site's area: every status "not assessed"
     names = titles(site, lang)
     goals = []
     for g in goal_summaries(site, lang):
