@@ -166,6 +166,15 @@ class Workspace:
 
         return progress_store.run_time(self.store.con)
 
+    def progress_chart(self, series_rows: pd.DataFrame, area_name: str):
+        """The SDG Report progress chart (Altair) of one area's series-level progress rows (e.g. the
+        kept assessment's rows of that area)."""
+        from .progress.chart import chart_rows, progress_chart
+
+        method = series_rows.attrs.get("method") or str(series_rows["method"].iloc[0])
+        rows, attrs = chart_rows(self.store, series_rows, method)
+        return progress_chart(rows, {**series_rows.attrs, **attrs}, area_name)
+
     def roll_up(self, series_rows: pd.DataFrame, level: str) -> pd.DataFrame:
         """Series-level progress rows (e.g. part of :meth:`kept_assessment`) rolled up to indicator,
         target or goal."""
