@@ -12,8 +12,11 @@ prints JSON with, for each step, seconds, files and megabytes:
 - ``incremental``: a rebuild after a new release of one indicator's file (3-2-2, every value + 1)
   was loaded into the same dataset (files written listed by count);
 - with ``--sdg-build PYTHON`` (a Python whose environment has ``sdg-build`` installed, e.g. a
-  throwaway venv): sdg-build's ``open_sdg_build`` on the same repository (its data step only; an
-  Open SDG site then needs a Jekyll build as well), with its files and megabytes.
+  throwaway venv; it is not on PyPI: install it from its source with ``numpy<2``): sdg-build's
+  ``open_sdg_build`` on the same repository with the repository's settings made offline (the
+  official titles shipped with sdgtrack instead of the translations repository, no remote map layers, no SDMX output; the copy is made a git
+  repository first, as a real data repository is): its data step only
+  (an Open SDG site then needs a Jekyll build as well), with its files and megabytes.
 Only files the producers registered in ``publish/outputs`` and ``publish/pages`` write are counted:
 the pages add to these figures as they land.
 """
@@ -63,16 +66,40 @@ def changed_release(uk: Path, folder: Path) -> Path:
     return target
 
 
+def offline_config(repo: Path, site: Path) -> Path:
+    """The repository's config_data.yml without what needs the network (translations cloned from a
+    git host, map layers fetched from a GIS server, SDMX output with a registry's structures): the
+    same data step, offline."""
+    import yaml
+
+    config = yaml.safe_load((repo / "config_data.yml").read_text("utf-8"))
+    from sdgtrack.frameworks.reference import data_dir
+
+    # the official titles in sdg-translations' layout, as shipped with sdgtrack, instead of a git clone
+    local = [{"class": "TranslationInputYaml", "source": str(data_dir() / "translations")}]
+    # site_dir relative to the repository: sdg-build's data packages refuse absolute paths
+    config.update({"translations": local, "map_layers": [], "site_dir": site.name, "src_dir": ""})
+    config.pop("sdmx_output_global", None)
+    path = repo / "offline_config.yml"
+    path.write_text(yaml.safe_dump(config), "utf-8")
+    return path
+
+
 def run_sdg_build(python: str, uk: Path, tmp: Path) -> dict:
     """sdg-build on a copy of the repository (it writes beside its inputs), with the repository's own
-    config_data.yml (site_dir pointed into the temporary folder)."""
+    settings made offline (see :func:`offline_config`)."""
     copy = tmp / "uk-repo"
     shutil.copytree(uk, copy)
-    site = tmp / "sdg-build-site"
+    site = copy / "_site"
     script = tmp / "run_sdg_build.py"
     script.write_text(SDG_BUILD_SCRIPT, "utf-8")
+    config = offline_config(copy, site)
+    # an Open SDG data repository is a git checkout (sdg-build reads metadata dates from it)
+    for command in (["git", "init", "-q"], ["git", "add", "-A"],
+                    ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-qm", "snapshot"]):
+        subprocess.run(command, cwd=copy, check=True, capture_output=True)
     started = time.perf_counter()
-    done = subprocess.run([python, str(script), str(copy), str(site), str(copy / "config_data.yml")],
+    done = subprocess.run([python, str(script), ".", site.name, str(config)],
                           cwd=copy, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode != 0:

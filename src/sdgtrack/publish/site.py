@@ -20,6 +20,10 @@ import pandas as pd
 if TYPE_CHECKING:
     from ..workspace import Workspace
 
+# media types the standard table lacks, for the live server's responses
+mimetypes.add_type("application/geo+json", ".geojson")
+mimetypes.add_type("application/vnd.apache.parquet", ".parquet")
+
 Producer = Callable[["Site"], Iterable["SiteFile"]]
 PRODUCERS: list[Producer] = []
 
@@ -92,13 +96,14 @@ class Site:
         self.previous: Callable[[str, str], bytes | None] | None = None
 
     # -- what exists and when it changed ----------------------------------------------------------
-    def _memo(self, name: str, make: Callable[[], object]):
+    def memo(self, name: str, make: Callable[[], object]):
+        """``make()``, once per site (a build or a request): shared reads producers all need."""
         if name not in self.cache:
             self.cache[name] = make()
         return self.cache[name]
 
     def _state(self) -> dict:
-        return self._memo("_state", self.workspace.store_state)  # type: ignore[return-value]
+        return self.memo("_state", self.workspace.store_state)  # type: ignore[return-value]
 
     def _fingerprints(self) -> dict[str, list[tuple]]:
         """Indicator -> [(series, dataset, last_load, rows, meta)] for the datasets the site shows."""
@@ -110,7 +115,7 @@ class Site:
                     continue
                 out.setdefault(indicator, []).append(tuple(rest))
             return out
-        return self._memo("_fingerprints", make)  # type: ignore[return-value]
+        return self.memo("_fingerprints", make)  # type: ignore[return-value]
 
     def indicators(self) -> list[str]:
         """Codes (``3.2.1``) of the current SDG indicators with at least one observation in the
@@ -119,15 +124,15 @@ class Site:
             fingerprints = self._fingerprints()
             with_rows = {code for code, parts in fingerprints.items() if any(p[3] for p in parts)}
             return [code for code, level, _, _ in self.nodes() if level == "indicator" and code in with_rows]
-        return self._memo("_indicators", make)  # type: ignore[return-value]
+        return self.memo("_indicators", make)  # type: ignore[return-value]
 
     def nodes(self) -> list[tuple[str, str, str | None, str]]:
         """(code, level, parent, English title) of the current SDG goals, targets and indicators, in order."""
-        return self._memo("_nodes", lambda: self.workspace.current_nodes("sdg"))  # type: ignore[return-value]
+        return self.memo("_nodes", lambda: self.workspace.current_nodes("sdg"))  # type: ignore[return-value]
 
     def titles(self, lang: str) -> dict[str, tuple[str, str | None]]:
         """Code -> (title, short title or None) in ``lang`` (shipped translations; English where none)."""
-        return self._memo(f"_titles:{lang}", lambda: self.workspace.titles_in(lang))  # type: ignore[return-value]
+        return self.memo(f"_titles:{lang}", lambda: self.workspace.titles_in(lang))  # type: ignore[return-value]
 
     def _base(self) -> tuple:
         """What every key holds: the version, the options that change bytes, the store's reference
@@ -135,19 +140,23 @@ class Site:
         an indicator's key holds the datasets feeding it, so adding a dataset changes only those."""
         import sdgtrack
 
-        state = self._state()
-        options = self.options
-        boundaries = _file_digest(options.boundaries) if options.boundaries else ""
-        return (sdgtrack.__version__, options.title, options.base_url, options.datasets, boundaries,
-                state["reference"], state["areas"])
+        def make():
+            state = self._state()
+            options = self.options
+            boundaries = _file_digest(options.boundaries) if options.boundaries else ""
+            return (sdgtrack.__version__, options.title, options.base_url, options.datasets, boundaries,
+                    state["reference"], state["areas"])
+        return self.memo("_base", make)  # type: ignore[return-value]
 
     def indicator_key(self, code: str) -> str:
         """Fingerprint of everything the store gives about indicator ``code``: for each series and
         dataset feeding it, the last load that touched it and its row count; plus :meth:`_base`.
         It changes when a load, replace or removal touches one of its series, and only then."""
-        fingerprints = sorted(self._fingerprints().get(code, []))
-        return _digest(("indicator", code, self._base(), fingerprints,
-                        self._dataset_facts(sorted({p[1] for p in fingerprints}))))
+        def make():
+            fingerprints = sorted(self._fingerprints().get(code, []))
+            return _digest(("indicator", code, self._base(), fingerprints,
+                            self._dataset_facts(sorted({p[1] for p in fingerprints}))))
+        return self.memo(f"_indicator_key:{code}", make)  # type: ignore[return-value]
 
     def _dataset_facts(self, ids: list[str]) -> list[tuple]:
         """What a file may show of these datasets (title, publisher, kind, licence) and their order of
@@ -165,18 +174,18 @@ class Site:
     def indicators_key(self) -> str:
         """Fingerprint of every indicator the site shows (the list and each :meth:`indicator_key`): the
         key part of files that gather all indicators (all.json, the zip, the reporting status)."""
-        return self._memo("_indicators_key", lambda: _digest(  # type: ignore[return-value]
+        return self.memo("_indicators_key", lambda: _digest(  # type: ignore[return-value]
             ("indicators", [(c, self.indicator_key(c)) for c in self.indicators()])))
 
     def coverage(self) -> pd.DataFrame:
         """Per indicator the site shows: rows, series, areas (and their codes), first and last year,
         disaggregated rows and the disaggregation names (one store read, memoised)."""
-        return self._memo("_coverage", lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
+        return self.memo("_coverage", lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
             self.options.datasets).set_index("indicator"))
 
     def datasets(self) -> pd.DataFrame:
         """The store's datasets (title, publisher, kind, licence, preference ...), indexed by id."""
-        return self._memo("_datasets", lambda: self.workspace.datasets().set_index("id"))  # type: ignore[return-value]
+        return self.memo("_datasets", lambda: self.workspace.datasets().set_index("id"))  # type: ignore[return-value]
 
     def indicator_sources(self, code: str) -> list[tuple[str, str]]:
         """(series, dataset) pairs with current rows feeding indicator ``code``, in code order."""
@@ -212,6 +221,8 @@ class Site:
             return
         frame = self.workspace.indicator_observations(wanted, datasets=self.options.datasets)
         codes = frame.pop("indicator").to_numpy()
+        # text columns as Python objects once, so producers slicing them per indicator copy nothing
+        frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})
         # rows come ordered by indicator: cut the frame at each change of code
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]]) if len(codes) else np.array([], int)
         ends = np.r_[starts[1:], len(codes)]

@@ -20,7 +20,7 @@ import pandas as pd
 from ...errors import UserInputError
 from ..site import Site, SiteFile, producer, slug
 from ..topojson import country_features
-from .tables import LEADING, dump, open_sdg_table
+from .tables import LEADING, _objects, dump, open_sdg_table
 
 
 def boundary_features(site: Site) -> dict[str, dict]:
@@ -28,7 +28,7 @@ def boundary_features(site: Site) -> dict[str, dict]:
     path = site.options.boundaries
     if not path:
         return {}
-    return site._memo("_boundaries", lambda: read_boundaries(site, Path(path)))  # type: ignore[return-value]
+    return site.memo("_boundaries", lambda: read_boundaries(site, Path(path)))  # type: ignore[return-value]
 
 
 def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
@@ -77,38 +77,36 @@ def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
 def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict:
     table = open_sdg_table(site, code)
     rows = site.rows(code)
-    areas = rows["area"].to_numpy(dtype=object)
-    keep = np.isin(areas, list(outlines))
-    names = dict(zip(areas, rows["area_name"].to_numpy(dtype=object, na_value=None)))
+    areas = _objects(rows["area"])
+    keep = np.flatnonzero(pd.Index(list(outlines)).get_indexer(areas) >= 0)
     selector = [c for c in table.columns if c not in LEADING + ("Area", "GeoCode", "Value")]
-    frame = pd.DataFrame({c: table.columns[c][keep] for c in selector})
-    frame = frame.astype(object).where(frame.notna(), None)
-    frame["_area"] = areas[keep]
-    frame["_year"] = table.columns["Year"][keep]
-    frame["_value"] = table.columns["Value"][keep]
-    frame["_blank"] = frame[[c for c in selector if c not in ("Units", "Series")]].isna().sum(axis=1) \
-        if len(selector) > 2 else 0
-    # one entry per area and combination of selectors; the combination with the most blanks first
-    frame["_group"] = frame.groupby(["_area"] + selector, dropna=False, sort=False).ngroup()
-    frame = frame.sort_values(["_area", "_blank", "_group"], ascending=[True, False, True], kind="stable")
-    # cut the sorted rows where the area or the group changes; build each entry from plain lists
-    area_col = frame["_area"].to_numpy(dtype=object)
-    group_col = frame["_group"].to_numpy()
-    starts = np.flatnonzero(np.r_[True, (group_col[1:] != group_col[:-1]) | (area_col[1:] != area_col[:-1])]) \
-        if len(frame) else np.array([], dtype=int)
-    ends = np.r_[starts[1:], len(frame)].astype(int)
-    chosen = frame[selector].to_numpy(dtype=object)[starts].tolist() if len(frame) else []
-    years = [str(y) for y in frame["_year"].tolist()]
-    numbers = [None if v != v else v for v in frame["_value"].tolist()]
-    by_area: dict[str, tuple[list, list]] = {}
+    # one entry per area and combination of selectors (series, unit, disaggregations): the store's
+    # key without the period; in each area the least disaggregated entry first, then as the rows come
+    combination = (rows["series"].astype(str) + "\x1f" + rows["unit"].astype(str) + "\x1f"
+                   + rows["dims"].astype(str)).to_numpy(dtype=object)[keep]
+    group, _ = pd.factorize(combination)
+    depth = rows["dims"].astype(str).str.count("=").to_numpy()[keep]
+    area_code, area_list = pd.factorize(areas[keep], sort=True)
+    order = np.lexsort((np.arange(len(keep)), group, depth, area_code))
+    group, area_code, rows_at = group[order], area_code[order], keep[order]
+    cut = np.r_[True, (group[1:] != group[:-1]) | (area_code[1:] != area_code[:-1])] if len(order) else \
+        np.array([], dtype=bool)
+    starts = np.flatnonzero(cut)
+    ends = np.r_[starts[1:], len(order)].astype(int)
+    first = rows_at[starts]
+    chosen = list(zip(*[table.columns[c][first].tolist() for c in selector])) if len(first) else []
+    years = [str(y) for y in table.columns["Year"][rows_at].tolist()]
+    numbers = [None if v != v else v for v in table.columns["Value"][rows_at].tolist()]
+    names = dict(zip(areas.tolist(), _objects(rows["area_name"]).tolist()))
+    by_area: dict[int, tuple[list, list]] = {}
     for start, end, selection in zip(starts.tolist(), ends.tolist(), chosen):
-        entry = by_area.setdefault(area_col[start], ([], []))
+        entry = by_area.setdefault(int(area_code[start]), ([], []))
         entry[0].append(dict(zip(selector, selection)))
         entry[1].append(dict(zip(years[start:end], numbers[start:end])))
     features = []
-    for area in sorted(by_area):
+    for position, (disaggregations, values) in sorted(by_area.items()):
+        area = area_list[position]
         outline = outlines[area]
-        disaggregations, values = by_area[area]
         features.append({"type": "Feature", "geometry": outline["geometry"],
                          "properties": {"name": names.get(area) or outline["properties"].get("name"), "geocode": area,
                                         "disaggregations": disaggregations, "values": values}})

@@ -30,7 +30,7 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
     titles = site.titles(lang)
     goal, target = code.split(".")[0], ".".join(code.split(".")[:2])
     labels = series_labels(site)
-    info = site._memo("_series_info", lambda: site.workspace.series_info().set_index("code"))
+    info = site.memo("_series_info", lambda: site.workspace.series_info().set_index("code"))
     sources = site.indicator_sources(code)
     coverage = site.coverage()
     row = coverage.loc[code] if code in coverage.index else None

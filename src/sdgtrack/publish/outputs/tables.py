@@ -33,50 +33,42 @@ def series_labels(site: Site) -> dict[str, str]:
         described = info["description"].fillna("").str.strip()
         shared = described.duplicated(keep=False) | described.eq("")
         return dict(zip(info["code"], np.where(shared, info["code"], described)))
-    return site._memo("_series_labels", make)  # type: ignore[return-value]
+    return site.memo("_series_labels", make)  # type: ignore[return-value]
 
 
-def _unescape(values: pd.Series) -> pd.Series:
-    if not values.str.contains("\\", regex=False).any():
-        return values
+def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
     for char, code in reversed(DIM_ESCAPES):
-        values = values.str.replace(code, char, regex=False)
-    return values
-
-
-def dim_columns(dims: pd.Series) -> pd.DataFrame:
-    """One column per disaggregation name and one row per distinct value of ``dims``
-    (``Age=15-24|Sex=FEMALE``), indexed by that value; None where a row does not have the name;
-    names and values unescaped, columns in name order."""
-    distinct = pd.Index(pd.unique(dims.to_numpy()))
-    distinct = distinct[distinct != ""]
-    if len(distinct) == 0:
-        return pd.DataFrame(index=pd.Index([], dtype=object))
-    pairs = pd.Series(distinct, index=distinct).str.split("|").explode()
-    parts = pairs.str.split("=", n=1, expand=True)
-    long = pd.DataFrame({"name": _unescape(parts[0]).to_numpy(), "value": _unescape(parts[1]).to_numpy()},
-                        index=pairs.index)
-    wide = long.set_index("name", append=True)["value"].unstack("name")
-    return wide.reindex(columns=sorted(wide.columns)).astype(object)
+        text = text.replace(code, char)
+    return text
 
 
 class _DimLookup:
-    """The disaggregation columns of every distinct ``dims`` value, as one NumPy matrix: an
-    indicator's columns are a take of its rows and of the names it uses (no per-column pandas work)."""
+    """The disaggregation columns of every distinct ``dims`` value (``Age=15-24|Sex=FEMALE``), as one
+    NumPy matrix (distinct value x name, None where absent; names and values unescaped): an
+    indicator's columns are a take of its rows and of the names it uses. Parsing runs once per
+    distinct value (thousands), never per row (hundreds of thousands)."""
 
     def __init__(self, dims: pd.Series):
-        wide = dim_columns(dims)
-        self.index = pd.Index(wide.index)
-        self.names = np.array(wide.columns, dtype=object)
-        self.values = wide.to_numpy(dtype=object, na_value=None) if len(wide.columns) else \
-            np.empty((len(wide), 0), dtype=object)
+        distinct = [d for d in pd.unique(dims.to_numpy(dtype=object)) if isinstance(d, str) and d]
+        parsed = [[pair.split("=", 1) for pair in d.split("|")] for d in distinct]
+        names = sorted({_unescape(name) for pairs in parsed for name, _ in pairs})
+        column = {name: j for j, name in enumerate(names)}
+        self.values = np.full((len(distinct), len(names)), None, dtype=object)
+        for i, pairs in enumerate(parsed):
+            for name, value in pairs:
+                self.values[i, column[_unescape(name)]] = _unescape(value)
+        self.index = pd.Index(distinct, dtype=object)
+        self.names = np.array(names, dtype=object)
 
     def covers(self, dims: pd.Series) -> bool:
-        positions = self.index.get_indexer(pd.unique(dims.to_numpy()))
-        return bool((positions >= 0).all()) or set(pd.unique(dims.to_numpy())[positions < 0]) <= {""}
+        distinct = pd.unique(dims.to_numpy(dtype=object))
+        positions = self.index.get_indexer(distinct)
+        return all(p >= 0 or not d for p, d in zip(positions.tolist(), distinct.tolist()))
 
     def columns(self, dims: pd.Series) -> dict[str, np.ndarray]:
-        positions = self.index.get_indexer(dims.to_numpy())  # -1: no disaggregation ("")
+        positions = self.index.get_indexer(dims.to_numpy(dtype=object))  # -1: no disaggregation ("")
         present = positions >= 0
         used_rows = np.unique(positions[present])
         if len(used_rows) == 0:
@@ -117,7 +109,7 @@ class Table:
 
 def _labels(site: Site, series: np.ndarray) -> np.ndarray:
     labels = series_labels(site)
-    index = site._memo("_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()),
+    index = site.memo("_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()),
                                                                                        dtype=object)))
     codes, names = index  # type: ignore[misc]
     positions = codes.get_indexer(series)
@@ -131,7 +123,7 @@ def open_sdg_table(site: Site, code: str) -> Table:
     if code in held:  # type: ignore[operator]
         return held[code]  # type: ignore[index]
     rows = site.rows(code)
-    text = {c: rows[c].to_numpy(dtype=object, na_value=None) for c in ("period", "area", "area_name", "unit", "series")}
+    text = {c: _objects(rows[c]) for c in ("period", "area", "area_name", "unit", "series")}
     columns: dict[str, np.ndarray] = {"Year": text["period"]}
     if len(pd.unique(text["area"])) > 1:
         columns["Area"] = np.where(pd.isna(text["area_name"]), text["area"], text["area_name"])
@@ -144,6 +136,16 @@ def open_sdg_table(site: Site, code: str) -> Table:
     table = Table(columns, rows["is_headline"].to_numpy(dtype=bool))
     held[code] = table  # type: ignore[index]
     return table
+
+
+def _objects(column: pd.Series) -> np.ndarray:
+    """A text column as a NumPy object array with None for missing (no copy when already objects)."""
+    values = column.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    if missing.any():
+        values = values.copy()
+        values[missing] = None
+    return values
 
 
 def headline_table(site: Site, code: str) -> Table:
