@@ -63,7 +63,7 @@ def main() -> None:
             make_return(template, rng).to_csv(p, index=False)
             paths.append(p)
 
-        db = sdgtrack.open(tmp / "cities.duckdb")
+        db = sdgtrack.Database(tmp / "cities.duckdb")
         t = time.perf_counter()
         for i, p in enumerate(paths):
             city_import(db, p, city=f"Bench City {i}", country="578")
@@ -79,7 +79,7 @@ def main() -> None:
             tp = tmp / f"tidy{i}.csv"
             tidy.to_csv(tp, index=False)
             tidy_paths.append((tp, f"NO-BENCH-CITY-{i}"))
-        base = sdgtrack.open(tmp / "base.duckdb")
+        base = sdgtrack.Database(tmp / "base.duckdb")
         for i in range(args.cities):
             base.add_area(f"NO-BENCH-CITY-{i}", f"Bench City {i}", parent="578", kind="city")
         t = time.perf_counter()

@@ -33,7 +33,7 @@ def main() -> None:
     args = ap.parse_args()
     path = Path(args.shared) / "questionnaires" / "itu-2023.txt"
     with tempfile.TemporaryDirectory() as tmp:
-        db = sdgtrack.open(Path(tmp) / "bench.duckdb")
+        db = sdgtrack.Database(Path(tmp) / "bench.duckdb")
         reg = Registry(db)
         reg.parse_file(path)  # warm the resolver cache and the YAML layout once, as a long run would
 

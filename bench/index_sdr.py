@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = sdgtrack.open(Path(tmp) / "bench.duckdb")
+        db = sdgtrack.Database(Path(tmp) / "bench.duckdb")
         db.ingest(args.file)
         book = load_codebook(shipped("sdr2024_codebook.csv"))[REQUIRED]
         codes = book["indicator"].tolist()

@@ -36,7 +36,7 @@ def stage(root: Path, db_path: Path) -> tuple[float, int]:
     from sdgtrack.ingest import registry
     from sdgtrack.ingest.canonical import create_staging
 
-    db = sdgtrack.open(db_path)
+    db = sdgtrack.Database(db_path)
     create_staging(db.con, "__bench_staged")
     t = time.perf_counter()
     registry.detect(root).read(db.con, root, "__bench_staged", {"area": None})
@@ -49,7 +49,7 @@ def stage(root: Path, db_path: Path) -> tuple[float, int]:
 def ingest(root: Path, db_path: Path) -> tuple[float, object]:
     import sdgtrack
 
-    db = sdgtrack.open(db_path)
+    db = sdgtrack.Database(db_path)
     t = time.perf_counter()  # schema and reference data are not part of the ingest
     report = db.ingest(root, skip_invalid=True, rejected_path=db_path.with_suffix(".rejected.csv"))
     seconds = time.perf_counter() - t

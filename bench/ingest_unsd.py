@@ -28,7 +28,7 @@ if step == "pandas":
     info = {"rows": rows}
 else:
     import sdgtrack
-    db = sdgtrack.open(db_path)
+    db = sdgtrack.Database(db_path)
     t = time.perf_counter()  # schema and reference data are not part of the ingest
     r = db.ingest(path)
     info = {"rows": r.rows_read, "new": r.new, "unchanged": r.unchanged, "updated": r.updated}

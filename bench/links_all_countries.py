@@ -31,7 +31,7 @@ step, db_path, transform, sample = sys.argv[1], sys.argv[2], sys.argv[3], int(sy
 import numpy as np, pandas as pd
 import sdgtrack
 from sdgtrack.links import statistical_links
-db = sdgtrack.open(db_path, read_only=True)
+db = sdgtrack.Database(db_path, read_only=True)
 info = {}
 db.headline_values()
 info["rss_after_store_query_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -130,7 +130,7 @@ def main() -> None:
             import sdgtrack
 
             db_path = Path(tmp) / "un.duckdb"
-            with sdgtrack.open(db_path) as db:
+            with sdgtrack.Database(db_path) as db:
                 db.ingest(args.file)
         ours = run("links", db_path, args.transform, args.sample)
         base = run("scipy", db_path, args.transform, args.sample)

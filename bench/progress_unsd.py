@@ -59,7 +59,7 @@ def baseline(values: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 
 def main(path: Path, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        db = sdgtrack.open(Path(tmp) / "bench.duckdb")
+        db = sdgtrack.Database(Path(tmp) / "bench.duckdb")
         db.ingest(path)
         table = target_table(db)
         values = db.headline_values()

@@ -23,7 +23,7 @@ def shared_path(*parts: str) -> Path:
 
 @pytest.fixture
 def db(tmp_path):
-    database = sdgtrack.open(tmp_path / "test.duckdb")
+    database = sdgtrack.Database(tmp_path / "test.duckdb")
     yield database
     database.close()
 
@@ -32,7 +32,7 @@ def db(tmp_path):
 def un_db(tmp_path_factory):
     """A store holding the whole 2020 UN Global Database extract (loaded once per test session)."""
     src = shared_path("unsd", "sdg_global_2020.csv.gz")
-    database = sdgtrack.open(tmp_path_factory.mktemp("un") / "un.duckdb")
+    database = sdgtrack.Database(tmp_path_factory.mktemp("un") / "un.duckdb")
     database.ingest(src)
     yield database
     database.close()

@@ -79,7 +79,7 @@ def test_report_pdf(city_db, tmp_path):
     from sdgtrack.cities import city_score
     from sdgtrack.cities.report import render_html, sdg_links
 
-    with sdgtrack.open(city_db, read_only=True) as db:
+    with sdgtrack.Database(city_db, read_only=True) as db:
         html = render_html(city_score(db, "Asker"), sdg_links(db), for_pdf=True)
     assert "data:image/png;base64," in html
     pages = weasyprint.HTML(string=html).render().pages
@@ -173,7 +173,7 @@ def test_web_city_page_and_api(city_db):
 
 def test_framework_list_of_other_frameworks(tmp_path):
     db = tmp_path / "l.duckdb"
-    sdgtrack.open(db).close()  # an explicit --db must exist: reading commands never create one
+    sdgtrack.Database(db).close()  # an explicit --db must exist: reading commands never create one
     r = run("framework", "list", "--framework", "u4ssc", "--level", "kpi", "--format", "csv", db=db)
     assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 92      # header + 91 KPIs
     r = run("framework", "list", "--framework", "wsis", "--parent", "C7", "--format", "csv", db=db)

@@ -99,7 +99,7 @@ def _with(cmd, param, value: str) -> list[str]:
 def template(tmp_path_factory) -> Path:
     """A small store with observations and a contributions answer, copied for every run."""
     path = tmp_path_factory.mktemp("template") / "store.duckdb"
-    with sdgtrack.open(path) as database:
+    with sdgtrack.Database(path) as database:
         database.ingest(FIXTURES / "ingest" / "tidy_good.csv")
         Registry(database).import_file(FIXTURES / "contributions" / "wwco-2024.txt")
     return path

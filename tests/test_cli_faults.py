@@ -27,7 +27,7 @@ READING = [
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
     path = tmp_path_factory.mktemp("faults") / "store.duckdb"
-    with sdgtrack.open(path) as database:
+    with sdgtrack.Database(path) as database:
         database.ingest(FIXTURES / "ingest" / "tidy_good.csv")
         Registry(database).import_file(FIXTURES / "contributions" / "wwco-2024.txt")
     return path
@@ -106,7 +106,7 @@ class FullDisk:
 
 def test_a_full_disk_is_named_and_the_store_is_unchanged(store, tmp_path):
     copy = shutil.copy(store, tmp_path / "store.duckdb")
-    with sdgtrack.open(copy) as database:
+    with sdgtrack.Database(copy) as database:
         before = database.con.execute("SELECT count(*), max(value) FROM observation").fetchone()
         real = database.con
         database.con = FullDisk(real)

@@ -16,7 +16,7 @@ ALL = list(range(1, 18))
 @pytest.fixture(scope="module")
 def reg(tmp_path_factory):
     # one store for the module: these tests only parse, or check that nothing was stored
-    database = sdgtrack.open(tmp_path_factory.mktemp("answers") / "answers.duckdb")
+    database = sdgtrack.Database(tmp_path_factory.mktemp("answers") / "answers.duckdb")
     yield Registry(database)
     database.close()
 

@@ -14,7 +14,7 @@ ALL = list(range(1, 18))
 @pytest.fixture(scope="module")
 def itu(tmp_path_factory):
     path = shared_path("questionnaires", "itu-2023.txt")
-    database = sdgtrack.open(tmp_path_factory.mktemp("itu") / "itu.duckdb")
+    database = sdgtrack.Database(tmp_path_factory.mktemp("itu") / "itu.duckdb")
     reg = Registry(database)
     sub = reg.parse_file(path)
     reports = reg.import_file(path)

@@ -17,7 +17,7 @@ ANSWERS = FIXTURES / "contributions"
 
 @pytest.fixture
 def reg(tmp_path):
-    database = sdgtrack.open(tmp_path / "reg.duckdb")
+    database = sdgtrack.Database(tmp_path / "reg.duckdb")
     registry = Registry(database)
     registry.import_file(ANSWERS / "wwco-2024.txt")
     registry.import_file(ANSWERS / "crp-2025.txt", year=2025, status="draft")
@@ -32,7 +32,7 @@ def test_json_and_csv_round_trips(reg, tmp_path):
     frame_rows = cs.read_text("utf-8")
     assert frame_rows.splitlines()[0].startswith("entity,entity_code,year,questionnaire,status,id,kind")
     for path in (js, cs):
-        other = Registry(sdgtrack.open(tmp_path / f"copy-{path.suffix[1:]}.duckdb"))
+        other = Registry(sdgtrack.Database(tmp_path / f"copy-{path.suffix[1:]}.duckdb"))
         (a, b) = other.import_file(path)
         assert (a.new, b.new) == (6, 10)  # ordered by entity: Coastal ..., World Water ...
         again = tmp_path / f"again{path.suffix}"
@@ -162,7 +162,7 @@ def test_cli(tmp_path):
     r = runner.invoke(app, ["contributions", "coverage", "--by", "kind", "--format", "json", "--db", dbp,
                             "--chart", str(tmp_path / "c.svg")])
     payload = json.loads(r.output[:r.output.rindex("}") + 1])
-    assert payload["parameters"].startswith("by=kind") and (tmp_path / "c.svg").exists()
+    assert payload["parameters"]["by"] == "kind" and payload["analysis"] == "coverage" and (tmp_path / "c.svg").exists()
     r = runner.invoke(app, ["contributions", "export", str(tmp_path / "x.csv"), "--db", dbp])
     assert r.exit_code == 0 and (tmp_path / "x.csv").read_text("utf-8").count("\n") > 10
     r = runner.invoke(app, ["contributions", "status", "WWCO", "submitted", "--db", dbp])
@@ -180,7 +180,7 @@ def test_cli(tmp_path):
 def test_cli_errors_are_one_message(tmp_path, args, message, status, capsys, monkeypatch):
     from sdgtrack.cli import main
 
-    Registry(sdgtrack.open(tmp_path / "e.duckdb")).db.close()  # an empty registry (reading commands create none)
+    Registry(sdgtrack.Database(tmp_path / "e.duckdb")).db.close()  # an empty registry (reading commands create none)
     monkeypatch.setattr("sys.argv", ["sdgtrack", *args, "--db", str(tmp_path / "e.duckdb")])
     with pytest.raises(SystemExit) as exc:
         main()
@@ -236,11 +236,11 @@ def test_inferred_sdgs_with_the_keyword_tagger(reg):
 
 def test_read_only_store(tmp_path):
     path = tmp_path / "ro.duckdb"
-    with sdgtrack.open(path) as database:
+    with sdgtrack.Database(path) as database:
         Registry(database).import_file(ANSWERS / "wwco-2024.txt")
-    with sdgtrack.open(path, read_only=True) as database:
+    with sdgtrack.Database(path, read_only=True) as database:
         assert len(Registry(database).records()) == 10
     fresh = tmp_path / "fresh.duckdb"
-    sdgtrack.open(fresh).close()
-    with sdgtrack.open(fresh, read_only=True) as database:  # the registry's tables come with every store
+    sdgtrack.Database(fresh).close()
+    with sdgtrack.Database(fresh, read_only=True) as database:  # the registry's tables come with every store
         assert len(Registry(database).records()) == 0

@@ -40,7 +40,7 @@ def assert_others_unchanged(before: dict, after: dict, changed: str) -> None:
 @pytest.mark.parametrize("order", ORDERS, ids=[o[0][0] + "-first" for o in ORDERS])
 def test_no_load_changes_another_dataset(order, tmp_path):
     paths = {ident: shared_path(*parts) for ident, parts, _ in order}
-    with sdgtrack.open(tmp_path / "store.duckdb") as db:
+    with sdgtrack.Database(tmp_path / "store.duckdb") as db:
         for ident, _, options in order:
             before = fingerprints(db)
             report = db.ingest(paths[ident], rejected_path=tmp_path / f"{ident}-rejected.csv", **options)

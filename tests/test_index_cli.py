@@ -45,7 +45,9 @@ def test_cli_areas_json_and_chart(store, tmp_path):
     proc = run("index", "--codebook", str(book), "--format", "json", "--chart", str(tmp_path / "d.html"),
                env_db=store)
     assert proc.returncode == 0, proc.stderr
-    rows = json.loads(proc.stdout[proc.stdout.index("["):])
+    doc = json.loads(proc.stdout)  # the Result document, nothing else on stdout
+    assert doc["analysis"] == "index" and doc["parameters"]["max_missing"] == 0.2 and list(doc["tables"]) == ["areas"]
+    rows = doc["tables"]["areas"]
     assert [(r["area"], r["rank"], r["index"]) for r in rows] == [("246", 1, 90.0), ("752", 2, 35.0)]
     assert rows[0]["goal_1_colour"] == "green" and rows[1]["goal_2_colour"] == "red"
     page = (tmp_path / "d.html").read_text(encoding="utf-8")

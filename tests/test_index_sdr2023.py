@@ -17,7 +17,7 @@ from .conftest import shared_path
 
 @pytest.fixture(scope="module")
 def sdr_db(tmp_path_factory):
-    database = sdgtrack.open(tmp_path_factory.mktemp("sdr") / "sdr.duckdb")
+    database = sdgtrack.Database(tmp_path_factory.mktemp("sdr") / "sdr.duckdb")
     database.ingest(shared_path("sdr", "sdr2023.csv"))
     yield database
     database.close()

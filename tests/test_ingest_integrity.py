@@ -87,7 +87,7 @@ def test_un_excel_after_csv_shows_each_year_once(goal14, tmp_path):
     gz = shared_path("unsd", "sdg_global_2020.csv.gz")
     con.execute(f"COPY (SELECT * FROM read_csv('{gz}', all_varchar = true) WHERE Goal = '14') TO '{subset}' "
                 "(HEADER, DELIMITER ',')")
-    with sdgtrack.open(tmp_path / "s.duckdb") as db:
+    with sdgtrack.Database(tmp_path / "s.duckdb") as db:
         db.ingest(subset)
         report = db.ingest(shared_path("unsd", "Goal14.xlsx"))
         assert report.updated > 0  # same keys: the later release updates the earlier values
@@ -155,7 +155,7 @@ def test_opensdg_totals_written_as_text_are_staged_blank(db):
 @pytest.fixture(scope="module")
 def national(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("national")
-    database = sdgtrack.open(tmp / "national.duckdb")
+    database = sdgtrack.Database(tmp / "national.duckdb")
     for name in ("uk", "canada"):
         database.ingest(shared_path("opensdg", name), skip_invalid=True, rejected_path=tmp / f"{name}.csv")
     yield database

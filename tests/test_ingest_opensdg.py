@@ -18,7 +18,7 @@ def uk(tmp_path_factory):
     so a strict load stops; --skip-invalid loads the rest and lists those keys."""
     src = shared_path("opensdg", "uk")
     tmp = tmp_path_factory.mktemp("uk")
-    database = sdgtrack.open(tmp / "uk.duckdb")
+    database = sdgtrack.Database(tmp / "uk.duckdb")
     report = database.ingest(src, skip_invalid=True, rejected_path=tmp / "rejected.csv")
     yield database, report, src, tmp
     database.close()
@@ -97,7 +97,7 @@ def test_uk_reload_is_unchanged(uk):
 
 def test_canada_strict_stops_on_inf_then_skip_invalid_loads(tmp_path):
     src = shared_path("opensdg", "canada")
-    db = sdgtrack.open(tmp_path / "ca.duckdb")
+    db = sdgtrack.Database(tmp_path / "ca.duckdb")
     with pytest.raises(InvalidInputError) as err:
         db.ingest(src)
     (problem,) = err.value.problems
@@ -124,7 +124,7 @@ def test_detects_repository_data_folder_and_single_file(tmp_path):
     assert registry.detect(src) is reader
     assert registry.detect(src / "data") is reader
     assert registry.detect(src / "data" / "indicator_3-2-2.csv") is reader
-    db = sdgtrack.open(tmp_path / "one.duckdb")
+    db = sdgtrack.Database(tmp_path / "one.duckdb")
     report = db.ingest(src / "data" / "indicator_3-2-2.csv")  # area still from the repository's config
     assert report.new == 2_118 and report.areas == 1
     db.close()

@@ -30,12 +30,13 @@ def test_links_goal_json_states_method(un_db):
                               "detrend", "--bh", "--null", "0", "-f", "json"])
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
-    assert doc["meta"]["transform"] == "detrend" and doc["meta"]["parameters"]["bh"] is True
-    rows = pd.DataFrame(doc["rows"])
+    assert doc["analysis"] == "links" and doc["parameters"]["transform"] == "detrend"
+    assert doc["parameters"]["bh"] is True and doc["data_window"]["years"][0] >= 1990
+    rows = pd.DataFrame(doc["tables"]["goal"])
     assert list(rows.columns) == ["area", "goal_a", "goal_b", "pairs", "synergies", "tradeoffs", "share_synergy",
                                   "share_tradeoff"]
     assert set(rows["area"]) == {"524", "all"} and (rows["goal_a"] <= rows["goal_b"]).all()
-    top = pd.DataFrame(doc["top"])
+    top = pd.DataFrame(doc["tables"]["top_goal_pairs"])
     assert set(top["kind"]) == {"most synergistic", "most conflicting"} and (top["pairs"] >= 10).all()
 
 

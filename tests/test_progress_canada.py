@@ -21,7 +21,7 @@ def canada(tmp_path_factory):
     root = shared_path("opensdg", "canada")
     options = simple_indicators(root)
     values = pd.concat([headline_values(root, i) for i in options], ignore_index=True)
-    db = sdgtrack.open(tmp_path_factory.mktemp("ca") / "ca.duckdb")
+    db = sdgtrack.Database(tmp_path_factory.mktemp("ca") / "ca.duckdb")
     frame = assess_series(db, "statcan", targets=targets_frame(options), values=values).set_index("series")
     db.close()
     pub = {k: v for k, v in published(root).items() if k not in TRANSFORMED and k in frame.index}
@@ -68,7 +68,7 @@ def canada_store(tmp_path_factory):
 
     root = shared_path("opensdg", "canada")
     folder = tmp_path_factory.mktemp("ca_store")
-    db = sdgtrack.open(folder / "ca.duckdb")
+    db = sdgtrack.Database(folder / "ca.duckdb")
     db.ingest(root, skip_invalid=True, rejected_path=folder / "rejected.csv")   # one 'Inf' value in 9-b-1
     table, names = store_targets(db.con, root)
     path = tmp_path_factory.mktemp("ca_targets") / "canada_targets.csv"

@@ -14,7 +14,7 @@ from sdgtrack.progress.methods import eurostat, statcan, unsd
 @pytest.fixture(scope="module")
 def db(tmp_path_factory):
     """One empty store for the module: these cases bring their own values and targets."""
-    database = sdgtrack.open(tmp_path_factory.mktemp("progress") / "p.duckdb")
+    database = sdgtrack.Database(tmp_path_factory.mktemp("progress") / "p.duckdb")
     yield database
     database.close()
 

@@ -97,8 +97,9 @@ def test_cli(un_db, tmp_path):
                               "--method", "eurostat", "--period", "long", "--format", "json", "-o", str(out)])
     assert res.exit_code == 0, res.output
     doc = json.loads(out.read_text())
-    assert doc["assessment"]["method"] == "eurostat" and doc["assessment"]["parameters"] == {"period": "long"}
-    assert {r["code"] for r in doc["results"]} >= {"1", "3", "17"}
+    assert doc["analysis"] == "progress" and doc["method"].endswith("(eurostat)")
+    assert doc["parameters"] == {"period": "long", "level": "goal"}
+    assert {r["code"] for r in doc["tables"]["goal"]} >= {"1", "3", "17"}
     bad = tmp_path / "bad.csv"
     bad.write_text("series,direction\nSH_DYN_MORT,sideways\n", encoding="utf-8")
     res = runner.invoke(app, ["progress", "--db", str(un_db.path), "--targets", str(bad)])

@@ -69,7 +69,7 @@ def test_custom_area(db):
 def test_open_creates_missing_folders(tmp_path):
     import sdgtrack
 
-    with sdgtrack.open(tmp_path / "new" / "dir" / "x.duckdb") as db:
+    with sdgtrack.Database(tmp_path / "new" / "dir" / "x.duckdb") as db:
         assert db.sql("SELECT count(*) AS n FROM framework_node")["n"][0] > 400
 
 
@@ -79,4 +79,4 @@ def test_open_garbage_file_is_a_clear_error(tmp_path):
     bad = tmp_path / "not.duckdb"
     bad.write_text("hello")
     with pytest.raises(UserInputError, match="not.duckdb is not a DuckDB database"):
-        sdgtrack.open(bad)
+        sdgtrack.Database(bad)

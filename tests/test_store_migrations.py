@@ -54,7 +54,7 @@ def test_read_only_open_of_an_old_store_says_how_to_upgrade(tmp_path):
     old_store(path)
     with pytest.raises(UserInputError, match=r"schema version 0, this release uses \d+\): upgrade it once with "
                                              r"`sdgtrack upgrade --db"):
-        sdgtrack.open(path, read_only=True)
+        sdgtrack.Database(path, read_only=True)
     result = run_cli("data", "SH_DYN_MORT", db_path=path)
     assert result.returncode == 1 and "sdgtrack upgrade" in result.stderr and "Traceback" not in result.stderr
 
@@ -65,7 +65,7 @@ def test_upgrade_keeps_every_observation_in_a_derived_dataset(tmp_path):
     upgraded = run_cli("upgrade", db_path=path)
     assert upgraded.returncode == 0, upgraded.stderr
     assert f"schema version {migrations.LATEST}" in upgraded.stdout
-    with sdgtrack.open(path, read_only=True) as db:
+    with sdgtrack.Database(path, read_only=True) as db:
         rows = db.con.execute("SELECT dataset, series, area, period, dims, value, is_headline "
                               "FROM observation ORDER BY dataset, series, area, period, dims").fetchall()
         assert rows == [
@@ -105,7 +105,7 @@ def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0],
                                                    migrations.Migration(2, "0002_datasets.sql", broken)])
     with pytest.raises(UserInputError, match="disk full"):
-        sdgtrack.open(path)
+        sdgtrack.Database(path)
     con = duckdb.connect(str(path), read_only=True)
     assert migrations.schema_version(con) == 0
     assert con.execute("SELECT count(*) FROM observation").fetchone()[0] == len(OLD_ROWS)

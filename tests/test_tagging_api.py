@@ -169,7 +169,7 @@ def test_contributions_infer_uses_the_same_model(tmp_path):
 
     from .conftest import FIXTURES
 
-    with sdgtrack.open(tmp_path / "reg.duckdb") as database:
+    with sdgtrack.Database(tmp_path / "reg.duckdb") as database:
         registry = Registry(database)
         registry.import_file(FIXTURES / "contributions" / "wwco-2024.txt")
         rows = registry.infer_sdgs()

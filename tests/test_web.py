@@ -19,14 +19,17 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    with sdgtrack.open(path) as db:
-        report = build_demo(db)
+    with sdgtrack.open(path) as workspace:
+        report, progress = build_demo(workspace)
+        kept = workspace.last_assessment()
     assert report.new == report.rows_read > 100_000
+    # the demo keeps a progress assessment so the pages have a status to show
+    assert progress.analysis == "progress" and kept is not None and len(kept) == progress.summary["series x areas"]
     return path
 
 
 def test_demo_covers_every_goal(demo_db):
-    with sdgtrack.open(demo_db, read_only=True) as db:
+    with sdgtrack.Database(demo_db, read_only=True) as db:
         goals = db.sql("""SELECT DISTINCT split_part(si.indicator, '.', 1) AS g FROM observation o
                           JOIN series_indicator si USING (series) WHERE o.is_headline""")["g"]
     assert sorted(goals, key=int) == [str(g) for g in range(1, 18)]

@@ -25,7 +25,7 @@ WELL_KNOWN = ["SI_POV_DAY1", "SN_ITK_DEFC", "SH_DYN_MORT", "SH_DYN_NMRT", "SH_HI
 def main(shared: Path) -> None:
     src = shared / "unsd" / "sdg_global_2020.csv.gz"
     with tempfile.TemporaryDirectory() as tmp:
-        db = sdgtrack.open(Path(tmp) / "cut.duckdb")
+        db = sdgtrack.Database(Path(tmp) / "cut.duckdb")
         db.ingest(src)
         picked = db.sql(f"""
             WITH cover AS (

@@ -88,7 +88,7 @@ def main(shared: Path) -> None:
         runs = {}
         for name, src, year in (("a: SDR 2023 raw values", "sdr2023.csv", None),
                                 ("b: SDR 2024 panel, up to 2023", "sdr2024_indicators.csv", 2023)):
-            db = sdgtrack.open(Path(tmp) / f"{src}.duckdb")
+            db = sdgtrack.Database(Path(tmp) / f"{src}.duckdb")
             db.ingest(sdr / src)
             iso = dict(db.con.execute("SELECT iso3, code FROM area WHERE iso3 IS NOT NULL").fetchall())
             pub, pub_long = published(sdr, iso)

@@ -21,7 +21,7 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="print every series without a headline and why")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        with sdgtrack.open(Path(tmp) / "coverage.duckdb") as db:
+        with sdgtrack.Database(Path(tmp) / "coverage.duckdb") as db:
             for repo in args.repositories:
                 db.ingest(repo, skip_invalid=True, rejected_path=Path(tmp) / f"{repo.name}-rejected.csv")
             counts = db.con.execute("""

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -44,6 +45,9 @@ class Result:
     summary: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     notes: list[str] = field(default_factory=list)
+    # The analysis's pictures, by name: each writes itself to a .svg, .png or .html path. Faces
+    # choose the file; the result is not serialised with them.
+    charts: dict[str, Callable[[Path], Path]] = field(default_factory=dict, repr=False)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -62,7 +66,7 @@ class Result:
         if self.datasets:
             parts.append("datasets: " + ", ".join(f"{d} ({n})" for d, n in self.datasets.items()))
         if self.summary:
-            parts.append(", ".join(f"{k.replace('_', ' ')} {_words(v)}" for k, v in self.summary.items()))
+            parts.append(", ".join(f"{k.replace('_', ' ')} {_count(v)}" for k, v in self.summary.items()))
         return "; ".join(parts) + "."
 
     def to_json(self, tables: list[str] | None = None) -> dict[str, Any]:
@@ -74,6 +78,18 @@ class Result:
             description=self.describe(), notes=list(self.notes),
             tables={name: records(frame) for name, frame in chosen.items()})
         return document.model_dump()
+
+    def write_chart(self, name: str, path: str | Path) -> Path:
+        """Write the chart ``name`` (see ``charts``) to ``path`` (.svg, .png or .html)."""
+        from .errors import UserInputError
+
+        if name not in self.charts:
+            raise UserInputError(f"{self.analysis} has no chart {name!r}: expected one of "
+                                 f"{', '.join(self.charts) or 'none'}")
+        path = Path(path)
+        if path.suffix.lower() not in (".svg", ".png", ".html"):
+            raise UserInputError(f"chart file {path}: expected a name ending in .svg, .png or .html")
+        return self.charts[name](path)
 
     @staticmethod
     def json_schema() -> dict[str, Any]:
@@ -103,6 +119,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
         return value.isoformat()
     return value
+
+
+def _count(value: Any) -> str:
+    """Counts with thousands separators (summaries hold counts, not years)."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else _words(value)
 
 
 def _words(value: Any) -> str:

@@ -256,7 +256,8 @@ class Workspace:
             data_window={"values": m["data_window"]}, datasets=dict(m.get("datasets", {})),
             summary={"areas": m["areas"], "areas with an index": m["areas_with_index"],
                      "indicators": m["indicators"], "index indicators": m["index_indicators"]},
-            description=result.describe())
+            description=result.describe(),
+            charts={"dashboard": lambda path: _write_dashboard(result, path)})
 
     def links(self, *, level: str = "series", areas: Sequence[str] | None = None,
               series: Sequence[str] | None = None, start: int | None = None, end: int | None = None,
@@ -281,19 +282,40 @@ class Workspace:
             datasets=dict(meta.get("datasets", {})),
             summary={k: meta.get(k) for k in ("areas", "series", "pairs", "tests", "synergies", "tradeoffs")},
             description=f"{meta.get('method')}, {meta.get('transform')}; {meta.get('classification')}",
-            notes=[f"direction: from the {meta.get('direction_source')}"])
+            notes=report.describe_lines(),
+            charts={"heatmap": lambda path: _links_chart("heatmap", report, path),
+                    "network": lambda path: _links_chart("goal_network_chart", report, path)})
 
-    def tag(self, texts: str | Sequence[str], *, method: str = "auto", max_goals: int | None = None,
-            threshold: float | None = None) -> Result:
-        """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md)."""
+    @staticmethod
+    def expert_links(matrix: str | Path) -> Result:
+        """Influence of each node of an expert cross-impact matrix CSV (Nilsson's 7-point scale; see
+        docs/methods/interlinkages.md). Needs no store."""
+        from .links.expert import analyse_matrix, read_matrix
+
+        result = analyse_matrix(read_matrix(matrix))
+        m = result.meta
+        return Result(
+            analysis="expert links", method=str(m["method"]), parameters={"matrix": str(m["source"])},
+            tables={"nodes": result.nodes}, data_window={},
+            summary={"nodes": m["nodes"], "links": m["links"], "positive": m["positive_links"],
+                     "negative": m["negative_links"]},
+            description=f"Cross-impact matrix {m['source']} ({m['level']} level)", notes=result.describe())
+
+    @staticmethod
+    def tag(texts: str | Sequence[str], *, method: str = "auto", max_goals: int | None = None,
+            threshold: float | None = None, labels: Sequence[str] | None = None) -> Result:
+        """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md). Tagging
+        needs no store, so ``Workspace.tag(...)`` works without opening one. ``labels`` name the texts
+        in warnings (e.g. 'FILE, line N')."""
         from .tagging import tag_texts
         from .tagging.tagger import DEFAULT_MAX_GOALS
 
-        frame = tag_texts(texts, method=method, max_goals=max_goals or DEFAULT_MAX_GOALS, threshold=threshold)
+        frame = tag_texts(texts, method=method, max_goals=max_goals or DEFAULT_MAX_GOALS, threshold=threshold,
+                          labels=list(labels) if labels is not None else None)
         attrs = frame.attrs
         return Result(
             analysis="tagging", method=f"SDG tagging ({attrs.get('method')}, {attrs.get('model')})",
-            parameters={"method": attrs.get("method"), "threshold": attrs.get("threshold"),
+            parameters={"method": attrs.get("method"), "thresholds": attrs.get("thresholds"),
                         "max_goals": attrs.get("max_goals")},
             tables={"tags": frame}, summary={"texts": attrs.get("n_texts"), "tags": len(frame)},
             description=f"SDG tagging of {attrs.get('n_texts')} text(s)", notes=list(attrs.get("warnings") or []))
@@ -312,9 +334,139 @@ class Workspace:
 
         return city_import(self.store, path, city=city, country=country, year=year, code=code, replace=replace)
 
+    def coverage(self, *, by: str = "entity", sdgs: str = "effective", include_all_goals: bool = False,
+                 entity: str | None = None, year: int | None = None, kind: str | None = None) -> Result:
+        """Contributions per SDG (by entity, kind or year), totals and SDG co-occurrence, with a heatmap
+        chart (see docs/contributions.md)."""
+        return self.contributions.coverage(by=by, sdgs=sdgs, include_all_goals=include_all_goals, entity=entity,
+                                           year=year, kind=kind).to_result()
+
+    def city_score(self, city: str, *, targets: str | Path | pd.DataFrame | None = None):
+        """One city's U4SSC scores (a ``CityScore``: per KPI, roll-ups, the report's figures)."""
+        from .cities import city_score
+
+        return city_score(self.store, city, targets)
+
+    def city_report(self, city: str, path: str | Path, *,
+                    targets: str | Path | pd.DataFrame | None = None) -> Path:
+        """Write a city's report as .html or .pdf."""
+        from .cities import city_report
+
+        return city_report(self.store, city, path, targets)
+
+    def city_report_html(self, city: str, *, targets: str | Path | pd.DataFrame | None = None) -> str:
+        """A city's report page as HTML (the web app serves it at /cities/CITY)."""
+        from .cities.api import city_report_html
+
+        return city_report_html(self.store, city, targets)
+
+    def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None):
+        """Several cities side by side (a ``Comparison``)."""
+        from .cities import city_compare
+
+        return city_compare(self.store, list(cities), targets)
+
+    def list_cities(self) -> pd.DataFrame:
+        """Cities in the store with how many U4SSC values each holds."""
+        from .cities import list_cities
+
+        return list_cities(self.store)
+
+    def last_assessment(self) -> pd.DataFrame | None:
+        """The series-level result of the last kept progress assessment (parameters in ``attrs``)."""
+        from .progress import last_assessment
+
+        return last_assessment(self.store)
+
+    def progress_chart(self, output: str | Path, *, area: str = "1", method: str = "unsd",
+                       targets: str | Path | pd.DataFrame | None = None) -> list[Path]:
+        """Write the SDG Report progress chart of ``area`` as ``output``.svg, .png and .html."""
+        from .progress.chart import write_chart
+
+        return write_chart(self.store, output, area=area, method=method, targets=targets)
+
+    def build_demo(self):
+        """Load the demo subset of the UN database shipped with the package and keep a progress
+        assessment; the load report and the assessment."""
+        from .demo import build
+
+        return build(self)
+
+    @property
+    def upgraded(self) -> list[int]:
+        """The schema migrations this open applied (``sdgtrack upgrade``)."""
+        return list(self.store.upgraded)
+
+    # -- the framework and its crosswalks --------------------------------------------------------
+    def framework_node(self, code: str) -> dict:
+        """One node of any framework (SDG goal/target/indicator, U4SSC KPI, WSIS action line): title,
+        ancestors, children, series and translations (SDG), and its crosswalk links."""
+        from .frameworks import crosswalk, sdg
+
+        framework, found = crosswalk.find_node(self.store.con, code)
+        node = sdg.node(self.store.con, found["code"] if framework != "sdg" else code, framework=framework)
+        node["framework"] = framework
+        node["links"] = crosswalk.node_links(self.store.con, framework, node["code"]).to_dict("records")
+        return node
+
+    def framework_nodes(self, *, level: str | None = None, parent: str | None = None, framework: str = "sdg",
+                        include_retired: bool = False) -> pd.DataFrame:
+        """The nodes of a framework (default: SDG goals, targets and indicators) in reading order."""
+        from .frameworks import sdg
+
+        return sdg.list_nodes(self.store.con, level=level, parent=parent, framework=framework,
+                              include_retired=include_retired)
+
+    def frameworks(self) -> list[str]:
+        from .frameworks import crosswalk
+
+        return crosswalk.frameworks(self.store.con)
+
+    def crosswalk_links(self, from_framework: str | None = None, to_framework: str | None = None) -> pd.DataFrame:
+        from .frameworks import crosswalk
+
+        return crosswalk.links(self.store.con, from_framework, to_framework)
+
+    def import_crosswalk(self, path: str | Path) -> dict:
+        """Load links between frameworks from a CSV; re-loading adds nothing. Counts read/new/unchanged."""
+        from .frameworks import crosswalk
+
+        return crosswalk.import_crosswalk(self.store.con, path)
+
+    def crosswalk_counts(self, framework: str = "wsis", *, of: str = "contributions") -> pd.DataFrame:
+        """Contributions or U4SSC KPIs per node of ``framework``, through the nodes' SDG links."""
+        from .errors import UserInputError
+        from .frameworks import crosswalk
+
+        known = self.frameworks()
+        if framework not in known:
+            raise UserInputError(f"framework {framework!r}: expected one of {', '.join(known)}")
+        if of == "contributions":
+            goals = self.contributions.goals()
+            items = pd.DataFrame({"item": goals["record"], "goal": goals["goal"]})
+        elif of == "u4ssc":
+            kpis = self.crosswalk_links("u4ssc", "sdg")
+            items = pd.DataFrame({"item": kpis["from_code"], "goal": kpis["to_code"].str.split(".").str[0]})
+        else:
+            raise UserInputError(f"of {of!r}: expected contributions or u4ssc")
+        return crosswalk.count_by_goal(self.store.con, framework, items).rename(columns={"items": of})
+
     @property
     def contributions(self):
         """The contributions registry (questionnaire answers as records)."""
         from .contributions import Registry
 
         return Registry(self.store)
+
+
+def _write_dashboard(result, path: Path) -> Path:
+    from .index.chart import write_dashboard
+
+    return write_dashboard(result, path)
+
+
+def _links_chart(kind: str, report, path: Path) -> Path:
+    from .links import charts
+
+    return charts.save(getattr(charts, kind)(report.goals, report.meta), path)
+

@@ -40,6 +40,12 @@ def city_report(db, city: str, path: str | Path, targets=None) -> Path:
     return report.write_report(score, report.sdg_links(db), path)
 
 
+def city_report_html(db, city: str, targets=None) -> str:
+    """The city report page as HTML (what `city report --output x.html` writes and the web app serves)."""
+    db = _store(db)
+    return report.render_html(score_city(db, city, targets), report.sdg_links(db))
+
+
 def city_compare(db, cities: list[str], targets=None) -> _compare.Comparison:
     """Side by side: every KPI line's value and points, and the roll-ups, for several cities."""
     return _compare.compare(_store(db), cities, targets)

@@ -105,14 +105,38 @@ def emit(frame: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, output: Op
             raise UserInputError("--output needs --format csv or json")
         _print_table(frame, title, max_rows)
         return
-    if output is not None:
-        try:
-            Path(output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UserInputError(f"cannot write {output}: {exc.strerror or exc}") from None
-        console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    _write_text(text if text.endswith("\n") else text + "\n", output, len(frame))
+
+
+def emit_result(result, fmt: OutputFormat, output: Optional[Path], *, table: str | None = None,
+                frame: pd.DataFrame | None = None, title: str | None = None, lines: list[str] | None = None) -> None:
+    """An analysis :class:`~sdgtrack.results.Result` in the chosen format. JSON is the result's own
+    document (``Result.to_json``: method, parameters, data window, datasets, every table or just
+    ``table``); CSV is the chosen table with every column; a table shows the summary first (what
+    was done, on what: ``describe()`` and the notes, or ``lines`` when the command words it
+itself), then a bounded table (``frame``: the columns a terminal can hold).
+    Summaries go to stderr when data go to stdout, so pipes stay clean."""
+    chosen = result.tables[table] if table else result.table
+    if fmt == OutputFormat.json:
+        text = json.dumps(result.to_json(tables=[table] if table else None), ensure_ascii=False, indent=1)
+        _write_text(text + "\n", output, len(chosen))
+        return
+    summary = lines if lines is not None else [result.describe(), *result.notes]
+    out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
+    for line in summary:
+        out.print(line, highlight=False, markup=False, soft_wrap=True)
+    emit(chosen if fmt == OutputFormat.csv or frame is None else frame, fmt, output, title=title)
+
+
+def _write_text(text: str, output: Optional[Path], rows: int) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserInputError(f"cannot write {output}: {exc.strerror or exc}") from None
+    console.print(f"wrote {rows:,} rows to {output}", highlight=False)
 
 
 def _print_table(frame: pd.DataFrame, title: str | None, max_rows: int) -> None:

@@ -35,10 +35,8 @@ def import_(file: Path = typer.Argument(..., help="A filled template (.xlsx/.csv
                                          "(kept in history)."),
             db: Optional[Path] = DbOption) -> None:
     """Check every cell and store the city's KPI values in its dataset (city-<code>); on any problem nothing is stored."""
-    from ..cities import city_import
-
-    with open_db(db) as database:
-        report = city_import(database, file, city=city, country=country, year=year, code=code, replace=replace)
+    with open_db(db) as workspace:
+        report = workspace.city_import(file, city=city, country=country, year=year, code=code, replace=replace)
     console.print(report.summary(), highlight=False)
 
 
@@ -49,10 +47,8 @@ def score(city: str = typer.Option(..., "--city", help="City name or area code."
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """Per KPI: value, target, attainment, points; per category, sub-dimension, dimension: the roll-ups."""
-    from ..cities import city_score
-
-    with open_db(db, read_only=True) as database:
-        result = city_score(database, city, targets)
+    with open_db(db, read_only=True) as workspace:
+        result = workspace.city_score(city, targets=targets)
     if level not in ("kpi", "rollup", "all"):
         from ..errors import UserInputError
 
@@ -79,10 +75,8 @@ def report(city: str = typer.Option(..., "--city", help="City name or area code.
            output: Path = typer.Option(..., "--output", "-o", help="report.html or report.pdf"),
            targets: Optional[Path] = TargetsOption, db: Optional[Path] = DbOption) -> None:
     """The city report: summary, benchmarking wheel, results per dimension, not reported/verified, SDG links."""
-    from ..cities import city_report
-
-    with open_db(db, read_only=True) as database:
-        path = city_report(database, city, output, targets)
+    with open_db(db, read_only=True) as workspace:
+        path = workspace.city_report(city, output, targets=targets)
     console.print(f"wrote {path}", highlight=False)
 
 
@@ -95,15 +89,14 @@ def compare(cities: List[str] = typer.Argument(..., help="Two or more city names
             db: Optional[Path] = DbOption) -> None:
     """Side-by-side table of values and points (and a chart of the roll-ups)."""
     from ..charts import render
-    from ..cities import city_compare
     from ..cities.charts import compare_chart
     from ..cities.scoring import LEVELS
     from ..errors import UserInputError
 
     if level not in LEVELS:
         raise UserInputError(f"--level {level!r}: expected one of {', '.join(LEVELS)}")
-    with open_db(db, read_only=True) as database:
-        result = city_compare(database, cities, targets)
+    with open_db(db, read_only=True) as workspace:
+        result = workspace.city_compare(cities, targets=targets)
     if chart is not None:
         render(compare_chart(result.rollups, level, title=f"U4SSC {level.replace('_', '-')} scores"), chart)
         console.print(f"wrote {chart}", highlight=False)
@@ -118,10 +111,8 @@ def compare(cities: List[str] = typer.Argument(..., help="Two or more city names
 @city_app.command("list")
 def list_(fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption, db: Optional[Path] = DbOption) -> None:
     """Cities in the store and how many U4SSC values each has."""
-    from ..cities import list_cities
-
-    with open_db(db, read_only=True) as database:
-        emit(list_cities(database), fmt, output, title="Cities")
+    with open_db(db, read_only=True) as workspace:
+        emit(workspace.list_cities(), fmt, output, title="Cities")
 
 
 @city_app.command("targets")

@@ -14,7 +14,18 @@ from ..contributions.edit import CORRECTABLE
 from ..contributions.models import KINDS, STATUSES
 from ..registries import TAGGING_METHODS
 from ..tagging.tagger import AUTO_HELP
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
+from ._common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    choices,
+    console,
+    emit,
+    emit_result,
+    open_db,
+    value_of,
+)
 
 app = typer.Typer(help="Contributions registry: questionnaire answers of UN entities as records tied to SDGs.",
                   no_args_is_help=True)
@@ -55,10 +66,9 @@ class SdgSource(str, Enum):
     inferred = "inferred"
 
 
-def _registry(database):
-    from ..contributions import Registry
+def _registry(workspace):
 
-    return Registry(database)
+    return workspace.contributions
 
 
 @app.command("import")
@@ -144,32 +154,21 @@ def coverage(by: By = typer.Option(By.entity, "--by", help="Rows of the table an
              fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
              db: Optional[Path] = DbOption) -> None:
     """Records per SDG (by entity, kind or year), SDG co-occurrence, and a heatmap chart."""
-    tables = {"per-sdg": "per_sdg", "totals": "totals", "cooccurrence": "cooccurrence"}
-    with open_db(db, read_only=True) as database:
-        cov = _registry(database).coverage(by=by.value, sdgs=sdgs.value, include_all_goals=include_all_goals,
-                                           entity=entity, year=year, kind=value_of(kind))
+    with open_db(db, read_only=True) as workspace:
+        result = workspace.coverage(by=by.value, sdgs=sdgs.value, include_all_goals=include_all_goals,
+                                    entity=entity, year=year, kind=value_of(kind))
     if chart is not None:
-        cov.save_chart(chart)
+        result.write_chart("heatmap", chart)
     if fmt == OutputFormat.table:
-        wide = cov.per_sdg.pivot(index="group", columns="goal", values="records")
+        wide = result.tables["per_sdg"].pivot(index="group", columns="goal", values="records")
         wide.columns = [str(c) for c in wide.columns]
+        console.print(result.describe(), highlight=False, markup=False)
         emit(wide.reset_index().rename(columns={"group": by.value}), fmt, title=f"Records per SDG by {by.value}")
-        co = cov.cooccurrence.pivot(index="goal_a", columns="goal_b", values="records")
+        co = result.tables["cooccurrence"].pivot(index="goal_a", columns="goal_b", values="records")
         co.columns = [str(c) for c in co.columns]
         emit(co.reset_index().rename(columns={"goal_a": "SDG"}), fmt, title="SDGs named together (records)")
-        console.print(cov.statement(), highlight=False, markup=False)
-    elif fmt == OutputFormat.json:
-        payload = {"method": cov.method["method"], "parameters": cov.method["parameters"],
-                   "data_window": cov.method["data_window"],
-                   **{name: json.loads(getattr(cov, attr).to_json(orient="records")) for name, attr in tables.items()}}
-        text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
-        if output:
-            output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
-    else:
-        emit(getattr(cov, tables[table.value]), fmt, output)
-        typer.echo(cov.statement(), err=True)
+    else:  # json holds every table; csv the one asked for
+        emit_result(result, fmt, output, table=None if fmt == OutputFormat.json else table.value.replace("-", "_"))
     if chart is not None:
         console.print(f"wrote chart {chart}", highlight=False)
 

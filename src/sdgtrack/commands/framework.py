@@ -6,7 +6,6 @@ from typing import Optional
 
 import typer
 
-from ..frameworks import crosswalk, sdg
 from ..frameworks.reference import LANGUAGES
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
 
@@ -26,13 +25,11 @@ def show(code: str = typer.Argument(..., help="SDG goal, target or indicator (3,
          lang: Optional[Language] = typer.Option(None, help="Only this translation."),
          fmt: OutputFormat = FormatOption, db: Optional[Path] = DbOption) -> None:
     """Title, parents, children, series, translations and crosswalk links of one node."""
-    with open_db(db, read_only=True, reference_only=True) as database:
-        framework, _ = crosswalk.find_node(database.con, code)
-        if framework != "sdg":
-            _show_other(database.con, framework, code, fmt)
-            return
-        node = sdg.node(database.con, code)
-        node["links"] = crosswalk.node_links(database.con, "sdg", node["code"]).to_dict("records")
+    with open_db(db, read_only=True, reference_only=True) as workspace:
+        node = workspace.framework_node(code)
+    if node["framework"] != "sdg":
+        _show_other(node, fmt)
+        return
     if lang:
         node["translations"] = [t for t in node["translations"] if t["lang"] == lang.value]
     if fmt == OutputFormat.json:
@@ -66,11 +63,9 @@ def show(code: str = typer.Argument(..., help="SDG goal, target or indicator (3,
     _print_links(node["links"])
 
 
-def _show_other(con, framework: str, code: str, fmt: OutputFormat) -> None:
+def _show_other(node: dict, fmt: OutputFormat) -> None:
     """A node of a framework beside the SDGs (U4SSC, WSIS): its place in the tree and its links."""
-    node = sdg.node(con, crosswalk.find_node(con, code)[1]["code"], framework=framework)
-    node["framework"] = framework
-    node["links"] = crosswalk.node_links(con, framework, node["code"]).to_dict("records")
+    framework = node["framework"]
     if fmt == OutputFormat.json:
         import json
 
@@ -103,8 +98,8 @@ def crosswalk_import(file: Path = typer.Argument(..., help="CSV: from_framework,
                                                         "relation, source"),
                      db: Optional[Path] = DbOption) -> None:
     """Load links between frameworks (e.g. the WSIS-SDG matrix an office uses); re-loading adds nothing."""
-    with open_db(db) as database:
-        counts = crosswalk.import_crosswalk(database.con, file)
+    with open_db(db) as workspace:
+        counts = workspace.import_crosswalk(file)
     console.print(f"{file}: {counts['rows']} links read, {counts['new']} new, {counts['unchanged']} already there",
                   highlight=False)
 
@@ -115,25 +110,9 @@ def crosswalk_count(framework: str = typer.Argument("wsis", help="The framework 
                     fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
                     db: Optional[Path] = DbOption) -> None:
     """Contributions or U4SSC KPIs per node (e.g. per WSIS action line) through the nodes' SDG links."""
-    import pandas as pd
-
-    from ..errors import UserInputError
-
-    with open_db(db) as database:
-        if framework not in crosswalk.frameworks(database.con):
-            raise UserInputError(f"framework {framework!r}: expected one of {', '.join(crosswalk.frameworks(database.con))}")
-        if of == "contributions":
-            from ..contributions.registry import Registry
-
-            g = Registry(database).goals()
-            items = pd.DataFrame({"item": g["record"], "goal": g["goal"]})
-        elif of == "u4ssc":
-            k = crosswalk.links(database.con, "u4ssc", "sdg")
-            items = pd.DataFrame({"item": k["from_code"], "goal": k["to_code"].str.split(".").str[0]})
-        else:
-            raise UserInputError(f"--of {of!r}: expected contributions or u4ssc")
-        frame = crosswalk.count_by_goal(database.con, framework, items)
-    emit(frame.rename(columns={"items": of}), fmt, output, title=f"{of} per {framework} node (through SDG links, by goal)")
+    with open_db(db) as workspace:
+        frame = workspace.crosswalk_counts(framework, of=of)
+    emit(frame, fmt, output, title=f"{of} per {framework} node (through SDG links, by goal)")
 
 
 @crosswalk_app.command("list")
@@ -142,8 +121,8 @@ def crosswalk_list(from_framework: Optional[str] = typer.Option(None, "--from", 
                    fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
                    db: Optional[Path] = DbOption) -> None:
     """The links in the store."""
-    with open_db(db) as database:
-        frame = crosswalk.links(database.con, from_framework, to_framework)
+    with open_db(db) as workspace:
+        frame = workspace.crosswalk_links(from_framework, to_framework)
     emit(frame, fmt, output, title="Crosswalk links")
 
 
@@ -156,9 +135,9 @@ def list_(level: Optional[str] = typer.Option(None, help="goal, target or indica
           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
           db: Optional[Path] = DbOption) -> None:
     """List the nodes of a framework: SDG goals, targets, indicators (default), U4SSC or WSIS."""
-    with open_db(db, read_only=True, reference_only=True) as database:
-        frame = sdg.list_nodes(database.con, level=level, parent=parent, framework=value_of(framework),
-                               include_retired=include_retired)
+    with open_db(db, read_only=True, reference_only=True) as workspace:
+        frame = workspace.framework_nodes(level=level, parent=parent, framework=value_of(framework),
+                                          include_retired=include_retired)
     emit(frame, fmt, output, title=f"{value_of(framework).upper()} framework: {level or 'all levels'}")
 
 

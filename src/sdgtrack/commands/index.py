@@ -5,9 +5,10 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.console import Console
 
 from ..errors import UserInputError
-from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
+from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit_result, open_db
 
 TABLE_COLUMNS = ["rank", "area", "area_name", "index"] + [f"goal_{g}" for g in range(1, 18)]
 INDICATOR_TABLE_COLUMNS = ["area", "indicator", "goal", "year", "value", "score", "colour", "trend_arrow"]
@@ -33,30 +34,28 @@ def register(app: typer.Typer) -> None:
               fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
               db: Optional[Path] = DbOption) -> None:
         """SDG Index, goal scores, dashboard colours and trends (SDSN Sustainable Development Report method)."""
-        from ..index import sdg_index
-
         if chart is not None and chart.suffix.lower() not in (".svg", ".png", ".html"):
             raise UserInputError(f"--chart {chart}: expected a file name ending in .svg, .png or .html")
-        with open_db(db, read_only=True) as database:
-            result = sdg_index(database, codebook, regions, year=year, max_missing=max_missing / 100, areas=area,
-                               datasets=dataset)
+        with open_db(db, read_only=True) as workspace:
+            result = workspace.index(codebook, regions, year=year, max_missing=max_missing / 100, areas=area,
+                                     datasets=dataset)
         if chart is not None:
-            from ..index.chart import write_dashboard
-
-            write_dashboard(result, chart)
-            console.print(f"wrote the dashboard to {chart}", highlight=False)
+            result.write_chart("dashboard", chart)
+            # on stderr when the data go to stdout, so a pipe gets only the data
+            out = console if fmt == OutputFormat.table or output is not None else Console(stderr=True)
+            out.print(f"wrote the dashboard to {chart}", highlight=False)
+        name = "indicators" if indicators else "areas"
+        frame = result.tables[name]
         if indicators:
-            frame = result.indicators[INDICATOR_TABLE_COLUMNS] if fmt == OutputFormat.table else result.indicators
-        else:
-            frame = result.areas
-            if fmt == OutputFormat.table:  # narrow enough for a terminal: goal scores as whole numbers
-                frame = frame[TABLE_COLUMNS].round({"index": 1, **{f"goal_{g}": 0 for g in range(1, 18)}})
-                frame = frame.rename(columns={f"goal_{g}": f"g{g}" for g in range(1, 18)})
-                frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), "")
-        if fmt == OutputFormat.table:
-            console.print(result.describe(), highlight=False, markup=False)
-        emit(frame, fmt, output, title=f"SDG Index: {result.method['areas_with_index']} areas ranked")
-        if fmt == OutputFormat.table and len(result.excluded):
-            console.print(f"no index for {len(result.excluded)} areas, e.g. "
-                          f"{result.excluded.area_name.iloc[0]}: {result.excluded.reason.iloc[0]}", highlight=False,
-                          markup=False)
+            frame = frame[INDICATOR_TABLE_COLUMNS]
+        else:  # narrow enough for a terminal: goal scores as whole numbers
+            frame = frame[TABLE_COLUMNS].round({"index": 1, **{f"goal_{g}": 0 for g in range(1, 18)}})
+            frame = frame.rename(columns={f"goal_{g}": f"g{g}" for g in range(1, 18)})
+            frame["rank"] = frame["rank"].astype(object).where(frame["rank"].notna(), "")
+        excluded = result.tables["excluded"]
+        lines = [result.describe()]
+        if len(excluded):
+            lines.append(f"no index for {len(excluded)} areas, e.g. {excluded.area_name.iloc[0]}: "
+                         f"{excluded.reason.iloc[0]}")
+        emit_result(result, fmt, output, table=name, frame=frame, lines=lines,
+                    title=f"SDG Index: {result.summary['areas with an index']} areas ranked")

@@ -1,15 +1,12 @@
 """`sdgtrack progress`: assessment toward the 2030 targets; `sdgtrack progress chart`: the progress chart."""
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
 
-from ..labels import describe_parameters, label, span
 from ..progress.methods import eurostat
 from ..progress.rollup import LEVELS
 from ..registries import PROGRESS_METHODS, or_list
@@ -21,7 +18,7 @@ from ._common import (
     OutputOption,
     choices,
     console,
-    emit,
+    emit_result,
     open_db,
     open_db_to_keep,
 )
@@ -65,19 +62,19 @@ def register(app: typer.Typer) -> None:
         """Assess every headline series x area against its target and roll up (kept in the store)."""
         if ctx.invoked_subcommand is not None:
             return
-        from ..progress import assess
-
-        # The parameters the method has (its DEFAULTS), from the options that set them.
-        given = {"period": period.value, "base_year": base_year}
-        params = {name: given[name] for name in PROGRESS_METHODS.get(method.value).DEFAULTS}
-        with open_db_to_keep(db) as database:
-            keep = not database.read_only
-            frame = assess(database, method.value, targets=targets, areas=area, series=series,
-                           level=level.value, save=keep, datasets=dataset, **params)
-        if not keep:
-            Console(stderr=True).print(f"note: {database.path} is read-only: the assessment was not kept",
+        # Only the parameters the method has (its DEFAULTS) are passed on.
+        defaults = PROGRESS_METHODS.get(method.value).DEFAULTS
+        with open_db_to_keep(db) as workspace:
+            result = workspace.assess(method.value, targets=targets, areas=area, series=series, level=level.value,
+                                      datasets=dataset, base_year=base_year if "base_year" in defaults else None,
+                                      period=period.value if "period" in defaults else None)
+        if workspace.read_only:
+            Console(stderr=True).print(f"note: {workspace.path} is read-only: the assessment was not kept",
                                        highlight=False, markup=False)
-        _emit(frame, fmt, output)
+        frame = result.table
+        columns = TABLE_COLUMNS["series" if level.value == "series" else "other"]
+        emit_result(result, fmt, output, frame=frame[[c for c in columns if c in frame]],
+                    title=f"{result.method}: {len(frame):,} rows ({level.value} level)")
 
     @group.command("chart")
     def chart(area: str = typer.Option("1", "--area", help="Area (M49, ISO code, name or region)."),
@@ -87,36 +84,8 @@ def register(app: typer.Typer) -> None:
                                           help="Output path without extension: writes .svg, .png and .html."),
               db: Optional[Path] = DbOption) -> None:
         """Write the SDG Report progress chart (goals and targets by status) as SVG, PNG and HTML."""
-        from ..progress.chart import write_chart
-
-        with open_db(db, read_only=True) as database:
-            paths = write_chart(database, output, area=area, method=method.value, targets=targets)
+        with open_db(db, read_only=True) as workspace:
+            paths = workspace.progress_chart(output, area=area, method=method.value, targets=targets)
         for p in paths:
             console.print(f"wrote {p}", highlight=False)
 
-
-def _emit(frame, fmt: OutputFormat, output: Optional[Path]) -> None:
-    attrs = frame.attrs
-    window = attrs.get("data_window") or {}
-    window_text = ("; ".join(f"{label(k)} {span(v)}" for k, v in window.items()) if isinstance(window, dict)
-                   else str(window))
-    heading = (f"{attrs.get('title')} ({attrs.get('method')}); {describe_parameters(attrs.get('parameters'))}; "
-               f"data window: {window_text}; {attrs.get('assessed'):,} of {attrs.get('pairs'):,} "
-               f"series x areas assessed; datasets {', '.join(attrs.get('datasets') or []) or 'none'}")
-    if fmt == OutputFormat.json:
-        text = json.dumps({"assessment": attrs, "results": json.loads(frame.to_json(orient="records"))},
-                          ensure_ascii=False, indent=1, default=str)
-        if output is not None:
-            Path(output).write_text(text + "\n", encoding="utf-8")
-            console.print(f"wrote {len(frame):,} rows to {output}", highlight=False)
-        else:
-            sys.stdout.write(text + "\n")
-        return
-    if fmt == OutputFormat.table:
-        cols = TABLE_COLUMNS["series" if attrs.get("level", "series") == "series" else "other"]
-        emit(frame[[c for c in cols if c in frame]], fmt, output, title=heading)
-        return
-    if output is None:
-        # CSV on stdout stays machine-readable; the method and window go to stderr.
-        print(heading, file=sys.stderr)
-    emit(frame, fmt, output)

@@ -65,7 +65,8 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption) -> None:
     """Tag text with the SDGs it addresses: per SDG the best target, a probability and the evidence
     (matched Aurora query lines, closest goal and target texts with their similarity)."""
-    from ..tagging import TaggingWarning, tag_texts
+    from ..tagging import TaggingWarning
+    from ..workspace import Workspace
 
     if (text is None) == (input_file is None):
         raise UserInputError("give either a TEXT or --input FILE.csv (not both)")
@@ -81,7 +82,8 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         texts, ids, labels = [text], ["1"], ["the text"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TaggingWarning)  # printed below, once, in plain words
-        tags = tag_texts(texts, method=method.value, max_goals=max_goals, threshold=threshold, labels=labels)
+        tags = Workspace.tag(texts, method=method.value, max_goals=max_goals, threshold=threshold,
+                             labels=labels).table
     err = Console(stderr=True)
     for message in tags.attrs["warnings"]:
         err.print(f"[yellow]warning:[/] {message}", highlight=False)

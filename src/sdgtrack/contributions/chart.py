@@ -45,7 +45,7 @@ def coverage_chart(cov) -> alt.HConcatChart:
                             alt.value("black")),
     )
     excluded = cov.method.get("records_all_goals", 0)
-    subtitle = "" if "include_all_goals=True" in cov.method["parameters"] else \
+    subtitle = "" if cov.method["parameters"]["include_all_goals"] else \
         f"without the {excluded} records naming all 17 goals"
     right = (cheat + clabels).properties(width=17 * 22, height=17 * 22,
                                          title=alt.TitleParams("SDGs named together", subtitle=subtitle))

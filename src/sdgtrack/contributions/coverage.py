@@ -24,7 +24,23 @@ class Coverage:
 
     def statement(self) -> str:
         m = self.method
-        return (f"{m['method']} Parameters: {m['parameters']}. Data: {m['data_window']}.")
+        parameters = ", ".join(f"{k}={v}" for k, v in m["parameters"].items())
+        return f"{m['method']} Parameters: {parameters}. Data: {m['data_window']}."
+
+    def to_result(self):
+        """As the project's :class:`~sdgtrack.results.Result` (tables per_sdg, totals, cooccurrence)."""
+        from ..results import Result
+
+        m = self.method
+        return Result(
+            analysis="coverage", method=str(m.get("method", "")).rstrip("."), parameters=dict(m.get("parameters", {})),
+            tables={"per_sdg": self.per_sdg, "totals": self.totals, "cooccurrence": self.cooccurrence},
+            data_window={"records": m.get("data_window")},
+            datasets={"contributions registry": int(m.get("records", 0))},
+            summary={"groups": int(self.per_sdg["group"].nunique()) if len(self.per_sdg) else 0,
+                     "goals named": int((self.totals["records"] > 0).sum()) if len(self.totals) else 0},
+            description=f"Contributions per SDG by {self.by}",
+            charts={"heatmap": self.save_chart})
 
     def chart(self):
         from .chart import coverage_chart
@@ -105,9 +121,8 @@ def coverage(reg, by: str = "entity", sdgs: str = "effective", include_all_goals
                    "Co-occurrence: records naming both goals"
                    + ("." if include_all_goals else
                       f", leaving out the {n_all} records that name all 17 goals (they would add 1 to every pair).")),
-        "parameters": f"by={by}, sdgs={sdgs}, include_all_goals={include_all_goals}"
-                      + (f", entity={entity}" if entity else "") + (f", year={year}" if year else "")
-                      + (f", kind={kind}" if kind else ""),
+        "parameters": {"by": by, "sdgs": sdgs, "include_all_goals": include_all_goals,
+                       **{k: v for k, v in (("entity", entity), ("year", year), ("kind", kind)) if v}},
         "data_window": (f"{window[0]} records ({n_no_goal} without SDGs) in {window[1]} submission(s), "
                         f"years {window[2]}-{window[3]}, entities {window[4]}"),
         "records": int(window[0]), "records_without_sdgs": int(n_no_goal), "records_all_goals": int(n_all),

@@ -68,8 +68,8 @@ class ImportReport(BaseModel):
 
 class Registry:
     def __init__(self, db):
-        self.db = db
-        self.con = db.con
+        self.db = getattr(db, "store", db)  # a workspace (``ws.contributions`` is the usual way) or its store
+        self.con = self.db.con
         self._resolver = None
         # The registry's tables are part of the store schema (store/migrations/0001_base.sql).
 

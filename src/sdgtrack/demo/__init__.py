@@ -10,6 +10,8 @@ def demo_data_path() -> Path:
     return Path(str(resources.files("sdgtrack.demo") / "unsd_demo_2020.csv.gz"))
 
 
-def build(db):
-    """Load the demo subset into ``db``; returns the load report."""
-    return db.ingest(demo_data_path())
+def build(workspace):
+    """Load the demo subset and keep a progress assessment (UNSD method) so the pages have status
+    to show; returns the load report and the assessment's Result."""
+    report = workspace.ingest(demo_data_path())
+    return report, workspace.assess("unsd", save=True)

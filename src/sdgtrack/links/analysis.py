@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import UserInputError
-from ..registries import LINK_LEVELS
+from ..registries import LINK_LEVELS, TRANSFORMS, or_list
 from .network import network
 from .rollup import goal_pairs, series_goals, top_goal_pairs
 from .statistical import PAIR_COLUMNS, LinkResult, statistical_links
@@ -21,6 +21,10 @@ class LinkReport:
     goals: pd.DataFrame          # goal-pair roll-up, per area and pooled
     top: pd.DataFrame            # most synergistic / conflicting goal pairs, pooled
     meta: dict
+
+    def describe_lines(self) -> list[str]:
+        """The method, parameters, data window and counts, as lines for people."""
+        return describe(self.meta)
 
 
 def link_report(db, level: str = "series", **options) -> LinkReport:
@@ -41,3 +45,37 @@ def link_report(db, level: str = "series", **options) -> LinkReport:
         table = network(result.pairs, goals)
     meta = dict(result.meta, level=level)
     return LinkReport(table, result.pairs, goals, top, meta)
+
+
+def describe(meta: dict) -> list[str]:
+    """The method, parameters, data window and counts, as lines for people."""
+    p = meta["parameters"]
+    null = meta["null"]
+    lines = [
+        f"method: {meta['method']}",
+        f"transform: {meta['transform']}; min years {p['min_years']}; {meta['classification']}",
+        f"window: {meta['window'][0]}-{meta['window'][1]}" if meta["window"] else "window: no data",
+        f"areas {meta['areas']:,} ({meta['areas_requested'] if isinstance(meta['areas_requested'], str) else 'as given'}); "
+        f"series {meta['series']:,}; pairs {meta['pairs']:,}; tests {meta['tests']:,} "
+        f"({meta['undefined']:,} undefined: a series constant on the shared years)",
+        f"synergies {meta['synergies']:,} ({_pct(meta['synergy_rate'])}); trade-offs {meta['tradeoffs']:,} "
+        f"({_pct(meta['tradeoff_rate'])})",
+    ]
+    if null["permutations"]:
+        lines.append(f"shuffled null ({null['permutations']} permutations, {null['tests']:,} tests): "
+                     f"synergy {_pct(null['synergy_rate'])}, trade-off {_pct(null['tradeoff_rate'])} by chance alone")
+    else:
+        lines.append("shuffled null: not run (0 permutations)")
+    lines.append(f"direction: from the {meta.get('direction_source', 'direction table given')}; "
+                 f"{meta['series_without_direction']} series without a desired direction "
+                 f"{meta['unknown_direction']}")
+    if meta.get("datasets"):
+        lines.append("datasets: " + ", ".join(f"{d} ({n} series)" for d, n in meta["datasets"].items()))
+    if p["transform"] == "levels":
+        lines.append("note: in levels, series that trend over time correlate whether or not they are linked; "
+                     f"compare with the {or_list(n for n in TRANSFORMS if n != 'levels')} transform")
+    return lines
+
+
+def _pct(x) -> str:
+    return "n/a" if x is None else f"{x:.1%}"

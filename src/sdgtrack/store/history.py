@@ -91,5 +91,6 @@ def _normal(unit: str) -> str:
 
 @lru_cache(maxsize=1)
 def _synonyms() -> dict[str, str]:
-    table = pd.read_csv(resources.files("sdgtrack.store") / "data" / "unit_synonyms.csv", dtype=str, comment="#")
+    with (resources.files("sdgtrack.store") / "data" / "unit_synonyms.csv").open(encoding="utf-8") as handle:
+        table = pd.read_csv(handle, dtype=str, comment="#")
     return {_normal(u): _normal(m) for u, m in zip(table["unit"], table["measure"])}

@@ -15,7 +15,6 @@ from fastapi.templating import Jinja2Templates
 import sdgtrack
 
 from ..errors import SdgtrackError
-from ..frameworks import sdg
 from . import queries
 
 
@@ -40,13 +39,13 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
     @app.get("/api/framework")
     def api_framework(level: str | None = None):
         with db() as database:
-            return sdg.list_nodes(database.con, level=level).to_dict("records")
+            return database.framework_nodes(level=level).to_dict("records")
 
     @app.get("/api/framework/{code}")
     def api_node(code: str):
         with db() as database:
             try:
-                return sdg.node(database.con, code)
+                return database.framework_node(code)
             except SdgtrackError as exc:
                 raise HTTPException(404, str(exc)) from None
 
@@ -64,32 +63,23 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
 
     @app.get("/api/cities")
     def api_cities():
-        from ..cities import list_cities
-
-        with db() as database:
-            return list_cities(database).to_dict("records")
+        with db() as workspace:
+            return workspace.list_cities().to_dict("records")
 
     @app.get("/api/cities/{city}/score")
     def api_city_score(city: str):
-        import json
-
-        from ..cities import city_score
-
-        with db() as database:
+        with db() as workspace:
             try:
-                return json.loads(city_score(database, city).to_json())
+                return workspace.cities(city).to_json()
             except SdgtrackError as exc:
                 raise HTTPException(404, str(exc)) from None
 
     @app.get("/cities/{city}", response_class=HTMLResponse)
     def city_page(city: str):
         """The city report page: the same HTML as `sdgtrack city report --output x.html`."""
-        from ..cities import city_score
-        from ..cities.report import render_html, sdg_links
-
-        with db() as database:
+        with db() as workspace:
             try:
-                return HTMLResponse(render_html(city_score(database, city), sdg_links(database)))
+                return HTMLResponse(workspace.city_report_html(city))
             except SdgtrackError as exc:
                 raise HTTPException(404, str(exc)) from None
 

@@ -8,8 +8,12 @@ that file would; the file need not exist any more.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from ...registries import Reader
 
 OBSERVATION_TABLE = """
 CREATE TABLE observation (
@@ -115,6 +119,7 @@ def _derive(source_file: str, formats: str | None):
     path = Path(source_file)
     names = [f for f in (formats or "").split(",") if f]
     readers = registry.all_readers()
+    reader: "Reader | None"
     if "opensdg" in names:  # a repository's SDMX and CSV inputs are one national collection
         reader = readers["opensdg"]
     elif path.exists() and (found := registry.detect(path)) is not None:
