@@ -166,7 +166,7 @@ class Workspace:
 
         return progress_store.run_time(self.store.con)
 
-    def progress_chart(self, series_rows: pd.DataFrame, area_name: str):
+    def kept_progress_chart(self, series_rows: pd.DataFrame, area_name: str):
         """The SDG Report progress chart (Altair) of one area's series-level progress rows (e.g. the
         kept assessment's rows of that area)."""
         from .progress.chart import chart_rows, progress_chart

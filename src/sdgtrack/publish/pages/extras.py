@@ -4,6 +4,7 @@ report of ``cities/report.py``, as it renders, with an index page in the site's 
 from __future__ import annotations
 
 import hashlib
+from functools import partial
 
 import pandas as pd
 
@@ -30,7 +31,7 @@ def contribution_pages(site: Site):
     key = _frame_key(records)
     for lang in site.options.langs:
         path = f"{lang}/contributions/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: _contributions(site, lang, path), page_key(site, path, key))
+        yield SiteFile(path, partial(_contributions, site, lang, path), page_key(site, path, key))
 
 
 def _contributions(site: Site, lang: str, path: str) -> bytes:
@@ -40,13 +41,18 @@ def _contributions(site: Site, lang: str, path: str) -> bytes:
         dates = " – ".join(d for d in (r.get("start_date"), r.get("end_date")) if isinstance(d, str) and d)
         rows.append({"id": r["id"], "name": r["name"], "entity": r["entity"], "year": r["year"], "kind": r["kind"],
                      "sdgs": [int(g) for g in r["sdgs"]], "dates": dates,
-                     "websites": [w for w in (r.get("websites") if r.get("websites") is not None else [])],
+                     "websites": _list(r.get("websites")),
                      "description": r["description"] or ""})
     entities = sorted({r["entity"] for r in rows if r["entity"]})
     kinds = [k for k in ("decision", "event", "resource", "hii", "partnership", "recommendation")
              if any(r["kind"] == k for r in rows)]
     return render(site, "contributions.html", lang, path, records=rows, entities=entities, kinds=kinds,
                   filter_data=json_block({"total": len(rows)}))
+
+
+def _list(value) -> list:
+    """A list column's cell (a list or an array; None when empty) as a list."""
+    return [] if value is None else list(value)
 
 
 def city_list(site: Site) -> pd.DataFrame:
@@ -81,12 +87,15 @@ def city_pages(site: Site):
     all_key = hashlib.blake2b(repr(sorted(state.items())).encode(), digest_size=12).hexdigest()
     for lang in site.options.langs:
         path = f"{lang}/cities/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: render(
-            site, "cities.html", lang, path, cities=city_list(site).to_dict("records")), page_key(site, path, all_key))
+        yield SiteFile(path, partial(_cities, site, lang, path), page_key(site, path, all_key))
     for code, key in state.items():
         # the city report is one language (English) and the same file for every site language
         path = f"cities/{code}/report.html"
-        yield SiteFile(path, lambda code=code: _city_report(site, code), page_key(site, path, key))
+        yield SiteFile(path, partial(_city_report, site, code), page_key(site, path, key))
+
+
+def _cities(site: Site, lang: str, path: str) -> bytes:
+    return render(site, "cities.html", lang, path, cities=city_list(site).to_dict("records"))
 
 
 def _city_report(site: Site, code: str) -> bytes:

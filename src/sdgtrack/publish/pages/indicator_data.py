@@ -78,7 +78,9 @@ def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets:
 
 def fallback_spec(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> dict:
     """Vega-Lite spec of the headline series (a line with points, the target as a dashed rule)."""
-    values = [{"year": int(r.year), "value": float(r.value)} for r in rows.itertuples() if r.value == r.value]
+    numeric = rows[rows["value"].notna()]
+    values = [{"year": y, "value": v} for y, v in zip(numeric["year"].astype(int).tolist(),
+                                                       numeric["value"].astype(float).tolist())]
     layers: list[dict] = [{
         "mark": {"type": "line", "point": True, "color": "#19486a"},
         "encoding": {"x": {"field": "year", "type": "quantitative", "axis": {"format": "d", "title": None}},

@@ -8,6 +8,7 @@ the selectors, the interactive chart, the table of any selection and the map fro
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import pandas as pd
 
@@ -31,7 +32,7 @@ from .framework import headline_figures
 def _indicators(site: Site) -> list[tuple[str, str, str]]:
     """(indicator, target, goal) of every current indicator, in reading order."""
     facts = site_facts(site)
-    out = []
+    out: list[tuple[str, str, str]] = []
     for goal, *_ in facts["goals"]:
         for target in facts["children"].get(goal, []):
             out.extend((i, target, goal) for i in facts["children"].get(target, []))
@@ -71,17 +72,16 @@ def indicator_pages(site: Site):
         key = indicator_key(site, code)
         name = slug(code)
         if code in with_data:
-            yield SiteFile(f"assets/indicators/{name}.json", lambda code=code: _data_file(site, code),
+            yield SiteFile(f"assets/indicators/{name}.json", partial(_data_file, site, code),
                            page_key(site, "data", code, key), about=code)
-            yield SiteFile(f"assets/charts/{name}.svg", lambda code=code: _svg(site, code),
+            yield SiteFile(f"assets/charts/{name}.svg", partial(_svg, site, code),
                            page_key(site, "svg", code, key), about=code)
         # the page lists its target's other indicators, with or without data
         related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
         for lang in site.options.langs:
             path = f"{lang}/indicators/{name}/index.html"
-            yield SiteFile(path, lambda lang=lang, path=path, code=code, target=target, goal=goal:
-                           _page(site, lang, path, code, target, goal), page_key(site, path, key, *related),
-                           about=code)
+            yield SiteFile(path, partial(_page, site, lang, path, code, target, goal),
+                           page_key(site, path, key, *related), about=code)
 
 
 def _data_file(site: Site, code: str) -> bytes:

@@ -3,6 +3,7 @@ page (a client-side index in the page) and, when the store keeps an assessment, 
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 from ..site import Site, SiteFile, producer
 from .common import Strings, json_block, page_key, render, short_titles, site_facts, slug, store_key, titles
@@ -13,16 +14,15 @@ from .framework import goal_summaries
 def reporting_pages(site: Site):
     for lang in site.options.langs:
         path = f"{lang}/reporting/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: _reporting(site, lang, path), page_key(site, path, store_key(site)))
+        yield SiteFile(path, partial(_reporting, site, lang, path), page_key(site, path, store_key(site)))
         path = f"{lang}/search/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: _search(site, lang, path), page_key(site, path, store_key(site)))
+        yield SiteFile(path, partial(_search, site, lang, path), page_key(site, path, store_key(site)))
         if site_facts(site)["kept_run"] is not None:
             path = f"{lang}/progress/index.html"
-            yield SiteFile(path, lambda lang=lang, path=path: _progress(site, lang, path),
-                           page_key(site, path, store_key(site)))
+            yield SiteFile(path, partial(_progress, site, lang, path), page_key(site, path, store_key(site)))
     if site_facts(site)["kept_run"] is not None:
         # the chart's words are the progress package's (English): one picture for every language
-        yield SiteFile("assets/progress.svg", lambda: _progress_svg(site), page_key(site, "progress.svg", store_key(site)))
+        yield SiteFile("assets/progress.svg", partial(_progress_svg, site), page_key(site, "progress.svg", store_key(site)))
 
 
 def reporting_table(site: Site, lang: str) -> dict:
@@ -115,4 +115,4 @@ def _progress_svg(site: Site) -> bytes:
 
     series = pd.DataFrame(list(kept["series"].values()))
     series.attrs.update(kept["attrs"])
-    return vl_svg(site.workspace.progress_chart(series, facts["area_name"]).to_dict())
+    return vl_svg(site.workspace.kept_progress_chart(series, facts["area_name"]).to_dict())
