@@ -159,6 +159,8 @@ def test_walk_through_the_site(server, site_root, browser):
     page.get_by_label("Series", exact=True).select_option(label="Under-five mortality rate, by sex (deaths per 1,000 live births) (SH_DYN_MORT)")
     page.wait_for_selector("#map .map-holder svg path", timeout=20_000)
     assert int(page.locator("#map").get_attribute("data-areas")) > 150
+    # its values as a table too (the map's text alternative)
+    assert page.locator("#map details tbody tr").count() == int(page.locator("#map").get_attribute("data-areas"))
     page.screenshot(path=str(SHOTS / "indicator-map.png"), full_page=True)
 
     # the language switch keeps the page

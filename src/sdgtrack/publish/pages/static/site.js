@@ -257,6 +257,19 @@
           ] };
         box.setAttribute("data-areas", String(values.length));
         window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
+        // the map's values as a table (its text alternative), folded under the map
+        var details = el("details"), table = el("table"), head = el("tr"), body = el("tbody");
+        details.appendChild(el("summary", {}, S.table));
+        [S.area, S.year, S.value].forEach(function (h, j) { head.appendChild(el("th", { scope: "col", class: j === 2 ? "num" : "" }, h)); });
+        var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+        values.sort(function (x, y) { return x.name.localeCompare(y.name); }).forEach(function (v) {
+          var tr = el("tr");
+          tr.appendChild(el("th", { scope: "row" }, v.name));
+          tr.appendChild(el("td", {}, String(v.year)));
+          tr.appendChild(el("td", { class: "num" }, fmt(v.value)));
+          body.appendChild(tr);
+        });
+        table.appendChild(body); details.appendChild(table); box.appendChild(details);
       }
 
       build();
