@@ -32,15 +32,14 @@ def register(app: typer.Typer) -> None:
 
         from ..publish.build import build_site
         from ..publish.site import SiteOptions
-        from ..workspace import Workspace
 
         options = SiteOptions(langs=parse_langs(lang), title=title, base_url=base_url,
                               datasets=tuple(dataset) if dataset else None, boundaries=boundaries)
-        with open_db(db, read_only=True) as database, \
+        with open_db(db, read_only=True) as workspace, \
                 Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                          transient=True) as bar:
             task = bar.add_task("writing", total=None)
-            report = build_site(Workspace.from_store(database), out, options,
+            report = build_site(workspace, out, options,  # open_db gives the Workspace (main, e8692df)
                                 progress=lambda done, total, path: bar.update(task, completed=done, total=total))
         console.print(report.summary(), highlight=False)
 
