@@ -76,9 +76,18 @@ def server(site_root):
     httpd.server_close()
 
 
+# the policy the live server sends (web/limits.py): script only from the site's own files, no eval
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+    def end_headers(self):
+        self.send_header("Content-Security-Policy", CSP)
+        super().end_headers()
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +108,9 @@ def test_walk_through_the_site(server, site_root, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # a script the policy blocks (inline, eval) shows as a console error: there must be none
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "Content Security" in msg.text
+            else None)
     page.goto(server + "en/index.html")
     assert page.locator(".goal-tiles .tile").count() == 17
     assert page.locator(".skip-link").get_attribute("href") == "#main"

@@ -28,7 +28,7 @@ def chart_data(db, area: str, method: str = "unsd", targets=None, **params) -> t
 
 
 def chart_rows(db, series: pd.DataFrame, method: str = "unsd") -> tuple[pd.DataFrame, dict]:
-    """The chart's goal and target rows from series-level results of one area (a fresh assessment,
+    """The chart's goal and target rows, made of one area's results per series (a fresh assessment,
     or the one the store keeps)."""
     tgt = roll_up(db, series, "target")
     goal = roll_up(db, series, "goal")

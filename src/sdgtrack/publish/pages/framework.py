@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..site import Site, SiteFile, producer
-from .common import page_key, render, short_titles, site_facts, store_key, titles
+from .common import indicator_key, page_key, render, short_titles, site_facts, store_key, titles
 
 
 def goal_summaries(site: Site, lang: str) -> list[dict]:
@@ -61,7 +61,7 @@ def home_pages(site: Site):
         yield SiteFile(path, partial(_home, site, lang, path), page_key(site, path, store_key(site)))
     # the site root sends readers to the first language (a meta refresh: no script needed)
     first = site.options.langs[0]
-    yield SiteFile("index.html", partial(_root_page, site, first), page_key(site, "index.html", store_key(site)))
+    yield SiteFile("index.html", partial(_root_page, site, first), page_key(site, "index.html"))  # options only
 
 
 def _home(site: Site, lang: str, path: str) -> bytes:
@@ -83,9 +83,11 @@ def _root_page(site: Site, lang: str) -> bytes:
 def goal_pages(site: Site):
     facts = site_facts(site)
     for code, _level, _parent, _title in facts["goals"]:
+        # a goal page shows its own indicators' figures and statuses only
+        keys = [indicator_key(site, i) for t in facts["children"].get(code, []) for i in facts["children"].get(t, [])]
         for lang in site.options.langs:
             path = f"{lang}/goals/{code}/index.html"
-            yield SiteFile(path, partial(_goal_page, site, lang, path, code), page_key(site, path, store_key(site)))
+            yield SiteFile(path, partial(_goal_page, site, lang, path, code), page_key(site, path, *keys))
 
 
 def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
