@@ -175,6 +175,11 @@ def test_walk_through_the_site(server, site_root, browser):
     assert page.locator("#map details tbody tr").count() == int(page.locator("#map").get_attribute("data-areas"))
     page.screenshot(path=str(SHOTS / "indicator-map.png"), full_page=True)
 
+    # the chart of that series in the UK draws the kept assessment's 2030 target (25 per 1,000)
+    page.locator("#tab-chart").click()
+    page.wait_for_selector("#chart .chart-holder svg")
+    assert "2030 target: 25" in page.locator("#chart svg").inner_html()
+
     # the language switch keeps the page
     page.locator(".lang-switch a[hreflang=fr]").click()
     page.wait_for_url("**/fr/indicators/3-2-1/index.html")

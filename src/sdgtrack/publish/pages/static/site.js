@@ -200,10 +200,12 @@
         // the target is set on the headline (total) rows of the site's area: drawn only over those
         var headline = rows.length > 0 && rows.every(function (i) { return R.h[i] === 1; });
         if (target && target.value !== null && aIdx[state.a] === target.area && headline) {
-          layers.push({ data: { values: [{ target: target.value, label: S.target_line + " (" + target.year + ")" }] },
+          // "2030 target", with the target's own year when it is another one
+          var label = S.target_line.replace("2030", String(target.year)) + ": " + fmt(target.value);
+          layers.push({ data: { values: [{ target: target.value, label: label }] },
             mark: { type: "rule", strokeDash: [6, 4], color: "#b3261e", size: 2 },
             encoding: { y: { field: "target", type: "quantitative" }, tooltip: { field: "label" } } });
-          layers.push({ data: { values: [{ target: target.value, label: S.target_line + " (" + target.year + ")" }] },
+          layers.push({ data: { values: [{ target: target.value, label: label }] },
             mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#8a1c14" },
             encoding: { y: { field: "target", type: "quantitative" }, x: { value: 0 }, text: { field: "label" } } });
         }
