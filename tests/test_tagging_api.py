@@ -191,3 +191,41 @@ def test_empty_batch():
     for method in ("keywords", "auto"):
         tags = tag_texts([], method=method)
         assert tags.empty and tags.attrs["n_texts"] == 0
+
+
+@needs_model
+def test_shipped_rules_are_fitted_on_the_tune_half_only():
+    """Leakage guard: each shipped rule, refitted (its features, penalty and threshold as chosen) on
+    the tune half's judgements alone, gives the shipped coefficients: no holdout judgement entered
+    the fit (tools/calibrate_tagging.py)."""
+    import importlib.util
+    from pathlib import Path
+
+    import pandas as pd
+
+    from sdgtrack.tagging import evaluate
+    from sdgtrack.tagging.reference import calibration
+
+    from .conftest import shared_path
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "calibrate_tagging.py"
+    spec = importlib.util.spec_from_file_location("calibrate_tagging", path)
+    ct = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ct)
+    bench = pd.read_csv(shared_path("tagging", "benchmark_dev.csv"))
+    tune = bench[evaluate.split_part(bench["text"]) == "tune"].reset_index(drop=True)
+    texts = tune["text"].drop_duplicates().tolist()
+    tune["text_id"] = tune["text"].map({t: i for i, t in enumerate(texts)})
+    tune["part"] = "tune"
+    j = ct.Judgements(tune)
+    rows = np.arange(len(tune))
+    feats = ct.benchmark_features(texts)
+    table = calibration()
+    for name, rule in (("english", table["embedding"]["english"]), ("multilingual", table["embedding"]["multilingual"]),
+                       ("keywords", table["keywords"])):
+        x = ct.design(feats[name], rule["features"], "goal_offset" in rule)
+        intercept, coef, prob = ct._fit(x, j, rows, rule["l2"])
+        assert intercept == pytest.approx(rule["intercept"], abs=1e-3), name
+        assert coef[:len(rule["coef"])] == pytest.approx(rule["coef"], abs=1e-3), name
+        assert ct._threshold(prob, j, rows) == rule["threshold"], name
+        assert rule["holdout_rows"] == int((evaluate.split_part(bench["text"]) == "holdout").sum())

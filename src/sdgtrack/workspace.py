@@ -8,6 +8,7 @@ every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``citie
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,6 +22,9 @@ class Workspace:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
         self.store = Database(path, read_only=read_only)
         self.read_only = read_only
+        # The store's own connection serves one thread at a time: the live app's threads take this
+        # lock around every use of it (accounts, requests, the ingest that publishes).
+        self.lock = threading.RLock()
 
     @classmethod
     def from_store(cls, store: Database) -> "Workspace":
@@ -37,6 +41,14 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
+    def cursor(self) -> "Workspace":
+        """The same open store for another thread (see :meth:`Database.cursor`): a server opens one
+        workspace for its lifetime and gives each worker thread a cursor of it."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.store = self.store.cursor()
+        return other
+
     def __enter__(self) -> "Workspace":
         return self
 
@@ -48,17 +60,20 @@ class Workspace:
                dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
                format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress=None):
-        """Load files or folders into one dataset; see :meth:`Database.ingest`."""
+               progress=None, user: str | None = None):
+        """Load files or folders into one dataset; see :meth:`Database.ingest`. ``user``: who history
+        records the load for (the live app passes the signed-in author and approver)."""
         return self.store.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace,
                                  allow_large_removal=allow_large_removal, format=format,
                                  skip_invalid=skip_invalid, rejected_path=rejected_path, area=area,
-                                 progress=progress)
+                                 progress=progress, user=user)
 
     def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None, progress=None):  # noqa: A002
-        """Check files as :meth:`ingest` would, changing nothing."""
-        return self.store.validate(paths, dataset=dataset, format=format, area=area, progress=progress)
+                 format: str | None = None, area: str | None = None, progress=None,  # noqa: A002
+                 preview_rows: int = 0):
+        """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
+        return self.store.validate(paths, dataset=dataset, format=format, area=area, progress=progress,
+                                   preview_rows=preview_rows)
 
     # -- data out ------------------------------------------------------------------------------
     def observations(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
@@ -141,6 +156,20 @@ class Workspace:
     def observations_per_goal(self) -> pd.DataFrame:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return self.store.observations_per_goal()
+
+    def framework_levels(self, framework: str = "sdg") -> list[str]:
+        """A framework's levels from the root down (empty for a framework the store does not hold)."""
+        return self.store.framework_levels(framework)
+
+    def nodes(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
+              lang: str = "en", include_retired: bool = False) -> list[dict]:
+        """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
+        return self.store.node_list(framework, level=level, parent=parent, lang=lang,
+                                    include_retired=include_retired)
+
+    def state_fingerprint(self) -> str:
+        """A text that changes whenever what a reader sees may change; caches key on it."""
+        return self.store.state_fingerprint()
 
     def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
@@ -237,6 +266,31 @@ class Workspace:
             summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
                      "target rows": attrs.get("target_rows")},
             description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}")
+
+    def kept_progress(self, level: str = "series") -> Result | None:
+        """The last saved progress assessment (see :meth:`assess`) rolled up to ``level`` as a
+        :class:`Result` with its method and parameters; None when the store keeps none."""
+        from .progress import last_assessment
+        from .progress.rollup import LEVELS, roll_up
+
+        if level not in LEVELS:
+            from .errors import UserInputError
+
+            raise UserInputError(f"level {level!r}: expected one of {', '.join(LEVELS)}")
+        frame = last_assessment(self.store)
+        if frame is None:
+            return None
+        attrs = dict(frame.attrs)
+        table = frame if level == "series" else roll_up(self.store, frame, level)
+        return Result(
+            analysis="progress", method=f"{attrs.get('title')} ({attrs.get('method')})",
+            parameters={**attrs.get("parameters", {}), "level": level},
+            tables={level: table}, data_window=dict(attrs.get("data_window") or {}),
+            datasets=dict(attrs.get("datasets") or {}),
+            summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
+                     "run at": attrs.get("run_at")},
+            description=f"{attrs.get('title')}, kept from the run of {attrs.get('run_at')}: every headline "
+                        f"series x area with a target, rolled up to {level}")
 
     def index(self, codebook: str | Path | pd.DataFrame, regions: str | Path | pd.DataFrame | None = None, *,
               year: int | None = None, max_missing: float = 0.2, areas: Sequence[str] | None = None,
@@ -450,6 +504,29 @@ class Workspace:
         else:
             raise UserInputError(f"of {of!r}: expected contributions or u4ssc")
         return crosswalk.count_by_goal(self.store.con, framework, items).rename(columns={"items": of})
+
+    # -- accounts, change requests and audit (the live app's data entry; docs/web-entry.md) --------
+    @property
+    def accounts(self):
+        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.review.Accounts`)."""
+        from .review import Accounts
+
+        return Accounts(self)
+
+    @property
+    def review(self):
+        """Change requests: drafts, preview, submit, approve (through :meth:`ingest`) or reject."""
+        from .review import Review
+
+        return Review(self)
+
+    def audit(self, *, actor: str | None = None, action: str | None = None, object: str | None = None,  # noqa: A002
+              limit: int | None = None) -> pd.DataFrame:
+        """The audit log, newest first: id, at_time, actor, action, object, before, after (JSON)."""
+        from .store import audit
+
+        with self.lock:
+            return audit.entries(self.store.con, actor=actor, action=action, obj=object, limit=limit)
 
     @property
     def contributions(self):

@@ -1,6 +1,8 @@
-"""`sdgtrack serve`: the web pages and API over a database."""
+"""`sdgtrack serve`: the reporting site, the API and the forms over a store the server owns."""
 from __future__ import annotations
 
+import errno
+import socket
 from pathlib import Path
 from typing import Optional
 
@@ -16,7 +18,10 @@ def register(app: typer.Typer) -> None:
     def serve(db: Optional[Path] = DbOption,
               host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
               port: int = typer.Option(8000, min=1, max=65535, help="Port (1-65535).")) -> None:
-        """Serve the web pages and the JSON API at http://HOST:PORT."""
+        """Serve the site's pages, the JSON/CSV API (/docs) and the forms at http://HOST:PORT.
+
+        The server holds the store for writing while it runs: other commands on the same store
+        are told to go through the server."""
         import uvicorn
 
         import sdgtrack
@@ -24,11 +29,37 @@ def register(app: typer.Typer) -> None:
         from ..web.app import create_app
 
         path = sdgtrack.default_db_path(db)
-        if path.exists():  # open it once now: a damaged store is one message here, not a 500 on every page
+        if path.exists():  # a file that is not a store is one message here, not a 500 on every page
             check_store_path(path)
-            sdgtrack.open(path, read_only=True).close()
         elif db is not None:  # a mistyped --db would serve a fresh, empty store
             raise UserInputError(f"no database at {path}: load data first with `sdgtrack ingest` "
                                  "(or `sdgtrack demo build --db FILE`)")
+        _check_port(host, port)
+        url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+        application = create_app(path, url=url)  # opens the store: a locked or damaged one is refused here
+        try:
+            uvicorn.run(application, host=host, port=port, log_level="info")
+        finally:
+            application.state.owner.close()
 
-        uvicorn.run(create_app(db), host=host, port=port, log_level="info")
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port that is taken or a host that is not this machine's, before opening the store."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror:
+        raise UserInputError(f"--host {host!r}: not an address or name of this machine "
+                             "(e.g. 127.0.0.1, 0.0.0.0 or localhost)") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise UserInputError(f"port {port} on {host} is in use by another program: "
+                                     "choose another with --port") from None
+            if exc.errno == errno.EACCES:
+                raise UserInputError(f"port {port} needs administrator rights: choose one above 1023 "
+                                     "with --port") from None
+            raise UserInputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

@@ -35,11 +35,11 @@ def register(app: typer.Typer) -> None:
 
         options = SiteOptions(langs=parse_langs(lang), title=title, base_url=base_url,
                               datasets=tuple(dataset) if dataset else None, boundaries=boundaries)
-        with open_db(db, read_only=True) as workspace, \
+        with open_db(db, read_only=True) as database, \
                 Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
                          transient=True) as bar:
             task = bar.add_task("writing", total=None)
-            report = build_site(workspace, out, options,  # open_db gives the Workspace (main, e8692df)
+            report = build_site(database, out, options,
                                 progress=lambda done, total, path: bar.update(task, completed=done, total=total))
         console.print(report.summary(), highlight=False)
 

@@ -46,6 +46,8 @@ class LoadTarget:
     given: dict
     replace: bool = False
     allow_large_removal: bool = False
+    user: str | None = None   # who the load is recorded for (a server's signed-in user); else current_user()
+    preview_rows: int = 0     # a dry run lists this many of the rows it would write (report.changes)
 
 
 @dataclass
@@ -71,6 +73,8 @@ class LoadReport:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     dry_run: bool = False
+    # a dry run's preview: the first new and updated rows, with the stored value an update replaces
+    changes: list[dict] = field(default_factory=list)
 
     def summary(self) -> str:
         verb = "checked" if self.dry_run else "loaded"
@@ -142,12 +146,13 @@ def ingest(db, paths: list[Path], *, dataset: str | None = None, dataset_info: d
            replace: bool = False, allow_large_removal: bool = False,
            format: str | None = None, skip_invalid: bool = False,  # noqa: A002
            rejected_path: str | Path | None = None, dry_run: bool = False, area: str | None = None,
-           progress=None) -> LoadReport:
+           progress=None, user: str | None = None, preview_rows: int = 0) -> LoadReport:
     """Load ``paths`` into ``db``, into one dataset (``dataset``, else the readers' default).
     ``area`` is the default area for formats without one (Open SDG)."""
     report = LoadReport(paths=[str(p) for p in paths], dry_run=dry_run)
     inputs = find_inputs(paths, format)
-    target = _target(paths, inputs, dataset, dataset_info, replace, allow_large_removal)
+    target = dataclasses.replace(_target(paths, inputs, dataset, dataset_info, replace, allow_large_removal),
+                                 user=user, preview_rows=preview_rows if dry_run else 0)
     report.dataset = target.info.id
     options = {"area": db.resolve_area(area) if area else None}
     try:
@@ -361,6 +366,8 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
     report.series, report.areas = con.execute(
         f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
     if dry_run:
+        if target.preview_rows:
+            report.changes = _preview(con, dataset, target.preview_rows, bool(stored), on)
         _drop_work_tables(con)
         return
     con.execute("BEGIN TRANSACTION")
@@ -403,13 +410,27 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'load', ?, ?, ?)""",
                     [load_id, now, "; ".join(report.paths), ",".join(sorted(report.formats)), report.rows_read,
                      report.new, report.updated, report.unchanged, report.rejected, dataset,
-                     dataset_store.current_user(), report.missing, report.removed])
+                     target.user or dataset_store.current_user(), report.missing, report.removed])
         con.execute("COMMIT")
     except duckdb.Error:
         rollback(con)
         raise
     finally:
         _drop_work_tables(con)
+
+
+def _preview(con, dataset: str, limit: int, stored: bool, on: str) -> list[dict]:
+    """The first ``limit`` rows a load would write (new or updated), each with the stored value an
+    update replaces: what a reviewer needs to see before approving."""
+    old = (f"LEFT JOIN (SELECT * FROM observation WHERE dataset = {_sql_text(dataset)}) o ON {on}" if stored
+           else "LEFT JOIN (SELECT NULL AS value, NULL AS value_text) o ON FALSE")
+    rows = con.execute(f"""SELECT i.status, i.series, i.area, i.period, i.dims, i.unit,
+                                  coalesce(o.value_text, o.value::VARCHAR) AS old_value,
+                                  coalesce(i.value_text, i.value::VARCHAR) AS new_value
+                           FROM __classified i {old}
+                           ORDER BY i.status DESC, i.series, i.area, i.period, i.dims LIMIT {int(limit)}""").fetchall()
+    names = ("status", "series", "area", "period", "dims", "unit", "old_value", "new_value")
+    return [dict(zip(names, row)) for row in rows]
 
 
 def _check_same_source(con, info, formats: dict[str, int]) -> None:

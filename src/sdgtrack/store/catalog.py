@@ -108,6 +108,51 @@ def observations_per_goal(con) -> pd.DataFrame:
         GROUP BY 1 ORDER BY 1""").df()
 
 
+def node_list(con, framework: str, level: str | None, parent: str | None, lang: str,
+              include_retired: bool = False) -> list[dict]:
+    """A framework's nodes in reading order with the title in ``lang`` (the official translation,
+    else the current English title, with ``title_lang`` saying which)."""
+    where, params = ["n.framework = ?"], [lang, framework]
+    if level:
+        where.append("n.level = ?")
+        params.append(level)
+    if parent:
+        where.append("(n.parent = ? OR starts_with(n.code, ? || '.'))")
+        params += [parent, parent]
+    if not include_retired:
+        where.append("n.status = 'current'")
+    rows = con.execute(f"""
+        SELECT n.code, n.level, n.parent, coalesce(t.title, n.title) AS title,
+               CASE WHEN t.title IS NULL THEN 'en' ELSE t.lang END AS title_lang, n.status
+        FROM framework_node n
+        LEFT JOIN framework_title t ON t.framework = n.framework AND t.code = n.code AND t.kind = 'title'
+                                   AND t.lang = ?
+        WHERE {' AND '.join(where)} ORDER BY n.sort_key""", params).fetchall()
+    keys = ("code", "level", "parent", "title", "title_lang", "status")
+    return [dict(zip(keys, row)) for row in rows]
+
+
+def framework_levels(con, framework: str) -> list[str]:
+    """The levels a framework's nodes have, from the root down (empty for an unknown framework)."""
+    return [r[0] for r in con.execute("""SELECT level FROM framework_node WHERE framework = ?
+                                         GROUP BY level ORDER BY min(sort_key)""",
+                                      [framework]).fetchall()]
+
+
+def state_fingerprint(con) -> str:
+    """A short text that changes whenever what readers see may change: loads and removals
+    (``load``), dataset preference, custom areas, the kept assessment and the contributions
+    registry. Cheap (a few aggregates over small tables), so a server checks it per cache lookup."""
+    row = con.execute("""
+        SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM load),
+               (SELECT string_agg(id || '=' || coalesce(precedence::VARCHAR, '') || coalesce(removed_at::VARCHAR, ''),
+                                  ',' ORDER BY id) FROM dataset),
+               (SELECT count(*) FROM area),
+               (SELECT count(*) || ':' || coalesce(max(run_at)::VARCHAR, '') FROM progress_run),
+               (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM contribution_change),
+               (SELECT count(*) FROM contribution_record)""").fetchone()
+    return "|".join("" if v is None else str(v) for v in row)
+
 def series_facts(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Per dataset, SDG indicator and series: description, unit, rows, headline rows, areas, first and
     last year and the disaggregation names (sorted list) its rows use; for reporting pages."""

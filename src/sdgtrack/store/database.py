@@ -21,7 +21,7 @@ from ..frameworks import areas as area_ref
 from ..frameworks import reference
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
-from .files import check_store_path
+from .files import check_store_path, server_holding
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 
@@ -84,6 +84,16 @@ class Database:
     def close(self) -> None:
         self.con.close()
 
+    def cursor(self) -> "Database":
+        """The same open store through another DuckDB connection, for another thread (a DuckDB
+        connection is not shared between threads; its cursors see one database, each with its own
+        transaction, so a reader never waits for or fails because of a writer)."""
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other.con = self.con.cursor()
+        other.con.execute("SET enable_progress_bar = false")
+        return other
+
     def __enter__(self) -> "Database":
         return self
 
@@ -98,28 +108,32 @@ class Database:
                dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
                format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress=None):
+               progress=None, user: str | None = None):
         """Load files or folders into one dataset (``dataset``, else the one their reader derives).
 
         ``dataset_info``: title, kind (global, national, subnational, city, other), publisher,
         licence of the dataset. ``replace``: rows of the dataset absent from this load are
         removed (kept in history); without it they are kept and counted as missing. A replace
         that would remove more than half of the dataset needs ``allow_large_removal=True``.
+        ``user``: who the load is recorded for in history (a server passes its signed-in user; default
+        $SDGTRACK_USER, else the operating-system account).
         Returns a :class:`~sdgtrack.ingest.loader.LoadReport`.
         """
         from ..ingest.loader import ingest
 
         return ingest(self, _as_paths(paths), dataset=dataset, dataset_info=dataset_info, replace=replace,
                       allow_large_removal=allow_large_removal, format=format, skip_invalid=skip_invalid,
-                      rejected_path=rejected_path, area=area, progress=progress)
+                      rejected_path=rejected_path, area=area, progress=progress, user=user)
 
     def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None, progress=None):  # noqa: A002
-        """Check files as :meth:`ingest` would, without changing the store."""
+                 format: str | None = None, area: str | None = None, progress=None,  # noqa: A002
+                 preview_rows: int = 0):
+        """Check files as :meth:`ingest` would, without changing the store. ``preview_rows``: list that
+        many of the new and updated rows (with the value an update replaces) in ``report.changes``."""
         from ..ingest.loader import ingest
 
         return ingest(self, _as_paths(paths), dataset=dataset, format=format, area=area, dry_run=True,
-                      progress=progress)
+                      progress=progress, preview_rows=preview_rows)
 
     def datasets(self) -> pd.DataFrame:
         """The datasets in the store, in the order of preference, with their counts."""
@@ -205,6 +219,19 @@ class Database:
     def current_nodes(self, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
         """(code, level, parent, title) of a framework's current nodes, in reading order."""
         return catalog.current_nodes(self.con, framework)
+
+    def node_list(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
+                  lang: str = "en", include_retired: bool = False) -> list[dict]:
+        """A framework's nodes with titles in ``lang`` (English where no translation); see catalog."""
+        return catalog.node_list(self.con, framework, level, parent, lang, include_retired)
+
+    def framework_levels(self, framework: str = "sdg") -> list[str]:
+        """A framework's levels from the root down (empty when the store has no such framework)."""
+        return catalog.framework_levels(self.con, framework)
+
+    def state_fingerprint(self) -> str:
+        """Changes whenever what readers see may change (loads, preference, areas, results, registry)."""
+        return catalog.state_fingerprint(self.con)
 
     # -- what the store holds ------------------------------------------------------------------
     def has_dataset(self, dataset_id: str) -> bool:
@@ -388,6 +415,12 @@ class Database:
 def _open_error(path: Path, exc: BaseException) -> str:
     text = str(exc)
     if "Could not set lock" in text:
+        server = server_holding(path)
+        if server is not None:
+            url = str(server.get("url", "")).rstrip("/")
+            return (f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
+                    f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
+                    f"every route at {url}/docs), or stop the server to use the store from the command line")
         holder = re.search(r"\(PID (\d+)\)", text)
         return (f"the store {path} is in use by another process{' (PID ' + holder.group(1) + ')' if holder else ''}: "
                 "wait for its load or command to finish, or stop it (a server holding the store takes uploads "

@@ -3,6 +3,8 @@ its own way: ``duckdb.connect("data.csv")`` gives an in-memory database with the
 so a load "succeeds" and is lost when the command ends."""
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from ..errors import UserInputError
@@ -28,3 +30,26 @@ def check_store_path(path: Path) -> None:
     elif path.suffix.lower() in DATA_SUFFIXES:
         raise UserInputError(f"database {path}: a {path.suffix} name is for data files; "
                              "expected a DuckDB file name such as sdgtrack.duckdb")
+
+
+def sidecar_path(store: Path) -> Path:
+    """Where a server holding ``store`` says so (``sdgtrack serve`` writes it, removes it on exit)."""
+    return store.with_name(store.name + ".server.json")
+
+
+def server_holding(store: Path) -> dict | None:
+    """The live server named by a store's sidecar (pid, url, upload, started), or None when there is
+    no sidecar or its process is gone (a server killed without cleaning up)."""
+    path = sidecar_path(store)
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+        pid = int(info["pid"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:  # alive, another user's
+        pass
+    return info

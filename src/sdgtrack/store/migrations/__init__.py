@@ -29,6 +29,7 @@ class Migration:
 MIGRATIONS = [
     Migration(1, "0001_base.sql"),
     Migration(2, "0002_datasets.sql", assign_datasets),
+    Migration(3, "0003_accounts.sql"),   # accounts, change requests, audit log (the live app)
 ]
 LATEST = MIGRATIONS[-1].version
 

@@ -1,0 +1,156 @@
+"""Who is asking: session cookies for the forms, bearer tokens for the API, CSRF and a login rate limit.
+
+- The session cookie holds a random token (the store keeps its SHA-256), is HttpOnly and
+  SameSite=Lax, and Secure when the request came over HTTPS: the request's own scheme, or
+  ``X-Forwarded-Proto: https`` from a proxy (trusting it can only make the cookie stricter).
+- Every form carries the session's CSRF token in a hidden field; every state-changing form POST
+  checks it (403 when missing or wrong). The sign-in form, which has no session yet, uses a
+  double-submit cookie.
+- The write API takes only ``Authorization: Bearer <token>``, never the cookie, so a page on
+  another site cannot make a signed-in browser call it: the API needs no CSRF token.
+- Failed sign-ins are limited per user name and per client address, in the memory of the
+  process (a restart forgets them): 5 per name and 20 per address in 15 minutes. The client
+  address is the connection's; with ``SDGTRACK_TRUST_PROXY=1`` (a server behind one reverse
+  proxy) it is the last ``X-Forwarded-For`` entry.
+"""
+from __future__ import annotations
+
+import collections
+import hmac
+import os
+import secrets
+import threading
+import time
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+SESSION_COOKIE = "sdgtrack_session"
+LOGIN_COOKIE = "sdgtrack_login"
+WINDOW_SECONDS = 15 * 60
+MAX_FAILURES_PER_USER = 5
+MAX_FAILURES_PER_ADDRESS = 20
+
+
+class LoginLimiter:
+    """Failed sign-ins in a sliding window, per user name and per client address (thread-safe)."""
+
+    def __init__(self, per_user: int = MAX_FAILURES_PER_USER, per_address: int = MAX_FAILURES_PER_ADDRESS,
+                 window: float = WINDOW_SECONDS):
+        self.per_user, self.per_address, self.window = per_user, per_address, window
+        self._failures: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> collections.deque:
+        times = self._failures[key]
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
+    def wait_seconds(self, name: str, address: str) -> int:
+        """0 when a sign-in may be tried, else the seconds until the oldest counted failure expires."""
+        now = time.monotonic()
+        with self._lock:
+            waits = []
+            for key, cap in ((f"user:{name.lower()}", self.per_user), (f"addr:{address}", self.per_address)):
+                times = self._recent(key, now)
+                if len(times) >= cap:
+                    waits.append(int(times[0] + self.window - now) + 1)
+            return max(waits, default=0)
+
+    def failed(self, name: str, address: str) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for key in (f"user:{name.lower()}", f"addr:{address}"):
+                self._recent(key, now).append(now)
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(f"user:{name.lower()}", None)
+
+
+def workspace(request: Request):
+    return request.app.state.workspace
+
+
+def client_address(request: Request) -> str:
+    if os.environ.get("SDGTRACK_TRUST_PROXY") == "1":
+        forwarded = request.headers.get("x-forwarded-for", "")
+        if forwarded.strip():
+            return forwarded.split(",")[-1].strip()
+    return request.client.host if request.client else "unknown"
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
+
+
+def session_user(request: Request) -> dict | None:
+    """The signed-in user of the session cookie (with the session's CSRF token), or None."""
+    cached = getattr(request.state, "entry_user", False)
+    if cached is not False:
+        return cached
+    token = request.cookies.get(SESSION_COOKIE)
+    found = workspace(request).accounts.session(token) if token and len(token) < 200 else None
+    request.state.entry_user = found
+    return found
+
+
+BEARER = HTTPBearer(auto_error=False, description="an API token (`sdgtrack tokens add USER`)")
+
+
+def bearer_user(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(BEARER)) -> dict:
+    """The user of an API token, or 401."""
+    token = credentials.credentials if credentials is not None else ""
+    if credentials is None or credentials.scheme.lower() != "bearer" or not token.strip():
+        raise HTTPException(401, "sign in with an API token: Authorization: Bearer TOKEN (`sdgtrack tokens add`)",
+                            headers={"WWW-Authenticate": "Bearer"})
+    found = workspace(request).accounts.token_user(token.strip()) if len(token) < 200 else None
+    if found is None:
+        raise HTTPException(401, "unknown or revoked API token", headers={"WWW-Authenticate": "Bearer"})
+    return found
+
+
+class SignInNeeded(Exception):
+    """Raised by a form route for an anonymous visitor: the app answers with a redirect to /login."""
+
+    def __init__(self, next_url: str):
+        self.next_url = next_url
+
+
+def form_user(request: Request) -> dict:
+    found = session_user(request)
+    if found is None:
+        raise SignInNeeded(request.url.path)
+    return found
+
+
+def check_csrf(user: dict, submitted: str | None) -> None:
+    if not submitted or not hmac.compare_digest(str(submitted), user["csrf"]):
+        raise HTTPException(403, "the form's security token is missing or wrong (an expired page, or a form "
+                                 "sent from another site): reload the page and try again")
+
+
+def set_session_cookie(response, request: Request, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=is_https(request),
+                        path="/", max_age=12 * 3600)
+
+
+def login_token(request: Request) -> str:
+    """The sign-in form's double-submit token: reuse the cookie's, else a new one."""
+    found = request.cookies.get(LOGIN_COOKIE)
+    return found if found and 20 <= len(found) <= 100 else secrets.token_urlsafe(24)
+
+
+def redirect_to_login(next_url: str) -> RedirectResponse:
+    from urllib.parse import quote
+
+    return RedirectResponse("/login?next=" + quote(next_url, safe="/"), status_code=303)
+
+
+def safe_next(next_url: str | None) -> str:
+    """Where to go after signing in: a path of this site only (no //host, no scheme)."""
+    if not next_url or not next_url.startswith("/") or next_url.startswith("//") or "\\" in next_url:
+        return "/entry"
+    return next_url

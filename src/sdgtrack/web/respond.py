@@ -1,0 +1,228 @@
+"""How a read route answers: cached by the store's state, JSON or CSV, paged, errors as one message.
+
+A read is computed once per store state: the answer's bytes are kept under (store fingerprint,
+path, query, format) and served from memory until the store changes, with the fingerprint's hash
+as ETag. A hit is answered on the event loop without a thread; a miss runs in a worker thread on
+that thread's cursor. User errors (unknown code, bad option) are 400 with the workspace's own
+message; "nothing there" is 404.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import threading
+from collections import OrderedDict
+from typing import Any, Callable
+
+import pandas as pd
+from fastapi import HTTPException, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers, QueryParams
+
+from ..errors import SdgtrackError
+from ..results import plain
+from ..workspace import Workspace
+
+MAX_LIMIT = 10_000
+DEFAULT_LIMIT = 100
+MAX_AREAS = 50
+CACHE_ENTRIES = 4096
+CACHE_BYTES = 256 * 1024 * 1024
+
+
+class NotFound(Exception):
+    """Raised by a route's work for a thing that is not there (404)."""
+
+
+class Answer:
+    """What a route's work returns: a pydantic model (the JSON body) and the rows its CSV has."""
+
+    def __init__(self, model: BaseModel, rows: list[dict] | None = None):
+        self.model = model
+        self.rows = rows
+
+
+GZIP_FROM = 1024  # bytes: smaller answers go as they are
+
+
+class Cached:
+    """An answer's bytes with its media type and ETag, and the gzip form for clients that take it
+    (made once, in the worker thread that made the bytes, never on the event loop)."""
+
+    __slots__ = ("body", "media_type", "etag", "gzipped")
+
+    def __init__(self, body: bytes, media_type: str, etag: str):
+        self.body, self.media_type, self.etag = body, media_type, etag
+        compressible = media_type.startswith(("text/", "application/json", "application/javascript", "image/svg"))
+        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0) if compressible and len(body) >= GZIP_FROM \
+            else None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + (len(self.gzipped) if self.gzipped else 0)
+
+    def response(self, headers: Headers, head: bool = False) -> Response:
+        out = {"ETag": self.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+        if headers.get("if-none-match") == self.etag:
+            return Response(status_code=304, headers=out)
+        body = self.body
+        if self.gzipped is not None and "gzip" in headers.get("accept-encoding", ""):
+            body = self.gzipped
+            out["Content-Encoding"] = "gzip"
+        out["Content-Length"] = str(len(body))
+        return Response(b"" if head else body, media_type=self.media_type, headers=out)
+
+
+class BytesCache:
+    """An LRU of response bodies for one store state; emptied when the state changes."""
+
+    def __init__(self, entries: int = CACHE_ENTRIES, max_bytes: int = CACHE_BYTES):
+        self.entries, self.max_bytes = entries, max_bytes
+        self._data: OrderedDict[Any, Cached] = OrderedDict()
+        self._bytes = 0
+        self._state: str | None = None
+        self._lock = threading.Lock()
+
+    def get(self, state: str, key) -> Cached | None:
+        with self._lock:
+            if state != self._state:
+                return None
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
+
+    def put(self, state: str, key, value: Cached) -> None:
+        with self._lock:
+            if state != self._state:
+                self._data.clear()
+                self._bytes, self._state = 0, state
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= old.size
+            self._data[key] = value
+            self._bytes += value.size
+            while self._data and (len(self._data) > self.entries or self._bytes > self.max_bytes):
+                _, dropped = self._data.popitem(last=False)
+                self._bytes -= dropped.size
+
+
+def wants_csv(query: QueryParams, accept: str) -> bool:
+    fmt = query.get("format")
+    if fmt is not None:
+        return fmt == "csv"
+    return "text/csv" in accept and "application/json" not in accept
+
+
+def cache_key(path: str, query: QueryParams, accept: str) -> tuple:
+    """What a read answer depends on besides the store: path, parameters (in any order), format."""
+    return (path, tuple(sorted(query.multi_items())), wants_csv(query, accept))
+
+
+async def answer(request: Request, work: Callable[[Workspace], Answer]) -> Response:
+    owner = request.app.state.owner
+    cache: BytesCache = request.app.state.read_cache
+    key = cache_key(request.url.path, request.query_params, request.headers.get("accept", ""))
+    state = await current_state(owner)
+    hit = cache.get(state, key)
+    if hit is None:
+        hit = await run_in_threadpool(_compute, owner, work, key[2], state, key)
+        cache.put(state, key, hit)
+    return hit.response(request.headers)
+
+
+async def current_state(owner) -> str:
+    """The store's fingerprint: from memory when fresh, else read in a worker thread (never a store
+    read on the event loop)."""
+    state = owner.fresh_fingerprint()
+    if state is None:
+        state = await run_in_threadpool(owner.fingerprint)
+    return state
+
+
+class CachedReads:
+    """ASGI middleware: a GET of /api/... whose answer is in the cache for the current store state is
+    answered here, before routing and parameter parsing (a miss goes on to the route, which fills
+    the cache through :func:`answer`). Only answers made by :func:`answer` are ever in the cache,
+    and they do not depend on who asks."""
+
+    def __init__(self, app, owner, cache: BytesCache, prefix: str = "/api/"):
+        self.app, self.owner, self.cache, self.prefix = app, owner, cache, prefix
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(self.prefix):
+            state = self.owner.fresh_fingerprint()
+            if state is not None:
+                headers = Headers(scope=scope)
+                key = cache_key(scope["path"], QueryParams(scope.get("query_string", b"")),
+                                headers.get("accept", ""))
+                hit = self.cache.get(state, key)
+                if hit is not None:
+                    return await hit.response(headers)(scope, receive, send)
+        return await self.app(scope, receive, send)
+
+
+def _compute(owner, work, csv: bool, state: str, key) -> Cached:
+    try:
+        result = work(owner.reader())
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except SdgtrackError as exc:
+        raise HTTPException(400, str(exc)) from None
+    if csv:
+        rows = result.rows if result.rows is not None else [result.model.model_dump(mode="json")]
+        body, media_type = to_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, media_type = result.model.model_dump_json().encode(), "application/json"
+    etag = '"' + hashlib.sha1(repr((state, key)).encode()).hexdigest()[:20] + '"'
+    return Cached(body, media_type, etag)
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    """Rows as CSV; list cells become text joined by ';' (a spreadsheet reads them)."""
+    frame = pd.DataFrame([{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
+                          for row in rows])
+    out = io.StringIO()
+    frame.to_csv(out, index=False)
+    return out.getvalue().encode()
+
+
+# -- paging and parameters ------------------------------------------------------------------------
+def page_of(request: Request, items: list[dict], limit: int, offset: int) -> dict:
+    """The page [offset, offset+limit) of ``items`` with the total and the next page's URL."""
+    total = len(items)
+    chosen = items[offset:offset + limit]
+    nxt = None
+    if offset + limit < total:  # relative to the server: a cached answer serves every Host name
+        following = request.url.include_query_params(offset=offset + limit, limit=limit)
+        nxt = f"{following.path}?{following.query}"
+    return {"total": total, "limit": limit, "offset": offset, "next": nxt, "items": chosen}
+
+
+def frame_rows(frame: pd.DataFrame) -> list[dict]:
+    """A DataFrame's rows as plain JSON values (NaN is null, numpy scalars are Python numbers)."""
+    from ..results import records
+
+    return records(frame)
+
+
+def areas_param(values: list[str] | None) -> list[str] | None:
+    """Repeated area parameters, blanks and repeats (any case) dropped, at most MAX_AREAS. Not split
+    on commas: area names have them ("Bonaire, Sint Eustatius and Saba")."""
+    if not values:
+        return None
+    seen: dict[str, str] = {}
+    for value in values:
+        value = value.strip()
+        if value:
+            seen.setdefault(value.casefold(), value)
+    if len(seen) > MAX_AREAS:
+        raise SdgtrackError(f"{len(seen)} different areas asked for; at most {MAX_AREAS} per request")
+    return list(seen.values()) or None
+
+
+def plain_dict(value: dict) -> dict:
+    return plain(value)
