@@ -222,10 +222,14 @@ def test_incremental_rebuild_rewrites_only_what_changed(store, tmp_path):
                      (("data", "csv"), ("data", "json"), ("headline", "csv"), ("headline", "json"), ("meta", "json"))}
     gathering = {"en/headline/all.json", "en/meta/all.json", "en/stats/reporting.json", "en/zip/all_indicators.zip",
                  "en/datapackage.json", "datapackage.json", "observations.parquet"}
-    written = {p for p in rebuilt.written_paths if is_data_output(p)}  # the pages are checked with the pages
-    assert written == per_indicator | gathering | {"en/geojson/countries/indicator_3-2-2.geojson"}
-    data_files = [p for p in json.loads((out / MANIFEST).read_text("utf-8"))["files"] if is_data_output(p)]
-    assert len(written) == 13 < len(data_files) and rebuilt.removed == 0
+    # the pages: the indicator's page, data file and chart; its target's other indicator (which lists it);
+    # its goal's page; the pages gathering every indicator (home, reporting status, search)
+    pages = {"en/indicators/3-2-2/index.html", "assets/indicators/3-2-2.json", "assets/charts/3-2-2.svg",
+             "en/indicators/3-2-1/index.html", "en/goals/3/index.html", "en/index.html", "en/reporting/index.html",
+             "en/search/index.html"}
+    expected = per_indicator | gathering | {"en/geojson/countries/indicator_3-2-2.geojson"} | pages
+    assert set(rebuilt.written_paths) == expected
+    assert rebuilt.written == len(expected) and rebuilt.unchanged == first.files - len(expected) and rebuilt.removed == 0
     new_rows = read_csv(out / "en" / "data" / "3-2-2.csv")
     assert new_rows[0]["Value"] == "4.5"  # 3.5 in the repository, plus one
 

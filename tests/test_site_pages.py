@@ -157,3 +157,62 @@ def test_reporting_counts_and_search_index(site_files):
 def test_dims_parse_undoes_the_store_escapes():
     assert parse_dims("Age=<5Y|Name=a\\7Cb\\3Dc") == {"Age": "<5Y", "Name": "a|b=c"}
     assert parse_dims("") == {}
+
+
+def test_contributions_page_only_for_published_records(tmp_path):
+    path = tmp_path / "store.duckdb"
+    with Workspace(path) as ws:
+        ws.contributions.import_file(FIXTURES / "contributions" / "crp-2025.txt", year=2025, status="draft")
+        site = Site(ws, SiteOptions(langs=("en", "fr")))
+        assert not [f for f in site.files() if "contributions" in f.path]  # a draft is not published
+        (sid,) = ws.contributions.submissions()["id"]
+        ws.contributions.set_status(sid, "submitted")
+        ws.contributions.set_status(sid, "published")
+        records = ws.contributions.records(status="published")
+        site = Site(ws, SiteOptions(langs=("en", "fr")))
+        files = {f.path: f for f in site.files()}
+        page = files["fr/contributions/index.html"].render().decode()
+        home = files["fr/index.html"].render().decode()
+    assert page.count('<li class="record"') == len(records) > 0
+    for r in records.itertuples():
+        assert f'data-goals=" {" ".join(str(g) for g in r.sdgs)} "' in page
+    assert 'id="registry-filters"' in page and "Organisation" in page
+    assert 'href="../fr/contributions/index.html"' in home  # in the navigation
+
+
+def test_rebuild_writes_only_pages_of_the_changed_indicator(tmp_path):
+    from sdgtrack.publish.build import build_site
+
+    store, out = tmp_path / "store.duckdb", tmp_path / "site"
+    with Workspace(store) as ws:
+        ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+    options = SiteOptions(langs=("en", "fr"))
+    with Workspace(store, read_only=True) as ws:
+        first = build_site(ws, out, options)
+        again = build_site(ws, out, options)
+    assert first.written > 100 and again.written == 0  # same store, same keys: nothing rewritten
+    changed = tmp_path / "more.csv"
+    changed.write_text("series,area,year,value,indicator,unit\nSH_DYN_MORT,AFG,2019,60.3,3.2.1,PER_1000_LIVE_BIRTHS\n")
+    with Workspace(store) as ws:
+        ws.ingest(changed, dataset="tidy_good")
+    with Workspace(store, read_only=True) as ws:
+        third = build_site(ws, out, options)
+    pages = {p for p in third.written_paths if p.endswith(".html")}
+    assert {"en/indicators/3-2-1/index.html", "fr/indicators/3-2-1/index.html", "en/index.html"} <= pages
+    assert "en/indicators/1-1-1/index.html" not in pages and "en/indicators/3-2-2/index.html" in pages  # 3.2.2: same target
+    assert "assets/indicators/3-2-1.json" in third.written_paths and "assets/site.js" not in third.written_paths
+
+
+def test_city_pages_when_the_store_holds_city_data(tmp_path):
+    from .conftest import shared_path
+
+    values = shared_path("u4ssc", "city_values.csv")
+    with Workspace(tmp_path / "store.duckdb") as ws:
+        assert not [f for f in Site(ws, SiteOptions()).files() if "cities" in f.path]
+        ws.city_import(values, city="Asker")
+        site = Site(ws, SiteOptions(langs=("en", "es")))
+        files = {f.path: f for f in site.files()}
+        index = files["es/cities/index.html"].render().decode()
+        report = files["cities/NO-ASKER/report.html"].render().decode()
+    assert "Asker" in index and 'href="../../cities/NO-ASKER/report.html"' in index and "Ciudades" in index
+    assert "Asker" in report and "<html" in report

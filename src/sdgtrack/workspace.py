@@ -181,6 +181,21 @@ class Workspace:
             return frame
         return rollup.roll_up(self.store, frame, level)
 
+    def kept_assessment_run(self) -> str | None:
+        """When the kept progress assessment was saved, or None when the store keeps none."""
+        from .progress import store as progress_store
+
+        return progress_store.run_time(self.store.con)
+
+    def kept_progress_chart(self, series_rows: pd.DataFrame, area_name: str):
+        """The SDG Report progress chart (Altair) of one area's series-level progress rows (e.g. the
+        kept assessment's rows of that area)."""
+        from .progress.chart import chart_rows, progress_chart
+
+        method = series_rows.attrs.get("method") or str(series_rows["method"].iloc[0])
+        rows, attrs = chart_rows(self.store, series_rows, method)
+        return progress_chart(rows, {**series_rows.attrs, **attrs}, area_name)
+
     def roll_up(self, series_rows: pd.DataFrame, level: str) -> pd.DataFrame:
         """Series-level progress rows (e.g. part of :meth:`kept_assessment`) rolled up to indicator,
         target or goal."""

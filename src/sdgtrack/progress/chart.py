@@ -24,6 +24,12 @@ def chart_data(db, area: str, method: str = "unsd", targets=None, **params) -> t
     series = assess(db, method, targets=targets, areas=[code], save=False, **params)
     if series.empty or (series["status"] == methods.get(method).INSUFFICIENT).all():
         raise UserInputError(f"no series with data to assess for area {area!r}")
+    return chart_rows(db, series, method)
+
+
+def chart_rows(db, series: pd.DataFrame, method: str = "unsd") -> tuple[pd.DataFrame, dict]:
+    """The chart's goal and target rows, made of one area's results per series (a fresh assessment,
+    or the one the store keeps)."""
     tgt = roll_up(db, series, "target")
     goal = roll_up(db, series, "goal")
     tgt = tgt[tgt["code"].str.contains(".", regex=False)]

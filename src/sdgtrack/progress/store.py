@@ -32,6 +32,12 @@ def save(con, frame: pd.DataFrame) -> None:
         raise
 
 
+def run_time(con) -> str | None:
+    """When the kept assessment was saved (None when the store keeps none): a cheap fingerprint."""
+    run = con.execute("SELECT run_at FROM progress_run").fetchall()
+    return str(run[0][0]) if run else None
+
+
 def load(con) -> pd.DataFrame | None:
     run = con.execute("SELECT run_at, parameters FROM progress_run").fetchone()
     if run is None:

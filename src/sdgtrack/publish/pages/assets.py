@@ -31,7 +31,9 @@ def vega_bundle() -> bytes:
     """Vega, Vega-Lite and vega-embed in one classic script (globals vegaEmbed, vega, vegaLite)."""
     import vl_convert as vlc
 
-    return vlc.javascript_bundle().encode("utf-8")
+    # the snippet puts the three libraries on window, where assets/site.js finds them
+    snippet = "window.vegaEmbed = vegaEmbed; window.vega = vega; window.vegaLite = vegaLite;"
+    return vlc.javascript_bundle(snippet).encode("utf-8")
 
 
 def vega_version() -> str:

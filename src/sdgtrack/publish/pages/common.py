@@ -15,6 +15,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from jinja2 import pass_context
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -89,19 +90,33 @@ def environment():
 
     env = Environment(loader=PackageLoader(PACKAGE, "templates"), autoescape=select_autoescape(["html"]),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["number"] = format_number
+    env.filters["number"] = _number_filter
     env.filters["slug"] = slug
     return env
 
 
-def format_number(value, digits: int | None = None) -> str:
-    """A value as the table shows it: thousands separated, at most 2 decimals unless it is small."""
+# (thousands separator, decimal mark) per language; others write numbers as English does
+NUMBER_MARKS = {"fr": ("\u202f", ","), "es": (".", ",")}
+
+
+def format_number(value, digits: int | None = None, lang: str = "en") -> str:
+    """A value as the table shows it: thousands separated, at most 2 decimals unless it is small,
+    with the language's separators."""
     if value is None or value != value:  # None or NaN
         return "–"
     value = float(value)
     if digits is None:
         digits = 0 if value.is_integer() and abs(value) >= 1 else (2 if abs(value) >= 1 else 3)
-    return f"{value:,.{digits}f}"
+    text = f"{value:,.{digits}f}"
+    if lang in NUMBER_MARKS:
+        thousands, decimal = NUMBER_MARKS[lang]
+        text = text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    return text
+
+
+@pass_context
+def _number_filter(context, value, digits: int | None = None) -> str:
+    return format_number(value, digits, context.get("lang", "en"))
 
 
 def slug(code: str) -> str:
@@ -121,39 +136,86 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
     page = environment().get_template(template).render(
         lang=lang, dir=langs.get(lang, {}).get("dir", "ltr"), root=root, home=f"{root}{lang}/", t=Strings(lang),
         switch=switch, site_title=site.options.title, path=path, facts=facts, goal_colours=goal_colours(),
-        show_progress_page=facts["assessment"] is not None, **context)
+        extras=_extras(site), **context)
     return page.encode("utf-8")
 
 
+def _extras(site: "Site") -> dict:
+    from .extras import extras
+
+    if "pages.extras" not in site.cache:
+        site.cache["pages.extras"] = extras(site)
+    return site.cache["pages.extras"]  # type: ignore[return-value]
+
+
 # -- facts read once per build (or request) -------------------------------------------------------
+class _Facts(dict):
+    """The facts, each read from the workspace the first time a page asks for it: listing the
+    site's files (which the live server does on every request) reads only the cheap ones."""
+
+    def __init__(self, site: "Site"):
+        super().__init__()
+        self.site = site
+
+    def __missing__(self, name: str):
+        value = getattr(self, f"_{name}")()
+        self[name] = value
+        return value
+
+    def __getattr__(self, name: str):  # templates write facts.area_name
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def _nodes(self):
+        return self.site.nodes()
+
+    def _goals(self):
+        return [n for n in self["nodes"] if n[1] == "goal"]
+
+    def _children(self):
+        return _children(self["nodes"])
+
+    def _titles(self):
+        return {n[0]: n[3] for n in self["nodes"]}
+
+    def _indicators_with_data(self):
+        return set(self.site.indicators())
+
+    def _datasets(self):
+        frame = self.site.workspace.datasets()
+        if self.site.options.datasets:
+            frame = frame[frame["id"].isin(self.site.options.datasets)]
+        return frame.to_dict("records")
+
+    def _series(self):
+        datasets = self.site.options.datasets
+        return self.site.workspace.series_facts(list(datasets) if datasets else None)
+
+    def _area(self):
+        return _site_area(self.site.workspace, self["datasets"])
+
+    def _area_name(self):
+        area = self["area"]
+        return self.site.workspace.area_names([area]).get(area, area) if area else None
+
+    def _assessment(self):
+        return _assessment(self.site.workspace, self["area"])
+
+    def _kept_run(self):
+        return self.site.workspace.kept_assessment_run()
+
+    def _last_loaded(self):
+        loaded = [str(d["last_loaded"])[:10] for d in self["datasets"] if d.get("last_loaded") is not None]
+        return max(loaded) if loaded else None
+
+
 def site_facts(site: "Site") -> dict:
     """Framework nodes, titles, which series hold data, datasets, the site's area and the kept
-    assessment: everything listing pages needs, read once and kept in ``site.cache``."""
-    if "pages.facts" in site.cache:
-        return site.cache["pages.facts"]  # type: ignore[return-value]
-    ws = site.workspace
-    nodes = ws.current_nodes("sdg")
-    datasets = ws.datasets()
-    if site.options.datasets:
-        datasets = datasets[datasets["id"].isin(site.options.datasets)]
-    series = ws.series_facts(list(site.options.datasets) if site.options.datasets else None)
-    area = _site_area(ws, datasets)
-    assessment = _assessment(ws, area)
-    facts = {
-        "nodes": nodes,
-        "goals": [n for n in nodes if n[1] == "goal"],
-        "children": _children(nodes),
-        "titles": {n[0]: n[3] for n in nodes},
-        "series": series,
-        "indicators_with_data": set(site.indicators()),
-        "datasets": datasets.to_dict("records"),
-        "area": area,
-        "area_name": ws.area_names([area]).get(area, area) if area else None,
-        "assessment": assessment,
-        "last_loaded": str(datasets["last_loaded"].max())[:10] if len(datasets) else None,
-    }
-    site.cache["pages.facts"] = facts
-    return facts
+    assessment: what pages share, each read once per build (or request) and kept in ``site.cache``."""
+    if "pages.facts" not in site.cache:
+        site.cache["pages.facts"] = _Facts(site)
+    return site.cache["pages.facts"]  # type: ignore[return-value]
 
 
 def titles(site: "Site", lang: str) -> dict[str, str]:
@@ -183,12 +245,11 @@ def _children(nodes) -> dict[str, list[str]]:
     return out
 
 
-def _site_area(ws, datasets) -> str | None:
+def _site_area(ws, datasets: list[dict]) -> str | None:
     """The area the site reports on: the country of the most preferred national dataset, else the World."""
-    ordered = datasets.sort_values("preference") if "preference" in datasets else datasets
-    for row in ordered.itertuples():
-        if row.kind in ("national", "subnational"):
-            area = ws.dataset_main_area(row.id)
+    for row in sorted(datasets, key=lambda d: d.get("preference", 0)):
+        if row["kind"] in ("national", "subnational"):
+            area = ws.dataset_main_area(row["id"])
             if area:
                 return area
     return "1" if ws.area_names(["1"]) else None
@@ -231,8 +292,7 @@ def code_key() -> str:
 
 def assessment_key(site: "Site") -> str:
     """When the kept progress assessment was saved (pages show its statuses), or 'none'."""
-    kept = site_facts(site)["assessment"]
-    return str(kept["attrs"].get("run_at")) if kept else "none"
+    return str(site_facts(site)["kept_run"])
 
 
 def store_key(site: "Site") -> str:

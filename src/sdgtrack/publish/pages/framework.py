@@ -1,8 +1,10 @@
 """The home page (the 17 goals as tiles) and one page per goal (its targets and indicators), per language."""
 from __future__ import annotations
 
+from functools import partial
+
 from ..site import Site, SiteFile, producer
-from .common import page_key, render, short_titles, site_facts, store_key, titles
+from .common import indicator_key, page_key, render, short_titles, site_facts, store_key, titles
 
 
 def goal_summaries(site: Site, lang: str) -> list[dict]:
@@ -56,11 +58,14 @@ def headline_figures(site: Site) -> dict[str, dict]:
 def home_pages(site: Site):
     for lang in site.options.langs:
         path = f"{lang}/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: render(
-            site, "home.html", lang, path, goals=goal_summaries(site, lang)), page_key(site, path, store_key(site)))
+        yield SiteFile(path, partial(_home, site, lang, path), page_key(site, path, store_key(site)))
     # the site root sends readers to the first language (a meta refresh: no script needed)
     first = site.options.langs[0]
-    yield SiteFile("index.html", lambda: _root_page(site, first), page_key(site, "index.html", store_key(site)))
+    yield SiteFile("index.html", partial(_root_page, site, first), page_key(site, "index.html"))  # options only
+
+
+def _home(site: Site, lang: str, path: str) -> bytes:
+    return render(site, "home.html", lang, path, goals=goal_summaries(site, lang))
 
 
 def _root_page(site: Site, lang: str) -> bytes:
@@ -78,10 +83,11 @@ def _root_page(site: Site, lang: str) -> bytes:
 def goal_pages(site: Site):
     facts = site_facts(site)
     for code, _level, _parent, _title in facts["goals"]:
+        # a goal page shows its own indicators' figures and statuses only
+        keys = [indicator_key(site, i) for t in facts["children"].get(code, []) for i in facts["children"].get(t, [])]
         for lang in site.options.langs:
             path = f"{lang}/goals/{code}/index.html"
-            yield SiteFile(path, lambda lang=lang, path=path, code=code: _goal_page(site, lang, path, code),
-                           page_key(site, path, store_key(site)))
+            yield SiteFile(path, partial(_goal_page, site, lang, path, code), page_key(site, path, *keys))
 
 
 def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
@@ -91,7 +97,8 @@ def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
     figures = headline_figures(site)
     targets = []
     for target in facts["children"].get(code, []):
-        inds = [{"code": i, "title": names[i], "headline": figures.get(i), "status": _status(facts, "indicator", i)}
+        inds = [{"code": i, "title": names[i], "headline": figures.get(i), "status": _status(facts, "indicator", i),
+                 "has_data": i in facts["indicators_with_data"]}
                 for i in facts["children"].get(target, [])]
         targets.append({"code": target, "title": names[target], "indicators": inds})
     return render(site, "goal.html", lang, path, goal=goal, targets=targets)

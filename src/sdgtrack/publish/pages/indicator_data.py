@@ -78,7 +78,9 @@ def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets:
 
 def fallback_spec(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> dict:
     """Vega-Lite spec of the headline series (a line with points, the target as a dashed rule)."""
-    values = [{"year": int(r.year), "value": float(r.value)} for r in rows.itertuples() if r.value == r.value]
+    numeric = rows[rows["value"].notna()]
+    values = [{"year": y, "value": v} for y, v in zip(numeric["year"].astype(int).tolist(),
+                                                       numeric["value"].astype(float).tolist())]
     layers: list[dict] = [{
         "mark": {"type": "line", "point": True, "color": "#19486a"},
         "encoding": {"x": {"field": "year", "type": "quantitative", "axis": {"format": "d", "title": None}},
@@ -92,7 +94,11 @@ def fallback_spec(rows: pd.DataFrame, title: str, unit: str | None, target: dict
             "width": 640, "height": 300, "data": {"values": values}, "layer": layers}
 
 
-def fallback_svg(spec: dict) -> bytes:
+def vl_svg(spec: dict) -> bytes:
+    """A Vega-Lite spec drawn as SVG by vl-convert (offline)."""
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(spec).encode("utf-8")
+
+
+fallback_svg = vl_svg

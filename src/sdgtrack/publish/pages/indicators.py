@@ -8,6 +8,7 @@ the selectors, the interactive chart, the table of any selection and the map fro
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import pandas as pd
 
@@ -31,7 +32,7 @@ from .framework import headline_figures
 def _indicators(site: Site) -> list[tuple[str, str, str]]:
     """(indicator, target, goal) of every current indicator, in reading order."""
     facts = site_facts(site)
-    out = []
+    out: list[tuple[str, str, str]] = []
     for goal, *_ in facts["goals"]:
         for target in facts["children"].get(goal, []):
             out.extend((i, target, goal) for i in facts["children"].get(target, []))
@@ -71,18 +72,16 @@ def indicator_pages(site: Site):
         key = indicator_key(site, code)
         name = slug(code)
         if code in with_data:
-            yield SiteFile(f"assets/indicators/{name}.json", lambda code=code: _data_file(site, code),
+            yield SiteFile(f"assets/indicators/{name}.json", partial(_data_file, site, code),
                            page_key(site, "data", code, key), about=code)
-            if code in headline_figures(site):
-                yield SiteFile(f"assets/charts/{name}.svg", lambda code=code: _svg(site, code),
-                               page_key(site, "svg", code, key), about=code)
+            yield SiteFile(f"assets/charts/{name}.svg", partial(_svg, site, code),
+                           page_key(site, "svg", code, key), about=code)
         # the page lists its target's other indicators, with or without data
         related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
         for lang in site.options.langs:
             path = f"{lang}/indicators/{name}/index.html"
-            yield SiteFile(path, lambda lang=lang, path=path, code=code, target=target, goal=goal:
-                           _page(site, lang, path, code, target, goal), page_key(site, path, key, *related),
-                           about=code)
+            yield SiteFile(path, partial(_page, site, lang, path, code, target, goal),
+                           page_key(site, path, key, *related), about=code)
 
 
 def _data_file(site: Site, code: str) -> bytes:
@@ -90,22 +89,47 @@ def _data_file(site: Site, code: str) -> bytes:
     return indicator_data.indicator_json(site, code, info, _targets(site, list(info)))
 
 
-def _headline_rows(site: Site, code: str) -> pd.DataFrame:
-    figure = headline_figures(site).get(code)
-    if not figure:
-        return pd.DataFrame(columns=["period", "year", "value", "value_text", "unit", "obs_status"])
+def _shown(site: Site, code: str) -> dict | None:
+    """The series the page shows without script (the SVG chart and the static table): the headline
+    figure's series in the site's area; else, for an indicator with data elsewhere only, the headline
+    rows of its first series in the World, or in the area with most of them."""
+    key = f"pages.shown.{code}"
+    if key in site.cache:
+        return site.cache[key]  # type: ignore[return-value]
     frame = indicator_data.observations(site, code)
-    rows = frame[(frame["series"] == figure["series"]) & (frame["area"] == site_facts(site)["area"])
-                 & frame["is_headline"] & (frame["unit"] == figure["unit"])]
-    return rows.sort_values(["year", "period"])
+    headline = frame[frame["is_headline"]]
+    figure = headline_figures(site).get(code)
+    shown = None
+    if figure:
+        area = site_facts(site)["area"]
+        rows = headline[(headline["series"] == figure["series"]) & (headline["area"] == area)
+                        & (headline["unit"] == figure["unit"])]
+        shown = {"series": figure["series"], "area": area, "unit": figure["unit"], "rows": rows}
+    elif len(headline):
+        series = headline["series"].iloc[0]
+        rows = headline[headline["series"] == series]
+        area = "1" if (rows["area"] == "1").any() else rows["area"].value_counts().index[0]
+        rows = rows[rows["area"] == area]
+        unit = rows["unit"].mode().iloc[0] if rows["unit"].notna().any() else None
+        rows = rows[rows["unit"] == unit] if unit is not None else rows
+        shown = {"series": series, "area": area, "unit": unit, "rows": rows}
+    if shown is not None:
+        shown["rows"] = shown["rows"].sort_values(["year", "period"])
+        shown["area_name"] = shown["rows"]["area_name"].iloc[0] if len(shown["rows"]) else shown["area"]
+        shown["description"] = _series_info(site, code).get(shown["series"], {}).get("description") or shown["series"]
+    site.cache[key] = shown
+    return shown
 
 
 def _svg(site: Site, code: str) -> bytes:
-    figure = headline_figures(site)[code]
-    info = _series_info(site, code).get(figure["series"], {})
-    target = _targets(site, [figure["series"]]).get(figure["series"])
-    spec = indicator_data.fallback_spec(_headline_rows(site, code), info.get("description") or figure["series"],
-                                        figure["unit"], target)
+    shown = _shown(site, code)
+    if shown is None:  # data, but no headline rows: an empty chart with the indicator's title
+        shown = {"rows": pd.DataFrame(columns=["year", "value"]), "description": code, "unit": None, "series": None}
+    target = _targets(site, [shown["series"]]).get(shown["series"]) if shown["series"] else None
+    if target and target.get("area") != shown.get("area"):
+        target = None
+    title = f"{shown['description']} · {shown.get('area_name', '')}".strip(" ·")
+    spec = indicator_data.fallback_spec(shown["rows"], title, shown["unit"], target)
     return indicator_data.fallback_svg(spec)
 
 
@@ -119,7 +143,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
     progress = [dict(r, description=info.get(s, {}).get("description") or s)
                 for s, r in kept.get("series", {}).items() if s in info]
     indicator_status = kept.get("indicator", {}).get(code, {}).get("status") if kept else None
-    headline_rows = _headline_rows(site, code)
+    shown = _shown(site, code)
     siblings = [{"code": i, "title": names[i], "has_data": i in facts["indicators_with_data"]}
                 for i in facts["children"].get(target, []) if i != code]
     strings = {k: t(k) for k in ("chart", "table", "map", "series", "unit", "area", "total", "year", "value",
@@ -129,10 +153,11 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         code=code, title=names[code], target={"code": target, "title": names[target]},
         goal={"code": goal, "title": names[goal], "colour": goal_colours()[goal]},
         figure=figure, figure_series=info.get(figure["series"], {}) if figure else {},
-        progress=progress, indicator_status=indicator_status, headline_rows=headline_rows.to_dict("records"),
+        progress=progress, indicator_status=indicator_status,
+        shown=None if shown is None else {**shown, "rows": shown["rows"].to_dict("records")},
         sources=_sources(site, code), comparison=_comparison(site, code),
         related=siblings, has_data=code in facts["indicators_with_data"],
-        has_svg=figure is not None, slug=slug(code),
+        slug=slug(code),
         metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
         page_data=json_block({"strings": strings, "indicator": code, "area": facts["area"],
                               "headlineSeries": figure["series"] if figure else None}),

@@ -3,6 +3,7 @@ page (a client-side index in the page) and, when the store keeps an assessment, 
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 
 from ..site import Site, SiteFile, producer
 from .common import Strings, json_block, page_key, render, short_titles, site_facts, slug, store_key, titles
@@ -13,13 +14,15 @@ from .framework import goal_summaries
 def reporting_pages(site: Site):
     for lang in site.options.langs:
         path = f"{lang}/reporting/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: _reporting(site, lang, path), page_key(site, path, store_key(site)))
+        yield SiteFile(path, partial(_reporting, site, lang, path), page_key(site, path, store_key(site)))
         path = f"{lang}/search/index.html"
-        yield SiteFile(path, lambda lang=lang, path=path: _search(site, lang, path), page_key(site, path, store_key(site)))
-        if site_facts(site)["assessment"] is not None:
+        yield SiteFile(path, partial(_search, site, lang, path), page_key(site, path, store_key(site)))
+        if site_facts(site)["kept_run"] is not None:
             path = f"{lang}/progress/index.html"
-            yield SiteFile(path, lambda lang=lang, path=path: _progress(site, lang, path),
-                           page_key(site, path, store_key(site)))
+            yield SiteFile(path, partial(_progress, site, lang, path), page_key(site, path, store_key(site)))
+    if site_facts(site)["kept_run"] is not None:
+        # the chart's words are the progress package's (English): one picture for every language
+        yield SiteFile("assets/progress.svg", partial(_progress_svg, site), page_key(site, "progress.svg", store_key(site)))
 
 
 def reporting_table(site: Site, lang: str) -> dict:
@@ -54,13 +57,17 @@ def search_index(site: Site, lang: str) -> dict:
     pages in every language), each with the link from the search page."""
     t = Strings(lang)
     names, english = titles(site, lang), titles(site, "en")
+    facts = site_facts(site)
+    # an indicator is found by the words of its series too ("under-five", "stunting")
+    described = facts["series"].groupby("indicator")["description"].agg(lambda d: " ".join(sorted(set(d.dropna()))))
     entries = []
-    for code, level, _parent, _title in site_facts(site)["nodes"]:
+    for code, level, _parent, _title in facts["nodes"]:
         if level == "goal":
             href, label = f"../goals/{code}/index.html", t("goal_n", n="").strip()
             extra = short_titles(site, lang).get(code, "")
         elif level == "indicator":
-            href, label, extra = f"../indicators/{slug(code)}/index.html", t("indicator_n", n="").strip(), ""
+            href, label = f"../indicators/{slug(code)}/index.html", t("indicator_n", n="").strip()
+            extra = described.get(code, "")
         else:
             goal = code.split(".")[0]
             href, label, extra = f"../goals/{goal}/index.html#target-{slug(code)}", t("target_n", n="").strip(), ""
@@ -75,17 +82,37 @@ def _search(site: Site, lang: str, path: str) -> bytes:
 
 
 def _progress(site: Site, lang: str, path: str) -> bytes:
-    """Goals and targets by status: the SDG Report's progress chart as an accessible table with bars."""
+    """The SDG Report's progress chart (a picture) and its table: per goal the status of the goal and
+    how many of its targets have each status; each goal's targets with their status below."""
+    from ...progress import methods
+
     facts = site_facts(site)
-    kept = facts["assessment"]
+    kept = facts["assessment"] or {"target": {}, "attrs": {}}  # none for the site's area: "not assessed"
+    method = methods.get(kept["attrs"].get("method") or "unsd")
+    statuses = list(reversed(method.STATUSES)) + [method.INSUFFICIENT]
     names = titles(site, lang)
     goals = []
     for g in goal_summaries(site, lang):
         targets = []
         for target in facts["children"].get(g["code"], []):
             row = kept["target"].get(target)
-            targets.append({"code": target, "title": names[target], "status": row.get("status") if row else None,
-                            "score": row.get("score") if row else None})
-        statuses = Counter(t["status"] for t in targets if t["status"])
-        goals.append({**g, "targets": targets, "counts": statuses.most_common()})
-    return render(site, "progress.html", lang, path, goals=goals, attrs=kept["attrs"])
+            targets.append({"code": target, "title": names[target], "status": row.get("status") if row else None})
+        counts = Counter(t["status"] or "none" for t in targets)
+        goals.append({**g, "targets": targets, "counts": [counts.get(s, 0) for s in statuses],
+                      "not_assessed": counts.get("none", 0)})
+    return render(site, "progress.html", lang, path, goals=goals, attrs=kept["attrs"], statuses=statuses,
+                  has_chart=facts["assessment"] is not None)
+
+
+def _progress_svg(site: Site) -> bytes:
+    facts = site_facts(site)
+    kept = facts["assessment"]
+    if kept is None:
+        return b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+    import pandas as pd
+
+    from ..pages.indicator_data import vl_svg
+
+    series = pd.DataFrame(list(kept["series"].values()))
+    series.attrs.update(kept["attrs"])
+    return vl_svg(site.workspace.kept_progress_chart(series, facts["area_name"]).to_dict())

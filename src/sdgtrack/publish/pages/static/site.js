@@ -68,7 +68,7 @@
     fetch(section.getAttribute("data-src")).then(function (r) { return r.json(); }).then(function (data) {
       var R = data.rows, n = R.v.length;
       var form = document.getElementById("selectors");
-      var state = { s: null, a: null, u: null, dims: {} };
+      var state = { s: null, a: null, u: null, dims: {}, fresh: true };
       var views = { chart: true, table: false, map: false };
       var mapYear = null;
 
@@ -99,13 +99,22 @@
           });
         });
         Object.keys(state.dims).forEach(function (k) { if (!names[k] || !names[k][state.dims[k]]) delete state.dims[k]; });
+        // a disaggregation may be left blank (the total) only when some rows leave it out
+        var blankable = {};
+        rows.forEach(function (i) { order.forEach(function (k) { if (!(k in data.dims[R.d[i]])) blankable[k] = 1; }); });
+        if (state.fresh && rows.length) {
+          // start on the headline rows (the total: blank, or a code such as BOTHSEX in UN data)
+          var first = rows.filter(function (i) { return R.h[i] === 1; })[0];
+          state.dims = Object.assign({}, data.dims[R.d[first === undefined ? rows[0] : first]]);
+          state.fresh = false;
+        }
 
-        addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; build(); });
-        if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; build(); });
+        addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; state.fresh = true; build(); });
+        if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; state.fresh = true; build(); });
         if (units.length > 1) addSelect(S.unit, "sel-unit", units.map(function (u) { return [u, data.units[u] || "–"]; }), state.u, function (v) { state.u = +v; build(); });
         order.sort().forEach(function (k, j) {
           var values = Object.keys(names[k]).sort();
-          var opts = [["", S.total]].concat(values.map(function (v) { return [v, v]; }));
+          var opts = (blankable[k] ? [["", S.total]] : []).concat(values.map(function (v) { return [v, v]; }));
           addSelect(k, "sel-dim-" + j, opts, state.dims[k] === undefined ? "" : state.dims[k], function (v) {
             if (v === "") delete state.dims[k]; else state.dims[k] = v; update();
           });
@@ -119,8 +128,9 @@
         var sel = el("select", { id: id });
         options.forEach(function (o) { option(sel, o[0], o[1], String(o[0]) === String(current)); });
         sel.addEventListener("change", function () { onChange(sel.value); });
-        lab.appendChild(sel);
-        form.appendChild(lab);
+        var wrap = el("div", { class: "selector" });
+        wrap.appendChild(lab); wrap.appendChild(sel);
+        form.appendChild(wrap);
       }
 
       function matches(i) {
@@ -187,11 +197,15 @@
                       y: { field: "value", type: "quantitative", title: data.units[state.u] || S.value } }
         }];
         var target = s.target;
-        if (target && target.value !== null && aIdx[state.a] === target.area && Object.keys(state.dims).length === 0) {
-          layers.push({ data: { values: [{ target: target.value, label: S.target_line + " (" + target.year + ")" }] },
+        // the target is set on the headline (total) rows of the site's area: drawn only over those
+        var headline = rows.length > 0 && rows.every(function (i) { return R.h[i] === 1; });
+        if (target && target.value !== null && aIdx[state.a] === target.area && headline) {
+          // "2030 target", with the target's own year when it is another one
+          var label = S.target_line.replace("2030", String(target.year)) + ": " + fmt(target.value);
+          layers.push({ data: { values: [{ target: target.value, label: label }] },
             mark: { type: "rule", strokeDash: [6, 4], color: "#b3261e", size: 2 },
             encoding: { y: { field: "target", type: "quantitative" }, tooltip: { field: "label" } } });
-          layers.push({ data: { values: [{ target: target.value, label: S.target_line + " (" + target.year + ")" }] },
+          layers.push({ data: { values: [{ target: target.value, label: label }] },
             mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#8a1c14" },
             encoding: { y: { field: "target", type: "quantitative" }, x: { value: 0 }, text: { field: "label" } } });
         }
@@ -245,6 +259,19 @@
           ] };
         box.setAttribute("data-areas", String(values.length));
         window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
+        // the map's values as a table (its text alternative), folded under the map
+        var details = el("details"), table = el("table"), head = el("tr"), body = el("tbody");
+        details.appendChild(el("summary", {}, S.table));
+        [S.area, S.year, S.value].forEach(function (h, j) { head.appendChild(el("th", { scope: "col", class: j === 2 ? "num" : "" }, h)); });
+        var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+        values.sort(function (x, y) { return x.name.localeCompare(y.name); }).forEach(function (v) {
+          var tr = el("tr");
+          tr.appendChild(el("th", { scope: "row" }, v.name));
+          tr.appendChild(el("td", {}, String(v.year)));
+          tr.appendChild(el("td", { class: "num" }, fmt(v.value)));
+          body.appendChild(tr);
+        });
+        table.appendChild(body); details.appendChild(table); box.appendChild(details);
       }
 
       build();
@@ -283,6 +310,29 @@
     run();
   }
 
+  /* -- the contributions registry: words, goal, kind and organisation filter the records ---------- */
+  function registryPage(form) {
+    var records = Array.prototype.slice.call(document.querySelectorAll("#registry > .record"));
+    var count = document.getElementById("registry-count");
+    var text = records.map(function (r) { return fold(r.textContent); });
+    function run() {
+      var words = fold(document.getElementById("f-text").value).split(/\s+/).filter(Boolean);
+      var goal = document.getElementById("f-goal").value, kind = document.getElementById("f-kind").value;
+      var entity = document.getElementById("f-entity").value, shown = 0;
+      records.forEach(function (r, i) {
+        var ok = (!goal || r.getAttribute("data-goals").indexOf(" " + goal + " ") >= 0) &&
+          (!kind || r.getAttribute("data-kind") === kind) && (!entity || r.getAttribute("data-entity") === entity) &&
+          words.every(function (w) { return text[i].indexOf(w) >= 0; });
+        r.hidden = !ok; if (ok) shown++;
+      });
+      count.textContent = count.getAttribute("data-template").replace("{n}", shown).replace("{total}", records.length);
+    }
+    form.addEventListener("input", run); form.addEventListener("change", run);
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); });
+    form.hidden = false;
+    run();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var toggle = document.querySelector(".contrast-toggle");
     if (toggle) {
@@ -299,6 +349,8 @@
     Array.prototype.forEach.call(document.querySelectorAll("[role=tablist]"), function (list) {
       if (!section || !section.contains(list)) setupTabs(list);
     });
+    var registry = document.getElementById("registry-filters");
+    if (registry) registryPage(registry);
     var search = document.getElementById("search-box");
     if (search) searchPage(search);
   });
