@@ -90,7 +90,7 @@ def session_user(request: Request) -> dict | None:
     """The signed-in user of the session cookie (with the session's CSRF token), or None."""
     cached = getattr(request.state, "entry_user", False)
     if cached is not False:
-        return cached
+        return cached if isinstance(cached, dict) else None
     token = request.cookies.get(SESSION_COOKIE)
     found = workspace(request).accounts.session(token) if token and len(token) < 200 else None
     request.state.entry_user = found
@@ -126,8 +126,10 @@ def form_user(request: Request) -> dict:
     return found
 
 
-def check_csrf(user: dict, submitted: str | None) -> None:
-    if not submitted or not hmac.compare_digest(str(submitted), user["csrf"]):
+def check_csrf(user: dict, submitted: object) -> None:
+    """Refuse a form whose token is not the session's (``submitted``: the form field as sent, which a
+    crafted request may make a file)."""
+    if not isinstance(submitted, str) or not submitted or not hmac.compare_digest(submitted, user["csrf"]):
         raise HTTPException(403, "the form's security token is missing or wrong (an expired page, or a form "
                                  "sent from another site): reload the page and try again")
 

@@ -78,7 +78,7 @@ async def record_post(request: Request):
     values["year"] = str(form.get("year") or "")
     values["entity"] = str(form.get("entity") or "")
     values["targets"] = str(form.get("targets") or "")
-    goals = [int(g) for g in form.getlist("goal") if str(g).isdigit() and 1 <= int(g) <= 17]
+    goals = [int(g) for g in map(str, form.getlist("goal")) if g.isdigit() and 1 <= int(g) <= 17]
     ws = request.app.state.workspace
     if form.get("action") == "suggest":
         text = f"{values.get('name', '')}. {values.get('description', '')}"
