@@ -11,7 +11,10 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from types import TracebackType
+from typing import Literal
 
+import duckdb
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -39,14 +42,15 @@ def hash_token(token: str) -> str:
 class _Write:
     """One transaction: the change and its audit entry together, or neither."""
 
-    def __init__(self, con):
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
 
-    def __enter__(self):
+    def __enter__(self) -> duckdb.DuckDBPyConnection:
         self.con.execute("BEGIN TRANSACTION")
         return self.con
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
         if exc_type is None:
             self.con.execute("COMMIT")
         else:
@@ -54,12 +58,12 @@ class _Write:
         return False
 
 
-def write(con) -> _Write:
+def write(con: duckdb.DuckDBPyConnection) -> _Write:
     return _Write(con)
 
 
 # -- users ---------------------------------------------------------------------------------------
-def add_user(con, name: str, role: str, entity: str | None, password: str, actor: str) -> dict:
+def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, entity: str | None, password: str, actor: str) -> dict:
     if not NAME.match(name or ""):
         raise UserInputError(f"user name {name!r}: expected 1-64 letters, digits, '.', '_', '-' or '@', "
                              "starting with a letter or digit")
@@ -83,20 +87,20 @@ def add_user(con, name: str, role: str, entity: str | None, password: str, actor
     return row
 
 
-def user(con, name: str) -> dict | None:
+def user(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
     found = con.execute("SELECT name, role, entity, created_at, disabled_at FROM app_user WHERE name = ?",
                         [name]).fetchone()
     return None if found is None else dict(zip(("name", "role", "entity", "created_at", "disabled_at"), found))
 
 
-def users(con) -> pd.DataFrame:
+def users(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("""SELECT name, role, entity, created_at, disabled_at,
                                  (SELECT count(*) FROM api_token t WHERE t.user_name = u.name AND t.revoked_at IS NULL)
                                  AS tokens
                           FROM app_user u ORDER BY name""").df()
 
 
-def disable_user(con, name: str, actor: str) -> dict:
+def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str) -> dict:
     before = user(con, name)
     if before is None:
         raise UserInputError(f"no user {name!r} (`sdgtrack users list`)")
@@ -110,7 +114,7 @@ def disable_user(con, name: str, actor: str) -> dict:
     return {**before, "disabled_at": when}
 
 
-def check_password(con, name: str, password: str) -> dict | None:
+def check_password(con: duckdb.DuckDBPyConnection, name: str, password: str) -> dict | None:
     """The user if ``password`` is theirs and the account is enabled, else None (same cost either way)."""
     row = con.execute("SELECT password_hash, disabled_at FROM app_user WHERE name = ?", [name]).fetchone()
     try:
@@ -123,7 +127,7 @@ def check_password(con, name: str, password: str) -> dict | None:
 
 
 # -- sessions ------------------------------------------------------------------------------------
-def start_session(con, name: str) -> tuple[str, str]:
+def start_session(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]:
     """A new session for ``name``: (cookie token, CSRF token). Expired sessions are dropped here."""
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     when = audit.now()
@@ -135,7 +139,7 @@ def start_session(con, name: str) -> tuple[str, str]:
     return token, csrf
 
 
-def session(con, token: str) -> dict | None:
+def session(con: duckdb.DuckDBPyConnection, token: str) -> dict | None:
     """The signed-in user of a session cookie, with its CSRF token; None when unknown or expired."""
     found = con.execute("""SELECT u.name, u.role, u.entity, s.csrf FROM app_session s JOIN app_user u
                            ON u.name = s.user_name WHERE s.token_hash = ? AND s.expires_at > ?
@@ -143,7 +147,7 @@ def session(con, token: str) -> dict | None:
     return None if found is None else dict(zip(("name", "role", "entity", "csrf"), found))
 
 
-def end_session(con, token: str) -> None:
+def end_session(con: duckdb.DuckDBPyConnection, token: str) -> None:
     found = con.execute("SELECT user_name FROM app_session WHERE token_hash = ?", [hash_token(token)]).fetchone()
     if found:
         with write(con):
@@ -152,21 +156,21 @@ def end_session(con, token: str) -> None:
 
 
 # -- API tokens ----------------------------------------------------------------------------------
-def add_token(con, name: str, label: str, actor: str) -> tuple[int, str]:
+def add_token(con: duckdb.DuckDBPyConnection, name: str, label: str, actor: str) -> tuple[int, str]:
     """A new API token for ``name``: (id, the token). The token is shown once; only its hash is kept."""
     if user(con, name) is None:
         raise UserInputError(f"no user {name!r} (`sdgtrack users list`)")
     label = (label or "").strip() or "script"
     token = "sdgt_" + secrets.token_urlsafe(32)
     with write(con):
-        token_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM api_token").fetchone()[0]
+        token_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM api_token").fetchall()[0][0]
         con.execute("INSERT INTO api_token VALUES (?, ?, ?, ?, ?, NULL)",
                     [token_id, hash_token(token), name, label, audit.now()])
         audit.record(con, actor, "token.add", f"token:{token_id}", None, {"user": name, "label": label})
     return token_id, token
 
 
-def revoke_token(con, token_id: int, actor: str) -> None:
+def revoke_token(con: duckdb.DuckDBPyConnection, token_id: int, actor: str) -> None:
     found = con.execute("SELECT user_name, label, revoked_at FROM api_token WHERE id = ?", [token_id]).fetchone()
     if found is None:
         raise UserInputError(f"no API token {token_id} (`sdgtrack tokens list`)")
@@ -178,13 +182,13 @@ def revoke_token(con, token_id: int, actor: str) -> None:
                      {"user": found[0], "label": found[1], "revoked": True})
 
 
-def tokens(con, name: str | None = None) -> pd.DataFrame:
+def tokens(con: duckdb.DuckDBPyConnection, name: str | None = None) -> pd.DataFrame:
     where = "WHERE user_name = ?" if name else ""
     return con.execute(f"SELECT id, user_name AS user, label, created_at, revoked_at FROM api_token {where} "
                        "ORDER BY id", [name] if name else []).df()
 
 
-def token_user(con, token: str) -> dict | None:
+def token_user(con: duckdb.DuckDBPyConnection, token: str) -> dict | None:
     found = con.execute("""SELECT u.name, u.role, u.entity FROM api_token t JOIN app_user u ON u.name = t.user_name
                            WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL""",
                         [hash_token(token)]).fetchone()
@@ -192,7 +196,7 @@ def token_user(con, token: str) -> dict | None:
 
 
 # -- which entity owns a dataset -------------------------------------------------------------------
-def set_owner(con, dataset: str, entity: str, actor: str) -> None:
+def set_owner(con: duckdb.DuckDBPyConnection, dataset: str, entity: str, actor: str) -> None:
     if not ENTITY.match(entity or ""):
         raise UserInputError(f"entity {entity!r}: expected 1-80 letters, digits, spaces or . _ & ( ) -")
     before = owner(con, dataset)
@@ -202,12 +206,12 @@ def set_owner(con, dataset: str, entity: str, actor: str) -> None:
                      None if before is None else {"entity": before}, {"entity": entity})
 
 
-def owner(con, dataset: str) -> str | None:
+def owner(con: duckdb.DuckDBPyConnection, dataset: str) -> str | None:
     found = con.execute("SELECT entity FROM dataset_owner WHERE dataset = ?", [dataset]).fetchone()
     return found[0] if found else None
 
 
-def owned(con, entity: str | None = None) -> pd.DataFrame:
+def owned(con: duckdb.DuckDBPyConnection, entity: str | None = None) -> pd.DataFrame:
     where = "WHERE entity = ?" if entity else ""
     return con.execute(f"SELECT dataset, entity, assigned_by, assigned_at FROM dataset_owner {where} ORDER BY dataset",
                        [entity] if entity else []).df()

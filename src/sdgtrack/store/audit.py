@@ -7,7 +7,9 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Iterator
 
+import duckdb
 import pandas as pd
 
 from ..errors import UserInputError
@@ -19,13 +21,14 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def record(con, actor: str, action: str, obj: str, before=None, after=None) -> None:
+def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, obj: str, before: object = None,
+           after: object = None) -> None:
     """Append one entry; call inside the transaction of the write it describes."""
     con.execute("INSERT INTO audit_log SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_log",
                 [now(), actor, action, obj, _json(before), _json(after)])
 
 
-def entries(con, *, actor: str | None = None, action: str | None = None, obj: str | None = None,
+def entries(con: duckdb.DuckDBPyConnection, *, actor: str | None = None, action: str | None = None, obj: str | None = None,
             limit: int | None = None) -> pd.DataFrame:
     """Entries, newest first, filtered by actor, action (prefix: ``request.``) or object."""
     where, params = [], []
@@ -61,12 +64,12 @@ def csv_text(frame: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
-def _csv_rows(frame: pd.DataFrame):
+def _csv_rows(frame: pd.DataFrame) -> Iterator[list[str]]:
     for row in frame[COLUMNS].itertuples(index=False):
         yield [_cell(v) for v in row]
 
 
-def _cell(value) -> str:
+def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     text = str(value)
@@ -74,7 +77,7 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
-def _json(value) -> str | None:
+def _json(value: object) -> str | None:
     if value is None:
         return None
     return json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)

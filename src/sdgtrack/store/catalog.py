@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import duckdb
 import pandas as pd
 
 
-def area_names(con, codes: Sequence[str] | None = None) -> dict[str, str]:
+def area_names(con: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None) -> dict[str, str]:
     """Area code -> name, for ``codes`` (None = every area)."""
     if codes is None:
         return dict(con.execute("SELECT code, name FROM area").fetchall())
@@ -22,63 +23,63 @@ def area_names(con, codes: Sequence[str] | None = None) -> dict[str, str]:
                             [list(codes)]).fetchall())
 
 
-def area_codes(con) -> set[str]:
+def area_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Every area code in the store (reference and custom)."""
     return {r[0] for r in con.execute("SELECT code FROM area").fetchall()}
 
 
-def area_info(con, code: str) -> dict | None:
+def area_info(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:
     """One area's row (code, name, kind, parent, iso2, iso3), or None when the code is unknown."""
     rows = con.execute("SELECT code, name, kind, parent, iso2, iso3 FROM area WHERE code = ?", [code]).fetchall()
     return dict(zip(("code", "name", "kind", "parent", "iso2", "iso3"), rows[0])) if rows else None
 
 
-def cities_named(con, name: str, code: str | None = None) -> list[tuple[str, str | None]]:
+def cities_named(con: duckdb.DuckDBPyConnection, name: str, code: str | None = None) -> list[tuple[str, str | None]]:
     """(code, parent) of the city areas called ``name`` (any case) or coded ``code``."""
     return con.execute("SELECT code, parent FROM area WHERE kind = 'city' AND (lower(name) = lower(?) OR code = ?)",
                        [name, code or ""]).fetchall()
 
 
-def series_codes(con) -> list[str]:
+def series_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every series code in the store, in code order."""
     return [r[0] for r in con.execute("SELECT code FROM series ORDER BY code").fetchall()]
 
 
-def series_indicator_links(con) -> pd.DataFrame:
+def series_indicator_links(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """``DataFrame(series, indicator)``: which SDG indicator each series serves (a series may serve several)."""
     return con.execute("SELECT series, indicator FROM series_indicator").df()
 
 
-def series_info(con) -> pd.DataFrame:
+def series_info(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """``DataFrame(code, description, unit)`` of every series in the store."""
     return con.execute("SELECT code, description, unit FROM series ORDER BY code").df()
 
 
-def node_titles(con, framework: str = "sdg") -> dict[str, str]:
+def node_titles(con: duckdb.DuckDBPyConnection, framework: str = "sdg") -> dict[str, str]:
     """Node code -> title of one framework's goals, targets and indicators."""
     return dict(con.execute("SELECT code, title FROM framework_node WHERE framework = ?", [framework]).fetchall())
 
 
-def first_year(con, series: Sequence[str]) -> int | None:
+def first_year(con: duckdb.DuckDBPyConnection, series: Sequence[str]) -> int | None:
     """The earliest year any of ``series`` has a row (any dataset, any disaggregation), or None."""
     ((year,),) = con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
                              [list(series)]).fetchall()
     return None if year is None else int(year)
 
 
-def has_dataset(con, dataset_id: str) -> bool:
+def has_dataset(con: duckdb.DuckDBPyConnection, dataset_id: str) -> bool:
     """Whether a dataset with this id is in the store (and not removed)."""
     return bool(con.execute("SELECT 1 FROM dataset WHERE id = ? AND removed_at IS NULL", [dataset_id]).fetchall())
 
 
-def current_nodes(con, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
+def current_nodes(con: duckdb.DuckDBPyConnection, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
     """(code, level, parent, title) of a framework's current nodes, in reading order."""
     return con.execute("""
         SELECT code, level, parent, title FROM framework_node
         WHERE framework = ? AND status = 'current' ORDER BY sort_key""", [framework]).fetchall()
 
 
-def headline_series_stats(con) -> list[dict]:
+def headline_series_stats(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Per SDG indicator and series with headline rows: indicator, series, description, n (rows),
     areas, first and last year; plain Python values, by series."""
     rows = con.execute("""
@@ -91,7 +92,7 @@ def headline_series_stats(con) -> list[dict]:
     return [dict(zip(keys, row)) for row in rows]
 
 
-def totals(con) -> dict[str, int | None]:
+def totals(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
     """Whole-store counts: observations, series, areas, and the first and last year."""
     ((n, series, areas, first, last),) = con.execute(
         "SELECT count(*), count(DISTINCT series), count(DISTINCT area), min(year), max(year) FROM observation"
@@ -99,7 +100,7 @@ def totals(con) -> dict[str, int | None]:
     return dict(observations=n, series=series, areas=areas, first=first, last=last)
 
 
-def observations_per_goal(con) -> pd.DataFrame:
+def observations_per_goal(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per SDG goal (int): indicators, series and observations (every row, disaggregations included)."""
     return con.execute("""
         SELECT split_part(si.indicator, '.', 1)::INTEGER AS goal, count(DISTINCT o.series) AS series,
@@ -108,7 +109,7 @@ def observations_per_goal(con) -> pd.DataFrame:
         GROUP BY 1 ORDER BY 1""").df()
 
 
-def node_list(con, framework: str, level: str | None, parent: str | None, lang: str,
+def node_list(con: duckdb.DuckDBPyConnection, framework: str, level: str | None, parent: str | None, lang: str,
               include_retired: bool = False) -> list[dict]:
     """A framework's nodes in reading order with the title in ``lang`` (the official translation,
     else the current English title, with ``title_lang`` saying which)."""
@@ -132,14 +133,14 @@ def node_list(con, framework: str, level: str | None, parent: str | None, lang: 
     return [dict(zip(keys, row)) for row in rows]
 
 
-def framework_levels(con, framework: str) -> list[str]:
+def framework_levels(con: duckdb.DuckDBPyConnection, framework: str) -> list[str]:
     """The levels a framework's nodes have, from the root down (empty for an unknown framework)."""
     return [r[0] for r in con.execute("""SELECT level FROM framework_node WHERE framework = ?
                                          GROUP BY level ORDER BY min(sort_key)""",
                                       [framework]).fetchall()]
 
 
-def state_fingerprint(con) -> str:
+def state_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """A short text that changes whenever what readers see may change: loads and removals
     (``load``), dataset preference, custom areas, the kept assessment and the contributions
     registry. Cheap (a few aggregates over small tables), so a server checks it per cache lookup."""
@@ -150,10 +151,10 @@ def state_fingerprint(con) -> str:
                (SELECT count(*) FROM area),
                (SELECT count(*) || ':' || coalesce(max(run_at)::VARCHAR, '') FROM progress_run),
                (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM contribution_change),
-               (SELECT count(*) FROM contribution_record)""").fetchone()
+               (SELECT count(*) FROM contribution_record)""").fetchall()[0]
     return "|".join("" if v is None else str(v) for v in row)
 
-def series_facts(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+def series_facts(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Per dataset, SDG indicator and series: description, unit, rows, headline rows, areas, first and
     last year and the disaggregation names (sorted list) its rows use; for reporting pages."""
     where = "" if datasets is None else "WHERE o.dataset IN (SELECT unnest(?::VARCHAR[]))"
@@ -173,14 +174,14 @@ def series_facts(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series""", params).df()
 
 
-def dataset_main_area(con, dataset_id: str) -> str | None:
+def dataset_main_area(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str | None:
     """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
     rows = con.execute("""SELECT area FROM observation WHERE dataset = ? AND is_headline
                           GROUP BY area ORDER BY count(*) DESC, area LIMIT 1""", [dataset_id]).fetchall()
     return rows[0][0] if rows else None
 
 # -- what the site build reads (publish/) ------------------------------------------------------------
-def series_fingerprints(con) -> list[tuple]:
+def series_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     """``(indicator, series, dataset, last_load, rows, meta)`` per series and dataset that has or had
     rows: the last load that wrote or removed one of its rows (removals and replacements move rows to
     ``observation_history`` under the load that did it), the current row count, and a hash of the
@@ -200,7 +201,7 @@ def series_fingerprints(con) -> list[tuple]:
         ORDER BY si.indicator, per.series, per.dataset""").fetchall()
 
 
-def store_state(con) -> dict:
+def store_state(con: duckdb.DuckDBPyConnection) -> dict:
     """What beside the observations changes what the site shows: the last load, the datasets'
     metadata and order of preference, the areas (names, parents) and the reference-data version.
     Hashes are order-free (``bit_xor``) so they do not depend on row order."""
@@ -216,7 +217,7 @@ def store_state(con) -> dict:
     return {k: (str(v) if v is not None else "") for k, v in zip(keys, row)}
 
 
-def titles_in(con, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
+def titles_in(con: duckdb.DuckDBPyConnection, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
     """Node code -> (title, short title or None) in ``lang`` from the shipped translations; the current
     English title where the translation has none (and always for ``en``: the translations are the
     2020 texts, the framework's own titles are current)."""
@@ -229,7 +230,7 @@ def titles_in(con, lang: str, framework: str = "sdg") -> dict[str, tuple[str, st
     return {code: (title, short) for code, title, short in rows}
 
 
-def indicator_coverage(con, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+def indicator_coverage(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Per SDG indicator with data (rows as the reads pick them: one dataset per series and area):
     rows, series, areas, first and last year, disaggregated rows, the area codes (``area_codes``)
     and the disaggregation names (``dims``: a sorted list, names as stored, escapes kept)."""
@@ -251,7 +252,7 @@ def indicator_coverage(con, datasets: Sequence[str] | None = None) -> pd.DataFra
         FROM per LEFT JOIN dim_names USING (indicator) ORDER BY indicator""", params).df()
 
 
-def export_observations(con, path: str, datasets: Sequence[str] | None = None) -> int:
+def export_observations(con: duckdb.DuckDBPyConnection, path: str, datasets: Sequence[str] | None = None) -> int:
     """Write every observation the reads see (one dataset per series and area, every disaggregation)
     as one Parquet file at ``path``, with the SDG indicators each series serves and the area name;
     returns the row count. DuckDB writes it from the column store directly (``COPY``)."""

@@ -8,10 +8,11 @@ dataset per time series). Writes go through :mod:`sdgtrack.ingest` and
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -22,6 +23,9 @@ from ..frameworks import reference
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
 from .files import check_store_path, server_holding
+
+if TYPE_CHECKING:
+    from ..ingest.loader import LoadReport
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 
@@ -97,7 +101,7 @@ class Database:
     def __enter__(self) -> "Database":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def sql(self, query: str, params: Sequence | None = None) -> pd.DataFrame:
@@ -108,7 +112,7 @@ class Database:
                dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
                format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress=None, user: str | None = None):
+               progress: Callable[..., None] | None = None, user: str | None = None) -> LoadReport:
         """Load files or folders into one dataset (``dataset``, else the one their reader derives).
 
         ``dataset_info``: title, kind (global, national, subnational, city, other), publisher,
@@ -126,8 +130,8 @@ class Database:
                       rejected_path=rejected_path, area=area, progress=progress, user=user)
 
     def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None, progress=None,  # noqa: A002
-                 preview_rows: int = 0):
+                 format: str | None = None, area: str | None = None,  # noqa: A002
+                 progress: Callable[..., None] | None = None, preview_rows: int = 0) -> LoadReport:
         """Check files as :meth:`ingest` would, without changing the store. ``preview_rows``: list that
         many of the new and updated rows (with the value an update replaces) in ``report.changes``."""
         from ..ingest.loader import ingest
@@ -293,7 +297,7 @@ class Database:
         end: int | None = None,
         all_disaggregations: bool = False,
         datasets: Sequence[str] | None = None,
-        as_of=None,
+        as_of: str | dt.date | None = None,
     ) -> pd.DataFrame:
         """Observations as a DataFrame, one row per fact.
 
@@ -341,7 +345,7 @@ class Database:
         start: int | None = None,
         end: int | None = None,
         datasets: Sequence[str] | None = None,
-        as_of=None,
+        as_of: str | dt.date | None = None,
     ) -> pd.DataFrame:
         """One headline value per (series, area, year), the shape analyses want.
 
@@ -354,7 +358,7 @@ class Database:
         return self._headline(code, areas, start, end, datasets, as_of, pick=True)
 
     def compare(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
-                end: int | None = None, datasets: Sequence[str] | None = None, as_of=None) -> pd.DataFrame:
+                end: int | None = None, datasets: Sequence[str] | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Headline values of every dataset side by side per area and year, with the difference of
         each to the preferred one (columns: area, area_name, year, one per dataset, differences).
         ``attrs['units']`` gives each column's unit."""
@@ -377,7 +381,7 @@ class Database:
 
     def sources(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
                 start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
-                as_of=None) -> pd.DataFrame:
+                as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Which datasets hold matching rows, before one is picked per (series, area): dataset, rows,
         series, areas, in the order of preference. Lets a face say what the default view left out."""
         where, params = self._filters(code, areas, start, end)
@@ -388,7 +392,9 @@ class Database:
                                            count(DISTINCT area) AS areas
                                     FROM ({ranked}) GROUP BY dataset ORDER BY min(rank)""", row_params).df()
 
-    def _headline(self, code, areas, start, end, datasets, as_of, pick: bool) -> pd.DataFrame:
+    def _headline(self, code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None,
+                  end: int | None, datasets: Sequence[str] | None, as_of: str | dt.date | None,
+                  pick: bool) -> pd.DataFrame:
         where, params = self._filters(code, areas, start, end)
         where += ["o.is_headline", "o.value IS NOT NULL"]
         ranked, row_params = reads.ranked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
@@ -406,7 +412,8 @@ class Database:
             GROUP BY h.series, h.area, h.year, h.unit, h.dataset
             ORDER BY h.series, h.area, h.year, h.dataset""", row_params).df()
 
-    def _filters(self, code, areas, start, end) -> tuple[list[str], list]:
+    def _filters(self, code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None,
+                 end: int | None) -> tuple[list[str], list]:
         """SQL conditions on ``observation o`` for a code (series, indicator, target or goal),
         areas (any name the resolver knows) and a year range."""
         return reads.filters(self.series_codes_for, self.resolve_areas, code, areas, start, end)
@@ -428,7 +435,7 @@ def _open_error(path: Path, exc: BaseException) -> str:
     return f"cannot open database {path}: {text.splitlines()[0] if text else type(exc).__name__}"
 
 
-def _as_paths(paths) -> list[Path]:
+def _as_paths(paths: Iterable[str | Path] | str | Path) -> list[Path]:
     if isinstance(paths, (str, Path)):
         return [Path(paths)]
     return [Path(p) for p in paths]

@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 
 from ..errors import UserInputError
 from .reads import OBSERVATION_COLUMNS, PREFERENCE_ORDER
+
+if TYPE_CHECKING:
+    from ..ingest.datasets import DatasetInfo
 
 HISTORY_INSERT = (f"INSERT INTO observation_history ({', '.join(OBSERVATION_COLUMNS)}, superseded_load, change) "
                   f"SELECT {', '.join('o.' + c for c in OBSERVATION_COLUMNS)}")
@@ -28,11 +33,11 @@ def current_user() -> str:
         return "unknown"
 
 
-def next_load_id(con) -> int:
-    return con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchone()[0]
+def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
+    return con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchall()[0][0]
 
 
-def upsert(con, info, source_path: str, when: dt.datetime, given: dict | None = None) -> None:
+def upsert(con: duckdb.DuckDBPyConnection, info: DatasetInfo, source_path: str, when: dt.datetime, given: dict | None = None) -> None:
     """Record a load of dataset ``info``: a new row, or the last-load date (and the fields the user
     gave) of an existing one. The stored title, kind ... of a dataset are kept otherwise."""
     exists = con.execute("SELECT 1 FROM dataset WHERE id = ?", [info.id]).fetchone()
@@ -49,7 +54,7 @@ def upsert(con, info, source_path: str, when: dt.datetime, given: dict | None = 
                 [source_path, when, when, *fields.values(), info.id])
 
 
-def check_exists(con, dataset_id: str) -> None:
+def check_exists(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
     row = con.execute("SELECT removed_at FROM dataset WHERE id = ?", [dataset_id]).fetchone()
     if row is None or row[0] is not None:
         known = [r[0] for r in con.execute("SELECT id FROM dataset WHERE removed_at IS NULL ORDER BY id").fetchall()]
@@ -57,7 +62,7 @@ def check_exists(con, dataset_id: str) -> None:
                              f"{', '.join(known) or '(none loaded yet)'}")
 
 
-def list_datasets(con) -> pd.DataFrame:
+def list_datasets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per dataset in the order of preference, with what it holds."""
     return con.execute(f"""
         WITH counts AS (SELECT dataset, count(*) AS observations, count(DISTINCT series) AS series,
@@ -73,7 +78,7 @@ def list_datasets(con) -> pd.DataFrame:
         ORDER BY preference""").df()
 
 
-def show(con, dataset_id: str) -> dict:
+def show(con: duckdb.DuckDBPyConnection, dataset_id: str) -> dict:
     """A dataset's metadata, counts, loads and series."""
     check_exists(con, dataset_id)
     info = con.execute("SELECT * FROM dataset WHERE id = ?", [dataset_id]).df().iloc[0].to_dict()
@@ -88,14 +93,14 @@ def show(con, dataset_id: str) -> dict:
     return {"dataset": info, "counts": counts, "loads": loads, "series": series}
 
 
-def remove(con, dataset_id: str, when: dt.datetime | None = None) -> int:
+def remove(con: duckdb.DuckDBPyConnection, dataset_id: str, when: dt.datetime | None = None) -> int:
     """Move a dataset's rows to history and mark it removed; returns the number of rows."""
     check_exists(con, dataset_id)
     when = when or dt.datetime.now()
     con.execute("BEGIN TRANSACTION")
     try:
         load_id = next_load_id(con)
-        n = con.execute("SELECT count(*) FROM observation WHERE dataset = ?", [dataset_id]).fetchone()[0]
+        n = con.execute("SELECT count(*) FROM observation WHERE dataset = ?", [dataset_id]).fetchall()[0][0]
         con.execute(f"{HISTORY_INSERT}, {load_id}, 'removed' FROM observation o WHERE o.dataset = ?", [dataset_id])
         con.execute("DELETE FROM observation WHERE dataset = ?", [dataset_id])
         con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
@@ -108,7 +113,7 @@ def remove(con, dataset_id: str, when: dt.datetime | None = None) -> int:
     return n
 
 
-def prefer(con, dataset_ids: list[str]) -> None:
+def prefer(con: duckdb.DuckDBPyConnection, dataset_ids: list[str]) -> None:
     """Set the order of preference: these datasets first, in this order; the rest by kind (an
     empty list restores the default order by kind)."""
     for dataset_id in dataset_ids:

@@ -5,12 +5,13 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+import duckdb
 import pandas as pd
 
 from .reads import OBSERVATION_COLUMNS
 
 
-def revisions(con, where: list[str], params: list) -> pd.DataFrame:
+def revisions(con: duckdb.DuckDBPyConnection, where: list[str], params: list) -> pd.DataFrame:
     """Every version of the matching observations, current and earlier, oldest first per key.
 
     Columns: dataset, series, area, period, dims, unit, value, value_text, status (current,

@@ -14,7 +14,9 @@ Three rules every read shares, so no analysis has to know them:
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from typing import Callable, Iterable, Sequence
+
+import duckdb
 
 from ..errors import UserInputError
 
@@ -28,7 +30,7 @@ OBSERVATION_COLUMNS = ("dataset", "series", "area", "period", "year", "dims", "u
                        "is_headline", "nature", "obs_status", "source", "footnote", "source_file", "load_id")
 
 
-def parse_as_of(value) -> dt.datetime | None:
+def parse_as_of(value: str | dt.date | None) -> dt.datetime | None:
     """A date or time given by a user: '2026-11-30', '2026-11-30 14:05', a date or datetime."""
     if value is None or isinstance(value, dt.datetime):
         return value
@@ -62,7 +64,7 @@ def source_sql(as_of: dt.datetime | None) -> tuple[str, list]:
             [as_of, as_of, as_of])
 
 
-def rank_sql(con, datasets: Sequence[str] | None) -> tuple[str, list]:
+def rank_sql(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None) -> tuple[str, list]:
     """``(dataset, rank)`` rows: lower rank is preferred. Unknown dataset ids are an error."""
     if isinstance(datasets, str):  # one id given as a string, not its letters
         datasets = [datasets]
@@ -78,7 +80,10 @@ def rank_sql(con, datasets: Sequence[str] | None) -> tuple[str, list]:
     return f"(SELECT id AS dataset, row_number() OVER (ORDER BY {PREFERENCE_ORDER}) AS rank FROM dataset)", []
 
 
-def filters(resolve_series, resolve_areas, code, areas, start, end, alias: str = "o") -> tuple[list[str], list]:
+def filters(resolve_series: Callable[[str], Iterable[str]],
+            resolve_areas: Callable[[Sequence[str]], list[str] | None],
+            code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None, end: int | None,
+            alias: str = "o") -> tuple[list[str], list]:
     """SQL conditions for a code (series, indicator, target or goal), areas and a year range."""
     where: list[str] = []
     params: list = []
@@ -98,7 +103,8 @@ def filters(resolve_series, resolve_areas, code, areas, start, end, alias: str =
     return where, params
 
 
-def ranked_sql(con, where: list[str], params: list, datasets, as_of) -> tuple[str, list]:
+def ranked_sql(con: duckdb.DuckDBPyConnection, where: list[str], params: list, datasets: Sequence[str] | None,
+               as_of: dt.datetime | None) -> tuple[str, list]:
     """The filtered rows of every dataset read, each with its dataset's ``rank`` (lower is preferred)."""
     source, source_params = source_sql(as_of)
     ranks, rank_params = rank_sql(con, datasets)
@@ -107,7 +113,8 @@ def ranked_sql(con, where: list[str], params: list, datasets, as_of) -> tuple[st
             source_params + rank_params + params)
 
 
-def picked_sql(con, where: list[str], params: list, datasets, as_of) -> tuple[str, list]:
+def picked_sql(con: duckdb.DuckDBPyConnection, where: list[str], params: list, datasets: Sequence[str] | None,
+               as_of: dt.datetime | None) -> tuple[str, list]:
     """The filtered rows, restricted to the preferred dataset of each (series, area)."""
     ranked, ranked_params = ranked_sql(con, where, params, datasets, as_of)
     return (f"""WITH ranked AS ({ranked}),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import duckdb
+
 from ..errors import UserInputError
 from . import audit
 from .accounts import write
@@ -18,12 +20,12 @@ FIELDS = ("id", "kind", "entity", "dataset", "year", "title", "file_name", "prev
           "reviewer", "reason", "created_at", "submitted_at", "decided_at", "result")
 
 
-def create(con, *, kind: str, entity: str, author: str, title: str, payload: bytes, dataset: str | None = None,
+def create(con: duckdb.DuckDBPyConnection, *, kind: str, entity: str, author: str, title: str, payload: bytes, dataset: str | None = None,
            year: int | None = None, file_name: str | None = None, preview: dict | None = None) -> int:
     if kind not in KINDS:
         raise UserInputError(f"request kind {kind!r}: expected one of {', '.join(KINDS)}")
     with write(con):
-        request_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM change_request").fetchone()[0]
+        request_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM change_request").fetchall()[0][0]
         con.execute("""INSERT INTO change_request (id, kind, entity, dataset, year, title, file_name, payload, preview,
                                                    state, author, created_at)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)""",
@@ -35,7 +37,7 @@ def create(con, *, kind: str, entity: str, author: str, title: str, payload: byt
     return request_id
 
 
-def get(con, request_id: int, *, payload: bool = False) -> dict | None:
+def get(con: duckdb.DuckDBPyConnection, request_id: int, *, payload: bool = False) -> dict | None:
     columns = list(FIELDS) + (["payload"] if payload else [])
     found = con.execute(f"SELECT {', '.join(columns)} FROM change_request WHERE id = ?", [request_id]).fetchone()
     if found is None:
@@ -46,7 +48,7 @@ def get(con, request_id: int, *, payload: bool = False) -> dict | None:
     return row
 
 
-def listing(con, *, entity: str | None = None, states: list[str] | None = None, kind: str | None = None,
+def listing(con: duckdb.DuckDBPyConnection, *, entity: str | None = None, states: list[str] | None = None, kind: str | None = None,
             limit: int | None = None, offset: int = 0) -> list[dict]:
     """Requests without their payloads, newest first; ``entity`` restricts to one entity's. A
     data request's preview keeps its counts here, not its rows (:func:`get` has them)."""
@@ -75,7 +77,7 @@ def listing(con, *, entity: str | None = None, states: list[str] | None = None, 
     return out
 
 
-def move(con, request_id: int, state: str, actor: str, *, reason: str | None = None, result: dict | None = None) -> dict:
+def move(con: duckdb.DuckDBPyConnection, request_id: int, state: str, actor: str, *, reason: str | None = None, result: dict | None = None) -> dict:
     """Move a request to ``state`` (one transaction with its audit entry); refuses a move backwards."""
     before = get(con, request_id)
     if before is None:
@@ -96,5 +98,5 @@ def move(con, request_id: int, state: str, actor: str, *, reason: str | None = N
     return {**before, **(get(con, request_id) or {})}
 
 
-def _json(value) -> str | None:
+def _json(value: object) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, default=str)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Callable
 
+import duckdb
+
 from .datasets_step import assign_datasets
 
 
@@ -18,9 +20,9 @@ from .datasets_step import assign_datasets
 class Migration:
     version: int
     sql_file: str
-    then: Callable | None = None   # con -> None, run after the SQL in the same transaction
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None   # con -> None, run after the SQL in the same transaction
 
-    def apply(self, con) -> None:
+    def apply(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute((resources.files(__name__) / self.sql_file).read_text("utf-8"))
         if self.then is not None:
             self.then(con)
@@ -34,16 +36,16 @@ MIGRATIONS = [
 LATEST = MIGRATIONS[-1].version
 
 
-def schema_version(con) -> int:
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     has_meta = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' "
-                           "AND schema_name = 'main'").fetchone()[0]
+                           "AND schema_name = 'main'").fetchall()[0][0]
     if not has_meta:
         return 0
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     return int(row[0]) if row else 0
 
 
-def upgrade(con) -> list[int]:
+def upgrade(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply the pending migrations in one transaction; returns the versions applied."""
     current = schema_version(con)
     pending = [m for m in MIGRATIONS if m.version > current]

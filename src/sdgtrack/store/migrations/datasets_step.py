@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import duckdb
 import pandas as pd
 
 if TYPE_CHECKING:
+    from ...ingest.datasets import DatasetInfo
     from ...registries import Reader
 
 OBSERVATION_TABLE = """
@@ -38,9 +40,9 @@ COLUMNS = ("series, area, period, year, dims, unit, value, value_text, is_headli
            "source, footnote, source_file, load_id")
 
 
-def assign_datasets(con) -> None:
+def assign_datasets(con: duckdb.DuckDBPyConnection) -> None:
     has_dataset = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'observation' "
-                              "AND column_name = 'dataset'").fetchone()[0]
+                              "AND column_name = 'dataset'").fetchall()[0][0]
     if has_dataset:
         return
     sources = con.execute("""SELECT o.source_file, any_value(l.format), min(l.loaded_at), max(l.loaded_at)
@@ -75,7 +77,7 @@ def assign_datasets(con) -> None:
         _recompute_headlines(con)
 
 
-def _escape_dims(con) -> None:
+def _escape_dims(con: duckdb.DuckDBPyConnection) -> None:
     """Write '=' and '\\' inside dimension values as this release does (``Age=<=45Y`` becomes
     ``Age=<\\3D45Y``), so a re-load finds the same keys. ('|' inside a value was ambiguous before and
     cannot be told apart now.)"""
@@ -87,20 +89,20 @@ def _escape_dims(con) -> None:
                     WHERE dims LIKE '%=%=%' OR dims LIKE '%\\%'""")
 
 
-def _recompute_headlines(con) -> None:
+def _recompute_headlines(con: duckdb.DuckDBPyConnection) -> None:
     """Decide headline flags per dataset, as loads now do: before datasets, a file that split a UN
     series by other dimensions (Rwanda's SDMX) took the UN's headline rows away. A changed flag
     keeps the row as it was in history, superseded by a 'migrate' entry in the load table."""
     from ...ingest import headline
 
-    load_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchone()[0]
+    load_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchall()[0][0]
     changed = 0
     for (dataset,) in con.execute("SELECT DISTINCT dataset FROM observation").fetchall():
         combos = f"(SELECT DISTINCT series, dims FROM observation WHERE dataset = '{dataset.replace(chr(39), chr(39) * 2)}')"
         headline.headline_table(con, combos, "__migrate_headline", dataset, keep_stored=False)
         flipped = ("o.dataset = $dataset AND EXISTS (SELECT 1 FROM __migrate_headline h WHERE h.series = o.series "
                    "AND h.dims = o.dims AND h.is_headline <> o.is_headline)")
-        n = con.execute(f"SELECT count(*) FROM observation o WHERE {flipped}", {"dataset": dataset}).fetchone()[0]
+        n = con.execute(f"SELECT count(*) FROM observation o WHERE {flipped}", {"dataset": dataset}).fetchall()[0][0]
         if n:
             con.execute(f"""INSERT INTO observation_history SELECT o.*, {load_id}, 'updated' FROM observation o
                             WHERE {flipped}""", {"dataset": dataset})
@@ -113,7 +115,7 @@ def _recompute_headlines(con) -> None:
                    VALUES (?, now()::TIMESTAMP, '', '', 'migrate', ?)""", [load_id, changed])
 
 
-def _derive(source_file: str, formats: str | None):
+def _derive(source_file: str, formats: str | None) -> DatasetInfo:
     from ...ingest import datasets, registry
 
     path = Path(source_file)
