@@ -8,18 +8,33 @@ every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``citie
 """
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import pandas as pd
 
 from .results import Result
 from .store.database import Database
 
+if TYPE_CHECKING:
+    import altair as alt
+
+    from .cities.assess import CityScore
+    from .cities.compare import Comparison
+    from .cities.importer import ImportReport
+    from .contributions import Registry
+    from .index.service import IndexResult
+    from .ingest.loader import LoadReport
+    from .links.analysis import LinkReport
+    from .publish.build import BuildReport
+    from .publish.site import SiteOptions
+    from .review import Accounts, Review
+
 
 class Workspace:
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.store = Database(path, read_only=read_only)
         self.read_only = read_only
         # The store's own connection serves one thread at a time: the live app's threads take this
@@ -44,7 +59,7 @@ class Workspace:
     def __enter__(self) -> "Workspace":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- data in -------------------------------------------------------------------------------
@@ -52,7 +67,7 @@ class Workspace:
                dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
                format: str | None = None,  # noqa: A002
                skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress=None, user: str | None = None):
+               progress: Callable[..., None] | None = None, user: str | None = None) -> LoadReport:
         """Load files or folders into one dataset; see :meth:`Database.ingest`. ``user``: who history
         records the load for (the live app passes the signed-in author and approver)."""
         return self.store.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace,
@@ -61,8 +76,8 @@ class Workspace:
                                  progress=progress, user=user)
 
     def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None, progress=None,  # noqa: A002
-                 preview_rows: int = 0):
+                 format: str | None = None, area: str | None = None,  # noqa: A002
+                 progress: Callable[..., None] | None = None, preview_rows: int = 0) -> LoadReport:
         """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
         return self.store.validate(paths, dataset=dataset, format=format, area=area, progress=progress,
                                    preview_rows=preview_rows)
@@ -70,7 +85,7 @@ class Workspace:
     # -- data out ------------------------------------------------------------------------------
     def observations(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
                      start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
-                     datasets: Sequence[str] | None = None, as_of=None) -> pd.DataFrame:
+                     datasets: Sequence[str] | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Observations, one row per fact (see :meth:`Database.observations`)."""
         return self.store.observations(code, areas=areas, start=start, end=end,
                                        all_disaggregations=all_disaggregations, datasets=datasets, as_of=as_of)
@@ -82,18 +97,18 @@ class Workspace:
 
     def headline_values(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
                         start: int | None = None, end: int | None = None, datasets: Sequence[str] | None = None,
-                        as_of=None) -> pd.DataFrame:
+                        as_of: str | dt.date | None = None) -> pd.DataFrame:
         """One headline value per (series, area, year), the shape analyses want."""
         return self.store.headline_values(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
 
     def compare(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
-                end: int | None = None, datasets: Sequence[str] | None = None, as_of=None) -> pd.DataFrame:
+                end: int | None = None, datasets: Sequence[str] | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Every dataset's headline values side by side, with differences."""
         return self.store.compare(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
 
     def sources(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
                 start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
-                as_of=None) -> pd.DataFrame:
+                as_of: str | dt.date | None = None) -> pd.DataFrame:
         """Which datasets hold matching rows (before one is picked per series and area)."""
         return self.store.sources(code, areas=areas, start=start, end=end,
                                   all_disaggregations=all_disaggregations, as_of=as_of)
@@ -187,7 +202,7 @@ class Workspace:
 
         return progress_store.run_time(self.store.con)
 
-    def kept_progress_chart(self, series_rows: pd.DataFrame, area_name: str):
+    def kept_progress_chart(self, series_rows: pd.DataFrame, area_name: str) -> alt.Chart:
         """The SDG Report progress chart (Altair) of one area's series-level progress rows (e.g. the
         kept assessment's rows of that area)."""
         from .progress.chart import chart_rows, progress_chart
@@ -231,7 +246,8 @@ class Workspace:
         """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
         return self.store.export_observations(path, datasets)
 
-    def build_site(self, out: str | Path, options=None, *, progress=None):
+    def build_site(self, out: str | Path, options: SiteOptions | None = None, *,
+                   progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
         """Build the static reporting site into the folder ``out``, rewriting only what changed since
         the last build there; see :func:`sdgtrack.publish.build.build_site` and docs/site.md."""
         from .publish.build import build_site
@@ -374,7 +390,7 @@ class Workspace:
         return city_result(self.store, cities if isinstance(cities, str) else list(cities), targets)
 
     def city_import(self, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
-                    code: str | None = None, replace: bool = False):
+                    code: str | None = None, replace: bool = False) -> ImportReport:
         """Check a city's U4SSC return (filled template or published values) and store it in its dataset."""
         from .cities import city_import
 
@@ -387,7 +403,7 @@ class Workspace:
         return self.contributions.coverage(by=by, sdgs=sdgs, include_all_goals=include_all_goals, entity=entity,
                                            year=year, kind=kind).to_result()
 
-    def city_score(self, city: str, *, targets: str | Path | pd.DataFrame | None = None):
+    def city_score(self, city: str, *, targets: str | Path | pd.DataFrame | None = None) -> CityScore:
         """One city's U4SSC scores (a ``CityScore``: per KPI, roll-ups, the report's figures)."""
         from .cities import city_score
 
@@ -406,7 +422,8 @@ class Workspace:
 
         return city_report_html(self.store, city, targets)
 
-    def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None):
+    def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None
+                     ) -> Comparison:
         """Several cities side by side (a ``Comparison``)."""
         from .cities import city_compare
 
@@ -431,7 +448,7 @@ class Workspace:
 
         return write_chart(self.store, output, area=area, method=method, targets=targets)
 
-    def build_demo(self):
+    def build_demo(self) -> tuple[LoadReport, Result]:
         """Load the demo subset of the UN database shipped with the package and keep a progress
         assessment; the load report and the assessment."""
         from .demo import build
@@ -499,14 +516,14 @@ class Workspace:
 
     # -- accounts, change requests and audit (the live app's data entry; docs/web-entry.md) --------
     @property
-    def accounts(self):
+    def accounts(self) -> Accounts:
         """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.review.Accounts`)."""
         from .review import Accounts
 
         return Accounts(self)
 
     @property
-    def review(self):
+    def review(self) -> Review:
         """Change requests: drafts, preview, submit, approve (through :meth:`ingest`) or reject."""
         from .review import Review
 
@@ -521,20 +538,20 @@ class Workspace:
             return audit.entries(self.store.con, actor=actor, action=action, obj=object, limit=limit)
 
     @property
-    def contributions(self):
+    def contributions(self) -> Registry:
         """The contributions registry (questionnaire answers as records)."""
         from .contributions import Registry
 
         return Registry(self.store)
 
 
-def _write_dashboard(result, path: Path) -> Path:
+def _write_dashboard(result: IndexResult, path: Path) -> Path:
     from .index.chart import write_dashboard
 
     return write_dashboard(result, path)
 
 
-def _links_chart(kind: str, report, path: Path) -> Path:
+def _links_chart(kind: str, report: LinkReport, path: Path) -> Path:
     from .links import charts
 
     return charts.save(getattr(charts, kind)(report.goals, report.meta), path)

@@ -36,7 +36,7 @@ def default_db_path(path: str | Path | None = None) -> Path:
 
 
 class Database:
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = default_db_path(path)
         self.upgraded: list[int] = []   # migrations applied by this open
         check_store_path(self.path)      # DuckDB would open a CSV as an in-memory view: a load then vanishes
