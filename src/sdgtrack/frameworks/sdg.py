@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import UserInputError
+from ..store.catalog import node_filters
 
 LEVELS = ("goal", "target", "indicator")
 
@@ -59,15 +60,7 @@ def list_nodes(con, level: str | None = None, parent: str | None = None, framewo
             raise UserInputError(f"unknown framework {framework!r}: expected sdg, u4ssc or wsis")
         if level and level not in levels:
             raise UserInputError(f"level {level!r} of {framework}: expected one of {', '.join(sorted(levels))}")
-    where, params = ["framework = ?"], [framework]
-    if level:
-        where.append("level = ?")
-        params.append(level)
-    if parent:
-        where.append("(parent = ? OR starts_with(code, ? || '.'))")
-        params += [parent, parent]
-    if not include_retired:
-        where.append("status = 'current'")
+    where, params = node_filters(framework, level, parent, include_retired)
     return con.execute(f"SELECT code, level, parent, title, unsd_code, status FROM framework_node "
                        f"WHERE {' AND '.join(where)} ORDER BY sort_key", params).df()
 

@@ -109,19 +109,28 @@ def observations_per_goal(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY 1 ORDER BY 1""").df()
 
 
+def node_filters(framework: str, level: str | None, parent: str | None, include_retired: bool,
+                 alias: str = "") -> tuple[list[str], list]:
+    """WHERE conditions and parameters choosing a framework's nodes: one level, the nodes under
+    ``parent`` (children and every descendant), current ones only unless ``include_retired``."""
+    where, params = [f"{alias}framework = ?"], [framework]
+    if level:
+        where.append(f"{alias}level = ?")
+        params.append(level)
+    if parent:
+        where.append(f"({alias}parent = ? OR starts_with({alias}code, ? || '.'))")
+        params += [parent, parent]
+    if not include_retired:
+        where.append(f"{alias}status = 'current'")
+    return where, params
+
+
 def node_list(con: duckdb.DuckDBPyConnection, framework: str, level: str | None, parent: str | None, lang: str,
               include_retired: bool = False) -> list[dict]:
     """A framework's nodes in reading order with the title in ``lang`` (the official translation,
     else the current English title, with ``title_lang`` saying which)."""
-    where, params = ["n.framework = ?"], [lang, framework]
-    if level:
-        where.append("n.level = ?")
-        params.append(level)
-    if parent:
-        where.append("(n.parent = ? OR starts_with(n.code, ? || '.'))")
-        params += [parent, parent]
-    if not include_retired:
-        where.append("n.status = 'current'")
+    where, filter_params = node_filters(framework, level, parent, include_retired, alias="n.")
+    params: list = [lang, *filter_params]
     rows = con.execute(f"""
         SELECT n.code, n.level, n.parent, coalesce(t.title, n.title) AS title,
                CASE WHEN t.title IS NULL THEN 'en' ELSE t.lang END AS title_lang, n.status
