@@ -114,7 +114,7 @@ def emit_result(result, fmt: OutputFormat, output: Optional[Path], *, table: str
     document (``Result.to_json``: method, parameters, data window, datasets, every table or just
     ``table``); CSV is the chosen table with every column; a table shows the summary first (what
     was done, on what: ``describe()`` and the notes, or ``lines`` when the command words it
-itself), then a bounded table (``frame``: the columns a terminal can hold).
+    itself), then a bounded table (``frame``: the columns a terminal can hold).
     Summaries go to stderr when data go to stdout, so pipes stay clean."""
     chosen = result.tables[table] if table else result.table
     if fmt == OutputFormat.json:
