@@ -435,12 +435,6 @@ class Workspace:
 
         return list_cities(self.store)
 
-    def last_assessment(self) -> pd.DataFrame | None:
-        """The series-level result of the last kept progress assessment (parameters in ``attrs``)."""
-        from .progress import last_assessment
-
-        return last_assessment(self.store)
-
     def progress_chart(self, output: str | Path, *, area: str = "1", method: str = "unsd",
                        targets: str | Path | pd.DataFrame | None = None) -> list[Path]:
         """Write the SDG Report progress chart of ``area`` as ``output``.svg, .png and .html."""
