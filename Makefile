@@ -26,6 +26,7 @@ demo: demo-db
 
 test: install-dev
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 

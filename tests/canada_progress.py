@@ -1,5 +1,6 @@
 """Build statcan-method inputs from Canada's Open SDG repository (read directly with pandas: CSV data
 and indicator-config YAML), and read Canada's published progress outputs to compare with."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,22 @@ def simple_indicators(root: Path) -> dict[str, dict]:
 def headline_values(root: Path, indicator: str) -> pd.DataFrame:
     """The headline rows (every disaggregation blank) of one indicator CSV, one value per year."""
     data = pd.read_csv(root / "data" / f"indicator_{indicator}.csv")
-    dims = [c for c in data.columns if c not in ("Year", "Value", "GeoCode", "Units", "Series", "Progress",
-                                                   "Unit multiplier", "Unit measure", "Observation status")]
+    dims = [
+        c
+        for c in data.columns
+        if c
+        not in (
+            "Year",
+            "Value",
+            "GeoCode",
+            "Units",
+            "Series",
+            "Progress",
+            "Unit multiplier",
+            "Unit measure",
+            "Observation status",
+        )
+    ]
     if dims:
         data = data[data[dims].isna().all(axis=1)]
     for col in ("Units", "Series"):
@@ -43,13 +58,21 @@ def headline_values(root: Path, indicator: str) -> pd.DataFrame:
 def targets_frame(options: dict[str, dict]) -> pd.DataFrame:
     rows = []
     for ind, opt in options.items():
-        rows.append({"series": ind, "area": "", "direction": {"positive": "increase", "negative": "decrease",
-                                                              "up": "increase", "down": "decrease"}[opt["direction"]],
-                     "target": float(opt["target"]) if opt.get("target") is not None else float("nan"),
-                     "target_kind": "absolute", "target_year": int(opt.get("target_year") or 2030),
-                     "base_year": float(opt["base_year"]) if opt.get("base_year") else float("nan"),
-                     "limit": float(opt["limit"]) if opt.get("limit") is not None else float("nan"),
-                     "source": "Statistics Canada indicator-config"})
+        rows.append(
+            {
+                "series": ind,
+                "area": "",
+                "direction": {"positive": "increase", "negative": "decrease", "up": "increase", "down": "decrease"}[
+                    opt["direction"]
+                ],
+                "target": float(opt["target"]) if opt.get("target") is not None else float("nan"),
+                "target_kind": "absolute",
+                "target_year": int(opt.get("target_year") or 2030),
+                "base_year": float(opt["base_year"]) if opt.get("base_year") else float("nan"),
+                "limit": float(opt["limit"]) if opt.get("limit") is not None else float("nan"),
+                "source": "Statistics Canada indicator-config",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -83,8 +106,9 @@ def store_targets(con, root: Path) -> tuple[pd.DataFrame, dict[str, str]]:
         prefix = "CA:" + ind.replace("-", ".")
         for opt in options:
             if "series" in opt:
-                match = described[described["code"].str.startswith(prefix + ":")
-                                  & (described["description"] == opt["series"])]
+                match = described[
+                    described["code"].str.startswith(prefix + ":") & (described["description"] == opt["series"])
+                ]
                 if len(match) != 1:
                     continue
                 code, name = match["code"].item(), f"{ind} / {opt['series']}"
@@ -93,11 +117,17 @@ def store_targets(con, root: Path) -> tuple[pd.DataFrame, dict[str, str]]:
                     continue
                 code, name = prefix, ind
             names[code] = name
-            rows.append({"series": code, "direction": DIRECTIONS[opt["direction"]],
-                         "target": "" if opt.get("target") is None else opt["target"],
-                         "target_year": opt.get("target_year") or "", "base_year": opt.get("base_year") or "",
-                         "limit": "" if opt.get("limit") is None else opt["limit"],
-                         "source": "Statistics Canada indicator-config"})
+            rows.append(
+                {
+                    "series": code,
+                    "direction": DIRECTIONS[opt["direction"]],
+                    "target": "" if opt.get("target") is None else opt["target"],
+                    "target_year": opt.get("target_year") or "",
+                    "base_year": opt.get("base_year") or "",
+                    "limit": "" if opt.get("limit") is None else opt["limit"],
+                    "source": "Statistics Canada indicator-config",
+                }
+            )
     return pd.DataFrame(rows), names
 
 

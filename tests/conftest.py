@@ -1,4 +1,5 @@
 """Shared fixtures. Tests on real data use ../shared/data and skip with a reason when it is absent."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """`sdgtrack city ...` and `sdgtrack framework crosswalk ...` from the command line."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,13 @@ from tests.conftest import shared_path
 
 def run(*args, db: Path):
     env = {**os.environ, "COLUMNS": "400"}
-    return subprocess.run([sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db)],
-                          capture_output=True, text=True, cwd=db.parent, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=db.parent,
+        env=env,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +44,7 @@ def test_import_prints_what_it_stored(city_db):
 def test_score_json_has_kpis_and_rollups(city_db):
     r = run("city", "score", "--city", "Karmøy", "--format", "json", db=city_db)
     assert r.returncode == 0, r.stderr
-    data = json.loads(r.stdout)                     # the project's Result document
+    data = json.loads(r.stdout)  # the project's Result document
     assert data["analysis"] == "cities" and data["parameters"]["city"] == "NO-KARMOY"
     assert data["datasets"] == {"city-no-karmoy": 14} and data["data_window"] == {"years": "2020"}
     broadband = next(k for k in data["tables"]["kpis"] if k["key"] == "EC.ICT.ICT.2C")
@@ -61,11 +67,11 @@ def test_report_html(city_db, tmp_path):
     assert r.returncode == 0, r.stderr
     html = out.read_text(encoding="utf-8")
     assert "U4SSC Key Performance Indicators: Karmøy" in html
-    assert "data:image/svg+xml;base64," in html                     # the wheel, embedded
+    assert "data:image/svg+xml;base64," in html  # the wheel, embedded
     assert "Fixed Broadband Subscriptions" in html and "140.9%" in html
     assert "KPIs not reported" in html and "SDG links of the reported KPIs" in html
-    assert "17.6.2, 17.8.1" in html                                  # ITU's own references of 2C
-    assert "Factsheet Mashhad 2021" in html                          # the source of the 60 % target
+    assert "17.6.2, 17.8.1" in html  # ITU's own references of 2C
+    assert "Factsheet Mashhad 2021" in html  # the source of the 60 % target
 
 
 def test_report_pdf(city_db, tmp_path):
@@ -116,20 +122,29 @@ def test_bad_cell_from_the_cli(city_db, tmp_path):
 
 def test_template_files(tmp_path):
     for name in ("t.xlsx", "t.csv"):
-        r = subprocess.run([sys.executable, "-m", "sdgtrack.cli", "city", "template", "--output", str(tmp_path / name)],
-                           capture_output=True, text=True)
+        r = subprocess.run(
+            [sys.executable, "-m", "sdgtrack.cli", "city", "template", "--output", str(tmp_path / name)],
+            capture_output=True,
+            text=True,
+        )
         assert r.returncode == 0 and (tmp_path / name).stat().st_size > 1000
-    r = subprocess.run([sys.executable, "-m", "sdgtrack.cli", "city", "template", "--output", str(tmp_path / "t.ods")],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-m", "sdgtrack.cli", "city", "template", "--output", str(tmp_path / "t.ods")],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 1 and "expected a name ending in .xlsx or .csv" in r.stderr
 
 
 def test_crosswalk_import_and_show_both_ways(tmp_path):
     db = tmp_path / "x.duckdb"
     good = tmp_path / "wsis_sdg.csv"
-    good.write_text("from_framework,from_code,to_framework,to_code,relation,source\n"
-                    "wsis,C4,sdg,4.4,related,our office's reading of the WSIS-SDG matrix\n"
-                    "wsis,C7.e-health,sdg,3.8,,our office\n", encoding="utf-8")
+    good.write_text(
+        "from_framework,from_code,to_framework,to_code,relation,source\n"
+        "wsis,C4,sdg,4.4,related,our office's reading of the WSIS-SDG matrix\n"
+        "wsis,C7.e-health,sdg,3.8,,our office\n",
+        encoding="utf-8",
+    )
     r = run("framework", "crosswalk", "import", str(good), db=db)
     assert r.returncode == 0 and "2 links read, 2 new" in r.stdout
     assert "0 new, 2 already there" in run("framework", "crosswalk", "import", str(good), db=db).stdout
@@ -140,15 +155,17 @@ def test_crosswalk_import_and_show_both_ways(tmp_path):
     assert "-> sdg 17.8.1" in kpi and "sdg_reference" in kpi and "ks_mapping" in kpi
     assert "<- u4ssc EC.ICT.ICT.1C" in run("framework", "show", "17.8.1", db=db).stdout
     counts = run("framework", "crosswalk", "count", "wsis", "--of", "u4ssc", "--format", "csv", db=db).stdout
-    assert "C7.e-health,E-health,1,10,3" in counts       # goal 3: ten KPIs carry an SDG 3 link (KS)
+    assert "C7.e-health,E-health,1,10,3" in counts  # goal 3: ten KPIs carry an SDG 3 link (KS)
 
 
 def test_crosswalk_bad_rows_load_nothing(tmp_path):
     db = tmp_path / "x.duckdb"
     bad = tmp_path / "bad.csv"
-    bad.write_text("from_framework,from_code,to_framework,to_code,relation,source\n"
-                   "wsis,C4,sdg,4.4,related,x\nwsis,C12,sdg,4.4,related,x\nwsis,C2,sdg,18.1,related,x\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "from_framework,from_code,to_framework,to_code,relation,source\n"
+        "wsis,C4,sdg,4.4,related,x\nwsis,C12,sdg,4.4,related,x\nwsis,C2,sdg,18.1,related,x\n",
+        encoding="utf-8",
+    )
     r = run("framework", "crosswalk", "import", str(bad), db=db)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert f"{bad}, line 3, column 'from_code': got 'C12'; expected a code of framework wsis" in r.stderr
@@ -175,7 +192,7 @@ def test_framework_list_of_other_frameworks(tmp_path):
     db = tmp_path / "l.duckdb"
     sdgtrack.Database(db).close()  # an explicit --db must exist: reading commands never create one
     r = run("framework", "list", "--framework", "u4ssc", "--level", "kpi", "--format", "csv", db=db)
-    assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 92      # header + 91 KPIs
+    assert r.returncode == 0 and len(r.stdout.strip().splitlines()) == 92  # header + 91 KPIs
     r = run("framework", "list", "--framework", "wsis", "--parent", "C7", "--format", "csv", db=db)
     assert "C7.e-science,e_application,C7,E-science" in r.stdout
     r = run("framework", "list", "--framework", "wsis", "--level", "goal", db=db)

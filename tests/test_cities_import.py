@@ -1,4 +1,5 @@
 """U4SSC KPIs: the framework in the store, the collection template, import with validation, scoring."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +16,9 @@ def city_obs(db) -> pd.DataFrame:
 
 # -- the framework ------------------------------------------------------------------------------
 def test_the_91_kpis_as_a_framework(db):
-    levels = dict(db.con.execute("SELECT level, count(*) FROM framework_node WHERE framework = 'u4ssc' "
-                                 "GROUP BY level").fetchall())
+    levels = dict(
+        db.con.execute("SELECT level, count(*) FROM framework_node WHERE framework = 'u4ssc' GROUP BY level").fetchall()
+    )
     assert levels["kpi"] == 91 and levels["dimension"] == 3 and levels["sub_dimension"] == 7
     k = kpis.kpi_table()
     assert k["dimension"].value_counts().to_dict() == {"Economy": 45, "Society and Culture": 29, "Environment": 17}
@@ -25,15 +27,25 @@ def test_the_91_kpis_as_a_framework(db):
     points = db.sql("SELECT code FROM framework_node WHERE framework = 'u4ssc' AND parent = 'EN.EN.AQ.1C'")
     assert sorted(points["code"]) == sorted(f"EN.EN.AQ.1C/{p}" for p in ("PM10", "PM2.5", "NO2", "SO2", "O3"))
     # Electronic Health Records is numbered ED but sits in Health, as ITU lists it
-    parent = db.con.execute("SELECT parent FROM framework_node WHERE framework = 'u4ssc' AND code = 'SC.EH.ED.5A'").fetchone()
+    parent = db.con.execute(
+        "SELECT parent FROM framework_node WHERE framework = 'u4ssc' AND code = 'SC.EH.ED.5A'"
+    ).fetchone()
     assert parent[0] == "SC.EH.H"
 
 
 def test_sdg_links_mark_itu_apart_from_ks(db):
     links = db.sql("SELECT * FROM crosswalk WHERE from_framework = 'u4ssc'")
     itu = links[links["relation"] == "sdg_reference"]
-    assert set(itu["from_code"]) == {"EC.ICT.ICT.1C", "EC.ICT.ICT.2C", "EC.ICT.ES.1C", "EC.I.WS.2C", "EC.I.ES.1C",
-                                     "EC.I.ES.2C", "EC.I.ES.3C", "EN.EN.AQ.1C"}
+    assert set(itu["from_code"]) == {
+        "EC.ICT.ICT.1C",
+        "EC.ICT.ICT.2C",
+        "EC.ICT.ES.1C",
+        "EC.I.WS.2C",
+        "EC.I.ES.1C",
+        "EC.I.ES.2C",
+        "EC.I.ES.3C",
+        "EN.EN.AQ.1C",
+    }
     assert set(links.loc[links["relation"] == "ks_mapping", "from_code"]) == set(kpis.kpi_table()["code"])
     dangling = db.sql("""SELECT c.to_code FROM crosswalk c LEFT JOIN framework_node n
                          ON n.framework = 'sdg' AND n.code = c.to_code WHERE n.code IS NULL""")
@@ -49,7 +61,7 @@ def test_wsis_action_lines(db):
 
 def test_codes_in_every_spelling():
     assert kpis.resolve("EC: ICT: ICT: 1C") == kpis.resolve("ec.ict.ict.1c") == "EC.ICT.ICT.1C"
-    assert kpis.resolve("EC: ICT: ICT: 5A") == "EC.ICT.ICT.5C"      # the KS alias
+    assert kpis.resolve("EC: ICT: ICT: 5A") == "EC.ICT.ICT.5C"  # the KS alias
     assert kpis.resolve("XX: 1") is None
 
 
@@ -82,7 +94,7 @@ def test_score_karmoy_with_the_default_targets(db):
     k = score.kpis.set_index("key")
     assert k.loc["EC.ICT.ICT.2C", "attainment"] == pytest.approx(140.85)
     assert k.loc["EC.ICT.ICT.2C", "points"] == 4
-    assert k.loc["EC.ICT.ICT.5C", "note"] == "no target (N/A)"       # as in the report: benchmark N/A
+    assert k.loc["EC.ICT.ICT.5C", "note"] == "no target (N/A)"  # as in the report: benchmark N/A
     assert k.loc["EN.EN.AQ.1C/PM10", "status"] == "no_data"
     dim = score.rollups[(score.rollups["level"] == "dimension") & (score.rollups["name"] == "Economy")].iloc[0]
     assert (dim["points"], dim["max_points"]) == (28, 28)
@@ -92,16 +104,19 @@ def test_score_karmoy_with_the_default_targets(db):
 def test_score_with_own_targets_lower_is_better(db, tmp_path):
     city_import(db, shared_path("u4ssc", "city_values.csv"), city="Asker")
     targets = tmp_path / "targets.csv"
-    targets.write_text("kpi,target,source\nSC.SH.SA.8C,300,city plan\nSC.SH.SI.4C,80,city plan\n"
-                       "SC.SH.SI.3C,2,city plan\nSC.SH.FS.1A,50,city plan\n", encoding="utf-8")
+    targets.write_text(
+        "kpi,target,source\nSC.SH.SA.8C,300,city plan\nSC.SH.SI.4C,80,city plan\n"
+        "SC.SH.SI.3C,2,city plan\nSC.SH.FS.1A,50,city plan\n",
+        encoding="utf-8",
+    )
     score = city_score(db, "NO-ASKER", targets)
     k = score.kpis.set_index("key")
-    assert k.loc["SC.SH.SA.8C", "attainment"] == pytest.approx(300 / 393.98 * 100)   # violent crime, lower is better
+    assert k.loc["SC.SH.SA.8C", "attainment"] == pytest.approx(300 / 393.98 * 100)  # violent crime, lower is better
     assert k.loc["SC.SH.SA.8C", "points"] == 3
-    assert k.loc["SC.SH.SI.3C", "points"] == 2                                        # poverty 4.27 vs 2: 46.8 %
+    assert k.loc["SC.SH.SI.3C", "points"] == 2  # poverty 4.27 vs 2: 46.8 %
     assert k.loc["SC.SH.FS.1A", "note"] == "not reported" and pd.isna(k.loc["SC.SH.FS.1A", "points"])
     cat = score.rollups.set_index(["level", "name"]).loc[("category", "Social Inclusion")]
-    assert (cat["points"], cat["max_points"]) == (2 + 3, 8)                           # 67.94/80 = 84.9 % -> 3
+    assert (cat["points"], cat["max_points"]) == (2 + 3, 8)  # 67.94/80 = 84.9 % -> 3
 
 
 def test_compare_two_cities(db):
@@ -130,11 +145,13 @@ def filled_template(tmp_path, edits: dict[str, dict], name="return.csv"):
     return out, {k: int(frame.index[frame["key"] == k][0]) + 2 for k in edits}
 
 
-GOOD = {"EC.ICT.ICT.1C": {"value": "91.5", "status": "reported", "data_source": "national statistics"},
-        "EC.ICT.ICT.2C": {"numerator": "30000", "denominator": "40000"},
-        "EN.EN.AQ.1C/PM2.5": {"value": "7.1"},
-        "SC.SH.SA.3A": {"value": "yes"},
-        "SC.SH.FS.1A": {"status": "not_reported"}}
+GOOD = {
+    "EC.ICT.ICT.1C": {"value": "91.5", "status": "reported", "data_source": "national statistics"},
+    "EC.ICT.ICT.2C": {"numerator": "30000", "denominator": "40000"},
+    "EN.EN.AQ.1C/PM2.5": {"value": "7.1"},
+    "SC.SH.SA.3A": {"value": "yes"},
+    "SC.SH.FS.1A": {"status": "not_reported"},
+}
 
 
 def test_template_rows_and_a_good_return(db, tmp_path):
@@ -144,20 +161,27 @@ def test_template_rows_and_a_good_return(db, tmp_path):
     report = city_import(db, path, city="Bergen", country="578")
     assert (report.rows, report.reported, report.not_reported) == (5, 4, 1)
     obs = city_obs(db).set_index("series")
-    assert obs.loc["U4SSC:EC.ICT.ICT.2C", "value"] == pytest.approx(75.0)     # 30000 / 40000 x 100
+    assert obs.loc["U4SSC:EC.ICT.ICT.2C", "value"] == pytest.approx(75.0)  # 30000 / 40000 x 100
     assert obs.loc["U4SSC:SC.SH.SA.3A", "value"] == 1
     assert obs.loc["U4SSC:EN.EN.AQ.1C", "dims"] == "data_point=PM2.5"
     assert (obs["year"] == 2023).all()
 
 
-@pytest.mark.parametrize("key, cells, column, expected", [
-    ("EC.ICT.ICT.1C", {"value": "about ninety"}, "value", "got 'about ninety'; expected a number in %"),
-    ("EC.ICT.ICT.1C", {"value": "140%"}, "value", "got '140'; expected a percentage between 0 and 100"),
-    ("EC.ICT.ICT.2C", {"numerator": "50000", "denominator": "40000"}, "numerator",
-     "got '50000'; expected at most the denominator (40000)"),
-    ("SC.SH.SI.2C", {"value": "27"}, "value", "got '27'; expected a value between 0 and 1"),
-    ("EC.ICT.ICT.1C", {"value": "90", "status": "not_reported"}, "status", "expected reported or not_verified"),
-])
+@pytest.mark.parametrize(
+    "key, cells, column, expected",
+    [
+        ("EC.ICT.ICT.1C", {"value": "about ninety"}, "value", "got 'about ninety'; expected a number in %"),
+        ("EC.ICT.ICT.1C", {"value": "140%"}, "value", "got '140'; expected a percentage between 0 and 100"),
+        (
+            "EC.ICT.ICT.2C",
+            {"numerator": "50000", "denominator": "40000"},
+            "numerator",
+            "got '50000'; expected at most the denominator (40000)",
+        ),
+        ("SC.SH.SI.2C", {"value": "27"}, "value", "got '27'; expected a value between 0 and 1"),
+        ("EC.ICT.ICT.1C", {"value": "90", "status": "not_reported"}, "status", "expected reported or not_verified"),
+    ],
+)
 def test_one_bad_cell_one_message_nothing_stored(db, tmp_path, key, cells, column, expected):
     edits = {**GOOD, key: {**GOOD.get(key, {}), **cells}}
     if key == "EC.ICT.ICT.2C" and "value" not in cells:
@@ -180,7 +204,8 @@ def test_unknown_code_one_message_nothing_stored(db, tmp_path):
         city_import(db, path, city="Bergen", country="NOR")
     assert [str(p) for p in exc.value.problems] == [
         f"{path}, line 114, column 'code': got 'EC: ICT: ICT: 99C'; expected a U4SSC KPI code such as EC.ICT.ICT.1C "
-        "or 'EC: ICT: ICT: 1C' (the codes are listed by `sdgtrack city template`)"]
+        "or 'EC: ICT: ICT: 1C' (the codes are listed by `sdgtrack city template`)"
+    ]
     assert city_obs(db).empty and db.areas(kind="city").empty and not db.datasets()["id"].str.startswith("city-").any()
 
 
@@ -193,14 +218,13 @@ def test_excel_template_round_trip_and_row_numbers(db, tmp_path):
     sheet = book["KPIs"]
     header = [c.value for c in sheet[1]]
     col = {name: i + 1 for i, name in enumerate(header)}
-    sheet.cell(row=2, column=col["value"], value=88.2)       # EC.ICT.ICT.1C, a number cell
+    sheet.cell(row=2, column=col["value"], value=88.2)  # EC.ICT.ICT.1C, a number cell
     sheet.cell(row=2, column=col["year"], value=2022)
-    sheet.cell(row=3, column=col["value"], value="n/a")      # EC.ICT.ICT.2C, text in a number
+    sheet.cell(row=3, column=col["value"], value="n/a")  # EC.ICT.ICT.2C, text in a number
     book.save(path)
     with pytest.raises(InvalidInputError) as exc:
         city_import(db, path, city="Stavanger", country="Norway", year=2022)
-    assert [str(p) for p in exc.value.problems] == [
-        f"{path}, row 3, column 'value': got 'n/a'; expected a number in %"]
+    assert [str(p) for p in exc.value.problems] == [f"{path}, row 3, column 'value': got 'n/a'; expected a number in %"]
     sheet.cell(row=3, column=col["value"]).value = None
     book.save(path)
     report = city_import(db, path, city="Stavanger", country="Norway", year=2022)
@@ -212,7 +236,9 @@ def test_file_level_problems(db, tmp_path):
     with pytest.raises(InvalidInputError, match="expected a city named in the file"):
         city_import(db, src, city="Oslo")
     # Bizerte's Gini is 'reported' with no value (the report shows "Not verified"): refused, by line
-    with pytest.raises(InvalidInputError, match=r"line 45, column 'value': expected a value for a KPI with status reported"):
+    with pytest.raises(
+        InvalidInputError, match=r"line 45, column 'value': expected a value for a KPI with status reported"
+    ):
         city_import(db, src, city="Bizerte")
     other = tmp_path / "x.txt"
     other.write_text("a", encoding="utf-8")
@@ -240,13 +266,17 @@ def test_each_city_is_its_own_dataset(db):
 
 def test_a_unit_other_than_the_kpis_is_refused(db, tmp_path):
     path = tmp_path / "units.csv"
-    path.write_text("code,unit,value,year\nSC.SH.SA.8C,per 1000 inhabitants,3.9,2021\n"
-                    "SC.SH.SI.1C,ratio (female:male),0.7,2021\nEC.ICT.ICT.1C,%,80,2021\n", encoding="utf-8")
+    path.write_text(
+        "code,unit,value,year\nSC.SH.SA.8C,per 1000 inhabitants,3.9,2021\n"
+        "SC.SH.SI.1C,ratio (female:male),0.7,2021\nEC.ICT.ICT.1C,%,80,2021\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InvalidInputError) as exc:
         city_import(db, path, city="Bergen", country="NOR")
     assert [str(p) for p in exc.value.problems] == [
         f"{path}, line 2, column 'unit': got 'per 1000 inhabitants'; expected the KPI's unit, per 100 000 "
-        "inhabitants (convert the value; nothing is converted on import)"]
+        "inhabitants (convert the value; nothing is converted on import)"
+    ]
     assert city_obs(db).empty
 
 
@@ -266,7 +296,9 @@ def test_workspace_cities_returns_a_result(tmp_path):
         assert list(both.tables) == ["side_by_side", "kpis", "rollups"]
         assert both.datasets == {"city-no-asker": 15, "city-no-kristiansund": 13}
         doc = both.to_json()
-        assert doc["parameters"]["cities"] == ["NO-ASKER", "NO-KRISTIANSUND"] and len(doc["tables"]["side_by_side"]) == 14
+        assert (
+            doc["parameters"]["cities"] == ["NO-ASKER", "NO-KRISTIANSUND"] and len(doc["tables"]["side_by_side"]) == 14
+        )
 
 
 def test_a_failed_load_leaves_no_new_city_behind(db, monkeypatch):

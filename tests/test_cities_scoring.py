@@ -1,4 +1,5 @@
 """The U4SSC scoring method on its published facts: bands, points, roll-ups, lower-is-better."""
+
 from __future__ import annotations
 
 import math
@@ -13,8 +14,14 @@ from sdgtrack.errors import InvalidInputError
 
 
 def category(points: list[float | None], name: str = "Education") -> pd.DataFrame:
-    return pd.DataFrame({"points": points, "dimension": "Society and Culture",
-                         "sub_dimension": "Education, Health and Culture", "category": name})
+    return pd.DataFrame(
+        {
+            "points": points,
+            "dimension": "Society and Culture",
+            "sub_dimension": "Education, Health and Culture",
+            "category": name,
+        }
+    )
 
 
 def test_published_example_all_four_reported():
@@ -57,13 +64,16 @@ def test_fixed_broadband_bands_of_the_mashhad_factsheet():
 
 
 def test_lower_is_better_and_aimed_values():
-    pct = scoring.attainment([393.98, 300.0, 0.0, 0.64, 1.25, np.nan], [300, 300, 5, 1, 1, 5],
-                             ["down", "down", "down", "target", "target", "down"])
-    assert pct[0] == pytest.approx(300 / 393.98 * 100)     # target / value
+    pct = scoring.attainment(
+        [393.98, 300.0, 0.0, 0.64, 1.25, np.nan],
+        [300, 300, 5, 1, 1, 5],
+        ["down", "down", "down", "target", "target", "down"],
+    )
+    assert pct[0] == pytest.approx(300 / 393.98 * 100)  # target / value
     assert pct[1] == pytest.approx(100)
-    assert math.isinf(pct[2])                               # a zero where lower is better meets the target
-    assert pct[3] == pytest.approx(64.0)                    # 0.64 of an aimed 1.0
-    assert pct[4] == pytest.approx(80.0)                    # 1.25 overshoots: 1 / 1.25
+    assert math.isinf(pct[2])  # a zero where lower is better meets the target
+    assert pct[3] == pytest.approx(64.0)  # 0.64 of an aimed 1.0
+    assert pct[4] == pytest.approx(80.0)  # 1.25 overshoots: 1 / 1.25
     assert np.isnan(pct[5])
     assert scoring.points(pct)[:5].tolist() == [3, 4, 4, 2, 3]
 
@@ -83,8 +93,10 @@ def test_default_targets_have_a_source_each():
 
 def test_targets_file_problems_are_named(tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("kpi,target,direction\nEC.ICT.ICT.2C,abc,\nXX.1,5,\nSC.SH.SA.8C,0,\nEC.ICT.ICT.1C,90,sideways\n",
-                    encoding="utf-8")
+    path.write_text(
+        "kpi,target,direction\nEC.ICT.ICT.2C,abc,\nXX.1,5,\nSC.SH.SA.8C,0,\nEC.ICT.ICT.1C,90,sideways\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InvalidInputError) as exc:
         load_targets(path)
     text = str(exc.value)

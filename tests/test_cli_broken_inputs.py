@@ -7,6 +7,7 @@ covered without editing this file. Each file parameter gets every file of the co
 out-of-range values. A run passes when ``sdgtrack.cli.run`` returns (no exception escapes), prints
 no traceback and no "internal error", and, when it fails, leaves the store's rows as they were.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -25,10 +26,20 @@ from .conftest import FIXTURES
 BROKEN = FIXTURES / "broken"
 
 # A valid value for each required parameter, so a run reaches the parameter under test.
-SAMPLES = {"code": "3.2.1", "name": "Test area", "record": "dec-bce291e779", "submission": "WWCO", "new_status": "draft",
-           "field": "name", "value": "A new name", "text": "Clean water for rural clinics", "codebook": "sdr2024",
-           "matrix": str(FIXTURES / "links" / "expert_targets.csv"), "paths": str(FIXTURES / "ingest" / "tidy_good.csv"),
-           "file": str(FIXTURES / "contributions" / "wwco-2024.txt")}
+SAMPLES = {
+    "code": "3.2.1",
+    "name": "Test area",
+    "record": "dec-bce291e779",
+    "submission": "WWCO",
+    "new_status": "draft",
+    "field": "name",
+    "value": "A new name",
+    "text": "Clean water for rural clinics",
+    "codebook": "sdr2024",
+    "matrix": str(FIXTURES / "links" / "expert_targets.csv"),
+    "paths": str(FIXTURES / "ingest" / "tidy_good.csv"),
+    "file": str(FIXTURES / "contributions" / "wwco-2024.txt"),
+}
 # Text parameters that name an input file (Path parameters are found by their type).
 TEXT_FILE_PARAMS = {"codebook", "regions"}
 # Commands too slow to run on valid inputs in a unit test: only their broken-store runs are made.
@@ -38,6 +49,7 @@ BAD_NUMBERS = ["-1", "99999999999999999999", "nan", "1e309"]
 
 def commands():
     """(path, click command) for every command of the app, groups that run on their own included."""
+
     def walk(cmd, path):
         subs = getattr(cmd, "commands", None)
         if subs:
@@ -47,6 +59,7 @@ def commands():
                 yield from walk(sub, [*path, name])
         else:
             yield tuple(path), cmd
+
     return list(walk(typer.main.get_command(app), []))
 
 
@@ -117,8 +130,14 @@ def corpus(tmp_path_factory, template) -> dict[str, Path]:
     big.write_text(",1,2\n1,," + "9" * 200_000 + "\n2,1,\n")
     truncated = root / "truncated.duckdb"
     truncated.write_bytes(template.read_bytes()[:100_000])
-    return files | {"deep.json": deep, "big_cell.csv": big, "truncated.duckdb": truncated,
-                    "a folder": None, "under a file": None, "missing": None}
+    return files | {
+        "deep.json": deep,
+        "big_cell.csv": big,
+        "truncated.duckdb": truncated,
+        "a folder": None,
+        "under a file": None,
+        "missing": None,
+    }
 
 
 def _fresh(corpus: dict, name: str, where: Path) -> Path:
@@ -137,8 +156,10 @@ def _fresh(corpus: dict, name: str, where: Path) -> Path:
 def _counts(db: Path) -> tuple:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return tuple(con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                     for t in ("observation", "area", "load", "contribution_record"))
+        return tuple(
+            con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("observation", "area", "load", "contribution_record")
+        )
     finally:
         con.close()
 
@@ -182,8 +203,11 @@ def test_broken_files(path, cmd, corpus, template, tmp_path, capfd):
     assert runs or not file_params or path in SLOW
 
 
-@pytest.mark.parametrize("path, cmd", [(p, c) for p, c in COMMANDS if any(x.name == "db" for x in c.params)],
-                         ids=[" ".join(p) for p, c in COMMANDS if any(x.name == "db" for x in c.params)])
+@pytest.mark.parametrize(
+    "path, cmd",
+    [(p, c) for p, c in COMMANDS if any(x.name == "db" for x in c.params)],
+    ids=[" ".join(p) for p, c in COMMANDS if any(x.name == "db" for x in c.params)],
+)
 def test_broken_store(path, cmd, corpus, tmp_path, capfd):
     for k, name in enumerate(("corrupt.duckdb", "truncated.duckdb", "a folder", "under a file", "binary.csv")):
         broken = _fresh(corpus, name, tmp_path / str(k))
@@ -203,11 +227,32 @@ def test_bad_numbers(path, cmd, template, tmp_path, capfd):
 
 def test_the_corpus_covers_the_named_faults():
     names = {p.name for p in BROKEN.iterdir()}
-    assert {"latin1.csv", "utf16.csv", "truncated.xlsx", "ragged.csv", "codebook_header_only.csv",
-            "corrupt.duckdb", "README.md"} <= names
+    assert {
+        "latin1.csv",
+        "utf16.csv",
+        "truncated.xlsx",
+        "ragged.csv",
+        "codebook_header_only.csv",
+        "corrupt.duckdb",
+        "README.md",
+    } <= names
 
 
 def test_every_command_is_discovered():
     found = {" ".join(p) for p, _ in COMMANDS}
-    assert {"ingest", "validate", "data", "index", "links", "links expert", "progress", "progress chart", "tag",
-            "serve", "contributions import", "areas add", "framework show", "demo build"} <= found
+    assert {
+        "ingest",
+        "validate",
+        "data",
+        "index",
+        "links",
+        "links expert",
+        "progress",
+        "progress chart",
+        "tag",
+        "serve",
+        "contributions import",
+        "areas add",
+        "framework show",
+        "demo build",
+    } <= found

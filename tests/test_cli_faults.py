@@ -1,4 +1,5 @@
 """Faults outside the user's files: a read-only or missing store, a full disk, Ctrl-C, a bug."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,11 +17,20 @@ from sdgtrack.errors import fault_message
 from .conftest import FIXTURES
 
 READING = [
-    ["data", "3.2.1"], ["data", "3.2.1", "--format", "csv"], ["areas", "list", "--group", "LDC"],
-    ["framework", "list", "--level", "goal"], ["framework", "show", "3.2.1"], ["links", "--level", "goal", "--null", "2"],
-    ["contributions", "list"], ["contributions", "show", "dec-bce291e779"], ["contributions", "coverage"],
-    ["contributions", "export"], ["contributions", "submissions"], ["contributions", "history"],
-    ["contributions", "review"], ["progress", "--level", "goal"],
+    ["data", "3.2.1"],
+    ["data", "3.2.1", "--format", "csv"],
+    ["areas", "list", "--group", "LDC"],
+    ["framework", "list", "--level", "goal"],
+    ["framework", "show", "3.2.1"],
+    ["links", "--level", "goal", "--null", "2"],
+    ["contributions", "list"],
+    ["contributions", "show", "dec-bce291e779"],
+    ["contributions", "coverage"],
+    ["contributions", "export"],
+    ["contributions", "submissions"],
+    ["contributions", "history"],
+    ["contributions", "review"],
+    ["progress", "--level", "goal"],
 ]
 
 
@@ -96,8 +106,9 @@ class FullDisk:
     def execute(self, sql, *args):
         if sql.strip().upper() == "COMMIT":
             self._con.execute("ROLLBACK")
-            raise duckdb.IOException('Failed to commit: Could not write file "store.duckdb.wal": '
-                                     "No space left on device")
+            raise duckdb.IOException(
+                'Failed to commit: Could not write file "store.duckdb.wal": No space left on device'
+            )
         return self._con.execute(sql, *args)
 
     def __getattr__(self, name):
@@ -157,14 +168,17 @@ def test_a_bug_is_one_message_and_debug_shows_it(store, monkeypatch, capfd):
         run(["framework", "list", "--db", str(store)])
 
 
-@pytest.mark.parametrize("exc, expected", [
-    (RuntimeError("Query interrupted"), "interrupted; nothing was changed"),
-    (IsADirectoryError(21, "Is a directory", "targets"), "targets: is a folder; expected a file"),
-    (PermissionError(13, "Permission denied", "/x/store.duckdb"), "permission denied: /x/store.duckdb"),
-    (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "expected UTF-8"),
-    (RecursionError("maximum recursion depth exceeded"), "nested too deeply"),
-    (duckdb.IOException('Corrupt database file: computed checksum 1 does not match'), "database file is damaged"),
-])
+@pytest.mark.parametrize(
+    "exc, expected",
+    [
+        (RuntimeError("Query interrupted"), "interrupted; nothing was changed"),
+        (IsADirectoryError(21, "Is a directory", "targets"), "targets: is a folder; expected a file"),
+        (PermissionError(13, "Permission denied", "/x/store.duckdb"), "permission denied: /x/store.duckdb"),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "expected UTF-8"),
+        (RecursionError("maximum recursion depth exceeded"), "nested too deeply"),
+        (duckdb.IOException("Corrupt database file: computed checksum 1 does not match"), "database file is damaged"),
+    ],
+)
 def test_fault_messages(exc, expected):
     assert expected in fault_message(exc)[0]
 

@@ -1,4 +1,5 @@
 """Tables for people: words for codes, one precision per column, the rest of the rows one option away."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,7 +15,7 @@ def test_codes_become_words_only_in_label_columns():
 
 
 def test_one_precision_per_column():
-    assert _column_text(pd.Series([86.1, 50.0, np.nan]), "index") == ["86.1", "50.0", ""]   # rounded values kept
+    assert _column_text(pd.Series([86.1, 50.0, np.nan]), "index") == ["86.1", "50.0", ""]  # rounded values kept
     assert _column_text(pd.Series([41.6, 63.81147]), "value") == ["41.60", "63.81"]
     assert _column_text(pd.Series([2015.0, 2019.0]), "year") == ["2015", "2019"]
     assert _column_text(pd.Series([0.4832, -0.04]), "cagr") == ["0.483", "-0.040"]

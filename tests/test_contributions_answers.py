@@ -1,4 +1,5 @@
 """Two invented answers in the published layout, worded differently from ITU's, and bad inputs."""
+
 from datetime import date
 
 import pytest
@@ -23,8 +24,12 @@ def reg(tmp_path_factory):
 
 def test_wwco_answer(reg):
     sub = reg.parse_file(ANSWERS / "wwco-2024.txt")
-    assert (sub.entity, sub.entity_code, sub.year, sub.id) == ("World Water Coordination Office", "WWCO", 2024,
-                                                               "WWCO/2024/2023")
+    assert (sub.entity, sub.entity_code, sub.year, sub.id) == (
+        "World Water Coordination Office",
+        "WWCO",
+        2024,
+        "WWCO/2024/2023",
+    )
     kinds = [r.kind for r in sub.records]
     assert kinds.count("event") == 4 and kinds.count("resource") == 1 and kinds.count("hii") == 1
     assert [(d.name, d.lines) for d in sub.duplicates] == [("Basin Managers Week", "104-126")]
@@ -32,11 +37,15 @@ def test_wwco_answer(reg):
     dec = sub.records[0]
     assert dec.body == "Governing Council of the World Water Coordination Office"
     assert (dec.dates.start, [(p.city, p.area) for p in dec.places]) == (date(2024, 3, 4), [("Nairobi", "404")])
-    assert dec.topics == ["Drought early warning for all by 2027", "Safely managed sanitation in informal settlements",
-                          "Transboundary water cooperation"]
+    assert dec.topics == [
+        "Drought early warning for all by 2027",
+        "Safely managed sanitation in informal settlements",
+        "Transboundary water cooperation",
+    ]
     assert [(r.label, r.number, r.session, r.title) for r in dec.resolutions] == [
         ("Decision", "GC.12/3", "Nairobi, 2024", "Water security strategy 2024-2029"),
-        ("Decision", "GC.12/7", "Nairobi, 2024", "Budget and programme of work for 2024-2025")]
+        ("Decision", "GC.12/7", "Nairobi, 2024", "Budget and programme of work for 2024-2025"),
+    ]
 
     ev = {r.name: r for r in sub.records if r.kind == "event"}
     dialogue = ev["Regional Dialogue on Drought Resilience"]  # labels with the value on the same line
@@ -68,8 +77,11 @@ def test_wwco_answer(reg):
     assert handbook.websites == ["https://www.wwco.example.org/handbook"]
 
     (hii,) = [r for r in sub.records if r.kind == "hii"]
-    assert (hii.initiative, hii.subtitle, hii.role) == ("Food Systems Transformation", "Nourishing people and planet",
-                                                        "co-lead")
+    assert (hii.initiative, hii.subtitle, hii.role) == (
+        "Food Systems Transformation",
+        "Nourishing people and planet",
+        "co-lead",
+    )
     (par,) = [r for r in sub.records if r.kind == "partnership"]
     assert par.beneficiary_areas == ["404", "800", "834"] and not par.beneficiaries_all
     recs = [(r.theme, r.group) for r in sub.records if r.kind == "recommendation"]
@@ -80,13 +92,19 @@ def test_crp_answer_needs_the_year_and_keeps_what_it_cannot_read(reg):
     with pytest.raises(UserInputError, match="cannot tell the year.*pass --year"):
         reg.parse_file(ANSWERS / "crp-2025.txt")
     sub = reg.parse_file(ANSWERS / "crp-2025.txt", year=2025)  # CRLF line ends, "1)" numbering, no code
-    assert (sub.entity, sub.entity_code, sub.id) == ("Coastal Resilience Programme", "",
-                                                     "COASTAL-RESILIENCE-PROGRAMME/2025/2023")
+    assert (sub.entity, sub.entity_code, sub.id) == (
+        "Coastal Resilience Programme",
+        "",
+        "COASTAL-RESILIENCE-PROGRAMME/2025/2023",
+    )
     assert [r.kind for r in sub.records] == ["event"] * 3 + ["partnership"] + ["recommendation"] * 2
     summit, training, reef = sub.records[:3]
     assert (summit.dates.start, summit.dates.end) == (date(2024, 12, 20), date(2025, 1, 5))
-    assert [(p.mode, p.city, p.area) for p in summit.places] == [("hybrid", "Suva", "242"), ("hybrid", "Apia", "882"),
-                                                                 ("virtual", None, None)]
+    assert [(p.mode, p.city, p.area) for p in summit.places] == [
+        ("hybrid", "Suva", "242"),
+        ("hybrid", "Apia", "882"),
+        ("virtual", None, None),
+    ]
     assert (summit.sdgs.all_goals, summit.sdgs.primary) == (True, [13, 14])
     assert len(summit.websites) == 2
     assert (training.dates.start, training.dates.end) == (date(2025, 7, 1), date(2025, 9, 30))
@@ -106,14 +124,17 @@ def test_entity_and_year_options_override(reg):
     assert any("stored as 2025" in w for w in sub.warnings)
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"", "the file is empty"),
-    (b"\n \n\n", "only blank lines"),
-    (b"series,area,year,value\nSH_DYN_MORT,4,2020,55.1\n", "not a questionnaire answer"),
-    (b"Dear colleagues,\n\nplease find our report attached.\n", "not a questionnaire answer"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
-    (b"caf\xe9\x81\x81\xfe\xff", "not UTF-8 text"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty"),
+        (b"\n \n\n", "only blank lines"),
+        (b"series,area,year,value\nSH_DYN_MORT,4,2020,55.1\n", "not a questionnaire answer"),
+        (b"Dear colleagues,\n\nplease find our report attached.\n", "not a questionnaire answer"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
+        (b"caf\xe9\x81\x81\xfe\xff", "not UTF-8 text"),
+    ],
+)
 def test_bad_input_one_message_nothing_stored(reg, tmp_path, content, message):
     path = tmp_path / "answer.txt"
     path.write_bytes(content)

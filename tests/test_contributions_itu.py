@@ -1,4 +1,5 @@
 """ITU's 2023 answer (../shared/data/questionnaires/itu-2023.txt) imported field by field."""
+
 from datetime import date
 
 import pytest
@@ -32,11 +33,21 @@ def by_name(sub, kind):
 
 def test_counts_entity_year_and_the_repeat(itu):
     _, _, sub, report = itu
-    assert (sub.entity, sub.entity_code, sub.year, sub.status) == ("International Telecommunication Union", "ITU",
-                                                                   2023, "published")
+    assert (sub.entity, sub.entity_code, sub.year, sub.status) == (
+        "International Telecommunication Union",
+        "ITU",
+        2023,
+        "published",
+    )
     assert sub.membership == "ECESA Plus Member"
-    assert report.records == {"decision": 1, "event": 11, "resource": 5, "hii": 3, "partnership": 3,
-                              "recommendation": 9}
+    assert report.records == {
+        "decision": 1,
+        "event": 11,
+        "resource": 5,
+        "hii": 3,
+        "partnership": 3,
+        "recommendation": 9,
+    }
     assert [(d.name, d.lines) for d in sub.duplicates] == [("WSIS Forum 2023", "339-371")]
     assert any("repeats lines 305-337 word for word: stored once" in w for w in report.warnings)
     assert report.new == 32
@@ -49,13 +60,33 @@ def test_decision_with_its_17_resolutions(itu):
     assert len(dec.topics) == 7
     assert dec.topics[0] == "Applying artificial intelligence (AI) technologies for good"
     assert dec.topics[-1] == "The Internet of Things (IoT) for smart and sustainable cities and communities"
-    assert [r.number for r in dec.resolutions] == ["25", "71", "101", "102", "136", "137", "139", "140", "179",
-                                                   "182", "184", "198", "200", "204", "205", "214", "218"]
+    assert [r.number for r in dec.resolutions] == [
+        "25",
+        "71",
+        "101",
+        "102",
+        "136",
+        "137",
+        "139",
+        "140",
+        "179",
+        "182",
+        "184",
+        "198",
+        "200",
+        "204",
+        "205",
+        "214",
+        "218",
+    ]
     first, last = dec.resolutions[0], dec.resolutions[-1]
-    assert (first.title, first.session, first.revised) == ("Strengthening the ITU regional presence",
-                                                           "Bucharest, 2022", True)
+    assert (first.title, first.session, first.revised) == (
+        "Strengthening the ITU regional presence",
+        "Bucharest, 2022",
+        True,
+    )
     assert last.session == "Bucharest, 2022" and not last.revised  # "(BUCHAREST, 2022)": new, not revised
-    assert last.title.startswith("ITU's role in the implementation of the \"Space2030\" Agenda")
+    assert last.title.startswith('ITU\'s role in the implementation of the "Space2030" Agenda')
     assert "held in Bucharest, Romania" in dec.description
     assert (dec.dates.start, dec.dates.end) == (date(2022, 9, 26), date(2022, 10, 14))
     assert [(p.city, p.area) for p in dec.places] == [("Bucharest", "642")]
@@ -97,8 +128,11 @@ def test_events_field_by_field(itu):
         assert not e.warnings
 
     (forums,) = ev["ITU Forums on metaverse"]
-    assert [(s.start, s.end) for s in forums.dates.spans] == [(date(2023, 3, 7),) * 2, (date(2023, 7, 7),) * 2,
-                                                               (date(2023, 9, 13),) * 2]
+    assert [(s.start, s.end) for s in forums.dates.spans] == [
+        (date(2023, 3, 7),) * 2,
+        (date(2023, 7, 7),) * 2,
+        (date(2023, 9, 13),) * 2,
+    ]
     assert [(p.city, p.area) for p in forums.places] == [("Riyadh", "682"), ("Shanghai", "156"), ("Arusha", "834")]
     assert forums.sdgs.goals == [9]
     assert forums.description.count("• ") == 5
@@ -107,27 +141,35 @@ def test_events_field_by_field(itu):
     assert [(s.start, s.end, s.label) for s in wsis.dates.spans] == [
         (date(2023, 3, 13), date(2023, 3, 17), "Hybrid Week"),
         (date(2023, 4, 1), date(2023, 4, 30), "Virtual Workshops"),
-        (date(2023, 5, 1), date(2023, 5, 31), "Virtual Workshops")]
+        (date(2023, 5, 1), date(2023, 5, 31), "Virtual Workshops"),
+    ]
     assert [(p.city, p.area) for p in wsis.places] == [("Geneva", "756")]
     assert wsis.sdgs.goals == ALL and wsis.over_limit and wsis.word_count == 199
 
     (digital,) = ev["SDG Digital"]
-    assert (digital.dates.start, [(p.city, p.area) for p in digital.places]) == (date(2023, 9, 17),
-                                                                                 [("New York", "840")])
+    assert (digital.dates.start, [(p.city, p.area) for p in digital.places]) == (
+        date(2023, 9, 17),
+        [("New York", "840")],
+    )
 
 
 def test_resources(itu):
     _, _, sub, _ = itu
     res = {n: r[0] for n, r in by_name(sub, "resource").items()}
-    assert list(res) == ["Toolkit on Digital Transformation for People-Oriented Cities and Communities",
-                         "United for Smart Sustainable Cities (U4SSC) Deliverables",
-                         "Reports on ITU’s implementation of the U4SSC KPIs",
-                         "ITU Contribution to the Implementation of the WSIS Outcomes: 2023",
-                         "SDG Digital Acceleration Agenda"]
+    assert list(res) == [
+        "Toolkit on Digital Transformation for People-Oriented Cities and Communities",
+        "United for Smart Sustainable Cities (U4SSC) Deliverables",
+        "Reports on ITU’s implementation of the U4SSC KPIs",
+        "ITU Contribution to the Implementation of the WSIS Outcomes: 2023",
+        "SDG Digital Acceleration Agenda",
+    ]
     toolkit = res["Toolkit on Digital Transformation for People-Oriented Cities and Communities"]
     assert toolkit.sdgs.goals == [2, 6, 7, 9, 11, 12, 13]
-    assert toolkit.publishers[:3] == ["ITU", "United Nations Industrial Development Organization (UNIDO)",
-                                      "International Energy Agency (IEA)"]
+    assert toolkit.publishers[:3] == [
+        "ITU",
+        "United Nations Industrial Development Organization (UNIDO)",
+        "International Energy Agency (IEA)",
+    ]
     assert "United Nations Department of Economic and Social Affairs (UNDESA)" in toolkit.publishers
     assert len(toolkit.audience) == 6 and toolkit.languages == ["English"]
     assert toolkit.websites == ["https://toolkit-dt4c.itu.int/"]
@@ -142,10 +184,11 @@ def test_resources(itu):
 def test_high_impact_initiatives(itu):
     _, _, sub, _ = itu
     hiis = [(r.initiative, r.subtitle, r.role) for r in sub.records if r.kind == "hii"]
-    assert hiis == [("Digital Public Infrastructure", "Scaling inclusive and open digital ecosystems for the SDGs",
-                     "co-lead"),
-                    ("FutureGov", "Building public sector capabilities for the future", "contributor"),
-                    ("Transforming Education", "Learning to build a better future for all", "supporter")]
+    assert hiis == [
+        ("Digital Public Infrastructure", "Scaling inclusive and open digital ecosystems for the SDGs", "co-lead"),
+        ("FutureGov", "Building public sector capabilities for the future", "contributor"),
+        ("Transforming Education", "Learning to build a better future for all", "supporter"),
+    ]
 
 
 def test_partnerships(itu):
@@ -156,10 +199,14 @@ def test_partnerships(itu):
     assert u4ssc.sdgs.goals == [11] and u4ssc.beneficiaries == "Open to all interested parties"
     assert u4ssc.beneficiaries_all
     mayors = par["WSIS Forum 2023: Mayors Track"]
-    assert mayors.sdgs.goals == [9, 11, 13] and mayors.partners == ["Geneva Cities Hub",
-                                                                    "International Telecommunication Union"]
-    assert mayors.websites == ["https://www.itu.int/net4/wsis/forum/2023/Agenda/Session/400",
-                               "https://www.itu.int/net4/wsis/forum/2023/Agenda/Session/350"]
+    assert mayors.sdgs.goals == [9, 11, 13] and mayors.partners == [
+        "Geneva Cities Hub",
+        "International Telecommunication Union",
+    ]
+    assert mayors.websites == [
+        "https://www.itu.int/net4/wsis/forum/2023/Agenda/Session/400",
+        "https://www.itu.int/net4/wsis/forum/2023/Agenda/Session/350",
+    ]
     p2c = par["Partner2Connect Digital Coalition"]
     assert p2c.sdgs.all_goals and p2c.beneficiaries_all and p2c.description.count("\n\n") == 2
 
@@ -168,17 +215,28 @@ def test_recommendations(itu):
     _, _, sub, _ = itu
     recs = [r for r in sub.records if r.kind == "recommendation"]
     assert len(recs) == 9
-    assert {r.group for r in recs} == {"WSIS recommendations to further strengthen and follow-up the "
-                                       "implementation of the 2030 Agenda"}
+    assert {r.group for r in recs} == {
+        "WSIS recommendations to further strengthen and follow-up the implementation of the 2030 Agenda"
+    }
     assert recs[0].description == "It is critical to continue prioritizing ICTs as a key enabler of development."
-    assert [r.theme for r in recs] == ["other", "other", "interlinkages", "other", "other",
-                                       "follow-up and review", "interlinkages", "other", "follow-up and review"]
+    assert [r.theme for r in recs] == [
+        "other",
+        "other",
+        "interlinkages",
+        "other",
+        "other",
+        "follow-up and review",
+        "interlinkages",
+        "other",
+        "follow-up and review",
+    ]
 
 
 def test_nothing_from_the_answer_is_lost(itu):
     path, _, sub, _ = itu
-    kept = "\n".join([sub.preamble, sub.footer, *sub.questions.values(), *sub.notes,
-                      *(r.raw_text for r in sub.records)])
+    kept = "\n".join(
+        [sub.preamble, sub.footer, *sub.questions.values(), *sub.notes, *(r.raw_text for r in sub.records)]
+    )
     for no, line in enumerate(path.read_text("utf-8").split("\n"), 1):
         if line.strip("\u00a0 "):
             assert line.strip() in kept, f"line {no} lost: {line[:60]!r}"
@@ -186,12 +244,16 @@ def test_nothing_from_the_answer_is_lost(itu):
 
 def test_reimport_changes_nothing(itu):
     path, reg, _, _ = itu
-    before = reg.con.execute("SELECT r.id, r.data, s.updated_at FROM contribution_record r JOIN contribution_submission s "
-                             "ON s.id = r.submission ORDER BY r.id").fetchall()
+    before = reg.con.execute(
+        "SELECT r.id, r.data, s.updated_at FROM contribution_record r JOIN contribution_submission s "
+        "ON s.id = r.submission ORDER BY r.id"
+    ).fetchall()
     (again,) = reg.import_file(path)
     assert (again.new, again.updated, again.unchanged, again.removed) == (0, 0, 32, 0) and not again.changed
-    after = reg.con.execute("SELECT r.id, r.data, s.updated_at FROM contribution_record r JOIN contribution_submission s "
-                            "ON s.id = r.submission ORDER BY r.id").fetchall()
+    after = reg.con.execute(
+        "SELECT r.id, r.data, s.updated_at FROM contribution_record r JOIN contribution_submission s "
+        "ON s.id = r.submission ORDER BY r.id"
+    ).fetchall()
     assert before == after
 
 

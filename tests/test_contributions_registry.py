@@ -1,4 +1,5 @@
 """Registry: exchange (JSON, CSV), corrections and status, coverage and its chart, the CLI."""
+
 import json
 
 import pytest
@@ -48,9 +49,12 @@ def test_json_and_csv_round_trips(reg, tmp_path):
 
 def test_hand_written_csv_is_parsed_like_the_text(db, tmp_path):
     path = tmp_path / "new.csv"
-    path.write_text("entity,year,kind,name,dates_text,location,sdg_text,websites\n"
-                    "Ocean Office,2024,event,Reef Week,13 to 17 May 2024,\"Suva, Fiji\",\"SDG 14, 13\",https://x.org\n"
-                    "Ocean Office,2024,partnership,Blue Data,,,All 17 SDGs,\n", encoding="utf-8")
+    path.write_text(
+        "entity,year,kind,name,dates_text,location,sdg_text,websites\n"
+        'Ocean Office,2024,event,Reef Week,13 to 17 May 2024,"Suva, Fiji","SDG 14, 13",https://x.org\n'
+        "Ocean Office,2024,partnership,Blue Data,,,All 17 SDGs,\n",
+        encoding="utf-8",
+    )
     reg = Registry(db)
     (report,) = reg.import_file(path)
     assert report.records["event"] == 1 and report.status == "draft"
@@ -103,8 +107,10 @@ def test_corrections_and_status(reg):
         reg.correct(rid, "sdgs", "health")
     changes = reg.changes(rid)
     assert changes[["field", "old_value", "new_value"]].values.tolist() == [
-        ["status", "published", "submitted"], ["sdgs", "Health and wellbeing", "SDG 6, 15"],
-        ["dates", "16 September 2024", "16-20 September 2024"]]
+        ["status", "published", "submitted"],
+        ["sdgs", "Health and wellbeing", "SDG 6, 15"],
+        ["dates", "16 September 2024", "16-20 September 2024"],
+    ]
     # re-importing the answer keeps the correction
     (again,) = reg.import_file(ANSWERS / "wwco-2024.txt")
     assert (again.kept_corrected, again.new, again.removed, again.status) == (1, 0, 0, "submitted")
@@ -150,8 +156,9 @@ def test_cli(tmp_path):
     dbp = str(tmp_path / "cli.duckdb")
     r = runner.invoke(app, ["contributions", "import", str(ANSWERS / "wwco-2024.txt"), "--db", dbp])
     assert r.exit_code == 0, r.output
-    assert "stored 10 records: 1 decision, 4 event, 1 resource, 1 hii, 1 partnership, 2 recommendation" in \
-        " ".join(r.output.split())
+    assert "stored 10 records: 1 decision, 4 event, 1 resource, 1 hii, 1 partnership, 2 recommendation" in " ".join(
+        r.output.split()
+    )
     assert "repeated entry stored once: Basin Managers Week (lines 104-126)" in " ".join(r.output.split())
     r = runner.invoke(app, ["contributions", "import", str(ANSWERS / "wwco-2024.txt"), "--db", dbp])
     assert "10 unchanged, 0 removed: nothing changed" in " ".join(r.output.split())
@@ -159,9 +166,22 @@ def test_cli(tmp_path):
     assert r.exit_code == 0 and r.output.count("\nevt") == 0
     lines = r.output.strip().splitlines()
     assert len(lines) == 3 and "Regional Dialogue on Drought Resilience" in r.output
-    r = runner.invoke(app, ["contributions", "coverage", "--by", "kind", "--format", "json", "--db", dbp,
-                            "--chart", str(tmp_path / "c.svg")])
-    payload = json.loads(r.output[:r.output.rindex("}") + 1])
+    r = runner.invoke(
+        app,
+        [
+            "contributions",
+            "coverage",
+            "--by",
+            "kind",
+            "--format",
+            "json",
+            "--db",
+            dbp,
+            "--chart",
+            str(tmp_path / "c.svg"),
+        ],
+    )
+    payload = json.loads(r.output[: r.output.rindex("}") + 1])
     assert payload["parameters"]["by"] == "kind" and payload["analysis"] == "coverage" and (tmp_path / "c.svg").exists()
     r = runner.invoke(app, ["contributions", "export", str(tmp_path / "x.csv"), "--db", dbp])
     assert r.exit_code == 0 and (tmp_path / "x.csv").read_text("utf-8").count("\n") > 10
@@ -169,14 +189,17 @@ def test_cli(tmp_path):
     assert "WWCO/2024/2023: published -> submitted" in r.output
 
 
-@pytest.mark.parametrize("args, message, status", [
-    (["contributions", "list", "--kind", "meeting"], "'meeting' is not one of 'decision', 'event'", 2),
-    (["contributions", "list", "--sdg", "18"], "Input should be less than or equal to 17", 2),
-    (["contributions", "status", "UNKNOWN", "draft"], "no submission 'UNKNOWN'", 1),
-    (["contributions", "show", "eve-0000"], "no contribution record 'eve-0000'", 1),
-    (["contributions", "coverage"], "no contribution records: import an answer first", 1),
-    (["contributions", "import", str(ANSWERS / "missing.txt")], "missing.txt: no such file", 1),
-])
+@pytest.mark.parametrize(
+    "args, message, status",
+    [
+        (["contributions", "list", "--kind", "meeting"], "'meeting' is not one of 'decision', 'event'", 2),
+        (["contributions", "list", "--sdg", "18"], "Input should be less than or equal to 17", 2),
+        (["contributions", "status", "UNKNOWN", "draft"], "no submission 'UNKNOWN'", 1),
+        (["contributions", "show", "eve-0000"], "no contribution record 'eve-0000'", 1),
+        (["contributions", "coverage"], "no contribution records: import an answer first", 1),
+        (["contributions", "import", str(ANSWERS / "missing.txt")], "missing.txt: no such file", 1),
+    ],
+)
 def test_cli_errors_are_one_message(tmp_path, args, message, status, capsys, monkeypatch):
     from sdgtrack.cli import main
 
@@ -194,8 +217,12 @@ def fake_tagger(texts):
     import pandas as pd
 
     words = {"water": 6, "ocean": 14, "reef": 14, "data": 17}
-    rows = [(i, goal, f"{goal}.1", 0.9, word) for i, t in enumerate(texts) for word, goal in words.items()
-            if word in t.lower()]
+    rows = [
+        (i, goal, f"{goal}.1", 0.9, word)
+        for i, t in enumerate(texts)
+        for word, goal in words.items()
+        if word in t.lower()
+    ]
     frame = pd.DataFrame(rows, columns=["text_id", "goal", "target", "probability", "evidence"])
     return frame.drop_duplicates(["text_id", "goal"])
 
@@ -214,7 +241,12 @@ def test_inferred_sdgs_fill_records_without_declared_ones(reg):
     assert reef.empty  # declares 14, inferred 14: no disagreement
     clinic = review[review.name == "Water Data Clinic series"].iloc[0]
     assert (clinic.declared, clinic.inferred, clinic.only_declared, clinic.only_inferred, clinic.agreement) == (
-        "6, 11", "6, 17", "11", "17", 0.333)
+        "6, 11",
+        "6, 17",
+        "11",
+        "17",
+        0.333,
+    )
     # tagging again replaces the earlier inferred goals instead of adding to them
     again = reg.infer_sdgs(fake_tagger)
     assert len(again) == len(rows)
@@ -224,8 +256,12 @@ def test_inferred_sdgs_fill_records_without_declared_ones(reg):
     (rid,) = reg.records(query="Basin Managers").id
     reg.set_status("WWCO", "submitted")
     reg.correct(rid, "name", "Basin Managers Week 2024")
-    assert reg.con.execute("SELECT count(*) FROM contribution_sdg WHERE record = ? AND source = 'inferred'",
-                           [rid]).fetchone()[0] == (rows.record == rid).sum()
+    assert (
+        reg.con.execute(
+            "SELECT count(*) FROM contribution_sdg WHERE record = ? AND source = 'inferred'", [rid]
+        ).fetchone()[0]
+        == (rows.record == rid).sum()
+    )
 
 
 def test_inferred_sdgs_with_the_keyword_tagger(reg):

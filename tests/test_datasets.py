@@ -1,5 +1,6 @@
 """Datasets and history on small fixtures: defaults, one dataset per time series, preference,
 re-load reports, --replace, history and as-of, compare, and the CLI."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,10 +50,14 @@ def test_two_files_deriving_two_datasets_need_one_named(db, tmp_path):
 
 
 def test_same_key_in_two_datasets_keeps_both(db, tmp_path):
-    db.ingest(write(tmp_path / "national.csv", ["SH_DYN_MORT,AFG,2015,70", "SH_DYN_MORT,AFG,2016,68"]),
-              dataset_info={"kind": "national"})
-    db.ingest(write(tmp_path / "global.csv", ["SH_DYN_MORT,AFG,2015,71", "SH_DYN_MORT,AFG,2017,65"]),
-              dataset_info={"kind": "global"})
+    db.ingest(
+        write(tmp_path / "national.csv", ["SH_DYN_MORT,AFG,2015,70", "SH_DYN_MORT,AFG,2016,68"]),
+        dataset_info={"kind": "national"},
+    )
+    db.ingest(
+        write(tmp_path / "global.csv", ["SH_DYN_MORT,AFG,2015,71", "SH_DYN_MORT,AFG,2017,65"]),
+        dataset_info={"kind": "global"},
+    )
     stored = db.con.execute("SELECT dataset, value FROM observation WHERE year = 2015 ORDER BY dataset").fetchall()
     assert stored == [("global", 71.0), ("national", 70.0)]
     # one dataset per (series, area): national first by default, never 2015-16 national + 2017 global
@@ -88,7 +93,11 @@ def test_reload_reports_missing_and_replace_removes_them_into_history(db, tmp_pa
     # every earlier version is in history, and the store answers as it stood then
     history = db.history("SH_DYN_MORT", areas=["AFG"])
     assert sorted(zip(history["period"], history["status"], history["value"])) == [
-        ("2015", "current", 70.0), ("2016", "current", 67.5), ("2016", "updated", 68.0), ("2017", "removed", 66.0)]
+        ("2015", "current", 70.0),
+        ("2016", "current", 67.5),
+        ("2016", "updated", 68.0),
+        ("2017", "removed", 66.0),
+    ]
     assert set(history["written_by"]) == {sdgtrack.store.datasets.current_user()}
     then = db.observations("SH_DYN_MORT", as_of=first_load)
     assert then["value"].tolist() == [70.0, 68.0, 66.0]
@@ -131,8 +140,11 @@ def test_headline_flags_are_decided_per_dataset(db, tmp_path):
     national = tmp_path / "national.csv"
     national.write_text("series,area,year,value,Age\nSH_DYN_MORT,RWA,2015,50,<5Y\nSH_DYN_MORT,RWA,2015,20,<1Y\n")
     db.ingest(national)
-    flags = dict(db.con.execute("SELECT dataset, bool_and(is_headline) FROM observation "
-                                "WHERE dims = 'Age=<5Y' GROUP BY dataset").fetchall())
+    flags = dict(
+        db.con.execute(
+            "SELECT dataset, bool_and(is_headline) FROM observation WHERE dims = 'Age=<5Y' GROUP BY dataset"
+        ).fetchall()
+    )
     assert flags == {"un": True, "national": False}
     assert len(db.observations("SH_DYN_MORT", areas=["AFG"])) == 2
 
@@ -149,13 +161,16 @@ def test_cli_datasets_history_compare(tmp_path):
     shown = run_cli("datasets", "show", "un", db_path=store)
     assert "un: UN figures" in shown.stdout and "every series has a headline" in shown.stdout
     compare = run_cli("data", "SH_DYN_MORT", "--area", "AFG", "--compare", "--format", "csv", db_path=store)
-    assert compare.stdout.splitlines()[:2] == ["series,area,area_name,year,country,un,un - country",
-                                               "SH_DYN_MORT,4,Afghanistan,2015,70.0,72.0,2.0"]
+    assert compare.stdout.splitlines()[:2] == [
+        "series,area,area_name,year,country,un,un - country",
+        "SH_DYN_MORT,4,Afghanistan,2015,70.0,72.0,2.0",
+    ]
     write(path, ["SH_DYN_MORT,AFG,2015,69"])
     replaced = run_cli("ingest", str(path), "--replace", db_path=store)
     assert "1 updated, 0 unchanged, 1 removed" in replaced.stdout
-    history = run_cli("history", "SH_DYN_MORT", "--area", "AFG", "--dataset", "country", "--format", "csv",
-                      db_path=store)
+    history = run_cli(
+        "history", "SH_DYN_MORT", "--area", "AFG", "--dataset", "country", "--format", "csv", db_path=store
+    )
     statuses = [line.split(",")[-6] for line in history.stdout.splitlines()[1:]]
     assert sorted(statuses) == ["current", "removed", "updated"]
     assert run_cli("datasets", "prefer", "un", db_path=store).stdout.strip() == "order of preference: un, country"
@@ -167,13 +182,18 @@ def test_cli_datasets_history_compare(tmp_path):
 
 def un_layout(path, rows: list[str]):
     """A small file in the UN Global Database download layout."""
-    path.write_text("Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,Value,"
-                    "Units,Age\n" + "".join(r + "\n" for r in rows), encoding="utf-8")
+    path.write_text(
+        "Goal,Target,Indicator,SeriesCode,SeriesDescription,GeoAreaCode,GeoAreaName,TimePeriod,Value,"
+        "Units,Age\n" + "".join(r + "\n" for r in rows),
+        encoding="utf-8",
+    )
     return path
 
 
-UN_ROWS = ["3,3.2,3.2.1,SH_DYN_MORT,Under-five mortality,4,Afghanistan,2015,70,PER_1000_LIVE_BIRTHS,<5Y",
-           "3,3.2,3.2.1,SH_DYN_MORT,Under-five mortality,4,Afghanistan,2016,68,PER_1000_LIVE_BIRTHS,<5Y"]
+UN_ROWS = [
+    "3,3.2,3.2.1,SH_DYN_MORT,Under-five mortality,4,Afghanistan,2015,70,PER_1000_LIVE_BIRTHS,<5Y",
+    "3,3.2,3.2.1,SH_DYN_MORT,Under-five mortality,4,Afghanistan,2016,68,PER_1000_LIVE_BIRTHS,<5Y",
+]
 
 
 def test_a_load_of_another_kind_of_source_cannot_join_a_dataset(db, tmp_path):
@@ -198,8 +218,9 @@ def test_changed_headline_flags_are_reported_and_kept_in_history(db, tmp_path):
     assert len(db.observations("SH_DYN_MORT")) == 2  # Age=<5Y defines the series: headline
     between = dt.datetime.now()
     time.sleep(0.01)
-    extra = un_layout(tmp_path / "more.csv", ["3,3.2,3.2.1,SH_DYN_MORT,Infant,4,Afghanistan,2016,50,"
-                                              "PER_1000_LIVE_BIRTHS,<1Y"])
+    extra = un_layout(
+        tmp_path / "more.csv", ["3,3.2,3.2.1,SH_DYN_MORT,Infant,4,Afghanistan,2016,50,PER_1000_LIVE_BIRTHS,<1Y"]
+    )
     report = db.ingest(extra)
     assert (report.new, report.unchanged, report.reflagged) == (1, 0, 2)
     assert "2 stored rows of dataset unsd changed headline (total) status" in report.summary()
@@ -225,7 +246,9 @@ def test_compare_subtracts_only_like_units(db, tmp_path):
     a = tmp_path / "national.csv"
     a.write_text("series,area,year,value,unit\nAG_LND_FRST,RWA,2015,30.4,PT\nGF_FRN_FDI,AFG,2015,53390000,CU_USD\n")
     b = tmp_path / "global.csv"
-    b.write_text("series,area,year,value,unit\nAG_LND_FRST,RWA,2015,11.15,PERCENT\nGF_FRN_FDI,AFG,2015,53.39,CU_USD_M\n")
+    b.write_text(
+        "series,area,year,value,unit\nAG_LND_FRST,RWA,2015,11.15,PERCENT\nGF_FRN_FDI,AFG,2015,53.39,CU_USD_M\n"
+    )
     db.ingest(a, dataset_info={"kind": "national"})
     db.ingest(b, dataset_info={"kind": "global"})
     forest = db.compare("AG_LND_FRST")
@@ -236,9 +259,11 @@ def test_compare_subtracts_only_like_units(db, tmp_path):
 
 def test_reasons_for_series_without_a_headline_skip_dimensions_that_have_a_total(db, tmp_path):
     path = tmp_path / "un.csv"
-    path.write_text("series,area,year,value,Sex,Age\n"
-                    "SL_TLF_UEM,AFG,2015,10,BOTHSEX,15-24\nSL_TLF_UEM,AFG,2015,12,FEMALE,15-24\n"
-                    "SL_TLF_UEM,AFG,2015,8,BOTHSEX,25+\n")
+    path.write_text(
+        "series,area,year,value,Sex,Age\n"
+        "SL_TLF_UEM,AFG,2015,10,BOTHSEX,15-24\nSL_TLF_UEM,AFG,2015,12,FEMALE,15-24\n"
+        "SL_TLF_UEM,AFG,2015,8,BOTHSEX,25+\n"
+    )
     db.ingest(path)
     gaps = db.dataset("un")["without_headline"]
     assert gaps["series"].tolist() == ["SL_TLF_UEM"]

@@ -1,5 +1,6 @@
 """The datasets invariant on the real sources: loading, re-loading or removing one dataset changes
 no row of any other dataset (value, flags, anything), whatever the load order."""
+
 from __future__ import annotations
 
 import pytest

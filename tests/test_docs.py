@@ -7,6 +7,7 @@ doc names it in backticks in a heading of its own (``## Tidy CSV or Excel (`tidy
 transforms, which docs/methods/interlinkages.md compares in one table, in the first cell of a
 table row (``| `detrend` | ...``): not merely somewhere in the text.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,11 @@ def gaps(registry: Registry, commands: list[list[str]], doc_path: str, table_row
     helps = {" ".join(c): help_text(c) for c in commands}
     out = []
     for name in registry.names():
-        out += [f"{name}: not in `sdgtrack {c} --help`" for c, text in helps.items()
-                if not re.search(rf"\b{re.escape(name)}\b", text)]
+        out += [
+            f"{name}: not in `sdgtrack {c} --help`"
+            for c, text in helps.items()
+            if not re.search(rf"\b{re.escape(name)}\b", text)
+        ]
         if not described(name, doc, table_row):
             out.append(f"{name}: not described in {doc_path}")
     return out
@@ -85,9 +89,11 @@ def registered(registry: Registry, item):
     finally:
         registry.unregister(DUMMY)
 
+
 DUMMIES = {
-    "reader": SimpleNamespace(name=DUMMY, summary="a dummy", description="a dummy", priority=99,
-                              detect=lambda path: False, read=None),
+    "reader": SimpleNamespace(
+        name=DUMMY, summary="a dummy", description="a dummy", priority=99, detect=lambda path: False, read=None
+    ),
     "progress method": SimpleNamespace(NAME=DUMMY, TITLE="Dummy", SUMMARY="a dummy", DEFAULTS={}),
     "transform": NamedTransform(DUMMY, "a dummy", lambda x: x),
     "tagging method": Choice(DUMMY, "a dummy"),

@@ -1,4 +1,5 @@
 """Every file in examples/ loads as its README says, through the CLI, with the expected result."""
+
 from __future__ import annotations
 
 import io
@@ -32,9 +33,9 @@ def test_data_loads_with_its_disaggregation(store, capfd):
 def test_targets_apply_with_the_area_row_winning(store, capfd):
     assert run(["progress", "--targets", str(EXAMPLES / "targets.csv"), "--format", "csv", "--db", str(store)]) == 0
     frame = _csv(capfd).set_index(["series", "area"])
-    assert frame.loc[("SH_DYN_MORT", "826"), "target"] == 3      # the GBR row
-    assert frame.loc[("SH_DYN_MORT", "404"), "target"] == 25     # the general row
-    assert frame.loc[("EG_ELC_ACCS", "404"), "target"] == 100    # the indicator row
+    assert frame.loc[("SH_DYN_MORT", "826"), "target"] == 3  # the GBR row
+    assert frame.loc[("SH_DYN_MORT", "404"), "target"] == 25  # the general row
+    assert frame.loc[("EG_ELC_ACCS", "404"), "target"] == 100  # the indicator row
     assert frame["status"].notna().all()
 
 
@@ -49,12 +50,28 @@ def test_expert_matrix_ranks_its_goals(capfd):
     assert run(["links", "expert", str(EXAMPLES / "expert_matrix.csv"), "--format", "csv"]) == 0
     frame = _csv(capfd)
     assert sorted(frame["code"].astype(str)) == ["13", "15", "2", "6", "7"]
-    assert frame.sort_values("rank")["code"].astype(str).iloc[-1] == "2"   # the goal scored -1/-2 against all
+    assert frame.sort_values("rank")["code"].astype(str).iloc[-1] == "2"  # the goal scored -1/-2 against all
 
 
 def test_records_are_tagged(capfd):
-    assert run(["tag", "--input", str(EXAMPLES / "records.csv"), "--text-column", "description", "--id-column",
-                "id", "--method", "keywords", "--format", "csv"]) == 0
+    assert (
+        run(
+            [
+                "tag",
+                "--input",
+                str(EXAMPLES / "records.csv"),
+                "--text-column",
+                "description",
+                "--id-column",
+                "id",
+                "--method",
+                "keywords",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     frame = _csv(capfd)
     assert set(frame["id"]) == {"R1", "R2", "R3", "R4"}
     goals = frame.dropna(subset=["sdg"]).groupby("id")["sdg"].apply(set)

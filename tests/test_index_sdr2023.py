@@ -2,6 +2,7 @@
 normalised scores (identity codebook: optimum 100, lower bound 0) and the published SDR regions;
 then the pipeline from raw values with the SDR 2024 codebook (agreement figures, see
 docs/methods/index.md and tools/compare_sdr2023.py)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,9 +34,18 @@ def published(sdr_db):
 
 def identity_codebook(db) -> pd.DataFrame:
     series = [r[0] for r in db.con.execute("SELECT code FROM series WHERE ends_with(code, '.score')").fetchall()]
-    return pd.DataFrame({"indicator": series, "goal": [int(s.split("_")[0][3:]) for s in series],
-                         "optimum": 100, "lower_bound": 0, "green_threshold": 100, "red_threshold": 0,
-                         "in_index": "yes", "trend": "no"})
+    return pd.DataFrame(
+        {
+            "indicator": series,
+            "goal": [int(s.split("_")[0][3:]) for s in series],
+            "optimum": 100,
+            "lower_bound": 0,
+            "green_threshold": 100,
+            "red_threshold": 0,
+            "in_index": "yes",
+            "trend": "no",
+        }
+    )
 
 
 def test_sdr2023_goal_scores_index_and_ranks_are_reproduced(sdr_db, published):
@@ -73,13 +83,14 @@ def test_raw_values_with_the_2024_codebook_agree_mostly(sdr_db, published):
             colours.append(published[["area", col]].rename(columns={col: "pub"}).assign(indicator=code))
     cmp = ind.merge(pd.concat(colours).dropna(), on=["area", "indicator"])
     agreement = (cmp["colour"] == cmp["pub"]).mean()
-    assert 0.90 <= agreement <= 0.95, agreement          # 92.3% (14,972 of 16,220) when written
+    assert 0.90 <= agreement <= 0.95, agreement  # 92.3% (14,972 of 16,220) when written
     merged = published.merge(result.areas, on="area")
-    goal_colours = pd.concat([merged[[f"goal_{g}_colour", f"Goal {g} Dash"]].set_axis(["ours", "pub"], axis=1)
-                              for g in range(1, 18)])
+    goal_colours = pd.concat(
+        [merged[[f"goal_{g}_colour", f"Goal {g} Dash"]].set_axis(["ours", "pub"], axis=1) for g in range(1, 18)]
+    )
     goal_colours = goal_colours[goal_colours["pub"].notna() & (goal_colours["pub"] != "grey")]
     goal_agreement = (goal_colours["ours"] == goal_colours["pub"]).mean()
-    assert 0.86 <= goal_agreement <= 0.90, goal_agreement   # 88.1% (2,678 of 3,040) when written
+    assert 0.86 <= goal_agreement <= 0.90, goal_agreement  # 88.1% (2,678 of 3,040) when written
     both = merged["index"].notna() & merged["2023 SDG Index Score"].notna()
     assert both.sum() == 166
     rho = merged.loc[both, "index"].rank().corr(merged.loc[both, "2023 SDG Index Score"].rank())

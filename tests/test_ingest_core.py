@@ -1,4 +1,5 @@
 """Ingest: tidy CSV and UN readers, strict validation, --skip-invalid, re-load, and the CLI face."""
+
 from __future__ import annotations
 
 import csv
@@ -49,13 +50,16 @@ def test_reload_reports_unchanged_and_updates(db, tmp_path):
     assert db.observations("SH_DYN_MORT", areas=["AFG"])["value"].tolist()[0] == 70.5
 
 
-@pytest.mark.parametrize("name, line, column, value, expected", [
-    ("tidy_bad_value.csv", 3, "value", "about 67", "a number"),
-    ("tidy_unknown_area.csv", 3, "area", "Atlantis", "a known area"),
-    ("tidy_unknown_indicator.csv", 3, "indicator", "3.2.99", "an SDG indicator code"),
-    ("tidy_bad_year.csv", 2, "period", "two thousand", "a year"),
-    ("tidy_duplicate.csv", 2, "value", "70.4", "one value per series SH_DYN_MORT"),
-])
+@pytest.mark.parametrize(
+    "name, line, column, value, expected",
+    [
+        ("tidy_bad_value.csv", 3, "value", "about 67", "a number"),
+        ("tidy_unknown_area.csv", 3, "area", "Atlantis", "a known area"),
+        ("tidy_unknown_indicator.csv", 3, "indicator", "3.2.99", "an SDG indicator code"),
+        ("tidy_bad_year.csv", 2, "period", "two thousand", "a year"),
+        ("tidy_duplicate.csv", 2, "value", "70.4", "one value per series SH_DYN_MORT"),
+    ],
+)
 def test_strict_load_rejects_and_changes_nothing(db, name, line, column, value, expected):
     db.ingest(INGEST / "tidy_good.csv")
     before = count(db)
@@ -85,15 +89,21 @@ def test_undetected_file_names_the_formats(db, tmp_path):
 
 def test_skip_invalid_writes_rejected_rows(db, tmp_path):
     rejected = tmp_path / "rejected.csv"
-    report = db.ingest([INGEST / "tidy_bad_value.csv", INGEST / "tidy_unknown_area.csv"], dataset="mixed",
-                       skip_invalid=True,
-                       rejected_path=rejected)
+    report = db.ingest(
+        [INGEST / "tidy_bad_value.csv", INGEST / "tidy_unknown_area.csv"],
+        dataset="mixed",
+        skip_invalid=True,
+        rejected_path=rejected,
+    )
     assert report.new == 1  # AFG 2015 70.4 appears in both files: stored once
     assert report.exact_duplicates == 1
     assert report.blank_values == 1
     assert report.rejected == 2
     rows = list(csv.DictReader(rejected.open()))
-    assert {(r["line"], r["value_raw"], r["area"]) for r in rows} == {("3", "about 67", "AFG"), ("3", "67.6", "Atlantis")}
+    assert {(r["line"], r["value_raw"], r["area"]) for r in rows} == {
+        ("3", "about 67", "AFG"),
+        ("3", "67.6", "Atlantis"),
+    }
     assert all(r["reason"] for r in rows)
 
 
@@ -145,20 +155,30 @@ def test_validate_changes_nothing(db):
 
 # -- the UN Global Database ------------------------------------------------------------------
 
+
 def test_un_global_database_2020(un_db):
     total = count(un_db)
     assert total == 1_128_726
-    assert un_db.con.execute("SELECT count(DISTINCT series), count(DISTINCT area) FROM observation").fetchone() == (472, 337)
+    assert un_db.con.execute("SELECT count(DISTINCT series), count(DISTINCT area) FROM observation").fetchone() == (
+        472,
+        337,
+    )
     # Afghanistan's under-5 mortality 2019 (UN IGME, as in the 2020 database): Age <5Y and BOTHSEX
     # make it the headline
     afg = un_db.observations("SH_DYN_MORT", areas=["AFG"], start=2019, end=2019)
     assert afg["value"].tolist() == [60.3] and afg["dims"].tolist() == ["Age=<5Y|Sex=BOTHSEX"]
     # the six non-numeric UN codes are kept as text
-    texts = dict(un_db.con.execute("SELECT value_text, count(*) FROM observation WHERE value_text IS NOT NULL "
-                                   "GROUP BY 1").fetchall())
+    texts = dict(
+        un_db.con.execute(
+            "SELECT value_text, count(*) FROM observation WHERE value_text IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
     assert texts == {"N": 2858, ">95": 1457, "<2.5": 1042, "<5": 557, "<0.1": 378, "NV": 56}
     # series placed under several indicators are linked to each
-    links = {r[0] for r in un_db.con.execute("SELECT indicator FROM series_indicator WHERE series = 'VC_DSR_MISS'").fetchall()}
+    links = {
+        r[0]
+        for r in un_db.con.execute("SELECT indicator FROM series_indicator WHERE series = 'VC_DSR_MISS'").fetchall()
+    }
     assert {"1.5.1", "11.5.1", "13.1.1"} <= links
 
 
@@ -178,9 +198,11 @@ def test_un_excel_goal14(db):
 
 # -- the CLI face ----------------------------------------------------------------------------
 
+
 def run_cli(*args, db_path):
-    return subprocess.run([sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db_path)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db_path)], capture_output=True, text=True
+    )
 
 
 def test_cli_error_is_one_message_not_a_traceback(tmp_path):
@@ -211,7 +233,9 @@ def test_cli_ingest_then_data(tmp_path):
 def test_failed_load_leaves_no_work_tables(db):
     with pytest.raises(InvalidInputError):
         db.ingest(INGEST / "tidy_duplicate.csv")
-    temp = db.con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
-                          "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal").fetchall()
+    temp = db.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
+    ).fetchall()
     assert temp == []
     assert db.ingest(INGEST / "tidy_good.csv").new == 7  # and the next load works as usual

@@ -1,6 +1,7 @@
 """Integrity of what is loaded (issue 10): the same data gives the same keys whatever the format,
 totals written as text, collision-free dimensions, periods, physical line numbers, a rejected-rows
 report that agrees with itself, header-only files, custom areas, missing descriptions."""
+
 from __future__ import annotations
 
 import csv
@@ -35,11 +36,17 @@ def rows(db, sql: str, params=None):
 
 def cli(*args, db: Path):
     env = {**os.environ, "COLUMNS": "400"}
-    return subprocess.run([sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db)],
-                          capture_output=True, text=True, cwd=db.parent, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        cwd=db.parent,
+        env=env,
+    )
 
 
 # -- 1. the UN Excel download and the CSV give the same keys ------------------------------------
+
 
 @pytest.fixture(scope="module")
 def goal14(tmp_path_factory):
@@ -50,8 +57,10 @@ def goal14(tmp_path_factory):
         create_staging(con, table)
     notes = LAYOUT.stage(con, xlsx, "x").notes
     LAYOUT.stage(con, gz, "c")
-    con.execute("DELETE FROM c WHERE NOT list_has_any(string_split(replace(indicator, ' ', ''), ','), "
-                "(SELECT list(DISTINCT indicator) FROM x))")
+    con.execute(
+        "DELETE FROM c WHERE NOT list_has_any(string_split(replace(indicator, ' ', ''), ','), "
+        "(SELECT list(DISTINCT indicator) FROM x))"
+    )
     yield con, notes
     con.close()
 
@@ -59,13 +68,16 @@ def goal14(tmp_path_factory):
 def test_un_excel_and_csv_give_the_same_keys(goal14):
     con, notes = goal14
     key = "series, area_raw, period, dims, unit"
-    con.execute("CREATE OR REPLACE TEMP TABLE both_spa AS SELECT DISTINCT series, area_raw, period FROM x "
-                "INTERSECT SELECT DISTINCT series, area_raw, period FROM c")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE both_spa AS SELECT DISTINCT series, area_raw, period FROM x "
+        "INTERSECT SELECT DISTINCT series, area_raw, period FROM c"
+    )
     assert rows_of(con, "SELECT count(*) FROM both_spa")[0][0] > 9000
     only = {}
     for a, b in (("x", "c"), ("c", "x")):
-        only[a] = rows_of(con, f"SELECT {key} FROM {a} JOIN both_spa USING (series, area_raw, period) "
-                               f"EXCEPT SELECT {key} FROM {b}")
+        only[a] = rows_of(
+            con, f"SELECT {key} FROM {a} JOIN both_spa USING (series, area_raw, period) EXCEPT SELECT {key} FROM {b}"
+        )
     # the CSV's keys are all in the Excel file; the Excel file adds only sampling stations the
     # 2020 release did not have (ocean acidity, ER_OAW_MNACD)
     assert only["c"] == []
@@ -85,8 +97,10 @@ def test_un_excel_after_csv_shows_each_year_once(goal14, tmp_path):
     con, _ = goal14
     subset = tmp_path / "goal14_2020.csv"
     gz = shared_path("unsd", "sdg_global_2020.csv.gz")
-    con.execute(f"COPY (SELECT * FROM read_csv('{gz}', all_varchar = true) WHERE Goal = '14') TO '{subset}' "
-                "(HEADER, DELIMITER ',')")
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{gz}', all_varchar = true) WHERE Goal = '14') TO '{subset}' "
+        "(HEADER, DELIMITER ',')"
+    )
     with sdgtrack.Database(tmp_path / "s.duckdb") as db:
         db.ingest(subset)
         report = db.ingest(shared_path("unsd", "Goal14.xlsx"))
@@ -117,6 +131,7 @@ def test_excel_column_without_a_name_holding_values_is_an_error(db, tmp_path):
 
 # -- 2. Open SDG totals written as text ---------------------------------------------------------
 
+
 def test_choose_total_rules():
     assert choose_total(["Female", "Male", "Both sexes"], False) == ("Both sexes", "text rule")
     assert choose_total(["Men+", "Women+", "Total, gender"], False) == ("Total, gender", "text rule")
@@ -142,14 +157,16 @@ def test_opensdg_totals_written_as_text_are_staged_blank(db):
     # "England" is a split of the country: it stays, with the total Sex blank
     assert rows(db, "SELECT dims FROM observation WHERE series = 'GB:1.1.1' AND value = 12") == [("Country=England",)]
     # 1.2.1 has blank Sex cells: they are the total, "Total" beside them is kept as written
-    assert rows(db, "SELECT dims, is_headline FROM observation WHERE series = 'GB:1.2.1' AND value = 5.1") == \
-        [("Sex=Total", False)]
+    assert rows(db, "SELECT dims, is_headline FROM observation WHERE series = 'GB:1.2.1' AND value = 5.1") == [
+        ("Sex=Total", False)
+    ]
     # 1.3.1: two "Total ..." values; the repository's data_start_values names the total
     assert rows(db, "SELECT value FROM observation WHERE series = 'GB:1.3.1' AND is_headline") == [(1.0,)]
     gaps = headline_gaps(db.con, like="GB:%")
     assert gaps["series"].tolist() == ["GB:1.4.1"]
-    assert "Technology: never blank, no value reads as a total (2G mobile network, 3G mobile network)" \
-        in gaps["reason"][0]
+    assert (
+        "Technology: never blank, no value reads as a total (2G mobile network, 3G mobile network)" in gaps["reason"][0]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -165,21 +182,38 @@ def national(tmp_path_factory):
 def test_national_series_headline_coverage(national):
     """Before: 99 of 551 UK and Canada series had no headline row (55 UK, 44 Canada). Totals written
     as text now count; the series left have splits without any total in the data, each with a reason."""
-    counts = dict(rows(national, """
+    counts = dict(
+        rows(
+            national,
+            """
         SELECT split_part(series, ':', 1), count(*) FILTER (WHERE NOT h) FROM
           (SELECT series, bool_or(is_headline) AS h FROM observation WHERE series LIKE '%:%' GROUP BY series)
-        GROUP BY 1"""))
+        GROUP BY 1""",
+        )
+    )
     assert counts == {"GB": 49, "CA": 34}
     gaps = headline_gaps(national.con, like="%:%")
     assert len(gaps) == 83 and gaps["reason"].str.len().min() > 20
     # Geography=Canada and "All quintiles" were the totals of this series: it has a headline now
     series = "CA:10.1.1:household-expenditure-per-capita"
     assert rows(national, "SELECT count(*) FROM observation WHERE series = ? AND is_headline", [series])[0][0] == 5
-    assert rows(national, "SELECT count(*) FROM observation WHERE series = ? AND (contains(dims, 'Geography=Canada') "
-                          "OR contains(dims, 'All quintiles'))", [series])[0][0] == 0
+    assert (
+        rows(
+            national,
+            "SELECT count(*) FROM observation WHERE series = ? AND (contains(dims, 'Geography=Canada') "
+            "OR contains(dims, 'All quintiles'))",
+            [series],
+        )[0][0]
+        == 0
+    )
     # where blank cells already are the total (CA:2.1.2), "Geography=Canada" is left as written
-    assert rows(national, "SELECT count(*) FROM observation WHERE series = 'CA:2.1.2' "
-                          "AND contains(dims, 'Geography=Canada')")[0][0] > 0
+    assert (
+        rows(
+            national,
+            "SELECT count(*) FROM observation WHERE series = 'CA:2.1.2' AND contains(dims, 'Geography=Canada')",
+        )[0][0]
+        > 0
+    )
     # what stays without a headline is named with its reason
     tech = gaps.set_index("series")["reason"]["GB:9.c.1"]
     assert tech.startswith("Technology: never blank, no value reads as a total (2G mobile network")
@@ -187,12 +221,16 @@ def test_national_series_headline_coverage(national):
 
 # -- 3. dimensions that cannot collide -----------------------------------------------------------
 
+
 def test_dimension_separators_are_escaped(db, tmp_path):
-    data = write(tmp_path / "dims.csv", 'series,area,year,value,Age,Sex\n'
-                                        'X,AFG,2015,1,"x|Sex=y",\n'
-                                        'X,AFG,2015,2,x,y\n'
-                                        'X,AFG,2015,3,"a\\7C",\n'
-                                        'X,AFG,2015,4,"a|",\n')
+    data = write(
+        tmp_path / "dims.csv",
+        "series,area,year,value,Age,Sex\n"
+        'X,AFG,2015,1,"x|Sex=y",\n'
+        "X,AFG,2015,2,x,y\n"
+        'X,AFG,2015,3,"a\\7C",\n'
+        'X,AFG,2015,4,"a|",\n',
+    )
     report = db.ingest(data)
     assert (report.new, report.exact_duplicates) == (4, 0)
     stored = {d for (d,) in rows(db, "SELECT dims FROM observation WHERE series = 'X'")}
@@ -206,10 +244,12 @@ def test_dimension_separators_are_escaped(db, tmp_path):
 
 # -- 4. periods and bounds ------------------------------------------------------------------------
 
-PERIODS = ("series,area,year,value\n"
-           "X,AFG,2015,1\nX,AFG,99999,1\nX,AFG,20150,1\nX,AFG,2015.5,1\nX,AFG,0000,1\nX,AFG,2016\t,1\n"
-           "X,AFG,2017.0,1\nX,AFG,2021/22,1\nX,AFG,2000 Q1,1\nX,AFG,2015-03,1\nX,AFG,17 May to 11 June 2023,1\n"
-           "X,AFG,1850,1\nX,AFG,2018,>1e400\nX,AFG,2019,<-1e999\nX,AFG,2019/20 [Note 5],2\nX,AFG,2e03,1\n")
+PERIODS = (
+    "series,area,year,value\n"
+    "X,AFG,2015,1\nX,AFG,99999,1\nX,AFG,20150,1\nX,AFG,2015.5,1\nX,AFG,0000,1\nX,AFG,2016\t,1\n"
+    "X,AFG,2017.0,1\nX,AFG,2021/22,1\nX,AFG,2000 Q1,1\nX,AFG,2015-03,1\nX,AFG,17 May to 11 June 2023,1\n"
+    "X,AFG,1850,1\nX,AFG,2018,>1e400\nX,AFG,2019,<-1e999\nX,AFG,2019/20 [Note 5],2\nX,AFG,2e03,1\n"
+)
 
 
 def test_periods_and_bounds(db, tmp_path):
@@ -217,15 +257,30 @@ def test_periods_and_bounds(db, tmp_path):
     with pytest.raises(InvalidInputError) as info:
         db.ingest(data)
     bad = {(p.line, p.column, p.value) for p in info.value.problems}
-    assert bad == {(3, "period", "99999"), (4, "period", "20150"), (5, "period", "2015.5"), (6, "period", "0000"),
-                   (13, "period", "1850"), (14, "value", ">1e400"), (15, "value", "<-1e999"),
-                   (17, "period", "2e03")}  # a cast would read 2000
+    assert bad == {
+        (3, "period", "99999"),
+        (4, "period", "20150"),
+        (5, "period", "2015.5"),
+        (6, "period", "0000"),
+        (13, "period", "1850"),
+        (14, "value", ">1e400"),
+        (15, "value", "<-1e999"),
+        (17, "period", "2e03"),
+    }  # a cast would read 2000
     assert all("1900-2100" in p.expected for p in info.value.problems if p.column == "period")
     assert rows(db, "SELECT count(*) FROM observation WHERE series = 'X'") == [(0,)]
     db.ingest(data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")
     stored = dict(rows(db, "SELECT period, year FROM observation WHERE series = 'X'"))
-    assert stored == {"2015": 2015, "2016": 2016, "2017": 2017, "2021/22": 2021, "2000 Q1": 2000, "2015-03": 2015,
-                      "17 May to 11 June 2023": 2023, "2019/20 [Note 5]": 2019}
+    assert stored == {
+        "2015": 2015,
+        "2016": 2016,
+        "2017": 2017,
+        "2021/22": 2021,
+        "2000 Q1": 2000,
+        "2015-03": 2015,
+        "17 May to 11 June 2023": 2023,
+        "2019/20 [Note 5]": 2019,
+    }
 
 
 # -- 5. physical line numbers ---------------------------------------------------------------------
@@ -233,10 +288,13 @@ def test_periods_and_bounds(db, tmp_path):
 BLANK_LINES = 'series,area,year,value\nX,AFG,2015,1\n\nX,AFG,2016,"2\n"\n\nX,AFG,2017,bad\n'
 
 
-@pytest.mark.parametrize("name,text", [
-    ("tidy.csv", BLANK_LINES),
-    ("indicator_1-1-1.csv", 'Year,Sex,Value\n2015,,1\n\n2016,F,"2\n"\n\n2017,,bad\n'),
-])
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("tidy.csv", BLANK_LINES),
+        ("indicator_1-1-1.csv", 'Year,Sex,Value\n2015,,1\n\n2016,F,"2\n"\n\n2017,,bad\n'),
+    ],
+)
 def test_line_numbers_are_physical_lines(db, tmp_path, name, text):
     data = write(tmp_path / name, text)
     options = {"area": "GBR"} if name.startswith("indicator") else {}
@@ -279,13 +337,17 @@ def test_targets_codebook_and_matrix_lines(db, tmp_path):
     from sdgtrack.progress.targets import read_targets
 
     db.ingest(write(tmp_path / "d.csv", "series,area,year,value\nSH_X,AFG,2015,1\n"))
-    targets = write(tmp_path / "targets.csv", 'series,direction,source\n\nSH_X,increase,"two\nlines"\n\n'
-                                              "SH_X,sideways,x\n")
+    targets = write(
+        tmp_path / "targets.csv", 'series,direction,source\n\nSH_X,increase,"two\nlines"\n\nSH_X,sideways,x\n'
+    )
     with pytest.raises(InvalidInputError) as info:
         read_targets(db, targets)
     assert [(p.line, p.column) for p in info.value.problems] == [(6, "direction")]
-    book = write(tmp_path / "book.csv", "indicator,goal,optimum,lower_bound,green_threshold,red_threshold,in_index,"
-                                        'trend,title\n\nup,1,100,0,80,40,yes,yes,"a\nb"\ndown,99,0,50,10,30,yes,no,x\n')
+    book = write(
+        tmp_path / "book.csv",
+        "indicator,goal,optimum,lower_bound,green_threshold,red_threshold,in_index,"
+        'trend,title\n\nup,1,100,0,80,40,yes,yes,"a\nb"\ndown,99,0,50,10,30,yes,no,x\n',
+    )
     with pytest.raises(InvalidInputError) as info:
         load_codebook(book)
     assert [(p.line, p.column) for p in info.value.problems] == [(5, "goal")]
@@ -297,18 +359,26 @@ def test_targets_codebook_and_matrix_lines(db, tmp_path):
 
 # -- 6. the rejected-rows report agrees with itself -----------------------------------------------
 
+
 def test_rejected_report_counts_rows_like_the_csv(db, tmp_path):
-    data = write(tmp_path / "dups.csv", "series,area,year,value\n"
-                                        "X,AFG,2015,1\nX,AFG,2015,2\nX,AFG,2015,3\n"   # one key, three values
-                                        "X,AFG,2016,1\nX,AFG,2016,1.5\n"              # one key, two values
-                                        "X,AFG,2017,1\nX,AFG,2017,1\n"                # an exact repeat: kept once
-                                        "X,AFG,2018,nope\n")                           # invalid
+    data = write(
+        tmp_path / "dups.csv",
+        "series,area,year,value\n"
+        "X,AFG,2015,1\nX,AFG,2015,2\nX,AFG,2015,3\n"  # one key, three values
+        "X,AFG,2016,1\nX,AFG,2016,1.5\n"  # one key, two values
+        "X,AFG,2017,1\nX,AFG,2017,1\n"  # an exact repeat: kept once
+        "X,AFG,2018,nope\n",
+    )  # invalid
     report = db.ingest(data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")
     with open(tmp_path / "rejected.csv", encoding="utf-8") as f:
         listed = list(csv.DictReader(f))
     assert report.rejected == len(listed) == 6
-    assert report.rejected_parts == {"file problems": 0, "invalid rows": 1,
-                                     "rows of keys given different values": 5, "keys given different values": 2}
+    assert report.rejected_parts == {
+        "file problems": 0,
+        "invalid rows": 1,
+        "rows of keys given different values": 5,
+        "keys given different values": 2,
+    }
     assert sorted(int(r["line"]) for r in listed) == [2, 3, 4, 5, 6, 9]
     assert "5 rows of 2 keys given different values" in report.summary()
     assert "this key has 3 rows with different values" in listed[0]["reason"]
@@ -317,11 +387,15 @@ def test_rejected_report_counts_rows_like_the_csv(db, tmp_path):
 
 # -- 7. header-only files, custom areas, descriptions ---------------------------------------------
 
-@pytest.mark.parametrize("name,text", [
-    ("tidy.csv", "series,area,year,value\n"),
-    ("un.csv", "SeriesCode,GeoAreaCode,TimePeriod,Value\n"),
-    ("indicator_2-1-1.csv", "Year,Sex,Value\n"),
-])
+
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("tidy.csv", "series,area,year,value\n"),
+        ("un.csv", "SeriesCode,GeoAreaCode,TimePeriod,Value\n"),
+        ("indicator_2-1-1.csv", "Year,Sex,Value\n"),
+    ],
+)
 def test_header_only_file_is_an_error(db, tmp_path, name, text):
     with pytest.raises(InvalidInputError, match="header only"):
         db.ingest(write(tmp_path / name, text), area="GBR")
@@ -337,9 +411,13 @@ def test_header_only_excel_is_an_error(db, tmp_path):
 
 
 def test_custom_area_cannot_take_a_name_another_area_answers_to(db):
-    for code, name, said in (("AFG", "Fake", "ISO alpha-3 code"), ("af", "Fake", "ISO alpha-2 code"),
-                             ("004", "Fake", "code"), ("LDC", "Fake", "group alias"),
-                             ("ZZ-1", "afghanistan", "name")):
+    for code, name, said in (
+        ("AFG", "Fake", "ISO alpha-3 code"),
+        ("af", "Fake", "ISO alpha-2 code"),
+        ("004", "Fake", "code"),
+        ("LDC", "Fake", "group alias"),
+        ("ZZ-1", "afghanistan", "name"),
+    ):
         with pytest.raises(UserInputError, match="already names Afghanistan|already names Least") as info:
             db.add_area(code, name)
         assert said in str(info.value)
@@ -359,8 +437,15 @@ def test_areas_add_from_the_cli(tmp_path):
 
 
 def test_missing_description_is_null(db, tmp_path):
-    data = write(tmp_path / "desc.csv", "series,area,year,value,series_description\n"
-                                        "A,AFG,2015,1,\nB,AFG,2015,1,nan\nC,AFG,2015,1,None\nD,AFG,2015,1, Real text \n")
+    data = write(
+        tmp_path / "desc.csv",
+        "series,area,year,value,series_description\n"
+        "A,AFG,2015,1,\nB,AFG,2015,1,nan\nC,AFG,2015,1,None\nD,AFG,2015,1, Real text \n",
+    )
     db.ingest(data)
-    assert rows(db, "SELECT code, description FROM series WHERE code IN ('A', 'B', 'C', 'D') ORDER BY code") == \
-        [("A", None), ("B", None), ("C", None), ("D", "Real text")]
+    assert rows(db, "SELECT code, description FROM series WHERE code IN ('A', 'B', 'C', 'D') ORDER BY code") == [
+        ("A", None),
+        ("B", None),
+        ("C", None),
+        ("D", "Real text"),
+    ]

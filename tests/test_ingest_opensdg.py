@@ -1,4 +1,5 @@
 """Open SDG repositories: the real UK and Canada data, and small broken fixtures."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,19 +62,30 @@ def test_uk_neonatal_mortality_headline(uk):
     assert len(every) == 2_118
     assert not every.loc[every["dims"] != "", "is_headline"].any()
     # the national series is linked to its global indicator and described by its Series label
-    assert one(db, "SELECT indicator FROM series_indicator WHERE series = 'GB:3.2.2:neonatal-mortality-rate'") == [("3.2.2",)]
+    assert one(db, "SELECT indicator FROM series_indicator WHERE series = 'GB:3.2.2:neonatal-mortality-rate'") == [
+        ("3.2.2",)
+    ]
     assert one(db, "SELECT description FROM series WHERE code = 'GB:3.2.2:neonatal-mortality-rate'") == [
-        ("Neonatal mortality rate",)]
+        ("Neonatal mortality rate",)
+    ]
 
 
 def test_uk_text_periods_kept(uk):
     db, *_ = uk
-    rows = one(db, "SELECT period, year FROM observation WHERE series = 'GB:8.5.2:seasonally-adjusted' "
-                   "AND period = '2000 Q1' AND dims = ''")
+    rows = one(
+        db,
+        "SELECT period, year FROM observation WHERE series = 'GB:8.5.2:seasonally-adjusted' "
+        "AND period = '2000 Q1' AND dims = ''",
+    )
     assert rows == [("2000 Q1", 2000)]
-    assert one(db, "SELECT DISTINCT year FROM observation WHERE period = '2014/15' AND series = 'GB:3.7.1'") == [(2014,)]
-    survey = one(db, "SELECT year, value FROM observation WHERE series = 'GB:16.6.2:healthcare-system' "
-                     "AND period = '17 May to 11 June 2023' AND dims = ''")
+    assert one(db, "SELECT DISTINCT year FROM observation WHERE period = '2014/15' AND series = 'GB:3.7.1'") == [
+        (2014,)
+    ]
+    survey = one(
+        db,
+        "SELECT year, value FROM observation WHERE series = 'GB:16.6.2:healthcare-system' "
+        "AND period = '17 May to 11 June 2023' AND dims = ''",
+    )
     assert survey == [(2023, 53.9)]
 
 
@@ -81,12 +93,16 @@ def test_uk_quirks(uk):
     db, *_ = uk
     # indicator_3-3-5.csv starts with a blank line: it loads, and its geography-named Series split it
     assert {r[0] for r in one(db, "SELECT DISTINCT series FROM observation WHERE series LIKE 'GB:3.3.5%'")} == {
-        "GB:3.3.5:england-wales-and-northern-ireland", "GB:3.3.5:united-kingdom-uk"}
+        "GB:3.3.5:england-wales-and-northern-ireland",
+        "GB:3.3.5:united-kingdom-uk",
+    }
     # Unit multiplier Thousands is added to a unit that does not say it; attributes are not dimensions
     assert one(db, "SELECT DISTINCT unit FROM observation WHERE series = 'GB:3.7.1'") == [("Number (thousands)",)]
     dims = {p.split("=")[0] for (d,) in one(db, "SELECT DISTINCT dims FROM observation") for p in d.split("|") if p}
     assert not dims & {"GeoCode", "Observation status", "Unit multiplier", "Unit measure", "Units", "Series"}
-    assert one(db, "SELECT count(*) FROM observation WHERE series LIKE 'archived%' OR source_file LIKE '%archived-%'") == [(0,)]
+    assert one(
+        db, "SELECT count(*) FROM observation WHERE series LIKE 'archived%' OR source_file LIKE '%archived-%'"
+    ) == [(0,)]
 
 
 def test_uk_reload_is_unchanged(uk):

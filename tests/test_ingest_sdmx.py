@@ -1,4 +1,5 @@
 """SDMX-ML data messages: Rwanda's real SDG data file (with and without its DSD) and broken fixtures."""
+
 from __future__ import annotations
 
 import shutil
@@ -28,8 +29,11 @@ def test_rwanda_message_with_dsd(db):
     pov = db.observations("SI_POV_DAY1", areas=["RWA"])
     assert pov[["period", "value", "unit"]].values.tolist()[0] == ["2000", 82.3, "PT"]
     assert pov["is_headline"].all() and len(pov) == 6
-    first = rows(db, "SELECT obs_status, nature, source, footnote, dims FROM observation "
-                     "WHERE series = 'SI_POV_DAY1' AND period = '2000'")[0]
+    first = rows(
+        db,
+        "SELECT obs_status, nature, source, footnote, dims FROM observation "
+        "WHERE series = 'SI_POV_DAY1' AND period = '2000'",
+    )[0]
     assert first[:3] == ("A", None, "World Bank")  # NATURE _X (not specified) is left out
     assert first[3] == "Proportion of population below international poverty line"
     assert first[4].startswith("ACTIVITY=_T|AGE=_T|") and "FREQ" not in first[4] and "REF_AREA" not in first[4]
@@ -38,17 +42,23 @@ def test_rwanda_message_with_dsd(db):
     # national series take their indicator from the DSD annotations and their name from the code list
     assert rows(db, "SELECT indicator FROM series_indicator WHERE series = '_L_RW_010301_1'") == [("1.3.1",)]
     assert rows(db, "SELECT description FROM series WHERE code = '_L_RW_010301_1'") == [
-        ("Proportion of population covered by core Social Protection programs",)]
+        ("Proportion of population covered by core Social Protection programs",)
+    ]
     # two Series elements share a key but not UNIT_MEASURE: each observation keeps its own unit
-    assert rows(db, "SELECT period, unit, value FROM observation WHERE series = 'SP_LGL_LNDDOC' AND is_headline "
-                    "ORDER BY period") == [("2022", "PT", 21.9), ("2023", "NUMBER", 4218003.0)]
+    assert rows(
+        db, "SELECT period, unit, value FROM observation WHERE series = 'SP_LGL_LNDDOC' AND is_headline ORDER BY period"
+    ) == [("2022", "PT", 21.9), ("2023", "NUMBER", 4218003.0)]
 
 
 def test_rwanda_sub_national_areas(db):
     db.ingest(shared_path(*DATA))
-    assert rows(db, "SELECT code, name, kind, parent FROM area WHERE code IN ('RW-1', 'RW-11', 'RW-5') ORDER BY code") == [
-        ("RW-1", "City of Kigali", "province", "646"), ("RW-11", "Nyarugenge", "custom", "RW-1"),
-        ("RW-5", "Eastern Province", "province", "646")]
+    assert rows(
+        db, "SELECT code, name, kind, parent FROM area WHERE code IN ('RW-1', 'RW-11', 'RW-5') ORDER BY code"
+    ) == [
+        ("RW-1", "City of Kigali", "province", "646"),
+        ("RW-11", "Nyarugenge", "custom", "RW-1"),
+        ("RW-5", "Eastern Province", "province", "646"),
+    ]
     assert rows(db, "SELECT count(*) FROM observation WHERE area = '1'") == [(0,)]  # not M49 World
     kigali = db.observations(None, areas=["City of Kigali"])
     assert len(kigali) == 18
@@ -75,7 +85,8 @@ def test_rwanda_without_dsd(db, tmp_path):
     # numbered areas next to the ISO code RW are Rwanda's own numbering, never M49 (1 = World)
     assert rows(db, "SELECT name, parent FROM area WHERE code = 'RW-1'") == [("Rwanda area 1", "646")]
     assert rows(db, "SELECT value, unit FROM observation WHERE series = 'SI_POV_DAY1' AND period = '2000'") == [
-        (82.3, "PT")]
+        (82.3, "PT")
+    ]
 
 
 def test_truncated_message_is_one_clear_error(db, capfd):

@@ -1,4 +1,5 @@
 """Charts: the goal heatmap and the goal network render offline to SVG, PNG and self-contained HTML."""
+
 from __future__ import annotations
 
 import re
@@ -9,9 +10,14 @@ import pytest
 from sdgtrack import UserInputError
 from sdgtrack.links import charts
 
-META = {"transform": "detrend", "window": [2000, 2019], "areas": 2, "tests": 30,
-        "parameters": {"min_years": 10, "rho_threshold": 0.6, "alpha": 0.05, "bh": False},
-        "null": {"permutations": 5, "synergy_rate": 0.011, "tradeoff_rate": 0.012}}
+META = {
+    "transform": "detrend",
+    "window": [2000, 2019],
+    "areas": 2,
+    "tests": 30,
+    "parameters": {"min_years": 10, "rho_threshold": 0.6, "alpha": 0.05, "bh": False},
+    "null": {"permutations": 5, "synergy_rate": 0.011, "tradeoff_rate": 0.012},
+}
 
 
 def _goal_table() -> pd.DataFrame:
@@ -22,15 +28,16 @@ def _goal_table() -> pd.DataFrame:
             syn = (a * b) % 7
             tr = (a + b) % 5
             rows.append(("all", a, b, pairs, syn, tr, syn / pairs, tr / pairs))
-    return pd.DataFrame(rows, columns=["area", "goal_a", "goal_b", "pairs", "synergies", "tradeoffs",
-                                       "share_synergy", "share_tradeoff"])
+    return pd.DataFrame(
+        rows, columns=["area", "goal_a", "goal_b", "pairs", "synergies", "tradeoffs", "share_synergy", "share_tradeoff"]
+    )
 
 
 def test_heatmap_is_symmetric_and_states_the_method(tmp_path):
     chart = charts.heatmap(_goal_table(), META)
     spec = chart.to_dict()
     data = next(iter(spec["datasets"].values()))
-    assert len(data) == 17 * 17       # both halves of the symmetric matrix, diagonal once
+    assert len(data) == 17 * 17  # both halves of the symmetric matrix, diagonal once
     assert "detrend" in spec["title"]["subtitle"][0] and "2000-2019" in spec["title"]["subtitle"][0]
     svg = charts.save(chart, tmp_path / "h.svg").read_text()
     assert svg.startswith("<svg") and "Trade-offs (share of pairs)" in svg

@@ -1,4 +1,5 @@
 """`sdgtrack links` and `sdgtrack links expert` from the command line."""
+
 from __future__ import annotations
 
 import io
@@ -15,8 +16,24 @@ runner = CliRunner()
 
 
 def test_links_series_csv(un_db):
-    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "AFG", "--area", "NPL", "--series", "3",
-                              "--null", "2", "-f", "csv"])
+    res = runner.invoke(
+        app,
+        [
+            "links",
+            "--db",
+            str(un_db.path),
+            "--area",
+            "AFG",
+            "--area",
+            "NPL",
+            "--series",
+            "3",
+            "--null",
+            "2",
+            "-f",
+            "csv",
+        ],
+    )
     assert res.exit_code == 0, res.output
     frame = pd.read_csv(io.StringIO(res.stdout), dtype={"area": str})
     assert list(frame.columns) == ["area", "series_a", "series_b", "n", "rho", "p", "class"]
@@ -26,23 +43,49 @@ def test_links_series_csv(un_db):
 
 
 def test_links_goal_json_states_method(un_db):
-    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "NPL", "--level", "goal", "--transform",
-                              "detrend", "--bh", "--null", "0", "-f", "json"])
+    res = runner.invoke(
+        app,
+        [
+            "links",
+            "--db",
+            str(un_db.path),
+            "--area",
+            "NPL",
+            "--level",
+            "goal",
+            "--transform",
+            "detrend",
+            "--bh",
+            "--null",
+            "0",
+            "-f",
+            "json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["analysis"] == "links" and doc["parameters"]["transform"] == "detrend"
     assert doc["parameters"]["bh"] is True and doc["data_window"]["years"][0] >= 1990
     rows = pd.DataFrame(doc["tables"]["goal"])
-    assert list(rows.columns) == ["area", "goal_a", "goal_b", "pairs", "synergies", "tradeoffs", "share_synergy",
-                                  "share_tradeoff"]
+    assert list(rows.columns) == [
+        "area",
+        "goal_a",
+        "goal_b",
+        "pairs",
+        "synergies",
+        "tradeoffs",
+        "share_synergy",
+        "share_tradeoff",
+    ]
     assert set(rows["area"]) == {"524", "all"} and (rows["goal_a"] <= rows["goal_b"]).all()
     top = pd.DataFrame(doc["tables"]["top_goal_pairs"])
     assert set(top["kind"]) == {"most synergistic", "most conflicting"} and (top["pairs"] >= 10).all()
 
 
 def test_links_network_level(un_db):
-    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "NPL", "--level", "network", "--null", "0",
-                              "-f", "csv"])
+    res = runner.invoke(
+        app, ["links", "--db", str(un_db.path), "--area", "NPL", "--level", "network", "--null", "0", "-f", "csv"]
+    )
     assert res.exit_code == 0, res.output
     nodes = pd.read_csv(io.StringIO(res.stdout))
     assert set(nodes["kind"]) == {"goal", "series"} and nodes["centrality"].between(0, 1).all()
@@ -73,9 +116,30 @@ def test_expert_command(tmp_path):
 
 
 def test_links_charts_from_the_cli(un_db, tmp_path):
-    res = runner.invoke(app, ["links", "--db", str(un_db.path), "--area", "NPL", "--area", "AFG", "--null", "0",
-                              "--level", "goal", "--heatmap", str(tmp_path / "h.svg"), "--network",
-                              str(tmp_path / "n.html"), "-f", "csv", "-o", str(tmp_path / "g.csv")])
+    res = runner.invoke(
+        app,
+        [
+            "links",
+            "--db",
+            str(un_db.path),
+            "--area",
+            "NPL",
+            "--area",
+            "AFG",
+            "--null",
+            "0",
+            "--level",
+            "goal",
+            "--heatmap",
+            str(tmp_path / "h.svg"),
+            "--network",
+            str(tmp_path / "n.html"),
+            "-f",
+            "csv",
+            "-o",
+            str(tmp_path / "g.csv"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "h.svg").read_text().startswith("<svg")
     assert "<html" in (tmp_path / "n.html").read_text()[:2000].lower()

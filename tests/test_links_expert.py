@@ -1,4 +1,5 @@
 """Expert cross-impact matrices: validation with precise messages, and node metrics."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,15 +32,18 @@ def test_rows_may_come_in_another_order(tmp_path):
     np.testing.assert_array_equal(m.values, [[0, 2, -1], [3, 0, 0], [1, 0, 0]])
 
 
-@pytest.mark.parametrize("text, expected", [
-    (",1,2\n1,,4\n2,1,\n", "line 2, column '2': got '4'; expected an integer score from -3 to +3"),
-    (",1,2\n1,,x\n2,1,\n", "got 'x'"),
-    (",1,99\n1,,1\n99,1,\n", "line 1, column 'column 3': got '99'; expected an SDG goal"),
-    (",1,2\n1,,1\n3,1,\n", "a square matrix"),
-    (",1,2\n1,2,1\n2,1,\n", "0 or blank on the diagonal"),
-    (",1,3.2\n1,,1\n3.2,1,\n", "goals only or targets only"),
-    (",1,2\n1,,1.5\n2,1,\n", "got '1.5'"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (",1,2\n1,,4\n2,1,\n", "line 2, column '2': got '4'; expected an integer score from -3 to +3"),
+        (",1,2\n1,,x\n2,1,\n", "got 'x'"),
+        (",1,99\n1,,1\n99,1,\n", "line 1, column 'column 3': got '99'; expected an SDG goal"),
+        (",1,2\n1,,1\n3,1,\n", "a square matrix"),
+        (",1,2\n1,2,1\n2,1,\n", "0 or blank on the diagonal"),
+        (",1,3.2\n1,,1\n3.2,1,\n", "goals only or targets only"),
+        (",1,2\n1,,1.5\n2,1,\n", "got '1.5'"),
+    ],
+)
 def test_invalid_matrices_name_line_cell_and_expectation(tmp_path, text, expected):
     path = tmp_path / "bad.csv"
     path.write_text(text)

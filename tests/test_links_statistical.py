@@ -1,4 +1,5 @@
 """Statistical interlinkages: Spearman engine against scipy on real pairs, transforms, classes, roll-ups."""
+
 from __future__ import annotations
 
 import warnings
@@ -61,9 +62,7 @@ def test_pvalue_is_the_t_approximation():
 
 
 def test_pairwise_spearman_handles_gaps_ties_and_constants():
-    x = np.array([[1, 2, 2, np.nan, 5, 6],
-                  [6, 5, np.nan, 4, 4, 1],
-                  [3, 3, 3, 3, np.nan, 3.0]])
+    x = np.array([[1, 2, 2, np.nan, 5, 6], [6, 5, np.nan, 4, 4, 1], [3, 3, 3, 3, np.nan, 3.0]])
     rho, n = pairwise_spearman(x)
     assert n[0, 1] == 4 and n[0, 2] == 4
     assert rho[0, 1] == pytest.approx(stats.spearmanr([1, 2, 5, 6], [6, 5, 4, 1]).statistic, abs=1e-12)
@@ -72,17 +71,23 @@ def test_pairwise_spearman_handles_gaps_ties_and_constants():
 
 def test_direction_alignment_flips_the_sign():
     years = np.arange(2000, 2012)
-    values = pd.DataFrame({"series": ["MORT"] * 12 + ["SCHOOL"] * 12, "area": "4",
-                           "year": np.concatenate([years, years]),
-                           "value": np.concatenate([100 - 3.0 * np.arange(12), 50 + 2.0 * np.arange(12)])})
+    values = pd.DataFrame(
+        {
+            "series": ["MORT"] * 12 + ["SCHOOL"] * 12,
+            "area": "4",
+            "year": np.concatenate([years, years]),
+            "value": np.concatenate([100 - 3.0 * np.arange(12), 50 + 2.0 * np.arange(12)]),
+        }
+    )
     params = LinkParameters(null_permutations=0, unknown_direction="keep")
     raw = links_from_values(values, pd.DataFrame({"series": ["MORT", "SCHOOL"], "direction": [0, 1]}), params)
     aligned = links_from_values(values, pd.DataFrame({"series": ["MORT", "SCHOOL"], "direction": [-1, 1]}), params)
     assert raw.pairs["rho"].iloc[0] == pytest.approx(-1) and raw.pairs["class"].iloc[0] == "tradeoff"
     assert aligned.pairs["rho"].iloc[0] == pytest.approx(1) and aligned.pairs["class"].iloc[0] == "synergy"
     assert raw.meta["series_without_direction"] == 1
-    dropped = links_from_values(values, pd.DataFrame({"series": ["MORT", "SCHOOL"], "direction": [0, 1]}),
-                                LinkParameters(null_permutations=0))   # default: drop
+    dropped = links_from_values(
+        values, pd.DataFrame({"series": ["MORT", "SCHOOL"], "direction": [0, 1]}), LinkParameters(null_permutations=0)
+    )  # default: drop
     assert dropped.pairs.empty and dropped.meta["tests"] == 0
 
 
@@ -95,18 +100,21 @@ def test_detrend_removes_the_shared_trend():
     assert pairwise_spearman(x)[0][0, 1] < -0.9
     res = detrend(x)
     rho, _ = pairwise_spearman(res)
-    assert rho[0, 1] == pytest.approx(stats.spearmanr(noise_a - np.polyval(np.polyfit(t, noise_a, 1), t),
-                                                      noise_b - np.polyval(np.polyfit(t, noise_b, 1), t)).statistic)
+    assert rho[0, 1] == pytest.approx(
+        stats.spearmanr(
+            noise_a - np.polyval(np.polyfit(t, noise_a, 1), t), noise_b - np.polyval(np.polyfit(t, noise_b, 1), t)
+        ).statistic
+    )
     # an exactly linear series leaves only rounding noise: it must be constant, not randomly ranked
     assert np.all(res[2] == 0) and np.isnan(rho[0, 2])
 
 
 def test_diff_needs_consecutive_years():
     x = np.array([[1.0, 1.1, 1.3, np.nan, 2.0, 2.1]])
-    d = diff(x)[0] * 2.1   # transforms return values on the series' own scale (divided by max |x|)
+    d = diff(x)[0] * 2.1  # transforms return values on the series' own scale (divided by max |x|)
     np.testing.assert_allclose(d[[1, 2, 5]], [0.1, 0.2, 0.1], atol=1e-9)
     assert np.isnan(d[[0, 3, 4]]).all()
-    assert d[1] == d[5]     # 1.1 - 1.0 and 2.1 - 2.0 are the same change: a tie, not float noise
+    assert d[1] == d[5]  # 1.1 - 1.0 and 2.1 - 2.0 are the same change: a tie, not float noise
 
 
 def test_permutation_keeps_values_and_gaps():
@@ -139,21 +147,32 @@ def test_null_rate_is_near_the_false_positive_rate_on_noise():
 
 def test_bad_parameters_are_user_errors():
     values = pd.DataFrame(columns=["series", "area", "year", "value"])
-    for bad in (dict(min_years=2), dict(transform="logs"), dict(rho_threshold=1.5), dict(alpha=0),
-                dict(null_permutations=-1)):
+    for bad in (
+        dict(min_years=2),
+        dict(transform="logs"),
+        dict(rho_threshold=1.5),
+        dict(alpha=0),
+        dict(null_permutations=-1),
+    ):
         with pytest.raises(UserInputError):
             links_from_values(values, _all_up(values), LinkParameters(**bad))
 
 
 def test_goal_rollup_counts_each_pair_once_per_goal_pair():
-    pairs = pd.DataFrame({"area": ["4", "4", "4", "8"], "series_a": ["A", "A", "B", "A"],
-                          "series_b": ["B", "C", "C", "B"], "rho": [0.9, -0.8, np.nan, 0.1],
-                          "class": ["synergy", "tradeoff", "none", "none"]})
+    pairs = pd.DataFrame(
+        {
+            "area": ["4", "4", "4", "8"],
+            "series_a": ["A", "A", "B", "A"],
+            "series_b": ["B", "C", "C", "B"],
+            "rho": [0.9, -0.8, np.nan, 0.1],
+            "class": ["synergy", "tradeoff", "none", "none"],
+        }
+    )
     goals = pd.DataFrame({"series": ["A", "B", "B", "C"], "goal": [1, 1, 11, 3]})
     g = goal_pairs(pairs, goals).set_index(["area", "goal_a", "goal_b"])
     assert g.loc[("4", 1, 1), "synergies"] == 1 and g.loc[("4", 1, 11), "synergies"] == 1
     assert g.loc[("4", 1, 3), ["pairs", "tradeoffs"]].tolist() == [1, 1]
-    assert ("4", 3, 11) not in g.index      # B-C was not a test (undefined rho)
+    assert ("4", 3, 11) not in g.index  # B-C was not a test (undefined rho)
     assert g.loc[("all", 1, 1), "pairs"] == 2 and g.loc[("all", 1, 1), "share_synergy"] == 0.5
 
 
@@ -196,7 +215,7 @@ def test_critical_rho_is_the_same_test_as_p_below_alpha():
     rho = rng.uniform(-1, 1, 20000)
     crit = critical_rho(0.05, 40)
     np.testing.assert_array_equal(np.abs(rho) > crit[n], spearman_pvalue(rho, n) < 0.05)
-    assert crit[10] == pytest.approx(0.6319, abs=1e-4)   # the textbook t-approximation value for n = 10
+    assert crit[10] == pytest.approx(0.6319, abs=1e-4)  # the textbook t-approximation value for n = 10
 
 
 def test_directions_come_from_the_progress_target_table(un_db, tmp_path):
@@ -204,7 +223,7 @@ def test_directions_come_from_the_progress_target_table(un_db, tmp_path):
 
     d = directions(un_db).set_index("series")["direction"]
     assert d["SH_DYN_MORT"] == -1 and d["SH_ACS_DTP3"] == 1
-    assert set(d.unique()) == {-1, 0, 1} and (d == 0).sum() > 0   # some series have no desired direction
+    assert set(d.unique()) == {-1, 0, 1} and (d == 0).sum() > 0  # some series have no desired direction
     # mortality falls and vaccination coverage rises in Afghanistan: aligned, they are a synergy
     base = statistical_links(un_db, areas=["AFG"], series=["SH_DYN_MORT", "SH_ACS_DTP3"], null_permutations=0)
     row = base.pairs.iloc[0]
@@ -212,7 +231,8 @@ def test_directions_come_from_the_progress_target_table(un_db, tmp_path):
     # a user's targets file can turn a direction round: the sign follows
     targets = tmp_path / "targets.csv"
     targets.write_text("series,direction\nSH_DYN_MORT,increase\n")
-    flipped = statistical_links(un_db, areas=["AFG"], series=["SH_DYN_MORT", "SH_ACS_DTP3"], null_permutations=0,
-                                targets=targets)
+    flipped = statistical_links(
+        un_db, areas=["AFG"], series=["SH_DYN_MORT", "SH_ACS_DTP3"], null_permutations=0, targets=targets
+    )
     assert flipped.pairs.iloc[0]["rho"] == pytest.approx(-row["rho"])
     assert str(targets) in flipped.meta["direction_source"]

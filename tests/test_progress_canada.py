@@ -1,4 +1,5 @@
 """The statcan method against Statistics Canada's own published progress outputs (Open SDG repository)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -69,7 +70,7 @@ def canada_store(tmp_path_factory):
     root = shared_path("opensdg", "canada")
     folder = tmp_path_factory.mktemp("ca_store")
     db = sdgtrack.Database(folder / "ca.duckdb")
-    db.ingest(root, skip_invalid=True, rejected_path=folder / "rejected.csv")   # one 'Inf' value in 9-b-1
+    db.ingest(root, skip_invalid=True, rejected_path=folder / "rejected.csv")  # one 'Inf' value in 9-b-1
     table, names = store_targets(db.con, root)
     path = tmp_path_factory.mktemp("ca_targets") / "canada_targets.csv"
     table.to_csv(path, index=False)

@@ -1,5 +1,6 @@
 """Progress assessment on the whole 2020 UN Global Database extract, roll-ups, the kept assessment,
 the target tables and the CLI with bad inputs."""
+
 from __future__ import annotations
 
 import json
@@ -33,15 +34,26 @@ def test_default_table_covers_demo_series_and_is_valid():
 def test_every_headline_series_area_of_the_extract(unsd_all):
     assert unsd_all.attrs["method"] == "unsd" and unsd_all.attrs["parameters"] == {"base_year": 2015}
     assert len(unsd_all) > 40_000 and unsd_all["series"].nunique() > 250
-    assert set(unsd_all["status"]) == {"on_track", "moderate", "marginal", "stagnation", "regression",
-                                       "insufficient_data"}
+    assert set(unsd_all["status"]) == {
+        "on_track",
+        "moderate",
+        "marginal",
+        "stagnation",
+        "regression",
+        "insufficient_data",
+    }
     assessed = unsd_all[unsd_all["status"] != "insufficient_data"]
     assert (assessed["baseline_year"] >= 2015).all() and (assessed["latest_year"] > assessed["baseline_year"]).all()
 
 
 def test_world_under5_mortality(unsd_all):
     row = unsd_all[(unsd_all["series"] == "SH_DYN_MORT") & (unsd_all["area"] == "1")].iloc[0]
-    assert (row["baseline_year"], row["baseline_value"], row["latest_year"], row["latest_value"]) == (2015, 42.6, 2019, 37.7)
+    assert (row["baseline_year"], row["baseline_value"], row["latest_year"], row["latest_value"]) == (
+        2015,
+        42.6,
+        2019,
+        37.7,
+    )
     expected = 37.7 * (37.7 / 42.6) ** (11 / 4)
     assert row["ratio"] == pytest.approx((expected - 42.6) / (25 - 42.6))
     assert row["status"] == "moderate"
@@ -62,8 +74,10 @@ def test_rollups_and_kept_assessment(un_db):
 
 def test_targets_file_overrides_and_area_rows(un_db, tmp_path):
     path = tmp_path / "t.csv"
-    path.write_text("indicator,area,direction,target,target_year,source\n"
-                    "3.2.1,AFG,decrease,60,2030,national plan\n", encoding="utf-8")
+    path.write_text(
+        "indicator,area,direction,target,target_year,source\n3.2.1,AFG,decrease,60,2030,national plan\n",
+        encoding="utf-8",
+    )
     frame = progress.assess(un_db, "unsd", targets=path, areas=["AFG", "NPL"], series=["3.2.1"], save=False)
     afg = frame[(frame["series"] == "SH_DYN_MORT") & (frame["area"] == "4")].iloc[0]
     npl = frame[(frame["series"] == "SH_DYN_MORT") & (frame["area"] == "524")].iloc[0]
@@ -71,14 +85,17 @@ def test_targets_file_overrides_and_area_rows(un_db, tmp_path):
     assert npl["target"] == 25
 
 
-@pytest.mark.parametrize("body, needle", [
-    ("series,direction\nNOT_A_SERIES,increase\n", "NOT_A_SERIES"),
-    ("series,direction,target\nSH_DYN_MORT,decrease,low\n", "'low'"),
-    ("series,direction\nSH_DYN_MORT,down\n", "increase or decrease"),
-    ("series,area,direction\nSH_DYN_MORT,Atlantis,decrease\n", "'Atlantis'"),
-    ("series,indicator,direction\nSH_DYN_MORT,3.2.1,decrease\n", "not both"),
-    ("indicator,direction,target_kind\n3.2.1,decrease,baseline_ratio\n", "baseline_ratio"),
-])
+@pytest.mark.parametrize(
+    "body, needle",
+    [
+        ("series,direction\nNOT_A_SERIES,increase\n", "NOT_A_SERIES"),
+        ("series,direction,target\nSH_DYN_MORT,decrease,low\n", "'low'"),
+        ("series,direction\nSH_DYN_MORT,down\n", "increase or decrease"),
+        ("series,area,direction\nSH_DYN_MORT,Atlantis,decrease\n", "'Atlantis'"),
+        ("series,indicator,direction\nSH_DYN_MORT,3.2.1,decrease\n", "not both"),
+        ("indicator,direction,target_kind\n3.2.1,decrease,baseline_ratio\n", "baseline_ratio"),
+    ],
+)
 def test_bad_targets_file(un_db, tmp_path, body, needle):
     path = tmp_path / "bad.csv"
     path.write_text(body, encoding="utf-8")
@@ -87,14 +104,32 @@ def test_bad_targets_file(un_db, tmp_path, body, needle):
         progress.assess(un_db, "unsd", targets=path)
     assert needle in str(err.value) and "line 2" in str(err.value)
     after = progress.last_assessment(un_db)
-    assert (before is None and after is None) or before.attrs == after.attrs   # no partial result kept
+    assert (before is None and after is None) or before.attrs == after.attrs  # no partial result kept
 
 
 def test_cli(un_db, tmp_path):
     runner = CliRunner()
     out = tmp_path / "goal.json"
-    res = runner.invoke(app, ["progress", "--db", str(un_db.path), "--area", "1", "--level", "goal",
-                              "--method", "eurostat", "--period", "long", "--format", "json", "-o", str(out)])
+    res = runner.invoke(
+        app,
+        [
+            "progress",
+            "--db",
+            str(un_db.path),
+            "--area",
+            "1",
+            "--level",
+            "goal",
+            "--method",
+            "eurostat",
+            "--period",
+            "long",
+            "--format",
+            "json",
+            "-o",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     doc = json.loads(out.read_text())
     assert doc["analysis"] == "progress" and doc["method"].endswith("(eurostat)")
@@ -119,6 +154,6 @@ def test_progress_chart_files(un_db, tmp_path):
     assert "SDG 17" in svg.read_text() and "Statistics Canada" in svg.read_text()
     assert png.read_bytes()[:4] == b"\x89PNG"
     page = html.read_text()
-    assert "<script src=" not in page and "vega" in page      # JavaScript inlined: works offline
+    assert "<script src=" not in page and "vega" in page  # JavaScript inlined: works offline
     with pytest.raises(UserInputError):
         write_chart(un_db, tmp_path / "x", area="Atlantis")

@@ -9,6 +9,7 @@ reporting pages. Screenshots of each page type go to $SDGTRACK_SCREENSHOTS (defa
 Only the files these pages need are written (the whole site is the build's tests' business), so the
 test stays well under a minute once the store is loaded.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,14 @@ from .conftest import shared_path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("SDGTRACK_SCREENSHOTS", "/tmp/sdgtrack-site"))
-PAGES = ("index.html", "goals/3/index.html", "indicators/3-2-1/index.html", "reporting/index.html",
-         "search/index.html", "progress/index.html")
+PAGES = (
+    "index.html",
+    "goals/3/index.html",
+    "indicators/3-2-1/index.html",
+    "reporting/index.html",
+    "search/index.html",
+    "progress/index.html",
+)
 
 
 def _needed(path: str) -> bool:
@@ -77,8 +84,10 @@ def server(site_root):
 
 
 # the policy the live server sends (web/limits.py): script only from the site's own files, no eval
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -96,8 +105,10 @@ def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
         yield b
         b.close()
 
@@ -109,8 +120,10 @@ def test_walk_through_the_site(server, site_root, browser):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # a script the policy blocks (inline, eval) shows as a console error: there must be none
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "Content Security" in msg.text
-            else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and "Content Security" in msg.text else None,
+    )
     page.goto(server + "en/index.html")
     assert page.locator(".goal-tiles .tile").count() == 17
     assert page.locator(".skip-link").get_attribute("href") == "#main"
@@ -168,7 +181,9 @@ def test_walk_through_the_site(server, site_root, browser):
 
     # the map tab: the UN series of 3.2.1 cover about 200 countries
     page.locator("#tab-map").click()
-    page.get_by_label("Series", exact=True).select_option(label="Under-five mortality rate, by sex (deaths per 1,000 live births) (SH_DYN_MORT)")
+    page.get_by_label("Series", exact=True).select_option(
+        label="Under-five mortality rate, by sex (deaths per 1,000 live births) (SH_DYN_MORT)"
+    )
     page.wait_for_selector("#map .map-holder svg path", timeout=20_000)
     assert int(page.locator("#map").get_attribute("data-areas")) > 150
     # its values as a table too (the map's text alternative)
@@ -196,8 +211,16 @@ def test_walk_through_the_site(server, site_root, browser):
     page.close()
 
 
-@pytest.mark.parametrize("path", ["en/index.html", "en/goals/3/index.html", "en/indicators/3-2-1/index.html",
-                                  "en/reporting/index.html", "fr/index.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "en/index.html",
+        "en/goals/3/index.html",
+        "en/indicators/3-2-1/index.html",
+        "en/reporting/index.html",
+        "fr/index.html",
+    ],
+)
 def test_no_serious_accessibility_violations(server, browser, path):
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -205,7 +228,10 @@ def test_no_serious_accessibility_violations(server, browser, path):
     if "indicators" in path:
         page.wait_for_selector("#chart .chart-holder svg")
     results = axe_module.Axe().run(page)
-    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]
-           if v["impact"] in ("serious", "critical")]
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     page.close()
     assert not bad, bad

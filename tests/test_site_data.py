@@ -1,5 +1,6 @@
 """The site's data outputs and the static build, on the real UK Open SDG repository plus the UN's
 Goal 14 file: files checked against the store, incremental rebuilds, refusals, the local server."""
+
 from __future__ import annotations
 
 import csv
@@ -63,7 +64,8 @@ def is_data_output(path: str) -> bool:
     """A file of the data producers (publish/outputs), not a page or a page asset."""
     parts = path.split("/")
     return path in ("observations.parquet", "datapackage.json") or (
-        len(parts) >= 2 and (parts[1] in DATA_FOLDERS or parts[1:] == ["datapackage.json"]))
+        len(parts) >= 2 and (parts[1] in DATA_FOLDERS or parts[1:] == ["datapackage.json"])
+    )
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -75,14 +77,27 @@ def as_store_rows(rows: list[dict], labels_to_code: dict[str, str], areas: str |
     out = []
     for row in rows:
         dims = "|".join(f"{k}={v}" for k, v in sorted(row.items()) if k not in SITE_FIELDS and v != "")
-        out.append((labels_to_code[row["Series"]], row.get("GeoCode") or areas, row["Year"], dims, row["Units"],
-                    float(row["Value"]) if row["Value"] else None))
+        out.append(
+            (
+                labels_to_code[row["Series"]],
+                row.get("GeoCode") or areas,
+                row["Year"],
+                dims,
+                row["Units"],
+                float(row["Value"]) if row["Value"] else None,
+            )
+        )
     return sorted(out, key=repr)
 
 
 def store_rows(frame) -> list[tuple]:
-    return sorted(((r.series, r.area, r.period, r.dims, r.unit, None if r.value != r.value else float(r.value))
-                   for r in frame.itertuples()), key=repr)
+    return sorted(
+        (
+            (r.series, r.area, r.period, r.dims, r.unit, None if r.value != r.value else float(r.value))
+            for r in frame.itertuples()
+        ),
+        key=repr,
+    )
 
 
 def test_build_writes_the_layout(built, ws):
@@ -91,12 +106,24 @@ def test_build_writes_the_layout(built, ws):
     codes = site.indicators()
     assert "3.2.2" in codes and "14.5.1" in codes and codes.index("3.2.2") < codes.index("14.5.1")
     for lang in ("en", "fr"):
-        for folder, ext in (("data", "csv"), ("data", "json"), ("headline", "csv"), ("headline", "json"),
-                            ("meta", "json")):
-            assert {p.stem for p in (out / lang / folder).glob(f"*.{ext}")} - {"all"} == \
-                {c.replace(".", "-") for c in codes}, (lang, folder, ext)
-        for name in ("meta/all.json", "headline/all.json", "stats/reporting.json", "zip/all_indicators.zip",
-                     "datapackage.json", "geojson/countries/indicator_14-5-1.geojson"):
+        for folder, ext in (
+            ("data", "csv"),
+            ("data", "json"),
+            ("headline", "csv"),
+            ("headline", "json"),
+            ("meta", "json"),
+        ):
+            assert {p.stem for p in (out / lang / folder).glob(f"*.{ext}")} - {"all"} == {
+                c.replace(".", "-") for c in codes
+            }, (lang, folder, ext)
+        for name in (
+            "meta/all.json",
+            "headline/all.json",
+            "stats/reporting.json",
+            "zip/all_indicators.zip",
+            "datapackage.json",
+            "geojson/countries/indicator_14-5-1.geojson",
+        ):
             assert (out / lang / name).is_file(), name
     assert (out / "observations.parquet").is_file() and (out / "datapackage.json").is_file()
     assert report.written == report.files and report.unchanged == report.removed == 0
@@ -136,18 +163,26 @@ def test_metadata_titles_and_statistics(built, ws):
     french = yaml.safe_load((data_dir() / "translations" / "fr" / "global_indicators.yml").read_text("utf-8"))
     meta = json.loads((out / "fr" / "meta" / "3-2-2.json").read_text("utf-8"))
     assert meta["indicator_name"] == french["3-2-2-title"] and meta["sdg_goal"] == "3" and meta["target_id"] == "3.2"
-    assert meta["series"] == [{"code": "GB:3.2.2:neonatal-mortality-rate", "label": "Neonatal mortality rate",
-                               "description": "Neonatal mortality rate", "unit": "Rate per 1,000 live births",
-                               "dataset": "opensdg-uk"}]
+    assert meta["series"] == [
+        {
+            "code": "GB:3.2.2:neonatal-mortality-rate",
+            "label": "Neonatal mortality rate",
+            "description": "Neonatal mortality rate",
+            "unit": "Rate per 1,000 live births",
+            "dataset": "opensdg-uk",
+        }
+    ]
     assert meta["observations"] == len(ws.observations("3.2.2", all_disaggregations=True))
     assert {"Age", "Sex"} <= set(meta["disaggregations"]) and meta["indicator_sort_order"] == "03-02-02"
     english = json.loads((out / "en" / "meta" / "all.json").read_text("utf-8"))
-    assert english["3-2-2"]["indicator_name"] == ws.current_nodes()[[c for c, *_ in ws.current_nodes()].index(
-        "3.2.2")][3]
+    assert (
+        english["3-2-2"]["indicator_name"] == ws.current_nodes()[[c for c, *_ in ws.current_nodes()].index("3.2.2")][3]
+    )
     site = Site(ws)
     assert len(english) == len(site.indicators())
-    assert json.loads((out / "en" / "headline" / "all.json").read_text("utf-8"))["3-2-2"] == \
-        json.loads((out / "en" / "headline" / "3-2-2.json").read_text("utf-8"))
+    assert json.loads((out / "en" / "headline" / "all.json").read_text("utf-8"))["3-2-2"] == json.loads(
+        (out / "en" / "headline" / "3-2-2.json").read_text("utf-8")
+    )
     stats = json.loads((out / "en" / "stats" / "reporting.json").read_text("utf-8"))
     goal3 = next(g for g in stats["goals"] if g["goal"] == 3)
     indicators3 = [c for c, level, *_ in ws.current_nodes() if level == "indicator" and c.split(".")[0] == "3"]
@@ -168,15 +203,17 @@ def test_zip_and_parquet_hold_the_stores_rows(built, ws):
         unpacked = out.parent / "unzipped"
         archive.extractall(unpacked)
     con = duckdb.connect()
-    n_zip = con.execute(f"SELECT count(*) FROM read_csv('{unpacked}/*.csv', union_by_name=true, all_varchar=true)"
-                        ).fetchone()[0]
+    n_zip = con.execute(
+        f"SELECT count(*) FROM read_csv('{unpacked}/*.csv', union_by_name=true, all_varchar=true)"
+    ).fetchone()[0]
     every = ws.observations(None, all_disaggregations=True)
     coverage = ws.indicator_coverage()
     assert n_zip == int(coverage["rows"].sum())
     parquet = out / "observations.parquet"
     assert con.execute(f"SELECT count(*) FROM '{parquet}'").fetchone()[0] == len(every)
-    assert con.execute(f"SELECT count(*) FROM '{parquet}' WHERE series = 'GB:3.2.2:neonatal-mortality-rate'"
-                       ).fetchone()[0] == len(ws.observations("3.2.2", all_disaggregations=True))
+    assert con.execute(
+        f"SELECT count(*) FROM '{parquet}' WHERE series = 'GB:3.2.2:neonatal-mortality-rate'"
+    ).fetchone()[0] == len(ws.observations("3.2.2", all_disaggregations=True))
     package = json.loads((out / "en" / "datapackage.json").read_text("utf-8"))
     resource = next(r for r in package["resources"] if r["path"] == "data/3-2-2.csv")
     header = (out / "en" / "data" / "3-2-2.csv").read_text("utf-8").splitlines()[0].split(",")
@@ -218,18 +255,42 @@ def test_incremental_rebuild_rewrites_only_what_changed(store, tmp_path):
         report = ws.ingest(changed, dataset="opensdg-uk", area="GBR")
         assert report.updated > 1000
         rebuilt = build_site(ws, out, SiteOptions(langs=("en",)))
-    per_indicator = {f"en/{folder}/3-2-2.{ext}" for folder, ext in
-                     (("data", "csv"), ("data", "json"), ("headline", "csv"), ("headline", "json"), ("meta", "json"))}
-    gathering = {"en/headline/all.json", "en/meta/all.json", "en/stats/reporting.json", "en/zip/all_indicators.zip",
-                 "en/datapackage.json", "datapackage.json", "observations.parquet"}
+    per_indicator = {
+        f"en/{folder}/3-2-2.{ext}"
+        for folder, ext in (
+            ("data", "csv"),
+            ("data", "json"),
+            ("headline", "csv"),
+            ("headline", "json"),
+            ("meta", "json"),
+        )
+    }
+    gathering = {
+        "en/headline/all.json",
+        "en/meta/all.json",
+        "en/stats/reporting.json",
+        "en/zip/all_indicators.zip",
+        "en/datapackage.json",
+        "datapackage.json",
+        "observations.parquet",
+    }
     # the pages: the indicator's page, data file and chart; its target's other indicator (which lists it);
     # its goal's page; the pages gathering every indicator (home, reporting status, search)
-    pages = {"en/indicators/3-2-2/index.html", "assets/indicators/3-2-2.json", "assets/charts/3-2-2.svg",
-             "en/indicators/3-2-1/index.html", "en/goals/3/index.html", "en/index.html", "en/reporting/index.html",
-             "en/search/index.html"}
+    pages = {
+        "en/indicators/3-2-2/index.html",
+        "assets/indicators/3-2-2.json",
+        "assets/charts/3-2-2.svg",
+        "en/indicators/3-2-1/index.html",
+        "en/goals/3/index.html",
+        "en/index.html",
+        "en/reporting/index.html",
+        "en/search/index.html",
+    }
     expected = per_indicator | gathering | {"en/geojson/countries/indicator_3-2-2.geojson"} | pages
     assert set(rebuilt.written_paths) == expected
-    assert rebuilt.written == len(expected) and rebuilt.unchanged == first.files - len(expected) and rebuilt.removed == 0
+    assert (
+        rebuilt.written == len(expected) and rebuilt.unchanged == first.files - len(expected) and rebuilt.removed == 0
+    )
     new_rows = read_csv(out / "en" / "data" / "3-2-2.csv")
     assert new_rows[0]["Value"] == "4.5"  # 3.5 in the repository, plus one
 
@@ -291,8 +352,15 @@ def test_refusals_change_nothing(ws, tmp_path):
     with pytest.raises(UserInputError, match="broken.geojson, line 2, column"):
         build_site(ws, empty, SiteOptions(boundaries=broken))
     nowhere = tmp_path / "nowhere.geojson"
-    nowhere.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"code": "ZZ-9"}, "geometry": None}]}), "utf-8")
+    nowhere.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {"code": "ZZ-9"}, "geometry": None}],
+            }
+        ),
+        "utf-8",
+    )
     with pytest.raises(UserInputError, match="no feature names an area of the store"):
         build_site(ws, empty, SiteOptions(boundaries=nowhere))
     assert not empty.exists()
@@ -312,10 +380,22 @@ def test_sub_national_boundaries(tmp_path):
         db.ingest(shared_path("opensdg", "rwanda"))
     square = {"type": "Polygon", "coordinates": [[[30, -2], [30.2, -2], [30.2, -1.8], [30, -1.8], [30, -2]]]}
     boundaries = tmp_path / "provinces.geojson"
-    boundaries.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"shapeISO": "RW-1", "shapeName": "Kigali"}, "geometry": square},
-        {"type": "Feature", "properties": {"shapeISO": "RW-5", "shapeName": "East"}, "geometry": square},
-        {"type": "Feature", "properties": {"shapeISO": "XX-1", "shapeName": "Elsewhere"}, "geometry": square}]}))
+    boundaries.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "properties": {"shapeISO": "RW-1", "shapeName": "Kigali"}, "geometry": square},
+                    {"type": "Feature", "properties": {"shapeISO": "RW-5", "shapeName": "East"}, "geometry": square},
+                    {
+                        "type": "Feature",
+                        "properties": {"shapeISO": "XX-1", "shapeName": "Elsewhere"},
+                        "geometry": square,
+                    },
+                ],
+            }
+        )
+    )
     with Workspace(tmp_path / "rw.duckdb", read_only=True) as ws:
         report = build_site(ws, tmp_path / "site", SiteOptions(boundaries=boundaries))
         regions = sorted((tmp_path / "site" / "en" / "geojson" / "regions").glob("*.geojson"))

@@ -1,6 +1,7 @@
 """The site's pages, rendered from a small store: every page in every language asked for, links
 that resolve to files of the site, no inline script, translated titles and strings, right-to-left
 Arabic, goal colours that pass WCAG AA, and the indicator data file against the store."""
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,14 @@ def test_goal_colours_pass_wcag_aa():
 def test_every_page_in_every_language_with_links_that_resolve(site_files):
     _site, files = site_files
     for lang in ("en", "fr", "ar"):
-        for page in ("index.html", "goals/3/index.html", "indicators/3-2-1/index.html", "indicators/17-19-2/index.html",
-                     "reporting/index.html", "search/index.html"):
+        for page in (
+            "index.html",
+            "goals/3/index.html",
+            "indicators/3-2-1/index.html",
+            "indicators/17-19-2/index.html",
+            "reporting/index.html",
+            "search/index.html",
+        ):
             assert f"{lang}/{page}" in files
     broken, inline = [], []
     for path in [p for p in files if p.endswith(".html")]:
@@ -128,9 +135,13 @@ def test_indicator_data_file_matches_the_store(site_files):
     data = json.loads(files["assets/indicators/3-2-1.json"].render())
     rows = site.workspace.observations("3.2.1", all_disaggregations=True)
     assert len(data["rows"]["v"]) == len(rows) > 0
-    seen = sorted((data["series"][s]["code"], data["areas"][a][0], y, data["dims"][d].get("Sex", ""), v)
-                  for s, a, y, d, v in zip(*(data["rows"][k] for k in ("s", "a", "y", "d", "v"))))
-    expected = sorted((r.series, r.area, int(r.year), parse_dims(r.dims).get("Sex", ""), r.value) for r in rows.itertuples())
+    seen = sorted(
+        (data["series"][s]["code"], data["areas"][a][0], y, data["dims"][d].get("Sex", ""), v)
+        for s, a, y, d, v in zip(*(data["rows"][k] for k in ("s", "a", "y", "d", "v")))
+    )
+    expected = sorted(
+        (r.series, r.area, int(r.year), parse_dims(r.dims).get("Sex", ""), r.value) for r in rows.itertuples()
+    )
     assert seen == expected
     # the page carries its strings and the data file's address, not the data
     page = _render(files, "en/indicators/3-2-1/index.html")
@@ -146,12 +157,18 @@ def test_reporting_counts_and_search_index(site_files):
     assert 0 < len(with_data) < total
     assert f"{len(with_data)} of {total} indicators with data" in reporting
     goal3 = sum(1 for c in with_data if c.startswith("3."))
-    assert re.search(rf'Goal 3: Good health and well-being</a></th>\s*<td class="num">\d+</td><td class="num">{goal3}</td>',
-                     reporting)
+    assert re.search(
+        rf'Goal 3: Good health and well-being</a></th>\s*<td class="num">\d+</td><td class="num">{goal3}</td>',
+        reporting,
+    )
     fr = _render(files, "fr/search/index.html")
-    index = json.loads(re.search(r'<script type="application/json" id="search-index">(.*?)</script>', fr, re.S).group(1))
+    index = json.loads(
+        re.search(r'<script type="application/json" id="search-index">(.*?)</script>', fr, re.S).group(1)
+    )
     entry = next(e for e in index["entries"] if e["code"] == "3.2.1")
-    assert entry["href"] == "../indicators/3-2-1/index.html" and "Under-5" in entry["extra"]  # English words find it too
+    assert (
+        entry["href"] == "../indicators/3-2-1/index.html" and "Under-5" in entry["extra"]
+    )  # English words find it too
 
 
 def test_dims_parse_undoes_the_store_escapes():
@@ -199,7 +216,9 @@ def test_rebuild_writes_only_pages_of_the_changed_indicator(tmp_path):
         third = build_site(ws, out, options)
     pages = {p for p in third.written_paths if p.endswith(".html")}
     assert {"en/indicators/3-2-1/index.html", "fr/indicators/3-2-1/index.html", "en/index.html"} <= pages
-    assert "en/indicators/1-1-1/index.html" not in pages and "en/indicators/3-2-2/index.html" in pages  # 3.2.2: same target
+    assert (
+        "en/indicators/1-1-1/index.html" not in pages and "en/indicators/3-2-2/index.html" in pages
+    )  # 3.2.2: same target
     assert "assets/indicators/3-2-1.json" in third.written_paths and "assets/site.js" not in third.written_paths
 
 

@@ -1,4 +1,5 @@
 """Framework and areas reference data, as loaded into a new store."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -10,8 +11,11 @@ from sdgtrack.frameworks import sdg
 
 
 def test_framework_counts(db):
-    counts = dict(db.con.execute("SELECT level, count(*) FROM framework_node WHERE framework = 'sdg' AND status = 'current' "
-                                 "GROUP BY level").fetchall())
+    counts = dict(
+        db.con.execute(
+            "SELECT level, count(*) FROM framework_node WHERE framework = 'sdg' AND status = 'current' GROUP BY level"
+        ).fetchall()
+    )
     assert counts == {"goal": 17, "target": 169, "indicator": 251}
     distinct_unsd = db.con.execute("SELECT count(DISTINCT unsd_code) FROM framework_node").fetchone()[0]
     assert distinct_unsd == 235
@@ -23,7 +27,10 @@ def test_node_321(db):
     assert [a["code"] for a in node["ancestors"]] == ["3.2", "3"]
     assert "SH_DYN_MORT" in {s["code"] for s in node["series"]}
     fr = [t["title"] for t in node["translations"] if t["lang"] == "fr" and t["kind"] == "title"]
-    assert len(fr) == 1 and unicodedata.normalize("NFC", " ".join(fr[0].split())) == "Taux de mortalité des enfants de moins de 5 ans"
+    assert (
+        len(fr) == 1
+        and unicodedata.normalize("NFC", " ".join(fr[0].split())) == "Taux de mortalité des enfants de moins de 5 ans"
+    )
     assert node["missing_languages"] == []
 
 

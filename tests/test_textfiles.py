@@ -1,4 +1,5 @@
 """Hand-written CSV files (targets, codebooks, matrices): one message naming the real problem."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,15 +12,18 @@ from .conftest import FIXTURES
 BROKEN = FIXTURES / "broken"
 
 
-@pytest.mark.parametrize("name, message", [
-    ("latin1.csv", "latin1.csv, line 2: byte 0xf4 is not UTF-8 (in Latin-1 it would be 'ô')"),
-    ("utf16.csv", "UTF-16 text; expected UTF-8"),
-    ("truncated.xlsx", "an Excel workbook or other zip file; expected CSV text"),
-    ("binary.csv", "a binary file"),
-    ("empty.csv", "the file is empty"),
-    ("ragged.csv", "ragged.csv: line 4 has 6 cells, the header has 4"),
-    ("unclosed_quote.csv", "unclosed_quote.csv, line 2: a quote (\") opens a value that never closes"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("latin1.csv", "latin1.csv, line 2: byte 0xf4 is not UTF-8 (in Latin-1 it would be 'ô')"),
+        ("utf16.csv", "UTF-16 text; expected UTF-8"),
+        ("truncated.xlsx", "an Excel workbook or other zip file; expected CSV text"),
+        ("binary.csv", "a binary file"),
+        ("empty.csv", "the file is empty"),
+        ("ragged.csv", "ragged.csv: line 4 has 6 cells, the header has 4"),
+        ("unclosed_quote.csv", 'unclosed_quote.csv, line 2: a quote (") opens a value that never closes'),
+    ],
+)
 def test_the_message_names_the_problem(name, message):
     with pytest.raises(UserInputError) as info:
         read_csv(BROKEN / name, "targets file")

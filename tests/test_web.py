@@ -1,4 +1,5 @@
 """The web face: the JSON API (TestClient) and the page in headless Chromium."""
+
 from __future__ import annotations
 
 import shutil
@@ -78,8 +79,10 @@ def test_site_in_chromium(server, tmp_path):
     if not shutil.which("chromium") and not __import__("os").path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
         page = browser.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)

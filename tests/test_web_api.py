@@ -1,5 +1,6 @@
 """The read API: paging, filters, CSV, errors, no NaN and no server paths, on a small store and on
 the real UN extract."""
+
 from __future__ import annotations
 
 import csv
@@ -32,7 +33,10 @@ def test_framework_levels_languages_and_paging(client):
     assert goals.status_code == 200
     body = goals.json()
     assert body["total"] == 17 and body["next"] is None
-    assert unicodedata.normalize("NFC", body["items"][0]["title"]).startswith("Éliminer la pauvreté") and body["items"][0]["title_lang"] == "fr"
+    assert (
+        unicodedata.normalize("NFC", body["items"][0]["title"]).startswith("Éliminer la pauvreté")
+        and body["items"][0]["title_lang"] == "fr"
+    )
     _no_nan(goals.text)
     page = client.get("/api/framework", params={"limit": 5, "offset": 5}).json()
     assert page["offset"] == 5 and len(page["items"]) == 5 and page["total"] > 200
@@ -61,8 +65,10 @@ def test_framework_node(client):
 
 
 def test_observations_filters_and_paging(client):
-    r = client.get("/api/observations", params={"code": "3.2.1", "area": ["afg", "AFG", "Afghanistan", "004"],
-                                                "from": 2010, "to": 2012})
+    r = client.get(
+        "/api/observations",
+        params={"code": "3.2.1", "area": ["afg", "AFG", "Afghanistan", "004"], "from": 2010, "to": 2012},
+    )
     body = r.json()
     # four spellings of one area: repeats of the same text are dropped, the rest resolve to one area
     assert body["total"] == 3 * 2 and {i["area"] for i in body["items"]} == {"4"}
@@ -70,8 +76,9 @@ def test_observations_filters_and_paging(client):
     assert all("source_file" not in i for i in body["items"])
     female = client.get("/api/observations", params={"code": "SH_DYN_MORT", "area": "NOR", "dims": "Sex=FEMALE"}).json()
     assert female["total"] == 18 and all(i["dims"] == "Sex=FEMALE" for i in female["items"])
-    every = client.get("/api/observations", params={"code": "SH_DYN_MORT", "area": "NOR",
-                                                    "all_disaggregations": True}).json()
+    every = client.get(
+        "/api/observations", params={"code": "SH_DYN_MORT", "area": "NOR", "all_disaggregations": True}
+    ).json()
     assert every["total"] == 36
     big = client.get("/api/observations", params={"code": "3", "limit": 50}, headers={"Accept-Encoding": "gzip"})
     assert big.headers["content-encoding"] == "gzip" and big.headers["vary"] == "Accept-Encoding"
@@ -147,14 +154,20 @@ def test_interlinkages_and_index_answer_or_say_why(client):
 
 def test_answers_are_cached_per_store_state_with_an_etag(client):
     first = client.get("/api/observations", params={"code": "SH_DYN_MORT", "area": "NOR"})
-    again = client.get("/api/observations", params={"code": "SH_DYN_MORT", "area": "NOR"},
-                       headers={"If-None-Match": first.headers["etag"]})
+    again = client.get(
+        "/api/observations",
+        params={"code": "SH_DYN_MORT", "area": "NOR"},
+        headers={"If-None-Match": first.headers["etag"]},
+    )
     assert again.status_code == 304
     owner = client.app.state.owner
     with owner.writing() as ws:
         ws.add_area("NO-XX", "Testby", parent="Norway", kind="city")
-    changed = client.get("/api/observations", params={"code": "SH_DYN_MORT", "area": "NOR"},
-                         headers={"If-None-Match": first.headers["etag"]})
+    changed = client.get(
+        "/api/observations",
+        params={"code": "SH_DYN_MORT", "area": "NOR"},
+        headers={"If-None-Match": first.headers["etag"]},
+    )
     assert changed.status_code == 200 and changed.headers["etag"] != first.headers["etag"]
     assert client.get("/api/areas/Testby").json()["code"] == "NO-XX"
 

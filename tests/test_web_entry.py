@@ -1,6 +1,7 @@
 """Data entry with review: inputs (HTML, SQL-like text, oversize and wrong-type uploads), CSRF,
 sessions and tokens, the login limit, visibility across entities, the audit trail, the preview
 and history of a published change, and the account commands."""
+
 from __future__ import annotations
 
 import csv
@@ -53,8 +54,8 @@ def test_every_record_field_is_stored_and_shown_as_text(entry, kind, text):
     if text == SCRIPT:
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
     record = entry.ws.review.record_of(entry.ws.review.get(entry.user("admin"), request_id, payload=True))
-    name = f"initiative {text}" if kind == "hii" else f"name {text}"   # a HII's name is its initiative
-    assert record.name == name   # stored exactly as given
+    name = f"initiative {text}" if kind == "hii" else f"name {text}"  # a HII's name is its initiative
+    assert record.name == name  # stored exactly as given
     # published into the registry verbatim, the change_request table still there
     entry.ws.review.submit(entry.user("ed_a"), request_id)
     published = entry.ws.review.approve(entry.user("rev"), request_id)
@@ -66,24 +67,36 @@ def test_every_record_field_is_stored_and_shown_as_text(entry, kind, text):
 def test_rejection_reason_and_file_names_are_text(entry):
     request_id = entry.submitted("ed_a", "ds-a", b"series,area,year,value\nSH_DYN_MORT,RWA,2018,35.5\n")
     rev, csrf = entry.sessions["rev"], entry.csrf["rev"]
-    answer = rev.post(f"/entry/requests/{request_id}/reject", data={"csrf_token": csrf, "reason": SCRIPT + SQL},
-                      follow_redirects=False)
+    answer = rev.post(
+        f"/entry/requests/{request_id}/reject",
+        data={"csrf_token": csrf, "reason": SCRIPT + SQL},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     page = entry.sessions["ed_a"].get(f"/entry/requests/{request_id}").text
     assert "<script>" not in page and "&lt;script&gt;" in page and "DROP TABLE change_request" in page
     assert entry.ws.review.get(entry.user("ed_a"), request_id)["reason"] == SCRIPT + SQL
     # a file name is reduced to safe characters before it is stored or shown
-    answer = entry.sessions["ed_a"].post("/entry/data/upload", data={"csrf_token": entry.csrf["ed_a"], "dataset": "ds-a"},
-                                         files={"file": ('<b onmouseover="x">..\\..\\evil.csv', b"series,area,year,value\n"
-                                                         b"SH_DYN_MORT,RWA,2017,36\n", "text/csv")},
-                                         follow_redirects=False)
+    answer = entry.sessions["ed_a"].post(
+        "/entry/data/upload",
+        data={"csrf_token": entry.csrf["ed_a"], "dataset": "ds-a"},
+        files={
+            "file": (
+                '<b onmouseover="x">..\\..\\evil.csv',
+                b"series,area,year,value\nSH_DYN_MORT,RWA,2017,36\n",
+                "text/csv",
+            )
+        },
+        follow_redirects=False,
+    )
     shown = entry.ws.review.get(entry.user("ed_a"), _new_id(answer))
     assert shown["file_name"] == "evil.csv"
 
 
 def test_sql_like_values_in_an_upload_are_data(entry):
-    rows = ("series,area,year,value,footnote\n"
-            f"SH_DYN_MORT,RWA,2016,37.0,\"{SQL.replace(chr(34), chr(34) * 2)}\"\n").encode()
+    rows = (
+        f'series,area,year,value,footnote\nSH_DYN_MORT,RWA,2016,37.0,"{SQL.replace(chr(34), chr(34) * 2)}"\n'
+    ).encode()
     request_id = entry.submitted("ed_a", "ds-a", rows)
     entry.ws.review.approve(entry.user("rev"), request_id)
     found = entry.ws.observations("SH_DYN_MORT", areas=["RWA"], datasets=["ds-a"])
@@ -91,36 +104,60 @@ def test_sql_like_values_in_an_upload_are_data(entry):
 
 
 # -- uploads --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("name,content,message", [
-    ("report.pdf", b"%PDF-1.4 ...", "files of type .pdf are not accepted; expected one of CSV (.csv), Excel workbook"),
-    ("tool.exe", b"MZ\x90\x00", "files of type .exe are not accepted"),
-    ("noext", b"series,area,year,value\n", "files of type (none) are not accepted"),
-    ("fake.xlsx", b"series,area,year,value\n", "fake.xlsx: not an Excel workbook"),
-    ("binary.csv", b"series\x00,area", "binary.csv: binary content in a .csv file"),
-    ("zip.csv", b"PK\x03\x04rest", "binary content in a .csv file"),
-    ("page.xml", b"series,area", "page.xml: not XML"),
-    ("empty.csv", b"", "empty.csv: the file is empty"),
-    ("data.csv", b"series,area,year,value\nSH_DYN_MORT,Atlantis,2019,abc\n",
-     "data.csv, line 2, column 'value': got 'abc'; expected a number"),
-    ("data.csv", b"what,is,this\n1,2,3\n", "data.csv"),
-])
+@pytest.mark.parametrize(
+    "name,content,message",
+    [
+        (
+            "report.pdf",
+            b"%PDF-1.4 ...",
+            "files of type .pdf are not accepted; expected one of CSV (.csv), Excel workbook",
+        ),
+        ("tool.exe", b"MZ\x90\x00", "files of type .exe are not accepted"),
+        ("noext", b"series,area,year,value\n", "files of type (none) are not accepted"),
+        ("fake.xlsx", b"series,area,year,value\n", "fake.xlsx: not an Excel workbook"),
+        ("binary.csv", b"series\x00,area", "binary.csv: binary content in a .csv file"),
+        ("zip.csv", b"PK\x03\x04rest", "binary content in a .csv file"),
+        ("page.xml", b"series,area", "page.xml: not XML"),
+        ("empty.csv", b"", "empty.csv: the file is empty"),
+        (
+            "data.csv",
+            b"series,area,year,value\nSH_DYN_MORT,Atlantis,2019,abc\n",
+            "data.csv, line 2, column 'value': got 'abc'; expected a number",
+        ),
+        ("data.csv", b"what,is,this\n1,2,3\n", "data.csv"),
+    ],
+)
 def test_wrong_uploads_are_refused_with_a_clear_message(entry, name, content, message):
     before = entry.count()
-    answer = entry.sessions["ed_a"].post("/entry/data/upload", data={"csrf_token": entry.csrf["ed_a"], "dataset": "ds-a"},
-                                         files={"file": (name, content, "application/octet-stream")})
+    answer = entry.sessions["ed_a"].post(
+        "/entry/data/upload",
+        data={"csrf_token": entry.csrf["ed_a"], "dataset": "ds-a"},
+        files={"file": (name, content, "application/octet-stream")},
+    )
     assert answer.status_code == 422
     assert message.replace("'", "&#39;") in answer.text
-    api = TestClient(entry.app).post("/api/requests/data", headers=entry.api("ed_a"), data={"dataset": "ds-a"},
-                                     files={"file": (name, content, "application/octet-stream")})
-    assert api.status_code == 422 and message in json.dumps(api.json()).replace("\\u2019", "'") or \
-        message in api.json()["detail"]
+    api = TestClient(entry.app).post(
+        "/api/requests/data",
+        headers=entry.api("ed_a"),
+        data={"dataset": "ds-a"},
+        files={"file": (name, content, "application/octet-stream")},
+    )
+    assert (
+        api.status_code == 422
+        and message in json.dumps(api.json()).replace("\\u2019", "'")
+        or message in api.json()["detail"]
+    )
     assert entry.count() == before
 
 
 def test_every_bad_cell_is_named_like_the_cli(entry, tmp_path):
     rows = b"series,area,year,value\nSH_DYN_MORT,RWA,2019,abc\nSH_DYN_MORT,Atlantis,2019,3\nSH_DYN_MORT,RWA,20x9,4\n"
-    api = TestClient(entry.app).post("/api/requests/data", headers=entry.api("ed_a"), data={"dataset": "ds-a"},
-                                     files={"file": ("cells.csv", rows, "text/csv")})
+    api = TestClient(entry.app).post(
+        "/api/requests/data",
+        headers=entry.api("ed_a"),
+        data={"dataset": "ds-a"},
+        files={"file": ("cells.csv", rows, "text/csv")},
+    )
     assert api.status_code == 422
     where = {(p["file"], p["line"], p["column"]) for p in api.json()["problems"]}
     assert {("cells.csv", 2, "value"), ("cells.csv", 3, "area"), ("cells.csv", 4, "period")} <= where
@@ -137,23 +174,35 @@ def test_oversize_upload_is_refused(entry):
     big = b"series,area,year,value\n" + b"SH_DYN_MORT,RWA,2019,1\n" * (MAX_UPLOAD_BYTES // 23 + 10)
     assert len(big) > MAX_UPLOAD_BYTES
     before = entry.count()
-    answer = TestClient(entry.app).post("/api/requests/data", headers=entry.api("ed_a"), data={"dataset": "ds-a"},
-                                        files={"file": ("big.csv", big, "text/csv")})
+    answer = TestClient(entry.app).post(
+        "/api/requests/data",
+        headers=entry.api("ed_a"),
+        data={"dataset": "ds-a"},
+        files={"file": ("big.csv", big, "text/csv")},
+    )
     assert answer.status_code == 422
     assert "over the upload limit of 16 MB" in answer.json()["detail"]
     assert entry.count() == before
 
 
 # -- CSRF, sessions, tokens, sign-in limit --------------------------------------------------------
-FORM_POSTS = [("/entry/data/upload", {"dataset": "ds-a"}, {"file": ("x.csv", b"series,area,year,value\n"
-                                                                    b"SH_DYN_MORT,RWA,2014,40\n", "text/csv")}),
-              ("/entry/data/grid", {"dataset": "ds-a", "series_0": "SH_DYN_MORT", "area_0": "RWA", "year_0": "2013",
-                                    "value_0": "41"}, None),
-              ("/entry/records/new", {"kind": "event", "year": "2023", "name": "Forum", "action": "save"}, None),
-              ("/entry/requests/{draft}/submit", {}, None),
-              ("/entry/requests/{submitted}/approve", {}, None),
-              ("/entry/requests/{submitted}/reject", {"reason": "no"}, None),
-              ("/logout", {}, None)]
+FORM_POSTS = [
+    (
+        "/entry/data/upload",
+        {"dataset": "ds-a"},
+        {"file": ("x.csv", b"series,area,year,value\nSH_DYN_MORT,RWA,2014,40\n", "text/csv")},
+    ),
+    (
+        "/entry/data/grid",
+        {"dataset": "ds-a", "series_0": "SH_DYN_MORT", "area_0": "RWA", "year_0": "2013", "value_0": "41"},
+        None,
+    ),
+    ("/entry/records/new", {"kind": "event", "year": "2023", "name": "Forum", "action": "save"}, None),
+    ("/entry/requests/{draft}/submit", {}, None),
+    ("/entry/requests/{submitted}/approve", {}, None),
+    ("/entry/requests/{submitted}/reject", {"reason": "no"}, None),
+    ("/logout", {}, None),
+]
 
 
 @pytest.mark.parametrize("token", [None, "", "wrong-token"], ids=["missing", "empty", "wrong"])
@@ -166,8 +215,9 @@ def test_form_posts_without_the_csrf_token_are_refused(entry, path, data, files,
     form = dict(data)
     if token is not None:
         form["csrf_token"] = token
-    answer = entry.sessions[who].post(path.format(draft=draft, submitted=submitted), data=form, files=files,
-                                      follow_redirects=False)
+    answer = entry.sessions[who].post(
+        path.format(draft=draft, submitted=submitted), data=form, files=files, follow_redirects=False
+    )
     assert answer.status_code == 403 and "security token is missing or wrong" in answer.text
     assert entry.count() == before and entry.state(draft) == "draft" and entry.state(submitted) == "submitted"
     assert entry.sessions[who].get("/entry").status_code == 200  # still signed in
@@ -177,23 +227,32 @@ def test_session_cookie_flags_and_sign_out(entry):
     client = TestClient(entry.app)
     page = client.get("/login")
     token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
-    answer = client.post("/login", data={"name": "ed_b", "password": PASSWORD, "login_token": token},
-                         headers={"X-Forwarded-Proto": "https"}, follow_redirects=False)
+    answer = client.post(
+        "/login",
+        data={"name": "ed_b", "password": PASSWORD, "login_token": token},
+        headers={"X-Forwarded-Proto": "https"},
+        follow_redirects=False,
+    )
     cookie = answer.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" in cookie
     session = re.search(r"sdgtrack_session=([^;]+)", cookie).group(1)
     stored = entry.ws.store.sql("SELECT token_hash FROM app_session")["token_hash"].tolist()
-    assert session not in stored and len(stored[0]) == 64   # only the SHA-256 is kept
+    assert session not in stored and len(stored[0]) == 64  # only the SHA-256 is kept
     token = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text).group(1)
-    plain = client.post("/login", data={"name": "ed_b", "password": PASSWORD, "login_token": token},
-                        follow_redirects=False).headers["set-cookie"]
-    assert "HttpOnly" in plain and "Secure" not in plain   # plain http (a laptop): the browser would drop it
+    plain = client.post(
+        "/login", data={"name": "ed_b", "password": PASSWORD, "login_token": token}, follow_redirects=False
+    ).headers["set-cookie"]
+    assert "HttpOnly" in plain and "Secure" not in plain  # plain http (a laptop): the browser would drop it
     client2, csrf = sign_in(entry.app, "ed_b")
     client2.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert client2.get("/entry", follow_redirects=False).headers["location"].startswith("/login")
     # a forged login form (no double-submit cookie) is refused
-    assert TestClient(entry.app).post("/login", data={"name": "ed_b", "password": PASSWORD,
-                                                      "login_token": "x" * 30}).status_code == 403
+    assert (
+        TestClient(entry.app)
+        .post("/login", data={"name": "ed_b", "password": PASSWORD, "login_token": "x" * 30})
+        .status_code
+        == 403
+    )
 
 
 def test_login_limit_per_user(entry):
@@ -201,12 +260,18 @@ def test_login_limit_per_user(entry):
     client = TestClient(entry.app)
     token = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text).group(1)
     for _ in range(5):
-        assert client.post("/login", data={"name": "victim", "password": "guess", "login_token": token}).status_code == 401
+        assert (
+            client.post("/login", data={"name": "victim", "password": "guess", "login_token": token}).status_code == 401
+        )
     answer = client.post("/login", data={"name": "victim", "password": PASSWORD, "login_token": token})
     assert answer.status_code == 429 and "too many failed sign-ins" in answer.text
     # another user from the same address is not locked out by these five
-    assert client.post("/login", data={"name": "ed_b", "password": PASSWORD, "login_token": token},
-                       follow_redirects=False).status_code == 303
+    assert (
+        client.post(
+            "/login", data={"name": "ed_b", "password": PASSWORD, "login_token": token}, follow_redirects=False
+        ).status_code
+        == 303
+    )
 
 
 def test_revoked_token_and_disabled_user(entry):
@@ -226,8 +291,10 @@ def test_revoked_token_and_disabled_user(entry):
     assert token not in stored and token2 not in stored
     # the API never takes the session cookie: a signed-in browser cannot be made to call it
     ed_a = entry.sessions["ed_a"]
-    assert ed_a.post("/api/requests/records", json={"kind": "event", "year": 2023, "fields": {"name": "x"}}
-                     ).status_code == 401
+    assert (
+        ed_a.post("/api/requests/records", json={"kind": "event", "year": 2023, "fields": {"name": "x"}}).status_code
+        == 401
+    )
 
 
 # -- visibility, preview, history, audit ------------------------------------------------------------
@@ -247,8 +314,12 @@ def test_nobody_sees_another_entitys_drafts_and_nothing_is_public_before_approva
 
 def test_preview_then_publish_keeps_history_with_author_and_approver(entry):
     rows = b"series,area,year,value\nSH_DYN_MORT,RWA,2019,34.6\nSH_DYN_MORT,RWA,2023,29.0\n"
-    answer = TestClient(entry.app).post("/api/requests/data", headers=entry.api("ed_a"), data={"dataset": "ds-a"},
-                                        files={"file": ("update.csv", rows, "text/csv")})
+    answer = TestClient(entry.app).post(
+        "/api/requests/data",
+        headers=entry.api("ed_a"),
+        data={"dataset": "ds-a"},
+        files={"file": ("update.csv", rows, "text/csv")},
+    )
     assert answer.status_code == 201
     shown = answer.json()
     preview = shown["preview"]
@@ -276,13 +347,31 @@ def test_preview_then_publish_keeps_history_with_author_and_approver(entry):
 
 def test_grid_is_checked_as_the_csv_it_amounts_to(entry):
     client, csrf = entry.sessions["ed_a"], entry.csrf["ed_a"]
-    answer = client.post("/entry/data/grid", data={"csrf_token": csrf, "dataset": "ds-a", "series_0": "SH_DYN_MORT",
-                                                   "area_0": "RWA", "year_0": "2009", "value_0": "n/a"})
+    answer = client.post(
+        "/entry/data/grid",
+        data={
+            "csrf_token": csrf,
+            "dataset": "ds-a",
+            "series_0": "SH_DYN_MORT",
+            "area_0": "RWA",
+            "year_0": "2009",
+            "value_0": "n/a",
+        },
+    )
     assert answer.status_code == 422 and "grid.csv, line 2, column &#39;value&#39;: got &#39;n/a&#39;" in answer.text
     assert 'value="n/a"' in answer.text  # the typed rows stay in the form
-    answer = client.post("/entry/data/grid", data={"csrf_token": csrf, "dataset": "ds-a", "series_0": "SH_DYN_MORT",
-                                                   "area_0": "Rwanda", "year_0": "2009", "value_0": "52.5"},
-                         follow_redirects=False)
+    answer = client.post(
+        "/entry/data/grid",
+        data={
+            "csrf_token": csrf,
+            "dataset": "ds-a",
+            "series_0": "SH_DYN_MORT",
+            "area_0": "Rwanda",
+            "year_0": "2009",
+            "value_0": "52.5",
+        },
+        follow_redirects=False,
+    )
     shown = entry.ws.review.get(entry.user("ed_a"), _new_id(answer), payload=True)
     assert shown["payload"].decode() == "series,area,year,value,unit\nSH_DYN_MORT,Rwanda,2009,52.5,\n"
     assert shown["preview"]["new"] == 1
@@ -291,27 +380,56 @@ def test_grid_is_checked_as_the_csv_it_amounts_to(entry):
 def test_record_form_warns_over_the_word_limit_and_suggests_sdgs(entry):
     client, csrf = entry.sessions["ed_a"], entry.csrf["ed_a"]
     long_text = " ".join(["broadband connectivity for rural schools and digital skills for girls"] * 16)
-    page = client.post("/entry/records/new", data={"csrf_token": csrf, "kind": "resource", "year": "2023",
-                                                   "name": "Toolkit", "description": long_text, "action": "suggest"})
+    page = client.post(
+        "/entry/records/new",
+        data={
+            "csrf_token": csrf,
+            "kind": "resource",
+            "year": "2023",
+            "name": "Toolkit",
+            "description": long_text,
+            "action": "suggest",
+        },
+    )
     assert page.status_code == 200 and 'id="suggestions"' in page.text
     assert re.search(r'id="goal-4" name="goal" value="4"', page.text) and "(suggested)" in page.text
     assert "160 words; the questionnaire asks for at most 150" in page.text
-    saved = client.post("/entry/records/new", data={"csrf_token": csrf, "kind": "resource", "year": "2023",
-                                                    "name": "Toolkit", "description": long_text, "goal": ["4", "9"],
-                                                    "languages": "English, French", "action": "save"},
-                        follow_redirects=False)
+    saved = client.post(
+        "/entry/records/new",
+        data={
+            "csrf_token": csrf,
+            "kind": "resource",
+            "year": "2023",
+            "name": "Toolkit",
+            "description": long_text,
+            "goal": ["4", "9"],
+            "languages": "English, French",
+            "action": "save",
+        },
+        follow_redirects=False,
+    )
     shown = entry.ws.review.get(entry.user("ed_a"), _new_id(saved), payload=True)
     assert shown["preview"]["warnings"] == ["description: 160 words, over the 150-word limit (kept in full)"]
     record = entry.ws.review.record_of(shown)
     assert record.sdgs.goals == [4, 9] and record.languages == ["English", "French"] and record.over_limit
-    bad = client.post("/entry/records/new", data={"csrf_token": csrf, "kind": "event", "year": "2023",
-                                                  "name": "Forum", "dates": "sometime soon", "action": "save"})
+    bad = client.post(
+        "/entry/records/new",
+        data={
+            "csrf_token": csrf,
+            "kind": "event",
+            "year": "2023",
+            "name": "Forum",
+            "dates": "sometime soon",
+            "action": "save",
+        },
+    )
     assert bad.status_code == 422 and "field &#39;dates&#39;: no date in" in bad.text
 
 
 def test_record_fields_follow_the_registry():
-    assert [f for f, _ in record_fields("partnership")] == \
-        [f for f, (kinds, _) in CORRECTABLE.items() if kinds is None or "partnership" in kinds]
+    assert [f for f, _ in record_fields("partnership")] == [
+        f for f, (kinds, _) in CORRECTABLE.items() if kinds is None or "partnership" in kinds
+    ]
     with pytest.raises(Exception, match="record kind 'meeting'"):
         record_fields("meeting")
 
@@ -327,7 +445,9 @@ def test_every_write_is_audited_with_before_and_after(entry):
     assert json.loads(reject["after"]) == {"state": "rejected", "reason": "wrong year"}
     text = entry.sessions["admin"].get("/admin/audit.csv").text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert {"request.create", "request.publish", "user.add", "token.add", "dataset.owner"} <= {r["action"] for r in rows}
+    assert {"request.create", "request.publish", "user.add", "token.add", "dataset.owner"} <= {
+        r["action"] for r in rows
+    }
     assert [int(r["id"]) for r in rows] == sorted((int(r["id"]) for r in rows), reverse=True)
     page = entry.sessions["admin"].get("/admin/audit", params={"object": f"request:{request_id}"}).text
     assert page.count("request.") == 3 and "wrong year" in page
@@ -335,14 +455,25 @@ def test_every_write_is_audited_with_before_and_after(entry):
 
 # -- the account commands ----------------------------------------------------------------------------
 def _cli(*args, db, stdin=None):
-    return subprocess.run([sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db)], input=stdin,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "sdgtrack.cli", *args, "--db", str(db)], input=stdin, capture_output=True, text=True
+    )
 
 
 def test_account_commands(tmp_path):
     db = tmp_path / "cli.duckdb"
-    added = _cli("users", "add", "amina", "--role", "editor", "--entity", "NSO-RW", "--password-stdin", db=db,
-                 stdin=PASSWORD + "\n")
+    added = _cli(
+        "users",
+        "add",
+        "amina",
+        "--role",
+        "editor",
+        "--entity",
+        "NSO-RW",
+        "--password-stdin",
+        db=db,
+        stdin=PASSWORD + "\n",
+    )
     assert added.returncode == 0 and "added editor amina for NSO-RW" in added.stdout
     short = _cli("users", "add", "bob", "--role", "reviewer", "--password-stdin", db=db, stdin="short\n")
     assert short.returncode == 1 and "at least 10 characters" in short.stderr and "Traceback" not in short.stderr
@@ -362,8 +493,13 @@ def test_account_commands(tmp_path):
     exported = _cli("audit", "export", "--output", str(out), db=db)
     assert exported.returncode == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert [r["action"] for r in rows][::-1] == ["user.add", "token.add", "token.revoke", "user.disable",
-                                                 "dataset.owner"]
+    assert [r["action"] for r in rows][::-1] == [
+        "user.add",
+        "token.add",
+        "token.revoke",
+        "user.disable",
+        "dataset.owner",
+    ]
     assert all(r["actor"].startswith("cli:") for r in rows)
     assert PASSWORD not in out.read_text() and "argon2" not in out.read_text()
 
@@ -374,17 +510,33 @@ def test_grid_loads_current_values_to_correct(entry):
     assert page.status_code == 200
     assert 'name="year_0" value="2019"' in page.text and 'name="value_0" value="41"' in page.text
     other = client.get("/entry/data/new", params={"dataset": "ds-a", "series": "SH_DYN_MORT", "area": "RWA"})
-    assert other.status_code == 403   # another entity's values are not loaded for editing
-    answer = client.post("/entry/data/grid", data={"csrf_token": csrf, "dataset": "ds-b", "series_0": "SH_DYN_MORT",
-                                                   "area_0": "404", "year_0": "2019", "value_0": "40.5"},
-                         follow_redirects=False)
+    assert other.status_code == 403  # another entity's values are not loaded for editing
+    answer = client.post(
+        "/entry/data/grid",
+        data={
+            "csrf_token": csrf,
+            "dataset": "ds-b",
+            "series_0": "SH_DYN_MORT",
+            "area_0": "404",
+            "year_0": "2019",
+            "value_0": "40.5",
+        },
+        follow_redirects=False,
+    )
     preview = entry.ws.review.get(entry.user("ed_b"), _new_id(answer))["preview"]
     assert (preview["updated"], preview["new"]) == (1, 0)
     assert preview["changes"][0]["old_value"] == "41.0" and preview["changes"][0]["new_value"] == "40.5"
 
 
-ENTRY_PAGES = ["/entry", "/entry/data/new", "/entry/data/new?dataset=ds-a&series=SH_DYN_MORT&area=RWA",
-               *[f"/entry/records/new?kind={k}" for k in KINDS], "/admin/audit", "/history/SH_DYN_MORT", "/login"]
+ENTRY_PAGES = [
+    "/entry",
+    "/entry/data/new",
+    "/entry/data/new?dataset=ds-a&series=SH_DYN_MORT&area=RWA",
+    *[f"/entry/records/new?kind={k}" for k in KINDS],
+    "/admin/audit",
+    "/history/SH_DYN_MORT",
+    "/login",
+]
 
 
 @pytest.mark.parametrize("path", ENTRY_PAGES)

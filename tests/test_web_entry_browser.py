@@ -2,6 +2,7 @@
 editor signs in, uploads a small file, sees the preview and submits; a reviewer approves; the
 value is then public with its history. Pages run under a Content-Security-Policy without
 'unsafe-inline', and no page may trigger a violation. Screenshots go to /tmp/web-entry-*.png."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,10 @@ import pytest
 from .web_entry_app import PASSWORD, build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "frame-ancestors 'none'; object-src 'none'; base-uri 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; object-src 'none'; base-uri 'self'"
+)
 SHOTS = "/tmp/web-entry"
 
 
@@ -71,8 +74,10 @@ def test_upload_preview_submit_approve_public(served, tmp_path):
     data.write_text("series,area,year,value\nSH_DYN_MORT,RWA,2019,34.8\nSH_DYN_MORT,RWA,2024,27.3\n", encoding="utf-8")
     violations: list[str] = []
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
         for who in ("editor", "reviewer", "public"):
             context = browser.new_context(viewport={"width": 1200, "height": 900})
             page = context.new_page()
@@ -87,8 +92,11 @@ def test_upload_preview_submit_approve_public(served, tmp_path):
                 counts = page.locator("#preview-counts")
                 assert "new" in counts.inner_text() and page.locator("#preview-rows tbody tr").count() == 2
                 updated = page.locator("#preview-rows tr", has_text="2019")
-                assert "updated" in updated.inner_text() and "34.1" in updated.inner_text() \
+                assert (
+                    "updated" in updated.inner_text()
+                    and "34.1" in updated.inner_text()
                     and "34.8" in updated.inner_text()
+                )
                 page.screenshot(path=f"{SHOTS}-1-preview.png", full_page=True)
                 page.get_by_role("button", name="Submit for review").click()
                 page.wait_for_load_state()
@@ -98,8 +106,10 @@ def test_upload_preview_submit_approve_public(served, tmp_path):
                 page.get_by_role("link", name="Questionnaire record").click()
                 page.get_by_role("link", name="Initiative or partnership").click()
                 page.get_by_label("name (").fill("Connect2Recover <b>schools</b>")
-                page.get_by_label("description (").fill("Broadband connectivity and digital skills for rural "
-                                                        "schools and teachers in least developed countries.")
+                page.get_by_label("description (").fill(
+                    "Broadband connectivity and digital skills for rural "
+                    "schools and teachers in least developed countries."
+                )
                 page.get_by_label("partners (").fill("UNICEF, ITU")
                 page.get_by_role("button", name="Suggest SDGs from the text").click()
                 page.wait_for_load_state()

@@ -1,6 +1,7 @@
 """50 authenticated submissions of different records at once through the API, while 50 clients
 read, against one served app and one Workspace: every submission stored, no 5xx, the store
 consistent; then 50 approvals at once publish every record into the registry exactly once."""
+
 from __future__ import annotations
 
 import socket
@@ -61,6 +62,7 @@ def _reader(base, entry, i):
                 codes.append(client.get("/history/SH_DYN_MORT", params={"area": "RWA"}).status_code)
                 codes.append(client.get("/api/requests", headers=entry.api("rev")).status_code)
             return ("read", codes)
+
     return job
 
 
@@ -73,14 +75,24 @@ def test_50_submissions_while_50_clients_read(served):
 
         def job():
             with httpx.Client(base_url=base, timeout=60) as client:
-                made = client.post("/api/requests/records", headers=entry.api(who), json={
-                    "kind": "event", "year": 2024,
-                    "fields": {"name": f"Concurrent forum {i}", "description": f"Record number {i} of the test",
-                               "sdgs": f"SDG {i % 17 + 1}"}})
+                made = client.post(
+                    "/api/requests/records",
+                    headers=entry.api(who),
+                    json={
+                        "kind": "event",
+                        "year": 2024,
+                        "fields": {
+                            "name": f"Concurrent forum {i}",
+                            "description": f"Record number {i} of the test",
+                            "sdgs": f"SDG {i % 17 + 1}",
+                        },
+                    },
+                )
                 if made.status_code != 201:
                     return ("write", [made.status_code])
                 sent = client.post(f"/api/requests/{made.json()['id']}/submit", headers=entry.api(who))
                 return ("write", [made.status_code, sent.status_code])
+
         return job
 
     results = _run_at_once([writer(i) for i in range(WRITERS)] + [_reader(base, entry, i) for i in range(READERS)])
@@ -103,8 +115,11 @@ def test_50_submissions_while_50_clients_read(served):
     def approver(request_id):
         def job():
             with httpx.Client(base_url=base, timeout=120) as client:
-                return ("approve", [client.post(f"/api/requests/{request_id}/approve", headers=entry.api("rev"))
-                                    .status_code])
+                return (
+                    "approve",
+                    [client.post(f"/api/requests/{request_id}/approve", headers=entry.api("rev")).status_code],
+                )
+
         return job
 
     results = _run_at_once([approver(r["id"]) for r in made] + [_reader(base, entry, i) for i in range(READERS)])

@@ -1,6 +1,7 @@
 """Data entry on real data: the UN Global Database's Goal 14 workbook uploaded, previewed and
 published by an entity into a dataset of its own; ITU's 2023 questionnaire answer extended by an
 ITU editor's record through the form."""
+
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
@@ -18,8 +19,12 @@ def test_goal14_workbook_upload_preview_publish(tmp_path):
     headers = {"Authorization": f"Bearer {token}"}
 
     def upload():
-        answer = client.post("/api/requests/data", headers=headers, data={"dataset": "unsd-goal14"},
-                             files={"file": (workbook.name, workbook.read_bytes(), "application/octet-stream")})
+        answer = client.post(
+            "/api/requests/data",
+            headers=headers,
+            data={"dataset": "unsd-goal14"},
+            files={"file": (workbook.name, workbook.read_bytes(), "application/octet-stream")},
+        )
         assert answer.status_code == 201, answer.text[:1000]
         return answer.json()
 
@@ -29,7 +34,7 @@ def test_goal14_workbook_upload_preview_publish(tmp_path):
     preview = first["preview"]
     assert preview["formats"] == {"unsd": 1} and preview["new"] == cli.new > 1000 and preview["updated"] == 0
     assert preview["rows_read"] == cli.rows_read and len(preview["changes"]) == 200
-    assert not entry.ws.store.has_dataset("unsd-goal14")   # nothing public yet
+    assert not entry.ws.store.has_dataset("unsd-goal14")  # nothing public yet
     client.post(f"/api/requests/{first['id']}/submit", headers=headers)
     done = client.post(f"/api/requests/{first['id']}/approve", headers=entry.api("rev")).json()
     assert done["state"] == "published" and done["result"]["new"] == cli.new
@@ -42,8 +47,12 @@ def test_goal14_workbook_upload_preview_publish(tmp_path):
     again = upload()["preview"]
     assert (again["new"], again["updated"], again["unchanged"]) == (0, 0, cli.new)
     # another entity's editor may not touch it now that UNSD owns it
-    refused = client.post("/api/requests/data", headers=entry.api("ed_a"), data={"dataset": "unsd-goal14"},
-                          files={"file": (workbook.name, workbook.read_bytes(), "application/octet-stream")})
+    refused = client.post(
+        "/api/requests/data",
+        headers=entry.api("ed_a"),
+        data={"dataset": "unsd-goal14"},
+        files={"file": (workbook.name, workbook.read_bytes(), "application/octet-stream")},
+    )
     assert refused.status_code == 403
     entry.ws.close()
 
@@ -59,10 +68,21 @@ def test_itu_answer_gets_a_record_from_the_form(tmp_path):
 
     client, csrf = sign_in(entry.app, "itu-ed", "a long enough password")
     year = int(before["year"].iloc[0])
-    made = client.post("/entry/records/new", data={
-        "csrf_token": csrf, "kind": "event", "year": str(year), "name": "WSIS Forum side event on data",
-        "description": "A session on harnessing data to track SDG progress.", "dates": "8 to 10 July 2023",
-        "location": "Geneva, Switzerland", "goal": ["9", "17"], "action": "save"}, follow_redirects=False)
+    made = client.post(
+        "/entry/records/new",
+        data={
+            "csrf_token": csrf,
+            "kind": "event",
+            "year": str(year),
+            "name": "WSIS Forum side event on data",
+            "description": "A session on harnessing data to track SDG progress.",
+            "dates": "8 to 10 July 2023",
+            "location": "Geneva, Switzerland",
+            "goal": ["9", "17"],
+            "action": "save",
+        },
+        follow_redirects=False,
+    )
     request_id = int(made.headers["location"].rsplit("/", 1)[1])
     entry.ws.review.submit(entry.user("itu-ed"), request_id)
     entry.ws.review.approve(entry.user("rev"), request_id)

@@ -4,6 +4,7 @@ answer must match what the document says (status code, content type, body schema
 
 Schemathesis' pytest plugin does not run under this pytest, so each operation's Hypothesis
 strategy is driven here directly."""
+
 from __future__ import annotations
 
 import pytest
@@ -33,9 +34,20 @@ def api_schema(tmp_path_factory):
 
 def test_every_read_operation_is_documented(api_schema):
     paths = {op.ok().path for op in api_schema.get_all_operations()}
-    for path in ("/api/framework", "/api/framework/{code}", "/api/areas", "/api/areas/{name}", "/api/datasets",
-                 "/api/datasets/{dataset_id}", "/api/observations", "/api/data/{code}", "/api/progress",
-                 "/api/index", "/api/interlinkages", "/api/contributions"):
+    for path in (
+        "/api/framework",
+        "/api/framework/{code}",
+        "/api/areas",
+        "/api/areas/{name}",
+        "/api/datasets",
+        "/api/datasets/{dataset_id}",
+        "/api/observations",
+        "/api/data/{code}",
+        "/api/progress",
+        "/api/index",
+        "/api/interlinkages",
+        "/api/contributions",
+    ):
         assert path in paths
 
 

@@ -1,5 +1,6 @@
 """Serving: the server owns the store (reads during a write, a CLI write told who holds the store),
 the limits and security headers, the site served live, /docs offline."""
+
 from __future__ import annotations
 
 import json
@@ -85,8 +86,11 @@ def test_reads_never_fail_while_an_ingest_runs_through_the_same_workspace(store,
             body = r.json()
             years = [i["year"] for i in body["items"]]
             # one load's rows all or none: the years are always 2000 .. 2000 + n - 1, each value its year's
-            if years != list(range(2000, 2000 + len(years))) or body["total"] != len(years) or \
-                    any(i["value"] != 5.0 + (i["year"] - 2000) for i in body["items"]):
+            if (
+                years != list(range(2000, 2000 + len(years)))
+                or body["total"] != len(years)
+                or any(i["value"] != 5.0 + (i["year"] - 2000) for i in body["items"])
+            ):
                 failures.append(f"inconsistent answer: {years}")
             seen.add(len(years))
             other = client.get("/api/framework/3.2.1")
@@ -122,8 +126,9 @@ def test_a_cli_write_to_a_served_store_names_the_server(store):
         info = json.loads(sidecar_path(store).read_text())
         assert info["pid"] == os.getpid() and info["url"] == "http://127.0.0.1:8123"
         cli = [sys.executable, "-m", "sdgtrack.cli"]
-        run = subprocess.run([*cli, "areas", "add", "XX-1", "Testby", "--db", str(store)],
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [*cli, "areas", "add", "XX-1", "Testby", "--db", str(store)], capture_output=True, text=True, timeout=120
+        )
         assert run.returncode == 1 and "Traceback" not in run.stderr + run.stdout
         message = run.stderr + run.stdout
         assert "held by the sdgtrack server at http://127.0.0.1:8123" in message
@@ -189,6 +194,7 @@ def producer():
             def render():
                 renders.append(path)
                 return f"<!doctype html><title>{path}</title><p>{totals()['observations']} observations".encode()
+
             return render
 
         yield SiteFile("en/index.html", page("en/index.html"), key)
@@ -256,8 +262,10 @@ def test_docs_render_in_chromium_under_the_csp(store, tmp_path):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     with Server(create_app(store)) as server, playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
         page = browser.new_page()
         outside: list[str] = []
         page.on("request", lambda req: outside.append(req.url) if not req.url.startswith(server.url) else None)

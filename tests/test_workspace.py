@@ -1,4 +1,5 @@
 """The front door: `sdgtrack.open()` gives the workspace, whose analyses return one Result kind."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """A minimal live app for the data-entry tests: FastAPI() + one Workspace + mount_entry, with
 users of every role, two entities that each own a dataset, sessions and API tokens."""
+
 from __future__ import annotations
 
 import re
@@ -50,8 +51,11 @@ def sign_in(app: FastAPI, name: str, password: str = PASSWORD) -> tuple[TestClie
     client = TestClient(app)
     page = client.get("/login")
     token = re.search(r'name="login_token" value="([^"]+)"', page.text).group(1)
-    answer = client.post("/login", data={"name": name, "password": password, "login_token": token, "next": "/entry"},
-                         follow_redirects=False)
+    answer = client.post(
+        "/login",
+        data={"name": name, "password": password, "login_token": token, "next": "/entry"},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/entry").text).group(1)
     return client, csrf

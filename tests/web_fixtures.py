@@ -1,5 +1,6 @@
 """A small store for the web tests: two SDG series for four areas over 2005-2022 (one with a
 Sex disaggregation), a kept progress assessment and two entities' published contributions."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +15,7 @@ def tidy_rows(years=range(2005, 2023), scale: float = 1.0) -> str:
     lines = ["series,area,year,value,unit,Sex"]
     for area, start in AREAS.items():
         for i, year in enumerate(years):
-            u5 = round(start * scale * (0.97 ** i), 2)
+            u5 = round(start * scale * (0.97**i), 2)
             lines.append(f"SH_DYN_MORT,{area},{year},{u5},PER_1000_LIVE_BIRTHS,")
             lines.append(f"SH_DYN_MORT,{area},{year},{round(u5 * 0.9, 2)},PER_1000_LIVE_BIRTHS,FEMALE")
             lines.append(f"SH_DYN_IMRT,{area},{year},{round(u5 * 0.7, 2)},PER_1000_LIVE_BIRTHS,")

@@ -1,11 +1,12 @@
 """sdgtrack: follow-up and review of the 2030 Agenda.
 
-    >>> import sdgtrack
-    >>> ws = sdgtrack.open("sdgtrack.duckdb")
-    >>> ws.ingest(["data/"])
-    >>> ws.observations("3.2.1", areas=["4"])
-    >>> print(ws.assess("unsd", level="goal").describe())
+>>> import sdgtrack
+>>> ws = sdgtrack.open("sdgtrack.duckdb")
+>>> ws.ingest(["data/"])
+>>> ws.observations("3.2.1", areas=["4"])
+>>> print(ws.assess("unsd", level="goal").describe())
 """
+
 from __future__ import annotations
 
 from pathlib import Path

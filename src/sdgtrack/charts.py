@@ -3,6 +3,7 @@
 ``.svg`` and ``.png`` come from vl-convert; ``.html`` is a self-contained page (``bundle=True``
 inlines the Vega libraries: it works offline, no CDN).
 """
+
 from __future__ import annotations
 
 from pathlib import Path

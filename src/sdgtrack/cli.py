@@ -7,6 +7,7 @@ ends in one clear message and a non-zero exit status, never a traceback: user er
 are named by :func:`sdgtrack.errors.fault_message` (the store keeps its last committed state:
 every write is one DuckDB transaction). ``SDGTRACK_DEBUG=1`` shows the traceback of a bug.
 """
+
 from __future__ import annotations
 
 import errno
@@ -40,8 +41,11 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _root(version: bool = typer.Option(False, "--version", help="Print the version and exit.",
-                                       callback=_version, is_eager=True)) -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
     """Follow-up and review of the 2030 Agenda: SDG framework, indicator data, progress and more."""
 
 
@@ -69,8 +73,10 @@ def _undecodable_argument(args: Sequence[str]) -> Optional[str]:
         except UnicodeEncodeError as exc:
             byte = ord(arg[exc.start]) - 0xDC00 if 0xDC80 <= ord(arg[exc.start]) <= 0xDCFF else None
             shown = f" (byte 0x{byte:02x} at character {exc.start + 1})" if byte is not None else ""
-            return (f"argument {n} is not UTF-8 text{shown}; expected UTF-8 (set the terminal or the "
-                    "script to UTF-8, or pass the text with --input FILE.csv saved as UTF-8)")
+            return (
+                f"argument {n} is not UTF-8 text{shown}; expected UTF-8 (set the terminal or the "
+                "script to UTF-8, or pass the text with --input FILE.csv saved as UTF-8)"
+            )
     return None
 
 

@@ -1,4 +1,5 @@
 """Errors a user can cause. Faces print them as one clear message, never a traceback."""
+
 from __future__ import annotations
 
 import errno
@@ -63,16 +64,21 @@ def fault_message(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, duckdb.InterruptException) or (isinstance(exc, RuntimeError) and "interrupted" in first.lower()):
         return "interrupted; nothing was changed by the unfinished command", 130
     if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in first:
-        return (f"the disk is full ({first}); nothing was changed: free some space and run the command again",
-                1)
+        return (f"the disk is full ({first}); nothing was changed: free some space and run the command again", 1)
     if isinstance(exc, (duckdb.OutOfMemoryException, MemoryError)):
         return f"out of memory ({first or 'no detail'}); try fewer files, areas or series at once", 1
     if isinstance(exc, duckdb.Error) and ("Corrupt database" in first or "not a valid DuckDB" in first):
-        return (f"the database file is damaged ({first}); restore a copy, or build a new store by loading "
-                "the data again with `sdgtrack ingest --db NEW_FILE`", 1)
+        return (
+            f"the database file is damaged ({first}); restore a copy, or build a new store by loading "
+            "the data again with `sdgtrack ingest --db NEW_FILE`",
+            1,
+        )
     if isinstance(exc, duckdb.Error):
-        return (f"database error ({type(exc).__name__}): {first}; the store keeps its last committed state "
-                "(if the file is damaged, rebuild it with `sdgtrack ingest`)", 1)
+        return (
+            f"database error ({type(exc).__name__}): {first}; the store keeps its last committed state "
+            "(if the file is damaged, rebuild it with `sdgtrack ingest`)",
+            1,
+        )
     if isinstance(exc, PermissionError):
         return f"permission denied: {exc.filename or first}", 1
     if isinstance(exc, IsADirectoryError):
@@ -86,5 +92,8 @@ def fault_message(exc: BaseException) -> tuple[str, int]:
         return f"text is not in the expected encoding ({first}); expected UTF-8", 1
     if isinstance(exc, RecursionError):
         return "the input is nested too deeply to read", 1
-    return (f"internal error ({type(exc).__name__}: {first}). This is a bug in sdgtrack: please report it "
-            "with the command you ran (SDGTRACK_DEBUG=1 shows the traceback)", 1)
+    return (
+        f"internal error ({type(exc).__name__}: {first}). This is a bug in sdgtrack: please report it "
+        "with the command you ran (SDGTRACK_DEBUG=1 shows the traceback)",
+        1,
+    )

@@ -1,5 +1,6 @@
 """Words for people: the codes analyses store (``on_track``, ``{'base_year': 2015}``) as tables and
 charts show them ("on track", "base year 2015"). Data outputs (CSV, JSON) keep the codes."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping

@@ -8,6 +8,7 @@ them the first time it is asked. The CLI builds its choices and help from these 
 APIs check names against them, and ``tests/test_docs.py`` checks that every member is in ``--help``
 and in ``docs/`` -- so adding a reader, method or transform is one module plus its documentation.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -31,9 +32,10 @@ T = TypeVar("T")
 
 class Reader(Protocol):
     """An input format (``sdgtrack ingest --format NAME``): one module in ``ingest/readers/``."""
+
     name: str
-    summary: str              # a few words for --help
-    description: str          # one line for "not a known format" messages
+    summary: str  # a few words for --help
+    description: str  # one line for "not a known format" messages
 
     def detect(self, path: Path) -> bool: ...
 
@@ -42,15 +44,16 @@ class Reader(Protocol):
 
 class ProgressMethod(Protocol):
     """A progress-assessment method: one module in ``progress/methods/`` (the module is the object)."""
+
     NAME: str
     TITLE: str
-    SUMMARY: str              # a few words for --help
+    SUMMARY: str  # a few words for --help
     STATUSES: tuple[str, ...]  # roll-up bands, worst first
     GOOD: tuple[str, ...]
     MET: str | None
     INSUFFICIENT: str
     SCORE_RANGE: tuple[float, float]
-    COLOURS: dict[str, str]   # status -> colour of the progress chart, best to worst
+    COLOURS: dict[str, str]  # status -> colour of the progress chart, best to worst
     DEFAULTS: dict[str, Any]  # the method's parameters and their defaults
 
     def window(self, params: dict) -> dict: ...
@@ -62,6 +65,7 @@ class ProgressMethod(Protocol):
 
 class Transform(Protocol):
     """A transform of each series before ranking (``sdgtrack links --transform NAME``)."""
+
     name: str
     summary: str
 
@@ -72,6 +76,7 @@ class Transform(Protocol):
 class Choice:
     """A member that is only a name and its meaning (a tagging method, an output format, a level):
     the code that acts on it dispatches by name."""
+
     name: str
     summary: str = ""
 
@@ -80,12 +85,18 @@ class Registry(Generic[T]):
     """Named members of one kind, in a stable order: the default first, then as registered
     (modules are imported in name order, so that is alphabetical for module-per-member kinds)."""
 
-    def __init__(self, kind: str, *, source: str | None = None, default: str | None = None,
-                 name: Callable[[Any], str] = attrgetter("name"),
-                 summary: Callable[[Any], str] = attrgetter("summary")):
-        self.kind = kind              # "format", "progress method": used in messages
+    def __init__(
+        self,
+        kind: str,
+        *,
+        source: str | None = None,
+        default: str | None = None,
+        name: Callable[[Any], str] = attrgetter("name"),
+        summary: Callable[[Any], str] = attrgetter("summary"),
+    ):
+        self.kind = kind  # "format", "progress method": used in messages
         self.default = default
-        self._source = source         # module (or package of modules) whose import registers members
+        self._source = source  # module (or package of modules) whose import registers members
         self._loaded = source is None
         self._name = name
         self._summary = summary
@@ -160,11 +171,14 @@ def or_list(words) -> str:
 
 READERS: Registry[Reader] = Registry("format", source="sdgtrack.ingest.readers")
 PROGRESS_METHODS: Registry[ProgressMethod] = Registry(
-    "progress method", source="sdgtrack.progress.methods", default="unsd",
-    name=attrgetter("NAME"), summary=attrgetter("SUMMARY"))
+    "progress method",
+    source="sdgtrack.progress.methods",
+    default="unsd",
+    name=attrgetter("NAME"),
+    summary=attrgetter("SUMMARY"),
+)
 TRANSFORMS: Registry[Transform] = Registry("transform", source="sdgtrack.links.transforms", default="levels")
-TAGGING_METHODS: Registry[Choice] = Registry("tagging method", source="sdgtrack.tagging.tagger",
-                                             default="embedding")
+TAGGING_METHODS: Registry[Choice] = Registry("tagging method", source="sdgtrack.tagging.tagger", default="embedding")
 
 # Kinds whose members are names only, declared here.
 LINK_LEVELS: Registry[Choice] = Registry("level", default="series")

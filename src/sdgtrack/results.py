@@ -6,6 +6,7 @@ only choose a format: ``describe()`` for people, ``to_json()`` for programs (typ
 lists, numbers are numbers, missing is ``null``), the tables for CSV. The JSON document's shape
 is the pydantic model :class:`ResultDocument`, whose JSON Schema the web API publishes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -30,8 +31,9 @@ class ResultDocument(BaseModel):
     summary: dict[str, Any] = Field(description="Counts a person wants first")
     description: str = Field(description="One paragraph saying what was done")
     notes: list[str] = Field(default_factory=list)
-    tables: dict[str, list[dict[str, Any]]] = Field(description="Named tables as lists of rows; the first is the "
-                                                                "main one")
+    tables: dict[str, list[dict[str, Any]]] = Field(
+        description="Named tables as lists of rows; the first is the main one"
+    )
 
 
 @dataclass
@@ -58,11 +60,13 @@ class Result:
         """One paragraph a person can read: method, parameters, data window, datasets, counts."""
         parts = [self.description or self.method]
         if self.parameters:
-            parts.append("parameters: " + ", ".join(f"{k.replace('_', ' ')} {_words(v)}"
-                                                    for k, v in self.parameters.items()))
+            parts.append(
+                "parameters: " + ", ".join(f"{k.replace('_', ' ')} {_words(v)}" for k, v in self.parameters.items())
+            )
         if self.data_window:
-            parts.append("data window: " + ", ".join(f"{k.replace('_', ' ')} {_words(v)}"
-                                                     for k, v in self.data_window.items()))
+            parts.append(
+                "data window: " + ", ".join(f"{k.replace('_', ' ')} {_words(v)}" for k, v in self.data_window.items())
+            )
         if self.datasets:
             parts.append("datasets: " + ", ".join(f"{d} ({n})" for d, n in self.datasets.items()))
         if self.summary:
@@ -73,10 +77,16 @@ class Result:
         """The result as plain JSON types (``tables``: which tables to include, default all)."""
         chosen = {k: v for k, v in self.tables.items() if tables is None or k in tables}
         document = ResultDocument(
-            analysis=self.analysis, method=self.method, parameters=plain(self.parameters),
-            data_window=plain(self.data_window), datasets=plain(self.datasets), summary=plain(self.summary),
-            description=self.describe(), notes=list(self.notes),
-            tables={name: records(frame) for name, frame in chosen.items()})
+            analysis=self.analysis,
+            method=self.method,
+            parameters=plain(self.parameters),
+            data_window=plain(self.data_window),
+            datasets=plain(self.datasets),
+            summary=plain(self.summary),
+            description=self.describe(),
+            notes=list(self.notes),
+            tables={name: records(frame) for name, frame in chosen.items()},
+        )
         return document.model_dump()
 
     def write_chart(self, name: str, path: str | Path) -> Path:
@@ -84,8 +94,9 @@ class Result:
         from .errors import UserInputError
 
         if name not in self.charts:
-            raise UserInputError(f"{self.analysis} has no chart {name!r}: expected one of "
-                                 f"{', '.join(self.charts) or 'none'}")
+            raise UserInputError(
+                f"{self.analysis} has no chart {name!r}: expected one of {', '.join(self.charts) or 'none'}"
+            )
         path = Path(path)
         if path.suffix.lower() not in (".svg", ".png", ".html"):
             raise UserInputError(f"chart file {path}: expected a name ending in .svg, .png or .html")
@@ -128,8 +139,11 @@ def _count(value: Any) -> str:
 
 def _words(value: Any) -> str:
     if isinstance(value, (list, tuple)):
-        return "-".join(map(str, value)) if len(value) == 2 and all(isinstance(v, int) for v in value) \
+        return (
+            "-".join(map(str, value))
+            if len(value) == 2 and all(isinstance(v, int) for v in value)
             else ", ".join(map(str, value))
+        )
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, bool):

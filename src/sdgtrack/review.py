@@ -14,6 +14,7 @@ reviewer publishes it, and publishing runs the ordinary :meth:`Workspace.ingest`
 the author and the approver) or the registry's save (its change log keeps the record's earlier
 versions). Every write lands in the audit log in the transaction that makes it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,8 @@ from .store import accounts as store_accounts
 from .store import audit as store_audit
 from .store import requests as store_requests
 
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024   # an indicator file is kB to a few MB; under the server's 20 MB body cap
-PREVIEW_ROWS = 200                    # rows of a data request's preview listed one by one
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # an indicator file is kB to a few MB; under the server's 20 MB body cap
+PREVIEW_ROWS = 200  # rows of a data request's preview listed one by one
 # the ingest formats a single uploaded file can hold (Open SDG repositories are folders: CLI only)
 UPLOAD_TYPES = {".csv": "CSV", ".xlsx": "Excel workbook", ".xml": "SDMX-ML message"}
 GRID_COLUMNS = ("series", "area", "year", "value", "unit")
@@ -172,11 +173,24 @@ class Review:
             raise NotFound(f"no change request {request_id}")
         return row
 
-    def list(self, user: dict, *, states: list[str] | None = None, kind: str | None = None,
-             limit: int | None = None, offset: int = 0) -> list[dict]:
+    def list(
+        self,
+        user: dict,
+        *,
+        states: list[str] | None = None,
+        kind: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[dict]:
         """The requests ``user`` may see, newest first (previews with counts, not rows)."""
-        return store_requests.listing(reader(self.ws), entity=None if self.sees_all(user) else user["entity"],
-                                      states=states, kind=kind, limit=limit, offset=offset)
+        return store_requests.listing(
+            reader(self.ws),
+            entity=None if self.sees_all(user) else user["entity"],
+            states=states,
+            kind=kind,
+            limit=limit,
+            offset=offset,
+        )
 
     # -- data ----------------------------------------------------------------------------------
     def new_data(self, user: dict, dataset: str, file_name: str, data: bytes, *, entity: str | None = None) -> dict:
@@ -188,15 +202,26 @@ class Review:
         file_name = check_upload(file_name, data)
         with self.ws.lock:
             # an admin's change to an owned dataset is for its owner unless named otherwise
-            entity = self._entity_for(user, entity or (store_accounts.owner(self.con, dataset)
-                                                       if user["role"] == "admin" else None))
+            entity = self._entity_for(
+                user, entity or (store_accounts.owner(self.con, dataset) if user["role"] == "admin" else None)
+            )
             if not self.can_edit_dataset(user, dataset):
-                raise NotAllowed(f"dataset {dataset} belongs to {store_accounts.owner(self.con, dataset) or 'no entity'}"
-                                 f"; {user['name']} edits the datasets of {user.get('entity')}")
+                raise NotAllowed(
+                    f"dataset {dataset} belongs to {store_accounts.owner(self.con, dataset) or 'no entity'}"
+                    f"; {user['name']} edits the datasets of {user.get('entity')}"
+                )
             preview = self._preview(dataset, file_name, data)
-            request_id = store_requests.create(self.con, kind="data", entity=entity, author=user["name"],
-                                               title=file_name, payload=data, dataset=dataset, file_name=file_name,
-                                               preview=preview)
+            request_id = store_requests.create(
+                self.con,
+                kind="data",
+                entity=entity,
+                author=user["name"],
+                title=file_name,
+                payload=data,
+                dataset=dataset,
+                file_name=file_name,
+                preview=preview,
+            )
         return self.get(user, request_id)
 
     def new_grid(self, user: dict, dataset: str, rows: list[dict], *, entity: str | None = None) -> dict:
@@ -217,16 +242,26 @@ class Review:
         grid rows, for an editor of the dataset to correct."""
         with self.ws.lock:
             if not self.can_edit_dataset(user, dataset):
-                raise NotAllowed(f"dataset {dataset} belongs to {store_accounts.owner(self.con, dataset) or 'no entity'}"
-                                 f"; {user['name']} edits the datasets of {user.get('entity')}")
+                raise NotAllowed(
+                    f"dataset {dataset} belongs to {store_accounts.owner(self.con, dataset) or 'no entity'}"
+                    f"; {user['name']} edits the datasets of {user.get('entity')}"
+                )
             if not self.ws.store.has_dataset(dataset):
                 return []
             frame = self.ws.observations(series, areas=[area], datasets=[dataset])
         frame = frame[frame["dims"] == ""]
-        return [{"series": r.series, "area": r.area, "year": r.period, "unit": r.unit,
-                 "value": r.value_text if isinstance(r.value_text, str) else
-                 ("" if r.value != r.value else f"{r.value:g}")}
-                for r in frame.itertuples(index=False)]
+        return [
+            {
+                "series": r.series,
+                "area": r.area,
+                "year": r.period,
+                "unit": r.unit,
+                "value": r.value_text
+                if isinstance(r.value_text, str)
+                else ("" if r.value != r.value else f"{r.value:g}"),
+            }
+            for r in frame.itertuples(index=False)
+        ]
 
     def _preview(self, dataset: str, file_name: str, data: bytes) -> dict:
         with tempfile.TemporaryDirectory(prefix="sdgtrack-upload-") as tmp:
@@ -241,14 +276,24 @@ class Review:
         names = self.ws.area_names(sorted({c["area"] for c in report.changes}))
         for change in report.changes:
             change["area_name"] = names.get(change["area"])
-        return {"rows_read": report.rows_read, "series": report.series, "areas": report.areas,
-                "new": report.new, "updated": report.updated, "unchanged": report.unchanged,
-                "missing": report.missing, "blank_values": report.blank_values,
-                "formats": report.formats, "notes": report.notes, "changes": report.changes}
+        return {
+            "rows_read": report.rows_read,
+            "series": report.series,
+            "areas": report.areas,
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "missing": report.missing,
+            "blank_values": report.blank_values,
+            "formats": report.formats,
+            "notes": report.notes,
+            "changes": report.changes,
+        }
 
     # -- contribution records ------------------------------------------------------------------
-    def new_record(self, user: dict, kind: str, year: int, fields: dict[str, str], *,
-                   entity: str | None = None) -> dict:
+    def new_record(
+        self, user: dict, kind: str, year: int, fields: dict[str, str], *, entity: str | None = None
+    ) -> dict:
         """A draft contribution record from the questionnaire's fields (per kind: see
         :func:`record_fields`), read by the same field readers as imports and corrections."""
         with self.ws.lock:
@@ -256,10 +301,16 @@ class Review:
         record = build_record(self.ws, kind, year, fields)
         warnings = list(record.warnings)
         with self.ws.lock:
-            request_id = store_requests.create(self.con, kind="record", entity=entity, author=user["name"],
-                                               title=record.name, payload=record.model_dump_json().encode("utf-8"),
-                                               year=int(year), preview={"kind": kind, "warnings": warnings,
-                                                                        "words": record.word_count})
+            request_id = store_requests.create(
+                self.con,
+                kind="record",
+                entity=entity,
+                author=user["name"],
+                title=record.name,
+                payload=record.model_dump_json().encode("utf-8"),
+                year=int(year),
+                preview={"kind": kind, "warnings": warnings, "words": record.word_count},
+            )
         return self.get(user, request_id)
 
     def record_of(self, request: dict):
@@ -295,12 +346,17 @@ class Review:
         with self.ws.lock:  # held from the state check to the state change: one approval per request
             current = store_requests.get(self.con, request["id"])
             if current["state"] != "submitted":
-                raise UserInputError(f"request {request_id} is {current['state']}: only a submitted request "
-                                     "can be published")
-            who = request["author"] if request["author"] == user["name"] else \
-                f"{request['author']}, approved by {user['name']}"
-            result = self._publish_data(request, who) if request["kind"] == "data" else \
-                self._publish_record(request, who)
+                raise UserInputError(
+                    f"request {request_id} is {current['state']}: only a submitted request can be published"
+                )
+            who = (
+                request["author"]
+                if request["author"] == user["name"]
+                else f"{request['author']}, approved by {user['name']}"
+            )
+            result = (
+                self._publish_data(request, who) if request["kind"] == "data" else self._publish_record(request, who)
+            )
             return store_requests.move(self.con, request["id"], "published", user["name"], result=result)
 
     def _check_reviewer(self, user: dict) -> None:
@@ -310,13 +366,18 @@ class Review:
     def _publish_data(self, request: dict, who: str) -> dict:
         uploads = self.ws.path.parent / f"{self.ws.path.stem}-uploads" / f"request-{request['id']}"
         uploads.mkdir(parents=True, exist_ok=True)
-        path = uploads / request["file_name"]   # kept: the file a published load read, as reviewed
+        path = uploads / request["file_name"]  # kept: the file a published load read, as reviewed
         path.write_bytes(request["payload"])
         report = self.ws.ingest(path, dataset=request["dataset"], user=who)
         if store_accounts.owner(self.con, request["dataset"]) is None:
             store_accounts.set_owner(self.con, request["dataset"], request["entity"], who)
-        return {"dataset": report.dataset, "new": report.new, "updated": report.updated,
-                "unchanged": report.unchanged, "missing": report.missing}
+        return {
+            "dataset": report.dataset,
+            "new": report.new,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "missing": report.missing,
+        }
 
     def _publish_record(self, request: dict, who: str) -> dict:
         from .contributions.models import Submission, submission_id
@@ -329,15 +390,25 @@ class Review:
             # the entity's answer for that year: the record joins it; its status stays the registry's
             submission = registry.submission(sid)
         else:
-            submission = Submission(entity=request["entity"], entity_code=request["entity"], year=request["year"],
-                                    status="published", source_file="web entry")
+            submission = Submission(
+                entity=request["entity"],
+                entity_code=request["entity"],
+                year=request["year"],
+                status="published",
+                source_file="web entry",
+            )
         record.id = ""
         record.raw_text = record.raw_text or f"{record.name}\n{record.description}"
         record.seq = len(submission.records) + 1
         submission.records.append(record)
         report = registry.save([submission])[0]
-        return {"submission": sid, "record": record.id, "submission_status": report.status, "new": report.new,
-                "updated": report.updated}
+        return {
+            "submission": sid,
+            "record": record.id,
+            "submission_status": report.status,
+            "new": report.new,
+            "updated": report.updated,
+        }
 
 
 # -- inputs --------------------------------------------------------------------------------------
@@ -352,11 +423,15 @@ def check_upload(file_name: str, data: bytes) -> str:
     if not data:
         raise UserInputError(f"{name}: the file is empty")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UserInputError(f"{name}: {len(data) / 2**20:.1f} MB is over the upload limit of "
-                             f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB; load larger files with `sdgtrack ingest`")
+        raise UserInputError(
+            f"{name}: {len(data) / 2**20:.1f} MB is over the upload limit of "
+            f"{MAX_UPLOAD_BYTES / 2**20:.0f} MB; load larger files with `sdgtrack ingest`"
+        )
     head = data[:4096]
     if suffix == ".xlsx" and not head.startswith(b"PK\x03\x04"):
-        raise UserInputError(f"{name}: not an Excel workbook (.xlsx is a zip file; this one is not); expected {accepted}")
+        raise UserInputError(
+            f"{name}: not an Excel workbook (.xlsx is a zip file; this one is not); expected {accepted}"
+        )
     if suffix in (".csv", ".xml") and (b"\0" in head or head.startswith((b"PK\x03\x04", b"%PDF", b"\x89PNG"))):
         raise UserInputError(f"{name}: binary content in a {suffix} file; expected {UPLOAD_TYPES[suffix]} text")
     if suffix == ".xml" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
@@ -425,8 +500,9 @@ def build_record(ws, kind: str, year, fields: dict[str, str]):
     if record.word_count > limit:
         record.over_limit = True
         record.warnings.append(f"description: {record.word_count} words, over the {limit}-word limit (kept in full)")
-    record.raw_text = "\n".join(f"{f}: {str(fields.get(f) or '').strip()}" for f in allowed
-                                if str(fields.get(f) or "").strip())
+    record.raw_text = "\n".join(
+        f"{f}: {str(fields.get(f) or '').strip()}" for f in allowed if str(fields.get(f) or "").strip()
+    )
     return record
 
 

@@ -4,6 +4,7 @@ file, UTF-16 or Latin-1 text where UTF-8 was expected, a row with too many cells
 
 (Indicator data files go through ``ingest/``, which reads them with DuckDB.)
 """
+
 from __future__ import annotations
 
 import csv
@@ -41,9 +42,11 @@ def read_text(path: str | Path, what: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        latin = data[exc.start:exc.start + 1].decode("latin-1")
-        raise UserInputError(f"{what} {path}, line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 (in Latin-1 it "
-                             f"would be {latin!r}): {SAVE_AS}") from None
+        latin = data[exc.start : exc.start + 1].decode("latin-1")
+        raise UserInputError(
+            f"{what} {path}, line {line}: byte 0x{data[exc.start]:02x} is not UTF-8 (in Latin-1 it "
+            f"would be {latin!r}): {SAVE_AS}"
+        ) from None
 
 
 def read_csv(path: str | Path, what: str, line_column: str = "line") -> pd.DataFrame:
@@ -58,7 +61,7 @@ def read_csv(path: str | Path, what: str, line_column: str = "line") -> pd.DataF
     except csv.Error as exc:
         if "unexpected end of data" in str(exc):
             start = _quote_line(text)
-            raise UserInputError(f"{what} {path}, line {start}: a quote (\") opens a value that never closes") from None
+            raise UserInputError(f'{what} {path}, line {start}: a quote (") opens a value that never closes') from None
     try:
         return read_text_table(path, line_column=line_column)
     except (csv.Error, ValueError) as exc:

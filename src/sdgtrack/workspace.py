@@ -6,6 +6,7 @@ data out (``observations``, ``headline_values``, ``compare``, ``history``, ``dat
 every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``cities``), each returning a
 :class:`~sdgtrack.results.Result`. Faces choose a format and nothing else.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,58 +64,131 @@ class Workspace:
         self.close()
 
     # -- data in -------------------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-               dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
-               format: str | None = None,  # noqa: A002
-               skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress: Callable[..., None] | None = None, user: str | None = None) -> LoadReport:
+    def ingest(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        dataset: str | None = None,
+        dataset_info: dict | None = None,
+        replace: bool = False,
+        allow_large_removal: bool = False,
+        format: str | None = None,  # noqa: A002
+        skip_invalid: bool = False,
+        rejected_path: str | Path | None = None,
+        area: str | None = None,
+        progress: Callable[..., None] | None = None,
+        user: str | None = None,
+    ) -> LoadReport:
         """Load files or folders into one dataset; see :meth:`Database.ingest`. ``user``: who history
         records the load for (the live app passes the signed-in author and approver)."""
-        return self.store.ingest(paths, dataset=dataset, dataset_info=dataset_info, replace=replace,
-                                 allow_large_removal=allow_large_removal, format=format,
-                                 skip_invalid=skip_invalid, rejected_path=rejected_path, area=area,
-                                 progress=progress, user=user)
+        return self.store.ingest(
+            paths,
+            dataset=dataset,
+            dataset_info=dataset_info,
+            replace=replace,
+            allow_large_removal=allow_large_removal,
+            format=format,
+            skip_invalid=skip_invalid,
+            rejected_path=rejected_path,
+            area=area,
+            progress=progress,
+            user=user,
+        )
 
-    def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None,  # noqa: A002
-                 progress: Callable[..., None] | None = None, preview_rows: int = 0) -> LoadReport:
+    def validate(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        dataset: str | None = None,
+        format: str | None = None,
+        area: str | None = None,  # noqa: A002
+        progress: Callable[..., None] | None = None,
+        preview_rows: int = 0,
+    ) -> LoadReport:
         """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
-        return self.store.validate(paths, dataset=dataset, format=format, area=area, progress=progress,
-                                   preview_rows=preview_rows)
+        return self.store.validate(
+            paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
+        )
 
     # -- data out ------------------------------------------------------------------------------
-    def observations(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
-                     start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
-                     datasets: Sequence[str] | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
+    def observations(
+        self,
+        code: str | Sequence[str] | None = None,
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        all_disaggregations: bool = False,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
         """Observations, one row per fact (see :meth:`Database.observations`)."""
-        return self.store.observations(code, areas=areas, start=start, end=end,
-                                       all_disaggregations=all_disaggregations, datasets=datasets, as_of=as_of)
+        return self.store.observations(
+            code,
+            areas=areas,
+            start=start,
+            end=end,
+            all_disaggregations=all_disaggregations,
+            datasets=datasets,
+            as_of=as_of,
+        )
 
-    def indicator_observations(self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
-                               ) -> pd.DataFrame:
+    def indicator_observations(
+        self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Every observation of many SDG indicators in one query, with an ``indicator`` column."""
         return self.store.indicator_observations(indicators, datasets=datasets)
 
-    def headline_values(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
-                        start: int | None = None, end: int | None = None, datasets: Sequence[str] | None = None,
-                        as_of: str | dt.date | None = None) -> pd.DataFrame:
+    def headline_values(
+        self,
+        code: str | Sequence[str] | None = None,
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
         """One headline value per (series, area, year), the shape analyses want."""
         return self.store.headline_values(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
 
-    def compare(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
-                end: int | None = None, datasets: Sequence[str] | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
+    def compare(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
         """Every dataset's headline values side by side, with differences."""
         return self.store.compare(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
 
-    def sources(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
-                start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
-                as_of: str | dt.date | None = None) -> pd.DataFrame:
+    def sources(
+        self,
+        code: str | Sequence[str] | None = None,
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        all_disaggregations: bool = False,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
         """Which datasets hold matching rows (before one is picked per series and area)."""
-        return self.store.sources(code, areas=areas, start=start, end=end,
-                                  all_disaggregations=all_disaggregations, as_of=as_of)
+        return self.store.sources(
+            code, areas=areas, start=start, end=end, all_disaggregations=all_disaggregations, as_of=as_of
+        )
 
-    def history(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
-                end: int | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def history(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
         """Every version of the matching values, who wrote and who changed it."""
         return self.store.history(code, areas=areas, start=start, end=end, datasets=datasets)
 
@@ -168,11 +242,17 @@ class Workspace:
         """A framework's levels from the root down (empty for a framework the store does not hold)."""
         return self.store.framework_levels(framework)
 
-    def nodes(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
-              lang: str = "en", include_retired: bool = False) -> list[dict]:
+    def nodes(
+        self,
+        framework: str = "sdg",
+        *,
+        level: str | None = None,
+        parent: str | None = None,
+        lang: str = "en",
+        include_retired: bool = False,
+    ) -> list[dict]:
         """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
-        return self.store.node_list(framework, level=level, parent=parent, lang=lang,
-                                    include_retired=include_retired)
+        return self.store.node_list(framework, level=level, parent=parent, lang=lang, include_retired=include_retired)
 
     def state_fingerprint(self) -> str:
         """A text that changes whenever what a reader sees may change; caches key on it."""
@@ -246,8 +326,13 @@ class Workspace:
         """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
         return self.store.export_observations(path, datasets)
 
-    def build_site(self, out: str | Path, options: SiteOptions | None = None, *,
-                   progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
+    def build_site(
+        self,
+        out: str | Path,
+        options: SiteOptions | None = None,
+        *,
+        progress: Callable[[int, int, str], None] | None = None,
+    ) -> BuildReport:
         """Build the static reporting site into the folder ``out``, rewriting only what changed since
         the last build there; see :func:`sdgtrack.publish.build.build_site` and docs/site.md."""
         from .publish.build import build_site
@@ -255,25 +340,49 @@ class Workspace:
         return build_site(self, out, options, progress=progress)
 
     # -- analyses ------------------------------------------------------------------------------
-    def assess(self, method: str = "unsd", *, targets: str | Path | pd.DataFrame | None = None,
-               areas: Sequence[str] | None = None, series: Sequence[str] | None = None, level: str = "series",
-               datasets: Sequence[str] | None = None, base_year: int | None = None, period: str | None = None,
-               save: bool = True) -> Result:
+    def assess(
+        self,
+        method: str = "unsd",
+        *,
+        targets: str | Path | pd.DataFrame | None = None,
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        level: str = "series",
+        datasets: Sequence[str] | None = None,
+        base_year: int | None = None,
+        period: str | None = None,
+        save: bool = True,
+    ) -> Result:
         """Progress toward the 2030 targets (methods: ``registries.PROGRESS_METHODS``; docs/methods/progress.md)."""
         from .progress import assess
 
         params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}
-        frame = assess(self.store, method, targets=targets, areas=areas, series=series, level=level,
-                       datasets=datasets, save=save and not self.read_only, **params)
+        frame = assess(
+            self.store,
+            method,
+            targets=targets,
+            areas=areas,
+            series=series,
+            level=level,
+            datasets=datasets,
+            save=save and not self.read_only,
+            **params,
+        )
         attrs = frame.attrs
         return Result(
-            analysis="progress", method=f"{attrs.get('title')} ({attrs.get('method')})",
+            analysis="progress",
+            method=f"{attrs.get('title')} ({attrs.get('method')})",
             parameters={**attrs.get("parameters", {}), "level": level},
-            tables={level: frame}, data_window=dict(attrs.get("data_window") or {}),
+            tables={level: frame},
+            data_window=dict(attrs.get("data_window") or {}),
             datasets=dict(attrs.get("datasets") or {}),
-            summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
-                     "target rows": attrs.get("target_rows")},
-            description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}")
+            summary={
+                "series x areas": attrs.get("pairs"),
+                "assessed": attrs.get("assessed"),
+                "target rows": attrs.get("target_rows"),
+            },
+            description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
+        )
 
     def kept_progress(self, level: str = "series") -> Result | None:
         """The last saved progress assessment (see :meth:`assess`) rolled up to ``level`` as a
@@ -291,53 +400,117 @@ class Workspace:
         attrs = dict(frame.attrs)
         table = frame if level == "series" else roll_up(self.store, frame, level)
         return Result(
-            analysis="progress", method=f"{attrs.get('title')} ({attrs.get('method')})",
+            analysis="progress",
+            method=f"{attrs.get('title')} ({attrs.get('method')})",
             parameters={**attrs.get("parameters", {}), "level": level},
-            tables={level: table}, data_window=dict(attrs.get("data_window") or {}),
+            tables={level: table},
+            data_window=dict(attrs.get("data_window") or {}),
             datasets=dict(attrs.get("datasets") or {}),
-            summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"),
-                     "run at": attrs.get("run_at")},
+            summary={
+                "series x areas": attrs.get("pairs"),
+                "assessed": attrs.get("assessed"),
+                "run at": attrs.get("run_at"),
+            },
             description=f"{attrs.get('title')}, kept from the run of {attrs.get('run_at')}: every headline "
-                        f"series x area with a target, rolled up to {level}")
+            f"series x area with a target, rolled up to {level}",
+        )
 
-    def index(self, codebook: str | Path | pd.DataFrame, regions: str | Path | pd.DataFrame | None = None, *,
-              year: int | None = None, max_missing: float = 0.2, areas: Sequence[str] | None = None,
-              datasets: Sequence[str] | None = None, trend_start: int = 2015, target_year: int = 2030) -> Result:
+    def index(
+        self,
+        codebook: str | Path | pd.DataFrame,
+        regions: str | Path | pd.DataFrame | None = None,
+        *,
+        year: int | None = None,
+        max_missing: float = 0.2,
+        areas: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+        trend_start: int = 2015,
+        target_year: int = 2030,
+    ) -> Result:
         """The SDG Index and Dashboards (SDSN method; see docs/methods/index.md)."""
         from .index import sdg_index
 
-        result = sdg_index(self.store, codebook, regions, year=year, max_missing=max_missing,
-                           areas=list(areas) if areas else None, trend_start=trend_start, target_year=target_year,
-                           datasets=list(datasets) if datasets else None)
+        result = sdg_index(
+            self.store,
+            codebook,
+            regions,
+            year=year,
+            max_missing=max_missing,
+            areas=list(areas) if areas else None,
+            trend_start=trend_start,
+            target_year=target_year,
+            datasets=list(datasets) if datasets else None,
+        )
         m = result.method
         return Result(
-            analysis="index", method=m["method"],
-            parameters={"codebook": m["codebook"], "regions": m["regions"], "year": year,
-                        "max_missing": max_missing, "trend_start": trend_start, "target_year": target_year},
+            analysis="index",
+            method=m["method"],
+            parameters={
+                "codebook": m["codebook"],
+                "regions": m["regions"],
+                "year": year,
+                "max_missing": max_missing,
+                "trend_start": trend_start,
+                "target_year": target_year,
+            },
             tables={"areas": result.areas, "indicators": result.indicators, "excluded": result.excluded},
-            data_window={"values": m["data_window"]}, datasets=dict(m.get("datasets", {})),
-            summary={"areas": m["areas"], "areas with an index": m["areas_with_index"],
-                     "indicators": m["indicators"], "index indicators": m["index_indicators"]},
+            data_window={"values": m["data_window"]},
+            datasets=dict(m.get("datasets", {})),
+            summary={
+                "areas": m["areas"],
+                "areas with an index": m["areas_with_index"],
+                "indicators": m["indicators"],
+                "index indicators": m["index_indicators"],
+            },
             description=result.describe(),
-            charts={"dashboard": lambda path: _write_dashboard(result, path)})
+            charts={"dashboard": lambda path: _write_dashboard(result, path)},
+        )
 
-    def links(self, *, level: str = "series", areas: Sequence[str] | None = None,
-              series: Sequence[str] | None = None, start: int | None = None, end: int | None = None,
-              transform: str = "levels", min_years: int = 10, rho_threshold: float = 0.6, alpha: float = 0.05,
-              bh: bool = False, null_permutations: int = 20, seed: int = 0, unknown_direction: str = "drop",
-              targets: str | Path | pd.DataFrame | None = None, datasets: Sequence[str] | None = None) -> Result:
+    def links(
+        self,
+        *,
+        level: str = "series",
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        transform: str = "levels",
+        min_years: int = 10,
+        rho_threshold: float = 0.6,
+        alpha: float = 0.05,
+        bh: bool = False,
+        null_permutations: int = 20,
+        seed: int = 0,
+        unknown_direction: str = "drop",
+        targets: str | Path | pd.DataFrame | None = None,
+        datasets: Sequence[str] | None = None,
+    ) -> Result:
         """Statistical interlinkages: synergies and trade-offs (see docs/methods/interlinkages.md)."""
         from .links.analysis import link_report
 
-        report = link_report(self.store, level=level, areas=areas, series=series, start=start, end=end,
-                             transform=transform, min_years=min_years, rho_threshold=rho_threshold, alpha=alpha,
-                             bh=bh, null_permutations=null_permutations, seed=seed,
-                             unknown_direction=unknown_direction, targets=targets,
-                             datasets=list(datasets) if datasets else None)
+        report = link_report(
+            self.store,
+            level=level,
+            areas=areas,
+            series=series,
+            start=start,
+            end=end,
+            transform=transform,
+            min_years=min_years,
+            rho_threshold=rho_threshold,
+            alpha=alpha,
+            bh=bh,
+            null_permutations=null_permutations,
+            seed=seed,
+            unknown_direction=unknown_direction,
+            targets=targets,
+            datasets=list(datasets) if datasets else None,
+        )
         meta = report.meta
         window = meta.get("window")
         return Result(
-            analysis="links", method=str(meta.get("method")),
+            analysis="links",
+            method=str(meta.get("method")),
             parameters={**meta.get("parameters", {}), "level": level},
             tables={level: report.table, "top_goal_pairs": report.top, "goal_pairs": report.goals},
             data_window={"years": list(window) if window else None},
@@ -345,8 +518,11 @@ class Workspace:
             summary={k: meta.get(k) for k in ("areas", "series", "pairs", "tests", "synergies", "tradeoffs")},
             description=f"{meta.get('method')}, {meta.get('transform')}; {meta.get('classification')}",
             notes=report.describe_lines(),
-            charts={"heatmap": lambda path: _links_chart("heatmap", report, path),
-                    "network": lambda path: _links_chart("goal_network_chart", report, path)})
+            charts={
+                "heatmap": lambda path: _links_chart("heatmap", report, path),
+                "network": lambda path: _links_chart("goal_network_chart", report, path),
+            },
+        )
 
     @staticmethod
     def expert_links(matrix: str | Path) -> Result:
@@ -357,30 +533,57 @@ class Workspace:
         result = analyse_matrix(read_matrix(matrix))
         m = result.meta
         return Result(
-            analysis="expert links", method=str(m["method"]), parameters={"matrix": str(m["source"])},
-            tables={"nodes": result.nodes}, data_window={},
-            summary={"nodes": m["nodes"], "links": m["links"], "positive": m["positive_links"],
-                     "negative": m["negative_links"]},
-            description=f"Cross-impact matrix {m['source']} ({m['level']} level)", notes=result.describe())
+            analysis="expert links",
+            method=str(m["method"]),
+            parameters={"matrix": str(m["source"])},
+            tables={"nodes": result.nodes},
+            data_window={},
+            summary={
+                "nodes": m["nodes"],
+                "links": m["links"],
+                "positive": m["positive_links"],
+                "negative": m["negative_links"],
+            },
+            description=f"Cross-impact matrix {m['source']} ({m['level']} level)",
+            notes=result.describe(),
+        )
 
     @staticmethod
-    def tag(texts: str | Sequence[str], *, method: str = "auto", max_goals: int | None = None,
-            threshold: float | None = None, labels: Sequence[str] | None = None) -> Result:
+    def tag(
+        texts: str | Sequence[str],
+        *,
+        method: str = "auto",
+        max_goals: int | None = None,
+        threshold: float | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> Result:
         """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md). Tagging
         needs no store, so ``Workspace.tag(...)`` works without opening one. ``labels`` name the texts
         in warnings (e.g. 'FILE, line N')."""
         from .tagging import tag_texts
         from .tagging.tagger import DEFAULT_MAX_GOALS
 
-        frame = tag_texts(texts, method=method, max_goals=max_goals or DEFAULT_MAX_GOALS, threshold=threshold,
-                          labels=list(labels) if labels is not None else None)
+        frame = tag_texts(
+            texts,
+            method=method,
+            max_goals=max_goals or DEFAULT_MAX_GOALS,
+            threshold=threshold,
+            labels=list(labels) if labels is not None else None,
+        )
         attrs = frame.attrs
         return Result(
-            analysis="tagging", method=f"SDG tagging ({attrs.get('method')}, {attrs.get('model')})",
-            parameters={"method": attrs.get("method"), "thresholds": attrs.get("thresholds"),
-                        "max_goals": attrs.get("max_goals")},
-            tables={"tags": frame}, summary={"texts": attrs.get("n_texts"), "tags": len(frame)},
-            description=f"SDG tagging of {attrs.get('n_texts')} text(s)", notes=list(attrs.get("warnings") or []))
+            analysis="tagging",
+            method=f"SDG tagging ({attrs.get('method')}, {attrs.get('model')})",
+            parameters={
+                "method": attrs.get("method"),
+                "thresholds": attrs.get("thresholds"),
+                "max_goals": attrs.get("max_goals"),
+            },
+            tables={"tags": frame},
+            summary={"texts": attrs.get("n_texts"), "tags": len(frame)},
+            description=f"SDG tagging of {attrs.get('n_texts')} text(s)",
+            notes=list(attrs.get("warnings") or []),
+        )
 
     def cities(self, cities: str | Sequence[str], *, targets: str | Path | pd.DataFrame | None = None) -> Result:
         """U4SSC city KPIs scored against targets: one city (tables kpis, rollups) or several side by
@@ -389,19 +592,36 @@ class Workspace:
 
         return city_result(self.store, cities if isinstance(cities, str) else list(cities), targets)
 
-    def city_import(self, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
-                    code: str | None = None, replace: bool = False) -> ImportReport:
+    def city_import(
+        self,
+        path: str | Path,
+        *,
+        city: str,
+        country: str | None = None,
+        year: int | None = None,
+        code: str | None = None,
+        replace: bool = False,
+    ) -> ImportReport:
         """Check a city's U4SSC return (filled template or published values) and store it in its dataset."""
         from .cities import city_import
 
         return city_import(self.store, path, city=city, country=country, year=year, code=code, replace=replace)
 
-    def coverage(self, *, by: str = "entity", sdgs: str = "effective", include_all_goals: bool = False,
-                 entity: str | None = None, year: int | None = None, kind: str | None = None) -> Result:
+    def coverage(
+        self,
+        *,
+        by: str = "entity",
+        sdgs: str = "effective",
+        include_all_goals: bool = False,
+        entity: str | None = None,
+        year: int | None = None,
+        kind: str | None = None,
+    ) -> Result:
         """Contributions per SDG (by entity, kind or year), totals and SDG co-occurrence, with a heatmap
         chart (see docs/contributions.md)."""
-        return self.contributions.coverage(by=by, sdgs=sdgs, include_all_goals=include_all_goals, entity=entity,
-                                           year=year, kind=kind).to_result()
+        return self.contributions.coverage(
+            by=by, sdgs=sdgs, include_all_goals=include_all_goals, entity=entity, year=year, kind=kind
+        ).to_result()
 
     def city_score(self, city: str, *, targets: str | Path | pd.DataFrame | None = None) -> CityScore:
         """One city's U4SSC scores (a ``CityScore``: per KPI, roll-ups, the report's figures)."""
@@ -409,8 +629,7 @@ class Workspace:
 
         return city_score(self.store, city, targets)
 
-    def city_report(self, city: str, path: str | Path, *,
-                    targets: str | Path | pd.DataFrame | None = None) -> Path:
+    def city_report(self, city: str, path: str | Path, *, targets: str | Path | pd.DataFrame | None = None) -> Path:
         """Write a city's report as .html or .pdf."""
         from .cities import city_report
 
@@ -422,8 +641,7 @@ class Workspace:
 
         return city_report_html(self.store, city, targets)
 
-    def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None
-                     ) -> Comparison:
+    def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None) -> Comparison:
         """Several cities side by side (a ``Comparison``)."""
         from .cities import city_compare
 
@@ -435,8 +653,14 @@ class Workspace:
 
         return list_cities(self.store)
 
-    def progress_chart(self, output: str | Path, *, area: str = "1", method: str = "unsd",
-                       targets: str | Path | pd.DataFrame | None = None) -> list[Path]:
+    def progress_chart(
+        self,
+        output: str | Path,
+        *,
+        area: str = "1",
+        method: str = "unsd",
+        targets: str | Path | pd.DataFrame | None = None,
+    ) -> list[Path]:
         """Write the SDG Report progress chart of ``area`` as ``output``.svg, .png and .html."""
         from .progress.chart import write_chart
 
@@ -466,13 +690,20 @@ class Workspace:
         node["links"] = crosswalk.node_links(self.store.con, framework, node["code"]).to_dict("records")
         return node
 
-    def framework_nodes(self, *, level: str | None = None, parent: str | None = None, framework: str = "sdg",
-                        include_retired: bool = False) -> pd.DataFrame:
+    def framework_nodes(
+        self,
+        *,
+        level: str | None = None,
+        parent: str | None = None,
+        framework: str = "sdg",
+        include_retired: bool = False,
+    ) -> pd.DataFrame:
         """The nodes of a framework (default: SDG goals, targets and indicators) in reading order."""
         from .frameworks import sdg
 
-        return sdg.list_nodes(self.store.con, level=level, parent=parent, framework=framework,
-                              include_retired=include_retired)
+        return sdg.list_nodes(
+            self.store.con, level=level, parent=parent, framework=framework, include_retired=include_retired
+        )
 
     def frameworks(self) -> list[str]:
         from .frameworks import crosswalk
@@ -523,8 +754,14 @@ class Workspace:
 
         return Review(self)
 
-    def audit(self, *, actor: str | None = None, action: str | None = None, object: str | None = None,  # noqa: A002
-              limit: int | None = None) -> pd.DataFrame:
+    def audit(
+        self,
+        *,
+        actor: str | None = None,
+        action: str | None = None,
+        object: str | None = None,  # noqa: A002
+        limit: int | None = None,
+    ) -> pd.DataFrame:
         """The audit log, newest first: id, at_time, actor, action, object, before, after (JSON)."""
         from .store import audit
 
@@ -549,4 +786,3 @@ def _links_chart(kind: str, report: LinkReport, path: Path) -> Path:
     from .links import charts
 
     return charts.save(getattr(charts, kind)(report.goals, report.meta), path)
-

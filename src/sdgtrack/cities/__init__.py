@@ -5,6 +5,7 @@ with validation (``template``, ``collect``, ``importer``), scoring against targe
 published U4SSC method (``targets``, ``scoring``), the city report (``report``, ``wheel``) and
 comparisons between cities (``compare``). Method and sources: docs/methods/cities.md.
 """
+
 from __future__ import annotations
 
 from .api import city_compare, city_import, city_report, city_result, city_score, city_template, list_cities

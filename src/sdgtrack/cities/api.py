@@ -1,4 +1,5 @@
 """The Python API of city KPIs; the CLI (and the web pages) call these and only choose a format."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,16 @@ def city_template(path: str | Path, year: int | None = None) -> Path:
     return template.write_template(path, year)
 
 
-def city_import(db, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
-                code: str | None = None, replace: bool = False) -> importer.ImportReport:
+def city_import(
+    db,
+    path: str | Path,
+    *,
+    city: str,
+    country: str | None = None,
+    year: int | None = None,
+    code: str | None = None,
+    replace: bool = False,
+) -> importer.ImportReport:
     """Check a filled template (or a table of published values) and store it in the city's dataset;
     nothing is stored on a problem."""
     return importer.import_city(_store(db), path, city=city, country=country, year=year, code=code, replace=replace)

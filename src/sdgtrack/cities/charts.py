@@ -1,6 +1,7 @@
 """City charts as Altair specs (``sdgtrack.charts.render`` writes them): the benchmarking wheel
 and the comparison of cities. Band colours are sdgtrack's (ITU's reports do not state theirs).
 """
+
 from __future__ import annotations
 
 import math
@@ -12,8 +13,12 @@ from . import scoring
 
 NOT_SCORED = "not scored"
 NO_TARGET = "reported, no target"
-COLOURS = dict(zip(scoring.BANDS[::-1] + (NO_TARGET, NOT_SCORED),
-                   ("#1a9850", "#a6d96a", "#fdae61", "#d73027", "#b0b0b0", "#e6e6e6")))
+COLOURS = dict(
+    zip(
+        scoring.BANDS[::-1] + (NO_TARGET, NOT_SCORED),
+        ("#1a9850", "#a6d96a", "#fdae61", "#d73027", "#b0b0b0", "#e6e6e6"),
+    )
+)
 RINGS = {"dimension": (40, 95), "category": (98, 175), "kpi": (178, 250)}
 
 
@@ -26,20 +31,37 @@ def wheel_data(kpi_scores: pd.DataFrame, rollups: pd.DataFrame) -> pd.DataFrame:
     lines = kpi_scores.reset_index(drop=True)
     step = 2 * math.pi / len(lines)
     lines = lines.assign(start=lines.index * step, end=(lines.index + 1) * step)
-    arcs = [pd.DataFrame({
-        "ring": "kpi", "name": lines["name"], "start": lines["start"], "end": lines["end"],
-        "band": _kpi_band(lines), "detail": _kpi_detail(lines),
-    })]
+    arcs = [
+        pd.DataFrame(
+            {
+                "ring": "kpi",
+                "name": lines["name"],
+                "start": lines["start"],
+                "end": lines["end"],
+                "band": _kpi_band(lines),
+                "detail": _kpi_detail(lines),
+            }
+        )
+    ]
     for level, keys in (("dimension", ["dimension"]), ("category", ["dimension", "sub_dimension", "category"])):
         span = lines.groupby(keys, sort=False).agg(start=("start", "min"), end=("end", "max")).reset_index()
         roll = rollups[rollups["level"] == level][keys + ["percent", "band", "points", "max_points"]]
         span = span.merge(roll, on=keys, how="left")
-        arcs.append(pd.DataFrame({
-            "ring": level, "name": span[level], "start": span["start"], "end": span["end"],
-            "band": span["band"].fillna("").replace("", NOT_SCORED),
-            "detail": [f"{p:.1f}% ({int(a)}/{int(b)} points)" if b and b > 0 else "nothing scored"
-                       for p, a, b in zip(span["percent"], span["points"], span["max_points"])],
-        }))
+        arcs.append(
+            pd.DataFrame(
+                {
+                    "ring": level,
+                    "name": span[level],
+                    "start": span["start"],
+                    "end": span["end"],
+                    "band": span["band"].fillna("").replace("", NOT_SCORED),
+                    "detail": [
+                        f"{p:.1f}% ({int(a)}/{int(b)} points)" if b and b > 0 else "nothing scored"
+                        for p, a, b in zip(span["percent"], span["points"], span["max_points"])
+                    ],
+                }
+            )
+        )
     out = pd.concat(arcs, ignore_index=True)
     out["r0"] = out["ring"].map(lambda r: RINGS[r][0])
     out["r1"] = out["ring"].map(lambda r: RINGS[r][1])
@@ -70,14 +92,21 @@ def wheel_chart(kpi_scores: pd.DataFrame, rollups: pd.DataFrame, title: str = ""
     data = wheel_data(kpi_scores, rollups)
     base = alt.Chart(data)
     arcs = base.mark_arc(stroke="white", strokeWidth=0.6).encode(
-        theta=alt.Theta("start:Q", scale=None), theta2="end",
-        radius=alt.Radius("r0:Q", scale=None), radius2="r1",
-        color=alt.Color("band:N", scale=_colour_scale(), legend=alt.Legend(title="Benchmark", orient="bottom", columns=3)),
+        theta=alt.Theta("start:Q", scale=None),
+        theta2="end",
+        radius=alt.Radius("r0:Q", scale=None),
+        radius2="r1",
+        color=alt.Color(
+            "band:N", scale=_colour_scale(), legend=alt.Legend(title="Benchmark", orient="bottom", columns=3)
+        ),
         tooltip=["ring:N", "name:N", "band:N", "detail:N"],
     )
     dims = data[data["ring"] == "dimension"].assign(mid=lambda d: (d["start"] + d["end"]) / 2, r=67)
-    labels = alt.Chart(dims).mark_text(fontSize=11, fontWeight="bold").encode(
-        theta=alt.Theta("mid:Q", scale=None), radius=alt.Radius("r:Q", scale=None), text="name:N")
+    labels = (
+        alt.Chart(dims)
+        .mark_text(fontSize=11, fontWeight="bold")
+        .encode(theta=alt.Theta("mid:Q", scale=None), radius=alt.Radius("r:Q", scale=None), text="name:N")
+    )
     return (arcs + labels).properties(width=520, height=520, title=title).configure_view(stroke=None)
 
 
@@ -85,10 +114,15 @@ def compare_chart(rollups: pd.DataFrame, level: str = "dimension", title: str = 
     """Roll-up score (% of the maximum points) per city, side by side for each dimension or category."""
     data = rollups[(rollups["level"] == level) & rollups["percent"].notna()].copy()
     data["band"] = data["band"].replace("", NOT_SCORED)
-    return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("city:N", title=None),
-        x=alt.X("percent:Q", title="score (% of maximum points)", scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("band:N", scale=_colour_scale(), legend=alt.Legend(title="Band", orient="bottom")),
-        row=alt.Row("name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
-        tooltip=["city:N", "name:N", alt.Tooltip("percent:Q", format=".1f"), "points:Q", "max_points:Q", "band:N"],
-    ).properties(width=360, title=title)
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("city:N", title=None),
+            x=alt.X("percent:Q", title="score (% of maximum points)", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("band:N", scale=_colour_scale(), legend=alt.Legend(title="Band", orient="bottom")),
+            row=alt.Row("name:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+            tooltip=["city:N", "name:N", alt.Tooltip("percent:Q", format=".1f"), "points:Q", "max_points:Q", "band:N"],
+        )
+        .properties(width=360, title=title)
+    )

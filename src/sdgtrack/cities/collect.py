@@ -5,6 +5,7 @@ Every bad cell is one :class:`~sdgtrack.errors.Problem` naming file, line (CSV) 
 column, value and what was expected; the caller stores nothing unless the list is empty.
 A few hundred rows at most, so the checks are plain Python per row: clarity over speed here.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,8 +19,15 @@ from . import kpis
 
 STATUSES = ("reported", "not_reported", "not_verified")
 # Column names the two layouts use, mapped to one vocabulary.
-ALIASES = {"kpi_code": "code", "kpi": "code", "note": "comment", "source": "data_source", "kpi_name": "name",
-           "data point": "data_point", "datapoint": "data_point"}
+ALIASES = {
+    "kpi_code": "code",
+    "kpi": "code",
+    "note": "comment",
+    "source": "data_source",
+    "kpi_name": "name",
+    "data point": "data_point",
+    "datapoint": "data_point",
+}
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 TEMPLATE_SHEET = "KPIs"
@@ -33,8 +41,8 @@ REL_TOL, ABS_TOL = 0.005, 0.01
 class Collected:
     """The checked rows of one city's return, ready to store."""
 
-    rows: pd.DataFrame                  # key, kpi, data_point, value, value_text, status, year, data_source, comment, unit
-    country: str | None = None          # the country named in the file, when it has a country column
+    rows: pd.DataFrame  # key, kpi, data_point, value, value_text, status, year, data_source, comment, unit
+    country: str | None = None  # the country named in the file, when it has a country column
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -84,16 +92,21 @@ def collect(path: Path, *, city: str | None = None, year: int | None = None) -> 
     fname = str(path)
     problems: list[Problem] = []
     if "code" not in frame.columns or ("value" not in frame.columns and "numerator" not in frame.columns):
-        return Collected(pd.DataFrame(), problems=[Problem(
-            fname, None, None, None, "columns code and value (the layout of `sdgtrack city template`)")])
+        return Collected(
+            pd.DataFrame(),
+            problems=[
+                Problem(fname, None, None, None, "columns code and value (the layout of `sdgtrack city template`)")
+            ],
+        )
     frame = frame.fillna("")
     if "city" in frame.columns:
         names = frame["city"].str.strip()
         keep = names.str.casefold() == (city or "").strip().casefold()
         if not keep.any():
             listed = ", ".join(sorted(set(names) - {""}))
-            return Collected(pd.DataFrame(), problems=[Problem(
-                fname, None, "city", city, f"a city named in the file ({listed})")])
+            return Collected(
+                pd.DataFrame(), problems=[Problem(fname, None, "city", city, f"a city named in the file ({listed})")]
+            )
         frame = frame[keep]
     country = None
     if "country" in frame.columns:
@@ -111,8 +124,15 @@ def collect(path: Path, *, city: str | None = None, year: int | None = None) -> 
         if row is None:
             continue
         if row["key"] in seen:
-            problems.append(Problem(fname, r["__line"], "code", row["key"],
-                                    f"each KPI or data point once (already on {_where(fname)} {seen[row['key']]})"))
+            problems.append(
+                Problem(
+                    fname,
+                    r["__line"],
+                    "code",
+                    row["key"],
+                    f"each KPI or data point once (already on {_where(fname)} {seen[row['key']]})",
+                )
+            )
             continue
         seen[row["key"]] = r["__line"]
         out.append(row)
@@ -135,8 +155,12 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
     raw_code = str(r.get("code", "")).strip()
     kpi, point = kpis.split_key(raw_code)
     if kpi is None:
-        bad("code", raw_code or None, "a U4SSC KPI code such as EC.ICT.ICT.1C or 'EC: ICT: ICT: 1C'"
-            " (the codes are listed by `sdgtrack city template`)")
+        bad(
+            "code",
+            raw_code or None,
+            "a U4SSC KPI code such as EC.ICT.ICT.1C or 'EC: ICT: ICT: 1C'"
+            " (the codes are listed by `sdgtrack city template`)",
+        )
         return None
     point = point or str(r.get("data_point", "")).strip() or _point_from_name(kpi, str(r.get("name", "")))
     points = kpis.data_points()
@@ -166,7 +190,9 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
     if value is not None and len(problems) == n_before:
         _check_range(value, spec, bad, "value" if r.get("value", "") != "" else "numerator")
 
-    status = str(r.get("status", "")).strip().lower().replace(" ", "_") or ("reported" if value is not None else "not_reported")
+    status = str(r.get("status", "")).strip().lower().replace(" ", "_") or (
+        "reported" if value is not None else "not_reported"
+    )
     if status not in STATUSES:
         bad("status", r.get("status"), f"one of {', '.join(STATUSES)}")
     elif status == "not_reported" and value is not None:
@@ -188,9 +214,19 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
         bad("year", None, "a year in the row or --year")
     if len(problems) > n_before:
         return None
-    return dict(key=key, kpi=kpi, data_point=point, value=value, value_text=value_text, status=status, year=y,
-                data_source=str(r.get("data_source", "")).strip(), comment=str(r.get("comment", "")).strip(),
-                unit=spec["unit"], line=line)
+    return dict(
+        key=key,
+        kpi=kpi,
+        data_point=point,
+        value=value,
+        value_text=value_text,
+        status=status,
+        year=y,
+        data_source=str(r.get("data_source", "")).strip(),
+        comment=str(r.get("comment", "")).strip(),
+        unit=spec["unit"],
+        line=line,
+    )
 
 
 def _unit_key(unit: str) -> str:
@@ -255,8 +291,12 @@ def _from_inputs(num, den, value, spec, bad) -> float | None:
         bad("denominator" if den is None else "numerator", "", "both numerator and denominator, or neither")
         return value
     if not spec["scale"]:
-        bad("numerator", num, f"no numerator/denominator for {spec.name}: its formula is not a plain ratio "
-            f"({spec['formula']}); give the value")
+        bad(
+            "numerator",
+            num,
+            f"no numerator/denominator for {spec.name}: its formula is not a plain ratio "
+            f"({spec['formula']}); give the value",
+        )
         return value
     if den == 0:
         bad("denominator", "0", "a denominator above 0")
@@ -266,8 +306,11 @@ def _from_inputs(num, den, value, spec, bad) -> float | None:
         return value
     computed = num / den * float(spec["scale"])
     if value is not None and abs(value - computed) > max(ABS_TOL, REL_TOL * abs(computed)):
-        bad("value", _plain(value), f"numerator / denominator x {spec['scale']} = {computed:.4g} "
-            "(or leave the value blank to compute it)")
+        bad(
+            "value",
+            _plain(value),
+            f"numerator / denominator x {spec['scale']} = {computed:.4g} (or leave the value blank to compute it)",
+        )
         return value
     return computed if value is None else value
 

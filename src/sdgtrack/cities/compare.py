@@ -1,4 +1,5 @@
 """Comparison of cities: each KPI line's value and points side by side, and the roll-ups."""
+
 from __future__ import annotations
 
 import json
@@ -14,25 +15,30 @@ from .assess import score_city
 @dataclass
 class Comparison:
     cities: list[dict]
-    table: pd.DataFrame        # wide: key, name, dimension, category, then '<city>' value and '<city> points'
-    long: pd.DataFrame         # one row per (city, KPI line) with data
-    rollups: pd.DataFrame      # roll-ups of every city, with a city column
+    table: pd.DataFrame  # wide: key, name, dimension, category, then '<city>' value and '<city> points'
+    long: pd.DataFrame  # one row per (city, KPI line) with data
+    rollups: pd.DataFrame  # roll-ups of every city, with a city column
     method: dict = field(default_factory=dict)
 
     def describe(self) -> str:
         names = ", ".join(c["name"] for c in self.cities)
-        return (f"{names}: {len(self.table)} KPIs and data points with data in at least one city; "
-                f"targets: {self.method['targets']}")
+        return (
+            f"{names}: {len(self.table)} KPIs and data points with data in at least one city; "
+            f"targets: {self.method['targets']}"
+        )
 
     def to_result(self) -> Result:
         """The project's one result kind: tables side_by_side, kpis (long) and rollups."""
         return Result(
-            analysis="cities", method=self.method["method"],
+            analysis="cities",
+            method=self.method["method"],
             parameters={"cities": [c["code"] for c in self.cities], "targets": self.method["targets"]},
             tables={"side_by_side": self.table, "kpis": self.long, "rollups": self.rollups},
-            data_window={"years": self.method.get("data_window")}, datasets=self.method.get("datasets", {}),
+            data_window={"years": self.method.get("data_window")},
+            datasets=self.method.get("datasets", {}),
             summary={"cities": len(self.cities), "lines with data": len(self.table)},
-            description=self.describe())
+            description=self.describe(),
+        )
 
     def to_json(self) -> str:
         return json.dumps(self.to_result().to_json(), ensure_ascii=False, indent=1)
@@ -58,9 +64,20 @@ def compare(db, cities: list[str], targets=None) -> Comparison:
     rollups = pd.concat([s.rollups.assign(city=s.city["name"]) for s in scores], ignore_index=True)
     method = dict(scores[0].method)
     windows = sorted({y for s in scores for y in s.method["data_window"].split("-") if y})
-    datasets = {s.method["dataset"]: s.method["reported"] + s.method["not_verified"] + s.method["not_reported"]
-                for s in scores if s.method["dataset"]}
-    return Comparison(cities=[s.city for s in scores], table=table[has_data].reset_index(drop=True),
-                      long=long.reset_index(drop=True), rollups=rollups,
-                      method={"targets": method["targets"], "method": method["method"], "datasets": datasets,
-                              "data_window": "-".join(dict.fromkeys([windows[0], windows[-1]])) if windows else None})
+    datasets = {
+        s.method["dataset"]: s.method["reported"] + s.method["not_verified"] + s.method["not_reported"]
+        for s in scores
+        if s.method["dataset"]
+    }
+    return Comparison(
+        cities=[s.city for s in scores],
+        table=table[has_data].reset_index(drop=True),
+        long=long.reset_index(drop=True),
+        rollups=rollups,
+        method={
+            "targets": method["targets"],
+            "method": method["method"],
+            "datasets": datasets,
+            "data_window": "-".join(dict.fromkeys([windows[0], windows[-1]])) if windows else None,
+        },
+    )

@@ -2,6 +2,7 @@
 and their SDG links as a crosswalk, in the shapes of the store's ``framework_node`` and
 ``crosswalk`` tables. Loaded with the other reference data by ``frameworks/reference.py``.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,8 +11,8 @@ from . import kpis
 
 # Crosswalk relations of the shipped links; a reload replaces only these, never links an
 # office imported with `sdgtrack framework crosswalk import`.
-RELATION_ITU = "sdg_reference"   # ITU's own "SDG Reference(s)" field of the KPI
-RELATION_KS = "ks_mapping"       # the Norwegian KS mapping (not ITU's)
+RELATION_ITU = "sdg_reference"  # ITU's own "SDG Reference(s)" field of the KPI
+RELATION_KS = "ks_mapping"  # the Norwegian KS mapping (not ITU's)
 SHIPPED_RELATIONS = (RELATION_ITU, RELATION_KS)
 
 
@@ -24,7 +25,9 @@ def category_codes() -> pd.DataFrame:
     k = kpis.kpi_table().copy()
     k["prefix"] = k["code"].str.rsplit(".", n=1).str[0]
     counts = k.groupby(["dimension", "sub_dimension", "category", "prefix"], sort=False).size().reset_index(name="n")
-    best = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates(["dimension", "sub_dimension", "category"])
+    best = counts.sort_values("n", ascending=False, kind="stable").drop_duplicates(
+        ["dimension", "sub_dimension", "category"]
+    )
     return best.drop(columns="n").rename(columns={"prefix": "category_code"})
 
 
@@ -37,9 +40,11 @@ def nodes() -> pd.DataFrame:
     seen: set[str] = set()
     points = kpis.data_points()
     for r in k.itertuples():
-        for code, level, parent, title in ((r.dim_code, "dimension", None, r.dimension),
-                                           (r.sub_code, "sub_dimension", r.dim_code, r.sub_dimension),
-                                           (r.category_code, "category", r.sub_code, r.category)):
+        for code, level, parent, title in (
+            (r.dim_code, "dimension", None, r.dimension),
+            (r.sub_code, "sub_dimension", r.dim_code, r.sub_dimension),
+            (r.category_code, "category", r.sub_code, r.category),
+        ):
             if code not in seen:
                 seen.add(code)
                 out.append((code, level, parent, title))
@@ -57,7 +62,13 @@ def nodes() -> pd.DataFrame:
 def sdg_links() -> pd.DataFrame:
     """crosswalk rows u4ssc KPI -> sdg goal/target/indicator, ITU's own and KS's marked apart."""
     links = pd.read_csv(kpis.data_dir() / "u4ssc_sdg_links.csv", dtype=str, keep_default_na=False)
-    return pd.DataFrame({
-        "from_framework": kpis.FRAMEWORK, "from_code": links["kpi"], "to_framework": "sdg", "to_code": links["sdg"],
-        "relation": links["mapping"].map({"itu": RELATION_ITU, "ks": RELATION_KS}), "source": links["source"],
-    })
+    return pd.DataFrame(
+        {
+            "from_framework": kpis.FRAMEWORK,
+            "from_code": links["kpi"],
+            "to_framework": "sdg",
+            "to_code": links["sdg"],
+            "relation": links["mapping"].map({"itu": RELATION_ITU, "ks": RELATION_KS}),
+            "source": links["source"],
+        }
+    )

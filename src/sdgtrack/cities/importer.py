@@ -5,6 +5,7 @@ dimension) in a temporary folder, loaded with ``db.ingest(..., format="tidy")`` 
 transaction. A KPI the city marks not reported is stored with the not-available code ``N`` and
 ``obs_status`` ``not_reported``; ``not_verified`` values keep their number and that status.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,13 +21,29 @@ from . import kpis
 from .collect import collect
 
 # Letters NFKD does not split into a base letter and a mark.
-_TRANSLIT = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
-                           "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th", "Þ": "TH", "ı": "i"})
+_TRANSLIT = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "TH",
+        "ı": "i",
+    }
+)
 
 
 @dataclass
 class ImportReport:
-    city: str            # area code
+    city: str  # area code
     city_name: str
     dataset: str
     rows: int
@@ -36,9 +53,11 @@ class ImportReport:
     load_summary: str
 
     def summary(self) -> str:
-        return (f"{self.city_name} ({self.city}), dataset {self.dataset}: {self.rows} KPI rows "
-                f"({self.reported} reported, {self.not_verified} not verified, {self.not_reported} not reported)\n"
-                f"{self.load_summary}")
+        return (
+            f"{self.city_name} ({self.city}), dataset {self.dataset}: {self.rows} KPI rows "
+            f"({self.reported} reported, {self.not_verified} not verified, {self.not_reported} not reported)\n"
+            f"{self.load_summary}"
+        )
 
 
 def slug(name: str) -> str:
@@ -54,12 +73,24 @@ def dataset_id(city_code: str) -> str:
 def dataset_info(city_name: str, sources: list[str]) -> dict:
     """What the store's dataset table records for a city's KPI return."""
     publisher = sources[0] if len(sources) == 1 else f"{city_name} (city return)"
-    return {"title": f"U4SSC KPIs of {city_name}", "publisher": publisher, "kind": "city",
-            "licence": "as stated by the city"}
+    return {
+        "title": f"U4SSC KPIs of {city_name}",
+        "publisher": publisher,
+        "kind": "city",
+        "licence": "as stated by the city",
+    }
 
 
-def import_city(db, path: str | Path, *, city: str, country: str | None = None, year: int | None = None,
-                code: str | None = None, replace: bool = False) -> ImportReport:
+def import_city(
+    db,
+    path: str | Path,
+    *,
+    city: str,
+    country: str | None = None,
+    year: int | None = None,
+    code: str | None = None,
+    replace: bool = False,
+) -> ImportReport:
     """Check ``path`` and store its KPI values for ``city`` in the city's dataset (``city-<area code>``,
     kind city); on any problem raise and store nothing. ``replace``: the city's stored values that
     this file does not have are removed (kept in the store's history)."""
@@ -72,34 +103,48 @@ def import_city(db, path: str | Path, *, city: str, country: str | None = None, 
     area_code, created = _city_area(db, city, country or got.country, code, path)
     rows = got.rows
     sources = sorted(set(rows["data_source"]) - {""})
-    tidy = pd.DataFrame({
-        "series": rows["kpi"].map(kpis.series_code),
-        "area": area_code,
-        "year": rows["year"].astype(int),
-        # N = not available: the row is kept (a not-reported KPI is a fact of the return) with no number
-        "value": [("N" if v is None or pd.isna(v) else repr(float(v))) for v in rows["value"]],
-        "unit": rows["unit"],
-        "obs_status": rows["status"],
-        "source": rows["data_source"],
-        "footnote": rows["comment"],
-        "series_description": rows["kpi"].map(_kpi_names()),
-        kpis.DATA_POINT_DIM: rows["data_point"],
-    })
+    tidy = pd.DataFrame(
+        {
+            "series": rows["kpi"].map(kpis.series_code),
+            "area": area_code,
+            "year": rows["year"].astype(int),
+            # N = not available: the row is kept (a not-reported KPI is a fact of the return) with no number
+            "value": [("N" if v is None or pd.isna(v) else repr(float(v))) for v in rows["value"]],
+            "unit": rows["unit"],
+            "obs_status": rows["status"],
+            "source": rows["data_source"],
+            "footnote": rows["comment"],
+            "series_description": rows["kpi"].map(_kpi_names()),
+            kpis.DATA_POINT_DIM: rows["data_point"],
+        }
+    )
     try:
         with tempfile.TemporaryDirectory(prefix="sdgtrack-city-") as tmp:
             tidy_path = Path(tmp) / f"{slug(city) or 'city'}-u4ssc.csv"
             tidy.to_csv(tidy_path, index=False)
-            load = db.ingest([tidy_path], format="tidy", dataset=dataset_id(area_code),
-                             dataset_info=dataset_info(city, sources), replace=replace,
-                             allow_large_removal=replace)  # a return is the city's whole dataset
+            load = db.ingest(
+                [tidy_path],
+                format="tidy",
+                dataset=dataset_id(area_code),
+                dataset_info=dataset_info(city, sources),
+                replace=replace,
+                allow_large_removal=replace,
+            )  # a return is the city's whole dataset
     except BaseException:
         if created:  # a failed load leaves no half-made city behind
             db.remove_area(area_code)
         raise
     counts = rows["status"].value_counts()
-    return ImportReport(city=area_code, city_name=city, dataset=dataset_id(area_code), rows=len(rows),
-                        reported=int(counts.get("reported", 0)), not_reported=int(counts.get("not_reported", 0)),
-                        not_verified=int(counts.get("not_verified", 0)), load_summary=load.summary())
+    return ImportReport(
+        city=area_code,
+        city_name=city,
+        dataset=dataset_id(area_code),
+        rows=len(rows),
+        reported=int(counts.get("reported", 0)),
+        not_reported=int(counts.get("not_reported", 0)),
+        not_verified=int(counts.get("not_verified", 0)),
+        load_summary=load.summary(),
+    )
 
 
 def _kpi_names() -> dict[str, str]:

@@ -4,6 +4,7 @@ Codes are written two ways: ITU's ``EC: ICT: ICT: 1C`` and the compact ``EC.ICT.
 needs no quoting on a command line; both are accepted everywhere, as are the KS aliases listed
 in ``u4ssc_aliases.csv``. A data point is addressed as ``CODE/POINT`` (``EC.ICT.ICT.4C/3G``).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -13,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 FRAMEWORK = "u4ssc"
-SERIES_PREFIX = "U4SSC:"          # series codes never collide with UN series
-DATA_POINT_DIM = "data_point"     # the dimension column that holds a data point
+SERIES_PREFIX = "U4SSC:"  # series codes never collide with UN series
+DATA_POINT_DIM = "data_point"  # the dimension column that holds a data point
 DIRECTIONS = ("up", "down", "target")
 
 
@@ -108,11 +109,31 @@ def _rows() -> pd.DataFrame:
     parts["unit"] = parts["unit_dp"]
     # a data point with its own unit kind ('%', 'number', 'yes/no') is checked as that kind
     parts["unit_kind"] = parts["unit_dp"].map(_kind_of_unit)
-    parts["scale"] = parts.apply(lambda r: "100" if r["unit_kind"] == "percent" and r["scale"] == "100" else
-                                 ("" if r["unit_kind"] != "percent" else r["scale"]), axis=1)
+    parts["scale"] = parts.apply(
+        lambda r: (
+            "100"
+            if r["unit_kind"] == "percent" and r["scale"] == "100"
+            else ("" if r["unit_kind"] != "percent" else r["scale"])
+        ),
+        axis=1,
+    )
     parts["direction"] = parts["direction_dp"]
-    cols = ["code", "data_point", "name", "unit", "unit_kind", "scale", "formula", "direction",
-            "dimension", "sub_dimension", "category", "type", "order", "dp_order"]
+    cols = [
+        "code",
+        "data_point",
+        "name",
+        "unit",
+        "unit_kind",
+        "scale",
+        "formula",
+        "direction",
+        "dimension",
+        "sub_dimension",
+        "category",
+        "type",
+        "order",
+        "dp_order",
+    ]
     out = pd.concat([whole[cols], parts[cols]], ignore_index=True)
     out = out.rename(columns={"code": "kpi"})
     out["key"] = out["kpi"] + out["data_point"].map(lambda p: f"/{p}" if p else "")

@@ -5,6 +5,7 @@ The page is ``templates/city_report.html`` (Jinja2); the wheel is rendered by
 ``sdgtrack.charts`` and embedded, so the file needs nothing else. PDF uses WeasyPrint (the
 ``pdf`` extra) and the system's Pango and fonts.
 """
+
 from __future__ import annotations
 
 import base64
@@ -36,25 +37,45 @@ def report_context(score: CityScore, links: pd.DataFrame) -> dict:
     dims = []
     for dim, rows in with_data.groupby("dimension", sort=False):
         cats = score.rollups[(score.rollups["level"] == "category") & (score.rollups["dimension"] == dim)]
-        dims.append({"name": dim, "rows": rows.to_dict("records"), "categories": _roll_records(cats),
-                     "score": _roll_records(score.rollups[(score.rollups["level"] == "dimension")
-                                                          & (score.rollups["name"] == dim)])[0]})
-    no_data = (k[k["status"] == "no_data"].groupby(["dimension", "category"], sort=False)["name"]
-               .agg(lambda s: "; ".join(s)).reset_index().to_dict("records"))
+        dims.append(
+            {
+                "name": dim,
+                "rows": rows.to_dict("records"),
+                "categories": _roll_records(cats),
+                "score": _roll_records(
+                    score.rollups[(score.rollups["level"] == "dimension") & (score.rollups["name"] == dim)]
+                )[0],
+            }
+        )
+    no_data = (
+        k[k["status"] == "no_data"]
+        .groupby(["dimension", "category"], sort=False)["name"]
+        .agg(lambda s: "; ".join(s))
+        .reset_index()
+        .to_dict("records")
+    )
     reported_kpis = set(with_data.loc[with_data["status"] != "not_reported", "kpi"])
     sdg = _sdg_table(links, reported_kpis)
-    used_targets = (k[k["points"].notna()][["key", "name", "target", "direction", "target_source"]]
-                    .drop_duplicates("key").to_dict("records"))
+    used_targets = (
+        k[k["points"].notna()][["key", "name", "target", "direction", "target_source"]]
+        .drop_duplicates("key")
+        .to_dict("records")
+    )
     return {
-        "city": score.city, "method": score.method, "generated": dt.date.today().isoformat(),
+        "city": score.city,
+        "method": score.method,
+        "generated": dt.date.today().isoformat(),
         "dimensions": dims,
         "dimension_scores": _roll_records(score.rollups[score.rollups["level"] == "dimension"]),
         "not_reported": k[k["status"] == "not_reported"].to_dict("records"),
         "not_verified": k[k["status"] == "not_verified"].to_dict("records"),
-        "no_data": no_data, "no_data_count": int((k["status"] == "no_data").sum()),
+        "no_data": no_data,
+        "no_data_count": int((k["status"] == "no_data").sum()),
         "next_steps": k[k["points"].isin([1, 2])].to_dict("records"),
-        "sdg_links": sdg["rows"], "sdg_goals": sdg["goals"],
-        "targets": used_targets, "bands": list(zip(scoring.BANDS[::-1], [charts.COLOURS[b] for b in scoring.BANDS[::-1]])),
+        "sdg_links": sdg["rows"],
+        "sdg_goals": sdg["goals"],
+        "targets": used_targets,
+        "bands": list(zip(scoring.BANDS[::-1], [charts.COLOURS[b] for b in scoring.BANDS[::-1]])),
         "colours": charts.COLOURS,
     }
 
@@ -92,19 +113,31 @@ def _sdg_table(links: pd.DataFrame, reported: set[str]) -> dict:
     mine = links[links["from_code"].isin(reported)]
     names = kpis.kpi_table().set_index("code")["name"]
     rows = []
+
     def codes(frame: pd.DataFrame) -> str:
         # 5, 9, 17 and 11.2, 11.a: numbers in number order
         key = [tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in c.split(".")) for c in frame["to_code"]]
         return ", ".join(c for _, c in sorted(zip(key, frame["to_code"])))
 
     for code, g in mine.groupby("from_code", sort=False):
-        rows.append({"kpi": code, "name": names.get(code, code),
-                     "itu": codes(g[g["relation"] == "sdg_reference"]),
-                     "ks": codes(g[g["relation"] == "ks_mapping"]),
-                     "other": codes(g[~g["relation"].isin(["sdg_reference", "ks_mapping"])])})
+        rows.append(
+            {
+                "kpi": code,
+                "name": names.get(code, code),
+                "itu": codes(g[g["relation"] == "sdg_reference"]),
+                "ks": codes(g[g["relation"] == "ks_mapping"]),
+                "other": codes(g[~g["relation"].isin(["sdg_reference", "ks_mapping"])]),
+            }
+        )
     goal = mine["to_code"].str.split(".").str[0]
-    goals = (mine.assign(goal=goal.astype(int)).groupby("goal")["from_code"].nunique().sort_index()
-             .reset_index(name="kpis").to_dict("records"))
+    goals = (
+        mine.assign(goal=goal.astype(int))
+        .groupby("goal")["from_code"]
+        .nunique()
+        .sort_index()
+        .reset_index(name="kpis")
+        .to_dict("records")
+    )
     order = {c: i for i, c in enumerate(kpis.kpi_table()["code"])}
     rows.sort(key=lambda r: order.get(r["kpi"], 10_000))
     return {"rows": rows, "goals": goals}
@@ -154,11 +187,14 @@ def _weasyprint():
     try:
         import weasyprint
     except ImportError:
-        raise UserInputError("PDF reports need WeasyPrint: pip install 'sdgtrack[pdf]' "
-                             "(or write the report as .html)") from None
+        raise UserInputError(
+            "PDF reports need WeasyPrint: pip install 'sdgtrack[pdf]' (or write the report as .html)"
+        ) from None
     except OSError as exc:  # the Python package is there, Pango is not
-        raise UserInputError(f"WeasyPrint cannot load its system libraries ({exc}); on Debian: "
-                             "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core") from None
+        raise UserInputError(
+            f"WeasyPrint cannot load its system libraries ({exc}); on Debian: "
+            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
+        ) from None
     return weasyprint
 
 

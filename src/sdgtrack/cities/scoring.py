@@ -8,12 +8,13 @@
   put in the same bands. Not reported, not verified and no-target lines are left out.
 See docs/methods/cities.md for sources and the published worked examples.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-BAND_EDGES = (33.0, 66.0, 95.0)          # lower bounds of bands 2, 3, 4 (inclusive)
+BAND_EDGES = (33.0, 66.0, 95.0)  # lower bounds of bands 2, 3, 4 (inclusive)
 BANDS = ("less than 33% of target", "33-66% of target", "66-95% of target", "95%+ of target")
 SHORT_BANDS = ("<33%", "33-66%", "66-95%", "95%+")
 LEVELS = ("category", "sub_dimension", "dimension")
@@ -56,8 +57,11 @@ def roll_up(kpi_scores: pd.DataFrame, levels=LEVELS) -> pd.DataFrame:
     Every group appears, also those with nothing scored (percent NaN), so a report shows them.
     """
     scored = kpi_scores.assign(n=kpi_scores["points"].notna().astype(int), pts=kpi_scores["points"].fillna(0))
-    parents = {"category": ["dimension", "sub_dimension", "category"], "sub_dimension": ["dimension", "sub_dimension"],
-               "dimension": ["dimension"]}
+    parents = {
+        "category": ["dimension", "sub_dimension", "category"],
+        "sub_dimension": ["dimension", "sub_dimension"],
+        "dimension": ["dimension"],
+    }
     frames = []
     for level in levels:
         keys = parents[level]
@@ -75,8 +79,22 @@ def roll_up(kpi_scores: pd.DataFrame, levels=LEVELS) -> pd.DataFrame:
     out["points"] = out["points"].astype(int)
     out["max_points"] = 4 * out["kpis_scored"]
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["percent"] = np.where(out["max_points"] > 0, out["points"] / out["max_points"].where(out["max_points"] > 0) * 100,
-                                  np.nan)
+        out["percent"] = np.where(
+            out["max_points"] > 0, out["points"] / out["max_points"].where(out["max_points"] > 0) * 100, np.nan
+        )
     out["band"] = band(out["percent"])
-    return out[["level", "name", "dimension", "sub_dimension", "category", "points", "max_points", "kpis_scored",
-                "lines", "percent", "band"]]
+    return out[
+        [
+            "level",
+            "name",
+            "dimension",
+            "sub_dimension",
+            "category",
+            "points",
+            "max_points",
+            "kpis_scored",
+            "lines",
+            "percent",
+            "band",
+        ]
+    ]

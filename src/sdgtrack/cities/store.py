@@ -3,6 +3,7 @@
 A city is an area of kind ``city``; its KPI values are observations of ``U4SSC:`` series with the
 data point as the ``data_point`` dimension.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -39,8 +40,11 @@ def city_values(db, area: str) -> pd.DataFrame:
     if obs.empty:
         return pd.DataFrame(columns=cols)
     point = obs["dims"].str.extract(rf"(?:^|\|){kpis.DATA_POINT_DIM}=([^|]*)")[0].fillna("")
-    obs = obs.assign(key=obs["series"].map(kpis.kpi_of_series) + point.map(lambda p: f"/{p}" if p else ""),
-                     status=obs["obs_status"].fillna("reported"), comment=obs["footnote"])
+    obs = obs.assign(
+        key=obs["series"].map(kpis.kpi_of_series) + point.map(lambda p: f"/{p}" if p else ""),
+        status=obs["obs_status"].fillna("reported"),
+        comment=obs["footnote"],
+    )
     years = obs.groupby("key")["year"].agg(lambda s: ", ".join(str(y) for y in sorted(set(s)))).rename("years")
     latest = obs.sort_values(["key", "year"]).drop_duplicates("key", keep="last")
     return latest.merge(years, on="key")[cols].reset_index(drop=True)

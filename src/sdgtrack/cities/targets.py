@@ -5,6 +5,7 @@ target) and ``source``. ITU's own target values are not public (they sit in a lo
 the U4SSC template), so the default set names a source for every row and is marked as defaults.
 A target given for a KPI with data points applies to each data point without its own row.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,13 +39,19 @@ def load_targets(path: str | Path) -> pd.DataFrame:
     except FileNotFoundError:
         raise InvalidInputError([Problem(fname, None, None, None, "an existing targets CSV file")]) from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidInputError([Problem(fname, None, None, None,
-                                         f"a UTF-8 CSV with columns kpi, target ({exc.__class__.__name__})")]) from None
+        raise InvalidInputError(
+            [Problem(fname, None, None, None, f"a UTF-8 CSV with columns kpi, target ({exc.__class__.__name__})")]
+        ) from None
     raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in ("kpi", "target") if c not in raw.columns]
     if missing:
-        raise InvalidInputError([Problem(fname, None, None, None,
-                                         f"columns kpi, target [, direction, source]; missing {', '.join(missing)}")])
+        raise InvalidInputError(
+            [
+                Problem(
+                    fname, None, None, None, f"columns kpi, target [, direction, source]; missing {', '.join(missing)}"
+                )
+            ]
+        )
     rows = kpis.rows()
     by_key = rows.set_index("key")
     problems: list[Problem] = []
@@ -59,8 +66,15 @@ def load_targets(path: str | Path) -> pd.DataFrame:
             continue
         point = kpis.point_name(kpi, point) if point else ""
         if (kpi, point) in parsed:
-            problems.append(Problem(fname, line, "kpi", r["kpi"],
-                                    f"each KPI or data point once (already on line {parsed[(kpi, point)]['line']})"))
+            problems.append(
+                Problem(
+                    fname,
+                    line,
+                    "kpi",
+                    r["kpi"],
+                    f"each KPI or data point once (already on line {parsed[(kpi, point)]['line']})",
+                )
+            )
             continue
         try:
             target = float(r["target"])
@@ -75,11 +89,23 @@ def load_targets(path: str | Path) -> pd.DataFrame:
             continue
         keys = [f"{kpi}/{point}"] if point else rows.loc[rows["kpi"] == kpi, "key"].tolist()
         if any((direction or by_key.loc[k, "direction"]) in ("down", "target") for k in keys) and target <= 0:
-            problems.append(Problem(fname, line, "target", r["target"], "a target above 0 where lower is better or "
-                                    "a value is aimed at (attainment divides by the target)"))
+            problems.append(
+                Problem(
+                    fname,
+                    line,
+                    "target",
+                    r["target"],
+                    "a target above 0 where lower is better or a value is aimed at (attainment divides by the target)",
+                )
+            )
             continue
-        parsed[(kpi, point)] = dict(line=line, keys=keys, target=target, direction=direction or None,
-                                    source=r.get("source", "").strip() or fname)
+        parsed[(kpi, point)] = dict(
+            line=line,
+            keys=keys,
+            target=target,
+            direction=direction or None,
+            source=r.get("source", "").strip() or fname,
+        )
     out: dict[str, dict] = {}
     # KPI rows first, then data point rows: a data point's own target wins over its KPI's
     for (_, _point), p in sorted(parsed.items(), key=lambda kv: kv[0][1] != ""):

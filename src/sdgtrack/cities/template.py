@@ -4,6 +4,7 @@ Columns: code, data_point, name, dimension, category, type, unit, formula, numer
 denominator, value, status, data_source, year, comment. ``sdgtrack city import`` reads the same
 layout back (CSV, or the ``KPIs`` sheet of the workbook).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,8 +14,23 @@ import pandas as pd
 from ..errors import UserInputError
 from . import collect, kpis
 
-COLUMNS = ["code", "data_point", "name", "dimension", "category", "type", "unit", "formula", "numerator",
-           "denominator", "value", "status", "data_source", "year", "comment"]
+COLUMNS = [
+    "code",
+    "data_point",
+    "name",
+    "dimension",
+    "category",
+    "type",
+    "unit",
+    "formula",
+    "numerator",
+    "denominator",
+    "value",
+    "status",
+    "data_source",
+    "year",
+    "comment",
+]
 INPUT_COLUMNS = ("numerator", "denominator", "value", "status", "data_source", "year", "comment")
 INSTRUCTIONS = [
     "U4SSC Key Performance Indicators for Smart Sustainable Cities (ITU-T Y.4903): data collection",
@@ -30,11 +46,18 @@ INSTRUCTIONS = [
 
 def template_frame(year: int | None = None) -> pd.DataFrame:
     rows = kpis.rows()
-    frame = pd.DataFrame({
-        "code": rows["kpi"], "data_point": rows["data_point"], "name": rows["name"], "dimension": rows["dimension"],
-        "category": rows["category"], "type": rows["type"], "unit": rows["unit"],
-        "formula": [f if s else f"{f} (give the value)" for f, s in zip(rows["formula"], rows["scale"])],
-    })
+    frame = pd.DataFrame(
+        {
+            "code": rows["kpi"],
+            "data_point": rows["data_point"],
+            "name": rows["name"],
+            "dimension": rows["dimension"],
+            "category": rows["category"],
+            "type": rows["type"],
+            "unit": rows["unit"],
+            "formula": [f if s else f"{f} (give the value)" for f, s in zip(rows["formula"], rows["scale"])],
+        }
+    )
     for c in INPUT_COLUMNS:
         frame[c] = ""
     if year is not None:
@@ -76,8 +99,18 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="FFF2CC")
     for cell in sheet[1]:
         cell.font = bold
-    widths = {"code": 16, "data_point": 11, "name": 46, "dimension": 18, "category": 26, "type": 9, "unit": 22,
-              "formula": 50, "data_source": 30, "comment": 30}
+    widths = {
+        "code": 16,
+        "data_point": 11,
+        "name": 46,
+        "dimension": 18,
+        "category": 26,
+        "type": 9,
+        "unit": 22,
+        "formula": 50,
+        "data_source": 30,
+        "comment": 30,
+    }
     for i, name in enumerate(COLUMNS, start=1):
         letter = sheet.cell(row=1, column=i).column_letter
         sheet.column_dimensions[letter].width = widths.get(name, 12)

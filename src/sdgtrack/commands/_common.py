@@ -1,4 +1,5 @@
 """Options and output helpers shared by CLI commands."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ from ..labels import label
 from ..registries import OUTPUT_FORMATS
 from ..store.files import check_store_path
 
-DbOption = typer.Option(None, "--db", help="Database file (default: $SDGTRACK_DB, else ./sdgtrack.duckdb).",
-                        show_default=False)
+DbOption = typer.Option(
+    None, "--db", help="Database file (default: $SDGTRACK_DB, else ./sdgtrack.duckdb).", show_default=False
+)
 
 
 def choices(name: str, values) -> type[Enum]:
@@ -34,8 +36,9 @@ def value_of(choice: Optional[Enum]) -> Optional[str]:
 
 
 OutputFormat = OUTPUT_FORMATS.enum("OutputFormat")
-FormatOption = typer.Option(OutputFormat(OUTPUT_FORMATS.default), "--format", "-f",
-                            help=f"Output format: {OUTPUT_FORMATS.help()}.")
+FormatOption = typer.Option(
+    OutputFormat(OUTPUT_FORMATS.default), "--format", "-f", help=f"Output format: {OUTPUT_FORMATS.help()}."
+)
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of the terminal.")
 
 # Piped output (files, CI logs) gets room for wide tables instead of Rich's 80-column default.
@@ -91,8 +94,13 @@ LABEL_COLUMNS = {"status", "class", "kind", "trend", "colour", "direction", "rea
 TABLE_ROWS = 40  # a terminal's worth: the rest is one option away (--format csv / --output)
 
 
-def emit(frame: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, output: Optional[Path] = None,
-         title: str | None = None, max_rows: int = TABLE_ROWS) -> None:
+def emit(
+    frame: pd.DataFrame,
+    fmt: OutputFormat = OutputFormat.table,
+    output: Optional[Path] = None,
+    title: str | None = None,
+    max_rows: int = TABLE_ROWS,
+) -> None:
     """Print or write a DataFrame as a table, CSV or JSON (records). Tables show at most
     ``max_rows`` rows, words instead of codes and one precision per column; CSV and JSON hold
     every row as stored."""
@@ -108,8 +116,16 @@ def emit(frame: pd.DataFrame, fmt: OutputFormat = OutputFormat.table, output: Op
     _write_text(text if text.endswith("\n") else text + "\n", output, len(frame))
 
 
-def emit_result(result, fmt: OutputFormat, output: Optional[Path], *, table: str | None = None,
-                frame: pd.DataFrame | None = None, title: str | None = None, lines: list[str] | None = None) -> None:
+def emit_result(
+    result,
+    fmt: OutputFormat,
+    output: Optional[Path],
+    *,
+    table: str | None = None,
+    frame: pd.DataFrame | None = None,
+    title: str | None = None,
+    lines: list[str] | None = None,
+) -> None:
     """An analysis :class:`~sdgtrack.results.Result` in the chosen format. JSON is the result's own
     document (``Result.to_json``: method, parameters, data window, datasets, every table or just
     ``table``); CSV is the chosen table with every column; a table shows the summary first (what
@@ -169,7 +185,7 @@ def _column_text(col: pd.Series, name: str) -> list[str]:
             texts = [f"{v:.2g}" for v in values]
         else:
             decimals = _decimals(finite)
-            sep = "" if "year" in name else ","   # 2,015 is no year
+            sep = "" if "year" in name else ","  # 2,015 is no year
             texts = [f"{v:{sep}.{decimals}f}" for v in values]
     elif pd.api.types.is_integer_dtype(col) and not pd.api.types.is_bool_dtype(col) and "year" not in name:
         texts = [f"{v:,}" for v in col]
@@ -188,11 +204,15 @@ def _decimals(values: np.ndarray) -> int:
     typical = float(np.median(np.abs(values[values != 0]))) if np.any(values != 0) else 0.0
     most = 1 if typical >= 100 else 2 if typical >= 1 else 3
     for decimals in range(most):  # values already rounded (index scores to 0.1) keep their precision
-        scaled = values * 10 ** decimals
+        scaled = values * 10**decimals
         if np.all(np.abs(scaled - np.round(scaled)) < 1e-6):
             return decimals
     return most
 
 
-DatasetsOption = typer.Option(None, "--dataset", help="Only this dataset; repeatable, in order of preference "
-                              "(default: all, one dataset per series and area; see `sdgtrack datasets list`).")
+DatasetsOption = typer.Option(
+    None,
+    "--dataset",
+    help="Only this dataset; repeatable, in order of preference "
+    "(default: all, one dataset per series and area; see `sdgtrack datasets list`).",
+)

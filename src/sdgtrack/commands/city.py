@@ -1,4 +1,5 @@
 """`sdgtrack city template|import|score|report|compare|list|targets`: U4SSC city KPIs."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,16 +9,23 @@ import typer
 
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
-city_app = typer.Typer(help="U4SSC KPIs for smart sustainable cities: collection, scoring, report, comparison.",
-                       no_args_is_help=True)
+city_app = typer.Typer(
+    help="U4SSC KPIs for smart sustainable cities: collection, scoring, report, comparison.", no_args_is_help=True
+)
 
-TargetsOption = typer.Option(None, "--targets", help="Targets CSV (kpi, target[, direction, source]); "
-                             "default: the shipped default set (see `sdgtrack city targets`).")
+TargetsOption = typer.Option(
+    None,
+    "--targets",
+    help="Targets CSV (kpi, target[, direction, source]); "
+    "default: the shipped default set (see `sdgtrack city targets`).",
+)
 
 
 @city_app.command("template")
-def template_(output: Path = typer.Option(..., "--output", "-o", help="FILE.xlsx or FILE.csv"),
-              year: Optional[int] = typer.Option(None, help="Fill the year column.")) -> None:
+def template_(
+    output: Path = typer.Option(..., "--output", "-o", help="FILE.xlsx or FILE.csv"),
+    year: Optional[int] = typer.Option(None, help="Fill the year column."),
+) -> None:
     """Write the collection template: one row per KPI or data point, to fill in and import."""
     from ..cities import city_template
 
@@ -26,14 +34,21 @@ def template_(output: Path = typer.Option(..., "--output", "-o", help="FILE.xlsx
 
 
 @city_app.command("import")
-def import_(file: Path = typer.Argument(..., help="A filled template (.xlsx/.csv) or a table of published values."),
-            city: str = typer.Option(..., "--city", help="City name (the file's rows of this city, if it has a city column)."),
-            country: Optional[str] = typer.Option(None, "--country", help="Country: M49 code or name (else the file's country column)."),
-            year: Optional[int] = typer.Option(None, "--year", help="Year of rows whose year cell is blank."),
-            code: Optional[str] = typer.Option(None, "--code", help="Area code of a new city (default ISO2-NAME, e.g. NO-ASKER)."),
-            replace: bool = typer.Option(False, "--replace", help="Remove the city's stored values this file lacks "
-                                         "(kept in history)."),
-            db: Optional[Path] = DbOption) -> None:
+def import_(
+    file: Path = typer.Argument(..., help="A filled template (.xlsx/.csv) or a table of published values."),
+    city: str = typer.Option(..., "--city", help="City name (the file's rows of this city, if it has a city column)."),
+    country: Optional[str] = typer.Option(
+        None, "--country", help="Country: M49 code or name (else the file's country column)."
+    ),
+    year: Optional[int] = typer.Option(None, "--year", help="Year of rows whose year cell is blank."),
+    code: Optional[str] = typer.Option(
+        None, "--code", help="Area code of a new city (default ISO2-NAME, e.g. NO-ASKER)."
+    ),
+    replace: bool = typer.Option(
+        False, "--replace", help="Remove the city's stored values this file lacks (kept in history)."
+    ),
+    db: Optional[Path] = DbOption,
+) -> None:
     """Check every cell and store the city's KPI values in its dataset (city-<code>); on any problem nothing is stored."""
     with open_db(db) as workspace:
         report = workspace.city_import(file, city=city, country=country, year=year, code=code, replace=replace)
@@ -41,11 +56,14 @@ def import_(file: Path = typer.Argument(..., help="A filled template (.xlsx/.csv
 
 
 @city_app.command("score")
-def score(city: str = typer.Option(..., "--city", help="City name or area code."),
-          targets: Optional[Path] = TargetsOption,
-          level: str = typer.Option("all", help="kpi, rollup or all (table format shows both)."),
-          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-          db: Optional[Path] = DbOption) -> None:
+def score(
+    city: str = typer.Option(..., "--city", help="City name or area code."),
+    targets: Optional[Path] = TargetsOption,
+    level: str = typer.Option("all", help="kpi, rollup or all (table format shows both)."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Per KPI: value, target, attainment, points; per category, sub-dimension, dimension: the roll-ups."""
     with open_db(db, read_only=True) as workspace:
         result = workspace.city_score(city, targets=targets)
@@ -71,9 +89,12 @@ def score(city: str = typer.Option(..., "--city", help="City name or area code."
 
 
 @city_app.command("report")
-def report(city: str = typer.Option(..., "--city", help="City name or area code."),
-           output: Path = typer.Option(..., "--output", "-o", help="report.html or report.pdf"),
-           targets: Optional[Path] = TargetsOption, db: Optional[Path] = DbOption) -> None:
+def report(
+    city: str = typer.Option(..., "--city", help="City name or area code."),
+    output: Path = typer.Option(..., "--output", "-o", help="report.html or report.pdf"),
+    targets: Optional[Path] = TargetsOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """The city report: summary, benchmarking wheel, results per dimension, not reported/verified, SDG links."""
     with open_db(db, read_only=True) as workspace:
         path = workspace.city_report(city, output, targets=targets)
@@ -81,12 +102,15 @@ def report(city: str = typer.Option(..., "--city", help="City name or area code.
 
 
 @city_app.command("compare")
-def compare(cities: List[str] = typer.Argument(..., help="Two or more city names or area codes."),
-            targets: Optional[Path] = TargetsOption,
-            chart: Optional[Path] = typer.Option(None, "--chart", help="Also draw the roll-ups: .svg, .png or .html."),
-            level: str = typer.Option("category", help="Roll-up level of the chart: category, sub_dimension, dimension."),
-            fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-            db: Optional[Path] = DbOption) -> None:
+def compare(
+    cities: List[str] = typer.Argument(..., help="Two or more city names or area codes."),
+    targets: Optional[Path] = TargetsOption,
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Also draw the roll-ups: .svg, .png or .html."),
+    level: str = typer.Option("category", help="Roll-up level of the chart: category, sub_dimension, dimension."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Side-by-side table of values and points (and a chart of the roll-ups)."""
     from ..charts import render
     from ..cities.charts import compare_chart
@@ -109,7 +133,9 @@ def compare(cities: List[str] = typer.Argument(..., help="Two or more city names
 
 
 @city_app.command("list")
-def list_(fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption, db: Optional[Path] = DbOption) -> None:
+def list_(
+    fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption, db: Optional[Path] = DbOption
+) -> None:
     """Cities in the store and how many U4SSC values each has."""
     with open_db(db, read_only=True) as workspace:
         emit(workspace.list_cities(), fmt, output, title="Cities")

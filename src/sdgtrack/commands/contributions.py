@@ -1,5 +1,6 @@
 """`sdgtrack contributions import|list|show|coverage|export|submissions|status|correct|history|infer|review`:
 the registry of UN-system contributions to the SDGs (questionnaire answers as records)."""
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,9 @@ from ._common import (
     value_of,
 )
 
-app = typer.Typer(help="Contributions registry: questionnaire answers of UN entities as records tied to SDGs.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Contributions registry: questionnaire answers of UN entities as records tied to SDGs.", no_args_is_help=True
+)
 
 
 class ImportFormat(str, Enum):
@@ -72,27 +74,37 @@ def _registry(workspace):
 
 
 @app.command("import")
-def import_(file: Path = typer.Argument(..., help="An answer as published (text), or a registry export (.json, .csv)."),
-            entity: Optional[str] = typer.Option(None, help="Entity name, when the text does not say it (or to override)."),
-            year: Optional[int] = typer.Option(None, help="Year of the answer, when the text does not say it."),
-            status: Optional[Status] = typer.Option(None, help="Status of the answer (text answers are published "
-                                                              "by default; re-imports keep the stored status)."),
-            fmt: Optional[ImportFormat] = typer.Option(None, "--format", help="Input format (default: from the file name)."),
-            dry_run: bool = typer.Option(False, "--dry-run", help="Read and report; store nothing."),
-            show_warnings: int = typer.Option(30, "--warnings", help="How many warnings to print."),
-            db: Optional[Path] = DbOption) -> None:
+def import_(
+    file: Path = typer.Argument(..., help="An answer as published (text), or a registry export (.json, .csv)."),
+    entity: Optional[str] = typer.Option(None, help="Entity name, when the text does not say it (or to override)."),
+    year: Optional[int] = typer.Option(None, help="Year of the answer, when the text does not say it."),
+    status: Optional[Status] = typer.Option(
+        None, help="Status of the answer (text answers are published by default; re-imports keep the stored status)."
+    ),
+    fmt: Optional[ImportFormat] = typer.Option(None, "--format", help="Input format (default: from the file name)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Read and report; store nothing."),
+    show_warnings: int = typer.Option(30, "--warnings", help="How many warnings to print."),
+    db: Optional[Path] = DbOption,
+) -> None:
     """Import a questionnaire answer; prints records per kind, duplicates and warnings. Idempotent."""
     with open_db(db) as database:
-        reports = _registry(database).import_file(file, fmt=fmt.value if fmt else None, entity=entity, year=year,
-                                                  status=value_of(status), dry_run=dry_run)
+        reports = _registry(database).import_file(
+            file, fmt=fmt.value if fmt else None, entity=entity, year=year, status=value_of(status), dry_run=dry_run
+        )
     for r in reports:
         kinds = ", ".join(f"{n} {k}" for k, n in r.records.items() if n)
         verb = "would store" if r.dry_run else "stored"
-        console.print(f"[bold]{r.submission}[/] ({r.entity}, {r.year}, {r.status}) from {r.source}: "
-                      f"{verb} {sum(r.records.values())} records: {kinds or 'none'}", highlight=False)
-        console.print(f"  {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.removed} removed"
-                      + (f" ({r.kept_corrected} corrected records kept)" if r.kept_corrected else "")
-                      + ("" if r.changed or r.dry_run else ": nothing changed"), highlight=False)
+        console.print(
+            f"[bold]{r.submission}[/] ({r.entity}, {r.year}, {r.status}) from {r.source}: "
+            f"{verb} {sum(r.records.values())} records: {kinds or 'none'}",
+            highlight=False,
+        )
+        console.print(
+            f"  {r.new} new, {r.updated} updated, {r.unchanged} unchanged, {r.removed} removed"
+            + (f" ({r.kept_corrected} corrected records kept)" if r.kept_corrected else "")
+            + ("" if r.changed or r.dry_run else ": nothing changed"),
+            highlight=False,
+        )
         for d in r.duplicates:
             console.print(f"  repeated entry stored once: {d}", highlight=False, markup=False)
         if r.warnings:
@@ -107,21 +119,28 @@ LIST_COLUMNS = ["id", "entity", "year", "kind", "name", "sdgs", "start_date", "e
 
 
 @app.command("list")
-def list_(entity: Optional[str] = typer.Option(None, help="Entity name or code (ITU)."),
-          year: Optional[int] = typer.Option(None),
-          kind: Optional[Kind] = typer.Option(None, help="Kind of record."),
-          sdg: Optional[int] = typer.Option(None, min=1, max=17, help="Goal number 1-17 (declared, else inferred SDGs)."),
-          query: Optional[str] = typer.Option(None, "--query", "-q", help="Words to find in names and descriptions."),
-          status: Optional[Status] = typer.Option(None, help="Status of the submission."),
-          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-          db: Optional[Path] = DbOption) -> None:
+def list_(
+    entity: Optional[str] = typer.Option(None, help="Entity name or code (ITU)."),
+    year: Optional[int] = typer.Option(None),
+    kind: Optional[Kind] = typer.Option(None, help="Kind of record."),
+    sdg: Optional[int] = typer.Option(None, min=1, max=17, help="Goal number 1-17 (declared, else inferred SDGs)."),
+    query: Optional[str] = typer.Option(None, "--query", "-q", help="Words to find in names and descriptions."),
+    status: Optional[Status] = typer.Option(None, help="Status of the submission."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """List records (search with --query; all words must occur; best matches first)."""
     with open_db(db, read_only=True) as database:
-        frame = _registry(database).records(entity=entity, year=year, kind=value_of(kind), sdg=sdg, query=query,
-                                            status=value_of(status))
+        frame = _registry(database).records(
+            entity=entity, year=year, kind=value_of(kind), sdg=sdg, query=query, status=value_of(status)
+        )
     if fmt != OutputFormat.json:  # JSON keeps the lists; a table or CSV cell shows them as text
-        frame = frame.assign(sdgs=frame["sdgs"].map(_goals_text), countries=frame["countries"].map(", ".join),
-                             websites=frame["websites"].map(" ".join))
+        frame = frame.assign(
+            sdgs=frame["sdgs"].map(_goals_text),
+            countries=frame["countries"].map(", ".join),
+            websites=frame["websites"].map(" ".join),
+        )
     if fmt == OutputFormat.table:
         frame = frame[LIST_COLUMNS]
     emit(frame, fmt, output, title=f"{len(frame)} contribution records")
@@ -132,8 +151,9 @@ def _goals_text(goals) -> str:
 
 
 @app.command("show")
-def show(record: str = typer.Argument(..., help="Record id (see `contributions list`)."),
-         db: Optional[Path] = DbOption) -> None:
+def show(
+    record: str = typer.Argument(..., help="Record id (see `contributions list`)."), db: Optional[Path] = DbOption
+) -> None:
     """Show one record in full (JSON), with its verbatim text."""
     with open_db(db, read_only=True) as database:
         rec = _registry(database).record(record)
@@ -141,22 +161,35 @@ def show(record: str = typer.Argument(..., help="Record id (see `contributions l
 
 
 @app.command("coverage")
-def coverage(by: By = typer.Option(By.entity, "--by", help="Rows of the table and the heatmap."),
-             sdgs: SdgSource = typer.Option(SdgSource.effective, "--sdgs",
-                                            help="effective = declared, else inferred; or declared / inferred only."),
-             include_all_goals: bool = typer.Option(False, "--include-all-goals",
-                                                    help="Count records naming all 17 goals in the co-occurrence."),
-             entity: Optional[str] = typer.Option(None), year: Optional[int] = typer.Option(None),
-             kind: Optional[Kind] = typer.Option(None, help="Kind of record."),
-             table: CoverageTable = typer.Option(CoverageTable.per_sdg, "--table",
-                                                 help="Table written with --format csv (json holds all three)."),
-             chart: Optional[Path] = typer.Option(None, "--chart", help="Write the heatmap: .svg, .png or .html."),
-             fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-             db: Optional[Path] = DbOption) -> None:
+def coverage(
+    by: By = typer.Option(By.entity, "--by", help="Rows of the table and the heatmap."),
+    sdgs: SdgSource = typer.Option(
+        SdgSource.effective, "--sdgs", help="effective = declared, else inferred; or declared / inferred only."
+    ),
+    include_all_goals: bool = typer.Option(
+        False, "--include-all-goals", help="Count records naming all 17 goals in the co-occurrence."
+    ),
+    entity: Optional[str] = typer.Option(None),
+    year: Optional[int] = typer.Option(None),
+    kind: Optional[Kind] = typer.Option(None, help="Kind of record."),
+    table: CoverageTable = typer.Option(
+        CoverageTable.per_sdg, "--table", help="Table written with --format csv (json holds all three)."
+    ),
+    chart: Optional[Path] = typer.Option(None, "--chart", help="Write the heatmap: .svg, .png or .html."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Records per SDG (by entity, kind or year), SDG co-occurrence, and a heatmap chart."""
     with open_db(db, read_only=True) as workspace:
-        result = workspace.coverage(by=by.value, sdgs=sdgs.value, include_all_goals=include_all_goals,
-                                    entity=entity, year=year, kind=value_of(kind))
+        result = workspace.coverage(
+            by=by.value,
+            sdgs=sdgs.value,
+            include_all_goals=include_all_goals,
+            entity=entity,
+            year=year,
+            kind=value_of(kind),
+        )
     if chart is not None:
         result.write_chart("heatmap", chart)
     if fmt == OutputFormat.table:
@@ -174,12 +207,18 @@ def coverage(by: By = typer.Option(By.entity, "--by", help="Rows of the table an
 
 
 @app.command("export")
-def export(file: Optional[Path] = typer.Argument(None, help="Output file (default: standard output)."),
-           fmt: Optional[ExportFormat] = typer.Option(None, "--format", "-f",
-                                                      help="json (whole submissions) or csv (one row per record); "
-                                                           "default from the file name, else json."),
-           entity: Optional[str] = typer.Option(None), year: Optional[int] = typer.Option(None),
-           db: Optional[Path] = DbOption) -> None:
+def export(
+    file: Optional[Path] = typer.Argument(None, help="Output file (default: standard output)."),
+    fmt: Optional[ExportFormat] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="json (whole submissions) or csv (one row per record); default from the file name, else json.",
+    ),
+    entity: Optional[str] = typer.Option(None),
+    year: Optional[int] = typer.Option(None),
+    db: Optional[Path] = DbOption,
+) -> None:
     """Export the registry for exchange (import it back with `contributions import FILE`)."""
     if fmt is None:
         fmt = ExportFormat.csv if file is not None and file.suffix.lower() == ".csv" else ExportFormat.json
@@ -190,8 +229,9 @@ def export(file: Optional[Path] = typer.Argument(None, help="Output file (defaul
 
 
 @app.command("submissions")
-def submissions(fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-                db: Optional[Path] = DbOption) -> None:
+def submissions(
+    fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption, db: Optional[Path] = DbOption
+) -> None:
     """List submissions with their status and record counts."""
     with open_db(db, read_only=True) as database:
         frame = _registry(database).submissions()
@@ -199,11 +239,13 @@ def submissions(fmt: OutputFormat = FormatOption, output: Optional[Path] = Outpu
 
 
 @app.command("status")
-def status(submission: str = typer.Argument(..., help="Submission id (ITU/2023/2023) or entity name/code."),
-           new_status: Status = typer.Argument(..., metavar="STATUS", help="draft, submitted or published"),
-           year: Optional[int] = typer.Option(None, help="Year, when the entity has several submissions."),
-           note: str = typer.Option("", help="Why (kept in the history)."),
-           db: Optional[Path] = DbOption) -> None:
+def status(
+    submission: str = typer.Argument(..., help="Submission id (ITU/2023/2023) or entity name/code."),
+    new_status: Status = typer.Argument(..., metavar="STATUS", help="draft, submitted or published"),
+    year: Optional[int] = typer.Option(None, help="Year, when the entity has several submissions."),
+    note: str = typer.Option("", help="Why (kept in the history)."),
+    db: Optional[Path] = DbOption,
+) -> None:
     """Move a submission along draft -> submitted -> published (or back: submitted -> draft, published -> submitted)."""
     with open_db(db) as database:
         reg = _registry(database)
@@ -214,11 +256,13 @@ def status(submission: str = typer.Argument(..., help="Submission id (ITU/2023/2
 
 
 @app.command("correct")
-def correct(record: str = typer.Argument(..., help="Record id."),
-            field: Field = typer.Argument(..., help="The field to correct."),
-            value: str = typer.Argument(..., help="The corrected text (parsed like the imported field)."),
-            note: str = typer.Option("", help="Why (kept in the history)."),
-            db: Optional[Path] = DbOption) -> None:
+def correct(
+    record: str = typer.Argument(..., help="Record id."),
+    field: Field = typer.Argument(..., help="The field to correct."),
+    value: str = typer.Argument(..., help="The corrected text (parsed like the imported field)."),
+    note: str = typer.Option("", help="Why (kept in the history)."),
+    db: Optional[Path] = DbOption,
+) -> None:
     """Correct one field of a record; the verbatim text stays, the change is logged."""
     from ..contributions.edit import field_text
 
@@ -228,9 +272,12 @@ def correct(record: str = typer.Argument(..., help="Record id."),
 
 
 @app.command("history")
-def history(record: Optional[str] = typer.Argument(None, help="Record id (default: every change)."),
-            fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-            db: Optional[Path] = DbOption) -> None:
+def history(
+    record: Optional[str] = typer.Argument(None, help="Record id (default: every change)."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Corrections and status changes."""
     with open_db(db, read_only=True) as database:
         frame = _registry(database).changes(record)
@@ -238,33 +285,47 @@ def history(record: Optional[str] = typer.Argument(None, help="Record id (defaul
 
 
 @app.command("infer")
-def infer(method: InferMethod = typer.Option("auto", help=f"Tagging method: {TAGGING_METHODS.help(extra=AUTO_HELP)}."),
-          max_goals: int = typer.Option(3, "--max-goals", help="At most this many goals per record."),
-          only_undeclared: bool = typer.Option(False, "--only-undeclared",
-                                               help="Tag only records that declare no SDGs."),
-          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-          db: Optional[Path] = DbOption) -> None:
+def infer(
+    method: InferMethod = typer.Option("auto", help=f"Tagging method: {TAGGING_METHODS.help(extra=AUTO_HELP)}."),
+    max_goals: int = typer.Option(3, "--max-goals", help="At most this many goals per record."),
+    only_undeclared: bool = typer.Option(False, "--only-undeclared", help="Tag only records that declare no SDGs."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Infer SDGs of records from their text (sdgtrack.tagging); stored as 'inferred' beside declared ones."""
     with open_db(db) as database:
         rows = _registry(database).infer_sdgs(method=method.value, max_goals=max_goals, only_undeclared=only_undeclared)
     a = rows.attrs
-    emit(rows, fmt, output, title=f"{len(rows)} inferred goals for {a.get('n_records')} records "
-                                  f"(method {a.get('method')}, threshold {a.get('threshold')}, "
-                                  f"at most {a.get('max_goals')} goals)")
+    emit(
+        rows,
+        fmt,
+        output,
+        title=f"{len(rows)} inferred goals for {a.get('n_records')} records "
+        f"(method {a.get('method')}, threshold {a.get('threshold')}, "
+        f"at most {a.get('max_goals')} goals)",
+    )
 
 
 @app.command("review")
-def review(include_all_goals: bool = typer.Option(False, "--include-all-goals",
-                                                  help="Also records declaring all 17 goals."),
-           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-           db: Optional[Path] = DbOption) -> None:
+def review(
+    include_all_goals: bool = typer.Option(False, "--include-all-goals", help="Also records declaring all 17 goals."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Records whose declared and inferred SDGs disagree (run `contributions infer` first)."""
     with open_db(db, read_only=True) as database:
         frame = _registry(database).review(include_all_goals=include_all_goals)
     if fmt == OutputFormat.table:
         frame = frame.drop(columns=["record", "year"])
-    emit(frame, fmt, output, title=f"{len(frame)} records where declared and inferred SDGs disagree "
-                                   "(agreement = shared goals / all goals of both)")
+    emit(
+        frame,
+        fmt,
+        output,
+        title=f"{len(frame)} records where declared and inferred SDGs disagree "
+        "(agreement = shared goals / all goals of both)",
+    )
 
 
 def register(root: typer.Typer) -> None:

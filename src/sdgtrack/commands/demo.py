@@ -1,4 +1,5 @@
 """`sdgtrack demo build`: a demo database from the UN data subset shipped with the package."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """`sdgtrack framework show|list|crosswalk`: the SDG framework, U4SSC KPIs, WSIS action lines and their links."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,18 +13,28 @@ from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices
 Language = choices("Language", LANGUAGES)
 Framework = choices("Framework", ("sdg", "u4ssc", "wsis"))
 
-framework_app = typer.Typer(help="The SDG global indicator framework (2025 revision), U4SSC KPIs, WSIS action "
-                            "lines and the crosswalks between them.", no_args_is_help=True)
-crosswalk_app = typer.Typer(help="Links between frameworks (U4SSC KPI -> SDG, WSIS action line -> SDG ...).",
-                            no_args_is_help=True)
+framework_app = typer.Typer(
+    help="The SDG global indicator framework (2025 revision), U4SSC KPIs, WSIS action "
+    "lines and the crosswalks between them.",
+    no_args_is_help=True,
+)
+crosswalk_app = typer.Typer(
+    help="Links between frameworks (U4SSC KPI -> SDG, WSIS action line -> SDG ...).", no_args_is_help=True
+)
 framework_app.add_typer(crosswalk_app, name="crosswalk")
 
 
 @framework_app.command("show")
-def show(code: str = typer.Argument(..., help="SDG goal, target or indicator (3, 3.2, 3.2.1), U4SSC KPI "
-                                           "(EC.ICT.ICT.1C) or WSIS action line (C4, C7.e-health)"),
-         lang: Optional[Language] = typer.Option(None, help="Only this translation."),
-         fmt: OutputFormat = FormatOption, db: Optional[Path] = DbOption) -> None:
+def show(
+    code: str = typer.Argument(
+        ...,
+        help="SDG goal, target or indicator (3, 3.2, 3.2.1), U4SSC KPI "
+        "(EC.ICT.ICT.1C) or WSIS action line (C4, C7.e-health)",
+    ),
+    lang: Optional[Language] = typer.Option(None, help="Only this translation."),
+    fmt: OutputFormat = FormatOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Title, parents, children, series, translations and crosswalk links of one node."""
     with open_db(db, read_only=True, reference_only=True) as workspace:
         node = workspace.framework_node(code)
@@ -51,8 +62,11 @@ def show(code: str = typer.Argument(..., help="SDG goal, target or indicator (3,
     if node["level"] == "indicator":
         console.print(f"\n[bold]Series[/] ({len(node['series'])})")
         for s in node["series"]:
-            console.print(f"  {s['code']}  {s['description']}  [{s['unit']}]  {s['observations']:,} observations",
-                          highlight=False, markup=False)
+            console.print(
+                f"  {s['code']}  {s['description']}  [{s['unit']}]  {s['observations']:,} observations",
+                highlight=False,
+                markup=False,
+            )
     console.print("\n[bold]Translations[/] (2020-era official titles, before the 2025 review)")
     for t in node["translations"]:
         console.print(f"  {t['lang']:<8}{t['kind']:<6}{t['title']}", highlight=False, markup=False)
@@ -89,26 +103,36 @@ def _print_links(links: list[dict]) -> None:
         console.print("  none (load a matrix with `sdgtrack framework crosswalk import FILE.csv`)", highlight=False)
     for link in links:
         arrow = "->" if link["direction"] == "to" else "<-"
-        console.print(f"  {arrow} {link['framework']} {link['code']}  {link['title'] or ''}  "
-                      f"[{link['relation']}; {link['source'] or 'no source'}]", highlight=False, markup=False)
+        console.print(
+            f"  {arrow} {link['framework']} {link['code']}  {link['title'] or ''}  "
+            f"[{link['relation']}; {link['source'] or 'no source'}]",
+            highlight=False,
+            markup=False,
+        )
 
 
 @crosswalk_app.command("import")
-def crosswalk_import(file: Path = typer.Argument(..., help="CSV: from_framework, from_code, to_framework, to_code, "
-                                                        "relation, source"),
-                     db: Optional[Path] = DbOption) -> None:
+def crosswalk_import(
+    file: Path = typer.Argument(..., help="CSV: from_framework, from_code, to_framework, to_code, relation, source"),
+    db: Optional[Path] = DbOption,
+) -> None:
     """Load links between frameworks (e.g. the WSIS-SDG matrix an office uses); re-loading adds nothing."""
     with open_db(db) as workspace:
         counts = workspace.import_crosswalk(file)
-    console.print(f"{file}: {counts['rows']} links read, {counts['new']} new, {counts['unchanged']} already there",
-                  highlight=False)
+    console.print(
+        f"{file}: {counts['rows']} links read, {counts['new']} new, {counts['unchanged']} already there",
+        highlight=False,
+    )
 
 
 @crosswalk_app.command("count")
-def crosswalk_count(framework: str = typer.Argument("wsis", help="The framework whose nodes are counted (wsis)."),
-                    of: str = typer.Option("contributions", "--of", help="contributions or u4ssc (city KPIs)."),
-                    fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-                    db: Optional[Path] = DbOption) -> None:
+def crosswalk_count(
+    framework: str = typer.Argument("wsis", help="The framework whose nodes are counted (wsis)."),
+    of: str = typer.Option("contributions", "--of", help="contributions or u4ssc (city KPIs)."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Contributions or U4SSC KPIs per node (e.g. per WSIS action line) through the nodes' SDG links."""
     with open_db(db) as workspace:
         frame = workspace.crosswalk_counts(framework, of=of)
@@ -116,10 +140,13 @@ def crosswalk_count(framework: str = typer.Argument("wsis", help="The framework 
 
 
 @crosswalk_app.command("list")
-def crosswalk_list(from_framework: Optional[str] = typer.Option(None, "--from", help="u4ssc, wsis, sdg ..."),
-                   to_framework: Optional[str] = typer.Option(None, "--to"),
-                   fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-                   db: Optional[Path] = DbOption) -> None:
+def crosswalk_list(
+    from_framework: Optional[str] = typer.Option(None, "--from", help="u4ssc, wsis, sdg ..."),
+    to_framework: Optional[str] = typer.Option(None, "--to"),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """The links in the store."""
     with open_db(db) as workspace:
         frame = workspace.crosswalk_links(from_framework, to_framework)
@@ -127,17 +154,24 @@ def crosswalk_list(from_framework: Optional[str] = typer.Option(None, "--from", 
 
 
 @framework_app.command("list")
-def list_(level: Optional[str] = typer.Option(None, help="goal, target or indicator (u4ssc: dimension, "
-                                             "sub_dimension, category, kpi, data_point; wsis: action_line, e_application)"),
-          framework: Framework = typer.Option(Framework("sdg"), "--framework", help="Which framework."),
-          parent: Optional[str] = typer.Option(None, help="Only nodes under this goal or target."),
-          include_retired: bool = typer.Option(False, help="Also list indicators the 2025 review removed."),
-          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-          db: Optional[Path] = DbOption) -> None:
+def list_(
+    level: Optional[str] = typer.Option(
+        None,
+        help="goal, target or indicator (u4ssc: dimension, "
+        "sub_dimension, category, kpi, data_point; wsis: action_line, e_application)",
+    ),
+    framework: Framework = typer.Option(Framework("sdg"), "--framework", help="Which framework."),
+    parent: Optional[str] = typer.Option(None, help="Only nodes under this goal or target."),
+    include_retired: bool = typer.Option(False, help="Also list indicators the 2025 review removed."),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """List the nodes of a framework: SDG goals, targets, indicators (default), U4SSC or WSIS."""
     with open_db(db, read_only=True, reference_only=True) as workspace:
-        frame = workspace.framework_nodes(level=level, parent=parent, framework=value_of(framework),
-                                          include_retired=include_retired)
+        frame = workspace.framework_nodes(
+            level=level, parent=parent, framework=value_of(framework), include_retired=include_retired
+        )
     emit(frame, fmt, output, title=f"{value_of(framework).upper()} framework: {level or 'all levels'}")
 
 

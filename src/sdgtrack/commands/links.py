@@ -1,4 +1,5 @@
 """`sdgtrack links`: statistical interlinkages; `sdgtrack links expert`: cross-impact matrices."""
+
 from __future__ import annotations
 
 from enum import Enum
@@ -33,34 +34,47 @@ class Unknown(str, Enum):
 
 
 @links_app.callback(invoke_without_command=True)
-def links(ctx: typer.Context,
-          area: Optional[List[str]] = typer.Option(None, "--area", help="Area (M49, ISO code or name); repeatable. "
-                                                                         "Default: every country."),
-          series: Optional[List[str]] = typer.Option(None, "--series", help="Series, indicator, target or goal code; "
-                                                                             "repeatable. Default: all series."),
-          from_year: Optional[int] = typer.Option(None, "--from", help="First year."),
-          to_year: Optional[int] = typer.Option(None, "--to", help="Last year."),
-          transform: Transform = typer.Option(Transform(TRANSFORMS.default), "--transform",
-                                              help=f"{TRANSFORMS.help()}."),
-          min_years: int = typer.Option(10, "--min-years", min=3, help="Fewest years where both series have a value."),
-          level: Level = typer.Option(Level(LINK_LEVELS.default), "--level", help=f"{LINK_LEVELS.help()}."),
-          threshold: float = typer.Option(0.6, "--threshold", min=0, max=1, help="|rho| above which a significant pair is classed."),
-          alpha: float = typer.Option(0.05, "--alpha", min=0, max=1, help="Significance level."),
-          bh: bool = typer.Option(False, "--bh", help="Benjamini-Hochberg adjusted p-values over each area's tests."),
-          null: int = typer.Option(20, "--null", min=0, max=10_000, help="Permutations for the shuffled null (0: none)."),
-          seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1, help="Random seed of the shuffled null."),
-          targets: Optional[Path] = typer.Option(None, "--targets", help="Targets CSV (as for `sdgtrack progress`) whose "
-                                                                    "directions extend or override the defaults."),
-          unknown_direction: Unknown = typer.Option(Unknown.drop, "--unknown-direction",
-                                                    help="Series without a desired direction: drop them, or keep "
-                                                         "them unaligned."),
-          heatmap: Optional[Path] = typer.Option(None, "--heatmap", help="Also write the goal x goal heatmap "
-                                                                         "(.svg, .png or .html)."),
-          network_chart: Optional[Path] = typer.Option(None, "--network", help="Also write the goal network picture "
-                                                                               "(.svg, .png or .html)."),
-          dataset: Optional[List[str]] = DatasetsOption,
-          fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-          db: Optional[Path] = DbOption) -> None:
+def links(
+    ctx: typer.Context,
+    area: Optional[List[str]] = typer.Option(
+        None, "--area", help="Area (M49, ISO code or name); repeatable. Default: every country."
+    ),
+    series: Optional[List[str]] = typer.Option(
+        None, "--series", help="Series, indicator, target or goal code; repeatable. Default: all series."
+    ),
+    from_year: Optional[int] = typer.Option(None, "--from", help="First year."),
+    to_year: Optional[int] = typer.Option(None, "--to", help="Last year."),
+    transform: Transform = typer.Option(Transform(TRANSFORMS.default), "--transform", help=f"{TRANSFORMS.help()}."),
+    min_years: int = typer.Option(10, "--min-years", min=3, help="Fewest years where both series have a value."),
+    level: Level = typer.Option(Level(LINK_LEVELS.default), "--level", help=f"{LINK_LEVELS.help()}."),
+    threshold: float = typer.Option(
+        0.6, "--threshold", min=0, max=1, help="|rho| above which a significant pair is classed."
+    ),
+    alpha: float = typer.Option(0.05, "--alpha", min=0, max=1, help="Significance level."),
+    bh: bool = typer.Option(False, "--bh", help="Benjamini-Hochberg adjusted p-values over each area's tests."),
+    null: int = typer.Option(20, "--null", min=0, max=10_000, help="Permutations for the shuffled null (0: none)."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1, help="Random seed of the shuffled null."),
+    targets: Optional[Path] = typer.Option(
+        None,
+        "--targets",
+        help="Targets CSV (as for `sdgtrack progress`) whose directions extend or override the defaults.",
+    ),
+    unknown_direction: Unknown = typer.Option(
+        Unknown.drop,
+        "--unknown-direction",
+        help="Series without a desired direction: drop them, or keep them unaligned.",
+    ),
+    heatmap: Optional[Path] = typer.Option(
+        None, "--heatmap", help="Also write the goal x goal heatmap (.svg, .png or .html)."
+    ),
+    network_chart: Optional[Path] = typer.Option(
+        None, "--network", help="Also write the goal network picture (.svg, .png or .html)."
+    ),
+    dataset: Optional[List[str]] = DatasetsOption,
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+    db: Optional[Path] = DbOption,
+) -> None:
     """Spearman correlations between series in each area, classed as synergies or trade-offs."""
     if ctx.invoked_subcommand is not None:
         return
@@ -68,10 +82,23 @@ def links(ctx: typer.Context,
         if chart is not None:
             _check_chart_path(chart)
     with open_db(db, read_only=True) as workspace, console.status("computing interlinkages"):
-        result = workspace.links(level=level.value, areas=area, series=series, start=from_year, end=to_year,
-                                 transform=transform.value, min_years=min_years, rho_threshold=threshold, alpha=alpha,
-                                 bh=bh, null_permutations=null, seed=seed,
-                                 unknown_direction=unknown_direction.value, targets=targets, datasets=dataset)
+        result = workspace.links(
+            level=level.value,
+            areas=area,
+            series=series,
+            start=from_year,
+            end=to_year,
+            transform=transform.value,
+            min_years=min_years,
+            rho_threshold=threshold,
+            alpha=alpha,
+            bh=bh,
+            null_permutations=null,
+            seed=seed,
+            unknown_direction=unknown_direction.value,
+            targets=targets,
+            datasets=dataset,
+        )
     if heatmap is not None:
         result.write_chart("heatmap", heatmap)
     if network_chart is not None:
@@ -93,16 +120,32 @@ def _emit(result, level: str, fmt: OutputFormat, output: Optional[Path]) -> None
     top = result.tables["top_goal_pairs"]
     if fmt == OutputFormat.table and level == "goal" and len(top):
         lines.append("most synergistic and most conflicting goal pairs (pooled, >= 10 series pairs):")
-        lines += [f"  {r.kind:<17} {r.goal_a:>2} x {r.goal_b:<2} synergy {r.share_synergy:6.1%}  "
-                  f"trade-off {r.share_tradeoff:6.1%}  of {r.pairs:,} pairs" for r in top.itertuples()]
-    emit_result(result, fmt, output, table=level, frame=table, lines=lines,
-                title=f"interlinkages ({level} level): {len(table):,} rows")
+        lines += [
+            f"  {r.kind:<17} {r.goal_a:>2} x {r.goal_b:<2} synergy {r.share_synergy:6.1%}  "
+            f"trade-off {r.share_tradeoff:6.1%}  of {r.pairs:,} pairs"
+            for r in top.itertuples()
+        ]
+    emit_result(
+        result,
+        fmt,
+        output,
+        table=level,
+        frame=table,
+        lines=lines,
+        title=f"interlinkages ({level} level): {len(table):,} rows",
+    )
 
 
 @links_app.command("expert")
-def expert(matrix: Path = typer.Argument(..., help="Cross-impact matrix CSV: first column and header row are goal "
-                                                    "or target codes; cells -3..+3; row = the node that acts."),
-           fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption) -> None:
+def expert(
+    matrix: Path = typer.Argument(
+        ...,
+        help="Cross-impact matrix CSV: first column and header row are goal "
+        "or target codes; cells -3..+3; row = the node that acts.",
+    ),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+) -> None:
     """Influence of each node in an expert cross-impact matrix (Nilsson's 7-point scale)."""
     from ..workspace import Workspace
 

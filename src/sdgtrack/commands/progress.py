@@ -1,4 +1,5 @@
 """`sdgtrack progress`: assessment toward the 2030 targets; `sdgtrack progress chart`: the progress chart."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,60 +33,112 @@ TargetsOption = typer.Option(None, "--targets", help="CSV extending/overriding t
 AreaOption = typer.Option(None, "--area", help="Area (M49, ISO code or name); repeatable. Default: all.")
 
 TABLE_COLUMNS = {
-    "series": ["series", "area", "area_name", "baseline_year", "baseline_value", "latest_year", "latest_value",
-               "target", "direction", "cagr", "ratio", "status", "score", "dataset"],
-    "other": ["code", "area", "area_name", "score", "status", "share_on_track", "children_assessed", "n_series",
-              "n_assessed"],
+    "series": [
+        "series",
+        "area",
+        "area_name",
+        "baseline_year",
+        "baseline_value",
+        "latest_year",
+        "latest_value",
+        "target",
+        "direction",
+        "cagr",
+        "ratio",
+        "status",
+        "score",
+        "dataset",
+    ],
+    "other": [
+        "code",
+        "area",
+        "area_name",
+        "score",
+        "status",
+        "share_on_track",
+        "children_assessed",
+        "n_series",
+        "n_assessed",
+    ],
 }
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help=f"Progress toward the 2030 targets (methods: {', '.join(PROGRESS_METHODS)}).",
-                        invoke_without_command=True, no_args_is_help=False)
+    group = typer.Typer(
+        help=f"Progress toward the 2030 targets (methods: {', '.join(PROGRESS_METHODS)}).",
+        invoke_without_command=True,
+        no_args_is_help=False,
+    )
     app.add_typer(group, name="progress")
 
     @group.callback()
-    def progress(ctx: typer.Context,
-                 method: Method = MethodOption,
-                 targets: Optional[Path] = TargetsOption,
-                 area: Optional[List[str]] = AreaOption,
-                 series: Optional[List[str]] = typer.Option(None, "--series",
-                                                            help="Series or goal/target/indicator code; repeatable."),
-                 level: Level = typer.Option(Level(LEVELS[0]), "--level", help=f"{or_list(LEVELS)}."),
-                 period: Period = typer.Option(Period(eurostat.DEFAULTS["period"]), "--period", help="eurostat: " + or_list(
-                     f"{name} ({years} y)" for name, (years, _) in eurostat.PERIODS.items()) + "."),
-                 base_year: int = typer.Option(2015, "--base-year", help="/".join(name for name, m in PROGRESS_METHODS.items()
-                                                                     if "base_year" in m.DEFAULTS) + ": baseline year."),
-                 dataset: Optional[List[str]] = DatasetsOption,
-                 fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption,
-                 db: Optional[Path] = DbOption) -> None:
+    def progress(
+        ctx: typer.Context,
+        method: Method = MethodOption,
+        targets: Optional[Path] = TargetsOption,
+        area: Optional[List[str]] = AreaOption,
+        series: Optional[List[str]] = typer.Option(
+            None, "--series", help="Series or goal/target/indicator code; repeatable."
+        ),
+        level: Level = typer.Option(Level(LEVELS[0]), "--level", help=f"{or_list(LEVELS)}."),
+        period: Period = typer.Option(
+            Period(eurostat.DEFAULTS["period"]),
+            "--period",
+            help="eurostat: " + or_list(f"{name} ({years} y)" for name, (years, _) in eurostat.PERIODS.items()) + ".",
+        ),
+        base_year: int = typer.Option(
+            2015,
+            "--base-year",
+            help="/".join(name for name, m in PROGRESS_METHODS.items() if "base_year" in m.DEFAULTS)
+            + ": baseline year.",
+        ),
+        dataset: Optional[List[str]] = DatasetsOption,
+        fmt: OutputFormat = FormatOption,
+        output: Optional[Path] = OutputOption,
+        db: Optional[Path] = DbOption,
+    ) -> None:
         """Assess every headline series x area against its target and roll up (kept in the store)."""
         if ctx.invoked_subcommand is not None:
             return
         # Only the parameters the method has (its DEFAULTS) are passed on.
         defaults = PROGRESS_METHODS.get(method.value).DEFAULTS
         with open_db_to_keep(db) as workspace:
-            result = workspace.assess(method.value, targets=targets, areas=area, series=series, level=level.value,
-                                      datasets=dataset, base_year=base_year if "base_year" in defaults else None,
-                                      period=period.value if "period" in defaults else None)
+            result = workspace.assess(
+                method.value,
+                targets=targets,
+                areas=area,
+                series=series,
+                level=level.value,
+                datasets=dataset,
+                base_year=base_year if "base_year" in defaults else None,
+                period=period.value if "period" in defaults else None,
+            )
         if workspace.read_only:
-            Console(stderr=True).print(f"note: {workspace.path} is read-only: the assessment was not kept",
-                                       highlight=False, markup=False)
+            Console(stderr=True).print(
+                f"note: {workspace.path} is read-only: the assessment was not kept", highlight=False, markup=False
+            )
         frame = result.table
         columns = TABLE_COLUMNS["series" if level.value == "series" else "other"]
-        emit_result(result, fmt, output, frame=frame[[c for c in columns if c in frame]],
-                    title=f"{result.method}: {len(frame):,} rows ({level.value} level)")
+        emit_result(
+            result,
+            fmt,
+            output,
+            frame=frame[[c for c in columns if c in frame]],
+            title=f"{result.method}: {len(frame):,} rows ({level.value} level)",
+        )
 
     @group.command("chart")
-    def chart(area: str = typer.Option("1", "--area", help="Area (M49, ISO code, name or region)."),
-              method: Method = MethodOption,
-              targets: Optional[Path] = TargetsOption,
-              output: Path = typer.Option(Path("progress-chart"), "--output", "-o",
-                                          help="Output path without extension: writes .svg, .png and .html."),
-              db: Optional[Path] = DbOption) -> None:
+    def chart(
+        area: str = typer.Option("1", "--area", help="Area (M49, ISO code, name or region)."),
+        method: Method = MethodOption,
+        targets: Optional[Path] = TargetsOption,
+        output: Path = typer.Option(
+            Path("progress-chart"), "--output", "-o", help="Output path without extension: writes .svg, .png and .html."
+        ),
+        db: Optional[Path] = DbOption,
+    ) -> None:
         """Write the SDG Report progress chart (goals and targets by status) as SVG, PNG and HTML."""
         with open_db(db, read_only=True) as workspace:
             paths = workspace.progress_chart(output, area=area, method=method.value, targets=targets)
         for p in paths:
             console.print(f"wrote {p}", highlight=False)
-

@@ -1,4 +1,5 @@
 """`sdgtrack serve`: the reporting site, the API and the forms over a store the server owns."""
+
 from __future__ import annotations
 
 import errno
@@ -15,9 +16,11 @@ from ._common import DbOption
 
 def register(app: typer.Typer) -> None:
     @app.command("serve")
-    def serve(db: Optional[Path] = DbOption,
-              host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-              port: int = typer.Option(8000, min=1, max=65535, help="Port (1-65535).")) -> None:
+    def serve(
+        db: Optional[Path] = DbOption,
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8000, min=1, max=65535, help="Port (1-65535)."),
+    ) -> None:
         """Serve the site's pages, the JSON/CSV API (/docs) and the forms at http://HOST:PORT.
 
         The server holds the store for writing while it runs: other commands on the same store
@@ -32,8 +35,9 @@ def register(app: typer.Typer) -> None:
         if path.exists():  # a file that is not a store is one message here, not a 500 on every page
             check_store_path(path)
         elif db is not None:  # a mistyped --db would serve a fresh, empty store
-            raise UserInputError(f"no database at {path}: load data first with `sdgtrack ingest` "
-                                 "(or `sdgtrack demo build --db FILE`)")
+            raise UserInputError(
+                f"no database at {path}: load data first with `sdgtrack ingest` (or `sdgtrack demo build --db FILE`)"
+            )
         _check_port(host, port)
         url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
         application = create_app(path, url=url)  # opens the store: a locked or damaged one is refused here
@@ -48,8 +52,9 @@ def _check_port(host: str, port: int) -> None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror:
-        raise UserInputError(f"--host {host!r}: not an address or name of this machine "
-                             "(e.g. 127.0.0.1, 0.0.0.0 or localhost)") from None
+        raise UserInputError(
+            f"--host {host!r}: not an address or name of this machine (e.g. 127.0.0.1, 0.0.0.0 or localhost)"
+        ) from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -57,9 +62,11 @@ def _check_port(host: str, port: int) -> None:
             probe.bind(address)
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE:
-                raise UserInputError(f"port {port} on {host} is in use by another program: "
-                                     "choose another with --port") from None
+                raise UserInputError(
+                    f"port {port} on {host} is in use by another program: choose another with --port"
+                ) from None
             if exc.errno == errno.EACCES:
-                raise UserInputError(f"port {port} needs administrator rights: choose one above 1023 "
-                                     "with --port") from None
+                raise UserInputError(
+                    f"port {port} needs administrator rights: choose one above 1023 with --port"
+                ) from None
             raise UserInputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

@@ -1,4 +1,5 @@
 """`sdgtrack site build|serve`: the reporting website as static files, and a local server for it."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,42 +12,70 @@ from ._common import DbOption, console, open_db
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="The reporting website: build it from the store as static files, serve a built one.",
-                        no_args_is_help=True)
+    group = typer.Typer(
+        help="The reporting website: build it from the store as static files, serve a built one.", no_args_is_help=True
+    )
     app.add_typer(group, name="site")
 
     @group.command("build")
-    def build(out: Path = typer.Argument(..., help="Folder to write the site into: new, empty, or built before "
-                                                   "(then only the files whose inputs changed are rewritten)."),
-              lang: str = typer.Option("en", "--lang", help=f"Languages, comma-separated (shipped: "
-                                                            f"{', '.join(LANGUAGES)})."),
-              title: str = typer.Option("SDG data", "--title", help="Site title."),
-              base_url: str = typer.Option("/", "--base-url", help="URL path the site is served under."),
-              dataset: Optional[List[str]] = typer.Option(None, "--dataset", help="Only these datasets, in this order "
-                                                          "of preference (repeat; default: every dataset)."),
-              boundaries: Optional[Path] = typer.Option(None, "--boundaries", help="GeoJSON of sub-national areas "
-                                                        "for the maps (features naming the store's area codes)."),
-              db: Optional[Path] = DbOption) -> None:
+    def build(
+        out: Path = typer.Argument(
+            ...,
+            help="Folder to write the site into: new, empty, or built before "
+            "(then only the files whose inputs changed are rewritten).",
+        ),
+        lang: str = typer.Option("en", "--lang", help=f"Languages, comma-separated (shipped: {', '.join(LANGUAGES)})."),
+        title: str = typer.Option("SDG data", "--title", help="Site title."),
+        base_url: str = typer.Option("/", "--base-url", help="URL path the site is served under."),
+        dataset: Optional[List[str]] = typer.Option(
+            None, "--dataset", help="Only these datasets, in this order of preference (repeat; default: every dataset)."
+        ),
+        boundaries: Optional[Path] = typer.Option(
+            None,
+            "--boundaries",
+            help="GeoJSON of sub-national areas for the maps (features naming the store's area codes).",
+        ),
+        db: Optional[Path] = DbOption,
+    ) -> None:
         """Build the site into OUT: pages and data files in each language (layout: docs/site.md)."""
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         from ..publish.build import build_site
         from ..publish.site import SiteOptions
 
-        options = SiteOptions(langs=parse_langs(lang), title=title, base_url=base_url,
-                              datasets=tuple(dataset) if dataset else None, boundaries=boundaries)
-        with open_db(db, read_only=True) as workspace, \
-                Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                         transient=True, disable=not console.is_terminal) as bar:
+        options = SiteOptions(
+            langs=parse_langs(lang),
+            title=title,
+            base_url=base_url,
+            datasets=tuple(dataset) if dataset else None,
+            boundaries=boundaries,
+        )
+        with (
+            open_db(db, read_only=True) as workspace,
+            Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+                transient=True,
+                disable=not console.is_terminal,
+            ) as bar,
+        ):
             task = bar.add_task("writing", total=None)
-            report = build_site(workspace, out, options,
-                                progress=lambda done, total, path: bar.update(task, completed=done, total=total))
+            report = build_site(
+                workspace,
+                out,
+                options,
+                progress=lambda done, total, path: bar.update(task, completed=done, total=total),
+            )
         console.print(report.summary(), highlight=False)
 
     @group.command("serve")
-    def serve(out: Path = typer.Argument(..., help="A folder built by `sdgtrack site build`."),
-              host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
-              port: int = typer.Option(8000, min=0, max=65535, help="Port (0: any free one).")) -> None:
+    def serve(
+        out: Path = typer.Argument(..., help="A folder built by `sdgtrack site build`."),
+        host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+        port: int = typer.Option(8000, min=0, max=65535, help="Port (0: any free one)."),
+    ) -> None:
         """Serve a built site at http://HOST:PORT (static files; Ctrl-C stops)."""
         from ..publish.serve import make_server
 

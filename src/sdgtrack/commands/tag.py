@@ -1,4 +1,5 @@
 """`sdgtrack tag`: the SDGs a free text addresses (six UN languages), with the best target and the evidence."""
+
 from __future__ import annotations
 
 import sys
@@ -27,8 +28,10 @@ def _read_csv(path: Path, column: str, id_column: Optional[str]) -> tuple[list[s
     try:
         raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserInputError(f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-                             "expected a CSV file saved as UTF-8") from None
+        raise UserInputError(
+            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "expected a CSV file saved as UTF-8"
+        ) from None
     if b"\x00" in raw[:65536]:
         raise UserInputError(f"{path}: contains NUL bytes; expected a CSV text file")
     try:
@@ -49,20 +52,26 @@ def _read_stdin() -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UserInputError(f"standard input: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset "
-                             f"{exc.start})") from None
+        raise UserInputError(
+            f"standard input: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
 
 
-def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' reads standard input)."),
-        input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="A CSV file with one text per row."),
-        text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
-        id_column: Optional[str] = typer.Option(None, "--id-column",
-                                                help="Column of --input identifying each row (default: row number)."),
-        method: TagMethod = typer.Option("auto", "--method", "-m", help=METHOD_HELP),
-        max_goals: int = typer.Option(3, "--max-goals", help="At most this many SDGs per text."),
-        threshold: Optional[float] = typer.Option(None, "--threshold",
-                                                  help="Probability an SDG needs (default: the calibrated one)."),
-        fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption) -> None:
+def tag(
+    text: Optional[str] = typer.Argument(None, help="The text to tag ('-' reads standard input)."),
+    input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="A CSV file with one text per row."),
+    text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
+    id_column: Optional[str] = typer.Option(
+        None, "--id-column", help="Column of --input identifying each row (default: row number)."
+    ),
+    method: TagMethod = typer.Option("auto", "--method", "-m", help=METHOD_HELP),
+    max_goals: int = typer.Option(3, "--max-goals", help="At most this many SDGs per text."),
+    threshold: Optional[float] = typer.Option(
+        None, "--threshold", help="Probability an SDG needs (default: the calibrated one)."
+    ),
+    fmt: OutputFormat = FormatOption,
+    output: Optional[Path] = OutputOption,
+) -> None:
     """Tag text with the SDGs it addresses: per SDG the best target, a probability and the evidence
     (matched Aurora query lines, closest goal and target texts with their similarity)."""
     from ..tagging import TaggingWarning
@@ -82,8 +91,7 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         texts, ids, labels = [text], ["1"], ["the text"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TaggingWarning)  # printed below, once, in plain words
-        tags = Workspace.tag(texts, method=method.value, max_goals=max_goals, threshold=threshold,
-                             labels=labels).table
+        tags = Workspace.tag(texts, method=method.value, max_goals=max_goals, threshold=threshold, labels=labels).table
     err = Console(stderr=True)
     for message in tags.attrs["warnings"]:
         err.print(f"[yellow]warning:[/] {message}", highlight=False)
@@ -91,19 +99,27 @@ def tag(text: Optional[str] = typer.Argument(None, help="The text to tag ('-' re
         raise UserInputError(tags.attrs["warnings"][0])
     frame = _output_frame(tags, ids, texts)
     thresholds = sorted(set(tags.attrs["thresholds"].values()))
-    threshold = (f"threshold {thresholds[0]:g}" if len(thresholds) == 1 else
-                 "thresholds " + ", ".join(f"{t:g} ({r})" for r, t in tags.attrs["thresholds"].items()))
-    params = (f"method {tags.attrs['method']}"
-              + (f" ({tags.attrs['model']})" if tags.attrs["model"] else "")
-              + f", {threshold}, at most {tags.attrs['max_goals']} SDGs per text")
+    threshold = (
+        f"threshold {thresholds[0]:g}"
+        if len(thresholds) == 1
+        else "thresholds " + ", ".join(f"{t:g} ({r})" for r, t in tags.attrs["thresholds"].items())
+    )
+    params = (
+        f"method {tags.attrs['method']}"
+        + (f" ({tags.attrs['model']})" if tags.attrs["model"] else "")
+        + f", {threshold}, at most {tags.attrs['max_goals']} SDGs per text"
+    )
     if fmt == OutputFormat.table:
         if input_file is None:
             frame = frame.drop(columns=["id"])
         frame = frame.astype(object).where(frame.notna(), "")
         emit(frame.drop(columns=["method"]), fmt, output, title=f"SDG tags: {params}")
-        err.print("probability: calibrated on expert judgements (docs/methods/tagging.md); evidence: Aurora SDG "
-                  "query lines matched (query TARGET#LINE: passage), then the closest goal or target texts "
-                  "(TARGET (similarity) wording)", highlight=False)
+        err.print(
+            "probability: calibrated on expert judgements (docs/methods/tagging.md); evidence: Aurora SDG "
+            "query lines matched (query TARGET#LINE: passage), then the closest goal or target texts "
+            "(TARGET (similarity) wording)",
+            highlight=False,
+        )
     else:
         emit(frame, fmt, output)
 
@@ -114,8 +130,9 @@ def _output_frame(tags: pd.DataFrame, ids: list[str], texts: list) -> pd.DataFra
 
     tagged = tags.assign(id=[ids[i] for i in tags["text_id"]])
     untagged = sorted(set(range(len(ids))) - set(tags["text_id"]))
-    reasons = [f"(text {problem(texts[i])})" if problem(texts[i]) else "(no SDG reached the threshold)"
-               for i in untagged]
+    reasons = [
+        f"(text {problem(texts[i])})" if problem(texts[i]) else "(no SDG reached the threshold)" for i in untagged
+    ]
     blank = pd.DataFrame({"text_id": untagged, "id": [ids[i] for i in untagged], "evidence": reasons})
     out = pd.concat([tagged, blank], ignore_index=True).sort_values(["text_id"], kind="stable")
     out["sdg"] = out["goal"].astype("Int64")

@@ -8,6 +8,7 @@ recommendations) tied to SDGs and targets, imported from answers as published.
     >>> reg.records(kind="event", sdg=11)        # -> DataFrame
     >>> reg.coverage(by="entity")                # -> Coverage (per-SDG counts, co-occurrence)
 """
+
 from __future__ import annotations
 
 from .layout import parse_answer, read_answer
@@ -25,6 +26,19 @@ from .models import (
 )
 from .registry import ImportReport, Registry
 
-__all__ = ["Registry", "ImportReport", "Submission", "Record", "Decision", "Event", "Resource",
-           "HighImpactInitiative", "Partnership", "Recommendation", "KINDS", "STATUSES",
-           "parse_answer", "read_answer"]
+__all__ = [
+    "Registry",
+    "ImportReport",
+    "Submission",
+    "Record",
+    "Decision",
+    "Event",
+    "Resource",
+    "HighImpactInitiative",
+    "Partnership",
+    "Recommendation",
+    "KINDS",
+    "STATUSES",
+    "parse_answer",
+    "read_answer",
+]

@@ -5,6 +5,7 @@ Handles "13 to 17 November 2023", "20/Nov – 15/Dec 2023", "2021-to present", "
 2023", "May 2-4, 2023", "2023-05-02", "between 26 September and 14 October 2022", "Q3 2024". A missing year is taken from the next date that has one, else the
 previous one, else the submission year (with a warning).
 """
+
 from __future__ import annotations
 
 import calendar
@@ -32,10 +33,14 @@ _ATOM = re.compile(
     rf"|(?P<mon>\b(?P<mm>{_MON})(?![a-z])(?:[\s,]*(?P<my>{_YEAR})\b)?)"
     rf"|(?P<yr>\b(?P<yy>{_YEAR})\b)"
     rf"|(?P<day>\b(?P<dd>\d{{1,2}}){_ORD}\b)",
-    re.I)
+    re.I,
+)
 _RANGE_SEP = re.compile(r"^\s*(?:-+|–|—|to|till|until|through|thru|and|-\s*to|–\s*to)\s*$", re.I)
-_OPEN_END = re.compile(r"^\s*(?:-|–|—|to|till|until)?\s*(?:-|–|—|to|till|until)?\s*(?:the\s+)?"
-                       r"(?:present|ongoing|now|date|today|continuing|onwards?)\b", re.I)
+_OPEN_END = re.compile(
+    r"^\s*(?:-|–|—|to|till|until)?\s*(?:-|–|—|to|till|until)?\s*(?:the\s+)?"
+    r"(?:present|ongoing|now|date|today|continuing|onwards?)\b",
+    re.I,
+)
 _SINCE = re.compile(r"\b(?:since|from|starting(?: in| from)?|as of)\s*$", re.I)
 _SEGMENT_SPLIT = re.compile(r"\s*(?:;|\n|\|)\s*")
 
@@ -66,14 +71,14 @@ def parse_dates(text: str | None, default_year: int | None = None) -> tuple[Date
     flat = [a for _, atoms in parsed for a in atoms]
     for i, a in enumerate(flat):
         if a.year is None:
-            later = next((b.year for b in flat[i + 1:] if b.year), None)
+            later = next((b.year for b in flat[i + 1 :] if b.year), None)
             earlier = next((b.year for b in reversed(flat[:i]) if b.year), None)
             a.year = later or earlier
             if a.year is None and default_year:
                 a.year = default_year
                 problems.append(f"no year in {text!r}: assumed {default_year}")
         if a.day and a.month is None:
-            a.month = next((b.month for b in flat[i + 1:] if b.month), None)
+            a.month = next((b.month for b in flat[i + 1 :] if b.month), None)
     for seg, atoms in parsed:
         if not atoms:
             problems.append(f"no date found in {seg!r}")
@@ -112,7 +117,7 @@ def _atoms(seg: str) -> list[_Atom]:
             atoms.append(_Atom(m.start(), m.end(), None, None, int(g["yy"])))
         elif g["day"]:
             # a bare number is a day only when it opens a range that ends in a dated atom: "13-17 March"
-            rest = seg[m.end():]
+            rest = seg[m.end() :]
             if re.match(rf"\s*(?:-+|–|—|to|and|till|until)\s*\d{{1,2}}{_ORD}\s*(?:[/.\-]\s*)?{_MON}", rest, re.I):
                 atoms.append(_Atom(m.start(), m.end(), int(g["dd"]), None, None))
     return atoms
@@ -125,10 +130,13 @@ def _spans(seg: str, atoms: list[_Atom], problems: list[str]) -> list[DateSpan]:
     while i < len(atoms):
         a = atoms[i]
         b = atoms[i + 1] if i + 1 < len(atoms) else None
-        between = seg[a.end:b.start] if b else ""
-        before = seg[:a.start]
-        is_range = b is not None and (bool(_RANGE_SEP.match(between)) or a.end == b.start) and (
-            between.strip().lower() != "and" or re.search(r"\bbetween\s*$", before, re.I) or a.day and not a.month)
+        between = seg[a.end : b.start] if b else ""
+        before = seg[: a.start]
+        is_range = (
+            b is not None
+            and (bool(_RANGE_SEP.match(between)) or a.end == b.start)
+            and (between.strip().lower() != "and" or re.search(r"\bbetween\s*$", before, re.I) or a.day and not a.month)
+        )
         if is_range:
             start, _ = _bounds(a, problems)
             _, end = _bounds(b, problems)
@@ -139,7 +147,7 @@ def _spans(seg: str, atoms: list[_Atom], problems: list[str]) -> list[DateSpan]:
             i += 2
             continue
         start, end = _bounds(a, problems)
-        tail = seg[a.end:b.start] if b else seg[a.end:]
+        tail = seg[a.end : b.start] if b else seg[a.end :]
         open_m = _OPEN_END.match(tail)
         if open_m or (_SINCE.search(before) and not b):
             spans.append(DateSpan(start=start, end=None, open_end=True, precision=a.precision))

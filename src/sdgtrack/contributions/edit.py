@@ -3,6 +3,7 @@
 Used by corrections (``Registry.correct``) and by JSON/CSV imports, where a record may give only the
 text of a field ("3 May 2024", "Nairobi, Kenya", "SDG 4, 5") and the structure is derived here.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,9 @@ def complete(rec: RecordBase, resolve: F.CountryResolver | None, year: int | Non
     return rec
 
 
-def correct(rec: RecordBase, field: str, value: str, resolve: F.CountryResolver | None,
-            year: int | None) -> tuple[str, str]:
+def correct(
+    rec: RecordBase, field: str, value: str, resolve: F.CountryResolver | None, year: int | None
+) -> tuple[str, str]:
     """Apply one correction in place; returns (old, new) as text for the change log."""
     if field not in CORRECTABLE:
         raise UserInputError(f"cannot correct field {field!r}: expected one of {', '.join(CORRECTABLE)}")

@@ -5,6 +5,7 @@ holds the records in readable columns; lists are joined with " | " and the struc
 places and SDGs is derived again from their text on import (with the same readers as the text
 import), so a CSV written by hand needs only entity, year, kind and name.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,23 +23,64 @@ from .models import KINDS, RECORD_CLASSES, DateSpan, Resolution, SdgRef, Submiss
 FORMAT = "sdgtrack-contributions"
 SEP = " | "
 CSV_COLUMNS = [
-    "entity", "entity_code", "year", "questionnaire", "status", "id", "kind", "seq", "name", "description",
-    "sdg_text", "sdgs", "sdg_targets", "sdg_primary", "dates_text", "start_date", "end_date", "open_end",
-    "location", "countries", "websites", "partners", "beneficiaries", "publishers", "audience", "languages",
-    "initiative", "subtitle", "role", "theme", "group", "body", "topics", "resolutions",
-    "word_count", "over_limit", "warnings", "unparsed", "source_lines", "raw_text",
+    "entity",
+    "entity_code",
+    "year",
+    "questionnaire",
+    "status",
+    "id",
+    "kind",
+    "seq",
+    "name",
+    "description",
+    "sdg_text",
+    "sdgs",
+    "sdg_targets",
+    "sdg_primary",
+    "dates_text",
+    "start_date",
+    "end_date",
+    "open_end",
+    "location",
+    "countries",
+    "websites",
+    "partners",
+    "beneficiaries",
+    "publishers",
+    "audience",
+    "languages",
+    "initiative",
+    "subtitle",
+    "role",
+    "theme",
+    "group",
+    "body",
+    "topics",
+    "resolutions",
+    "word_count",
+    "over_limit",
+    "warnings",
+    "unparsed",
+    "source_lines",
+    "raw_text",
 ]
 MAX_BYTES = 200_000_000
 
 
 # -- export ------------------------------------------------------------------------------------
-def export(reg, path: str | Path | None, fmt: str = "json", *, entity: str | None = None,
-           year: int | None = None) -> str:
+def export(
+    reg, path: str | Path | None, fmt: str = "json", *, entity: str | None = None, year: int | None = None
+) -> str:
     subs = _selected(reg, entity, year)
     if fmt == "json":
-        text = json.dumps({"format": FORMAT, "version": 1,
-                           "submissions": [s.model_dump(mode="json") for s in subs]},
-                          ensure_ascii=False, indent=1) + "\n"
+        text = (
+            json.dumps(
+                {"format": FORMAT, "version": 1, "submissions": [s.model_dump(mode="json") for s in subs]},
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n"
+        )
     elif fmt == "csv":
         text = to_frame(subs).to_csv(index=False)
     else:
@@ -60,8 +102,9 @@ def _selected(reg, entity, year) -> list[Submission]:
     if year is not None:
         frame = frame[frame.year == int(year)]
     if frame.empty:
-        raise UserInputError("no submissions to export" + (f" for {entity}" if entity else "")
-                             + (f" in {year}" if year else ""))
+        raise UserInputError(
+            "no submissions to export" + (f" for {entity}" if entity else "") + (f" in {year}" if year else "")
+        )
     return [reg.submission(sid) for sid in frame.id]
 
 
@@ -70,21 +113,44 @@ def to_frame(subs: list[Submission]) -> pd.DataFrame:
     for sub in subs:
         for rec in sub.records:
             d = {c: "" for c in CSV_COLUMNS}
-            d.update(entity=sub.entity, entity_code=sub.entity_code, year=sub.year, questionnaire=sub.questionnaire,
-                     status=sub.status, id=rec.id, kind=rec.kind, seq=rec.seq, name=rec.name,
-                     description=rec.description, sdg_text=rec.sdgs.text,
-                     sdgs="all" if rec.sdgs.all_goals else ", ".join(map(str, rec.sdgs.goals)),
-                     sdg_targets=", ".join(rec.sdgs.targets), sdg_primary=", ".join(map(str, rec.sdgs.primary)),
-                     websites=" ".join(rec.websites), word_count=rec.word_count, over_limit=rec.over_limit,
-                     warnings=SEP.join(rec.warnings), unparsed=SEP.join(rec.unparsed),
-                     source_lines=rec.source_lines, raw_text=rec.raw_text)
+            d.update(
+                entity=sub.entity,
+                entity_code=sub.entity_code,
+                year=sub.year,
+                questionnaire=sub.questionnaire,
+                status=sub.status,
+                id=rec.id,
+                kind=rec.kind,
+                seq=rec.seq,
+                name=rec.name,
+                description=rec.description,
+                sdg_text=rec.sdgs.text,
+                sdgs="all" if rec.sdgs.all_goals else ", ".join(map(str, rec.sdgs.goals)),
+                sdg_targets=", ".join(rec.sdgs.targets),
+                sdg_primary=", ".join(map(str, rec.sdgs.primary)),
+                websites=" ".join(rec.websites),
+                word_count=rec.word_count,
+                over_limit=rec.over_limit,
+                warnings=SEP.join(rec.warnings),
+                unparsed=SEP.join(rec.unparsed),
+                source_lines=rec.source_lines,
+                raw_text=rec.raw_text,
+            )
             if rec.kind in ("event", "decision"):
-                d.update(dates_text=rec.dates.text, start_date=_iso(rec.dates.start), end_date=_iso(rec.dates.end),
-                         open_end=rec.dates.open_end, location=rec.place_text,
-                         countries=", ".join(sorted({p.area for p in rec.places if p.area})))
+                d.update(
+                    dates_text=rec.dates.text,
+                    start_date=_iso(rec.dates.start),
+                    end_date=_iso(rec.dates.end),
+                    open_end=rec.dates.open_end,
+                    location=rec.place_text,
+                    countries=", ".join(sorted({p.area for p in rec.places if p.area})),
+                )
             if rec.kind == "resource":
-                d.update(publishers=SEP.join(rec.publishers), audience=SEP.join(rec.audience),
-                         languages=SEP.join(rec.languages))
+                d.update(
+                    publishers=SEP.join(rec.publishers),
+                    audience=SEP.join(rec.audience),
+                    languages=SEP.join(rec.languages),
+                )
             elif rec.kind == "partnership":
                 d.update(partners=SEP.join(rec.partners), beneficiaries=rec.beneficiaries)
             elif rec.kind == "hii":
@@ -92,9 +158,13 @@ def to_frame(subs: list[Submission]) -> pd.DataFrame:
             elif rec.kind == "recommendation":
                 d.update(theme=rec.theme, group=rec.group)
             elif rec.kind == "decision":
-                d.update(body=rec.body, topics=SEP.join(rec.topics),
-                         resolutions=json.dumps([r.model_dump() for r in rec.resolutions], ensure_ascii=False)
-                         if rec.resolutions else "")
+                d.update(
+                    body=rec.body,
+                    topics=SEP.join(rec.topics),
+                    resolutions=json.dumps([r.model_dump() for r in rec.resolutions], ensure_ascii=False)
+                    if rec.resolutions
+                    else "",
+                )
             rows.append(d)
     return pd.DataFrame(rows, columns=CSV_COLUMNS)
 
@@ -128,8 +198,17 @@ def read_json(path: str | Path, reg) -> list[Submission]:
     except json.JSONDecodeError as exc:
         raise InvalidInputError([Problem(str(path), exc.lineno, None, None, f"valid JSON ({exc.msg})")]) from None
     except RecursionError:
-        raise InvalidInputError([Problem(str(path), None, None, None, "JSON nested at most a few levels deep "
-                                         "(a registry export: submissions > records > fields)")]) from None
+        raise InvalidInputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    "JSON nested at most a few levels deep (a registry export: submissions > records > fields)",
+                )
+            ]
+        ) from None
     if isinstance(doc, dict) and "submissions" in doc:
         if doc.get("format", FORMAT) != FORMAT:
             raise UserInputError(f"{path}: format {doc.get('format')!r}; expected {FORMAT!r}")
@@ -141,7 +220,7 @@ def read_json(path: str | Path, reg) -> list[Submission]:
     else:
         items = None
     if not isinstance(items, list):
-        raise UserInputError(f"{path}: expected {{\"submissions\": [...]}}, a list of submissions or one submission")
+        raise UserInputError(f'{path}: expected {{"submissions": [...]}}, a list of submissions or one submission')
     subs, problems = [], []
     for i, item in enumerate(items):
         try:
@@ -176,14 +255,20 @@ def read_csv(path: str | Path, reg) -> list[Submission]:
                 continue
             key = (row["entity"].strip(), int(row["year"]), row["questionnaire"].strip() or "2023")
             if key not in subs:
-                subs[key] = Submission(entity=key[0], entity_code=row["entity_code"].strip(), year=key[1],
-                                       questionnaire=key[2], status=row["status"].strip() or "draft",
-                                       source_file=path.name)
+                subs[key] = Submission(
+                    entity=key[0],
+                    entity_code=row["entity_code"].strip(),
+                    year=key[1],
+                    questionnaire=key[2],
+                    status=row["status"].strip() or "draft",
+                    source_file=path.name,
+                )
             subs[key].records.append(rec)
         except ValidationError as exc:
             for err in exc.errors():
-                problems.append(Problem(str(path), line, ".".join(map(str, err["loc"])), _short(err.get("input")),
-                                        err["msg"]))
+                problems.append(
+                    Problem(str(path), line, ".".join(map(str, err["loc"])), _short(err.get("input")), err["msg"])
+                )
     if problems:
         raise InvalidInputError(problems)
     return [_complete(s, reg) for s in subs.values()]
@@ -207,9 +292,17 @@ def _record_from_row(row: dict, path: Path, line: int, problems: list[Problem]):
     if bad:
         return None
     split = lambda col: [x.strip() for x in row[col].split("|") if x.strip()]  # noqa: E731
-    data = dict(kind=kind, id=row["id"].strip(), name=row["name"].strip(), description=row["description"].strip(),
-                websites=row["websites"].split(), raw_text=row["raw_text"], source_lines=row["source_lines"],
-                warnings=split("warnings"), unparsed=split("unparsed"))
+    data = dict(
+        kind=kind,
+        id=row["id"].strip(),
+        name=row["name"].strip(),
+        description=row["description"].strip(),
+        websites=row["websites"].split(),
+        raw_text=row["raw_text"],
+        source_lines=row["source_lines"],
+        warnings=split("warnings"),
+        unparsed=split("unparsed"),
+    )
     if row["seq"].strip().isdigit():
         data["seq"] = int(row["seq"])
     if row["word_count"].strip().isdigit():
@@ -220,8 +313,13 @@ def _record_from_row(row: dict, path: Path, line: int, problems: list[Problem]):
         data["dates"] = {"text": row["dates_text"].strip()}
         if not row["dates_text"].strip() and row["start_date"].strip():
             try:
-                data["dates"]["spans"] = [DateSpan(start=row["start_date"].strip(), end=row["end_date"].strip() or None,
-                                                   open_end=row["open_end"].strip().lower() == "true")]
+                data["dates"]["spans"] = [
+                    DateSpan(
+                        start=row["start_date"].strip(),
+                        end=row["end_date"].strip() or None,
+                        open_end=row["open_end"].strip().lower() == "true",
+                    )
+                ]
             except ValidationError:
                 problems.append(Problem(str(path), line, "start_date", row["start_date"], "a date YYYY-MM-DD"))
                 return None
@@ -231,8 +329,11 @@ def _record_from_row(row: dict, path: Path, line: int, problems: list[Problem]):
     elif kind == "partnership":
         data.update(partners=split("partners"), beneficiaries=row["beneficiaries"].strip())
     elif kind == "hii":
-        data.update(initiative=row["initiative"].strip() or row["name"].strip(), subtitle=row["subtitle"].strip(),
-                    role=row["role"].strip())
+        data.update(
+            initiative=row["initiative"].strip() or row["name"].strip(),
+            subtitle=row["subtitle"].strip(),
+            role=row["role"].strip(),
+        )
     elif kind == "recommendation":
         data.update(theme=row["theme"].strip() or "other", group=row["group"].strip())
         if not data["name"]:
@@ -243,8 +344,15 @@ def _record_from_row(row: dict, path: Path, line: int, problems: list[Problem]):
             try:
                 data["resolutions"] = [Resolution.model_validate(r) for r in json.loads(row["resolutions"])]
             except (json.JSONDecodeError, ValidationError, TypeError):
-                problems.append(Problem(str(path), line, "resolutions", _short(row["resolutions"]),
-                                        "a JSON list of {number, title, session, revised}"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        line,
+                        "resolutions",
+                        _short(row["resolutions"]),
+                        "a JSON list of {number, title, session, revised}",
+                    )
+                )
                 return None
     return RECORD_CLASSES[kind].model_validate(data)
 
@@ -262,7 +370,9 @@ def _sdgs(row: dict, path: Path, line: int, problems: list[Problem]) -> SdgRef:
         except ValueError:
             goals = []
         if not goals or not all(1 <= g <= 17 for g in goals):
-            problems.append(Problem(str(path), line, "sdgs", goals_text, "goal numbers 1-17 separated by commas, or 'all'"))
+            problems.append(
+                Problem(str(path), line, "sdgs", goals_text, "goal numbers 1-17 separated by commas, or 'all'")
+            )
             return SdgRef(text=text)
         all_goals = goals == list(range(1, 18))
     targets = [t.strip() for t in row["sdg_targets"].split(",") if t.strip()]

@@ -1,4 +1,5 @@
 """Small readers for the other free-text fields: places, websites, lists of names, bullets."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,11 @@ CountryResolver = Callable[[str], Optional[tuple[str, Optional[str]]]]
 BULLET_RE = re.compile(r"^\s*(?:[•▪◦●○∙·\-–*]|o(?=\s)|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))\s*")
 _VIRTUAL_RE = re.compile(r"\b(virtual(ly)?|online|remote(ly)?|web-?based|webinar|zoom|teams)\b", re.I)
 _HYBRID_RE = re.compile(r"\bhybrid\b", re.I)
-_MODE_WORDS_RE = re.compile(r"(?:\s*(?:\band\b|\bor\b|&|/|\+)\s*)?\b(?:hybrid|virtual(?:ly)?|online|in[- ]person|"
-                            r"remote(?:ly)?|webinars?)\b", re.I)
+_MODE_WORDS_RE = re.compile(
+    r"(?:\s*(?:\band\b|\bor\b|&|/|\+)\s*)?\b(?:hybrid|virtual(?:ly)?|online|in[- ]person|"
+    r"remote(?:ly)?|webinars?)\b",
+    re.I,
+)
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)
 _BLANK_RE = re.compile(r"^(n/?a|none|not applicable|tbd|tbc|-+|–|—|\.)?\.?$", re.I)
 
@@ -52,15 +56,21 @@ def parse_websites(text: str | None) -> tuple[list[str], list[str]]:
 
 
 # -- lists of names -----------------------------------------------------------------------------
-_LEAD_RE = re.compile(r"^(?:and\s+|coordinated by\s+|supported by\s+|developed by\s+|led by\s+|"
-                      r"co-?organi[sz]ed by\s+|organi[sz]ed by\s+|with\s+|together with\s+|including\s+)+", re.I)
-_SPLIT_RE = re.compile(r"\s*;\s*|\s*,\s*(?:and\s+)?(?:(?:is\s+)?supported by\s+)?|"
-                       r"\s+in\s+(?:close\s+)?collaboration\s+with\s+|\s+together\s+with\s+", re.I)
+_LEAD_RE = re.compile(
+    r"^(?:and\s+|coordinated by\s+|supported by\s+|developed by\s+|led by\s+|"
+    r"co-?organi[sz]ed by\s+|organi[sz]ed by\s+|with\s+|together with\s+|including\s+)+",
+    re.I,
+)
+_SPLIT_RE = re.compile(
+    r"\s*;\s*|\s*,\s*(?:and\s+)?(?:(?:is\s+)?supported by\s+)?|"
+    r"\s+in\s+(?:close\s+)?collaboration\s+with\s+|\s+together\s+with\s+",
+    re.I,
+)
 _AND_RE = re.compile(r"\s+(?:and|&)\s+(?:supported by\s+)?", re.I)
 
 
 def split_names(text: str | None) -> list[str]:
-    """"Coordinated by ITU, UNECE and UN-Habitat, and supported by CBD" -> ITU, UNECE, UN-Habitat, CBD.
+    """ "Coordinated by ITU, UNECE and UN-Habitat, and supported by CBD" -> ITU, UNECE, UN-Habitat, CBD.
     Commas and "and" inside parentheses do not split."""
     text = (text or "").replace("\u00a0", " ").strip()
     if not text:
@@ -88,7 +98,7 @@ def _split_outside_parens(text: str, splitter: re.Pattern) -> list[str]:
     masked_text = "".join(masked)
     parts, pos = [], 0
     for m in splitter.finditer(masked_text):
-        parts.append(text[pos:m.start()])
+        parts.append(text[pos : m.start()])
         pos = m.end()
     parts.append(text[pos:])
     return [p for p in parts if p.strip()]
@@ -111,7 +121,7 @@ def bullet_items(text: str | None) -> list[str]:
 
 # -- places -------------------------------------------------------------------------------------
 def parse_places(text: str | None, resolve: CountryResolver | None = None) -> tuple[list[Place], list[str]]:
-    """"Dubai, UAE", "Virtual", "Riyadh, Kingdom of Saudi Arabia; Shanghai, China", "Hybrid (Geneva,
+    """ "Dubai, UAE", "Virtual", "Riyadh, Kingdom of Saudi Arabia; Shanghai, China", "Hybrid (Geneva,
     Switzerland and online)". Countries resolve to M49 through ``resolve``; problems are returned."""
     text = (text or "").replace("\u00a0", " ").strip()
     if is_blank(text):
@@ -149,9 +159,18 @@ def _city_country(seg: str, inner: str, mode: str, resolve, problems: list[str])
     if resolve and not found:
         problems.append(f"country {country!r} in {seg!r} is not a known area; kept as written")
     cities = re.split(r"\s+(?:and|&)\s+|\s*/\s*", ", ".join(parts[:-1]))
-    return [Place(text=seg, mode=mode, city=c.strip(), country=country,
-                  area=found[0] if found else None, iso3=found[1] if found else None)
-            for c in cities if c.strip()]
+    return [
+        Place(
+            text=seg,
+            mode=mode,
+            city=c.strip(),
+            country=country,
+            area=found[0] if found else None,
+            iso3=found[1] if found else None,
+        )
+        for c in cities
+        if c.strip()
+    ]
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ The seam is a *tagger*: any callable ``texts -> DataFrame`` with one row per (te
 ``evidence`` -- the shape of :func:`sdgtrack.tagging.tag_texts`. Inferred goals are stored beside the
 declared ones (source 'inferred'); a record that declares none counts with its inferred goals.
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,8 +25,9 @@ def default_tagger(method: str = "auto", max_goals: int = 3):
 def record_texts(reg, only_undeclared: bool = False) -> pd.DataFrame:
     """The text tagged for each record: its name and description (a decision adds its topics and
     resolution titles)."""
-    where = "WHERE r.id NOT IN (SELECT record FROM contribution_sdg WHERE source = 'declared')" \
-        if only_undeclared else ""
+    where = (
+        "WHERE r.id NOT IN (SELECT record FROM contribution_sdg WHERE source = 'declared')" if only_undeclared else ""
+    )
     return reg.con.execute(f"""
         SELECT r.id AS record,
                concat_ws('. ', r.name, r.description,
@@ -35,8 +37,9 @@ def record_texts(reg, only_undeclared: bool = False) -> pd.DataFrame:
         FROM contribution_record r {where} ORDER BY r.submission, r.seq""").df()
 
 
-def infer_sdgs(reg, tagger=None, *, method: str = "auto", max_goals: int = 3,
-               only_undeclared: bool = False) -> pd.DataFrame:
+def infer_sdgs(
+    reg, tagger=None, *, method: str = "auto", max_goals: int = 3, only_undeclared: bool = False
+) -> pd.DataFrame:
     """Tag records and store their inferred goals (replacing earlier inferred ones of those records).
     Returns the stored rows: record, goal, target, score, method, evidence."""
     texts = record_texts(reg, only_undeclared)
@@ -57,13 +60,14 @@ def infer_sdgs(reg, tagger=None, *, method: str = "auto", max_goals: int = 3,
             tags[col] = None
     tags["record"] = texts["record"].to_numpy()[tags["text_id"].to_numpy(dtype=int)]
     tags["method"] = tags.attrs.get("method", label) if hasattr(tags, "attrs") else label
-    rows = tags.rename(columns={"probability": "score"})[["record", "goal", "target", "score", "method",
-                                                          "evidence"]]
+    rows = tags.rename(columns={"probability": "score"})[["record", "goal", "target", "score", "method", "evidence"]]
     rows["goal"] = rows["goal"].astype(int)
     reg.con.execute("BEGIN")
     try:
-        reg.con.execute("DELETE FROM contribution_sdg WHERE source = 'inferred' "
-                        "AND record IN (SELECT unnest(?::VARCHAR[]))", [texts["record"].tolist()])
+        reg.con.execute(
+            "DELETE FROM contribution_sdg WHERE source = 'inferred' AND record IN (SELECT unnest(?::VARCHAR[]))",
+            [texts["record"].tolist()],
+        )
         reg.con.register("_inferred", rows)
         reg.con.execute("""INSERT INTO contribution_sdg (record, goal, target, source, is_primary, score, method, evidence)
                            SELECT record, goal, NULL, 'inferred', FALSE, score, method, evidence FROM _inferred""")
@@ -97,8 +101,18 @@ def review(reg, include_all_goals: bool = False) -> pd.DataFrame:
         FROM contribution_record r JOIN contribution_submission s ON s.id = r.submission
         JOIN d ON d.record = r.id LEFT JOIN i ON i.record = r.id
         WHERE r.id IN (SELECT record FROM t) ORDER BY s.entity_code, s.year, r.seq""").df()
-    columns = ["record", "entity", "year", "kind", "name", "declared", "inferred", "only_declared",
-               "only_inferred", "agreement"]
+    columns = [
+        "record",
+        "entity",
+        "year",
+        "kind",
+        "name",
+        "declared",
+        "inferred",
+        "only_declared",
+        "only_inferred",
+        "agreement",
+    ]
     if not include_all_goals:
         frame = frame[frame.declared.map(len) < 17]
     if frame.empty:
@@ -108,7 +122,8 @@ def review(reg, include_all_goals: bool = False) -> pd.DataFrame:
     frame = frame.assign(
         only_declared=[sorted(d - i) for d, i in zip(declared, inferred)],
         only_inferred=[sorted(i - d) for d, i in zip(declared, inferred)],
-        agreement=[round(len(d & i) / len(d | i), 3) for d, i in zip(declared, inferred)])
+        agreement=[round(len(d & i) / len(d | i), 3) for d, i in zip(declared, inferred)],
+    )
     disagree = (frame.only_declared.map(len) > 0) | (frame.only_inferred.map(len) > 0)
     for col in ("declared", "inferred", "only_declared", "only_inferred"):
         frame[col] = frame[col].map(lambda goals: ", ".join(str(g) for g in goals))

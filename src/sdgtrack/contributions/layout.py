@@ -5,6 +5,7 @@ Nothing is lost: every line of the answer ends up in a record's ``raw_text``, in
 preamble, question texts, footer or notes; whatever a field reader cannot read is kept in
 ``unparsed`` with a warning.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,17 +38,19 @@ MAX_BYTES = 5_000_000  # answers are tens of kB; anything this big is not an ans
 
 _RESOLUTION_RE = re.compile(
     r"^(?P<label>RESOLUTION|Resolution|DECISION|Decision)\s+(?P<num>[\w./-]*\d[\w./-]*)\s*"
-    r"(?:\((?P<rev>REV\.?\s*)?(?P<session>[^)]*)\))?\s*(?P<title>.*)$")
+    r"(?:\((?P<rev>REV\.?\s*)?(?P<session>[^)]*)\))?\s*(?P<title>.*)$"
+)
 _BODY_RE = re.compile(
     r"(?P<body>(?:[A-Z][\w’'-]*\s+){1,5}(?:Conference|Assembly|Council|Board|Congress|Summit|Committee|Session)"
-    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?(?:\s+\d{4})?(?:\s*\([A-Z][\w-]*\))?)")
+    r"(?:\s+of\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?(?:\s+\d{4})?(?:\s*\([A-Z][\w-]*\))?)"
+)
 
 
 @dataclass
 class _Line:
-    no: int          # 1-based line number in the file
-    raw: str         # as in the file
-    text: str        # no-break spaces as spaces, stripped
+    no: int  # 1-based line number in the file
+    raw: str  # as in the file
+    text: str  # no-break spaces as spaces, stripped
 
     @property
     def blank(self) -> bool:
@@ -80,8 +83,10 @@ def read_text_file(path: str | Path) -> str:
     if size == 0:
         raise UserInputError(f"{path}: the file is empty; expected the text of a questionnaire answer")
     if size > MAX_BYTES:
-        raise UserInputError(f"{path}: {size / 1e6:.1f} MB is too big for a questionnaire answer "
-                             f"(answers are tens of kB; limit {MAX_BYTES / 1e6:.0f} MB); nothing was imported")
+        raise UserInputError(
+            f"{path}: {size / 1e6:.1f} MB is too big for a questionnaire answer "
+            f"(answers are tens of kB; limit {MAX_BYTES / 1e6:.0f} MB); nothing was imported"
+        )
     data = path.read_bytes()
     if b"\0" in data[:65536]:
         raise UserInputError(f"{path}: binary file; expected the text of a questionnaire answer (UTF-8)")
@@ -91,8 +96,9 @@ def read_text_file(path: str | Path) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
-            raise UserInputError(f"{path}: not UTF-8 text (byte {exc.start}); expected the text of a "
-                                 "questionnaire answer") from None
+            raise UserInputError(
+                f"{path}: not UTF-8 text (byte {exc.start}); expected the text of a questionnaire answer"
+            ) from None
     if not text.strip():
         raise UserInputError(f"{path}: the file holds only blank lines; expected the text of a questionnaire answer")
     return text
@@ -104,9 +110,17 @@ def read_answer(path: str | Path, **options) -> Submission:
 
 
 # -- the parser --------------------------------------------------------------------------------
-def parse_answer(text: str, *, source: str = "<text>", entity: str | None = None, entity_code: str | None = None,
-                 year: int | None = None, status: str = "published", version: str = "2023",
-                 resolve_country: F.CountryResolver | None = None) -> Submission:
+def parse_answer(
+    text: str,
+    *,
+    source: str = "<text>",
+    entity: str | None = None,
+    entity_code: str | None = None,
+    year: int | None = None,
+    status: str = "published",
+    version: str = "2023",
+    resolve_country: F.CountryResolver | None = None,
+) -> Submission:
     q = questionnaire(version)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = [_Line(i + 1, raw, raw.replace("\u00a0", " ").strip()) for i, raw in enumerate(text.split("\n"))]
@@ -115,7 +129,8 @@ def parse_answer(text: str, *, source: str = "<text>", entity: str | None = None
         raise UserInputError(
             f"{source}: not a questionnaire answer in the published layout: found "
             f"{len(headings)} of the numbered questions 1-6 (expected lines such as '2. In the past year, has "
-            "your organization organized any ... conferences, forums or events ...'); nothing was imported")
+            "your organization organized any ... conferences, forums or events ...'); nothing was imported"
+        )
     warnings: list[str] = []
     first = headings[0][1]
     preamble_lines = lines[:first]
@@ -126,28 +141,37 @@ def parse_answer(text: str, *, source: str = "<text>", entity: str | None = None
     if entity:
         name, code = entity, (entity_code or (code if name == entity else ""))
     if not name:
-        raise UserInputError(f"{source}: cannot tell which entity answered (no name before question 1); "
-                             "pass --entity NAME")
+        raise UserInputError(
+            f"{source}: cannot tell which entity answered (no name before question 1); pass --entity NAME"
+        )
     if year is None:
         if found_year is None:
-            raise UserInputError(f"{source}: cannot tell the year of the answer (no 'Year of submission' line); "
-                                 "pass --year YEAR")
+            raise UserInputError(
+                f"{source}: cannot tell the year of the answer (no 'Year of submission' line); pass --year YEAR"
+            )
         year = found_year
     elif found_year is not None and found_year != year:
         warnings.append(f"the answer says 'Year of submission: {found_year}'; stored as {year} as asked")
 
-    sub = Submission(entity=name, entity_code=code or "", year=year, questionnaire=str(q["version"]),
-                     status=status, source_file=Path(source).name,
-                     source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                     preamble="\n".join(ln.raw for ln in preamble_lines).strip("\n"),
-                     footer="\n".join(ln.raw for ln in footer_lines), membership=membership)
+    sub = Submission(
+        entity=name,
+        entity_code=code or "",
+        year=year,
+        questionnaire=str(q["version"]),
+        status=status,
+        source_file=Path(source).name,
+        source_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        preamble="\n".join(ln.raw for ln in preamble_lines).strip("\n"),
+        footer="\n".join(ln.raw for ln in footer_lines),
+        membership=membership,
+    )
     resolve = resolve_country
     limit = int(q.get("description_word_limit", 150))
     records: list[RecordBase] = []
     for idx, (spec, start) in enumerate(headings):
         end = headings[idx + 1][1] if idx + 1 < len(headings) else len(lines)
         sub.questions[str(spec["number"])] = lines[start].raw.strip()
-        body = [ln for ln in lines[start + 1:end] if ln.no not in footer_nos]
+        body = [ln for ln in lines[start + 1 : end] if ln.no not in footer_nos]
         kind = spec["kind"]
         if kind == "decision":
             made = _decisions(body, sub, resolve)
@@ -167,8 +191,10 @@ def parse_answer(text: str, *, source: str = "<text>", entity: str | None = None
         rec.assign_id(sub.id)
         if rec.id in seen:
             sub.duplicates.append(Duplicate(record=rec.id, name=rec.name, lines=rec.source_lines))
-            sub.warnings.append(f"{rec.kind} '{rec.name}' (lines {rec.source_lines}) repeats lines "
-                                f"{seen[rec.id].source_lines} word for word: stored once")
+            sub.warnings.append(
+                f"{rec.kind} '{rec.name}' (lines {rec.source_lines}) repeats lines "
+                f"{seen[rec.id].source_lines} word for word: stored once"
+            )
             continue
         seen[rec.id] = rec
         rec.seq = len(kept) + 1
@@ -219,8 +245,10 @@ def _footer(lines: list[_Line], q: dict) -> tuple[list[_Line], str, int | None]:
 
 # -- labelled blocks (events, resources, partnerships) ------------------------------------------
 def _label_matchers(spec: dict) -> dict[str, re.Pattern]:
-    return {name: re.compile(rf"^(?:{pattern})(?:\s*\([^)]*\))?\s*(?::\s*(?P<rest>.*))?$", re.I)
-            for name, pattern in spec["labels"].items()}
+    return {
+        name: re.compile(rf"^(?:{pattern})(?:\s*\([^)]*\))?\s*(?::\s*(?P<rest>.*))?$", re.I)
+        for name, pattern in spec["labels"].items()
+    }
 
 
 def _labelled(body: list[_Line], spec: dict, sub: Submission, resolve, year: int) -> list[RecordBase]:
@@ -283,8 +311,12 @@ def _paragraphs(lines: list[_Line]) -> str:
 
 def _labelled_record(block: _Block, kind: str, resolve, year: int) -> RecordBase:
     get = lambda name: _field_text(block, name)  # noqa: E731
-    common = dict(name=re.sub(r"\s+", " ", get("name")), description=get("description"),
-                  raw_text=_raw(block.lines), source_lines=_span(block.lines))
+    common = dict(
+        name=re.sub(r"\s+", " ", get("name")),
+        description=get("description"),
+        raw_text=_raw(block.lines),
+        source_lines=_span(block.lines),
+    )
     if kind == "event":
         rec: RecordBase = Event(**common)
         rec.dates, problems = parse_dates(get("dates"), default_year=year)
@@ -297,8 +329,12 @@ def _labelled_record(block: _Block, kind: str, resolve, year: int) -> RecordBase
         if not rec.place_text:
             rec.warnings.append("location: blank")
     elif kind == "resource":
-        rec = Resource(**common, publishers=F.split_names(get("publishers")),
-                       audience=F.bullet_items(get("audience")), languages=F.split_languages(get("languages")))
+        rec = Resource(
+            **common,
+            publishers=F.split_names(get("publishers")),
+            audience=F.bullet_items(get("audience")),
+            languages=F.split_languages(get("languages")),
+        )
     else:
         beneficiaries = re.sub(r"\s+", " ", get("beneficiaries"))
         rec = Partnership(**common, partners=F.split_names(get("partners")), beneficiaries=beneficiaries)
@@ -346,9 +382,15 @@ def _decisions(body: list[_Line], sub: Submission, resolve) -> list[RecordBase]:
         m = _RESOLUTION_RE.match(text)
         if m:
             session = (m.group("session") or "").strip()
-            resolutions.append(Resolution(number=m.group("num"), title=m.group("title").strip().rstrip(".").strip(),
-                                          session=_titlecase(session) or None, revised=bool(m.group("rev")),
-                                          label=m.group("label").title()))
+            resolutions.append(
+                Resolution(
+                    number=m.group("num"),
+                    title=m.group("title").strip().rstrip(".").strip(),
+                    session=_titlecase(session) or None,
+                    revised=bool(m.group("rev")),
+                    label=m.group("label").title(),
+                )
+            )
         elif F.is_bullet(ln.text):
             topics.append(text)
         elif re.fullmatch(r"[*_\-=~ ]{3,}", text):
@@ -358,20 +400,30 @@ def _decisions(body: list[_Line], sub: Submission, resolve) -> list[RecordBase]:
     description = _paragraphs(narrative)
     body_match = _BODY_RE.search(description)
     body_name = body_match.group("body").strip() if body_match else ""
-    rec = Decision(name=body_name or f"Governing-body decisions {sub.year}", body=body_name,
-                   description=description, topics=topics, resolutions=resolutions,
-                   raw_text=_raw(body), source_lines=_span(body))
+    rec = Decision(
+        name=body_name or f"Governing-body decisions {sub.year}",
+        body=body_name,
+        description=description,
+        topics=topics,
+        resolutions=resolutions,
+        raw_text=_raw(body),
+        source_lines=_span(body),
+    )
     _meeting(rec, description, resolve, sub.year)
     if not body_name:
         rec.warnings.append("governing body: not named in the text")
     return [rec]
 
 
-_HELD_IN_RE = re.compile(r"\b(?:held|met|meeting|convened|session)\s+in\s+(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
-                         r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)|\bin\s+(?P<place2>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
-                         r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*),\s+(?:on|from|between)\b")
-_WHEN_RE = re.compile(r"\b(?:between|from|on)\s+(?P<when>\d{1,2}(?:\s+[A-Z][a-z]+)?(?:\s+\d{4})?"
-                      r"(?:\s+(?:and|to|-|–)\s+\d{1,2}\s+[A-Z][a-z]+)?\s+\d{4})")
+_HELD_IN_RE = re.compile(
+    r"\b(?:held|met|meeting|convened|session)\s+in\s+(?P<place>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+    r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)|\bin\s+(?P<place2>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*"
+    r",\s*[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*),\s+(?:on|from|between)\b"
+)
+_WHEN_RE = re.compile(
+    r"\b(?:between|from|on)\s+(?P<when>\d{1,2}(?:\s+[A-Z][a-z]+)?(?:\s+\d{4})?"
+    r"(?:\s+(?:and|to|-|–)\s+\d{1,2}\s+[A-Z][a-z]+)?\s+\d{4})"
+)
 
 
 def _meeting(rec: Decision, narrative: str, resolve, year: int) -> None:
@@ -409,8 +461,15 @@ def _hiis(body: list[_Line], spec: dict, q: dict, sub: Submission) -> list[Recor
         initiative, subtitle = (m.group("name"), m.group("sub")) if m else (title, "")
         description = _paragraphs(lines[1:])
         role = next((r for r, rx in roles if rx.search(description)), "contributor")
-        rec = HighImpactInitiative(name=initiative, initiative=initiative, subtitle=subtitle, role=role,
-                                   description=description, raw_text=_raw(lines), source_lines=_span(lines))
+        rec = HighImpactInitiative(
+            name=initiative,
+            initiative=initiative,
+            subtitle=subtitle,
+            role=role,
+            description=description,
+            raw_text=_raw(lines),
+            source_lines=_span(lines),
+        )
         rec.websites, _ = F.parse_websites(description)
         out.append(rec)
     return out
@@ -437,8 +496,16 @@ def _recommendations(body: list[_Line], q: dict, sub: Submission) -> list[Record
             prompt_lines.append(ln)
             continue
         chosen = theme or _classify(text, keywords)
-        out.append(Recommendation(name=_shorten(text), description=text, theme=chosen, group=group,
-                                  raw_text=ln.raw.strip(), source_lines=str(ln.no)))
+        out.append(
+            Recommendation(
+                name=_shorten(text),
+                description=text,
+                theme=chosen,
+                group=group,
+                raw_text=ln.raw.strip(),
+                source_lines=str(ln.no),
+            )
+        )
     if prompt_lines:
         sub.notes.append("question 6 prompts and headings:\n" + "\n".join(ln.raw.strip() for ln in prompt_lines))
     return out
@@ -467,8 +534,9 @@ def _same_name_warnings(records: list[RecordBase], sub: Submission) -> None:
         if len(recs) > 1:
             where = ", ".join(f"lines {r.source_lines}" for r in recs)
             for r in recs:
-                r.warnings.append(f"name: {len(recs)} {kind} entries share this name but differ in content "
-                                  f"({where}): check the names")
+                r.warnings.append(
+                    f"name: {len(recs)} {kind} entries share this name but differ in content ({where}): check the names"
+                )
 
 
 def _keep_note(lines: list[_Line], sub: Submission, kind: str, warn: bool = True) -> None:

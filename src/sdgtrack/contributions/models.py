@@ -4,6 +4,7 @@ A :class:`Submission` is one entity's answer for one year; it holds records of s
 record keeps the text it came from verbatim (``raw_text``) and whatever could not be parsed
 (``unparsed``), so nothing of an answer is lost.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -59,7 +60,7 @@ class Place(_Model):
     mode: Literal["in_person", "virtual", "hybrid"] = "in_person"
     city: str | None = None
     country: str | None = None  # as written
-    area: str | None = None     # M49 code (store convention: no leading zeros)
+    area: str | None = None  # M49 code (store convention: no leading zeros)
     iso3: str | None = None
 
 
@@ -76,25 +77,25 @@ class SdgRef(_Model):
 class Resolution(_Model):
     number: str
     title: str
-    session: str | None = None   # "Bucharest, 2022"
-    revised: bool = False        # "(REV. BUCHAREST, 2022)"
+    session: str | None = None  # "Bucharest, 2022"
+    revised: bool = False  # "(REV. BUCHAREST, 2022)"
     label: str = "Resolution"
 
 
 class RecordBase(_Model):
     id: str = ""
     kind: Kind
-    seq: int = 0                       # position in the answer
+    seq: int = 0  # position in the answer
     name: str = ""
     description: str = ""
     sdgs: SdgRef = SdgRef()
     websites: list[str] = []
-    raw_text: str = ""                 # the block of the answer, verbatim
-    source_lines: str = ""             # "51-88" in the imported file
-    unparsed: list[str] = []           # text kept as written because it could not be parsed
+    raw_text: str = ""  # the block of the answer, verbatim
+    source_lines: str = ""  # "51-88" in the imported file
+    unparsed: list[str] = []  # text kept as written because it could not be parsed
     warnings: list[str] = []
     word_count: int = 0
-    over_limit: bool = False           # description longer than the questionnaire's limit
+    over_limit: bool = False  # description longer than the questionnaire's limit
 
     def assign_id(self, submission_id: str) -> None:
         """A stable id from the submission and the verbatim text, so re-imports find the same record
@@ -105,11 +106,11 @@ class RecordBase(_Model):
 
 class Decision(RecordBase):
     kind: Literal["decision"] = "decision"
-    body: str = ""                     # "Plenipotentiary Conference 2022 (PP-22)"
+    body: str = ""  # "Plenipotentiary Conference 2022 (PP-22)"
     topics: list[str] = []
     resolutions: list[Resolution] = []
-    dates: Dates = Dates()             # when the body met, if the narrative says it
-    places: list[Place] = []           # where it met ("held in Bucharest, Romania")
+    dates: Dates = Dates()  # when the body met, if the narrative says it
+    places: list[Place] = []  # where it met ("held in Bucharest, Romania")
     place_text: str = ""
 
 
@@ -145,19 +146,22 @@ class Partnership(RecordBase):
 class Recommendation(RecordBase):
     kind: Literal["recommendation"] = "recommendation"
     theme: str = "other"
-    group: str = ""                    # the heading the answer put it under
+    group: str = ""  # the heading the answer put it under
 
 
-Record = Annotated[Union[Decision, Event, Resource, HighImpactInitiative, Partnership, Recommendation],
-                   Field(discriminator="kind")]
-RECORD_CLASSES = {c.model_fields["kind"].default: c
-                  for c in (Decision, Event, Resource, HighImpactInitiative, Partnership, Recommendation)}
+Record = Annotated[
+    Union[Decision, Event, Resource, HighImpactInitiative, Partnership, Recommendation], Field(discriminator="kind")
+]
+RECORD_CLASSES = {
+    c.model_fields["kind"].default: c
+    for c in (Decision, Event, Resource, HighImpactInitiative, Partnership, Recommendation)
+}
 
 
 class Duplicate(_Model):
-    record: str        # id of the stored record
+    record: str  # id of the stored record
     name: str
-    lines: str         # where the repeat was in the file
+    lines: str  # where the repeat was in the file
 
 
 class Submission(_Model):
@@ -168,11 +172,11 @@ class Submission(_Model):
     status: Status = "published"
     source_file: str = ""
     source_sha256: str = ""
-    preamble: str = ""                 # text before question 1 (entity name ...)
-    questions: dict[str, str] = {}     # question number -> its wording as printed
+    preamble: str = ""  # text before question 1 (entity name ...)
+    questions: dict[str, str] = {}  # question number -> its wording as printed
     footer: str = ""
-    membership: str = ""               # "ECESA Plus Member"
-    notes: list[str] = []              # section text outside any record, kept verbatim
+    membership: str = ""  # "ECESA Plus Member"
+    notes: list[str] = []  # section text outside any record, kept verbatim
     warnings: list[str] = []
     duplicates: list[Duplicate] = []
     records: list[Record] = []

@@ -1,10 +1,11 @@
 """The registry in the store: save submissions (idempotently), query records, correct and publish.
 
-    >>> from sdgtrack.contributions import Registry
-    >>> reg = Registry(db)                       # db = sdgtrack.open(...)
-    >>> report = reg.import_file("itu-2023.txt")
-    >>> reg.records(sdg=11, query="cities")      # a DataFrame
+>>> from sdgtrack.contributions import Registry
+>>> reg = Registry(db)                       # db = sdgtrack.open(...)
+>>> report = reg.import_file("itu-2023.txt")
+>>> reg.records(sdg=11, query="cities")      # a DataFrame
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,6 @@ _RECORD = TypeAdapter(Record)
 TRANSITIONS = {"draft": {"submitted"}, "submitted": {"draft", "published"}, "published": {"submitted"}}
 
 
-
 def record_filters(entity: str | None, year: int | None, kind: str | None) -> tuple[list[str], list]:
     """SQL conditions on submission ``s`` and record ``r`` shared by listing and coverage."""
     where, params = [], []
@@ -45,18 +45,19 @@ def record_filters(entity: str | None, year: int | None, kind: str | None) -> tu
         params.append(kind)
     return where, params
 
+
 class ImportReport(BaseModel):
     submission: str
     entity: str
     year: int
     status: str
     source: str
-    records: dict[str, int]          # per kind, as stored
+    records: dict[str, int]  # per kind, as stored
     new: int = 0
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
-    kept_corrected: int = 0          # records edited after an earlier import, left as corrected
+    kept_corrected: int = 0  # records edited after an earlier import, left as corrected
     warnings: list[str] = []
     duplicates: list[str] = []
     dry_run: bool = False
@@ -80,16 +81,26 @@ class Registry:
         return self._resolver
 
     # -- import ---------------------------------------------------------------------------------
-    def parse_file(self, path: str | Path, *, entity: str | None = None, year: int | None = None,
-                   status: str | None = None) -> Submission:
+    def parse_file(
+        self, path: str | Path, *, entity: str | None = None, year: int | None = None, status: str | None = None
+    ) -> Submission:
         from .layout import read_answer
 
         _check_status(status)
-        return read_answer(path, entity=entity, year=year, status=status or "published",
-                           resolve_country=self.resolve_country)
+        return read_answer(
+            path, entity=entity, year=year, status=status or "published", resolve_country=self.resolve_country
+        )
 
-    def import_file(self, path: str | Path, *, fmt: str | None = None, entity: str | None = None,
-                    year: int | None = None, status: str | None = None, dry_run: bool = False) -> list[ImportReport]:
+    def import_file(
+        self,
+        path: str | Path,
+        *,
+        fmt: str | None = None,
+        entity: str | None = None,
+        year: int | None = None,
+        status: str | None = None,
+        dry_run: bool = False,
+    ) -> list[ImportReport]:
         """Import an answer as published (text), or a registry export (JSON or CSV). Nothing is
         written unless the whole file is read without error."""
         from . import exchange
@@ -108,7 +119,9 @@ class Registry:
             raise UserInputError("--entity and --year apply to text answers; JSON and CSV name them in each record")
         return self.save(subs, dry_run=dry_run, status=status if fmt == "text" else None)
 
-    def save(self, subs: Iterable[Submission], *, dry_run: bool = False, status: str | None = None) -> list[ImportReport]:
+    def save(
+        self, subs: Iterable[Submission], *, dry_run: bool = False, status: str | None = None
+    ) -> list[ImportReport]:
         subs = list(subs)
         reports = []
         self.con.execute("BEGIN")
@@ -132,7 +145,9 @@ class Registry:
             if not rec.id:
                 rec.assign_id(sid)
         now = _now()
-        existing = self.con.execute("SELECT status, document FROM contribution_submission WHERE id = ?", [sid]).fetchone()
+        existing = self.con.execute(
+            "SELECT status, document FROM contribution_submission WHERE id = ?", [sid]
+        ).fetchone()
         document = _document(sub)
         status = sub.status
         if existing:
@@ -143,23 +158,46 @@ class Registry:
             merged = {k: (v if v not in ("", [], {}, None) else old_doc.get(k, v)) for k, v in new_doc.items()}
             document = json.dumps(merged, ensure_ascii=False)
             if old_doc != merged or status != existing[0]:
-                self.con.execute("UPDATE contribution_submission SET entity=?, entity_code=?, status=?, source_file=?, "
-                                 "source_sha256=?, updated_at=?, document=? WHERE id=?",
-                                 [sub.entity, sub.entity_code, status, sub.source_file, sub.source_sha256, now,
-                                  document, sid])
+                self.con.execute(
+                    "UPDATE contribution_submission SET entity=?, entity_code=?, status=?, source_file=?, "
+                    "source_sha256=?, updated_at=?, document=? WHERE id=?",
+                    [sub.entity, sub.entity_code, status, sub.source_file, sub.source_sha256, now, document, sid],
+                )
                 if status != existing[0]:
                     self._log(sid, None, "status", existing[0], status, "set on import")
         else:
-            self.con.execute("INSERT INTO contribution_submission VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             [sid, sub.entity, sub.entity_code, sub.year, sub.questionnaire, status,
-                              sub.source_file, sub.source_sha256, now, now, document])
-        stored = {row[0]: (row[1], row[2]) for row in self.con.execute(
-            "SELECT id, data, corrected FROM contribution_record WHERE submission = ?", [sid]).fetchall()}
-        report = ImportReport(submission=sid, entity=sub.entity, year=sub.year, status=status,
-                              source=sub.source_file, records={},
-                              warnings=list(sub.warnings) + [f"{r.kind} '{r.name}': {w}" for r in sub.records
-                                                             for w in r.warnings],
-                              duplicates=[f"{d.name} (lines {d.lines})" for d in sub.duplicates])
+            self.con.execute(
+                "INSERT INTO contribution_submission VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    sid,
+                    sub.entity,
+                    sub.entity_code,
+                    sub.year,
+                    sub.questionnaire,
+                    status,
+                    sub.source_file,
+                    sub.source_sha256,
+                    now,
+                    now,
+                    document,
+                ],
+            )
+        stored = {
+            row[0]: (row[1], row[2])
+            for row in self.con.execute(
+                "SELECT id, data, corrected FROM contribution_record WHERE submission = ?", [sid]
+            ).fetchall()
+        }
+        report = ImportReport(
+            submission=sid,
+            entity=sub.entity,
+            year=sub.year,
+            status=status,
+            source=sub.source_file,
+            records={},
+            warnings=list(sub.warnings) + [f"{r.kind} '{r.name}': {w}" for r in sub.records for w in r.warnings],
+            duplicates=[f"{d.name} (lines {d.lines})" for d in sub.duplicates],
+        )
         new_ids, to_write = set(), []
         for rec in sub.records:
             new_ids.add(rec.id)
@@ -182,8 +220,9 @@ class Registry:
             self._delete_records(gone + [r.id for r in to_write])
             self._insert_records(sid, to_write, corrected=False)
             report.removed = len(gone)
-        counts = self.con.execute("SELECT kind, count(*) FROM contribution_record WHERE submission = ? GROUP BY kind",
-                                  [sid]).fetchall()
+        counts = self.con.execute(
+            "SELECT kind, count(*) FROM contribution_record WHERE submission = ? GROUP BY kind", [sid]
+        ).fetchall()
         report.records = {k: dict(counts).get(k, 0) for k in KINDS}
         return report
 
@@ -194,13 +233,28 @@ class Registry:
         rows, sdg_rows = [], []
         for rec in recs:
             dates = getattr(rec, "dates", None)
-            rows.append(dict(
-                id=rec.id, submission=sid, kind=rec.kind, seq=rec.seq, name=rec.name, description=rec.description,
-                start_date=dates.start if dates else None, end_date=dates.end if dates else None,
-                open_end=bool(dates and dates.open_end),
-                countries=sorted({p.area for p in getattr(rec, "places", []) if p.area}), websites=list(rec.websites),
-                word_count=rec.word_count, over_limit=rec.over_limit, n_warnings=len(rec.warnings),
-                corrected=corrected, raw_text=rec.raw_text, source_lines=rec.source_lines, data=rec.model_dump_json()))
+            rows.append(
+                dict(
+                    id=rec.id,
+                    submission=sid,
+                    kind=rec.kind,
+                    seq=rec.seq,
+                    name=rec.name,
+                    description=rec.description,
+                    start_date=dates.start if dates else None,
+                    end_date=dates.end if dates else None,
+                    open_end=bool(dates and dates.open_end),
+                    countries=sorted({p.area for p in getattr(rec, "places", []) if p.area}),
+                    websites=list(rec.websites),
+                    word_count=rec.word_count,
+                    over_limit=rec.over_limit,
+                    n_warnings=len(rec.warnings),
+                    corrected=corrected,
+                    raw_text=rec.raw_text,
+                    source_lines=rec.source_lines,
+                    data=rec.model_dump_json(),
+                )
+            )
             sdg_rows += [(rec.id, g, None, g in rec.sdgs.primary) for g in rec.sdgs.goals]
             sdg_rows += [(rec.id, int(t.split(".")[0]), t, False) for t in rec.sdgs.targets]
         frame = pd.DataFrame(rows)
@@ -218,8 +272,9 @@ class Registry:
             self.con.unregister("_new_sdgs")
 
     def _delete_records(self, ids: list[str]) -> None:
-        self.con.execute("DELETE FROM contribution_sdg WHERE record IN (SELECT unnest(?::VARCHAR[])) "
-                         "AND source = 'declared'", [ids])
+        self.con.execute(
+            "DELETE FROM contribution_sdg WHERE record IN (SELECT unnest(?::VARCHAR[])) AND source = 'declared'", [ids]
+        )
         self.con.execute("DELETE FROM contribution_record WHERE id IN (SELECT unnest(?::VARCHAR[]))", [ids])
 
     # -- reading --------------------------------------------------------------------------------
@@ -233,14 +288,20 @@ class Registry:
 
     def submission(self, ref: str, year: int | None = None) -> Submission:
         sid = self.submission_id(ref, year)
-        doc = json.loads(self.con.execute("SELECT document FROM contribution_submission WHERE id = ?",
-                                          [sid]).fetchone()[0])
+        doc = json.loads(
+            self.con.execute("SELECT document FROM contribution_submission WHERE id = ?", [sid]).fetchone()[0]
+        )
         status = self.con.execute("SELECT status FROM contribution_submission WHERE id = ?", [sid]).fetchone()[0]
         doc["status"] = status
-        doc["source_file"] = self.con.execute("SELECT source_file FROM contribution_submission WHERE id = ?",
-                                              [sid]).fetchone()[0] or ""
-        doc["records"] = [json.loads(d) for (d,) in self.con.execute(
-            "SELECT data FROM contribution_record WHERE submission = ? ORDER BY seq, id", [sid]).fetchall()]
+        doc["source_file"] = (
+            self.con.execute("SELECT source_file FROM contribution_submission WHERE id = ?", [sid]).fetchone()[0] or ""
+        )
+        doc["records"] = [
+            json.loads(d)
+            for (d,) in self.con.execute(
+                "SELECT data FROM contribution_record WHERE submission = ? ORDER BY seq, id", [sid]
+            ).fetchall()
+        ]
         return Submission.model_validate(doc)
 
     def submission_id(self, ref: str, year: int | None = None) -> str:
@@ -252,15 +313,22 @@ class Registry:
         if year is not None:
             where.append("year = ?")
             params.append(int(year))
-        rows = self.con.execute(f"SELECT id FROM contribution_submission WHERE {' AND '.join(where)} ORDER BY id",
-                                params).fetchall()
+        rows = self.con.execute(
+            f"SELECT id FROM contribution_submission WHERE {' AND '.join(where)} ORDER BY id", params
+        ).fetchall()
         if not rows:
-            known = ", ".join(r[0] for r in self.con.execute("SELECT id FROM contribution_submission ORDER BY id")
-                              .fetchall()) or "none yet"
+            known = (
+                ", ".join(
+                    r[0] for r in self.con.execute("SELECT id FROM contribution_submission ORDER BY id").fetchall()
+                )
+                or "none yet"
+            )
             raise UserInputError(f"no submission {ref!r}{f' for {year}' if year else ''}; known: {known}")
         if len(rows) > 1:
-            raise UserInputError(f"{ref!r} names {len(rows)} submissions ({', '.join(r[0] for r in rows)}); "
-                                 "give the year or the submission id")
+            raise UserInputError(
+                f"{ref!r} names {len(rows)} submissions ({', '.join(r[0] for r in rows)}); "
+                "give the year or the submission id"
+            )
         return rows[0][0]
 
     def record(self, record_id: str) -> RecordBase:
@@ -269,8 +337,16 @@ class Registry:
             raise UserInputError(f"no contribution record {record_id!r} (see `sdgtrack contributions list`)")
         return _RECORD.validate_json(row[0])
 
-    def records(self, *, entity: str | None = None, year: int | None = None, kind: str | None = None,
-                sdg: int | None = None, query: str | None = None, status: str | None = None) -> pd.DataFrame:
+    def records(
+        self,
+        *,
+        entity: str | None = None,
+        year: int | None = None,
+        kind: str | None = None,
+        sdg: int | None = None,
+        query: str | None = None,
+        status: str | None = None,
+    ) -> pd.DataFrame:
         """Records as a DataFrame, one row each; ``sdgs`` (goal numbers), ``countries`` (M49 codes) and
         ``websites`` are lists. ``sdg`` matches the goals that count for a record
         (declared, else inferred); ``query`` needs every word in the name or description (word starts,
@@ -295,7 +371,8 @@ class Registry:
                 params.append(w)
             rank = " + ".join(["len(regexp_extract_all(lower(r.name || ' ' || r.description), ?))"] * len(words))
             params = words + params
-        return self.con.execute(f"""
+        return self.con.execute(
+            f"""
             WITH goals AS (SELECT record, list(goal ORDER BY goal) AS sdgs, any_value(source) AS sdg_source
                            FROM contribution_goal GROUP BY record)
             SELECT r.id, coalesce(nullif(s.entity_code, ''), s.entity) AS entity, s.year, r.kind, r.name,
@@ -306,7 +383,9 @@ class Registry:
             FROM contribution_record r JOIN contribution_submission s ON s.id = r.submission
             LEFT JOIN goals g ON g.record = r.id
             {"WHERE " + " AND ".join(where) if where else ""}
-            ORDER BY hits DESC, s.entity_code, s.year, list_position({list(KINDS)!r}, r.kind), r.seq""", params).df()
+            ORDER BY hits DESC, s.entity_code, s.year, list_position({list(KINDS)!r}, r.kind), r.seq""",
+            params,
+        ).df()
 
     def goals(self) -> pd.DataFrame:
         """One row per record and goal that counts (declared, else inferred), with entity, kind, year."""
@@ -319,10 +398,16 @@ class Registry:
     def changes(self, record_id: str | None = None) -> pd.DataFrame:
         where, params = "", []
         if record_id:
-            where, params = "WHERE record = ? OR (record IS NULL AND submission = (SELECT submission FROM " \
-                            "contribution_record WHERE id = ?))", [record_id, record_id]
-        return self.con.execute(f"SELECT changed_at, submission, record, field, old_value, new_value, note "
-                                f"FROM contribution_change {where} ORDER BY changed_at", params).df()
+            where, params = (
+                "WHERE record = ? OR (record IS NULL AND submission = (SELECT submission FROM "
+                "contribution_record WHERE id = ?))",
+                [record_id, record_id],
+            )
+        return self.con.execute(
+            f"SELECT changed_at, submission, record, field, old_value, new_value, note "
+            f"FROM contribution_change {where} ORDER BY changed_at",
+            params,
+        ).df()
 
     # -- editing --------------------------------------------------------------------------------
     def set_status(self, ref: str, status: str, *, year: int | None = None, note: str = "") -> str:
@@ -334,8 +419,9 @@ class Registry:
         if status not in TRANSITIONS[old]:
             raise UserInputError(f"{sid} is {old}: it can become {' or '.join(sorted(TRANSITIONS[old]))}, not {status}")
         self.con.execute("BEGIN")
-        self.con.execute("UPDATE contribution_submission SET status = ?, updated_at = ? WHERE id = ?",
-                         [status, _now(), sid])
+        self.con.execute(
+            "UPDATE contribution_submission SET status = ?, updated_at = ? WHERE id = ?", [status, _now(), sid]
+        )
         self._log(sid, None, "status", old, status, note)
         self.con.execute("COMMIT")
         return old
@@ -346,22 +432,28 @@ class Registry:
         rec = self.record(record_id)
         sid, status, year = self.con.execute(
             "SELECT s.id, s.status, s.year FROM contribution_record r JOIN contribution_submission s "
-            "ON s.id = r.submission WHERE r.id = ?", [record_id]).fetchone()
+            "ON s.id = r.submission WHERE r.id = ?",
+            [record_id],
+        ).fetchone()
         if status == "published":
-            raise UserInputError(f"{sid} is published: reopen it first with "
-                                 f"`sdgtrack contributions status {sid} submitted`")
+            raise UserInputError(
+                f"{sid} is published: reopen it first with `sdgtrack contributions status {sid} submitted`"
+            )
         old, new = edit.correct(rec, field, value, self.resolve_country, year)
         if old == new:
             return rec
         self.con.execute("BEGIN")
         try:
-            inferred = self.con.execute("SELECT * FROM contribution_sdg WHERE record = ? AND source = 'inferred'",
-                                        [record_id]).fetchall()
+            inferred = self.con.execute(
+                "SELECT * FROM contribution_sdg WHERE record = ? AND source = 'inferred'", [record_id]
+            ).fetchall()
             self._delete_records([record_id])
             self._insert_records(sid, [rec], corrected=True)
             self.con.execute("DELETE FROM contribution_sdg WHERE record = ? AND source = 'inferred'", [record_id])
             if inferred:
-                self.con.executemany("INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?, ?)", inferred)  # few rows
+                self.con.executemany(
+                    "INSERT INTO contribution_sdg VALUES (?, ?, ?, ?, ?, ?, ?, ?)", inferred
+                )  # few rows
             self.con.execute("UPDATE contribution_submission SET updated_at = ? WHERE id = ?", [_now(), sid])
             self._log(sid, record_id, field, old, new, note)
             self.con.execute("COMMIT")
@@ -371,8 +463,10 @@ class Registry:
         return rec
 
     def _log(self, sid: str, record: str | None, field: str, old, new, note: str) -> None:
-        self.con.execute("INSERT INTO contribution_change VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [_now(), sid, record, field, old, new, note or None])
+        self.con.execute(
+            "INSERT INTO contribution_change VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [_now(), sid, record, field, old, new, note or None],
+        )
 
     # -- analyses and exchange (see coverage.py, exchange.py, infer.py) ---------------------------
     def coverage(self, by: str = "entity", **options):

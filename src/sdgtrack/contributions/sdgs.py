@@ -1,5 +1,6 @@
 """Read an SDG field as a person would: "SDG 6, 11, 13", "SDG11", "All 17 SDGs", "SDG 1, 2, ..., 17",
 "Goals 3 and 5", "SDG 9.1, 11.2", "impact all SDGs, more directly SDG 9" (all 17, 9 primary)."""
+
 from __future__ import annotations
 
 import re
@@ -9,16 +10,25 @@ from .models import SdgRef
 ALL = list(range(1, 18))
 
 # "all SDGs", "All 17 SDGs", "17 SDGs", "all the Goals", "All" alone, "SDGs 1-17"
-_ALL_RE = re.compile(r"\ball\s+(?:the\s+)?(?:17\s+|seventeen\s+)?(?:sdgs?|goals|global goals)\b"
-                     r"|^\s*(?:all|17|all 17)\s*\.?\s*$|\b(?:17|seventeen)\s+(?:sdgs|goals)\b", re.I)
+_ALL_RE = re.compile(
+    r"\ball\s+(?:the\s+)?(?:17\s+|seventeen\s+)?(?:sdgs?|goals|global goals)\b"
+    r"|^\s*(?:all|17|all 17)\s*\.?\s*$|\b(?:17|seventeen)\s+(?:sdgs|goals)\b",
+    re.I,
+)
 _ANCHOR = r"(?:sdgs?|goals?|targets?|ods|odd)"
 _NUM = r"\d{1,2}(?:\.(?:\d{1,2}|[a-c]))?"
 # An anchor followed by a list of numbers: "SDG 6, 11 and 13", "SDGs 1-5", "SDG 1, 2, ..., 17"
-_LIST_RE = re.compile(rf"\b{_ANCHOR}\s*#?\s*(?P<list>{_NUM}(?:(?:\s*(?:,|;|&|/|\band\b|\bor\b|-|–|—|\bto\b|\.\.\.|…))+\s*"
-                      rf"(?:{_ANCHOR}\s*#?\s*)?{_NUM})*)", re.I)
+_LIST_RE = re.compile(
+    rf"\b{_ANCHOR}\s*#?\s*(?P<list>{_NUM}(?:(?:\s*(?:,|;|&|/|\band\b|\bor\b|-|–|—|\bto\b|\.\.\.|…))+\s*"
+    rf"(?:{_ANCHOR}\s*#?\s*)?{_NUM})*)",
+    re.I,
+)
 _BARE_LIST_RE = re.compile(rf"^\s*(?P<list>{_NUM}(?:\s*(?:,|;|&|/|\band\b|-|–)+\s*{_NUM})*)\s*[.,;]?\s*$")
-_PRIMARY_RE = re.compile(r"more directly|directly|especially|in particular|particularly|primarily|mainly|"
-                         r"notably|most of all|above all|with a focus on|focus(?:ed|ing)? on", re.I)
+_PRIMARY_RE = re.compile(
+    r"more directly|directly|especially|in particular|particularly|primarily|mainly|"
+    r"notably|most of all|above all|with a focus on|focus(?:ed|ing)? on",
+    re.I,
+)
 
 
 def parse_sdgs(text: str | None) -> tuple[SdgRef, list[str]]:
@@ -75,8 +85,13 @@ def _expand(listing: str) -> list[str]:
     i = 0
     while i < len(tokens):
         tok = tokens[i]
-        if tok.lower() in ("...", "…", "-", "–", "—", "to") and out and i + 1 < len(tokens) \
-                and re.fullmatch(r"\d{1,2}", tokens[i + 1]) and re.fullmatch(r"\d{1,2}", out[-1]):
+        if (
+            tok.lower() in ("...", "…", "-", "–", "—", "to")
+            and out
+            and i + 1 < len(tokens)
+            and re.fullmatch(r"\d{1,2}", tokens[i + 1])
+            and re.fullmatch(r"\d{1,2}", out[-1])
+        ):
             lo, hi = int(out[-1]), int(tokens[i + 1])
             if lo < hi:
                 out.extend(str(n) for n in range(lo + 1, hi + 1))

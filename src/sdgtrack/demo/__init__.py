@@ -1,5 +1,6 @@
 """The demo data set: a real subset of the UN SDG Global Database shipped with the package
 (made by ``tools/build_demo_data.py``)."""
+
 from __future__ import annotations
 
 from importlib import resources

@@ -1,4 +1,5 @@
 """Areas: M49 countries and regions, UN groups, SDG regions and custom areas (cities ...)."""
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -24,11 +25,14 @@ ALIAS_SQL = """
 def resolve(con, text: str) -> str:
     key = str(text).strip()
     # an exact code wins over a name or ISO code that happens to spell the same
-    row = con.execute(f"SELECT code FROM ({ALIAS_SQL}) WHERE alias = upper(?) "
-                      "ORDER BY code = ? DESC, code LIMIT 1", [key, key]).fetchone()
+    row = con.execute(
+        f"SELECT code FROM ({ALIAS_SQL}) WHERE alias = upper(?) ORDER BY code = ? DESC, code LIMIT 1", [key, key]
+    ).fetchone()
     if row is None:
-        raise UserInputError(f"unknown area {text!r}: expected an M49 code (e.g. 4 or 004), an ISO code "
-                             "(AF, AFG), a group (LDC, LLDC, SIDS), an area name, or a custom area code")
+        raise UserInputError(
+            f"unknown area {text!r}: expected an M49 code (e.g. 4 or 004), an ISO code "
+            "(AF, AFG), a group (LDC, LLDC, SIDS), an area name, or a custom area code"
+        )
     return row[0]
 
 
@@ -37,11 +41,14 @@ def resolve_many(con, texts: Sequence[str]) -> list[str | None]:
     texts = [str(t) for t in texts]
     # the texts travel as a list parameter, not a registered frame: registering fails while an
     # earlier result on the connection is still open (DuckDB 2)
-    rows = con.execute(f"""
+    rows = con.execute(
+        f"""
         SELECT t.i, a.code
         FROM (SELECT unnest(?::VARCHAR[]) AS text, generate_subscripts(?::VARCHAR[], 1) AS i) t
         LEFT JOIN (SELECT alias, min(code) AS code FROM ({ALIAS_SQL}) GROUP BY alias) a
-          ON a.alias = upper(t.text) ORDER BY t.i""", [texts, texts]).fetchall()
+          ON a.alias = upper(t.text) ORDER BY t.i""",
+        [texts, texts],
+    ).fetchall()
     return [code for _, code in rows]
 
 
@@ -67,8 +74,11 @@ def add_custom(con, code: str, name: str, parent: str | None, kind: str = "custo
     con.execute("INSERT INTO area VALUES (?, ?, ?, ?, NULL, NULL, NULL)", [code, name, kind, parent_code])
     if parent_code:
         # a custom area belongs to its parent and to every group its parent belongs to
-        con.execute("""INSERT INTO area_member SELECT "group", ? FROM area_member WHERE member = ?
-                       UNION SELECT ?, ? ON CONFLICT DO NOTHING""", [code, parent_code, parent_code, code])
+        con.execute(
+            """INSERT INTO area_member SELECT "group", ? FROM area_member WHERE member = ?
+                       UNION SELECT ?, ? ON CONFLICT DO NOTHING""",
+            [code, parent_code, parent_code, code],
+        )
 
 
 def remove_custom(con, code: str) -> None:
@@ -84,7 +94,8 @@ def remove_custom(con, code: str) -> None:
 
 def _named_by(con, text: str) -> str | None:
     """'Afghanistan (4), as its ISO alpha-3 code' when ``text`` already names an area, else None."""
-    row = con.execute("""
+    row = con.execute(
+        """
         SELECT a.name, a.code,
                CASE WHEN upper(a.code) = upper(?1) OR lpad(a.code, 3, '0') = ?1 THEN 'code'
                     WHEN upper(a.iso2) = upper(?1) THEN 'ISO alpha-2 code'
@@ -94,7 +105,9 @@ def _named_by(con, text: str) -> str | None:
         WHERE upper(a.code) = upper(?1) OR (regexp_full_match(a.code, '[0-9]{1,2}') AND lpad(a.code, 3, '0') = ?1)
            OR upper(a.iso2) = upper(?1) OR upper(a.iso3) = upper(?1) OR upper(a.alias) = upper(?1)
            OR upper(a.name) = upper(?1)
-        ORDER BY a.code LIMIT 1""", [text.strip()]).fetchone()
+        ORDER BY a.code LIMIT 1""",
+        [text.strip()],
+    ).fetchone()
     return f"{row[0]} ({row[1]}), as its {row[2]}" if row else None
 
 

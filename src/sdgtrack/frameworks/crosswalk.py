@@ -4,6 +4,7 @@ The U4SSC -> SDG links ship with the package (ITU's own references and the KS ma
 matrices, such as the WSIS-SDG matrix ITU publishes only as a PDF, are loaded from a CSV with
 ``from_framework, from_code, to_framework, to_code, relation, source`` (docs/methods/cities.md).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,8 +29,11 @@ def links(con, from_framework: str | None = None, to_framework: str | None = Non
     if to_framework:
         where.append("to_framework = ?")
         params.append(to_framework)
-    return con.execute(f"SELECT * FROM crosswalk {'WHERE ' + ' AND '.join(where) if where else ''} "
-                       "ORDER BY from_framework, from_code, to_framework, to_code", params).df()
+    return con.execute(
+        f"SELECT * FROM crosswalk {'WHERE ' + ' AND '.join(where) if where else ''} "
+        "ORDER BY from_framework, from_code, to_framework, to_code",
+        params,
+    ).df()
 
 
 def find_node(con, code: str) -> tuple[str, dict]:
@@ -43,19 +47,25 @@ def find_node(con, code: str) -> tuple[str, dict]:
         from ..cities.kpis import compact
 
         candidates.append(compact(text))
-    rows = con.execute("""SELECT framework, code, level, parent, title FROM framework_node
+    rows = con.execute(
+        """SELECT framework, code, level, parent, title FROM framework_node
                           WHERE code IN (SELECT unnest(?::VARCHAR[]))
-                          ORDER BY framework <> 'sdg', framework""", [candidates]).fetchall()
+                          ORDER BY framework <> 'sdg', framework""",
+        [candidates],
+    ).fetchall()
     if not rows:
-        raise UserInputError(f"unknown code {code!r}: expected an SDG goal, target or indicator (3, 3.2, 3.2.1), "
-                             "a U4SSC KPI (EC.ICT.ICT.1C) or a WSIS action line (C4, C7.e-health)")
+        raise UserInputError(
+            f"unknown code {code!r}: expected an SDG goal, target or indicator (3, 3.2, 3.2.1), "
+            "a U4SSC KPI (EC.ICT.ICT.1C) or a WSIS action line (C4, C7.e-health)"
+        )
     fw, c, level, parent, title = rows[0]
     return fw, dict(code=c, level=level, parent=parent, title=title)
 
 
 def node_links(con, framework: str, code: str) -> pd.DataFrame:
     """Every link of a node, both ways: columns direction (to|from), framework, code, title, relation, source."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT 'to' AS direction, c.to_framework AS framework, c.to_code AS code, n.title, c.relation, c.source
         FROM crosswalk c LEFT JOIN framework_node n ON n.framework = c.to_framework AND n.code = c.to_code
         WHERE c.from_framework = ? AND c.from_code = ?
@@ -63,7 +73,9 @@ def node_links(con, framework: str, code: str) -> pd.DataFrame:
         SELECT 'from', c.from_framework, c.from_code, n.title, c.relation, c.source
         FROM crosswalk c LEFT JOIN framework_node n ON n.framework = c.from_framework AND n.code = c.from_code
         WHERE c.to_framework = ? AND c.to_code = ?
-        ORDER BY 1 DESC, 2, 3""", [framework, code, framework, code]).df()
+        ORDER BY 1 DESC, 2, 3""",
+        [framework, code, framework, code],
+    ).df()
 
 
 def import_crosswalk(con, path: str | Path) -> dict:
@@ -78,13 +90,19 @@ def import_crosswalk(con, path: str | Path) -> dict:
     except FileNotFoundError:
         raise InvalidInputError([Problem(fname, None, None, None, "an existing crosswalk CSV file")]) from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidInputError([Problem(fname, None, None, None,
-                                         f"a UTF-8 CSV with columns {', '.join(COLUMNS)} ({exc.__class__.__name__})")]) from None
+        raise InvalidInputError(
+            [
+                Problem(
+                    fname, None, None, None, f"a UTF-8 CSV with columns {', '.join(COLUMNS)} ({exc.__class__.__name__})"
+                )
+            ]
+        ) from None
     raw.columns = [c.strip().lower() for c in raw.columns]
     missing = [c for c in COLUMNS[:4] if c not in raw.columns]
     if missing:
-        raise InvalidInputError([Problem(fname, None, None, None,
-                                         f"columns {', '.join(COLUMNS)}; missing {', '.join(missing)}")])
+        raise InvalidInputError(
+            [Problem(fname, None, None, None, f"columns {', '.join(COLUMNS)}; missing {', '.join(missing)}")]
+        )
     for c in COLUMNS:
         raw[c] = raw[c].str.strip() if c in raw.columns else ""
     raw["relation"] = raw["relation"].replace("", DEFAULT_RELATION)
@@ -138,14 +156,16 @@ def count_by_goal(con, framework: str, items: pd.DataFrame) -> pd.DataFrame:
     for a node when one of the node's SDG links (to a goal, target or indicator) is in a goal of
     the item, since records and KPIs carry goals more often than targets. Nodes without links count 0.
     """
-    nodes = con.execute("SELECT code, title FROM framework_node WHERE framework = ? ORDER BY sort_key",
-                        [framework]).df()
+    nodes = con.execute(
+        "SELECT code, title FROM framework_node WHERE framework = ? ORDER BY sort_key", [framework]
+    ).df()
     links_ = links(con, framework, "sdg")
     goal_links = links_.assign(goal=links_["to_code"].str.split(".").str[0])[["from_code", "goal"]].drop_duplicates()
     it = items.assign(goal=items["goal"].astype(str))[["item", "goal"]].drop_duplicates()
     hits = goal_links.merge(it, on="goal")
-    per_node = hits.groupby("from_code").agg(items=("item", "nunique"),
-                                             goals=("goal", lambda g: ", ".join(sorted(set(g), key=int))))
+    per_node = hits.groupby("from_code").agg(
+        items=("item", "nunique"), goals=("goal", lambda g: ", ".join(sorted(set(g), key=int)))
+    )
     out = nodes.merge(per_node, left_on="code", right_index=True, how="left")
     out["linked_goals"] = out["code"].map(goal_links.groupby("from_code")["goal"].nunique()).fillna(0).astype(int)
     out["items"] = out["items"].fillna(0).astype(int)

@@ -3,6 +3,7 @@
 The files under ``frameworks/data`` are produced by ``tools/build_reference_data.py`` from the
 shared sources (see that script for provenance and licences).
 """
+
 from __future__ import annotations
 
 import re
@@ -55,14 +56,25 @@ def framework_nodes() -> pd.DataFrame:
     for key, title in en.items():
         code, _ = _yaml_key_to_code(key)
         if code not in known:
-            retired.append(dict(framework=SDG, code=code, level="indicator", parent=code.rsplit(".", 1)[0],
-                                title=title, unsd_code=None, status="retired", sort_key=None))
+            retired.append(
+                dict(
+                    framework=SDG,
+                    code=code,
+                    level="indicator",
+                    parent=code.rsplit(".", 1)[0],
+                    title=title,
+                    unsd_code=None,
+                    status="retired",
+                    sort_key=None,
+                )
+            )
     if retired:
         fw = pd.concat([fw, pd.DataFrame(retired)], ignore_index=True)
         # place each retired indicator right after its target's current indicators
         order = {c: i for i, c in enumerate(fw["code"])}
-        fw["sort_key"] = fw.apply(lambda r: r["sort_key"] if r["status"] == "current"
-                                  else order.get(r["parent"], 10_000) + 0.5, axis=1)
+        fw["sort_key"] = fw.apply(
+            lambda r: r["sort_key"] if r["status"] == "current" else order.get(r["parent"], 10_000) + 0.5, axis=1
+        )
         fw = fw.sort_values("sort_key", kind="stable").reset_index(drop=True)
         fw["sort_key"] = range(len(fw))
     return fw[["framework", "code", "level", "parent", "title", "unsd_code", "status", "sort_key"]]
@@ -94,8 +106,9 @@ def series_list() -> tuple[pd.DataFrame, pd.DataFrame]:
         series.setdefault(r.SERIES, (name, r.UNIT_MEASURE))
         if m:
             links |= {(r.SERIES, ind.strip()) for ind in m.group(1).split(",")}
-    s = pd.DataFrame([(k, d, u, "unsd") for k, (d, u) in series.items()],
-                     columns=["code", "description", "unit", "origin"])
+    s = pd.DataFrame(
+        [(k, d, u, "unsd") for k, (d, u) in series.items()], columns=["code", "description", "unit", "origin"]
+    )
     pairs = pd.DataFrame(sorted(links), columns=["series", "indicator"])
     return s, pairs
 
@@ -140,7 +153,9 @@ def load_reference(con) -> None:
     con.execute("INSERT INTO series SELECT * FROM ref_series WHERE code NOT IN (SELECT code FROM series)")
     con.execute("INSERT INTO series_indicator SELECT * FROM ref_links ON CONFLICT DO NOTHING")
     con.execute("DELETE FROM area WHERE kind NOT IN ('city', 'province', 'custom')")
-    con.execute("INSERT INTO area SELECT code, name, kind, parent, iso2, iso3, alias FROM ref_areas "
-                "WHERE code NOT IN (SELECT code FROM area)")
+    con.execute(
+        "INSERT INTO area SELECT code, name, kind, parent, iso2, iso3, alias FROM ref_areas "
+        "WHERE code NOT IN (SELECT code FROM area)"
+    )
     con.execute("INSERT INTO area_member SELECT * FROM ref_members ON CONFLICT DO NOTHING")
     con.execute("INSERT OR REPLACE INTO meta VALUES ('reference_version', ?)", [REFERENCE_VERSION])

@@ -7,6 +7,7 @@
 
 See docs/methods/index.md.
 """
+
 from .codebook import load_codebook, shipped
 from .regions import load_regions
 from .service import IndexResult, sdg_index

@@ -5,6 +5,7 @@ Columns: ``indicator, goal, optimum, lower_bound, green_threshold, red_threshold
 bounds: lower is better when the optimum is below the lower bound. A codebook is checked whole:
 every bad cell is reported with its line, and nothing is computed from a bad codebook.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -55,8 +56,12 @@ def read_table(source, what: str, required: list[str]) -> tuple[pd.DataFrame, st
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise IndexInputError([Problem(name, 1, c, None, f"a column named {c!r} in the {what} header "
-                                         f"({', '.join(required)})") for c in missing])
+        raise IndexInputError(
+            [
+                Problem(name, 1, c, None, f"a column named {c!r} in the {what} header ({', '.join(required)})")
+                for c in missing
+            ]
+        )
     if frame.empty:
         raise IndexInputError([Problem(name, 2, None, None, f"at least one row after the header of the {what}")])
     frame = frame.reset_index(drop=True)
@@ -80,8 +85,11 @@ def load_codebook(source) -> pd.DataFrame:
             problems.append(Problem(name, int(row["line"]), column, row[column], expected))
 
     bad(raw["indicator"] == "", "indicator", "an indicator (series) code")
-    bad(raw["indicator"].duplicated(keep="first") & (raw["indicator"] != ""), "indicator",
-        "each indicator once in the codebook")
+    bad(
+        raw["indicator"].duplicated(keep="first") & (raw["indicator"] != ""),
+        "indicator",
+        "each indicator once in the codebook",
+    )
     goal = pd.to_numeric(raw["goal"], errors="coerce")
     bad(~goal.isin(list(GOALS)), "goal", "a goal number from 1 to 17")
     nums = {c: pd.to_numeric(raw[c], errors="coerce") for c in NUMERIC}
@@ -92,18 +100,28 @@ def load_codebook(source) -> pd.DataFrame:
         bad(~raw[c].str.lower().isin(["yes", "no"]), c, "yes or no")
     opt, low = nums["optimum"], nums["lower_bound"]
     valid_bounds = opt.notna() & low.notna()
-    bad(valid_bounds & (opt == low), "optimum", "an optimum different from the lower bound (they define the 0-100 scale)")
+    bad(
+        valid_bounds & (opt == low),
+        "optimum",
+        "an optimum different from the lower bound (they define the 0-100 scale)",
+    )
     span = (opt - low).where(valid_bounds & (opt != low))
     green_score = 100 * (nums["green_threshold"] - low) / span
     red_score = 100 * (nums["red_threshold"] - low) / span
     eps = 1e-9
     for c, score in (("green_threshold", green_score), ("red_threshold", red_score)):
-        bad(score.notna() & ((score < -eps) | (score > 100 + eps)), c,
-            "a threshold between the lower bound and the optimum")
-    bad(green_score.notna() & red_score.notna() & (green_score < red_score - eps), "green_threshold",
-        "a green threshold at least as good as the red threshold")
+        bad(
+            score.notna() & ((score < -eps) | (score > 100 + eps)),
+            c,
+            "a threshold between the lower bound and the optimum",
+        )
+    bad(
+        green_score.notna() & red_score.notna() & (green_score < red_score - eps),
+        "green_threshold",
+        "a green threshold at least as good as the red threshold",
+    )
     if problems:
-        problems.sort(key=lambda p: (p.line or 0))
+        problems.sort(key=lambda p: p.line or 0)
         raise IndexInputError(problems)
     book = raw.copy()
     book["goal"] = goal.astype(int)

@@ -3,6 +3,7 @@
 Colours are computed on the 0-100 directed scale (unclipped), where the optimum is 100 and the
 lower bound 0 whatever the indicator's direction, so one rule serves both directions.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -47,7 +48,11 @@ def goal_colours(scores: pd.DataFrame) -> pd.DataFrame:
     worst = ranked.groupby(["area", "goal"]).head(2)
     worst = worst.assign(is_red=worst["colour"] == "red", is_green=worst["colour"] == "green")
     agg = worst.groupby(["area", "goal"]).agg(
-        n=("scale", "size"), mean_scale=("scale", "mean"), n_red=("is_red", "sum"), n_green=("is_green", "sum"))
-    colour = np.select([agg["n_red"] == agg["n"], agg["n_green"] == agg["n"], agg["mean_scale"] < 2],
-                       ["red", "green", "orange"], "yellow")
+        n=("scale", "size"), mean_scale=("scale", "mean"), n_red=("is_red", "sum"), n_green=("is_green", "sum")
+    )
+    colour = np.select(
+        [agg["n_red"] == agg["n"], agg["n_green"] == agg["n"], agg["mean_scale"] < 2],
+        ["red", "green", "orange"],
+        "yellow",
+    )
     return agg.assign(colour=colour).reset_index()[["area", "goal", "colour", "mean_scale"]]

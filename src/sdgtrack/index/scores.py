@@ -3,6 +3,7 @@
 Everything works on whole columns: one row per (area, indicator) for scores, one row per area
 for goals. See docs/methods/index.md for the formulas and what reproduces SDR 2023.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,20 +43,23 @@ def goal_scores(scores: pd.DataFrame, areas: list[str], not_applicable: pd.DataF
     wide = used.pivot_table(index="area", columns="goal", values="score", aggfunc="mean")
     wide = wide.reindex(index=pd.Index(areas, name="area"), columns=range(1, 18))
     if not not_applicable.empty:
-        mask = not_applicable.assign(flag=True).pivot_table(index="area", columns="goal", values="flag",
-                                                            aggfunc="any")
+        mask = not_applicable.assign(flag=True).pivot_table(index="area", columns="goal", values="flag", aggfunc="any")
         mask = mask.reindex(index=wide.index, columns=wide.columns).fillna(False).astype(bool)
         wide = wide.mask(mask)
     wide.columns = GOAL_COLUMNS
     return wide
 
 
-def missing_share(scores: pd.DataFrame, book: pd.DataFrame, areas: list[str],
-                  not_applicable: pd.DataFrame) -> pd.DataFrame:
+def missing_share(
+    scores: pd.DataFrame, book: pd.DataFrame, areas: list[str], not_applicable: pd.DataFrame
+) -> pd.DataFrame:
     """Per area: applicable index indicators, how many have a value, and the share missing."""
     index_book = book.loc[book["in_index"], ["indicator", "goal"]]
-    pairs = pd.MultiIndex.from_product([areas, index_book["indicator"]], names=["area", "indicator"]).to_frame(
-        index=False).merge(index_book, on="indicator")
+    pairs = (
+        pd.MultiIndex.from_product([areas, index_book["indicator"]], names=["area", "indicator"])
+        .to_frame(index=False)
+        .merge(index_book, on="indicator")
+    )
     if not not_applicable.empty:
         pairs = pairs.merge(not_applicable.assign(na=True), on=["area", "goal"], how="left")
         pairs = pairs[pairs["na"].isna()].drop(columns="na")
@@ -63,13 +67,20 @@ def missing_share(scores: pd.DataFrame, book: pd.DataFrame, areas: list[str],
     pairs = pairs.merge(have, on=["area", "indicator"], how="left")
     out = pairs.groupby("area").agg(n_applicable=("indicator", "size"), n_values=("has", "count"))
     out = out.reindex(areas).fillna(0).astype(int)
-    out["missing_share"] = np.where(out["n_applicable"] > 0,
-                                    1 - out["n_values"] / out["n_applicable"].where(out["n_applicable"] > 0), 1.0)
+    out["missing_share"] = np.where(
+        out["n_applicable"] > 0, 1 - out["n_values"] / out["n_applicable"].where(out["n_applicable"] > 0), 1.0
+    )
     return out
 
 
-def index_with_imputation(goals: pd.DataFrame, region: pd.Series, not_applicable: pd.DataFrame,
-                          index_goals: list[int], missing: pd.DataFrame, max_missing: float) -> pd.DataFrame:
+def index_with_imputation(
+    goals: pd.DataFrame,
+    region: pd.Series,
+    not_applicable: pd.DataFrame,
+    index_goals: list[int],
+    missing: pd.DataFrame,
+    max_missing: float,
+) -> pd.DataFrame:
     """Impute missing goal scores with the region mean, average the goals, rank; say why an area has no index.
 
     ``index_goals``: the goals with at least one index indicator in the codebook (17 for SDR).
@@ -92,11 +103,13 @@ def index_with_imputation(goals: pd.DataFrame, region: pd.Series, not_applicable
     no_region = unfilled.any(axis=1) & region.isna()
     reasons[no_region] = "goals " + _goal_lists(unfilled, cols)[no_region] + " have no score and the area has no region"
     no_regional = unfilled.any(axis=1) & region.notna()
-    reasons[no_regional] = ("goals " + _goal_lists(unfilled, cols)[no_regional] +
-                            " have no score in the area nor in its region")
+    reasons[no_regional] = (
+        "goals " + _goal_lists(unfilled, cols)[no_regional] + " have no score in the area nor in its region"
+    )
     share = missing["missing_share"].reindex(goals.index)
-    reasons[too_sparse] = [f"{s * 100:.1f}% of index indicators missing (more than {max_missing * 100:g}%)"
-                           for s in share[too_sparse]]
+    reasons[too_sparse] = [
+        f"{s * 100:.1f}% of index indicators missing (more than {max_missing * 100:g}%)" for s in share[too_sparse]
+    ]
     out.loc[too_sparse | unfilled.any(axis=1), "index"] = np.nan
     out.loc[out["index"].notna(), "imputed_goals"] = out["imputed_goals"]
     out.loc[out["index"].isna(), "imputed_goals"] = ""

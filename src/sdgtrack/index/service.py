@@ -1,4 +1,5 @@
 """`sdg_index`: the SDG Index and Dashboards (SDSN SDR method) over observations in the store."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,25 +16,36 @@ METHOD = "SDG Index and Dashboards (SDSN Sustainable Development Report method)"
 
 @dataclass
 class IndexResult:
-    areas: pd.DataFrame           # one row per area: index, rank, goal scores, colours, trends
-    indicators: pd.DataFrame      # one row per (area, indicator) with a value
-    excluded: pd.DataFrame        # areas without an index and why
+    areas: pd.DataFrame  # one row per area: index, rank, goal scores, colours, trends
+    indicators: pd.DataFrame  # one row per (area, indicator) with a value
+    excluded: pd.DataFrame  # areas without an index and why
     method: dict = field(default_factory=dict)
 
     def describe(self) -> str:
         m = self.method
-        return (f"{m['method']}; codebook {m['codebook']} ({m['indicators']} indicators, {m['index_indicators']} "
-                f"in the index, {m['goals']} goals); regions {m['regions'] or 'none (no imputation)'}; "
-                f"latest value per indicator up to {m['data_window']}; areas with more than "
-                f"{m['max_missing'] * 100:g}% of index indicators missing get no index; trends {m['trend_start']}"
-                f" (or nearest year) to latest vs. the rate needed to reach green by {m['target_year']}; "
-                f"{m['areas_with_index']} of {m['areas']} areas have an index; data from "
-                + (", ".join(f"{d} ({n} indicators)" for d, n in m.get("datasets", {}).items()) or "no dataset"))
+        return (
+            f"{m['method']}; codebook {m['codebook']} ({m['indicators']} indicators, {m['index_indicators']} "
+            f"in the index, {m['goals']} goals); regions {m['regions'] or 'none (no imputation)'}; "
+            f"latest value per indicator up to {m['data_window']}; areas with more than "
+            f"{m['max_missing'] * 100:g}% of index indicators missing get no index; trends {m['trend_start']}"
+            f" (or nearest year) to latest vs. the rate needed to reach green by {m['target_year']}; "
+            f"{m['areas_with_index']} of {m['areas']} areas have an index; data from "
+            + (", ".join(f"{d} ({n} indicators)" for d, n in m.get("datasets", {}).items()) or "no dataset")
+        )
 
 
-def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missing: float = 0.2,
-              areas: list[str] | None = None, trend_start: int = 2015, target_year: int = 2030,
-              datasets: list[str] | None = None) -> IndexResult:
+def sdg_index(
+    db,
+    codebook,
+    regions=None,
+    *,
+    year: int | None = None,
+    max_missing: float = 0.2,
+    areas: list[str] | None = None,
+    trend_start: int = 2015,
+    target_year: int = 2030,
+    datasets: list[str] | None = None,
+) -> IndexResult:
     """Compute the index, goal scores, dashboards and trends.
 
     ``codebook`` / ``regions``: CSV paths or DataFrames (see ``codebook.py``, ``regions.py``).
@@ -55,12 +67,17 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
         if year is not None and not datasets:
             first = db.first_year(book["indicator"].tolist())
             if first is not None and first > year:
-                raise UserInputError(f"no values of the codebook's indicators up to {year}; their data start in "
-                                     f"{first}: choose a later --year")
-        raise UserInputError("no values for the codebook's indicators" + (f" up to {year}" if year else "")
-                             + (f" in dataset(s) {', '.join(datasets)}" if datasets else "")
-                             + ": load the SDR data (`sdgtrack ingest sdr2024_indicators.csv`) or choose another "
-                             "--dataset (see `sdgtrack datasets list`)")
+                raise UserInputError(
+                    f"no values of the codebook's indicators up to {year}; their data start in "
+                    f"{first}: choose a later --year"
+                )
+        raise UserInputError(
+            "no values for the codebook's indicators"
+            + (f" up to {year}" if year else "")
+            + (f" in dataset(s) {', '.join(datasets)}" if datasets else "")
+            + ": load the SDR data (`sdgtrack ingest sdr2024_indicators.csv`) or choose another "
+            "--dataset (see `sdgtrack datasets list`)"
+        )
     universe = sorted(set(values["area"].unique().tolist()) | set(area_codes or []))
     latest = scores.latest_values(values)
     scored = scores.normalise(latest, book)
@@ -68,8 +85,9 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     scored["scale"] = dashboard.scale_0_4(scored["score_unclipped"], scored["green_score"], scored["red_score"])
 
     not_applicable = _not_applicable(region_table, universe)
-    region = (region_table.set_index("area")["region"] if region_table is not None
-              else pd.Series(dtype=object)).reindex(universe)
+    region = (
+        region_table.set_index("area")["region"] if region_table is not None else pd.Series(dtype=object)
+    ).reindex(universe)
     goal_frame = scores.goal_scores(scored, universe, not_applicable)
     missing = scores.missing_share(scored, book, universe, not_applicable)
     index_goals = sorted(book.loc[book["in_index"], "goal"].unique().tolist())
@@ -92,10 +110,14 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     indicator_frame = _indicator_table(scored, ind_trends, book, names)
     # which dataset each value came from (one per indicator and area, see Database.headline_values)
     sources = values.drop_duplicates(["indicator", "area"]).set_index(["indicator", "area"])["dataset"]
-    indicator_frame["dataset"] = sources.reindex(pd.MultiIndex.from_frame(indicator_frame[["indicator", "area"]])
-                                                 ).to_numpy()
-    excluded = area_frame.loc[area_frame["index"].isna(), ["area", "area_name", "no_index_reason"]].rename(
-        columns={"no_index_reason": "reason"}).reset_index(drop=True)
+    indicator_frame["dataset"] = sources.reindex(
+        pd.MultiIndex.from_frame(indicator_frame[["indicator", "area"]])
+    ).to_numpy()
+    excluded = (
+        area_frame.loc[area_frame["index"].isna(), ["area", "area_name", "no_index_reason"]]
+        .rename(columns={"no_index_reason": "reason"})
+        .reset_index(drop=True)
+    )
     if area_codes:
         area_frame = area_frame[area_frame["area"].isin(area_codes)].reset_index(drop=True)
         indicator_frame = indicator_frame[indicator_frame["area"].isin(area_codes)].reset_index(drop=True)
@@ -103,13 +125,22 @@ def sdg_index(db, codebook, regions=None, *, year: int | None = None, max_missin
     years = latest["year"]
     method = {
         "datasets": {d: int(n) for d, n in values.groupby("dataset")["indicator"].nunique().items()},
-        "method": METHOD, "codebook": book.attrs.get("source"), "regions": None if regions is None else
-        (str(regions) if not isinstance(regions, pd.DataFrame) else "<regions table>"),
-        "indicators": int(len(book)), "index_indicators": int(book["in_index"].sum()), "goals": len(index_goals),
-        "max_missing": max_missing, "year": year, "trend_start": trend_start, "target_year": target_year,
-        "data_window": (f"{year}" if year else "the latest year") +
-                       (f" (values from {int(years.min())} to {int(years.max())})" if len(years) else " (no values)"),
-        "areas": len(area_frame), "areas_with_index": int(area_frame["index"].notna().sum()),
+        "method": METHOD,
+        "codebook": book.attrs.get("source"),
+        "regions": None
+        if regions is None
+        else (str(regions) if not isinstance(regions, pd.DataFrame) else "<regions table>"),
+        "indicators": int(len(book)),
+        "index_indicators": int(book["in_index"].sum()),
+        "goals": len(index_goals),
+        "max_missing": max_missing,
+        "year": year,
+        "trend_start": trend_start,
+        "target_year": target_year,
+        "data_window": (f"{year}" if year else "the latest year")
+        + (f" (values from {int(years.min())} to {int(years.max())})" if len(years) else " (no values)"),
+        "areas": len(area_frame),
+        "areas_with_index": int(area_frame["index"].notna().sum()),
         "areas_computed": len(universe),
     }
     return IndexResult(area_frame, indicator_frame, excluded, method)
@@ -119,9 +150,18 @@ def _check_indicators_known(db, book: pd.DataFrame) -> None:
     known = set(db.series_codes())
     unknown = book[~book["indicator"].isin(known)]
     if len(unknown):
-        raise IndexInputError([Problem(book.attrs.get("source", "codebook"), int(r.line), "indicator", r.indicator,
-                                         "a series in the store (load its data first, e.g. `sdgtrack ingest`)")
-                                 for r in unknown.itertuples()])
+        raise IndexInputError(
+            [
+                Problem(
+                    book.attrs.get("source", "codebook"),
+                    int(r.line),
+                    "indicator",
+                    r.indicator,
+                    "a series in the store (load its data first, e.g. `sdgtrack ingest`)",
+                )
+                for r in unknown.itertuples()
+            ]
+        )
 
 
 def _values(db, book: pd.DataFrame, year: int | None, datasets) -> pd.DataFrame:
@@ -149,10 +189,16 @@ def _area_table(universe, names, region, index, missing, goals, colours, goal_tr
     out = out.join(missing[["n_applicable", "n_values", "missing_share"]], on="area")
     out = out.join(index[["imputed_goals", "no_index_reason"]], on="area")
     out = out.join(goals, on="area")
-    colour_wide = colours.pivot(index="area", columns="goal", values="colour").reindex(
-        index=universe, columns=range(1, 18)).astype(object)
-    trend_wide = goal_trends.pivot(index="area", columns="goal", values="trend").reindex(
-        index=universe, columns=range(1, 18)).astype(object)
+    colour_wide = (
+        colours.pivot(index="area", columns="goal", values="colour")
+        .reindex(index=universe, columns=range(1, 18))
+        .astype(object)
+    )
+    trend_wide = (
+        goal_trends.pivot(index="area", columns="goal", values="trend")
+        .reindex(index=universe, columns=range(1, 18))
+        .astype(object)
+    )
     extra = {f"goal_{g}_colour": colour_wide[g].where(colour_wide[g].notna(), "grey").to_numpy() for g in range(1, 18)}
     extra |= {f"goal_{g}_trend": trend_wide[g].where(trend_wide[g].notna(), None).to_numpy() for g in range(1, 18)}
     out = pd.concat([out, pd.DataFrame(extra, index=out.index)], axis=1)
@@ -160,10 +206,27 @@ def _area_table(universe, names, region, index, missing, goals, colours, goal_tr
 
 
 def _indicator_table(scored, ind_trends, book, names) -> pd.DataFrame:
-    out = scored.merge(ind_trends[["indicator", "area", "start_year", "rate", "needed_rate", "trend"]],
-                       on=["indicator", "area"], how="left")
+    out = scored.merge(
+        ind_trends[["indicator", "area", "start_year", "rate", "needed_rate", "trend"]],
+        on=["indicator", "area"],
+        how="left",
+    )
     out["area_name"] = names.reindex(out["area"]).to_numpy()
     out["trend_arrow"] = out["trend"].map(trends.ARROWS)
-    cols = ["area", "area_name", "indicator", "goal", "in_index", "year", "value", "score", "colour", "trend",
-            "trend_arrow", "start_year", "rate", "needed_rate"]
+    cols = [
+        "area",
+        "area_name",
+        "indicator",
+        "goal",
+        "in_index",
+        "year",
+        "value",
+        "score",
+        "colour",
+        "trend",
+        "trend_arrow",
+        "start_year",
+        "rate",
+        "needed_rate",
+    ]
     return out[cols].sort_values(["area", "goal", "indicator"]).reset_index(drop=True)

@@ -17,17 +17,29 @@ splitting on ``|`` then on the first ``=`` still gives each name and value
 Which rows are the headline (total) of their series is decided by the loader
 (:mod:`sdgtrack.ingest.headline`), the same way for every format.
 """
+
 from __future__ import annotations
 
 from typing import Iterable
 
 CANONICAL_COLUMNS = [
-    ("series", "VARCHAR"), ("series_description", "VARCHAR"), ("indicator", "VARCHAR"),
-    ("area_raw", "VARCHAR"), ("period", "VARCHAR"), ("value_raw", "VARCHAR"), ("unit", "VARCHAR"),
-    ("nature", "VARCHAR"), ("obs_status", "VARCHAR"), ("source", "VARCHAR"), ("footnote", "VARCHAR"),
-    ("dims", "VARCHAR"), ("source_file", "VARCHAR"), ("line", "INTEGER"),
+    ("series", "VARCHAR"),
+    ("series_description", "VARCHAR"),
+    ("indicator", "VARCHAR"),
+    ("area_raw", "VARCHAR"),
+    ("period", "VARCHAR"),
+    ("value_raw", "VARCHAR"),
+    ("unit", "VARCHAR"),
+    ("nature", "VARCHAR"),
+    ("obs_status", "VARCHAR"),
+    ("source", "VARCHAR"),
+    ("footnote", "VARCHAR"),
+    ("dims", "VARCHAR"),
+    ("source_file", "VARCHAR"),
+    ("line", "INTEGER"),
 ]
 CANONICAL_NAMES = [c for c, _ in CANONICAL_COLUMNS]
+
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'

@@ -6,6 +6,7 @@ repository, an SDMX dataflow, a city's KPI return). Readers may define
 ``other``). The derivation never needs the file to exist, so the store migration can assign rows
 loaded before datasets existed from their ``source_file`` alone.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,8 +32,9 @@ class DatasetInfo:
         given = {k: v for k, v in (overrides or {}).items() if v is not None}
         unknown = set(given) - {"id", "title", "kind", "publisher", "licence"}
         if unknown:
-            raise UserInputError(f"unknown dataset field(s) {', '.join(sorted(unknown))}: expected title, kind, "
-                                 "publisher, licence")
+            raise UserInputError(
+                f"unknown dataset field(s) {', '.join(sorted(unknown))}: expected title, kind, publisher, licence"
+            )
         return replace(self, **given)
 
 
@@ -44,8 +46,10 @@ def slug(text: str) -> str:
 
 def check_id(dataset_id: str) -> str:
     if not ID_PATTERN.match(dataset_id or ""):
-        raise UserInputError(f"dataset id {dataset_id!r}: expected 1-64 characters, lower-case letters, digits, "
-                             "'.', '_' or '-', starting with a letter or digit (e.g. opensdg-uk)")
+        raise UserInputError(
+            f"dataset id {dataset_id!r}: expected 1-64 characters, lower-case letters, digits, "
+            "'.', '_' or '-', starting with a letter or digit (e.g. opensdg-uk)"
+        )
     return dataset_id
 
 
@@ -86,9 +90,12 @@ def for_inputs(given: list[Path], inputs: list[tuple[Path, object]]) -> DatasetI
             per_path[path] = DatasetInfo(slug(path.name), path.name, "other")
     ids = {info.id for info in per_path.values()}
     if len(ids) > 1:
-        error = InvalidInputError([Problem(str(p), None, None, None,
-                                           f"one dataset per load, this path would load into {info.id!r}")
-                                   for p, info in per_path.items()])
+        error = InvalidInputError(
+            [
+                Problem(str(p), None, None, None, f"one dataset per load, this path would load into {info.id!r}")
+                for p, info in per_path.items()
+            ]
+        )
         error.hint = "load each dataset separately, or name one for all with --dataset ID"
         raise error
     return next(iter(per_path.values()))

@@ -11,6 +11,7 @@ and the rows the same dataset already holds, so it costs little and stays right 
 grows across loads. It never looks at another dataset: a national file that splits a UN series
 by other dimensions cannot change which UN rows are headline.
 """
+
 from __future__ import annotations
 
 TOTAL_CODES = ("_T", "_Z", "BOTHSEX", "ALLAGE", "ALLAREA", "NOTSPEC")
@@ -20,17 +21,24 @@ TOTAL_CODES_BY_DIMENSION = {"Reporting Type": ("G",), "REPORTING_TYPE": ("G",)}
 def _total_condition() -> str:
     codes = ", ".join(f"'{c}'" for c in TOTAL_CODES)
     per_dim = " OR ".join(
-        f"(p.dim = '{d}' AND p.val IN ({', '.join(repr(v) for v in vals)}))" for d, vals in TOTAL_CODES_BY_DIMENSION.items())
+        f"(p.dim = '{d}' AND p.val IN ({', '.join(repr(v) for v in vals)}))"
+        for d, vals in TOTAL_CODES_BY_DIMENSION.items()
+    )
     return f"(p.val IN ({codes}) OR {per_dim})"
 
 
 def headline_table(con, incoming: str, out: str, dataset: str, keep_stored: bool = True) -> None:
     """Create ``out(series, dims, is_headline)`` for every combination in ``incoming`` and, unless
     the load replaces the dataset (``keep_stored=False``), in the dataset's stored rows."""
-    stored = f"""UNION
+    stored = (
+        f"""UNION
             SELECT DISTINCT o.series, o.dims FROM observation o
-            WHERE o.dataset = $dataset AND o.series IN (SELECT DISTINCT series FROM {incoming})""" if keep_stored else ""
-    con.execute(f"""
+            WHERE o.dataset = $dataset AND o.series IN (SELECT DISTINCT series FROM {incoming})"""
+        if keep_stored
+        else ""
+    )
+    con.execute(
+        f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH combos AS (
             SELECT DISTINCT series, dims FROM {incoming}
@@ -48,4 +56,6 @@ def headline_table(con, incoming: str, out: str, dataset: str, keep_stored: bool
             FROM pairs p LEFT JOIN defining d ON d.series = p.series AND d.dim = p.dim)
         SELECT c.series, c.dims, coalesce(bool_and(pt.total), TRUE) AS is_headline
         FROM combos c LEFT JOIN pair_total pt ON pt.series = c.series AND pt.dims = c.dims
-        GROUP BY c.series, c.dims""", {"dataset": dataset} if keep_stored else None)
+        GROUP BY c.series, c.dims""",
+        {"dataset": dataset} if keep_stored else None,
+    )

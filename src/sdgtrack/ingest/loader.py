@@ -7,6 +7,7 @@ Every load goes into one dataset and touches no other. Re-loading the same data 
 kept in ``observation_history``; rows of the dataset absent from the load are counted as missing
 and, with ``replace``, removed (kept in history too).
 """
+
 from __future__ import annotations
 
 import csv
@@ -42,19 +43,20 @@ LARGE_REMOVAL = 0.5
 @dataclass(frozen=True)
 class LoadTarget:
     """Where a load goes: its dataset, the fields the user gave for it, and whether it replaces it."""
+
     info: datasets.DatasetInfo
     given: dict
     replace: bool = False
     allow_large_removal: bool = False
-    user: str | None = None   # who the load is recorded for (a server's signed-in user); else current_user()
-    preview_rows: int = 0     # a dry run lists this many of the rows it would write (report.changes)
+    user: str | None = None  # who the load is recorded for (a server's signed-in user); else current_user()
+    preview_rows: int = 0  # a dry run lists this many of the rows it would write (report.changes)
 
 
 @dataclass
 class LoadReport:
     paths: list[str]
     dataset: str = ""
-    formats: dict[str, int] = field(default_factory=dict)    # format -> files read
+    formats: dict[str, int] = field(default_factory=dict)  # format -> files read
     files: int = 0
     rows_read: int = 0
     blank_values: int = 0
@@ -62,10 +64,10 @@ class LoadReport:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    missing: int = 0        # rows of the dataset in the store but not in this load
-    removed: int = 0        # missing rows removed by --replace (kept in history)
-    reflagged: int = 0      # stored rows whose headline flag this load changed (kept in history)
-    rejected: int = 0                 # rows (and file problems), as many as the rejected-rows CSV lists
+    missing: int = 0  # rows of the dataset in the store but not in this load
+    removed: int = 0  # missing rows removed by --replace (kept in history)
+    reflagged: int = 0  # stored rows whose headline flag this load changed (kept in history)
+    rejected: int = 0  # rows (and file problems), as many as the rejected-rows CSV lists
     rejected_parts: dict[str, int] = field(default_factory=dict)
     rejected_file: str | None = None
     series: int = 0
@@ -79,22 +81,32 @@ class LoadReport:
     def summary(self) -> str:
         verb = "checked" if self.dry_run else "loaded"
         fmt = ", ".join(f"{n} {k}" for k, n in sorted(self.formats.items()))
-        lines = [f"{verb} {self.files} file(s) ({fmt}) into dataset {self.dataset}: {self.rows_read:,} rows read, "
-                 f"{self.series} series, {self.areas} areas"]
+        lines = [
+            f"{verb} {self.files} file(s) ({fmt}) into dataset {self.dataset}: {self.rows_read:,} rows read, "
+            f"{self.series} series, {self.areas} areas"
+        ]
         if self.dry_run:
-            lines.append(f"would add {self.new:,} new, update {self.updated:,}, leave {self.unchanged:,} unchanged"
-                         + (f", remove {self.missing:,} missing" if self.removed else ""))
+            lines.append(
+                f"would add {self.new:,} new, update {self.updated:,}, leave {self.unchanged:,} unchanged"
+                + (f", remove {self.missing:,} missing" if self.removed else "")
+            )
         else:
-            lines.append(f"{self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
-                         + (f", {self.removed:,} removed (absent from this load)" if self.removed else ""))
+            lines.append(
+                f"{self.new:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged"
+                + (f", {self.removed:,} removed (absent from this load)" if self.removed else "")
+            )
             if self.reflagged:
-                lines.append(f"{self.reflagged:,} stored rows of dataset {self.dataset} changed headline (total) "
-                             "status: the new rows split their series by other values of a dimension")
+                lines.append(
+                    f"{self.reflagged:,} stored rows of dataset {self.dataset} changed headline (total) "
+                    "status: the new rows split their series by other values of a dimension"
+                )
             if self.updated or self.removed or self.reflagged:
                 lines.append("earlier versions are kept in history (`sdgtrack history CODE`)")
         if self.missing and not self.removed:
-            lines.append(f"{self.missing:,} rows of dataset {self.dataset} are not in this load and were kept; "
-                         "--replace removes them (a new release replacing the old one)")
+            lines.append(
+                f"{self.missing:,} rows of dataset {self.dataset} are not in this load and were kept; "
+                "--replace removes them (a new release replacing the old one)"
+            )
         if self.blank_values:
             lines.append(f"{self.blank_values:,} rows without a value were not loaded (blank Value cell)")
         if self.exact_duplicates:
@@ -103,10 +115,14 @@ class LoadReport:
             parts = self.rejected_parts
             said = [f"{parts[k]:,} {k}" for k in ("invalid rows", "file problems") if parts.get(k)]
             if parts.get("keys given different values"):
-                said.append(f"{parts['rows of keys given different values']:,} rows of "
-                            f"{parts['keys given different values']:,} keys given different values")
-            lines.append(f"{self.rejected:,} rejected ({'; '.join(said) or 'rows'}); every one with its reason "
-                         f"in {self.rejected_file}")
+                said.append(
+                    f"{parts['rows of keys given different values']:,} rows of "
+                    f"{parts['keys given different values']:,} keys given different values"
+                )
+            lines.append(
+                f"{self.rejected:,} rejected ({'; '.join(said) or 'rows'}); every one with its reason "
+                f"in {self.rejected_file}"
+            )
         return "\n".join(lines)
 
 
@@ -128,31 +144,59 @@ def find_inputs(paths: list[Path], fmt: str | None) -> list[tuple[Path, registry
             children = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
             matched = [(p, r) for p in children if (r := registry.detect(p)) is not None]
             if not matched:
-                problems.append(Problem(str(path), None, None, None,
-                                        "a folder holding data in a known format (" +
-                                        ", ".join(sorted(registry.all_readers())) + ")"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        None,
+                        "a folder holding data in a known format (" + ", ".join(sorted(registry.all_readers())) + ")",
+                    )
+                )
             found += matched
         else:
-            problems.append(Problem(str(path), None, None, None,
-                                    "a file in a known format: " + "; ".join(
-                                        r.description for r in registry.all_readers().values()) +
-                                    " (or force one with --format)"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    "a file in a known format: "
+                    + "; ".join(r.description for r in registry.all_readers().values())
+                    + " (or force one with --format)",
+                )
+            )
     if problems:
         raise InvalidInputError(problems)
     return found
 
 
-def ingest(db, paths: list[Path], *, dataset: str | None = None, dataset_info: dict | None = None,
-           replace: bool = False, allow_large_removal: bool = False,
-           format: str | None = None, skip_invalid: bool = False,  # noqa: A002
-           rejected_path: str | Path | None = None, dry_run: bool = False, area: str | None = None,
-           progress=None, user: str | None = None, preview_rows: int = 0) -> LoadReport:
+def ingest(
+    db,
+    paths: list[Path],
+    *,
+    dataset: str | None = None,
+    dataset_info: dict | None = None,
+    replace: bool = False,
+    allow_large_removal: bool = False,
+    format: str | None = None,
+    skip_invalid: bool = False,  # noqa: A002
+    rejected_path: str | Path | None = None,
+    dry_run: bool = False,
+    area: str | None = None,
+    progress=None,
+    user: str | None = None,
+    preview_rows: int = 0,
+) -> LoadReport:
     """Load ``paths`` into ``db``, into one dataset (``dataset``, else the readers' default).
     ``area`` is the default area for formats without one (Open SDG)."""
     report = LoadReport(paths=[str(p) for p in paths], dry_run=dry_run)
     inputs = find_inputs(paths, format)
-    target = dataclasses.replace(_target(paths, inputs, dataset, dataset_info, replace, allow_large_removal),
-                                 user=user, preview_rows=preview_rows if dry_run else 0)
+    target = dataclasses.replace(
+        _target(paths, inputs, dataset, dataset_info, replace, allow_large_removal),
+        user=user,
+        preview_rows=preview_rows if dry_run else 0,
+    )
     report.dataset = target.info.id
     options = {"area": db.resolve_area(area) if area else None}
     try:
@@ -161,8 +205,9 @@ def ingest(db, paths: list[Path], *, dataset: str | None = None, dataset_info: d
         _drop_work_tables(db.con)
 
 
-def _target(paths: list[Path], inputs, dataset: str | None, dataset_info: dict | None, replace: bool,
-            allow_large_removal: bool) -> LoadTarget:
+def _target(
+    paths: list[Path], inputs, dataset: str | None, dataset_info: dict | None, replace: bool, allow_large_removal: bool
+) -> LoadTarget:
     given = dict(dataset_info or {})
     if given.get("kind") is not None:
         datasets.check_kind(given["kind"])
@@ -173,13 +218,24 @@ def _target(paths: list[Path], inputs, dataset: str | None, dataset_info: dict |
             derived = datasets.for_inputs(paths, inputs)
         except InvalidInputError:
             derived = datasets.DatasetInfo(dataset, dataset, "other")
-        info = dataclasses.replace(derived, id=datasets.check_id(dataset),
-                                   title=derived.title if derived.kind != "other" else dataset)
+        info = dataclasses.replace(
+            derived, id=datasets.check_id(dataset), title=derived.title if derived.kind != "other" else dataset
+        )
     return LoadTarget(info.merged(given), given, replace, allow_large_removal)
 
 
-def _run(db, paths, inputs, options, report: LoadReport, skip_invalid: bool, rejected_path, dry_run: bool,
-         progress, target: LoadTarget) -> LoadReport:
+def _run(
+    db,
+    paths,
+    inputs,
+    options,
+    report: LoadReport,
+    skip_invalid: bool,
+    rejected_path,
+    dry_run: bool,
+    progress,
+    target: LoadTarget,
+) -> LoadReport:
     con = db.con
     create_staging(con, STAGING)
     problems: list[Problem] = []
@@ -216,8 +272,16 @@ def _run(db, paths, inputs, options, report: LoadReport, skip_invalid: bool, rej
     return report
 
 
-def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_invalid: bool,
-                        rejected_path, dry_run: bool, progress, target: LoadTarget) -> None:
+def _validate_and_merge(
+    db,
+    report: LoadReport,
+    problems: list[Problem],
+    skip_invalid: bool,
+    rejected_path,
+    dry_run: bool,
+    progress,
+    target: LoadTarget,
+) -> None:
     con = db.con
     if progress:
         progress("validating")
@@ -240,18 +304,24 @@ def _validate_and_merge(db, report: LoadReport, problems: list[Problem], skip_in
         raise InvalidInputError(dup_problems, n_dups)
     n_dup_rows = 0
     if n_dups:  # drop every row of a conflicting key: we cannot know which value is right (exact path: a table)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {CONFLICTS} AS SELECT {', '.join(KEY)} FROM {INCOMING} "
-                    "WHERE n_values > 1")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {CONFLICTS} AS SELECT {', '.join(KEY)} FROM {INCOMING} WHERE n_values > 1"
+        )
         n_dup_rows = con.execute(f"SELECT sum(copies) FROM {INCOMING} WHERE n_values > 1").fetchone()[0]
         con.execute(f"DELETE FROM {INCOMING} WHERE n_values > 1")
     rejected = problems + row_problems + dup_problems
     # counted in rows, as the CSV lists them: every row of a conflicting key is rejected
     report.rejected = len(problems) + n_invalid + n_dup_rows
-    report.rejected_parts = {"file problems": len(problems), "invalid rows": n_invalid,
-                             "rows of keys given different values": n_dup_rows, "keys given different values": n_dups}
+    report.rejected_parts = {
+        "file problems": len(problems),
+        "invalid rows": n_invalid,
+        "rows of keys given different values": n_dup_rows,
+        "keys given different values": n_dups,
+    }
     if report.rejected:
-        report.rejected_file = str(_write_rejected(con, problems, n_invalid, invalid_sql, rejected_path,
-                                                   conflicts=bool(n_dups)))
+        report.rejected_file = str(
+            _write_rejected(con, problems, n_invalid, invalid_sql, rejected_path, conflicts=bool(n_dups))
+        )
     report.problems = rejected[:20]
 
     if progress:
@@ -272,8 +342,10 @@ def _add_areas(db, areas: list[tuple[str, str, str | None, str]]) -> list[str]:
 
 def _remove_areas(con, codes: list[str]) -> None:
     if codes:
-        con.execute('DELETE FROM area_member WHERE member IN (SELECT unnest(?)) OR "group" IN (SELECT unnest(?))',
-                    [codes, codes])
+        con.execute(
+            'DELETE FROM area_member WHERE member IN (SELECT unnest(?)) OR "group" IN (SELECT unnest(?))',
+            [codes, codes],
+        )
         con.execute("DELETE FROM area WHERE code IN (SELECT unnest(?))", [codes])
 
 
@@ -317,18 +389,24 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
     dataset = target.info.id
     _check_same_source(con, target.info, report.formats)
     if target.replace and report.rejected:
-        raise UserInputError(f"--replace with {report.rejected:,} rejected rows would remove stored values whose new "
-                             f"row was rejected (reasons in {report.rejected_file}): fix those rows, or load without "
-                             "--replace")
+        raise UserInputError(
+            f"--replace with {report.rejected:,} rejected rows would remove stored values whose new "
+            f"row was rejected (reasons in {report.rejected_file}): fix those rows, or load without "
+            "--replace"
+        )
     on = " AND ".join(f"o.{k} = i.{k}" for k in KEY)
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
     headline.headline_table(con, INCOMING, "__headline", dataset, keep_stored=not target.replace)
     report.exact_duplicates = con.execute(f"SELECT coalesce(sum(copies - 1), 0) FROM {INCOMING}").fetchone()[0]
     stored_total = con.execute("SELECT count(*) FROM observation WHERE dataset = ?", [dataset]).fetchone()[0]
     # Fast path for the common first load: nothing of these series is in the dataset yet.
-    stored = stored_total and con.execute(
-        f"SELECT count(*) FROM observation WHERE dataset = ? AND series IN (SELECT DISTINCT series FROM {INCOMING})",
-        [dataset]).fetchone()[0]
+    stored = (
+        stored_total
+        and con.execute(
+            f"SELECT count(*) FROM observation WHERE dataset = ? AND series IN (SELECT DISTINCT series FROM {INCOMING})",
+            [dataset],
+        ).fetchone()[0]
+    )
     existing_rows = f"(SELECT * FROM observation WHERE dataset = {_sql_text(dataset)})"
     status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
     existing = f"LEFT JOIN {existing_rows} o ON {on}" if stored else ""
@@ -347,24 +425,35 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
                 SELECT i.* EXCLUDE (copies, n_values), h.is_headline, {status if stored else "'new'"} AS status
                 FROM {INCOMING} i JOIN __headline h USING (series, dims) {existing})
             WHERE status <> 'unchanged'""")
-        counts = (dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
-                  if stored else {"new": n_incoming})
+        counts = (
+            dict(con.execute("SELECT status, count(*) FROM __classified GROUP BY status").fetchall())
+            if stored
+            else {"new": n_incoming}
+        )
     counts["unchanged"] = n_incoming - counts.get("new", 0) - counts.get("updated", 0)
     report.new, report.updated, report.unchanged = (counts.get(k, 0) for k in ("new", "updated", "unchanged"))
     # keys are unique within a dataset, so every stored row not matched by an incoming key is missing
     report.missing = stored_total - report.updated - report.unchanged
     report.removed = report.missing if target.replace else 0
     if report.removed > LARGE_REMOVAL * stored_total and not target.allow_large_removal:
-        raise UserInputError(f"--replace would remove {report.removed:,} of the {stored_total:,} rows of dataset "
-                             f"{dataset} (absent from this load): if this load is the whole new release, confirm "
-                             "with --yes (Python: allow_large_removal=True); to add or update only, leave out "
-                             "--replace")
-    flipped = ("EXISTS (SELECT 1 FROM __headline h WHERE h.series = o.series AND h.dims = o.dims "
-               "AND h.is_headline <> o.is_headline)")
-    report.reflagged = con.execute(f"SELECT count(*) FROM observation o WHERE o.dataset = ? AND {flipped}",
-                                   [dataset]).fetchone()[0] if stored else 0
+        raise UserInputError(
+            f"--replace would remove {report.removed:,} of the {stored_total:,} rows of dataset "
+            f"{dataset} (absent from this load): if this load is the whole new release, confirm "
+            "with --yes (Python: allow_large_removal=True); to add or update only, leave out "
+            "--replace"
+        )
+    flipped = (
+        "EXISTS (SELECT 1 FROM __headline h WHERE h.series = o.series AND h.dims = o.dims "
+        "AND h.is_headline <> o.is_headline)"
+    )
+    report.reflagged = (
+        con.execute(f"SELECT count(*) FROM observation o WHERE o.dataset = ? AND {flipped}", [dataset]).fetchone()[0]
+        if stored
+        else 0
+    )
     report.series, report.areas = con.execute(
-        f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
+        f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}"
+    ).fetchone()
     if dry_run:
         if target.preview_rows:
             report.changes = _preview(con, dataset, target.preview_rows, bool(stored), on)
@@ -375,18 +464,26 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
         load_id = dataset_store.next_load_id(con)
         now = dt.datetime.now()
         if report.updated:
-            _to_history(con, dataset, f"EXISTS (SELECT 1 FROM __classified i WHERE i.status = 'updated' AND {on})",
-                        load_id, "updated")
+            _to_history(
+                con,
+                dataset,
+                f"EXISTS (SELECT 1 FROM __classified i WHERE i.status = 'updated' AND {on})",
+                load_id,
+                "updated",
+            )
         if report.removed:
             _to_history(con, dataset, f"NOT EXISTS (SELECT 1 FROM {INCOMING} i WHERE {on})", load_id, "removed")
         if report.reflagged:  # counted again: updated and removed rows are in history already
-            report.reflagged = con.execute(f"SELECT count(*) FROM observation o WHERE o.dataset = ? AND {flipped}",
-                                           [dataset]).fetchone()[0]
+            report.reflagged = con.execute(
+                f"SELECT count(*) FROM observation o WHERE o.dataset = ? AND {flipped}", [dataset]
+            ).fetchone()[0]
         if report.reflagged:
             # New combinations can change which of the dataset's stored rows are headline: the row
             # as it was goes to history, so the store still answers as it stood before this load.
-            con.execute(f"{dataset_store.HISTORY_INSERT}, {load_id}, 'updated' FROM observation o "
-                        f"WHERE o.dataset = {_sql_text(dataset)} AND {flipped}")
+            con.execute(
+                f"{dataset_store.HISTORY_INSERT}, {load_id}, 'updated' FROM observation o "
+                f"WHERE o.dataset = {_sql_text(dataset)} AND {flipped}"
+            )
             con.execute(f"""UPDATE observation o SET is_headline = h.is_headline, load_id = {load_id}
                             FROM __headline h WHERE o.dataset = {_sql_text(dataset)} AND o.series = h.series
                               AND o.dims = h.dims AND o.is_headline <> h.is_headline""")
@@ -396,21 +493,38 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
                                is_headline, nature, obs_status, source, footnote, source_file, {load_id}
                         FROM __classified""")
         # Series first seen here (national series) get a row; indicator links from the data are kept.
-        con.execute("""INSERT INTO series (code, description, unit, origin)
+        con.execute(
+            """INSERT INTO series (code, description, unit, origin)
                        SELECT series, any_value(series_description), any_value(unit), ?
-                       FROM __classified WHERE series NOT IN (SELECT code FROM series) GROUP BY series""", [dataset])
+                       FROM __classified WHERE series NOT IN (SELECT code FROM series) GROUP BY series""",
+            [dataset],
+        )
         con.execute("""INSERT INTO series_indicator
                        SELECT DISTINCT series, trim(unnest(string_split(indicator, ','))) FROM
                          (SELECT DISTINCT series, indicator FROM __classified WHERE indicator IS NOT NULL)
                        ON CONFLICT DO NOTHING""")
         dataset_store.upsert(con, target.info, "; ".join(report.paths), now, target.given)
-        con.execute("""INSERT INTO load (id, loaded_at, paths, format, rows_read, rows_new, rows_updated,
+        con.execute(
+            """INSERT INTO load (id, loaded_at, paths, format, rows_read, rows_new, rows_updated,
                                          rows_unchanged, rows_rejected, dataset, action, user_name, rows_missing,
                                          rows_removed)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'load', ?, ?, ?)""",
-                    [load_id, now, "; ".join(report.paths), ",".join(sorted(report.formats)), report.rows_read,
-                     report.new, report.updated, report.unchanged, report.rejected, dataset,
-                     target.user or dataset_store.current_user(), report.missing, report.removed])
+            [
+                load_id,
+                now,
+                "; ".join(report.paths),
+                ",".join(sorted(report.formats)),
+                report.rows_read,
+                report.new,
+                report.updated,
+                report.unchanged,
+                report.rejected,
+                dataset,
+                target.user or dataset_store.current_user(),
+                report.missing,
+                report.removed,
+            ],
+        )
         con.execute("COMMIT")
     except duckdb.Error:
         rollback(con)
@@ -422,8 +536,11 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
 def _preview(con, dataset: str, limit: int, stored: bool, on: str) -> list[dict]:
     """The first ``limit`` rows a load would write (new or updated), each with the stored value an
     update replaces: what a reviewer needs to see before approving."""
-    old = (f"LEFT JOIN (SELECT * FROM observation WHERE dataset = {_sql_text(dataset)}) o ON {on}" if stored
-           else "LEFT JOIN (SELECT NULL AS value, NULL AS value_text) o ON FALSE")
+    old = (
+        f"LEFT JOIN (SELECT * FROM observation WHERE dataset = {_sql_text(dataset)}) o ON {on}"
+        if stored
+        else "LEFT JOIN (SELECT NULL AS value, NULL AS value_text) o ON FALSE"
+    )
     rows = con.execute(f"""SELECT i.status, i.series, i.area, i.period, i.dims, i.unit,
                                   coalesce(o.value_text, o.value::VARCHAR) AS old_value,
                                   coalesce(i.value_text, i.value::VARCHAR) AS new_value
@@ -437,13 +554,20 @@ def _check_same_source(con, info, formats: dict[str, int]) -> None:
     """One dataset, one kind of source: a tidy file that happens to be named ``unsd.csv``, or an
     Open SDG repository loaded with ``--dataset unsd``, must not mix into the UN database (its
     rows would change which of the UN's rows are headline)."""
-    stored = {f for (cell,) in con.execute(
-        "SELECT DISTINCT format FROM load WHERE dataset = ? AND action = 'load'", [info.id]).fetchall()
-        for f in (cell or "").split(",") if f}
+    stored = {
+        f
+        for (cell,) in con.execute(
+            "SELECT DISTINCT format FROM load WHERE dataset = ? AND action = 'load'", [info.id]
+        ).fetchall()
+        for f in (cell or "").split(",")
+        if f
+    }
     if stored and not stored & set(formats):
-        raise UserInputError(f"dataset {info.id} holds data read as {', '.join(sorted(stored))}; this load reads "
-                             f"{', '.join(sorted(formats))}: load it into a dataset of its own (--dataset ID), or "
-                             f"remove {info.id} first (`sdgtrack datasets remove {info.id}`)")
+        raise UserInputError(
+            f"dataset {info.id} holds data read as {', '.join(sorted(stored))}; this load reads "
+            f"{', '.join(sorted(formats))}: load it into a dataset of its own (--dataset ID), or "
+            f"remove {info.id} first (`sdgtrack datasets remove {info.id}`)"
+        )
 
 
 def _same_content(con, dataset: str) -> bool:
@@ -472,14 +596,23 @@ def _drop_work_tables(con) -> None:
     """Drop the temporary views and tables of a load (which are views depends on the path taken)."""
     names = [STAGING, PREPARED, VALID, INCOMING, CONFLICTS, "__headline", "__classified"]
     for kind in ("view", "table"):  # views first: they read the tables
-        found = con.execute(f"SELECT {kind}_name FROM duckdb_{kind}s() WHERE temporary AND {kind}_name IN "
-                            "(SELECT unnest(?::VARCHAR[]))", [names]).fetchall()
+        found = con.execute(
+            f"SELECT {kind}_name FROM duckdb_{kind}s() WHERE temporary AND {kind}_name IN "
+            "(SELECT unnest(?::VARCHAR[]))",
+            [names],
+        ).fetchall()
         for (name,) in found:
             con.execute(f"DROP {kind.upper()} {name}")
 
 
-def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_sql: str,
-                    path: str | Path | None, conflicts: bool = False) -> Path:
+def _write_rejected(
+    con,
+    file_problems: list[Problem],
+    n_invalid: int,
+    invalid_sql: str,
+    path: str | Path | None,
+    conflicts: bool = False,
+) -> Path:
     """Every rejected row with its reason, so nothing the user gave is lost silently: file-level
     problems, invalid rows, and every row of a key given different values (all of them: which
     one is right cannot be known). Line numbers are physical lines of the source file."""
@@ -495,7 +628,8 @@ def _write_rejected(con, file_problems: list[Problem], n_invalid: int, invalid_s
             if n_invalid:
                 reasons = " || ".join(
                     f"CASE WHEN {c.condition} THEN '{c.column}: expected {c.expected.replace(chr(39), chr(39) * 2)}; ' ELSE '' END"
-                    for c in validate.CHECKS)
+                    for c in validate.CHECKS
+                )
                 listed += con.execute(f"""SELECT source_file, line, NULL, NULL, {reasons}, series, area_raw, period,
                                                  value_raw, dims FROM {PREPARED} WHERE {invalid_sql}""").fetchall()
             if conflicts:

@@ -4,6 +4,7 @@ The UN Global Database download and the tidy CSV differ only in their column nam
 columns are not dimensions; each reader states that as a :class:`LongLayout` and this module
 does the detection and the single INSERT that stages the file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,9 +33,9 @@ _REQUIRED_FIELDS = ("series", "area_raw", "period", "value_raw")
 
 @dataclass(frozen=True)
 class LongLayout:
-    columns: dict[str, str]          # canonical field -> column name in the file
-    not_dimensions: frozenset[str]   # further columns that are neither fields nor dimensions
-    what: str                        # how the layout is named in messages
+    columns: dict[str, str]  # canonical field -> column name in the file
+    not_dimensions: frozenset[str]  # further columns that are neither fields nor dimensions
+    what: str  # how the layout is named in messages
     # dimension -> values that say the same as a blank cell (staged blank, so that a file that
     # writes them and one that leaves the column out give the same keys)
     blank_equivalents: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -57,9 +58,12 @@ class LongLayout:
         values = []
         for name in CANONICAL_NAMES:
             if name == "dims":
-                cells = {c: f"CASE WHEN trim({quote(c)}) IN ({', '.join(sql_str(v) for v in same)}) THEN NULL "
-                            f"ELSE {quote(c)} END"
-                         for c, same in self.blank_equivalents.items() if c in dims}
+                cells = {
+                    c: f"CASE WHEN trim({quote(c)}) IN ({', '.join(sql_str(v) for v in same)}) THEN NULL "
+                    f"ELSE {quote(c)} END"
+                    for c, same in self.blank_equivalents.items()
+                    if c in dims
+                }
                 values.append(dims_sql(dims, cells))
             elif name == "source_file":
                 values.append(sql_str(str(path)))
@@ -70,8 +74,9 @@ class LongLayout:
                 present = column is not None and column in source.columns
                 values.append(_FIELD_SQL[name].format(c=quote(column) if present else "NULL"))
         # Rows with a blank value are staged too: the loader counts and reports them.
-        rows = source.insert(f"INSERT INTO {staging} ({', '.join(CANONICAL_NAMES)}) "
-                      f"SELECT {', '.join(values)} FROM {source.relation}")
+        rows = source.insert(
+            f"INSERT INTO {staging} ({', '.join(CANONICAL_NAMES)}) SELECT {', '.join(values)} FROM {source.relation}"
+        )
         source.fix_lines(staging, rows)
         source.close()
         if not rows:

@@ -5,6 +5,7 @@ A reader is an object with ``name``, ``description``, ``detect(path) -> bool`` a
 ``sdgtrack.registries``). Adding a format means adding one module and its section in
 docs/ingest.md (tests/test_docs.py checks); `--format` and its help follow the registry.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -18,11 +19,11 @@ __all__ = ["READERS", "ReadResult", "Reader", "all_readers", "detect", "get", "r
 
 @dataclass
 class ReadResult:
-    rows: int = 0                      # informative only: the loader counts the staged rows itself
-    blank_values: int = 0              # rows a reader dropped for having no value (the loader also
-                                       # counts and drops staged rows whose value_raw is blank)
+    rows: int = 0  # informative only: the loader counts the staged rows itself
+    blank_values: int = 0  # rows a reader dropped for having no value (the loader also
+    # counts and drops staged rows whose value_raw is blank)
     problems: list[Problem] = field(default_factory=list)  # file-level or row-level problems
-    notes: list[str] = field(default_factory=list)          # things the user should know
+    notes: list[str] = field(default_factory=list)  # things the user should know
     # Custom areas the staged rows name (sub-national areas from an SDMX code list ...):
     # (code, name, parent code, kind). The loader adds them for validation and removes them
     # again when the load fails or is a dry run, so a failed load still changes nothing.

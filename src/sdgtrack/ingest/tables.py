@@ -4,6 +4,7 @@ Every table gets ``__line``: the line (CSV) or row (Excel) number a person sees 
 so every problem can name where it is. Unreadable files become a :class:`Problem`, never a
 traceback.
 """
+
 from __future__ import annotations
 
 import csv
@@ -83,7 +84,9 @@ def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[st
     except StopIteration:
         raise InvalidInputError([Problem(str(path), None, None, None, "a sheet with a header row")]) from None
     except Exception as exc:  # noqa: BLE001 - zip, XML or key errors from a damaged workbook
-        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable Excel workbook ({why(exc)})")]) from None
+        raise InvalidInputError(
+            [Problem(str(path), None, None, None, f"a readable Excel workbook ({why(exc)})")]
+        ) from None
     width = len(header)
     rows = [(r + [None] * width)[:width] for r in data]
     # Columns with an empty header cell (formatting left to the right of a UN download) are no
@@ -93,8 +96,15 @@ def load_excel(con, path: Path, table: str, sheet: str | None = None) -> list[st
     for i in unnamed:
         row = next((n for n, r in enumerate(rows, header_row + 1) if r[i] is not None and str(r[i]).strip()), None)
         if row is not None:
-            problems.append(Problem(str(path), row, excel_column(i), str(rows[row - header_row - 1][i]),
-                                    f"a column name in row {header_row} above a column that holds values"))
+            problems.append(
+                Problem(
+                    str(path),
+                    row,
+                    excel_column(i),
+                    str(rows[row - header_row - 1][i]),
+                    f"a column name in row {header_row} above a column that holds values",
+                )
+            )
     if problems:
         raise InvalidInputError(problems)
     keep = [i for i, name in enumerate(header) if name]
@@ -128,23 +138,36 @@ class Source:
             self.columns = [c for c in _columns(con, "__excel_source") if c != "__line"]
             return
         self.skip = leading_blank_lines(path)
-        self.relation = (f"(SELECT *, (row_number() OVER () + {self.skip + 1})::INTEGER AS __line FROM "
-                         f"read_csv({sql_str(str(path))}, all_varchar = true, header = true, skip = {self.skip}, "
-                         "delim = ',', quote = '\"', escape = '\"', null_padding = false, strict_mode = true))")
+        self.relation = (
+            f"(SELECT *, (row_number() OVER () + {self.skip + 1})::INTEGER AS __line FROM "
+            f"read_csv({sql_str(str(path))}, all_varchar = true, header = true, skip = {self.skip}, "
+            "delim = ',', quote = '\"', escape = '\"', null_padding = false, strict_mode = true))"
+        )
         try:
-            self.columns = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall()
-                            if r[0] != "__line"]
+            self.columns = [
+                r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {self.relation}").fetchall() if r[0] != "__line"
+            ]
         except duckdb.Error as exc:
-            raise InvalidInputError([Problem(str(path), None, None, None, f"a readable CSV file ({why(exc)})")]) from None
+            raise InvalidInputError(
+                [Problem(str(path), None, None, None, f"a readable CSV file ({why(exc)})")]
+            ) from None
 
     def insert(self, sql: str) -> int:
         """Run an INSERT that reads ``self.relation``; a read failure names the file. Returns the rows."""
         try:
             return self.con.execute(sql).fetchone()[0]
         except duckdb.Error as exc:
-            raise InvalidInputError([Problem(str(self.path), None, None, None,
-                                             f"a readable {'Excel workbook' if is_excel(self.path) else 'CSV file'} "
-                                             f"({why(exc)})")]) from None
+            raise InvalidInputError(
+                [
+                    Problem(
+                        str(self.path),
+                        None,
+                        None,
+                        None,
+                        f"a readable {'Excel workbook' if is_excel(self.path) else 'CSV file'} ({why(exc)})",
+                    )
+                ]
+            ) from None
 
     def fix_lines(self, table: str, rows: int) -> None:
         """Make ``line`` of the ``rows`` staged from this CSV its physical line (see :func:`fix_lines`)."""
@@ -211,9 +234,9 @@ def read_text_table(path: Path | str, line_column: str = "line") -> pd.DataFrame
             if header is None:
                 header = [c.strip() for c in row]
                 continue
-            if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            if len(row) > len(header) and any(c.strip() for c in row[len(header) :]):
                 raise ValueError(f"line {start} has {len(row)} cells, the header has {len(header)}")
-            rows.append((row + [""] * len(header))[:len(header)])
+            rows.append((row + [""] * len(header))[: len(header)])
             lines.append(start)
     if header is None:
         raise ValueError("no header row")
@@ -222,8 +245,15 @@ def read_text_table(path: Path | str, line_column: str = "line") -> pd.DataFrame
     return frame
 
 
-def fix_lines(con, table: str, path: Path, header_line: int, n: int, line_column: str = "line",
-              file_column: str | None = "source_file") -> None:
+def fix_lines(
+    con,
+    table: str,
+    path: Path,
+    header_line: int,
+    n: int,
+    line_column: str = "line",
+    file_column: str | None = "source_file",
+) -> None:
     """Staged CSV rows are numbered ``header_line + k`` (the k-th record) in one fast pass; that is
     the physical line unless the file has blank lines or multi-line quoted cells. ``n``: the rows
     staged from ``path``. A line count (one pass over the bytes) tells; only then is the file
@@ -240,10 +270,12 @@ def fix_lines(con, table: str, path: Path, header_line: int, n: int, line_column
     if len(lines) != n or lines == naive:  # e.g. only blank lines at the end: nothing to renumber
         return
     same_file = f"t.{file_column} = {sql_str(str(path))} AND" if file_column else ""
-    con.execute(f"""UPDATE {table} t SET {line_column} = m.line
+    con.execute(
+        f"""UPDATE {table} t SET {line_column} = m.line
                     FROM (SELECT unnest(?::INTEGER[]) AS naive, unnest(?::INTEGER[]) AS line) m
                     WHERE {same_file} t.{line_column} = m.naive""",
-                [naive, lines])
+        [naive, lines],
+    )
 
 
 def leading_blank_lines(path: Path) -> int:
@@ -259,7 +291,9 @@ def leading_blank_lines(path: Path) -> int:
                     break
                 skip += 1
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise InvalidInputError([Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({why(exc)})")]) from None
+        raise InvalidInputError(
+            [Problem(str(path), None, None, None, f"a readable UTF-8 CSV file ({why(exc)})")]
+        ) from None
     return skip
 
 
@@ -296,12 +330,14 @@ def why(exc: Exception) -> str:
 
 def no_rows(path: Path) -> InvalidInputError:
     """A file with a header and no data row is an error, not an empty load."""
-    return InvalidInputError([Problem(str(path), None, None, None,
-                                      "data rows below the header: the file has a header only (no rows)")])
+    return InvalidInputError(
+        [Problem(str(path), None, None, None, "data rows below the header: the file has a header only (no rows)")]
+    )
 
 
 def require_columns(path: Path, columns: list[str], required: list[str], what: str) -> None:
     missing = [c for c in required if c not in columns]
     if missing:
-        raise InvalidInputError([Problem(str(path), 1, c, None, f"a column named {c!r} in the header ({what})")
-                                 for c in missing])
+        raise InvalidInputError(
+            [Problem(str(path), 1, c, None, f"a column named {c!r} in the header ({what})") for c in missing]
+        )

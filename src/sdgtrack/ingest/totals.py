@@ -15,6 +15,7 @@ A value becomes blank only where it cannot collide: the dimension has no blank c
 series (else blank is already its total), and exactly one value of the best tier is found.
 :func:`headline_gaps` explains, from the stored rows, why a series still has no headline row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,8 @@ DATA = Path(__file__).resolve().parent / "data" / "total_labels.csv"
 @dataclass(frozen=True)
 class Rule:
     tier: int
-    match: str   # exact, prefix, suffix
-    text: str    # lower case
+    match: str  # exact, prefix, suffix
+    text: str  # lower case
 
 
 @lru_cache(maxsize=1)
@@ -51,9 +52,13 @@ def tier(value: str, country_names: frozenset[str] = frozenset()) -> int | None:
     text = _norm(value)
     if text in country_names:
         return 1
-    found = [r.tier for r in rules()
-             if (r.match == "exact" and text == r.text) or (r.match == "prefix" and text.startswith(r.text))
-             or (r.match == "suffix" and text.endswith(r.text))]
+    found = [
+        r.tier
+        for r in rules()
+        if (r.match == "exact" and text == r.text)
+        or (r.match == "prefix" and text.startswith(r.text))
+        or (r.match == "suffix" and text.endswith(r.text))
+    ]
     return min(found) if found else None
 
 
@@ -90,8 +95,9 @@ def choose_total(values, has_blank: bool, start_values=(), country_names=frozens
 TOTAL_VALUES = {"": set(TOTAL_CODES), **{d: set(TOTAL_CODES) | set(v) for d, v in TOTAL_CODES_BY_DIMENSION.items()}}
 
 
-def headline_gaps(con, series: list[str] | None = None, like: str | None = None,
-                  dataset: str | None = None) -> pd.DataFrame:
+def headline_gaps(
+    con, series: list[str] | None = None, like: str | None = None, dataset: str | None = None
+) -> pd.DataFrame:
     """Series of the store without any headline row, with the reason, one row per series.
 
     ``series`` limits to these codes, ``like`` to codes matching a SQL LIKE pattern (``'GB:%'``),
@@ -110,7 +116,8 @@ def headline_gaps(con, series: list[str] | None = None, like: str | None = None,
         where.append("dataset = ?")
         params.append(dataset)
     filt = ("AND " + " AND ".join(where)) if where else ""
-    rows = con.execute(f"""
+    rows = con.execute(
+        f"""
         WITH gap AS (SELECT series, count(*) AS n FROM observation WHERE TRUE {filt}
                      GROUP BY series HAVING NOT bool_or(is_headline)),
         combos AS (SELECT DISTINCT series, dims FROM observation WHERE series IN (SELECT series FROM gap) {filt}),
@@ -120,7 +127,9 @@ def headline_gaps(con, series: list[str] | None = None, like: str | None = None,
                list(DISTINCT substr(p.pair, strpos(p.pair, '=') + 1)) AS vals,
                count(DISTINCT p.dims) < any_value(nc.n) AS has_blank
         FROM gap g JOIN n_combos nc USING (series) LEFT JOIN pairs p USING (series)
-        GROUP BY ALL ORDER BY g.series, dim""", params + params).fetchall()
+        GROUP BY ALL ORDER BY g.series, dim""",
+        params + params,
+    ).fetchall()
     from .canonical import unescape_dim
 
     out: dict[str, tuple[int, list[str], list[str]]] = {}
@@ -141,11 +150,23 @@ def headline_gaps(con, series: list[str] | None = None, like: str | None = None,
         else:
             shown = ", ".join(vals[:4]) + (f" ... ({len(vals)} values)" if len(vals) > 4 else "")
             reasons.append(f"{name}: never blank, {why} ({shown})")
-    return pd.DataFrame([(s, n, "; ".join(r) or ("no row is blank in every dimension: each row is split by one of "
-                                                  + ", ".join(f) if f else _combined_reason())) for s, (n, r, f) in out.items()],
-                        columns=["series", "rows", "reason"])
+    return pd.DataFrame(
+        [
+            (
+                s,
+                n,
+                "; ".join(r)
+                or (
+                    "no row is blank in every dimension: each row is split by one of " + ", ".join(f)
+                    if f
+                    else _combined_reason()
+                ),
+            )
+            for s, (n, r, f) in out.items()
+        ],
+        columns=["series", "rows", "reason"],
+    )
 
 
 def _combined_reason() -> str:
-    return ("every dimension alone has a total or defines the series, but no row has the total of all "
-            "dimensions at once")
+    return "every dimension alone has a total or defines the series, but no row has the total of all dimensions at once"

@@ -4,6 +4,7 @@ Each check returns the offending rows as :class:`Problem` objects (file, line, c
 expectation). ``prepare`` adds the parsed columns (value, value_text, year, area) that the
 merge needs, and ``problems`` collects every row that fails a check.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,23 +31,39 @@ WHITESPACE = "' \t\r\n'"
 
 @dataclass(frozen=True)
 class Check:
-    column: str          # the column named in the message
-    condition: str       # SQL, true for an invalid row of the prepared table
-    value: str           # SQL expression shown as the offending value
+    column: str  # the column named in the message
+    condition: str  # SQL, true for an invalid row of the prepared table
+    value: str  # SQL expression shown as the offending value
     expected: str
 
 
 CHECKS = [
     Check("series", "series IS NULL OR trim(series) = ''", "series", "a series code"),
-    Check("value", "value_kind = 'invalid'", "value_raw",
-          "a number, a bound such as <2.5 or >95, or a not-available code (N, NV); numbers must be finite"),
-    Check("period", "year IS NULL", "period",
-          f"a year {YEAR_MIN}-{YEAR_MAX}, or a period starting with one (2021/22, 2000 Q1, 2015-03), "
-          "or a text period naming one (17 May to 11 June 2023)"),
-    Check("area", "area IS NULL", "area_raw",
-          "a known area: an M49 code, an ISO code or a custom area added with `sdgtrack areas add`"),
-    Check("indicator", "unknown_indicator IS NOT NULL", "unknown_indicator",
-          "an SDG indicator code of the global framework (e.g. 3.2.1)"),
+    Check(
+        "value",
+        "value_kind = 'invalid'",
+        "value_raw",
+        "a number, a bound such as <2.5 or >95, or a not-available code (N, NV); numbers must be finite",
+    ),
+    Check(
+        "period",
+        "year IS NULL",
+        "period",
+        f"a year {YEAR_MIN}-{YEAR_MAX}, or a period starting with one (2021/22, 2000 Q1, 2015-03), "
+        "or a text period naming one (17 May to 11 June 2023)",
+    ),
+    Check(
+        "area",
+        "area IS NULL",
+        "area_raw",
+        "a known area: an M49 code, an ISO code or a custom area added with `sdgtrack areas add`",
+    ),
+    Check(
+        "indicator",
+        "unknown_indicator IS NOT NULL",
+        "unknown_indicator",
+        "an SDG indicator code of the global framework (e.g. 3.2.1)",
+    ),
 ]
 
 
@@ -103,14 +120,16 @@ def problems(con, prepared: str, limit: int = 1000) -> tuple[list[Problem], int,
     """(first problems, total count, SQL condition of invalid rows)."""
     out: list[Problem] = []
     # one pass counts every check; rows are fetched only for checks that failed
-    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in CHECKS)
-                         + f" FROM {prepared}").fetchone()
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in CHECKS) + f" FROM {prepared}"
+    ).fetchone()
     total = sum(counts)
     for check, n in zip(CHECKS, counts):
         if n and len(out) < limit:
             rows = con.execute(
                 f"SELECT source_file, line, {check.value} FROM {prepared} WHERE {check.condition} "
-                f"ORDER BY source_file, line LIMIT {limit - len(out)}").fetchall()
+                f"ORDER BY source_file, line LIMIT {limit - len(out)}"
+            ).fetchall()
             out += [Problem(f, line, check.column, v, check.expected) for f, line, v in rows]
     invalid = " OR ".join(f"({c.condition})" for c in CHECKS)
     return out, total, invalid
@@ -135,8 +154,15 @@ def conflicting_duplicates(con, incoming: str, prepared: str, limit: int = 1000)
     for series, area, period, dims, unit, places, vals in rows:
         first_file, _, first_line = places[0].rpartition(":")
         others = ", ".join(f"{p} ({v})" for p, v in list(zip(places, vals))[1:4])
-        out.append(Problem(first_file, int(first_line), "value", vals[0],
-                           f"one value per series {series}, area {area}, period {period}"
-                           f"{', ' + dims if dims else ''}{', unit ' + unit if unit else ''}; "
-                           f"the same key has another value at {others}"))
+        out.append(
+            Problem(
+                first_file,
+                int(first_line),
+                "value",
+                vals[0],
+                f"one value per series {series}, area {area}, period {period}"
+                f"{', ' + dims if dims else ''}{', unit ' + unit if unit else ''}; "
+                f"the same key has another value at {others}",
+            )
+        )
     return out, total

@@ -1,5 +1,6 @@
 """Interlinkages between SDG series, targets and goals: statistical (Spearman per area, rolled up
 to goal pairs and networks) and expert (cross-impact matrices on Nilsson's scale)."""
+
 from __future__ import annotations
 
 from typing import Any

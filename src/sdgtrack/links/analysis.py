@@ -1,4 +1,5 @@
 """One call for the faces: the statistical analysis at the level asked for, with its description."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ LEVELS = LINK_LEVELS.names()
 
 @dataclass
 class LinkReport:
-    table: pd.DataFrame          # the rows of the level asked for
-    pairs: pd.DataFrame          # series-level rows (always computed)
-    goals: pd.DataFrame          # goal-pair roll-up, per area and pooled
-    top: pd.DataFrame            # most synergistic / conflicting goal pairs, pooled
+    table: pd.DataFrame  # the rows of the level asked for
+    pairs: pd.DataFrame  # series-level rows (always computed)
+    goals: pd.DataFrame  # goal-pair roll-up, per area and pooled
+    top: pd.DataFrame  # most synergistic / conflicting goal pairs, pooled
     meta: dict
 
     def describe_lines(self) -> list[str]:
@@ -62,18 +63,24 @@ def describe(meta: dict) -> list[str]:
         f"({_pct(meta['tradeoff_rate'])})",
     ]
     if null["permutations"]:
-        lines.append(f"shuffled null ({null['permutations']} permutations, {null['tests']:,} tests): "
-                     f"synergy {_pct(null['synergy_rate'])}, trade-off {_pct(null['tradeoff_rate'])} by chance alone")
+        lines.append(
+            f"shuffled null ({null['permutations']} permutations, {null['tests']:,} tests): "
+            f"synergy {_pct(null['synergy_rate'])}, trade-off {_pct(null['tradeoff_rate'])} by chance alone"
+        )
     else:
         lines.append("shuffled null: not run (0 permutations)")
-    lines.append(f"direction: from the {meta.get('direction_source', 'direction table given')}; "
-                 f"{meta['series_without_direction']} series without a desired direction "
-                 f"{meta['unknown_direction']}")
+    lines.append(
+        f"direction: from the {meta.get('direction_source', 'direction table given')}; "
+        f"{meta['series_without_direction']} series without a desired direction "
+        f"{meta['unknown_direction']}"
+    )
     if meta.get("datasets"):
         lines.append("datasets: " + ", ".join(f"{d} ({n} series)" for d, n in meta["datasets"].items()))
     if p["transform"] == "levels":
-        lines.append("note: in levels, series that trend over time correlate whether or not they are linked; "
-                     f"compare with the {or_list(n for n in TRANSFORMS if n != 'levels')} transform")
+        lines.append(
+            "note: in levels, series that trend over time correlate whether or not they are linked; "
+            f"compare with the {or_list(n for n in TRANSFORMS if n != 'levels')} transform"
+        )
     return lines
 
 

@@ -4,6 +4,7 @@ The direction table belongs to the progress assessment (``sdgtrack.progress.targ
 shipped default targets, extended or overridden by a user's targets file). This module only reads
 it, so the statistical analysis never needs to know where directions come from.
 """
+
 from __future__ import annotations
 
 import pandas as pd

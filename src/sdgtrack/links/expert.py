@@ -13,6 +13,7 @@ ones:
   nodes it affects (each neighbour's own influence, weighted by the score of the link to it);
 - rank: by second-order influence, then influence (1 = most influential).
 """
+
 from __future__ import annotations
 
 import csv
@@ -27,16 +28,33 @@ from .. import textfiles
 from ..errors import InvalidInputError, Problem
 from ..frameworks import reference
 
-SCALE = {3: "indivisible", 2: "reinforcing", 1: "enabling", 0: "consistent",
-         -1: "constraining", -2: "counteracting", -3: "cancelling"}
-NODE_COLUMNS = ["rank", "code", "title", "influence", "influenced", "second_order", "positive_out", "negative_out",
-                "positive_in", "negative_in"]
+SCALE = {
+    3: "indivisible",
+    2: "reinforcing",
+    1: "enabling",
+    0: "consistent",
+    -1: "constraining",
+    -2: "counteracting",
+    -3: "cancelling",
+}
+NODE_COLUMNS = [
+    "rank",
+    "code",
+    "title",
+    "influence",
+    "influenced",
+    "second_order",
+    "positive_out",
+    "negative_out",
+    "positive_in",
+    "negative_in",
+]
 
 
 @dataclass
 class CrossImpactMatrix:
     codes: list[str]
-    values: np.ndarray          # (k, k) int, row acts on column
+    values: np.ndarray  # (k, k) int, row acts on column
     source: str
 
     def frame(self) -> pd.DataFrame:
@@ -50,11 +68,13 @@ class ExpertResult:
 
     def describe(self) -> list[str]:
         m = self.meta
-        return [f"method: {m['method']}",
-                f"matrix: {m['source']}: {m['nodes']} {m['level']} nodes, {m['links']} scored links "
-                f"({m['positive_links']} positive, {m['negative_links']} negative)",
-                "formulas: influence = A1 (row sum); influenced = A'1 (column sum); "
-                "second_order = A1 + A(A1); rank by second_order, then influence"]
+        return [
+            f"method: {m['method']}",
+            f"matrix: {m['source']}: {m['nodes']} {m['level']} nodes, {m['links']} scored links "
+            f"({m['positive_links']} positive, {m['negative_links']} negative)",
+            "formulas: influence = A1 (row sum); influenced = A'1 (column sum); "
+            "second_order = A1 + A(A1); rank by second_order, then influence",
+        ]
 
 
 def _framework_codes() -> dict[str, tuple[str, str]]:
@@ -75,13 +95,15 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
             rows.append(row)
             lines.append(start)
     except csv.Error as exc:  # a cell over the csv module's field limit (128 KB) ...
-        raise InvalidInputError([Problem(name, reader.line_num, None, None,
-                                         f"a CSV matrix of scores -3..+3 ({exc})")]) from None
+        raise InvalidInputError(
+            [Problem(name, reader.line_num, None, None, f"a CSV matrix of scores -3..+3 ({exc})")]
+        ) from None
     kept = [i for i, r in enumerate(rows) if any(c.strip() for c in r)]
     rows, lines = [rows[i] for i in kept], [lines[i] for i in kept]
     if len(rows) < 3:
-        raise InvalidInputError([Problem(name, None, None, None,
-                                         "a header row of codes and at least two rows of scores")])
+        raise InvalidInputError(
+            [Problem(name, None, None, None, "a header row of codes and at least two rows of scores")]
+        )
     known = _framework_codes()
     problems: list[Problem] = []
     header = [c.strip() for c in rows[0][1:]]
@@ -101,7 +123,7 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
         if code not in known:
             problems.append(Problem(name, line, "first column", code, "an SDG goal (3) or target (3.2) code"))
         cells = [c.strip() for c in row[1:]]
-        extra = [c for c in cells[len(header):] if c]
+        extra = [c for c in cells[len(header) :] if c]
         if extra:
             problems.append(Problem(name, line, None, ",".join(extra), f"{len(header)} scores (one per header code)"))
         for k, col in enumerate(header):
@@ -118,18 +140,33 @@ def read_matrix(path: str | Path) -> CrossImpactMatrix:
         missing = sorted(set(header) - set(row_codes))
         extra_rows = sorted(set(row_codes) - set(header))
         dups = sorted({c for c in row_codes if row_codes.count(c) > 1})
-        problems.append(Problem(name, None, "first column",
-                                f"rows missing {missing}, extra {extra_rows}, repeated {dups}",
-                                "a square matrix: the same codes as rows and as columns, once each"))
+        problems.append(
+            Problem(
+                name,
+                None,
+                "first column",
+                f"rows missing {missing}, extra {extra_rows}, repeated {dups}",
+                "a square matrix: the same codes as rows and as columns, once each",
+            )
+        )
     if problems:
         raise InvalidInputError(problems)
     order = [row_codes.index(c) for c in header]
     values = values[order]
     diagonal = np.flatnonzero(np.diag(values))
     if len(diagonal):
-        raise InvalidInputError([Problem(name, order[k] + 2, header[k], str(values[k, k]),
-                                         "0 or blank on the diagonal (a node does not score itself)")
-                                 for k in diagonal])
+        raise InvalidInputError(
+            [
+                Problem(
+                    name,
+                    order[k] + 2,
+                    header[k],
+                    str(values[k, k]),
+                    "0 or blank on the diagonal (a node does not score itself)",
+                )
+                for k in diagonal
+            ]
+        )
     return CrossImpactMatrix(header, values, name)
 
 
@@ -151,26 +188,34 @@ def analyse_matrix(matrix: CrossImpactMatrix) -> ExpertResult:
     influence = a @ ones
     second = influence + a @ influence
     known = _framework_codes()
-    nodes = pd.DataFrame({
-        "code": matrix.codes,
-        "title": [known.get(c, ("", ""))[1] for c in matrix.codes],
-        "influence": influence.astype(int),
-        "influenced": (a.T @ ones).astype(int),
-        "second_order": second.astype(int),
-        "positive_out": (a > 0).sum(axis=1),
-        "negative_out": (a < 0).sum(axis=1),
-        "positive_in": (a > 0).sum(axis=0),
-        "negative_in": (a < 0).sum(axis=0),
-    })
+    nodes = pd.DataFrame(
+        {
+            "code": matrix.codes,
+            "title": [known.get(c, ("", ""))[1] for c in matrix.codes],
+            "influence": influence.astype(int),
+            "influenced": (a.T @ ones).astype(int),
+            "second_order": second.astype(int),
+            "positive_out": (a > 0).sum(axis=1),
+            "negative_out": (a < 0).sum(axis=1),
+            "positive_in": (a > 0).sum(axis=0),
+            "negative_in": (a < 0).sum(axis=0),
+        }
+    )
     nodes = nodes.sort_values(["second_order", "influence"], ascending=False, kind="stable").reset_index(drop=True)
-    nodes.insert(0, "rank", nodes[["second_order", "influence"]].apply(tuple, axis=1)
-                 .rank(method="min", ascending=False).astype(int))
+    nodes.insert(
+        0,
+        "rank",
+        nodes[["second_order", "influence"]].apply(tuple, axis=1).rank(method="min", ascending=False).astype(int),
+    )
     level = known.get(matrix.codes[0], ("node", ""))[0]
     meta = {
         "method": "cross-impact matrix on Nilsson's 7-point scale (-3 cancelling .. +3 indivisible), "
-                  "row = the node whose progress acts",
-        "source": matrix.source, "level": level, "nodes": len(a),
-        "links": int(np.count_nonzero(a)), "positive_links": int((a > 0).sum()),
+        "row = the node whose progress acts",
+        "source": matrix.source,
+        "level": level,
+        "nodes": len(a),
+        "links": int(np.count_nonzero(a)),
+        "positive_links": int((a > 0).sum()),
         "negative_links": int((a < 0).sum()),
     }
     return ExpertResult(nodes[NODE_COLUMNS], meta)

@@ -9,6 +9,7 @@ trade-off (w-). Self-links (a goal with itself) are left out of the network.
 - net strength: sum over links of (w+ - w-); positive means a node mostly moves with others
   toward their goals, negative that its progress mostly comes with others' regress.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,16 @@ import pandas as pd
 
 from .rollup import POOLED, series_pair_summary
 
-NODE_COLUMNS = ["kind", "node", "centrality", "net_strength", "synergy_strength", "tradeoff_strength",
-                "synergy_links", "tradeoff_links"]
+NODE_COLUMNS = [
+    "kind",
+    "node",
+    "centrality",
+    "net_strength",
+    "synergy_strength",
+    "tradeoff_strength",
+    "synergy_links",
+    "tradeoff_links",
+]
 
 
 def node_metrics(nodes: list, w_pos: np.ndarray, w_neg: np.ndarray, kind: str) -> pd.DataFrame:
@@ -25,16 +34,18 @@ def node_metrics(nodes: list, w_pos: np.ndarray, w_neg: np.ndarray, kind: str) -
     w_neg = np.array(w_neg, dtype=float)
     np.fill_diagonal(w_pos, 0.0)
     np.fill_diagonal(w_neg, 0.0)
-    return pd.DataFrame({
-        "kind": kind,
-        "node": nodes,
-        "centrality": eigenvector_centrality(w_pos + w_neg),
-        "net_strength": (w_pos - w_neg).sum(axis=1),
-        "synergy_strength": w_pos.sum(axis=1),
-        "tradeoff_strength": w_neg.sum(axis=1),
-        "synergy_links": (w_pos > 0).sum(axis=1),
-        "tradeoff_links": (w_neg > 0).sum(axis=1),
-    })
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "node": nodes,
+            "centrality": eigenvector_centrality(w_pos + w_neg),
+            "net_strength": (w_pos - w_neg).sum(axis=1),
+            "synergy_strength": w_pos.sum(axis=1),
+            "tradeoff_strength": w_neg.sum(axis=1),
+            "synergy_links": (w_pos > 0).sum(axis=1),
+            "tradeoff_links": (w_neg > 0).sum(axis=1),
+        }
+    )
 
 
 def eigenvector_centrality(a: np.ndarray) -> np.ndarray:
@@ -79,8 +90,10 @@ def series_network(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def network(pairs: pd.DataFrame, goal_table: pd.DataFrame) -> pd.DataFrame:
     """Goal nodes (pooled) then series nodes, each sorted by centrality."""
-    parts = [goal_network(goal_table).sort_values("centrality", ascending=False),
-             series_network(pairs).sort_values("centrality", ascending=False)]
+    parts = [
+        goal_network(goal_table).sort_values("centrality", ascending=False),
+        series_network(pairs).sort_values("centrality", ascending=False),
+    ]
     out = pd.concat(parts, ignore_index=True)
     out["node"] = out["node"].astype(str)
     return out[NODE_COLUMNS]

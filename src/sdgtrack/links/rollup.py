@@ -4,6 +4,7 @@ A series belongs to every goal of the indicators it serves (a few disaster serie
 11 and 13). A tested series pair counts once for each distinct unordered goal pair
 {goal of a, goal of b}, including a goal with itself (pairs inside one goal).
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -22,8 +23,7 @@ def series_goals(db) -> pd.DataFrame:
     return out.drop_duplicates().sort_values(["series", "goal"]).reset_index(drop=True)
 
 
-def goal_pairs(pairs: pd.DataFrame, goals: pd.DataFrame, *, per_area: bool = True,
-               pooled: bool = True) -> pd.DataFrame:
+def goal_pairs(pairs: pd.DataFrame, goals: pd.DataFrame, *, per_area: bool = True, pooled: bool = True) -> pd.DataFrame:
     """Goal x goal table (goal_a <= goal_b) per area and pooled over areas (area = 'all').
 
     ``pairs`` is the series-level table (area, series_a, series_b, rho, class); only tests
@@ -31,8 +31,12 @@ def goal_pairs(pairs: pd.DataFrame, goals: pd.DataFrame, *, per_area: bool = Tru
     """
     con = duckdb.connect()
     try:
-        con.register("pairs_in", pairs[["area", "series_a", "series_b", "rho", "class"]].astype(
-            {"area": str, "series_a": str, "series_b": str, "class": str}))
+        con.register(
+            "pairs_in",
+            pairs[["area", "series_a", "series_b", "rho", "class"]].astype(
+                {"area": str, "series_a": str, "series_b": str, "class": str}
+            ),
+        )
         con.register("goals_in", goals[["series", "goal"]])
         con.execute("""
             CREATE TEMP TABLE pair_goal AS
@@ -47,11 +51,15 @@ def goal_pairs(pairs: pd.DataFrame, goals: pd.DataFrame, *, per_area: bool = Tru
             FROM tested t JOIN expanded e USING (series_a, series_b)""")
         parts = []
         if per_area:
-            parts.append("SELECT area, goal_a, goal_b, count(*) AS pairs, count(*) FILTER (\"class\" = 'synergy') AS synergies, "
-                         "count(*) FILTER (\"class\" = 'tradeoff') AS tradeoffs FROM pair_goal GROUP BY ALL")
+            parts.append(
+                "SELECT area, goal_a, goal_b, count(*) AS pairs, count(*) FILTER (\"class\" = 'synergy') AS synergies, "
+                "count(*) FILTER (\"class\" = 'tradeoff') AS tradeoffs FROM pair_goal GROUP BY ALL"
+            )
         if pooled:
-            parts.append(f"SELECT '{POOLED}' AS area, goal_a, goal_b, count(*), count(*) FILTER (\"class\" = 'synergy'), "
-                         "count(*) FILTER (\"class\" = 'tradeoff') FROM pair_goal GROUP BY ALL")
+            parts.append(
+                f"SELECT '{POOLED}' AS area, goal_a, goal_b, count(*), count(*) FILTER (\"class\" = 'synergy'), "
+                "count(*) FILTER (\"class\" = 'tradeoff') FROM pair_goal GROUP BY ALL"
+            )
         if not parts:
             return pd.DataFrame(columns=GOAL_COLUMNS)
         out = con.execute(" UNION ALL ".join(parts)).df()
@@ -80,9 +88,11 @@ def series_pair_summary(pairs: pd.DataFrame) -> pd.DataFrame:
     """Per series pair over areas: areas tested, synergies, trade-offs and their shares."""
     tested = pairs[pairs["rho"].notna()]
     g = tested.assign(syn=tested["class"] == "synergy", tr=tested["class"] == "tradeoff").groupby(
-        ["series_a", "series_b"], observed=True)
-    out = g.agg(areas=("rho", "size"), synergies=("syn", "sum"), tradeoffs=("tr", "sum"),
-                median_rho=("rho", "median")).reset_index()
+        ["series_a", "series_b"], observed=True
+    )
+    out = g.agg(
+        areas=("rho", "size"), synergies=("syn", "sum"), tradeoffs=("tr", "sum"), median_rho=("rho", "median")
+    ).reset_index()
     out["share_synergy"] = out["synergies"] / out["areas"]
     out["share_tradeoff"] = out["tradeoffs"] / out["areas"]
     for c in ("series_a", "series_b"):

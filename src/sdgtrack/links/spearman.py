@@ -25,6 +25,7 @@ The p-value is the t-approximation with n - 2 degrees of freedom that scipy uses
 ``(n-2) / ((n-2) + t^2) = 1 - rho^2``, that is the regularized incomplete beta function
 ``p = I_{1-rho^2}((n-2)/2, 1/2)`` (``scipy.special.betainc``, vectorised over every pair).
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -49,9 +50,9 @@ def pairwise_spearman(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c = np.sign(filled[:, :, None] - filled[:, None, :]).astype(dtype)
     c *= v[:, :, None]
     c *= v[:, None, :]
-    d = c @ v.T                                              # (S, Y, S): D[i, t, j]
+    d = c @ v.T  # (S, Y, S): D[i, t, j]
     num = np.einsum("itj,jti->ij", d, d).astype(np.float64)
-    ss = np.einsum("itj,jt->ij", d * d, v).astype(np.float64)   # sum over shared years of D[i,t,j]^2
+    ss = np.einsum("itj,jt->ij", d * d, v).astype(np.float64)  # sum over shared years of D[i,t,j]^2
     n = (v @ v.T).round().astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = num / np.sqrt(ss * ss.T)
@@ -84,7 +85,7 @@ def critical_rho(alpha: float, n_max: int) -> np.ndarray:
     ``r = t / sqrt(n - 2 + t^2)``.
     """
     dof = np.arange(1, max(n_max - 1, 1), dtype=float)
-    t = special.stdtrit(dof, 1.0 - alpha / 2.0)   # inverse of the t distribution function
+    t = special.stdtrit(dof, 1.0 - alpha / 2.0)  # inverse of the t distribution function
     out = np.full(n_max + 1, np.nan)
     out[3:] = (t / np.sqrt(dof + t * t))[: max(n_max - 2, 0)]
     out.flags.writeable = False

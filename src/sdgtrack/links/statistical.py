@@ -9,6 +9,7 @@ A shuffled null (years permuted within each series) estimates how many classific
 alone would give. Work is one NumPy computation per area over its series x year matrix
 (:mod:`.spearman`), never a loop over pairs.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -25,9 +26,11 @@ from .transforms import TRANSFORMS
 
 CLASSES = ["none", "synergy", "tradeoff"]
 PAIR_COLUMNS = ["area", "series_a", "series_b", "n", "rho", "p", "class"]
-METHOD = ("Spearman rank correlation per area over pairwise-complete years (average ranks for ties), "
-          "two-sided p-value by the t-approximation with n-2 degrees of freedom; series aligned to "
-          "their desired direction (Pradhan et al. 2017)")
+METHOD = (
+    "Spearman rank correlation per area over pairwise-complete years (average ranks for ties), "
+    "two-sided p-value by the t-approximation with n-2 degrees of freedom; series aligned to "
+    "their desired direction (Pradhan et al. 2017)"
+)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class LinkParameters:
     min_years: int = 10
     rho_threshold: float = 0.6
     alpha: float = 0.05
-    bh: bool = False                 # Benjamini-Hochberg over all tests of an area
+    bh: bool = False  # Benjamini-Hochberg over all tests of an area
     null_permutations: int = 20
     seed: int = 0
     unknown_direction: str = "drop"  # series without a desired direction: "drop", or "keep" unaligned
@@ -64,8 +67,17 @@ class LinkResult:
     meta: dict = field(default_factory=dict)
 
 
-def statistical_links(db, *, areas=None, series=None, start: int | None = None, end: int | None = None,
-                      targets=None, datasets=None, **parameters) -> LinkResult:
+def statistical_links(
+    db,
+    *,
+    areas=None,
+    series=None,
+    start: int | None = None,
+    end: int | None = None,
+    targets=None,
+    datasets=None,
+    **parameters,
+) -> LinkResult:
     """Interlinkages between series in each area, from the store's headline values.
 
     ``areas``: area codes or names (default: every country); ``series``: series, indicator,
@@ -84,7 +96,9 @@ def statistical_links(db, *, areas=None, series=None, start: int | None = None, 
     result.meta["areas_requested"] = "every country" if not areas else list(areas)
     # which dataset each series came from: series counted per dataset
     result.meta["datasets"] = {d: int(n) for d, n in values.groupby("dataset")["series"].nunique().items()}
-    result.meta["direction_source"] = DIRECTION_SOURCE + (f" with {targets}" if isinstance(targets, (str, Path)) else "")
+    result.meta["direction_source"] = DIRECTION_SOURCE + (
+        f" with {targets}" if isinstance(targets, (str, Path)) else ""
+    )
     return result
 
 
@@ -105,7 +119,7 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
     year = values["year"].to_numpy(dtype=np.int64)[keep]
     s_code, a_code = s_code[keep], a_code[keep]
     series_codes, s_idx = np.unique(s_code, return_inverse=True)
-    series_codes = s_uniques[series_codes]             # sorted, as factorize(sort=True) sorted them
+    series_codes = s_uniques[series_codes]  # sorted, as factorize(sort=True) sorted them
     area_present, a_code = np.unique(a_code, return_inverse=True)
     area_names = np.asarray(a_uniques, dtype=object)[area_present]
     area_order = sorted(range(len(area_names)), key=lambda k: _area_key(area_names[k]))
@@ -120,7 +134,7 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
     transform = TRANSFORMS[params.transform]
     rng = np.random.default_rng(params.seed)
     chunks: list[tuple] = []
-    null_counts = np.zeros(3, dtype=np.int64)    # tests, synergies, trade-offs under the null
+    null_counts = np.zeros(3, dtype=np.int64)  # tests, synergies, trade-offs under the null
     years_used = [np.inf, -np.inf]
     series_used: set[int] = set()
     for lo, hi in zip(starts, stops):
@@ -152,9 +166,11 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
         "method": METHOD,
         "transform": params.transform,
         "parameters": asdict(params),
-        "classification": (f"synergy if rho > {params.rho_threshold} and {'BH-adjusted ' if params.bh else ''}"
-                           f"p < {params.alpha}; tradeoff if rho < -{params.rho_threshold} and "
-                           f"{'BH-adjusted ' if params.bh else ''}p < {params.alpha}; else none"),
+        "classification": (
+            f"synergy if rho > {params.rho_threshold} and {'BH-adjusted ' if params.bh else ''}"
+            f"p < {params.alpha}; tradeoff if rho < -{params.rho_threshold} and "
+            f"{'BH-adjusted ' if params.bh else ''}p < {params.alpha}; else none"
+        ),
         "window": None if not np.isfinite(years_used[0]) else [int(years_used[0]), int(years_used[1])],
         "areas": int(pairs["area"].nunique()),
         "series": len(series_used),
@@ -171,7 +187,7 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
             "synergy_rate": _rate(null_counts[1], null_counts[0]),
             "tradeoff_rate": _rate(null_counts[2], null_counts[0]),
             "what": "share of tests classified synergy/tradeoff after permuting the years within each "
-                    "series (same gaps, same thresholds): the rate expected by chance alone",
+            "series (same gaps, same thresholds): the rate expected by chance alone",
         },
         "series_without_direction": n_unknown,
         "unknown_direction": ("kept unaligned" if params.unknown_direction == "keep" else "dropped"),
@@ -217,7 +233,7 @@ def _test_area(x: np.ndarray, params: LinkParameters):
 
 def classify(rho: np.ndarray, p: np.ndarray, threshold: float, alpha: float) -> np.ndarray:
     """Class codes (index into CLASSES): 1 synergy, 2 trade-off, 0 none (also for NaN)."""
-    significant = p < alpha                      # False for NaN
+    significant = p < alpha  # False for NaN
     out = np.zeros(len(rho), dtype=np.int8)
     out[significant & (rho > threshold)] = 1
     out[significant & (rho < -threshold)] = 2
@@ -264,8 +280,9 @@ def _null_counts(x, i, j, params: LinkParameters, rng) -> np.ndarray:
 def _assemble(chunks, area_codes, series_codes, params: LinkParameters) -> pd.DataFrame:
     if not chunks:
         cols = PAIR_COLUMNS if not params.bh else PAIR_COLUMNS[:-1] + ["p_adj", "class"]
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("area", "series_a", "series_b", "class") else float)
-                             for c in cols})
+        return pd.DataFrame(
+            {c: pd.Series(dtype=object if c in ("area", "series_a", "series_b", "class") else float) for c in cols}
+        )
     area = np.concatenate([np.full(len(c[1]), c[0]) for c in chunks])
     series_cat = pd.CategoricalDtype(list(series_codes))
     frame = {

@@ -10,6 +10,7 @@ of about 1e-15 after detrending, and differences of 0.1-steps differ in the 17th
 values would get arbitrary ranks, so transformed values are rounded to ``SIGNIFICANT`` digits
 of the series' own scale, which turns noise into the ties it really is.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,7 +63,7 @@ def _round_relative(values: np.ndarray, original: np.ndarray) -> np.ndarray:
 @dataclass(frozen=True)
 class NamedTransform:
     name: str
-    summary: str          # a few words for --help
+    summary: str  # a few words for --help
     function: Callable[[np.ndarray], np.ndarray]
 
     def __call__(self, x: np.ndarray) -> np.ndarray:

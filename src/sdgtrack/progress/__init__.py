@@ -5,6 +5,7 @@ tables, roll-ups to indicator, target and goal, and the SDG Report progress char
     >>> frame = progress.assess(db, method="unsd", areas=["1"])             # series level
     >>> goals = progress.assess(db, method="unsd", areas=["1"], level="goal")
 """
+
 from __future__ import annotations
 
 from .api import assess, last_assessment, target_table

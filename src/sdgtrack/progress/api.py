@@ -1,4 +1,5 @@
 """The Python API of progress assessment; the CLI and other faces call these."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -10,8 +11,18 @@ from .assess import assess_series, target_table
 __all__ = ["assess", "last_assessment", "target_table"]
 
 
-def assess(db, method: str = "unsd", *, targets=None, areas=None, series=None, level: str = "series",
-           save: bool = True, datasets=None, **params) -> pd.DataFrame:
+def assess(
+    db,
+    method: str = "unsd",
+    *,
+    targets=None,
+    areas=None,
+    series=None,
+    level: str = "series",
+    save: bool = True,
+    datasets=None,
+    **params,
+) -> pd.DataFrame:
     """Assess headline series x areas with ``method`` (unsd, eurostat, statcan) and roll up to ``level``
     (series, indicator, target, goal). ``targets``: a CSV path or DataFrame extending the default table.
     ``datasets``: datasets to read, in order of preference (default: all, one per series and area).

@@ -1,4 +1,5 @@
 """Assess every headline series x area against its target with one method."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,9 +11,29 @@ from . import panel as panel_mod
 from . import targets as targets_mod
 from .methods._common import Goal
 
-SERIES_COLUMNS = ["series", "area", "area_name", "disaggregation", "method", "baseline_year", "baseline_value",
-                  "latest_year", "latest_value", "target", "target_year", "direction", "cagr", "ratio", "status",
-                  "score", "target_met", "unit", "n_points", "source", "dataset"]
+SERIES_COLUMNS = [
+    "series",
+    "area",
+    "area_name",
+    "disaggregation",
+    "method",
+    "baseline_year",
+    "baseline_value",
+    "latest_year",
+    "latest_value",
+    "target",
+    "target_year",
+    "direction",
+    "cagr",
+    "ratio",
+    "status",
+    "score",
+    "target_met",
+    "unit",
+    "n_points",
+    "source",
+    "dataset",
+]
 
 
 def target_table(db, targets=None) -> pd.DataFrame:
@@ -24,8 +45,9 @@ def target_table(db, targets=None) -> pd.DataFrame:
     return targets_mod.combine(defaults, user)
 
 
-def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=None, values=None,
-                  datasets=None, **params) -> pd.DataFrame:
+def assess_series(
+    db, method: str = "unsd", *, targets=None, areas=None, series=None, values=None, datasets=None, **params
+) -> pd.DataFrame:
     """One row per (series, area) with a target row: baseline, latest, CAGR, ratio, status, score.
 
     ``series``: series or goal/target/indicator codes (None = every series of the target table).
@@ -62,22 +84,28 @@ def assess_series(db, method: str = "unsd", *, targets=None, areas=None, series=
     result = m.assess(pnl, goal, params)
 
     names = db.area_names()
-    frame = pd.DataFrame({
-        "series": pnl.keys["series"].to_numpy(), "area": pnl.keys["area"].to_numpy(),
-        "area_name": pnl.keys["area"].map(names).to_numpy(), "disaggregation": "", "method": m.NAME,
-        "baseline_year": pd.array(pnl.base_year, dtype="Int64") if len(pnl) else pd.array([], dtype="Int64"),
-        "baseline_value": pnl.base_value,
-        "latest_year": pd.array(pnl.latest_year, dtype="Int64") if len(pnl) else pd.array([], dtype="Int64"),
-        "latest_value": pnl.latest_value, "target": target,
-        "target_year": aligned["target_year"].to_numpy(), "direction": aligned["direction"].to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "series": pnl.keys["series"].to_numpy(),
+            "area": pnl.keys["area"].to_numpy(),
+            "area_name": pnl.keys["area"].map(names).to_numpy(),
+            "disaggregation": "",
+            "method": m.NAME,
+            "baseline_year": pd.array(pnl.base_year, dtype="Int64") if len(pnl) else pd.array([], dtype="Int64"),
+            "baseline_value": pnl.base_value,
+            "latest_year": pd.array(pnl.latest_year, dtype="Int64") if len(pnl) else pd.array([], dtype="Int64"),
+            "latest_value": pnl.latest_value,
+            "target": target,
+            "target_year": aligned["target_year"].to_numpy(),
+            "direction": aligned["direction"].to_numpy(),
+        }
+    )
     for col in result.columns:
         frame[col] = result[col].to_numpy()
     frame["unit"] = pnl.keys["unit"].to_numpy() if "unit" in pnl.keys else ""
     frame["n_points"] = pnl.n_points
     frame["source"] = aligned["source"].to_numpy()
-    frame["dataset"] = (values.iloc[starts]["dataset"].to_numpy() if "dataset" in values and len(pnl)
-                        else None)
+    frame["dataset"] = values.iloc[starts]["dataset"].to_numpy() if "dataset" in values and len(pnl) else None
     frame = frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
     frame.attrs.update(describe(m, params, frame, table, areas, series))
     # which dataset each series came from, counted: dataset -> series
@@ -93,10 +121,15 @@ def describe(m, params: dict, frame: pd.DataFrame, table: pd.DataFrame, areas, s
         "latest_years": _span(assessed["latest_year"]),
     }
     return {
-        "method": m.NAME, "title": m.TITLE, "parameters": dict(params),
-        "areas": list(areas) if areas else "all", "series": list(series) if series else "all with a target row",
-        "data_window": window, "target_rows": int(len(table)),
-        "pairs": int(len(frame)), "assessed": int(len(assessed)),
+        "method": m.NAME,
+        "title": m.TITLE,
+        "parameters": dict(params),
+        "areas": list(areas) if areas else "all",
+        "series": list(series) if series else "all with a target row",
+        "data_window": window,
+        "target_rows": int(len(table)),
+        "pairs": int(len(frame)),
+        "assessed": int(len(assessed)),
     }
 
 

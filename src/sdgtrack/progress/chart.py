@@ -1,5 +1,6 @@
 """The progress chart of the SDG Report: one column per goal, its targets as cells coloured by status,
 for one area (a country or a region). Vega-Lite via Altair, rendered offline by vl-convert."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,64 +34,102 @@ def chart_rows(db, series: pd.DataFrame, method: str = "unsd") -> tuple[pd.DataF
     tgt = roll_up(db, series, "target")
     goal = roll_up(db, series, "goal")
     tgt = tgt[tgt["code"].str.contains(".", regex=False)]
-    rows = pd.concat([goal.assign(goal=goal["code"].astype(int), row=0),
-                      tgt.assign(goal=tgt["code"].str.split(".").str[0].astype(int),
-                                 row=tgt.groupby(tgt["code"].str.split(".").str[0]).cumcount() + 1)],
-                     ignore_index=True)
+    rows = pd.concat(
+        [
+            goal.assign(goal=goal["code"].astype(int), row=0),
+            tgt.assign(
+                goal=tgt["code"].str.split(".").str[0].astype(int),
+                row=tgt.groupby(tgt["code"].str.split(".").str[0]).cumcount() + 1,
+            ),
+        ],
+        ignore_index=True,
+    )
     # Every goal gets its column, as in the SDG Report, even when no series of it can be assessed.
     missing = sorted(set(range(1, 18)) - set(rows.loc[rows["row"] == 0, "goal"]))
     insufficient = methods.get(method).INSUFFICIENT
-    rows = pd.concat([rows, pd.DataFrame({"goal": missing, "row": 0, "code": [str(g) for g in missing],
-                                          "status": insufficient, "n_series": 0, "n_assessed": 0})],
-                     ignore_index=True)
+    rows = pd.concat(
+        [
+            rows,
+            pd.DataFrame(
+                {
+                    "goal": missing,
+                    "row": 0,
+                    "code": [str(g) for g in missing],
+                    "status": insufficient,
+                    "n_series": 0,
+                    "n_assessed": 0,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     rows["label"] = rows["code"].where(rows["row"] > 0, "Goal " + rows["code"].astype(str))
     rows["title"] = rows["title"].fillna("")
     rows["score"] = rows["score"].round(2)
     rows["share_on_track"] = (rows["share_on_track"] * 100).round(0)
-    return rows[["goal", "row", "code", "label", "status", "score", "title", "share_on_track", "n_series",
-                 "n_assessed"]], goal.attrs
+    return rows[
+        ["goal", "row", "code", "label", "status", "score", "title", "share_on_track", "n_series", "n_assessed"]
+    ], goal.attrs
 
 
 def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart:
     method = attrs.get("method", "unsd")
     palette = methods.get(method).COLOURS
     insufficient = methods.get(method).INSUFFICIENT
-    domain = [label(s) for s in list(palette) + [insufficient]]   # "on track", not on_track
+    domain = [label(s) for s in list(palette) + [insufficient]]  # "on track", not on_track
     colours = list(palette.values()) + [NO_DATA]
     rows = rows.assign(status=rows["status"].map(label))
     target_rows = rows[rows["row"] > 0]
     assessed = target_rows[target_rows["status"] != label(insufficient)]
     on_track = assessed[assessed["status"].isin([label(s) for s in methods.get(method).GOOD])]
     window = attrs.get("data_window", {})
-    subtitle = [f"{len(on_track)} of {len(assessed)} assessed targets on track or met, "
-                f"{len(target_rows) - len(assessed)} with too little data "
-                f"({attrs.get('title')}; {describe_parameters(attrs.get('parameters'))})",
-                f"Baseline years {span(window.get('baseline_years'))}, latest years {span(window.get('latest_years'))}. "
-                "Top row: goal (mean of its targets' scores)."]
+    subtitle = [
+        f"{len(on_track)} of {len(assessed)} assessed targets on track or met, "
+        f"{len(target_rows) - len(assessed)} with too little data "
+        f"({attrs.get('title')}; {describe_parameters(attrs.get('parameters'))})",
+        f"Baseline years {span(window.get('baseline_years'))}, latest years {span(window.get('latest_years'))}. "
+        "Top row: goal (mean of its targets' scores).",
+    ]
     base = alt.Chart(rows).encode(
         x=alt.X("goal:O", title=None, axis=alt.Axis(orient="top", labelExpr="'SDG ' + datum.value", labelAngle=0)),
         y=alt.Y("row:O", axis=None),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=2).encode(
-        color=alt.Color("status:N", scale=alt.Scale(domain=domain, range=colours),
-                        legend=alt.Legend(title="Status", orient="bottom", columns=len(domain))),
-        tooltip=[alt.Tooltip("label:N", title="code"), alt.Tooltip("title:N"), alt.Tooltip("status:N"),
-                 alt.Tooltip("score:Q"), alt.Tooltip("share_on_track:Q", title="% children on track"),
-                 alt.Tooltip("n_assessed:Q", title="series assessed"), alt.Tooltip("n_series:Q", title="series")],
+        color=alt.Color(
+            "status:N",
+            scale=alt.Scale(domain=domain, range=colours),
+            legend=alt.Legend(title="Status", orient="bottom", columns=len(domain)),
+        ),
+        tooltip=[
+            alt.Tooltip("label:N", title="code"),
+            alt.Tooltip("title:N"),
+            alt.Tooltip("status:N"),
+            alt.Tooltip("score:Q"),
+            alt.Tooltip("share_on_track:Q", title="% children on track"),
+            alt.Tooltip("n_assessed:Q", title="series assessed"),
+            alt.Tooltip("n_series:Q", title="series"),
+        ],
     )
     text = base.mark_text(fontSize=10, fontWeight="bold").encode(
         text="label:N",
-        color=alt.condition(alt.FieldOneOfPredicate("status", [domain[0], domain[-2]] if len(domain) > 2 else []),
-                            alt.value("white"), alt.value("black")),
+        color=alt.condition(
+            alt.FieldOneOfPredicate("status", [domain[0], domain[-2]] if len(domain) > 2 else []),
+            alt.value("white"),
+            alt.value("black"),
+        ),
     )
-    return (cells + text).properties(
-        width=17 * 52, height=max(int(rows["row"].max()) + 1, 4) * 24,
-        title=alt.TitleParams(f"Progress towards the 2030 targets: {area_name}", subtitle=subtitle, anchor="start"),
-    ).configure_view(stroke=None)
+    return (
+        (cells + text)
+        .properties(
+            width=17 * 52,
+            height=max(int(rows["row"].max()) + 1, 4) * 24,
+            title=alt.TitleParams(f"Progress towards the 2030 targets: {area_name}", subtitle=subtitle, anchor="start"),
+        )
+        .configure_view(stroke=None)
+    )
 
 
-def write_chart(db, output: str | Path, *, area: str = "1", method: str = "unsd", targets=None,
-                **params) -> list[Path]:
+def write_chart(db, output: str | Path, *, area: str = "1", method: str = "unsd", targets=None, **params) -> list[Path]:
     """Write ``output``.svg, .png and a self-contained .html (JavaScript inlined, nothing fetched)."""
     rows, attrs = chart_data(db, area, method, targets, **params)
     code = db.resolve_area(area)

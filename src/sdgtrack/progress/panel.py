@@ -4,6 +4,7 @@ Everything here is vectorised over all series x areas at once: the headline valu
 (series, area, year), groups are found from the changes of key, and the baseline of each group is the
 first year at or after the group's window start (``np.minimum.reduceat`` over row indices).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,13 +17,13 @@ import pandas as pd
 class Panel:
     """Baseline and latest point of every (series, area); arrays aligned with ``keys``."""
 
-    keys: pd.DataFrame          # series, area (and unit) per group
-    n_points: np.ndarray        # observations in the window [window_start, latest]
-    base_year: np.ndarray       # float, NaN where no observation in the window
+    keys: pd.DataFrame  # series, area (and unit) per group
+    n_points: np.ndarray  # observations in the window [window_start, latest]
+    base_year: np.ndarray  # float, NaN where no observation in the window
     base_value: np.ndarray
     latest_year: np.ndarray
     latest_value: np.ndarray
-    min_value: np.ndarray       # smallest and largest value in the window (sign checks)
+    min_value: np.ndarray  # smallest and largest value in the window (sign checks)
     max_value: np.ndarray
 
     def __len__(self) -> int:
@@ -60,8 +61,16 @@ def build(values: pd.DataFrame, *, window_start=None, lookback: int | None = Non
     vals = values["value"].to_numpy(dtype=np.float64)
     if n_groups == 0:
         empty = np.zeros(0)
-        return Panel(values[["series", "area"]].iloc[:0].reset_index(drop=True), np.zeros(0, dtype=np.int64),
-                     empty, empty, empty, empty, empty, empty)
+        return Panel(
+            values[["series", "area"]].iloc[:0].reset_index(drop=True),
+            np.zeros(0, dtype=np.int64),
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+        )
     ends = np.append(starts[1:], len(values))
     latest_idx = ends - 1
     if window_start is not None:
@@ -82,5 +91,13 @@ def build(values: pd.DataFrame, *, window_start=None, lookback: int | None = Non
     latest_year = np.where(has_base, years[latest_idx], np.nan)
     latest_value = np.where(has_base, vals[latest_idx], np.nan)
     keys = values.iloc[starts][["series", "area"] + (["unit"] if "unit" in values else [])].reset_index(drop=True)
-    return Panel(keys, n_points, base_year.astype(float), base_value, latest_year.astype(float), latest_value,
-                 np.where(has_base, min_value, np.nan), np.where(has_base, max_value, np.nan))
+    return Panel(
+        keys,
+        n_points,
+        base_year.astype(float),
+        base_value,
+        latest_year.astype(float),
+        latest_value,
+        np.where(has_base, min_value, np.nan),
+        np.where(has_base, max_value, np.nan),
+    )

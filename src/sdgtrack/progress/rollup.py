@@ -5,6 +5,7 @@ its status is the method's band of that mean. A node whose every assessed series
 "met" (Statistics Canada: target_achieved). Counts per series status and the share of children
 on track or met (for goals: the share of targets, as the SDG Report states it) come with each row.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,21 +29,25 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
 
     # Series-level facts per node: counts per status, how many series, how many met.
     node_keys = {"indicator": "indicator", "target": "target_code", "goal": "goal_code"}
-    current = rows.rename(columns={"indicator": "code"})[["code", "area", "score", "good", "assessed",
-                                                            "target_met", "status"]]
+    current = rows.rename(columns={"indicator": "code"})[
+        ["code", "area", "score", "good", "assessed", "target_met", "status"]
+    ]
     out = None
     for lvl in LEVELS[1:]:
         key = node_keys[lvl]
-        series_under = rows.assign(met_assessed=rows["assessed"] & rows["target_met"].astype(bool)) \
-                           .groupby([key, "area"])
+        series_under = rows.assign(met_assessed=rows["assessed"] & rows["target_met"].astype(bool)).groupby(
+            [key, "area"]
+        )
         counts = pd.crosstab([rows[key], rows["area"]], rows["status"]).reindex(columns=statuses, fill_value=0)
         counts.columns = [f"n_{c}" for c in counts.columns]
         n_assessed = series_under["assessed"].sum()
-        facts = pd.DataFrame({
-            "n_series": series_under.size(),
-            "n_assessed": n_assessed,
-            "all_met": (n_assessed > 0) & (series_under["met_assessed"].sum() == n_assessed),
-        }).join(counts)
+        facts = pd.DataFrame(
+            {
+                "n_series": series_under.size(),
+                "n_assessed": n_assessed,
+                "all_met": (n_assessed > 0) & (series_under["met_assessed"].sum() == n_assessed),
+            }
+        ).join(counts)
         facts.index.names = ["code", "area"]
         # Scores come from the level below (children), so each child weighs the same.
         child = current[current["assessed"]]
@@ -51,8 +56,13 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
         else:
             child = child.assign(parent=_parent(child["code"], lvl))
             grouped = child.groupby(["parent", "area"])
-        scores = pd.DataFrame({"score": grouped["score"].mean(), "children_assessed": grouped.size(),
-                               "share_on_track": grouped["good"].mean()})
+        scores = pd.DataFrame(
+            {
+                "score": grouped["score"].mean(),
+                "children_assessed": grouped.size(),
+                "share_on_track": grouped["good"].mean(),
+            }
+        )
         scores.index.names = ["code", "area"]
         level_frame = facts.join(scores, how="left").reset_index()
         level_frame["status"] = m.band(level_frame["score"].to_numpy(dtype=float))
@@ -73,8 +83,21 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
     out["area_name"] = out["area"].map(names)
     out["title"] = out["code"].map(titles)
     count_cols = [c for c in out.columns if c.startswith("n_") and c not in ("n_series", "n_assessed")]
-    cols = ["level", "code", "title", "area", "area_name", "method", "score", "status", "target_met",
-            "share_on_track", "children_assessed", "n_series", "n_assessed"] + count_cols
+    cols = [
+        "level",
+        "code",
+        "title",
+        "area",
+        "area_name",
+        "method",
+        "score",
+        "status",
+        "target_met",
+        "share_on_track",
+        "children_assessed",
+        "n_series",
+        "n_assessed",
+    ] + count_cols
     order = np.lexsort((out["area"].to_numpy(), _sort_rank(out["code"])))
     out = out[cols].iloc[order].reset_index(drop=True)
     out.attrs.update(series_frame.attrs)
@@ -89,6 +112,8 @@ def _parent(codes: pd.Series, level: str) -> pd.Series:
 
 def _sort_rank(codes: pd.Series) -> np.ndarray:
     """Rank of SDG codes in reading order: 3.2 before 3.10, 3.a after the numbered targets."""
+
     def key(code: str) -> str:
         return ".".join(f"{int(p):03d}" if p.isdigit() else f"9{p}" for p in str(code).split("."))
+
     return codes.map(key).rank(method="dense").to_numpy()

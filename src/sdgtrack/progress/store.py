@@ -1,4 +1,5 @@
 """The store keeps the last assessment with its parameters (tables progress_run, progress_result)."""
+
 from __future__ import annotations
 
 import json
@@ -8,9 +9,25 @@ import pandas as pd
 
 from ..store.transactions import rollback
 
-RESULT_COLUMNS = ["series", "area", "disaggregation", "method", "baseline_year", "baseline_value", "latest_year",
-                  "latest_value", "target", "target_year", "direction", "cagr", "ratio", "status", "score",
-                  "target_met", "dataset"]
+RESULT_COLUMNS = [
+    "series",
+    "area",
+    "disaggregation",
+    "method",
+    "baseline_year",
+    "baseline_value",
+    "latest_year",
+    "latest_value",
+    "target",
+    "target_year",
+    "direction",
+    "cagr",
+    "ratio",
+    "status",
+    "score",
+    "target_met",
+    "dataset",
+]
 
 
 def save(con, frame: pd.DataFrame) -> None:
@@ -20,9 +37,15 @@ def save(con, frame: pd.DataFrame) -> None:
     try:
         con.execute("DELETE FROM progress_result")
         con.execute("DELETE FROM progress_run")
-        con.execute("INSERT INTO progress_run VALUES (?, ?, ?, ?)",
-                    [datetime.now(timezone.utc).replace(tzinfo=None), frame.attrs.get("method"),
-                     json.dumps(frame.attrs, default=str), len(rows)])
+        con.execute(
+            "INSERT INTO progress_run VALUES (?, ?, ?, ?)",
+            [
+                datetime.now(timezone.utc).replace(tzinfo=None),
+                frame.attrs.get("method"),
+                json.dumps(frame.attrs, default=str),
+                len(rows),
+            ],
+        )
         con.register("_progress_rows", rows)
         con.execute(f"INSERT INTO progress_result SELECT {', '.join(RESULT_COLUMNS)} FROM _progress_rows")
         con.unregister("_progress_rows")

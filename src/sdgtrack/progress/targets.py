@@ -4,6 +4,7 @@ target year, an optional natural limit, optionally for one area only, and where 
 The default table (``data/targets_default.csv``) is read from the package; a user's file extends or
 overrides it. Rows are validated as a whole: one bad row rejects the file and nothing is assessed.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -41,12 +42,12 @@ def read_targets(db, path: str | Path) -> pd.DataFrame:
     raw.columns = [c.strip().lower() for c in raw.columns[:-1]] + ["__line"]
     name = str(path)
     if "series" not in raw and "indicator" not in raw:
-        raise InvalidInputError([Problem(name, None, None, ", ".join(raw.columns),
-                                         "a 'series' or an 'indicator' column")])
+        raise InvalidInputError(
+            [Problem(name, None, None, ", ".join(raw.columns), "a 'series' or an 'indicator' column")]
+        )
     if "direction" not in raw:
         raise InvalidInputError([Problem(name, None, None, ", ".join(raw.columns), "a 'direction' column")])
-    for col in ("series", "indicator", "area", "target", "target_kind", "target_year", "base_year", "limit",
-                "source"):
+    for col in ("series", "indicator", "area", "target", "target_kind", "target_year", "base_year", "limit", "source"):
         if col not in raw:
             raw[col] = ""
     raw = raw.map(lambda s: s.strip() if isinstance(s, str) else s)
@@ -60,17 +61,31 @@ def read_targets(db, path: str | Path) -> pd.DataFrame:
     has_series, has_indicator = raw["series"] != "", raw["indicator"] != ""
     area_codes = raw["area"].map(lambda a: _resolve_area(db, a, areas) if a else "")
     checks = [
-        (has_series == has_indicator, "series", raw["series"].where(has_series, raw["indicator"]),
-         "either a series code or an indicator code (not both)"),
-        (has_series & ~has_indicator & ~raw["series"].isin(known_series), "series", raw["series"],
-         "a series code known to the store"),
-        (has_indicator & ~has_series & ~raw["indicator"].isin(known_indicators), "indicator", raw["indicator"],
-         "an SDG indicator code with series in the store (e.g. 3.2.1)"),
+        (
+            has_series == has_indicator,
+            "series",
+            raw["series"].where(has_series, raw["indicator"]),
+            "either a series code or an indicator code (not both)",
+        ),
+        (
+            has_series & ~has_indicator & ~raw["series"].isin(known_series),
+            "series",
+            raw["series"],
+            "a series code known to the store",
+        ),
+        (
+            has_indicator & ~has_series & ~raw["indicator"].isin(known_indicators),
+            "indicator",
+            raw["indicator"],
+            "an SDG indicator code with series in the store (e.g. 3.2.1)",
+        ),
         ((raw["area"] != "") & area_codes.isna(), "area", raw["area"], "an area code or name known to the store"),
     ]
     for bad, column, shown, expected in checks:
-        problems += [Problem(name, int(line), column, str(value), expected)
-                     for line, value in zip(raw.loc[bad, "line"], shown[bad])]
+        problems += [
+            Problem(name, int(line), column, str(value), expected)
+            for line, value in zip(raw.loc[bad, "line"], shown[bad])
+        ]
     problems += _value_problems(raw, name)
     if problems:
         raise InvalidInputError(sorted(problems, key=lambda p: (p.line or 0, p.column or "")))
@@ -118,8 +133,12 @@ def _value_problems(raw: pd.DataFrame, name: str) -> list[Problem]:
     bad_dir = ~raw["direction"].isin(DIRECTIONS)
     for row in raw[bad_dir].itertuples(index=False):
         problems.append(Problem(name, row.line, "direction", row.direction, "increase or decrease"))
-    for col, what in (("target", "a number or blank"), ("limit", "a number or blank"),
-                      ("target_year", "a year such as 2030, or blank"), ("base_year", "a year such as 2015, or blank")):
+    for col, what in (
+        ("target", "a number or blank"),
+        ("limit", "a number or blank"),
+        ("target_year", "a year such as 2030, or blank"),
+        ("base_year", "a year such as 2015, or blank"),
+    ):
         text = raw[col]
         num = pd.to_numeric(text, errors="coerce")
         bad = (text != "") & (num.isna() | ~np.isfinite(num.fillna(0)))
@@ -146,16 +165,19 @@ def _typed(frame: pd.DataFrame, name: str, validated: bool = False) -> pd.DataFr
         problems = _value_problems(frame.fillna(""), name)
         if problems:  # the shipped table is checked by the tests; this guards local edits
             raise InvalidInputError(problems)
-    out = pd.DataFrame({
-        "series": frame["series"].astype(str),
-        "area": frame["area"].fillna("").astype(str),
-        "direction": frame["direction"].astype(str),
-        "target": pd.to_numeric(frame["target"].replace("", np.nan), errors="coerce"),
-        "target_kind": frame["target_kind"].replace("", "absolute").fillna("absolute").astype(str),
-        "target_year": pd.to_numeric(frame["target_year"].replace("", np.nan), errors="coerce")
-                         .fillna(DEFAULT_YEAR).astype(int),
-        "base_year": pd.to_numeric(frame["base_year"].replace("", np.nan), errors="coerce"),
-        "limit": pd.to_numeric(frame["limit"].replace("", np.nan), errors="coerce"),
-        "source": frame["source"].fillna("").astype(str),
-    })
+    out = pd.DataFrame(
+        {
+            "series": frame["series"].astype(str),
+            "area": frame["area"].fillna("").astype(str),
+            "direction": frame["direction"].astype(str),
+            "target": pd.to_numeric(frame["target"].replace("", np.nan), errors="coerce"),
+            "target_kind": frame["target_kind"].replace("", "absolute").fillna("absolute").astype(str),
+            "target_year": pd.to_numeric(frame["target_year"].replace("", np.nan), errors="coerce")
+            .fillna(DEFAULT_YEAR)
+            .astype(int),
+            "base_year": pd.to_numeric(frame["base_year"].replace("", np.nan), errors="coerce"),
+            "limit": pd.to_numeric(frame["limit"].replace("", np.nan), errors="coerce"),
+            "source": frame["source"].fillna("").astype(str),
+        }
+    )
     return out.reset_index(drop=True)

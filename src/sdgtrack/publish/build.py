@@ -8,6 +8,7 @@ leaves every file whole (old or new); the manifest is renamed into place last, s
 a killed build are written again next time. The build never touches a file it did not write: a
 folder that holds files but no manifest is refused.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,10 +31,10 @@ TEMP_SUFFIX = ".sdgtrack-tmp"
 @dataclass
 class BuildReport:
     out: Path
-    written: int = 0     # files rendered and written (new or changed)
-    unchanged: int = 0   # files whose key had not changed (left as they were)
-    removed: int = 0     # files of the last build no longer produced
-    bytes: int = 0       # bytes written by this build
+    written: int = 0  # files rendered and written (new or changed)
+    unchanged: int = 0  # files whose key had not changed (left as they were)
+    removed: int = 0  # files of the last build no longer produced
+    bytes: int = 0  # bytes written by this build
     total_bytes: int = 0  # size of every file of the site after the build
     seconds: float = 0.0
     written_paths: list[str] = field(default_factory=list, repr=False)
@@ -44,13 +45,20 @@ class BuildReport:
         return self.written + self.unchanged
 
     def summary(self) -> str:
-        return (f"{self.files:,} files in {self.out} ({self.total_bytes / 1e6:,.1f} MB): {self.written:,} written "
-                f"({self.bytes / 1e6:,.1f} MB), {self.unchanged:,} unchanged, {self.removed:,} removed, "
-                f"in {self.seconds:.1f} s")
+        return (
+            f"{self.files:,} files in {self.out} ({self.total_bytes / 1e6:,.1f} MB): {self.written:,} written "
+            f"({self.bytes / 1e6:,.1f} MB), {self.unchanged:,} unchanged, {self.removed:,} removed, "
+            f"in {self.seconds:.1f} s"
+        )
 
 
-def build_site(workspace: "Workspace", out: str | Path, options: SiteOptions | None = None, *,
-               progress: Callable[[int, int, str], None] | None = None) -> BuildReport:
+def build_site(
+    workspace: "Workspace",
+    out: str | Path,
+    options: SiteOptions | None = None,
+    *,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BuildReport:
     """Build the site into ``out`` (created if needed): write the files whose key changed since the
     last build there, remove those no longer produced. ``progress(done, total, path)`` is called as
     files are written."""
@@ -88,8 +96,10 @@ def build_site(workspace: "Workspace", out: str | Path, options: SiteOptions | N
         report.removed += 1
         report.removed_paths.append(path)
         _remove_empty_parents(target.parent, out)
-    write_atomic(out / MANIFEST, json.dumps({"generator": _generator(), "files": produced}, indent=0,
-                                            sort_keys=True).encode("utf-8"))
+    write_atomic(
+        out / MANIFEST,
+        json.dumps({"generator": _generator(), "files": produced}, indent=0, sort_keys=True).encode("utf-8"),
+    )
     report.total_bytes = sum((out / p).stat().st_size for p in produced)
     report.seconds = time.perf_counter() - started
     return report
@@ -103,22 +113,27 @@ def check_options(site: Site) -> None:
         known = set(site.datasets().index)
         unknown = [d for d in options.datasets if d not in known]
         if unknown:
-            raise UserInputError(f"--dataset {', '.join(unknown)}: expected datasets of the store: "
-                                 f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)")
+            raise UserInputError(
+                f"--dataset {', '.join(unknown)}: expected datasets of the store: "
+                f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)"
+            )
 
 
 def read_manifest(out: Path) -> dict[str, str]:
     """The keys of the last build in ``out``; {} for a new or empty folder. Refuses a file, and a
     folder holding files that no sdgtrack build wrote (no manifest)."""
     if out.exists() and not out.is_dir():
-        raise UserInputError(f"{out} is a file: expected a folder for the site (new, empty, or built before by "
-                             "`sdgtrack site build`)")
+        raise UserInputError(
+            f"{out} is a file: expected a folder for the site (new, empty, or built before by `sdgtrack site build`)"
+        )
     path = out / MANIFEST
     if not path.is_file():
         if out.is_dir() and any(out.iterdir()):
-            raise UserInputError(f"{out} is not empty and holds no sdgtrack site (no {MANIFEST}): expected a new or "
-                                 "empty folder, or one built before by `sdgtrack site build`, so that no file of "
-                                 "yours is overwritten or removed")
+            raise UserInputError(
+                f"{out} is not empty and holds no sdgtrack site (no {MANIFEST}): expected a new or "
+                "empty folder, or one built before by `sdgtrack site build`, so that no file of "
+                "yours is overwritten or removed"
+            )
         return {}
     try:
         document = json.loads(path.read_text("utf-8"))
@@ -126,8 +141,10 @@ def read_manifest(out: Path) -> dict[str, str]:
         if not isinstance(files, dict):
             raise TypeError
     except (OSError, ValueError, KeyError, TypeError):
-        raise UserInputError(f"{path}: expected the JSON manifest of an earlier build (an object with 'files'); "
-                             "delete the folder or choose another to build afresh") from None
+        raise UserInputError(
+            f"{path}: expected the JSON manifest of an earlier build (an object with 'files'); "
+            "delete the folder or choose another to build afresh"
+        ) from None
     return {str(k): str(v) for k, v in files.items()}
 
 

@@ -1,6 +1,7 @@
 """Serving a built site folder over HTTP (``sdgtrack site serve``): the standard library's static
 file server, confined to the folder (paths are resolved inside it; ``..`` and hidden files such as
 the build manifest are refused), with media types for the site's GeoJSON and Parquet files."""
+
 from __future__ import annotations
 
 import os
@@ -14,9 +15,14 @@ from .build import is_site
 
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".geojson": "application/geo+json",
-                      ".json": "application/json", ".parquet": "application/vnd.apache.parquet",
-                      ".js": "text/javascript", ".csv": "text/csv; charset=utf-8"}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".geojson": "application/geo+json",
+        ".json": "application/json",
+        ".parquet": "application/vnd.apache.parquet",
+        ".js": "text/javascript",
+        ".csv": "text/csv; charset=utf-8",
+    }
 
     def send_head(self):
         parts = [p for p in unquote(urlsplit(self.path).path).split("/") if p]
@@ -37,10 +43,11 @@ def make_server(folder: str | Path, host: str = "127.0.0.1", port: int = 8000) -
     """A server for the built site in ``folder`` (not started: call ``serve_forever``)."""
     folder = Path(folder)
     if not folder.is_dir() or not is_site(folder):
-        raise UserInputError(f"{folder}: no site built there; expected a folder made by `sdgtrack site build "
-                             f"{folder}`")
+        raise UserInputError(f"{folder}: no site built there; expected a folder made by `sdgtrack site build {folder}`")
     try:
         return ThreadingHTTPServer((host, port), partial(SiteRequestHandler, directory=str(folder)))
     except OSError as exc:
-        raise UserInputError(f"cannot serve on {host}:{port}: {exc.strerror or exc}; expected a free port "
-                             "(--port) on an interface of this machine (--host)") from None
+        raise UserInputError(
+            f"cannot serve on {host}:{port}: {exc.strerror or exc}; expected a free port "
+            "(--port) on an interface of this machine (--host)"
+        ) from None

@@ -6,6 +6,7 @@ the static build compares each file's ``key`` with the key it wrote last time, r
 the files whose key changed. A key is a fingerprint of everything the bytes depend on (store
 content feeding the file, language, options, sdgtrack version): same key, same bytes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -67,8 +68,10 @@ def check_langs(langs) -> tuple[str, ...]:
     langs = tuple(dict.fromkeys(langs))
     unknown = [lang for lang in langs if lang not in LANGUAGES]
     if unknown or not langs:
-        raise UserInputError(f"--lang {','.join(unknown) or '(none)'}: expected languages of the shipped translations, "
-                             f"comma-separated: {', '.join(LANGUAGES)}")
+        raise UserInputError(
+            f"--lang {','.join(unknown) or '(none)'}: expected languages of the shipped translations, "
+            f"comma-separated: {', '.join(LANGUAGES)}"
+        )
     return langs
 
 
@@ -111,6 +114,7 @@ class Site:
 
     def _fingerprints(self) -> dict[str, list[tuple]]:
         """Indicator -> [(series, dataset, last_load, rows, meta)] for the datasets the site shows."""
+
         def make():
             wanted = set(self.options.datasets) if self.options.datasets else None
             out: dict[str, list[tuple]] = {}
@@ -119,15 +123,18 @@ class Site:
                     continue
                 out.setdefault(indicator, []).append(tuple(rest))
             return out
+
         return self.memo("_fingerprints", make)  # type: ignore[return-value]
 
     def indicators(self) -> list[str]:
         """Codes (``3.2.1``) of the current SDG indicators with at least one observation in the
         datasets the site shows, in the order of the official list."""
+
         def make():
             fingerprints = self._fingerprints()
             with_rows = {code for code, parts in fingerprints.items() if any(p[3] for p in parts)}
             return [code for code, level, _, _ in self.nodes() if level == "indicator" and code in with_rows]
+
         return self.memo("_indicators", make)  # type: ignore[return-value]
 
     def nodes(self) -> list[tuple[str, str, str | None, str]]:
@@ -148,18 +155,35 @@ class Site:
             state = self._state()
             options = self.options
             boundaries = _file_digest(options.boundaries) if options.boundaries else ""
-            return (sdgtrack.__version__, options.title, options.base_url, options.datasets, boundaries,
-                    state["reference"], state["areas"])
+            return (
+                sdgtrack.__version__,
+                options.title,
+                options.base_url,
+                options.datasets,
+                boundaries,
+                state["reference"],
+                state["areas"],
+            )
+
         return self.memo("_base", make)  # type: ignore[return-value]
 
     def indicator_key(self, code: str) -> str:
         """Fingerprint of everything the store gives about indicator ``code``: for each series and
         dataset feeding it, the last load that touched it and its row count; plus :meth:`_base`.
         It changes when a load, replace or removal touches one of its series, and only then."""
+
         def make():
             fingerprints = sorted(self._fingerprints().get(code, []))
-            return _digest(("indicator", code, self._base(), fingerprints,
-                            self._dataset_facts(sorted({p[1] for p in fingerprints}))))
+            return _digest(
+                (
+                    "indicator",
+                    code,
+                    self._base(),
+                    fingerprints,
+                    self._dataset_facts(sorted({p[1] for p in fingerprints})),
+                )
+            )
+
         return self.memo(f"_indicator_key:{code}", make)  # type: ignore[return-value]
 
     def _dataset_facts(self, ids: list[str]) -> list[tuple]:
@@ -173,20 +197,29 @@ class Site:
         else:  # their order among themselves: a dataset added elsewhere in the list changes nothing here
             preference = {str(k): int(v) for k, v in table["preference"].items()}
             order = sorted(known, key=lambda d: preference[d])
-        return [tuple(order)] + [(d, *(str(table.loc[d, c]) for c in ("title", "publisher", "kind", "licence")))
-                                 for d in known]
+        return [tuple(order)] + [
+            (d, *(str(table.loc[d, c]) for c in ("title", "publisher", "kind", "licence"))) for d in known
+        ]
 
     def indicators_key(self) -> str:
         """Fingerprint of every indicator the site shows (the list and each :meth:`indicator_key`): the
         key part of files that gather all indicators (all.json, the zip, the reporting status)."""
-        return self.memo("_indicators_key", lambda: _digest(  # type: ignore[return-value]
-            ("indicators", [(c, self.indicator_key(c)) for c in self.indicators()])))
+        return self.memo(
+            "_indicators_key",
+            lambda: _digest(  # type: ignore[return-value]
+                ("indicators", [(c, self.indicator_key(c)) for c in self.indicators()])
+            ),
+        )
 
     def coverage(self) -> pd.DataFrame:
         """Per indicator the site shows: rows, series, areas (and their codes), first and last year,
         disaggregated rows and the disaggregation names (one store read, memoised)."""
-        return self.memo("_coverage", lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
-            self.options.datasets).set_index("indicator"))
+        return self.memo(
+            "_coverage",
+            lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
+                self.options.datasets
+            ).set_index("indicator"),
+        )
 
     def datasets(self) -> pd.DataFrame:
         """The store's datasets (title, publisher, kind, licence, preference ...), indexed by id."""
@@ -199,8 +232,16 @@ class Site:
     def store_key(self) -> str:
         """Fingerprint of the whole store as the site shows it (changes with any load)."""
         state = self._state()
-        return _digest(("store", self._base(), state["last_load"], state["datasets"], state["preference"],
-                        sorted((c, sorted(p)) for c, p in self._fingerprints().items())))
+        return _digest(
+            (
+                "store",
+                self._base(),
+                state["last_load"],
+                state["datasets"],
+                state["preference"],
+                sorted((c, sorted(p)) for c, p in self._fingerprints().items()),
+            )
+        )
 
     def key(self, *parts) -> str:
         """A file key from its parts (kind, language, :meth:`indicator_key` ...), with the version
@@ -212,8 +253,9 @@ class Site:
         """Every observation of indicator ``code`` the site shows (all disaggregations, one dataset per
         series and area as the store picks), as :meth:`Workspace.observations` returns them."""
         if code not in self._rows:
-            self._rows[code] = self.workspace.observations(code, all_disaggregations=True,
-                                                           datasets=self.options.datasets)
+            self._rows[code] = self.workspace.observations(
+                code, all_disaggregations=True, datasets=self.options.datasets
+            )
         return self._rows[code]
 
     def rows_read(self) -> list[pd.DataFrame]:
@@ -230,8 +272,9 @@ class Site:
         # text columns as Python objects once, so producers slicing them per indicator copy nothing
         frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})
         # rows come ordered by indicator: cut the frame at each change of code
-        starts = np.flatnonzero(np.r_[True, indicator[1:] != indicator[:-1]]) if len(indicator) else \
-            np.array([], dtype=int)
+        starts = (
+            np.flatnonzero(np.r_[True, indicator[1:] != indicator[:-1]]) if len(indicator) else np.array([], dtype=int)
+        )
         ends = np.r_[starts[1:], len(indicator)].astype(int)
         for start, end in zip(starts.tolist(), ends.tolist()):
             self._rows[str(indicator[start])] = frame.iloc[start:end].reset_index(drop=True)

@@ -4,6 +4,7 @@ TopoJSON stores shared borders once as quantized, delta-encoded arcs; a polygon 
 indexes (``~i`` = arc ``i`` reversed). Decoding is a cumulative sum per arc (NumPy), a scale and a
 shift, then rings joined from their arcs (the first point of each next arc repeats the last one).
 """
+
 from __future__ import annotations
 
 import json
@@ -53,6 +54,9 @@ def country_features() -> dict[str, dict]:
         code = str(item.get("id") or "").lstrip("0")
         geometry = _geometry(item, arcs)
         if code and geometry:
-            features[code] = {"type": "Feature", "properties": {"name": item.get("properties", {}).get("name")},
-                              "geometry": geometry}
+            features[code] = {
+                "type": "Feature",
+                "properties": {"name": item.get("properties", {}).get("name")},
+                "geometry": geometry,
+            }
     return features

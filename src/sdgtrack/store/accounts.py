@@ -5,6 +5,7 @@ random (``secrets.token_urlsafe(32)``, 256 bits) and stored as their SHA-256: a 
 needs no slow hash, and a copy of the store gives nobody a way in. Every write is one transaction
 with its audit entry (:mod:`sdgtrack.store.audit`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,9 @@ class _Write:
         self.con.execute("BEGIN TRANSACTION")
         return self.con
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> Literal[False]:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> Literal[False]:
         if exc_type is None:
             self.con.execute("COMMIT")
         else:
@@ -63,16 +65,20 @@ def write(con: duckdb.DuckDBPyConnection) -> _Write:
 
 
 # -- users ---------------------------------------------------------------------------------------
-def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, entity: str | None, password: str, actor: str) -> dict:
+def add_user(
+    con: duckdb.DuckDBPyConnection, name: str, role: str, entity: str | None, password: str, actor: str
+) -> dict:
     if not NAME.match(name or ""):
-        raise UserInputError(f"user name {name!r}: expected 1-64 letters, digits, '.', '_', '-' or '@', "
-                             "starting with a letter or digit")
+        raise UserInputError(
+            f"user name {name!r}: expected 1-64 letters, digits, '.', '_', '-' or '@', starting with a letter or digit"
+        )
     if role not in ROLES:
         raise UserInputError(f"role {role!r}: expected one of {', '.join(ROLES)}")
     entity = (entity or "").strip() or None
     if role == "editor" and not entity:
-        raise UserInputError(f"an editor works for an entity: give --entity (the ministry, office or UN entity "
-                             f"whose data {name} enters)")
+        raise UserInputError(
+            f"an editor works for an entity: give --entity (the ministry, office or UN entity whose data {name} enters)"
+        )
     if entity and not ENTITY.match(entity):
         raise UserInputError(f"entity {entity!r}: expected 1-80 letters, digits, spaces or . _ & ( ) -")
     if len(password or "") < MIN_PASSWORD:
@@ -81,15 +87,18 @@ def add_user(con: duckdb.DuckDBPyConnection, name: str, role: str, entity: str |
         raise UserInputError(f"user {name} exists already (`sdgtrack users list`)")
     row = {"name": name, "role": role, "entity": entity, "created_at": audit.now(), "disabled_at": None}
     with write(con):
-        con.execute("INSERT INTO app_user VALUES (?, ?, ?, ?, ?, NULL)",
-                    [name, role, entity, _hasher.hash(password), row["created_at"]])
+        con.execute(
+            "INSERT INTO app_user VALUES (?, ?, ?, ?, ?, NULL)",
+            [name, role, entity, _hasher.hash(password), row["created_at"]],
+        )
         audit.record(con, actor, "user.add", f"user:{name}", None, _public(row))
     return row
 
 
 def user(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
-    found = con.execute("SELECT name, role, entity, created_at, disabled_at FROM app_user WHERE name = ?",
-                        [name]).fetchone()
+    found = con.execute(
+        "SELECT name, role, entity, created_at, disabled_at FROM app_user WHERE name = ?", [name]
+    ).fetchone()
     return None if found is None else dict(zip(("name", "role", "entity", "created_at", "disabled_at"), found))
 
 
@@ -110,7 +119,9 @@ def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str) -> dict:
     with write(con):
         con.execute("UPDATE app_user SET disabled_at = ? WHERE name = ?", [when, name])
         con.execute("DELETE FROM app_session WHERE user_name = ?", [name])  # signed out everywhere
-        audit.record(con, actor, "user.disable", f"user:{name}", _public(before), _public({**before, "disabled_at": when}))
+        audit.record(
+            con, actor, "user.disable", f"user:{name}", _public(before), _public({**before, "disabled_at": when})
+        )
     return {**before, "disabled_at": when}
 
 
@@ -133,17 +144,22 @@ def start_session(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str]:
     when = audit.now()
     with write(con):
         con.execute("DELETE FROM app_session WHERE expires_at < ?", [when])
-        con.execute("INSERT INTO app_session VALUES (?, ?, ?, ?, ?)",
-                    [hash_token(token), name, csrf, when, when + dt.timedelta(hours=SESSION_HOURS)])
+        con.execute(
+            "INSERT INTO app_session VALUES (?, ?, ?, ?, ?)",
+            [hash_token(token), name, csrf, when, when + dt.timedelta(hours=SESSION_HOURS)],
+        )
         audit.record(con, name, "session.start", f"user:{name}")
     return token, csrf
 
 
 def session(con: duckdb.DuckDBPyConnection, token: str) -> dict | None:
     """The signed-in user of a session cookie, with its CSRF token; None when unknown or expired."""
-    found = con.execute("""SELECT u.name, u.role, u.entity, s.csrf FROM app_session s JOIN app_user u
+    found = con.execute(
+        """SELECT u.name, u.role, u.entity, s.csrf FROM app_session s JOIN app_user u
                            ON u.name = s.user_name WHERE s.token_hash = ? AND s.expires_at > ?
-                           AND u.disabled_at IS NULL""", [hash_token(token), audit.now()]).fetchone()
+                           AND u.disabled_at IS NULL""",
+        [hash_token(token), audit.now()],
+    ).fetchone()
     return None if found is None else dict(zip(("name", "role", "entity", "csrf"), found))
 
 
@@ -164,8 +180,10 @@ def add_token(con: duckdb.DuckDBPyConnection, name: str, label: str, actor: str)
     token = "sdgt_" + secrets.token_urlsafe(32)
     with write(con):
         token_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM api_token").fetchall()[0][0]
-        con.execute("INSERT INTO api_token VALUES (?, ?, ?, ?, ?, NULL)",
-                    [token_id, hash_token(token), name, label, audit.now()])
+        con.execute(
+            "INSERT INTO api_token VALUES (?, ?, ?, ?, ?, NULL)",
+            [token_id, hash_token(token), name, label, audit.now()],
+        )
         audit.record(con, actor, "token.add", f"token:{token_id}", None, {"user": name, "label": label})
     return token_id, token
 
@@ -178,20 +196,30 @@ def revoke_token(con: duckdb.DuckDBPyConnection, token_id: int, actor: str) -> N
         return
     with write(con):
         con.execute("UPDATE api_token SET revoked_at = ? WHERE id = ?", [audit.now(), token_id])
-        audit.record(con, actor, "token.revoke", f"token:{token_id}", {"user": found[0], "label": found[1]},
-                     {"user": found[0], "label": found[1], "revoked": True})
+        audit.record(
+            con,
+            actor,
+            "token.revoke",
+            f"token:{token_id}",
+            {"user": found[0], "label": found[1]},
+            {"user": found[0], "label": found[1], "revoked": True},
+        )
 
 
 def tokens(con: duckdb.DuckDBPyConnection, name: str | None = None) -> pd.DataFrame:
     where = "WHERE user_name = ?" if name else ""
-    return con.execute(f"SELECT id, user_name AS user, label, created_at, revoked_at FROM api_token {where} "
-                       "ORDER BY id", [name] if name else []).df()
+    return con.execute(
+        f"SELECT id, user_name AS user, label, created_at, revoked_at FROM api_token {where} ORDER BY id",
+        [name] if name else [],
+    ).df()
 
 
 def token_user(con: duckdb.DuckDBPyConnection, token: str) -> dict | None:
-    found = con.execute("""SELECT u.name, u.role, u.entity FROM api_token t JOIN app_user u ON u.name = t.user_name
+    found = con.execute(
+        """SELECT u.name, u.role, u.entity FROM api_token t JOIN app_user u ON u.name = t.user_name
                            WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL""",
-                        [hash_token(token)]).fetchone()
+        [hash_token(token)],
+    ).fetchone()
     return None if found is None else dict(zip(("name", "role", "entity"), found))
 
 
@@ -202,8 +230,14 @@ def set_owner(con: duckdb.DuckDBPyConnection, dataset: str, entity: str, actor: 
     before = owner(con, dataset)
     with write(con):
         con.execute("INSERT OR REPLACE INTO dataset_owner VALUES (?, ?, ?, ?)", [dataset, entity, actor, audit.now()])
-        audit.record(con, actor, "dataset.owner", f"dataset:{dataset}",
-                     None if before is None else {"entity": before}, {"entity": entity})
+        audit.record(
+            con,
+            actor,
+            "dataset.owner",
+            f"dataset:{dataset}",
+            None if before is None else {"entity": before},
+            {"entity": entity},
+        )
 
 
 def owner(con: duckdb.DuckDBPyConnection, dataset: str) -> str | None:
@@ -213,8 +247,10 @@ def owner(con: duckdb.DuckDBPyConnection, dataset: str) -> str | None:
 
 def owned(con: duckdb.DuckDBPyConnection, entity: str | None = None) -> pd.DataFrame:
     where = "WHERE entity = ?" if entity else ""
-    return con.execute(f"SELECT dataset, entity, assigned_by, assigned_at FROM dataset_owner {where} ORDER BY dataset",
-                       [entity] if entity else []).df()
+    return con.execute(
+        f"SELECT dataset, entity, assigned_by, assigned_at FROM dataset_owner {where} ORDER BY dataset",
+        [entity] if entity else [],
+    ).df()
 
 
 def _public(row: dict) -> dict:

@@ -1,6 +1,7 @@
 """The audit log: every write through the live app and the account commands, with who, when, what,
 and the object before and after (JSON). Written in the same transaction as the change it records,
 so a change without its entry (or an entry without its change) cannot exist."""
+
 from __future__ import annotations
 
 import csv
@@ -21,22 +22,33 @@ def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
 
 
-def record(con: duckdb.DuckDBPyConnection, actor: str, action: str, obj: str, before: object = None,
-           after: object = None) -> None:
+def record(
+    con: duckdb.DuckDBPyConnection, actor: str, action: str, obj: str, before: object = None, after: object = None
+) -> None:
     """Append one entry; call inside the transaction of the write it describes."""
-    con.execute("INSERT INTO audit_log SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_log",
-                [now(), actor, action, obj, _json(before), _json(after)])
+    con.execute(
+        "INSERT INTO audit_log SELECT coalesce(max(id), 0) + 1, ?, ?, ?, ?, ?, ? FROM audit_log",
+        [now(), actor, action, obj, _json(before), _json(after)],
+    )
 
 
-def entries(con: duckdb.DuckDBPyConnection, *, actor: str | None = None, action: str | None = None, obj: str | None = None,
-            limit: int | None = None) -> pd.DataFrame:
+def entries(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    obj: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
     """Entries, newest first, filtered by actor, action (prefix: ``request.``) or object."""
     where, params = [], []
     for column, value, op in (("actor", actor, "= ?"), ("action", action, "LIKE ? || '%'"), ("object", obj, "= ?")):
         if value:
             where.append(f"{column} {op}")
             params.append(value)
-    sql = f"SELECT {', '.join(COLUMNS)} FROM audit_log {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id DESC"
+    sql = (
+        f"SELECT {', '.join(COLUMNS)} FROM audit_log {'WHERE ' + ' AND '.join(where) if where else ''} ORDER BY id DESC"
+    )
     if limit:
         sql += f" LIMIT {int(limit)}"
     return con.execute(sql, params).df()

@@ -7,6 +7,7 @@ takes the store's connection; :class:`~sdgtrack.store.database.Database` offers 
 Results are fetched whole (``fetchall``): a half-read result keeps the connection busy, and DuckDB
 then refuses to register a frame on it (which the progress store and the registry do).
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -19,8 +20,9 @@ def area_names(con: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = Non
     """Area code -> name, for ``codes`` (None = every area)."""
     if codes is None:
         return dict(con.execute("SELECT code, name FROM area").fetchall())
-    return dict(con.execute("SELECT code, name FROM area WHERE code IN (SELECT unnest(?::VARCHAR[]))",
-                            [list(codes)]).fetchall())
+    return dict(
+        con.execute("SELECT code, name FROM area WHERE code IN (SELECT unnest(?::VARCHAR[]))", [list(codes)]).fetchall()
+    )
 
 
 def area_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -36,8 +38,9 @@ def area_info(con: duckdb.DuckDBPyConnection, code: str) -> dict | None:
 
 def cities_named(con: duckdb.DuckDBPyConnection, name: str, code: str | None = None) -> list[tuple[str, str | None]]:
     """(code, parent) of the city areas called ``name`` (any case) or coded ``code``."""
-    return con.execute("SELECT code, parent FROM area WHERE kind = 'city' AND (lower(name) = lower(?) OR code = ?)",
-                       [name, code or ""]).fetchall()
+    return con.execute(
+        "SELECT code, parent FROM area WHERE kind = 'city' AND (lower(name) = lower(?) OR code = ?)", [name, code or ""]
+    ).fetchall()
 
 
 def series_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -62,8 +65,9 @@ def node_titles(con: duckdb.DuckDBPyConnection, framework: str = "sdg") -> dict[
 
 def first_year(con: duckdb.DuckDBPyConnection, series: Sequence[str]) -> int | None:
     """The earliest year any of ``series`` has a row (any dataset, any disaggregation), or None."""
-    ((year,),) = con.execute("SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))",
-                             [list(series)]).fetchall()
+    ((year,),) = con.execute(
+        "SELECT min(year) FROM observation WHERE series IN (SELECT unnest(?::VARCHAR[]))", [list(series)]
+    ).fetchall()
     return None if year is None else int(year)
 
 
@@ -74,9 +78,12 @@ def has_dataset(con: duckdb.DuckDBPyConnection, dataset_id: str) -> bool:
 
 def current_nodes(con: duckdb.DuckDBPyConnection, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
     """(code, level, parent, title) of a framework's current nodes, in reading order."""
-    return con.execute("""
+    return con.execute(
+        """
         SELECT code, level, parent, title FROM framework_node
-        WHERE framework = ? AND status = 'current' ORDER BY sort_key""", [framework]).fetchall()
+        WHERE framework = ? AND status = 'current' ORDER BY sort_key""",
+        [framework],
+    ).fetchall()
 
 
 def headline_series_stats(con: duckdb.DuckDBPyConnection) -> list[dict]:
@@ -109,8 +116,9 @@ def observations_per_goal(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         GROUP BY 1 ORDER BY 1""").df()
 
 
-def node_filters(framework: str, level: str | None, parent: str | None, include_retired: bool,
-                 alias: str = "") -> tuple[list[str], list]:
+def node_filters(
+    framework: str, level: str | None, parent: str | None, include_retired: bool, alias: str = ""
+) -> tuple[list[str], list]:
     """WHERE conditions and parameters choosing a framework's nodes: one level, the nodes under
     ``parent`` (children and every descendant), current ones only unless ``include_retired``."""
     where, params = [f"{alias}framework = ?"], [framework]
@@ -125,28 +133,42 @@ def node_filters(framework: str, level: str | None, parent: str | None, include_
     return where, params
 
 
-def node_list(con: duckdb.DuckDBPyConnection, framework: str, level: str | None, parent: str | None, lang: str,
-              include_retired: bool = False) -> list[dict]:
+def node_list(
+    con: duckdb.DuckDBPyConnection,
+    framework: str,
+    level: str | None,
+    parent: str | None,
+    lang: str,
+    include_retired: bool = False,
+) -> list[dict]:
     """A framework's nodes in reading order with the title in ``lang`` (the official translation,
     else the current English title, with ``title_lang`` saying which)."""
     where, filter_params = node_filters(framework, level, parent, include_retired, alias="n.")
     params: list = [lang, *filter_params]
-    rows = con.execute(f"""
+    rows = con.execute(
+        f"""
         SELECT n.code, n.level, n.parent, coalesce(t.title, n.title) AS title,
                CASE WHEN t.title IS NULL THEN 'en' ELSE t.lang END AS title_lang, n.status
         FROM framework_node n
         LEFT JOIN framework_title t ON t.framework = n.framework AND t.code = n.code AND t.kind = 'title'
                                    AND t.lang = ?
-        WHERE {' AND '.join(where)} ORDER BY n.sort_key""", params).fetchall()
+        WHERE {" AND ".join(where)} ORDER BY n.sort_key""",
+        params,
+    ).fetchall()
     keys = ("code", "level", "parent", "title", "title_lang", "status")
     return [dict(zip(keys, row)) for row in rows]
 
 
 def framework_levels(con: duckdb.DuckDBPyConnection, framework: str) -> list[str]:
     """The levels a framework's nodes have, from the root down (empty for an unknown framework)."""
-    return [r[0] for r in con.execute("""SELECT level FROM framework_node WHERE framework = ?
+    return [
+        r[0]
+        for r in con.execute(
+            """SELECT level FROM framework_node WHERE framework = ?
                                          GROUP BY level ORDER BY min(sort_key)""",
-                                      [framework]).fetchall()]
+            [framework],
+        ).fetchall()
+    ]
 
 
 def state_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
@@ -163,12 +185,14 @@ def state_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
                (SELECT count(*) FROM contribution_record)""").fetchall()[0]
     return "|".join("" if v is None else str(v) for v in row)
 
+
 def series_facts(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
     """Per dataset, SDG indicator and series: description, unit, rows, headline rows, areas, first and
     last year and the disaggregation names (sorted list) its rows use; for reporting pages."""
     where = "" if datasets is None else "WHERE o.dataset IN (SELECT unnest(?::VARCHAR[]))"
     params = [] if datasets is None else [list(datasets)]
-    return con.execute(f"""
+    return con.execute(
+        f"""
         WITH o AS (SELECT o.* FROM observation o {where}),
         dims AS (
             SELECT dataset, series, list_sort(list_distinct(flatten(list(
@@ -180,14 +204,20 @@ def series_facts(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None 
                coalesce(any_value(d.dimensions), []::VARCHAR[]) AS dimensions
         FROM o JOIN series_indicator si ON si.series = o.series JOIN series s ON s.code = o.series
         LEFT JOIN dims d ON d.dataset = o.dataset AND d.series = o.series
-        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series""", params).df()
+        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series""",
+        params,
+    ).df()
 
 
 def dataset_main_area(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str | None:
     """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
-    rows = con.execute("""SELECT area FROM observation WHERE dataset = ? AND is_headline
-                          GROUP BY area ORDER BY count(*) DESC, area LIMIT 1""", [dataset_id]).fetchall()
+    rows = con.execute(
+        """SELECT area FROM observation WHERE dataset = ? AND is_headline
+                          GROUP BY area ORDER BY count(*) DESC, area LIMIT 1""",
+        [dataset_id],
+    ).fetchall()
     return rows[0][0] if rows else None
+
 
 # -- what the site build reads (publish/) ------------------------------------------------------------
 def series_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -230,12 +260,15 @@ def titles_in(con: duckdb.DuckDBPyConnection, lang: str, framework: str = "sdg")
     """Node code -> (title, short title or None) in ``lang`` from the shipped translations; the current
     English title where the translation has none (and always for ``en``: the translations are the
     2020 texts, the framework's own titles are current)."""
-    rows = con.execute("""
+    rows = con.execute(
+        """
         SELECT n.code, CASE WHEN ? = 'en' THEN n.title ELSE coalesce(t.title, n.title) END, s.title
         FROM framework_node n
         LEFT JOIN framework_title t ON t.framework = n.framework AND t.code = n.code AND t.lang = ? AND t.kind = 'title'
         LEFT JOIN framework_title s ON s.framework = n.framework AND s.code = n.code AND s.lang = ? AND s.kind = 'short'
-        WHERE n.framework = ?""", [lang, lang, lang, framework]).fetchall()
+        WHERE n.framework = ?""",
+        [lang, lang, lang, framework],
+    ).fetchall()
     return {code: (title, short) for code, title, short in rows}
 
 
@@ -246,7 +279,8 @@ def indicator_coverage(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] |
     from . import reads
 
     picked, params = reads.picked_sql(con, [], [], datasets, None)
-    return con.execute(f"""
+    return con.execute(
+        f"""
         WITH picked AS ({picked}),
         per AS (SELECT si.indicator, count(*) AS rows, count(DISTINCT o.series) AS series,
                        count(DISTINCT o.area) AS areas, min(o.year) AS first, max(o.year) AS last,
@@ -258,7 +292,9 @@ def indicator_coverage(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] |
                 FROM (SELECT DISTINCT series, dims FROM picked WHERE dims <> '') d
                 JOIN series_indicator si ON si.series = d.series) GROUP BY indicator)
         SELECT per.*, coalesce(dim_names.dims, []::VARCHAR[]) AS dims
-        FROM per LEFT JOIN dim_names USING (indicator) ORDER BY indicator""", params).df()
+        FROM per LEFT JOIN dim_names USING (indicator) ORDER BY indicator""",
+        params,
+    ).df()
 
 
 def export_observations(con: duckdb.DuckDBPyConnection, path: str, datasets: Sequence[str] | None = None) -> int:
@@ -268,7 +304,8 @@ def export_observations(con: duckdb.DuckDBPyConnection, path: str, datasets: Seq
     from . import reads
 
     picked, params = reads.picked_sql(con, [], [], datasets, None)
-    con.execute(f"""
+    con.execute(
+        f"""
         COPY (SELECT o.dataset, o.series, coalesce(si.indicators, []::VARCHAR[]) AS indicators, o.area,
                      a.name AS area_name, o.period, o.year, o.dims, o.unit, o.value, o.value_text, o.is_headline,
                      o.nature, o.obs_status, o.source, o.footnote
@@ -276,5 +313,7 @@ def export_observations(con: duckdb.DuckDBPyConnection, path: str, datasets: Seq
               LEFT JOIN (SELECT series, list(indicator ORDER BY indicator) AS indicators
                          FROM series_indicator GROUP BY series) si ON si.series = o.series
               ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit)
-        TO '{path.replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd)""", params)
+        TO '{path.replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd)""",
+        params,
+    )
     return int(con.fetchall()[0][0])  # COPY answers with the number of rows written

@@ -6,6 +6,7 @@ dataset per time series). Writes go through :mod:`sdgtrack.ingest` and
 :mod:`sdgtrack.store.datasets`. The schema is built by numbered migrations
 (:mod:`sdgtrack.store.migrations`), applied when a store is opened for writing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,9 +39,9 @@ def default_db_path(path: str | Path | None = None) -> Path:
 class Database:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = default_db_path(path)
-        self.upgraded: list[int] = []   # migrations applied by this open
-        check_store_path(self.path)      # DuckDB would open a CSV as an in-memory view: a load then vanishes
-        self.read_only = read_only      # a reading face keeps no result in a read-only store
+        self.upgraded: list[int] = []  # migrations applied by this open
+        check_store_path(self.path)  # DuckDB would open a CSV as an in-memory view: a load then vanishes
+        self.read_only = read_only  # a reading face keeps no result in a read-only store
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
@@ -64,11 +65,14 @@ class Database:
             raise UserInputError(
                 f"the store {self.path} was written by an earlier sdgtrack (schema version {version}, this "
                 f"release uses {migrations.LATEST}): upgrade it once with `sdgtrack upgrade --db {self.path}` "
-                "(every observation is kept)")
+                "(every observation is kept)"
+            )
         if version > migrations.LATEST:
             self.con.close()
-            raise UserInputError(f"the store {self.path} was written by a newer sdgtrack (schema version {version}, "
-                                 f"this release knows up to {migrations.LATEST}): upgrade sdgtrack")
+            raise UserInputError(
+                f"the store {self.path} was written by a newer sdgtrack (schema version {version}, "
+                f"this release knows up to {migrations.LATEST}): upgrade sdgtrack"
+            )
 
     def _ensure_schema(self) -> None:
         if migrations.schema_version(self.con) > migrations.LATEST:
@@ -77,8 +81,9 @@ class Database:
             self.upgraded = migrations.upgrade(self.con)
         except duckdb.Error as exc:  # rolled back: the store is as it was
             self.con.close()
-            raise UserInputError(f"cannot upgrade the store {self.path} to schema version {migrations.LATEST} "
-                                 f"({exc}); it is unchanged") from None
+            raise UserInputError(
+                f"cannot upgrade the store {self.path} to schema version {migrations.LATEST} ({exc}); it is unchanged"
+            ) from None
         row = self.con.execute("SELECT value FROM meta WHERE key = 'reference_version'").fetchone()
         if row is None or row[0] != reference.REFERENCE_VERSION:
             self.con.execute("BEGIN")
@@ -108,11 +113,21 @@ class Database:
         return self.con.execute(query, params or []).df()
 
     # -- ingest and datasets ------------------------------------------------------------------
-    def ingest(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-               dataset_info: dict | None = None, replace: bool = False, allow_large_removal: bool = False,
-               format: str | None = None,  # noqa: A002
-               skip_invalid: bool = False, rejected_path: str | Path | None = None, area: str | None = None,
-               progress: Callable[..., None] | None = None, user: str | None = None) -> LoadReport:
+    def ingest(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        dataset: str | None = None,
+        dataset_info: dict | None = None,
+        replace: bool = False,
+        allow_large_removal: bool = False,
+        format: str | None = None,  # noqa: A002
+        skip_invalid: bool = False,
+        rejected_path: str | Path | None = None,
+        area: str | None = None,
+        progress: Callable[..., None] | None = None,
+        user: str | None = None,
+    ) -> LoadReport:
         """Load files or folders into one dataset (``dataset``, else the one their reader derives).
 
         ``dataset_info``: title, kind (global, national, subnational, city, other), publisher,
@@ -125,19 +140,45 @@ class Database:
         """
         from ..ingest.loader import ingest
 
-        return ingest(self, _as_paths(paths), dataset=dataset, dataset_info=dataset_info, replace=replace,
-                      allow_large_removal=allow_large_removal, format=format, skip_invalid=skip_invalid,
-                      rejected_path=rejected_path, area=area, progress=progress, user=user)
+        return ingest(
+            self,
+            _as_paths(paths),
+            dataset=dataset,
+            dataset_info=dataset_info,
+            replace=replace,
+            allow_large_removal=allow_large_removal,
+            format=format,
+            skip_invalid=skip_invalid,
+            rejected_path=rejected_path,
+            area=area,
+            progress=progress,
+            user=user,
+        )
 
-    def validate(self, paths: Iterable[str | Path] | str | Path, *, dataset: str | None = None,
-                 format: str | None = None, area: str | None = None,  # noqa: A002
-                 progress: Callable[..., None] | None = None, preview_rows: int = 0) -> LoadReport:
+    def validate(
+        self,
+        paths: Iterable[str | Path] | str | Path,
+        *,
+        dataset: str | None = None,
+        format: str | None = None,
+        area: str | None = None,  # noqa: A002
+        progress: Callable[..., None] | None = None,
+        preview_rows: int = 0,
+    ) -> LoadReport:
         """Check files as :meth:`ingest` would, without changing the store. ``preview_rows``: list that
         many of the new and updated rows (with the value an update replaces) in ``report.changes``."""
         from ..ingest.loader import ingest
 
-        return ingest(self, _as_paths(paths), dataset=dataset, format=format, area=area, dry_run=True,
-                      progress=progress, preview_rows=preview_rows)
+        return ingest(
+            self,
+            _as_paths(paths),
+            dataset=dataset,
+            format=format,
+            area=area,
+            dry_run=True,
+            progress=progress,
+            preview_rows=preview_rows,
+        )
 
     def datasets(self) -> pd.DataFrame:
         """The datasets in the store, in the order of preference, with their counts."""
@@ -224,8 +265,15 @@ class Database:
         """(code, level, parent, title) of a framework's current nodes, in reading order."""
         return catalog.current_nodes(self.con, framework)
 
-    def node_list(self, framework: str = "sdg", *, level: str | None = None, parent: str | None = None,
-                  lang: str = "en", include_retired: bool = False) -> list[dict]:
+    def node_list(
+        self,
+        framework: str = "sdg",
+        *,
+        level: str | None = None,
+        parent: str | None = None,
+        lang: str = "en",
+        include_retired: bool = False,
+    ) -> list[dict]:
         """A framework's nodes with titles in ``lang`` (English where no translation); see catalog."""
         return catalog.node_list(self.con, framework, level, parent, lang, include_retired)
 
@@ -312,29 +360,35 @@ class Database:
         if not all_disaggregations:
             where.append("o.is_headline")
         rows, row_params = reads.picked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
-        return self.con.execute(f"""
+        return self.con.execute(
+            f"""
             SELECT o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
                    o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source,
                    o.footnote, o.source_file
             FROM ({rows}) o LEFT JOIN area a ON a.code = o.area
-            ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit""", row_params).df()
+            ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit""",
+            row_params,
+        ).df()
 
-    def indicator_observations(self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
-                               ) -> pd.DataFrame:
+    def indicator_observations(
+        self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Every observation (all disaggregations) of many SDG indicators in one query, as
         :meth:`observations` picks them, with an ``indicator`` column first (a series serving two of
         them appears under each), ordered by indicator then as :meth:`observations`. For builds that
         render every indicator: one read instead of one per indicator, fetched through Arrow."""
         where = ["o.series IN (SELECT series FROM series_indicator WHERE indicator IN (SELECT unnest(?::VARCHAR[])))"]
         rows, row_params = reads.picked_sql(self.con, where, [list(indicators)], datasets, None)
-        table = self.con.sql(f"""
+        table = self.con.sql(
+            f"""
             SELECT si.indicator, o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
                    o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source, o.footnote, o.source_file
             FROM ({rows}) o JOIN series_indicator si ON si.series = o.series
                  AND si.indicator IN (SELECT unnest(?::VARCHAR[]))
             LEFT JOIN area a ON a.code = o.area
             ORDER BY si.indicator, o.series, o.area, o.year, o.period, o.dims, o.unit""",
-            params=row_params + [list(indicators)]).to_arrow_table()
+            params=row_params + [list(indicators)],
+        ).to_arrow_table()
         return table.to_pandas()
 
     def headline_values(
@@ -357,20 +411,38 @@ class Database:
         """
         return self._headline(code, areas, start, end, datasets, as_of, pick=True)
 
-    def compare(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
-                end: int | None = None, datasets: Sequence[str] | None = None, as_of: str | dt.date | None = None) -> pd.DataFrame:
+    def compare(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
         """Headline values of every dataset side by side per area and year, with the difference of
         each to the preferred one (columns: area, area_name, year, one per dataset, differences).
         ``attrs['units']`` gives each column's unit."""
         values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
-        ranks = self.datasets().set_index("id")["preference"] if not datasets else \
-            pd.Series(range(1, len(datasets) + 1), index=list(dict.fromkeys(datasets)))
+        ranks = (
+            self.datasets().set_index("id")["preference"]
+            if not datasets
+            else pd.Series(range(1, len(datasets) + 1), index=list(dict.fromkeys(datasets)))
+        )
         values["rank"] = values["dataset"].map(ranks).fillna(len(ranks) + 1)
         values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
         return history.side_by_side(values)
 
-    def history(self, code: str | Sequence[str], *, areas: Sequence[str] | None = None, start: int | None = None,
-                end: int | None = None, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def history(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
         """Every version of the matching values (current, updated, removed), who wrote and changed it."""
         where, params = self._filters(code, areas, start, end)
         if datasets:
@@ -379,29 +451,53 @@ class Database:
             params.append(list(datasets))
         return history.revisions(self.con, where, params)
 
-    def sources(self, code: str | Sequence[str] | None = None, *, areas: Sequence[str] | None = None,
-                start: int | None = None, end: int | None = None, all_disaggregations: bool = False,
-                as_of: str | dt.date | None = None) -> pd.DataFrame:
+    def sources(
+        self,
+        code: str | Sequence[str] | None = None,
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        all_disaggregations: bool = False,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
         """Which datasets hold matching rows, before one is picked per (series, area): dataset, rows,
         series, areas, in the order of preference. Lets a face say what the default view left out."""
         where, params = self._filters(code, areas, start, end)
         if not all_disaggregations:
             where.append("o.is_headline")
         ranked, row_params = reads.ranked_sql(self.con, where, params, None, reads.parse_as_of(as_of))
-        return self.con.execute(f"""SELECT dataset, count(*) AS rows, count(DISTINCT series) AS series,
+        return self.con.execute(
+            f"""SELECT dataset, count(*) AS rows, count(DISTINCT series) AS series,
                                            count(DISTINCT area) AS areas
-                                    FROM ({ranked}) GROUP BY dataset ORDER BY min(rank)""", row_params).df()
+                                    FROM ({ranked}) GROUP BY dataset ORDER BY min(rank)""",
+            row_params,
+        ).df()
 
-    def _headline(self, code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None,
-                  end: int | None, datasets: Sequence[str] | None, as_of: str | dt.date | None,
-                  pick: bool) -> pd.DataFrame:
+    def _headline(
+        self,
+        code: str | Sequence[str] | None,
+        areas: Sequence[str] | None,
+        start: int | None,
+        end: int | None,
+        datasets: Sequence[str] | None,
+        as_of: str | dt.date | None,
+        pick: bool,
+    ) -> pd.DataFrame:
         where, params = self._filters(code, areas, start, end)
         where += ["o.is_headline", "o.value IS NOT NULL"]
         ranked, row_params = reads.ranked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
         # the main unit per dataset and series first, then one dataset per (series, area)
-        choose = ("JOIN (SELECT series, area, arg_min(dataset, rank) AS dataset FROM h GROUP BY ALL) "
-                  "USING (series, area, dataset)") if pick else ""
-        return self.con.execute(f"""
+        choose = (
+            (
+                "JOIN (SELECT series, area, arg_min(dataset, rank) AS dataset FROM h GROUP BY ALL) "
+                "USING (series, area, dataset)"
+            )
+            if pick
+            else ""
+        )
+        return self.con.execute(
+            f"""
             WITH all_rows AS ({ranked}),
             main_unit AS (SELECT dataset, series, arg_max(unit, n) AS unit
                           FROM (SELECT dataset, series, unit, count(*) AS n FROM all_rows GROUP BY ALL)
@@ -410,10 +506,13 @@ class Database:
             SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values, h.dataset
             FROM h {choose}
             GROUP BY h.series, h.area, h.year, h.unit, h.dataset
-            ORDER BY h.series, h.area, h.year, h.dataset""", row_params).df()
+            ORDER BY h.series, h.area, h.year, h.dataset""",
+            row_params,
+        ).df()
 
-    def _filters(self, code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None,
-                 end: int | None) -> tuple[list[str], list]:
+    def _filters(
+        self, code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None, end: int | None
+    ) -> tuple[list[str], list]:
         """SQL conditions on ``observation o`` for a code (series, indicator, target or goal),
         areas (any name the resolver knows) and a year range."""
         return reads.filters(self.series_codes_for, self.resolve_areas, code, areas, start, end)
@@ -425,13 +524,17 @@ def _open_error(path: Path, exc: BaseException) -> str:
         server = server_holding(path)
         if server is not None:
             url = str(server.get("url", "")).rstrip("/")
-            return (f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
-                    f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
-                    f"every route at {url}/docs), or stop the server to use the store from the command line")
+            return (
+                f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
+                f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
+                f"every route at {url}/docs), or stop the server to use the store from the command line"
+            )
         holder = re.search(r"\(PID (\d+)\)", text)
-        return (f"the store {path} is in use by another process{' (PID ' + holder.group(1) + ')' if holder else ''}: "
-                "wait for its load or command to finish, or stop it (a server holding the store takes uploads "
-                "through its web page and API)")
+        return (
+            f"the store {path} is in use by another process{' (PID ' + holder.group(1) + ')' if holder else ''}: "
+            "wait for its load or command to finish, or stop it (a server holding the store takes uploads "
+            "through its web page and API)"
+        )
     return f"cannot open database {path}: {text.splitlines()[0] if text else type(exc).__name__}"
 
 

@@ -4,6 +4,7 @@ Removing a dataset moves its rows to ``observation_history`` (change ``removed``
 metadata with ``removed_at`` set, so the store can still answer "as of" a date before the removal.
 No operation here touches another dataset's rows.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,10 @@ from .reads import OBSERVATION_COLUMNS, PREFERENCE_ORDER
 if TYPE_CHECKING:
     from ..ingest.datasets import DatasetInfo
 
-HISTORY_INSERT = (f"INSERT INTO observation_history ({', '.join(OBSERVATION_COLUMNS)}, superseded_load, change) "
-                  f"SELECT {', '.join('o.' + c for c in OBSERVATION_COLUMNS)}")
+HISTORY_INSERT = (
+    f"INSERT INTO observation_history ({', '.join(OBSERVATION_COLUMNS)}, superseded_load, change) "
+    f"SELECT {', '.join('o.' + c for c in OBSERVATION_COLUMNS)}"
+)
 
 
 def current_user() -> str:
@@ -37,29 +40,36 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchall()[0][0]
 
 
-def upsert(con: duckdb.DuckDBPyConnection, info: DatasetInfo, source_path: str, when: dt.datetime, given: dict | None = None) -> None:
+def upsert(
+    con: duckdb.DuckDBPyConnection, info: DatasetInfo, source_path: str, when: dt.datetime, given: dict | None = None
+) -> None:
     """Record a load of dataset ``info``: a new row, or the last-load date (and the fields the user
     gave) of an existing one. The stored title, kind ... of a dataset are kept otherwise."""
     exists = con.execute("SELECT 1 FROM dataset WHERE id = ?", [info.id]).fetchone()
     if not exists:
-        con.execute("""INSERT INTO dataset (id, title, publisher, kind, licence, source_path, first_loaded, last_loaded)
+        con.execute(
+            """INSERT INTO dataset (id, title, publisher, kind, licence, source_path, first_loaded, last_loaded)
                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [info.id, info.title, info.publisher, info.kind, info.licence, source_path, when, when])
+            [info.id, info.title, info.publisher, info.kind, info.licence, source_path, when, when],
+        )
         return
     fields = {k: v for k, v in (given or {}).items() if v is not None and k != "id"}
     sets = ", ".join(f"{k} = ?" for k in fields)
-    con.execute(f"""UPDATE dataset SET source_path = ?, last_loaded = ?, removed_at = NULL,
+    con.execute(
+        f"""UPDATE dataset SET source_path = ?, last_loaded = ?, removed_at = NULL,
                     first_loaded = CASE WHEN removed_at IS NULL THEN first_loaded ELSE ? END
-                    {', ' + sets if sets else ''} WHERE id = ?""",
-                [source_path, when, when, *fields.values(), info.id])
+                    {", " + sets if sets else ""} WHERE id = ?""",
+        [source_path, when, when, *fields.values(), info.id],
+    )
 
 
 def check_exists(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
     row = con.execute("SELECT removed_at FROM dataset WHERE id = ?", [dataset_id]).fetchone()
     if row is None or row[0] is not None:
         known = [r[0] for r in con.execute("SELECT id FROM dataset WHERE removed_at IS NULL ORDER BY id").fetchall()]
-        raise UserInputError(f"no dataset {dataset_id!r} in the store: expected one of "
-                             f"{', '.join(known) or '(none loaded yet)'}")
+        raise UserInputError(
+            f"no dataset {dataset_id!r} in the store: expected one of {', '.join(known) or '(none loaded yet)'}"
+        )
 
 
 def list_datasets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -84,12 +94,18 @@ def show(con: duckdb.DuckDBPyConnection, dataset_id: str) -> dict:
     info = con.execute("SELECT * FROM dataset WHERE id = ?", [dataset_id]).df().iloc[0].to_dict()
     listing = list_datasets(con)
     counts = listing[listing["id"] == dataset_id].iloc[0].to_dict()
-    loads = con.execute("""SELECT id AS load, date_trunc('second', loaded_at) AS loaded_at, action, user_name AS "user", rows_read, rows_new,
+    loads = con.execute(
+        """SELECT id AS load, date_trunc('second', loaded_at) AS loaded_at, action, user_name AS "user", rows_read, rows_new,
                                   rows_updated, rows_unchanged, rows_missing, rows_removed, rows_rejected, paths
-                           FROM load WHERE dataset = ? ORDER BY id""", [dataset_id]).df()
-    series = con.execute("""SELECT series, count(*) AS observations, count(*) FILTER (WHERE is_headline) AS headline,
+                           FROM load WHERE dataset = ? ORDER BY id""",
+        [dataset_id],
+    ).df()
+    series = con.execute(
+        """SELECT series, count(*) AS observations, count(*) FILTER (WHERE is_headline) AS headline,
                                    count(DISTINCT area) AS areas, min(year) AS first_year, max(year) AS last_year
-                            FROM observation WHERE dataset = ? GROUP BY series ORDER BY series""", [dataset_id]).df()
+                            FROM observation WHERE dataset = ? GROUP BY series ORDER BY series""",
+        [dataset_id],
+    ).df()
     return {"dataset": info, "counts": counts, "loads": loads, "series": series}
 
 
@@ -104,8 +120,11 @@ def remove(con: duckdb.DuckDBPyConnection, dataset_id: str, when: dt.datetime | 
         con.execute(f"{HISTORY_INSERT}, {load_id}, 'removed' FROM observation o WHERE o.dataset = ?", [dataset_id])
         con.execute("DELETE FROM observation WHERE dataset = ?", [dataset_id])
         con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
-        con.execute("""INSERT INTO load (id, loaded_at, paths, format, dataset, action, user_name, rows_removed)
-                       VALUES (?, ?, '', '', ?, 'remove', ?, ?)""", [load_id, when, dataset_id, current_user(), n])
+        con.execute(
+            """INSERT INTO load (id, loaded_at, paths, format, dataset, action, user_name, rows_removed)
+                       VALUES (?, ?, '', '', ?, 'remove', ?, ?)""",
+            [load_id, when, dataset_id, current_user(), n],
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

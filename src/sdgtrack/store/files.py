@@ -1,6 +1,7 @@
 """Is a path a DuckDB store? Checked before DuckDB opens it, because DuckDB opens some other files
 its own way: ``duckdb.connect("data.csv")`` gives an in-memory database with the CSV as a view,
 so a load "succeeds" and is lost when the command ends."""
+
 from __future__ import annotations
 
 import json
@@ -25,11 +26,14 @@ def check_store_path(path: Path) -> None:
         except OSError as exc:
             raise UserInputError(f"cannot read database {path}: {exc.strerror or exc}") from None
         if head[8:12] != MAGIC:
-            raise UserInputError(f"{path} is not a DuckDB database (give the store with --db, "
-                                 "and data files as arguments)")
+            raise UserInputError(
+                f"{path} is not a DuckDB database (give the store with --db, and data files as arguments)"
+            )
     elif path.suffix.lower() in DATA_SUFFIXES:
-        raise UserInputError(f"database {path}: a {path.suffix} name is for data files; "
-                             "expected a DuckDB file name such as sdgtrack.duckdb")
+        raise UserInputError(
+            f"database {path}: a {path.suffix} name is for data files; "
+            "expected a DuckDB file name such as sdgtrack.duckdb"
+        )
 
 
 def sidecar_path(store: Path) -> Path:

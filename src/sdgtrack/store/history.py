@@ -1,4 +1,5 @@
 """Revisions of values and datasets side by side: the reads that compare versions and sources."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,8 @@ def revisions(con: duckdb.DuckDBPyConnection, where: list[str], params: list) ->
     """
     condition = " AND ".join(where) if where else "TRUE"
     cols = ", ".join(f"v.{c}" for c in OBSERVATION_COLUMNS if c not in ("is_headline", "source_file"))
-    return con.execute(f"""
+    return con.execute(
+        f"""
         WITH versions AS (
             SELECT o.*, NULL::INTEGER AS superseded_load, 'current' AS status FROM observation o WHERE {condition}
             UNION ALL
@@ -30,7 +32,8 @@ def revisions(con: duckdb.DuckDBPyConnection, where: list[str], params: list) ->
                w.user_name AS written_by, g.user_name AS changed_by, v.superseded_load
         FROM versions v JOIN load w ON w.id = v.load_id LEFT JOIN load g ON g.id = v.superseded_load
         ORDER BY v.dataset, v.series, v.area, v.year, v.period, v.dims, v.unit, w.loaded_at, v.load_id""",
-                       params + params).df()
+        params + params,
+    ).df()
 
 
 def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
@@ -54,8 +57,9 @@ def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
         values = values.assign(column=values["dataset"] + " " + values["series"])
         index = ["area", "area_name", "year"]
     order = values.groupby("column")["rank"].min().sort_values(kind="stable").index.tolist()
-    wide = values.pivot_table(index=index, columns="column", values="value", aggfunc="mean",
-                              dropna=False).reindex(columns=order)
+    wide = values.pivot_table(index=index, columns="column", values="value", aggfunc="mean", dropna=False).reindex(
+        columns=order
+    )
     units = values.groupby("column")["unit"].agg(lambda u: ", ".join(sorted(set(u) - {""})))
     first = order[0]
     for column in order[1:]:

@@ -11,6 +11,7 @@ Three rules every read shares, so no analysis has to know them:
   precedence set with `sdgtrack datasets prefer`, else national before global), never a mix of
   years from two sources.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,10 +25,25 @@ from ..errors import UserInputError
 # offices report their data first; the global database is the fallback).
 KIND_ORDER = ("national", "subnational", "city", "other", "global")
 # The order of preference of the dataset table: the user's (`datasets prefer`), then kind, then id.
-PREFERENCE_ORDER = ("precedence NULLS LAST, list_position([" + ", ".join(f"'{k}'" for k in KIND_ORDER)
-                    + "], kind), id")
-OBSERVATION_COLUMNS = ("dataset", "series", "area", "period", "year", "dims", "unit", "value", "value_text",
-                       "is_headline", "nature", "obs_status", "source", "footnote", "source_file", "load_id")
+PREFERENCE_ORDER = "precedence NULLS LAST, list_position([" + ", ".join(f"'{k}'" for k in KIND_ORDER) + "], kind), id"
+OBSERVATION_COLUMNS = (
+    "dataset",
+    "series",
+    "area",
+    "period",
+    "year",
+    "dims",
+    "unit",
+    "value",
+    "value_text",
+    "is_headline",
+    "nature",
+    "obs_status",
+    "source",
+    "footnote",
+    "source_file",
+    "load_id",
+)
 
 
 def parse_as_of(value: str | dt.date | None) -> dt.datetime | None:
@@ -40,8 +56,9 @@ def parse_as_of(value: str | dt.date | None) -> dt.datetime | None:
     try:
         parsed = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise UserInputError(f"--as-of {text!r}: expected a date or time such as 2026-11-30 or "
-                             "2026-11-30T14:05") from None
+        raise UserInputError(
+            f"--as-of {text!r}: expected a date or time such as 2026-11-30 or 2026-11-30T14:05"
+        ) from None
     if len(text) <= 10:  # a date: by the end of that day
         return dt.datetime.combine(parsed.date(), dt.time.max)
     # a time as a person writes it (the history shows whole seconds): by the end of that minute or second
@@ -56,12 +73,14 @@ def source_sql(as_of: dt.datetime | None) -> tuple[str, list]:
         return "observation", []
     hcols = ", ".join(f"h.{c}" for c in OBSERVATION_COLUMNS)
     ocols = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
-    return (f"""(SELECT {ocols} FROM observation o JOIN load l ON l.id = o.load_id WHERE l.loaded_at <= ?
+    return (
+        f"""(SELECT {ocols} FROM observation o JOIN load l ON l.id = o.load_id WHERE l.loaded_at <= ?
                  UNION ALL
                  SELECT {hcols} FROM observation_history h
                  JOIN load written ON written.id = h.load_id JOIN load gone ON gone.id = h.superseded_load
                  WHERE written.loaded_at <= ? AND gone.loaded_at > ?)""",
-            [as_of, as_of, as_of])
+        [as_of, as_of, as_of],
+    )
 
 
 def rank_sql(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None) -> tuple[str, list]:
@@ -73,17 +92,23 @@ def rank_sql(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None) -> 
         known = {r[0] for r in con.execute("SELECT id FROM dataset").fetchall()}
         unknown = [d for d in ids if d not in known]
         if unknown:
-            raise UserInputError(f"unknown dataset {', '.join(unknown)}: expected one of "
-                                 f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)")
-        return ("(SELECT unnest(?::VARCHAR[]) AS dataset, generate_subscripts(?::VARCHAR[], 1) AS rank)",
-                [ids, ids])
+            raise UserInputError(
+                f"unknown dataset {', '.join(unknown)}: expected one of "
+                f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)"
+            )
+        return ("(SELECT unnest(?::VARCHAR[]) AS dataset, generate_subscripts(?::VARCHAR[], 1) AS rank)", [ids, ids])
     return f"(SELECT id AS dataset, row_number() OVER (ORDER BY {PREFERENCE_ORDER}) AS rank FROM dataset)", []
 
 
-def filters(resolve_series: Callable[[str], Iterable[str]],
-            resolve_areas: Callable[[Sequence[str]], list[str] | None],
-            code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None, end: int | None,
-            alias: str = "o") -> tuple[list[str], list]:
+def filters(
+    resolve_series: Callable[[str], Iterable[str]],
+    resolve_areas: Callable[[Sequence[str]], list[str] | None],
+    code: str | Sequence[str] | None,
+    areas: Sequence[str] | None,
+    start: int | None,
+    end: int | None,
+    alias: str = "o",
+) -> tuple[list[str], list]:
     """SQL conditions for a code (series, indicator, target or goal), areas and a year range."""
     where: list[str] = []
     params: list = []
@@ -103,21 +128,35 @@ def filters(resolve_series: Callable[[str], Iterable[str]],
     return where, params
 
 
-def ranked_sql(con: duckdb.DuckDBPyConnection, where: list[str], params: list, datasets: Sequence[str] | None,
-               as_of: dt.datetime | None) -> tuple[str, list]:
+def ranked_sql(
+    con: duckdb.DuckDBPyConnection,
+    where: list[str],
+    params: list,
+    datasets: Sequence[str] | None,
+    as_of: dt.datetime | None,
+) -> tuple[str, list]:
     """The filtered rows of every dataset read, each with its dataset's ``rank`` (lower is preferred)."""
     source, source_params = source_sql(as_of)
     ranks, rank_params = rank_sql(con, datasets)
     condition = " AND ".join(where) if where else "TRUE"
-    return (f"SELECT o.*, r.rank FROM {source} o JOIN {ranks} r USING (dataset) WHERE {condition}",
-            source_params + rank_params + params)
+    return (
+        f"SELECT o.*, r.rank FROM {source} o JOIN {ranks} r USING (dataset) WHERE {condition}",
+        source_params + rank_params + params,
+    )
 
 
-def picked_sql(con: duckdb.DuckDBPyConnection, where: list[str], params: list, datasets: Sequence[str] | None,
-               as_of: dt.datetime | None) -> tuple[str, list]:
+def picked_sql(
+    con: duckdb.DuckDBPyConnection,
+    where: list[str],
+    params: list,
+    datasets: Sequence[str] | None,
+    as_of: dt.datetime | None,
+) -> tuple[str, list]:
     """The filtered rows, restricted to the preferred dataset of each (series, area)."""
     ranked, ranked_params = ranked_sql(con, where, params, datasets, as_of)
-    return (f"""WITH ranked AS ({ranked}),
+    return (
+        f"""WITH ranked AS ({ranked}),
                 pick AS (SELECT series, area, arg_min(dataset, rank) AS dataset FROM ranked GROUP BY series, area)
                 SELECT ranked.* EXCLUDE (rank) FROM ranked JOIN pick USING (series, area, dataset)""",
-            ranked_params)
+        ranked_params,
+    )

@@ -1,4 +1,5 @@
 """Ending a failed write transaction without hiding why it failed."""
+
 from __future__ import annotations
 
 import contextlib

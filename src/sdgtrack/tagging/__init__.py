@@ -2,6 +2,7 @@
 
 Main entry point: :func:`tag_texts`. Method and rule: ``docs/methods/tagging.md``.
 """
+
 from . import embedding, multilingual
 from .inputs import MAX_CHARS, TaggingWarning
 from .tagger import METHODS, score_goals, tag_texts

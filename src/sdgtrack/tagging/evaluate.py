@@ -1,4 +1,5 @@
 """Quality of a tagging against expert judgements (SDG Classification Benchmark format)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,9 @@ import pandas as pd
 
 def split_part(texts: pd.Series) -> pd.Series:
     """'tune' or 'holdout' per text, by the MD5 of the text: fixed, and one text is never in both parts."""
-    return texts.map(lambda t: "tune" if int(hashlib.md5(t.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0
-                     else "holdout")
+    return texts.map(
+        lambda t: "tune" if int(hashlib.md5(t.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "holdout"
+    )
 
 
 def accuracy(judgements: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
@@ -22,8 +24,12 @@ def accuracy(judgements: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
     chosen = set(zip(predicted["text_id"].tolist(), predicted["goal"].astype(int).tolist()))
     hit = np.array([(t, int(g)) in chosen for t, g in zip(judgements["text_id"], judgements["sdg"])])
     correct = hit == judgements["label"].astype(bool).to_numpy()
-    out = (pd.DataFrame({"sdg": judgements["sdg"].astype(int).to_numpy(), "correct": correct})
-           .groupby("sdg")["correct"].agg(rows="size", accuracy="mean").reset_index())
+    out = (
+        pd.DataFrame({"sdg": judgements["sdg"].astype(int).to_numpy(), "correct": correct})
+        .groupby("sdg")["correct"]
+        .agg(rows="size", accuracy="mean")
+        .reset_index()
+    )
     return out
 
 
@@ -63,6 +69,9 @@ def language_accuracy(method: str = "embedding", own_target_excluded: bool = Fal
     prob = scores["probability"].to_numpy().reshape(len(texts), 17)
     table["correct"] = prob.argmax(axis=1) + 1 == table["goal"].to_numpy()
     table["reader"] = readers
-    out = table.groupby("lang", observed=True).agg(texts=("correct", "size"), accuracy=("correct", "mean"),
-                                                   english_reader=("reader", lambda r: int((r == "english").sum())))
+    out = table.groupby("lang", observed=True).agg(
+        texts=("correct", "size"),
+        accuracy=("correct", "mean"),
+        english_reader=("reader", lambda r: int((r == "english").sum())),
+    )
     return out.reset_index()

@@ -1,4 +1,5 @@
 """What the tagger accepts: checks on each text before any scoring."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Keyword evidence: which Aurora SDG query lines match a text, and the words that matched."""
+
 from __future__ import annotations
 
 import numpy as np

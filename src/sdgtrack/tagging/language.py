@@ -6,6 +6,7 @@ of its letters are Latin and its function words are more English than French or 
 (``data/function_words.csv``). A Latin-script text with no function word at all (a title such as
 "Maternal health clinics") counts as English, the language of most records.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,9 @@ SAMPLE = 5_000  # characters looked at: enough words to tell, cheap on a 50-page
 
 @lru_cache(maxsize=1)
 def function_words() -> dict[str, frozenset[str]]:
-    table = pd.read_csv(io.StringIO(DATA.joinpath("function_words.csv").read_text(encoding="utf-8")),
-                        dtype=str, keep_default_na=False)
+    table = pd.read_csv(
+        io.StringIO(DATA.joinpath("function_words.csv").read_text(encoding="utf-8")), dtype=str, keep_default_na=False
+    )
     return {lang: frozenset(group["word"]) for lang, group in table.groupby("language")}
 
 

@@ -9,6 +9,7 @@ shares at least ``MIN_SHARED`` different stems with the goal's documents: one sh
 chance ("The weather was pleasant" and target 2.4's "extreme weather"). The Aurora queries miss
 plain wordings such as "cut maternal deaths" (goal 3: "maternal", "deaths"); this does not.
 """
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,11 @@ def _index():
     """Documents (goal, target) and their L2-normalised TF-IDF matrix over the stem vocabulary."""
     ref = reference_texts()
     ref = ref.assign(doc=np.where(ref["target"] == "", "goal " + ref["goal"].astype(str), ref["target"]))
-    docs = ref.groupby("doc", sort=False).agg(goal=("goal", "first"), target=("target", "first"),
-                                              text=("text", " ".join)).reset_index()
+    docs = (
+        ref.groupby("doc", sort=False)
+        .agg(goal=("goal", "first"), target=("target", "first"), text=("text", " ".join))
+        .reset_index()
+    )
     stop = function_words()["en"]
     stems = [_stems(t, stop) for t in docs["text"]]
     vocab = {s: i for i, s in enumerate(sorted({s for doc in stems for s in doc}))}

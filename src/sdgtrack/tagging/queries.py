@@ -9,6 +9,7 @@ hyphens separate words on both sides ("climate-driven" matches "climate driven",
 matches "women’s"). A query result is the list of word spans that satisfied it, which is what
 the tagger shows as evidence.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,10 @@ import numpy as np
 from ..errors import UserInputError
 
 WORD = re.compile(r"[^\W_]+")
-_TOKEN = re.compile(r'\s*(?:"(?P<phrase>[^"]*)"|(?P<open>\()|(?P<close>\))|W/(?P<near>\d+)\b'
-                    r"|(?P<op>AND|OR|NOT)\b|(?P<bare>[^\s()\"]+))")
+_TOKEN = re.compile(
+    r'\s*(?:"(?P<phrase>[^"]*)"|(?P<open>\()|(?P<close>\))|W/(?P<near>\d+)\b'
+    r"|(?P<op>AND|OR|NOT)\b|(?P<bare>[^\s()\"]+))"
+)
 
 
 @dataclass(frozen=True)
@@ -186,4 +189,4 @@ class Matcher:
 
     def excerpt(self, text: str, span: tuple[int, int]) -> str:
         start, end = span
-        return " ".join(text[int(self.char_start[start]):int(self.char_end[end - 1])].split())
+        return " ".join(text[int(self.char_start[start]) : int(self.char_end[end - 1])].split())

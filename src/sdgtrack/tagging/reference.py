@@ -1,4 +1,5 @@
 """The reference data of the tagger, shipped in ``data/`` (see ``data/README.md``)."""
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,9 @@ GOALS = np.arange(1, 18)
 @lru_cache(maxsize=1)
 def reference_texts() -> pd.DataFrame:
     """goal (int), target (str, '' for goal rows), kind, text."""
-    df = pd.read_csv(io.StringIO(DATA.joinpath("reference_texts.csv").read_text(encoding="utf-8")),
-                     dtype=str, keep_default_na=False)
+    df = pd.read_csv(
+        io.StringIO(DATA.joinpath("reference_texts.csv").read_text(encoding="utf-8")), dtype=str, keep_default_na=False
+    )
     df["goal"] = df["goal"].astype(int)
     return df
 
@@ -34,13 +36,20 @@ def embedded_texts() -> pd.DataFrame:
     ref = reference_texts()
     rows = ref[ref["kind"].isin(EMBEDDED_KINDS)]
     table = aurora_queries()
-    lines = pd.DataFrame({"goal": table["goal"], "target": table["target"], "kind": "query",
-                          "text": [query_text(tree) for tree in table["tree"]]})
+    lines = pd.DataFrame(
+        {
+            "goal": table["goal"],
+            "target": table["target"],
+            "kind": "query",
+            "text": [query_text(tree) for tree in table["tree"]],
+        }
+    )
     return pd.concat([rows, lines], ignore_index=True)
 
 
 def query_text(node: queries.Node) -> str:
     """The phrases a query looks for (not those it excludes with AND NOT), wildcards dropped."""
+
     def wanted(n: queries.Node) -> list[str]:
         if isinstance(n, queries.Phrase):
             return [n.text.replace("*", "").strip()]
@@ -68,8 +77,9 @@ def reference_vectors(model: str = "english") -> np.ndarray:
 @lru_cache(maxsize=1)
 def aurora_queries() -> pd.DataFrame:
     """goal (int), target ('' = goal-wide), line, query, and the parsed query in ``tree``."""
-    df = pd.read_csv(io.StringIO(DATA.joinpath("aurora_queries.csv").read_text(encoding="utf-8")),
-                     dtype=str, keep_default_na=False)
+    df = pd.read_csv(
+        io.StringIO(DATA.joinpath("aurora_queries.csv").read_text(encoding="utf-8")), dtype=str, keep_default_na=False
+    )
     df["goal"] = df["goal"].astype(int)
     df["line"] = df["line"].astype(int)
     df["tree"] = [queries.parse(q) for q in df["query"]]

@@ -15,6 +15,7 @@ A logistic rule per reader (``data/calibration.json``, fitted by ``tools/calibra
 one half of the SDG Classification Benchmark dev split) turns the features into a probability; a
 goal is selected when its probability reaches the rule's threshold, at most ``max_goals`` per text.
 """
+
 from __future__ import annotations
 
 import warnings as _warnings
@@ -53,8 +54,9 @@ def _check_method(method: str) -> str:
     if method == "auto":
         return "embedding" if embedding.available() and multilingual.available() else "keywords"
     if method not in TAGGING_METHODS:
-        raise UserInputError(f"unknown tagging method {method!r}: expected one of "
-                             f"{', '.join(TAGGING_METHODS.names())} or auto")
+        raise UserInputError(
+            f"unknown tagging method {method!r}: expected one of {', '.join(TAGGING_METHODS.names())} or auto"
+        )
     return method
 
 
@@ -74,8 +76,9 @@ def _gap(x: np.ndarray) -> np.ndarray:
     return x - x.max(axis=1, keepdims=True) if len(x) else x
 
 
-def features(lines: np.ndarray, similarity: dict[str, np.ndarray] | None = None,
-             lexical_sim: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def features(
+    lines: np.ndarray, similarity: dict[str, np.ndarray] | None = None, lexical_sim: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
     """The named features of every (text, goal), each of shape (n_texts, 17).
 
     ``similarity``: per kind of reference text (goal_title, goal_text, target, query) the best cosine
@@ -112,8 +115,14 @@ def _per_goal(sims: np.ndarray, goal_of: np.ndarray, columns: np.ndarray) -> np.
     return out
 
 
-def _best_targets(sims: np.ndarray, target_of: np.ndarray, goal_of: np.ndarray, found: pd.DataFrame,
-                  boost: float, is_target: np.ndarray) -> np.ndarray:
+def _best_targets(
+    sims: np.ndarray,
+    target_of: np.ndarray,
+    goal_of: np.ndarray,
+    found: pd.DataFrame,
+    boost: float,
+    is_target: np.ndarray,
+) -> np.ndarray:
     """Per text and goal: the target (of the rows ``is_target``) with the highest similarity,
     ``boost`` added where a query line of that target matched."""
     target_sims = sims[:, is_target].copy()
@@ -169,8 +178,9 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         lex, sims = _lexical(texts, exclude)
         prob = probability(rules(method)["keywords"], features(lines, lexical_sim=lex))
         best_target = _keyword_targets(found, n)
-        fallback = _best_targets(sims, rows["target"].to_numpy(), rows["goal"].to_numpy(), found, 0.0,
-                                 rows["target"].to_numpy() != "")
+        fallback = _best_targets(
+            sims, rows["target"].to_numpy(), rows["goal"].to_numpy(), found, 0.0, rows["target"].to_numpy() != ""
+        )
         best_target = np.where(pd.isna(best_target), fallback, best_target)
         similarity = lex
         readers[present] = "keywords"
@@ -199,15 +209,17 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
             similarity[idx] = feats["similarity"]
         best_target = _best_targets(sims, target_of, goal_of, found, TARGET_KEYWORD_BOOST, kind_of == "target")
     prob[~present] = 0.0
-    scores = pd.DataFrame({
-        "text_id": np.repeat(np.arange(n), 17),
-        "goal": np.tile(np.arange(1, 18), n),
-        "probability": prob.ravel(),
-        "similarity": similarity.ravel(),
-        "keyword_lines": lines.ravel(),
-        "target": best_target.ravel(),
-        "reader": np.repeat(readers, 17),
-    })
+    scores = pd.DataFrame(
+        {
+            "text_id": np.repeat(np.arange(n), 17),
+            "goal": np.tile(np.arange(1, 18), n),
+            "probability": prob.ravel(),
+            "similarity": similarity.ravel(),
+            "keyword_lines": lines.ravel(),
+            "target": best_target.ravel(),
+            "reader": np.repeat(readers, 17),
+        }
+    )
     return scores, found, sims, rows, readers
 
 
@@ -215,10 +227,15 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
     """Per text and goal: the target with the most matched query lines (None when none)."""
     best = np.full((n_texts, 17), None, dtype=object)
     if len(found):
-        per_target = (found[found["target"] != ""].drop_duplicates(["text_id", "target", "line"])
-                      .groupby(["text_id", "goal", "target"], sort=False).size().reset_index(name="n")
-                      .sort_values(["text_id", "goal", "n"], ascending=[True, True, False], kind="stable")
-                      .drop_duplicates(["text_id", "goal"]))
+        per_target = (
+            found[found["target"] != ""]
+            .drop_duplicates(["text_id", "target", "line"])
+            .groupby(["text_id", "goal", "target"], sort=False)
+            .size()
+            .reset_index(name="n")
+            .sort_values(["text_id", "goal", "n"], ascending=[True, True, False], kind="stable")
+            .drop_duplicates(["text_id", "goal"])
+        )
         best[per_target["text_id"].to_numpy(), per_target["goal"].to_numpy() - 1] = per_target["target"].to_numpy()
     return best
 
@@ -230,8 +247,10 @@ def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[s
         english = language.is_english(ready)
         for n in np.flatnonzero(~english):
             label = labels[n] if labels else f"text {n}"
-            problems.append(f"{label} does not look like English: the keywords method reads English only "
-                            "(the embedding method reads the six UN languages)")
+            problems.append(
+                f"{label} does not look like English: the keywords method reads English only "
+                "(the embedding method reads the six UN languages)"
+            )
     for message in problems:
         _warnings.warn(message, TaggingWarning, stacklevel=3)
     return ready, problems
@@ -260,8 +279,13 @@ def select(scores: pd.DataFrame, threshold, max_goals: int) -> pd.DataFrame:
     return chosen.groupby("text_id", sort=False).head(max_goals).reset_index(drop=True)
 
 
-def tag_texts(texts, method: str = "auto", max_goals: int = DEFAULT_MAX_GOALS,
-              threshold: float | None = None, labels: list[str] | None = None) -> pd.DataFrame:
+def tag_texts(
+    texts,
+    method: str = "auto",
+    max_goals: int = DEFAULT_MAX_GOALS,
+    threshold: float | None = None,
+    labels: list[str] | None = None,
+) -> pd.DataFrame:
     """Tag each text with the SDGs it addresses (``method``: auto, embedding or keywords).
 
     Returns one row per (text, selected goal), most probable goal first: ``text_id`` (position in
@@ -290,8 +314,11 @@ def tag_texts(texts, method: str = "auto", max_goals: int = DEFAULT_MAX_GOALS,
     fitted = rules(method)
     if threshold is not None and not 0 <= float(threshold) <= 1:
         raise UserInputError(f"threshold {threshold}: expected a probability between 0 and 1")
-    thresholds = {reader: rule["threshold"] for reader, rule in fitted.items()} if threshold is None \
+    thresholds = (
+        {reader: rule["threshold"] for reader, rule in fitted.items()}
+        if threshold is None
         else {reader: float(threshold) for reader in fitted}
+    )
     ready, problems = _checked(texts, method, labels)
     scores, found, sims, rows, readers = _score(ready, method)
     per_row = scores["reader"].map(thresholds).fillna(1.0).to_numpy()
@@ -299,11 +326,17 @@ def tag_texts(texts, method: str = "auto", max_goals: int = DEFAULT_MAX_GOALS,
     tags["evidence"] = evidence_strings(found, tags, sims, rows)
     tags = tags[TAG_COLUMNS]
     counts = pd.Series(readers[readers != ""]).value_counts()
-    tags.attrs.update(method=method, model=model_name(method),
-                      threshold=float(threshold) if threshold is not None else next(iter(thresholds.values())),
-                      thresholds=thresholds, max_goals=max_goals, n_texts=len(texts),
-                      readers={str(k): int(v) for k, v in counts.items()},
-                      calibration=next(iter(fitted.values())).get("fitted_on", ""), warnings=problems)
+    tags.attrs.update(
+        method=method,
+        model=model_name(method),
+        threshold=float(threshold) if threshold is not None else next(iter(thresholds.values())),
+        thresholds=thresholds,
+        max_goals=max_goals,
+        n_texts=len(texts),
+        readers={str(k): int(v) for k, v in counts.items()},
+        calibration=next(iter(fitted.values())).get("fitted_on", ""),
+        warnings=problems,
+    )
     return tags
 
 
@@ -331,17 +364,20 @@ def evidence_strings(found: pd.DataFrame, tags: pd.DataFrame, sims: np.ndarray, 
         return []
     queries = {}
     if len(found):
-        parts = found.assign(key=found["excerpt"].str.lower()).drop_duplicates(["text_id", "goal", "target", "line", "key"])
-        parts = parts.merge(tags[["text_id", "goal", "target"]].rename(columns={"target": "chosen"}),
-                            on=["text_id", "goal"])
+        parts = found.assign(key=found["excerpt"].str.lower()).drop_duplicates(
+            ["text_id", "goal", "target", "line", "key"]
+        )
+        parts = parts.merge(
+            tags[["text_id", "goal", "target"]].rename(columns={"target": "chosen"}), on=["text_id", "goal"]
+        )
         # The chosen target's lines first, then the rest of the goal's.
         parts = parts.assign(rank=(parts["target"] != parts["chosen"]).astype(int)).sort_values(
-            ["text_id", "goal", "rank", "target", "line"], kind="stable")
+            ["text_id", "goal", "rank", "target", "line"], kind="stable"
+        )
         label = np.where(parts["target"] == "", parts["goal"].astype(str), parts["target"])
         parts = parts.assign(label="query " + pd.Series(label, index=parts.index) + "#" + parts["line"].astype(str))
         # One item per query line, its passages joined: 'query 13#1: Global warming / greenhouse effect'.
-        lines = (parts.groupby(["text_id", "goal", "label"], sort=False)["excerpt"].agg(" / ".join)
-                 .reset_index())
+        lines = parts.groupby(["text_id", "goal", "label"], sort=False)["excerpt"].agg(" / ".join).reset_index()
         lines["item"] = lines["label"] + ": " + lines["excerpt"]
         queries = lines.groupby(["text_id", "goal"], sort=False)["item"].agg("; ".join).to_dict()
     shown = _display_texts(rows)
@@ -353,7 +389,7 @@ def evidence_strings(found: pd.DataFrame, tags: pd.DataFrame, sims: np.ndarray, 
         order = cols[np.argsort(-sims[text_id, cols], kind="stable")[:CLOSEST]]
         closest = []
         for c in order:
-            wording = shown[c] if len(shown[c]) <= CLOSEST_CHARS else shown[c][:CLOSEST_CHARS - 1].rstrip() + "…"
+            wording = shown[c] if len(shown[c]) <= CLOSEST_CHARS else shown[c][: CLOSEST_CHARS - 1].rstrip() + "…"
             closest.append(f"{target_of[c] or 'goal ' + str(goal)} ({sims[text_id, c]:.2f}) {wording}")
         items = [queries[(text_id, goal)]] if (text_id, goal) in queries else []
         out.append("; ".join(items + closest))

@@ -1,5 +1,6 @@
 """The audit trail for admins (page and CSV), and the public history of published values: each
 value with who wrote it, when, and the value it replaced."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -22,16 +23,17 @@ def _admin(user: dict) -> dict:
 
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
-def audit_page(request: Request, actor: str = "", action: str = "",
-               obj: str = Query("", alias="object")):
+def audit_page(request: Request, actor: str = "", action: str = "", obj: str = Query("", alias="object")):
     from .entry import render
 
     _admin(auth.form_user(request))
-    frame = request.app.state.workspace.audit(actor=actor or None, action=action or None, object=obj or None,
-                                              limit=PAGE_ROWS)
+    frame = request.app.state.workspace.audit(
+        actor=actor or None, action=action or None, object=obj or None, limit=PAGE_ROWS
+    )
     rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return render(request, "audit.html", {"rows": rows, "actor": actor, "action": action, "object": obj,
-                                          "limit": PAGE_ROWS})
+    return render(
+        request, "audit.html", {"rows": rows, "actor": actor, "action": action, "object": obj, "limit": PAGE_ROWS}
+    )
 
 
 @router.get("/admin/audit.csv", include_in_schema=False)
@@ -40,10 +42,16 @@ def audit_csv(request: Request):
     return _csv(request)
 
 
-@router.get("/api/audit", tags=["data entry"], response_class=Response,
-            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
-                             "description": "the whole audit log as CSV"},
-                       401: API_ERRORS[401], 403: API_ERRORS[403]})
+@router.get(
+    "/api/audit",
+    tags=["data entry"],
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "the whole audit log as CSV"},
+        401: API_ERRORS[401],
+        403: API_ERRORS[403],
+    },
+)
 def api_audit(request: Request, user: dict = Depends(auth.bearer_user)):
     """The audit log as CSV (admins): id, at_time, actor, action, object, before, after."""
     _admin(user)
@@ -51,13 +59,17 @@ def api_audit(request: Request, user: dict = Depends(auth.bearer_user)):
 
 
 def _csv(request: Request) -> Response:
-    return Response(csv_text(request.app.state.workspace.audit()), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="audit.csv"'})
+    return Response(
+        csv_text(request.app.state.workspace.audit()),
+        media_type="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )
 
 
 @router.get("/history/{code}", response_class=HTMLResponse, include_in_schema=False)
-def value_history(request: Request, code: str, area: list[str] | None = Query(None, max_length=50),
-                  dataset: str | None = None):
+def value_history(
+    request: Request, code: str, area: list[str] | None = Query(None, max_length=50), dataset: str | None = None
+):
     """Public: every version of a series' (or indicator's) values, current and earlier, with who changed each."""
     from .entry import render
 

@@ -5,6 +5,7 @@ Every route is a thin face: it checks its parameters, asks the workspace (on the
 cursor) and shapes the answer with a model of :mod:`sdgtrack.web.models`. Answers are cached per
 store state (:mod:`sdgtrack.web.respond`).
 """
+
 from __future__ import annotations
 
 from pathlib import PurePath
@@ -20,8 +21,10 @@ from ..workspace import Workspace
 from . import models as m
 from .respond import DEFAULT_LIMIT, MAX_LIMIT, Answer, NotFound, answer, areas_param, frame_rows, page_of
 
-ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": m.Problem, "description": "A parameter names nothing known or is out of range"},
-          404: {"model": m.Problem, "description": "Nothing there"}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": m.Problem, "description": "A parameter names nothing known or is out of range"},
+    404: {"model": m.Problem, "description": "Nothing there"},
+}
 CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 router = APIRouter(prefix="/api", tags=["read"], responses=ERRORS)
@@ -29,8 +32,11 @@ router = APIRouter(prefix="/api", tags=["read"], responses=ERRORS)
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page (at most {MAX_LIMIT})")
 Offset = Query(0, ge=0, le=10_000_000, description="Items to skip")
 Format = Query(None, pattern="^(json|csv)$", description="json (default) or csv; or send Accept: text/csv")
-AreaParam = Query(None, description="Area: M49 code, ISO code, group alias or name, as the CLI takes; repeat "
-                                    "for several (repeats dropped, at most 50)")
+AreaParam = Query(
+    None,
+    description="Area: M49 code, ISO code, group alias or name, as the CLI takes; repeat "
+    "for several (repeats dropped, at most 50)",
+)
 
 
 def choice(what: str, value: str | None, options) -> None:
@@ -39,8 +45,7 @@ def choice(what: str, value: str | None, options) -> None:
         raise UserInputError(f"{what} {value!r}: expected {or_list(options)}")
 
 
-def result_page(request: Request, result: Result, limit: int, offset: int,
-                rows: list[dict] | None = None) -> Answer:
+def result_page(request: Request, result: Result, limit: int, offset: int, rows: list[dict] | None = None) -> Answer:
     """A Result as JSON with its main table paged (``rows``: the main table already filtered)."""
     name = next(iter(result.tables))
     doc = result.to_json(tables=[k for k in result.tables if k != name])
@@ -60,11 +65,16 @@ def filter_rows(rows: list[dict], column: str, wanted: list[str] | None) -> list
 
 # -- framework ------------------------------------------------------------------------------------
 @router.get("/framework", response_model=m.Page[m.Node], responses={200: {"content": CSV}})
-async def framework(request: Request, framework: str = Query("sdg", max_length=40, description="sdg, u4ssc, wsis ..."),
-                    level: str | None = Query(None, max_length=40, description="goal, target, indicator (SDG)"),
-                    parent: str | None = Query(None, max_length=40, description="Only nodes under this code"),
-                    lang: str = Query("en", max_length=10, description=f"Title language: {', '.join(LANGUAGES)}"),
-                    limit: int = Limit, offset: int = Offset, format: str | None = Format):  # noqa: A002
+async def framework(
+    request: Request,
+    framework: str = Query("sdg", max_length=40, description="sdg, u4ssc, wsis ..."),
+    level: str | None = Query(None, max_length=40, description="goal, target, indicator (SDG)"),
+    parent: str | None = Query(None, max_length=40, description="Only nodes under this code"),
+    lang: str = Query("en", max_length=10, description=f"Title language: {', '.join(LANGUAGES)}"),
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """A framework's nodes in reading order, with titles in one language."""
 
     def work(ws: Workspace) -> Answer:
@@ -95,10 +105,16 @@ async def framework_node(request: Request, code: str):
 
 # -- areas ----------------------------------------------------------------------------------------
 @router.get("/areas", response_model=m.Page[m.Area], responses={200: {"content": CSV}})
-async def areas(request: Request, group: str | None = Query(None, max_length=200, description="Members of a group "
-                                                                                                "or region (LDC, SIDS, 747, Africa ...)"),
-                kind: str | None = Query(None, max_length=40, description="world, region, country, city ..."),
-                limit: int = Limit, offset: int = Offset, format: str | None = Format):  # noqa: A002
+async def areas(
+    request: Request,
+    group: str | None = Query(
+        None, max_length=200, description="Members of a group or region (LDC, SIDS, 747, Africa ...)"
+    ),
+    kind: str | None = Query(None, max_length=40, description="world, region, country, city ..."),
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """Areas (countries, regions, groups, cities), world first."""
 
     def work(ws: Workspace) -> Answer:
@@ -152,9 +168,14 @@ async def dataset(request: Request, dataset_id: str):
             loads.append({**load, "files": [PurePath(p.strip()).name for p in paths]})
         gaps = shown["without_headline"]
         gaps = frame_rows(gaps) if hasattr(gaps, "columns") else list(gaps or [])
-        return Answer(m.DatasetDetail(**counts, loads=[m.Load(**load) for load in loads],
-                                      series_list=[m.DatasetSeries(**r) for r in frame_rows(shown["series"])],
-                                      without_headline=gaps))
+        return Answer(
+            m.DatasetDetail(
+                **counts,
+                loads=[m.Load(**load) for load in loads],
+                series_list=[m.DatasetSeries(**r) for r in frame_rows(shown["series"])],
+                without_headline=gaps,
+            )
+        )
 
     return await answer(request, work)
 
@@ -164,9 +185,20 @@ def _escape_dim(text: str) -> str:
     return text.replace("\\", "\\5C").replace("|", "\\7C").replace("=", "\\3D")
 
 
-def _observations(request: Request, codes: list[str], area: list[str] | None, dataset: list[str] | None,
-                  start: int | None, end: int | None, dims: list[str] | None, disaggregations: bool,
-                  as_of: str | None, limit: int, offset: int, in_path: bool = False) -> Callable[[Workspace], Answer]:
+def _observations(
+    request: Request,
+    codes: list[str],
+    area: list[str] | None,
+    dataset: list[str] | None,
+    start: int | None,
+    end: int | None,
+    dims: list[str] | None,
+    disaggregations: bool,
+    as_of: str | None,
+    limit: int,
+    offset: int,
+    in_path: bool = False,
+) -> Callable[[Workspace], Answer]:
     def work(ws: Workspace) -> Answer:
         if in_path:  # /api/data/CODE: an unknown code is a missing resource
             try:
@@ -181,9 +213,15 @@ def _observations(request: Request, codes: list[str], area: list[str] | None, da
             wanted.append(f"{_escape_dim(name.strip())}={_escape_dim(value.strip())}")
         if start is not None and end is not None and start > end:
             raise UserInputError(f"from {start} is after to {end}")
-        frame = ws.observations(codes or None, areas=areas_param(area), start=start, end=end,
-                                all_disaggregations=disaggregations or bool(wanted),
-                                datasets=list(dict.fromkeys(dataset)) if dataset else None, as_of=as_of)
+        frame = ws.observations(
+            codes or None,
+            areas=areas_param(area),
+            start=start,
+            end=end,
+            all_disaggregations=disaggregations or bool(wanted),
+            datasets=list(dict.fromkeys(dataset)) if dataset else None,
+            as_of=as_of,
+        )
         frame = frame.drop(columns=["source_file"], errors="ignore")  # a path on the machine that loaded it
         if wanted:
             parts = frame["dims"].fillna("").str.split("|")
@@ -197,45 +235,75 @@ def _observations(request: Request, codes: list[str], area: list[str] | None, da
 
 @router.get("/observations", response_model=m.Page[m.Observation], responses={200: {"content": CSV}})
 async def observations(
-        request: Request,
-        code: list[str] = Query(..., min_length=1, max_length=20,
-                                description="Series (SH_DYN_MORT) or goal, target or indicator code (3, 3.2, 3.2.1); repeat for several"),
-        area: list[str] | None = AreaParam,
-        dataset: list[str] | None = Query(None, max_length=20, description="Only these datasets, in this order of "
-                                                                            "preference (default: all, one per series and area)"),
-        start: int | None = Query(None, alias="from", ge=1900, le=2100, description="First year"),
-        end: int | None = Query(None, alias="to", ge=1900, le=2100, description="Last year"),
-        dims: list[str] | None = Query(None, max_length=10, description="Disaggregation Name=value (e.g. Sex=FEMALE); "
-                                                                        "repeat to need several; implies every disaggregation"),
-        all_disaggregations: bool = Query(False, description="Every row, not only totals (headline rows)"),
-        as_of: str | None = Query(None, max_length=40, description="The store as of a date or time (2026-11-30)"),
-        limit: int = Limit, offset: int = Offset, format: str | None = Format):  # noqa: A002
+    request: Request,
+    code: list[str] = Query(
+        ...,
+        min_length=1,
+        max_length=20,
+        description="Series (SH_DYN_MORT) or goal, target or indicator code (3, 3.2, 3.2.1); repeat for several",
+    ),
+    area: list[str] | None = AreaParam,
+    dataset: list[str] | None = Query(
+        None,
+        max_length=20,
+        description="Only these datasets, in this order of preference (default: all, one per series and area)",
+    ),
+    start: int | None = Query(None, alias="from", ge=1900, le=2100, description="First year"),
+    end: int | None = Query(None, alias="to", ge=1900, le=2100, description="Last year"),
+    dims: list[str] | None = Query(
+        None,
+        max_length=10,
+        description="Disaggregation Name=value (e.g. Sex=FEMALE); repeat to need several; implies every disaggregation",
+    ),
+    all_disaggregations: bool = Query(False, description="Every row, not only totals (headline rows)"),
+    as_of: str | None = Query(None, max_length=40, description="The store as of a date or time (2026-11-30)"),
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """Observations, one row per fact: by default the headline (total) rows of the preferred dataset
     per series and area."""
-    return await answer(request, _observations(request, code, area, dataset, start, end, dims, all_disaggregations,
-                                               as_of, limit, offset))
+    return await answer(
+        request,
+        _observations(request, code, area, dataset, start, end, dims, all_disaggregations, as_of, limit, offset),
+    )
 
 
 @router.get("/data/{code}", response_model=m.Page[m.Observation], responses={200: {"content": CSV}})
-async def data(request: Request, code: str, area: list[str] | None = AreaParam,
-               dataset: list[str] | None = Query(None, max_length=20),
-               start: int | None = Query(None, alias="from", ge=1900, le=2100),
-               end: int | None = Query(None, alias="to", ge=1900, le=2100),
-               all_disaggregations: bool = False, limit: int = Limit, offset: int = Offset,
-               format: str | None = Format):  # noqa: A002
+async def data(
+    request: Request,
+    code: str,
+    area: list[str] | None = AreaParam,
+    dataset: list[str] | None = Query(None, max_length=20),
+    start: int | None = Query(None, alias="from", ge=1900, le=2100),
+    end: int | None = Query(None, alias="to", ge=1900, le=2100),
+    all_disaggregations: bool = False,
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """The observations of one code (as `/api/observations?code=CODE`)."""
-    return await answer(request, _observations(request, [code], area, dataset, start, end, None, all_disaggregations,
-                                               None, limit, offset, in_path=True))
+    return await answer(
+        request,
+        _observations(
+            request, [code], area, dataset, start, end, None, all_disaggregations, None, limit, offset, in_path=True
+        ),
+    )
 
 
 # -- analyses -------------------------------------------------------------------------------------
 @router.get("/progress", response_model=m.ResultPage, responses={200: {"content": CSV}})
-async def progress(request: Request,
-                   level: str = Query("series", max_length=20, description="series, indicator, target or goal"),
-                   area: list[str] | None = AreaParam,
-                   code: list[str] | None = Query(None, max_length=20, description="Only these series (series level) "
-                                                                                     "or goal/target/indicator codes"),
-                   limit: int = Limit, offset: int = Offset, format: str | None = Format):  # noqa: A002
+async def progress(
+    request: Request,
+    level: str = Query("series", max_length=20, description="series, indicator, target or goal"),
+    area: list[str] | None = AreaParam,
+    code: list[str] | None = Query(
+        None, max_length=20, description="Only these series (series level) or goal/target/indicator codes"
+    ),
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """The kept progress assessment (the last `sdgtrack progress` run), rolled up to a level."""
     from ..progress.rollup import LEVELS
 
@@ -260,21 +328,30 @@ async def progress(request: Request,
 
 
 @router.get("/index", response_model=m.ResultPage, responses={200: {"content": CSV}})
-async def index(request: Request,
-                codebook: str = Query("sdr2024", pattern="^sdr2024$", description="The shipped SDR 2024 codebook"),
-                regions: str = Query("sdr2023", pattern="^sdr2023$", description="The shipped SDR 2023 regions"),
-                year: int | None = Query(None, ge=2000, le=2100, description="Data year (default: latest)"),
-                table: str = Query("areas", pattern="^(areas|indicators|excluded)$", description="Which table to page"),
-                area: list[str] | None = AreaParam,
-                limit: int = Limit, offset: int = Offset, format: str | None = Format):  # noqa: A002
+async def index(
+    request: Request,
+    codebook: str = Query("sdr2024", pattern="^sdr2024$", description="The shipped SDR 2024 codebook"),
+    regions: str = Query("sdr2023", pattern="^sdr2023$", description="The shipped SDR 2023 regions"),
+    year: int | None = Query(None, ge=2000, le=2100, description="Data year (default: latest)"),
+    table: str = Query("areas", pattern="^(areas|indicators|excluded)$", description="Which table to page"),
+    area: list[str] | None = AreaParam,
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """The SDG Index and Dashboards (SDSN method) over the store's SDR data."""
 
     def work(ws: Workspace) -> Answer:
         state = request.app.state.owner.fingerprint()
-        result = request.app.state.owner.memo(state, ("index", codebook, regions, year),
-                                              lambda: ws.index(codebook, regions, year=year))
-        chosen = Result(**{**result.__dict__, "tables": {table: result.tables[table],
-                                                         **{k: v for k, v in result.tables.items() if k != table}}})
+        result = request.app.state.owner.memo(
+            state, ("index", codebook, regions, year), lambda: ws.index(codebook, regions, year=year)
+        )
+        chosen = Result(
+            **{
+                **result.__dict__,
+                "tables": {table: result.tables[table], **{k: v for k, v in result.tables.items() if k != table}},
+            }
+        )
         rows = frame_rows(chosen.table)
         wanted = areas_param(area)
         if wanted and rows and "area" in rows[0]:
@@ -286,14 +363,18 @@ async def index(request: Request,
 
 
 @router.get("/interlinkages", response_model=m.ResultPage, responses={200: {"content": CSV}})
-async def interlinkages(request: Request,
-                        level: str = Query("goal", max_length=20, description="series, goal or network"),
-                        area: list[str] | None = AreaParam,
-                        transform: str = Query("levels", max_length=20, description="levels, detrend or diff"),
-                        start: int | None = Query(None, alias="from", ge=1900, le=2100),
-                        end: int | None = Query(None, alias="to", ge=1900, le=2100),
-                        min_years: int = Query(10, ge=3, le=100),
-                        limit: int = Limit, offset: int = Offset, format: str | None = Format):  # noqa: A002
+async def interlinkages(
+    request: Request,
+    level: str = Query("goal", max_length=20, description="series, goal or network"),
+    area: list[str] | None = AreaParam,
+    transform: str = Query("levels", max_length=20, description="levels, detrend or diff"),
+    start: int | None = Query(None, alias="from", ge=1900, le=2100),
+    end: int | None = Query(None, alias="to", ge=1900, le=2100),
+    min_years: int = Query(10, ge=3, le=100),
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """Statistical interlinkages (Spearman correlations per area, synergies and trade-offs)."""
 
     def work(ws: Workspace) -> Answer:
@@ -302,8 +383,11 @@ async def interlinkages(request: Request,
         wanted = areas_param(area)
         state = request.app.state.owner.fingerprint()
         key = ("links", level, tuple(wanted or ()), transform, start, end, min_years)
-        result = request.app.state.owner.memo(state, key, lambda: ws.links(
-            level=level, areas=wanted, transform=transform, start=start, end=end, min_years=min_years))
+        result = request.app.state.owner.memo(
+            state,
+            key,
+            lambda: ws.links(level=level, areas=wanted, transform=transform, start=start, end=end, min_years=min_years),
+        )
         return result_page(request, result, limit, offset)
 
     return await answer(request, work)
@@ -311,14 +395,17 @@ async def interlinkages(request: Request,
 
 # -- contributions --------------------------------------------------------------------------------
 @router.get("/contributions", response_model=m.Page[m.Contribution], responses={200: {"content": CSV}})
-async def contributions(request: Request,
-                        q: str | None = Query(None, max_length=200, description="Words that must all occur in the "
-                                                                                 "name or description"),
-                        sdg: int | None = Query(None, ge=1, le=17),
-                        entity: str | None = Query(None, max_length=100),
-                        year: int | None = Query(None, ge=1945, le=2100),
-                        kind: str | None = Query(None, max_length=40),
-                        limit: int = Limit, offset: int = Offset, format: str | None = Format):  # noqa: A002
+async def contributions(
+    request: Request,
+    q: str | None = Query(None, max_length=200, description="Words that must all occur in the name or description"),
+    sdg: int | None = Query(None, ge=1, le=17),
+    entity: str | None = Query(None, max_length=100),
+    year: int | None = Query(None, ge=1945, le=2100),
+    kind: str | None = Query(None, max_length=40),
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
     """Published contributions of UN entities to the SDGs, searchable."""
     from ..contributions import KINDS
 
@@ -336,8 +423,9 @@ async def contributions(request: Request,
 
 
 @router.get("/cities/{city}/score", response_model=m.ResultPage, responses={200: {"content": CSV}})
-async def city_score(request: Request, city: str, limit: int = Limit, offset: int = Offset,
-                     format: str | None = Format):  # noqa: A002
+async def city_score(
+    request: Request, city: str, limit: int = Limit, offset: int = Offset, format: str | None = Format
+):  # noqa: A002
     """A city's U4SSC KPIs scored against targets (tables kpis, rollups)."""
 
     def work(ws: Workspace) -> Answer:

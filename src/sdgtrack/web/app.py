@@ -7,6 +7,7 @@ writes (``with owner.writing() as ws: ...``). Other routers (accounts, forms, th
 mounted on the returned app with ``app.include_router``; the site is the router's fallback, so
 anything mounted later is matched before it.
 """
+
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
@@ -31,8 +32,13 @@ from .respond import BytesCache, CachedReads
 DEFAULT_UPLOAD_ROUTE = "/api/uploads"
 
 
-def create_app(db_path: str | Path | None = None, *, url: str | None = None, site: SiteOptions | None = None,
-               limits: Limits | None = None) -> FastAPI:
+def create_app(
+    db_path: str | Path | None = None,
+    *,
+    url: str | None = None,
+    site: SiteOptions | None = None,
+    limits: Limits | None = None,
+) -> FastAPI:
     """The app over the store at ``db_path`` (created if missing). ``url``: where it is served
     (written to the sidecar that tells a CLI write who holds the store)."""
     owner = StoreOwner(sdgtrack.default_db_path(db_path))
@@ -46,11 +52,16 @@ def create_app(db_path: str | Path | None = None, *, url: str | None = None, sit
         finally:  # the store itself stays open: a test client enters the lifespan once per client;
             owner.withdraw()  # `sdgtrack serve` closes it when the server has stopped
 
-    app = FastAPI(title="sdgtrack", version=sdgtrack.__version__, lifespan=lifespan,
-                  description="SDG framework, indicator data and analyses of one sdgtrack store. Lists are paged "
-                              "(limit, offset; total and the next page's URL in the answer); add format=csv or send "
-                              "Accept: text/csv for CSV. Errors are JSON {\"detail\": message}.",
-                  docs_url=None, redoc_url=None)  # FastAPI's /docs loads Swagger UI from a CDN: ours is served here
+    app = FastAPI(
+        title="sdgtrack",
+        version=sdgtrack.__version__,
+        lifespan=lifespan,
+        description="SDG framework, indicator data and analyses of one sdgtrack store. Lists are paged "
+        "(limit, offset; total and the next page's URL in the answer); add format=csv or send "
+        'Accept: text/csv for CSV. Errors are JSON {"detail": message}.',
+        docs_url=None,
+        redoc_url=None,
+    )  # FastAPI's /docs loads Swagger UI from a CDN: ours is served here
     app.state.owner = owner
     app.state.workspace = owner.workspace
     app.state.upload_route = DEFAULT_UPLOAD_ROUTE
@@ -112,5 +123,7 @@ def _problem(error: dict) -> str:
 
 
 def _plain_errors(errors) -> list[dict]:
-    return [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
-            for e in errors]
+    return [
+        {"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg")), "type": str(e.get("type"))}
+        for e in errors
+    ]

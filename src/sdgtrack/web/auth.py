@@ -13,6 +13,7 @@
   address is the connection's; with ``SDGTRACK_TRUST_PROXY=1`` (a server behind one reverse
   proxy) it is the last ``X-Forwarded-For`` entry.
 """
+
 from __future__ import annotations
 
 import collections
@@ -36,8 +37,12 @@ MAX_FAILURES_PER_ADDRESS = 20
 class LoginLimiter:
     """Failed sign-ins in a sliding window, per user name and per client address (thread-safe)."""
 
-    def __init__(self, per_user: int = MAX_FAILURES_PER_USER, per_address: int = MAX_FAILURES_PER_ADDRESS,
-                 window: float = WINDOW_SECONDS):
+    def __init__(
+        self,
+        per_user: int = MAX_FAILURES_PER_USER,
+        per_address: int = MAX_FAILURES_PER_ADDRESS,
+        window: float = WINDOW_SECONDS,
+    ):
         self.per_user, self.per_address, self.window = per_user, per_address, window
         self._failures: dict[str, collections.deque] = collections.defaultdict(collections.deque)
         self._lock = threading.Lock()
@@ -104,8 +109,11 @@ def bearer_user(request: Request, credentials: HTTPAuthorizationCredentials | No
     """The user of an API token, or 401."""
     token = credentials.credentials if credentials is not None else ""
     if credentials is None or credentials.scheme.lower() != "bearer" or not token.strip():
-        raise HTTPException(401, "sign in with an API token: Authorization: Bearer TOKEN (`sdgtrack tokens add`)",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "sign in with an API token: Authorization: Bearer TOKEN (`sdgtrack tokens add`)",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     found = workspace(request).accounts.token_user(token.strip()) if len(token) < 200 else None
     if found is None:
         raise HTTPException(401, "unknown or revoked API token", headers={"WWW-Authenticate": "Bearer"})
@@ -130,13 +138,17 @@ def check_csrf(user: dict, submitted: object) -> None:
     """Refuse a form whose token is not the session's (``submitted``: the form field as sent, which a
     crafted request may make a file)."""
     if not isinstance(submitted, str) or not submitted or not hmac.compare_digest(submitted, user["csrf"]):
-        raise HTTPException(403, "the form's security token is missing or wrong (an expired page, or a form "
-                                 "sent from another site): reload the page and try again")
+        raise HTTPException(
+            403,
+            "the form's security token is missing or wrong (an expired page, or a form "
+            "sent from another site): reload the page and try again",
+        )
 
 
 def set_session_cookie(response, request: Request, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="lax", secure=is_https(request),
-                        path="/", max_age=12 * 3600)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=is_https(request), path="/", max_age=12 * 3600
+    )
 
 
 def login_token(request: Request) -> str:

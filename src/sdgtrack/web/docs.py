@@ -1,5 +1,6 @@
 """`/docs`: Swagger UI served by the app itself (the swagger-ui-bundle package's files), so the API
 documentation works offline and under a CSP without inline script or other origins."""
+
 from __future__ import annotations
 
 from importlib import resources
@@ -10,8 +11,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 router = APIRouter(include_in_schema=False)
 
-ASSETS = {"swagger-ui-bundle.js": "application/javascript", "swagger-ui.css": "text/css",
-          "favicon-32x32.png": "image/png"}
+ASSETS = {
+    "swagger-ui-bundle.js": "application/javascript",
+    "swagger-ui.css": "text/css",
+    "favicon-32x32.png": "image/png",
+}
 PAGE = """<!doctype html>
 <html lang="en">
 <head>

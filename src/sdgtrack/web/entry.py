@@ -5,6 +5,7 @@
 Pages are server-rendered Jinja2 with autoescape and no inline script or style, so a
 Content-Security-Policy without 'unsafe-inline' holds.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -24,8 +25,7 @@ router = APIRouter()
 
 def render(request: Request, name: str, context: dict | None = None, status: int = 200) -> HTMLResponse:
     user = auth.session_user(request)
-    return TEMPLATES.TemplateResponse(request, f"entry/{name}", {"user": user, **(context or {})},
-                                      status_code=status)
+    return TEMPLATES.TemplateResponse(request, f"entry/{name}", {"user": user, **(context or {})}, status_code=status)
 
 
 def mount_entry(app: FastAPI) -> None:
@@ -65,8 +65,9 @@ def store_changed(request: Request) -> None:
 def _error(request: Request, status: int, message: str) -> Response:
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=status)
-    return render(request, "message.html", {"title": "Not allowed" if status == 403 else "Not found",
-                                            "message": message}, status)
+    return render(
+        request, "message.html", {"title": "Not allowed" if status == 403 else "Not found", "message": message}, status
+    )
 
 
 # -- sign-in -----------------------------------------------------------------------------------
@@ -74,14 +75,26 @@ def _error(request: Request, status: int, message: str) -> Response:
 def login_page(request: Request, next: str = "/entry"):  # noqa: A002
     token = auth.login_token(request)
     response = render(request, "login.html", {"next": auth.safe_next(next), "login_token": token})
-    response.set_cookie(auth.LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=auth.is_https(request),
-                        path="/login", max_age=3600)
+    response.set_cookie(
+        auth.LOGIN_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=auth.is_https(request),
+        path="/login",
+        max_age=3600,
+    )
     return response
 
 
 @router.post("/login", include_in_schema=False)
-def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/entry"),  # noqa: A002
-          login_token: str = Form("")):
+def login(
+    request: Request,
+    name: str = Form(""),
+    password: str = Form(""),
+    next: str = Form("/entry"),  # noqa: A002
+    login_token: str = Form(""),
+):
     ws = request.app.state.workspace
     limiter: auth.LoginLimiter = request.app.state.login_limiter
     address = auth.client_address(request)
@@ -91,8 +104,12 @@ def login(request: Request, name: str = Form(""), password: str = Form(""), next
         return render(request, "login.html", {**context, "error": "the sign-in form expired: try again"}, 403)
     wait = limiter.wait_seconds(name, address)
     if wait:
-        return render(request, "login.html", {**context, "error": f"too many failed sign-ins: try again in "
-                                                                   f"{(wait + 59) // 60} minute(s)"}, 429)
+        return render(
+            request,
+            "login.html",
+            {**context, "error": f"too many failed sign-ins: try again in {(wait + 59) // 60} minute(s)"},
+            429,
+        )
     user = ws.accounts.check_password(name[:64], password[:1024])
     if user is None:
         limiter.failed(name, address)

@@ -7,6 +7,7 @@ same field readers as imports and corrections; the 150-word limit of description
 as in the questionnaire; SDGs are ticked from the list of the 17 goals, with suggestions from the
 tagger (``Workspace.tag``) on request.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,14 @@ from . import auth
 from .review import API_ERRORS, ChangeRequest, _out, problem_json
 
 router = APIRouter()
-KIND_NAMES = {"decision": "Governing body decision", "event": "Conference, forum or event",
-              "resource": "Analytical work, guidance or toolkit", "hii": "High-Impact Initiative",
-              "partnership": "Initiative or partnership", "recommendation": "Recommendation"}
+KIND_NAMES = {
+    "decision": "Governing body decision",
+    "event": "Conference, forum or event",
+    "resource": "Analytical work, guidance or toolkit",
+    "hii": "High-Impact Initiative",
+    "partnership": "Initiative or partnership",
+    "recommendation": "Recommendation",
+}
 LONG_FIELDS = {"description", "audience", "beneficiaries"}
 
 
@@ -33,8 +39,11 @@ class RecordIn(BaseModel):
     kind: Literal["decision", "event", "resource", "hii", "partnership", "recommendation"]
     year: int = Field(..., ge=2000, le=2100, description="the questionnaire year")
     entity: str | None = Field(None, description="admins only: the entity the record is for")
-    fields: dict[str, str] = Field(..., description="name, description, sdgs ('SDG 6, 11', '9.1'), websites and the "
-                                                    "kind's own fields (dates, location, partners ...)")
+    fields: dict[str, str] = Field(
+        ...,
+        description="name, description, sdgs ('SDG 6, 11', '9.1'), websites and the "
+        "kind's own fields (dates, location, partners ...)",
+    )
 
 
 def _goal_titles(request: Request) -> list[tuple[int, str]]:
@@ -50,11 +59,25 @@ def _form_page(request: Request, kind: str, values: dict, *, goals=(), suggestio
     if kind not in KINDS:
         raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(KINDS)}")
     fields = [(f, h, f in LONG_FIELDS) for f, h in record_fields(kind) if f != "sdgs"]
-    return render(request, "record_new.html", {
-        "kind": kind, "kind_name": KIND_NAMES[kind], "kinds": KIND_NAMES, "fields": fields, "values": values,
-        "goals": _goal_titles(request), "picked": {int(g) for g in goals}, "suggestions": list(suggestions),
-        "limit": word_limit(), "words": len(str(values.get("description") or "").split()), "error": error,
-        "year": values.get("year") or dt.date.today().year - 1}, status)
+    return render(
+        request,
+        "record_new.html",
+        {
+            "kind": kind,
+            "kind_name": KIND_NAMES[kind],
+            "kinds": KIND_NAMES,
+            "fields": fields,
+            "values": values,
+            "goals": _goal_titles(request),
+            "picked": {int(g) for g in goals},
+            "suggestions": list(suggestions),
+            "limit": word_limit(),
+            "words": len(str(values.get("description") or "").split()),
+            "error": error,
+            "year": values.get("year") or dt.date.today().year - 1,
+        },
+        status,
+    )
 
 
 @router.get("/entry/records/new", response_class=HTMLResponse, include_in_schema=False)
@@ -89,8 +112,9 @@ async def record_post(request: Request):
     if sdgs:
         fields["sdgs"] = sdgs
     try:
-        created = await run_in_threadpool(ws.review.new_record, user, kind, values["year"], fields,
-                                          entity=values["entity"] or None)
+        created = await run_in_threadpool(
+            ws.review.new_record, user, kind, values["year"], fields, entity=values["entity"] or None
+        )
     except NotFound:
         raise
     except UserInputError as exc:
@@ -98,13 +122,15 @@ async def record_post(request: Request):
     return RedirectResponse(f"/entry/requests/{created['id']}", status_code=303)
 
 
-@router.post("/api/requests/records", response_model=ChangeRequest, status_code=201, tags=["data entry"],
-             responses=API_ERRORS)
+@router.post(
+    "/api/requests/records", response_model=ChangeRequest, status_code=201, tags=["data entry"], responses=API_ERRORS
+)
 def api_record(request: Request, body: RecordIn, user: dict = Depends(auth.bearer_user)):
     """One questionnaire record as a draft of the user's entity (warnings such as the word limit in its preview)."""
     try:
-        return _out(request.app.state.workspace.review.new_record(user, body.kind, body.year, body.fields,
-                                                                  entity=body.entity))
+        return _out(
+            request.app.state.workspace.review.new_record(user, body.kind, body.year, body.fields, entity=body.entity)
+        )
     except NotFound:
         raise
     except UserInputError as exc:

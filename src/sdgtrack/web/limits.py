@@ -7,6 +7,7 @@ the server a length check, not an evaluation: a query string over the cap is ref
 headers: a Content-Security-Policy without inline script, no MIME sniffing, no framing, no
 referrer to other sites.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,11 @@ MAX_BODY_BYTES = 20 * 1024 * 1024  # uploads of indicator files; the write route
 
 # Styles may be inline (Swagger UI and chart libraries set element styles); scripts only from the
 # app itself. Images may be data: URIs (charts rendered to PNG inline).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -53,12 +56,16 @@ class LimitsMiddleware:
             what = "query string" if len(query) > limits.max_query_bytes else "path"
             size = len(query) if what == "query string" else len(scope.get("raw_path") or scope["path"])
             cap = limits.max_query_bytes if what == "query string" else limits.max_path_bytes
-            return await _refuse(send, 414, f"the {what} is {size} bytes; the limit is {cap} bytes "
-                                            "(ask for fewer areas or codes per request)")
+            return await _refuse(
+                send,
+                414,
+                f"the {what} is {size} bytes; the limit is {cap} bytes (ask for fewer areas or codes per request)",
+            )
         length = _content_length(scope)
         if length is not None and length > limits.max_body_bytes:
-            return await _refuse(send, 413, f"the request body is {length} bytes; the limit is "
-                                            f"{limits.max_body_bytes} bytes")
+            return await _refuse(
+                send, 413, f"the request body is {length} bytes; the limit is {limits.max_body_bytes} bytes"
+            )
 
         received = 0
         started = False
@@ -108,7 +115,16 @@ def _content_length(scope) -> int | None:
 
 async def _refuse(send, status: int, message: str) -> None:
     body = json.dumps({"detail": message}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            (b"connection", b"close"), *SECURITY_HEADERS]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *SECURITY_HEADERS,
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

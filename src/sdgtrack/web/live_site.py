@@ -11,6 +11,7 @@ ready, so a write never makes every page request wait for the listing.
 It is the app router's fallback (``app.router.default``): any route registered by the API, the
 forms or anything mounted later is matched first, and only paths no route claims reach the site.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -98,8 +99,11 @@ class LiveSite:
         if found is None:
             return JSONResponse({"detail": f"nothing at /{request.url.path.lstrip('/')}"}, status_code=404)
         if request.method not in ("GET", "HEAD"):
-            return JSONResponse({"detail": f"{request.method} is not allowed here (GET or HEAD)"}, status_code=405,
-                                headers={"Allow": "GET, HEAD"})
+            return JSONResponse(
+                {"detail": f"{request.method} is not allowed here (GET or HEAD)"},
+                status_code=405,
+                headers={"Allow": "GET, HEAD"},
+            )
         etag = '"' + hashlib.sha1(found.key.encode()).hexdigest()[:20] + '"'
         if request.headers.get("if-none-match") == etag:
             return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})

@@ -4,6 +4,7 @@ Analyses answer with the workspace's own :class:`~sdgtrack.results.ResultDocumen
 of the main table); lists answer with :class:`Page`. No model has a field for a server path:
 datasets show no `source`, loads no `paths`, observations no `source_file`.
 """
+
 from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
@@ -23,8 +24,7 @@ class Page(BaseModel, Generic[T]):
     total: int = Field(description="How many items match, over every page")
     limit: int
     offset: int
-    next: str | None = Field(description="The path and query of the next page (same filters), or null on the "
-                                         "last page")
+    next: str | None = Field(description="The path and query of the next page (same filters), or null on the last page")
     items: list[T]
 
 

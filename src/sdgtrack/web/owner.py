@@ -11,6 +11,7 @@ connection), which also tells the caches that the store changed. A sidecar file 
 (``STORE.server.json``: pid, url, started, upload route) lets a CLI write that finds the store
 locked name the server instead of DuckDB's "Could not set lock".
 """
+
 from __future__ import annotations
 
 import json
@@ -129,8 +130,12 @@ class StoreOwner:
     def announce(self, url: str, upload_route: str) -> None:
         """Write the sidecar that names this server to a CLI that finds the store locked."""
         self.sidecar = sidecar_path(self.path)
-        info = {"pid": os.getpid(), "url": url, "upload": upload_route,
-                "started": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        info = {
+            "pid": os.getpid(),
+            "url": url,
+            "upload": upload_route,
+            "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        }
         try:
             self.sidecar.write_text(json.dumps(info), encoding="utf-8")
         except OSError:  # a read-only folder: the CLI then gives DuckDB's PID message only
@@ -155,4 +160,3 @@ class StoreOwner:
             except (OSError, ValueError):
                 pass
             self.sidecar = None
-

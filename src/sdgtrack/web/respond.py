@@ -6,6 +6,7 @@ as ETag. A hit is answered on the event loop without a thread; a miss runs in a 
 that thread's cursor. User errors (unknown code, bad option) are 400 with the workspace's own
 message; "nothing there" is 404.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -57,8 +58,9 @@ class Cached:
     def __init__(self, body: bytes, media_type: str, etag: str):
         self.body, self.media_type, self.etag = body, media_type, etag
         compressible = media_type.startswith(("text/", "application/json", "application/javascript", "image/svg"))
-        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0) if compressible and len(body) >= GZIP_FROM \
-            else None
+        self.gzipped = (
+            gzip.compress(body, compresslevel=6, mtime=0) if compressible and len(body) >= GZIP_FROM else None
+        )
 
     @property
     def size(self) -> int:
@@ -157,8 +159,7 @@ class CachedReads:
             state = self.owner.fresh_fingerprint()
             if state is not None:
                 headers = Headers(scope=scope)
-                key = cache_key(scope["path"], QueryParams(scope.get("query_string", b"")),
-                                headers.get("accept", ""))
+                key = cache_key(scope["path"], QueryParams(scope.get("query_string", b"")), headers.get("accept", ""))
                 hit = self.cache.get(state, key)
                 if hit is not None:
                     return await hit.response(headers)(scope, receive, send)
@@ -183,8 +184,9 @@ def _compute(owner, work, csv: bool, state: str, key) -> Cached:
 
 def to_csv(rows: list[dict]) -> bytes:
     """Rows as CSV; list cells become text joined by ';' (a spreadsheet reads them)."""
-    frame = pd.DataFrame([{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()}
-                          for row in rows])
+    frame = pd.DataFrame(
+        [{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
+    )
     out = io.StringIO()
     frame.to_csv(out, index=False)
     return out.getvalue().encode()
@@ -194,7 +196,7 @@ def to_csv(rows: list[dict]) -> bytes:
 def page_of(request: Request, items: list[dict], limit: int, offset: int) -> dict:
     """The page [offset, offset+limit) of ``items`` with the total and the next page's URL."""
     total = len(items)
-    chosen = items[offset:offset + limit]
+    chosen = items[offset : offset + limit]
     nxt = None
     if offset + limit < total:  # relative to the server: a cached answer serves every Host name
         following = request.url.include_query_params(offset=offset + limit, limit=limit)

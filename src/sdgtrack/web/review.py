@@ -3,6 +3,7 @@
 The forms (``/entry/...``, session cookie + CSRF token) and the API (``/api/requests/...``, bearer
 token) call the same :class:`~sdgtrack.review.Review` methods, which decide who may do what.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -18,12 +19,13 @@ from . import auth
 from .entry import store_changed
 
 router = APIRouter()
-GRID_ROWS = 8   # empty rows the grid form offers
+GRID_ROWS = 8  # empty rows the grid form offers
 HOME_ROWS = 200  # latest requests listed on /entry
 
 
 class ChangeRequest(BaseModel):
     """A change request as the API shows it (its payload is not repeated)."""
+
     id: int
     kind: Literal["data", "record"]
     entity: str
@@ -31,8 +33,11 @@ class ChangeRequest(BaseModel):
     year: int | None = None
     title: str
     file_name: str | None = None
-    preview: dict[str, Any] | None = Field(None, description="data: rows read, new, updated, unchanged, missing and "
-                                                              "the first changed rows; record: kind, warnings, words")
+    preview: dict[str, Any] | None = Field(
+        None,
+        description="data: rows read, new, updated, unchanged, missing and "
+        "the first changed rows; record: kind, warnings, words",
+    )
     state: Literal["draft", "submitted", "published", "rejected"]
     author: str
     reviewer: str | None = None
@@ -57,7 +62,9 @@ class ProblemOut(BaseModel):
 
 class InvalidOut(BaseModel):
     detail: str = Field(description="Every problem as one text, as the CLI prints it")
-    problems: list[ProblemOut] = Field([], description="each bad cell of an upload: file, line, column, value, expected")
+    problems: list[ProblemOut] = Field(
+        [], description="each bad cell of an upload: file, line, column, value, expected"
+    )
 
 
 # what every write-API route may answer besides success
@@ -94,8 +101,10 @@ def _review(request: Request):
 def problem_json(exc: UserInputError | InvalidInputError) -> JSONResponse:
     body: dict[str, Any] = {"detail": str(exc)}
     if isinstance(exc, InvalidInputError):
-        body["problems"] = [{"file": p.file, "line": p.line, "column": p.column, "value": p.value,
-                             "expected": p.expected} for p in exc.problems]
+        body["problems"] = [
+            {"file": p.file, "line": p.line, "column": p.column, "value": p.value, "expected": p.expected}
+            for p in exc.problems
+        ]
     return JSONResponse(body, status_code=422)
 
 
@@ -112,10 +121,16 @@ def home(request: Request):
     user = auth.form_user(request)
     review = _review(request)
     requests = review.list(user, limit=HOME_ROWS)
-    return render(request, "home.html", {
-        "requests": requests, "datasets": review.editable_datasets(user),
-        "waiting": review.list(user, states=["submitted"]) if review.sees_all(user) else [],
-        "kinds": _kinds()})
+    return render(
+        request,
+        "home.html",
+        {
+            "requests": requests,
+            "datasets": review.editable_datasets(user),
+            "waiting": review.list(user, states=["submitted"]) if review.sees_all(user) else [],
+            "kinds": _kinds(),
+        },
+    )
 
 
 @router.get("/entry/data/new", response_class=HTMLResponse, include_in_schema=False)
@@ -133,22 +148,40 @@ def data_form(request: Request, dataset: str = "", series: str = "", area: str =
             error = str(exc)
         if grid is not None:
             grid += [dict.fromkeys(GRID_COLUMNS, "") for _ in range(3)]
-    return _data_page(request, render, user, dataset=dataset, grid=grid, error=error,
-                      loaded={"series": series, "area": area})
+    return _data_page(
+        request, render, user, dataset=dataset, grid=grid, error=error, loaded={"series": series, "area": area}
+    )
 
 
 def _data_page(request, render, user, *, dataset="", error=None, problems=None, grid=None, status=200, loaded=None):
     review = _review(request)
     rows = grid or [dict.fromkeys(GRID_COLUMNS, "") for _ in range(GRID_ROWS)]
-    return render(request, "data_new.html", {
-        "datasets": review.editable_datasets(user), "dataset": dataset, "error": error, "problems": problems or [],
-        "grid": rows, "columns": GRID_COLUMNS, "types": UPLOAD_TYPES, "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
-        "loaded": loaded or {}}, status)
+    return render(
+        request,
+        "data_new.html",
+        {
+            "datasets": review.editable_datasets(user),
+            "dataset": dataset,
+            "error": error,
+            "problems": problems or [],
+            "grid": rows,
+            "columns": GRID_COLUMNS,
+            "types": UPLOAD_TYPES,
+            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+            "loaded": loaded or {},
+        },
+        status,
+    )
 
 
 @router.post("/entry/data/upload", include_in_schema=False)
-def upload_form(request: Request, csrf_token: str = Form(""), dataset: str = Form(""), entity: str = Form(""),
-                file: UploadFile | None = File(None)):
+def upload_form(
+    request: Request,
+    csrf_token: str = Form(""),
+    dataset: str = Form(""),
+    entity: str = Form(""),
+    file: UploadFile | None = File(None),
+):
     from .entry import render
 
     user = auth.form_user(request)
@@ -158,8 +191,15 @@ def upload_form(request: Request, csrf_token: str = Form(""), dataset: str = For
     try:
         created = _review(request).new_data(user, dataset, file.filename, read_upload(file), entity=entity or None)
     except InvalidInputError as exc:
-        return _data_page(request, render, user, dataset=dataset, problems=[str(p) for p in exc.problems],
-                          error=f"{exc.total} problem(s) in {file.filename}; nothing was kept", status=422)
+        return _data_page(
+            request,
+            render,
+            user,
+            dataset=dataset,
+            problems=[str(p) for p in exc.problems],
+            error=f"{exc.total} problem(s) in {file.filename}; nothing was kept",
+            status=422,
+        )
     except UserInputError as exc:
         return _data_page(request, render, user, dataset=dataset, error=str(exc), status=422)
     return RedirectResponse(f"/entry/requests/{created['id']}", status_code=303)
@@ -173,15 +213,26 @@ async def grid_form(request: Request):
     form = await request.form()
     auth.check_csrf(user, form.get("csrf_token"))
     dataset = str(form.get("dataset") or "")
-    rows = [{c: str(form.get(f"{c}_{i}") or "") for c in GRID_COLUMNS} for i in range(500)
-            if any(form.get(f"{c}_{i}") is not None for c in GRID_COLUMNS)]
+    rows = [
+        {c: str(form.get(f"{c}_{i}") or "") for c in GRID_COLUMNS}
+        for i in range(500)
+        if any(form.get(f"{c}_{i}") is not None for c in GRID_COLUMNS)
+    ]
     try:
-        created = await _in_thread(_review(request).new_grid, user, dataset, rows,
-                                   entity=str(form.get("entity") or "") or None)
+        created = await _in_thread(
+            _review(request).new_grid, user, dataset, rows, entity=str(form.get("entity") or "") or None
+        )
     except InvalidInputError as exc:
-        return _data_page(request, render, user, dataset=dataset, grid=rows, problems=[str(p) for p in exc.problems],
-                          error=f"{exc.total} problem(s) in the grid (grid.csv: line 2 is the first row); "
-                                "nothing was kept", status=422)
+        return _data_page(
+            request,
+            render,
+            user,
+            dataset=dataset,
+            grid=rows,
+            problems=[str(p) for p in exc.problems],
+            error=f"{exc.total} problem(s) in the grid (grid.csv: line 2 is the first row); nothing was kept",
+            status=422,
+        )
     except UserInputError as exc:
         return _data_page(request, render, user, dataset=dataset, grid=rows, error=str(exc), status=422)
     return RedirectResponse(f"/entry/requests/{created['id']}", status_code=303)
@@ -201,11 +252,16 @@ def request_page(request: Request, request_id: int):
     review = _review(request)
     shown = review.get(user, request_id, payload=True)
     record = review.record_of(shown) if shown["kind"] == "record" else None
-    may = {"submit": shown["state"] == "draft" and user["role"] in ("editor", "admin"),
-           "decide": shown["state"] == "submitted" and user["role"] in ("reviewer", "admin")}
+    may = {
+        "submit": shown["state"] == "draft" and user["role"] in ("editor", "admin"),
+        "decide": shown["state"] == "submitted" and user["role"] in ("reviewer", "admin"),
+    }
     shown.pop("payload")
-    return render(request, "request.html", {"r": shown, "record": record, "may": may,
-                                            "fields": _record_rows(record) if record else []})
+    return render(
+        request,
+        "request.html",
+        {"r": shown, "record": record, "may": may, "fields": _record_rows(record) if record else []},
+    )
 
 
 def _record_rows(record) -> list[tuple[str, str]]:
@@ -232,8 +288,12 @@ def _decision(request: Request, request_id: int, csrf_token: str, action: str, r
     except NotFound:  # another entity's request: the app's 404 page (NotAllowed: its 403 page)
         raise
     except (InvalidInputError, UserInputError) as exc:
-        return render(request, "message.html", {"title": "Not done", "message": str(exc),
-                                                "back": f"/entry/requests/{request_id}"}, 422)
+        return render(
+            request,
+            "message.html",
+            {"title": "Not done", "message": str(exc), "back": f"/entry/requests/{request_id}"},
+            422,
+        )
     return RedirectResponse(f"/entry/requests/{request_id}", status_code=303)
 
 
@@ -264,13 +324,16 @@ def _out(row: dict) -> ChangeRequest:
 
 
 @router.get("/api/requests", response_model=list[ChangeRequest], tags=["data entry"], responses=API_ERRORS)
-def api_list(request: Request, state: Literal["draft", "submitted", "published", "rejected"] | None = None,
-             limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
-             user: dict = Depends(auth.bearer_user)):
+def api_list(
+    request: Request,
+    state: Literal["draft", "submitted", "published", "rejected"] | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    user: dict = Depends(auth.bearer_user),
+):
     """Change requests this token's user may see (an editor its entity's, reviewers and admins all),
     newest first; previews give counts (`GET /api/requests/{id}` adds the rows)."""
-    return [_out(r) for r in _review(request).list(user, states=[state] if state else None, limit=limit,
-                                                   offset=offset)]
+    return [_out(r) for r in _review(request).list(user, states=[state] if state else None, limit=limit, offset=offset)]
 
 
 @router.get("/api/requests/{request_id}", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
@@ -278,26 +341,36 @@ def api_get(request: Request, request_id: int, user: dict = Depends(auth.bearer_
     return _out(_review(request).get(user, request_id))
 
 
-@router.post("/api/requests/data", response_model=ChangeRequest, status_code=201, tags=["data entry"],
-             responses=API_ERRORS)
-def api_upload(request: Request, dataset: str = Form(...), file: UploadFile = File(...), entity: str = Form(""),
-               user: dict = Depends(auth.bearer_user)):
+@router.post(
+    "/api/requests/data", response_model=ChangeRequest, status_code=201, tags=["data entry"], responses=API_ERRORS
+)
+def api_upload(
+    request: Request,
+    dataset: str = Form(...),
+    file: UploadFile = File(...),
+    entity: str = Form(""),
+    user: dict = Depends(auth.bearer_user),
+):
     """Upload a file (CSV, Excel, SDMX-ML) to a dataset of the user's entity: a draft with its preview."""
     try:
-        return _out(_review(request).new_data(user, dataset, file.filename or "", read_upload(file),
-                                              entity=entity or None))
+        return _out(
+            _review(request).new_data(user, dataset, file.filename or "", read_upload(file), entity=entity or None)
+        )
     except NotFound:
         raise
     except (UserInputError, InvalidInputError) as exc:
         return problem_json(exc)
 
 
-@router.post("/api/requests/grid", response_model=ChangeRequest, status_code=201, tags=["data entry"], responses=API_ERRORS)
+@router.post(
+    "/api/requests/grid", response_model=ChangeRequest, status_code=201, tags=["data entry"], responses=API_ERRORS
+)
 def api_grid(request: Request, body: GridIn, user: dict = Depends(auth.bearer_user)):
     """Values as rows (series, area, year, value, unit): a draft, checked and previewed like an upload."""
     try:
-        return _out(_review(request).new_grid(user, body.dataset, [r.model_dump() for r in body.rows],
-                                              entity=body.entity))
+        return _out(
+            _review(request).new_grid(user, body.dataset, [r.model_dump() for r in body.rows], entity=body.entity)
+        )
     except NotFound:
         raise
     except (UserInputError, InvalidInputError) as exc:
@@ -321,20 +394,25 @@ def _api_move(request: Request, user: dict, request_id: int, action: str, reason
     return _out(row)
 
 
-@router.post("/api/requests/{request_id}/submit", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
+@router.post(
+    "/api/requests/{request_id}/submit", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS
+)
 def api_submit(request: Request, request_id: int, user: dict = Depends(auth.bearer_user)):
     """Submit a draft for review (an editor of its entity)."""
     return _api_move(request, user, request_id, "submit")
 
 
-@router.post("/api/requests/{request_id}/approve", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
+@router.post(
+    "/api/requests/{request_id}/approve", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS
+)
 def api_approve(request: Request, request_id: int, user: dict = Depends(auth.bearer_user)):
     """Publish a submitted request (a reviewer or admin): data through the ingest, a record into the registry."""
     return _api_move(request, user, request_id, "approve")
 
 
-@router.post("/api/requests/{request_id}/reject", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS)
+@router.post(
+    "/api/requests/{request_id}/reject", response_model=ChangeRequest, tags=["data entry"], responses=API_ERRORS
+)
 def api_reject(request: Request, request_id: int, body: RejectIn, user: dict = Depends(auth.bearer_user)):
     """Reject a submitted request with a reason (a reviewer or admin)."""
     return _api_move(request, user, request_id, "reject", body.reason)
-

@@ -20,6 +20,7 @@ Accepts the repository folder, its ``data/`` folder, or one ``indicator_*.csv`` 
   metadata's ``national_geographical_coverage``.
 - SDMX inputs named by config_data.yml (Rwanda) are read with the SDMX reader and their DSD.
 """
+
 from __future__ import annotations
 
 import re
@@ -104,8 +105,10 @@ def _sdmx_inputs(root: Path, config: dict) -> list[tuple[Path, Path | None]]:
 class OpenSdgReader:
     name = "opensdg"
     summary = "Open SDG repository"
-    description = "Open SDG data repository (folder with data/indicator_*.csv and meta/), its data/ folder, " \
-                  "or one indicator_*.csv"
+    description = (
+        "Open SDG data repository (folder with data/indicator_*.csv and meta/), its data/ folder, "
+        "or one indicator_*.csv"
+    )
     priority = 10
 
     def detect(self, path: Path) -> bool:
@@ -126,15 +129,22 @@ class OpenSdgReader:
         meta = _Metadata(root)
         area = self._area(con, path, root, config, meta, options)
         iso2 = con.execute("SELECT coalesce(iso2, code) FROM area WHERE code = ?", [area]).fetchone()[0]
-        global_indicators = dict(con.execute(
-            "SELECT code, title FROM framework_node WHERE framework = 'sdg' AND level = 'indicator'").fetchall())
-        extra_attributes = {str(c).lower() for key in ("non_disaggregation_columns", "observation_attributes")
-                            for c in (config.get("indicator_options") or {}).get(key) or []}
+        global_indicators = dict(
+            con.execute(
+                "SELECT code, title FROM framework_node WHERE framework = 'sdg' AND level = 'indicator'"
+            ).fetchall()
+        )
+        extra_attributes = {
+            str(c).lower()
+            for key in ("non_disaggregation_columns", "observation_attributes")
+            for c in (config.get("indicator_options") or {}).get(key) or []
+        }
 
         # The country's own names, as a disaggregation value, mean the national total (not its ISO
         # codes: a two-letter value such as "CA" may mean something else in a column).
-        country_names = frozenset(n for n in [*con.execute("SELECT name FROM area WHERE code = ?", [area]).fetchone(),
-                                              *meta.coverage()] if n)
+        country_names = frozenset(
+            n for n in [*con.execute("SELECT name FROM area WHERE code = ?", [area]).fetchone(), *meta.coverage()] if n
+        )
         read = []
         # The files are small: one thread per statement stages them ~3x faster than DuckDB's
         # parallel plan, whose start-up dominates each INSERT. Restored after the loop.
@@ -145,35 +155,51 @@ class OpenSdgReader:
                 ident = _indicator_id(file)
                 code = ident.replace("-", ".")
                 try:
-                    self._read_file(con, file, staging, area=area, prefix=f"{iso2}:{code}",
-                                    indicator=code if code in global_indicators else None,
-                                    meta={"title": global_indicators.get(code), **meta.get(ident)},
-                                    extra_attributes=extra_attributes)
+                    self._read_file(
+                        con,
+                        file,
+                        staging,
+                        area=area,
+                        prefix=f"{iso2}:{code}",
+                        indicator=code if code in global_indicators else None,
+                        meta={"title": global_indicators.get(code), **meta.get(ident)},
+                        extra_attributes=extra_attributes,
+                    )
                 except InvalidInputError as exc:
                     result.problems += exc.problems
                     continue
                 read.append((file, code))
         finally:
             con.execute(f"SET threads = {int(threads)}")
-        totals_found = _stage_text_totals(con, staging, {str(f): meta.get(_indicator_id(f)).get("data_start_values")
-                                                         for f, _ in read}, country_names)
+        totals_found = _stage_text_totals(
+            con, staging, {str(f): meta.get(_indicator_id(f)).get("data_start_values") for f, _ in read}, country_names
+        )
         _finish_series_codes(con, staging)
         # Rows with a blank Value are staged too (the loader counts them); a file "has data" when
         # one of its rows has a value.
-        with_values = dict(con.execute(
-            f"SELECT source_file, count(*) FILTER (WHERE nullif(trim(value_raw), '') IS NOT NULL) FROM {staging} "
-            "WHERE source_file IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1", [[str(f) for f, _ in read]]).fetchall())
+        with_values = dict(
+            con.execute(
+                f"SELECT source_file, count(*) FILTER (WHERE nullif(trim(value_raw), '') IS NOT NULL) FROM {staging} "
+                "WHERE source_file IN (SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+                [[str(f) for f, _ in read]],
+            ).fetchall()
+        )
         loaded = [code for f, code in read if with_values.get(str(f))]
         empty = [code for f, code in read if not with_values.get(str(f))]
-        staged = dict(con.execute(f"SELECT source_file, count(*) FROM {staging} WHERE source_file IN "
-                                  "(SELECT unnest(?::VARCHAR[])) GROUP BY 1", [[str(f) for f, _ in read]]).fetchall())
+        staged = dict(
+            con.execute(
+                f"SELECT source_file, count(*) FROM {staging} WHERE source_file IN "
+                "(SELECT unnest(?::VARCHAR[])) GROUP BY 1",
+                [[str(f) for f, _ in read]],
+            ).fetchall()
+        )
         # In a repository, header-only files are indicators not reported yet (noted below); a file
         # named alone, or a repository without a single row, is an error.
         if path.is_file() and read and not staged.get(str(path)):
             raise no_rows(path)
         national = [code for code in loaded if code not in global_indicators]
 
-        for message, dsd in (_sdmx_inputs(root, config) if path.is_dir() else []):
+        for message, dsd in _sdmx_inputs(root, config) if path.is_dir() else []:
             from .sdmx import SdmxReader
 
             try:
@@ -188,27 +214,48 @@ class OpenSdgReader:
 
         name = root.name
         if path.is_dir() and not sum(staged.values()) and not result.rows and not result.problems:
-            raise InvalidInputError([Problem(str(path), None, None, None, "data rows in at least one indicator "
-                                             f"file: the {len(read)} files read have a header only (no rows)")])
+            raise InvalidInputError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        None,
+                        "data rows in at least one indicator "
+                        f"file: the {len(read)} files read have a header only (no rows)",
+                    )
+                ]
+            )
         if totals_found:
             shown = Counter(f"{dim}={value}" for _, dim, value in totals_found).most_common(6)
-            result.notes.append(f"{name}: {len(totals_found)} totals written as text staged as blank (total) cells "
-                                f"in {len({f for f, _, _ in totals_found})} files: "
-                                + ", ".join(f"{t} ({n})" for t, n in shown) + (" ..." if len(shown) == 6 else ""))
-        result.notes.append(f"{name}: Open SDG repository, area {area}; {len(loaded)} indicator files with data, "
-                            f"{len(empty)} without data rows")
+            result.notes.append(
+                f"{name}: {len(totals_found)} totals written as text staged as blank (total) cells "
+                f"in {len({f for f, _, _ in totals_found})} files: "
+                + ", ".join(f"{t} ({n})" for t, n in shown)
+                + (" ..." if len(shown) == 6 else "")
+            )
+        result.notes.append(
+            f"{name}: Open SDG repository, area {area}; {len(loaded)} indicator files with data, "
+            f"{len(empty)} without data rows"
+        )
         if national:
-            result.notes.append(f"{name}: {len(national)} file(s) of national indicators (not global SDG indicators) "
-                                f"loaded as national series without an indicator link: {', '.join(national)}")
+            result.notes.append(
+                f"{name}: {len(national)} file(s) of national indicators (not global SDG indicators) "
+                f"loaded as national series without an indicator link: {', '.join(national)}"
+            )
         if skipped:
-            result.notes.append(f"{name}: skipped {len(skipped)} archived file(s) (indicators no longer reported "
-                                f"under that number): {', '.join(f.name for f in skipped[:5])}"
-                                f"{' ...' if len(skipped) > 5 else ''}")
+            result.notes.append(
+                f"{name}: skipped {len(skipped)} archived file(s) (indicators no longer reported "
+                f"under that number): {', '.join(f.name for f in skipped[:5])}"
+                f"{' ...' if len(skipped) > 5 else ''}"
+            )
         if path.is_dir():
             missing = sorted(set(meta.ids()) - {_indicator_id(f) for f in files} - {f.stem for f in skipped})
             if missing:
-                result.notes.append(f"{name}: {len(missing)} indicator(s) have metadata but no data file: "
-                                    f"{', '.join(missing[:12])}{' ...' if len(missing) > 12 else ''}")
+                result.notes.append(
+                    f"{name}: {len(missing)} indicator(s) have metadata but no data file: "
+                    f"{', '.join(missing[:12])}{' ...' if len(missing) > 12 else ''}"
+                )
         return result
 
     def default_dataset(self, path: Path) -> DatasetInfo:
@@ -222,8 +269,12 @@ class OpenSdgReader:
         title = config.get("docs_branding")
         if not isinstance(title, str) or title == STARTER_BRANDING:
             title = None
-        return DatasetInfo(slug(f"opensdg-{root.name}"), title or f"Open SDG data repository {root.name}",
-                           "national", licence=_licence(root))
+        return DatasetInfo(
+            slug(f"opensdg-{root.name}"),
+            title or f"Open SDG data repository {root.name}",
+            "national",
+            licence=_licence(root),
+        )
 
     # -- files -------------------------------------------------------------------------------
     def _data_files(self, path: Path, root: Path, config: dict) -> tuple[list[Path], list[Path]]:
@@ -233,8 +284,12 @@ class OpenSdgReader:
         if path != root:  # the data/ folder itself
             found = list(path.glob("indicator_*.csv")) + list(path.glob("archived-*.csv"))
         elif "inputs" in config:  # the repository says where its CSV inputs are (Canada, Rwanda)
-            found = [f for spec in config["inputs"] or [] if isinstance(spec, dict)
-                     and spec.get("class") == "InputCsvData" for f in root.glob(spec.get("path_pattern") or "data/*-*.csv")]
+            found = [
+                f
+                for spec in config["inputs"] or []
+                if isinstance(spec, dict) and spec.get("class") == "InputCsvData"
+                for f in root.glob(spec.get("path_pattern") or "data/*-*.csv")
+            ]
         else:
             found = list(root.glob("data/indicator_*.csv")) + list(root.glob("data/archived-*.csv"))
         found = sorted({f for f in found if f.is_file() and f.suffix.lower() == ".csv"})
@@ -260,19 +315,42 @@ class OpenSdgReader:
                 continue
             if con.execute("SELECT kind FROM area WHERE code = ?", [code]).fetchone()[0] == "country":
                 return code
-        raise InvalidInputError([Problem(str(path), None, None, None,
-                                         "the country of this Open SDG repository: name it with --area "
-                                         "(e.g. --area GBR); config_data.yml and metadata did not say")])
+        raise InvalidInputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    None,
+                    "the country of this Open SDG repository: name it with --area "
+                    "(e.g. --area GBR); config_data.yml and metadata did not say",
+                )
+            ]
+        )
 
-    def _read_file(self, con, file: Path, staging: str, *, area: str, prefix: str, indicator: str | None,
-                   meta: dict, extra_attributes: set[str]) -> None:
+    def _read_file(
+        self,
+        con,
+        file: Path,
+        staging: str,
+        *,
+        area: str,
+        prefix: str,
+        indicator: str | None,
+        meta: dict,
+        extra_attributes: set[str],
+    ) -> None:
         """Stage one indicator CSV straight from read_csv, in one statement (236 UK files add up)."""
         relation, columns, header_line = _csv_relation(file)
         by_lower = {c.lower(): c for c in columns}
         missing = [c for c in ("Year", "Value") if c.lower() not in by_lower]
         if missing:
-            raise InvalidInputError([Problem(str(file), header_line, c, None,
-                                             f"a column named {c!r} (Open SDG data file)") for c in missing])
+            raise InvalidInputError(
+                [
+                    Problem(str(file), header_line, c, None, f"a column named {c!r} (Open SDG data file)")
+                    for c in missing
+                ]
+            )
 
         def pick(names) -> str | None:
             return next((by_lower[n] for n in names if n in by_lower), None)
@@ -283,20 +361,31 @@ class OpenSdgReader:
         source_col, nature = pick(SOURCE_COLUMNS), pick(NATURE_COLUMNS)
         footnotes = [c for low, c in by_lower.items() if low.startswith(FOOTNOTE_PREFIX)]
         special = {year, value, series, units, measure, multiplier, status, source_col, nature, *footnotes}
-        dims = [c for low, c in by_lower.items()
-                if c not in special and low not in ATTRIBUTE_COLUMNS and low not in extra_attributes]
+        dims = [
+            c
+            for low, c in by_lower.items()
+            if c not in special and low not in ATTRIBUTE_COLUMNS and low not in extra_attributes
+        ]
 
         meta_units = meta.get("computation_units")
-        unit = "coalesce(" + ", ".join(
-            [blank_to_null(quote(c)) for c in (units, measure) if c] +
-            [sql_str(str(meta_units).strip()) if meta_units else "''"]) + ")"
+        unit = (
+            "coalesce("
+            + ", ".join(
+                [blank_to_null(quote(c)) for c in (units, measure) if c]
+                + [sql_str(str(meta_units).strip()) if meta_units else "''"]
+            )
+            + ")"
+        )
         if multiplier:
             mult = f"lower(trim({quote(multiplier)}))"
             said = " OR ".join(
                 f"({mult} = {sql_str(k)} AND ({' OR '.join(f'contains(lower({unit}), {sql_str(w)})' for w in ws)}))"
-                for k, ws in MULTIPLIER_WORDS.items())
-            unit = (f"CASE WHEN {mult} IN ({', '.join(sql_str(k) for k in MULTIPLIER_WORDS)}) AND NOT ({said}) "
-                    f"THEN {unit} || ' (' || {mult} || ')' ELSE {unit} END")
+                for k, ws in MULTIPLIER_WORDS.items()
+            )
+            unit = (
+                f"CASE WHEN {mult} IN ({', '.join(sql_str(k) for k in MULTIPLIER_WORDS)}) AND NOT ({said}) "
+                f"THEN {unit} || ' (' || {mult} || ')' ELSE {unit} END"
+            )
         title = _sql_or_null(_title(meta))
         if series:
             # interim code prefix<US>label; _finish_series_codes turns labels into slugs for the
@@ -306,8 +395,11 @@ class OpenSdgReader:
             description = f"coalesce({label}, {title})"
         else:
             series_code, description = sql_str(prefix), title
-        footnote = (f"nullif(concat_ws('; ', {', '.join(blank_to_null(quote(c)) for c in footnotes)}), '')"
-                    if footnotes else "NULL")
+        footnote = (
+            f"nullif(concat_ws('; ', {', '.join(blank_to_null(quote(c)) for c in footnotes)}), '')"
+            if footnotes
+            else "NULL"
+        )
         col = lambda c: blank_to_null(quote(c)) if c else "NULL"  # noqa: E731
         try:
             rows = con.execute(f"""
@@ -318,11 +410,14 @@ class OpenSdgReader:
                 FROM {relation}""").fetchone()[0]
             fix_lines(con, staging, file, header_line, rows)
         except duckdb.Error as exc:
-            raise InvalidInputError([Problem(str(file), None, None, None, f"a readable CSV file ({why(exc)})")]) from None
+            raise InvalidInputError(
+                [Problem(str(file), None, None, None, f"a readable CSV file ({why(exc)})")]
+            ) from None
 
 
-def _stage_text_totals(con, staging: str, files: dict[str, list], country_names: frozenset[str]
-                       ) -> list[tuple[str, str, str]]:
+def _stage_text_totals(
+    con, staging: str, files: dict[str, list], country_names: frozenset[str]
+) -> list[tuple[str, str, str]]:
     """Stage totals written as text as blank cells, for the files read ({file: data_start_values}).
 
     Runs before the series codes are finished, while a staged code is still ``prefix<US>label``.
@@ -332,14 +427,17 @@ def _stage_text_totals(con, staging: str, files: dict[str, list], country_names:
     """
     if not files:
         return []
-    profile = con.execute(f"""
+    profile = con.execute(
+        f"""
         WITH staged AS (SELECT series, source_file, dims FROM {staging}
                         WHERE source_file IN (SELECT unnest(?::VARCHAR[])) AND nullif(trim(value_raw), '') IS NOT NULL),
         n_rows AS (SELECT series, source_file, count(*) AS n FROM staged GROUP BY ALL),
         pairs AS (SELECT series, source_file, unnest(string_split(dims, '|')) AS pair FROM staged WHERE dims <> '')
         SELECT p.series, p.source_file, split_part(pair, '=', 1) AS dim,
                list(DISTINCT substr(pair, strpos(pair, '=') + 1)), count(*) < any_value(r.n) AS has_blank
-        FROM pairs p JOIN n_rows r USING (series, source_file) GROUP BY ALL""", [list(files)]).fetchall()
+        FROM pairs p JOIN n_rows r USING (series, source_file) GROUP BY ALL""",
+        [list(files)],
+    ).fetchall()
     found, drop = [], []
     for series, file, dim, values, has_blank in profile:
         label = series.split(LABEL_MARK, 1)[1] if LABEL_MARK in series else ""
@@ -390,9 +488,11 @@ def _csv_relation(file: Path) -> tuple[str, list[str], int]:
         seen.add(name.lower())
         names.append(name)
     columns = "{" + ", ".join(f"{sql_str(n)}: 'VARCHAR'" for n in names) + "}"
-    relation = (f"(SELECT *, (row_number() OVER () + {skip + 1})::INTEGER AS __line FROM "
-                f"read_csv({sql_str(str(file))}, auto_detect = false, columns = {columns}, header = true, "
-                f"skip = {skip}, delim = ',', quote = '\"', escape = '\"', null_padding = false, strict_mode = true))")
+    relation = (
+        f"(SELECT *, (row_number() OVER () + {skip + 1})::INTEGER AS __line FROM "
+        f"read_csv({sql_str(str(file))}, auto_detect = false, columns = {columns}, header = true, "
+        f"skip = {skip}, delim = ',', quote = '\"', escape = '\"', null_padding = false, strict_mode = true))"
+    )
     return relation, names, skip + 1
 
 
@@ -450,8 +550,11 @@ class _Metadata:
         self._cache: dict[str, dict] = {}
 
     def paths(self, ident: str) -> list[Path]:
-        return [self.root / "indicator-config" / f"{ident}.yml", self.root / "meta" / f"{ident}.yml",
-                self.root / "meta" / f"{ident}.md"]
+        return [
+            self.root / "indicator-config" / f"{ident}.yml",
+            self.root / "meta" / f"{ident}.yml",
+            self.root / "meta" / f"{ident}.md",
+        ]
 
     def get(self, ident: str) -> dict:
         if ident not in self._cache:

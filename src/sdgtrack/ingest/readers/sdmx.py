@@ -13,6 +13,7 @@ no names. Area codes are reference areas when they resolve (M49, ISO) and the DS
 other codes (Rwanda's province and district codes ``1``, ``11`` ...) become custom areas
 ``<country ISO2>-<code>`` named from the DSD code list, under the country of the message.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -36,9 +37,22 @@ SERIES, AREA, TIME, VALUE = "SERIES", "REF_AREA", "TIME_PERIOD", "OBS_VALUE"
 NOT_DISAGGREGATIONS = {SERIES, AREA, TIME, "FREQ"}
 # Attribute ids of the SDG DSD: used to tell attributes from dimensions when no DSD is found.
 SDG_ATTRIBUTES = {
-    "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "NATURE", "TIME_DETAIL", "COMMENT_OBS", "COMMENT_TS",
-    "SOURCE_DETAIL", "BASE_PER", "TIME_COVERAGE", "UPPER_BOUND", "LOWER_BOUND", "GEO_INFO_URL",
-    "GEO_INFO_TYPE", "CUST_BREAKDOWN_LB", "DATA_LAST_UPDATE",
+    "UNIT_MEASURE",
+    "UNIT_MULT",
+    "OBS_STATUS",
+    "NATURE",
+    "TIME_DETAIL",
+    "COMMENT_OBS",
+    "COMMENT_TS",
+    "SOURCE_DETAIL",
+    "BASE_PER",
+    "TIME_COVERAGE",
+    "UPPER_BOUND",
+    "LOWER_BOUND",
+    "GEO_INFO_URL",
+    "GEO_INFO_TYPE",
+    "CUST_BREAKDOWN_LB",
+    "DATA_LAST_UPDATE",
 }
 NATURE_NOT_SPECIFIED = {"_X", "_Z", "NOTSPEC", ""}
 INDICATOR_CODE = re.compile(r"\b\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}\b")
@@ -72,8 +86,11 @@ def find_dsd(path: Path) -> Path | None:
     folder = path.parent
     for _ in range(3):
         for candidate in sorted(folder.glob("*.xml")):
-            if candidate != path and is_structure_message(candidate) and "DataStructure" in candidate.read_text(
-                    "utf-8", "replace"):
+            if (
+                candidate != path
+                and is_structure_message(candidate)
+                and "DataStructure" in candidate.read_text("utf-8", "replace")
+            ):
                 return candidate
         if folder.parent == folder:
             break
@@ -99,45 +116,77 @@ class SdmxReader:
         dsd, codelists = None, {}
         if dsd_path is not None:
             try:
-                with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
-                        contextlib.redirect_stderr(io.StringIO()):
+                with (
+                    warnings.catch_warnings(),
+                    contextlib.redirect_stdout(io.StringIO()),
+                    contextlib.redirect_stderr(io.StringIO()),
+                ):
                     warnings.simplefilter("ignore")
                     structure = sdmx.read_sdmx(dsd_path)
                 dsd = next(iter(structure.structure.values()), None)
-                codelists = {d.id: d.local_representation.enumerated for d in dsd.dimensions.components
-                             if d.local_representation is not None and d.local_representation.enumerated is not None}
+                codelists = {
+                    d.id: d.local_representation.enumerated
+                    for d in dsd.dimensions.components
+                    if d.local_representation is not None and d.local_representation.enumerated is not None
+                }
                 result.notes.append(f"{path.name}: structure from {dsd_path.name} ({dsd.urn or dsd.id})")
             except Exception as exc:  # noqa: BLE001 - any parse failure of the DSD
-                raise InvalidInputError([Problem(str(dsd_path), None, None, None,
-                                                 f"a readable SDMX-ML structure message ({_why(exc)})")]) from None
+                raise InvalidInputError(
+                    [Problem(str(dsd_path), None, None, None, f"a readable SDMX-ML structure message ({_why(exc)})")]
+                ) from None
         else:
-            result.notes.append(f"{path.name}: no DSD found next to it; attributes told from dimensions by their "
-                                "SDG names, area codes resolved as M49/ISO codes")
+            result.notes.append(
+                f"{path.name}: no DSD found next to it; attributes told from dimensions by their "
+                "SDG names, area codes resolved as M49/ISO codes"
+            )
         try:
             # sdmx1 prints its parser state on errors: the user gets one Problem instead
-            with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()), \
-                    contextlib.redirect_stderr(io.StringIO()):
+            with (
+                warnings.catch_warnings(),
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
+            ):
                 warnings.simplefilter("ignore")
                 message = sdmx.read_sdmx(path, structure=dsd) if dsd is not None else sdmx.read_sdmx(path)
         except Exception as exc:  # noqa: BLE001 - XML syntax, schema or model errors of a damaged file
             cause = exc.__cause__ or exc.__context__ or exc
-            raise InvalidInputError([Problem(str(path), _error_line(cause), None, None,
-                                             f"a readable SDMX-ML 2.1 data message ({_why(cause)})")]) from None
+            raise InvalidInputError(
+                [
+                    Problem(
+                        str(path),
+                        _error_line(cause),
+                        None,
+                        None,
+                        f"a readable SDMX-ML 2.1 data message ({_why(cause)})",
+                    )
+                ]
+            ) from None
         if not getattr(message, "data", None):
             raise InvalidInputError([Problem(str(path), None, None, None, "an SDMX-ML data message with a data set")])
 
         frame = _observations(message, dsd)
         if frame.empty:  # like a header-only CSV: an error, not an empty load
-            raise InvalidInputError([Problem(str(path), None, None, None,
-                                             "observations (<Obs>) in the data set: the message has none (no rows)")])
+            raise InvalidInputError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        None,
+                        "observations (<Obs>) in the data set: the message has none (no rows)",
+                    )
+                ]
+            )
         missing = [c for c in (SERIES, AREA, TIME) if c not in frame.columns]
         if missing:
-            raise InvalidInputError([Problem(str(path), None, c, None, f"an SDMX dimension {c} (SDG data structure)")
-                                     for c in missing])
+            raise InvalidInputError(
+                [Problem(str(path), None, c, None, f"an SDMX dimension {c} (SDG data structure)") for c in missing]
+            )
         frame["__line"] = _obs_lines(path, frame, [c for c in frame.columns if c in _dimension_ids(dsd, frame)])
 
-        areas, new_areas, area_notes = _map_areas(con, frame[AREA].unique(), codelists.get(AREA), options.get("area"),
-                                                  path)
+        areas, new_areas, area_notes = _map_areas(
+            con, frame[AREA].unique(), codelists.get(AREA), options.get("area"), path
+        )
         result.areas += new_areas
         result.notes += area_notes
         frame["__area"] = frame[AREA].map(areas)
@@ -149,8 +198,10 @@ class SdmxReader:
         for name in ("UNIT_MEASURE", "UNIT_MULT", "NATURE", "OBS_STATUS", "SOURCE_DETAIL", "COMMENT_OBS"):
             if name not in frame.columns:
                 frame[name] = None
-        raw = frame[[c for c in frame.columns if not c.startswith("__")] + ["__value", "__line", "__area", "__desc",
-                                                                           "__indicator"]]
+        raw = frame[
+            [c for c in frame.columns if not c.startswith("__")]
+            + ["__value", "__line", "__area", "__desc", "__indicator"]
+        ]
         con.execute("SELECT 1").fetchall()  # register() refuses while a fetchone() result is pending
         con.register("__sdmx_frame", raw)
         try:
@@ -159,7 +210,8 @@ class SdmxReader:
             con.unregister("__sdmx_frame")
         not_specified = ", ".join(sql_str(c) for c in NATURE_NOT_SPECIFIED)
         result.blank_values = con.execute(
-            "SELECT count(*) FROM __sdmx_raw WHERE nullif(trim(__value), '') IS NULL").fetchone()[0]
+            "SELECT count(*) FROM __sdmx_raw WHERE nullif(trim(__value), '') IS NULL"
+        ).fetchone()[0]
         con.execute(f"""
             INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
             SELECT trim({SERIES}), __desc, __indicator, __area, trim({TIME}), trim(__value),
@@ -172,8 +224,9 @@ class SdmxReader:
         n_series = con.execute("SELECT count(DISTINCT SERIES) FROM __sdmx_raw").fetchone()[0]
         con.execute("DROP TABLE __sdmx_raw")
         result.rows = len(frame) - result.blank_values
-        result.notes.append(f"{path.name}: {result.rows:,} observations of {n_series} series, "
-                            f"dimensions {', '.join(dims) or 'none'}")
+        result.notes.append(
+            f"{path.name}: {result.rows:,} observations of {n_series} series, dimensions {', '.join(dims) or 'none'}"
+        )
         return result
 
     def default_dataset(self, path: Path) -> DatasetInfo:
@@ -183,8 +236,12 @@ class SdmxReader:
         flow = re.search(r'\bid="([^"]+)"', ref.group(0)) if ref else None
         if not (agency and flow):
             return from_file_stem(path)
-        return DatasetInfo(slug(f"sdmx-{agency.group(1)}-{flow.group(1)}"),
-                           f"SDMX dataflow {agency.group(1)}:{flow.group(1)}", "other", agency.group(1))
+        return DatasetInfo(
+            slug(f"sdmx-{agency.group(1)}-{flow.group(1)}"),
+            f"SDMX dataflow {agency.group(1)}:{flow.group(1)}",
+            "other",
+            agency.group(1),
+        )
 
 
 def _observations(message, dsd) -> pd.DataFrame:
@@ -243,7 +300,8 @@ def _map_areas(con, codes, codelist, default_area: str | None, path: Path):
     # Without names, a message that names its country by ISO code and other areas by numbers
     # (Rwanda: RW, 1, 11 ...) uses national numbering: '1' there is not M49 World.
     national_numbering = not names and any(
-        c.isalpha() and (r := _try_resolve(con, c)) is not None and _kind(con, r) == "country" for c in codes)
+        c.isalpha() and (r := _try_resolve(con, c)) is not None and _kind(con, r) == "country" for c in codes
+    )
     mapping, unresolved = {}, []
     for code in codes:
         ref = None if national_numbering and code.isdigit() else _try_resolve(con, code)
@@ -256,9 +314,17 @@ def _map_areas(con, codes, codelist, default_area: str | None, path: Path):
     countries = sorted({c for c in mapping.values() if _kind(con, c) == "country"})
     country = default_area or (countries[0] if len(countries) == 1 else None)
     if country is None:
-        raise InvalidInputError([Problem(str(path), None, AREA, ", ".join(sorted(unresolved)[:10]),
-                                         "M49 or ISO area codes; for sub-national codes name their country "
-                                         "with --area (e.g. --area RWA)")])
+        raise InvalidInputError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    AREA,
+                    ", ".join(sorted(unresolved)[:10]),
+                    "M49 or ISO area codes; for sub-national codes name their country with --area (e.g. --area RWA)",
+                )
+            ]
+        )
     iso2, country_name = con.execute("SELECT coalesce(iso2, code), name FROM area WHERE code = ?", [country]).fetchone()
     new_areas = []
     # Hierarchical codes (district 11 under province 1): the longest other code that prefixes it.
@@ -268,10 +334,13 @@ def _map_areas(con, codes, codelist, default_area: str | None, path: Path):
         kind = "province" if not parents else "custom"
         mapping[code] = f"{iso2}-{code}"
         new_areas.append((mapping[code], names.get(code) or f"{country_name} area {code}", parent, kind))
-    note = (f"{path.name}: {len(new_areas)} sub-national area codes of {country_name} became custom areas "
-            f"{new_areas[0][0]} ... {new_areas[-1][0]} (names from the DSD code list)" if names else
-            f"{path.name}: {len(new_areas)} area codes unknown as M49/ISO became custom areas of {country_name} "
-            "(no DSD: named by code)")
+    note = (
+        f"{path.name}: {len(new_areas)} sub-national area codes of {country_name} became custom areas "
+        f"{new_areas[0][0]} ... {new_areas[-1][0]} (names from the DSD code list)"
+        if names
+        else f"{path.name}: {len(new_areas)} area codes unknown as M49/ISO became custom areas of {country_name} "
+        "(no DSD: named by code)"
+    )
     return mapping, new_areas, [note]
 
 
@@ -300,8 +369,12 @@ def _series_info(con, codelist) -> tuple[dict, dict]:
     if codelist is None:
         return {}, {}
     known_series = {r[0] for r in con.execute("SELECT code FROM series").fetchall()}
-    indicators = {r[0] for r in con.execute(
-        "SELECT code FROM framework_node WHERE framework = 'sdg' AND level = 'indicator'").fetchall()}
+    indicators = {
+        r[0]
+        for r in con.execute(
+            "SELECT code FROM framework_node WHERE framework = 'sdg' AND level = 'indicator'"
+        ).fetchall()
+    }
     desc, ind = {}, {}
     for code in codelist:
         desc[code.id] = re.sub(r"\s*\[[0-9a-z.,\s]+\]\s*$", "", str(code.name)) or None

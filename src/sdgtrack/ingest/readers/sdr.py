@@ -14,6 +14,7 @@ SDR indicators are SDSN's national series codes (``sdg1_wpc``), not UN series, s
 is attached. Areas are ISO3 codes; aggregate rows (codes starting with ``_``, e.g. ``_World``)
 are not areas of the store and are skipped with a note.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -63,13 +64,15 @@ class SdrReader:
             selects = self._panel_selects(path, columns)
             area_col = "id"
         else:
-            require_columns(path, columns, [EDITION_AREA], "SDR database: a 'Country Code ISO3' column and "
-                                                           "'Year: <code>' columns")
+            require_columns(
+                path, columns, [EDITION_AREA], "SDR database: a 'Country Code ISO3' column and 'Year: <code>' columns"
+            )
             selects = self._edition_selects(path, columns)
             area_col = EDITION_AREA
         result = ReadResult()
-        aggregates = con.execute(f"SELECT count(*) FROM {raw} WHERE starts_with(trim({quote(area_col)}), '_')"
-                                 ).fetchone()[0]
+        aggregates = con.execute(
+            f"SELECT count(*) FROM {raw} WHERE starts_with(trim({quote(area_col)}), '_')"
+        ).fetchone()[0]
         if aggregates:
             result.notes.append(f"{path.name}: {aggregates} aggregate rows (codes starting with '_') skipped")
         body = " UNION ALL ".join(selects)
@@ -84,9 +87,8 @@ class SdrReader:
         return result
 
     @staticmethod
-    def _select(path: Path, series: str, description: str | None, area: str, period_sql: str,
-                value_col: str) -> str:
-        return f"""SELECT {sql_str(series)} AS series, {sql_str(description) if description else 'NULL'}
+    def _select(path: Path, series: str, description: str | None, area: str, period_sql: str, value_col: str) -> str:
+        return f"""SELECT {sql_str(series)} AS series, {sql_str(description) if description else "NULL"}
                           AS series_description, NULL AS indicator, trim({quote(area)}) AS area_raw,
                           {period_sql} AS period, nullif(trim({quote(value_col)}), '') AS value_raw,
                           '' AS unit, NULL AS nature, NULL AS obs_status, 'SDSN Sustainable Development Report'
@@ -99,14 +101,17 @@ class SdrReader:
         for i, col in enumerate(columns):
             if not col.startswith("Year: ") or i == 0:
                 continue
-            code = col[len("Year: "):].strip()
+            code = col[len("Year: ") :].strip()
             title = columns[i - 1].strip()
             period = _year_text(col)
             selects.append(self._select(path, code, title, EDITION_AREA, period, columns[i - 1]))
             score_col = f"Normalized Score: {code}"
             if score_col in columns:
-                selects.append(self._select(path, code + SCORE_SUFFIX, f"Normalised score (0-100): {title}",
-                                            EDITION_AREA, period, score_col))
+                selects.append(
+                    self._select(
+                        path, code + SCORE_SUFFIX, f"Normalised score (0-100): {title}", EDITION_AREA, period, score_col
+                    )
+                )
         return selects
 
     def _panel_selects(self, path: Path, columns: list[str]) -> list[str]:
@@ -114,8 +119,12 @@ class SdrReader:
         return [self._select(path, code, None, "id", period, code) for code in columns[4:]]
 
     def default_dataset(self, path: Path) -> DatasetInfo:
-        return DatasetInfo(slug(stem(path)), f"Sustainable Development Report database ({stem(path)})", "global",
-                           "SDSN Sustainable Development Solutions Network")
+        return DatasetInfo(
+            slug(stem(path)),
+            f"Sustainable Development Report database ({stem(path)})",
+            "global",
+            "SDSN Sustainable Development Solutions Network",
+        )
 
 
 register(SdrReader())

@@ -5,6 +5,7 @@ footnote`` (and ``obs_status``, ``series_description``). Every other column is a
 dimension; a blank cell means total. ``year`` may be a period such as ``2021/22`` or ``2000 Q1``.
 See docs/ingest.md.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,9 +14,19 @@ from ..long_table import LongLayout
 from ..registry import ReadResult, register
 
 LAYOUT = LongLayout(
-    columns={"series": "series", "area_raw": "area", "period": "year", "value_raw": "value",
-             "indicator": "indicator", "unit": "unit", "nature": "nature", "obs_status": "obs_status",
-             "source": "source", "footnote": "footnote", "series_description": "series_description"},
+    columns={
+        "series": "series",
+        "area_raw": "area",
+        "period": "year",
+        "value_raw": "value",
+        "indicator": "indicator",
+        "unit": "unit",
+        "nature": "nature",
+        "obs_status": "obs_status",
+        "source": "source",
+        "footnote": "footnote",
+        "series_description": "series_description",
+    },
     not_dimensions=frozenset(),
     what="tidy layout: series, area, year, value",
 )

@@ -6,6 +6,7 @@ disaggregation dimension (Sex, Age, Location ...). Every column that is not a ke
 attribute is a dimension, so new UN dimensions need no code change. ``Reporting Type`` ``G``
 is staged blank (see LAYOUT), so the Excel download and the CSV without that column agree.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,12 +16,34 @@ from ..long_table import LongLayout
 from ..registry import ReadResult, register
 
 LAYOUT = LongLayout(
-    columns={"series": "SeriesCode", "series_description": "SeriesDescription", "indicator": "Indicator",
-             "area_raw": "GeoAreaCode", "period": "TimePeriod", "value_raw": "Value", "unit": "Units",
-             "nature": "Nature", "obs_status": "Observation Status", "source": "Source", "footnote": "FootNote"},
+    columns={
+        "series": "SeriesCode",
+        "series_description": "SeriesDescription",
+        "indicator": "Indicator",
+        "area_raw": "GeoAreaCode",
+        "period": "TimePeriod",
+        "value_raw": "Value",
+        "unit": "Units",
+        "nature": "Nature",
+        "obs_status": "Observation Status",
+        "source": "Source",
+        "footnote": "FootNote",
+    },
     # descriptive columns of the download that are neither stored nor dimensions
-    not_dimensions=frozenset({"Goal", "Target", "GeoAreaName", "Time_Detail", "TimeCoverage", "UpperBound",
-                              "LowerBound", "BasePeriod", "GeoInfoUrl", "Unit multiplier"}),
+    not_dimensions=frozenset(
+        {
+            "Goal",
+            "Target",
+            "GeoAreaName",
+            "Time_Detail",
+            "TimeCoverage",
+            "UpperBound",
+            "LowerBound",
+            "BasePeriod",
+            "GeoInfoUrl",
+            "Unit multiplier",
+        }
+    ),
     what="UN SDG Global Database layout",
     # Reporting Type G (data the UN compiles, the database's default) is what a download without
     # the column holds too (the 2020 CSV): staged blank so both give the same keys; N stays.

@@ -8,6 +8,7 @@ progress chart), ``DEFAULTS`` (its parameters), ``window(params)`` (how the pane
 baseline), ``assess(panel, goal, params)`` and ``band(score)`` -- the ``ProgressMethod`` protocol. A new method is one module here and its
 section in docs/methods/progress.md (tests/test_docs.py checks); the CLI's --method follows.
 """
+
 from __future__ import annotations
 
 from ...registries import PROGRESS_METHODS, ProgressMethod

@@ -1,4 +1,5 @@
 """Arithmetic shared by the methods, on whole arrays."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,10 +11,10 @@ import numpy as np
 class Goal:
     """The target row of every panel group, aligned with the panel."""
 
-    sign: np.ndarray         # +1 increase desired, -1 decrease desired, NaN no direction
-    target: np.ndarray       # absolute target value (baseline ratios already applied), NaN if none
+    sign: np.ndarray  # +1 increase desired, -1 decrease desired, NaN no direction
+    target: np.ndarray  # absolute target value (baseline ratios already applied), NaN if none
     target_year: np.ndarray  # float
-    limit: np.ndarray        # natural limit (Statistics Canada's scaling factor), NaN if none
+    limit: np.ndarray  # natural limit (Statistics Canada's scaling factor), NaN if none
 
 
 def cagr(v0, v1, t0, t1) -> np.ndarray:

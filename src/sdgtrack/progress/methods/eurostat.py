@@ -4,6 +4,7 @@ Short term: the last 5 years; long term: the last 15 years (``period``). With a 
 observed CAGR is divided by the CAGR required to reach the target from the base year by the target
 year; without one, the CAGR (sign by desired direction) is compared with +-1% a year.
 """
+
 from __future__ import annotations
 
 import sys
@@ -27,9 +28,13 @@ MET = None
 INSUFFICIENT = "insufficient_data"
 SCORE_RANGE = (0.0, 4.0)
 # Colours of the progress chart, best to worst (chart.py adds "no data").
-COLOURS = {"significant_progress": "#2e7d32", "moderate_progress": "#8bc34a",
-           "insufficient_progress": "#fb8c00", "movement_away": "#c62828"}
-PERIODS = {"short": (5, 3), "long": (15, 10)}   # years looked back, shortest span accepted
+COLOURS = {
+    "significant_progress": "#2e7d32",
+    "moderate_progress": "#8bc34a",
+    "insufficient_progress": "#fb8c00",
+    "movement_away": "#c62828",
+}
+PERIODS = {"short": (5, 3), "long": (15, 10)}  # years looked back, shortest span accepted
 DEFAULTS = {"period": "short"}
 
 RATIO_CUTS = (0.0, 0.6, 0.95)
@@ -67,15 +72,22 @@ def assess(panel, goal: Goal, params: dict) -> pd.DataFrame:
     r_idx = np.digitize(ratio, RATIO_CUTS)
     # "> 1%" is significant progress: exactly 1% is still moderate, hence no digitize here.
     g_idx = np.where(signed > 0.01, 3, np.where(signed >= 0, 2, np.where(signed >= -0.01, 1, 0)))
-    names = np.where(use_ratio, np.asarray(RATIO_NAMES, dtype=object)[np.clip(r_idx, 0, 3)],
-                     np.asarray(GROWTH_NAMES, dtype=object)[np.clip(g_idx, 0, 3)])
-    score = np.where(use_ratio, np.interp(np.clip(ratio, -1.0, 1.5), *RATIO_SCORE),
-                     np.interp(np.clip(signed, -0.03, 0.03), *GROWTH_SCORE))
+    names = np.where(
+        use_ratio,
+        np.asarray(RATIO_NAMES, dtype=object)[np.clip(r_idx, 0, 3)],
+        np.asarray(GROWTH_NAMES, dtype=object)[np.clip(g_idx, 0, 3)],
+    )
+    score = np.where(
+        use_ratio,
+        np.interp(np.clip(ratio, -1.0, 1.5), *RATIO_SCORE),
+        np.interp(np.clip(signed, -0.03, 0.03), *GROWTH_SCORE),
+    )
     assessed = valid & (met | ~np.isnan(growth))
     status = np.where(met, "significant_progress", np.where(assessed, names, INSUFFICIENT))
     score = np.where(met, 4.0, np.where(assessed, score, np.nan))
-    return pd.DataFrame({"cagr": np.where(valid, growth, np.nan), "ratio": ratio, "status": status,
-                         "score": score, "target_met": met})
+    return pd.DataFrame(
+        {"cagr": np.where(valid, growth, np.nan), "ratio": ratio, "status": status, "score": score, "target_met": met}
+    )
 
 
 def band(score) -> np.ndarray:

@@ -5,6 +5,7 @@ reach the target in the target year (ratio thresholds 0.95 / 0.6 / 0), or, witho
 fixed rates of 1.5% / 0.5% / 0 scaled down by a factor C when the baseline is near a natural limit.
 Scores run from -5 to +5, linear inside each category. Zeros are replaced by 0.001.
 """
+
 from __future__ import annotations
 
 import sys
@@ -24,8 +25,13 @@ MET = "target_achieved"
 INSUFFICIENT = "not_available"
 SCORE_RANGE = (-5.0, 5.0)
 # Colours of the progress chart, best to worst (chart.py adds "no data").
-COLOURS = {"target_achieved": "#1565c0", "substantial_progress": "#2e7d32", "moderate_progress": "#fdd835",
-           "limited_progress": "#fb8c00", "deterioration": "#c62828"}
+COLOURS = {
+    "target_achieved": "#1565c0",
+    "substantial_progress": "#2e7d32",
+    "moderate_progress": "#fdd835",
+    "limited_progress": "#fb8c00",
+    "deterioration": "#c62828",
+}
 DEFAULTS = {"base_year": 2015}
 
 ZERO = 0.001
@@ -86,11 +92,14 @@ def assess(panel, goal: Goal, params: dict) -> pd.DataFrame:
     with np.errstate(divide="ignore", invalid="ignore"):
         g_score = np.select(
             [growth < 0, growth < med, growth < high, growth < GROWTH_TOP * c],
-            [np.maximum(-5.0, -2.5 + 2.5 * growth / 0.02),
-             -2.5 + 2.5 * growth / np.where(med > 0, med, 1.0),
-             2.5 * (growth - med) / np.where(high > med, high - med, 1.0),
-             2.5 + 2.5 * (growth - high) / np.where(c > 0, GROWTH_TOP * c - high, 1.0)],
-            5.0)
+            [
+                np.maximum(-5.0, -2.5 + 2.5 * growth / 0.02),
+                -2.5 + 2.5 * growth / np.where(med > 0, med, 1.0),
+                2.5 * (growth - med) / np.where(high > med, high - med, 1.0),
+                2.5 + 2.5 * (growth - high) / np.where(c > 0, GROWTH_TOP * c - high, 1.0),
+            ],
+            5.0,
+        )
     r_idx = np.digitize(ratio, RATIO_CUTS)
     r_score = np.interp(ratio, *RATIO_SCORE)
     idx = np.where(use_ratio, r_idx, g_idx)
@@ -98,8 +107,16 @@ def assess(panel, goal: Goal, params: dict) -> pd.DataFrame:
     status = np.asarray(STATUSES, dtype=object)[np.clip(idx, 0, len(STATUSES) - 1)]
     status = np.where(met, MET, np.where(valid, status, INSUFFICIENT))
     score = np.where(met, 5.0, np.where(valid, score, np.nan))
-    return pd.DataFrame({"cagr": np.where(valid, observed, np.nan), "ratio": ratio, "status": status,
-                         "score": score, "target_met": met, "scaling_factor": np.where(valid, c, np.nan)})
+    return pd.DataFrame(
+        {
+            "cagr": np.where(valid, observed, np.nan),
+            "ratio": ratio,
+            "status": status,
+            "score": score,
+            "target_met": met,
+            "scaling_factor": np.where(valid, c, np.nan),
+        }
+    )
 
 
 def band(score) -> np.ndarray:

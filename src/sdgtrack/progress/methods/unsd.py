@@ -4,6 +4,7 @@ Baseline: the 2015 value, else the first later year with data; latest: the most 
 numeric target, the latest trend (CAGR) is extrapolated to the target year and compared with the
 distance from baseline to target; without one, the CAGR itself is compared with fixed rates.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,12 +20,17 @@ TITLE = "UNSD SDG Report progress assessment"
 SUMMARY = "UN SDG Report"
 STATUSES = ("regression", "stagnation", "marginal", "moderate", "on_track")
 GOOD = ("on_track",)
-MET = None                 # a met target is on_track with target_met = True
+MET = None  # a met target is on_track with target_met = True
 INSUFFICIENT = "insufficient_data"
 SCORE_RANGE = (0.0, 5.0)
 # Colours of the progress chart, best to worst (chart.py adds "no data").
-COLOURS = {"on_track": "#2e7d32", "moderate": "#8bc34a", "marginal": "#fdd835", "stagnation": "#fb8c00",
-           "regression": "#c62828"}
+COLOURS = {
+    "on_track": "#2e7d32",
+    "moderate": "#8bc34a",
+    "marginal": "#fdd835",
+    "stagnation": "#fb8c00",
+    "regression": "#c62828",
+}
 DEFAULTS = {"base_year": 2015}
 
 RATIO_CUTS = (0.0, 0.1, 0.5, 0.95)
@@ -77,8 +83,9 @@ def assess(panel, goal: Goal, params: dict) -> pd.DataFrame:
     assessed = valid & (met | ~np.isnan(growth))
     status = np.where(met, "on_track", np.where(assessed, status, INSUFFICIENT))
     score = np.where(met, 5.0, np.where(assessed, score, np.nan))
-    return pd.DataFrame({"cagr": np.where(valid, growth, np.nan), "ratio": ratio, "status": status,
-                         "score": score, "target_met": met})
+    return pd.DataFrame(
+        {"cagr": np.where(valid, growth, np.nan), "ratio": ratio, "status": status, "score": score, "target_met": met}
+    )
 
 
 def band(score) -> np.ndarray:

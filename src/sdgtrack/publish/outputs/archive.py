@@ -5,6 +5,7 @@ a fixed timestamp so equal inputs give an equal archive. Compression level 1: th
 rewritten whenever any indicator changes, and level 1 is several times faster than the default for
 a few percent more bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -32,5 +33,8 @@ def all_indicators_zip(site: Site, lang: str) -> bytes:
 @producer
 def indicator_archive(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/zip/all_indicators.zip", partial(all_indicators_zip, site, lang),
-                       site.key("zip", site.indicators_key()))
+        yield SiteFile(
+            f"{lang}/zip/all_indicators.zip",
+            partial(all_indicators_zip, site, lang),
+            site.key("zip", site.indicators_key()),
+        )

@@ -4,6 +4,7 @@ sdg-build publishes them, plus ``LANG/headline/all.json`` (every indicator's hea
 The tables do not depend on the language (titles are in the metadata), so their keys leave it out:
 a three-language build renders each table once and writes it three times.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,12 @@ KINDS = {
 
 def indicator_file(site: Site, lang: str, folder: str, ext: str, code: str) -> SiteFile:
     make = KINDS[(folder, ext)]
-    return SiteFile(f"{lang}/{folder}/{slug(code)}.{ext}", lambda: make(site, code),
-                    site.key(folder, ext, site.indicator_key(code)), about=code)
+    return SiteFile(
+        f"{lang}/{folder}/{slug(code)}.{ext}",
+        lambda: make(site, code),
+        site.key(folder, ext, site.indicator_key(code)),
+        about=code,
+    )
 
 
 @producer
@@ -41,8 +46,12 @@ def all_headlines(site: Site) -> Iterator[SiteFile]:
 
     def render(lang: str) -> bytes:
         # each indicator's headline JSON as written (or reused), spliced into one object
-        parts = [json.dumps(slug(code)) + ":" + site.content(indicator_file(site, lang, "headline", "json", code))
-                 .decode("utf-8") for code in codes]
+        parts = [
+            json.dumps(slug(code))
+            + ":"
+            + site.content(indicator_file(site, lang, "headline", "json", code)).decode("utf-8")
+            for code in codes
+        ]
         return ("{" + ",".join(parts) + "}").encode("utf-8")
 
     for lang in site.options.langs:

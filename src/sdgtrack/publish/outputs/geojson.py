@@ -8,6 +8,7 @@ object per series of values: Units, Series and each disaggregation, the headline
 A boundary file is a GeoJSON FeatureCollection; the property that names the store's areas (by code,
 ISO code or name) is found by trying each one, and the file is refused when none does.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,15 +43,19 @@ def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
     except UnicodeDecodeError:
         raise UserInputError(f"--boundaries {path}: not UTF-8 text; expected a GeoJSON file") from None
     except json.JSONDecodeError as exc:
-        raise UserInputError(f"--boundaries {path}, line {exc.lineno}, column {exc.colno}: {exc.msg}; "
-                             "expected a GeoJSON file") from None
+        raise UserInputError(
+            f"--boundaries {path}, line {exc.lineno}, column {exc.colno}: {exc.msg}; expected a GeoJSON file"
+        ) from None
     except OSError as exc:
-        raise UserInputError(f"--boundaries {path}: cannot read it ({exc.strerror or exc}); expected a GeoJSON "
-                             "file") from None
+        raise UserInputError(
+            f"--boundaries {path}: cannot read it ({exc.strerror or exc}); expected a GeoJSON file"
+        ) from None
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list) or not features:
-        raise UserInputError(f"--boundaries {path}: expected a GeoJSON FeatureCollection with features, got "
-                             f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}")
+        raise UserInputError(
+            f"--boundaries {path}: expected a GeoJSON FeatureCollection with features, got "
+            f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}"
+        )
     candidates: dict[str, list] = {"id": [f.get("id") if isinstance(f, dict) else None for f in features]}
     for feature in features:
         for name, value in ((feature.get("properties") or {}) if isinstance(feature, dict) else {}).items():
@@ -66,8 +71,10 @@ def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
         if sum(r is not None for r in resolved) > sum(c is not None for c in codes):
             best, codes = name, resolved
     if best is None:
-        raise UserInputError(f"--boundaries {path}: no feature names an area of the store; expected a property "
-                             "holding area codes (as `sdgtrack areas list` shows them, e.g. RW-1) or names")
+        raise UserInputError(
+            f"--boundaries {path}: no feature names an area of the store; expected a property "
+            "holding area codes (as `sdgtrack areas list` shows them, e.g. RW-1) or names"
+        )
     out = {}
     for feature, code in zip(features, codes):
         if code is not None and isinstance(feature.get("geometry"), dict):
@@ -84,15 +91,19 @@ def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict
     selector = [c for c in table.columns if c not in LEADING + ("Area", "GeoCode", "Value")]
     # one entry per area and combination of selectors (series, unit, disaggregations): the store's
     # key without the period; in each area the least disaggregated entry first, then as the rows come
-    combination = (rows["series"].astype(str) + "\x1f" + rows["unit"].astype(str) + "\x1f"
-                   + rows["dims"].astype(str)).to_numpy(dtype=object)[keep]
+    combination = (
+        rows["series"].astype(str) + "\x1f" + rows["unit"].astype(str) + "\x1f" + rows["dims"].astype(str)
+    ).to_numpy(dtype=object)[keep]
     group, _ = pd.factorize(combination)
     depth = rows["dims"].astype(str).str.count("=").to_numpy()[keep]
     area_code, area_list = pd.factorize(areas[keep], sort=True)
     order = np.lexsort((np.arange(len(keep)), group, depth, area_code))
     group, area_code, rows_at = group[order], area_code[order], keep[order]
-    cut = np.r_[True, (group[1:] != group[:-1]) | (area_code[1:] != area_code[:-1])] if len(order) else \
-        np.array([], dtype=bool)
+    cut = (
+        np.r_[True, (group[1:] != group[:-1]) | (area_code[1:] != area_code[:-1])]
+        if len(order)
+        else np.array([], dtype=bool)
+    )
     starts = np.flatnonzero(cut)
     ends = np.r_[starts[1:], len(order)].astype(int)
     first = rows_at[starts]
@@ -109,9 +120,18 @@ def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict
     for position, (disaggregations, values) in sorted(by_area.items()):
         area = area_list[position]
         outline = outlines[area]
-        features.append({"type": "Feature", "geometry": outline["geometry"],
-                         "properties": {"name": names.get(area) or outline["properties"].get("name"), "geocode": area,
-                                        "disaggregations": disaggregations, "values": values}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": outline["geometry"],
+                "properties": {
+                    "name": names.get(area) or outline["properties"].get("name"),
+                    "geocode": area,
+                    "disaggregations": disaggregations,
+                    "values": values,
+                },
+            }
+        )
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -138,6 +158,9 @@ def maps(site: Site) -> Iterator[SiteFile]:
                 continue
             key = site.key("geojson", layer, site.indicator_key(code))
             for lang in site.options.langs:
-                yield SiteFile(f"{lang}/geojson/{layer}/indicator_{slug(code)}.geojson",
-                               partial(_render, site, code, outlines),
-                               key, about=code)
+                yield SiteFile(
+                    f"{lang}/geojson/{layer}/indicator_{slug(code)}.geojson",
+                    partial(_render, site, code, outlines),
+                    key,
+                    about=code,
+                )

@@ -8,6 +8,7 @@ Titles come from the shipped translations. The Open SDG reader keeps no national
 (definitions, methodology, contacts) in the store, only the indicator's name (the series
 description) and its units, so none is published here.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,24 +40,46 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
     used = list(dict.fromkeys(dataset for _, dataset in sources))
     units = sorted({str(info.loc[s, "unit"]) for s, _ in sources if s in info.index and _clean(info.loc[s, "unit"])})
     meta = {
-        "indicator": code, "indicator_number": code, "slug": slug(code), "language": lang,
-        "sdg_goal": goal, "target_id": target,
-        "goal_name": titles.get(goal, ("", None))[0], "target_name": titles.get(target, ("", None))[0],
-        "indicator_name": titles.get(code, ("", None))[0], "graph_title": titles.get(code, ("", None))[0],
+        "indicator": code,
+        "indicator_number": code,
+        "slug": slug(code),
+        "language": lang,
+        "sdg_goal": goal,
+        "target_id": target,
+        "goal_name": titles.get(goal, ("", None))[0],
+        "target_name": titles.get(target, ("", None))[0],
+        "indicator_name": titles.get(code, ("", None))[0],
+        "graph_title": titles.get(code, ("", None))[0],
         "indicator_sort_order": sort_order(code),
-        "reporting_status": "complete", "data_non_statistical": False, "graph_type": "line",
+        "reporting_status": "complete",
+        "data_non_statistical": False,
+        "graph_type": "line",
         "computation_units": units[0] if len(units) == 1 else units,
-        "series": [{"code": s, "label": labels.get(s, s), "description": _clean(info.loc[s, "description"])
-                    if s in info.index else None, "unit": _clean(info.loc[s, "unit"]) if s in info.index else None,
-                    "dataset": d} for s, d in sources],
-        "datasets": [{"id": d, **{k: _clean(datasets.loc[d, k]) for k in ("title", "publisher", "kind", "licence")}}
-                     for d in used if d in datasets.index],
+        "series": [
+            {
+                "code": s,
+                "label": labels.get(s, s),
+                "description": _clean(info.loc[s, "description"]) if s in info.index else None,
+                "unit": _clean(info.loc[s, "unit"]) if s in info.index else None,
+                "dataset": d,
+            }
+            for s, d in sources
+        ],
+        "datasets": [
+            {"id": d, **{k: _clean(datasets.loc[d, k]) for k in ("title", "publisher", "kind", "licence")}}
+            for d in used
+            if d in datasets.index
+        ],
         "observations": int(row["rows"]) if row is not None else 0,
         "areas": int(row["areas"]) if row is not None else 0,
         "years": [int(row["first"]), int(row["last"])] if row is not None else None,
         "disaggregations": list(row["dims"]) if row is not None else [],
-        "data": {"csv": f"data/{slug(code)}.csv", "json": f"data/{slug(code)}.json",
-                 "headline_csv": f"headline/{slug(code)}.csv", "headline_json": f"headline/{slug(code)}.json"},
+        "data": {
+            "csv": f"data/{slug(code)}.csv",
+            "json": f"data/{slug(code)}.json",
+            "headline_csv": f"headline/{slug(code)}.csv",
+            "headline_json": f"headline/{slug(code)}.json",
+        },
     }
     for n, d in enumerate(used, 1):  # Open SDG's numbered source fields
         if d in datasets.index:
@@ -66,8 +89,12 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
 
 
 def meta_file(site: Site, lang: str, code: str) -> SiteFile:
-    return SiteFile(f"{lang}/meta/{slug(code)}.json", lambda: dump(indicator_meta(site, lang, code)),
-                    site.key("meta", lang, site.indicator_key(code)), about=code)
+    return SiteFile(
+        f"{lang}/meta/{slug(code)}.json",
+        lambda: dump(indicator_meta(site, lang, code)),
+        site.key("meta", lang, site.indicator_key(code)),
+        about=code,
+    )
 
 
 @producer
@@ -82,5 +109,6 @@ def metadata(site: Site) -> Iterator[SiteFile]:
         return ("{" + ",".join(parts) + "}").encode("utf-8")
 
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/meta/all.json", partial(render, lang),
-                       site.key("meta/all", lang, site.indicators_key()))
+        yield SiteFile(
+            f"{lang}/meta/all.json", partial(render, lang), site.key("meta/all", lang, site.indicators_key())
+        )

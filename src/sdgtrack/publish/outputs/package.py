@@ -3,6 +3,7 @@ by DuckDB) with its Frictionless descriptor ``datapackage.json`` at the site roo
 ``LANG/datapackage.json`` describing the indicator CSVs of each language (Tabular Data Package:
 path, title, schema fields with their types).
 """
+
 from __future__ import annotations
 
 import csv
@@ -53,18 +54,29 @@ def observations_parquet(site: Site) -> bytes:
 def _licences(site: Site) -> list[dict]:
     datasets = site.datasets()
     used = sorted({d for code in site.indicators() for _, d in site.indicator_sources(code)})
-    return [{"name": d, "title": str(datasets.loc[d, "licence"])} for d in used
-            if d in datasets.index and isinstance(datasets.loc[d, "licence"], str)]
+    return [
+        {"name": d, "title": str(datasets.loc[d, "licence"])}
+        for d in used
+        if d in datasets.index and isinstance(datasets.loc[d, "licence"], str)
+    ]
 
 
 def root_package(site: Site) -> dict:
     return {
-        "profile": "data-package", "name": "sdg-observations", "title": site.options.title,
+        "profile": "data-package",
+        "name": "sdg-observations",
+        "title": site.options.title,
         "description": "Every observation of the site, all disaggregations, one dataset per series and area.",
         "licenses": _licences(site),
-        "resources": [{"name": "observations", "path": PARQUET, "format": "parquet",
-                       "mediatype": "application/vnd.apache.parquet",
-                       "schema": {"fields": [{"name": n, "type": t, "description": d} for n, t, d in PARQUET_FIELDS]}}],
+        "resources": [
+            {
+                "name": "observations",
+                "path": PARQUET,
+                "format": "parquet",
+                "mediatype": "application/vnd.apache.parquet",
+                "schema": {"fields": [{"name": n, "type": t, "description": d} for n, t, d in PARQUET_FIELDS]},
+            }
+        ],
     }
 
 
@@ -78,13 +90,26 @@ def language_package(site: Site, lang: str) -> dict:
     resources = []
     for code in site.indicators():
         data = site.content(indicator_file(site, lang, "data", "csv", code))
-        header = next(csv.reader(io.StringIO(data[:data.find(b"\n")].decode("utf-8"))), [])
-        resources.append({"name": f"indicator-{slug(code)}", "path": f"data/{slug(code)}.csv",
-                          "title": f"{code} {titles.get(code, ('', None))[0]}".strip(), "format": "csv",
-                          "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource",
-                          "schema": {"fields": _fields(header)}})
-    return {"profile": "tabular-data-package", "name": f"sdg-indicators-{lang.lower()}", "title": site.options.title,
-            "licenses": _licences(site), "resources": resources}
+        header = next(csv.reader(io.StringIO(data[: data.find(b"\n")].decode("utf-8"))), [])
+        resources.append(
+            {
+                "name": f"indicator-{slug(code)}",
+                "path": f"data/{slug(code)}.csv",
+                "title": f"{code} {titles.get(code, ('', None))[0]}".strip(),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "profile": "tabular-data-resource",
+                "schema": {"fields": _fields(header)},
+            }
+        )
+    return {
+        "profile": "tabular-data-package",
+        "name": f"sdg-indicators-{lang.lower()}",
+        "title": site.options.title,
+        "licenses": _licences(site),
+        "resources": resources,
+    }
 
 
 def _render_language(site: Site, lang: str) -> bytes:
@@ -96,5 +121,8 @@ def analyst_files(site: Site) -> Iterator[SiteFile]:
     yield SiteFile(PARQUET, lambda: observations_parquet(site), site.key("parquet", site.store_key()))
     yield SiteFile("datapackage.json", lambda: dump(root_package(site)), site.key("datapackage", site.indicators_key()))
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/datapackage.json", partial(_render_language, site, lang),
-                       site.key("datapackage", lang, site.indicators_key()))
+        yield SiteFile(
+            f"{lang}/datapackage.json",
+            partial(_render_language, site, lang),
+            site.key("datapackage", lang, site.indicators_key()),
+        )

@@ -5,6 +5,7 @@ The shape follows sdg-build's reporting statistics (``goals`` then ``overall``, 
 has data for it, else ``notstarted``. sdgtrack adds, per goal and overall, how many indicators are
 disaggregated and by which names (Sex, Age, ...), from the store's rows.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -24,8 +25,10 @@ def _summary(indicators: list[str], with_data: set[str], dims: dict[str, list[st
     names = Counter(name for c in indicators for name in dims.get(c, []))
     return {
         "totals": {"total": total},
-        "statuses": [{"status": s, "count": counts[s], "percentage": round(100 * counts[s] / total) if total else 0}
-                     for s in STATUSES],
+        "statuses": [
+            {"status": s, "count": counts[s], "percentage": round(100 * counts[s] / total) if total else 0}
+            for s in STATUSES
+        ],
         "disaggregation": {
             "indicators_disaggregated": sum(bool(dims.get(c)) for c in indicators),
             "by_name": dict(sorted(names.items(), key=lambda item: (-item[1], item[0]))),
@@ -54,5 +57,8 @@ def _render(site: Site, lang: str) -> bytes:
 @producer
 def reporting_status(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
-        yield SiteFile(f"{lang}/stats/reporting.json", partial(_render, site, lang),
-                       site.key("stats/reporting", lang, site.indicators_key()))
+        yield SiteFile(
+            f"{lang}/stats/reporting.json",
+            partial(_render, site, lang),
+            site.key("stats/reporting", lang, site.indicators_key()),
+        )

@@ -8,6 +8,7 @@ then joins them back, so the work is whole-column pandas, not a loop over rows.
 Where an indicator covers more than one area, ``Area`` (the name, a selector to Open SDG) and
 ``GeoCode`` (the code the maps join on) come after ``Year``.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,11 +29,13 @@ AREA_COLUMNS = ("Area", "GeoCode")
 def series_labels(site: Site) -> dict[str, str]:
     """Series code -> the label shown in the ``Series`` column: its description, or its code when it
     has none or shares its description with another series (labels must tell series apart)."""
+
     def make():
         info = site.workspace.series_info()
         described = info["description"].fillna("").str.strip()
         shared = described.duplicated(keep=False) | described.eq("")
         return dict(zip(info["code"], np.where(shared, info["code"], described)))
+
     return site.memo("_series_labels", make)  # type: ignore[return-value]
 
 
@@ -108,8 +111,9 @@ class Table:
 
 def _labels(site: Site, series: np.ndarray) -> np.ndarray:
     labels = series_labels(site)
-    index = site.memo("_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()),
-                                                                                       dtype=object)))
+    index = site.memo(
+        "_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()), dtype=object))
+    )
     codes, names = index  # type: ignore[misc]
     positions = codes.get_indexer(series)
     return np.where(positions >= 0, names[np.maximum(positions, 0)], series)

@@ -1,5 +1,6 @@
 """Shared static assets as site files: styles (with the goal colours from data/goals.csv), the page
 script, the Vega runtime (vl-convert's bundle: no CDN, no network) and the world map."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -21,8 +22,7 @@ def _digest(path) -> str:
 
 
 def site_css() -> bytes:
-    rules = [f".goal-{goal} {{ background: {c['colour']}; color: {c['text']}; }}"
-             for goal, c in goal_colours().items()]
+    rules = [f".goal-{goal} {{ background: {c['colour']}; color: {c['text']}; }}" for goal, c in goal_colours().items()]
     return _static("site.css") + ("\n/* goal colours (data/goals.csv) */\n" + "\n".join(rules) + "\n").encode()
 
 
@@ -48,5 +48,8 @@ def assets(site: Site):
     yield SiteFile("assets/site.js", lambda: _static("site.js"), page_key(site, "assets/site.js"))
     yield SiteFile("assets/vega.js", vega_bundle, page_key(site, "assets/vega.js", vega_version()))
     # the world map the data side ships (publish/data/countries-110m.json), for the maps drawn by Vega
-    yield SiteFile("assets/countries-110m.json", COUNTRIES.read_bytes,
-                   page_key(site, "assets/countries-110m.json", _digest(COUNTRIES)))
+    yield SiteFile(
+        "assets/countries-110m.json",
+        COUNTRIES.read_bytes,
+        page_key(site, "assets/countries-110m.json", _digest(COUNTRIES)),
+    )

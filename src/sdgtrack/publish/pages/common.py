@@ -4,6 +4,7 @@ once per build from the workspace, and the keys (fingerprints) of pages.
 Links are relative (``root`` is the way back to the site root from a page), so a built folder works
 served from any path, and the live server serves the same bytes at the same paths.
 """
+
 from __future__ import annotations
 
 import csv
@@ -60,7 +61,7 @@ class Strings:
 
 def _luminance(hex_colour: str) -> float:
     """WCAG relative luminance of ``#rrggbb``."""
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
@@ -88,8 +89,13 @@ def goal_colours() -> dict[str, dict[str, str]]:
 def environment():
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    env = Environment(loader=PackageLoader(PACKAGE, "templates"), autoescape=select_autoescape(["html"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader(PACKAGE, "templates"),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["number"] = _number_filter
     env.filters["slug"] = slug
     return env
@@ -130,13 +136,34 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
     root = "../" * depth
     here = path.split("/", 1)[1] if "/" in path else path
     langs = languages()
-    switch = [{"code": code, "name": langs.get(code, {}).get("name", code), "href": f"{root}{code}/{here}",
-               "current": code == lang} for code in site.options.langs]
+    switch = [
+        {
+            "code": code,
+            "name": langs.get(code, {}).get("name", code),
+            "href": f"{root}{code}/{here}",
+            "current": code == lang,
+        }
+        for code in site.options.langs
+    ]
     facts = site_facts(site)
-    page = environment().get_template(template).render(
-        lang=lang, dir=langs.get(lang, {}).get("dir", "ltr"), root=root, home=f"{root}{lang}/", t=Strings(lang),
-        switch=switch, site_title=site.options.title, path=path, facts=facts, goal_colours=goal_colours(),
-        extras=_extras(site), **context)
+    page = (
+        environment()
+        .get_template(template)
+        .render(
+            lang=lang,
+            dir=langs.get(lang, {}).get("dir", "ltr"),
+            root=root,
+            home=f"{root}{lang}/",
+            t=Strings(lang),
+            switch=switch,
+            site_title=site.options.title,
+            path=path,
+            facts=facts,
+            goal_colours=goal_colours(),
+            extras=_extras(site),
+            **context,
+        )
+    )
     return page.encode("utf-8")
 
 
@@ -232,8 +259,10 @@ def short_titles(site: "Site", lang: str) -> dict[str, str]:
     key = f"pages.short.{lang}"
     if key not in site.cache:
         english = site.titles("en")
-        site.cache[key] = {code: unicodedata.normalize("NFC", pair[1] or english[code][1] or pair[0])
-                           for code, pair in site.titles(lang).items()}
+        site.cache[key] = {
+            code: unicodedata.normalize("NFC", pair[1] or english[code][1] or pair[0])
+            for code, pair in site.titles(lang).items()
+        }
     return site.cache[key]  # type: ignore[return-value]
 
 

@@ -1,6 +1,7 @@
 """Pages that exist only when the store holds what they need: the contributions registry (published
 submissions; searchable and filterable in the browser) and the cities with U4SSC data (the city
 report of ``cities/report.py``, as it renders, with an index page in the site's layout)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -39,15 +40,35 @@ def _contributions(site: Site, lang: str, path: str) -> bytes:
     rows = []
     for r in records.to_dict("records"):
         dates = " – ".join(d for d in (r.get("start_date"), r.get("end_date")) if isinstance(d, str) and d)
-        rows.append({"id": r["id"], "name": r["name"], "entity": r["entity"], "year": r["year"], "kind": r["kind"],
-                     "sdgs": [int(g) for g in r["sdgs"]], "dates": dates,
-                     "websites": _list(r.get("websites")),
-                     "description": r["description"] or ""})
+        rows.append(
+            {
+                "id": r["id"],
+                "name": r["name"],
+                "entity": r["entity"],
+                "year": r["year"],
+                "kind": r["kind"],
+                "sdgs": [int(g) for g in r["sdgs"]],
+                "dates": dates,
+                "websites": _list(r.get("websites")),
+                "description": r["description"] or "",
+            }
+        )
     entities = sorted({r["entity"] for r in rows if r["entity"]})
-    kinds = [k for k in ("decision", "event", "resource", "hii", "partnership", "recommendation")
-             if any(r["kind"] == k for r in rows)]
-    return render(site, "contributions.html", lang, path, records=rows, entities=entities, kinds=kinds,
-                  filter_data=json_block({"total": len(rows)}))
+    kinds = [
+        k
+        for k in ("decision", "event", "resource", "hii", "partnership", "recommendation")
+        if any(r["kind"] == k for r in rows)
+    ]
+    return render(
+        site,
+        "contributions.html",
+        lang,
+        path,
+        records=rows,
+        entities=entities,
+        kinds=kinds,
+        filter_data=json_block({"total": len(rows)}),
+    )
 
 
 def _list(value) -> list:
@@ -75,7 +96,9 @@ def cities_with_data(site: Site) -> dict[str, str]:
         ids = datasets["id"].str.lower()  # the importer names a city's dataset city-<code>, lower case
         site.cache["pages.city_keys"] = {
             code: _frame_key(datasets[ids == f"city-{code.lower()}"])
-            for code in sorted(codes) if (ids == f"city-{code.lower()}").any()}
+            for code in sorted(codes)
+            if (ids == f"city-{code.lower()}").any()
+        }
     return site.cache["pages.city_keys"]  # type: ignore[return-value]
 
 
@@ -108,5 +131,8 @@ def _city_report(site: Site, code: str) -> bytes:
 
 def extras(site: Site) -> dict:
     """Which extra pages exist (for the navigation of every page)."""
-    return {"contributions": not published_records(site).empty, "cities": bool(cities_with_data(site)),
-            "progress": site_facts(site)["kept_run"] is not None}
+    return {
+        "contributions": not published_records(site).empty,
+        "cities": bool(cities_with_data(site)),
+        "progress": site_facts(site)["kept_run"] is not None,
+    }

@@ -1,4 +1,5 @@
 """The home page (the 17 goals as tiles) and one page per goal (its targets and indicators), per language."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -16,9 +17,17 @@ def goal_summaries(site: Site, lang: str) -> list[dict]:
     for code, _level, _parent, _title in facts["goals"]:
         indicators = [i for t in facts["children"].get(code, []) for i in facts["children"].get(t, [])]
         n = sum(1 for i in indicators if i in with_data)
-        out.append({"code": code, "title": names[code], "short": shorts.get(code, names[code]),
-                    "status": _status(facts, "goal", code), "with_data": n, "total": len(indicators),
-                    "percent_step": round(10 * n / len(indicators)) * 10 if indicators else 0})
+        out.append(
+            {
+                "code": code,
+                "title": names[code],
+                "short": shorts.get(code, names[code]),
+                "status": _status(facts, "goal", code),
+                "with_data": n,
+                "total": len(indicators),
+                "percent_step": round(10 * n / len(indicators)) * 10 if indicators else 0,
+            }
+        )
     return out
 
 
@@ -38,8 +47,9 @@ def headline_figures(site: Site) -> dict[str, dict]:
     facts = site_facts(site)
     out: dict[str, dict] = {}
     if facts["area"]:
-        frame = site.workspace.headline_values(None, areas=[facts["area"]],
-                                               datasets=list(site.options.datasets) if site.options.datasets else None)
+        frame = site.workspace.headline_values(
+            None, areas=[facts["area"]], datasets=list(site.options.datasets) if site.options.datasets else None
+        )
         if len(frame):
             links = site.workspace.store.series_indicator_links()
             frame = frame.merge(links, on="series")
@@ -47,9 +57,16 @@ def headline_figures(site: Site) -> dict[str, dict]:
             frame["rank"] = frame["dataset"].map(order).fillna(len(order))
             frame = frame.sort_values(["indicator", "rank", "series", "year"], ascending=[True, True, True, False])
             latest = frame.drop_duplicates("indicator")
-            out = {r["indicator"]: {"value": r["value"], "unit": r["unit"], "period": int(r["year"]),
-                                    "series": r["series"], "dataset": r["dataset"]}
-                   for r in latest.to_dict("records")}
+            out = {
+                r["indicator"]: {
+                    "value": r["value"],
+                    "unit": r["unit"],
+                    "period": int(r["year"]),
+                    "series": r["series"],
+                    "dataset": r["dataset"],
+                }
+                for r in latest.to_dict("records")
+            }
     site.cache["pages.headlines"] = out
     return out
 
@@ -71,12 +88,16 @@ def _home(site: Site, lang: str, path: str) -> bytes:
 def _root_page(site: Site, lang: str) -> bytes:
     from html import escape
 
-    links = "".join(f'<li><a href="{code}/index.html" hreflang="{code}" lang="{code}">{code}</a></li>'
-                    for code in site.options.langs)
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            f'<meta http-equiv="refresh" content="0; url={lang}/index.html">'
-            f"<title>{escape(site.options.title)}</title></head>"
-            f"<body><main><h1>{escape(site.options.title)}</h1><ul>{links}</ul></main></body></html>").encode()
+    links = "".join(
+        f'<li><a href="{code}/index.html" hreflang="{code}" lang="{code}">{code}</a></li>'
+        for code in site.options.langs
+    )
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={lang}/index.html">'
+        f"<title>{escape(site.options.title)}</title></head>"
+        f"<body><main><h1>{escape(site.options.title)}</h1><ul>{links}</ul></main></body></html>"
+    ).encode()
 
 
 @producer
@@ -97,9 +118,15 @@ def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
     figures = headline_figures(site)
     targets = []
     for target in facts["children"].get(code, []):
-        inds = [{"code": i, "title": names[i], "headline": figures.get(i), "status": _status(facts, "indicator", i),
-                 "has_data": i in facts["indicators_with_data"]}
-                for i in facts["children"].get(target, [])]
+        inds = [
+            {
+                "code": i,
+                "title": names[i],
+                "headline": figures.get(i),
+                "status": _status(facts, "indicator", i),
+                "has_data": i in facts["indicators_with_data"],
+            }
+            for i in facts["children"].get(target, [])
+        ]
         targets.append({"code": target, "title": names[target], "indicators": inds})
     return render(site, "goal.html", lang, path, goal=goal, targets=targets)
-

@@ -4,6 +4,7 @@ and its no-script fallback chart (``assets/charts/3-2-1.svg``), both language-ne
 The JSON is columnar with dictionary-coded columns (series, area, disaggregation, unit, status,
 source, footnote are indices into small lists), so a page of 50,000 observations stays about 1 MB.
 """
+
 from __future__ import annotations
 
 import json
@@ -64,10 +65,20 @@ def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets:
         "series": [{"code": s, **series_info.get(s, {}), "target": targets.get(s)} for s in series],
         "areas": [[a, names.get(a) or a] for a in areas],
         "dims": [parse_dims(d) for d in dims],
-        "units": units, "statuses": statuses, "sources": sources, "footnotes": notes,
+        "units": units,
+        "statuses": statuses,
+        "sources": sources,
+        "footnotes": notes,
         "rows": {
-            "s": s_idx, "a": a_idx, "d": d_idx, "u": u_idx, "o": o_idx, "src": src_idx, "fn": f_idx,
-            "y": frame["year"].astype(int).tolist(), "p": frame["period"].astype(str).tolist(),
+            "s": s_idx,
+            "a": a_idx,
+            "d": d_idx,
+            "u": u_idx,
+            "o": o_idx,
+            "src": src_idx,
+            "fn": f_idx,
+            "y": frame["year"].astype(int).tolist(),
+            "p": frame["period"].astype(str).tolist(),
             "v": _nullable(pd.Series(np.round(values, 6))),
             "t": _nullable(frame["value_text"]),
             "h": frame["is_headline"].astype(bool).astype(int).tolist(),
@@ -79,19 +90,35 @@ def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets:
 def fallback_spec(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> dict:
     """Vega-Lite spec of the headline series (a line with points, the target as a dashed rule)."""
     numeric = rows[rows["value"].notna()]
-    values = [{"year": y, "value": v} for y, v in zip(numeric["year"].astype(int).tolist(),
-                                                       numeric["value"].astype(float).tolist())]
-    layers: list[dict] = [{
-        "mark": {"type": "line", "point": True, "color": "#19486a"},
-        "encoding": {"x": {"field": "year", "type": "quantitative", "axis": {"format": "d", "title": None}},
-                     "y": {"field": "value", "type": "quantitative", "title": unit or None}},
-    }]
+    values = [
+        {"year": y, "value": v}
+        for y, v in zip(numeric["year"].astype(int).tolist(), numeric["value"].astype(float).tolist())
+    ]
+    layers: list[dict] = [
+        {
+            "mark": {"type": "line", "point": True, "color": "#19486a"},
+            "encoding": {
+                "x": {"field": "year", "type": "quantitative", "axis": {"format": "d", "title": None}},
+                "y": {"field": "value", "type": "quantitative", "title": unit or None},
+            },
+        }
+    ]
     if target and target.get("value") is not None:
-        layers.append({"data": {"values": [{"target": target["value"]}]},
-                       "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b3261e", "size": 2},
-                       "encoding": {"y": {"field": "target", "type": "quantitative"}}})
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "title": title[:90],
-            "width": 640, "height": 300, "data": {"values": values}, "layer": layers}
+        layers.append(
+            {
+                "data": {"values": [{"target": target["value"]}]},
+                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b3261e", "size": 2},
+                "encoding": {"y": {"field": "target", "type": "quantitative"}},
+            }
+        )
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": title[:90],
+        "width": 640,
+        "height": 300,
+        "data": {"values": values},
+        "layer": layers,
+    }
 
 
 def vl_svg(spec: dict) -> bytes:

@@ -5,6 +5,7 @@ a table of the headline series, sources, comparison, downloads); the script (ass
 the selectors, the interactive chart, the table of any selection and the map from
 ``assets/indicators/<code>.json``.
 """
+
 from __future__ import annotations
 
 import math
@@ -43,9 +44,14 @@ def _series_info(site: Site, code: str) -> dict[str, dict]:
     facts = site_facts(site)
     titles_by_dataset = {d["id"]: d["title"] for d in facts["datasets"]}
     rows = facts["series"][facts["series"]["indicator"] == code]
-    return {r["series"]: {"description": r["description"], "dataset": r["dataset"],
-                          "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"])}
-            for r in rows.to_dict("records")}
+    return {
+        r["series"]: {
+            "description": r["description"],
+            "dataset": r["dataset"],
+            "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
+        }
+        for r in rows.to_dict("records")
+    }
 
 
 def _targets(site: Site, series: list[str]) -> dict[str, dict]:
@@ -55,8 +61,12 @@ def _targets(site: Site, series: list[str]) -> dict[str, dict]:
     for s in series:
         row = (kept or {}).get("series", {}).get(s)
         if row is not None and row.get("target") is not None and not _nan(row.get("target")):
-            out[s] = {"value": float(row["target"]), "year": int(row["target_year"]) if not _nan(row.get("target_year"))
-                      else 2030, "area": row["area"], "direction": row.get("direction")}
+            out[s] = {
+                "value": float(row["target"]),
+                "year": int(row["target_year"]) if not _nan(row.get("target_year")) else 2030,
+                "area": row["area"],
+                "direction": row.get("direction"),
+            }
     return out
 
 
@@ -72,16 +82,25 @@ def indicator_pages(site: Site):
         key = indicator_key(site, code)
         name = slug(code)
         if code in with_data:
-            yield SiteFile(f"assets/indicators/{name}.json", partial(_data_file, site, code),
-                           page_key(site, "data", code, key), about=code)
-            yield SiteFile(f"assets/charts/{name}.svg", partial(_svg, site, code),
-                           page_key(site, "svg", code, key), about=code)
+            yield SiteFile(
+                f"assets/indicators/{name}.json",
+                partial(_data_file, site, code),
+                page_key(site, "data", code, key),
+                about=code,
+            )
+            yield SiteFile(
+                f"assets/charts/{name}.svg", partial(_svg, site, code), page_key(site, "svg", code, key), about=code
+            )
         # the page lists its target's other indicators, with or without data
         related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
         for lang in site.options.langs:
             path = f"{lang}/indicators/{name}/index.html"
-            yield SiteFile(path, partial(_page, site, lang, path, code, target, goal),
-                           page_key(site, path, key, *related), about=code)
+            yield SiteFile(
+                path,
+                partial(_page, site, lang, path, code, target, goal),
+                page_key(site, path, key, *related),
+                about=code,
+            )
 
 
 def _data_file(site: Site, code: str) -> bytes:
@@ -102,8 +121,9 @@ def _shown(site: Site, code: str) -> dict | None:
     shown = None
     if figure:
         area = site_facts(site)["area"]
-        rows = headline[(headline["series"] == figure["series"]) & (headline["area"] == area)
-                        & (headline["unit"] == figure["unit"])]
+        rows = headline[
+            (headline["series"] == figure["series"]) & (headline["area"] == area) & (headline["unit"] == figure["unit"])
+        ]
         shown = {"series": figure["series"], "area": area, "unit": figure["unit"], "rows": rows}
     elif len(headline):
         series = headline["series"].iloc[0]
@@ -140,27 +160,63 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
     info = _series_info(site, code)
     figure = headline_figures(site).get(code)
     kept = facts["assessment"] or {}
-    progress = [dict(r, description=info.get(s, {}).get("description") or s)
-                for s, r in kept.get("series", {}).items() if s in info]
+    progress = [
+        dict(r, description=info.get(s, {}).get("description") or s)
+        for s, r in kept.get("series", {}).items()
+        if s in info
+    ]
     indicator_status = kept.get("indicator", {}).get(code, {}).get("status") if kept else None
     shown = _shown(site, code)
-    siblings = [{"code": i, "title": names[i], "has_data": i in facts["indicators_with_data"]}
-                for i in facts["children"].get(target, []) if i != code]
-    strings = {k: t(k) for k in ("chart", "table", "map", "series", "unit", "area", "total", "year", "value",
-                                 "obs_status", "target_line", "source", "footnotes", "map_none", "map_year")}
+    siblings = [
+        {"code": i, "title": names[i], "has_data": i in facts["indicators_with_data"]}
+        for i in facts["children"].get(target, [])
+        if i != code
+    ]
+    strings = {
+        k: t(k)
+        for k in (
+            "chart",
+            "table",
+            "map",
+            "series",
+            "unit",
+            "area",
+            "total",
+            "year",
+            "value",
+            "obs_status",
+            "target_line",
+            "source",
+            "footnotes",
+            "map_none",
+            "map_year",
+        )
+    }
     strings["rows"] = t("rows_shown", n="{n}")
     context = dict(
-        code=code, title=names[code], target={"code": target, "title": names[target]},
+        code=code,
+        title=names[code],
+        target={"code": target, "title": names[target]},
         goal={"code": goal, "title": names[goal], "colour": goal_colours()[goal]},
-        figure=figure, figure_series=info.get(figure["series"], {}) if figure else {},
-        progress=progress, indicator_status=indicator_status,
+        figure=figure,
+        figure_series=info.get(figure["series"], {}) if figure else {},
+        progress=progress,
+        indicator_status=indicator_status,
         shown=None if shown is None else {**shown, "rows": shown["rows"].to_dict("records")},
-        sources=_sources(site, code), comparison=_comparison(site, code),
-        related=siblings, has_data=code in facts["indicators_with_data"],
+        sources=_sources(site, code),
+        comparison=_comparison(site, code),
+        related=siblings,
+        has_data=code in facts["indicators_with_data"],
         slug=slug(code),
         metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
-        page_data=json_block({"strings": strings, "indicator": code, "area": facts["area"],
-                              "headlineSeries": figure["series"] if figure else None}),
+        page_data=json_block(
+            {
+                "strings": strings,
+                "indicator": code,
+                "area": facts["area"],
+                "headlineSeries": figure["series"] if figure else None,
+            }
+        ),
     )
     return render(site, "indicator.html", lang, path, **context)
 
@@ -173,11 +229,19 @@ def _sources(site: Site, code: str) -> list[dict]:
         mine = rows[rows["dataset"] == dataset["id"]]
         if mine.empty:
             continue
-        out.append({"id": dataset["id"], "title": dataset["title"], "publisher": _text(dataset.get("publisher")),
-                    "licence": _text(dataset.get("licence")), "kind": dataset.get("kind"),
-                    "observations": int(mine["n"].sum()), "first": int(mine["first"].min()),
-                    "last": int(mine["last"].max()),
-                    "series": [(r["series"], r["description"]) for r in mine.to_dict("records")]})
+        out.append(
+            {
+                "id": dataset["id"],
+                "title": dataset["title"],
+                "publisher": _text(dataset.get("publisher")),
+                "licence": _text(dataset.get("licence")),
+                "kind": dataset.get("kind"),
+                "observations": int(mine["n"].sum()),
+                "first": int(mine["first"].min()),
+                "last": int(mine["last"].max()),
+                "series": [(r["series"], r["description"]) for r in mine.to_dict("records")],
+            }
+        )
     return out
 
 
@@ -196,12 +260,16 @@ def _comparison(site: Site, code: str) -> dict | None:
     frame = indicator_data.observations(site, code)
     # the picked rows already show whether two datasets hold the indicator here (their series differ)
     if area and frame.loc[(frame["area"] == area) & frame["is_headline"], "dataset"].nunique() >= 2:
-        table = site.workspace.compare(code, areas=[area],
-                                       datasets=list(site.options.datasets) if site.options.datasets else None)
+        table = site.workspace.compare(
+            code, areas=[area], datasets=list(site.options.datasets) if site.options.datasets else None
+        )
         value_columns = [c for c in table.columns if c not in ("area", "area_name", "year")]
         if any(" - " in c for c in value_columns):
             table = table.dropna(subset=value_columns, how="all").sort_values("year")
-            result = {"columns": value_columns, "rows": table[["year", *value_columns]].to_dict("records"),
-                      "area_name": site_facts(site)["area_name"]}
+            result = {
+                "columns": value_columns,
+                "rows": table[["year", *value_columns]].to_dict("records"),
+                "area_name": site_facts(site)["area_name"],
+            }
     site.cache[key] = result
     return result

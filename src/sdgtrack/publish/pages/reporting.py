@@ -1,5 +1,6 @@
 """The reporting status page (indicators with data per goal, disaggregation coverage), the search
 page (a client-side index in the page) and, when the store keeps an assessment, the progress chart."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -22,7 +23,9 @@ def reporting_pages(site: Site):
             yield SiteFile(path, partial(_progress, site, lang, path), page_key(site, path, store_key(site)))
     if site_facts(site)["kept_run"] is not None:
         # the chart's words are the progress package's (English): one picture for every language
-        yield SiteFile("assets/progress.svg", partial(_progress_svg, site), page_key(site, "progress.svg", store_key(site)))
+        yield SiteFile(
+            "assets/progress.svg", partial(_progress_svg, site), page_key(site, "progress.svg", store_key(site))
+        )
 
 
 def reporting_table(site: Site, lang: str) -> dict:
@@ -38,14 +41,17 @@ def reporting_table(site: Site, lang: str) -> dict:
     for g in goal_summaries(site, lang):
         indicators = [i for t in facts["children"].get(g["code"], []) for i in facts["children"].get(t, [])]
         n_dis = sum(1 for i in indicators if i in disaggregated)
-        goals.append({**g, "disaggregated": n_dis,
-                      "share": g["with_data"] / g["total"] if g["total"] else 0.0})
+        goals.append({**g, "disaggregated": n_dis, "share": g["with_data"] / g["total"] if g["total"] else 0.0})
     counts = Counter(d for dims in dims_per_indicator.values() for d in dims)
     total = sum(g["total"] for g in goals)
     with_data = sum(g["with_data"] for g in goals)
-    return {"goals": goals, "total": total, "with_data": with_data,
-            "disaggregated": sum(g["disaggregated"] for g in goals),
-            "dimensions": counts.most_common(25)}
+    return {
+        "goals": goals,
+        "total": total,
+        "with_data": with_data,
+        "disaggregated": sum(g["disaggregated"] for g in goals),
+        "dimensions": counts.most_common(25),
+    }
 
 
 def _reporting(site: Site, lang: str, path: str) -> bytes:
@@ -98,10 +104,24 @@ def _progress(site: Site, lang: str, path: str) -> bytes:
             row = kept["target"].get(target)
             targets.append({"code": target, "title": names[target], "status": row.get("status") if row else None})
         counts = Counter(t["status"] or "none" for t in targets)
-        goals.append({**g, "targets": targets, "counts": [counts.get(s, 0) for s in statuses],
-                      "not_assessed": counts.get("none", 0)})
-    return render(site, "progress.html", lang, path, goals=goals, attrs=kept["attrs"], statuses=statuses,
-                  has_chart=facts["assessment"] is not None)
+        goals.append(
+            {
+                **g,
+                "targets": targets,
+                "counts": [counts.get(s, 0) for s in statuses],
+                "not_assessed": counts.get("none", 0),
+            }
+        )
+    return render(
+        site,
+        "progress.html",
+        lang,
+        path,
+        goals=goals,
+        attrs=kept["attrs"],
+        statuses=statuses,
+        has_chart=facts["assessment"] is not None,
+    )
 
 
 def _progress_svg(site: Site) -> bytes:

@@ -5,6 +5,7 @@ such row and counts as version 0: migration 1 creates what it lacks (every state
 schema is ``IF NOT EXISTS``), so such stores and new ones take the same path. A migration is a
 SQL file, optionally followed by a Python step for what SQL alone cannot do.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from .datasets_step import assign_datasets
 class Migration:
     version: int
     sql_file: str
-    then: Callable[[duckdb.DuckDBPyConnection], None] | None = None   # con -> None, run after the SQL in the same transaction
+    then: Callable[[duckdb.DuckDBPyConnection], None] | None = (
+        None  # con -> None, run after the SQL in the same transaction
+    )
 
     def apply(self, con: duckdb.DuckDBPyConnection) -> None:
         con.execute((resources.files(__name__) / self.sql_file).read_text("utf-8"))
@@ -31,14 +34,15 @@ class Migration:
 MIGRATIONS = [
     Migration(1, "0001_base.sql"),
     Migration(2, "0002_datasets.sql", assign_datasets),
-    Migration(3, "0003_accounts.sql"),   # accounts, change requests, audit log (the live app)
+    Migration(3, "0003_accounts.sql"),  # accounts, change requests, audit log (the live app)
 ]
 LATEST = MIGRATIONS[-1].version
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    has_meta = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' "
-                           "AND schema_name = 'main'").fetchall()[0][0]
+    has_meta = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'"
+    ).fetchall()[0][0]
     if not has_meta:
         return 0
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

@@ -5,6 +5,7 @@ Rows loaded before datasets existed are assigned the dataset their reader derive
 row's ``source_file`` (the load's recorded format says which reader), exactly as a new load of
 that file would; the file need not exist any more.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,13 +37,16 @@ CREATE TABLE observation (
     source_file VARCHAR NOT NULL,
     load_id INTEGER NOT NULL         -- the load that wrote this version of the row
 )"""
-COLUMNS = ("series, area, period, year, dims, unit, value, value_text, is_headline, nature, obs_status, "
-           "source, footnote, source_file, load_id")
+COLUMNS = (
+    "series, area, period, year, dims, unit, value, value_text, is_headline, nature, obs_status, "
+    "source, footnote, source_file, load_id"
+)
 
 
 def assign_datasets(con: duckdb.DuckDBPyConnection) -> None:
-    has_dataset = con.execute("SELECT count(*) FROM duckdb_columns() WHERE table_name = 'observation' "
-                              "AND column_name = 'dataset'").fetchall()[0][0]
+    has_dataset = con.execute(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'observation' AND column_name = 'dataset'"
+    ).fetchall()[0][0]
     if has_dataset:
         return
     sources = con.execute("""SELECT o.source_file, any_value(l.format), min(l.loaded_at), max(l.loaded_at)
@@ -51,8 +55,11 @@ def assign_datasets(con: duckdb.DuckDBPyConnection) -> None:
     for source_file, formats, first, last in sources:
         info = _derive(source_file, formats)
         rows.append((source_file, info.id, info.title, info.kind, info.publisher, info.licence, first, last))
-    datasets_of_files = pd.DataFrame(rows, columns=["source_file", "id", "title", "kind", "publisher", "licence",
-                                                    "first_loaded", "last_loaded"], dtype=object)
+    datasets_of_files = pd.DataFrame(
+        rows,
+        columns=["source_file", "id", "title", "kind", "publisher", "licence", "first_loaded", "last_loaded"],
+        dtype=object,
+    )
     con.register("__dataset_of_file", datasets_of_files)
     try:
         con.execute("""INSERT INTO dataset (id, title, publisher, kind, licence, source_path, first_loaded, last_loaded)
@@ -63,7 +70,7 @@ def assign_datasets(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("ALTER TABLE observation RENAME TO observation_before_datasets")
         con.execute(OBSERVATION_TABLE)
         con.execute(f"""INSERT INTO observation (dataset, {COLUMNS})
-                        SELECT d.id, {', '.join('o.' + c.strip() for c in COLUMNS.split(','))}
+                        SELECT d.id, {", ".join("o." + c.strip() for c in COLUMNS.split(","))}
                         FROM observation_before_datasets o JOIN __dataset_of_file d USING (source_file)""")
         con.execute("DROP TABLE observation_before_datasets")
         # loads of one dataset name it, so `datasets show` lists them
@@ -81,6 +88,7 @@ def _escape_dims(con: duckdb.DuckDBPyConnection) -> None:
     """Write '=' and '\\' inside dimension values as this release does (``Age=<=45Y`` becomes
     ``Age=<\\3D45Y``), so a re-load finds the same keys. ('|' inside a value was ambiguous before and
     cannot be told apart now.)"""
+
     def escape(expr: str) -> str:
         return f"replace(replace({expr}, '\\', '\\5C'), '=', '\\3D')"
 
@@ -98,21 +106,34 @@ def _recompute_headlines(con: duckdb.DuckDBPyConnection) -> None:
     load_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchall()[0][0]
     changed = 0
     for (dataset,) in con.execute("SELECT DISTINCT dataset FROM observation").fetchall():
-        combos = f"(SELECT DISTINCT series, dims FROM observation WHERE dataset = '{dataset.replace(chr(39), chr(39) * 2)}')"
+        combos = (
+            f"(SELECT DISTINCT series, dims FROM observation WHERE dataset = '{dataset.replace(chr(39), chr(39) * 2)}')"
+        )
         headline.headline_table(con, combos, "__migrate_headline", dataset, keep_stored=False)
-        flipped = ("o.dataset = $dataset AND EXISTS (SELECT 1 FROM __migrate_headline h WHERE h.series = o.series "
-                   "AND h.dims = o.dims AND h.is_headline <> o.is_headline)")
+        flipped = (
+            "o.dataset = $dataset AND EXISTS (SELECT 1 FROM __migrate_headline h WHERE h.series = o.series "
+            "AND h.dims = o.dims AND h.is_headline <> o.is_headline)"
+        )
         n = con.execute(f"SELECT count(*) FROM observation o WHERE {flipped}", {"dataset": dataset}).fetchall()[0][0]
         if n:
-            con.execute(f"""INSERT INTO observation_history SELECT o.*, {load_id}, 'updated' FROM observation o
-                            WHERE {flipped}""", {"dataset": dataset})
-            con.execute(f"""UPDATE observation o SET is_headline = h.is_headline, load_id = {load_id}
+            con.execute(
+                f"""INSERT INTO observation_history SELECT o.*, {load_id}, 'updated' FROM observation o
+                            WHERE {flipped}""",
+                {"dataset": dataset},
+            )
+            con.execute(
+                f"""UPDATE observation o SET is_headline = h.is_headline, load_id = {load_id}
                             FROM __migrate_headline h WHERE o.dataset = $dataset AND h.series = o.series
-                              AND h.dims = o.dims AND h.is_headline <> o.is_headline""", {"dataset": dataset})
+                              AND h.dims = o.dims AND h.is_headline <> o.is_headline""",
+                {"dataset": dataset},
+            )
             changed += n
     con.execute("DROP TABLE IF EXISTS __migrate_headline")
-    con.execute("""INSERT INTO load (id, loaded_at, paths, format, action, rows_updated)
-                   VALUES (?, now()::TIMESTAMP, '', '', 'migrate', ?)""", [load_id, changed])
+    con.execute(
+        """INSERT INTO load (id, loaded_at, paths, format, action, rows_updated)
+                   VALUES (?, now()::TIMESTAMP, '', '', 'migrate', ?)""",
+        [load_id, changed],
+    )
 
 
 def _derive(source_file: str, formats: str | None) -> DatasetInfo:
