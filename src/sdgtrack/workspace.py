@@ -369,19 +369,12 @@ class Workspace:
             **params,
         )
         attrs = frame.attrs
-        return Result(
-            analysis="progress",
-            method=f"{attrs.get('title')} ({attrs.get('method')})",
-            parameters={**attrs.get("parameters", {}), "level": level},
-            tables={level: frame},
-            data_window=dict(attrs.get("data_window") or {}),
-            datasets=dict(attrs.get("datasets") or {}),
-            summary={
-                "series x areas": attrs.get("pairs"),
-                "assessed": attrs.get("assessed"),
-                "target rows": attrs.get("target_rows"),
-            },
-            description=f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
+        return _progress_result(
+            attrs,
+            level,
+            frame,
+            {"target rows": attrs.get("target_rows")},
+            f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
         )
 
     def kept_progress(self, level: str = "series") -> Result | None:
@@ -399,19 +392,12 @@ class Workspace:
             return None
         attrs = dict(frame.attrs)
         table = frame if level == "series" else roll_up(self.store, frame, level)
-        return Result(
-            analysis="progress",
-            method=f"{attrs.get('title')} ({attrs.get('method')})",
-            parameters={**attrs.get("parameters", {}), "level": level},
-            tables={level: table},
-            data_window=dict(attrs.get("data_window") or {}),
-            datasets=dict(attrs.get("datasets") or {}),
-            summary={
-                "series x areas": attrs.get("pairs"),
-                "assessed": attrs.get("assessed"),
-                "run at": attrs.get("run_at"),
-            },
-            description=f"{attrs.get('title')}, kept from the run of {attrs.get('run_at')}: every headline "
+        return _progress_result(
+            attrs,
+            level,
+            table,
+            {"run at": attrs.get("run_at")},
+            f"{attrs.get('title')}, kept from the run of {attrs.get('run_at')}: every headline "
             f"series x area with a target, rolled up to {level}",
         )
 
@@ -774,6 +760,20 @@ class Workspace:
         from .contributions import Registry
 
         return Registry(self.store)
+
+
+def _progress_result(attrs: dict, level: str, table: pd.DataFrame, summary: dict, description: str) -> Result:
+    """A progress assessment (its series frame's ``attrs``) as a Result: a fresh run or the kept one."""
+    return Result(
+        analysis="progress",
+        method=f"{attrs.get('title')} ({attrs.get('method')})",
+        parameters={**attrs.get("parameters", {}), "level": level},
+        tables={level: table},
+        data_window=dict(attrs.get("data_window") or {}),
+        datasets=dict(attrs.get("datasets") or {}),
+        summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"), **summary},
+        description=description,
+    )
 
 
 def _write_dashboard(result: IndexResult, path: Path) -> Path:
