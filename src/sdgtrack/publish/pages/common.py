@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from jinja2 import pass_context
 
+from ..code_labels import label as code_label
+
 if TYPE_CHECKING:
     from ..site import Site
 
@@ -98,6 +100,7 @@ def environment():
     )
     env.filters["number"] = _number_filter
     env.filters["slug"] = slug
+    env.filters["code_label"] = code_label  # a code's name for people: {{ unit|code_label("UNIT_MEASURE") }}
     return env
 
 
@@ -316,6 +319,14 @@ def code_key() -> str:
     for entry in sorted(base.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".py"):
             digest.update(entry.read_bytes())
+    # the names pages give codes (publish/code_labels.py and its tables)
+    publish = resources.files("sdgtrack.publish")
+    for entry in (
+        publish / "code_labels.py",
+        publish / "data" / "sdmx_labels.csv",
+        publish / "data" / "sdmx_aliases.csv",
+    ):
+        digest.update(entry.read_bytes())
     return digest.hexdigest()[:16]
 
 

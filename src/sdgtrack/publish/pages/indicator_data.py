@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .. import code_labels
 from ..site import Site
 
 _ESCAPES = {"\\5C": "\\", "\\7C": "|", "\\3D": "="}
@@ -84,7 +85,18 @@ def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets:
             "h": frame["is_headline"].astype(bool).astype(int).tolist(),
         },
     }
+    data["labels"] = display_labels(data)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def display_labels(data: dict) -> dict:
+    """Names the page shows for the codes of the page data (units, statuses, disaggregations): the
+    rows keep the codes, which the selectors match on; see ``publish/code_labels.py``."""
+    return {
+        "units": code_labels.label_list(code_labels.UNIT, data["units"]),
+        "statuses": code_labels.label_list(code_labels.STATUS, data["statuses"]),
+        "dims": code_labels.dims_labels(data["dims"]),
+    }
 
 
 def fallback_spec(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> dict:

@@ -13,6 +13,7 @@ from functools import partial
 
 import pandas as pd
 
+from .. import code_labels
 from ..site import Site, SiteFile, producer
 from . import indicator_data
 from .common import (
@@ -149,7 +150,8 @@ def _svg(site: Site, code: str) -> bytes:
     if target and target.get("area") != shown.get("area"):
         target = None
     title = f"{shown['description']} · {shown.get('area_name', '')}".strip(" ·")
-    spec = indicator_data.fallback_spec(shown["rows"], title, shown["unit"], target)
+    unit = code_labels.label(shown["unit"], code_labels.UNIT)  # the axis title: the unit's name
+    spec = indicator_data.fallback_spec(shown["rows"], title, unit, target)
     return indicator_data.fallback_svg(spec)
 
 
@@ -202,7 +204,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         figure_series=info.get(figure["series"], {}) if figure else {},
         progress=progress,
         indicator_status=indicator_status,
-        shown=None if shown is None else {**shown, "rows": shown["rows"].to_dict("records")},
+        shown=None if shown is None else {**shown, "rows": _display_rows(shown["rows"]).to_dict("records")},
         sources=_sources(site, code),
         comparison=_comparison(site, code),
         related=siblings,
@@ -219,6 +221,14 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         ),
     )
     return render(site, "indicator.html", lang, path, **context)
+
+
+def _display_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the page's static table with units and statuses by name (the data files keep codes)."""
+    return rows.assign(
+        unit=code_labels.label_column(rows["unit"], code_labels.UNIT),
+        obs_status=code_labels.label_column(rows["obs_status"], code_labels.STATUS),
+    )
 
 
 def _sources(site: Site, code: str) -> list[dict]:

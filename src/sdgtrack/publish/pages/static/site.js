@@ -67,6 +67,11 @@
     var page = pageData(), S = page.strings;
     fetch(section.getAttribute("data-src")).then(function (r) { return r.json(); }).then(function (data) {
       var R = data.rows, n = R.v.length;
+      /* codes shown by their names (data.labels, from publish/code_labels.py); rows keep the codes */
+      var L = data.labels || { units: data.units, statuses: data.statuses, dims: {} };
+      function unitName(u) { return L.units[u] || data.units[u]; }
+      function dimName(k) { return L.dims[k] ? L.dims[k].name : k; }
+      function dimValue(k, v) { return (L.dims[k] && L.dims[k].values[v]) || v; }
       var form = document.getElementById("selectors");
       var state = { s: null, a: null, u: null, dims: {}, fresh: true };
       var views = { chart: true, table: false, map: false };
@@ -111,11 +116,11 @@
 
         addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; state.fresh = true; build(); });
         if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; state.fresh = true; build(); });
-        if (units.length > 1) addSelect(S.unit, "sel-unit", units.map(function (u) { return [u, data.units[u] || "–"]; }), state.u, function (v) { state.u = +v; build(); });
+        if (units.length > 1) addSelect(S.unit, "sel-unit", units.map(function (u) { return [u, unitName(u) || "–"]; }), state.u, function (v) { state.u = +v; build(); });
         order.sort().forEach(function (k, j) {
           var values = Object.keys(names[k]).sort();
-          var opts = (blankable[k] ? [["", S.total]] : []).concat(values.map(function (v) { return [v, v]; }));
-          addSelect(k, "sel-dim-" + j, opts, state.dims[k] === undefined ? "" : state.dims[k], function (v) {
+          var opts = (blankable[k] ? [["", S.total]] : []).concat(values.map(function (v) { return [v, dimValue(k, v)]; }));
+          addSelect(dimName(k), "sel-dim-" + j, opts, state.dims[k] === undefined ? "" : state.dims[k], function (v) {
             if (v === "") delete state.dims[k]; else state.dims[k] = v; update();
           });
         });
@@ -152,7 +157,7 @@
 
       function title() {
         var s = data.series[state.s], parts = [s.description || s.code, data.areas[state.a][1]];
-        Object.keys(state.dims).sort().forEach(function (k) { parts.push(k + ": " + state.dims[k]); });
+        Object.keys(state.dims).sort().forEach(function (k) { parts.push(dimName(k) + ": " + dimValue(k, state.dims[k])); });
         return parts.join(" · ");
       }
 
@@ -169,8 +174,8 @@
           var r = el("tr");
           r.appendChild(el("th", { scope: "row" }, R.p[i]));
           r.appendChild(el("td", { class: "num" }, R.t[i] || fmt(R.v[i])));
-          r.appendChild(el("td", {}, data.units[R.u[i]] || ""));
-          r.appendChild(el("td", {}, data.statuses[R.o[i]] || ""));
+          r.appendChild(el("td", {}, unitName(R.u[i]) || ""));
+          r.appendChild(el("td", {}, L.statuses[R.o[i]] || ""));
           body.appendChild(r);
         });
         table.appendChild(body); box.appendChild(table);
@@ -181,10 +186,10 @@
         box.textContent = "";
         function item(k, v) { if (!v) return; box.appendChild(el("dt", {}, k + ":")); box.appendChild(el("dd", {}, v)); }
         function uniq(col, list) { var seen = {}; rows.forEach(function (i) { var v = list[R[col][i]]; if (v) seen[v] = 1; }); return Object.keys(seen).join("; "); }
-        item(S.unit, data.units[state.u]);
+        item(S.unit, unitName(state.u));
         item(S.source, uniq("src", data.sources) || s.datasetTitle);
         item(S.footnotes, uniq("fn", data.footnotes));
-        item(S.obs_status, uniq("o", data.statuses));
+        item(S.obs_status, uniq("o", L.statuses));
       }
 
       function drawChart(rows) {
@@ -194,7 +199,7 @@
         var s = data.series[state.s], layers = [{
           mark: { type: "line", point: true, color: "#19486a", tooltip: true },
           encoding: { x: { field: "year", type: "quantitative", axis: { format: "d", title: S.year } },
-                      y: { field: "value", type: "quantitative", title: data.units[state.u] || S.value } }
+                      y: { field: "value", type: "quantitative", title: unitName(state.u) || S.value } }
         }];
         var target = s.target;
         // the target is set on the headline (total) rows of the site's area: drawn only over those
@@ -254,7 +259,7 @@
                           { lookup: "num", from: { data: { values: values }, key: "id", fields: ["value", "year", "name"] } },
                           { filter: "isValid(datum.value)" }],
               mark: { type: "geoshape", stroke: "#ffffff", strokeWidth: 0.5 },
-              encoding: { color: { field: "value", type: "quantitative", title: data.units[state.u] || S.value, scale: { scheme: "blues" } },
+              encoding: { color: { field: "value", type: "quantitative", title: unitName(state.u) || S.value, scale: { scheme: "blues" } },
                           tooltip: [{ field: "name", title: S.area }, { field: "value", title: S.value, format: ",.2f" }, { field: "year", title: S.year }] } }
           ] };
         box.setAttribute("data-areas", String(values.length));

@@ -1,0 +1,134 @@
+"""Names for the SDMX codes people would otherwise read on the site (``PER_1000_LIVE_BIRTHS``,
+``BOTHSEX``, ``Y0T4``): units, disaggregation names and values, observation status.
+
+The names are data: ``data/sdmx_labels.csv`` (derived from the SDG SDMX code lists by
+``tools/build_code_labels.py``) and ``data/sdmx_aliases.csv`` (the UN Global Database's own dimension
+names and legacy codes, mapped to those code lists). A value that is not a known code (UK data's
+"Female", Canada's "Total population") is returned as it is. Only pages and the page data use
+names; the data files (CSV, JSON in Open SDG's layout) keep the codes, as the sources gave them.
+
+Every function works over the distinct values it is given (a dict built once, mapped over the
+uniques), so labelling a column costs one dict lookup per distinct value.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Iterable
+
+import pandas as pd
+
+UNIT = "UNIT_MEASURE"
+STATUS = "OBS_STATUS"
+# the UN's legacy age codes for "under N": <5Y is SDMX Y0T4, <1M is M0
+_UNDER = re.compile(r"^<(\d+)([YM])$")
+
+
+@dataclass(frozen=True)
+class _Tables:
+    concepts: dict[str, str]  # concept -> its name ("SEX" -> "Sex")
+    codes: dict[tuple[str, str], str]  # (concept, code) -> name
+    dimensions: dict[str, str]  # a dimension name as data give it (lower case) -> concept
+    aliases: dict[tuple[str, str], str]  # (concept, legacy code) -> SDMX code
+    words: dict[str, str]  # legacy code valid in any dimension -> name ("NOTSPEC")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    text = (resources.files("sdgtrack.publish") / "data" / name).read_text(encoding="utf-8")
+    return list(csv.DictReader(text.splitlines()))
+
+
+@lru_cache(maxsize=1)
+def tables() -> _Tables:
+    concepts: dict[str, str] = {}
+    codes: dict[tuple[str, str], str] = {}
+    for row in _rows("sdmx_labels.csv"):
+        if row["code"]:
+            codes[(row["concept"], row["code"])] = row["en"]
+        else:
+            concepts[row["concept"]] = row["en"]
+    dimensions = {c.lower(): c for c in concepts}
+    aliases: dict[tuple[str, str], str] = {}
+    words: dict[str, str] = {}
+    for row in _rows("sdmx_aliases.csv"):
+        if row["kind"] == "dimension":
+            dimensions[row["alias"].lower()] = row["concept"]
+        elif row["concept"] == "*":
+            words[row["alias"]] = row["en"]
+        else:
+            aliases[(row["concept"], row["alias"])] = row["code"]
+    return _Tables(concepts, codes, dimensions, aliases, words)
+
+
+def concept_of(dimension: str) -> str | None:
+    """The SDMX concept a dimension name stands for (``SEX``, ``Sex``, ``Location`` -> ``URBANISATION``)."""
+    return tables().dimensions.get(str(dimension).lower())
+
+
+def dimension_label(dimension: str) -> str:
+    """A dimension's name for people: an SDMX concept id (``INCOME_WEALTH_QUANTILE``) gets its name
+    ("Income or wealth quantile"); a name that is already words (``Sex``, ``Location``) stays."""
+    return tables().concepts.get(dimension, dimension)
+
+
+def _one(concept: str | None, value: str) -> str:
+    t = tables()
+    if concept is not None:
+        code = t.aliases.get((concept, value), value)
+        if concept == "AGE" and (match := _UNDER.match(code)):
+            number, unit = int(match.group(1)), match.group(2)
+            code = "M0" if (unit, number) == ("M", 1) else f"{unit}0T{number - 1}"
+        name = t.codes.get((concept, code))
+        if name is not None:
+            return name
+    return t.words.get(value, value)
+
+
+def value_labels(concept: str | None, values: Iterable) -> dict[str, str]:
+    """Value -> name, for each distinct value that is a code with a name (others are left out)."""
+    out = {}
+    for value in dict.fromkeys(v for v in values if isinstance(v, str) and v):
+        name = _one(concept, value)
+        if name != value:
+            out[value] = name
+    return out
+
+
+def label_list(concept: str | None, values: list) -> list:
+    """``values`` (a short list of distinct values, such as the page data's units) with names."""
+    names = value_labels(concept, values)
+    return [names.get(v, v) if isinstance(v, str) else v for v in values]
+
+
+def label_column(column: pd.Series, concept: str | None) -> pd.Series:
+    """A column with its codes replaced by names (one lookup per distinct value)."""
+    names = value_labels(concept, column.dropna().unique().tolist())
+    if not names:
+        return column
+    mapped = column.map(names)  # a dict: one hash lookup per row, in pandas
+    return mapped.where(mapped.notna(), column)
+
+
+def label(value, concept: str | None):
+    """One value's name (for a template showing one figure's unit): the value itself when none."""
+    return _one(concept, value) if isinstance(value, str) and value else value
+
+
+def dims_labels(dims: Iterable[dict[str, str]]) -> dict[str, dict]:
+    """For the page data: dimension name -> {"name": its label, "values": {code: label}}, for the
+    dimensions whose name or some value has a label (the page script shows the raw text otherwise)."""
+    values: dict[str, set[str]] = {}
+    for entry in dims:
+        for name, value in entry.items():
+            values.setdefault(name, set()).add(value)
+    out = {}
+    for name, seen in values.items():
+        labels = value_labels(concept_of(name), sorted(seen))
+        title = dimension_label(name)
+        if labels or title != name:
+            out[name] = {"name": title, "values": labels}
+    return out
