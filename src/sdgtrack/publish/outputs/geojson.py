@@ -52,35 +52,82 @@ def read_boundaries(site: Site, path: Path) -> dict[str, dict]:
         ) from None
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list) or not features:
-        raise UserInputError(
-            f"--boundaries {path}: expected a GeoJSON FeatureCollection with features, got "
-            f"{type(document).__name__ if not isinstance(document, dict) else document.get('type')!r}"
+        got = (
+            f"a JSON {type(document).__name__}"
+            if not isinstance(document, dict)
+            else f"type {document.get('type')!r} with {'no' if features == [] else 'no list of'} features"
         )
-    candidates: dict[str, list] = {"id": [f.get("id") if isinstance(f, dict) else None for f in features]}
-    for feature in features:
-        for name, value in ((feature.get("properties") or {}) if isinstance(feature, dict) else {}).items():
-            if isinstance(value, (str, int)):
-                candidates.setdefault(name, [])
-    for name in list(candidates)[1:]:
-        candidates[name] = [(f.get("properties") or {}).get(name) if isinstance(f, dict) else None for f in features]
-    best: str | None = None
-    codes: list[str | None] = []
-    for name, values in candidates.items():
-        texts = ["" if v is None else str(v) for v in values]
-        resolved = site.workspace.resolve_area_codes(texts)
-        if sum(r is not None for r in resolved) > sum(c is not None for c in codes):
-            best, codes = name, resolved
+        raise UserInputError(f"--boundaries {path}: expected a GeoJSON FeatureCollection with features, got {got}")
+    best, codes = _best_match(site, features)
     if best is None:
+        tried = ", ".join(["the feature id", *sorted(_properties(features))][:8])
         raise UserInputError(
-            f"--boundaries {path}: no feature names an area of the store; expected a property "
-            "holding area codes (as `sdgtrack areas list` shows them, e.g. RW-1) or names"
+            f"--boundaries {path}: no feature names an area of the store (tried {tried}); expected a "
+            "property (or the feature id) holding area codes as `sdgtrack areas list` shows them (RW-1), "
+            "their part after the country prefix (1), or area names"
         )
     out = {}
     for feature, code in zip(features, codes):
         if code is not None and isinstance(feature.get("geometry"), dict):
             name = (feature.get("properties") or {}).get("name")
             out[code] = {"type": "Feature", "properties": {"name": name}, "geometry": feature["geometry"]}
+    if not out:
+        raise UserInputError(
+            f"--boundaries {path}: the features naming areas ({best}) have no geometry; expected a Polygon "
+            "or MultiPolygon in each feature's `geometry`"
+        )
     return out
+
+
+def _properties(features: list) -> dict[str, list]:
+    """Property name -> its value in each feature (None where absent), for text and number values."""
+    names: dict[str, None] = {}
+    for feature in features:
+        for name, value in ((feature.get("properties") or {}) if isinstance(feature, dict) else {}).items():
+            if isinstance(value, (str, int)):
+                names.setdefault(name, None)
+    return {
+        name: [(f.get("properties") or {}).get(name) if isinstance(f, dict) else None for f in features]
+        for name in names
+    }
+
+
+def _best_match(site: Site, features: list) -> tuple[str | None, list[str | None]]:
+    """The property naming most areas, and the area code of each feature by it.
+
+    Each property (and the feature ``id``) is read two ways: as codes or names the store resolves
+    (``RW-1``, ``Kigali``), and as the local part of sub-national codes the site shows (``1`` for
+    ``RW-1``, as Open SDG data repositories and their boundary files write them). Matches of
+    sub-national areas count first: a local ``1`` is also M49's World, which a map of provinces
+    does not mean."""
+    candidates = {"id": [f.get("id") if isinstance(f, dict) else None for f in features], **_properties(features)}
+    local = _local_codes(site)
+    best: str | None = None
+    codes: list[str | None] = []
+    score = (0, 0)
+    for name, values in candidates.items():
+        texts = ["" if v is None else str(v) for v in values]
+        for how, resolved in (
+            (name, site.workspace.resolve_area_codes(texts)),
+            (f"{name} (local codes)", [local.get(t) for t in texts]),
+        ):
+            found = [r for r in resolved if r is not None]
+            mine = (sum(not r.isdigit() for r in found), len(found))
+            if mine > score:
+                best, codes, score = how, resolved, mine
+    return best, codes
+
+
+def _local_codes(site: Site) -> dict[str, str]:
+    """Local part -> code of the sub-national areas the site has data for (``1`` -> ``RW-1``); a local
+    part two countries share is left out (it names neither for sure)."""
+    shown = {str(a) for codes in site.coverage()["area_codes"] for a in codes}
+    out: dict[str, str | None] = {}
+    for code in shown:
+        prefix, dash, rest = code.partition("-")
+        if dash and rest and prefix.isalpha():
+            out[rest] = None if rest in out else code
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict:

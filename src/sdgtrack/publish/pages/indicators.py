@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import code_labels
 from ..site import Site, SiteFile, producer
-from . import indicator_data
+from . import boundaries, indicator_data
 from .common import (
     UNSTATS_METADATA,
     Strings,
@@ -195,7 +195,9 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         )
     }
     strings["rows"] = t("rows_shown", n="{n}")
+    regions = boundaries.region_codes(site, code)
     context = dict(
+        regions_map=bool(regions),
         code=code,
         title=names[code],
         target={"code": target, "title": names[target]},
@@ -217,6 +219,8 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
                 "indicator": code,
                 "area": facts["area"],
                 "headlineSeries": figure["series"] if figure else None,
+                # sub-national areas of the indicator drawn from the boundary file (assets/boundaries.geojson)
+                "regions": regions,
             }
         ),
     )

@@ -227,11 +227,16 @@
       function drawMap() {
         var box = document.getElementById("map");
         box.textContent = "";
-        // latest value per country for this series, unit and disaggregation
+        // latest value per area for this series, unit and disaggregation: the sub-national areas of
+        // the boundary file (--boundaries) when the selection has values for them, else the countries
+        var regionUrl = section.getAttribute("data-regions"), drawn = {};
+        (page.regions || []).forEach(function (c) { drawn[c] = 1; });
+        var regional = !!regionUrl && rowsWhere(matches).some(function (i) { return drawn[aIdx[R.a[i]]] && R.v[i] !== null; });
+        function mapKey(i) { var c = aIdx[R.a[i]]; if (regional) return drawn[c] ? c : NaN; return parseInt(c, 10); }
         var byArea = {}, years = {};
         rowsWhere(matches).forEach(function (i) {
-          var code = parseInt(aIdx[R.a[i]], 10);
-          if (isNaN(code) || R.v[i] === null) return;
+          var code = mapKey(i);
+          if ((typeof code === "number" && isNaN(code)) || R.v[i] === null) return;
           years[R.y[i]] = 1;
           if (mapYear !== null && R.y[i] !== mapYear) return;
           if (!byArea[code] || byArea[code].year <= R.y[i]) byArea[code] = { id: code, value: R.v[i], year: R.y[i], name: data.areas[R.a[i]][1] };
@@ -249,13 +254,15 @@
         if (values.length < 2 || !window.vegaEmbed) { box.appendChild(el("p", { class: "no-data" }, S.map_none)); return; }
         var holder = el("div", { class: "map-holder", role: "img", "aria-label": title() });
         box.appendChild(holder);
+        var shapes = regional ? { url: regionUrl, format: { type: "json", property: "features" } }
+                              : { url: section.getAttribute("data-map"), format: { type: "topojson", feature: "countries" } };
         var spec = { width: "container", height: 420,
-          description: title(), projection: { type: "equalEarth" },
+          description: title(), projection: { type: regional ? "mercator" : "equalEarth" },
           layer: [
-            { data: { url: section.getAttribute("data-map"), format: { type: "topojson", feature: "countries" } },
+            { data: shapes,
               mark: { type: "geoshape", fill: "#e5e7eb", stroke: "#ffffff", strokeWidth: 0.5 } },
-            { data: { url: section.getAttribute("data-map"), format: { type: "topojson", feature: "countries" } },
-              transform: [{ calculate: "toNumber(datum.id)", as: "num" },
+            { data: shapes,
+              transform: [{ calculate: regional ? "datum.id" : "toNumber(datum.id)", as: "num" },
                           { lookup: "num", from: { data: { values: values }, key: "id", fields: ["value", "year", "name"] } },
                           { filter: "isValid(datum.value)" }],
               mark: { type: "geoshape", stroke: "#ffffff", strokeWidth: 0.5 },
@@ -263,6 +270,7 @@
                           tooltip: [{ field: "name", title: S.area }, { field: "value", title: S.value, format: ",.2f" }, { field: "year", title: S.year }] } }
           ] };
         box.setAttribute("data-areas", String(values.length));
+        box.setAttribute("data-layer", regional ? "regions" : "countries");
         window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
         // the map's values as a table (its text alternative), folded under the map
         var details = el("details"), table = el("table"), head = el("tr"), body = el("tbody");
