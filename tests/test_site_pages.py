@@ -58,9 +58,12 @@ class _Links(HTMLParser):
 
 def test_strings_have_every_language():
     table = common.strings_file()
-    required = [code for code in ("en", "fr", "es", "ar")]
+    required = list(table["languages"])  # the six UN languages, Russian and Chinese from strings.LANG.yml
+    assert required == ["en", "fr", "es", "ar", "ru", "zh-Hans"]
     missing = [(key, lang) for key, entry in table["strings"].items() for lang in required if not entry.get(lang)]
     assert not missing
+    stray = [key for key, entry in table["strings"].items() if "en" not in entry]  # a language file's unknown key
+    assert not stray
     for key, entry in table["strings"].items():  # the same placeholders in every language
         names = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in entry.items()}
         assert len({frozenset(v) for v in names.values()}) == 1, (key, names)

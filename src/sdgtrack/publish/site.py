@@ -43,6 +43,10 @@ class SiteOptions:
     datasets: tuple[str, ...] | None = None  # None: every dataset, by the store's preference
     boundaries: Path | None = None  # GeoJSON of sub-national areas, when given
 
+    def __post_init__(self):
+        # the API takes what the CLI takes: `zh` is the site's zh-Hans
+        object.__setattr__(self, "langs", tuple(LANGUAGE_ALIASES.get(lang, lang) for lang in self.langs))
+
 
 @dataclass(frozen=True)
 class SiteFile:
@@ -65,14 +69,18 @@ def check_langs(langs) -> tuple[str, ...]:
     from ..errors import UserInputError
     from ..frameworks.reference import LANGUAGES
 
-    langs = tuple(dict.fromkeys(langs))
+    # `zh` is what people type for Chinese; the translations (and the site's folder) say zh-Hans
+    langs = tuple(dict.fromkeys(LANGUAGE_ALIASES.get(lang, lang) for lang in langs))
     unknown = [lang for lang in langs if lang not in LANGUAGES]
     if unknown or not langs:
         raise UserInputError(
             f"--lang {','.join(unknown) or '(none)'}: expected languages of the shipped translations, "
-            f"comma-separated: {', '.join(LANGUAGES)}"
+            f"comma-separated: {', '.join(LANGUAGES)} (zh stands for zh-Hans)"
         )
     return langs
+
+
+LANGUAGE_ALIASES = {"zh": "zh-Hans"}
 
 
 def slug(code: str) -> str:

@@ -34,7 +34,15 @@ def data_text(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def strings_file() -> dict:
-    return yaml.safe_load(data_text("strings.yml"))
+    table = yaml.safe_load(data_text("strings.yml"))
+    # a language may keep its strings in a file of its own (strings.ru.yml: key -> text), merged here
+    # as its column: translators and merges touch one file each
+    folder = resources.files(PACKAGE) / "data"
+    for lang in table["languages"]:
+        if (folder / f"strings.{lang}.yml").is_file():
+            for key, text in (yaml.safe_load(data_text(f"strings.{lang}.yml")) or {}).items():
+                table["strings"].setdefault(key, {})[lang] = text
+    return table
 
 
 def languages() -> dict[str, dict]:
@@ -105,7 +113,7 @@ def environment():
 
 
 # (thousands separator, decimal mark) per language; others write numbers as English does
-NUMBER_MARKS = {"fr": ("\u202f", ","), "es": (".", ",")}
+NUMBER_MARKS = {"fr": ("\u202f", ","), "es": (".", ","), "ru": ("\u00a0", ",")}
 
 
 def format_number(value, digits: int | None = None, lang: str = "en") -> str:
