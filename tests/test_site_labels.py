@@ -8,6 +8,7 @@ import csv
 import importlib.util
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -74,6 +75,9 @@ def test_the_shipped_table_is_what_the_script_derives():
     concepts = {r["concept"] for r in shipped}
     assert {"SEX", "AGE", "URBANISATION", "INCOME_WEALTH_QUANTILE", "UNIT_MEASURE", "OBS_STATUS"} <= concepts
     assert not concepts & {"SERIES", "REF_AREA"}  # the store names series and areas itself
+    glossary = shared_path("opensdg", "canada", "translations", "fr", "data.yml")
+    words = list(csv.DictReader(io.StringIO(TABLE.with_name("words_fr.csv").read_text("utf-8"))))
+    assert words == script.french_words(glossary) and len(words) > 1500
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +101,16 @@ def test_rwanda_pages_show_names_and_data_files_keep_codes(rwanda):
         "values": {"F": "Female", "M": "Male", "_T": "Both sexes or no breakdown by sex"},
     }
     assert data["labels"]["dims"]["AGE"]["values"]["Y0T4"] == "under 5 years old"
-    for lang in ("en", "fr"):
-        page = rwanda[f"{lang}/indicators/3-2-1/index.html"].render().decode("utf-8")
-        assert "Per 1,000 live births" in page and "PER_1000_LIVE_BIRTHS" not in page  # headline, table, footer
-        assert "<td>Normal value</td>" in page
+    page = rwanda["en/indicators/3-2-1/index.html"].render().decode("utf-8")
+    assert "Per 1,000 live births" in page and "PER_1000_LIVE_BIRTHS" not in page  # headline, table, footer
+    assert "<td>Normal value</td>" in page
+    # in French, names Canada's Open SDG glossary translates (publish/data/words_fr.csv)
+    page = rwanda["fr/indicators/3-2-1/index.html"].render().decode("utf-8")
+    assert "Pour 1 000 naissances vivantes" in page and "PER_1000_LIVE_BIRTHS" not in page
+    words = json.loads(re.search(r'id="page-data">(.*?)</script>', page).group(1))["words"]
+    assert words["Sex"] == "Sexe" and words["Female"] == "Femme" and words["Per 1,000 live births"].startswith("Pour")
+    english = rwanda["en/indicators/3-2-1/index.html"].render().decode("utf-8")
+    assert '"words":{}' in english
     svg = rwanda["assets/charts/3-2-1.svg"].render().decode("utf-8")
     assert "Per 1,000 live births" in svg and "PER_1000_LIVE_BIRTHS" not in svg  # the axis title
     goal = rwanda["en/goals/3/index.html"].render().decode("utf-8")

@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "src" / "sdgtrack" / "publish" / "data" / "sdmx_labels.csv"
 UN_SERIES = ROOT / "src" / "sdgtrack" / "frameworks" / "data" / "unsd_series_2020.csv"
 DSD = ROOT.parent / "shared" / "data" / "opensdg" / "rwanda" / "RWA_2025_SDG DSD.xml"
+CANADA_FR = ROOT.parent / "shared" / "data" / "opensdg" / "canada" / "translations" / "fr" / "data.yml"
+WORDS_FR = OUT.with_name("words_fr.csv")
 
 S = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure}"
 C = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common}"
@@ -90,10 +92,26 @@ def un_units(series_csv: Path, known: set[str]) -> list[dict]:
     return rows
 
 
+def french_words(glossary: Path) -> list[dict]:
+    """English -> French of the words Canada's Open SDG site translates (its ``translations/fr/data.yml``:
+    units, disaggregation names and values, such as "Per 1,000 live births" -> "Pour 1 000 naissances
+    vivantes"), where the French differs. The only French names in the shared data: the SDMX code
+    lists are in English only."""
+    import yaml
+
+    table = yaml.safe_load(glossary.read_text(encoding="utf-8")) or {}
+    return [
+        {"en": str(en).strip(), "fr": str(fr).strip()}
+        for en, fr in sorted(table.items(), key=lambda kv: str(kv[0]))
+        if isinstance(fr, str) and fr.strip() and str(fr).strip() != str(en).strip()
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dsd", type=Path, default=DSD)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--canada-fr", type=Path, default=CANADA_FR, help="Canada's translations/fr/data.yml")
     args = parser.parse_args()
     rows = derive(args.dsd)
     rows += un_units(UN_SERIES, {r["code"] for r in rows if r["concept"] == "UNIT_MEASURE"})
@@ -103,6 +121,12 @@ def main() -> None:
         writer.writerows(rows)
     concepts = sorted({r["concept"] for r in rows})
     print(f"{args.out}: {len(rows)} rows, {len(concepts)} concepts: {', '.join(concepts)}")
+    words = french_words(args.canada_fr)
+    with WORDS_FR.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["en", "fr"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(words)
+    print(f"{WORDS_FR}: {len(words)} words")
 
 
 if __name__ == "__main__":

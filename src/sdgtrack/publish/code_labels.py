@@ -132,3 +132,43 @@ def dims_labels(dims: Iterable[dict[str, str]]) -> dict[str, dict]:
         if labels or title != name:
             out[name] = {"name": title, "values": labels}
     return out
+
+
+# -- in other languages ---------------------------------------------------------------------------
+@lru_cache(maxsize=8)
+def _words(lang: str) -> dict[str, str]:
+    """English -> ``lang`` of the words a shipped glossary translates (``data/words_fr.csv``: Canada's
+    Open SDG translations); {} for a language without one (the names stay English)."""
+    path = resources.files("sdgtrack.publish") / "data" / f"words_{lang}.csv"
+    if lang == "en" or not path.is_file():
+        return {}
+    return {row["en"]: row[lang] for row in _rows(f"words_{lang}.csv")}
+
+
+def translated(lang: str, texts: Iterable) -> dict[str, str]:
+    """Text -> its translation in ``lang``, for each distinct text the glossary has (others left out)."""
+    words = _words(lang)
+    if not words:
+        return {}
+    return {t: words[t] for t in dict.fromkeys(texts) if isinstance(t, str) and t in words}
+
+
+def page_words(lang: str, units: list, statuses: list, dims: Iterable[dict[str, str]]) -> dict[str, str]:
+    """For a page in ``lang``: the translation of each name the page script may show (units, statuses,
+    disaggregation names and values, after their codes are named); {} without a glossary."""
+    if not _words(lang):
+        return {}
+    dims = list(dims)
+    texts: list = [*label_list(UNIT, units), *label_list(STATUS, statuses)]
+    for entry in dims_labels(dims).values():
+        texts.append(entry["name"])
+        texts.extend(entry["values"].values())
+    texts.extend(k for d in dims for k in d)
+    texts.extend(v for d in dims for v in d.values())
+    return translated(lang, texts)
+
+
+def label_in(lang: str, value, concept: str | None):
+    """One value's name in ``lang``: its code's name (or the value), translated where the glossary can."""
+    name = label(value, concept)
+    return _words(lang).get(name, name) if isinstance(name, str) else name

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from jinja2 import pass_context
 
-from ..code_labels import label as code_label
+from ..code_labels import label_in
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -108,7 +108,7 @@ def environment():
     )
     env.filters["number"] = _number_filter
     env.filters["slug"] = slug
-    env.filters["code_label"] = code_label  # a code's name for people: {{ unit|code_label("UNIT_MEASURE") }}
+    env.filters["code_label"] = _code_label_filter  # a code's name: {{ unit|code_label("UNIT_MEASURE") }}
     return env
 
 
@@ -134,6 +134,12 @@ def format_number(value, digits: int | None = None, lang: str = "en") -> str:
 @pass_context
 def _number_filter(context, value, digits: int | None = None) -> str:
     return format_number(value, digits, context.get("lang", "en"))
+
+
+@pass_context
+def _code_label_filter(context, value, concept: str | None = None):
+    """A code's name in the page's language (English where no glossary translates it)."""
+    return label_in(context.get("lang", "en"), value, concept)
 
 
 def slug(code: str) -> str:

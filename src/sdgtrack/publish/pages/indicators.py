@@ -206,7 +206,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         figure_series=info.get(figure["series"], {}) if figure else {},
         progress=progress,
         indicator_status=indicator_status,
-        shown=None if shown is None else {**shown, "rows": _display_rows(shown["rows"]).to_dict("records")},
+        shown=None if shown is None else {**shown, "rows": _display_rows(shown["rows"], lang).to_dict("records")},
         sources=_sources(site, code),
         comparison=_comparison(site, code),
         related=siblings,
@@ -221,18 +221,32 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
                 "headlineSeries": figure["series"] if figure else None,
                 # sub-national areas of the indicator drawn from the boundary file (assets/boundaries.geojson)
                 "regions": regions,
+                # names of units and disaggregations in the page's language (publish/data/words_LANG.csv)
+                "words": _page_words(site, code, lang) if code in facts["indicators_with_data"] else {},
             }
         ),
     )
     return render(site, "indicator.html", lang, path, **context)
 
 
-def _display_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows of the page's static table with units and statuses by name (the data files keep codes)."""
-    return rows.assign(
-        unit=code_labels.label_column(rows["unit"], code_labels.UNIT),
-        obs_status=code_labels.label_column(rows["obs_status"], code_labels.STATUS),
-    )
+def _display_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rows of the page's static table with units and statuses by name, in the page's language
+    where the glossary has them (the data files keep codes)."""
+    out = {}
+    for column, concept in (("unit", code_labels.UNIT), ("obs_status", code_labels.STATUS)):
+        named = code_labels.label_column(rows[column], concept)
+        words = code_labels.translated(lang, named.dropna().unique().tolist())
+        out[column] = named.map(words).where(named.isin(list(words)), named) if words else named
+    return rows.assign(**out)
+
+
+def _page_words(site: Site, code: str, lang: str) -> dict[str, str]:
+    """The translations the page script shows for this indicator's names (see code_labels.page_words)."""
+    frame = indicator_data.observations(site, code)
+    dims = [indicator_data.parse_dims(d) for d in frame["dims"].dropna().unique().tolist()]
+    units = frame["unit"].dropna().unique().tolist()
+    statuses = frame["obs_status"].dropna().unique().tolist()
+    return code_labels.page_words(lang, units, statuses, dims)
 
 
 def _sources(site: Site, code: str) -> list[dict]:

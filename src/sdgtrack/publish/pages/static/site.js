@@ -69,9 +69,12 @@
       var R = data.rows, n = R.v.length;
       /* codes shown by their names (data.labels, from publish/code_labels.py); rows keep the codes */
       var L = data.labels || { units: data.units, statuses: data.statuses, dims: {} };
-      function unitName(u) { return L.units[u] || data.units[u]; }
-      function dimName(k) { return L.dims[k] ? L.dims[k].name : k; }
-      function dimValue(k, v) { return (L.dims[k] && L.dims[k].values[v]) || v; }
+      var W = page.words || {};  // those names in the page's language, where a glossary has them
+      function tr(text) { return (text && W[text]) || text; }
+      function unitName(u) { return tr(L.units[u] || data.units[u]); }
+      function dimName(k) { return tr(L.dims[k] ? L.dims[k].name : k); }
+      function dimValue(k, v) { return tr((L.dims[k] && L.dims[k].values[v]) || v); }
+      function statusName(o) { return tr(L.statuses[o]); }
       var form = document.getElementById("selectors");
       var state = { s: null, a: null, u: null, dims: {}, fresh: true };
       var views = { chart: true, table: false, map: false };
@@ -175,7 +178,7 @@
           r.appendChild(el("th", { scope: "row" }, R.p[i]));
           r.appendChild(el("td", { class: "num" }, R.t[i] || fmt(R.v[i])));
           r.appendChild(el("td", {}, unitName(R.u[i]) || ""));
-          r.appendChild(el("td", {}, L.statuses[R.o[i]] || ""));
+          r.appendChild(el("td", {}, statusName(R.o[i]) || ""));
           body.appendChild(r);
         });
         table.appendChild(body); box.appendChild(table);
@@ -189,7 +192,7 @@
         item(S.unit, unitName(state.u));
         item(S.source, uniq("src", data.sources) || s.datasetTitle);
         item(S.footnotes, uniq("fn", data.footnotes));
-        item(S.obs_status, uniq("o", L.statuses));
+        item(S.obs_status, uniq("o", L.statuses.map(tr)));
       }
 
       function drawChart(rows) {
