@@ -115,6 +115,9 @@ def test_rwanda_pages_show_names_and_data_files_keep_codes(rwanda):
     assert "Per 1,000 live births" in svg and "PER_1000_LIVE_BIRTHS" not in svg  # the axis title
     goal = rwanda["en/goals/3/index.html"].render().decode("utf-8")
     assert "Per 1,000 live births" in goal and "PER_1000_LIVE_BIRTHS" not in goal
+    reporting = rwanda["en/reporting/index.html"].render().decode("utf-8")  # disaggregation coverage
+    assert '<th scope="row">Income or wealth quantile</th>' in reporting and ">INCOME_WEALTH_QUANTILE<" not in reporting
+    assert '<th scope="row">Sexe</th>' in rwanda["fr/reporting/index.html"].render().decode("utf-8")
     table = list(csv.DictReader(io.StringIO(rwanda["en/data/3-2-1.csv"].render().decode("utf-8"))))
     assert {r["Units"] for r in table} == {"PER_1000_LIVE_BIRTHS"} and {r["SEX"] for r in table} >= {"F", "M", "_T"}
     headline = json.loads(rwanda["en/headline/3-2-1.json"].render())

@@ -145,6 +145,11 @@ def _words(lang: str) -> dict[str, str]:
     return {row["en"]: row[lang] for row in _rows(f"words_{lang}.csv")}
 
 
+def has_words(lang: str) -> bool:
+    """Whether a glossary translates names into ``lang``."""
+    return bool(_words(lang))
+
+
 def translated(lang: str, texts: Iterable) -> dict[str, str]:
     """Text -> its translation in ``lang``, for each distinct text the glossary has (others left out)."""
     words = _words(lang)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from jinja2 import pass_context
 
-from ..code_labels import label_in
+from ..code_labels import dimension_label, label_in, translated
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -109,6 +109,7 @@ def environment():
     env.filters["number"] = _number_filter
     env.filters["slug"] = slug
     env.filters["code_label"] = _code_label_filter  # a code's name: {{ unit|code_label("UNIT_MEASURE") }}
+    env.filters["dimension_label"] = _dimension_label_filter  # {{ "INCOME_WEALTH_QUANTILE"|dimension_label }}
     return env
 
 
@@ -140,6 +141,13 @@ def _number_filter(context, value, digits: int | None = None) -> str:
 def _code_label_filter(context, value, concept: str | None = None):
     """A code's name in the page's language (English where no glossary translates it)."""
     return label_in(context.get("lang", "en"), value, concept)
+
+
+@pass_context
+def _dimension_label_filter(context, name: str) -> str:
+    """A disaggregation's name for people (an SDMX concept id named), in the page's language where it can."""
+    text = dimension_label(name)
+    return translated(context.get("lang", "en"), [text]).get(text, text)
 
 
 def slug(code: str) -> str:

@@ -242,6 +242,8 @@ def _display_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def _page_words(site: Site, code: str, lang: str) -> dict[str, str]:
     """The translations the page script shows for this indicator's names (see code_labels.page_words)."""
+    if not code_labels.has_words(lang):
+        return {}
     frame = indicator_data.observations(site, code)
     dims = [indicator_data.parse_dims(d) for d in frame["dims"].dropna().unique().tolist()]
     units = frame["unit"].dropna().unique().tolist()
