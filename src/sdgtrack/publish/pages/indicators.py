@@ -245,9 +245,11 @@ def _page_words(site: Site, code: str, lang: str) -> dict[str, str]:
     if not code_labels.has_words(lang):
         return {}
     frame = indicator_data.observations(site, code)
-    dims = [indicator_data.parse_dims(d) for d in frame["dims"].dropna().unique().tolist()]
-    units = frame["unit"].dropna().unique().tolist()
-    statuses = frame["obs_status"].dropna().unique().tolist()
+    # the distinct Name=value pairs, not the distinct combinations (UN indicators have thousands)
+    pairs = set("|".join(frame["dims"].dropna().unique().tolist()).split("|")) - {""}
+    dims = [indicator_data.parse_dims(pair) for pair in pairs]
+    units = [u for u in pd.unique(frame["unit"].to_numpy()) if isinstance(u, str)]
+    statuses = [o for o in pd.unique(frame["obs_status"].to_numpy()) if isinstance(o, str)]
     return code_labels.page_words(lang, units, statuses, dims)
 
 
