@@ -235,3 +235,24 @@ def test_city_pages_when_the_store_holds_city_data(tmp_path):
         report = files["cities/NO-ASKER/report.html"].render().decode()
     assert "Asker" in index and 'href="../../cities/NO-ASKER/report.html"' in index and "Ciudades" in index
     assert "Asker" in report and "<html" in report
+
+
+def test_progress_chart_speaks_each_language(tmp_path):
+    """The progress picture has words (title, statuses, goal labels): one per language, translated."""
+    rows = "".join(f"SH_DYN_MORT,1,{y},{60 - 3 * (y - 2010)},3.2.1,PER_1000_LIVE_BIRTHS\n" for y in range(2010, 2021))
+    data = tmp_path / "world.csv"
+    data.write_text("series,area,year,value,indicator,unit\n" + rows, encoding="utf-8")
+    with Workspace(tmp_path / "store.duckdb") as ws:
+        ws.ingest(data)
+        ws.assess("unsd")
+    with Workspace(tmp_path / "store.duckdb", read_only=True) as ws:
+        files = {f.path: f for f in Site(ws, SiteOptions(langs=("en", "fr"))).files()}
+        words = {
+            lang: re.findall(r"<text[^>]*>([^<]+)</text>", _render(files, f"{lang}/progress/chart.svg"))
+            for lang in ("en", "fr")
+        }
+        page = _render(files, "fr/progress/index.html")
+    assert 'src="chart.svg"' in page
+    assert "SDG 3" in words["en"] and "On track" in words["en"]
+    assert "ODD 3" in words["fr"] and "En bonne voie" in words["fr"] and "On track" not in words["fr"]
+    assert any(w.startswith("Progrès vers les cibles de 2030") for w in words["fr"])
