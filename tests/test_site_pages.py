@@ -232,9 +232,20 @@ def test_city_pages_when_the_store_holds_city_data(tmp_path):
         site = Site(ws, SiteOptions(langs=("en", "es")))
         files = {f.path: f for f in site.files()}
         index = files["es/cities/index.html"].render().decode()
+        page = files["es/cities/NO-ASKER/index.html"].render().decode()
         report = files["cities/NO-ASKER/report.html"].render().decode()
-    assert "Asker" in index and 'href="../../cities/NO-ASKER/report.html"' in index and "Ciudades" in index
+        score = ws.city_score("NO-ASKER")
+    assert "Asker" in index and 'href="NO-ASKER/index.html"' in index and "Ciudades" in index
     assert "Asker" in report and "<html" in report
+    # the city's page: translated interface, the printable report linked, every KPI with a value listed
+    assert 'href="../../../cities/NO-ASKER/report.html"' in page and "Puntuaciones por dimensión" in page
+    with_data = score.kpis[score.kpis["status"] != "no_data"]
+    kpi_rows = re.findall(r'<th scope="row">[^<]*<span class="code">([^<]+)</span>', page)
+    assert sorted(set(kpi_rows)) == sorted(set(with_data["key"]))
+    scored = score.rollups[(score.rollups["level"] == "dimension") & (score.rollups["percent"].notna())]
+    for row in scored.itertuples():  # each dimension's score as the scorer gives it
+        assert f"{row.percent:.2f}%" in page
+    assert page.count('class="band band-') >= int(score.kpis["band"].ne("").sum())
 
 
 def test_progress_chart_speaks_each_language(tmp_path):
