@@ -267,3 +267,20 @@ def test_progress_chart_speaks_each_language(tmp_path):
     assert "SDG 3" in words["en"] and "On track" in words["en"]
     assert "ODD 3" in words["fr"] and "En bonne voie" in words["fr"] and "On track" not in words["fr"]
     assert any(w.startswith("Progrès vers les cibles de 2030") for w in words["fr"])
+
+
+def test_a_new_optional_page_reaches_every_page_navigation_on_rebuild(tmp_path):
+    """Publishing contributions changes no dataset or area, yet every page's navigation must gain the
+    registry link: the navigation is part of each page's key."""
+    with Workspace(tmp_path / "store.duckdb") as ws:
+        ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+        ws.contributions.import_file(FIXTURES / "contributions" / "crp-2025.txt", year=2025, status="draft")
+        ws.build_site(tmp_path / "site")
+        page = tmp_path / "site" / "en" / "indicators" / "3-2-1" / "index.html"
+        assert "contributions/index.html" not in page.read_text(encoding="utf-8")
+        (sid,) = ws.contributions.submissions()["id"]
+        ws.contributions.set_status(sid, "submitted")
+        ws.contributions.set_status(sid, "published")
+        report = ws.build_site(tmp_path / "site")
+    assert 'href="../../../en/contributions/index.html"' in page.read_text(encoding="utf-8")
+    assert report.written > 0
