@@ -13,7 +13,7 @@ import pandas as pd
 
 from .reads import PREFERENCE_ORDER
 
-COLUMNS = ["dataset", "indicator", "lang", "field", "value", "structured", "label", "section", "position"]
+COLUMNS = ["dataset", "indicator", "lang", "field", "value", "structured", "label", "label_lang", "section", "position"]
 
 
 def indicator_metadata(
@@ -25,11 +25,13 @@ def indicator_metadata(
 
     Each field in ``lang`` where the dataset has it in that language, else in English, else in its
     first language by code (``lang`` says which). ``label`` is the repository's own label of the
-    field (its schema and translations) in the language shown, else in English; NULL when the
-    repository labels it nowhere (faces then use the shipped labels)."""
+    field (its schema and translations) in ``lang``, else in English (``label_lang`` says which);
+    NULL when the repository labels it nowhere (faces then use the shipped labels)."""
     where = "TRUE" if datasets is None else "m.dataset IN (SELECT unnest(?::VARCHAR[]))"
     order = (
-        "list_position(?::VARCHAR[], d.id)" if datasets is not None else f"row_number() OVER (ORDER BY {PREFERENCE_ORDER})"
+        "list_position(?::VARCHAR[], d.id)"
+        if datasets is not None
+        else f"row_number() OVER (ORDER BY {PREFERENCE_ORDER})"
     )
     params: list = [lang, code]
     if datasets is not None:
@@ -43,10 +45,10 @@ def indicator_metadata(
             FROM indicator_metadata m WHERE m.indicator = ? AND {where}),
         pref AS (SELECT id, {order} AS preference FROM dataset d WHERE removed_at IS NULL),
         labels AS (
-            SELECT dataset, field, label, position, section,
+            SELECT dataset, field, label, lang AS label_lang, position, section,
                    row_number() OVER (PARTITION BY dataset, field ORDER BY lang = ? DESC, lang = 'en' DESC, lang) AS pick
             FROM metadata_field)
-        SELECT p.dataset, p.indicator, p.lang, p.field, p.value, p.structured, l.label, l.section,
+        SELECT p.dataset, p.indicator, p.lang, p.field, p.value, p.structured, l.label, l.label_lang, l.section,
                coalesce(l.position, 100000 + p.position) AS position
         FROM picked p JOIN pref ON pref.id = p.dataset
         LEFT JOIN labels l ON l.dataset = p.dataset AND l.field = p.field AND l.pick = 1
