@@ -194,10 +194,11 @@ class Workspace:
         return self.store.history(code, areas=areas, start=start, end=end, datasets=datasets)
 
     def indicator_metadata(
-        self, code: str, dataset: str | Sequence[str] | None = None, *, lang: str = "en"
+        self, code: str | Sequence[str], dataset: str | Sequence[str] | None = None, *, lang: str = "en"
     ) -> pd.DataFrame:
-        """The national metadata of indicator ``code`` (``3.2.1``; a national id such as ``GDP1``):
-        the text of the meta files of the Open SDG repositories loaded, one row per dataset and field.
+        """The national metadata of indicator ``code`` (``3.2.1``; a national id such as ``GDP1``; or
+        a list of codes, read in one query): the text of the meta files of the Open SDG repositories
+        loaded, one row per indicator, dataset and field.
 
         ``dataset`` restricts to one dataset or a list (in that order); by default every dataset
         with metadata for it, in the store's order of preference. Each field in ``lang`` where the
@@ -211,28 +212,18 @@ class Workspace:
         from .errors import UserInputError
         from .publish.metadata import with_labels
 
-        code = str(code).strip()
+        codes = [str(code).strip()] if isinstance(code, str) else [str(c).strip() for c in code]
         if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", lang):
             raise UserInputError(f"--lang {lang!r}: expected a language code such as en, fr or es")
         datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
-        frame = self.store.indicator_metadata(code, datasets, lang)
-        if frame.empty and code not in self.store.node_titles("sdg"):
+        frame = self.store.indicator_metadata(codes, datasets, lang)
+        if frame.empty and isinstance(code, str) and codes[0] not in self.store.node_titles("sdg"):
             raise UserInputError(
-                f"no indicator {code!r}: expected an SDG indicator code such as 3.2.1, or the id of a "
+                f"no indicator {codes[0]!r}: expected an SDG indicator code such as 3.2.1, or the id of a "
                 "national indicator with metadata in the store"
             )
-        columns = [
-            "dataset",
-            "indicator",
-            "lang",
-            "field",
-            "label",
-            "group",
-            "section",
-            "value",
-            "structured",
-            "position",
-        ]
+        columns = ["dataset", "indicator", "lang", "field", "label", "group", "section", "value", "structured",
+                   "position"]  # fmt: skip
         return with_labels(frame, lang)[columns].reset_index(drop=True)
 
     def metadata_indicators(self, dataset: str | Sequence[str] | None = None) -> pd.DataFrame:

@@ -283,12 +283,12 @@ class RepositoryMetadata:
 
 
 def _text(raw) -> tuple[str, bool] | None:
-    """A field's value as stored: (text, structured) or None for a blank one. Booleans as YAML
-    writes them, lists and mappings as JSON (graph settings, start values: not prose)."""
+    """A field's value as stored: (text, structured) or None for a blank one. Booleans, lists and
+    mappings as JSON (switches, graph settings, start values: not prose), so outputs keep their type."""
     if raw is None:
         return None
     if isinstance(raw, bool):
-        return ("true" if raw else "false"), False
+        return ("true" if raw else "false"), True
     if isinstance(raw, (list, dict)):
         return (json.dumps(raw, ensure_ascii=False, default=str), True) if raw else None
     text = str(raw).strip()

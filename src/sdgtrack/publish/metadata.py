@@ -26,6 +26,9 @@ ALLOWED_TAGS = frozenset({"p", "a", "ul", "ol", "li", "strong", "em", "br"})
 RENAMED = {"b": "strong", "i": "em"}  # the same meaning, in the tags kept
 # elements whose content is not text for a reader: dropped with everything inside them
 DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "head", "svg"})
+# text with none of these is plain words for Markdown and HTML alike (most short values: units, tiers)
+MARKUP = re.compile(r"[\n*_`\[\]#<>&!|\\~]")
+BLOCK_START = re.compile(r"\s*([-+>=]|\d+[.)])(\s|$)")
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
 SOURCE_FIELD = re.compile(r"^source_(.+)_(\d+)$")
 GROUPS = ("definition", "calculation", "notes", "status", "other")
@@ -120,9 +123,12 @@ def _markdown():
     return MarkdownIt("commonmark", {"html": True})
 
 
+@lru_cache(maxsize=65536)  # the page and the meta file of an indicator render the same texts
 def render_text(text: str) -> str:
     """A metadata value as safe HTML: Markdown (which lets HTML through) rendered, then sanitised;
     a single paragraph loses its ``<p>`` so short values read inline."""
+    if not MARKUP.search(text) and not BLOCK_START.match(text):  # plain words: nothing to render
+        return html.escape(text.strip(), quote=False)
     out = sanitize_html(_markdown().render(text))
     if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
@@ -148,6 +154,7 @@ def _base(field: str) -> tuple[str, str | None]:
     return (f"source_{m.group(1)}", m.group(2)) if m else (field, None)
 
 
+@lru_cache(maxsize=16384)
 def label(field: str, lang: str, repo_label: str | None = None, repo_lang: str | None = None) -> str:
     """The label of ``field`` in ``lang`` (see the module's docstring for the order)."""
     if repo_label and repo_lang == lang:
@@ -167,16 +174,20 @@ def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The store's metadata rows (``store.metadata.indicator_metadata``) with ``label`` filled in
     for ``lang`` and ``group`` (the page's group of the field, None for fields a page does not list)."""
     frame = frame.copy()
-    na = frame.isna()
+    text = lambda v: v if isinstance(v, str) else None  # noqa: E731  (NaN, None -> None)
     frame["label"] = [
-        label(f, lang, None if na.at[i, "label"] else r, None if na.at[i, "label_lang"] else rl)
-        for i, f, r, rl in zip(frame.index, frame["field"], frame["label"], frame["label_lang"])
+        label(f, lang, text(r), text(rl))
+        for f, r, rl in zip(frame["field"].tolist(), frame["label"].tolist(), frame["label_lang"].tolist())
     ]
-    frame["group"] = [_group(f, s, bool(st)) for f, s, st in zip(frame["field"], frame["section"], frame["structured"])]
+    frame["group"] = [
+        _group(f, text(s), bool(st))
+        for f, s, st in zip(frame["field"].tolist(), frame["section"].tolist(), frame["structured"].tolist())
+    ]
     return frame.drop(columns=["label_lang"])
 
 
-def _group(field: str, section, structured: bool) -> str | None:
+@lru_cache(maxsize=16384)
+def _group(field: str, section: str | None, structured: bool) -> str | None:
     if structured or HIDDEN.match(field):
         return None
     shipped = shipped_fields().get(_base(field)[0])
@@ -188,30 +199,38 @@ def _group(field: str, section, structured: bool) -> str | None:
 
 
 # -- a page's view -------------------------------------------------------------------------------
-def national_view(frame: pd.DataFrame, words: Callable[[str, str], str] | None = None) -> list[dict]:
+def national_view(frame: pd.DataFrame, words: Callable[[str, str], str | None] | None = None) -> list[dict]:
     """Per dataset (in the frame's order): its fields grouped as a page shows them, in the shipped
     order then the repository's, each with its label and safe HTML; its sources (``source_*_N``
     with an organisation, title or link, unless ``source_active_N`` is false), each with a checked
     link. ``frame`` is :func:`with_labels`'s output; ``words(field, value)`` may word a coded value
-    (the reporting status) for a language."""
+    (the reporting status) for a language. Plain Python over the few rows of one indicator: a
+    build calls it for every page."""
     order = {f: i for i, f in enumerate(shipped_fields())}
+    by_dataset: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        by_dataset.setdefault(row["dataset"], []).append(row)
     out = []
-    for dataset, rows in frame.groupby("dataset", sort=False):
-        rows = rows.assign(_order=[order.get(_base(f)[0], len(order)) for f in rows["field"]])
-        rows = rows.sort_values(["_order", "position"], kind="stable")
+    for dataset, rows in by_dataset.items():
+        rows.sort(key=lambda r: (order.get(_base(r["field"])[0], len(order)), r["position"]))
+        values = {r["field"]: r["value"] for r in rows}
         groups: dict[str, list[dict]] = {}
-        values = dict(zip(rows["field"], rows["value"]))
-        for r in rows.itertuples(index=False):
-            if r.group is None or r.group == "source":
+        for r in rows:
+            group = r["group"] if isinstance(r["group"], str) else None
+            if group is None or group == "source":
                 continue
-            worded = words(r.field, r.value) if words else None
-            groups.setdefault(r.group, []).append(
-                {"field": r.field, "label": r.label, "html": html.escape(worded) if worded else render_text(r.value)}
+            worded = words(r["field"], r["value"]) if words else None
+            groups.setdefault(group, []).append(
+                {
+                    "field": r["field"],
+                    "label": r["label"],
+                    "html": html.escape(worded) if worded else render_text(r["value"]),
+                }
             )
         out.append(
             {
                 "dataset": dataset,
-                "languages": sorted(set(rows["lang"])),
+                "languages": sorted({r["lang"] for r in rows}),
                 "groups": [{"group": g, "fields": groups[g]} for g in GROUPS if g in groups],
                 "sources": _sources(rows, values),
             }
@@ -219,10 +238,10 @@ def national_view(frame: pd.DataFrame, words: Callable[[str, str], str] | None =
     return out
 
 
-def _sources(rows: pd.DataFrame, values: dict) -> list[dict]:
-    by_number: dict[str, list] = {}
-    for r in rows.itertuples(index=False):
-        base, n = _base(r.field)
+def _sources(rows: list[dict], values: dict) -> list[dict]:
+    by_number: dict[str, list[tuple[str, dict]]] = {}
+    for r in rows:
+        base, n = _base(r["field"])
         if n is not None and base != "source_active":
             by_number.setdefault(n, []).append((base, r))
     sources = []
@@ -236,9 +255,9 @@ def _sources(rows: pd.DataFrame, values: dict) -> list[dict]:
         if not (url or title or organisation):
             continue
         details = [
-            {"field": r.field, "label": r.label, "html": render_text(r.value)}
+            {"field": r["field"], "label": r["label"], "html": render_text(r["value"])}
             for base, r in by_number[n]
-            if r.group == "source" and base not in ("source_organisation", "source_url")
+            if r["group"] == "source" and base not in ("source_organisation", "source_url")
         ]
         sources.append(
             {
@@ -246,7 +265,7 @@ def _sources(rows: pd.DataFrame, values: dict) -> list[dict]:
                 "organisation": render_text(organisation) if organisation else None,
                 "title": render_text(title) if title else None,
                 "url": url,
-                "url_label": fields["source_url"].label if "source_url" in fields else None,
+                "url_label": fields["source_url"]["label"] if "source_url" in fields else None,
                 "details": details,
             }
         )

@@ -325,13 +325,15 @@ class Database:
 
         return metadata.metadata_fingerprints(self.con)
 
-    def indicator_metadata(self, code: str, datasets: Sequence[str] | None = None, lang: str = "en") -> pd.DataFrame:
-        """Every national metadata field of indicator ``code`` per dataset (``store/metadata.py``)."""
+    def indicator_metadata(
+        self, codes: Sequence[str], datasets: Sequence[str] | None = None, lang: str = "en"
+    ) -> pd.DataFrame:
+        """Every national metadata field of the indicators ``codes`` per dataset (``store/metadata.py``)."""
         from . import metadata
 
         for dataset_id in datasets or []:
             dataset_ops.check_exists(self.con, dataset_id)
-        return metadata.indicator_metadata(self.con, code, datasets, lang)
+        return metadata.indicator_metadata(self.con, codes, datasets, lang)
 
     def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset and indicator with national metadata: fields and languages."""

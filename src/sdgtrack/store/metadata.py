@@ -17,10 +17,11 @@ COLUMNS = ["dataset", "indicator", "lang", "field", "value", "structured", "labe
 
 
 def indicator_metadata(
-    con: duckdb.DuckDBPyConnection, code: str, datasets: Sequence[str] | None = None, lang: str = "en"
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], datasets: Sequence[str] | None = None, lang: str = "en"
 ) -> pd.DataFrame:
-    """Every metadata field of indicator ``code``, one row per dataset and field, datasets in the
-    order of preference (the given list's order, else the store's) and fields in the repository's
+    """Every metadata field of the indicators ``codes`` (one query for many: a site build asks for
+    all at once), one row per indicator, dataset and field; indicators in the order given, datasets
+    in the order of preference (the given list's order, else the store's) and fields in the repository's
     schema order (then file order).
 
     Each field in ``lang`` where the dataset has it in that language, else in English, else in its
@@ -33,16 +34,16 @@ def indicator_metadata(
         if datasets is not None
         else f"row_number() OVER (ORDER BY {PREFERENCE_ORDER})"
     )
-    params: list = [lang, code]
+    params: list = [lang, list(codes)]
     if datasets is not None:
         params += [list(datasets), list(datasets)]
     params += [lang]
     return con.execute(
         f"""
         WITH picked AS (
-            SELECT m.*, row_number() OVER (PARTITION BY m.dataset, m.field
+            SELECT m.*, row_number() OVER (PARTITION BY m.dataset, m.indicator, m.field
                                            ORDER BY m.lang = ? DESC, m.lang = 'en' DESC, m.lang) AS pick
-            FROM indicator_metadata m WHERE m.indicator = ? AND {where}),
+            FROM indicator_metadata m WHERE m.indicator IN (SELECT unnest(?::VARCHAR[])) AND {where}),
         pref AS (SELECT id, {order} AS preference FROM dataset d WHERE removed_at IS NULL),
         labels AS (
             SELECT dataset, field, label, lang AS label_lang, position, section,
@@ -53,8 +54,8 @@ def indicator_metadata(
         FROM picked p JOIN pref ON pref.id = p.dataset
         LEFT JOIN labels l ON l.dataset = p.dataset AND l.field = p.field AND l.pick = 1
         WHERE p.pick = 1
-        ORDER BY pref.preference, position, p.field""",
-        params,
+        ORDER BY list_position(?::VARCHAR[], p.indicator), pref.preference, position, p.field""",
+        [*params, list(codes)],
     ).df()[COLUMNS]
 
 

@@ -10,7 +10,7 @@ CREATE TABLE IF NOT EXISTS indicator_metadata (
     lang VARCHAR NOT NULL,           -- the repository's language of the text ('en', 'fr' ...)
     field VARCHAR NOT NULL,          -- the repository's key: 'computation_units', 'STAT_CONC_DEF' ...
     value VARCHAR NOT NULL,          -- text as written (HTML or Markdown kept); JSON when structured
-    structured BOOLEAN NOT NULL,     -- value is a JSON list or object (graph settings, start values ...)
+    structured BOOLEAN NOT NULL,     -- value is JSON: true/false, a list or an object (switches, graph settings)
     position INTEGER NOT NULL,       -- order of the field in its file
     source_file VARCHAR,
     load_id BIGINT,                  -- the load that wrote it
