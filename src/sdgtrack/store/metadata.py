@@ -66,7 +66,7 @@ def metadata_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str
     return con.execute("""
         WITH labels AS (SELECT dataset, bit_xor(hash(lang, field, label, position, section)) AS h
                         FROM metadata_field GROUP BY dataset)
-        SELECT m.indicator, m.dataset, xor(bit_xor(hash(m.lang, m.field, m.value, m.position)), coalesce(any_value(l.h), 0))
+        SELECT m.indicator, m.dataset, xor(bit_xor(hash(m.lang, m.field, m.value, m.structured, m.position)), coalesce(any_value(l.h), 0))
         FROM indicator_metadata m LEFT JOIN labels l USING (dataset)
         GROUP BY m.indicator, m.dataset ORDER BY 1, 2""").fetchall()
 
