@@ -60,6 +60,9 @@ class _Sanitiser(HTMLParser):
         if tag == "br":
             self.out.append("<br>")
             return
+        if tag in ("p", "li") and self.open and self.open[-1] == tag:  # <li>one<li>two: HTML closes the first
+            self.out.append(f"</{tag}>")
+            self.open.pop()
         if tag == "a":
             href = next((v for k, v in attrs if k == "href" and v), None)
             # browsers ignore control characters and spaces inside a scheme ("java\tscript:")
@@ -179,10 +182,11 @@ def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         label(f, lang, text(r), text(rl))
         for f, r, rl in zip(frame["field"].tolist(), frame["label"].tolist(), frame["label_lang"].tolist())
     ]
-    frame["group"] = [
+    groups = [
         _group(f, text(s), bool(st))
         for f, s, st in zip(frame["field"].tolist(), frame["section"].tolist(), frame["structured"].tolist())
     ]
+    frame["group"] = pd.Series(groups, index=frame.index, dtype=object)  # None, not NaN, where unlisted
     return frame.drop(columns=["label_lang"])
 
 
