@@ -263,7 +263,7 @@ class RepositoryMetadata:
         for position, item in enumerate(schema):
             if not isinstance(item, dict) or not item.get("name"):
                 continue
-            spec = item.get("field") if isinstance(item.get("field"), dict) else {}
+            spec: dict = item["field"] if isinstance(item.get("field"), dict) else {}
             field_name, scope = str(item["name"]), spec.get("scope")
             for lang in langs:
                 label = None
