@@ -270,6 +270,8 @@ def test_page_of_fixture_drops_script_and_handlers(small):
     assert "An inactive source" not in panel
     french = site.file("fr/indicators/3-2-1/index.html").render().decode("utf-8")
     assert "Métadonnées nationales" in french and "Décès avant cinq ans" in french
+    # text the repository did not translate is marked as English on the French page (WCAG 3.1.2)
+    assert '<dd lang="en">Rate per 1,000 live births</dd>' in french and "<dd>Couverture nationale</dd>" in french
     meta = json.loads(site.file("en/meta/3-2-1.json").render())
     assert "alert(" not in json.dumps(meta) and meta["graph_limits"] == [{"minimum": 0}]
 

@@ -228,6 +228,7 @@ def national_view(frame: pd.DataFrame, words: Callable[[str, str], str | None] |
                 {
                     "field": r["field"],
                     "label": r["label"],
+                    "lang": None if worded else r["lang"],  # the page marks text in another language (WCAG 3.1.2)
                     "html": html.escape(worded) if worded else render_text(r["value"]),
                 }
             )
@@ -259,7 +260,7 @@ def _sources(rows: list[dict], values: dict) -> list[dict]:
         if not (url or title or organisation):
             continue
         details = [
-            {"field": r["field"], "label": r["label"], "html": render_text(r["value"])}
+            {"field": r["field"], "label": r["label"], "lang": r["lang"], "html": render_text(r["value"])}
             for base, r in by_number[n]
             if r["group"] == "source" and base not in ("source_organisation", "source_url")
         ]
