@@ -24,6 +24,8 @@ TABLES = (
     "series",
     "series_indicator",
     "framework_node",
+    "indicator_metadata",
+    "metadata_field",
 )
 # a SQL keyword followed by one of the tables, quoted or not, with or without the schema
 TABLE_SQL = re.compile(

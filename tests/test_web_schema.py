@@ -43,6 +43,7 @@ def test_every_read_operation_is_documented(api_schema):
         "/api/datasets/{dataset_id}",
         "/api/observations",
         "/api/data/{code}",
+        "/api/metadata/{code}",
         "/api/progress",
         "/api/index",
         "/api/interlinkages",

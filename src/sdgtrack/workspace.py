@@ -10,6 +10,7 @@ every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``citie
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
@@ -192,6 +193,48 @@ class Workspace:
     ) -> pd.DataFrame:
         """Every version of the matching values, who wrote and who changed it."""
         return self.store.history(code, areas=areas, start=start, end=end, datasets=datasets)
+
+    def indicator_metadata(
+        self, code: str | Sequence[str], dataset: str | Sequence[str] | None = None, *, lang: str = "en"
+    ) -> pd.DataFrame:
+        """The national metadata of indicator ``code`` (``3.2.1``; a national id such as ``GDP1``; or
+        a list of codes, read in one query): the text of the meta files of the Open SDG repositories
+        loaded, one row per indicator, dataset and field.
+
+        ``dataset`` restricts to one dataset or a list (in that order); by default every dataset
+        with metadata for it, in the store's order of preference. Each field in ``lang`` where the
+        repository translated it, else in English, else its first language (column ``lang`` says
+        which). Columns: ``dataset``, ``indicator``, ``lang``, ``field`` (the repository's key),
+        ``label`` (the repository's label in ``lang``, else the shipped one), ``group`` (where a
+        page lists it: definition, calculation, notes, status, source, other; None for settings
+        such as graph options), ``section`` (the repository's schema scope), ``value`` (as written:
+        HTML or Markdown; JSON when ``structured``), ``structured``, ``position``. Empty when no
+        loaded dataset has metadata for the indicator; an unknown code or dataset is an error."""
+        from .errors import UserInputError
+        from .publish.metadata import with_labels
+
+        codes = [str(code).strip()] if isinstance(code, str) else [str(c).strip() for c in code]
+        if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", lang):
+            raise UserInputError(f"--lang {lang!r}: expected a language code such as en, fr or es")
+        datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
+        frame = self.store.indicator_metadata(codes, datasets, lang)
+        if frame.empty and isinstance(code, str) and codes[0] not in self.store.node_titles("sdg"):
+            raise UserInputError(
+                f"no indicator {codes[0]!r}: expected an SDG indicator code such as 3.2.1, or the id of a "
+                "national indicator with metadata in the store"
+            )
+        columns = ["dataset", "indicator", "lang", "field", "label", "group", "section", "value", "structured",
+                   "position"]  # fmt: skip
+        return with_labels(frame, lang)[columns].reset_index(drop=True)
+
+    def metadata_indicators(self, dataset: str | Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset and indicator with national metadata: the number of fields and the languages."""
+        datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
+        return self.store.metadata_indicators(datasets)
+
+    def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
+        """(indicator, dataset, hash) of each indicator's national metadata per dataset (site builds)."""
+        return self.store.metadata_fingerprints()
 
     def datasets(self) -> pd.DataFrame:
         return self.store.datasets()

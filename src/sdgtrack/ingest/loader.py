@@ -77,6 +77,8 @@ class LoadReport:
     dry_run: bool = False
     # a dry run's preview: the first new and updated rows, with the stored value an update replaces
     changes: list[dict] = field(default_factory=list)
+    metadata_indicators: int = 0  # indicators whose national metadata this load writes (Open SDG)
+    metadata_fields: int = 0  # their field rows, every language
 
     def summary(self) -> str:
         verb = "checked" if self.dry_run else "loaded"
@@ -240,6 +242,7 @@ def _run(
     create_staging(con, STAGING)
     problems: list[Problem] = []
     new_areas: list[tuple[str, str, str | None, str]] = []
+    metadata: list = []  # MetadataRows of each input that carries metadata
     for path, reader in inputs:
         if progress:
             progress(f"reading {path} ({reader.name})")
@@ -256,6 +259,8 @@ def _run(
         problems += result.problems
         report.notes += result.notes
         new_areas += result.areas
+        if result.metadata is not None:
+            metadata.append(result.metadata)
     if problems and not skip_invalid:
         raise InvalidInputError(problems[:1000], len(problems))
     if report.files == 0:
@@ -263,7 +268,7 @@ def _run(
 
     added_areas = _add_areas(db, new_areas)
     try:
-        _validate_and_merge(db, report, problems, skip_invalid, rejected_path, dry_run, progress, target)
+        _validate_and_merge(db, report, problems, skip_invalid, rejected_path, dry_run, progress, target, metadata)
     except BaseException:
         _remove_areas(con, added_areas)
         raise
@@ -281,6 +286,7 @@ def _validate_and_merge(
     dry_run: bool,
     progress,
     target: LoadTarget,
+    metadata: list,
 ) -> None:
     con = db.con
     if progress:
@@ -326,7 +332,7 @@ def _validate_and_merge(
 
     if progress:
         progress("merging")
-    _merge(db, report, dry_run, target)
+    _merge(db, report, dry_run, target, metadata)
 
 
 def _add_areas(db, areas: list[tuple[str, str, str | None, str]]) -> list[str]:
@@ -379,7 +385,7 @@ def _collapse_keys(con) -> None:
         FROM {VALID} GROUP BY {key}""")
 
 
-def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
+def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: list | None = None) -> None:
     """Classify incoming keys against the dataset's stored rows and write the difference.
 
     Only rows of ``target``'s dataset are compared, updated, flagged or removed: the invariant
@@ -454,6 +460,9 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
     report.series, report.areas = con.execute(
         f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}"
     ).fetchone()
+    metadata = metadata or []
+    report.metadata_indicators = sum(len(m.indicators) for m in metadata)
+    report.metadata_fields = sum(len(m.rows) for m in metadata)
     if dry_run:
         if target.preview_rows:
             report.changes = _preview(con, dataset, target.preview_rows, bool(stored), on)
@@ -504,6 +513,8 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget) -> None:
                          (SELECT DISTINCT series, indicator FROM __classified WHERE indicator IS NOT NULL)
                        ON CONFLICT DO NOTHING""")
         dataset_store.upsert(con, target.info, "; ".join(report.paths), now, target.given)
+        for part in metadata:
+            dataset_store.replace_metadata(con, dataset, part, load_id)
         con.execute(
             """INSERT INTO load (id, loaded_at, paths, format, rows_read, rows_new, rows_updated,
                                          rows_unchanged, rows_rejected, dataset, action, user_name, rows_missing,

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..registries import READERS, Reader
+
+if TYPE_CHECKING:
+    from .metadata import MetadataRows
 
 __all__ = ["READERS", "ReadResult", "Reader", "all_readers", "detect", "get", "register"]
 
@@ -28,6 +32,9 @@ class ReadResult:
     # (code, name, parent code, kind). The loader adds them for validation and removes them
     # again when the load fails or is a dry run, so a failed load still changes nothing.
     areas: list[tuple[str, str, str | None, str]] = field(default_factory=list)
+    # Indicator metadata text the source carries (Open SDG meta files): written with the load's
+    # rows, in the same transaction, replacing the dataset's metadata of the indicators read.
+    metadata: "MetadataRows | None" = None
 
 
 def register(reader: Reader) -> Reader:

@@ -209,6 +209,38 @@ class Site:
             (d, *(str(table.loc[d, c]) for c in ("title", "publisher", "kind", "licence"))) for d in known
         ]
 
+    # -- national metadata (Open SDG meta files kept by the store) ----------------------------------
+    def _metadata_fingerprints(self) -> dict[str, list[tuple[str, int]]]:
+        """Indicator -> [(dataset, hash of its metadata)] for the datasets the site shows."""
+
+        def make():
+            wanted = set(self.options.datasets) if self.options.datasets else None
+            out: dict[str, list[tuple[str, int]]] = {}
+            for indicator, dataset, digest in self.workspace.metadata_fingerprints():
+                if wanted is None or dataset in wanted:
+                    out.setdefault(indicator, []).append((dataset, digest))
+            return out
+
+        return self.memo("_metadata_fingerprints", make)  # type: ignore[return-value]
+
+    def has_metadata(self, code: str) -> bool:
+        """Whether a dataset the site shows has national metadata for indicator ``code``."""
+        return code in self._metadata_fingerprints()
+
+    def metadata_key(self, code: str) -> str:
+        """Fingerprint of indicator ``code``'s national metadata in the datasets the site shows (and
+        their order of preference): part of the keys of the files that show it (its pages and
+        ``meta/`` files), not of its data files, so a metadata change rewrites only those."""
+        parts = sorted(self._metadata_fingerprints().get(code, []))
+        return _digest(("metadata", code, parts, self._dataset_facts([d for d, _ in parts]) if parts else []))
+
+    def metadata_keys(self) -> str:
+        """Fingerprint of the national metadata of every indicator the site shows (``meta/all.json``)."""
+        return self.memo(
+            "_metadata_keys",
+            lambda: _digest(("metadata", [(c, self.metadata_key(c)) for c in self.indicators()])),  # type: ignore[return-value]
+        )
+
     def indicators_key(self) -> str:
         """Fingerprint of every indicator the site shows (the list and each :meth:`indicator_key`): the
         key part of files that gather all indicators (all.json, the zip, the reporting status)."""

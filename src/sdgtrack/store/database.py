@@ -319,6 +319,28 @@ class Database:
         """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset: what changed."""
         return catalog.series_fingerprints(self.con)
 
+    def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
+        """(indicator, dataset, hash of its metadata text and the dataset's labels) per indicator."""
+        from . import metadata
+
+        return metadata.metadata_fingerprints(self.con)
+
+    def indicator_metadata(
+        self, codes: Sequence[str], datasets: Sequence[str] | None = None, lang: str = "en"
+    ) -> pd.DataFrame:
+        """Every national metadata field of the indicators ``codes`` per dataset (``store/metadata.py``)."""
+        from . import metadata
+
+        for dataset_id in datasets or []:
+            dataset_ops.check_exists(self.con, dataset_id)
+        return metadata.indicator_metadata(self.con, codes, datasets, lang)
+
+    def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset and indicator with national metadata: fields and languages."""
+        from . import metadata
+
+        return metadata.metadata_indicators(self.con, datasets)
+
     def store_state(self) -> dict:
         """Last load, dataset metadata and preference, areas, reference version (as fingerprints)."""
         return catalog.store_state(self.con)

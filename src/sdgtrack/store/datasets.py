@@ -20,6 +20,7 @@ from .reads import OBSERVATION_COLUMNS, PREFERENCE_ORDER
 
 if TYPE_CHECKING:
     from ..ingest.datasets import DatasetInfo
+    from ..ingest.metadata import MetadataRows
 
 HISTORY_INSERT = (
     f"INSERT INTO observation_history ({', '.join(OBSERVATION_COLUMNS)}, superseded_load, change) "
@@ -61,6 +62,44 @@ def upsert(
                     {", " + sets if sets else ""} WHERE id = ?""",
         [source_path, when, when, *fields.values(), info.id],
     )
+
+
+def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: "MetadataRows", load_id: int) -> None:
+    """Write a load's national metadata (inside the load's transaction): the dataset's metadata of
+    the indicators read is replaced (a whole repository: all of it, except indicators whose files
+    had problems, which keep theirs); every statement names the dataset, so no other changes."""
+    if part.whole:
+        con.execute(
+            "DELETE FROM indicator_metadata WHERE dataset = ? AND indicator NOT IN (SELECT unnest(?::VARCHAR[]))",
+            [dataset_id, list(part.kept)],
+        )
+    else:
+        con.execute(
+            "DELETE FROM indicator_metadata WHERE dataset = ? AND indicator IN (SELECT unnest(?::VARCHAR[]))",
+            [dataset_id, list(part.indicators)],
+        )
+    if len(part.rows):
+        con.register("__metadata_rows", part.rows)
+        try:
+            con.execute(
+                """INSERT OR REPLACE INTO indicator_metadata
+                   SELECT ?, indicator, lang, field, value, structured, position, source_file, ?
+                   FROM __metadata_rows""",
+                [dataset_id, load_id],
+            )
+        finally:
+            con.unregister("__metadata_rows")
+    if part.whole or len(part.fields):
+        con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
+    if len(part.fields):
+        con.register("__metadata_fields", part.fields)
+        try:
+            con.execute(
+                "INSERT OR REPLACE INTO metadata_field SELECT ?, lang, field, label, position, section FROM __metadata_fields",
+                [dataset_id],
+            )
+        finally:
+            con.unregister("__metadata_fields")
 
 
 def check_exists(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
@@ -119,6 +158,8 @@ def remove(con: duckdb.DuckDBPyConnection, dataset_id: str, when: dt.datetime | 
         n = con.execute("SELECT count(*) FROM observation WHERE dataset = ?", [dataset_id]).fetchall()[0][0]
         con.execute(f"{HISTORY_INSERT}, {load_id}, 'removed' FROM observation o WHERE o.dataset = ?", [dataset_id])
         con.execute("DELETE FROM observation WHERE dataset = ?", [dataset_id])
+        con.execute("DELETE FROM indicator_metadata WHERE dataset = ?", [dataset_id])
+        con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
         con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
         con.execute(
             """INSERT INTO load (id, loaded_at, paths, format, dataset, action, user_name, rows_removed)

@@ -1,5 +1,5 @@
-"""The read API (`/api/...`): framework, areas, datasets, observations, progress, index,
-interlinkages and contributions, JSON or CSV, paged, over the workspace.
+"""The read API (`/api/...`): framework, areas, datasets, observations, national metadata,
+progress, index, interlinkages and contributions, JSON or CSV, paged, over the workspace.
 
 Every route is a thin face: it checks its parameters, asks the workspace (on the worker thread's
 cursor) and shapes the answer with a model of :mod:`sdgtrack.web.models`. Answers are cached per
@@ -289,6 +289,60 @@ async def data(
             request, [code], area, dataset, start, end, None, all_disaggregations, None, limit, offset, in_path=True
         ),
     )
+
+
+# -- national metadata ----------------------------------------------------------------------------
+@router.get("/metadata/{code}", response_model=m.IndicatorMetadata, responses={200: {"content": CSV}})
+async def metadata(
+    request: Request,
+    code: str,
+    dataset: list[str] | None = Query(None, max_length=20, description="Only these datasets (repeat)"),
+    lang: str = Query("en", max_length=10, description="Language of the texts and labels, where translated"),
+    format: str | None = Format,
+):  # noqa: A002
+    """The national metadata of an indicator (the Open SDG meta files loaded with its datasets):
+    every field per dataset, as written and as safe HTML, with its label. An indicator no dataset
+    has metadata for answers with no datasets; an unknown code is 404."""
+    import json
+
+    from ..publish.metadata import render_text
+
+    def work(ws: Workspace) -> Answer:
+        try:
+            frame = ws.indicator_metadata(code, dataset or None, lang=lang)
+        except UserInputError as exc:
+            if "no indicator" in str(exc):
+                raise NotFound(str(exc)) from None
+            raise
+        titles = dict(zip(ws.datasets()["id"], ws.datasets()["title"]))
+        rows = frame_rows(frame)
+        out = []
+        for dataset_id in dict.fromkeys(r["dataset"] for r in rows):
+            mine = [r for r in rows if r["dataset"] == dataset_id]
+            fields = [
+                m.MetadataField(
+                    field=r["field"],
+                    label=r["label"],
+                    group=r["group"],
+                    section=r["section"],
+                    lang=r["lang"],
+                    value=json.loads(r["value"]) if r["structured"] else r["value"],
+                    html=None if r["structured"] else render_text(r["value"]),
+                )
+                for r in mine
+            ]
+            out.append(
+                m.DatasetMetadata(
+                    dataset=dataset_id,
+                    title=titles.get(dataset_id),
+                    languages=sorted({r["lang"] for r in mine}),
+                    fields=fields,
+                )
+            )
+        csv_rows = [{k: r[k] for k in ("dataset", "field", "label", "group", "lang", "value")} for r in rows]
+        return Answer(m.IndicatorMetadata(indicator=code, lang=lang, datasets=out), csv_rows)
+
+    return await answer(request, work)
 
 
 # -- analyses -------------------------------------------------------------------------------------

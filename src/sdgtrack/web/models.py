@@ -191,3 +191,32 @@ class Contribution(BaseModel):
     corrected: bool | None
     status: str
     description: str | None
+
+
+# -- national metadata (Open SDG meta files) ------------------------------------------------------
+class MetadataField(BaseModel):
+    field: str = Field(description="The repository's key (computation_units, STAT_CONC_DEF, source_url_1 ...)")
+    label: str = Field(description="Its label in the language asked for (the repository's, else sdgtrack's)")
+    group: str | None = Field(
+        description="Where the site lists it: definition, calculation, notes, status, source, other; "
+        "null for settings (graph options, switches)"
+    )
+    section: str | None = Field(description="The repository's schema scope (national, global, source_1 ...)")
+    lang: str = Field(description="The language of the text: the one asked for, else en, else the first")
+    value: Any = Field(description="As written (HTML or Markdown text), or the JSON value of a setting")
+    html: str | None = Field(
+        description="The text as safe HTML (p, a to http(s), lists, strong, em, br); null for settings"
+    )
+
+
+class DatasetMetadata(BaseModel):
+    dataset: str
+    title: str | None
+    languages: list[str] = Field(description="The languages of the texts shown")
+    fields: list[MetadataField]
+
+
+class IndicatorMetadata(BaseModel):
+    indicator: str
+    lang: str
+    datasets: list[DatasetMetadata] = Field(description="Each dataset with metadata for it, most preferred first")

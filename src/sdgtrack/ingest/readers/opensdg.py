@@ -33,6 +33,7 @@ from ...errors import InvalidInputError, Problem, UserInputError
 from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, escape_dim, quote, sql_str, unescape_dim
 from ..datasets import DatasetInfo, slug
+from ..metadata import RepositoryMetadata, collect
 from ..registry import ReadResult, register
 from ..tables import csv_header, fix_lines, is_csv, leading_blank_lines, no_rows, why
 from ..totals import choose_total
@@ -53,7 +54,6 @@ MULTIPLIER_WORDS = {"thousands": ("thousand", "000"), "millions": ("million",), 
 SLUG_MAX = 60
 LABEL_MARK = "\x1f"  # separates prefix and Series label in interim series codes
 STARTER_BRANDING = "SDG data build documentation"  # the Open SDG starter's text: says nothing of the source
-FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.DOTALL)
 
 
 def _repository_root(path: Path) -> Path:
@@ -126,7 +126,7 @@ class OpenSdgReader:
         root = _repository_root(path)
         config = _config(root) if (root / "config_data.yml").exists() else {}
         files, skipped = self._data_files(path, root, config)
-        meta = _Metadata(root)
+        meta = RepositoryMetadata(root, config)
         area = self._area(con, path, root, config, meta, options)
         iso2 = con.execute("SELECT coalesce(iso2, code) FROM area WHERE code = ?", [area]).fetchone()[0]
         global_indicators = dict(
@@ -249,6 +249,11 @@ class OpenSdgReader:
                 f"under that number): {', '.join(f.name for f in skipped[:5])}"
                 f"{' ...' if len(skipped) > 5 else ''}"
             )
+        # national metadata: a repository's replaces the dataset's; one file's, that indicator's
+        idents = meta.ids() if path.is_dir() else [_indicator_id(path)]
+        result.metadata, meta_problems = collect(meta, idents, lambda i: i.replace("-", "."), path.is_dir())
+        result.problems += meta_problems
+        result.notes.append(result.metadata.note(name))
         if path.is_dir():
             missing = sorted(set(meta.ids()) - {_indicator_id(f) for f in files} - {f.stem for f in skipped})
             if missing:
@@ -296,7 +301,7 @@ class OpenSdgReader:
         skipped = [f for f in found if f.name.lower().startswith("archived")]
         return [f for f in found if f not in skipped], skipped
 
-    def _area(self, con, path: Path, root: Path, config: dict, meta: "_Metadata", options: dict) -> str:
+    def _area(self, con, path: Path, root: Path, config: dict, meta: RepositoryMetadata, options: dict) -> str:
         if options.get("area"):
             return options["area"]
         candidates = []
@@ -536,65 +541,6 @@ def _title(meta: dict) -> str | None:
 
 def _sql_or_null(text: str | None) -> str:
     return "NULL" if text is None else sql_str(text)
-
-
-class _Metadata:
-    """Indicator metadata: ``meta/<id>.md`` front matter, ``indicator-config/<id>.yml``, ``meta/<id>.yml``.
-
-    Parsed lazily per indicator: a UK load reads 236 files, a whole-repository parse would cost more
-    than the data.
-    """
-
-    def __init__(self, root: Path):
-        self.root = root
-        self._cache: dict[str, dict] = {}
-
-    def paths(self, ident: str) -> list[Path]:
-        return [
-            self.root / "indicator-config" / f"{ident}.yml",
-            self.root / "meta" / f"{ident}.yml",
-            self.root / "meta" / f"{ident}.md",
-        ]
-
-    def get(self, ident: str) -> dict:
-        if ident not in self._cache:
-            merged: dict = {}
-            for p in self.paths(ident):
-                if p.exists():
-                    merged.update(_parse_yaml(p))
-            self._cache[ident] = merged
-        return self._cache[ident]
-
-    def ids(self) -> list[str]:
-        out = set()
-        for folder, suffixes in (("meta", (".md", ".yml")), ("indicator-config", (".yml",))):
-            for p in (self.root / folder).glob("*"):
-                if p.suffix in suffixes and p.is_file() and not p.name.lower().startswith(("archived", "readme")):
-                    out.add(p.stem)
-        return sorted(out)
-
-    def coverage(self, sample: int = 25) -> list[str]:
-        """Most frequent ``national_geographical_coverage`` values of the first metadata files."""
-        counts: Counter = Counter()
-        for ident in self.ids()[:sample]:
-            text = self.get(ident).get("national_geographical_coverage")
-            if isinstance(text, str) and text.strip():
-                counts[text.strip()] += 1
-        return [t for t, _ in counts.most_common()]
-
-
-def _parse_yaml(path: Path) -> dict:
-    import yaml
-
-    try:
-        text = path.read_text("utf-8-sig")
-        if path.suffix == ".md":
-            front = FRONT_MATTER.match(text)
-            text = front.group(1) if front else ""
-        data = yaml.load(text, Loader=_loader())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        return {}  # metadata only adds names and units: a broken file must not stop the data
-    return data if isinstance(data, dict) else {}
 
 
 register(OpenSdgReader())

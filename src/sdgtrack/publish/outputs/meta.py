@@ -4,9 +4,13 @@ Field names follow the Open SDG metadata schema where one exists (``indicator_na
 ``target_id``, ``sdg_goal``, ``reporting_status``, ``graph_type``, ``computation_units``,
 ``source_organisation_1`` ...), so Open SDG consumers read them; the rest says what sdgtrack knows
 and Open SDG does not (the series and datasets behind the figures, years, disaggregations).
-Titles come from the shipped translations. The Open SDG reader keeps no national metadata text
-(definitions, methodology, contacts) in the store, only the indicator's name (the series
-description) and its units, so none is published here.
+Titles come from the shipped translations. The national metadata of an Open SDG repository the
+store keeps (definitions, calculations, footnotes, sources ...; the most preferred dataset with
+metadata for the indicator) is added under the repository's own keys, as sdg-build's meta JSON holds
+them: text as safe HTML (``publish/metadata.py``), settings (lists, mappings) as JSON values; its
+numbered ``source_*`` fields replace sdgtrack's when it has any; keys sdgtrack derives (codes,
+titles, series, datasets, years, links to the data) are never replaced. ``national_metadata``
+names the dataset and language the text came from.
 """
 
 from __future__ import annotations
@@ -85,14 +89,62 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
         if d in datasets.index:
             meta[f"source_organisation_{n}"] = _clean(datasets.loc[d, "publisher"]) or _clean(datasets.loc[d, "title"])
             meta[f"source_title_{n}"] = _clean(datasets.loc[d, "title"])
+    return _with_national(site, lang, code, meta)
+
+
+# what sdgtrack derives itself and a repository's metadata never replaces
+DERIVED = frozenset(
+    {"indicator", "indicator_number", "slug", "language", "sdg_goal", "target_id", "goal_name", "target_name",
+     "indicator_name", "graph_title", "indicator_sort_order", "series", "datasets", "observations", "areas",
+     "years", "disaggregations", "data", "national_metadata"}
+)  # fmt: skip
+
+
+def _with_national(site: Site, lang: str, code: str, meta: dict) -> dict:
+    """``meta`` with the national metadata of the most preferred dataset that has some for ``code``."""
+    from ..metadata import render_text
+
+    frame = national_frame(site, lang, code)
+    if frame.empty:
+        return meta
+    first = frame[frame["dataset"] == frame["dataset"].iloc[0]]
+    fields = {}
+    for field, value, structured in zip(first["field"], first["value"], first["structured"]):
+        if field in DERIVED:
+            continue
+        fields[field] = json.loads(value) if structured else render_text(value)
+    if any(k.startswith("source_") for k in fields):  # the repository's sources, not a mix with ours
+        meta = {k: v for k, v in meta.items() if not k.startswith("source_")}
+    meta.update(fields)
+    meta["national_metadata"] = {"dataset": first["dataset"].iloc[0], "languages": sorted(set(first["lang"]))}
     return meta
+
+
+def national_frame(site: Site, lang: str, code: str):
+    """The national metadata of ``code`` in ``lang`` for the datasets the site shows, read once per
+    build (the indicator page and the meta file both show it)."""
+    if not site.has_metadata(code):
+        return _empty()
+
+    def make():  # every indicator with metadata in one query: a build shows them all
+        codes = [c for c, level, _, _ in site.nodes() if level == "indicator" and site.has_metadata(c)]
+        frame = site.workspace.indicator_metadata(codes, site.options.datasets, lang=lang)
+        return {c: part.reset_index(drop=True) for c, part in frame.groupby("indicator", sort=False)}
+
+    return site.memo(f"_national:{lang}", make).get(code, _empty())  # type: ignore[attr-defined]
+
+
+def _empty():
+    import pandas as pd
+
+    return pd.DataFrame(columns=["dataset", "lang", "field", "label", "group", "value", "structured"])
 
 
 def meta_file(site: Site, lang: str, code: str) -> SiteFile:
     return SiteFile(
         f"{lang}/meta/{slug(code)}.json",
         lambda: dump(indicator_meta(site, lang, code)),
-        site.key("meta", lang, site.indicator_key(code)),
+        site.key("meta", lang, site.indicator_key(code), site.metadata_key(code)),
         about=code,
     )
 
@@ -110,5 +162,7 @@ def metadata(site: Site) -> Iterator[SiteFile]:
 
     for lang in site.options.langs:
         yield SiteFile(
-            f"{lang}/meta/all.json", partial(render, lang), site.key("meta/all", lang, site.indicators_key())
+            f"{lang}/meta/all.json",
+            partial(render, lang),
+            site.key("meta/all", lang, site.indicators_key(), site.metadata_keys()),
         )

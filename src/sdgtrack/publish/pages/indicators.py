@@ -99,7 +99,7 @@ def indicator_pages(site: Site):
             yield SiteFile(
                 path,
                 partial(_page, site, lang, path, code, target, goal),
-                page_key(site, path, key, *related),
+                page_key(site, path, key, site.metadata_key(code), *related),
                 about=code,
             )
 
@@ -213,6 +213,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         has_data=code in facts["indicators_with_data"],
         slug=slug(code),
         metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
+        national=_national(site, lang, code),
         page_data=json_block(
             {
                 "strings": strings,
@@ -251,6 +252,24 @@ def _page_words(site: Site, code: str, lang: str) -> dict[str, str]:
     units = [u for u in pd.unique(frame["unit"].to_numpy()) if isinstance(u, str)]
     statuses = [o for o in pd.unique(frame["obs_status"].to_numpy()) if isinstance(o, str)]
     return code_labels.page_words(lang, units, statuses, dims)
+
+
+# -- national metadata (the Open SDG meta files the store keeps) ------------------------------------
+def _national(site: Site, lang: str, code: str) -> list[dict]:
+    """The National metadata tab: per dataset with metadata for ``code`` (most preferred first), its
+    title and fields grouped, as safe HTML (``publish/metadata.py``)."""
+    from ..metadata import national_view
+    from ..outputs.meta import national_frame
+
+    t = Strings(lang)
+
+    def words(field: str, value: str) -> str | None:  # reporting status codes in the page's language
+        key = f"reporting.{str(value).strip().lower()}"
+        return t(key) if field == "reporting_status" and key in t.table else None
+
+    titles_by_dataset = {d["id"]: d["title"] for d in site_facts(site)["datasets"]}
+    views = national_view(national_frame(site, lang, code), words)
+    return [dict(v, title=titles_by_dataset.get(v["dataset"], v["dataset"])) for v in views]
 
 
 def _sources(site: Site, code: str) -> list[dict]:

@@ -1,0 +1,277 @@
+"""National metadata as people read it: labels, safe HTML, and the fields grouped for a page.
+
+The store keeps a repository's metadata text as written (HTML and Markdown, from people's
+editors): every face shows it through :func:`render_text`, which renders Markdown and keeps a
+small set of tags (:data:`ALLOWED_TAGS`; links to http and https only), so no script, event
+handler or ``javascript:`` link in a meta file reaches a reader's browser.
+
+Labels: the repository's own (its schema file and translations) in the language asked for, else
+the shipped table ``data/metadata_fields.csv``, else the repository's English label, else the
+field name made readable.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+from importlib import resources
+from typing import Callable
+
+import pandas as pd
+
+ALLOWED_TAGS = frozenset({"p", "a", "ul", "ol", "li", "strong", "em", "br"})
+RENAMED = {"b": "strong", "i": "em"}  # the same meaning, in the tags kept
+# elements whose content is not text for a reader: dropped with everything inside them
+DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "head", "svg"})
+# text with none of these is plain words for Markdown and HTML alike (most short values: units, tiers)
+MARKUP = re.compile(r"[\n*_`\[\]#<>&!|\\~]")
+BLOCK_START = re.compile(r"\s*([-+>=]|\d+[.)])(\s|$)")
+SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
+SOURCE_FIELD = re.compile(r"^source_(.+)_(\d+)$")
+GROUPS = ("definition", "calculation", "notes", "status", "other")
+# fields a page never lists: titles and goal texts the page shows from the framework, the global
+# metadata (its own tab links the UN's), switches and settings
+HIDDEN = re.compile(
+    r"^(SDG_(GOAL|TARGET|INDICATOR)|.*__GLOBAL|indicator_name|target_name|indicator_number|indicator|"
+    r"goal_meta_link(_text)?|national_(data|metadata)_update_url|PROGRESS_DETAILS|title|permalink|layout)$"
+)
+
+
+# -- safe HTML -----------------------------------------------------------------------------------
+class _Sanitiser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.open: list[str | None] = []  # tags opened, None where a tag was left out
+        self.dropping = 0  # depth inside a dropped element
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in DROPPED:
+            self.dropping += 1
+            return
+        if self.dropping:
+            return
+        tag = RENAMED.get(tag, tag)
+        if tag not in ALLOWED_TAGS:
+            return
+        if tag == "br":
+            self.out.append("<br>")
+            return
+        if tag in ("p", "li") and self.open and self.open[-1] == tag:  # <li>one<li>two: HTML closes the first
+            self.out.append(f"</{tag}>")
+            self.open.pop()
+        if tag == "a":
+            href = next((v for k, v in attrs if k == "href" and v), None)
+            # browsers ignore control characters and spaces inside a scheme ("java\tscript:")
+            if href is None or not SAFE_URL.match(re.sub(r"[\x00-\x20]", "", href)):
+                self.open.append(None)
+                return
+            self.out.append(f'<a href="{html.escape(href.strip(), quote=True)}">')
+        else:
+            self.out.append(f"<{tag}>")
+        self.open.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if RENAMED.get(tag, tag) == "br" and not self.dropping:
+            self.out.append("<br>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in DROPPED:
+            self.dropping = max(0, self.dropping - 1)
+            return
+        if self.dropping:
+            return
+        tag = RENAMED.get(tag, tag)
+        if tag not in ALLOWED_TAGS or tag == "br":
+            return
+        # close up to the matching open tag (a stray end tag closes nothing)
+        names = [t for t in self.open]
+        for i in range(len(names) - 1, -1, -1):
+            if names[i] == tag or (tag == "a" and names[i] is None):
+                for t in reversed(self.open[i:]):
+                    if t is not None:
+                        self.out.append(f"</{t}>")
+                del self.open[i:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropping:
+            self.out.append(html.escape(data, quote=False))
+
+    def result(self) -> str:
+        self.close()
+        for t in reversed(self.open):
+            if t is not None:
+                self.out.append(f"</{t}>")
+        self.open = []
+        return "".join(self.out).strip()
+
+
+def sanitize_html(text: str) -> str:
+    """HTML with only :data:`ALLOWED_TAGS` (``b``/``i`` as ``strong``/``em``), links only to http(s)
+    and no other attribute; the text of every other tag kept, escaped; scripts and styles dropped
+    with their content; comments dropped; every tag closed."""
+    parser = _Sanitiser()
+    parser.feed(text)
+    return parser.result()
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True})
+
+
+@lru_cache(maxsize=65536)  # the page and the meta file of an indicator render the same texts
+def render_text(text: str) -> str:
+    """A metadata value as safe HTML: Markdown (which lets HTML through) rendered, then sanitised;
+    a single paragraph loses its ``<p>`` so short values read inline."""
+    if not MARKUP.search(text) and not BLOCK_START.match(text):  # plain words: nothing to render
+        return html.escape(text.strip(), quote=False)
+    out = sanitize_html(_markdown().render(text))
+    if out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
+        out = out[3:-4]
+    return out
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` when it is an http(s) address (a source's link), else None."""
+    text = str(url or "").strip()
+    return text if SAFE_URL.match(text) and not re.search(r"[\s<>\"]", text) else None
+
+
+# -- labels --------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def shipped_fields() -> dict[str, dict[str, str]]:
+    """Field -> {group, en, fr, es, ar} from ``data/metadata_fields.csv``, in the file's order."""
+    text = (resources.files("sdgtrack.publish") / "data" / "metadata_fields.csv").read_text("utf-8")
+    return {row["field"]: row for row in csv.DictReader(text.splitlines())}
+
+
+def _base(field: str) -> tuple[str, str | None]:
+    m = SOURCE_FIELD.match(field)
+    return (f"source_{m.group(1)}", m.group(2)) if m else (field, None)
+
+
+@lru_cache(maxsize=16384)
+def label(field: str, lang: str, repo_label: str | None = None, repo_lang: str | None = None) -> str:
+    """The label of ``field`` in ``lang`` (see the module's docstring for the order)."""
+    if repo_label and repo_lang == lang:
+        return repo_label
+    shipped = shipped_fields().get(_base(field)[0])
+    if shipped and shipped.get(lang):
+        return shipped[lang]
+    if repo_label:
+        return repo_label
+    if shipped:
+        return shipped["en"]
+    words = field.replace("__", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:].lower() if words.isupper() else words[:1].upper() + words[1:]
+
+
+def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The store's metadata rows (``store.metadata.indicator_metadata``) with ``label`` filled in
+    for ``lang`` and ``group`` (the page's group of the field, None for fields a page does not list)."""
+    frame = frame.copy()
+    text = lambda v: v if isinstance(v, str) else None  # noqa: E731  (NaN, None -> None)
+    frame["label"] = [
+        label(f, lang, text(r), text(rl))
+        for f, r, rl in zip(frame["field"].tolist(), frame["label"].tolist(), frame["label_lang"].tolist())
+    ]
+    groups = [
+        _group(f, text(s), bool(st))
+        for f, s, st in zip(frame["field"].tolist(), frame["section"].tolist(), frame["structured"].tolist())
+    ]
+    frame["group"] = pd.Series(groups, index=frame.index, dtype=object)  # None, not NaN, where unlisted
+    return frame.drop(columns=["label_lang"])
+
+
+@lru_cache(maxsize=16384)
+def _group(field: str, section: str | None, structured: bool) -> str | None:
+    if structured or HIDDEN.match(field):
+        return None
+    shipped = shipped_fields().get(_base(field)[0])
+    if shipped:
+        return shipped["group"]
+    if isinstance(section, str) and section == "national":  # the repository's own national fields
+        return "other"
+    return None
+
+
+# -- a page's view -------------------------------------------------------------------------------
+def national_view(frame: pd.DataFrame, words: Callable[[str, str], str | None] | None = None) -> list[dict]:
+    """Per dataset (in the frame's order): its fields grouped as a page shows them, in the shipped
+    order then the repository's, each with its label and safe HTML; its sources (``source_*_N``
+    with an organisation, title or link, unless ``source_active_N`` is false), each with a checked
+    link. ``frame`` is :func:`with_labels`'s output; ``words(field, value)`` may word a coded value
+    (the reporting status) for a language. Plain Python over the few rows of one indicator: a
+    build calls it for every page."""
+    order = {f: i for i, f in enumerate(shipped_fields())}
+    by_dataset: dict[str, list[dict]] = {}
+    for row in frame.to_dict("records"):
+        by_dataset.setdefault(row["dataset"], []).append(row)
+    out = []
+    for dataset, rows in by_dataset.items():
+        rows.sort(key=lambda r: (order.get(_base(r["field"])[0], len(order)), r["position"]))
+        values = {r["field"]: r["value"] for r in rows}
+        groups: dict[str, list[dict]] = {}
+        for r in rows:
+            group = r["group"] if isinstance(r["group"], str) else None
+            if group is None or group == "source":
+                continue
+            worded = words(r["field"], r["value"]) if words else None
+            groups.setdefault(group, []).append(
+                {
+                    "field": r["field"],
+                    "label": r["label"],
+                    "lang": None if worded else r["lang"],  # the page marks text in another language (WCAG 3.1.2)
+                    "html": html.escape(worded) if worded else render_text(r["value"]),
+                }
+            )
+        out.append(
+            {
+                "dataset": dataset,
+                "languages": sorted({r["lang"] for r in rows}),
+                "groups": [{"group": g, "fields": groups[g]} for g in GROUPS if g in groups],
+                "sources": _sources(rows, values),
+            }
+        )
+    return out
+
+
+def _sources(rows: list[dict], values: dict) -> list[dict]:
+    by_number: dict[str, list[tuple[str, dict]]] = {}
+    for r in rows:
+        base, n = _base(r["field"])
+        if n is not None and base != "source_active":
+            by_number.setdefault(n, []).append((base, r))
+    sources = []
+    for n in sorted(by_number, key=int):
+        if str(values.get(f"source_active_{n}", "true")).strip().lower() == "false":
+            continue
+        fields = dict(by_number[n])
+        url = safe_url(values.get(f"source_url_{n}"))
+        title = values.get(f"source_url_text_{n}") or values.get(f"source_title_{n}")
+        organisation = values.get(f"source_organisation_{n}")
+        if not (url or title or organisation):
+            continue
+        details = [
+            {"field": r["field"], "label": r["label"], "lang": r["lang"], "html": render_text(r["value"])}
+            for base, r in by_number[n]
+            if r["group"] == "source" and base not in ("source_organisation", "source_url")
+        ]
+        sources.append(
+            {
+                "number": int(n),
+                "organisation": render_text(organisation) if organisation else None,
+                "title": render_text(title) if title else None,
+                "url": url,
+                "url_label": fields["source_url"]["label"] if "source_url" in fields else None,
+                "details": details,
+            }
+        )
+    return sources

@@ -1,0 +1,81 @@
+"""Reads of the national indicator metadata (``indicator_metadata``, ``metadata_field``).
+
+Written by the ingest (``datasets.replace_metadata``, inside a load's transaction); read here for
+the workspace, the site, the API and the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import duckdb
+import pandas as pd
+
+from .reads import PREFERENCE_ORDER
+
+COLUMNS = ["dataset", "indicator", "lang", "field", "value", "structured", "label", "label_lang", "section", "position"]
+
+
+def indicator_metadata(
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], datasets: Sequence[str] | None = None, lang: str = "en"
+) -> pd.DataFrame:
+    """Every metadata field of the indicators ``codes`` (one query for many: a site build asks for
+    all at once), one row per indicator, dataset and field; indicators in the order given, datasets
+    in the order of preference (the given list's order, else the store's) and fields in the repository's
+    schema order (then file order).
+
+    Each field in ``lang`` where the dataset has it in that language, else in English, else in its
+    first language by code (``lang`` says which). ``label`` is the repository's own label of the
+    field (its schema and translations) in ``lang``, else in English (``label_lang`` says which);
+    NULL when the repository labels it nowhere (faces then use the shipped labels)."""
+    where = "TRUE" if datasets is None else "m.dataset IN (SELECT unnest(?::VARCHAR[]))"
+    order = (
+        "list_position(?::VARCHAR[], d.id)"
+        if datasets is not None
+        else f"row_number() OVER (ORDER BY {PREFERENCE_ORDER})"
+    )
+    params: list = [lang, list(codes)]
+    if datasets is not None:
+        params += [list(datasets), list(datasets)]
+    params += [lang]
+    return con.execute(
+        f"""
+        WITH picked AS (
+            SELECT m.*, row_number() OVER (PARTITION BY m.dataset, m.indicator, m.field
+                                           ORDER BY m.lang = ? DESC, m.lang = 'en' DESC, m.lang) AS pick
+            FROM indicator_metadata m WHERE m.indicator IN (SELECT unnest(?::VARCHAR[])) AND {where}),
+        pref AS (SELECT id, {order} AS preference FROM dataset d WHERE removed_at IS NULL),
+        labels AS (
+            SELECT dataset, field, label, lang AS label_lang, position, section,
+                   row_number() OVER (PARTITION BY dataset, field ORDER BY lang = ? DESC, lang = 'en' DESC, lang) AS pick
+            FROM metadata_field)
+        SELECT p.dataset, p.indicator, p.lang, p.field, p.value, p.structured, l.label, l.label_lang, l.section,
+               coalesce(l.position, 100000 + p.position) AS position
+        FROM picked p JOIN pref ON pref.id = p.dataset
+        LEFT JOIN labels l ON l.dataset = p.dataset AND l.field = p.field AND l.pick = 1
+        WHERE p.pick = 1
+        ORDER BY list_position(?::VARCHAR[], p.indicator), pref.preference, position, p.field""",
+        [*params, list(codes)],
+    ).df()[COLUMNS]
+
+
+def metadata_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
+    """``(indicator, dataset, hash)`` of each indicator's metadata in each dataset (every language,
+    and the dataset's field labels): order-free, so it changes only when the text does. The site
+    keys an indicator's pages and meta files with it."""
+    return con.execute("""
+        WITH labels AS (SELECT dataset, bit_xor(hash(lang, field, label, position, section)) AS h
+                        FROM metadata_field GROUP BY dataset)
+        SELECT m.indicator, m.dataset, xor(bit_xor(hash(m.lang, m.field, m.value, m.structured, m.position)), coalesce(any_value(l.h), 0))
+        FROM indicator_metadata m LEFT JOIN labels l USING (dataset)
+        GROUP BY m.indicator, m.dataset ORDER BY 1, 2""").fetchall()
+
+
+def metadata_indicators(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    """Per dataset and indicator with metadata: the number of fields and the languages."""
+    where = "" if datasets is None else "WHERE dataset IN (SELECT unnest(?::VARCHAR[]))"
+    return con.execute(
+        f"""SELECT dataset, indicator, count(DISTINCT field) AS fields, list_sort(list(DISTINCT lang)) AS languages
+            FROM indicator_metadata {where} GROUP BY ALL ORDER BY dataset, indicator""",
+        [] if datasets is None else [list(datasets)],
+    ).df()
