@@ -35,6 +35,7 @@ MIGRATIONS = [
     Migration(1, "0001_base.sql"),
     Migration(2, "0002_datasets.sql", assign_datasets),
     Migration(3, "0003_accounts.sql"),  # accounts, change requests, audit log (the live app)
+    Migration(5, "0005_kept_results.sql"),  # the kept SDG Index and interlinkages (index/store.py, links/store.py)
 ]
 LATEST = MIGRATIONS[-1].version
 
