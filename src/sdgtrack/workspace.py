@@ -524,6 +524,15 @@ class Workspace:
 
         return links_store.pairs_of(self.store.con, list(series), limit).drop(columns="position")
 
+    def kept_indicator_links(self, area: str | None = None, k: int = 5) -> pd.DataFrame:
+        """Per SDG indicator, its ``k`` strongest synergies and ``k`` strongest trade-offs with other
+        indicators in the kept series-level interlinkages (``area``'s pairs when the run has that
+        area): ``DataFrame(indicator, other, series, other_series, area, n, rho, class)``; empty when
+        the kept run is not at series level or the store keeps none."""
+        from .links import store as links_store
+
+        return links_store.indicator_links(self.store.con, self.store.series_indicator_links(), area, k)
+
     @staticmethod
     def expert_links(matrix: str | Path) -> Result:
         """Influence of each node of an expert cross-impact matrix CSV (Nilsson's 7-point scale; see

@@ -60,3 +60,43 @@ def pairs_of(con, series: list[str], limit: int) -> pd.DataFrame:
         order="abs(rho) DESC, area, series_a, series_b",
         limit=limit,
     )
+
+
+def indicator_links(con, series_indicator: pd.DataFrame, area: str | None, k: int) -> pd.DataFrame:
+    """Per SDG indicator, its ``k`` strongest synergies and ``k`` strongest trade-offs with other
+    indicators in the kept series pairs (one query over the whole table): ``DataFrame(indicator,
+    other, series, other_series, area, n, rho, class)``, strongest first. An indicator pair counts
+    once, by its strongest series pair; pairs of two series of one indicator are left out.
+    ``series_indicator``: ``DataFrame(series, indicator)``. ``area``: only that area's pairs when
+    the kept run has it, else every area's."""
+    con.register("_series_indicator", series_indicator[["series", "indicator"]])
+    try:
+        return con.execute(
+            """
+            WITH p AS (
+                SELECT area, series_a, series_b, n, rho, "class" FROM kept_links_pair
+                WHERE "class" IN ('synergy', 'tradeoff')
+                  AND (? IS NULL OR area = ? OR NOT EXISTS (SELECT 1 FROM kept_links_pair WHERE area = ?))),
+            sides AS (
+                SELECT series_a AS series, series_b AS other_series, area, n, rho, "class" FROM p
+                UNION ALL
+                SELECT series_b, series_a, area, n, rho, "class" FROM p),
+            named AS (
+                SELECT a.indicator, b.indicator AS other, s.*
+                FROM sides s JOIN _series_indicator a ON a.series = s.series
+                             JOIN _series_indicator b ON b.series = s.other_series
+                WHERE a.indicator <> b.indicator),
+            best AS (
+                SELECT *, row_number() OVER (PARTITION BY indicator, other, "class"
+                                             ORDER BY abs(rho) DESC, area, series, other_series) AS k_pair
+                FROM named),
+            ranked AS (
+                SELECT *, row_number() OVER (PARTITION BY indicator, "class"
+                                             ORDER BY abs(rho) DESC, other, area) AS k_class
+                FROM best WHERE k_pair = 1)
+            SELECT indicator, other, series, other_series, area, n, rho, "class" FROM ranked
+            WHERE k_class <= ? ORDER BY indicator, abs(rho) DESC, other""",
+            [area, area, area, int(k)],
+        ).df()
+    finally:
+        con.unregister("_series_indicator")
