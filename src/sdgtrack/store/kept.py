@@ -105,7 +105,9 @@ def load(con: duckdb.DuckDBPyConnection, analysis: str) -> KeptRun | None:
     ).fetchone()
     if row is None:
         return None
-    tables = {table: con.execute(f"SELECT * FROM {table} ORDER BY {order}").df() for table, order in TABLES[analysis].items()}
+    tables = {
+        table: con.execute(f"SELECT * FROM {table} ORDER BY {order}").df() for table, order in TABLES[analysis].items()
+    }
     return KeptRun(analysis, str(row[0]), row[1], json.loads(row[2]), json.loads(row[3]), tables)
 
 
@@ -136,7 +138,7 @@ def restore_types(frame: pd.DataFrame, columns: list[list[str]]) -> pd.DataFrame
         if dtype == "object":
             out[name] = out[name].astype(object).where(out[name].notna(), None)
         else:
-            out[name] = out[name].astype(dtype)
+            out[name] = out[name].astype(pd.api.types.pandas_dtype(dtype))
     return out
 
 

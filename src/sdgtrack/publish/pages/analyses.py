@@ -14,8 +14,8 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from ..site import Site, SiteFile, producer
 from ...index.trends import ARROWS
+from ..site import Site, SiteFile, producer
 from .common import page_key, render, short_titles, site_facts, slug, titles
 
 GOALS = [str(g) for g in range(1, 18)]
@@ -169,7 +169,8 @@ def links_view(site: Site) -> dict:
         matrix.append({"goal": str(a), "cells": row})
     top = result.tables["top_goal_pairs"].to_dict("records")
     here = site_facts(site)["area"]
-    pairs, pair_area = [], None
+    pairs: list[dict] = []
+    pair_area = None
     if level == "series":
         pairs, pair_area = _strongest_pairs(site, result.table, here)
     window = result.data_window.get("years")
@@ -207,15 +208,23 @@ def _strongest_pairs(site: Site, table: pd.DataFrame, here: str | None) -> tuple
     for cls in ("synergy", "tradeoff"):
         rows = classed[classed["class"] == cls]
         rows = rows.reindex(rows["rho"].abs().sort_values(ascending=False).index).head(STRONGEST)
-        for r in rows.itertuples():
+        for r in rows.to_dict("records"):
             out.append(
                 {
                     "class": cls,
-                    "area": names.get(str(r.area), str(r.area)),
-                    "rho": float(r.rho),
-                    "n": int(r.n),
-                    "a": {"series": r.series_a, "description": info.get(r.series_a), "indicators": indicators.get(r.series_a, [])},
-                    "b": {"series": r.series_b, "description": info.get(r.series_b), "indicators": indicators.get(r.series_b, [])},
+                    "area": names.get(str(r["area"]), str(r["area"])),
+                    "rho": float(r["rho"]),
+                    "n": int(r["n"]),
+                    "a": {
+                        "series": r["series_a"],
+                        "description": info.get(r["series_a"]),
+                        "indicators": indicators.get(r["series_a"], []),
+                    },
+                    "b": {
+                        "series": r["series_b"],
+                        "description": info.get(r["series_b"]),
+                        "indicators": indicators.get(r["series_b"], []),
+                    },
                 }
             )
     return out, (names.get(area, area) if area else None)
