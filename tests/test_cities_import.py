@@ -88,6 +88,31 @@ def test_import_published_values_of_karmoy_and_asker(db):
     assert "0 new, 0 updated, 15 unchanged" in again.load_summary
 
 
+def test_a_value_the_verifier_withheld_is_not_verified(db, tmp_path):
+    """Bizerte's report prints "Not verified" in place of its Gini coefficient. Marked `reported` with
+    no number (as the published file has it), the file is refused naming the line; marked
+    `not_verified`, it loads with that status and no number, and the city report says so."""
+    src = shared_path("u4ssc", "city_values.csv")
+    with pytest.raises(InvalidInputError) as exc:
+        city_import(db, src, city="Bizerte")
+    (problem,) = exc.value.problems
+    assert str(problem).startswith(f"{src}, line 45, column 'value'") and "not_verified" in str(problem)
+    table = pd.read_csv(src, dtype=str, keep_default_na=False)
+    withheld = (table["city"] == "Bizerte") & (table["value"] == "") & (table["status"] == "reported")
+    assert withheld.sum() == 1
+    table.loc[withheld, "status"] = "not_verified"
+    fixed = tmp_path / "bizerte.csv"
+    table.to_csv(fixed, index=False)
+    report = city_import(db, fixed, city="Bizerte")
+    assert (report.rows, report.not_verified) == (15, 1)
+    gini = city_obs(db).query("series == 'U4SSC:SC.SH.SI.2C'").iloc[0]
+    assert pd.isna(gini["value"]) and gini["obs_status"] == "not_verified"
+    from sdgtrack.cities.report import report_context, sdg_links
+
+    context = report_context(city_score(db, "TN-BIZERTE"), sdg_links(db))
+    assert [(r["key"], r["value_text"]) for r in context["not_verified"]] == [("SC.SH.SI.2C", "Not verified")]
+
+
 def test_score_karmoy_with_the_default_targets(db):
     city_import(db, shared_path("u4ssc", "city_values.csv"), city="Karmøy")
     score = city_score(db, "Karmøy")

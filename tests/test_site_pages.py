@@ -232,6 +232,55 @@ def test_city_pages_when_the_store_holds_city_data(tmp_path):
         site = Site(ws, SiteOptions(langs=("en", "es")))
         files = {f.path: f for f in site.files()}
         index = files["es/cities/index.html"].render().decode()
+        page = files["es/cities/NO-ASKER/index.html"].render().decode()
         report = files["cities/NO-ASKER/report.html"].render().decode()
-    assert "Asker" in index and 'href="../../cities/NO-ASKER/report.html"' in index and "Ciudades" in index
+        score = ws.city_score("NO-ASKER")
+    assert "Asker" in index and 'href="NO-ASKER/index.html"' in index and "Ciudades" in index
     assert "Asker" in report and "<html" in report
+    # the city's page: translated interface, the printable report linked, every KPI with a value listed
+    assert 'href="../../../cities/NO-ASKER/report.html"' in page and "Puntuaciones por dimensión" in page
+    with_data = score.kpis[score.kpis["status"] != "no_data"]
+    kpi_rows = re.findall(r'<th scope="row">[^<]*<span class="code">([^<]+)</span>', page)
+    assert sorted(set(kpi_rows)) == sorted(set(with_data["key"]))
+    scored = score.rollups[(score.rollups["level"] == "dimension") & (score.rollups["percent"].notna())]
+    for row in scored.itertuples():  # each dimension's score as the scorer gives it
+        assert f"{row.percent:.2f}%" in page
+    assert page.count('class="band band-') >= int(score.kpis["band"].ne("").sum())
+
+
+def test_progress_chart_speaks_each_language(tmp_path):
+    """The progress picture has words (title, statuses, goal labels): one per language, translated."""
+    rows = "".join(f"SH_DYN_MORT,1,{y},{60 - 3 * (y - 2010)},3.2.1,PER_1000_LIVE_BIRTHS\n" for y in range(2010, 2021))
+    data = tmp_path / "world.csv"
+    data.write_text("series,area,year,value,indicator,unit\n" + rows, encoding="utf-8")
+    with Workspace(tmp_path / "store.duckdb") as ws:
+        ws.ingest(data)
+        ws.assess("unsd")
+    with Workspace(tmp_path / "store.duckdb", read_only=True) as ws:
+        files = {f.path: f for f in Site(ws, SiteOptions(langs=("en", "fr"))).files()}
+        words = {
+            lang: re.findall(r"<text[^>]*>([^<]+)</text>", _render(files, f"{lang}/progress/chart.svg"))
+            for lang in ("en", "fr")
+        }
+        page = _render(files, "fr/progress/index.html")
+    assert 'src="chart.svg"' in page
+    assert "SDG 3" in words["en"] and "On track" in words["en"]
+    assert "ODD 3" in words["fr"] and "En bonne voie" in words["fr"] and "On track" not in words["fr"]
+    assert any(w.startswith("Progrès vers les cibles de 2030") for w in words["fr"])
+
+
+def test_a_new_optional_page_reaches_every_page_navigation_on_rebuild(tmp_path):
+    """Publishing contributions changes no dataset or area, yet every page's navigation must gain the
+    registry link: the navigation is part of each page's key."""
+    with Workspace(tmp_path / "store.duckdb") as ws:
+        ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+        ws.contributions.import_file(FIXTURES / "contributions" / "crp-2025.txt", year=2025, status="draft")
+        ws.build_site(tmp_path / "site")
+        page = tmp_path / "site" / "en" / "indicators" / "3-2-1" / "index.html"
+        assert "contributions/index.html" not in page.read_text(encoding="utf-8")
+        (sid,) = ws.contributions.submissions()["id"]
+        ws.contributions.set_status(sid, "submitted")
+        ws.contributions.set_status(sid, "published")
+        report = ws.build_site(tmp_path / "site")
+    assert 'href="../../../en/contributions/index.html"' in page.read_text(encoding="utf-8")
+    assert report.written > 0

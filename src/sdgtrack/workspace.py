@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
+    from .progress.chart import ChartWords
     from .publish.build import BuildReport
     from .publish.site import SiteOptions
     from .review import Accounts, Review
@@ -282,14 +283,16 @@ class Workspace:
 
         return progress_store.run_time(self.store.con)
 
-    def kept_progress_chart(self, series_rows: pd.DataFrame, area_name: str) -> alt.Chart:
+    def kept_progress_chart(
+        self, series_rows: pd.DataFrame, area_name: str, words: ChartWords | None = None
+    ) -> alt.Chart:
         """The SDG Report progress chart (Altair) of one area's series-level progress rows (e.g. the
-        kept assessment's rows of that area)."""
+        kept assessment's rows of that area), in English or in the ``words`` given."""
         from .progress.chart import chart_rows, progress_chart
 
         method = series_rows.attrs.get("method") or str(series_rows["method"].iloc[0])
         rows, attrs = chart_rows(self.store, series_rows, method)
-        return progress_chart(rows, {**series_rows.attrs, **attrs}, area_name)
+        return progress_chart(rows, {**series_rows.attrs, **attrs}, area_name, words)
 
     def roll_up(self, series_rows: pd.DataFrame, level: str) -> pd.DataFrame:
         """Series-level progress rows (e.g. part of :meth:`kept_assessment`) rolled up to indicator,

@@ -197,8 +197,10 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
         bad("status", r.get("status"), f"one of {', '.join(STATUSES)}")
     elif status == "not_reported" and value is not None:
         bad("status", r.get("status"), "reported or not_verified: the row has a value")
-    elif status != "not_reported" and value is None and len(problems) == n_before:
-        bad("value", None, f"a value for a KPI with status {status} (or status not_reported)")
+    elif status == "reported" and value is None and len(problems) == n_before:
+        # not_verified may come without a number: ITU's verification reports print "Not verified"
+        # in place of a value the city reported but the verifier did not accept
+        bad("value", None, "a value for a KPI with status reported (or status not_reported, or not_verified)")
 
     cell = str(r.get("year", "")).strip()
     y = year

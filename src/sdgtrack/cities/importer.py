@@ -3,7 +3,7 @@
 The rows become a tidy CSV (docs/ingest.md: series, area, year, value, unit + a ``data_point``
 dimension) in a temporary folder, loaded with ``db.ingest(..., format="tidy")`` in one
 transaction. A KPI the city marks not reported is stored with the not-available code ``N`` and
-``obs_status`` ``not_reported``; ``not_verified`` values keep their number and that status.
+``obs_status`` ``not_reported``; ``not_verified`` rows keep their number (if the report gives one) and that status.
 """
 
 from __future__ import annotations

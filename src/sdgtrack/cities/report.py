@@ -91,7 +91,7 @@ def _roll_records(frame: pd.DataFrame) -> list[dict]:
 
 def _value_text(v, unit: str, status: str) -> str:
     if pd.isna(v):
-        return "Not reported" if status == "not_reported" else ""
+        return {"not_reported": "Not reported", "not_verified": "Not verified"}.get(status, "")
     if unit.startswith("yes/no"):
         return "Yes" if v == 1 else "No"
     text = f"{v:,.2f}".rstrip("0").rstrip(".") if abs(v) < 1e6 else f"{v:,.0f}"

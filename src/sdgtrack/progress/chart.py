@@ -3,7 +3,10 @@ for one area (a country or a region). Vega-Lite via Altair, rendered offline by 
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import altair as alt
 import pandas as pd
@@ -72,33 +75,51 @@ def chart_rows(db, series: pd.DataFrame, method: str = "unsd") -> tuple[pd.DataF
     ], goal.attrs
 
 
-def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart:
+@dataclass(frozen=True)
+class ChartWords:
+    """The chart's words. The defaults are the CLI's English; the site passes its translations
+    (``{placeholders}`` as shown). The method's title and parameters stay as the method names them."""
+
+    status: Callable[[str], str] = field(default=label)  # status code -> words ("on_track" -> "on track")
+    title: str = "Progress towards the 2030 targets: {area}"
+    summary: str = "{on_track} of {assessed} assessed targets on track or met, {no_data} with too little data"
+    window: str = "Baseline years {baseline}, latest years {latest}. Top row: goal (mean of its targets' scores)."
+    legend: str = "Status"
+    goal_axis: str = "SDG "  # put before the goal number on the axis
+    goal_cell: str = "Goal {n}"
+
+
+def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str, words: ChartWords | None = None) -> alt.Chart:
+    words = words or ChartWords()
     method = attrs.get("method", "unsd")
     palette = methods.get(method).COLOURS
     insufficient = methods.get(method).INSUFFICIENT
-    domain = [label(s) for s in list(palette) + [insufficient]]  # "on track", not on_track
+    domain = [words.status(s) for s in list(palette) + [insufficient]]
     colours = list(palette.values()) + [NO_DATA]
-    rows = rows.assign(status=rows["status"].map(label))
     target_rows = rows[rows["row"] > 0]
-    assessed = target_rows[target_rows["status"] != label(insufficient)]
-    on_track = assessed[assessed["status"].isin([label(s) for s in methods.get(method).GOOD])]
+    assessed = target_rows[target_rows["status"] != insufficient]
+    on_track = assessed[assessed["status"].isin(methods.get(method).GOOD)]
+    rows = rows.assign(
+        status=rows["status"].map(words.status),
+        label=rows["label"].where(rows["row"] > 0, rows["goal"].map(lambda g: words.goal_cell.format(n=g))),
+    )
     window = attrs.get("data_window", {})
+    counts = {"on_track": len(on_track), "assessed": len(assessed), "no_data": len(target_rows) - len(assessed)}
     subtitle = [
-        f"{len(on_track)} of {len(assessed)} assessed targets on track or met, "
-        f"{len(target_rows) - len(assessed)} with too little data "
-        f"({attrs.get('title')}; {describe_parameters(attrs.get('parameters'))})",
-        f"Baseline years {span(window.get('baseline_years'))}, latest years {span(window.get('latest_years'))}. "
-        "Top row: goal (mean of its targets' scores).",
+        f"{words.summary.format(**counts)} ({attrs.get('title')}; {describe_parameters(attrs.get('parameters'))})",
+        words.window.format(baseline=span(window.get("baseline_years")), latest=span(window.get("latest_years"))),
     ]
+    # the prefix is data to Vega's expression, so quotes in a translation cannot break it
+    axis_label = f"{json.dumps(words.goal_axis)} + datum.value"
     base = alt.Chart(rows).encode(
-        x=alt.X("goal:O", title=None, axis=alt.Axis(orient="top", labelExpr="'SDG ' + datum.value", labelAngle=0)),
+        x=alt.X("goal:O", title=None, axis=alt.Axis(orient="top", labelExpr=axis_label, labelAngle=0)),
         y=alt.Y("row:O", axis=None),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=2, cornerRadius=2).encode(
         color=alt.Color(
             "status:N",
             scale=alt.Scale(domain=domain, range=colours),
-            legend=alt.Legend(title="Status", orient="bottom", columns=len(domain)),
+            legend=alt.Legend(title=words.legend, orient="bottom", columns=len(domain)),
         ),
         tooltip=[
             alt.Tooltip("label:N", title="code"),
@@ -123,7 +144,7 @@ def progress_chart(rows: pd.DataFrame, attrs: dict, area_name: str) -> alt.Chart
         .properties(
             width=17 * 52,
             height=max(int(rows["row"].max()) + 1, 4) * 24,
-            title=alt.TitleParams(f"Progress towards the 2030 targets: {area_name}", subtitle=subtitle, anchor="start"),
+            title=alt.TitleParams(words.title.format(area=area_name), subtitle=subtitle, anchor="start"),
         )
         .configure_view(stroke=None)
     )

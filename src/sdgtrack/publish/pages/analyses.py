@@ -3,8 +3,8 @@ last ``sdgtrack index``) and the interlinkages (the last ``sdgtrack links``: goa
 pairs); and, for the indicator pages, each indicator's strongest interlinked indicators.
 
 Their keys hold when the kept run was saved (``store_state``: ``kept_index``, ``kept_links``), so a
-new run rewrites these pages (and the indicator pages for links) and no other; every page's key holds
-whether each exists (:func:`presence`), because the navigation links to them.
+new run rewrites these pages (and the indicator pages for links) and no other; whether each exists
+is in ``extras.extras``, which every page's key holds, because the navigation links to them.
 """
 
 from __future__ import annotations
@@ -36,11 +36,6 @@ def kept_index_run(site: Site) -> str | None:
 def kept_links_run(site: Site) -> str | None:
     """When the kept interlinkages were saved, or None when the store keeps none."""
     return _state(site).get("kept_links") or None
-
-
-def presence(site: Site) -> str:
-    """Which of these pages exist (the navigation of every page links to them): part of every page key."""
-    return f"index:{kept_index_run(site) is not None},links:{kept_links_run(site) is not None}"
 
 
 def links_key(site: Site) -> str:

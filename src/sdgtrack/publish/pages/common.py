@@ -336,11 +336,9 @@ def indicator_key(site: "Site", code: str) -> str:
 
 
 def page_key(site: "Site", *parts: str) -> str:
-    """A page's key: its parts, the page code and templates (:func:`code_key`), the site's options, and
-    which kept-analysis pages exist (every page's navigation links to them)."""
-    from .analyses import presence
-
-    return site.key("page", code_key(), presence(site), *parts)
+    """A page's key: its parts, the page code and templates (:func:`code_key`), the site's options,
+    and which optional pages exist (every page's navigation links to them)."""
+    return site.key("page", code_key(), repr(sorted(_extras(site).items())), *parts)
 
 
 def json_block(data: Any) -> str:

@@ -1,6 +1,7 @@
 """Pages that exist only when the store holds what they need: the contributions registry (published
-submissions; searchable and filterable in the browser) and the cities with U4SSC data (the city
-report of ``cities/report.py``, as it renders, with an index page in the site's layout)."""
+submissions; searchable and filterable in the browser) and the cities with U4SSC data (an index
+page and a page per city in the site's layout, see ``city.py``, and the printable city report of
+``cities/report.py`` as it renders)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from functools import partial
 import pandas as pd
 
 from ..site import Site, SiteFile, producer
+from .city import city_page
 from .common import json_block, page_key, render, site_facts
 
 
@@ -112,7 +114,10 @@ def city_pages(site: Site):
         path = f"{lang}/cities/index.html"
         yield SiteFile(path, partial(_cities, site, lang, path), page_key(site, path, all_key))
     for code, key in state.items():
-        # the city report is one language (English) and the same file for every site language
+        for lang in site.options.langs:
+            path = f"{lang}/cities/{code}/index.html"
+            yield SiteFile(path, partial(city_page, site, lang, path, code), page_key(site, path, key))
+        # the printable report is one language (English) and the same file for every site language
         path = f"cities/{code}/report.html"
         yield SiteFile(path, partial(_city_report, site, code), page_key(site, path, key))
 

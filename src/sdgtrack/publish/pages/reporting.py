@@ -21,11 +21,9 @@ def reporting_pages(site: Site):
         if site_facts(site)["kept_run"] is not None:
             path = f"{lang}/progress/index.html"
             yield SiteFile(path, partial(_progress, site, lang, path), page_key(site, path, store_key(site)))
-    if site_facts(site)["kept_run"] is not None:
-        # the chart's words are the progress package's (English): one picture for every language
-        yield SiteFile(
-            "assets/progress.svg", partial(_progress_svg, site), page_key(site, "progress.svg", store_key(site))
-        )
+            # the picture has words, so one per language, beside its page
+            path = f"{lang}/progress/chart.svg"
+            yield SiteFile(path, partial(_progress_svg, site, lang), page_key(site, path, store_key(site)))
 
 
 def reporting_table(site: Site, lang: str) -> dict:
@@ -124,15 +122,26 @@ def _progress(site: Site, lang: str, path: str) -> bytes:
     )
 
 
-def _progress_svg(site: Site) -> bytes:
+def _progress_svg(site: Site, lang: str) -> bytes:
     facts = site_facts(site)
     kept = facts["assessment"]
     if kept is None:
         return b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
     import pandas as pd
 
+    from ...progress.chart import ChartWords
     from ..pages.indicator_data import vl_svg
 
+    t = Strings(lang)
+    words = ChartWords(
+        status=t.status,
+        title=t("progress_chart_title"),
+        summary=t("progress_chart_summary"),
+        window=t("progress_chart_window"),
+        legend=t("progress_status"),
+        goal_axis=t("progress_chart_goal_axis"),
+        goal_cell=t("progress_chart_goal_axis") + "{n}",  # "Objectif 10" overflows its cell
+    )
     series = pd.DataFrame(list(kept["series"].values()))
     series.attrs.update(kept["attrs"])
-    return vl_svg(site.workspace.kept_progress_chart(series, facts["area_name"]).to_dict())
+    return vl_svg(site.workspace.kept_progress_chart(series, facts["area_name"], words).to_dict())
