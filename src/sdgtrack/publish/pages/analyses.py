@@ -89,7 +89,7 @@ def index_view(site: Site) -> dict:
         rows.append(
             {
                 "area": r["area"],
-                "name": r["area_name"] or r["area"],
+                "name": r["area_name"] if isinstance(r["area_name"], str) and r["area_name"] else r["area"],
                 "rank": None if pd.isna(r["rank"]) else int(r["rank"]),
                 "index": None if pd.isna(r["index"]) else float(r["index"]),
                 "current": r["area"] == here,
