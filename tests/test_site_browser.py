@@ -38,6 +38,8 @@ PAGES = (
     "reporting/index.html",
     "search/index.html",
     "progress/index.html",
+    "sdg-index/index.html",  # the kept SDG Index and interlinkages (test_kept_results.py)
+    "interlinkages/index.html",
 )
 
 
@@ -59,6 +61,9 @@ def site_root(tmp_path_factory):
         ws.ingest(uk, skip_invalid=True, rejected_path=tmp / "rejected.csv")
         ws.ingest(un)
         ws.assess("unsd", areas=["826"])  # kept: the pages show its statuses
+        ws.ingest(shared_path("sdr", "sdr2024_indicators.csv"))
+        ws.index("sdr2024", "sdr2023", year=2023)  # kept: the SDG Index page
+        ws.links(level="series", areas=["GBR", "NPL"], series=["3"], null_permutations=0)  # kept: interlinkages
     out = tmp / "out"
     ws = Workspace(store, read_only=True)
     site = Site(ws, SiteOptions(langs=("en", "fr"), title="UK SDG data"))
@@ -219,6 +224,8 @@ def test_walk_through_the_site(server, site_root, browser):
         "en/indicators/3-2-1/index.html",
         "en/reporting/index.html",
         "fr/index.html",
+        "en/sdg-index/index.html",
+        "fr/interlinkages/index.html",
     ],
 )
 def test_no_serious_accessibility_violations(server, browser, path):
@@ -235,3 +242,20 @@ def test_no_serious_accessibility_violations(server, browser, path):
     ]
     page.close()
     assert not bad, bad
+
+
+def test_kept_analysis_pages(server, browser):
+    """The SDG Index dashboard with the UK's row marked, and the interlinkages heatmap."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "en/index.html")
+    page.locator(".nav a", has_text="SDG Index").click()
+    page.wait_for_url("**/en/sdg-index/index.html")
+    current = page.locator("table.dashboard tr.current")
+    assert current.count() == 1 and "United Kingdom" in current.inner_text()
+    assert current.locator("td.dash").count() == 17
+    page.screenshot(path=str(SHOTS / "sdg-index.png"), full_page=False)
+    page.locator(".nav a", has_text="Interlinkages").click()
+    page.wait_for_url("**/en/interlinkages/index.html")
+    assert page.locator("table.heatmap tbody tr").count() == 17
+    page.screenshot(path=str(SHOTS / "interlinkages.png"), full_page=True)
+    page.close()

@@ -458,8 +458,11 @@ class Workspace:
         datasets: Sequence[str] | None = None,
         trend_start: int = 2015,
         target_year: int = 2030,
+        save: bool = True,
     ) -> Result:
-        """The SDG Index and Dashboards (SDSN method; see docs/methods/index.md)."""
+        """The SDG Index and Dashboards (SDSN method; see docs/methods/index.md). ``save``: keep it in
+        the store as the last index (replacing the one kept before; never on a read-only store), read
+        back with :meth:`kept_index`."""
         from .index import sdg_index
 
         result = sdg_index(
@@ -473,30 +476,33 @@ class Workspace:
             target_year=target_year,
             datasets=list(datasets) if datasets else None,
         )
-        m = result.method
-        return Result(
-            analysis="index",
-            method=m["method"],
-            parameters={
-                "codebook": m["codebook"],
-                "regions": m["regions"],
-                "year": year,
-                "max_missing": max_missing,
-                "trend_start": trend_start,
-                "target_year": target_year,
-            },
-            tables={"areas": result.areas, "indicators": result.indicators, "excluded": result.excluded},
-            data_window={"values": m["data_window"]},
-            datasets=dict(m.get("datasets", {})),
-            summary={
-                "areas": m["areas"],
-                "areas with an index": m["areas_with_index"],
-                "indicators": m["indicators"],
-                "index indicators": m["index_indicators"],
-            },
-            description=result.describe(),
-            charts={"dashboard": lambda path: _write_dashboard(result, path)},
-        )
+        out = _index_result(result)
+        if save and not self.read_only:
+            from .index import store as index_store
+
+            index_store.save(self.store.con, result, out.parameters)
+        return out
+
+    def kept_index(self) -> Result | None:
+        """The last saved SDG Index (see :meth:`index`) as the run returned it, with ``run at`` in its
+        summary; None when the store keeps none."""
+        from .index import store as index_store
+
+        kept = index_store.load(self.store.con)
+        return None if kept is None else _index_result(kept[0], run_at=kept[1])
+
+    def kept_run(self, analysis: str) -> str | None:
+        """When the kept ``analysis`` ('progress', 'index' or 'links') was saved, or None when the store
+        keeps none: a cheap fingerprint for pages and caches."""
+        if analysis == "progress":
+            return self.kept_assessment_run()
+        from .store import kept
+
+        if analysis not in kept.TABLES:
+            from .errors import UserInputError
+
+            raise UserInputError(f"analysis {analysis!r}: expected progress, {', '.join(kept.TABLES)}")
+        return kept.run_time(self.store.con, analysis)
 
     def links(
         self,
@@ -516,8 +522,11 @@ class Workspace:
         unknown_direction: str = "drop",
         targets: str | Path | pd.DataFrame | None = None,
         datasets: Sequence[str] | None = None,
+        save: bool = True,
     ) -> Result:
-        """Statistical interlinkages: synergies and trade-offs (see docs/methods/interlinkages.md)."""
+        """Statistical interlinkages: synergies and trade-offs (see docs/methods/interlinkages.md).
+        ``save``: keep it in the store as the last interlinkages run (replacing the one kept before;
+        never on a read-only store), read back with :meth:`kept_links`."""
         from .links.analysis import link_report
 
         report = link_report(
@@ -538,23 +547,37 @@ class Workspace:
             targets=targets,
             datasets=list(datasets) if datasets else None,
         )
-        meta = report.meta
-        window = meta.get("window")
-        return Result(
-            analysis="links",
-            method=str(meta.get("method")),
-            parameters={**meta.get("parameters", {}), "level": level},
-            tables={level: report.table, "top_goal_pairs": report.top, "goal_pairs": report.goals},
-            data_window={"years": list(window) if window else None},
-            datasets=dict(meta.get("datasets", {})),
-            summary={k: meta.get(k) for k in ("areas", "series", "pairs", "tests", "synergies", "tradeoffs")},
-            description=f"{meta.get('method')}, {meta.get('transform')}; {meta.get('classification')}",
-            notes=report.describe_lines(),
-            charts={
-                "heatmap": lambda path: _links_chart("heatmap", report, path),
-                "network": lambda path: _links_chart("goal_network_chart", report, path),
-            },
-        )
+        out = _links_result(report)
+        if save and not self.read_only:
+            from .links import store as links_store
+
+            links_store.save(self.store.con, report, out.parameters)
+        return out
+
+    def kept_links(self) -> Result | None:
+        """The last saved interlinkages run (see :meth:`links`) as the run returned it, at its level,
+        with ``run at`` in its summary; None when the store keeps none."""
+        from .links import store as links_store
+
+        kept = links_store.load(self.store.con)
+        return None if kept is None else _links_result(kept[0], run_at=kept[1])
+
+    def kept_link_pairs(self, series: Sequence[str], limit: int = 10) -> pd.DataFrame:
+        """The kept series-level pairs naming any of ``series`` classed synergy or trade-off, strongest
+        (largest |rho|) first, at most ``limit``: ``DataFrame(area, series_a, series_b, n, rho, p,
+        p_adj, class)``; empty when the kept run is not at series level or keeps none."""
+        from .links import store as links_store
+
+        return links_store.pairs_of(self.store.con, list(series), limit).drop(columns="position")
+
+    def kept_indicator_links(self, area: str | None = None, k: int = 5) -> pd.DataFrame:
+        """Per SDG indicator, its ``k`` strongest synergies and ``k`` strongest trade-offs with other
+        indicators in the kept series-level interlinkages (``area``'s pairs when the run has that
+        area): ``DataFrame(indicator, other, series, other_series, area, n, rho, class)``; empty when
+        the kept run is not at series level or the store keeps none."""
+        from .links import store as links_store
+
+        return links_store.indicator_links(self.store.con, self.store.series_indicator_links(), area, k)
 
     @staticmethod
     def expert_links(matrix: str | Path) -> Result:
@@ -819,6 +842,58 @@ def _progress_result(attrs: dict, level: str, table: pd.DataFrame, summary: dict
         datasets=dict(attrs.get("datasets") or {}),
         summary={"series x areas": attrs.get("pairs"), "assessed": attrs.get("assessed"), **summary},
         description=description,
+    )
+
+
+def _index_result(result: IndexResult, run_at: str | None = None) -> Result:
+    """An SDG Index run as a Result: a fresh run, or the kept one (``run_at``: when it was saved)."""
+    m = result.method
+    summary = {
+        "areas": m["areas"],
+        "areas with an index": m["areas_with_index"],
+        "indicators": m["indicators"],
+        "index indicators": m["index_indicators"],
+    }
+    return Result(
+        analysis="index",
+        method=m["method"],
+        parameters={
+            "codebook": m["codebook"],
+            "regions": m["regions"],
+            "year": m["year"],
+            "max_missing": m["max_missing"],
+            "trend_start": m["trend_start"],
+            "target_year": m["target_year"],
+        },
+        tables={"areas": result.areas, "indicators": result.indicators, "excluded": result.excluded},
+        data_window={"values": m["data_window"]},
+        datasets=dict(m.get("datasets", {})),
+        summary=summary if run_at is None else {**summary, "run at": run_at},
+        description=result.describe(),
+        charts={"dashboard": lambda path: _write_dashboard(result, path)},
+    )
+
+
+def _links_result(report: LinkReport, run_at: str | None = None) -> Result:
+    """An interlinkages run as a Result: a fresh run, or the kept one (``run_at``: when it was saved)."""
+    meta = report.meta
+    level = meta["level"]
+    window = meta.get("window")
+    summary = {k: meta.get(k) for k in ("areas", "series", "pairs", "tests", "synergies", "tradeoffs")}
+    return Result(
+        analysis="links",
+        method=str(meta.get("method")),
+        parameters={**meta.get("parameters", {}), "level": level},
+        tables={level: report.table, "top_goal_pairs": report.top, "goal_pairs": report.goals},
+        data_window={"years": list(window) if window else None},
+        datasets=dict(meta.get("datasets", {})),
+        summary=summary if run_at is None else {**summary, "run at": run_at},
+        description=f"{meta.get('method')}, {meta.get('transform')}; {meta.get('classification')}",
+        notes=report.describe_lines(),
+        charts={
+            "heatmap": lambda path: _links_chart("heatmap", report, path),
+            "network": lambda path: _links_chart("goal_network_chart", report, path),
+        },
     )
 
 

@@ -80,13 +80,19 @@ def existing_store(db: Optional[Path]) -> Path:
 
 
 def open_db_to_keep(db: Optional[Path]):
-    """The store of a command that reads and keeps its result when it can (``progress``): it must
+    """The store of a command that reads and keeps its result when it can (``progress``, ``index``,
+    ``links``): it must
     exist; a file the user may not write is opened read-only and the result is not kept."""
     import sdgtrack
 
     path = existing_store(db)
     writable = os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK)
     return sdgtrack.open(path, read_only=not writable)
+
+
+def note_not_kept(path: Path, what: str) -> None:
+    """Say on stderr that a result was computed but not kept (the store is read-only)."""
+    Console(stderr=True).print(f"note: {path} is read-only: the {what} was not kept", highlight=False, markup=False)
 
 
 # Columns whose values are codes with a word for people ("on_track" -> "on track") in tables.

@@ -9,7 +9,17 @@ import typer
 from rich.console import Console
 
 from ..errors import UserInputError
-from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, console, emit_result, open_db
+from ._common import (
+    DatasetsOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    console,
+    emit_result,
+    note_not_kept,
+    open_db_to_keep,
+)
 
 TABLE_COLUMNS = ["rank", "area", "area_name", "index"] + [f"goal_{g}" for g in range(1, 18)]
 INDICATOR_TABLE_COLUMNS = ["area", "indicator", "goal", "year", "value", "score", "colour", "trend_arrow"]
@@ -50,13 +60,15 @@ def register(app: typer.Typer) -> None:
         output: Optional[Path] = OutputOption,
         db: Optional[Path] = DbOption,
     ) -> None:
-        """SDG Index, goal scores, dashboard colours and trends (SDSN Sustainable Development Report method)."""
+        """SDG Index, goal scores, dashboard colours and trends (SDSN Sustainable Development Report method; kept in the store)."""
         if chart is not None and chart.suffix.lower() not in (".svg", ".png", ".html"):
             raise UserInputError(f"--chart {chart}: expected a file name ending in .svg, .png or .html")
-        with open_db(db, read_only=True) as workspace:
+        with open_db_to_keep(db) as workspace:
             result = workspace.index(
                 codebook, regions, year=year, max_missing=max_missing / 100, areas=area, datasets=dataset
             )
+        if workspace.read_only:
+            note_not_kept(workspace.path, "index")
         if chart is not None:
             result.write_chart("dashboard", chart)
             # on stderr when the data go to stdout, so a pipe gets only the data

@@ -18,7 +18,8 @@ from ._common import (
     OutputOption,
     console,
     emit_result,
-    open_db,
+    note_not_kept,
+    open_db_to_keep,
 )
 
 links_app = typer.Typer(help="Interlinkages: synergies and trade-offs between series, targets and goals.")
@@ -75,13 +76,13 @@ def links(
     output: Optional[Path] = OutputOption,
     db: Optional[Path] = DbOption,
 ) -> None:
-    """Spearman correlations between series in each area, classed as synergies or trade-offs."""
+    """Spearman correlations between series in each area, classed as synergies or trade-offs (kept in the store)."""
     if ctx.invoked_subcommand is not None:
         return
     for chart in (heatmap, network_chart):
         if chart is not None:
             _check_chart_path(chart)
-    with open_db(db, read_only=True) as workspace, console.status("computing interlinkages"):
+    with open_db_to_keep(db) as workspace, console.status("computing interlinkages"):
         result = workspace.links(
             level=level.value,
             areas=area,
@@ -99,6 +100,8 @@ def links(
             targets=targets,
             datasets=dataset,
         )
+    if workspace.read_only:
+        note_not_kept(workspace.path, "interlinkages")
     if heatmap is not None:
         result.write_chart("heatmap", heatmap)
     if network_chart is not None:

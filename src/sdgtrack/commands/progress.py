@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 
 from ..progress.methods import eurostat
 from ..progress.rollup import LEVELS
@@ -20,6 +19,7 @@ from ._common import (
     choices,
     console,
     emit_result,
+    note_not_kept,
     open_db,
     open_db_to_keep,
 )
@@ -114,9 +114,7 @@ def register(app: typer.Typer) -> None:
                 period=period.value if "period" in defaults else None,
             )
         if workspace.read_only:
-            Console(stderr=True).print(
-                f"note: {workspace.path} is read-only: the assessment was not kept", highlight=False, markup=False
-            )
+            note_not_kept(workspace.path, "assessment")
         frame = result.table
         columns = TABLE_COLUMNS["series" if level.value == "series" else "other"]
         emit_result(

@@ -173,7 +173,7 @@ def framework_levels(con: duckdb.DuckDBPyConnection, framework: str) -> list[str
 
 def state_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """A short text that changes whenever what readers see may change: loads and removals
-    (``load``), dataset preference, custom areas, the kept assessment and the contributions
+    (``load``), dataset preference, custom areas, the kept assessment, index and interlinkages, the contributions
     registry. Cheap (a few aggregates over small tables), so a server checks it per cache lookup."""
     row = con.execute("""
         SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM load),
@@ -181,6 +181,7 @@ def state_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
                                   ',' ORDER BY id) FROM dataset),
                (SELECT count(*) FROM area),
                (SELECT count(*) || ':' || coalesce(max(run_at)::VARCHAR, '') FROM progress_run),
+               (SELECT coalesce(string_agg(analysis || '@' || run_at, ',' ORDER BY analysis), '') FROM kept_run),
                (SELECT count(*) || ':' || coalesce(max(changed_at)::VARCHAR, '') FROM contribution_change),
                (SELECT count(*) FROM contribution_record)""").fetchall()[0]
     return "|".join("" if v is None else str(v) for v in row)
@@ -242,7 +243,8 @@ def series_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple]:
 
 def store_state(con: duckdb.DuckDBPyConnection) -> dict:
     """What beside the observations changes what the site shows: the last load, the datasets'
-    metadata and order of preference, the areas (names, parents) and the reference-data version.
+    metadata and order of preference, the areas (names, parents), the reference-data version and
+    when the kept index and interlinkages were saved.
     Hashes are order-free (``bit_xor``) so they do not depend on row order."""
     from .reads import PREFERENCE_ORDER
 
@@ -251,8 +253,12 @@ def store_state(con: duckdb.DuckDBPyConnection) -> dict:
         (SELECT coalesce(bit_xor(hash(id, title, publisher, kind, licence, precedence, removed_at)), 0) FROM dataset),
         (SELECT coalesce(string_agg(id, ',' ORDER BY {PREFERENCE_ORDER}), '') FROM dataset WHERE removed_at IS NULL),
         (SELECT coalesce(bit_xor(hash(code, name, kind, parent)), 0) FROM area),
-        (SELECT value FROM meta WHERE key = 'reference_version')""").fetchall()[0]
-    keys = ("last_load", "datasets", "preference", "areas", "reference")
+        (SELECT value FROM meta WHERE key = 'reference_version'),
+        (SELECT max(run_at) FROM kept_run WHERE analysis = 'index'),
+        (SELECT max(run_at) FROM kept_run WHERE analysis = 'links')""").fetchall()[0]
+    # kept_index / kept_links: when the kept results were saved ('' for none): only the pages
+    # showing them key on these, so a new run rewrites those pages and no other
+    keys = ("last_load", "datasets", "preference", "areas", "reference", "kept_index", "kept_links")
     return {k: (str(v) if v is not None else "") for k, v in zip(keys, row)}
 
 

@@ -393,13 +393,19 @@ async def index(
     offset: int = Offset,
     format: str | None = Format,
 ):  # noqa: A002
-    """The SDG Index and Dashboards (SDSN method) over the store's SDR data."""
+    """The SDG Index and Dashboards (SDSN method) over the store's SDR data: the kept index (the last
+    `sdgtrack index` run) when the request names no codebook, regions or year and the store keeps
+    one; else a run with these parameters (not kept)."""
 
     def work(ws: Workspace) -> Answer:
         state = request.app.state.owner.fingerprint()
-        result = request.app.state.owner.memo(
-            state, ("index", codebook, regions, year), lambda: ws.index(codebook, regions, year=year)
-        )
+        result = None
+        if not {"codebook", "regions", "year"} & set(request.query_params):
+            result = request.app.state.owner.memo(state, ("index", "kept"), ws.kept_index)
+        if result is None:
+            result = request.app.state.owner.memo(
+                state, ("index", codebook, regions, year), lambda: ws.index(codebook, regions, year=year, save=False)
+            )
         chosen = Result(
             **{
                 **result.__dict__,
@@ -429,19 +435,35 @@ async def interlinkages(
     offset: int = Offset,
     format: str | None = Format,
 ):  # noqa: A002
-    """Statistical interlinkages (Spearman correlations per area, synergies and trade-offs)."""
+    """Statistical interlinkages (Spearman correlations per area, synergies and trade-offs): the kept run
+    (the last `sdgtrack links`) when the request names no area, transform, years or minimum and at
+    most the kept run's level; else a run with these parameters (not kept)."""
 
     def work(ws: Workspace) -> Answer:
         choice("level", level, LINK_LEVELS.names())
         choice("transform", transform, TRANSFORMS.names())
         wanted = areas_param(area)
         state = request.app.state.owner.fingerprint()
-        key = ("links", level, tuple(wanted or ()), transform, start, end, min_years)
-        result = request.app.state.owner.memo(
-            state,
-            key,
-            lambda: ws.links(level=level, areas=wanted, transform=transform, start=start, end=end, min_years=min_years),
-        )
+        result = None
+        if not {"area", "transform", "from", "to", "min_years"} & set(request.query_params):
+            kept = request.app.state.owner.memo(state, ("links", "kept"), ws.kept_links)
+            if kept is not None and ("level" not in request.query_params or kept.parameters["level"] == level):
+                result = kept
+        if result is None:
+            key = ("links", level, tuple(wanted or ()), transform, start, end, min_years)
+            result = request.app.state.owner.memo(
+                state,
+                key,
+                lambda: ws.links(
+                    level=level,
+                    areas=wanted,
+                    transform=transform,
+                    start=start,
+                    end=end,
+                    min_years=min_years,
+                    save=False,
+                ),
+            )
         return result_page(request, result, limit, offset)
 
     return await answer(request, work)

@@ -136,8 +136,13 @@ def _city_report(site: Site, code: str) -> bytes:
 
 def extras(site: Site) -> dict:
     """Which extra pages exist (for the navigation of every page)."""
+    from .analyses import kept_index_run, kept_links_run
+
     return {
         "contributions": not published_records(site).empty,
         "cities": bool(cities_with_data(site)),
         "progress": site_facts(site)["kept_run"] is not None,
+        # the kept SDG Index and interlinkages (analyses.py)
+        "sdg_index": kept_index_run(site) is not None,
+        "interlinkages": kept_links_run(site) is not None,
     }

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import code_labels
 from ..site import Site, SiteFile, producer
-from . import boundaries, indicator_data
+from . import analyses, boundaries, indicator_data
 from .common import (
     UNSTATS_METADATA,
     Strings,
@@ -94,6 +94,7 @@ def indicator_pages(site: Site):
             )
         # the page lists its target's other indicators, with or without data
         related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
+        related.append(analyses.links_key(site))  # its strongest interlinkages (kept links)
         for lang in site.options.langs:
             path = f"{lang}/indicators/{name}/index.html"
             yield SiteFile(
@@ -210,6 +211,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         sources=_sources(site, code),
         comparison=_comparison(site, code),
         related=siblings,
+        linked=analyses.linked_indicators(site, code, lang),
         has_data=code in facts["indicators_with_data"],
         slug=slug(code),
         metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
