@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..site import Site
+from . import svg_chart
 
 _ESCAPES = {"\\5C": "\\", "\\7C": "|", "\\3D": "="}
 
@@ -87,45 +88,20 @@ def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def fallback_spec(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> dict:
-    """Vega-Lite spec of the headline series (a line with points, the target as a dashed rule)."""
-    numeric = rows[rows["value"].notna()]
-    values = [
-        {"year": y, "value": v}
-        for y, v in zip(numeric["year"].astype(int).tolist(), numeric["value"].astype(float).tolist())
-    ]
-    layers: list[dict] = [
-        {
-            "mark": {"type": "line", "point": True, "color": "#19486a"},
-            "encoding": {
-                "x": {"field": "year", "type": "quantitative", "axis": {"format": "d", "title": None}},
-                "y": {"field": "value", "type": "quantitative", "title": unit or None},
-            },
-        }
-    ]
-    if target and target.get("value") is not None:
-        layers.append(
-            {
-                "data": {"values": [{"target": target["value"]}]},
-                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b3261e", "size": 2},
-                "encoding": {"y": {"field": "target", "type": "quantitative"}},
-            }
-        )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title[:90],
-        "width": 640,
-        "height": 300,
-        "data": {"values": values},
-        "layer": layers,
-    }
+def fallback_svg(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> bytes:
+    """The headline series as an SVG line chart (points, the target as a dashed rule): ``svg_chart``."""
+    return svg_chart.line_chart(
+        rows["year"].to_numpy(dtype=float),
+        rows["value"].to_numpy(dtype=float, na_value=np.nan),
+        title=title,
+        unit=unit or None,
+        target=None if not target or target.get("value") is None else float(target["value"]),
+        target_year=None if not target else target.get("year"),
+    )
 
 
 def vl_svg(spec: dict) -> bytes:
-    """A Vega-Lite spec drawn as SVG by vl-convert (offline)."""
+    """A Vega-Lite spec drawn as SVG by vl-convert (offline): the progress chart, drawn once per site."""
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(spec).encode("utf-8")
-
-
-fallback_svg = vl_svg

@@ -149,8 +149,7 @@ def _svg(site: Site, code: str) -> bytes:
     if target and target.get("area") != shown.get("area"):
         target = None
     title = f"{shown['description']} · {shown.get('area_name', '')}".strip(" ·")
-    spec = indicator_data.fallback_spec(shown["rows"], title, shown["unit"], target)
-    return indicator_data.fallback_svg(spec)
+    return indicator_data.fallback_svg(shown["rows"], title, shown["unit"], target)
 
 
 def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -> bytes:
