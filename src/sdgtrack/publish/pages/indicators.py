@@ -40,18 +40,32 @@ def _indicators(site: Site) -> list[tuple[str, str, str]]:
     return out
 
 
+def _series_rows(site: Site) -> dict[str, list[dict]]:
+    """Indicator -> its rows of ``series_facts`` (series, dataset, description, counts, years), grouped
+    once per site: a page filtering the whole table for its indicator cost more than rendering it."""
+
+    def make():
+        out: dict[str, list[dict]] = {}
+        for row in site_facts(site)["series"].to_dict("records"):
+            out.setdefault(row["indicator"], []).append(row)
+        return out
+
+    return site.memo("pages.series_rows", make)  # type: ignore[return-value]
+
+
 def _series_info(site: Site, code: str) -> dict[str, dict]:
-    facts = site_facts(site)
-    titles_by_dataset = {d["id"]: d["title"] for d in facts["datasets"]}
-    rows = facts["series"][facts["series"]["indicator"] == code]
-    return {
-        r["series"]: {
-            "description": r["description"],
-            "dataset": r["dataset"],
-            "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
+    def make():
+        titles_by_dataset = {d["id"]: d["title"] for d in site_facts(site)["datasets"]}
+        return {
+            r["series"]: {
+                "description": r["description"],
+                "dataset": r["dataset"],
+                "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
+            }
+            for r in _series_rows(site).get(code, [])
         }
-        for r in rows.to_dict("records")
-    }
+
+    return site.memo(f"pages.series_info.{code}", make)  # type: ignore[return-value]
 
 
 def _targets(site: Site, series: list[str]) -> dict[str, dict]:
@@ -222,11 +236,11 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
 
 def _sources(site: Site, code: str) -> list[dict]:
     facts = site_facts(site)
-    rows = facts["series"][facts["series"]["indicator"] == code]
+    rows = _series_rows(site).get(code, [])
     out = []
     for dataset in facts["datasets"]:
-        mine = rows[rows["dataset"] == dataset["id"]]
-        if mine.empty:
+        mine = [r for r in rows if r["dataset"] == dataset["id"]]
+        if not mine:
             continue
         out.append(
             {
@@ -235,10 +249,10 @@ def _sources(site: Site, code: str) -> list[dict]:
                 "publisher": _text(dataset.get("publisher")),
                 "licence": _text(dataset.get("licence")),
                 "kind": dataset.get("kind"),
-                "observations": int(mine["n"].sum()),
-                "first": int(mine["first"].min()),
-                "last": int(mine["last"].max()),
-                "series": [(r["series"], r["description"]) for r in mine.to_dict("records")],
+                "observations": int(sum(r["n"] for r in mine)),
+                "first": int(min(r["first"] for r in mine)),
+                "last": int(max(r["last"] for r in mine)),
+                "series": [(r["series"], r["description"]) for r in mine],
             }
         )
     return out
