@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from ..site import Site, SiteFile, producer
@@ -130,16 +131,24 @@ def _shown(site: Site, code: str) -> dict | None:
     if key in site.cache:
         return site.cache[key]  # type: ignore[return-value]
     frame = indicator_data.observations(site, code)
-    headline = frame[frame["is_headline"]]
+    is_headline = frame["is_headline"].to_numpy(dtype=bool)
     figure = headline_figures(site).get(code)
     shown = None
     if figure:
         area = site_facts(site)["area"]
-        rows = headline[
-            (headline["series"] == figure["series"]) & (headline["area"] == area) & (headline["unit"] == figure["unit"])
-        ]
-        shown = {"series": figure["series"], "area": area, "unit": figure["unit"], "rows": rows}
-    elif len(headline):
+        unit = figure["unit"]
+        # masks over whole columns (pandas' per-step frame copies cost more than the page); a missing
+        # unit matches no row, as pandas compares it
+        keep = (
+            is_headline
+            & (frame["series"].to_numpy(dtype=object) == figure["series"])
+            & (frame["area"].to_numpy(dtype=object) == area)
+            & (frame["unit"].to_numpy(dtype=object) == unit if isinstance(unit, str) else False)
+        )
+        rows = frame.iloc[np.flatnonzero(keep)]
+        shown = {"series": figure["series"], "area": area, "unit": unit, "rows": rows}
+    elif is_headline.any():
+        headline = frame.iloc[np.flatnonzero(is_headline)]
         series = headline["series"].iloc[0]
         rows = headline[headline["series"] == series]
         area = "1" if (rows["area"] == "1").any() else rows["area"].value_counts().index[0]
@@ -148,7 +157,9 @@ def _shown(site: Site, code: str) -> dict | None:
         rows = rows[rows["unit"] == unit] if unit is not None else rows
         shown = {"series": series, "area": area, "unit": unit, "rows": rows}
     if shown is not None:
-        shown["rows"] = shown["rows"].sort_values(["year", "period"])
+        rows = shown["rows"]
+        periods, _ = pd.factorize(rows["period"].to_numpy(dtype=object), sort=True)
+        shown["rows"] = rows.iloc[np.lexsort((periods, rows["year"].to_numpy()))]  # by year, then period
         shown["area_name"] = shown["rows"]["area_name"].iloc[0] if len(shown["rows"]) else shown["area"]
         shown["description"] = _series_info(site, code).get(shown["series"], {}).get("description") or shown["series"]
     site.cache[key] = shown
@@ -215,7 +226,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         figure_series=info.get(figure["series"], {}) if figure else {},
         progress=progress,
         indicator_status=indicator_status,
-        shown=None if shown is None else {**shown, "rows": shown["rows"].to_dict("records")},
+        shown=None if shown is None else {**shown, "rows": _records(shown["rows"])},
         sources=_sources(site, code),
         comparison=_comparison(site, code),
         related=siblings,
@@ -232,6 +243,12 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         ),
     )
     return render(site, "indicator.html", lang, path, **context)
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")`` from whole-column lists (pandas boxes value by value)."""
+    names = list(frame.columns)
+    return [dict(zip(names, values)) for values in zip(*(frame[c].tolist() for c in names))]
 
 
 def _sources(site: Site, code: str) -> list[dict]:
