@@ -226,7 +226,9 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         figure_series=info.get(figure["series"], {}) if figure else {},
         progress=progress,
         indicator_status=indicator_status,
-        shown=None if shown is None else {**shown, "rows": _records(shown["rows"])},
+        shown=None
+        if shown is None
+        else {**shown, "rows": site.memo(f"pages.shown_records.{code}", lambda: _records(shown["rows"]))},
         sources=_sources(site, code),
         comparison=_comparison(site, code),
         related=siblings,
