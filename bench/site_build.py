@@ -3,11 +3,17 @@
     python bench/site_build.py [--repo ../shared/data/opensdg/uk] [--sdg-build PYTHON]
 
 Loads the UK repository into a fresh store (``--skip-invalid``: 57 ONS keys hold two values), then
-prints JSON with, for each step, seconds, files and megabytes:
+prints JSON with, for each step, wall seconds, CPU seconds of this process (``cpu``: less moved by
+other work on a shared machine), files and megabytes (``mb``: the files' sizes, each path counted;
+``mb_disk``: each hard-linked file counted once, what the folder takes on disk):
 - ``read_baseline``: ``Workspace.observations(None, all_disaggregations=True)``, reading every UK
   observation out of the store: the floor any build pays; the other steps are also given as a
   ratio to it (``x_read``);
-- ``full_1_lang`` and ``full_3_langs`` (en, fr, es): a build into an empty folder;
+- ``full_1_lang``: a build into an empty folder, with an empty cache folder for the Vega bundle
+  (``XDG_CACHE_HOME`` pointed at a new folder: vl-convert bundles it, as on a first build);
+- ``full_1_lang_again``: the same into another empty folder, the bundle now cached (what any later
+  build from scratch pays);
+- ``full_3_langs`` (en, fr, es): a build into an empty folder;
 - ``unchanged``: the same build again (nothing to write);
 - ``incremental``: a rebuild after a new release of one indicator's file (3-2-2, every value + 1)
   was loaded into the same dataset (files written listed by count);
@@ -25,6 +31,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -44,15 +51,24 @@ sdg.open_sdg_build(src_dir=sys.argv[1], site_dir=sys.argv[2], config=sys.argv[3]
 """
 
 
-def folder_size(folder: Path) -> tuple[int, int]:
-    files = [p for p in folder.rglob("*") if p.is_file()]
-    return len(files), sum(p.stat().st_size for p in files)
+def folder_size(folder: Path) -> tuple[int, int, int]:
+    """Files, their total size, and the size on disk (a file with several links counted once)."""
+    stats = [p.stat() for p in folder.rglob("*") if p.is_file()]
+    on_disk = {(s.st_dev, s.st_ino): s.st_size for s in stats}
+    return len(stats), sum(s.st_size for s in stats), sum(on_disk.values())
 
 
 def timed(step):
     started = time.perf_counter()
     value = step()
     return value, time.perf_counter() - started
+
+
+def cpu_timed(step):
+    """``step()``, its wall seconds and the CPU seconds of this process (DuckDB's threads included)."""
+    cpu = time.process_time()
+    value, seconds = timed(step)
+    return value, seconds, time.process_time() - cpu
 
 
 def changed_release(uk: Path, folder: Path) -> Path:
@@ -104,8 +120,8 @@ def run_sdg_build(python: str, uk: Path, tmp: Path) -> dict:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         return {"error": (done.stderr or done.stdout).strip().splitlines()[-5:], "seconds": round(seconds, 2)}
-    files, size = folder_size(site)
-    return {"seconds": round(seconds, 2), "files": files, "mb": round(size / 1e6, 1)}
+    files, size, on_disk = folder_size(site)
+    return {"seconds": round(seconds, 2), "files": files, "mb": round(size / 1e6, 1), "mb_disk": round(on_disk / 1e6, 1)}
 
 
 def main() -> None:
@@ -116,27 +132,30 @@ def main() -> None:
     out: dict = {"repository": str(args.repo)}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")  # the first build makes the Vega bundle
         with Workspace(tmp / "uk.duckdb") as ws:
             report, seconds = timed(lambda: ws.ingest(args.repo, skip_invalid=True, rejected_path=tmp / "rej.csv"))
             out["load"] = {"seconds": round(seconds, 2), "observations": report.new}
         with Workspace(tmp / "uk.duckdb", read_only=True) as ws:
-            frame, baseline = timed(lambda: ws.observations(None, all_disaggregations=True))
-            out["read_baseline"] = {"seconds": round(baseline, 3), "rows": len(frame)}
+            frame, baseline, cpu = cpu_timed(lambda: ws.observations(None, all_disaggregations=True))
+            out["read_baseline"] = {"seconds": round(baseline, 3), "cpu": round(cpu, 2), "rows": len(frame)}
 
             def step(name: str, folder: Path, langs: tuple[str, ...]) -> None:
-                built, seconds = timed(lambda: build_site(ws, folder, SiteOptions(langs=langs)))
-                files, size = folder_size(folder)
-                out[name] = {"seconds": round(seconds, 2), "x_read": round(seconds / baseline, 1),
-                             "files": files - 1, "mb": round(size / 1e6, 1), "written": built.written}
+                built, seconds, cpu = cpu_timed(lambda: build_site(ws, folder, SiteOptions(langs=langs)))
+                files, size, on_disk = folder_size(folder)
+                out[name] = {"seconds": round(seconds, 2), "cpu": round(cpu, 2), "x_read": round(seconds / baseline, 1),
+                             "files": files - 1, "mb": round(size / 1e6, 1), "mb_disk": round(on_disk / 1e6, 1),
+                             "written": built.written, "linked": getattr(built, "linked", 0)}
 
             step("full_1_lang", tmp / "one", ("en",))
+            step("full_1_lang_again", tmp / "one-again", ("en",))
             step("unchanged", tmp / "one", ("en",))
             step("full_3_langs", tmp / "three", ("en", "fr", "es"))
         with Workspace(tmp / "uk.duckdb") as ws:
             ws.ingest(changed_release(args.repo, tmp), dataset="opensdg-uk", area="GBR")
         with Workspace(tmp / "uk.duckdb", read_only=True) as ws:
-            built, seconds = timed(lambda: build_site(ws, tmp / "one", SiteOptions(langs=("en",))))
-            out["incremental"] = {"seconds": round(seconds, 2), "x_read": round(seconds / baseline, 1),
+            built, seconds, cpu = cpu_timed(lambda: build_site(ws, tmp / "one", SiteOptions(langs=("en",))))
+            out["incremental"] = {"seconds": round(seconds, 2), "cpu": round(cpu, 2), "x_read": round(seconds / baseline, 1),
                                   "written": built.written, "unchanged": built.unchanged,
                                   "mb_written": round(built.bytes / 1e6, 1)}
         if args.sdg_build:

@@ -236,6 +236,18 @@ def test_country_maps(built, ws):
     assert sum(v is not None for v in uk["disaggregations"][0].values()) == 2  # Units and Series only
 
 
+def changed_release(tmp_path: Path) -> Path:
+    """A new release of one UK file: every value of neonatal mortality (3.2.2) one higher."""
+    rows = read_csv(shared_path("opensdg", "uk", "data", "indicator_3-2-2.csv"))
+    changed = tmp_path / "release" / "data" / "indicator_3-2-2.csv"
+    changed.parent.mkdir(parents=True)
+    with changed.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**r, "Value": str(float(r["Value"]) + 1) if r["Value"] else ""} for r in rows)
+    return changed
+
+
 def test_incremental_rebuild_rewrites_only_what_changed(store, tmp_path):
     copy = Path(shutil.copy(store, tmp_path / "store.duckdb"))
     out = tmp_path / "site"
@@ -243,16 +255,7 @@ def test_incremental_rebuild_rewrites_only_what_changed(store, tmp_path):
         first = build_site(ws, out, SiteOptions(langs=("en",)))
         again = build_site(ws, out, SiteOptions(langs=("en",)))
         assert (again.written, again.removed, again.unchanged) == (0, 0, first.files)
-        # a new release of one UK file: every value of neonatal mortality one higher
-        source = shared_path("opensdg", "uk", "data", "indicator_3-2-2.csv")
-        rows = read_csv(source)
-        changed = tmp_path / "release" / "data" / "indicator_3-2-2.csv"
-        changed.parent.mkdir(parents=True)
-        with changed.open("w", newline="", encoding="utf-8") as stream:
-            writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows({**r, "Value": str(float(r["Value"]) + 1) if r["Value"] else ""} for r in rows)
-        report = ws.ingest(changed, dataset="opensdg-uk", area="GBR")
+        report = ws.ingest(changed_release(tmp_path), dataset="opensdg-uk", area="GBR")
         assert report.updated > 1000
         rebuilt = build_site(ws, out, SiteOptions(langs=("en",)))
     per_indicator = {
@@ -305,6 +308,84 @@ def test_removed_language_and_reused_files(built, ws, tmp_path):
     both = build_site(ws, out, SiteOptions(langs=("en", "fr")))
     assert both.written == report.removed
     assert (out / "fr" / "data" / "3-2-2.csv").read_bytes() == (out / "en" / "data" / "3-2-2.csv").read_bytes()
+
+
+def disk_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_language_neutral_files_are_stored_once(built):
+    out, report = built
+    # the tables and maps are the same bytes in each language: one file on disk, two paths
+    for name in (
+        "data/3-2-2.csv",
+        "headline/3-2-2.json",
+        "zip/all_indicators.zip",
+        "geojson/countries/indicator_14-5-1.geojson",
+    ):
+        assert (out / "en" / name).samefile(out / "fr" / name), name
+    # pages and metadata differ by language: never linked
+    for name in ("indicators/3-2-2/index.html", "meta/3-2-2.json"):
+        assert not (out / "en" / name).samefile(out / "fr" / name)
+        assert (out / "en" / name).read_bytes() != (out / "fr" / name).read_bytes()
+    manifest = json.loads((out / MANIFEST).read_text("utf-8"))["files"]
+    inodes = {(out / p).stat().st_ino: (out / p).stat().st_size for p in manifest}
+    assert report.linked > 300 and report.written == report.files
+    assert report.disk_bytes == sum(inodes.values()) < report.total_bytes
+    assert len(inodes) == report.files - report.linked
+
+
+def test_linked_files_through_rebuilds_and_a_killed_build(store, tmp_path, monkeypatch):
+    copy = Path(shutil.copy(store, tmp_path / "store.duckdb"))
+    out, fresh = tmp_path / "site", tmp_path / "fresh"
+    both = SiteOptions(langs=("en", "fr"))
+    with Workspace(copy) as ws:
+        build_site(ws, out, both)
+        old_en = (out / "en" / "data" / "3-2-2.csv").read_bytes()
+        ws.ingest(changed_release(tmp_path), dataset="opensdg-uk", area="GBR")
+        # killed while renaming the changed files into place (links included): a rebuild mends all
+        calls = {"n": 0}
+        real_replace = build_module.os.replace
+
+        def dies_at_the_twelfth(src, dst):
+            calls["n"] += 1
+            if calls["n"] == 12:
+                raise KeyboardInterrupt
+            real_replace(src, dst)
+
+        monkeypatch.setattr(build_module.os, "replace", dies_at_the_twelfth)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(ws, out, both)
+        monkeypatch.setattr(build_module.os, "replace", real_replace)
+        rebuilt = build_site(ws, out, both)
+        assert rebuilt.linked > 0 and "fr/data/3-2-2.csv" in rebuilt.written_paths
+        # the changed tables are new files shared by both languages; the old bytes are gone everywhere
+        en, fr = out / "en" / "data" / "3-2-2.csv", out / "fr" / "data" / "3-2-2.csv"
+        assert en.samefile(fr) and en.read_bytes() != old_en and read_csv(en)[0]["Value"] == "4.5"
+        # every data file (the linked kind) is what a build into an empty folder writes; pages are left
+        # out: some headline figures pick between two units of a year by the store's row order
+        build_site(ws, fresh, both)
+        mended, clean = disk_files(out), disk_files(fresh)
+        assert mended.keys() == clean.keys()
+        differ = [p for p, b in clean.items() if is_data_output(p) and mended[p] != b]
+        assert not differ, differ[:5]
+        # dropping French leaves the English files whole
+        build_site(ws, out, SiteOptions(langs=("en",)))
+        assert not (out / "fr").exists() and read_csv(en)[0]["Value"] == "4.5"
+        assert en.stat().st_nlink == 1
+
+
+def test_files_are_copied_where_links_are_refused(ws, tmp_path, monkeypatch):
+    def refuse(src, dst):
+        raise OSError(95, "Operation not supported")
+
+    monkeypatch.setattr(build_module.os, "link", refuse)
+    out = tmp_path / "site"
+    report = build_site(ws, out, SiteOptions(langs=("en", "fr")))
+    assert report.linked == 0 and report.disk_bytes == report.total_bytes
+    en, fr = out / "en" / "data" / "3-2-2.csv", out / "fr" / "data" / "3-2-2.csv"
+    assert not en.samefile(fr) and en.read_bytes() == fr.read_bytes()
+    assert not list(out.rglob("*.sdgtrack-tmp"))
 
 
 def test_a_killed_build_leaves_whole_files(store, tmp_path, monkeypatch):

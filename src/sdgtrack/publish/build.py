@@ -7,6 +7,13 @@ Each file is written to a temporary name and renamed over the old one, so a buil
 leaves every file whole (old or new); the manifest is renamed into place last, so files written by
 a killed build are written again next time. The build never touches a file it did not write: a
 folder that holds files but no manifest is refused.
+
+Files of equal keys have equal bytes: the data tables and maps are the same in every language. A
+file whose key another file of the site already holds (written by this build, or unchanged) is made
+a hard link to it, so a three-language site stores its tables once. A link is made under a temporary
+name and renamed into place like a written file, and no file of the site is ever changed in place
+(every write is a new file renamed over the old path), so a later write to one path never shows
+through another. Where the file system refuses links, the bytes are written instead.
 """
 
 from __future__ import annotations
@@ -35,7 +42,9 @@ class BuildReport:
     unchanged: int = 0  # files whose key had not changed (left as they were)
     removed: int = 0  # files of the last build no longer produced
     bytes: int = 0  # bytes written by this build
-    total_bytes: int = 0  # size of every file of the site after the build
+    total_bytes: int = 0  # size of every file of the site after the build (a linked file at each path)
+    disk_bytes: int = 0  # the same, each hard-linked file counted once: what the folder takes on disk
+    linked: int = 0  # files written as a hard link to a file of equal key (included in ``written``)
     seconds: float = 0.0
     written_paths: list[str] = field(default_factory=list, repr=False)
     removed_paths: list[str] = field(default_factory=list, repr=False)
@@ -45,9 +54,11 @@ class BuildReport:
         return self.written + self.unchanged
 
     def summary(self) -> str:
+        on_disk = f", {self.disk_bytes / 1e6:,.1f} MB on disk" if self.disk_bytes != self.total_bytes else ""
+        linked = f" ({self.linked:,} as links)" if self.linked else ""
         return (
-            f"{self.files:,} files in {self.out} ({self.total_bytes / 1e6:,.1f} MB): {self.written:,} written "
-            f"({self.bytes / 1e6:,.1f} MB), {self.unchanged:,} unchanged, {self.removed:,} removed, "
+            f"{self.files:,} files in {self.out} ({self.total_bytes / 1e6:,.1f} MB{on_disk}): {self.written:,} "
+            f"written{linked} ({self.bytes / 1e6:,.1f} MB), {self.unchanged:,} unchanged, {self.removed:,} removed, "
             f"in {self.seconds:.1f} s"
         )
 
@@ -79,11 +90,20 @@ def build_site(
     stale = [f for f in files if manifest.get(f.path) != f.key or not (out / f.path).is_file()]
     site.prefetch(f.about for f in stale if f.about)  # one read for every indicator to render
     _clear_temporaries(out)
+    # key -> a file of the site holding its bytes: unchanged ones now, written ones as they are written
+    stale_paths = {f.path for f in stale}
+    holders = {f.key: out / f.path for f in files if f.path not in stale_paths}
     for done, file in enumerate(stale, 1):
-        data = site.content(file)
-        write_atomic(out / file.path, data)
+        target = out / file.path
+        holder = holders.get(file.key)
+        if holder is not None and link_atomic(holder, target):
+            report.linked += 1
+        else:
+            data = site.content(file)
+            write_atomic(target, data)
+            report.bytes += len(data)
+            holders.setdefault(file.key, target)
         report.written += 1
-        report.bytes += len(data)
         report.written_paths.append(file.path)
         if progress:
             progress(done, len(stale), file.path)
@@ -100,7 +120,12 @@ def build_site(
         out / MANIFEST,
         json.dumps({"generator": _generator(), "files": produced}, indent=0, sort_keys=True).encode("utf-8"),
     )
-    report.total_bytes = sum((out / p).stat().st_size for p in produced)
+    inodes: dict[tuple[int, int], int] = {}
+    for path in produced:
+        stat = (out / path).stat()
+        report.total_bytes += stat.st_size
+        inodes[(stat.st_dev, stat.st_ino)] = stat.st_size
+    report.disk_bytes = sum(inodes.values())
     report.seconds = time.perf_counter() - started
     return report
 
@@ -155,10 +180,31 @@ def is_site(folder: Path) -> bool:
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``target`` and rename it over ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    _make_folder(target.parent)
     temporary = target.with_name(target.name + TEMP_SUFFIX)
     temporary.write_bytes(data)
     os.replace(temporary, target)
+
+
+def _make_folder(folder: Path) -> None:
+    """``folder.mkdir(parents=True)``, skipped when the folder is there (a build writes thousands of
+    files into a few dozen folders: a system call saved per file)."""
+    if not folder.is_dir():
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def link_atomic(source: Path, target: Path) -> bool:
+    """Make ``target`` a hard link to ``source`` (through a temporary name renamed over ``target``);
+    False, with nothing changed, where the file system refuses links (FAT, some network shares)."""
+    _make_folder(target.parent)
+    temporary = target.with_name(target.name + TEMP_SUFFIX)
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        return False
+    os.replace(temporary, target)
+    return True
 
 
 def _previous(out: Path, by_key: dict[str, str], key: str) -> bytes | None:

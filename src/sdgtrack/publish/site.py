@@ -197,17 +197,30 @@ class Site:
     def _dataset_facts(self, ids: list[str]) -> list[tuple]:
         """What a file may show of these datasets (title, publisher, kind, licence) and their order of
         preference (which one the reads pick where two give a series for an area)."""
-        table = self.datasets()
-        known = [d for d in ids if d in table.index]
+        facts, preference = self._dataset_table()
+        known = [d for d in ids if d in facts]
         if self.options.datasets:  # the order given to the site, not the store's
             given = list(self.options.datasets)
             order = sorted(known, key=lambda d: given.index(d) if d in given else len(given))
         else:  # their order among themselves: a dataset added elsewhere in the list changes nothing here
-            preference = {str(k): int(v) for k, v in table["preference"].items()}
             order = sorted(known, key=lambda d: preference[d])
-        return [tuple(order)] + [
-            (d, *(str(table.loc[d, c]) for c in ("title", "publisher", "kind", "licence"))) for d in known
-        ]
+        return [tuple(order)] + [facts[d] for d in known]
+
+    def _dataset_table(self) -> tuple[dict[str, tuple], dict[str, int]]:
+        """Per dataset: (id, title, publisher, kind, licence) as text, and its preference; read out of
+        the table once per site (every indicator's key needs them)."""
+
+        def make():
+            table = self.datasets()
+            columns = ("title", "publisher", "kind", "licence")
+            facts = {
+                str(d): (d, *(str(v) for v in values))
+                for d, values in zip(table.index, zip(*(table[c].tolist() for c in columns)))
+            }
+            preference = {str(k): int(v) for k, v in table["preference"].items()}
+            return facts, preference
+
+        return self.memo("_dataset_table", make)  # type: ignore[return-value]
 
     # -- national metadata (Open SDG meta files kept by the store) ----------------------------------
     def _metadata_fingerprints(self) -> dict[str, list[tuple[str, int]]]:

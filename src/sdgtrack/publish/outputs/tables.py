@@ -67,11 +67,11 @@ class _DimLookup:
 
     def covers(self, dims: pd.Series) -> bool:
         distinct = pd.unique(dims.to_numpy(dtype=object))
-        positions = self.index.get_indexer(pd.Index(distinct))
+        positions = self.index.get_indexer(pd.Index(distinct, dtype=object))
         return all(p >= 0 or not d for p, d in zip(positions.tolist(), distinct.tolist()))
 
     def columns(self, dims: pd.Series) -> dict[str, np.ndarray]:
-        positions = self.index.get_indexer(pd.Index(dims.to_numpy(dtype=object)))  # -1: no disaggregation ("")
+        positions = _positions(self.index, dims.to_numpy(dtype=object))  # -1: no disaggregation ("")
         present = positions >= 0
         used_rows = np.unique(positions[present])
         if len(used_rows) == 0:
@@ -80,6 +80,14 @@ class _DimLookup:
         block = np.full((len(positions), len(used)), None, dtype=object)
         block[present] = self.values[np.ix_(positions[present], used)]
         return {self.names[j]: block[:, k] for k, j in enumerate(used)}
+
+
+def _positions(index: pd.Index, values: np.ndarray) -> np.ndarray:
+    """``index.get_indexer(values)`` over the distinct values only (an indicator's rows repeat a few
+    dozen values): hashing every row into a new Index was most of a table's cost."""
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    found = index.get_indexer(pd.Index(distinct, dtype=object))
+    return np.where(codes >= 0, np.append(found, -1)[codes], -1)
 
 
 def _dim_lookup(site: Site, dims: pd.Series) -> _DimLookup:
@@ -112,10 +120,11 @@ class Table:
 def _labels(site: Site, series: np.ndarray) -> np.ndarray:
     labels = series_labels(site)
     index = site.memo(
-        "_series_label_index", lambda: (pd.Index(list(labels)), np.array(list(labels.values()), dtype=object))
+        "_series_label_index",
+        lambda: (pd.Index(list(labels), dtype=object), np.array(list(labels.values()), dtype=object)),
     )
     codes, names = index  # type: ignore[misc]
-    positions = codes.get_indexer(series)
+    positions = _positions(codes, series)
     return np.where(positions >= 0, names[np.maximum(positions, 0)], series)
 
 

@@ -55,7 +55,12 @@ def headline_figures(site: Site) -> dict[str, dict]:
             frame = frame.merge(links, on="series")
             order = {d["id"]: i for i, d in enumerate(sorted(facts["datasets"], key=lambda d: d["preference"]))}
             frame["rank"] = frame["dataset"].map(order).fillna(len(order))
-            frame = frame.sort_values(["indicator", "rank", "series", "year"], ascending=[True, True, True, False])
+            # unit last: a series with two units in a year (GBP and %) must give the same figure each build
+            frame = frame.sort_values(
+                ["indicator", "rank", "series", "year", "unit"],
+                ascending=[True, True, True, False, True],
+                kind="stable",
+            )
             latest = frame.drop_duplicates("indicator")
             out = {
                 r["indicator"]: {

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import code_labels
 from ..site import Site
+from . import svg_chart
 
 _ESCAPES = {"\\5C": "\\", "\\7C": "|", "\\3D": "="}
 
@@ -39,33 +40,67 @@ def observations(site: Site, code: str) -> pd.DataFrame:
     return site.rows(code)
 
 
-def _nullable(column: pd.Series) -> list:
-    """A column as a list with None for missing (JSON null), in one pass."""
-    return column.astype(object).where(column.notna(), None).tolist()
+# rows are ordered by these columns (missing last), as a reader scanning the table expects
+ORDER = ("series", "area", "dims", "unit", "year", "period")
 
 
-def _codes(column: pd.Series) -> tuple[list[int], list]:
-    codes, uniques = pd.factorize(column.astype(object).where(column.notna(), None), use_na_sentinel=True)
-    return codes.tolist(), [None if u is None else str(u) for u in uniques]
+def _objects(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column as a NumPy object array (no copy for the object columns a build prefetches)."""
+    return frame[name].to_numpy(dtype=object)
+
+
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Sort ranks of a column's values (equal values, equal ranks; missing after every value)."""
+    if values.dtype != object:
+        return values
+    codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    codes[codes < 0] = len(uniques)
+    return codes
+
+
+def _codes(values: np.ndarray) -> tuple[list[int], list]:
+    """Indices into the distinct values in order of first appearance (-1 for missing), and those values."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes.tolist(), [str(u) for u in uniques.tolist()]
+
+
+def _nullable(values: np.ndarray) -> list:
+    """Values as a list with None for missing (JSON null)."""
+    out = np.asarray(values, dtype=object).copy()
+    out[pd.isna(out)] = None
+    return out.tolist()
 
 
 def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets: dict[str, dict]) -> bytes:
-    """The page data: rows of every series (codes into lists), series descriptions, areas, targets."""
-    frame = observations(site, code).sort_values(["series", "area", "dims", "unit", "year", "period"], kind="stable")
-    s_idx, series = _codes(frame["series"])
-    a_idx, areas = _codes(frame["area"])
-    d_idx, dims = _codes(frame["dims"].fillna(""))
-    u_idx, units = _codes(frame["unit"])
-    o_idx, statuses = _codes(frame["obs_status"])
-    src_idx, sources = _codes(frame["source"])
-    f_idx, notes = _codes(frame["footnote"])
-    names = frame.drop_duplicates("area").set_index("area")["area_name"].to_dict()
-    values = frame["value"].to_numpy(dtype=float)
+    """The page data: rows of every series (codes into lists), series descriptions, areas, targets.
+
+    Whole columns only: one stable lexicographic sort over the columns' ranks, then each column
+    dictionary-coded by ``pd.factorize`` (a DataFrame sort and per-column pandas conversions cost
+    more than the rest of the page)."""
+    frame = observations(site, code)
+    columns = {c: frame[c].to_numpy() if c == "year" else _objects(frame, c) for c in ORDER}
+    order = np.lexsort([_rank(columns[c]) for c in reversed(ORDER)])  # last key sorts first
+    pick = {c: v[order] for c, v in columns.items()}
+    for c in ("area_name", "obs_status", "source", "footnote", "value_text"):
+        pick[c] = _objects(frame, c)[order]
+    dims = pick["dims"].copy()
+    dims[pd.isna(dims)] = ""
+    s_idx, series = _codes(pick["series"])
+    a_idx, areas = _codes(pick["area"])
+    d_idx, dim_values = _codes(dims)
+    u_idx, units = _codes(pick["unit"])
+    o_idx, statuses = _codes(pick["obs_status"])
+    src_idx, sources = _codes(pick["source"])
+    f_idx, notes = _codes(pick["footnote"])
+    # each area's name as on its first row
+    _, first = np.unique(np.asarray(a_idx), return_index=True)
+    names = pick["area_name"][first].tolist() if len(first) else []
+    values = np.round(frame["value"].to_numpy(dtype=float)[order], 6)
     data = {
         "indicator": code,
         "series": [{"code": s, **series_info.get(s, {}), "target": targets.get(s)} for s in series],
-        "areas": [[a, names.get(a) or a] for a in areas],
-        "dims": [parse_dims(d) for d in dims],
+        "areas": [[a, name or a] for a, name in zip(areas, names)],
+        "dims": [parse_dims(d) for d in dim_values],
         "units": units,
         "statuses": statuses,
         "sources": sources,
@@ -78,11 +113,11 @@ def indicator_json(site: Site, code: str, series_info: dict[str, dict], targets:
             "o": o_idx,
             "src": src_idx,
             "fn": f_idx,
-            "y": frame["year"].astype(int).tolist(),
-            "p": frame["period"].astype(str).tolist(),
-            "v": _nullable(pd.Series(np.round(values, 6))),
-            "t": _nullable(frame["value_text"]),
-            "h": frame["is_headline"].astype(bool).astype(int).tolist(),
+            "y": pick["year"].astype(np.int64).tolist(),
+            "p": pick["period"].astype(str).tolist(),
+            "v": _nullable(values),
+            "t": _nullable(pick["value_text"]),
+            "h": frame["is_headline"].to_numpy(dtype=bool)[order].astype(int).tolist(),
         },
     }
     data["labels"] = display_labels(data)
@@ -99,45 +134,20 @@ def display_labels(data: dict) -> dict:
     }
 
 
-def fallback_spec(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> dict:
-    """Vega-Lite spec of the headline series (a line with points, the target as a dashed rule)."""
-    numeric = rows[rows["value"].notna()]
-    values = [
-        {"year": y, "value": v}
-        for y, v in zip(numeric["year"].astype(int).tolist(), numeric["value"].astype(float).tolist())
-    ]
-    layers: list[dict] = [
-        {
-            "mark": {"type": "line", "point": True, "color": "#19486a"},
-            "encoding": {
-                "x": {"field": "year", "type": "quantitative", "axis": {"format": "d", "title": None}},
-                "y": {"field": "value", "type": "quantitative", "title": unit or None},
-            },
-        }
-    ]
-    if target and target.get("value") is not None:
-        layers.append(
-            {
-                "data": {"values": [{"target": target["value"]}]},
-                "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#b3261e", "size": 2},
-                "encoding": {"y": {"field": "target", "type": "quantitative"}},
-            }
-        )
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": title[:90],
-        "width": 640,
-        "height": 300,
-        "data": {"values": values},
-        "layer": layers,
-    }
+def fallback_svg(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> bytes:
+    """The headline series as an SVG line chart (points, the target as a dashed rule): ``svg_chart``."""
+    return svg_chart.line_chart(
+        rows["year"].to_numpy(dtype=float),
+        rows["value"].to_numpy(dtype=float, na_value=np.nan),
+        title=title,
+        unit=unit or None,
+        target=None if not target or target.get("value") is None else float(target["value"]),
+        target_year=None if not target else target.get("year"),
+    )
 
 
 def vl_svg(spec: dict) -> bytes:
-    """A Vega-Lite spec drawn as SVG by vl-convert (offline)."""
+    """A Vega-Lite spec drawn as SVG by vl-convert (offline): the progress chart, drawn once per site."""
     import vl_convert as vlc
 
     return vlc.vegalite_to_svg(spec).encode("utf-8")
-
-
-fallback_svg = vl_svg

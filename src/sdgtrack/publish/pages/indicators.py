@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from functools import partial
 
+import numpy as np
 import pandas as pd
 
 from .. import code_labels
@@ -41,18 +42,32 @@ def _indicators(site: Site) -> list[tuple[str, str, str]]:
     return out
 
 
+def _series_rows(site: Site) -> dict[str, list[dict]]:
+    """Indicator -> its rows of ``series_facts`` (series, dataset, description, counts, years), grouped
+    once per site: a page filtering the whole table for its indicator cost more than rendering it."""
+
+    def make():
+        out: dict[str, list[dict]] = {}
+        for row in site_facts(site)["series"].to_dict("records"):
+            out.setdefault(row["indicator"], []).append(row)
+        return out
+
+    return site.memo("pages.series_rows", make)  # type: ignore[return-value]
+
+
 def _series_info(site: Site, code: str) -> dict[str, dict]:
-    facts = site_facts(site)
-    titles_by_dataset = {d["id"]: d["title"] for d in facts["datasets"]}
-    rows = facts["series"][facts["series"]["indicator"] == code]
-    return {
-        r["series"]: {
-            "description": r["description"],
-            "dataset": r["dataset"],
-            "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
+    def make():
+        titles_by_dataset = {d["id"]: d["title"] for d in site_facts(site)["datasets"]}
+        return {
+            r["series"]: {
+                "description": r["description"],
+                "dataset": r["dataset"],
+                "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
+            }
+            for r in _series_rows(site).get(code, [])
         }
-        for r in rows.to_dict("records")
-    }
+
+    return site.memo(f"pages.series_info.{code}", make)  # type: ignore[return-value]
 
 
 def _targets(site: Site, series: list[str]) -> dict[str, dict]:
@@ -118,16 +133,24 @@ def _shown(site: Site, code: str) -> dict | None:
     if key in site.cache:
         return site.cache[key]  # type: ignore[return-value]
     frame = indicator_data.observations(site, code)
-    headline = frame[frame["is_headline"]]
+    is_headline = frame["is_headline"].to_numpy(dtype=bool)
     figure = headline_figures(site).get(code)
     shown = None
     if figure:
         area = site_facts(site)["area"]
-        rows = headline[
-            (headline["series"] == figure["series"]) & (headline["area"] == area) & (headline["unit"] == figure["unit"])
-        ]
-        shown = {"series": figure["series"], "area": area, "unit": figure["unit"], "rows": rows}
-    elif len(headline):
+        unit = figure["unit"]
+        # masks over whole columns (pandas' per-step frame copies cost more than the page); a missing
+        # unit matches no row, as pandas compares it
+        keep = (
+            is_headline
+            & (frame["series"].to_numpy(dtype=object) == figure["series"])
+            & (frame["area"].to_numpy(dtype=object) == area)
+            & (frame["unit"].to_numpy(dtype=object) == unit if isinstance(unit, str) else False)
+        )
+        rows = frame.iloc[np.flatnonzero(keep)]
+        shown = {"series": figure["series"], "area": area, "unit": unit, "rows": rows}
+    elif is_headline.any():
+        headline = frame.iloc[np.flatnonzero(is_headline)]
         series = headline["series"].iloc[0]
         rows = headline[headline["series"] == series]
         area = "1" if (rows["area"] == "1").any() else rows["area"].value_counts().index[0]
@@ -136,7 +159,9 @@ def _shown(site: Site, code: str) -> dict | None:
         rows = rows[rows["unit"] == unit] if unit is not None else rows
         shown = {"series": series, "area": area, "unit": unit, "rows": rows}
     if shown is not None:
-        shown["rows"] = shown["rows"].sort_values(["year", "period"])
+        rows = shown["rows"]
+        periods, _ = pd.factorize(rows["period"].to_numpy(dtype=object), sort=True)
+        shown["rows"] = rows.iloc[np.lexsort((periods, rows["year"].to_numpy()))]  # by year, then period
         shown["area_name"] = shown["rows"]["area_name"].iloc[0] if len(shown["rows"]) else shown["area"]
         shown["description"] = _series_info(site, code).get(shown["series"], {}).get("description") or shown["series"]
     site.cache[key] = shown
@@ -152,8 +177,7 @@ def _svg(site: Site, code: str) -> bytes:
         target = None
     title = f"{shown['description']} · {shown.get('area_name', '')}".strip(" ·")
     unit = code_labels.label(shown["unit"], code_labels.UNIT)  # the axis title: the unit's name
-    spec = indicator_data.fallback_spec(shown["rows"], title, unit, target)
-    return indicator_data.fallback_svg(spec)
+    return indicator_data.fallback_svg(shown["rows"], title, unit, target)
 
 
 def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -> bytes:
@@ -207,7 +231,15 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         figure_series=info.get(figure["series"], {}) if figure else {},
         progress=progress,
         indicator_status=indicator_status,
-        shown=None if shown is None else {**shown, "rows": _display_rows(shown["rows"], lang).to_dict("records")},
+        shown=None
+        if shown is None
+        else {
+            **shown,
+            "rows": site.memo(
+                f"pages.shown_records.{code}.{lang}",  # names in the page's language
+                lambda: _records(_display_rows(shown["rows"], lang)),
+            ),
+        },
         sources=_sources(site, code),
         comparison=_comparison(site, code),
         related=siblings,
@@ -274,13 +306,19 @@ def _national(site: Site, lang: str, code: str) -> list[dict]:
     return [dict(v, title=titles_by_dataset.get(v["dataset"], v["dataset"])) for v in views]
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")`` from whole-column lists (pandas boxes value by value)."""
+    names = list(frame.columns)
+    return [dict(zip(names, values)) for values in zip(*(frame[c].tolist() for c in names))]
+
+
 def _sources(site: Site, code: str) -> list[dict]:
     facts = site_facts(site)
-    rows = facts["series"][facts["series"]["indicator"] == code]
+    rows = _series_rows(site).get(code, [])
     out = []
     for dataset in facts["datasets"]:
-        mine = rows[rows["dataset"] == dataset["id"]]
-        if mine.empty:
+        mine = [r for r in rows if r["dataset"] == dataset["id"]]
+        if not mine:
             continue
         out.append(
             {
@@ -289,10 +327,10 @@ def _sources(site: Site, code: str) -> list[dict]:
                 "publisher": _text(dataset.get("publisher")),
                 "licence": _text(dataset.get("licence")),
                 "kind": dataset.get("kind"),
-                "observations": int(mine["n"].sum()),
-                "first": int(mine["first"].min()),
-                "last": int(mine["last"].max()),
-                "series": [(r["series"], r["description"]) for r in mine.to_dict("records")],
+                "observations": int(sum(r["n"] for r in mine)),
+                "first": int(min(r["first"] for r in mine)),
+                "last": int(max(r["last"] for r in mine)),
+                "series": [(r["series"], r["description"]) for r in mine],
             }
         )
     return out

@@ -1,0 +1,197 @@
+"""The no-script chart of an indicator page: one series as a line with points, drawn as SVG text.
+
+What a reader without script (or a crawler, or a printout) sees in the chart tab. It used to be a
+Vega-Lite spec rendered by vl-convert, which starts a JavaScript engine per chart: about 45 ms
+each, 40% of a UK build. The picture is simple enough to write directly: scales and ticks are
+NumPy over the whole series, and the marks are strings made by NumPy's string operations and
+joined once, so a chart of any length costs well under a millisecond.
+
+The file is the same for every language (it sits in ``assets/charts/``): it holds numbers, the
+series' own description and unit, and no interface words; the page's ``<img alt>`` says what it is
+in the page's language.
+"""
+
+from __future__ import annotations
+
+import math
+from xml.sax.saxutils import escape
+
+import numpy as np
+
+WIDTH, HEIGHT = 640, 300
+# plot area inside the picture: room for the title above, tick labels and the unit on the left
+LEFT, RIGHT, TOP, BOTTOM = 72, 24, 40, 32
+LINE = "#19486a"
+TARGET = "#b3261e"
+GRID = "#dddddd"
+TEXT = "#333333"
+FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\""
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> np.ndarray:
+    """Round tick values covering [low, high]: steps of 1, 2 or 5 times a power of ten, about
+    ``count`` of them, the first at or below ``low`` and the last at or above ``high``."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(f"tick range must be finite, got {low}..{high}")
+    if high < low:
+        low, high = high, low
+    if high == low:  # one value: a unit range around it (zero-width scales divide by zero)
+        half = abs(low) / 2 or 0.5
+        low, high = low - half, high + half
+    raw = (high - low) / max(count, 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = power * next(m for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    first = math.floor(low / step + 1e-9) * step
+    last = math.ceil(high / step - 1e-9) * step
+    ticks = first + step * np.arange(round((last - first) / step) + 1)
+    # float steps leave noise (0.30000000000000004): round to the step's decimals
+    return np.round(ticks, max(0, -math.floor(math.log10(step))) + 1)
+
+
+def year_ticks(first: int, last: int, most: int = 10) -> np.ndarray:
+    """Whole years from ``first`` to ``last``, every 1, 2, 5, 10 ... years, at most ``most`` ticks."""
+    span = max(last - first, 0)
+    step = 1
+    while span // step + 1 > most:
+        step = next(s for s in (2, 5, 10, 20, 50, 100, 1000) if s > step)
+    start = math.ceil(first / step) * step
+    return np.arange(start, last + 1, step, dtype=int)
+
+
+def _labels(values: np.ndarray) -> list[str]:
+    """Tick labels with as many decimals as the step needs, thousands grouped (``1,500``, ``0.25``)."""
+    if len(values) < 2:
+        decimals = 0 if len(values) == 0 or float(values[0]).is_integer() else 2
+    else:
+        step = float(np.min(np.diff(values)))
+        decimals = max(0, -math.floor(math.log10(step) + 1e-9)) if step > 0 else 0
+    return [f"{v:,.{decimals}f}".replace("-", "\u2212") for v in values.tolist()]
+
+
+def _number(value: float) -> str:
+    """A value for the target label and the description: at most 6 significant digits."""
+    return f"{value:,.6g}".replace("-", "\u2212")
+
+
+def _coords(values: np.ndarray) -> np.ndarray:
+    """Pixel positions as short text (one decimal, no trailing ``.0``), for the whole array at once."""
+    text = np.round(values, 1).astype(str)
+    return np.strings.replace(text, ".0", "") if text.size else text  # type: ignore[attr-defined]
+
+
+def line_chart(
+    years,
+    values,
+    *,
+    title: str,
+    unit: str | None = None,
+    target: float | None = None,
+    target_year: int | None = None,
+) -> bytes:
+    """The SVG of one series: ``years`` and ``values`` in drawing order (missing values are left
+    out), the y axis titled with ``unit``, ``target`` drawn as a dashed horizontal rule."""
+    x = np.asarray(years, dtype=float)
+    y = np.asarray(values, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    if target is not None and not math.isfinite(target):
+        target = None
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    # y: the data, the target and zero (as the interactive chart: bars of change read from zero)
+    span = np.concatenate([y, [0.0], [target] if target is not None else []])
+    y_ticks = nice_ticks(float(span.min()), float(span.max()))
+    y_low, y_high = float(y_ticks[0]), float(y_ticks[-1])
+
+    def to_y(v: np.ndarray) -> np.ndarray:
+        return TOP + plot_h * (1 - (v - y_low) / (y_high - y_low))
+
+    # x: whole years; a single year gets a year of room either side
+    if len(x):
+        x_low, x_high = float(x.min()), float(x.max())
+        if x_low == x_high:
+            x_low, x_high = x_low - 1, x_high + 1
+        x_ticks = year_ticks(int(math.ceil(x_low)), int(math.floor(x_high)))
+    else:
+        x_low, x_high = 0.0, 1.0
+        x_ticks = np.array([], dtype=int)
+
+    def to_x(v: np.ndarray) -> np.ndarray:
+        return LEFT + plot_w * (v - x_low) / (x_high - x_low)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+        f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" {FONT} font-size="11">',
+        f'<title id="chart-title">{escape(title)}</title>',
+        f'<desc id="chart-desc">{escape(_description(x, y, unit, target, target_year))}</desc>',
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+        f'<text x="8" y="{TOP - 18}" font-size="13" font-weight="bold" fill="{TEXT}">{escape(_short(title))}</text>',
+    ]
+    # y axis: grid lines and labels at the ticks, the unit as the axis title
+    ty = _coords(to_y(y_ticks))
+    parts.append(f'<g stroke="{GRID}" stroke-width="1">')
+    parts.append("".join((f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="' + ty + '" y2="' + ty + '"/>').tolist()))
+    parts.append(f'</g><g fill="{TEXT}" text-anchor="end">')
+    labels = np.array(_labels(y_ticks), dtype=str)
+    parts.append("".join((f'<text x="{LEFT - 6}" y="' + ty + '" dy="0.32em">' + labels + "</text>").tolist()))
+    parts.append("</g>")
+    if unit:
+        middle = TOP + plot_h / 2
+        parts.append(
+            f'<text transform="translate(14 {middle:g}) rotate(-90)" text-anchor="middle" fill="{TEXT}">'
+            f"{escape(_short(unit, 48))}</text>"
+        )
+    # x axis: the baseline, a tick and a label at each tick year
+    base = TOP + plot_h
+    parts.append(f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="{base}" y2="{base}" stroke="{TEXT}"/>')
+    if len(x_ticks):
+        tx = _coords(to_x(x_ticks.astype(float)))
+        years_text = x_ticks.astype(str)
+        parts.append(f'<g stroke="{TEXT}">')
+        parts.append("".join(('<line x1="' + tx + '" x2="' + tx + f'" y1="{base}" y2="{base + 5}"/>').tolist()))
+        parts.append(f'</g><g fill="{TEXT}" text-anchor="middle">')
+        parts.append("".join(('<text x="' + tx + f'" y="{base + 18}">' + years_text + "</text>").tolist()))
+        parts.append("</g>")
+    # the target: a dashed rule across the plot, labelled with its year and value
+    if target is not None:
+        y_target = float(to_y(np.array([target]))[0])
+        parts.append(
+            f'<line class="target" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y_target:.1f}" y2="{y_target:.1f}" '
+            f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>'
+        )
+        label = f"{target_year}: {_number(target)}" if target_year else _number(target)
+        parts.append(
+            f'<text x="{LEFT + plot_w}" y="{y_target - 5:.1f}" text-anchor="end" fill="{TARGET}">{escape(label)}</text>'
+        )
+    # the series: one path through the points, then a circle at each
+    if len(x):
+        px, py = _coords(to_x(x)), _coords(to_y(y))
+        steps = np.char.add(np.char.add(px, ","), py)
+        parts.append(
+            f'<path class="series" d="M{" L".join(steps.tolist())}" fill="none" stroke="{LINE}" stroke-width="2"/>'
+        )
+        parts.append(f'<g class="points" fill="{LINE}">')
+        parts.append("".join(('<circle cx="' + px + '" cy="' + py + '" r="3"/>').tolist()))
+        parts.append("</g>")
+    parts.append("</svg>")
+    return "".join(parts).encode("utf-8")
+
+
+def _short(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
+
+
+def _description(x: np.ndarray, y: np.ndarray, unit: str | None, target: float | None, year: int | None) -> str:
+    """What the chart shows, for a reader of the SVG alone (the page's ``<img alt>`` is in its language)."""
+    unit_text = f" {unit}" if unit else ""
+    if not len(x):
+        out = "No observations"
+    else:
+        years = f"{int(x.min())}" if x.min() == x.max() else f"{int(x.min())}\u2013{int(x.max())}"
+        out = (
+            f"{len(x)} observation{'s' if len(x) > 1 else ''}, {years}, "
+            f"from {_number(float(y.min()))} to {_number(float(y.max()))}{unit_text}"
+        )
+    if target is not None:
+        out += f"; target {_number(target)}{unit_text}" + (f" by {year}" if year else "")
+    return out
