@@ -269,3 +269,21 @@ def test_reasons_for_series_without_a_headline_skip_dimensions_that_have_a_total
     assert gaps["series"].tolist() == ["SL_TLF_UEM"]
     reason = gaps["reason"].iloc[0]
     assert reason.startswith("Age: never blank") and "Sex" not in reason
+
+
+def test_two_equally_frequent_units_give_the_same_headline_whatever_the_row_order(tmp_path):
+    """The UK's 3.8.2 has as many values in % as in GBP: the pick must not follow the store's row
+    order (it did: two site builds of one store drew different charts). 200 series, half written
+    GBP first, half PERCENT first: each gets the first unit by name."""
+    rows = []
+    for n in range(200):
+        units = ("GBP", "PERCENT") if n % 2 else ("PERCENT", "GBP")
+        rows += [f"S{n},826,{y},{50 if u == 'GBP' else 1},3.8.2,{u}" for u in units for y in (2015, 2016)]
+    path = tmp_path / "two_units.csv"
+    path.write_text("series,area,year,value,indicator,unit\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with sdgtrack.Database(tmp_path / "s.duckdb") as db:
+        db.ingest(path)
+        values = db.headline_values()
+    assert len(values) == 400
+    assert values["unit"].unique().tolist() == ["GBP"]  # the first by name, in every series
+    assert (values["value"] == 50).all()

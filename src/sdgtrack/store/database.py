@@ -427,7 +427,7 @@ class Database:
 
         Columns: series, area, year, value, unit, n_values, dataset. Rules, so analyses never guess:
         only headline rows with a numeric value; when a series has several units in a dataset, its
-        most frequent unit; when a year has several values (quarters, '2021/22' and '2021'), their
+        most frequent unit (on a tie, the first by name); when a year has several values (quarters, '2021/22' and '2021'), their
         mean (``n_values`` says how many were averaged); each (series, area) from one dataset
         (see :meth:`observations`).
         """
@@ -521,10 +521,13 @@ class Database:
         return self.con.execute(
             f"""
             WITH all_rows AS ({ranked}),
-            main_unit AS (SELECT dataset, series, arg_max(unit, n) AS unit
+            main_unit AS (SELECT dataset, series, unit
                           FROM (SELECT dataset, series, unit, count(*) AS n FROM all_rows GROUP BY ALL)
-                          GROUP BY dataset, series),
-            h AS (SELECT a.* FROM all_rows a JOIN main_unit USING (dataset, series, unit))
+                          -- two units as frequent as each other (the UK's 3.8.2 in % and in GBP):
+                          -- the first by name, so every read and every site build picks the same
+                          QUALIFY row_number() OVER (PARTITION BY dataset, series ORDER BY n DESC, unit) = 1),
+            h AS (SELECT a.* FROM all_rows a JOIN main_unit m
+                  ON a.dataset = m.dataset AND a.series = m.series AND a.unit IS NOT DISTINCT FROM m.unit)
             SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values, h.dataset
             FROM h {choose}
             GROUP BY h.series, h.area, h.year, h.unit, h.dataset
