@@ -412,6 +412,28 @@ def test_a_killed_build_leaves_whole_files(store, tmp_path, monkeypatch):
     assert not list(out.rglob("*.sdgtrack-tmp")) and report.written == report.files
 
 
+def test_a_first_build_killed_half_way_is_finished_by_the_next(ws, tmp_path, monkeypatch):
+    """Killed during its first build, a folder holds some files: the next build finishes it (it
+    does not refuse the folder as someone else's files)."""
+    out = tmp_path / "site"
+    calls = {"n": 0}
+    real_replace = build_module.os.replace
+
+    def dies_at_the_fiftieth(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 50:
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", dies_at_the_fiftieth)
+    with pytest.raises(KeyboardInterrupt):
+        build_site(ws, out, SiteOptions(langs=("en",)))
+    monkeypatch.setattr(build_module.os, "replace", real_replace)
+    assert len([p for p in out.rglob("*") if p.is_file()]) > 40
+    report = build_site(ws, out, SiteOptions(langs=("en",)))
+    assert report.written == report.files > 50 and not list(out.rglob("*.sdgtrack-tmp"))
+
+
 def test_refusals_change_nothing(ws, tmp_path):
     a_file = tmp_path / "notes.txt"
     a_file.write_text("mine", "utf-8")

@@ -287,3 +287,14 @@ def test_a_new_optional_page_reaches_every_page_navigation_on_rebuild(tmp_path):
         report = ws.build_site(tmp_path / "site")
     assert 'href="../../../en/contributions/index.html"' in page.read_text(encoding="utf-8")
     assert report.written > 0
+
+
+def test_progress_page_when_the_kept_assessment_has_nothing_for_the_site_area(tmp_path):
+    """The store keeps an assessment, but of other areas than the site's (here Afghanistan and Nepal,
+    the site's area being the World): the page says "not assessed" instead of failing the build."""
+    with Workspace(tmp_path / "store.duckdb") as ws:
+        ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+        ws.assess("unsd")
+        files = {f.path: f for f in Site(ws, SiteOptions(langs=("en",))).files()}
+        page = _render(files, "en/progress/index.html")
+    assert page.count("status-none") >= 17 and 'src="chart.svg"' not in page

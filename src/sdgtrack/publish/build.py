@@ -90,6 +90,10 @@ def build_site(
     stale = [f for f in files if manifest.get(f.path) != f.key or not (out / f.path).is_file()]
     site.prefetch(f.about for f in stale if f.about)  # one read for every indicator to render
     _clear_temporaries(out)
+    if not manifest and not (out / MANIFEST).is_file():
+        # a first build marks the folder as a site before its first file, so that one killed half-way
+        # is finished by the next build instead of refused as a folder of someone else's files
+        _write_manifest(out, {})
     # key -> a file of the site holding its bytes: unchanged ones now, written ones as they are written
     stale_paths = {f.path for f in stale}
     holders = {f.key: out / f.path for f in files if f.path not in stale_paths}
@@ -116,10 +120,7 @@ def build_site(
         report.removed += 1
         report.removed_paths.append(path)
         _remove_empty_parents(target.parent, out)
-    write_atomic(
-        out / MANIFEST,
-        json.dumps({"generator": _generator(), "files": produced}, indent=0, sort_keys=True).encode("utf-8"),
-    )
+    _write_manifest(out, produced)
     inodes: dict[tuple[int, int], int] = {}
     for path in produced:
         stat = (out / path).stat()
@@ -128,6 +129,11 @@ def build_site(
     report.disk_bytes = sum(inodes.values())
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_manifest(out: Path, files: dict[str, str]) -> None:
+    document = {"generator": _generator(), "files": files}
+    write_atomic(out / MANIFEST, json.dumps(document, indent=0, sort_keys=True).encode("utf-8"))
 
 
 def check_options(site: Site) -> None:

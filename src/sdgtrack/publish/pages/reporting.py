@@ -116,7 +116,7 @@ def _progress(site: Site, lang: str, path: str) -> bytes:
         lang,
         path,
         goals=goals,
-        attrs=kept["attrs"],
+        attrs={"title": None, "method": None, "run_at": None, **kept["attrs"]},  # none: nothing for the area
         statuses=statuses,
         has_chart=facts["assessment"] is not None,
     )
