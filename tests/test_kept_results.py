@@ -224,3 +224,25 @@ def test_api_serves_the_kept_runs(tmp_path):
     owner = client.app.state.owner
     assert owner.workspace.kept_run("links") is None
     assert owner.workspace.kept_index().parameters["max_missing"] == 0.3
+
+
+def test_no_interlinkages_page_for_a_run_that_tested_no_pair(tmp_path):
+    """A kept run with nothing tested (here one series: no pair) would be a page of zeros: none, and no
+    link to it, as for no run at all; the index of numbers shows 0 as 0, not 0.000."""
+    path = tmp_path / "tidy.duckdb"
+    with Workspace(path) as ws:
+        ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+        assert ws.links().summary["tests"] == 0
+    with Workspace(path, read_only=True) as ws:
+        assert ws.kept_links() is not None and ws.kept_links_tested() == 0
+        files = {f.path: f for f in Site(ws, SiteOptions(langs=("en",))).files()}
+        assert not any("interlinkages" in p for p in files)
+        assert "interlinkages" not in files["en/index.html"].render().decode()
+    from sdgtrack.publish.pages.common import format_number
+
+    assert (format_number(0), format_number(0.0), format_number(0.25), format_number(1234.0)) == (
+        "0",
+        "0",
+        "0.250",
+        "1,234",
+    )

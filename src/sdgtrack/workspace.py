@@ -504,6 +504,14 @@ class Workspace:
             raise UserInputError(f"analysis {analysis!r}: expected progress, {', '.join(kept.TABLES)}")
         return kept.run_time(self.store.con, analysis)
 
+    def kept_links_tested(self) -> int:
+        """How many series pairs the kept interlinkages run tested (0 when none is kept): a run that
+        tested none, e.g. no series had a known direction, has nothing to show."""
+        from .store import kept
+
+        record = kept.about(self.store.con, "links") or {}
+        return int(record.get("meta", {}).get("tests") or 0)
+
     def links(
         self,
         *,

@@ -98,6 +98,12 @@ def run_time(con: duckdb.DuckDBPyConnection, analysis: str) -> str | None:
     return str(row[0]) if row else None
 
 
+def about(con: duckdb.DuckDBPyConnection, analysis: str) -> dict | None:
+    """The kept run's own record (counts, window, notes) without its tables, or None when none is kept."""
+    row = con.execute("SELECT about FROM kept_run WHERE analysis = ?", [analysis]).fetchone()
+    return json.loads(row[0]) if row else None
+
+
 def load(con: duckdb.DuckDBPyConnection, analysis: str) -> KeptRun | None:
     """The kept ``analysis`` with every row of its tables, or None when the store keeps none."""
     row = con.execute(

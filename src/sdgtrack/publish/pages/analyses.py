@@ -34,8 +34,12 @@ def kept_index_run(site: Site) -> str | None:
 
 
 def kept_links_run(site: Site) -> str | None:
-    """When the kept interlinkages were saved, or None when the store keeps none."""
-    return _state(site).get("kept_links") or None
+    """When the kept interlinkages were saved, or None when the store keeps none, or keeps a run that
+    tested no pair (e.g. no series had a known direction): no page, no link, nothing to show."""
+    run = _state(site).get("kept_links") or None
+    if run is not None and not site.memo("pages.links_tested", site.workspace.kept_links_tested):
+        return None
+    return run
 
 
 def links_key(site: Site) -> str:

@@ -124,7 +124,7 @@ def format_number(value, digits: int | None = None, lang: str = "en") -> str:
         return "–"
     value = float(value)
     if digits is None:
-        digits = 0 if value.is_integer() and abs(value) >= 1 else (2 if abs(value) >= 1 else 3)
+        digits = 0 if value.is_integer() else (2 if abs(value) >= 1 else 3)  # 0, not 0.000
     text = f"{value:,.{digits}f}"
     if lang in NUMBER_MARKS:
         thousands, decimal = NUMBER_MARKS[lang]
