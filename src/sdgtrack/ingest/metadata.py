@@ -216,27 +216,9 @@ class RepositoryMetadata:
             code = code_of(ident)
             fields, origin = self._read(ident, None)
             own = {lang: self._read(ident, lang) for lang in others}
-            for position, (name, raw) in enumerate(fields.items()):
-                value = _text(raw)
-                if value is None:
-                    continue
-                text, structured = value
-                if not structured:
-                    said = self.translate(text, default)
-                    text = text if said is None else said
-                if text:
-                    out.append((code, default, name, text, structured, position, origin[name]))
+            out.extend(self._file_rows(code, default, fields, origin))
             for lang, (lang_fields, lang_origin) in own.items():
-                for position, (name, raw) in enumerate(lang_fields.items()):
-                    value = _text(raw)
-                    if value is None:
-                        continue
-                    text, structured = value
-                    if not structured:
-                        said = self.translate(text, lang)
-                        text = text if said is None else said
-                    if text:
-                        out.append((code, lang, name, text, structured, position, lang_origin[name]))
+                out.extend(self._file_rows(code, lang, lang_fields, lang_origin))
                 for position, (name, raw) in enumerate(fields.items()):
                     if name in lang_fields or not isinstance(raw, str):
                         continue
@@ -244,6 +226,22 @@ class RepositoryMetadata:
                     if said:
                         out.append((code, lang, name, said, False, position, origin[name]))
         return pd.DataFrame(out, columns=COLUMNS)
+
+    def _file_rows(self, code: str, lang: str, fields: dict, origin: dict) -> list[tuple]:
+        """The rows of one meta file's fields in ``lang`` (translation keys resolved in that language;
+        a field with no text left out)."""
+        out = []
+        for position, (name, raw) in enumerate(fields.items()):
+            value = _text(raw)
+            if value is None:
+                continue
+            text, structured = value
+            if not structured:
+                said = self.translate(text, lang)
+                text = text if said is None else said
+            if text:
+                out.append((code, lang, name, text, structured, position, origin[name]))
+        return out
 
     def field_labels(self) -> tuple[pd.DataFrame, list[Problem]]:
         """Rows of ``metadata_field``: the labels the repository gives its fields, per language, with
