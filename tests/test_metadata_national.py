@@ -211,6 +211,45 @@ def test_bad_meta_fixture_alone_names_file_and_line(db):
     assert db.con.execute("SELECT count(*) FROM indicator_metadata").fetchone()[0] == 0
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("data_last_updated: 2020-13-45\n", "month must be in 1..12"),  # a date YAML reads, then refuses
+        ("a: &a [*a]\n", "at most 100,000 values"),  # a value holding itself
+        (  # a 300-byte alias bomb: nine levels of nine aliases would expand to 387 million values
+            "a: &a [x,x,x,x,x,x,x,x,x]\n"
+            + "".join(f"{c}: &{c} [{','.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")),
+            "at most 100,000 values",
+        ),
+    ],
+)
+def test_hostile_meta_files_are_problems_naming_the_file(db, tmp_path, text, expected):
+    copy = tmp_path / "metadata"
+    shutil.copytree(OPENSDG / "metadata", copy)
+    (copy / "meta" / "3-4-1.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInputError) as err:
+        db.ingest(copy, area="GBR")
+    (problem,) = err.value.problems
+    assert problem.file == str(copy / "meta" / "3-4-1.yml") and expected in str(problem)
+    assert db.con.execute("SELECT count(*) FROM indicator_metadata").fetchone()[0] == 0
+
+
+def test_config_cannot_send_metadata_reads_outside_the_repository(tmp_path):
+    from sdgtrack.ingest.metadata import RepositoryMetadata
+
+    secret = tmp_path / "outside" / "3-4-1.yml"
+    secret.parent.mkdir()
+    secret.write_text("secret: not for the site\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    shutil.copytree(OPENSDG / "metadata", repo)
+    meta = RepositoryMetadata(repo, {"languages": ["en", "../../outside"], "schema_file": str(secret)})
+    assert meta.languages() == ["en"]
+    rows = meta.rows(["3-4-1"], lambda ident: ident.replace("-", "."))
+    assert "secret" not in set(rows["field"])
+    (problem,) = meta.field_labels()[1]
+    assert problem.column == "schema_file" and "inside the repository" in str(problem)
+
+
 def test_removing_a_dataset_removes_its_metadata(small):
     ws, _ = small
     ws.remove_dataset("opensdg-metadata")

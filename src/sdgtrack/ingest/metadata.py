@@ -61,13 +61,15 @@ def parse_yaml_file(path: Path) -> tuple[dict, Problem | None]:
         offset = text.count("\n", 0, front.start(1))
         body = text[front.end() :].strip()
         text = front.group(1)
+    kind = "YAML front matter" if path.suffix.lower() == ".md" else "YAML"
     try:
         data = yaml.load(text, Loader=_loader())
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. a date 2020-13-45
+        return {}, Problem(str(path), None, None, None, f"valid {kind} of Open SDG metadata ({exc})")
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = offset + mark.line + 1 if mark is not None else None
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        kind = "YAML front matter" if path.suffix.lower() == ".md" else "YAML"
         return {}, Problem(str(path), line, None, None, f"valid {kind} of Open SDG metadata ({what})")
     if data is None:
         data = {}
@@ -75,9 +77,34 @@ def parse_yaml_file(path: Path) -> tuple[dict, Problem | None]:
         return {}, Problem(
             str(path), offset + 1, None, None, f"YAML metadata as 'field: value' lines (got a {type(data).__name__})"
         )
+    if _larger_than(data, MAX_NODES):
+        # YAML aliases let a few hundred bytes stand for millions of values (or a value containing
+        # itself): refused before anything expands them
+        return {}, Problem(
+            str(path), offset + 1, None, None, f"metadata of at most {MAX_NODES:,} values (aliases expand beyond that)"
+        )
     if body:
         data = {**data, "page_content": body}
     return data, None
+
+
+MAX_NODES = 100_000  # values in one meta file, aliases expanded; real ones hold a few hundred
+
+
+def _larger_than(data, limit: int) -> bool:
+    """Whether walking ``data`` (aliases expanded, as JSON writing would) meets more than ``limit``
+    values; stops at the limit, so a self-containing value ends too."""
+    stack, seen = [data], 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 @dataclass
@@ -114,7 +141,9 @@ class RepositoryMetadata:
     # -- languages ---------------------------------------------------------------------------------
     def languages(self) -> list[str]:
         """The repository's languages, its default first (config_data.yml; else English)."""
-        given = [str(x) for x in self.config.get("languages") or [] if isinstance(x, str)]
+        # only names of language folders ("fr", "zh-Hans"): a language is a path under meta/ and
+        # translations/, so "../x" would read files outside the repository
+        given = [x for x in self.config.get("languages") or [] if isinstance(x, str) and LANG_FOLDER.match(x)]
         return given or ["en"]
 
     def default_lang(self) -> str:
@@ -250,7 +279,13 @@ class RepositoryMetadata:
         path = self.root / str(name)
         problems: list[Problem] = []
         schema: list = []
-        if path.is_file():
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            problems.append(
+                Problem(
+                    str(self.root / "config_data.yml"), None, "schema_file", str(name), "a file inside the repository"
+                )
+            )
+        elif path.is_file():
             data, problem = parse_yaml_file(path)
             if problem is not None:
                 problems.append(problem)
