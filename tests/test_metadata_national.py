@@ -375,3 +375,17 @@ def test_cli_metadata(small):
     assert as_csv.exit_code == 0 and "Couverture nationale" in as_csv.output and "graph_limits" in as_csv.output
     unknown = CliRunner().invoke(app, ["metadata", "3.2.99", "--db", db])
     assert isinstance(unknown.exception, UserInputError) and "no indicator '3.2.99'" in str(unknown.exception)
+
+
+def test_a_tag_without_end_drops_no_text_after_it():
+    from sdgtrack.publish.metadata import render_text
+
+    assert render_text('<embed src="x.swf">Hello <b>world</b>') == "Hello <strong>world</strong>"
+
+
+def test_page_and_meta_keys_cover_the_sanitiser_and_label_tables():
+    """A fix to the sanitiser or a label table must rewrite the files holding their output."""
+    from sdgtrack.publish.pages import common
+
+    names = {entry.name for entry in common.code_files()}
+    assert {"metadata.py", "metadata_fields.csv", "words_fr.csv", "code_labels.py", "sdmx_labels.csv"} <= names

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import threading
 import urllib.error
@@ -537,3 +538,14 @@ def test_cli_build_and_serve(store, tmp_path, capfd):
         server.server_close()
     with pytest.raises(UserInputError, match="no site built there"):
         make_server(tmp_path, "127.0.0.1", 0)
+
+
+def test_linking_a_file_already_linked_leaves_no_temporary(tmp_path):
+    """A build killed after linking fr/ to en/ and before its manifest: the next links again."""
+    from sdgtrack.publish.build import link_atomic
+
+    holder, target = tmp_path / "en.csv", tmp_path / "fr.csv"
+    holder.write_text("a,b\n", encoding="utf-8")
+    os.link(holder, target)
+    assert link_atomic(holder, target) and target.samefile(holder)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["en.csv", "fr.csv"]

@@ -203,6 +203,10 @@ def link_atomic(source: Path, target: Path) -> bool:
     """Make ``target`` a hard link to ``source`` (through a temporary name renamed over ``target``);
     False, with nothing changed, where the file system refuses links (FAT, some network shares)."""
     _make_folder(target.parent)
+    if target.exists() and os.path.samefile(source, target):
+        # already linked (a killed build got this far): renaming a link over another link to the same
+        # file does nothing and would leave the temporary name behind
+        return True
     temporary = target.with_name(target.name + TEMP_SUFFIX)
     temporary.unlink(missing_ok=True)
     try:

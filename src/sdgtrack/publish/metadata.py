@@ -22,10 +22,24 @@ from typing import Callable
 
 import pandas as pd
 
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """Fingerprint of this module and its label table: part of the keys of files holding metadata
+    rendered here, so a change to the sanitiser rewrites them on the next build."""
+    import hashlib
+
+    digest = hashlib.sha256(resources.files(__package__).joinpath("metadata.py").read_bytes())
+    digest.update(resources.files(__package__).joinpath("data", "metadata_fields.csv").read_bytes())
+    return digest.hexdigest()[:16]
+
+
 ALLOWED_TAGS = frozenset({"p", "a", "ul", "ol", "li", "strong", "em", "br"})
 RENAMED = {"b": "strong", "i": "em"}  # the same meaning, in the tags kept
 # elements whose content is not text for a reader: dropped with everything inside them
-DROPPED = frozenset({"script", "style", "iframe", "object", "embed", "template", "noscript", "textarea", "head", "svg"})
+DROPPED = frozenset({"script", "style", "iframe", "object", "template", "noscript", "textarea", "head", "svg"})
+# (not embed: it has no end tag, so dropping "its content" would drop the rest of the text; it is
+# skipped as any tag not allowed)
 # text with none of these is plain words for Markdown and HTML alike (most short values: units, tiers)
 MARKUP = re.compile(r"[\n*_`\[\]#<>&!|\\~]")
 BLOCK_START = re.compile(r"\s*([-+>=]|\d+[.)])(\s|$)")

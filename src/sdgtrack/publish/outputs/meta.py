@@ -19,6 +19,7 @@ import json
 from functools import partial
 from typing import Iterator
 
+from ..metadata import code_fingerprint
 from ..site import Site, SiteFile, producer, slug
 from .tables import dump, series_labels
 
@@ -144,7 +145,7 @@ def meta_file(site: Site, lang: str, code: str) -> SiteFile:
     return SiteFile(
         f"{lang}/meta/{slug(code)}.json",
         lambda: dump(indicator_meta(site, lang, code)),
-        site.key("meta", lang, site.indicator_key(code), site.metadata_key(code)),
+        site.key("meta", lang, site.indicator_key(code), site.metadata_key(code), code_fingerprint()),
         about=code,
     )
 
@@ -164,5 +165,5 @@ def metadata(site: Site) -> Iterator[SiteFile]:
         yield SiteFile(
             f"{lang}/meta/all.json",
             partial(render, lang),
-            site.key("meta/all", lang, site.indicators_key(), site.metadata_keys()),
+            site.key("meta/all", lang, site.indicators_key(), site.metadata_keys(), code_fingerprint()),
         )

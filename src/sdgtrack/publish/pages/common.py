@@ -332,24 +332,30 @@ def code_key() -> str:
     import sdgtrack
 
     digest = hashlib.sha256(sdgtrack.__version__.encode())
-    base = resources.files(PACKAGE)
-    for folder in ("templates", "static", "data"):
-        for entry in sorted((base / folder).iterdir(), key=lambda e: e.name):
-            if entry.is_file():
-                digest.update(entry.name.encode())
-                digest.update(entry.read_bytes())
-    for entry in sorted(base.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".py"):
-            digest.update(entry.read_bytes())
-    # the names pages give codes (publish/code_labels.py and its tables)
-    publish = resources.files("sdgtrack.publish")
-    for entry in (
-        publish / "code_labels.py",
-        publish / "data" / "sdmx_labels.csv",
-        publish / "data" / "sdmx_aliases.csv",
-    ):
+    for entry in code_files():
+        digest.update(entry.name.encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def code_files() -> list:
+    """What pages are made with: this package's code, templates, static files and data, and from
+    publish/ itself the code and tables pages use (code labels, the metadata sanitiser and labels)."""
+    base = resources.files(PACKAGE)
+    publish = resources.files("sdgtrack.publish")
+    out = []
+    for folder, suffixes in (
+        (base / "templates", None),
+        (base / "static", None),
+        (base / "data", None),
+        (base, (".py",)),
+        (publish, (".py",)),
+        (publish / "data", (".py", ".csv", ".json")),
+    ):
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+            if entry.is_file() and (suffixes is None or entry.name.endswith(suffixes)):
+                out.append(entry)
+    return out
 
 
 def assessment_key(site: "Site") -> str:
