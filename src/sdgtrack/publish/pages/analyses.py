@@ -3,7 +3,8 @@ last ``sdgtrack index``) and the interlinkages (the last ``sdgtrack links``: goa
 pairs); and, for the indicator pages, each indicator's strongest interlinked indicators.
 
 Their keys hold when the kept run was saved (``store_state``: ``kept_index``, ``kept_links``), so a
-new run rewrites these pages (and the indicator pages for links) and no other; whether each exists
+new run rewrites these pages (and the indicator pages for links) and no other; the interlinkage
+keys also hold the series' descriptions and indicators, which name the kept pairs; whether each exists
 is in ``extras.extras``, which every page's key holds, because the navigation links to them.
 """
 
@@ -43,8 +44,25 @@ def kept_links_run(site: Site) -> str | None:
 
 
 def links_key(site: Site) -> str:
-    """The part of an indicator page's key its interlinked indicators depend on."""
-    return f"links:{kept_links_run(site)}:{site_facts(site)['area']}"
+    """The part of an indicator page's key its interlinked indicators depend on: the kept run, the
+    site's area, and the series' descriptions and indicators the pages name them by."""
+    run = kept_links_run(site)
+    return f"links:{run}:{site_facts(site)['area']}:{_series_words_key(site) if run else ''}"
+
+
+def _series_words_key(site: Site) -> str:
+    """Fingerprint of every series' description and indicators (a load adding or relinking series
+    changes how the kept pairs are named and which indicator pages list them)."""
+
+    def make() -> str:
+        import hashlib
+
+        info = site.workspace.series_info()[["code", "description"]].sort_values("code")
+        links = site.workspace.series_indicator_links().sort_values(["series", "indicator"])
+        text = info.to_csv(index=False) + links.to_csv(index=False)
+        return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+    return site.memo("pages.series_words_key", make)  # type: ignore[return-value]
 
 
 def _kept_index(site: Site):
@@ -65,7 +83,7 @@ def analysis_pages(site: Site):
             yield SiteFile(path, partial(_index_page, site, lang, path), page_key(site, path, index_run, area))
         if links_run is not None:
             path = f"{lang}/interlinkages/index.html"
-            yield SiteFile(path, partial(_links_page, site, lang, path), page_key(site, path, links_run, area))
+            yield SiteFile(path, partial(_links_page, site, lang, path), page_key(site, path, links_key(site)))
 
 
 # -- the SDG Index ---------------------------------------------------------------------------------
