@@ -389,3 +389,11 @@ def test_page_and_meta_keys_cover_the_sanitiser_and_label_tables():
 
     names = {entry.name for entry in common.code_files()}
     assert {"metadata.py", "metadata_fields.csv", "words_fr.csv", "code_labels.py", "sdmx_labels.csv"} <= names
+
+
+def test_a_link_inside_a_link_is_closed_first():
+    from sdgtrack.publish.metadata import sanitize_html
+
+    assert sanitize_html('<a href="http://x">a<a href="http://y">b</a></a>') == (
+        '<a href="http://x">a</a><a href="http://y">b</a>'
+    )

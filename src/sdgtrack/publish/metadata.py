@@ -78,6 +78,8 @@ class _Sanitiser(HTMLParser):
             self.out.append(f"</{tag}>")
             self.open.pop()
         if tag == "a":
+            if "a" in self.open:  # a link inside a link is not HTML: close the first, as browsers do
+                self.handle_endtag("a")
             href = next((v for k, v in attrs if k == "href" and v), None)
             # browsers ignore control characters and spaces inside a scheme ("java\tscript:")
             if href is None or not SAFE_URL.match(re.sub(r"[\x00-\x20]", "", href)):
@@ -102,9 +104,8 @@ class _Sanitiser(HTMLParser):
         if tag not in ALLOWED_TAGS or tag == "br":
             return
         # close up to the matching open tag (a stray end tag closes nothing)
-        names = [t for t in self.open]
-        for i in range(len(names) - 1, -1, -1):
-            if names[i] == tag or (tag == "a" and names[i] is None):
+        for i in range(len(self.open) - 1, -1, -1):
+            if self.open[i] == tag or (tag == "a" and self.open[i] is None):
                 for t in reversed(self.open[i:]):
                     if t is not None:
                         self.out.append(f"</{t}>")
