@@ -336,6 +336,22 @@ def test_language_neutral_files_are_stored_once(built):
     assert len(inodes) == report.files - report.linked
 
 
+def kill_at_rename(monkeypatch, n: int):
+    """Make the build's ``n``-th rename raise KeyboardInterrupt, as if the build were killed between
+    writing a temporary file and renaming it into place; returns the real ``os.replace`` to restore."""
+    real_replace = build_module.os.replace
+    calls = {"n": 0}
+
+    def dies(src, dst):
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(build_module.os, "replace", dies)
+    return real_replace
+
+
 def test_linked_files_through_rebuilds_and_a_killed_build(store, tmp_path, monkeypatch):
     copy = Path(shutil.copy(store, tmp_path / "store.duckdb"))
     out, fresh = tmp_path / "site", tmp_path / "fresh"
@@ -345,16 +361,7 @@ def test_linked_files_through_rebuilds_and_a_killed_build(store, tmp_path, monke
         old_en = (out / "en" / "data" / "3-2-2.csv").read_bytes()
         ws.ingest(changed_release(tmp_path), dataset="opensdg-uk", area="GBR")
         # killed while renaming the changed files into place (links included): a rebuild mends all
-        calls = {"n": 0}
-        real_replace = build_module.os.replace
-
-        def dies_at_the_twelfth(src, dst):
-            calls["n"] += 1
-            if calls["n"] == 12:
-                raise KeyboardInterrupt
-            real_replace(src, dst)
-
-        monkeypatch.setattr(build_module.os, "replace", dies_at_the_twelfth)
+        real_replace = kill_at_rename(monkeypatch, 12)
         with pytest.raises(KeyboardInterrupt):
             build_site(ws, out, both)
         monkeypatch.setattr(build_module.os, "replace", real_replace)
@@ -394,16 +401,7 @@ def test_a_killed_build_leaves_whole_files(store, tmp_path, monkeypatch):
     with Workspace(store, read_only=True) as ws:
         build_site(ws, out, SiteOptions(langs=("en",)))
         before = (out / MANIFEST).read_bytes()
-        calls = {"n": 0}
-        real_replace = build_module.os.replace
-
-        def dies_at_the_third(src, dst):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise KeyboardInterrupt  # as if killed between writing a temporary file and renaming it
-            real_replace(src, dst)
-
-        monkeypatch.setattr(build_module.os, "replace", dies_at_the_third)
+        real_replace = kill_at_rename(monkeypatch, 3)
         with pytest.raises(KeyboardInterrupt):
             build_site(ws, out, SiteOptions(langs=("en",), title="Another title"))
         monkeypatch.setattr(build_module.os, "replace", real_replace)
@@ -417,16 +415,7 @@ def test_a_first_build_killed_half_way_is_finished_by_the_next(ws, tmp_path, mon
     """Killed during its first build, a folder holds some files: the next build finishes it (it
     does not refuse the folder as someone else's files)."""
     out = tmp_path / "site"
-    calls = {"n": 0}
-    real_replace = build_module.os.replace
-
-    def dies_at_the_fiftieth(src, dst):
-        calls["n"] += 1
-        if calls["n"] == 50:
-            raise KeyboardInterrupt
-        real_replace(src, dst)
-
-    monkeypatch.setattr(build_module.os, "replace", dies_at_the_fiftieth)
+    real_replace = kill_at_rename(monkeypatch, 50)
     with pytest.raises(KeyboardInterrupt):
         build_site(ws, out, SiteOptions(langs=("en",)))
     monkeypatch.setattr(build_module.os, "replace", real_replace)
