@@ -117,7 +117,8 @@ def test_own_map_structure_specific(small):
 def test_sdg_build_map_files_as_they_are(small):
     """sdg-build's column map (Text,Value) and code map (Text,Dimension,Value, the ONS's column order)."""
     ws, tmp = small
-    (tmp / "column_mapping.csv").write_text("Text,Value\nSex,SEX\nAge group,AGE\n", encoding="utf-8")
+    # the UK's column map renames Area to AREA, no SDG concept: taken as it is, reported where used
+    (tmp / "column_mapping.csv").write_text("Text,Value\nSex,SEX\nAge group,AGE\nArea,AREA\n", encoding="utf-8")
     (tmp / "code_mapping.csv").write_text(
         "Text,Dimension,Value\nMale,SEX,M\nFemale,SEX,F\nUnder 5,AGE,Y0T4\n"
         "Rate per 1000,UNIT_MEASURE,PER_1000_LIVE_BIRTHS\nNormal,OBS_STATUS,A\nEstimated,OBS_STATUS,E\n",

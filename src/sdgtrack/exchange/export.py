@@ -201,8 +201,10 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
         WITH fc(col, concept) AS (VALUES {field_concepts}),
         named AS (
             SELECT p.*, CASE
-                WHEN p.kind = 'field' THEN coalesce(mc.concept, fc.concept)
-                ELSE coalesce(mc.concept, CASE WHEN p.col IN (SELECT id FROM comp) THEN p.col END) END AS concept
+                WHEN mc.concept IS NOT NULL THEN CASE WHEN mc.concept IN (SELECT id FROM comp) THEN mc.concept END
+                WHEN p.kind = 'field' THEN fc.concept
+                WHEN p.col IN (SELECT id FROM comp) THEN p.col END AS concept,
+                mc.concept AS renamed
             FROM pairs p
             LEFT JOIN map_cols mc ON mc.col = p.col
             LEFT JOIN fc ON p.kind = 'field' AND fc.col = p.col),
@@ -215,7 +217,7 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
                     (s.area_kind = 'country' AND (cl.code = s.area_iso2 OR cl.code = s.area_iso3))
                     OR (cl.code = regexp_extract(s.area, '^[A-Z]{{2}}-(.+)$', 1) AND lower(cl.name) = lower(s.area_name))))
             WHERE rn = 1)
-        SELECT n.rid, n.col, n.text, n.kind, n.concept, c.codelist, c.is_dim,
+        SELECT n.rid, n.col, n.text, n.kind, n.concept, n.renamed, c.codelist, c.is_dim,
             CASE WHEN n.concept IS NULL THEN NULL
                  WHEN c.codelist IS NULL THEN n.text
                  ELSE coalesce(m1.code, m2.code, m3.code, cl.code, CASE WHEN n.concept = 'REF_AREA' THEN ac.code END)
@@ -226,27 +228,32 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
         LEFT JOIN map_codes m3 ON m3.concept = n.concept AND m3.col IS NULL AND m3.text = n.alt
         LEFT JOIN cl ON cl.concept = n.concept AND cl.code = n.text
         LEFT JOIN area_code ac ON ac.rid = n.rid AND n.concept = 'REF_AREA'""")
-    # 3. the time period, its frequency and what it said when it is a span (2015/16, 2015-2017)
+    # 3. the time period and its frequency; any other period that names a year (2015/16,
+    #    "2011 to 2012", "2020/21 [Note 5]") is stated as that year with the text in TIME_DETAIL
     con.execute(r"""
         CREATE TEMP TABLE periods AS
         SELECT rid, period,
             CASE WHEN regexp_matches(p, '^\d{4}$') THEN p
                  WHEN regexp_matches(p, '^\d{4}[ -]?Q[1-4]$') THEN left(p, 4) || '-Q' || right(p, 1)
                  WHEN regexp_matches(p, '^\d{4}[ -]?S[12]$') THEN left(p, 4) || '-S' || right(p, 1)
-                 WHEN regexp_matches(p, '^\d{4}-(0[1-9]|1[0-2])$') THEN p
+                 WHEN regexp_matches(p, '^\d{4}[ -](0[1-9]|1[0-2])$') THEN left(p, 4) || '-' || right(p, 2)
                  WHEN regexp_matches(p, '^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$') THEN p
-                 WHEN regexp_matches(p, '^\d{4}\s*[/-]\s*(\d{2}|\d{4})$') THEN left(p, 4) END AS time_period,
+                 WHEN year IS NOT NULL THEN year::VARCHAR END AS time_period,
             CASE WHEN regexp_matches(p, '^\d{4}[ -]?Q[1-4]$') THEN 'Q'
                  WHEN regexp_matches(p, '^\d{4}[ -]?S[12]$') THEN 'S'
-                 WHEN regexp_matches(p, '^\d{4}-(0[1-9]|1[0-2])$') THEN 'M'
+                 WHEN regexp_matches(p, '^\d{4}[ -](0[1-9]|1[0-2])$') THEN 'M'
                  WHEN regexp_matches(p, '^\d{4}-\d{2}-\d{2}$') THEN 'D' ELSE 'A' END AS freq,
-            CASE WHEN regexp_matches(p, '^\d{4}\s*[/-]\s*(\d{2}|\d{4})$') THEN p END AS time_detail
-        FROM (SELECT rid, period, upper(trim(period)) AS p FROM src)""")
+            CASE WHEN NOT regexp_matches(p, '^\d{4}([ -]?Q[1-4]|[ -]?S[12]|[ -](0[1-9]|1[0-2])|-\d{2}-\d{2})?$')
+                 THEN period END AS time_detail
+        FROM (SELECT rid, period, year, upper(trim(period)) AS p FROM src)""")
     # 4. one code per row and concept, defaults, problems
     problems = []
     problems.append("""
         SELECT NULL AS concept, NULL AS codelist, col AS "column", text AS value,
-               'maps to no component of the DSD: add a column rename (' || col || ',,CONCEPT,) to a map file' AS problem, rid
+               CASE WHEN renamed IS NOT NULL
+                    THEN 'is renamed to ' || renamed || ' by a map file, which is not a component of the DSD'
+                    ELSE 'maps to no component of the DSD: add a column rename (' || col || ',,CONCEPT,) to a map file' END AS problem,
+               rid
         FROM resolved WHERE concept IS NULL AND kind <> 'attr'""")
     problems.append("""
         SELECT concept, codelist, col, text,
@@ -254,7 +261,7 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
         FROM resolved WHERE concept IS NOT NULL AND code IS NULL""")
     problems.append("""
         SELECT 'TIME_PERIOD', NULL, 'period', period,
-               'is not a period SDMX can state (YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD, or a span YYYY/YY)', rid
+               'names no year SDMX can state (YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD, or text with a year)', rid
         FROM periods WHERE time_period IS NULL""")
     problems.append("""
         SELECT r.concept, any_value(r.codelist), string_agg(DISTINCT r.col, ' and '), string_agg(DISTINCT r.code, ' / '),

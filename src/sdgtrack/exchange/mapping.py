@@ -39,6 +39,13 @@ def _frame(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
 
 
+class MapFileError(InvalidInputError):
+    """A map file names a concept the DSD lacks or a code its list lacks; nothing was written."""
+
+    def summary(self, limit: int = 20) -> str:
+        return super().summary(limit).replace("nothing was loaded", "nothing was written")
+
+
 def read_maps(paths: Sequence[str | Path], structure: Structure) -> MapSet:
     """Every map file, checked against the DSD; all problems of all files in one error."""
     maps, problems = MapSet(), []
@@ -47,7 +54,7 @@ def read_maps(paths: Sequence[str | Path], structure: Structure) -> MapSet:
         maps.extend(one)
         problems += found
     if problems:
-        raise InvalidInputError(problems)
+        raise MapFileError(problems)
     return maps
 
 
@@ -64,6 +71,7 @@ def _read_one(path: Path, structure: Structure) -> tuple[MapSet, list[Problem]]:
         default = (col == "") & (val == "") & (code != "")
         bad = ~(rename | coded | default)
         maps.columns = pd.DataFrame({"column": col[rename], "concept": con[rename], "where": where[rename]})
+        maps.columns.attrs["own"] = True
         maps.codes = pd.DataFrame(
             {
                 "concept": con[coded],
@@ -109,10 +117,13 @@ def _read_one(path: Path, structure: Structure) -> tuple[MapSet, list[Problem]]:
 
 
 def _check(path: Path, maps: MapSet, structure: Structure) -> list[Problem]:
-    """A concept must be a DSD component and a code a member of its code list."""
+    """A concept must be a DSD component and a code a member of its code list. sdg-build's column
+    maps are taken as they are (the UK's renames Area to AREA, no SDG concept): such a rename is
+    reported where a data column uses it."""
     ids = {c.id for c in (*structure.dimensions, *structure.attributes)} | {structure.time_dimension}
     problems = []
-    for frame in (maps.columns, maps.codes, maps.defaults):
+    own = bool(maps.columns.attrs.get("own"))
+    for frame in (maps.columns, maps.codes, maps.defaults) if own else (maps.codes, maps.defaults):
         for concept, where in zip(frame["concept"], frame["where"]):
             if concept not in ids:
                 line = int(where.rsplit(":", 1)[1])
