@@ -280,7 +280,7 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
                     SELECT 1 FROM resolved r WHERE r.rid = s.rid AND r.concept = {_lit(cid)})""")
     _ = components
     con.execute(f"""
-        CREATE TEMP TABLE sdmx_obs AS
+        CREATE TABLE sdmx_obs AS
         SELECT s.rid, {", ".join(comp_sql)}, p.time_period AS {_q(structure.time_dimension)},
                CASE WHEN s.value IS NULL THEN 'NaN'
                     WHEN s.value = trunc(s.value) AND abs(s.value) < 1e15 THEN s.value::BIGINT::VARCHAR
@@ -313,7 +313,7 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
                        'has no value and no default (the code list has no _T): give a default row (,,{cid},CODE)', rid
                 FROM sdmx_obs o WHERE {_q(cid)} IS NULL AND NOT EXISTS (
                     SELECT 1 FROM resolved r WHERE r.rid = o.rid AND r.concept = {_lit(cid)})""")
-    con.execute(f"CREATE TEMP TABLE problem_rows AS {' UNION ALL '.join(problems)}")
+    con.execute(f"CREATE TABLE problem_rows AS {' UNION ALL '.join(problems)}")
     # keys and series attributes only over rows free of other problems (an unmapped column would
     # otherwise show again as a repeated key)
     clean = "rid NOT IN (SELECT rid FROM problem_rows)"
@@ -417,9 +417,16 @@ def _gen_value(name: str) -> str:
 
 
 def header_xml(
-    structure: Structure, *, structure_specific: bool, sender: str, prepared: dt.datetime, msg_id: str
+    structure: Structure,
+    *,
+    structure_specific: bool,
+    sender: str,
+    prepared: dt.datetime,
+    msg_id: str,
+    at_obs: str | None = None,
 ) -> str:
-    ns_attr = f' namespace="{structure_namespace(structure)}"' if structure_specific else ""
+    at_obs = at_obs or structure.time_dimension
+    ns_attr = f' namespace="{structure_namespace(structure, at_obs)}"' if structure_specific else ""
     sid = re.sub(r"[^A-Za-z0-9_@$-]", "_", sender) or "sdgtrack"
     flow = structure.flow()
     if flow is not None:
@@ -429,7 +436,7 @@ def header_xml(
     return (
         f"<mes:Header><mes:ID>{msg_id}</mes:ID><mes:Test>false</mes:Test>"
         f'<mes:Prepared>{prepared.strftime("%Y-%m-%dT%H:%M:%S")}</mes:Prepared><mes:Sender id="{sid}"/>'
-        f'<mes:Structure structureID="{structure_id(structure)}"{ns_attr} dimensionAtObservation="{structure.time_dimension}">'
+        f'<mes:Structure structureID="{structure_id(structure)}"{ns_attr} dimensionAtObservation="{at_obs}">'
         f"{ref}</mes:Structure></mes:Header>"
     )
 
@@ -439,45 +446,76 @@ def structure_id(structure: Structure) -> str:
     return f"{agency}_{sid}_{version.replace('.', '_')}"
 
 
-def structure_namespace(structure: Structure) -> str:
+def structure_namespace(structure: Structure, at_obs: str | None = None) -> str:
     flow = structure.flow()
     kind, (agency, sid, version) = (
         ("Dataflow", flow) if flow else ("DataStructure", (structure.agency, structure.id, structure.version))
     )
-    return f"urn:sdmx:org.sdmx.infomodel.datastructure.{kind}={agency}:{sid}({version}):ObsLevelDim:{structure.time_dimension}"
+    return f"urn:sdmx:org.sdmx.infomodel.datastructure.{kind}={agency}:{sid}({version}):ObsLevelDim:{at_obs or structure.time_dimension}"
+
+
+DETAILS = ("full", "dataonly", "serieskeysonly", "nodata")
 
 
 def write(
-    mapped: Mapped, out, fmt: str, *, sender: str, prepared: dt.datetime, msg_id: str, where: str = "TRUE"
+    mapped: Mapped,
+    out,
+    fmt: str,
+    *,
+    sender: str,
+    prepared: dt.datetime,
+    msg_id: str,
+    where: str = "TRUE",
+    detail: str = "full",
+    flat: bool = False,
+    con: duckdb.DuckDBPyConnection | None = None,
 ) -> tuple[int, int]:
     """Write the mapped observations (``where``: an SQL filter on ``sdmx_obs``) to a binary file object.
-    Returns (observations, series keys)."""
-    s, con = mapped.structure, mapped.con
+    ``detail`` as the SDMX REST API names it; ``flat``: every dimension at the observation
+    (dimensionAtObservation=AllDimensions). Returns (observations, series keys)."""
+    s = mapped.structure
+    con = con or mapped.con
     dims = s.dimension_ids
-    obs_attrs = [a.id for a in s.attributes if a.level != "series"]
-    ser_attrs = [a.id for a in s.attributes if a.level == "series"]
+    with_attrs = detail in ("full", "nodata")
+    with_obs = detail in ("full", "dataonly")
+    obs_attrs = [a.id for a in s.attributes if a.level != "series"] if detail == "full" else []
+    ser_attrs = [a.id for a in s.attributes if a.level == "series"] if with_attrs else []
     tdim, measure = s.time_dimension, s.measure
     order = ", ".join(_q(c) for c in [*dims, tdim])
     if fmt == "csv":
         agency, flow, version = s.flow() or (s.agency, s.id, s.version)
-        cols = [*dims, tdim, measure, *[a.id for a in s.attributes]]
+        shown = {*ser_attrs, *obs_attrs}
+        cols = [*dims, *([tdim, measure] if with_obs else []), *(a.id for a in s.attributes if a.id in shown)]
+        distinct = "" if with_obs else "DISTINCT "
         frame = con.execute(
-            f"SELECT '{agency}:{flow}({version})' AS DATAFLOW, {', '.join(_q(c) for c in cols)} FROM sdmx_obs WHERE {where} ORDER BY {order}"
+            f"SELECT {distinct}'{agency}:{flow}({version})' AS DATAFLOW, {', '.join(_q(c) for c in cols)} "
+            f"FROM sdmx_obs WHERE {where} ORDER BY {', '.join(_q(c) for c in cols[: len(dims) + (1 if with_obs else 0)])}"
         ).df()
         frame.to_csv(out, index=False, lineterminator="\n")
-        return len(frame), int(frame.groupby(dims, dropna=False).ngroups) if len(frame) else 0
-    if fmt == "structure":
+        return (len(frame) if with_obs else 0), int(frame.groupby(dims, dropna=False).ngroups) if len(frame) else 0
+    structure_specific = fmt == "structure"
+    if structure_specific:
         obs = (
-            f"'<Obs {tdim}=\"' || {_esc(_q(tdim))} || '\" {measure}=\"' || {_q(measure)} || '\"' || "
-            + (" || ".join(_attr_sql(a) for a in obs_attrs) or "''")
+            "'<Obs' || "
+            + (" || ".join(_attr_sql(c) for c in dims) + " || " if flat else "")
+            + f"' {tdim}=\"' || {_esc(_q(tdim))} || '\" {measure}=\"' || {_q(measure)} || '\"' || "
+            + " || ".join(
+                [*(_attr_sql(a) for a in (ser_attrs if flat else [])), *(_attr_sql(a) for a in obs_attrs)] or ["''"]
+            )
             + " || '/>'"
         )
         head = "'<Series' || " + " || ".join(_attr_sql(c) for c in [*dims, *ser_attrs]) + " || '>'"
         tail = "'</Series>'"
     else:
-        obs_attr_xml = " || ".join(_gen_value(a) for a in obs_attrs) or "''"
+        attrs_here = [*(ser_attrs if flat else []), *obs_attrs]
+        obs_attr_xml = " || ".join(_gen_value(a) for a in attrs_here) or "''"
+        obs_key = (
+            "'<gen:ObsKey>' || " + " || ".join(_gen_value(c) for c in [*dims, tdim]) + " || '</gen:ObsKey>'"
+            if flat
+            else f"'<gen:ObsDimension value=\"' || {_esc(_q(tdim))} || '\"/>'"
+        )
         obs = (
-            f"'<gen:Obs><gen:ObsDimension value=\"' || {_esc(_q(tdim))} || '\"/><gen:ObsValue value=\"' || {_q(measure)} || '\"/>'"
+            f"'<gen:Obs>' || {obs_key} || '<gen:ObsValue value=\"' || {_q(measure)} || '\"/>'"
             f" || CASE WHEN ({obs_attr_xml}) = '' THEN '' ELSE '<gen:Attributes>' || {obs_attr_xml} || '</gen:Attributes>' END || '</gen:Obs>'"
         )
         ser_attr_xml = " || ".join(_gen_value(a) for a in ser_attrs) or "''"
@@ -487,10 +525,10 @@ def write(
         )
         tail = "'</gen:Series>'"
     group = ", ".join(_q(c) for c in [*dims, *ser_attrs])
-    structure_specific = fmt == "structure"
     sref = structure_id(s)
+    at_obs = "AllDimensions" if flat else tdim
     if structure_specific:
-        ns = structure_namespace(s)
+        ns = structure_namespace(s, at_obs)
         root = (
             f'<mes:StructureSpecificData xmlns:mes="{MES_NS}" xmlns:com="{COM_NS}" xmlns:ss="{SS_NS}" '
             f'xmlns:ns1="{ns}" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
@@ -501,25 +539,27 @@ def write(
         root = f'<mes:GenericData xmlns:mes="{MES_NS}" xmlns:com="{COM_NS}" xmlns:gen="{GEN_NS}">'
         ds_open = f'<mes:DataSet structureRef="{sref}">'
         end = "</mes:DataSet></mes:GenericData>"
-    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(
-        (
-            root
-            + header_xml(s, structure_specific=structure_specific, sender=sender, prepared=prepared, msg_id=msg_id)
-            + ds_open
-            + "\n"
-        ).encode()
+    header = header_xml(
+        s, structure_specific=structure_specific, sender=sender, prepared=prepared, msg_id=msg_id, at_obs=at_obs
     )
+    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write((root + header + ds_open + "\n").encode())
     n_obs = n_series = 0
-    result = con.execute(f"""
-        SELECT {head} || string_agg({obs}, '' ORDER BY {_q(tdim)}) || {tail} AS xml, count(*) AS n
-        FROM sdmx_obs WHERE {where} GROUP BY {group} ORDER BY {group}""")
+    if flat:
+        query = f"SELECT {obs} AS xml, 1 AS n FROM sdmx_obs WHERE {where} ORDER BY {order}"
+    elif with_obs:
+        query = f"""
+            SELECT {head} || string_agg({obs}, '' ORDER BY {_q(tdim)}) || {tail} AS xml, count(*) AS n
+            FROM sdmx_obs WHERE {where} GROUP BY {group} ORDER BY {group}"""
+    else:
+        query = f"SELECT {head} || {tail} AS xml, 0 AS n FROM sdmx_obs WHERE {where} GROUP BY {group} ORDER BY {group}"
+    result = con.execute(query)
     while batch := result.fetchmany(2000):
         for text, n in batch:
             out.write(text.encode())
             out.write(b"\n")
             n_obs += n
-            n_series += 1
+            n_series += 0 if flat else 1
     out.write(end.encode() + b"\n")
     return n_obs, n_series
 
