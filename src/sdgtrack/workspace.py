@@ -395,6 +395,45 @@ class Workspace:
             self.store.con, dataset, out, dsd=dsd, maps=maps, fmt=format, report=report, skip_invalid=skip_invalid
         )
 
+    def sdmx_dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
+        """The SDMX REST API's dataflows (one per dataset with rows) as an SDMX-ML structure message."""
+        from .exchange import serve
+
+        return serve.dataflows(self.store.con, flow, references)
+
+    def sdmx_datastructure(self, agency: str | None = None, resource: str | None = None) -> bytes:
+        """The SDMX REST API's data structure: the global SDG DSD as shipped."""
+        from .exchange import serve
+
+        return serve.datastructure(agency, resource)
+
+    def sdmx_data(
+        self,
+        flow: str,
+        key: str | None = None,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        detail: str = "full",
+        dimension_at_observation: str | None = None,
+        format: str = "structure",
+    ) -> tuple[bytes, dict]:
+        """The SDMX REST API's data query: one dataflow's observations matching ``key`` (dot-separated
+        codes in the DSD's key order, empty for all, ``+`` between alternatives) and the period."""
+        from .exchange import serve
+
+        return serve.data(
+            self.store.con,
+            self.state_fingerprint(),
+            flow,
+            key,
+            start=start,
+            end=end,
+            detail=detail,
+            dimension_at_observation=dimension_at_observation,
+            fmt=format,
+        )
+
     def build_site(
         self,
         out: str | Path,
