@@ -25,6 +25,13 @@ COM = "{http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
+class DsdError(InvalidInputError):
+    """The DSD file cannot be used; nothing was written."""
+
+    def summary(self, limit: int = 20) -> str:
+        return super().summary(limit).replace("nothing was loaded", "nothing was written")
+
+
 @dataclass(frozen=True)
 class Component:
     id: str
@@ -85,9 +92,9 @@ def load(path: str | Path | None = None) -> Structure:
         return _load_default()
     p = Path(path)
     if p.is_dir():
-        raise InvalidInputError([Problem(str(p), None, None, None, "an SDMX-ML structure message file, not a folder")])
+        raise DsdError([Problem(str(p), None, None, None, "an SDMX-ML structure message file, not a folder")])
     if not p.exists():
-        raise InvalidInputError([Problem(str(p), None, None, None, "an SDMX-ML structure message file (no such file)")])
+        raise DsdError([Problem(str(p), None, None, None, "an SDMX-ML structure message file (no such file)")])
     stat = p.stat()
     return _load_file(str(p.resolve()), stat.st_mtime_ns, stat.st_size)
 
@@ -111,14 +118,12 @@ def parse(data: bytes, source: str) -> Structure:
     try:
         root = etree.parse(io.BytesIO(data), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True))
     except etree.XMLSyntaxError as exc:
-        raise InvalidInputError(
+        raise DsdError(
             [Problem(source, exc.lineno or None, None, None, f"an SDMX-ML structure message ({exc.msg})")]
         ) from None
     dsds = root.findall(f".//{STR}DataStructure")
     if not dsds:
-        raise InvalidInputError(
-            [Problem(source, None, None, None, "an SDMX-ML structure message with a DataStructure (DSD)")]
-        )
+        raise DsdError([Problem(source, None, None, None, "an SDMX-ML structure message with a DataStructure (DSD)")])
     dsd = dsds[0]
     codelists: dict[str, dict[str, str]] = {}
     versions: dict[str, tuple[str, str]] = {}
@@ -161,7 +166,7 @@ def parse(data: bytes, source: str) -> Structure:
         c.codelist for c in (*[d for _, d in dimensions], *attributes) if c.codelist and c.codelist not in codelists
     ]
     if missing:
-        raise InvalidInputError(
+        raise DsdError(
             [
                 Problem(
                     source,

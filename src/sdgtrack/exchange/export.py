@@ -583,9 +583,9 @@ def export_dataset(
     observations free of problems instead of nothing (the report lists the others)."""
     if fmt not in FORMATS:
         raise UserInputError(f"SDMX format {fmt!r}: expected one of {', '.join(FORMATS)}")
-    out = Path(out)
-    if out.is_dir():
-        raise UserInputError(f"{out}: is a folder; expected a file to write the SDMX message to")
+    out = _target(Path(out), "the SDMX message")
+    if report is not None:
+        _target(Path(report), "the problems report")
     structure = load(dsd)
     mapset = read_maps(list(maps), structure)
     rows = store_exchange.exchange_rows(con, dataset)
@@ -633,6 +633,15 @@ def export_dataset(
     result.bytes = _write_atomic(out, body)
     mapped.con.close()
     return result
+
+
+def _target(path: Path, what: str) -> Path:
+    """A file to write, checked before any work: not a folder, in a folder that exists."""
+    if path.is_dir():
+        raise UserInputError(f"{path}: is a folder; expected a file to write {what} to")
+    if not path.parent.is_dir():
+        raise UserInputError(f"{path}: the folder {path.parent} does not exist; expected a file to write {what} to")
+    return path
 
 
 def _write_atomic(path: Path, fill) -> int:
