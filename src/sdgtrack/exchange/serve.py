@@ -28,7 +28,7 @@ from .export import DETAILS, Mapped, _lit, _q, map_rows, write
 AGENCY = "SDGTRACK"
 FLOW_VERSION = "1.0"
 MAX_OBSERVATIONS = 200_000
-MAX_DATASET_ROWS = 3_000_000
+MAX_DATASET_ROWS = 1_000_000
 KEPT_MAPPINGS = 4
 MEDIA = {
     "structure": "application/vnd.sdmx.structurespecificdata+xml;version=2.1",
@@ -55,6 +55,9 @@ class FlowInfo:
 
 
 _lock = threading.Lock()
+# One mapping at a time: a first query of a large dataset costs seconds of CPU, and requests for
+# several unmapped datasets at once would otherwise multiply it.
+_map_lock = threading.Lock()
 _mapped: OrderedDict[tuple[str, str], Mapped] = OrderedDict()
 
 
@@ -72,12 +75,16 @@ def _mapping(con: duckdb.DuckDBPyConnection, state: str, dataset: str) -> Mapped
             f"dataflow {dataset!r} has {flows[dataset].rows:,} observations, more than this server maps "
             f"({MAX_DATASET_ROWS:,}); export it with `sdgtrack export sdmx`"
         )
-    mapped = map_rows(store_exchange.exchange_rows(con, dataset), load())
-    with _lock:
-        _mapped[key] = mapped
-        while len(_mapped) > KEPT_MAPPINGS:
-            _, old = _mapped.popitem(last=False)
-            old.con.close()
+    with _map_lock:
+        with _lock:
+            if key in _mapped:
+                return _mapped[key]
+        mapped = map_rows(store_exchange.exchange_rows(con, dataset), load())
+        with _lock:
+            _mapped[key] = mapped
+            while len(_mapped) > KEPT_MAPPINGS:
+                # not closed here: a request may still read it through a cursor; freed with the last
+                _mapped.popitem(last=False)
     return mapped
 
 
