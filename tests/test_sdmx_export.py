@@ -90,7 +90,8 @@ def test_unmapped_values_are_all_reported_and_nothing_is_written(small):
         "SH_DYN_MORT",
         "826",
     )
-    assert set(problems.loc[problems["concept"] == "OBS_STATUS", "value"]) == {"Normal", "Estimated"}
+    status = problems[problems["concept"] == "OBS_STATUS"].set_index("value")["suggestions"].to_dict()
+    assert status == {"Normal": "A", "Estimated": "E"}  # codes whose names are like the text
     assert "series SH_DYN_MORT, area 826, column 'unit': 'Rate per 1000' (5 rows)" in text
 
 

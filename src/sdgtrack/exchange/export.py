@@ -55,7 +55,8 @@ FIELDS = {
 # Defaults of the SDG DSD's conventions where no column and no map default gives a concept.
 BUILTIN_DEFAULTS = {"REPORTING_TYPE": "N", "OBS_STATUS": "A", "UNIT_MULT": "0"}
 TOTAL = "_T"
-PROBLEM_COLUMNS = ["concept", "codelist", "column", "value", "problem", "rows", "series", "areas"]
+PROBLEM_COLUMNS = ["concept", "codelist", "column", "value", "problem", "rows", "series", "areas", "suggestions"]
+SIMILAR = 0.85  # Jaro-Winkler similarity of a text to a code's name for it to be suggested
 SS_NS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/data/structurespecific"
 MES_NS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"
 COM_NS = "http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common"
@@ -72,13 +73,15 @@ class ExportProblem:
     rows: int
     series: str
     areas: str
+    suggestions: str | None = None
 
     def __str__(self) -> str:
         where = f"series {self.series}, area {self.areas}" if self.series else "dataset"
         col = f", column {self.column!r}" if self.column else ""
         val = f": {self.value!r}" if self.value is not None else ""
         cl = f" ({self.codelist})" if self.codelist else ""
-        return f"{where}{col}{val} ({self.rows} rows): {self.problem}{cl}"
+        hint = f"; perhaps {self.suggestions}" if self.suggestions else ""
+        return f"{where}{col}{val} ({self.rows} rows): {self.problem}{cl}{hint}"
 
 
 class SdmxExportError(InvalidInputError):
@@ -338,9 +341,35 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
                    string_agg(DISTINCT s.area, ' ' ORDER BY s.area) AS areas
             FROM problem_rows p JOIN src s USING (rid) GROUP BY ALL)
         ORDER BY problem LIKE 'one SDMX key%', concept NULLS FIRST, "column", value""").df()
+    found = found.merge(_suggestions(con), on=["concept", "column", "value"], how="left")
     found["series"] = found["series"].map(_first_few)
     found["areas"] = found["areas"].map(_first_few)
     return Mapped(con, structure, found[PROBLEM_COLUMNS], len(frame))
+
+
+def _suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Up to three codes to map an unmapped text to: codes whose name is like the text, and for a
+    series the SDG series of the indicators it is linked to (their names end in [3.2.2])."""
+    return con.execute(f"""
+        WITH missing AS (
+            SELECT DISTINCT r.concept, r.col AS "column", r.text AS value,
+                   any_value(s.series_indicators) AS indicators, any_value(s.series_label) AS label
+            FROM resolved r JOIN src s USING (rid)
+            WHERE r.concept IS NOT NULL AND r.code IS NULL AND r.codelist IS NOT NULL
+            GROUP BY ALL),
+        scored AS (
+            SELECT m.concept, m."column", m.value, cl.code,
+                   jaro_winkler_similarity(lower(CASE WHEN m.concept = 'SERIES' THEN coalesce(m.label, m.value) ELSE m.value END), lower(regexp_replace(cl.name, '\\s*\\[[^]]*\\]$', ''))) AS score,
+                   m.concept = 'SERIES' AND list_has_any(
+                       string_split(coalesce(m.indicators, ''), ','),
+                       string_split(replace(regexp_extract(cl.name, '\\[([^]]*)\\]$', 1), ' ', ''), ',')) AS same_indicator
+            FROM missing m JOIN cl ON cl.concept = m.concept),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY concept, "column", value
+                                         ORDER BY same_indicator DESC, score DESC, code) AS rn
+            FROM scored WHERE same_indicator OR score >= {SIMILAR})
+        SELECT concept, "column", value, string_agg(code, ' ' ORDER BY rn) AS suggestions
+        FROM ranked WHERE rn <= 3 GROUP BY ALL""").df()
 
 
 def _first_few(text: str | None, n: int = 3) -> str:
@@ -589,7 +618,7 @@ def export_dataset(
     structure = load(dsd)
     mapset = read_maps(list(maps), structure)
     rows = store_exchange.exchange_rows(con, dataset)
-    info = con.execute("SELECT publisher, last_loaded FROM dataset WHERE id = ?", [dataset]).fetchone()
+    info = store_exchange.dataset_header(con, dataset)
     if rows.empty:
         raise UserInputError(f"dataset {dataset!r} has no observations to export")
     mapped = map_rows(rows, structure, mapset)

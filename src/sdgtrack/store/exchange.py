@@ -57,7 +57,9 @@ def exchange_rows(
     tail = f" LIMIT {int(limit)}" if limit is not None else ""
     return con.execute(
         f"""
-        SELECT o.series, s.description AS series_label, o.area, a.iso2 AS area_iso2, a.iso3 AS area_iso3,
+        SELECT o.series, s.description AS series_label,
+               (SELECT string_agg(si.indicator, ',' ORDER BY si.indicator) FROM series_indicator si
+                WHERE si.series = o.series) AS series_indicators, o.area, a.iso2 AS area_iso2, a.iso3 AS area_iso3,
                a.name AS area_name, a.kind AS area_kind, o.period, o.year, o.dims, o.unit, o.value, o.value_text,
                o.nature, o.obs_status, o.source, o.footnote, {_attribute_sql(con)}
         FROM observation o
@@ -79,3 +81,9 @@ def exchange_datasets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         WHERE d.removed_at IS NULL
         GROUP BY ALL ORDER BY d.id"""
     ).df()
+
+
+def dataset_header(con: duckdb.DuckDBPyConnection, dataset: str) -> tuple[str | None, object]:
+    """(publisher, last loaded) of a dataset: the sender and the preparation time of its message."""
+    row = con.execute("SELECT publisher, last_loaded FROM dataset WHERE id = ?", [dataset]).fetchone()
+    return (row[0], row[1]) if row else (None, None)
