@@ -344,6 +344,9 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
     found = found.merge(_suggestions(con), on=["concept", "column", "value"], how="left")
     found["series"] = found["series"].map(_first_few)
     found["areas"] = found["areas"].map(_first_few)
+    # a kept mapping (the REST API keeps four) holds only what writing reads
+    for table in ("pairs", "resolved", "periods", "src"):
+        con.execute(f"DROP TABLE {table}")
     return Mapped(con, structure, found[PROBLEM_COLUMNS], len(frame))
 
 
