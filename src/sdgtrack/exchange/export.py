@@ -266,10 +266,14 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
         SELECT 'TIME_PERIOD', NULL, 'period', period,
                'names no year SDMX can state (YYYY, YYYY-Qn, YYYY-MM, YYYY-MM-DD, or text with a year)', rid
         FROM periods WHERE time_period IS NULL""")
+    # only concepts two columns feed somewhere can get two codes on one row
     problems.append("""
         SELECT r.concept, any_value(r.codelist), string_agg(DISTINCT r.col, ' and '), string_agg(DISTINCT r.code, ' / '),
                'two columns give ' || r.concept || ' different codes', r.rid
-        FROM resolved r WHERE r.code IS NOT NULL GROUP BY r.rid, r.concept HAVING count(DISTINCT r.code) > 1""")
+        FROM resolved r
+        WHERE r.code IS NOT NULL AND r.concept IN (
+            SELECT concept FROM resolved WHERE concept IS NOT NULL GROUP BY concept HAVING count(DISTINCT col) > 1)
+        GROUP BY r.rid, r.concept HAVING count(DISTINCT r.code) > 1""")
     comp_sql = []
     for cid in [*dims, *attrs]:
         comp = structure.component(cid)
@@ -354,19 +358,22 @@ def _suggestions(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Up to three codes to map an unmapped text to: codes whose name is like the text, and for a
     series the SDG series of the indicators it is linked to (their names end in [3.2.2])."""
     return con.execute(f"""
-        WITH missing AS (
-            SELECT DISTINCT r.concept, r.col AS "column", r.text AS value,
-                   any_value(s.series_indicators) AS indicators, any_value(s.series_label) AS label
-            FROM resolved r JOIN src s USING (rid)
-            WHERE r.concept IS NOT NULL AND r.code IS NULL AND r.codelist IS NOT NULL
-            GROUP BY ALL),
+        WITH missing0 AS (
+            SELECT concept, col, text, min(rid) AS rid FROM resolved
+            WHERE concept IS NOT NULL AND code IS NULL AND codelist IS NOT NULL GROUP BY ALL),
+        missing AS (
+            SELECT m.concept, m.col AS "column", m.text AS value, s.series_indicators AS indicators,
+                   s.series_label AS label
+            FROM missing0 m JOIN src s USING (rid)),
+        names AS (
+            SELECT concept, code, lower(regexp_replace(name, '\\s*\\[[^]]*\\]$', '')) AS name,
+                   string_split(replace(regexp_extract(name, '\\[([^]]*)\\]$', 1), ' ', ''), ',') AS indicators
+            FROM cl WHERE concept IN (SELECT concept FROM missing0)),
         scored AS (
-            SELECT m.concept, m."column", m.value, cl.code,
-                   jaro_winkler_similarity(lower(CASE WHEN m.concept = 'SERIES' THEN coalesce(m.label, m.value) ELSE m.value END), lower(regexp_replace(cl.name, '\\s*\\[[^]]*\\]$', ''))) AS score,
-                   m.concept = 'SERIES' AND list_has_any(
-                       string_split(coalesce(m.indicators, ''), ','),
-                       string_split(replace(regexp_extract(cl.name, '\\[([^]]*)\\]$', 1), ' ', ''), ',')) AS same_indicator
-            FROM missing m JOIN cl ON cl.concept = m.concept),
+            SELECT m.concept, m."column", m.value, n.code,
+                   jaro_winkler_similarity(lower(CASE WHEN m.concept = 'SERIES' THEN coalesce(m.label, m.value) ELSE m.value END), n.name) AS score,
+                   m.concept = 'SERIES' AND list_has_any(string_split(coalesce(m.indicators, ''), ','), n.indicators) AS same_indicator
+            FROM missing m JOIN names n ON n.concept = m.concept),
         ranked AS (
             SELECT *, row_number() OVER (PARTITION BY concept, "column", value
                                          ORDER BY same_indicator DESC, score DESC, code) AS rn
