@@ -249,3 +249,46 @@ def test_rwanda_round_trip_with_its_own_dsd(rwanda):
     got = again.fillna("").sort_values(COLS).reset_index(drop=True)
     assert len(got) == 2324
     pd.testing.assert_frame_equal(expected, got)
+
+
+# -- the UK: an Open SDG indicator with national names --------------------------------------------
+
+UK_MAP = """column,value,concept,code
+Sex,,SEX,
+,Male,SEX,M
+,Female,SEX,F
+series,Neonatal mortality rate,SERIES,SH_DYN_NMRT
+"unit","Rate per 1,000 live births",UNIT_MEASURE,PER_1000_LIVE_BIRTHS
+obs_status,Normal value,OBS_STATUS,A
+obs_status,Low reliability,OBS_STATUS,U
+unit_multiplier,Units,UNIT_MULT,0
+area,K02000001,REF_AREA,826
+"""
+
+
+def test_uk_indicator_with_national_names(tmp_path):
+    src = shared_path("opensdg", "uk", "data", "indicator_3-2-2.csv")
+    ws = sdgtrack.open(tmp_path / "uk.duckdb")
+    try:
+        ws.ingest(src, dataset="uk")
+        (tmp_path / "map.csv").write_text(UK_MAP, encoding="utf-8")
+        with pytest.raises(SdmxExportError) as err:
+            ws.export_sdmx("uk", tmp_path / "uk.xml", maps=[tmp_path / "map.csv"], report=tmp_path / "todo.csv")
+        todo = pd.read_csv(tmp_path / "todo.csv", keep_default_na=False)
+        unmapped = set(todo.loc[todo["concept"] == "", "column"])
+        # the mother's age, birthweight, the UK's countries and regions ... have no SDG concept
+        assert {"Age", "Birthweight (grams)", "Country", "Neonatal period"} <= unmapped
+        assert ("Country", "England and Wales") in set(zip(todo["column"], todo["value"]))
+        assert not (tmp_path / "uk.xml").exists() and err.value.total == len(todo)
+
+        result = ws.export_sdmx("uk", tmp_path / "uk.xml", maps=[tmp_path / "map.csv"], skip_invalid=True)
+        back = read_back(tmp_path / "uk.xml", dsd_mod.load())
+        rows = ws.observations(all_disaggregations=True, datasets=["uk"])
+        national = rows[rows["area"].isin(["826", "K02000001"]) & rows["dims"].str.fullmatch(r"(Sex=(Male|Female))?")]
+        assert result.observations == len(national) == len(back) > 0
+        sex = national["dims"].str.extract(r"Sex=(\w+)")[0].map({"Male": "M", "Female": "F"}).fillna("_T")
+        expected = sorted(zip(sex, national["period"], national["value"]))
+        assert sorted(zip(back["SEX"], back["TIME_PERIOD"], back["OBS_VALUE"])) == expected
+        assert set(back["SERIES"]) == {"SH_DYN_NMRT"} and set(back["UNIT_MEASURE"]) == {"PER_1000_LIVE_BIRTHS"}
+    finally:
+        ws.close()

@@ -223,12 +223,13 @@ def map_rows(rows: pd.DataFrame, structure: Structure, maps: MapSet | None = Non
         SELECT n.rid, n.col, n.text, n.kind, n.concept, n.renamed, c.codelist, c.is_dim,
             CASE WHEN n.concept IS NULL THEN NULL
                  WHEN c.codelist IS NULL THEN n.text
-                 ELSE coalesce(m1.code, m2.code, m3.code, cl.code, CASE WHEN n.concept = 'REF_AREA' THEN ac.code END)
+                 ELSE coalesce(m1.code, m2.code, m4.code, m3.code, cl.code, CASE WHEN n.concept = 'REF_AREA' THEN ac.code END)
             END AS code
         FROM named n LEFT JOIN comp c ON c.id = n.concept
         LEFT JOIN map_codes m1 ON m1.concept = n.concept AND m1.col = n.col AND m1.text = n.text
         LEFT JOIN map_codes m2 ON m2.concept = n.concept AND m2.col IS NULL AND m2.text = n.text
         LEFT JOIN map_codes m3 ON m3.concept = n.concept AND m3.col IS NULL AND m3.text = n.alt
+        LEFT JOIN map_codes m4 ON m4.concept = n.concept AND m4.col = n.col AND m4.text = n.alt
         LEFT JOIN cl ON cl.concept = n.concept AND cl.code = n.text
         LEFT JOIN area_code ac ON ac.rid = n.rid AND n.concept = 'REF_AREA'""")
     # 3. the time period and its frequency; any other period that names a year (2015/16,
