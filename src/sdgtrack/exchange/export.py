@@ -92,12 +92,32 @@ class SdmxExportError(InvalidInputError):
         super().__init__(problems, len(problems))  # type: ignore[arg-type]
 
     def summary(self, limit: int = 20) -> str:
-        lines = [str(p) for p in self.problems[:limit]]
-        if self.total > limit:
-            lines.append(f"... and {self.total - limit} more problems")
+        """Codes to map first, then one line per column with no concept (its values are in the report)."""
+        unnamed: dict[str, list[ExportProblem]] = {}
+        lines = []
+        for p in self.problems:
+            if p.concept is None and p.column and p.problem.startswith(("maps to no component", "is renamed to")):
+                unnamed.setdefault(p.column, []).append(p)
+            else:
+                lines.append(str(p))
+        for column, found in unnamed.items():
+            values = ", ".join(repr(p.value) for p in found[:3]) + (
+                f" and {len(found) - 3} more" if len(found) > 3 else ""
+            )
+            rows = sum(p.rows for p in found)
+            series = found[0].series.split(" (+")[0]
+            lines.append(f"series {series} ..., column {column!r}: {values} ({rows} rows): {found[0].problem}")
+        shown = lines[:limit]
+        if len(lines) > limit:
+            shown.append(f"... and {len(lines) - limit} more")
         where = f" (every one in {self.report})" if self.report else " (--report FILE lists every one)"
-        lines.append(f"{self.total} problem(s){where}; nothing was written")
-        return "\n".join(lines)
+        kinds = (
+            f": {len(unnamed)} columns with no DSD concept ({sum(map(len, unnamed.values()))} values)"
+            if unnamed
+            else ""
+        )
+        shown.append(f"{self.total} problem(s){kinds}{where}; nothing was written")
+        return "\n".join(shown)
 
 
 @dataclass
