@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .. import csvsafe
 from ..errors import UserInputError
 from ..labels import label
 from ..registries import OUTPUT_FORMATS
@@ -111,7 +112,7 @@ def emit(
     ``max_rows`` rows, words instead of codes and one precision per column; CSV and JSON hold
     every row as stored."""
     if fmt == OutputFormat.csv:
-        text = frame.to_csv(index=False)
+        text = csvsafe.frame(frame).to_csv(index=False)  # safe to open in a spreadsheet
     elif fmt == OutputFormat.json:
         text = json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1)
     else:

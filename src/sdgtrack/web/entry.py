@@ -31,8 +31,11 @@ def render(request: Request, name: str, context: dict | None = None, status: int
 def mount_entry(app: FastAPI) -> None:
     """Include the data-entry routers and what they need (login limiter, error pages)."""
     from . import admin, forms, review
+    from .forms import SUGGESTIONS_PER_MINUTE
+    from .limits import RateLimit
 
     app.state.login_limiter = auth.LoginLimiter()
+    app.state.suggest_limit = RateLimit(SUGGESTIONS_PER_MINUTE)
     owner = getattr(app.state, "owner", None)
     if owner is not None:
         # the server's own writes and these share one lock on the store's connection
