@@ -106,3 +106,27 @@ def test_the_cli_reaches_the_running_server(served, capsys):
     assert run(["users", "disable", "boss", "--db", str(live.path)]) == 1
     assert "refused" in capsys.readouterr().err
     assert live.ws.accounts.user("boss")["disabled_at"] is None
+
+
+ADMIN_ROUTES = [
+    ("GET", "/api/admin/users", None),
+    ("POST", "/api/admin/users", {"name": "x1", "role": "admin", "password": "p" * 12}),
+    ("POST", "/api/admin/users/ed_b/disable", None),
+    ("GET", "/api/admin/tokens", None),
+    ("POST", "/api/admin/tokens", {"user": "ed_b", "label": "x"}),
+    ("POST", "/api/admin/tokens/1/revoke", None),
+    ("PUT", "/api/admin/datasets/ds-b/owner", {"entity": "A"}),
+    ("GET", "/api/admin/audit.csv", None),
+]
+
+
+@pytest.mark.parametrize("method,route,body", ADMIN_ROUTES, ids=[f"{m} {r}" for m, r, _ in ADMIN_ROUTES])
+def test_admin_routes_authorisation_matrix(entry, method, route, body):
+    client = entry.sessions["ed_a"]  # a signed-in browser: the cookie alone never reaches the API
+    for who, expected in ((None, 401), ("ed_a", 403), ("rev", 403)):
+        answer = client.request(method, route, headers=entry.api(who), json=body)
+        assert answer.status_code == expected, (who, answer.status_code, answer.text[:200])
+    assert entry.ws.accounts.user("ed_b")["disabled_at"] is None and entry.ws.accounts.owner("ds-b") == "B"
+    for page in ("/admin/users", "/admin/audit"):
+        assert entry.sessions["ed_a"].get(page).status_code == 403
+        assert entry.sessions["rev"].get(page).status_code == 403

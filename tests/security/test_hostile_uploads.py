@@ -126,3 +126,22 @@ def test_record_names_have_a_cap(entry):
     assert answer.status_code == 422 and f"at most {MAX_RECORD_NAME}" in answer.text
     assert len(answer.text) < 150_000  # the page does not echo the name more than once
     assert entry.count() == before
+
+
+def test_an_xml_entity_bomb_is_refused_without_a_server_path(entry):
+    lol = '<!ENTITY l0 "lol">' + "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 8))
+    bomb = (
+        f'<?xml version="1.0"?><!DOCTYPE m [{lol}]><message:StructureSpecificData '
+        'xmlns:message="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message"><message:Header>'
+        "<message:ID>&l7;</message:ID></message:Header></message:StructureSpecificData>"
+    ).encode()
+    started = time.perf_counter()
+    answer = entry.sessions["ed_a"].post(
+        "/api/requests/data",
+        headers=entry.api("ed_a"),
+        data={"dataset": "ds-a"},
+        files={"file": ("bomb.xml", bomb, "application/xml")},
+    )
+    assert answer.status_code == 422 and time.perf_counter() - started < 10
+    detail = answer.json()["detail"]
+    assert "bomb.xml" in detail and "/tmp" not in detail and "sdgtrack-upload" not in detail
