@@ -68,3 +68,19 @@ def test_ipv6_addresses_count_per_64():
     assert limiter.wait_seconds("fresh", "2001:db8:1:3::1") == 0
     assert address_key("::ffff:192.0.2.4") == "192.0.2.4"
     assert address_key("203.0.113.5") == "203.0.113.5"
+
+
+def test_a_sign_in_with_a_1_mb_name_is_answered_small_and_kept_small(entry):
+    from fastapi.testclient import TestClient
+
+    client = TestClient(entry.app)
+    token = client.get("/login").cookies.get("sdgtrack_login")
+    limiter = entry.app.state.login_limiter
+    before = len(limiter)
+    for i in range(5):
+        answer = client.post(
+            "/login",
+            data={"name": f"{i}" + "n" * 1_000_000, "password": "x", "login_token": token, "next": "/" + "a" * 10_000},
+        )
+        assert answer.status_code in (401, 429) and len(answer.content) < 20_000
+    assert len(limiter) <= before + 6  # five names and at most one address
