@@ -53,4 +53,5 @@ def live(tmp_path_factory):
     tokens = {name: ws.accounts.add_token(name, label="t", actor="test")[1] for name in ("boss", "ed")}
     with TestClient(app) as client:
         yield SimpleNamespace(app=app, ws=ws, client=client, path=path, tokens=tokens)
+    app.state.site._lister.shutdown(wait=True)  # a site listing for the last store state may still run
     app.state.owner.close()
