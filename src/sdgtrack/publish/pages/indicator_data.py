@@ -134,8 +134,9 @@ def display_labels(data: dict) -> dict:
     }
 
 
-def fallback_svg(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> bytes:
-    """The headline series as an SVG line chart (points, the target as a dashed rule): ``svg_chart``."""
+def fallback_svg(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None, **settings) -> bytes:
+    """The headline series as an SVG chart (points, the target as a dashed rule; the repository's
+    chart type, lines, breaks, limits and decimals as ``settings``): ``svg_chart``."""
     return svg_chart.line_chart(
         rows["year"].to_numpy(dtype=float),
         rows["value"].to_numpy(dtype=float, na_value=np.nan),
@@ -143,6 +144,7 @@ def fallback_svg(rows: pd.DataFrame, title: str, unit: str | None, target: dict 
         unit=unit or None,
         target=None if not target or target.get("value") is None else float(target["value"]),
         target_year=None if not target else target.get("year"),
+        **settings,
     )
 
 
