@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import re
 
+import pandas as pd
 import pytest
 
 import sdgtrack
 from sdgtrack.publish.pages import svg_chart
+from sdgtrack.publish.pages.indicator_data import _positions
 from sdgtrack.publish.site import Site, SiteOptions
 from sdgtrack.store.display import applies, limits_for, match, parse_settings
 
@@ -139,7 +141,7 @@ def test_bar_chart_with_limits_precision_target_line_and_no_map(site):
     assert "problems" not in data and "footer" not in data  # the footer is the page's HTML
     # footer texts with labels, the footnote's Markdown rendered, the inactive source left out
     footer = re.search(r'<dl class="chart-footer national-footer".*?</dl>', page, re.S).group(0)
-    assert "<dt>Source:</dt><dd>Office for National Statistics</dd>" in footer
+    assert "<dt>Organisation:</dt><dd>Office for National Statistics</dd>" in footer
     assert "<dd>Provisional figures for <strong>2019</strong>.</dd>" in footer
     assert "Crown copyright 2024" in footer and "England" in footer
     assert "An inactive source" not in page
@@ -155,8 +157,8 @@ def test_bar_chart_with_limits_precision_target_line_and_no_map(site):
     assert f'y1="{y70:.1f}"' in svg
     # French: the same footer under French labels
     french = _page(site, "1-4-2", "fr")
-    assert "<dt>Source :</dt>" in french or "<dt>Source:</dt>" in french
-    assert "Note de bas de page" in french and "61,23" in french
+    assert "<dt>Organisation:</dt><dd>Office for National Statistics</dd>" in french
+    assert "<dt>Note de bas de page:</dt>" in french and "61,23" in french
 
 
 def test_line_chart_with_breaks_annotations_and_start_values(site):
@@ -193,3 +195,19 @@ def test_an_indicator_without_settings_keeps_the_defaults(site):
     assert re.findall(r'<td class="num">([^<]*)</td>', page)[:2] == ["4.50", "4.25"]  # two decimals by default
     svg = _svg(site, "3-2-1")
     assert 'class="series"' in svg and 'class="bars"' not in svg and 'class="annotation"' not in svg
+
+
+def test_periods_of_one_year_share_it_on_the_axis():
+    """Monthly or quarterly rows of a year sit apart on the chart (bars of one year would cover each
+    other); the page's script places them the same way."""
+    rows = pd.DataFrame(
+        {
+            "year": [2020, 2020, 2020, 2021, 2022, 2022],
+            "period": ["2020-01", "2020-02", "2020-03", "2021", "2022 Q1", "2022 Q2"],
+        }
+    )
+    assert _positions(rows).tolist() == pytest.approx([2020, 2020 + 1 / 3, 2020 + 2 / 3, 2021, 2022, 2022.5])
+    svg = svg_chart.line_chart(_positions(rows), [1, 2, 3, 4, 5, 6], title="monthly", kind="bar")
+    bars = svg.decode().split('class="bars"')[1]
+    lefts = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y=', bars)]
+    assert len(lefts) == 6 and len(set(lefts)) == 6

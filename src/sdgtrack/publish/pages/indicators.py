@@ -321,7 +321,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
     context = dict(
         show_map=settings is None or settings["show_map"],
         notice=_notice(settings),
-        footer=_footer(settings, lang, t),
+        footer=_footer(settings, lang),
         decimals=chart["decimals"],
         binary=chart["type"] == "binary",
         regions_map=bool(regions),
@@ -396,19 +396,15 @@ def _notice(settings: dict | None) -> dict | None:
     }
 
 
-def _footer(settings: dict | None, lang: str, t: Strings) -> list[dict]:
-    """The repository's texts under the chart (sources, geographical area, unit, footnote, copyright,
-    its own footer fields) with their labels in the page's language and the values as safe HTML;
+def _footer(settings: dict | None, lang: str) -> list[dict]:
+    """The repository's texts under the chart (source organisations, geographical area, footnote,
+    copyright, its own footer fields) with their labels in the page's language (the organisations
+    under "Organisation": the footer's "Source" names the dataset) and the values as safe HTML;
     an item limited to a series or unit carries them for the script to show it with that selection."""
     out = []
     for item in settings["footer"] if settings else []:
         field = item["field"]
-        if field == "source_organisation":
-            name = t("source")
-        elif field == "footer_fields":
-            name = item["label"]
-        else:
-            name = field_label(field, lang)
+        name = item["label"] if field == "footer_fields" else field_label(field, lang)
         out.append(
             {"label": name, "html": render_text(item["value"]), "series": item.get("series"), "unit": item.get("unit")}
         )

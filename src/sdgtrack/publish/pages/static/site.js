@@ -265,10 +265,16 @@
         var box = document.getElementById("chart");
         if (!window.vegaEmbed) return;
         var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i], text: valueText(i) }; });
+        // several periods in a year (months, quarters): each its share of the year, in order, so
+        // neither points nor bars of one year fall on one spot
+        var perYear = {};
+        values.forEach(function (v) { (perYear[v.year] = perYear[v.year] || []).push(v.period); });
+        Object.keys(perYear).forEach(function (y) { perYear[y] = perYear[y].filter(function (p, j, all) { return all.indexOf(p) === j; }).sort(); });
+        values.forEach(function (v) { var list = perYear[v.year]; v.x = v.year + (list.length > 1 ? list.indexOf(v.period) / list.length : 0); });
         var kind = chartType(), bars = kind === "bar" || kind === "binary", lim = limits();
-        var years = values.map(function (v) { return v.year; }).sort(function (a, b) { return a - b; });
-        var step = 1;
-        for (var k = 1; k < years.length; k++) if (years[k] > years[k - 1]) step = Math.min(k === 1 ? Infinity : step, years[k] - years[k - 1]);
+        var years = values.map(function (v) { return v.x; }).sort(function (a, b) { return a - b; });
+        var step = Infinity;  // the closest two bars: a bar's width
+        for (var k = 1; k < years.length; k++) if (years[k] > years[k - 1]) step = Math.min(step, years[k] - years[k - 1]);
         if (!isFinite(step)) step = 1;
         var xScale = { zero: false, nice: false };
         if (bars && years.length) xScale.domain = [years[0] - step / 2, years[years.length - 1] + step / 2];
@@ -283,10 +289,14 @@
         var span = years.length ? (xScale.domain ? xScale.domain[1] - xScale.domain[0] : 1) : 1;
         var mark = bars ? { type: "bar", color: "#19486a", clip: true, width: { expr: "max(1, 0.7 * width * " + step + " / " + span + ")" } }
                         : { type: "line", point: true, color: "#19486a", clip: true };
+        var xAxis = { format: "d", title: S.year, tickMinStep: 1 };
+        // bars: a tick under each bar (a padded domain otherwise puts fractional years on the axis)
+        var distinctYears = years.filter(function (y, j) { return j === 0 || y !== years[j - 1]; });
+        if (bars && distinctYears.length <= 30 && distinctYears.every(Number.isInteger)) xAxis.values = distinctYears;
         var s = data.series[state.s], layers = [{
           mark: mark,
-          encoding: { x: { field: "year", type: "quantitative", axis: { format: "d", title: S.year, tickMinStep: 1 }, scale: xScale },
-                      y: { field: "value", type: "quantitative", title: yAxis.title, axis: yAxis, scale: yScale },
+          encoding: { x: { field: "x", type: "quantitative", axis: xAxis, scale: xScale },
+                      y: { field: "value", type: "quantitative", title: yAxis.title, axis: yAxis, scale: yScale, stack: null },
                       tooltip: [{ field: "period", title: S.year }, { field: "text", title: S.value }] }
         }];
         // the repository's lines: horizontal at a value (target lines, annotations), vertical at a
@@ -313,7 +323,7 @@
             periods = [];
             for (var y = first; y <= last; y++) periods.push([y, String(y)]);
           }
-          breaks.forEach(function (b) {
+          breaks.forEach(function (b, j) {
             var lo = Math.floor(b.position), hi = Math.ceil(b.position);
             if (hi > periods.length - 1) return;
             var x = periods[lo][0] + (periods[hi][0] - periods[lo][0]) * (b.position - lo);
@@ -321,7 +331,7 @@
             layers.push(Object.assign({ mark: { type: "rule", strokeDash: [4, 4], color: "#505a5f", size: 1.5 },
               encoding: { x: { field: "x", type: "quantitative" }, tooltip: { field: "label" } } }, datum));
             layers.push(Object.assign({ mark: { type: "text", align: "left", baseline: "top", dx: 3, color: "#3b4245" },
-              encoding: { x: { field: "x", type: "quantitative" }, y: { value: 2 }, text: { field: "label" } } }, datum));
+              encoding: { x: { field: "x", type: "quantitative" }, y: { value: 2 + 14 * (j % 3) }, text: { field: "label" } } }, datum));
           });
         }
         var target = s.target;
