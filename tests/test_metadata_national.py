@@ -422,4 +422,15 @@ def test_display_settings_of_the_three_repositories(real):
     assert sum(bool(s["lines"]) for s in canada.values()) == 6
     assert canada["1.2.1"]["lines"] == [{"series": None, "unit": None, "value": 7.25, "label": None, "kind": "target"}]
     assert sum(bool(s["limits"]) for s in canada.values()) == 5
+    # labels written as translation keys are resolved at ingest, in each language
+    assert [line["label"] for line in canada["17.2.1"]["lines"]] == [
+        "Target - ODA as a share of GNI",
+        "Target - Total ODA to least developed countries as a share of GNI",
+    ]
+    french = ws.display_settings("17.2.1", "opensdg-canada", lang="fr")["17.2.1"]
+    assert french["lines"][0]["label"] == "Cible - APD en proportion du RNB"
+    assert sorted(p for s in canada.values() for p in s["problems"]) == [
+        'data_start_values: {"field": "Units", "Value": "Mortality rate per 1,000 live births"} (expected a field and a value)',
+        'data_start_values: {"series": "Long-Term Evolution (LTE)"} (expected a field and a value)',
+    ]  # the titles written as keys are resolved; two start values lack a field or value in the source
     assert all(s["graph_type"] == "line" for s in found["opensdg-rwanda"].values())

@@ -211,3 +211,20 @@ def test_periods_of_one_year_share_it_on_the_axis():
     bars = svg.decode().split('class="bars"')[1]
     lefts = [float(x) for x in re.findall(r'<rect x="([\d.]+)" y=', bars)]
     assert len(lefts) == 6 and len(set(lefts)) == 6
+
+
+def test_cli_lists_the_settings_and_their_problems(tmp_path):
+    from typer.testing import CliRunner
+
+    from sdgtrack.cli import app
+
+    db = tmp_path / "cli.duckdb"
+    with sdgtrack.open(db) as ws:
+        ws.ingest(REPO)
+    result = CliRunner().invoke(app, ["metadata", "1.4.2", "--settings", "--format", "json", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    rows = {r["setting"]: r["value"] for r in json.loads(result.output)}
+    assert json.loads(rows["graph_type"]) == "bar" and json.loads(rows["show_map"]) is False
+    assert rows["problem"] == 'graph_target_lines: {"value": "high"} (expected a number as value)'
+    missing = CliRunner().invoke(app, ["metadata", "3.2.1", "--settings", "--db", str(db)])
+    assert missing.exit_code == 0 and "no national metadata" in missing.output

@@ -76,6 +76,25 @@ DEFAULTS = {
     "proxy": {""},
 }
 CONFIG = ("observation_attributes",)
+# fields that name the indicator or the file, or switch sources on: neither text nor a page setting
+IGNORED = {
+    "indicator_number",
+    "indicator_name",
+    "target_name",
+    "goal_meta_link",
+    "goal_meta_link_text",
+    "reporting_status",
+    "indicator_sort_order",
+    "csv_size",
+    "layout",
+    "published",
+    "sdg_goal",
+    "target_id",
+    "target",
+    "indicator",
+    "title",
+    "expected_disaggregations",
+}
 
 
 def _used(value: object, field: str) -> bool:
@@ -85,11 +104,25 @@ def _used(value: object, field: str) -> bool:
     return text is None or text not in DEFAULTS.get(field, set())
 
 
-def inventory(root: Path) -> tuple[Counter, list[str], int]:
-    """(setting -> indicators using it, problems, indicators read) of one repository."""
+def _is_text(field: str) -> bool:
+    """Whether a field is metadata text the National metadata tab lists (shipped labels), not a setting."""
+    from sdgtrack.publish.metadata import SOURCE_FIELD, shipped_fields
+
+    m = SOURCE_FIELD.match(field)
+    if m and m.group(1) in ("active", "url_text"):  # a source's switch and link text: the tab uses both
+        return True
+    # SDMX metadata concepts (Canada's SDG_GOAL, STAT_CONC_DEF ...): text the tab labels by concept
+    return (f"source_{m.group(1)}" if m else field) in shipped_fields() or field.isupper()
+
+
+def inventory(root: Path) -> tuple[Counter, list[str], int, Counter]:
+    """(setting -> indicators using it, problems, indicators read, other fields -> indicators) of
+    one repository; the other fields are neither a known setting nor metadata text (typos such as
+    ``national_indicator_avalable``, or settings of a newer Open SDG)."""
     config, _ = parse_yaml_file(root / "config_data.yml") if (root / "config_data.yml").is_file() else ({}, None)
     meta = RepositoryMetadata(root, config if isinstance(config, dict) else {})
     counts: Counter = Counter()
+    others: Counter = Counter()
     problems: list[str] = []
     ids = meta.ids()
     for ident in ids:
@@ -100,12 +133,17 @@ def inventory(root: Path) -> tuple[Counter, list[str], int]:
                 if name == "source_organisation_N" and counts_once(fields, field):
                     continue
                 counts[name] += 1
-        problems += [f"{ident}: {p}" for p in parse_settings(fields)[1]]
+            elif name not in SETTINGS and not _is_text(field) and field not in IGNORED and _used(value, field):
+                others[field] += 1
+        # labels written as translation keys, resolved as the ingest resolves them
+        lang = meta.default_lang()
+        resolved = {f: (meta.translate_items(v, lang) or v) if isinstance(v, list) else v for f, v in fields.items()}
+        problems += [f"{ident}: {p}" for p in parse_settings(resolved)[1]]
     for field in CONFIG:
         found = _find(config, field)
         if found:
             counts[field] = -len(found) if isinstance(found, list) else -1  # negative: a site-wide setting
-    return counts, problems, len(ids)
+    return counts, problems, len(ids), others
 
 
 def counts_once(fields: dict, field: str) -> bool:
@@ -153,6 +191,13 @@ def main(argv: list[str] | None = None) -> int:
         if all(c == "0" for c in cells):
             continue
         print(f"| `{setting}` | " + " | ".join(cells) + f" | {support} |")
+    other = sorted(set().union(*(results[n][3] for n in names)))
+    if other:
+        print("\nFields neither a known setting nor metadata text (indicators using each):\n")
+        print("| field | " + " | ".join(names) + " |")
+        print("|---|" + "---:|" * len(names))
+        for field in other:
+            print(f"| `{field[:60]}` | " + " | ".join(str(results[n][3].get(field, 0)) for n in names) + " |")
     total = sum(len(results[n][1]) for n in names)
     print(f"\n{total} setting value(s) the pages cannot use" + (":" if args.problems and total else ""))
     if args.problems:

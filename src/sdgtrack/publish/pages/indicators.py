@@ -9,6 +9,7 @@ the selectors, the interactive chart, the table of any selection and the map fro
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from functools import partial
 from pathlib import Path
@@ -110,6 +111,14 @@ def _settings(site: Site, lang: str) -> dict[str, dict]:
     return site.memo(f"pages.settings.{lang}", make)  # type: ignore[return-value]
 
 
+def _chart_settings_key(site: Site, code: str) -> str:
+    """Fingerprint of the settings the SVG chart draws (not the metadata's texts: a revised footnote
+    rewrites the pages, not the chart)."""
+    found = _settings(site, site.options.langs[0]).get(code) or {}
+    drawn = {k: v for k, v in found.items() if k in PAGE_SETTINGS}
+    return hashlib.sha256(json.dumps(drawn, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
 def _series_names(site: Site, code: str, series: str | None) -> list[str]:
     """The names a setting may give a series by: its code and its description (the source's label)."""
     if series is None:
@@ -184,7 +193,7 @@ def indicator_pages(site: Site):
             yield SiteFile(
                 f"assets/charts/{name}.svg",
                 partial(_svg, site, code),
-                page_key(site, "svg", code, key, site.metadata_key(code), settings_code_key()),
+                page_key(site, "svg", code, key, _chart_settings_key(site, code), settings_code_key()),
                 about=code,
             )
         # the page lists its target's other indicators, with or without data

@@ -249,10 +249,26 @@
         box.textContent = "";
         function item(k, v) { if (!v) return; box.appendChild(el("dt", {}, k + ":")); box.appendChild(el("dd", {}, v)); }
         function uniq(col, list) { var seen = {}; rows.forEach(function (i) { var v = list[R[col][i]]; if (v) seen[v] = 1; }); return Object.keys(seen).join("; "); }
+        // an observation attribute (status, footnote) that differs between the rows: each value
+        // with the periods it marks, as Open SDG marks the observations in its chart footer
+        function marked(col, list) {
+          var periods = {}, order = [];
+          rows.forEach(function (i) {
+            var v = list[R[col][i]];
+            if (!v) return;
+            if (!periods[v]) { periods[v] = []; order.push(v); }
+            if (periods[v].indexOf(R.p[i]) < 0) periods[v].push(R.p[i]);
+          });
+          if (order.length < 2) return order.join("");
+          return order.map(function (v) {
+            var p = periods[v];
+            return v + " (" + (p.length > 6 ? p.slice(0, 6).join(", ") + ", …" : p.join(", ")) + ")";
+          }).join("; ");
+        }
         item(S.unit, unitName(state.u));
         item(S.source, uniq("src", data.sources) || s.datasetTitle);
-        item(S.footnotes, uniq("fn", data.footnotes));
-        item(S.obs_status, uniq("o", L.statuses.map(tr)));
+        item(S.footnotes, marked("fn", data.footnotes));
+        item(S.obs_status, marked("o", L.statuses.map(tr)));
         // the repository's footer texts limited to a series or unit show with that selection only
         var national = document.getElementById("national-footer");
         if (national) Array.prototype.forEach.call(national.children, function (div) {
@@ -264,7 +280,7 @@
       function drawChart(rows) {
         var box = document.getElementById("chart");
         if (!window.vegaEmbed) return;
-        var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i], text: valueText(i) }; });
+        var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i], text: valueText(i), status: statusName(R.o[i]) || "" }; });
         // several periods in a year (months, quarters): each its share of the year, in order, so
         // neither points nor bars of one year fall on one spot
         var perYear = {};
@@ -297,7 +313,7 @@
           mark: mark,
           encoding: { x: { field: "x", type: "quantitative", axis: xAxis, scale: xScale },
                       y: { field: "value", type: "quantitative", title: yAxis.title, axis: yAxis, scale: yScale, stack: null },
-                      tooltip: [{ field: "period", title: S.year }, { field: "text", title: S.value }] }
+                      tooltip: [{ field: "period", title: S.year }, { field: "text", title: S.value }, { field: "status", title: S.obs_status }] }
         }];
         // the repository's lines: horizontal at a value (target lines, annotations), vertical at a
         // position in the chart's periods (series breaks, as Open SDG counts them)
