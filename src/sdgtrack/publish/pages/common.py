@@ -381,5 +381,6 @@ def page_key(site: "Site", *parts: str) -> str:
 
 
 def json_block(data: Any) -> str:
-    """JSON for a ``<script type="application/json">`` block: ``</`` escaped so it cannot end the block."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).replace("</", "<\\/")
+    """JSON for a ``<script type="application/json">`` block: every ``<`` escaped (``\\u003c``), so
+    neither ``</script>`` nor ``<!--<script>`` in a repository's text can end or bend the block."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).replace("<", "\\u003c")
