@@ -228,3 +228,60 @@ def test_cli_lists_the_settings_and_their_problems(tmp_path):
     assert rows["problem"] == 'graph_target_lines: {"value": "high"} (expected a number as value)'
     missing = CliRunner().invoke(app, ["metadata", "3.2.1", "--settings", "--db", str(db)])
     assert missing.exit_code == 0 and "no national metadata" in missing.output
+
+
+def test_hostile_settings_are_text_and_odd_ones_are_left_out(tmp_path):
+    """Labels and titles are the repository's words, never markup; values out of any range are
+    passed over without breaking the page."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO, repo)
+    (repo / "meta" / "1-4-2.md").write_text(
+        "---\nindicator_number: 1.4.2\ngraph_type: bar\n"
+        "graph_title: '<script>alert(1)</script>Tenure'\n"
+        "graph_target_lines:\n  - value: 1.0e+300\n    label_content: '<img src=x onerror=alert(1)>'\n  - value: .nan\n"
+        "graph_series_breaks:\n  - value: 1000\n"
+        "graph_limits: '0-80'\n"
+        "precision:\n  - decimals: 100\n"
+        "footer_fields:\n  - label: '<b onclick=x()>Note</b>'\n    value: '<a href=\"javascript:alert(1)\">see</a> <em>this</em>'\n"
+        "    unit: '\"><script>x</script>'\n"
+        "data_footnote: '<iframe src=//evil></iframe>Kept words'\n---\n",
+        encoding="utf-8",
+    )
+    ws = sdgtrack.open(tmp_path / "store.duckdb")
+    try:
+        ws.ingest(repo)
+        problems = ws.display_settings("1.4.2")["1.4.2"]["problems"]
+        assert [p.split(":")[0] for p in problems] == ["graph_target_lines", "graph_limits", "precision"]
+        site = Site(ws, SiteOptions(langs=("en",)))
+        page, svg = _page(site, "1-4-2"), _svg(site, "1-4-2")
+    finally:
+        ws.close()
+    # the page data keeps the words as JSON text with every "<" escaped; the script draws them as text
+    block = re.search(r'id="page-data">(.*?)</script>', page, re.S).group(1)
+    assert "<" not in block and _page_data(page)["settings"]["graph_title"] == "<script>alert(1)</script>Tenure"
+    for markup in ("<script>alert", "<img src=x", "onerror=", "<iframe", "javascript:", "<b onclick", "<script>x"):
+        assert markup not in page.replace(block, ""), markup
+    assert "<img" not in svg and "<script" not in svg and "<iframe" not in svg
+    assert "Kept words" in page and "<em>this</em>" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in svg  # the label, as words
+    assert 'class="series-break"' not in svg  # position 1000 is past the last year
+    assert svg.count('class="bars"') == 1
+
+
+def test_no_map_speaks_for_its_own_dataset_only(tmp_path):
+    """A site that also shows another dataset's series of the indicator keeps the map tab."""
+    ws = sdgtrack.open(tmp_path / "both.duckdb")
+    try:
+        ws.ingest(REPO)
+        (tmp_path / "other.csv").write_text(
+            "series,area,year,value,indicator\nSI_X,826,2019,5,1.4.2\n", encoding="utf-8"
+        )
+        ws.ingest(tmp_path / "other.csv", dataset="other")
+        both = Site(ws, SiteOptions(langs=("en",)))
+        assert 'id="tab-map"' in _page(both, "1-4-2")
+        alone = Site(ws, SiteOptions(langs=("en",), datasets=("opensdg-settings",)))
+        assert 'id="tab-map"' not in _page(alone, "1-4-2")
+    finally:
+        ws.close()

@@ -328,7 +328,10 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
     settings = _settings(site, lang).get(code)
     chart = _chart_settings(site, code, lang, shown)
     context = dict(
-        show_map=settings is None or settings["show_map"],
+        # data_show_map: false speaks for its dataset's series: another dataset's (UN countries) keep the map
+        show_map=settings is None
+        or settings["show_map"]
+        or any(v["dataset"] != settings["dataset"] for v in info.values()),
         notice=_notice(settings),
         footer=_footer(settings, lang),
         decimals=chart["decimals"],
