@@ -397,3 +397,40 @@ def test_a_link_inside_a_link_is_closed_first():
     assert sanitize_html('<a href="http://x">a<a href="http://y">b</a></a>') == (
         '<a href="http://x">a</a><a href="http://y">b</a>'
     )
+
+
+def test_display_settings_of_the_three_repositories(real):
+    """The page settings their meta files set (store/display.py, issue 20), counted per repository
+    as tools/settings_inventory.py counts them from the files."""
+    ws, _, _ = real
+    found = {}
+    for dataset in ("opensdg-uk", "opensdg-canada", "opensdg-rwanda"):
+        codes = ws.metadata_indicators(dataset)["indicator"].tolist()
+        found[dataset] = ws.display_settings(codes, dataset)
+    uk, canada = found["opensdg-uk"], found["opensdg-canada"]
+    assert sum(s["graph_type"] == "bar" for s in uk.values()) == 16
+    assert sum(not s["show_map"] for s in uk.values()) == 186
+    assert sum(bool(s["start_values"]) for s in uk.values()) == 20
+    # the UK's breaks count the chart's years from 0: 16.1.4's first falls on 2016/17
+    assert sum(bool(s["breaks"]) for s in uk.values()) == 10 and uk["16.1.4"]["breaks"][0]["position"] == 15
+    # one UK item names its series under "Series" and gives no title: left out, and said
+    assert {c: s["problems"] for c, s in uk.items() if s["problems"]} == {
+        "6.5.1": ['graph_titles: {"Series": "Degree of integrated water resources management implementation"} '
+                  "(expected a title)"]
+    }  # fmt: skip
+    assert sum(s["graph_type"] == "bar" for s in canada.values()) == 38
+    assert sum(bool(s["lines"]) for s in canada.values()) == 6
+    assert canada["1.2.1"]["lines"] == [{"series": None, "unit": None, "value": 7.25, "label": None, "kind": "target"}]
+    assert sum(bool(s["limits"]) for s in canada.values()) == 5
+    # labels written as translation keys are resolved at ingest, in each language
+    assert [line["label"] for line in canada["17.2.1"]["lines"]] == [
+        "Target - ODA as a share of GNI",
+        "Target - Total ODA to least developed countries as a share of GNI",
+    ]
+    french = ws.display_settings("17.2.1", "opensdg-canada", lang="fr")["17.2.1"]
+    assert french["lines"][0]["label"] == "Cible - APD en proportion du RNB"
+    assert sorted(p for s in canada.values() for p in s["problems"]) == [
+        'data_start_values: {"field": "Units", "Value": "Mortality rate per 1,000 live births"} (expected a field and a value)',
+        'data_start_values: {"series": "Long-Term Evolution (LTE)"} (expected a field and a value)',
+    ]  # the titles written as keys are resolved; two start values lack a field or value in the source
+    assert all(s["graph_type"] == "line" for s in found["opensdg-rwanda"].values())

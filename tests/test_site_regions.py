@@ -34,9 +34,16 @@ PROVINCES = ["RW-1", "RW-2", "RW-3", "RW-4", "RW-5"]
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("regions") / "rw.duckdb"
+    tmp = tmp_path_factory.mktemp("regions")
+    # Rwanda's 3-2-1 switches its map off (data_show_map: false, honoured: docs/site.md); these
+    # tests draw its provinces, so their copy of the repository switches it on
+    repo = tmp / "rwanda"
+    shutil.copytree(shared_path("opensdg", "rwanda"), repo)
+    meta = repo / "meta" / "3-2-1.md"
+    meta.write_text(meta.read_text("utf-8").replace("data_show_map: false", "data_show_map: true"), "utf-8")
+    path = tmp / "rw.duckdb"
     with sdgtrack.open(path) as db:
-        db.ingest(shared_path("opensdg", "rwanda"))
+        db.ingest(repo)
     return path
 
 

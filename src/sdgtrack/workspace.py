@@ -233,6 +233,22 @@ class Workspace:
         datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
         return self.store.metadata_indicators(datasets)
 
+    def display_settings(
+        self, code: str | Sequence[str], dataset: str | Sequence[str] | None = None, *, lang: str = "en"
+    ) -> dict[str, dict]:
+        """Indicator -> the page settings of its national metadata (Open SDG's chart type, map
+        switch, start values, target lines, annotations, series breaks, axis limits, decimals,
+        chart titles, footer texts, data notice), from the most preferred dataset with metadata for
+        it (or ``dataset``), checked: ``problems`` lists each setting left out and why. Indicators
+        without metadata are absent. See ``store/display.py`` and docs/site.md."""
+        from .errors import UserInputError
+
+        codes = [str(code).strip()] if isinstance(code, str) else [str(c).strip() for c in code]
+        if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", lang):
+            raise UserInputError(f"--lang {lang!r}: expected a language code such as en, fr or es")
+        datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
+        return self.store.display_settings(codes, datasets, lang)
+
     def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
         """(indicator, dataset, hash) of each indicator's national metadata per dataset (site builds)."""
         return self.store.metadata_fingerprints()

@@ -33,12 +33,21 @@ def register(app: typer.Typer) -> None:
         every_field: bool = typer.Option(
             False, "--all", help="Every field, settings too (the table shows only what the site's tab shows)."
         ),
+        settings: bool = typer.Option(
+            False,
+            "--settings",
+            help="The page settings instead (chart type, map, start values, lines, breaks, limits ...), as the site "
+            "applies them, with each value it cannot use.",
+        ),
         fmt: OutputFormat = FormatOption,
         output: Optional[Path] = OutputOption,
         db: Optional[Path] = DbOption,
     ) -> None:
         """Show an indicator's national metadata: definition, calculation, units, notes, sources ... as
         the Open SDG repositories loaded with `sdgtrack ingest` wrote them, per dataset."""
+        if settings:
+            _settings(code, dataset or None, lang, fmt, output, db)
+            return
         with open_db(db, read_only=True) as ws:
             frame = ws.indicator_metadata(code, dataset or None, lang=lang)
         if frame.empty:
@@ -55,3 +64,24 @@ def register(app: typer.Typer) -> None:
             emit(table, fmt, output, title=f"{code}: national metadata ({len(table)} of {len(frame)} fields)")
             return
         emit(frame if every_field else frame[frame["group"].notna()], fmt, output, title=f"{code}: national metadata")
+
+
+def _settings(code: str, dataset, lang: str, fmt: OutputFormat, output: Optional[Path], db: Optional[Path]) -> None:
+    """`sdgtrack metadata CODE --settings`: one row per setting (store/display.py), JSON values."""
+    import json
+
+    import pandas as pd
+
+    with open_db(db, read_only=True) as ws:
+        ws.indicator_metadata(code, dataset, lang=lang)  # an unknown code or dataset: its clear error
+        found = ws.display_settings(code, dataset, lang=lang).get(code.strip())
+    if found is None:
+        console.print(f"{code}: no national metadata in the store, so no page settings", highlight=False)
+        return
+    rows = [
+        {"dataset": found["dataset"], "setting": name, "value": json.dumps(value, ensure_ascii=False)}
+        for name, value in found.items()
+        if name not in ("dataset", "problems") and value not in (None, [], {})
+    ]
+    rows += [{"dataset": found["dataset"], "setting": "problem", "value": p} for p in found["problems"]]
+    emit(pd.DataFrame(rows, columns=["dataset", "setting", "value"]), fmt, output, title=f"{code}: page settings")

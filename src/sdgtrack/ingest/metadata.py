@@ -31,6 +31,8 @@ FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(.*?)\n---[ \t]*(\n|\Z)", re.DOTALL)
 TRANSLATION_KEY = re.compile(r"^([A-Za-z][\w-]*)\.([\w-]+)$")
 LANG_FOLDER = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?$")
 COLUMNS = ["indicator", "lang", "field", "value", "structured", "position", "source_file"]
+# the texts inside a list setting that a repository may write as translation keys
+LABEL_KEYS = ("title", "label_content", "label")
 FIELD_COLUMNS = ["lang", "field", "label", "position", "section"]
 
 
@@ -249,9 +251,15 @@ class RepositoryMetadata:
             for lang, (lang_fields, lang_origin) in own.items():
                 out.extend(self._file_rows(code, lang, lang_fields, lang_origin))
                 for position, (name, raw) in enumerate(fields.items()):
-                    if name in lang_fields or not isinstance(raw, str):
+                    if name in lang_fields:
                         continue
-                    said = self.translate(raw, lang)
+                    if isinstance(raw, list):  # a list setting whose labels are translation keys
+                        items = self.translate_items(raw, lang)
+                        if items is not None:
+                            text = json.dumps(items, ensure_ascii=False, default=str)
+                            out.append((code, lang, name, text, True, position, origin[name]))
+                        continue
+                    said = self.translate(raw, lang) if isinstance(raw, str) else None
                     if said:
                         out.append((code, lang, name, said, False, position, origin[name]))
         return pd.DataFrame(out, columns=COLUMNS)
@@ -268,9 +276,33 @@ class RepositoryMetadata:
             if not structured:
                 said = self.translate(text, lang)
                 text = text if said is None else said
+            elif isinstance(raw, list) and (items := self.translate_items(raw, lang)) is not None:
+                text = json.dumps(items, ensure_ascii=False, default=str)
             if text:
                 out.append((code, lang, name, text, structured, position, origin[name]))
         return out
+
+    def translate_items(self, items: list, lang: str) -> list | None:
+        """A list setting (graph_titles, graph_target_lines, graph_annotations ...) with the
+        translation keys of its labels in ``lang`` (``title``, ``label_content``, ``label`` and an
+        annotation's ``label: {content}``), or None when no label is a key the language has. The
+        series, units and values stay as written: they name the data."""
+        changed = False
+
+        def said(text: object) -> object:
+            nonlocal changed
+            found = self.translate(text, lang) if isinstance(text, str) else None
+            changed = changed or bool(found)
+            return found or text
+
+        out = []
+        for item in items:
+            if isinstance(item, dict):
+                item = {k: said(v) if k in LABEL_KEYS else v for k, v in item.items()}
+                if isinstance(item.get("label"), dict):
+                    item["label"] = {k: said(v) if k == "content" else v for k, v in item["label"].items()}
+            out.append(item)
+        return out if changed else None
 
     def field_labels(self) -> tuple[pd.DataFrame, list[Problem]]:
         """Rows of ``metadata_field``: the labels the repository gives its fields, per language, with

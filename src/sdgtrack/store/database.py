@@ -351,6 +351,22 @@ class Database:
             dataset_ops.check_exists(self.con, dataset_id)
         return metadata.indicator_metadata(self.con, codes, datasets, lang)
 
+    def display_settings(
+        self, codes: Sequence[str], datasets: Sequence[str] | None = None, lang: str = "en"
+    ) -> dict[str, dict]:
+        """Indicator -> the page settings its national metadata sets (``store/display.py``)."""
+        from . import display
+
+        for dataset_id in datasets or []:
+            dataset_ops.check_exists(self.con, dataset_id)
+        return display.display_settings(self.con, codes, datasets, lang)
+
+    def start_values(self, codes: Sequence[str], datasets: Sequence[str] | None = None) -> dict[str, dict]:
+        """Indicator -> {dataset, values}: the selection its repository's page opens on (``data_start_values``)."""
+        from . import display
+
+        return display.start_values(self.con, codes, datasets)
+
     def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset and indicator with national metadata: fields and languages."""
         from . import metadata

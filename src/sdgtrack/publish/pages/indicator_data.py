@@ -134,16 +134,37 @@ def display_labels(data: dict) -> dict:
     }
 
 
-def fallback_svg(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None) -> bytes:
-    """The headline series as an SVG line chart (points, the target as a dashed rule): ``svg_chart``."""
+def fallback_svg(rows: pd.DataFrame, title: str, unit: str | None, target: dict | None, **settings) -> bytes:
+    """The headline series as an SVG chart (points, the target as a dashed rule; the repository's
+    chart type, lines, breaks, limits and decimals as ``settings``): ``svg_chart``."""
     return svg_chart.line_chart(
-        rows["year"].to_numpy(dtype=float),
+        _positions(rows),
         rows["value"].to_numpy(dtype=float, na_value=np.nan),
         title=title,
         unit=unit or None,
         target=None if not target or target.get("value") is None else float(target["value"]),
         target_year=None if not target else target.get("year"),
+        **settings,
     )
+
+
+def _positions(rows: pd.DataFrame) -> np.ndarray:
+    """Where each row sits on the year axis: its year, plus its share of the year when the year has
+    several periods (months, quarters) in order, as the page's chart places them (site.js)."""
+    years = rows["year"].to_numpy(dtype=float)
+    if not len(rows):
+        return years
+    periods = rows["period"].astype(str)
+    # each (year, period) once, numbered in order within its year, then every row's number looked up
+    distinct = (
+        pd.DataFrame({"year": years, "period": periods.to_numpy()}).drop_duplicates().sort_values(["year", "period"])
+    )
+    distinct["k"] = distinct.groupby("year").cumcount()
+    distinct["m"] = distinct.groupby("year")["period"].transform("size")
+    placed = pd.DataFrame({"year": years, "period": periods.to_numpy()}).merge(
+        distinct, on=["year", "period"], how="left"
+    )
+    return years + (placed["k"].to_numpy(dtype=float) / placed["m"].to_numpy(dtype=float))
 
 
 def vl_svg(spec: dict) -> bytes:

@@ -8,13 +8,19 @@ the selectors, the interactive chart, the table of any selection and the map fro
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ...store import display
 from .. import code_labels
+from ..metadata import label as field_label
+from ..metadata import render_text
 from ..site import Site, SiteFile, producer
 from . import analyses, boundaries, indicator_data
 from .common import (
@@ -86,6 +92,86 @@ def _targets(site: Site, series: list[str]) -> dict[str, dict]:
     return out
 
 
+def settings_code_key() -> str:
+    """Fingerprint of the reader of display settings (``store/display.py``), which sits outside the
+    page code ``code_key`` covers: a change of its rules rewrites the pages and charts."""
+    from ...store import display
+
+    return hashlib.sha256(Path(display.__file__).read_bytes()).hexdigest()[:16]
+
+
+def _settings(site: Site, lang: str) -> dict[str, dict]:
+    """Indicator -> the display settings of its national metadata in ``lang`` (``store/display.py``),
+    read once per build and language for every indicator with metadata."""
+
+    def make():
+        codes = [c for c, level, _, _ in site.nodes() if level == "indicator" and site.has_metadata(c)]
+        return site.workspace.display_settings(codes, site.options.datasets, lang=lang) if codes else {}
+
+    return site.memo(f"pages.settings.{lang}", make)  # type: ignore[return-value]
+
+
+def _chart_settings_key(site: Site, code: str) -> str:
+    """Fingerprint of the settings the SVG chart draws (not the metadata's texts: a revised footnote
+    rewrites the pages, not the chart)."""
+    found = _settings(site, site.options.langs[0]).get(code) or {}
+    drawn = {k: v for k, v in found.items() if k in PAGE_SETTINGS}
+    return hashlib.sha256(json.dumps(drawn, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _series_names(site: Site, code: str, series: str | None) -> list[str]:
+    """The names a setting may give a series by: its code and its description (the source's label)."""
+    if series is None:
+        return []
+    description = _series_info(site, code).get(series, {}).get("description")
+    return [series] + ([description] if description else [])
+
+
+def _chart_settings(site: Site, code: str, lang: str, shown: dict | None) -> dict:
+    """What the settings say for the chart and table of the shown series (no-script page and SVG):
+    the chart type, lines, breaks, axis limits and decimals; none when the shown series is not of
+    the dataset that set them."""
+    settings = _settings(site, lang).get(code)
+    out: dict = {"type": "line", "lines": [], "breaks": [], "limits": (None, None), "decimals": None, "title": None}
+    if not settings or shown is None or shown.get("series") is None:
+        return out
+    if _series_info(site, code).get(shown["series"], {}).get("dataset") != settings["dataset"]:
+        return out
+    names, unit = _series_names(site, code, shown["series"]), shown.get("unit")
+    unit = unit if isinstance(unit, str) else None
+    chosen = display.match(settings["graph_types"], names, unit)
+    out["type"] = chosen["type"] if chosen else settings["graph_type"]
+    out["lines"] = [item for item in settings["lines"] if display.applies(item, names, unit)]
+    out["breaks"] = [item for item in settings["breaks"] if display.applies(item, names, unit)]
+    out["limits"] = display.limits_for(settings["limits"], names, unit)
+    precision = display.match(settings["precision"], names, unit)
+    out["decimals"] = precision["decimals"] if precision else None
+    title = display.match(settings["graph_titles"], names, unit)
+    out["title"] = title["title"] if title else settings["graph_title"]
+    return out
+
+
+def _break_years(site: Site, code: str, shown: dict, positions: list[float]) -> list[float | None]:
+    """Series breaks at the years they fall on. Open SDG counts a break's position in the chart's
+    periods (0 the first): the source's Year values of the series and unit, rows with a blank value
+    included, which the store does not keep. Where the series has one period a year, its years run
+    from first to last without gaps (the UK writes blank rows for the missing years, and each of its
+    breaks falls on the year it names that way); else its distinct periods. A position between two
+    periods (8.5) falls between their years; one past the last period is None."""
+    frame = indicator_data.observations(site, code)
+    unit = shown.get("unit")
+    keep = (frame["series"].to_numpy(dtype=object) == shown["series"]) & (
+        frame["unit"].to_numpy(dtype=object) == unit if isinstance(unit, str) else True
+    )
+    periods = frame.loc[keep, ["year", "period"]].drop_duplicates("period")
+    years = np.sort(periods["year"].to_numpy(dtype=float))
+    if len(years) and len(np.unique(years)) == len(years):
+        years = np.arange(years[0], years[-1] + 1)
+    spots = np.asarray(positions, dtype=float)
+    at = np.interp(spots, np.arange(len(years)), years) if len(years) else np.full(len(spots), np.nan)
+    return [None if not len(years) or p > len(years) - 1 else float(y) for p, y in zip(positions, at)]
+
+
 def _nan(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
@@ -105,7 +191,10 @@ def indicator_pages(site: Site):
                 about=code,
             )
             yield SiteFile(
-                f"assets/charts/{name}.svg", partial(_svg, site, code), page_key(site, "svg", code, key), about=code
+                f"assets/charts/{name}.svg",
+                partial(_svg, site, code),
+                page_key(site, "svg", code, key, _chart_settings_key(site, code), settings_code_key()),
+                about=code,
             )
         # the page lists its target's other indicators, with or without data
         related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
@@ -115,7 +204,7 @@ def indicator_pages(site: Site):
             yield SiteFile(
                 path,
                 partial(_page, site, lang, path, code, target, goal),
-                page_key(site, path, key, site.metadata_key(code), *related),
+                page_key(site, path, key, site.metadata_key(code), settings_code_key(), *related),
                 about=code,
             )
 
@@ -175,9 +264,21 @@ def _svg(site: Site, code: str) -> bytes:
     target = _targets(site, [shown["series"]]).get(shown["series"]) if shown["series"] else None
     if target and target.get("area") != shown.get("area"):
         target = None
-    title = f"{shown['description']} · {shown.get('area_name', '')}".strip(" ·")
+    chart = _chart_settings(site, code, site.options.langs[0], shown)
+    title = f"{chart['title'] or shown['description']} · {shown.get('area_name', '')}".strip(" ·")
     unit = code_labels.label(shown["unit"], code_labels.UNIT)  # the axis title: the unit's name
-    return indicator_data.fallback_svg(shown["rows"], title, unit, target)
+    breaks = _break_years(site, code, shown, [b["position"] for b in chart["breaks"]]) if chart["breaks"] else []
+    return indicator_data.fallback_svg(
+        shown["rows"],
+        title,
+        unit,
+        target,
+        kind=chart["type"],
+        lines=[(item["value"], item["label"]) for item in chart["lines"]],
+        breaks=[(year, item["label"]) for year, item in zip(breaks, chart["breaks"]) if year is not None],
+        limits=chart["limits"],
+        decimals=chart["decimals"],
+    )
 
 
 def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -> bytes:
@@ -217,11 +318,24 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
             "footnotes",
             "map_none",
             "map_year",
+            "yes",
+            "no",
+            "series_break",
         )
     }
     strings["rows"] = t("rows_shown", n="{n}")
     regions = boundaries.region_codes(site, code)
+    settings = _settings(site, lang).get(code)
+    chart = _chart_settings(site, code, lang, shown)
     context = dict(
+        # data_show_map: false speaks for its dataset's series: another dataset's (UN countries) keep the map
+        show_map=settings is None
+        or settings["show_map"]
+        or any(v["dataset"] != settings["dataset"] for v in info.values()),
+        notice=_notice(settings),
+        footer=_footer(settings, lang),
+        decimals=chart["decimals"],
+        binary=chart["type"] == "binary",
         regions_map=bool(regions),
         code=code,
         title=names[code],
@@ -258,10 +372,55 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
                 "regions": regions,
                 # names of units and disaggregations in the page's language (publish/data/words_LANG.csv)
                 "words": _page_words(site, code, lang) if code in facts["indicators_with_data"] else {},
+                # the repository's chart settings (store/display.py): the script applies them to the
+                # selection shown, for the series of the dataset that set them
+                "settings": None if settings is None else {k: settings[k] for k in PAGE_SETTINGS},
             }
         ),
     )
     return render(site, "indicator.html", lang, path, **context)
+
+
+PAGE_SETTINGS = (
+    "dataset",
+    "graph_type",
+    "graph_types",
+    "start_values",
+    "lines",
+    "breaks",
+    "limits",
+    "precision",
+    "graph_title",
+    "graph_titles",
+)
+
+
+def _notice(settings: dict | None) -> dict | None:
+    """The data notice above the chart (``data_notice_*``), its texts as safe HTML."""
+    notice = settings and settings["notice"]
+    if not notice:
+        return None
+    kind = notice["class"] if notice["class"] in ("success", "warning", "danger") else "warning"
+    return {
+        "heading": render_text(notice["heading"]) if notice["heading"] else None,
+        "text": render_text(notice["text"]),
+        "class": kind,
+    }
+
+
+def _footer(settings: dict | None, lang: str) -> list[dict]:
+    """The repository's texts under the chart (source organisations, geographical area, footnote,
+    copyright, its own footer fields) with their labels in the page's language (the organisations
+    under "Organisation": the footer's "Source" names the dataset) and the values as safe HTML;
+    an item limited to a series or unit carries them for the script to show it with that selection."""
+    out = []
+    for item in settings["footer"] if settings else []:
+        field = item["field"]
+        name = item["label"] if field == "footer_fields" else field_label(field, lang)
+        out.append(
+            {"label": name, "html": render_text(item["value"]), "series": item.get("series"), "unit": item.get("unit")}
+        )
+    return out
 
 
 def _display_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -14,6 +14,8 @@ in the page's language.
 from __future__ import annotations
 
 import math
+from functools import partial
+from typing import Sequence
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -23,6 +25,7 @@ WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 72, 24, 40, 32
 LINE = "#19486a"
 TARGET = "#b3261e"
+ANNOTATION = "#505a5f"  # the repository's own lines: grey, as Open SDG draws them
 GRID = "#dddddd"
 TEXT = "#333333"
 FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\""
@@ -68,9 +71,11 @@ def _labels(values: np.ndarray) -> list[str]:
     return [f"{v:,.{decimals}f}".replace("-", "\u2212") for v in values.tolist()]
 
 
-def _number(value: float) -> str:
-    """A value for the target label and the description: at most 6 significant digits."""
-    return f"{value:,.6g}".replace("-", "\u2212")
+def _number(value: float, decimals: int | None = None) -> str:
+    """A value for the target label and the description: at most 6 significant digits, or the
+    repository's number of decimals."""
+    text = f"{value:,.6g}" if decimals is None else f"{value:,.{decimals}f}"
+    return text.replace("-", "\u2212")
 
 
 def _coords(values: np.ndarray) -> np.ndarray:
@@ -87,33 +92,64 @@ def line_chart(
     unit: str | None = None,
     target: float | None = None,
     target_year: int | None = None,
+    kind: str = "line",
+    lines: Sequence[tuple[float, str | None]] = (),
+    breaks: Sequence[tuple[float, str | None]] = (),
+    limits: tuple[float | None, float | None] = (None, None),
+    decimals: int | None = None,
+    binary_labels: tuple[str, str] = ("Yes", "No"),
 ) -> bytes:
     """The SVG of one series: ``years`` and ``values`` in drawing order (missing values are left
-    out), the y axis titled with ``unit``, ``target`` drawn as a dashed horizontal rule."""
+    out), the y axis titled with ``unit``, ``target`` drawn as a dashed horizontal rule.
+
+    The repository's display settings (``store/display.py``): ``kind`` line, bar or binary (bars
+    of 1 and -1 on an axis of ``binary_labels``, yes and no); ``lines`` more horizontal rules (value,
+    label: target lines, annotations); ``breaks`` vertical rules at a year (series breaks);
+    ``limits`` the y axis's minimum and maximum (marks beyond them are cut); ``decimals`` of the
+    values written out (the description, the rules' labels)."""
     x = np.asarray(years, dtype=float)
     y = np.asarray(values, dtype=float)
     keep = np.isfinite(x) & np.isfinite(y)
     x, y = x[keep], y[keep]
     if target is not None and not math.isfinite(target):
         target = None
+    lines = [(float(v), text) for v, text in lines if v is not None and math.isfinite(v)]
+    breaks = [(float(v), text) for v, text in breaks if v is not None and math.isfinite(v)]
+    low_limit, high_limit = limits
+    number = partial(_number, decimals=decimals)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    # y: the data, the target and zero (as the interactive chart: bars of change read from zero)
-    span = np.concatenate([y, [0.0], [target] if target is not None else []])
-    y_ticks = nice_ticks(float(span.min()), float(span.max()))
-    y_low, y_high = float(y_ticks[0]), float(y_ticks[-1])
+    # y: the data, the target, the lines and zero (as the interactive chart: bars read from zero),
+    # within the repository's limits when it set them
+    span = np.concatenate([y, [0.0], [target] if target is not None else [], [v for v, _ in lines]])
+    if kind == "binary":
+        span = np.array([-1.0, 1.0])
+    low = low_limit if low_limit is not None else float(span.min())
+    high = high_limit if high_limit is not None else float(span.max())
+    if high <= low:  # a limit beyond every value: the other end from the data's side of it
+        low, high = (low, low + abs(low) + 1) if low_limit is not None else (high - abs(high) - 1, high)
+    y_ticks = nice_ticks(low, high) if kind != "binary" else np.array([-1.0, 0.0, 1.0])
+    y_low = low_limit if low_limit is not None else float(y_ticks[0])
+    y_high = high_limit if high_limit is not None else float(y_ticks[-1])
+    y_ticks = y_ticks[(y_ticks >= y_low - 1e-9) & (y_ticks <= y_high + 1e-9)]
 
     def to_y(v: np.ndarray) -> np.ndarray:
         return TOP + plot_h * (1 - (v - y_low) / (y_high - y_low))
 
-    # x: whole years; a single year gets a year of room either side
+    # x: whole years; a single year gets a year of room either side, bars half a step
+    bars = kind in ("bar", "binary")
     if len(x):
         x_low, x_high = float(x.min()), float(x.max())
-        if x_low == x_high:
-            x_low, x_high = x_low - 1, x_high + 1
-        x_ticks = year_ticks(int(math.ceil(x_low)), int(math.floor(x_high)))
+        step = float(np.min(np.diff(np.unique(x)))) if len(np.unique(x)) > 1 else 1.0
+        if bars:  # ticks at the bars' years only
+            x_ticks = year_ticks(int(math.ceil(x_low)), int(math.floor(x_high)))
+            x_low, x_high = x_low - step / 2, x_high + step / 2
+        else:
+            if x_low == x_high:
+                x_low, x_high = x_low - 1, x_high + 1
+            x_ticks = year_ticks(int(math.ceil(x_low)), int(math.floor(x_high)))
     else:
-        x_low, x_high = 0.0, 1.0
+        x_low, x_high, step = 0.0, 1.0, 1.0
         x_ticks = np.array([], dtype=int)
 
     def to_x(v: np.ndarray) -> np.ndarray:
@@ -123,7 +159,8 @@ def line_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" {FONT} font-size="11">',
         f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(_description(x, y, unit, target, target_year))}</desc>',
+        f'<desc id="chart-desc">{escape(_description(x, y, unit, target, target_year, number))}</desc>',
+        f'<defs><clipPath id="plot"><rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}"/></clipPath></defs>',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="8" y="{TOP - 18}" font-size="13" font-weight="bold" fill="{TEXT}">{escape(_short(title))}</text>',
     ]
@@ -133,6 +170,8 @@ def line_chart(
     parts.append("".join((f'<line x1="{LEFT}" x2="{LEFT + plot_w}" y1="' + ty + '" y2="' + ty + '"/>').tolist()))
     parts.append(f'</g><g fill="{TEXT}" text-anchor="end">')
     labels = np.array(_labels(y_ticks), dtype=str)
+    if kind == "binary":  # 1 is yes, -1 no (Open SDG's binary chart)
+        labels = np.array([escape(binary_labels[1]), "", escape(binary_labels[0])], dtype=str)
     parts.append("".join((f'<text x="{LEFT - 6}" y="' + ty + '" dy="0.32em">' + labels + "</text>").tolist()))
     parts.append("</g>")
     if unit:
@@ -159,18 +198,50 @@ def line_chart(
             f'<line class="target" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{y_target:.1f}" y2="{y_target:.1f}" '
             f'stroke="{TARGET}" stroke-width="2" stroke-dasharray="6 4"/>'
         )
-        label = f"{target_year}: {_number(target)}" if target_year else _number(target)
+        label = f"{target_year}: {number(target)}" if target_year else number(target)
         parts.append(
             f'<text x="{LEFT + plot_w}" y="{y_target - 5:.1f}" text-anchor="end" fill="{TARGET}">{escape(label)}</text>'
         )
-    # the series: one path through the points, then a circle at each
-    if len(x):
+    # the repository's rules: horizontal at a value (target lines, annotations), vertical at a year
+    for value, text in lines:
+        if not y_low <= value <= y_high:
+            continue
+        at = float(to_y(np.array([value]))[0])
+        label = f"{text}: {number(value)}" if text else number(value)
+        parts.append(
+            f'<line class="annotation" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{at:.1f}" y2="{at:.1f}" '
+            f'stroke="{ANNOTATION}" stroke-width="1.5" stroke-dasharray="6 4"/>'
+            f'<text x="{LEFT + 4}" y="{at - 5:.1f}" fill="{ANNOTATION}">{escape(_short(label, 60))}</text>'
+        )
+    for year, text in breaks:
+        if not x_low <= year <= x_high:
+            continue
+        at = float(to_x(np.array([year]))[0])
+        parts.append(
+            f'<line class="series-break" x1="{at:.1f}" x2="{at:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+            f'stroke="{ANNOTATION}" stroke-width="1.5" stroke-dasharray="4 4"/>'
+        )
+        if text:
+            parts.append(f'<text x="{at + 3:.1f}" y="{TOP + 10}" fill="{ANNOTATION}">{escape(_short(text, 30))}</text>')
+    # the series as bars from zero (or the lower limit), or one path through the points
+    if len(x) and bars:
+        width = max(1.0, plot_w * step / (x_high - x_low) * 0.7)
+        base_value = min(max(0.0, y_low), y_high)
+        lefts = to_x(x) - width / 2
+        top, bottom = to_y(np.maximum(y, base_value)), to_y(np.minimum(y, base_value))
+        heights = np.maximum(bottom - top, 0.5)
+        parts.append(f'<g class="bars" fill="{LINE}" clip-path="url(#plot)">')
+        heads = '<rect x="' + _coords(lefts) + '" y="' + _coords(top)
+        parts.append("".join((heads + f'" width="{width:.1f}" height="' + _coords(heights) + '"/>').tolist()))
+        parts.append("</g>")
+    elif len(x):
         px, py = _coords(to_x(x)), _coords(to_y(y))
         steps = np.char.add(np.char.add(px, ","), py)
         parts.append(
-            f'<path class="series" d="M{" L".join(steps.tolist())}" fill="none" stroke="{LINE}" stroke-width="2"/>'
+            f'<path class="series" d="M{" L".join(steps.tolist())}" fill="none" stroke="{LINE}" stroke-width="2" '
+            'clip-path="url(#plot)"/>'
         )
-        parts.append(f'<g class="points" fill="{LINE}">')
+        parts.append(f'<g class="points" fill="{LINE}" clip-path="url(#plot)">')
         parts.append("".join(('<circle cx="' + px + '" cy="' + py + '" r="3"/>').tolist()))
         parts.append("</g>")
     parts.append("</svg>")
@@ -181,7 +252,9 @@ def _short(text: str, most: int = 80) -> str:
     return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
 
 
-def _description(x: np.ndarray, y: np.ndarray, unit: str | None, target: float | None, year: int | None) -> str:
+def _description(
+    x: np.ndarray, y: np.ndarray, unit: str | None, target: float | None, year: int | None, number=_number
+) -> str:
     """What the chart shows, for a reader of the SVG alone (the page's ``<img alt>`` is in its language)."""
     unit_text = f" {unit}" if unit else ""
     if not len(x):
@@ -190,8 +263,8 @@ def _description(x: np.ndarray, y: np.ndarray, unit: str | None, target: float |
         years = f"{int(x.min())}" if x.min() == x.max() else f"{int(x.min())}\u2013{int(x.max())}"
         out = (
             f"{len(x)} observation{'s' if len(x) > 1 else ''}, {years}, "
-            f"from {_number(float(y.min()))} to {_number(float(y.max()))}{unit_text}"
+            f"from {number(float(y.min()))} to {number(float(y.max()))}{unit_text}"
         )
     if target is not None:
-        out += f"; target {_number(target)}{unit_text}" + (f" by {year}" if year else "")
+        out += f"; target {number(target)}{unit_text}" + (f" by {year}" if year else "")
     return out

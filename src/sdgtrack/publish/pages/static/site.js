@@ -51,11 +51,13 @@
     if (text !== undefined && text !== null) e.textContent = text;
     return e;
   }
-  function fmt(v) {
+  function fmt(v, decimals) {
     if (v === null || v === undefined) return "–";
     var a = Math.abs(v), d = Number.isInteger(v) && a >= 1 ? 0 : (a >= 1 ? 2 : 3);
+    if (decimals !== null && decimals !== undefined) d = decimals;  // the repository's precision
     return v.toLocaleString(doc.lang, { minimumFractionDigits: d, maximumFractionDigits: d });
   }
+  function same(a, b) { return a !== null && a !== undefined && b !== null && b !== undefined && String(a).trim().toLowerCase() === String(b).trim().toLowerCase(); }
   function option(select, value, label, selected) {
     var o = el("option", { value: value }, label);
     if (selected) o.selected = true;
@@ -86,6 +88,44 @@
       state.s = Math.max(0, sIdx.indexOf(page.headlineSeries));
       var homeArea = aIdx.indexOf(page.area);
 
+      /* the repository's display settings (store/display.py), for the series of its dataset only */
+      var C = page.settings;
+      function own() { return !!C && data.series[state.s].dataset === C.dataset; }
+      function seriesNames() { var s = data.series[state.s]; return [s.code, s.description]; }
+      function applies(item) {
+        return (item.series === null || item.series === undefined || seriesNames().some(function (n) { return same(n, item.series); })) &&
+          (item.unit === null || item.unit === undefined || same(item.unit, data.units[state.u]));
+      }
+      function pick(items) {  // the most specific item that applies: series and unit, series, unit, neither
+        var best = null, rank = 9;
+        (own() ? items : []).forEach(function (item) {
+          if (!applies(item)) return;
+          var r = (item.series ? 0 : 2) + (item.unit ? 0 : 1);
+          if (r < rank) { rank = r; best = item; }
+        });
+        return best;
+      }
+      function chartType() { var t = pick(C ? C.graph_types : []); return t ? t.type : (own() ? C.graph_type : "line"); }
+      function decimals() { var p = pick(C ? C.precision : []); return p ? p.decimals : null; }
+      function limits() {
+        var lo = pick(C ? C.limits.filter(function (l) { return l.minimum !== null; }) : []);
+        var hi = pick(C ? C.limits.filter(function (l) { return l.maximum !== null; }) : []);
+        return [lo ? lo.minimum : null, hi ? hi.maximum : null];
+      }
+      function valueText(i) {
+        if (R.t[i]) return R.t[i];
+        if (chartType() === "binary" && (R.v[i] === 1 || R.v[i] === -1)) return R.v[i] === 1 ? S.yes : S.no;
+        return fmt(R.v[i], decimals());
+      }
+      // the opening selection the repository chose (data_start_values): a series, a unit, an area,
+      // disaggregation values; each where the data has it
+      var starts = (C && C.start_values) || [], startPending = starts.length > 0;
+      starts.forEach(function (sv) {
+        if (!same(sv.field, "series")) return;
+        data.series.forEach(function (s, k) { if (s.dataset === C.dataset && (same(s.description, sv.value) || same(s.code, sv.value))) state.s = k; });
+      });
+      function startsHere() { return own() ? starts.filter(function (sv) { return !sv.series || seriesNames().some(function (n) { return same(n, sv.series); }); }) : []; }
+
       function rowsWhere(pred) { var out = []; for (var i = 0; i < n; i++) if (pred(i)) out.push(i); return out; }
       function distinct(idx, col) { var seen = {}, out = []; idx.forEach(function (i) { var v = R[col][i]; if (!(v in seen)) { seen[v] = 1; out.push(v); } }); return out; }
 
@@ -94,8 +134,14 @@
         var ofSeries = rowsWhere(function (i) { return R.s[i] === state.s; });
         var areas = distinct(ofSeries, "a");
         if (state.a === null || areas.indexOf(state.a) < 0) state.a = areas.indexOf(homeArea) >= 0 ? homeArea : areas[0];
+        if (startPending) startsHere().forEach(function (sv) {
+          areas.forEach(function (a) { if (same(data.areas[a][1], sv.value) || same(data.areas[a][0], sv.value)) state.a = a; });
+        });
         var ofArea = ofSeries.filter(function (i) { return R.a[i] === state.a; });
         var units = distinct(ofArea, "u");
+        if (startPending) startsHere().forEach(function (sv) {
+          if (same(sv.field, "units") || same(sv.field, "unit")) units.forEach(function (u) { if (same(data.units[u], sv.value)) state.u = u; });
+        });
         if (state.u === null || units.indexOf(state.u) < 0) state.u = units[0];
         var rows = ofArea.filter(function (i) { return R.u[i] === state.u; });
         // disaggregation names of these rows, and their values
@@ -114,8 +160,20 @@
           // start on the headline rows (the total: blank, or a code such as BOTHSEX in UN data)
           var first = rows.filter(function (i) { return R.h[i] === 1; })[0];
           state.dims = Object.assign({}, data.dims[R.d[first === undefined ? rows[0] : first]]);
+          // the repository's start values: the rows holding every one of them, fewest other breakdowns first
+          var wanted = startPending ? startsHere().filter(function (sv) { return order.some(function (k) { return same(k, sv.field); }); }) : [];
+          if (wanted.length) {
+            var best = null;
+            distinct(rows, "d").forEach(function (d) {
+              var dims = data.dims[d], keys = Object.keys(dims);
+              var ok = wanted.every(function (sv) { return keys.some(function (k) { return same(k, sv.field) && same(dims[k], sv.value); }); });
+              if (ok && (best === null || keys.length < Object.keys(data.dims[best]).length)) best = d;
+            });
+            if (best !== null) state.dims = Object.assign({}, data.dims[best]);
+          }
           state.fresh = false;
         }
+        startPending = false;
 
         addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; state.fresh = true; build(); });
         if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; state.fresh = true; build(); });
@@ -159,7 +217,9 @@
       }
 
       function title() {
-        var s = data.series[state.s], parts = [s.description || s.code, data.areas[state.a][1]];
+        var s = data.series[state.s], named = pick(C ? C.graph_titles : []);
+        var heading = named ? named.title : (own() && C.graph_title ? C.graph_title : null);
+        var parts = [heading || s.description || s.code, data.areas[state.a][1]];
         Object.keys(state.dims).sort().forEach(function (k) { parts.push(dimName(k) + ": " + dimValue(k, state.dims[k])); });
         return parts.join(" · ");
       }
@@ -176,7 +236,7 @@
         rows.forEach(function (i) {
           var r = el("tr");
           r.appendChild(el("th", { scope: "row" }, R.p[i]));
-          r.appendChild(el("td", { class: "num" }, R.t[i] || fmt(R.v[i])));
+          r.appendChild(el("td", { class: "num" }, valueText(i)));
           r.appendChild(el("td", {}, unitName(R.u[i]) || ""));
           r.appendChild(el("td", {}, statusName(R.o[i]) || ""));
           body.appendChild(r);
@@ -189,21 +249,107 @@
         box.textContent = "";
         function item(k, v) { if (!v) return; box.appendChild(el("dt", {}, k + ":")); box.appendChild(el("dd", {}, v)); }
         function uniq(col, list) { var seen = {}; rows.forEach(function (i) { var v = list[R[col][i]]; if (v) seen[v] = 1; }); return Object.keys(seen).join("; "); }
+        // an observation attribute (status, footnote) that differs between the rows: each value
+        // with the periods it marks, as Open SDG marks the observations in its chart footer
+        function marked(col, list) {
+          var periods = {}, order = [];
+          rows.forEach(function (i) {
+            var v = list[R[col][i]];
+            if (!v) return;
+            if (!periods[v]) { periods[v] = []; order.push(v); }
+            if (periods[v].indexOf(R.p[i]) < 0) periods[v].push(R.p[i]);
+          });
+          if (order.length < 2) return order.join("");
+          return order.map(function (v) {
+            var p = periods[v];
+            return v + " (" + (p.length > 6 ? p.slice(0, 6).join(", ") + ", …" : p.join(", ")) + ")";
+          }).join("; ");
+        }
         item(S.unit, unitName(state.u));
         item(S.source, uniq("src", data.sources) || s.datasetTitle);
-        item(S.footnotes, uniq("fn", data.footnotes));
-        item(S.obs_status, uniq("o", L.statuses.map(tr)));
+        item(S.footnotes, marked("fn", data.footnotes));
+        item(S.obs_status, marked("o", L.statuses.map(tr)));
+        // the repository's footer texts limited to a series or unit show with that selection only
+        var national = document.getElementById("national-footer");
+        if (national) Array.prototype.forEach.call(national.children, function (div) {
+          var item = { series: div.getAttribute("data-series"), unit: div.getAttribute("data-unit") };
+          div.hidden = !!(item.series || item.unit) && !(own() && applies(item));
+        });
       }
 
       function drawChart(rows) {
         var box = document.getElementById("chart");
         if (!window.vegaEmbed) return;
-        var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i] }; });
+        var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i], text: valueText(i), status: statusName(R.o[i]) || "" }; });
+        // several periods in a year (months, quarters): each its share of the year, in order, so
+        // neither points nor bars of one year fall on one spot
+        var perYear = {};
+        values.forEach(function (v) { (perYear[v.year] = perYear[v.year] || []).push(v.period); });
+        Object.keys(perYear).forEach(function (y) { perYear[y] = perYear[y].filter(function (p, j, all) { return all.indexOf(p) === j; }).sort(); });
+        values.forEach(function (v) { var list = perYear[v.year]; v.x = v.year + (list.length > 1 ? list.indexOf(v.period) / list.length : 0); });
+        var kind = chartType(), bars = kind === "bar" || kind === "binary", lim = limits();
+        var years = values.map(function (v) { return v.x; }).sort(function (a, b) { return a - b; });
+        var step = Infinity;  // the closest two bars: a bar's width
+        for (var k = 1; k < years.length; k++) if (years[k] > years[k - 1]) step = Math.min(step, years[k] - years[k - 1]);
+        if (!isFinite(step)) step = 1;
+        var xScale = { zero: false, nice: false };
+        if (bars && years.length) xScale.domain = [years[0] - step / 2, years[years.length - 1] + step / 2];
+        var yScale = {};
+        if (lim[0] !== null) yScale.domainMin = lim[0];
+        if (lim[1] !== null) yScale.domainMax = lim[1];
+        var yAxis = { title: unitName(state.u) || S.value };
+        if (kind === "binary") {
+          yScale = { domain: [-1, 1] };
+          yAxis = { title: null, values: [-1, 0, 1], labelExpr: "datum.value === 1 ? " + JSON.stringify(S.yes) + " : datum.value === -1 ? " + JSON.stringify(S.no) + " : ''" };
+        }
+        var span = years.length ? (xScale.domain ? xScale.domain[1] - xScale.domain[0] : 1) : 1;
+        var mark = bars ? { type: "bar", color: "#19486a", clip: true, width: { expr: "max(1, 0.7 * width * " + step + " / " + span + ")" } }
+                        : { type: "line", point: true, color: "#19486a", clip: true };
+        var xAxis = { format: "d", title: S.year, tickMinStep: 1 };
+        // bars: a tick under each bar (a padded domain otherwise puts fractional years on the axis)
+        var distinctYears = years.filter(function (y, j) { return j === 0 || y !== years[j - 1]; });
+        if (bars && distinctYears.length <= 30 && distinctYears.every(Number.isInteger)) xAxis.values = distinctYears;
         var s = data.series[state.s], layers = [{
-          mark: { type: "line", point: true, color: "#19486a", tooltip: true },
-          encoding: { x: { field: "year", type: "quantitative", axis: { format: "d", title: S.year } },
-                      y: { field: "value", type: "quantitative", title: unitName(state.u) || S.value } }
+          mark: mark,
+          encoding: { x: { field: "x", type: "quantitative", axis: xAxis, scale: xScale },
+                      y: { field: "value", type: "quantitative", title: yAxis.title, axis: yAxis, scale: yScale, stack: null },
+                      tooltip: [{ field: "period", title: S.year }, { field: "text", title: S.value }, { field: "status", title: S.obs_status }] }
         }];
+        // the repository's lines: horizontal at a value (target lines, annotations), vertical at a
+        // position in the chart's periods (series breaks, as Open SDG counts them)
+        var rules = own() ? C.lines.filter(applies) : [];
+        rules.forEach(function (line) {
+          var text = (line.label || (line.kind === "target" ? S.target_line : "")), label = (text ? text + ": " : "") + fmt(line.value, decimals());
+          var datum = { data: { values: [{ v: line.value, label: label }] } };
+          layers.push(Object.assign({ mark: { type: "rule", strokeDash: [6, 4], color: "#505a5f", size: 1.5 },
+            encoding: { y: { field: "v", type: "quantitative" }, tooltip: { field: "label" } } }, datum));
+          layers.push(Object.assign({ mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#3b4245" },
+            encoding: { y: { field: "v", type: "quantitative" }, x: { value: 0 }, text: { field: "label" } } }, datum));
+        });
+        var breaks = own() ? C.breaks.filter(applies) : [];
+        if (breaks.length) {
+          // the periods of this series and unit in every area and breakdown, in order
+          var seen = {}, periods = [];
+          rowsWhere(function (i) { return R.s[i] === state.s && R.u[i] === state.u; }).forEach(function (i) { if (!(R.p[i] in seen)) { seen[R.p[i]] = 1; periods.push([R.y[i], R.p[i]]); } });
+          periods.sort(function (a, b) { return a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0); });
+          // one period a year: the years run without gaps, as the source's blank rows make them
+          // (the store keeps no blank values; see _break_years in publish/pages/indicators.py)
+          if (periods.length && periods.every(function (p, j) { return j === 0 || p[0] !== periods[j - 1][0]; })) {
+            var first = periods[0][0], last = periods[periods.length - 1][0];
+            periods = [];
+            for (var y = first; y <= last; y++) periods.push([y, String(y)]);
+          }
+          breaks.forEach(function (b, j) {
+            var lo = Math.floor(b.position), hi = Math.ceil(b.position);
+            if (hi > periods.length - 1) return;
+            var x = periods[lo][0] + (periods[hi][0] - periods[lo][0]) * (b.position - lo);
+            var datum = { data: { values: [{ x: x, label: b.label || S.series_break }] } };
+            layers.push(Object.assign({ mark: { type: "rule", strokeDash: [4, 4], color: "#505a5f", size: 1.5 },
+              encoding: { x: { field: "x", type: "quantitative" }, tooltip: { field: "label" } } }, datum));
+            layers.push(Object.assign({ mark: { type: "text", align: "left", baseline: "top", dx: 3, color: "#3b4245" },
+              encoding: { x: { field: "x", type: "quantitative" }, y: { value: 2 + 14 * (j % 3) }, text: { field: "label" } } }, datum));
+          });
+        }
         var target = s.target;
         // the target is set on the headline (total) rows of the site's area: drawn only over those
         var headline = rows.length > 0 && rows.every(function (i) { return R.h[i] === 1; });
@@ -214,8 +360,8 @@
             mark: { type: "rule", strokeDash: [6, 4], color: "#b3261e", size: 2 },
             encoding: { y: { field: "target", type: "quantitative" }, tooltip: { field: "label" } } });
           layers.push({ data: { values: [{ target: target.value, label: label }] },
-            mark: { type: "text", align: "left", dx: 4, dy: -6, color: "#8a1c14" },
-            encoding: { y: { field: "target", type: "quantitative" }, x: { value: 0 }, text: { field: "label" } } });
+            mark: { type: "text", align: "right", dx: -4, dy: -6, color: "#8a1c14" },
+            encoding: { y: { field: "target", type: "quantitative" }, x: { value: "width" }, text: { field: "label" } } });
         }
         var spec = { description: title(),
           title: { text: title(), fontSize: 13, limit: 700 }, width: "container", height: 320,
@@ -224,6 +370,7 @@
         var holder = el("div", { class: "chart-holder", role: "img", "aria-label": title() });
         box.appendChild(holder);
         box.setAttribute("data-rows", String(values.length));
+        box.setAttribute("data-kind", kind);  // what the settings chose, for a reader of the DOM
         window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
       }
 
