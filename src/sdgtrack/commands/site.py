@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -38,9 +39,11 @@ def register(app: typer.Typer) -> None:
         db: Optional[Path] = DbOption,
     ) -> None:
         """Build the site into OUT: pages and data files in each language (layout: docs/site.md)."""
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-        from ..publish.build import build_site
+        from ..errors import SdgtrackError, fault_message
+        from ..publish.build import build_site, is_site
         from ..publish.site import SiteOptions
 
         options = SiteOptions(
@@ -62,12 +65,25 @@ def register(app: typer.Typer) -> None:
             ) as bar,
         ):
             task = bar.add_task("writing", total=None)
-            report = build_site(
-                workspace,
-                out,
-                options,
-                progress=lambda done, total, path: bar.update(task, completed=done, total=total),
-            )
+            had_site = is_site(out)
+            try:
+                report = build_site(
+                    workspace,
+                    out,
+                    options,
+                    progress=lambda done, total, path: bar.update(task, completed=done, total=total),
+                )
+            except SdgtrackError:
+                raise  # refused before anything was written: the message says what to change
+            except Exception as exc:  # noqa: BLE001 - one message, and what became of the folder
+                if os.environ.get("SDGTRACK_DEBUG"):
+                    raise
+                message, status = fault_message(exc)
+                left = f"the last build in {out} is as it was" if had_site else f"no site was written to {out}"
+                Console(stderr=True, soft_wrap=True).print(
+                    f"error: site build stopped: {message}; {left}", highlight=False, markup=False
+                )
+                raise typer.Exit(status) from None
         console.print(report.summary(), highlight=False)
 
     @group.command("serve")
