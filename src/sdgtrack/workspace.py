@@ -167,6 +167,21 @@ class Workspace:
         """Every dataset's headline values side by side, with differences."""
         return self.store.compare(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
 
+    def comparison(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
+        """Alike series of two datasets side by side: the same series, or a national series mapped to
+        a UN one by a series crosswalk, in units naming the same measure; one row per pair, area and
+        year with both values, the difference and the words for headers (``store/comparison.py``)."""
+        return self.store.comparison(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+
     def sources(
         self,
         code: str | Sequence[str] | None = None,
@@ -305,6 +320,24 @@ class Workspace:
     def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
         return self.store.series_facts(datasets)
+
+    def headline_series(
+        self,
+        *,
+        areas: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+        targets: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        """Per SDG indicator: the series its headline figure and status speak for, the dataset, and
+        why (``progress/headline.py``: 2030 target, the source's default selection, the title, then
+        most observations); the same choice on the site's pages, in the API and in progress."""
+        from .progress.headline import headline_series
+
+        return headline_series(self.store, areas=areas, datasets=datasets, targets=targets)
+
+    def start_values(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """The selection each Open SDG repository opens an indicator's chart on (``data_start_values``)."""
+        return self.store.start_values(datasets)
 
     def dataset_main_area(self, dataset_id: str) -> str | None:
         """The area holding most of a dataset's headline rows (a national dataset's country), or None."""

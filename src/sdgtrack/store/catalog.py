@@ -323,3 +323,28 @@ def export_observations(con: duckdb.DuckDBPyConnection, path: str, datasets: Seq
         params,
     )
     return int(con.fetchall()[0][0])  # COPY answers with the number of rows written
+
+
+def headline_candidates(
+    con: duckdb.DuckDBPyConnection, areas: Sequence[str] | None = None, datasets: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Per SDG indicator, dataset and series with headline values (in ``areas``, when given): the
+    dataset's rank (lower is preferred), headline rows, areas, last year, the series' description.
+    What the headline-series rule chooses among (``progress/headline.py``); one query."""
+    from . import reads
+
+    where = ["o.is_headline", "o.value IS NOT NULL"]
+    params: list = []
+    if areas:
+        where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(areas))
+    ranked, row_params = reads.ranked_sql(con, where, params, datasets, None)
+    return con.execute(
+        f"""SELECT si.indicator, o.dataset, o.series, min(o.rank) AS rank, count(*) AS rows,
+                   count(DISTINCT o.area) AS areas, max(o.year) AS last_year,
+                   any_value(s.description) AS description
+            FROM ({ranked}) o JOIN series_indicator si ON si.series = o.series
+            LEFT JOIN series s ON s.code = o.series
+            GROUP BY ALL ORDER BY si.indicator, rank, o.series""",
+        row_params,
+    ).df()

@@ -310,6 +310,21 @@ class Database:
         """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names."""
         return catalog.series_facts(self.con, datasets)
 
+    def headline_candidates(
+        self, *, areas: Sequence[str] | None = None, datasets: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Per SDG indicator, dataset and series with headline values (in ``areas``): rank, rows,
+        areas, last year, description: what the headline-series rule chooses among."""
+        codes = self.resolve_areas(areas) if areas else None
+        return catalog.headline_candidates(self.con, codes, datasets)
+
+    def start_values(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """The selection each Open SDG repository opens an indicator's chart on (``data_start_values``):
+        dataset, indicator, field, value, position."""
+        from . import metadata
+
+        return metadata.start_values(self.con, datasets)
+
     def dataset_main_area(self, dataset_id: str) -> str | None:
         """The area holding most of a dataset's headline rows, or None."""
         return catalog.dataset_main_area(self.con, dataset_id)
@@ -446,15 +461,49 @@ class Database:
         """Headline values of every dataset side by side per area and year, with the difference of
         each to the preferred one (columns: area, area_name, year, one per dataset, differences).
         ``attrs['units']`` gives each column's unit."""
+        from .comparison import series_links
+
         values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
-        ranks = (
-            self.datasets().set_index("id")["preference"]
-            if not datasets
-            else pd.Series(range(1, len(datasets) + 1), index=list(dict.fromkeys(datasets)))
-        )
+        ranks = self._ranks(datasets)
         values["rank"] = values["dataset"].map(ranks).fillna(len(ranks) + 1)
         values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
-        return history.side_by_side(values)
+        return history.side_by_side(values, series_links(self.con))
+
+    def comparison(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
+        """Alike series of two datasets side by side (``store/comparison.py``): per pair, area and
+        year the headline value of the preferred dataset's series and of the other's, their
+        difference, how they were matched, and the words for headers (dataset titles, series
+        descriptions, area name). Empty when no two datasets hold alike series."""
+        from . import comparison
+
+        values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
+        values["rank"] = values["dataset"].map(self._ranks(datasets)).fillna(len(values) + 1)
+        long = comparison.like_with_like(values, comparison.series_links(self.con))
+        info = catalog.series_info(self.con).set_index("code")["description"]
+        titles = self.datasets().set_index("id")["title"]
+        return long.assign(
+            area_name=long["area"].map(self.area_names(long["area"].unique().tolist())),
+            dataset_title=long["dataset"].map(titles),
+            description=long["series"].map(info),
+            other_dataset_title=long["other_dataset"].map(titles),
+            other_description=long["other_series"].map(info),
+        )
+
+    def _ranks(self, datasets: Sequence[str] | None) -> pd.Series:
+        """Dataset -> rank (1 is preferred): the order given, else the store's preference."""
+        if datasets:
+            ids = list(dict.fromkeys(datasets))
+            return pd.Series(range(1, len(ids) + 1), index=ids)
+        return self.datasets().set_index("id")["preference"]
 
     def history(
         self,

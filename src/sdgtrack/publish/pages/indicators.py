@@ -341,8 +341,9 @@ def _text(value) -> str | None:
 
 
 def _comparison(site: Site, code: str) -> dict | None:
-    """Headline values of the site's area in every dataset holding the indicator, with the differences
-    per year (``Workspace.compare``); None when fewer than two datasets hold it for that area."""
+    """The site's area's headline values of alike series in two datasets (the same series, or one
+    mapped to the other by a series crosswalk, units naming the same measure: ``Workspace.comparison``),
+    one table per pair with its headers in words; None when no two datasets hold alike series there."""
     key = f"pages.compare.{code}"
     if key in site.cache:
         return site.cache[key]  # type: ignore[return-value]
@@ -351,16 +352,34 @@ def _comparison(site: Site, code: str) -> dict | None:
     frame = indicator_data.observations(site, code)
     # the picked rows already show whether two datasets hold the indicator here (their series differ)
     if area and frame.loc[(frame["area"] == area) & frame["is_headline"], "dataset"].nunique() >= 2:
-        table = site.workspace.compare(
+        long = site.workspace.comparison(
             code, areas=[area], datasets=list(site.options.datasets) if site.options.datasets else None
         )
-        value_columns = [c for c in table.columns if c not in ("area", "area_name", "year")]
-        if any(" - " in c for c in value_columns):
-            table = table.dropna(subset=value_columns, how="all").sort_values("year")
-            result = {
-                "columns": value_columns,
-                "rows": table[["year", *value_columns]].to_dict("records"),
-                "area_name": site_facts(site)["area_name"],
-            }
+        pairs = []
+        for _, rows in long.groupby(["dataset", "series", "other_dataset", "other_series"], sort=False):
+            first = rows.iloc[0]
+            pairs.append(
+                {
+                    "own": _side(first["dataset_title"], first["description"], first["series"], first["unit"]),
+                    "other": _side(
+                        first["other_dataset_title"],
+                        first["other_description"],
+                        first["other_series"],
+                        first["other_unit"],
+                    ),
+                    "rows": _records(rows[["year", "value", "other_value", "difference"]].sort_values("year")),
+                }
+            )
+        if pairs:
+            result = {"pairs": pairs, "area_name": site_facts(site)["area_name"]}
     site.cache[key] = result
     return result
+
+
+def _side(dataset_title, description, series, unit) -> dict:
+    """A compared series in words: its dataset's title, its description (its code where it has none), its unit's name."""
+    return {
+        "dataset": dataset_title if isinstance(dataset_title, str) else "",
+        "series": description if isinstance(description, str) and description else series,
+        "unit": code_labels.label(unit, code_labels.UNIT) if isinstance(unit, str) and unit else None,
+    }
