@@ -48,10 +48,11 @@ def store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(store, tmp_path_factory):
-    """The site built once in English and French from a read-only store."""
+    """The site built once in English and French from a read-only store, every area's rows (by
+    default a site publishes its own area's: tests/test_site_never_crashes.py)."""
     out = tmp_path_factory.mktemp("site") / "out"
     with Workspace(store, read_only=True) as ws:
-        report = build_site(ws, out, SiteOptions(langs=("en", "fr")))
+        report = build_site(ws, out, SiteOptions(langs=("en", "fr"), all_areas=True))
     return out, report
 
 

@@ -136,10 +136,15 @@ class Workspace:
         )
 
     def indicator_observations(
-        self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+        self,
+        indicators: Sequence[str],
+        *,
+        datasets: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """Every observation of many SDG indicators in one query, with an ``indicator`` column."""
-        return self.store.indicator_observations(indicators, datasets=datasets)
+        """Every observation of many SDG indicators in one query, with an ``indicator`` column
+        (of ``areas``, stored codes, when given)."""
+        return self.store.indicator_observations(indicators, datasets=datasets, areas=areas)
 
     def headline_values(
         self,
@@ -317,9 +322,17 @@ class Workspace:
         """A text that changes whenever what a reader sees may change; caches key on it."""
         return self.store.state_fingerprint()
 
-    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def series_facts(self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
-        return self.store.series_facts(datasets)
+        return self.store.series_facts(datasets, areas)
+
+    def area_and_parts(self, code: str) -> list[str]:
+        """An area's code and the codes of every area under it (provinces, regions, cities ...)."""
+        return self.store.area_and_parts(code)
+
+    def main_areas(self) -> pd.DataFrame:
+        """Per national or sub-national dataset: its main area, headline rows there and precedence."""
+        return self.store.main_areas()
 
     def headline_series(
         self,
@@ -385,9 +398,9 @@ class Workspace:
         """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
         return self.store.series_indicator_links()
 
-    def series_fingerprints(self) -> list[tuple]:
+    def series_fingerprints(self, areas: Sequence[str] | None = None) -> list[tuple]:
         """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset (site builds)."""
-        return self.store.series_fingerprints()
+        return self.store.series_fingerprints(areas)
 
     def store_state(self) -> dict:
         """Fingerprints of what beside observations a published file depends on (site builds)."""
@@ -397,13 +410,17 @@ class Workspace:
         """Node code -> (title, short title) in ``lang``, English where no translation is shipped."""
         return self.store.titles_in(lang, framework)
 
-    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def indicator_coverage(
+        self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
-        return self.store.indicator_coverage(datasets)
+        return self.store.indicator_coverage(datasets, areas)
 
-    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
+    def export_observations(
+        self, path: str | Path, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> int:
         """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
-        return self.store.export_observations(path, datasets)
+        return self.store.export_observations(path, datasets, areas)
 
     def build_site(
         self,

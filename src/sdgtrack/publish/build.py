@@ -46,6 +46,7 @@ class BuildReport:
     disk_bytes: int = 0  # the same, each hard-linked file counted once: what the folder takes on disk
     linked: int = 0  # files written as a hard link to a file of equal key (included in ``written``)
     seconds: float = 0.0
+    area: str = ""  # the site's area in words, and why it is the one
     written_paths: list[str] = field(default_factory=list, repr=False)
     removed_paths: list[str] = field(default_factory=list, repr=False)
 
@@ -142,6 +143,10 @@ def build_site(
         report.total_bytes += stat.st_size
         inodes[(stat.st_dev, stat.st_ino)] = stat.st_size
     report.disk_bytes = sum(inodes.values())
+    code, why = site.area_choice()
+    name = workspace.area_names([code]).get(code, code) if code else None
+    scope = "every area published" if site.options.all_areas else "its data and its parts' published"
+    report.area = f"{name} ({code}), {why}; {scope}" if code else why
     report.seconds = time.perf_counter() - started
     return report
 

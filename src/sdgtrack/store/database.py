@@ -306,9 +306,18 @@ class Database:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return catalog.observations_per_goal(self.con)
 
-    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
-        """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names."""
-        return catalog.series_facts(self.con, datasets)
+    def series_facts(self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names
+        (of the rows in ``areas``, stored codes, when given)."""
+        return catalog.series_facts(self.con, datasets, areas)
+
+    def area_and_parts(self, code: str) -> list[str]:
+        """An area's code and those of every area under it (its provinces, regions, cities ...)."""
+        return catalog.area_and_parts(self.con, code)
+
+    def main_areas(self) -> pd.DataFrame:
+        """Per national or sub-national dataset: its main area, headline rows there, preference."""
+        return catalog.main_areas(self.con)
 
     def headline_candidates(
         self, *, areas: Sequence[str] | None = None, datasets: Sequence[str] | None = None
@@ -330,9 +339,10 @@ class Database:
         return catalog.dataset_main_area(self.con, dataset_id)
 
     # -- what the site build reads -------------------------------------------------------------
-    def series_fingerprints(self) -> list[tuple]:
-        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset: what changed."""
-        return catalog.series_fingerprints(self.con)
+    def series_fingerprints(self, areas: Sequence[str] | None = None) -> list[tuple]:
+        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset: what changed
+        (rows in ``areas``, stored codes, when given)."""
+        return catalog.series_fingerprints(self.con, areas)
 
     def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
         """(indicator, dataset, hash of its metadata text and the dataset's labels) per indicator."""
@@ -364,13 +374,17 @@ class Database:
         """Node code -> (title, short title) in ``lang`` from the shipped translations."""
         return catalog.titles_in(self.con, lang, framework)
 
-    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def indicator_coverage(
+        self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
-        return catalog.indicator_coverage(self.con, datasets)
+        return catalog.indicator_coverage(self.con, datasets, areas)
 
-    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
-        """Every observation the reads see, as one Parquet file; returns the row count."""
-        return catalog.export_observations(self.con, str(path), datasets)
+    def export_observations(
+        self, path: str | Path, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> int:
+        """Every observation the reads see (in ``areas``, when given), as one Parquet file; returns the row count."""
+        return catalog.export_observations(self.con, str(path), datasets, areas)
 
     # -- queries -----------------------------------------------------------------------------
     def observations(
@@ -408,14 +422,22 @@ class Database:
         ).df()
 
     def indicator_observations(
-        self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+        self,
+        indicators: Sequence[str],
+        *,
+        datasets: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Every observation (all disaggregations) of many SDG indicators in one query, as
         :meth:`observations` picks them, with an ``indicator`` column first (a series serving two of
         them appears under each), ordered by indicator then as :meth:`observations`. For builds that
         render every indicator: one read instead of one per indicator, fetched through Arrow."""
         where = ["o.series IN (SELECT series FROM series_indicator WHERE indicator IN (SELECT unnest(?::VARCHAR[])))"]
-        rows, row_params = reads.picked_sql(self.con, where, [list(indicators)], datasets, None)
+        params: list = [list(indicators)]
+        if areas is not None:  # area codes as stored (a site's published areas)
+            where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(areas))
+        rows, row_params = reads.picked_sql(self.con, where, params, datasets, None)
         table = self.con.sql(
             f"""
             SELECT si.indicator, o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,

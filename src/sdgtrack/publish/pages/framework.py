@@ -105,8 +105,8 @@ def _root_page(site: Site, lang: str) -> bytes:
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta http-equiv="refresh" content="0; url={lang}/index.html">'
-        f"<title>{escape(site.options.title)}</title></head>"
-        f"<body><main><h1>{escape(site.options.title)}</h1><ul>{links}</ul></main></body></html>"
+        f"<title>{escape(site.title())}</title></head>"
+        f"<body><main><h1>{escape(site.title())}</h1><ul>{links}</ul></main></body></html>"
     ).encode()
 
 
