@@ -64,6 +64,9 @@ def headline_figures(site: Site) -> dict[str, dict]:
                     "series": r["series"],
                     "dataset": r["dataset"],
                     "reason": r["reason"],
+                    # beside the figure, the status of the series it shows (the indicator's roll-up
+                    # averages every series: 3.2.1's would pair under-5 mortality with infant mortality's)
+                    "status": _status(facts, "series", r["series"]),
                 }
                 for r in latest.to_dict("records")
             }
@@ -135,7 +138,7 @@ def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
                 "code": i,
                 "title": names[i],
                 "headline": figures.get(i),
-                "status": _status(facts, "indicator", i),
+                "status": (figures.get(i) or {}).get("status"),
                 "has_data": i in facts["indicators_with_data"],
             }
             for i in facts["children"].get(target, [])

@@ -192,7 +192,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         for s, r in kept.get("series", {}).items()
         if s in info
     ]
-    indicator_status = kept.get("indicator", {}).get(code, {}).get("status") if kept else None
+    indicator_status = figure.get("status") if figure else None  # the status of the series the figure shows
     shown = _shown(site, code)
     siblings = [
         {"code": i, "title": names[i], "has_data": i in facts["indicators_with_data"]}
