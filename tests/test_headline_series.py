@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -120,3 +122,43 @@ def test_only_like_is_compared_with_like():
     under5 = long[long["series"] == "SH_DYN_MORT"].iloc[0]
     assert (under5["dataset"], under5["other_dataset"], under5["difference"]) == ("opensdg-rwanda", "unsd", -17.3)
     assert like_with_like(rows.iloc[:2], links).empty  # under-5 beside infant mortality: nothing
+
+
+def test_the_cli_and_the_api_give_the_same_choice(tmp_path):
+    """examples/data.csv (UN under-5 mortality and electricity access for Kenya and the UK) beside a
+    national file with infant and under-5 mortality for Kenya: the same choice from every face."""
+    from fastapi.testclient import TestClient
+
+    import sdgtrack
+    from sdgtrack.cli import run
+    from sdgtrack.web.app import create_app
+
+    examples = Path(__file__).resolve().parents[1] / "examples" / "data.csv"
+    national = tmp_path / "kenya.csv"
+    national.write_text(
+        "series,area,year,value,indicator,unit\n"
+        "KE_IMR,KEN,2019,31.9,3.2.1,PER_1000_LIVE_BIRTHS\nKE_IMR,KEN,2020,30.5,3.2.1,PER_1000_LIVE_BIRTHS\n"
+        "KE_U5MR,KEN,2019,43.2,3.2.1,PER_1000_LIVE_BIRTHS\n",
+        encoding="utf-8",
+    )
+    store = tmp_path / "store.duckdb"
+    with sdgtrack.open(store) as ws:
+        ws.ingest(examples)
+        ws.ingest(national, dataset="kenya-nso", dataset_info={"kind": "national", "title": "Kenya NSO"})
+        everywhere = ws.headline_series().set_index("indicator")
+        kenya = ws.headline_series(areas=["KEN"]).set_index("indicator")
+    assert everywhere.loc["3.2.1", "dataset"] == "kenya-nso"  # the national dataset speaks first
+    assert kenya.loc["3.2.1", "dataset"] == "kenya-nso" and kenya.loc["3.2.1", "candidates"] == 2
+    assert run(["headline", "--db", str(store), "--indicator", "3.2.1", "--area", "KEN", "--format", "csv"]) == 0
+    app = create_app(store)
+    try:
+        with TestClient(app) as client:
+            answer = client.get("/api/headline", params={"indicator": "3.2.1", "area": "KEN"})
+            assert answer.status_code == 200
+            (item,) = answer.json()["items"]
+            assert (item["series"], item["reason"]) == (kenya.loc["3.2.1", "series"], kenya.loc["3.2.1", "reason"])
+            assert client.get("/api/headline", params={"area": "Atlantis"}).status_code == 400
+            gbr = client.get("/api/headline", params={"area": "GBR", "indicator": "3.2.1"}).json()["items"]
+            assert [(i["series"], i["reason"]) for i in gbr] == [("SH_DYN_MORT", "only")]
+    finally:
+        app.state.owner.close()
