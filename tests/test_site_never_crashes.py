@@ -17,7 +17,7 @@ import pytest
 import sdgtrack
 from sdgtrack.errors import UserInputError
 from sdgtrack.publish.build import MANIFEST, build_site
-from sdgtrack.publish.site import SiteOptions
+from sdgtrack.publish.site import Site, SiteOptions
 
 from .conftest import shared_path
 
@@ -157,6 +157,8 @@ def test_the_site_publishes_its_area_and_its_parts_only(sources, tmp_path):
     store = tmp_path / "store.duckdb"
     with sdgtrack.open(store) as ws:
         ws.ingest(sources["un-csv"])
+        world = Site(ws, SiteOptions())  # no national dataset: a World site, every area published
+        assert world.area() == "1" and world.published_areas() is None and world.title() == "SDG data for World"
         ws.ingest(sources["rwanda"])
         build_site(ws, tmp_path / "rw", SiteOptions())
         build_site(ws, tmp_path / "kenya", SiteOptions(area="Kenya", title="Kenya"))

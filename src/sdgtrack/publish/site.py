@@ -169,11 +169,12 @@ class Site:
     def published_areas(self) -> list[str] | None:
         """The areas whose rows the site publishes: its area and every area under it (provinces,
         regions, cities), which also holds the other datasets' rows compared with them; None (every
-        area) with ``all_areas`` or when the site has no area."""
+        area) with ``all_areas``, for a World site, or when the site has no area."""
 
         def make():
             area = self.area()
-            if self.options.all_areas or area is None:
+            # a World site reports on every area (groups such as LDC and SIDS have no parent chain to it)
+            if self.options.all_areas or area is None or area == "1":
                 return None
             return self.workspace.area_and_parts(area)
 
