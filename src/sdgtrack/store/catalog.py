@@ -214,7 +214,7 @@ def series_facts(
                coalesce(any_value(d.dimensions), []::VARCHAR[]) AS dimensions
         FROM o JOIN series_indicator si ON si.series = o.series JOIN series s ON s.code = o.series
         LEFT JOIN dims d ON d.dataset = o.dataset AND d.series = o.series
-        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series""",
+        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series, o.dataset""",
         params,
     ).df()
 

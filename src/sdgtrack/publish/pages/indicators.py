@@ -58,14 +58,21 @@ def _series_rows(site: Site) -> dict[str, list[dict]]:
 def _series_info(site: Site, code: str) -> dict[str, dict]:
     def make():
         titles_by_dataset = {d["id"]: d["title"] for d in site_facts(site)["datasets"]}
-        return {
-            r["series"]: {
-                "description": r["description"],
-                "dataset": r["dataset"],
-                "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
-            }
-            for r in _series_rows(site).get(code, [])
-        }
+        # a series two datasets hold (the UN's and Rwanda's SN_ITK_DEFC) is named with the preferred
+        # one, the one the reads pick: the same every build, whatever order the rows came in
+        rank = {d["id"]: d.get("preference", 0) for d in site_facts(site)["datasets"]}
+        rows = sorted(_series_rows(site).get(code, []), key=lambda r: (rank.get(r["dataset"], len(rank)), r["dataset"]))
+        out: dict[str, dict] = {}
+        for r in rows:
+            out.setdefault(
+                r["series"],
+                {
+                    "description": r["description"],
+                    "dataset": r["dataset"],
+                    "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
+                },
+            )
+        return out
 
     return site.memo(f"pages.series_info.{code}", make)  # type: ignore[return-value]
 
