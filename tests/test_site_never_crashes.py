@@ -26,7 +26,7 @@ AREAS = ("1", "826", "646", "124", "404")  # World, UK, Rwanda, Canada, Kenya (e
 UN_SERIES = ("SH_DYN_MORT", "SH_DYN_IMRT", "SH_DYN_NMRT", "SN_ITK_DEFC", "EG_ELC_ACCS", "SI_POV_DAY1", "EN_MAT_DOMCMPC")
 UK_INDICATORS = ("3-2-1", "3-2-2", "7-1-1", "16-6-2", "1-2-1")
 CANADA_INDICATORS = ("3-2-1", "3-2-2", "7-1-1")
-SUBSETS = int(os.environ.get("SDGTRACK_SITE_SUBSETS", "4"))
+SUBSETS = int(os.environ.get("SDGTRACK_SITE_SUBSETS", "3"))  # random ones, beside the two fixed
 
 
 @pytest.fixture(scope="module")
@@ -183,9 +183,11 @@ def test_two_ingests_and_builds_of_the_same_inputs_are_byte_identical(sources, t
         folder = tmp_path / run
         folder.mkdir()
         with sdgtrack.open(folder / "store.duckdb") as ws:
+            # the UN's and Rwanda's shared series codes are where order crept in (2-1-1's series named
+            # with either dataset); French pages are the same code as English ones: one language
             for name in ("uk", "un-csv", "rwanda", "examples"):
                 load(ws, name, sources[name], folder)
-            build_site(ws, folder / "site", SiteOptions(langs=("en", "fr")))
+            build_site(ws, folder / "site", SiteOptions(langs=("en",)))
         sites.append({p.relative_to(folder / "site").as_posix(): p.read_bytes()
                       for p in sorted((folder / "site").rglob("*")) if p.is_file()})  # fmt: skip
     a, b = sites
