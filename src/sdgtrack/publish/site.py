@@ -309,6 +309,20 @@ class Site:
         parts = sorted(self._metadata_fingerprints().get(code, []))
         return _digest(("metadata", code, parts, self._dataset_facts([d for d, _ in parts]) if parts else []))
 
+    def start_values_key(self, code: str) -> str:
+        """Fingerprint of the selection the sources open indicator ``code`` on (``data_start_values``):
+        a step of the headline-series rule, so part of the keys of the pages showing headline figures."""
+
+        def make():
+            datasets = list(self.options.datasets) if self.options.datasets else None
+            out: dict[str, list[tuple]] = {}
+            for row in self.workspace.start_values(datasets).itertuples(index=False):
+                out.setdefault(row.indicator, []).append((row.dataset, row.field, row.value, row.position))
+            return out
+
+        values = self.memo("_start_values", make)
+        return _digest(("start", code, sorted(values.get(code, []))))  # type: ignore[union-attr]
+
     def metadata_keys(self) -> str:
         """Fingerprint of the national metadata of every indicator the site shows (``meta/all.json``)."""
         return self.memo(

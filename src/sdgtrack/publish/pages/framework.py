@@ -118,9 +118,9 @@ def goal_pages(site: Site):
     facts = site_facts(site)
     for code, _level, _parent, _title in facts["goals"]:
         # a goal page shows its own indicators' figures and statuses only
-        # (and their metadata: the source's default selection is a step of the headline-series rule)
+        # (and their sources' default selections: a step of the headline-series rule)
         indicators = [i for t in facts["children"].get(code, []) for i in facts["children"].get(t, [])]
-        keys = [indicator_key(site, i) for i in indicators] + [site.metadata_key(i) for i in indicators]
+        keys = [indicator_key(site, i) for i in indicators] + [site.start_values_key(i) for i in indicators]
         for lang in site.options.langs:
             path = f"{lang}/goals/{code}/index.html"
             yield SiteFile(path, partial(_goal_page, site, lang, path, code), page_key(site, path, *keys))
