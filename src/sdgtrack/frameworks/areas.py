@@ -67,7 +67,8 @@ def _names_like(con, text: str) -> list[tuple[str, str]]:
 
 
 def _regex_escape(text: str) -> str:
-    return "".join("\\" + c if not c.isalnum() and c != " " else c for c in text)
+    # ASCII punctuation only: RE2 refuses a backslash before other characters ("\\\x80" from a fuzzed query)
+    return "".join("\\" + c if c.isascii() and not c.isalnum() and c != " " else c for c in text)
 
 
 def resolve_many(con, texts: Sequence[str]) -> list[str | None]:
