@@ -48,10 +48,11 @@ def store(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def built(store, tmp_path_factory):
-    """The site built once in English and French from a read-only store."""
+    """The site built once in English and French from a read-only store, every area's rows (by
+    default a site publishes its own area's: tests/test_site_never_crashes.py)."""
     out = tmp_path_factory.mktemp("site") / "out"
     with Workspace(store, read_only=True) as ws:
-        report = build_site(ws, out, SiteOptions(langs=("en", "fr")))
+        report = build_site(ws, out, SiteOptions(langs=("en", "fr"), all_areas=True))
     return out, report
 
 
@@ -302,11 +303,11 @@ def test_incremental_rebuild_rewrites_only_what_changed(store, tmp_path):
 def test_removed_language_and_reused_files(built, ws, tmp_path):
     out = tmp_path / "site"
     shutil.copytree(built[0], out)
-    report = build_site(ws, out, SiteOptions(langs=("en",)))
+    report = build_site(ws, out, SiteOptions(langs=("en",), all_areas=True))  # the options of `built`, less French
     assert report.written == 0 and report.removed == built[1].files - report.unchanged > 0
     assert not (out / "fr").exists() and all(p.startswith("fr/") for p in report.removed_paths)
     # French again: its tables are the English bytes (same keys), reused from disk, not rendered
-    both = build_site(ws, out, SiteOptions(langs=("en", "fr")))
+    both = build_site(ws, out, SiteOptions(langs=("en", "fr"), all_areas=True))
     assert both.written == report.removed
     assert (out / "fr" / "data" / "3-2-2.csv").read_bytes() == (out / "en" / "data" / "3-2-2.csv").read_bytes()
 
@@ -406,20 +407,69 @@ def test_a_killed_build_leaves_whole_files(store, tmp_path, monkeypatch):
             build_site(ws, out, SiteOptions(langs=("en",), title="Another title"))
         monkeypatch.setattr(build_module.os, "replace", real_replace)
         assert (out / MANIFEST).read_bytes() == before  # the manifest still describes the old build
-        assert len(list(out.rglob("*.sdgtrack-tmp"))) == 1
+        assert not list(out.rglob("*.sdgtrack-tmp"))  # the interrupted build removed its temporaries
         report = build_site(ws, out, SiteOptions(langs=("en",), title="Another title"))
     assert not list(out.rglob("*.sdgtrack-tmp")) and report.written == report.files
 
 
-def test_a_first_build_killed_half_way_is_finished_by_the_next(ws, tmp_path, monkeypatch):
-    """Killed during its first build, a folder holds some files: the next build finishes it (it
-    does not refuse the folder as someone else's files)."""
+def fail_at_render(monkeypatch, n: int) -> None:
+    """Make the ``n``-th file the build renders raise, as a bug in a producer would."""
+    from sdgtrack.publish import site as site_module
+
+    real_content = site_module.Site.content
+    calls = {"n": 0}
+
+    def broken(self, file):
+        calls["n"] += 1
+        if calls["n"] == n:
+            raise ValueError("could not convert string to float: 'SN_ITK_DEFC'")
+        return real_content(self, file)
+
+    monkeypatch.setattr(site_module.Site, "content", broken)
+
+
+def test_a_failed_rebuild_leaves_the_last_build_as_it_was(ws, tmp_path, monkeypatch):
+    out = tmp_path / "site"
+    build_site(ws, out, SiteOptions(langs=("en",)))
+    before = disk_files(out)
+    fail_at_render(monkeypatch, 40)  # files rendered before it are not put in place
+    with pytest.raises(ValueError, match="SN_ITK_DEFC"):
+        build_site(ws, out, SiteOptions(langs=("en",), title="Another title"))
+    assert disk_files(out) == before
+
+
+def test_a_failed_first_build_leaves_no_folder(ws, tmp_path, monkeypatch):
+    out, empty = tmp_path / "site", tmp_path / "empty"
+    empty.mkdir()
+    fail_at_render(monkeypatch, 40)
+    with pytest.raises(ValueError):
+        build_site(ws, out, SiteOptions(langs=("en",)))
+    assert not out.exists()
+    fail_at_render(monkeypatch, 2)
+    with pytest.raises(ValueError):
+        build_site(ws, empty, SiteOptions(langs=("en",)))
+    assert empty.is_dir() and not any(empty.iterdir())  # the user's folder stays, empty as given
+
+
+def test_the_cli_says_one_message_when_a_build_fails(store, tmp_path, monkeypatch, capsys):
+    out = tmp_path / "site"
+    fail_at_render(monkeypatch, 5)
+    monkeypatch.delenv("SDGTRACK_DEBUG", raising=False)
+    assert run(["site", "build", str(out), "--db", str(store)]) == 1
+    err = capsys.readouterr().err
+    assert "site build stopped" in err and "SN_ITK_DEFC" in err and f"no site was written to {out}" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_a_first_build_killed_half_way_leaves_no_half_site(ws, tmp_path, monkeypatch):
+    """Interrupted while putting its files in place, a first build takes them away again: the
+    folder is not left half-written, and the next build makes the whole site."""
     out = tmp_path / "site"
     real_replace = kill_at_rename(monkeypatch, 50)
     with pytest.raises(KeyboardInterrupt):
         build_site(ws, out, SiteOptions(langs=("en",)))
     monkeypatch.setattr(build_module.os, "replace", real_replace)
-    assert len([p for p in out.rglob("*") if p.is_file()]) > 40
+    assert not out.exists()
     report = build_site(ws, out, SiteOptions(langs=("en",)))
     assert report.written == report.files > 50 and not list(out.rglob("*.sdgtrack-tmp"))
 

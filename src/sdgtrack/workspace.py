@@ -137,10 +137,15 @@ class Workspace:
         )
 
     def indicator_observations(
-        self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+        self,
+        indicators: Sequence[str],
+        *,
+        datasets: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
     ) -> pd.DataFrame:
-        """Every observation of many SDG indicators in one query, with an ``indicator`` column."""
-        return self.store.indicator_observations(indicators, datasets=datasets)
+        """Every observation of many SDG indicators in one query, with an ``indicator`` column
+        (of ``areas``, stored codes, when given)."""
+        return self.store.indicator_observations(indicators, datasets=datasets, areas=areas)
 
     def headline_values(
         self,
@@ -167,6 +172,21 @@ class Workspace:
     ) -> pd.DataFrame:
         """Every dataset's headline values side by side, with differences."""
         return self.store.compare(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+
+    def comparison(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
+        """Alike series of two datasets side by side: the same series, or a national series mapped to
+        a UN one by a series crosswalk, in units naming the same measure; one row per pair, area and
+        year with both values, the difference and the words for headers (``store/comparison.py``)."""
+        return self.store.comparison(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
 
     def sources(
         self,
@@ -319,9 +339,35 @@ class Workspace:
         """A text that changes whenever what a reader sees may change; caches key on it."""
         return self.store.state_fingerprint()
 
-    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def series_facts(self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
-        return self.store.series_facts(datasets)
+        return self.store.series_facts(datasets, areas)
+
+    def area_and_parts(self, code: str) -> list[str]:
+        """An area's code and the codes of every area under it (provinces, regions, cities ...)."""
+        return self.store.area_and_parts(code)
+
+    def main_areas(self) -> pd.DataFrame:
+        """Per national or sub-national dataset: its main area, headline rows there and precedence."""
+        return self.store.main_areas()
+
+    def headline_series(
+        self,
+        *,
+        areas: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+        targets: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
+        """Per SDG indicator: the series its headline figure and status speak for, the dataset, and
+        why (``progress/headline.py``: 2030 target, the source's default selection, the title, then
+        most observations); the same choice on the site's pages, in the API and in progress."""
+        from .progress.headline import headline_series
+
+        return headline_series(self.store, areas=areas, datasets=datasets, targets=targets)
+
+    def start_values(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """The selection each Open SDG repository opens an indicator's chart on (``data_start_values``)."""
+        return self.store.start_values(datasets)
 
     def dataset_main_area(self, dataset_id: str) -> str | None:
         """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
@@ -369,9 +415,9 @@ class Workspace:
         """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
         return self.store.series_indicator_links()
 
-    def series_fingerprints(self) -> list[tuple]:
+    def series_fingerprints(self, areas: Sequence[str] | None = None) -> list[tuple]:
         """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset (site builds)."""
-        return self.store.series_fingerprints()
+        return self.store.series_fingerprints(areas)
 
     def store_state(self) -> dict:
         """Fingerprints of what beside observations a published file depends on (site builds)."""
@@ -381,13 +427,17 @@ class Workspace:
         """Node code -> (title, short title) in ``lang``, English where no translation is shipped."""
         return self.store.titles_in(lang, framework)
 
-    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def indicator_coverage(
+        self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
-        return self.store.indicator_coverage(datasets)
+        return self.store.indicator_coverage(datasets, areas)
 
-    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
+    def export_observations(
+        self, path: str | Path, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> int:
         """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
-        return self.store.export_observations(path, datasets)
+        return self.store.export_observations(path, datasets, areas)
 
     def export_sdmx(
         self,

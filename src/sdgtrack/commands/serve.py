@@ -12,6 +12,7 @@ import typer
 from ..errors import UserInputError
 from ..store.files import check_store_path
 from ._common import DbOption
+from .site import AllAreasOption, AreaOption
 
 
 def register(app: typer.Typer) -> None:
@@ -20,6 +21,12 @@ def register(app: typer.Typer) -> None:
         db: Optional[Path] = DbOption,
         host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
         port: int = typer.Option(8000, min=1, max=65535, help="Port (1-65535)."),
+        lang: str = typer.Option("en", "--lang", help="The site's languages, comma-separated (as `site build`)."),
+        title: Optional[str] = typer.Option(
+            None, "--title", help="Site title (default: 'SDG data for' and the site's area)."
+        ),
+        area: Optional[str] = AreaOption,
+        all_areas: bool = AllAreasOption,
     ) -> None:
         """Serve the site's pages, the JSON/CSV API (/docs) and the forms at http://HOST:PORT.
 
@@ -27,8 +34,10 @@ def register(app: typer.Typer) -> None:
         are told to go through the server."""
         import sdgtrack
 
+        from ..publish.site import SiteOptions
         from ..web.app import create_app
         from ..web.server import run
+        from .site import parse_langs
 
         path = sdgtrack.default_db_path(db)
         if path.exists():  # a file that is not a store is one message here, not a 500 on every page
@@ -37,9 +46,17 @@ def register(app: typer.Typer) -> None:
             raise UserInputError(
                 f"no database at {path}: load data first with `sdgtrack ingest` (or `sdgtrack demo build --db FILE`)"
             )
+        options = SiteOptions(langs=parse_langs(lang), title=title, area=area, all_areas=all_areas)
+        if area:  # an unknown area is one message now, not a 500 on every page
+            if not path.exists():
+                raise UserInputError(f"--area {area}: the store {path} holds no areas yet; load data first")
+            with sdgtrack.open(path, read_only=True) as workspace:
+                workspace.resolve_area(area)
         _check_port(host, port)
         url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
-        application = create_app(path, url=url)  # opens the store: a locked or damaged one is refused here
+        application = create_app(
+            path, url=url, site=options
+        )  # opens the store: a locked or damaged one is refused here
         try:  # every request's headers within a deadline: trickling connections are dropped
             run(application, host=host, port=port, log_level="info")
         finally:

@@ -46,6 +46,7 @@ class BuildReport:
     disk_bytes: int = 0  # the same, each hard-linked file counted once: what the folder takes on disk
     linked: int = 0  # files written as a hard link to a file of equal key (included in ``written``)
     seconds: float = 0.0
+    area: str = ""  # the site's area in words, and why it is the one
     written_paths: list[str] = field(default_factory=list, repr=False)
     removed_paths: list[str] = field(default_factory=list, repr=False)
 
@@ -88,47 +89,112 @@ def build_site(
         raise RuntimeError(f"two producers list the same site file: {', '.join(twice[:5])}")  # a bug, not input
     report = BuildReport(out=out)
     stale = [f for f in files if manifest.get(f.path) != f.key or not (out / f.path).is_file()]
-    site.prefetch(f.about for f in stale if f.about)  # one read for every indicator to render
+    first_build = not manifest and not (out / MANIFEST).is_file()
+    folder_existed = out.is_dir()
     _clear_temporaries(out)
-    if not manifest and not (out / MANIFEST).is_file():
+    if first_build:
         # a first build marks the folder as a site before its first file, so that one killed half-way
-        # is finished by the next build instead of refused as a folder of someone else's files
+        # (SIGKILL, power cut: no cleanup runs) is finished by the next build instead of refused as a
+        # folder of someone else's files
         _write_manifest(out, {})
-    # key -> a file of the site holding its bytes: unchanged ones now, written ones as they are written
-    stale_paths = {f.path for f in stale}
-    holders = {f.key: out / f.path for f in files if f.path not in stale_paths}
-    for done, file in enumerate(stale, 1):
-        target = out / file.path
-        holder = holders.get(file.key)
-        if holder is not None and link_atomic(holder, target):
-            report.linked += 1
-        else:
-            data = site.content(file)
-            write_atomic(target, data)
-            report.bytes += len(data)
-            holders.setdefault(file.key, target)
-        report.written += 1
-        report.written_paths.append(file.path)
-        if progress:
-            progress(done, len(stale), file.path)
-    report.unchanged = len(files) - len(stale)
-    produced = {f.path: f.key for f in files}
-    for path in sorted(set(manifest) - set(produced)):
-        target = out / _checked(path)
-        if target.is_file():
-            target.unlink()
-        report.removed += 1
-        report.removed_paths.append(path)
-        _remove_empty_parents(target.parent, out)
-    _write_manifest(out, produced)
+    placed: list[str] = []  # paths renamed into place by this build (undone when a first build fails)
+    try:
+        site.prefetch(f.about for f in stale if f.about)  # one read for every indicator to render
+        # 1. every changed file is rendered to a temporary name beside its path; nothing the last build
+        # wrote is touched yet, so a failure here (a bug, a full disk, Ctrl-C) leaves it exactly as it was
+        # key -> a file holding its bytes: unchanged ones now, this build's temporaries as they are written
+        stale_paths = {f.path for f in stale}
+        holders = {f.key: out / f.path for f in files if f.path not in stale_paths}
+        for done, file in enumerate(stale, 1):
+            temporary = _temporary(out / file.path)
+            holder = holders.get(file.key)
+            if holder is not None and _link(holder, temporary):
+                report.linked += 1
+            else:
+                data = site.content(file)
+                _make_folder(temporary.parent)
+                temporary.write_bytes(data)
+                report.bytes += len(data)
+                holders.setdefault(file.key, temporary)
+            report.written += 1
+            report.written_paths.append(file.path)
+            if progress:
+                progress(done, len(stale), file.path)
+        # 2. renamed into place (fast: no rendering left to fail), the manifest last
+        for file in stale:
+            os.replace(_temporary(out / file.path), out / file.path)
+            placed.append(file.path)
+        report.unchanged = len(files) - len(stale)
+        produced = {f.path: f.key for f in files}
+        for path in sorted(set(manifest) - set(produced)):
+            target = out / _checked(path)
+            if target.is_file():
+                target.unlink()
+            report.removed += 1
+            report.removed_paths.append(path)
+            _remove_empty_parents(target.parent, out)
+        _write_manifest(out, produced)
+    except BaseException:
+        _undo(out, placed if first_build else [], folder_existed)
+        raise
     inodes: dict[tuple[int, int], int] = {}
     for path in produced:
         stat = (out / path).stat()
         report.total_bytes += stat.st_size
         inodes[(stat.st_dev, stat.st_ino)] = stat.st_size
     report.disk_bytes = sum(inodes.values())
+    code, why = site.area_choice()
+    name = workspace.area_names([code]).get(code, code) if code else None
+    scope = "every area published" if site.options.all_areas else "its data and its parts' published"
+    report.area = f"{name} ({code}), {why}; {scope}" if code else why
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _temporary(target: Path) -> Path:
+    return target.with_name(target.name + TEMP_SUFFIX)
+
+
+def _link(source: Path, temporary: Path) -> bool:
+    """Make ``temporary`` a hard link to ``source``; False where the file system refuses links."""
+    _make_folder(temporary.parent)
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        return False
+    return True
+
+
+def _undo(out: Path, placed: list[str], folder_existed: bool) -> None:
+    """After a failed build: its temporaries removed; for a first build, every file it put in place and
+    its manifest too, so no half-written site is left (the folder itself only if the build made it).
+    A rebuild that failed before renaming leaves the last build as it was; one that failed while
+    renaming (the disk, not the data) keeps the last manifest, so the next build rewrites the rest."""
+    try:
+        _clear_temporaries(out)
+        for path in placed:
+            target = out / path
+            target.unlink(missing_ok=True)
+            _remove_empty_parents(target.parent, out)
+        if _only_manifest(out):
+            (out / MANIFEST).unlink()
+        if not folder_existed and out.is_dir() and not any(out.iterdir()):
+            out.rmdir()
+    except OSError:  # the cleanup must not hide the error that stopped the build
+        pass
+
+
+def _only_manifest(out: Path) -> bool:
+    """Whether ``out`` holds nothing but an empty manifest (a first build that wrote no file yet)."""
+    if not out.is_dir():
+        return False
+    if [p.name for p in out.iterdir()] != [MANIFEST]:
+        return False
+    try:
+        return json.loads((out / MANIFEST).read_text("utf-8")).get("files") == {}
+    except (OSError, ValueError):
+        return False
 
 
 def _write_manifest(out: Path, files: dict[str, str]) -> None:
@@ -237,10 +303,11 @@ def _checked(path: str) -> str:
 
 
 def _clear_temporaries(out: Path) -> None:
-    """Temporary files a killed build left behind."""
+    """Temporary files a killed or failed build left behind (and the folders only they filled)."""
     if out.is_dir():
-        for stray in out.rglob("*" + TEMP_SUFFIX):
+        for stray in list(out.rglob("*" + TEMP_SUFFIX)):
             stray.unlink(missing_ok=True)
+            _remove_empty_parents(stray.parent, out)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

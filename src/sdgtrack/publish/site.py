@@ -38,10 +38,12 @@ def producer(function: Producer) -> Producer:
 @dataclass(frozen=True)
 class SiteOptions:
     langs: tuple[str, ...] = ("en",)
-    title: str = "SDG data"
+    title: str | None = None  # None: "SDG data for" and the site's area (Site.title)
     base_url: str = "/"
     datasets: tuple[str, ...] | None = None  # None: every dataset, by the store's preference
     boundaries: Path | None = None  # GeoJSON of sub-national areas, when given
+    area: str | None = None  # the site's country (any name the resolver knows); None: see Site.area
+    all_areas: bool = False  # publish every area's data, not only the site's area and its parts
 
     def __post_init__(self):
         # the API takes what the CLI takes: `zh` is the site's zh-Hans
@@ -120,13 +122,71 @@ class Site:
     def _state(self) -> dict:
         return self.memo("_state", self.workspace.store_state)  # type: ignore[return-value]
 
+    # -- whose data the site publishes -------------------------------------------------------------
+    def area(self) -> str | None:
+        """The site's area (stored code): ``--area`` as given; else the main area (most headline
+        rows) of the preferred national or sub-national dataset: the one ``datasets prefer`` put
+        first, else the largest, then by id (never the one loaded last); else the World."""
+        return self.area_choice()[0]
+
+    def area_choice(self) -> tuple[str | None, str]:
+        """(area, why): the site's area and the reason, in words, for the build's summary."""
+
+        def make():
+            ws = self.workspace
+            if self.options.area:
+                return ws.resolve_area(self.options.area), "given with --area"
+            mains = ws.main_areas()
+            if self.options.datasets:
+                mains = mains[mains["dataset"].isin(self.options.datasets)]
+                order = {d: i for i, d in enumerate(self.options.datasets)}
+                mains = mains.assign(_o=mains["dataset"].map(order)).sort_values("_o", kind="stable")
+            if len(mains):
+                first = mains.iloc[0]
+                others = sorted(set(mains["area"]) - {first["area"]})
+                why = f"main area of {first['dataset']}, the preferred national dataset"
+                if others:
+                    why += (
+                        f" (other national data: {', '.join(others)}; choose with --area or `sdgtrack datasets prefer`)"
+                    )
+                return str(first["area"]), why
+            return ("1", "no national dataset: the World") if ws.area_names(["1"]) else (None, "no area")
+
+        return self.memo("_area", make)  # type: ignore[return-value]
+
+    def title(self) -> str:
+        """The site's title: the one given, else "SDG data for" and the site's area's name."""
+
+        def make():
+            if self.options.title:
+                return self.options.title
+            area = self.area()
+            name = self.workspace.area_names([area]).get(area) if area else None
+            return f"SDG data for {name}" if name else "SDG data"
+
+        return self.memo("_title", make)  # type: ignore[return-value]
+
+    def published_areas(self) -> list[str] | None:
+        """The areas whose rows the site publishes: its area and every area under it (provinces,
+        regions, cities), which also holds the other datasets' rows compared with them; None (every
+        area) with ``all_areas``, for a World site, or when the site has no area."""
+
+        def make():
+            area = self.area()
+            # a World site reports on every area (groups such as LDC and SIDS have no parent chain to it)
+            if self.options.all_areas or area is None or area == "1":
+                return None
+            return self.workspace.area_and_parts(area)
+
+        return self.memo("_published_areas", make)  # type: ignore[return-value]
+
     def _fingerprints(self) -> dict[str, list[tuple]]:
         """Indicator -> [(series, dataset, last_load, rows, meta)] for the datasets the site shows."""
 
         def make():
             wanted = set(self.options.datasets) if self.options.datasets else None
             out: dict[str, list[tuple]] = {}
-            for indicator, *rest in self.workspace.series_fingerprints():
+            for indicator, *rest in self.workspace.series_fingerprints(self.published_areas()):
                 if indicator is None or (wanted is not None and rest[1] not in wanted):
                     continue
                 out.setdefault(indicator, []).append(tuple(rest))
@@ -165,10 +225,12 @@ class Site:
             boundaries = _file_digest(options.boundaries) if options.boundaries else ""
             return (
                 sdgtrack.__version__,
-                options.title,
+                self.title(),
                 options.base_url,
                 options.datasets,
                 boundaries,
+                options.all_areas,
+                self.area(),
                 state["reference"],
                 state["areas"],
             )
@@ -247,6 +309,20 @@ class Site:
         parts = sorted(self._metadata_fingerprints().get(code, []))
         return _digest(("metadata", code, parts, self._dataset_facts([d for d, _ in parts]) if parts else []))
 
+    def start_values_key(self, code: str) -> str:
+        """Fingerprint of the selection the sources open indicator ``code`` on (``data_start_values``):
+        a step of the headline-series rule, so part of the keys of the pages showing headline figures."""
+
+        def make():
+            datasets = list(self.options.datasets) if self.options.datasets else None
+            out: dict[str, list[tuple]] = {}
+            for row in self.workspace.start_values(datasets).itertuples(index=False):
+                out.setdefault(row.indicator, []).append((row.dataset, row.field, row.value, row.position))
+            return out
+
+        values = self.memo("_start_values", make)
+        return _digest(("start", code, sorted(values.get(code, []))))  # type: ignore[union-attr]
+
     def metadata_keys(self) -> str:
         """Fingerprint of the national metadata of every indicator the site shows (``meta/all.json``)."""
         return self.memo(
@@ -270,7 +346,7 @@ class Site:
         return self.memo(
             "_coverage",
             lambda: self.workspace.indicator_coverage(  # type: ignore[return-value]
-                self.options.datasets
+                self.options.datasets, self.published_areas()
             ).set_index("indicator"),
         )
 
@@ -306,9 +382,7 @@ class Site:
         """Every observation of indicator ``code`` the site shows (all disaggregations, one dataset per
         series and area as the store picks), as :meth:`Workspace.observations` returns them."""
         if code not in self._rows:
-            self._rows[code] = self.workspace.observations(
-                code, all_disaggregations=True, datasets=self.options.datasets
-            )
+            self._read([code])
         return self._rows[code]
 
     def rows_read(self) -> list[pd.DataFrame]:
@@ -318,9 +392,14 @@ class Site:
     def prefetch(self, codes: Iterable[str]) -> None:
         """Read the rows of many indicators in one query (a build about to render them all)."""
         wanted = [c for c in dict.fromkeys(codes) if c not in self._rows]
-        if len(wanted) < 2:
-            return
-        frame = self.workspace.indicator_observations(wanted, datasets=self.options.datasets)
+        if len(wanted) >= 2:
+            self._read(wanted)
+
+    def _read(self, wanted: list[str]) -> None:
+        """The rows of indicators ``wanted`` (of the areas the site publishes) in one query."""
+        frame = self.workspace.indicator_observations(
+            wanted, datasets=self.options.datasets, areas=self.published_areas()
+        )
         indicator = frame.pop("indicator").to_numpy()
         # text columns as Python objects once, so producers slicing them per indicator copy nothing
         frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})

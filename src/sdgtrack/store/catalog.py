@@ -187,11 +187,20 @@ def state_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     return "|".join("" if v is None else str(v) for v in row)
 
 
-def series_facts(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+def series_facts(
+    con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Per dataset, SDG indicator and series: description, unit, rows, headline rows, areas, first and
-    last year and the disaggregation names (sorted list) its rows use; for reporting pages."""
-    where = "" if datasets is None else "WHERE o.dataset IN (SELECT unnest(?::VARCHAR[]))"
-    params = [] if datasets is None else [list(datasets)]
+    last year and the disaggregation names (sorted list) its rows use; for reporting pages. ``areas``
+    (stored codes): only rows of these areas."""
+    conditions, params = [], []
+    if datasets is not None:
+        conditions.append("o.dataset IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(datasets))
+    if areas is not None:
+        conditions.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(areas))
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     return con.execute(
         f"""
         WITH o AS (SELECT o.* FROM observation o {where}),
@@ -205,7 +214,7 @@ def series_facts(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None 
                coalesce(any_value(d.dimensions), []::VARCHAR[]) AS dimensions
         FROM o JOIN series_indicator si ON si.series = o.series JOIN series s ON s.code = o.series
         LEFT JOIN dims d ON d.dataset = o.dataset AND d.series = o.series
-        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series""",
+        GROUP BY o.dataset, si.indicator, o.series ORDER BY si.indicator, o.series, o.dataset""",
         params,
     ).df()
 
@@ -221,24 +230,30 @@ def dataset_main_area(con: duckdb.DuckDBPyConnection, dataset_id: str) -> str | 
 
 
 # -- what the site build reads (publish/) ------------------------------------------------------------
-def series_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+def series_fingerprints(con: duckdb.DuckDBPyConnection, areas: Sequence[str] | None = None) -> list[tuple]:
     """``(indicator, series, dataset, last_load, rows, meta)`` per series and dataset that has or had
     rows: the last load that wrote or removed one of its rows (removals and replacements move rows to
     ``observation_history`` under the load that did it), the current row count, and a hash of the
     series' description and unit. ``indicator`` is NULL for a series serving no SDG indicator, and a
     series serving several indicators has one row for each. One query over whole columns: the site
-    compares these to know which indicators changed since its last build."""
-    return con.execute("""
+    compares these to know which indicators changed since its last build. ``areas`` (stored codes):
+    rows of these areas only (a site publishing one country)."""
+    where = "" if areas is None else "WHERE area IN (SELECT unnest(?::VARCHAR[]))"
+    params = [] if areas is None else [list(areas), list(areas)]
+    return con.execute(
+        f"""
         WITH touched AS (
-            SELECT series, dataset, max(load_id) AS last_load, count(*) AS n FROM observation GROUP BY ALL
+            SELECT series, dataset, max(load_id) AS last_load, count(*) AS n FROM observation {where} GROUP BY ALL
             UNION ALL
-            SELECT series, dataset, max(superseded_load), 0 FROM observation_history GROUP BY ALL),
+            SELECT series, dataset, max(superseded_load), 0 FROM observation_history {where} GROUP BY ALL),
         per AS (SELECT series, dataset, max(last_load) AS last_load, sum(n)::BIGINT AS n
                 FROM touched GROUP BY ALL)
         SELECT si.indicator, per.series, per.dataset, per.last_load, per.n, hash(s.description, s.unit)
         FROM per LEFT JOIN series s ON s.code = per.series
         LEFT JOIN series_indicator si ON si.series = per.series
-        ORDER BY si.indicator, per.series, per.dataset""").fetchall()
+        ORDER BY si.indicator, per.series, per.dataset""",
+        params,
+    ).fetchall()
 
 
 def store_state(con: duckdb.DuckDBPyConnection) -> dict:
@@ -278,13 +293,15 @@ def titles_in(con: duckdb.DuckDBPyConnection, lang: str, framework: str = "sdg")
     return {code: (title, short) for code, title, short in rows}
 
 
-def indicator_coverage(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+def indicator_coverage(
+    con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Per SDG indicator with data (rows as the reads pick them: one dataset per series and area):
     rows, series, areas, first and last year, disaggregated rows, the area codes (``area_codes``)
     and the disaggregation names (``dims``: a sorted list, names as stored, escapes kept)."""
     from . import reads
 
-    picked, params = reads.picked_sql(con, [], [], datasets, None)
+    picked, params = reads.picked_sql(con, *_in_areas(areas), datasets, None)
     return con.execute(
         f"""
         WITH picked AS ({picked}),
@@ -303,13 +320,15 @@ def indicator_coverage(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] |
     ).df()
 
 
-def export_observations(con: duckdb.DuckDBPyConnection, path: str, datasets: Sequence[str] | None = None) -> int:
+def export_observations(
+    con: duckdb.DuckDBPyConnection, path: str, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+) -> int:
     """Write every observation the reads see (one dataset per series and area, every disaggregation)
     as one Parquet file at ``path``, with the SDG indicators each series serves and the area name;
     returns the row count. DuckDB writes it from the column store directly (``COPY``)."""
     from . import reads
 
-    picked, params = reads.picked_sql(con, [], [], datasets, None)
+    picked, params = reads.picked_sql(con, *_in_areas(areas), datasets, None)
     con.execute(
         f"""
         COPY (SELECT o.dataset, o.series, coalesce(si.indicators, []::VARCHAR[]) AS indicators, o.area,
@@ -323,3 +342,59 @@ def export_observations(con: duckdb.DuckDBPyConnection, path: str, datasets: Seq
         params,
     )
     return int(con.fetchall()[0][0])  # COPY answers with the number of rows written
+
+
+def headline_candidates(
+    con: duckdb.DuckDBPyConnection, areas: Sequence[str] | None = None, datasets: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Per SDG indicator, dataset and series with headline values (in ``areas``, when given): the
+    dataset's rank (lower is preferred), headline rows, areas, last year, the series' description.
+    What the headline-series rule chooses among (``progress/headline.py``); one query."""
+    from . import reads
+
+    where = ["o.is_headline", "o.value IS NOT NULL"]
+    params: list = []
+    if areas:
+        where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
+        params.append(list(areas))
+    ranked, row_params = reads.ranked_sql(con, where, params, datasets, None)
+    return con.execute(
+        f"""SELECT si.indicator, o.dataset, o.series, min(o.rank) AS rank, count(*) AS rows,
+                   count(DISTINCT o.area) AS areas, max(o.year) AS last_year,
+                   any_value(s.description) AS description
+            FROM ({ranked}) o JOIN series_indicator si ON si.series = o.series
+            LEFT JOIN series s ON s.code = o.series
+            GROUP BY ALL ORDER BY si.indicator, rank, o.series""",
+        row_params,
+    ).df()
+
+
+def _in_areas(areas: Sequence[str] | None) -> tuple[list[str], list]:
+    """The WHERE condition and parameter keeping rows of ``areas`` (stored codes); none for None."""
+    if areas is None:
+        return [], []
+    return ["o.area IN (SELECT unnest(?::VARCHAR[]))"], [list(areas)]
+
+
+def area_and_parts(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:
+    """``code`` and every area whose parent chain leads to it (provinces, regions, their cities)."""
+    rows = con.execute(
+        """WITH RECURSIVE parts(code) AS (
+               SELECT ? UNION SELECT a.code FROM area a JOIN parts p ON a.parent = p.code)
+           SELECT code FROM parts ORDER BY code""",
+        [code],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def main_areas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per national or sub-national dataset: the area holding most of its headline rows, that count,
+    and the dataset's precedence (``datasets prefer``); largest first."""
+    return con.execute("""
+        SELECT dataset, area, n, precedence FROM (
+            SELECT o.dataset, o.area, count(*) AS n, any_value(d.precedence) AS precedence
+            FROM observation o JOIN dataset d ON d.id = o.dataset
+            WHERE o.is_headline AND d.kind IN ('national', 'subnational') AND d.removed_at IS NULL
+            GROUP BY o.dataset, o.area
+            QUALIFY row_number() OVER (PARTITION BY o.dataset ORDER BY count(*) DESC, o.area) = 1)
+        ORDER BY precedence NULLS LAST, n DESC, dataset""").df()

@@ -322,18 +322,43 @@ class Database:
         """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
         return catalog.observations_per_goal(self.con)
 
-    def series_facts(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
-        """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names."""
-        return catalog.series_facts(self.con, datasets)
+    def series_facts(self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> pd.DataFrame:
+        """Per dataset, indicator and series: rows, headline rows, areas, years, disaggregation names
+        (of the rows in ``areas``, stored codes, when given)."""
+        return catalog.series_facts(self.con, datasets, areas)
+
+    def area_and_parts(self, code: str) -> list[str]:
+        """An area's code and those of every area under it (its provinces, regions, cities ...)."""
+        return catalog.area_and_parts(self.con, code)
+
+    def main_areas(self) -> pd.DataFrame:
+        """Per national or sub-national dataset: its main area, headline rows there, preference."""
+        return catalog.main_areas(self.con)
+
+    def headline_candidates(
+        self, *, areas: Sequence[str] | None = None, datasets: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Per SDG indicator, dataset and series with headline values (in ``areas``): rank, rows,
+        areas, last year, description: what the headline-series rule chooses among."""
+        codes = self.resolve_areas(areas) if areas else None
+        return catalog.headline_candidates(self.con, codes, datasets)
+
+    def start_values(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """The selection each Open SDG repository opens an indicator's chart on (``data_start_values``):
+        dataset, indicator, field, value, position."""
+        from . import metadata
+
+        return metadata.start_values(self.con, datasets)
 
     def dataset_main_area(self, dataset_id: str) -> str | None:
         """The area holding most of a dataset's headline rows, or None."""
         return catalog.dataset_main_area(self.con, dataset_id)
 
     # -- what the site build reads -------------------------------------------------------------
-    def series_fingerprints(self) -> list[tuple]:
-        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset: what changed."""
-        return catalog.series_fingerprints(self.con)
+    def series_fingerprints(self, areas: Sequence[str] | None = None) -> list[tuple]:
+        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset: what changed
+        (rows in ``areas``, stored codes, when given)."""
+        return catalog.series_fingerprints(self.con, areas)
 
     def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
         """(indicator, dataset, hash of its metadata text and the dataset's labels) per indicator."""
@@ -361,8 +386,9 @@ class Database:
             dataset_ops.check_exists(self.con, dataset_id)
         return display.display_settings(self.con, codes, datasets, lang)
 
-    def start_values(self, codes: Sequence[str], datasets: Sequence[str] | None = None) -> dict[str, dict]:
-        """Indicator -> {dataset, values}: the selection its repository's page opens on (``data_start_values``)."""
+    def start_selection(self, codes: Sequence[str], datasets: Sequence[str] | None = None) -> dict[str, dict]:
+        """Indicator -> {dataset, values}: the selection its repository's page opens on (``data_start_values``),
+        checked and keyed by series (the headline rule reads the same field as rows: ``start_values``)."""
         from . import display
 
         return display.start_values(self.con, codes, datasets)
@@ -381,13 +407,17 @@ class Database:
         """Node code -> (title, short title) in ``lang`` from the shipped translations."""
         return catalog.titles_in(self.con, lang, framework)
 
-    def indicator_coverage(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    def indicator_coverage(
+        self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> pd.DataFrame:
         """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
-        return catalog.indicator_coverage(self.con, datasets)
+        return catalog.indicator_coverage(self.con, datasets, areas)
 
-    def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
-        """Every observation the reads see, as one Parquet file; returns the row count."""
-        return catalog.export_observations(self.con, str(path), datasets)
+    def export_observations(
+        self, path: str | Path, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
+    ) -> int:
+        """Every observation the reads see (in ``areas``, when given), as one Parquet file; returns the row count."""
+        return catalog.export_observations(self.con, str(path), datasets, areas)
 
     # -- queries -----------------------------------------------------------------------------
     def observations(
@@ -425,14 +455,22 @@ class Database:
         ).df()
 
     def indicator_observations(
-        self, indicators: Sequence[str], *, datasets: Sequence[str] | None = None
+        self,
+        indicators: Sequence[str],
+        *,
+        datasets: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Every observation (all disaggregations) of many SDG indicators in one query, as
         :meth:`observations` picks them, with an ``indicator`` column first (a series serving two of
         them appears under each), ordered by indicator then as :meth:`observations`. For builds that
         render every indicator: one read instead of one per indicator, fetched through Arrow."""
         where = ["o.series IN (SELECT series FROM series_indicator WHERE indicator IN (SELECT unnest(?::VARCHAR[])))"]
-        rows, row_params = reads.picked_sql(self.con, where, [list(indicators)], datasets, None)
+        params: list = [list(indicators)]
+        if areas is not None:  # area codes as stored (a site's published areas)
+            where.append("o.area IN (SELECT unnest(?::VARCHAR[]))")
+            params.append(list(areas))
+        rows, row_params = reads.picked_sql(self.con, where, params, datasets, None)
         table = self.con.sql(
             f"""
             SELECT si.indicator, o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
@@ -478,15 +516,49 @@ class Database:
         """Headline values of every dataset side by side per area and year, with the difference of
         each to the preferred one (columns: area, area_name, year, one per dataset, differences).
         ``attrs['units']`` gives each column's unit."""
+        from .comparison import series_links
+
         values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
-        ranks = (
-            self.datasets().set_index("id")["preference"]
-            if not datasets
-            else pd.Series(range(1, len(datasets) + 1), index=list(dict.fromkeys(datasets)))
-        )
+        ranks = self._ranks(datasets)
         values["rank"] = values["dataset"].map(ranks).fillna(len(ranks) + 1)
         values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
-        return history.side_by_side(values)
+        return history.side_by_side(values, series_links(self.con))
+
+    def comparison(
+        self,
+        code: str | Sequence[str],
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
+        """Alike series of two datasets side by side (``store/comparison.py``): per pair, area and
+        year the headline value of the preferred dataset's series and of the other's, their
+        difference, how they were matched, and the words for headers (dataset titles, series
+        descriptions, area name). Empty when no two datasets hold alike series."""
+        from . import comparison
+
+        values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
+        values["rank"] = values["dataset"].map(self._ranks(datasets)).fillna(len(values) + 1)
+        long = comparison.like_with_like(values, comparison.series_links(self.con))
+        info = catalog.series_info(self.con).set_index("code")["description"]
+        titles = self.datasets().set_index("id")["title"]
+        return long.assign(
+            area_name=long["area"].map(self.area_names(long["area"].unique().tolist())),
+            dataset_title=long["dataset"].map(titles),
+            description=long["series"].map(info),
+            other_dataset_title=long["other_dataset"].map(titles),
+            other_description=long["other_series"].map(info),
+        )
+
+    def _ranks(self, datasets: Sequence[str] | None) -> pd.Series:
+        """Dataset -> rank (1 is preferred): the order given, else the store's preference."""
+        if datasets:
+            ids = list(dict.fromkeys(datasets))
+            return pd.Series(range(1, len(ids) + 1), index=ids)
+        return self.datasets().set_index("id")["preference"]
 
     def history(
         self,

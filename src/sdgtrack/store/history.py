@@ -36,15 +36,17 @@ def revisions(con: duckdb.DuckDBPyConnection, where: list[str], params: list) ->
     ).df()
 
 
-def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
+def side_by_side(values: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.DataFrame:
     """Headline values of several datasets as columns per area and year, with differences.
 
     ``values`` has dataset, series, area, area_name, year, value, unit, rank (preference).
     Where datasets share series codes (the UN database and a national SDMX file using UN codes),
     those series are compared: one row per (series, area, year), a column per dataset. Where
     they share none (national codes such as ``GB:3.2.2:...`` beside the UN's), a column per
-    dataset and series. Each column after the first (the preferred source) gets a
-    ``<column> - <first>`` difference; ``attrs['units']`` gives each column's unit.
+    dataset and series. A column after the first (the preferred source) gets a
+    ``<column> - <first>`` difference only when it measures the same thing: the same series, or
+    series linked by ``links`` (the series crosswalk: series, other), in units naming the same
+    measure. ``attrs['units']`` gives each column's unit.
     """
     if values.empty:
         return pd.DataFrame(columns=["series", "area", "area_name", "year"])
@@ -61,9 +63,12 @@ def side_by_side(values: pd.DataFrame) -> pd.DataFrame:
         columns=order
     )
     units = values.groupby("column")["unit"].agg(lambda u: ", ".join(sorted(set(u) - {""})))
+    series_of = values.groupby("column")["series"].first()
+    linked = set() if links is None else set(zip(links["series"], links["other"]))
     first = order[0]
     for column in order[1:]:
-        if _comparable(units[first], units[column]):
+        alike = series_of[column] == series_of[first] or (series_of[first], series_of[column]) in linked
+        if alike and _comparable(units[first], units[column]):
             # rounded to 10 significant digits: 178.7 - 196 is -17.3, not -17.30000000000001
             wide[f"{column} - {first}"] = (wide[column] - wide[first]).map(_round)
     wide = wide.dropna(how="all", subset=order).reset_index()

@@ -6,6 +6,7 @@ the workspace, the site, the API and the CLI.
 
 from __future__ import annotations
 
+import json
 from typing import Sequence
 
 import duckdb
@@ -79,3 +80,27 @@ def metadata_indicators(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] 
             FROM indicator_metadata {where} GROUP BY ALL ORDER BY dataset, indicator""",
         [] if datasets is None else [list(datasets)],
     ).df()
+
+
+def start_values(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+    """The selection an Open SDG repository opens each indicator's chart on (``data_start_values``
+    in its metadata): one row per dataset, indicator and (field, value) pair, in the file's order.
+    The headline-series rule reads the ``series`` field; the indicator pages read every pair."""
+    where = "" if datasets is None else "AND dataset IN (SELECT unnest(?::VARCHAR[]))"
+    rows = con.execute(
+        f"""SELECT dataset, indicator, value FROM indicator_metadata
+            WHERE field = 'data_start_values' AND structured {where}
+            QUALIFY row_number() OVER (PARTITION BY dataset, indicator ORDER BY lang = 'en' DESC, lang) = 1
+            ORDER BY dataset, indicator""",
+        [] if datasets is None else [list(datasets)],
+    ).fetchall()
+    out = []
+    for dataset, indicator, value in rows:  # a few dozen small JSON lists: parsed here, not per row
+        try:
+            pairs = json.loads(value)
+        except ValueError:
+            continue
+        for position, pair in enumerate(pairs if isinstance(pairs, list) else []):
+            if isinstance(pair, dict) and pair.get("field") is not None and pair.get("value") is not None:
+                out.append((dataset, indicator, str(pair["field"]), str(pair["value"]), position))
+    return pd.DataFrame(out, columns=["dataset", "indicator", "field", "value", "position"])

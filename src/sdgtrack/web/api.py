@@ -306,6 +306,33 @@ async def data(
     )
 
 
+# -- headline series ------------------------------------------------------------------------------
+@router.get("/headline", response_model=m.Page[m.HeadlineSeries], responses={200: {"content": CSV}})
+async def headline(
+    request: Request,
+    area: list[str] | None = AreaParam,
+    dataset: list[str] | None = Query(None, max_length=20),
+    indicator: list[str] | None = Query(None, max_length=300, description="Only these indicators (3.2.1); repeat"),
+    limit: int = Limit,
+    offset: int = Offset,
+    format: str | None = Format,
+):  # noqa: A002
+    """Each indicator's headline series: the one its headline figure and status speak for on the site,
+    and the step of the rule that chose it (the 2030 target, the source's default selection, the title,
+    most observations; docs/site.md, "The headline series")."""
+    from ..progress.headline import REASONS
+
+    def work(ws: Workspace) -> Answer:
+        frame = ws.headline_series(areas=areas_param(area), datasets=list(dict.fromkeys(dataset)) if dataset else None)
+        if indicator:
+            frame = frame[frame["indicator"].isin(indicator)]
+        frame = frame.assign(why=frame["reason"].map(REASONS))
+        page = page_of(request, frame_rows(frame), limit, offset)
+        return Answer(m.Page[m.HeadlineSeries](**page), page["items"])
+
+    return await answer(request, work)
+
+
 # -- national metadata ----------------------------------------------------------------------------
 @router.get("/metadata/{code}", response_model=m.IndicatorMetadata, responses={200: {"content": CSV}})
 async def metadata(

@@ -108,6 +108,16 @@ class Area(BaseModel):
     alias: str | None
 
 
+class HeadlineSeries(BaseModel):
+    indicator: str
+    dataset: str
+    series: str
+    description: str | None
+    reason: str = Field(description="only, target, start, title, observations or code: the step that chose it")
+    why: str
+    candidates: int = Field(description="How many series with headline values the indicator has there")
+
+
 class Dataset(BaseModel):
     preference: int
     id: str

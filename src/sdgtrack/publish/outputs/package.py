@@ -44,7 +44,7 @@ def observations_parquet(site: Site) -> bytes:
     handle, path = tempfile.mkstemp(suffix=".parquet")
     os.close(handle)
     try:
-        site.workspace.export_observations(path, site.options.datasets)
+        site.workspace.export_observations(path, site.options.datasets, site.published_areas())
         with open(path, "rb") as stream:
             return stream.read()
     finally:
@@ -65,7 +65,7 @@ def root_package(site: Site) -> dict:
     return {
         "profile": "data-package",
         "name": "sdg-observations",
-        "title": site.options.title,
+        "title": site.title(),
         "description": "Every observation of the site, all disaggregations, one dataset per series and area.",
         "licenses": _licences(site),
         "resources": [
@@ -106,7 +106,7 @@ def language_package(site: Site, lang: str) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": f"sdg-indicators-{lang.lower()}",
-        "title": site.options.title,
+        "title": site.title(),
         "licenses": _licences(site),
         "resources": resources,
     }

@@ -181,7 +181,7 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
             home=f"{root}{lang}/",
             t=Strings(lang),
             switch=switch,
-            site_title=site.options.title,
+            site_title=site.title(),
             path=path,
             facts=facts,
             goal_colours=goal_colours(),
@@ -242,10 +242,10 @@ class _Facts(dict):
 
     def _series(self):
         datasets = self.site.options.datasets
-        return self.site.workspace.series_facts(list(datasets) if datasets else None)
+        return self.site.workspace.series_facts(list(datasets) if datasets else None, self.site.published_areas())
 
     def _area(self):
-        return _site_area(self.site.workspace, self["datasets"])
+        return self.site.area()
 
     def _area_name(self):
         area = self["area"]
@@ -297,16 +297,6 @@ def _children(nodes) -> dict[str, list[str]]:
         if parent:
             out.setdefault(parent, []).append(code)
     return out
-
-
-def _site_area(ws, datasets: list[dict]) -> str | None:
-    """The area the site reports on: the country of the most preferred national dataset, else the World."""
-    for row in sorted(datasets, key=lambda d: d.get("preference", 0)):
-        if row["kind"] in ("national", "subnational"):
-            area = ws.dataset_main_area(row["id"])
-            if area:
-                return area
-    return "1" if ws.area_names(["1"]) else None
 
 
 def _assessment(ws, area: str | None) -> dict | None:

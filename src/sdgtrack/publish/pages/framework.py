@@ -40,27 +40,21 @@ def _status(facts: dict, level: str, code: str) -> str | None:
 
 
 def headline_figures(site: Site) -> dict[str, dict]:
-    """Indicator -> its headline figure for the site's area: the latest headline value of its first
-    series (by the store's preference of datasets), with unit, period and series."""
+    """Indicator -> its headline figure for the site's area: the latest headline value of its
+    headline series (``Workspace.headline_series``: the series with the 2030 target, the source's
+    default selection, the title, then most observations), with unit, period, series and why."""
     if "pages.headlines" in site.cache:
         return site.cache["pages.headlines"]  # type: ignore[return-value]
     facts = site_facts(site)
     out: dict[str, dict] = {}
     if facts["area"]:
-        frame = site.workspace.headline_values(
-            None, areas=[facts["area"]], datasets=list(site.options.datasets) if site.options.datasets else None
-        )
-        if len(frame):
-            links = site.workspace.store.series_indicator_links()
-            frame = frame.merge(links, on="series")
-            order = {d["id"]: i for i, d in enumerate(sorted(facts["datasets"], key=lambda d: d["preference"]))}
-            frame["rank"] = frame["dataset"].map(order).fillna(len(order))
+        datasets = list(site.options.datasets) if site.options.datasets else None
+        frame = site.workspace.headline_values(None, areas=[facts["area"]], datasets=datasets)
+        chosen = headline_choice(site)
+        if len(frame) and len(chosen):
+            frame = frame.merge(chosen[["indicator", "series", "dataset", "reason"]], on=["series", "dataset"])
             # unit last: a series with two units in a year (GBP and %) must give the same figure each build
-            frame = frame.sort_values(
-                ["indicator", "rank", "series", "year", "unit"],
-                ascending=[True, True, True, False, True],
-                kind="stable",
-            )
+            frame = frame.sort_values(["indicator", "year", "unit"], ascending=[True, False, True], kind="stable")
             latest = frame.drop_duplicates("indicator")
             out = {
                 r["indicator"]: {
@@ -69,11 +63,25 @@ def headline_figures(site: Site) -> dict[str, dict]:
                     "period": int(r["year"]),
                     "series": r["series"],
                     "dataset": r["dataset"],
+                    "reason": r["reason"],
+                    # beside the figure, the status of the series it shows (the indicator's roll-up
+                    # averages every series: 3.2.1's would pair under-5 mortality with infant mortality's)
+                    "status": _status(facts, "series", r["series"]),
                 }
                 for r in latest.to_dict("records")
             }
     site.cache["pages.headlines"] = out
     return out
+
+
+def headline_choice(site: Site):
+    """The headline series of every indicator with headline values in the site's area (one read)."""
+    area = site_facts(site)["area"]
+    datasets = list(site.options.datasets) if site.options.datasets else None
+    return site.memo(
+        "pages.headline_choice",
+        lambda: site.workspace.headline_series(areas=[area] if area else None, datasets=datasets),
+    )
 
 
 @producer
@@ -100,8 +108,8 @@ def _root_page(site: Site, lang: str) -> bytes:
     return (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta http-equiv="refresh" content="0; url={lang}/index.html">'
-        f"<title>{escape(site.options.title)}</title></head>"
-        f"<body><main><h1>{escape(site.options.title)}</h1><ul>{links}</ul></main></body></html>"
+        f"<title>{escape(site.title())}</title></head>"
+        f"<body><main><h1>{escape(site.title())}</h1><ul>{links}</ul></main></body></html>"
     ).encode()
 
 
@@ -110,7 +118,9 @@ def goal_pages(site: Site):
     facts = site_facts(site)
     for code, _level, _parent, _title in facts["goals"]:
         # a goal page shows its own indicators' figures and statuses only
-        keys = [indicator_key(site, i) for t in facts["children"].get(code, []) for i in facts["children"].get(t, [])]
+        # (and their sources' default selections: a step of the headline-series rule)
+        indicators = [i for t in facts["children"].get(code, []) for i in facts["children"].get(t, [])]
+        keys = [indicator_key(site, i) for i in indicators] + [site.start_values_key(i) for i in indicators]
         for lang in site.options.langs:
             path = f"{lang}/goals/{code}/index.html"
             yield SiteFile(path, partial(_goal_page, site, lang, path, code), page_key(site, path, *keys))
@@ -128,7 +138,7 @@ def _goal_page(site: Site, lang: str, path: str, code: str) -> bytes:
                 "code": i,
                 "title": names[i],
                 "headline": figures.get(i),
-                "status": _status(facts, "indicator", i),
+                "status": (figures.get(i) or {}).get("status"),
                 "has_data": i in facts["indicators_with_data"],
             }
             for i in facts["children"].get(target, [])

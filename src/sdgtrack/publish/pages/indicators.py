@@ -64,14 +64,21 @@ def _series_rows(site: Site) -> dict[str, list[dict]]:
 def _series_info(site: Site, code: str) -> dict[str, dict]:
     def make():
         titles_by_dataset = {d["id"]: d["title"] for d in site_facts(site)["datasets"]}
-        return {
-            r["series"]: {
-                "description": r["description"],
-                "dataset": r["dataset"],
-                "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
-            }
-            for r in _series_rows(site).get(code, [])
-        }
+        # a series two datasets hold (the UN's and Rwanda's SN_ITK_DEFC) is named with the preferred
+        # one, the one the reads pick: the same every build, whatever order the rows came in
+        rank = {d["id"]: d.get("preference", 0) for d in site_facts(site)["datasets"]}
+        rows = sorted(_series_rows(site).get(code, []), key=lambda r: (rank.get(r["dataset"], len(rank)), r["dataset"]))
+        out: dict[str, dict] = {}
+        for r in rows:
+            out.setdefault(
+                r["series"],
+                {
+                    "description": r["description"],
+                    "dataset": r["dataset"],
+                    "datasetTitle": titles_by_dataset.get(r["dataset"], r["dataset"]),
+                },
+            )
+        return out
 
     return site.memo(f"pages.series_info.{code}", make)  # type: ignore[return-value]
 
@@ -293,7 +300,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         for s, r in kept.get("series", {}).items()
         if s in info
     ]
-    indicator_status = kept.get("indicator", {}).get(code, {}).get("status") if kept else None
+    indicator_status = figure.get("status") if figure else None  # the status of the series the figure shows
     shown = _shown(site, code)
     siblings = [
         {"code": i, "title": names[i], "has_data": i in facts["indicators_with_data"]}
@@ -500,8 +507,9 @@ def _text(value) -> str | None:
 
 
 def _comparison(site: Site, code: str) -> dict | None:
-    """Headline values of the site's area in every dataset holding the indicator, with the differences
-    per year (``Workspace.compare``); None when fewer than two datasets hold it for that area."""
+    """The site's area's headline values of alike series in two datasets (the same series, or one
+    mapped to the other by a series crosswalk, units naming the same measure: ``Workspace.comparison``),
+    one table per pair with its headers in words; None when no two datasets hold alike series there."""
     key = f"pages.compare.{code}"
     if key in site.cache:
         return site.cache[key]  # type: ignore[return-value]
@@ -510,16 +518,34 @@ def _comparison(site: Site, code: str) -> dict | None:
     frame = indicator_data.observations(site, code)
     # the picked rows already show whether two datasets hold the indicator here (their series differ)
     if area and frame.loc[(frame["area"] == area) & frame["is_headline"], "dataset"].nunique() >= 2:
-        table = site.workspace.compare(
+        long = site.workspace.comparison(
             code, areas=[area], datasets=list(site.options.datasets) if site.options.datasets else None
         )
-        value_columns = [c for c in table.columns if c not in ("area", "area_name", "year")]
-        if any(" - " in c for c in value_columns):
-            table = table.dropna(subset=value_columns, how="all").sort_values("year")
-            result = {
-                "columns": value_columns,
-                "rows": table[["year", *value_columns]].to_dict("records"),
-                "area_name": site_facts(site)["area_name"],
-            }
+        pairs = []
+        for _, rows in long.groupby(["dataset", "series", "other_dataset", "other_series"], sort=False):
+            first = rows.iloc[0]
+            pairs.append(
+                {
+                    "own": _side(first["dataset_title"], first["description"], first["series"], first["unit"]),
+                    "other": _side(
+                        first["other_dataset_title"],
+                        first["other_description"],
+                        first["other_series"],
+                        first["other_unit"],
+                    ),
+                    "rows": _records(rows[["year", "value", "other_value", "difference"]].sort_values("year")),
+                }
+            )
+        if pairs:
+            result = {"pairs": pairs, "area_name": site_facts(site)["area_name"]}
     site.cache[key] = result
     return result
+
+
+def _side(dataset_title, description, series, unit) -> dict:
+    """A compared series in words: its dataset's title, its description (its code where it has none), its unit's name."""
+    return {
+        "dataset": dataset_title if isinstance(dataset_title, str) else "",
+        "series": description if isinstance(description, str) and description else series,
+        "unit": code_labels.label(unit, code_labels.UNIT) if isinstance(unit, str) and unit else None,
+    }

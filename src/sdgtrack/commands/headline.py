@@ -1,0 +1,42 @@
+"""`sdgtrack headline`: the series each indicator's headline figure and status speak for, and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, emit, open_db
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("headline")
+    def headline(
+        area: Optional[List[str]] = typer.Option(
+            None, "--area", help="Only headline values of this area (M49, ISO code or name); repeatable."
+        ),
+        indicator: Optional[List[str]] = typer.Option(None, "--indicator", help="Only this indicator; repeatable."),
+        dataset: Optional[List[str]] = DatasetsOption,
+        fmt: OutputFormat = FormatOption,
+        output: Optional[Path] = OutputOption,
+        db: Optional[Path] = DbOption,
+    ) -> None:
+        """List each indicator's headline series and the step of the rule that chose it: the series with
+        the 2030 target, the source's default selection, the series matching the title, most observations
+        (docs/site.md, "The headline series")."""
+        from ..errors import UserInputError
+        from ..progress.headline import REASONS
+
+        with open_db(db, read_only=True) as workspace:
+            frame = workspace.headline_series(areas=area, datasets=dataset)
+            if indicator:
+                unknown = sorted(set(indicator) - set(workspace.store.node_titles("sdg")))
+                if unknown:
+                    raise UserInputError(
+                        f"--indicator {', '.join(unknown)}: expected SDG indicator codes such as 3.2.1"
+                    )
+                frame = frame[frame["indicator"].isin(indicator)]
+        frame = frame.assign(why=frame["reason"].map(REASONS))
+        where = f" in {', '.join(area)}" if area else ""
+        emit(frame.reset_index(drop=True), fmt, output, title=f"headline series of {len(frame):,} indicators{where}")
