@@ -95,3 +95,16 @@ def test_the_command_lists_one_indicator(parity, capsys):
     assert re.search(r"en +data/ID\.csv +3 +1 +1 +1 +1 +0\n", printed)
     assert "-- en data/ID.csv 1-3-1: unexplained" in printed and "sdgtrack:  Value='12.5', Year='2015'" in printed
     assert "1-2-1:" not in printed  # only the indicator asked for
+
+
+def test_json_rounding_is_listed_only_for_sdg_builds_json(parity):
+    import pandas as pd
+
+    ours = pd.DataFrame({"Year": ["2015"], "Value": ["12.739383846821"]})
+    ref = pd.DataFrame({"Year": ["2015"], "Value": ["12.7393838468"]})
+    out = parity.Outcome("comb", "en", "x", "")
+    parity.compare_records(ours, ref, out, rounded_json=True)
+    assert out.reasons == {"json-rounding"} and not out.details
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, ref, out)  # a CSV of sdg-build's is not rounded: a real difference
+    assert out.details and not out.reasons

@@ -51,19 +51,32 @@ EXPLAINED = {
     "sdgtrack keeps the label as written",
     "blank-value": "sdg-build keeps rows without a value; sdgtrack stores no observation without a value "
     "(a blank Value cell is not an observation)",
+    "json-rounding": "sdg-build's JSON files round values to 10 decimals; sdgtrack's JSON holds the CSV's exact value",
     "meta-additions": "sdgtrack's meta adds fields sdg-build does not have (series, datasets, years, "
     "links to the data files ...); Open SDG ignores fields it does not know",
     "safe-html": "metadata text is published as sanitised HTML (scripts and event handlers removed, "
     "Markdown rendered); sdg-build copies the text as written",
+    "framework-titles": "goal, target and indicator titles (and the chart title a repository leaves to them) "
+    "are the current official UN titles in the site's language; sdg-build shows the repository's own "
+    "wording, often of an older edition of the framework",
+    "git-dates": "sdg-build dates each file from the repository's git history (national_data_updated_date, "
+    "national_metadata_updated_date); sdgtrack reads files, not git history, and does not publish them",
+    "blank-settings": "a setting the repository leaves blank or out (graph_type, graph_title, computation_units, "
+    "indicator_sort_order) is published with the value Open SDG falls back to (a line chart, the indicator's title, "
+    "the units of its series, the code's sort order); sdg-build publishes null",
+    "stats-additions": "sdgtrack's reporting statistics add each goal's title and its disaggregation counts",
+    "out-of-scope": "indicators expecting no disaggregation are left out of the disaggregation statistics "
+    "(as the UK and Canada configure sdg-build); sdg-build counts them as notapplicable where the repository "
+    "does not set ignore_out_of_scope_disaggregation_stats (Rwanda)",
 }
 
 # meta fields sdgtrack adds (publish/outputs/meta.py); a field of these only in sdgtrack's file is listed
 META_ADDITIONS = frozenset(
-    {"indicator", "slug", "language", "sdg_goal", "goal_name", "series", "datasets", "observations", "areas",
-     "years", "disaggregations", "data", "national_metadata"}
+    {"indicator", "slug", "language", "sdg_goal", "target_id", "goal_name", "series", "datasets", "observations",
+     "areas", "years", "disaggregations", "data", "national_metadata"}
 )  # fmt: skip
 
-KINDS = ("data", "headline", "comb", "edges", "meta", "meta/all", "headline/all", "stats")
+KINDS = ("data", "headline", "comb", "edges", "meta", "meta/all", "headline/all", "stats", "data-packages")
 LABELS = {
     "data": "data/ID.csv",
     "headline": "headline/ID.csv",
@@ -73,6 +86,7 @@ LABELS = {
     "meta/all": "meta/all.json",
     "headline/all": "headline/all.json",
     "stats": "stats/*.json",
+    "data-packages": "data-packages/ID/datapackage.json",
 }
 MAX_ROWS = 8  # rows listed per side in --indicator details
 
@@ -94,7 +108,7 @@ def read_csv(path: Path) -> pd.DataFrame:
     """Every cell as text, blank as "" (sdg-build's ``There is no data ...`` placeholder is one row)."""
     if path.stat().st_size == 0:
         return pd.DataFrame()
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=True)
+    return pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=True)
 
 
 def read_json(path: Path):
@@ -104,8 +118,11 @@ def read_json(path: Path):
 
 def _cell_text(values: pd.Series) -> pd.Series:
     """JSON values as CSV text: None -> "", booleans and numbers as Python writes them."""
-    out = values.astype(object).where(values.notna(), "")
-    return out.map(lambda v: v if isinstance(v, str) else str(v))
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    out = cells.astype(str).astype(object)
+    out[missing] = ""
+    return pd.Series(out, index=values.index, dtype=object)
 
 
 def frame_from_json(document) -> pd.DataFrame:
@@ -113,7 +130,7 @@ def frame_from_json(document) -> pd.DataFrame:
     if not document:
         return pd.DataFrame()
     frame = pd.DataFrame(document)
-    return pd.DataFrame({c: _cell_text(frame[c]) for c in frame.columns})
+    return pd.DataFrame({c: _cell_text(frame[c]) for c in frame.columns}, dtype=object)
 
 
 # -- records ----------------------------------------------------------------------------------------
@@ -122,7 +139,7 @@ NUMERIC_LABEL = re.compile(r"^-?\d+\.0$")
 
 def _number_keys(values: pd.Series, digits: int | None) -> pd.Series:
     """Value cells as comparable text: numbers by their float value (exact: repr; else rounded to
-    ``digits`` significant digits), other text as written."""
+    ``digits`` significant digits, or to ``-digits`` decimals), other text as written."""
     numbers = pd.to_numeric(values.replace("", np.nan), errors="coerce").to_numpy(dtype=float)
     numeric = ~np.isnan(numbers)
     out = values.to_numpy(dtype=object).copy()
@@ -130,6 +147,8 @@ def _number_keys(values: pd.Series, digits: int | None) -> pd.Series:
         picked = numbers[numeric]
         if digits is None:
             out[numeric] = picked.astype(str)
+        elif digits < 0:  # rounded to -digits decimals, as sdg-build's JSON writes them
+            out[numeric] = np.char.mod("%.15g", np.round(picked, -digits)).astype(object)
         else:
             out[numeric] = np.char.mod(f"%.{digits}g", picked).astype(object)
     return pd.Series(out, index=values.index, dtype=object)
@@ -163,7 +182,7 @@ def _rows(frame: pd.DataFrame, hashes: np.ndarray, wanted: np.ndarray, columns: 
     ]
 
 
-def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome) -> None:
+def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded_json: bool = False) -> None:
     """``ours`` and ``ref`` (sdg-build) as sets of records; fills ``out`` with reasons and details."""
     if "Value" in ref.columns and len(ref):
         blank = ref["Value"].eq("")
@@ -208,6 +227,16 @@ def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome) -> None
         out.reasons.add("float-digits")
     if len(rough_extra) == 0 and len(rough_missing) == 0:
         return
+    if rounded_json:  # sdg-build's JSON rounds values to 10 decimals
+        left_ours = left_ours[np.isin(rough_ours, rough_extra)].reset_index(drop=True)
+        left_ref = left_ref[np.isin(rough_ref, rough_missing)].reset_index(drop=True)
+        rough_ours, rough_ref = _row_hashes(left_ours, common, -10), _row_hashes(left_ref, common, -10)
+        rough_extra, n_extra = _minus(rough_ours, rough_ref)
+        rough_missing, n_missing = _minus(rough_ref, rough_ours)
+        if n_extra.sum() < len(left_ours) or n_missing.sum() < len(left_ref):
+            out.reasons.add("json-rounding")
+        if len(rough_extra) == 0 and len(rough_missing) == 0:
+            return
     out.details.append(
         f"rows only in sdg-build: {int(n_missing.sum())}, only in sdgtrack: {int(n_extra.sum())} (of {len(ref)} and"
         f" {len(ours)}; compared on {len(common)} common columns)"
@@ -237,21 +266,45 @@ def _render(value: str) -> str:
     return render_text(value)
 
 
+TITLES = frozenset({"goal_name", "target_name", "indicator_name", "graph_title"})
+DEFAULTED = frozenset({"graph_type", "graph_title", "computation_units", "indicator_sort_order"})
+GIT_DATES = frozenset({"national_data_updated_date", "national_metadata_updated_date"})
+
+
+def _empty(value) -> bool:
+    return value is None or value == [] or value == {} or (isinstance(value, str) and not value.strip())
+
+
 def compare_meta(ours: dict, ref: dict, out: Outcome) -> None:
     for key in sorted(set(ref) - set(ours)):
-        if ref[key] in (None, "", [], {}):  # an empty field and no field say the same
+        if _empty(ref[key]):  # an empty field and no field say the same
+            continue
+        if key in GIT_DATES:
+            out.reasons.add("git-dates")
             continue
         out.details.append(f"field only in sdg-build: {key}={_short(ref[key])}")
     extras = set(ours) - set(ref)
     if extras & META_ADDITIONS:
         out.reasons.add("meta-additions")
     for key in sorted(extras - META_ADDITIONS):
-        if ours[key] in (None, "", [], {}):
+        if _empty(ours[key]):
+            continue
+        if key in TITLES:
+            out.reasons.add("framework-titles")
+            continue
+        if key in DEFAULTED:
+            out.reasons.add("blank-settings")
             continue
         out.details.append(f"field only in sdgtrack: {key}={_short(ours[key])}")
     for key in sorted(set(ref) & set(ours)):
         a, b = ours[key], ref[key]
-        if a == b or (a in (None, "") and b in (None, "")):
+        if a == b or (_empty(a) and _empty(b)):
+            continue
+        if key in DEFAULTED and _empty(b):  # the repository left it blank; sdgtrack publishes the default
+            out.reasons.add("blank-settings")
+            continue
+        if key in TITLES and isinstance(a, str) and isinstance(b, str):
+            out.reasons.add("framework-titles")
             continue
         if isinstance(a, (int, float)) and isinstance(b, (int, float)) and float(a) == float(b):
             continue
@@ -264,6 +317,36 @@ def compare_meta(ours: dict, ref: dict, out: Outcome) -> None:
 def _short(value, limit: int = 90) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# -- data packages --------------------------------------------------------------------------------
+def _schema(package: dict) -> dict[str, tuple[str, frozenset]]:
+    fields = ((package.get("resources") or [{}])[0].get("schema") or {}).get("fields") or []
+    return {
+        f["name"]: (f.get("type"), frozenset(str(v) for v in (f.get("constraints") or {}).get("enum", [])))
+        for f in fields
+    }
+
+
+def compare_package(ours: dict, ref: dict, out: Outcome) -> None:
+    """An indicator's data package: each field's type and the set of its listed values."""
+    mine, theirs = _schema(ours), _schema(ref)
+    for name in sorted(set(mine) | set(theirs)):
+        if name not in mine:
+            out.details.append(f"field only in sdg-build: {name}")
+        elif name not in theirs:
+            out.details.append(f"field only in sdgtrack: {name}")
+        elif mine[name][0] != theirs[name][0]:
+            out.details.append(f"field {name}: type {theirs[name][0]} in sdg-build, {mine[name][0]} in sdgtrack")
+        elif mine[name][1] != theirs[name][1]:
+            floated = {v[:-2] if NUMERIC_LABEL.match(v) else v for v in theirs[name][1]}
+            if floated == set(mine[name][1]):
+                out.reasons.add("numeric-label")
+                continue
+            extra, missing = sorted(mine[name][1] - theirs[name][1]), sorted(theirs[name][1] - mine[name][1])
+            out.details.append(f"field {name}: values only in sdg-build: {missing[:6]}; only in sdgtrack: {extra[:6]}")
+    if ours.get("title") != ref.get("title"):
+        out.reasons.add("framework-titles")
 
 
 # -- stats ------------------------------------------------------------------------------------------
@@ -289,6 +372,17 @@ def _flatten(document, prefix: str = "") -> dict[str, object]:
 
 def compare_stats(ours, ref, out: Outcome) -> None:
     mine, theirs = _flatten(ours), _flatten(ref)
+    if out.item == "disaggregation":
+        counted = [p for p in theirs if "status=notapplicable" in p and p.startswith(("/goals", "/overall"))]
+        if counted and not any("status=notapplicable" in p and p.startswith(("/goals", "/overall")) for p in mine):
+            # sdg-build counted the out-of-scope indicators: their counts, the totals and shares differ
+            out.reasons.add("out-of-scope")
+            theirs = {p: v for p, v in theirs.items() if p.endswith("/count") and "notapplicable" not in p}
+            mine = {p: v for p, v in mine.items() if p.endswith("/count")}
+    added = [p for p in set(mine) - set(theirs) if "/disaggregation/" in p or p.endswith("/title")]
+    if added:
+        out.reasons.add("stats-additions")
+        mine = {p: v for p, v in mine.items() if p not in set(added)}
     for path in sorted(set(mine) | set(theirs)):
         a, b = mine.get(path), theirs.get(path)
         if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
@@ -362,7 +456,23 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                     compare_meta(x[item], y[item], out)
                     _status(out)
                 else:
-                    compare_records(frame_from_json(x[item]), frame_from_json(y[item]), out)
+                    compare_records(frame_from_json(x[item]), frame_from_json(y[item]), out, rounded_json=True)
+                    _status(out)
+                results.append(out)
+        elif kind == "data-packages":
+            mine = {p.parent.name for p in (a / kind).glob("*/datapackage.json")}
+            theirs = {p.parent.name for p in (b / kind).glob("*/datapackage.json")}
+            for item in sorted(mine | theirs):
+                if only and item != only:
+                    continue
+                out = Outcome(kind, lang, item, "")
+                if item not in mine:
+                    out.status = "only-sdgbuild"
+                elif item not in theirs:
+                    out.status = "only-sdgtrack"
+                else:
+                    path = f"{kind}/{item}/datapackage.json"
+                    compare_package(read_json(a / path), read_json(b / path), out)
                     _status(out)
                 results.append(out)
         elif kind == "stats" and not only:
@@ -383,7 +493,9 @@ def _compare_kind(kind: str, x, y, out: Outcome) -> None:
     if kind in ("data", "headline"):
         compare_records(x, y, out)
     elif kind == "comb":
-        compare_records(frame_from_json((x or {}).get("data")), frame_from_json((y or {}).get("data")), out)
+        compare_records(
+            frame_from_json((x or {}).get("data")), frame_from_json((y or {}).get("data")), out, rounded_json=True
+        )
         compare_edges((x or {}).get("edges"), (y or {}).get("edges"), out)
     elif kind == "edges":
         compare_edges(x, y, out)
@@ -394,7 +506,7 @@ def _compare_kind(kind: str, x, y, out: Outcome) -> None:
 def compare_sites(ours: Path, ref: Path, langs: list[str] | None = None, only: str | None = None) -> list[Outcome]:
     """Compare every language folder both sites have (or ``langs``)."""
     if langs is None:
-        langs = sorted(p.name for p in ref.iterdir() if p.is_dir() and (ours / p.name / "data").is_dir())
+        langs = sorted(p.name for p in ref.iterdir() if p.is_dir() and (ours / p.name).is_dir())
     results: list[Outcome] = []
     for lang in langs:
         results.extend(compare_lang(ours, ref, lang, only=only))
@@ -430,6 +542,42 @@ def reasons_summary(results: list[Outcome]) -> list[str]:
         for reason in r.reasons:
             seen[(r.lang, LABELS[r.kind], reason)] += 1
     return [f"  {lang} {label}: {reason} ({n})" for (lang, label, reason), n in sorted(seen.items())]
+
+
+def _causes(line: str) -> list[str]:
+    """Short names of what an unexplained difference is, to count indicators by cause."""
+    for prefix, name in (
+        ("columns only in sdg-build: ", "column missing"),
+        ("columns only in sdgtrack: ", "column added"),
+    ):
+        if line.startswith(prefix):
+            return [f"{name}: {c}" for c in json.loads(line[len(prefix) :].replace("'", '"'))]
+    match = re.match(r"field only in (sdg-build|sdgtrack): ([^=]+)(=|$)", line)
+    if match:
+        return [f"field {'missing' if match.group(1) == 'sdg-build' else 'added'}: {match.group(2)}"]
+    match = re.match(r"field (.+?): (sdg-build|type|values)", line)
+    if match:
+        return [f"field differs: {match.group(1)}"]
+    if line.startswith("rows only in"):
+        return ["rows differ"]
+    if line.startswith("edges only in"):
+        return ["edges differ"]
+    if line.startswith("/"):
+        return ["numbers differ"]
+    return []
+
+
+def causes_summary(results: list[Outcome], top: int = 12) -> list[str]:
+    """Per file kind, the most frequent causes of unexplained differences and how many indicators have each."""
+    counts: dict[str, Counter] = {}
+    for r in results:
+        seen = {cause for line in r.details for cause in _causes(line)}
+        counts.setdefault(f"{r.lang} {LABELS[r.kind]}", Counter()).update(seen)
+    lines = []
+    for label, counter in counts.items():
+        if counter:
+            lines.append(f"  {label}: " + "; ".join(f"{cause} ({n})" for cause, n in counter.most_common(top)))
+    return lines
 
 
 def format_table(frame: pd.DataFrame) -> str:
@@ -506,6 +654,10 @@ def main(argv: list[str] | None = None) -> int:
         if listed:
             print("listed differences (indicators):")
             print("\n".join(listed))
+        causes = causes_summary(results)
+        if causes:
+            print("unexplained, by cause (indicators):")
+            print("\n".join(causes))
         if args.indicator or args.unexplained:
             for r in results:
                 if (args.indicator and r.item != args.indicator) or (not args.indicator and r.status != "unexplained"):
