@@ -25,6 +25,7 @@ read with pandas and compared as whole columns (value counts of row keys), never
 from __future__ import annotations
 
 import argparse
+import ast
 import functools
 import json
 import re
@@ -551,7 +552,7 @@ def _causes(line: str) -> list[str]:
         ("columns only in sdgtrack: ", "column added"),
     ):
         if line.startswith(prefix):
-            return [f"{name}: {c}" for c in json.loads(line[len(prefix) :].replace("'", '"'))]
+            return [f"{name}: {c}" for c in ast.literal_eval(line[len(prefix) :])]
     match = re.match(r"field only in (sdg-build|sdgtrack): ([^=]+)(=|$)", line)
     if match:
         return [f"field {'missing' if match.group(1) == 'sdg-build' else 'added'}: {match.group(2)}"]
