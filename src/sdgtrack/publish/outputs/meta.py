@@ -14,14 +14,14 @@ names the dataset and language the text came from.
 
 Like sdg-build, a meta file is written for every indicator of the framework the site has data for
 *or* national metadata for (the UK's text-only indicators, those it has not started): without data
-its ``reporting_status`` defaults to ``notstarted`` and its ``data`` links are null; the repository's
+its ``reporting_status`` defaults to ``notstarted`` (``complete`` when its metadata says it is not
+statistical) and its ``data`` links are null; the repository's
 own ``reporting_status``, ``graph_title`` and ``indicator_sort_order`` win over these defaults.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from functools import partial
 from typing import Iterator
 
@@ -54,6 +54,14 @@ def meta_codes(site: Site) -> list[str]:
     return site.memo("_meta_codes", make)  # type: ignore[return-value]
 
 
+def default_status(site: Site, lang: str, code: str) -> str:
+    """An indicator's reporting status where its metadata gives none: ``complete`` with data on the
+    site or when its metadata says it is not statistical (a text-only indicator), else ``notstarted``."""
+    if code in site.memo("_with_data", lambda: set(site.indicators())):  # type: ignore[operator]
+        return "complete"
+    return "complete" if national_fields(site, lang, code).get("data_non_statistical") is True else "notstarted"
+
+
 def indicator_meta(site: Site, lang: str, code: str) -> dict:
     titles = site.titles(lang)
     has_data = code in site.memo("_with_data", lambda: set(site.indicators()))  # type: ignore[operator]
@@ -80,7 +88,7 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
         "indicator_name": titles.get(code, ("", None))[0],
         "graph_title": titles.get(code, ("", None))[0],
         "indicator_sort_order": sort_order(code),
-        "reporting_status": "complete" if has_data else "notstarted",
+        "reporting_status": default_status(site, lang, code),
         "data_non_statistical": not has_data,
         "graph_type": "line",
         "computation_units": units[0] if len(units) == 1 else units,
@@ -127,9 +135,6 @@ DERIVED = frozenset(
 )  # fmt: skip
 
 
-NUMBER = re.compile(r"^-?(0|[1-9][0-9]{0,14})(\.[0-9]{1,15})?$")
-
-
 def _with_national(site: Site, lang: str, code: str, meta: dict) -> dict:
     """``meta`` with the national metadata of the most preferred dataset that has some for ``code``."""
     from ..metadata import render_text
@@ -144,8 +149,6 @@ def _with_national(site: Site, lang: str, code: str, meta: dict) -> dict:
             continue
         if structured:
             fields[field] = json.loads(value)
-        elif NUMBER.match(value):  # `source_earliest_available_1: 2005`: a number in the YAML and in sdg-build's file
-            fields[field] = float(value) if "." in value else int(value)
         else:
             fields[field] = render_text(value)
     if any(k.startswith("source_") for k in fields):  # the repository's sources, not a mix with ours

@@ -9,7 +9,8 @@ reports on every indicator of the current framework. Indicators whose metadata m
 ``standalone`` or gives a ``placeholder`` are left out, as sdg-build leaves them out.
 
 **Reporting status** is each indicator's own ``reporting_status`` in its national metadata, else
-``complete`` when the site has data for it and ``notstarted`` when not. sdgtrack adds, per goal and
+``complete`` when the site has data for it or its metadata says it is not statistical
+(``data_non_statistical: true``), and ``notstarted`` otherwise. sdgtrack adds, per goal and
 overall, the goal's title and how many indicators are disaggregated and by which names (Sex, Age, ...).
 
 **Disaggregation status** compares the metadata's ``expected_disaggregations`` with the
@@ -28,7 +29,7 @@ from functools import partial
 from typing import Iterator
 
 from ..site import Site, SiteFile, producer
-from .meta import meta_codes, meta_file, national_fields
+from .meta import default_status, meta_codes, meta_file, national_fields
 from .tables import dump
 
 DISAGGREGATION_STATUSES = ("complete", "inprogress", "notstarted", "notapplicable")
@@ -79,11 +80,9 @@ def _dims(site: Site) -> dict[str, list[str]]:
 
 
 def reporting(site: Site, lang: str) -> dict:
-    with_data = set(site.indicators())
     reported = reported_indicators(site, lang)
     status = {
-        code: str(fields.get("reporting_status") or ("complete" if code in with_data else "notstarted"))
-        for code, fields in reported
+        code: str(fields.get("reporting_status") or default_status(site, lang, code)) for code, fields in reported
     }
     order = list(dict.fromkeys(status.values()))  # in order of first appearance, as sdg-build lists them
     dims = _dims(site)
