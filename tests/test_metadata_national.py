@@ -335,6 +335,8 @@ def test_metadata_change_rewrites_only_pages_and_meta_files(small, tmp_path):
         [f"{lang}/indicators/3-4-1/index.html" for lang in ("en", "fr")]
         + [f"{lang}/meta/3-4-1.json" for lang in ("en", "fr")]
         + [f"{lang}/meta/all.json" for lang in ("en", "fr")]
+        # the statistics read each indicator's reporting_status and expected_disaggregations
+        + [f"{lang}/stats/{name}.json" for lang in ("en", "fr") for name in ("reporting", "disaggregation")]
     )
     assert "Revised text." in (out / "en" / "indicators" / "3-4-1" / "index.html").read_text("utf-8")
 

@@ -113,15 +113,28 @@ def test_build_writes_the_layout(built, ws):
             ("data", "json"),
             ("headline", "csv"),
             ("headline", "json"),
-            ("meta", "json"),
+            ("edges", "csv"),
+            ("edges", "json"),
+            ("comb", "json"),
         ):
             assert {p.stem for p in (out / lang / folder).glob(f"*.{ext}")} - {"all"} == {
                 c.replace(".", "-") for c in codes
             }, (lang, folder, ext)
+        assert {p.parent.name for p in (out / lang / "data-packages").glob("*/datapackage.json")} == {
+            c.replace(".", "-") for c in codes
+        }
+        # a meta file for every indicator with data or with national metadata (the UK's text-only ones)
+        with_metadata = {c for c, level, *_ in ws.current_nodes() if level == "indicator" and site.has_metadata(c)}
+        assert {p.stem for p in (out / lang / "meta").glob("*.json")} - {"all"} == {
+            c.replace(".", "-") for c in set(codes) | with_metadata
+        }
+        assert len(with_metadata - set(codes)) > 50  # the UK's metadata without data
         for name in (
             "meta/all.json",
             "headline/all.json",
             "stats/reporting.json",
+            "stats/disaggregation.json",
+            "data-packages/all.json",
             "zip/all_indicators.zip",
             "datapackage.json",
             "geojson/countries/indicator_14-5-1.geojson",
@@ -181,18 +194,30 @@ def test_metadata_titles_and_statistics(built, ws):
         english["3-2-2"]["indicator_name"] == ws.current_nodes()[[c for c, *_ in ws.current_nodes()].index("3.2.2")][3]
     )
     site = Site(ws)
-    assert len(english) == len(site.indicators())
-    assert json.loads((out / "en" / "headline" / "all.json").read_text("utf-8"))["3-2-2"] == json.loads(
-        (out / "en" / "headline" / "3-2-2.json").read_text("utf-8")
-    )
+    assert set(english) == {p.stem for p in (out / "en" / "meta").glob("*.json")} - {"all"}
+    headlines = json.loads((out / "en" / "headline" / "all.json").read_text("utf-8"))
+    assert headlines["3-2-2"] == json.loads((out / "en" / "headline" / "3-2-2.json").read_text("utf-8"))
+    # as sdg-build: every indicator with a meta file, [] for those without data
+    assert list(headlines) == list(english)
+    assert all(headlines[c] == [] for c, m in english.items() if m["data"] is None)
+    # reporting status: each indicator's own reporting_status (3.b.3 has data, the UK says not started)
+    assert english["3-b-3"]["reporting_status"] == "notstarted" and "3.b.3" in site.indicators()
+    text_only = next(c for c, m in english.items() if m["data"] is None and m["reporting_status"] == "complete")
+    assert text_only.replace("-", ".") not in site.indicators()
     stats = json.loads((out / "en" / "stats" / "reporting.json").read_text("utf-8"))
     goal3 = next(g for g in stats["goals"] if g["goal"] == 3)
-    indicators3 = [c for c, level, *_ in ws.current_nodes() if level == "indicator" and c.split(".")[0] == "3"]
-    complete = next(s for s in goal3["statuses"] if s["status"] == "complete")
-    assert goal3["totals"]["total"] == len(indicators3)
-    assert complete["count"] == len([c for c in site.indicators() if c.split(".")[0] == "3"]) > 10
+    statuses3 = [m["reporting_status"] for c, m in english.items() if c.split("-")[0] == "3"]
+    counts = {s["status"]: s["count"] for s in goal3["statuses"]}
+    assert goal3["totals"]["total"] == len(statuses3) and counts["complete"] == statuses3.count("complete") > 10
+    assert counts["notstarted"] == statuses3.count("notstarted") >= 1
     assert goal3["disaggregation"]["by_name"]["Sex"] >= 1
-    assert stats["overall"]["totals"]["total"] == sum(g["totals"]["total"] for g in stats["goals"])
+    counted = [c for c, m in english.items() if m.get("standalone") is not True and not m.get("placeholder")]
+    assert stats["overall"]["totals"]["total"] == sum(g["totals"]["total"] for g in stats["goals"]) == len(counted)
+    assert len(counted) == 247  # the UK's 248 meta files, one a placeholder (sdg-build counts 247 too)
+    # disaggregation status: the expected breakdowns of each indicator against its data's
+    disaggregation = json.loads((out / "en" / "stats" / "disaggregation.json").read_text("utf-8"))
+    expected = {c: english[c].get("expected_disaggregations") or [] for c in counted}
+    assert disaggregation["overall"]["totals"]["total"] == sum(bool(e) for e in expected.values()) > 20
 
 
 def test_zip_and_parquet_hold_the_stores_rows(built, ws):
@@ -268,12 +293,17 @@ def test_incremental_rebuild_rewrites_only_what_changed(store, tmp_path):
             ("headline", "csv"),
             ("headline", "json"),
             ("meta", "json"),
+            ("edges", "csv"),
+            ("edges", "json"),
+            ("comb", "json"),
         )
-    }
+    } | {"en/data-packages/3-2-2/data.csv", "en/data-packages/3-2-2/datapackage.json"}
     gathering = {
         "en/headline/all.json",
         "en/meta/all.json",
         "en/stats/reporting.json",
+        "en/stats/disaggregation.json",
+        "en/data-packages/all.json",
         "en/zip/all_indicators.zip",
         "en/datapackage.json",
         "datapackage.json",
@@ -381,7 +411,8 @@ def test_linked_files_through_rebuilds_and_a_killed_build(store, tmp_path, monke
         # dropping French leaves the English files whole
         build_site(ws, out, SiteOptions(langs=("en",)))
         assert not (out / "fr").exists() and read_csv(en)[0]["Value"] == "4.5"
-        assert en.stat().st_nlink == 1
+        # no French link left: only the English data package's copy of the table shares its bytes
+        assert en.stat().st_nlink == 2 and en.samefile(out / "en" / "data-packages" / "3-2-2" / "data.csv")
 
 
 def test_files_are_copied_where_links_are_refused(ws, tmp_path, monkeypatch):

@@ -12,6 +12,7 @@ from functools import partial
 from typing import Iterator
 
 from ..site import Site, SiteFile, producer, slug
+from .meta import meta_codes
 from .tables import columns_json, dump, headline_table, open_sdg_table, records_json, to_csv
 
 KINDS = {
@@ -43,17 +44,23 @@ def indicator_tables(site: Site) -> Iterator[SiteFile]:
 @producer
 def all_headlines(site: Site) -> Iterator[SiteFile]:
     codes = site.indicators()
+    listed = meta_codes(site)  # as sdg-build: every indicator with a meta file, [] where it has no data
 
     def render(lang: str) -> bytes:
         # each indicator's headline JSON as written (or reused), spliced into one object
+        with_data = set(codes)
         parts = [
             json.dumps(slug(code))
             + ":"
-            + site.content(indicator_file(site, lang, "headline", "json", code)).decode("utf-8")
-            for code in codes
+            + (
+                site.content(indicator_file(site, lang, "headline", "json", code)).decode("utf-8")
+                if code in with_data
+                else "[]"
+            )
+            for code in listed
         ]
         return ("{" + ",".join(parts) + "}").encode("utf-8")
 
     for lang in site.options.langs:
-        key = site.key("headline/all", [site.indicator_key(c) for c in codes])
+        key = site.key("headline/all", [site.indicator_key(c) for c in codes], listed)
         yield SiteFile(f"{lang}/headline/all.json", partial(render, lang), key)

@@ -11,6 +11,12 @@ them: text as safe HTML (``publish/metadata.py``), settings (lists, mappings) as
 numbered ``source_*`` fields replace sdgtrack's when it has any; keys sdgtrack derives (codes,
 titles, series, datasets, years, links to the data) are never replaced. ``national_metadata``
 names the dataset and language the text came from.
+
+Like sdg-build, a meta file is written for every indicator of the framework the site has data for
+*or* national metadata for (the UK's text-only indicators, those it has not started): without data
+its ``reporting_status`` defaults to ``notstarted`` (``complete`` when its metadata says it is not
+statistical) and its ``data`` links are null; the repository's
+own ``reporting_status``, ``graph_title`` and ``indicator_sort_order`` win over these defaults.
 """
 
 from __future__ import annotations
@@ -33,8 +39,32 @@ def _clean(value):
     return None if value is None or value != value else value  # NaN -> None
 
 
+def meta_codes(site: Site) -> list[str]:
+    """Indicators with a meta file: the framework's indicators with data or with national metadata in
+    the datasets the site shows, in the order of the official list."""
+
+    def make():
+        with_data = set(site.indicators())
+        return [
+            code
+            for code, level, _, _ in site.nodes()
+            if level == "indicator" and (code in with_data or site.has_metadata(code))
+        ]
+
+    return site.memo("_meta_codes", make)  # type: ignore[return-value]
+
+
+def default_status(site: Site, lang: str, code: str) -> str:
+    """An indicator's reporting status where its metadata gives none: ``complete`` with data on the
+    site or when its metadata says it is not statistical (a text-only indicator), else ``notstarted``."""
+    if code in site.memo("_with_data", lambda: set(site.indicators())):  # type: ignore[operator]
+        return "complete"
+    return "complete" if national_fields(site, lang, code).get("data_non_statistical") is True else "notstarted"
+
+
 def indicator_meta(site: Site, lang: str, code: str) -> dict:
     titles = site.titles(lang)
+    has_data = code in site.memo("_with_data", lambda: set(site.indicators()))  # type: ignore[operator]
     goal, target = code.split(".")[0], ".".join(code.split(".")[:2])
     labels = series_labels(site)
     info = site.memo("_series_info", lambda: site.workspace.series_info().set_index("code"))
@@ -51,13 +81,15 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
         "language": lang,
         "sdg_goal": goal,
         "target_id": target,
+        "goal_number": goal,
+        "target_number": target,
         "goal_name": titles.get(goal, ("", None))[0],
         "target_name": titles.get(target, ("", None))[0],
         "indicator_name": titles.get(code, ("", None))[0],
         "graph_title": titles.get(code, ("", None))[0],
         "indicator_sort_order": sort_order(code),
-        "reporting_status": "complete",
-        "data_non_statistical": False,
+        "reporting_status": default_status(site, lang, code),
+        "data_non_statistical": not has_data,
         "graph_type": "line",
         "computation_units": units[0] if len(units) == 1 else units,
         "series": [
@@ -84,7 +116,9 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
             "json": f"data/{slug(code)}.json",
             "headline_csv": f"headline/{slug(code)}.csv",
             "headline_json": f"headline/{slug(code)}.json",
-        },
+        }
+        if has_data
+        else None,
     }
     for n, d in enumerate(used, 1):  # Open SDG's numbered source fields
         if d in datasets.index:
@@ -95,9 +129,9 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
 
 # what sdgtrack derives itself and a repository's metadata never replaces
 DERIVED = frozenset(
-    {"indicator", "indicator_number", "slug", "language", "sdg_goal", "target_id", "goal_name", "target_name",
-     "indicator_name", "graph_title", "indicator_sort_order", "series", "datasets", "observations", "areas",
-     "years", "disaggregations", "data", "national_metadata"}
+    {"indicator", "indicator_number", "slug", "language", "sdg_goal", "target_id", "goal_number", "target_number",
+     "goal_name", "target_name", "indicator_name", "series", "datasets", "observations", "areas", "years",
+     "disaggregations", "data", "national_metadata"}
 )  # fmt: skip
 
 
@@ -113,12 +147,28 @@ def _with_national(site: Site, lang: str, code: str, meta: dict) -> dict:
     for field, value, structured in zip(first["field"], first["value"], first["structured"]):
         if field in DERIVED:
             continue
-        fields[field] = json.loads(value) if structured else render_text(value)
+        if structured:
+            fields[field] = json.loads(value)
+        else:
+            fields[field] = render_text(value)
     if any(k.startswith("source_") for k in fields):  # the repository's sources, not a mix with ours
         meta = {k: v for k, v in meta.items() if not k.startswith("source_")}
     meta.update(fields)
     meta["national_metadata"] = {"dataset": first["dataset"].iloc[0], "languages": sorted(set(first["lang"]))}
     return meta
+
+
+def national_fields(site: Site, lang: str, code: str) -> dict:
+    """The raw national metadata of ``code`` (the most preferred dataset with some): settings as JSON
+    values, text as written; empty when there is none."""
+    frame = national_frame(site, lang, code)
+    if frame.empty:
+        return {}
+    first = frame[frame["dataset"] == frame["dataset"].iloc[0]]
+    return {
+        field: json.loads(value) if structured else value
+        for field, value, structured in zip(first["field"], first["value"], first["structured"])
+    }
 
 
 def national_frame(site: Site, lang: str, code: str):
@@ -152,7 +202,7 @@ def meta_file(site: Site, lang: str, code: str) -> SiteFile:
 
 @producer
 def metadata(site: Site) -> Iterator[SiteFile]:
-    codes = site.indicators()
+    codes = meta_codes(site)
     for lang in site.options.langs:
         for code in codes:
             yield meta_file(site, lang, code)
@@ -165,5 +215,5 @@ def metadata(site: Site) -> Iterator[SiteFile]:
         yield SiteFile(
             f"{lang}/meta/all.json",
             partial(render, lang),
-            site.key("meta/all", lang, site.indicators_key(), site.metadata_keys(), code_fingerprint()),
+            site.key("meta/all", lang, [meta_file(site, lang, c).key for c in codes]),
         )

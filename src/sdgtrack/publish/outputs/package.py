@@ -2,6 +2,13 @@
 by DuckDB) with its Frictionless descriptor ``datapackage.json`` at the site root, and
 ``LANG/datapackage.json`` describing the indicator CSVs of each language (Tabular Data Package:
 path, title, schema fields with their types).
+
+Per indicator, as sdg-build publishes them: ``LANG/data-packages/3-2-2/data.csv`` (the indicator's
+CSV; the same key as ``data/3-2-2.csv``, so the build stores it once, as a hard link) with its
+``datapackage.json`` (one tabular resource: ``Year`` an integer when every period is a plain year,
+``Value`` a number, the rest text; the breakdowns, ``Series`` and ``Units`` list their values as an
+``enum`` with ``""`` for the total), and ``LANG/data-packages/all.json`` gathering every indicator's
+resource.
 """
 
 from __future__ import annotations
@@ -13,9 +20,13 @@ import tempfile
 from functools import partial
 from typing import Iterator
 
+import numpy as np
+import pandas as pd
+
 from ..site import Site, SiteFile, producer, slug
 from .data import indicator_file
-from .tables import dump
+from .edges import NOT_DISAGGREGATIONS
+from .tables import Table, dump, open_sdg_table
 
 PARQUET = "observations.parquet"
 # the columns of observations.parquet (store/catalog.export_observations), as Table Schema fields
@@ -125,4 +136,75 @@ def analyst_files(site: Site) -> Iterator[SiteFile]:
             f"{lang}/datapackage.json",
             partial(_render_language, site, lang),
             site.key("datapackage", lang, site.indicators_key()),
+        )
+
+
+def _indicator_fields(table: Table) -> list[dict]:
+    fields = []
+    for name, values in table.columns.items():
+        field: dict = {"name": name, "type": "string"}
+        if name == "Value":
+            field["type"] = "number"
+        elif name == "Year":
+            text = values.astype(str)
+            if len(text) and np.char.str_len(text).max() == 4 and np.char.isdigit(text).all():
+                field["type"] = "integer"
+        elif name in ("Series", "Units") or name not in NOT_DISAGGREGATIONS:
+            present = pd.unique(values[pd.notna(values)])
+            field["constraints"] = {"enum": [str(v) for v in present if v != ""] + [""]}
+        field["title"] = name
+        fields.append(field)
+    return fields
+
+
+def _resource(site: Site, code: str, path: str, name: str, lang: str) -> dict:
+    return {
+        "path": path,
+        "name": name,
+        "title": site.titles(lang).get(code, ("", None))[0],
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": {"fields": _indicator_fields(open_sdg_table(site, code))},
+    }
+
+
+def indicator_package(site: Site, lang: str, code: str) -> dict:
+    return {
+        "profile": "tabular-data-package",
+        "name": slug(code),
+        "title": site.titles(lang).get(code, ("", None))[0],
+        "licenses": [item for item in _licences(site) if item["name"] in {d for _, d in site.indicator_sources(code)}],
+        "resources": [_resource(site, code, "data.csv", "data", lang)],
+    }
+
+
+def all_packages(site: Site, lang: str) -> dict:
+    return {
+        "profile": "tabular-data-package",
+        "name": "all",
+        "title": "All indicators",
+        "licenses": _licences(site),
+        "resources": [_resource(site, c, f"{slug(c)}/data.csv", slug(c), lang) for c in site.indicators()],
+    }
+
+
+@producer
+def indicator_packages(site: Site) -> Iterator[SiteFile]:
+    for lang in site.options.langs:
+        for code in site.indicators():
+            data = indicator_file(site, lang, "data", "csv", code)
+            folder = f"{lang}/data-packages/{slug(code)}"
+            yield SiteFile(f"{folder}/data.csv", data.render, data.key, about=code)
+            yield SiteFile(
+                f"{folder}/datapackage.json",
+                partial(lambda lang, code: dump(indicator_package(site, lang, code)), lang, code),
+                site.key("data-packages", lang, site.indicator_key(code)),
+                about=code,
+            )
+        yield SiteFile(
+            f"{lang}/data-packages/all.json",
+            partial(lambda lang: dump(all_packages(site, lang)), lang),
+            site.key("data-packages/all", lang, site.indicators_key()),
         )

@@ -1,0 +1,110 @@
+"""tools/sdgbuild_parity.py on a small pair of sites (tests/fixtures/sdgbuild_parity: sdg-build's files
+and sdgtrack's for four indicators), so the comparison itself is tested: identical files in another
+order, the listed differences, and differences it must not explain away."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+
+import pytest
+
+from .conftest import FIXTURES, REPO
+
+PAIR = FIXTURES / "sdgbuild_parity"
+
+
+@pytest.fixture(scope="module")
+def parity():
+    spec = importlib.util.spec_from_file_location("sdgbuild_parity", REPO / "tools" / "sdgbuild_parity.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sdgbuild_parity"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def results(parity):
+    return {(r.kind, r.item): r for r in parity.compare_sites(PAIR / "sdgtrack", PAIR / "sdgbuild" / "fx")}
+
+
+def test_the_table_counts_each_file_kind(parity, results):
+    table = parity.table(list(results.values())).set_index("file")
+    assert table.loc["data/ID.csv", ["in both", "identical", "listed", "unexplained", "only sdg-build"]].tolist() == [
+        3, 1, 1, 1, 1
+    ]  # fmt: skip
+    assert table.loc["edges/ID.json", ["identical", "unexplained"]].tolist() == [2, 1]
+    assert table.loc["stats/*.json", "unexplained"] == 1
+
+
+def test_order_free_records_are_identical(results):
+    # rows and columns in another order, 9 and 9.0, a null and a blank cell: the same records
+    for key in (("data", "1-1-1"), ("headline", "1-1-1"), ("comb", "1-1-1"), ("headline/all", "1-1-1")):
+        assert results[key].status == "identical", (key, results[key].details)
+    assert results[("edges", "1-2-1")].status == "identical"  # the same pairs in another order
+
+
+def test_listed_differences_need_their_reason(results):
+    listed = results[("data", "1-2-1")]
+    # sdg-build's 5.0 for a label 5, its row without a value, its altered 17-digit decimal
+    assert listed.status == "listed" and listed.reasons == {"numeric-label", "blank-value", "float-digits"}
+    assert results[("headline", "1-2-1")].reasons == {"blank-value"}
+    meta = results[("meta", "1-1-1")]
+    assert meta.status == "listed" and meta.reasons == {"meta-additions", "safe-html"}
+
+
+def test_real_differences_are_unexplained_and_listed(results):
+    data = results[("data", "1-3-1")]
+    assert data.status == "unexplained"
+    assert data.details[0] == "columns only in sdg-build: ['Observation status']"
+    assert "  sdg-build: Value='12.6', Year='2015'" in data.details
+    assert "  sdgtrack:  Value='12.5', Year='2015'" in data.details
+    meta = results[("meta", "1-2-1")]
+    assert meta.details == [
+        'field only in sdg-build: goal_number="1"',
+        'field graph_type: sdg-build "bar", sdgtrack "line"',
+    ]
+    assert results[("edges", "1-3-1")].details == [
+        "edges only in sdg-build: [('Region', 'Age')]; only in sdgtrack: [('Age', 'Region')]"
+    ]
+    stats = results[("stats", "reporting")]
+    assert "/overall/statuses/status=complete/count: sdg-build 3, sdgtrack 2" in stats.details
+    assert not any("goals" in line for line in stats.details)  # the goal's counts agree
+    assert results[("data", "1-4-1")].status == "only-sdgbuild"
+
+
+def test_float_digits_explain_only_the_last_digits(parity):
+    import pandas as pd
+
+    out = parity.Outcome("data", "en", "x", "")
+    ours = pd.DataFrame({"Year": ["2015", "2016"], "Value": ["0.1", "2"]})
+    parity.compare_records(ours, pd.DataFrame({"Year": ["2015", "2016"], "Value": ["0.10000000000000002", "2.0"]}), out)
+    assert out.reasons == {"float-digits"} and not out.details
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, pd.DataFrame({"Year": ["2015", "2016"], "Value": ["0.1000000001", "2"]}), out)
+    assert out.details and "float-digits" not in out.reasons
+
+
+def test_the_command_lists_one_indicator(parity, capsys):
+    code = parity.main(
+        ["fx", "--site", str(PAIR / "sdgtrack"), "--reference", str(PAIR / "sdgbuild"), "--indicator", "1-3-1"]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert re.search(r"en +data/ID\.csv +3 +1 +1 +1 +1 +0\n", printed)
+    assert "-- en data/ID.csv 1-3-1: unexplained" in printed and "sdgtrack:  Value='12.5', Year='2015'" in printed
+    assert "1-2-1:" not in printed  # only the indicator asked for
+
+
+def test_json_rounding_is_listed_only_for_sdg_builds_json(parity):
+    import pandas as pd
+
+    ours = pd.DataFrame({"Year": ["2015"], "Value": ["12.739383846821"]})
+    ref = pd.DataFrame({"Year": ["2015"], "Value": ["12.7393838468"]})
+    out = parity.Outcome("comb", "en", "x", "")
+    parity.compare_records(ours, ref, out, rounded_json=True)
+    assert out.reasons == {"json-rounding"} and not out.details
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, ref, out)  # a CSV of sdg-build's is not rounded: a real difference
+    assert out.details and not out.reasons

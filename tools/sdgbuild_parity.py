@@ -1,0 +1,674 @@
+"""Compare sdgtrack's site data files with sdg-build's on the same Open SDG repository.
+
+    python tools/sdgbuild_parity.py uk canada rwanda          # build sdgtrack's files, compare, print tables
+    python tools/sdgbuild_parity.py uk --indicator 3-2-1       # ... and list 3-2-1's unexplained differences
+    python tools/sdgbuild_parity.py uk --site SITE             # compare an existing sdgtrack build instead
+
+sdg-build's outputs come from ``tools/run_sdgbuild.sh`` (``--reference``, default
+``/work/sdgbuild-out``: one folder per repository). For each repository the script ingests the
+repository (``--data``, default ``../shared/data/opensdg``) into a fresh store with
+``--skip-invalid``, builds the site for the repository's languages that sdgtrack has, and compares
+per language, per file kind and per indicator:
+
+- ``data/ID.csv``, ``headline/ID.csv``, ``headline/all.json`` (per indicator), ``comb/ID.json``
+  (its data part): **sets of records** (row order and column order free; duplicate rows counted),
+  numbers compared exactly as numbers (``5`` equals ``5.0``);
+- ``edges/ID.json`` and the edges of ``comb/ID.json``: sets of (From, To) pairs;
+- ``meta/ID.json`` and ``meta/all.json`` (per indicator): field by field;
+- ``stats/reporting.json``, ``stats/disaggregation.json``: every number at its path.
+
+Each comparison is *identical*, *listed* (every difference is one of :data:`EXPLAINED`, a short
+list of known, reasoned differences mirrored in docs/site.md) or *unexplained*. Whole files are
+read with pandas and compared as whole columns (value counts of row keys), never row by row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import functools
+import json
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+REFERENCE = Path("/work/sdgbuild-out")
+DATA = REPO.parent / "shared" / "data" / "opensdg"
+
+# Differences that are known and reasoned: what sdg-build does, and why sdgtrack's output is kept.
+# Keep this list and the table in docs/site.md ("sdg-build parity") the same.
+EXPLAINED = {
+    "float-digits": "sdg-build's pandas float parser alters some 16-17-digit decimals (e.g. "
+    "0.30000000000000004 read as 0.3000000000000001); sdgtrack keeps the source's decimal exactly",
+    "numeric-label": "sdg-build reads a column of numbers as floats and writes a breakdown `5` as `5.0`; "
+    "sdgtrack keeps the label as written",
+    "blank-value": "sdg-build keeps rows without a value; sdgtrack stores no observation without a value "
+    "(a blank Value cell is not an observation)",
+    "json-rounding": "sdg-build's JSON files round values to 10 decimals; sdgtrack's JSON holds the CSV's exact value",
+    "meta-additions": "sdgtrack's meta adds fields sdg-build does not have (series, datasets, years, "
+    "links to the data files ...); Open SDG ignores fields it does not know",
+    "safe-html": "metadata text is published as sanitised HTML (scripts and event handlers removed, "
+    "Markdown rendered); sdg-build copies the text as written",
+    "framework-titles": "goal, target and indicator titles (and the chart title a repository leaves to them) "
+    "are the current official UN titles in the site's language; sdg-build shows the repository's own "
+    "wording, often of an older edition of the framework",
+    "git-dates": "sdg-build dates each file from the repository's git history (national_data_updated_date, "
+    "national_metadata_updated_date); sdgtrack reads files, not git history, and does not publish them",
+    "blank-settings": "a setting the repository leaves blank or out (graph_type, graph_title, computation_units, "
+    "indicator_sort_order) is published with the value Open SDG falls back to (a line chart, the indicator's title, "
+    "the units of its series, the code's sort order); sdg-build publishes null",
+    "stats-additions": "sdgtrack's reporting statistics add each goal's title and its disaggregation counts",
+    "out-of-scope": "indicators expecting no disaggregation are left out of the disaggregation statistics "
+    "(as the UK and Canada configure sdg-build); sdg-build counts them as notapplicable where the repository "
+    "does not set ignore_out_of_scope_disaggregation_stats (Rwanda)",
+}
+
+# meta fields sdgtrack adds (publish/outputs/meta.py); a field of these only in sdgtrack's file is listed
+META_ADDITIONS = frozenset(
+    {"indicator", "slug", "language", "sdg_goal", "target_id", "goal_name", "series", "datasets", "observations",
+     "areas", "years", "disaggregations", "data", "national_metadata"}
+)  # fmt: skip
+
+KINDS = ("data", "headline", "comb", "edges", "meta", "meta/all", "headline/all", "stats", "data-packages")
+LABELS = {
+    "data": "data/ID.csv",
+    "headline": "headline/ID.csv",
+    "comb": "comb/ID.json",
+    "edges": "edges/ID.json",
+    "meta": "meta/ID.json",
+    "meta/all": "meta/all.json",
+    "headline/all": "headline/all.json",
+    "stats": "stats/*.json",
+    "data-packages": "data-packages/ID/datapackage.json",
+}
+MAX_ROWS = 8  # rows listed per side in --indicator details
+
+
+@dataclass
+class Outcome:
+    """The comparison of one file (or one indicator's entry of an all.json) in one language."""
+
+    kind: str
+    lang: str
+    item: str  # indicator id (3-2-1), or the stats file name
+    status: str  # identical | listed | unexplained | only-sdgbuild | only-sdgtrack
+    reasons: set[str] = field(default_factory=set)  # keys of EXPLAINED seen
+    details: list[str] = field(default_factory=list)  # the unexplained differences, readable
+
+
+# -- reading ----------------------------------------------------------------------------------------
+def read_csv(path: Path) -> pd.DataFrame:
+    """Every cell as text, blank as "" (sdg-build's ``There is no data ...`` placeholder is one row)."""
+    if path.stat().st_size == 0:
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype=object, keep_default_na=False, na_filter=False, skip_blank_lines=True)
+
+
+def read_json(path: Path):
+    with open(path, encoding="utf-8") as stream:
+        return json.load(stream)
+
+
+def _cell_text(values: pd.Series) -> pd.Series:
+    """JSON values as CSV text: None -> "", booleans and numbers as Python writes them."""
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    out = cells.astype(str).astype(object)
+    out[missing] = ""
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def frame_from_json(document) -> pd.DataFrame:
+    """A data JSON (``{column: [values]}``) or a headline JSON (``[{column: value}]``) as text cells."""
+    if not document:
+        return pd.DataFrame()
+    frame = pd.DataFrame(document)
+    return pd.DataFrame({c: _cell_text(frame[c]) for c in frame.columns}, dtype=object)
+
+
+# -- records ----------------------------------------------------------------------------------------
+NUMERIC_LABEL = re.compile(r"^-?\d+\.0$")
+
+
+def _number_keys(values: pd.Series, digits: int | None) -> pd.Series:
+    """Value cells as comparable text: numbers by their float value (exact: repr; else rounded to
+    ``digits`` significant digits, or to ``-digits`` decimals), other text as written."""
+    numbers = pd.to_numeric(values.replace("", np.nan), errors="coerce").to_numpy(dtype=float)
+    numeric = ~np.isnan(numbers)
+    out = values.to_numpy(dtype=object).copy()
+    if numeric.any():
+        picked = numbers[numeric]
+        if digits is None:
+            out[numeric] = picked.astype(str)
+        elif digits < 0:  # rounded to -digits decimals, as sdg-build's JSON writes them
+            out[numeric] = np.char.mod("%.15g", np.round(picked, -digits)).astype(object)
+        else:
+            out[numeric] = np.char.mod(f"%.{digits}g", picked).astype(object)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _row_hashes(frame: pd.DataFrame, columns: list[str], digits: int | None) -> np.ndarray:
+    """One 64-bit hash per row over ``columns`` (Value by its number), so whole files compare as
+    sorted integer arrays."""
+    if frame.empty or not columns:
+        return np.array([], dtype=np.uint64)
+    cells = {c: _number_keys(frame[c], digits) if c == "Value" else frame[c].astype(object) for c in columns}
+    return pd.util.hash_pandas_object(pd.DataFrame(cells), index=False).to_numpy()
+
+
+def _minus(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The hashes of ``a`` left after taking away ``b`` (with multiplicity), and how many of each."""
+    ua, ca = np.unique(a, return_counts=True)
+    ub, cb = np.unique(b, return_counts=True)
+    if len(ub) == 0:
+        return ua, ca
+    at = np.minimum(np.searchsorted(ub, ua), len(ub) - 1)
+    left = ca - np.where(ub[at] == ua, cb[at], 0)
+    return ua[left > 0], left[left > 0]
+
+
+def _rows(frame: pd.DataFrame, hashes: np.ndarray, wanted: np.ndarray, columns: list[str]) -> list[str]:
+    picked = frame[np.isin(hashes, wanted)].drop_duplicates(subset=columns).head(MAX_ROWS)
+    return [
+        ", ".join(f"{c}={v!r}" for c, v in zip(columns, row) if v != "")
+        for row in picked[columns].itertuples(index=False)
+    ]
+
+
+def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded_json: bool = False) -> None:
+    """``ours`` and ``ref`` (sdg-build) as sets of records; fills ``out`` with reasons and details."""
+    if "Value" in ref.columns and len(ref):
+        blank = ref["Value"].eq("")
+        if blank.any():
+            ref = ref[~blank]
+            out.reasons.add("blank-value")
+    if len(ref) == 0 and len(ours) == 0:
+        return
+    ours_cols, ref_cols = list(ours.columns), list(ref.columns)
+    only_ref = [c for c in ref_cols if c not in ours_cols]
+    only_ours = [c for c in ours_cols if c not in ref_cols]
+    if only_ref:
+        out.details.append(f"columns only in sdg-build: {only_ref}")
+    if only_ours:
+        out.details.append(f"columns only in sdgtrack: {only_ours}")
+    common = sorted(c for c in ref_cols if c in ours_cols)
+    labels = [c for c in common if c not in ("Year", "Value")]
+    ours, ref = ours.reset_index(drop=True), ref.reset_index(drop=True)
+    for column in labels:  # `5.0` written for a label `5`
+        floated = ref[column].str.match(NUMERIC_LABEL)
+        if floated.any():
+            ref = ref.copy()
+            ref.loc[floated, column] = ref.loc[floated, column].str[:-2]
+            mine = ours[column].str.match(NUMERIC_LABEL)
+            if mine.any():
+                ours = ours.copy()
+                ours.loc[mine, column] = ours.loc[mine, column].str[:-2]
+            if floated.sum() > mine.sum():
+                out.reasons.add("numeric-label")
+    exact_ours, exact_ref = _row_hashes(ours, common, None), _row_hashes(ref, common, None)
+    if len(exact_ours) == len(exact_ref) and np.array_equal(np.sort(exact_ours), np.sort(exact_ref)):
+        return
+    extra, _ = _minus(exact_ours, exact_ref)
+    missing, _ = _minus(exact_ref, exact_ours)
+    # rows that differ only beyond 15 significant digits of the value
+    left_ours = ours[np.isin(exact_ours, extra)].reset_index(drop=True)
+    left_ref = ref[np.isin(exact_ref, missing)].reset_index(drop=True)
+    rough_ours, rough_ref = _row_hashes(left_ours, common, 15), _row_hashes(left_ref, common, 15)
+    rough_extra, n_extra = _minus(rough_ours, rough_ref)
+    rough_missing, n_missing = _minus(rough_ref, rough_ours)
+    if n_extra.sum() < len(left_ours) or n_missing.sum() < len(left_ref):
+        out.reasons.add("float-digits")
+    if len(rough_extra) == 0 and len(rough_missing) == 0:
+        return
+    if rounded_json:  # sdg-build's JSON rounds values to 10 decimals
+        left_ours = left_ours[np.isin(rough_ours, rough_extra)].reset_index(drop=True)
+        left_ref = left_ref[np.isin(rough_ref, rough_missing)].reset_index(drop=True)
+        rough_ours, rough_ref = _row_hashes(left_ours, common, -10), _row_hashes(left_ref, common, -10)
+        rough_extra, n_extra = _minus(rough_ours, rough_ref)
+        rough_missing, n_missing = _minus(rough_ref, rough_ours)
+        if n_extra.sum() < len(left_ours) or n_missing.sum() < len(left_ref):
+            out.reasons.add("json-rounding")
+        if len(rough_extra) == 0 and len(rough_missing) == 0:
+            return
+    out.details.append(
+        f"rows only in sdg-build: {int(n_missing.sum())}, only in sdgtrack: {int(n_extra.sum())} (of {len(ref)} and"
+        f" {len(ours)}; compared on {len(common)} common columns)"
+    )
+    out.details.extend(f"  sdg-build: {row}" for row in _rows(left_ref, rough_ref, rough_missing, common))
+    out.details.extend(f"  sdgtrack:  {row}" for row in _rows(left_ours, rough_ours, rough_extra, common))
+
+
+def compare_edges(ours, ref, out: Outcome) -> None:
+    def pairs(document) -> Counter:
+        if not document:
+            return Counter()
+        return Counter(zip(document.get("From", []), document.get("To", [])))
+
+    mine, theirs = pairs(ours), pairs(ref)
+    if mine != theirs:
+        out.details.append(
+            f"edges only in sdg-build: {sorted(theirs - mine)}; only in sdgtrack: {sorted(mine - theirs)}"
+        )
+
+
+# -- metadata ---------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _render(value: str) -> str:
+    from sdgtrack.publish.metadata import render_text
+
+    return render_text(value)
+
+
+TITLES = frozenset({"goal_name", "target_name", "indicator_name", "graph_title"})
+DEFAULTED = frozenset({"graph_type", "graph_title", "computation_units", "indicator_sort_order"})
+GIT_DATES = frozenset({"national_data_updated_date", "national_metadata_updated_date"})
+
+
+def _empty(value) -> bool:
+    return value is None or value == [] or value == {} or (isinstance(value, str) and not value.strip())
+
+
+def compare_meta(ours: dict, ref: dict, out: Outcome) -> None:
+    for key in sorted(set(ref) - set(ours)):
+        if _empty(ref[key]):  # an empty field and no field say the same
+            continue
+        if key in GIT_DATES:
+            out.reasons.add("git-dates")
+            continue
+        out.details.append(f"field only in sdg-build: {key}={_short(ref[key])}")
+    extras = set(ours) - set(ref)
+    if extras & META_ADDITIONS:
+        out.reasons.add("meta-additions")
+    for key in sorted(extras - META_ADDITIONS):
+        if _empty(ours[key]):
+            continue
+        if key in TITLES:
+            out.reasons.add("framework-titles")
+            continue
+        if key in DEFAULTED:
+            out.reasons.add("blank-settings")
+            continue
+        out.details.append(f"field only in sdgtrack: {key}={_short(ours[key])}")
+    for key in sorted(set(ref) & set(ours)):
+        a, b = ours[key], ref[key]
+        if a == b or (_empty(a) and _empty(b)):
+            continue
+        if key in DEFAULTED and _empty(b):  # the repository left it blank; sdgtrack publishes the default
+            out.reasons.add("blank-settings")
+            continue
+        if key in TITLES and isinstance(a, str) and isinstance(b, str):
+            out.reasons.add("framework-titles")
+            continue
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and float(a) == float(b):
+            continue
+        if isinstance(b, str) and a == _render(b):
+            out.reasons.add("safe-html")
+            continue
+        out.details.append(f"field {key}: sdg-build {_short(b)}, sdgtrack {_short(a)}")
+
+
+def _short(value, limit: int = 90) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# -- data packages --------------------------------------------------------------------------------
+def _schema(package: dict) -> dict[str, tuple[str, frozenset]]:
+    fields = ((package.get("resources") or [{}])[0].get("schema") or {}).get("fields") or []
+    return {
+        f["name"]: (f.get("type"), frozenset(str(v) for v in (f.get("constraints") or {}).get("enum", [])))
+        for f in fields
+    }
+
+
+def compare_package(ours: dict, ref: dict, out: Outcome) -> None:
+    """An indicator's data package: each field's type and the set of its listed values."""
+    mine, theirs = _schema(ours), _schema(ref)
+    for name in sorted(set(mine) | set(theirs)):
+        if name not in mine:
+            out.details.append(f"field only in sdg-build: {name}")
+        elif name not in theirs:
+            out.details.append(f"field only in sdgtrack: {name}")
+        elif mine[name][0] != theirs[name][0]:
+            out.details.append(f"field {name}: type {theirs[name][0]} in sdg-build, {mine[name][0]} in sdgtrack")
+        elif mine[name][1] != theirs[name][1]:
+            floated = {v[:-2] if NUMERIC_LABEL.match(v) else v for v in theirs[name][1]}
+            if floated == set(mine[name][1]):
+                out.reasons.add("numeric-label")
+                continue
+            extra, missing = sorted(mine[name][1] - theirs[name][1]), sorted(theirs[name][1] - mine[name][1])
+            out.details.append(f"field {name}: values only in sdg-build: {missing[:6]}; only in sdgtrack: {extra[:6]}")
+    if ours.get("title") != ref.get("title"):
+        out.reasons.add("framework-titles")
+
+
+# -- stats ------------------------------------------------------------------------------------------
+def _flatten(document, prefix: str = "") -> dict[str, object]:
+    """Every leaf at a path; list items are named by their identifying field (goal, status, value)."""
+    out: dict[str, object] = {}
+    if isinstance(document, dict):
+        for key, value in document.items():
+            out.update(_flatten(value, f"{prefix}/{key}"))
+    elif isinstance(document, list):
+        for i, item in enumerate(document):
+            name = str(i)
+            if isinstance(item, dict):
+                for ident in ("goal", "status", "value"):
+                    if ident in item and not isinstance(item[ident], (dict, list)):
+                        name = f"{ident}={item[ident]}"
+                        break
+            out.update(_flatten(item, f"{prefix}/{name}"))
+    else:
+        out[prefix] = document
+    return out
+
+
+def compare_stats(ours, ref, out: Outcome) -> None:
+    mine, theirs = _flatten(ours), _flatten(ref)
+    if out.item == "disaggregation":
+        counted = [p for p in theirs if "status=notapplicable" in p and p.startswith(("/goals", "/overall"))]
+        if counted and not any("status=notapplicable" in p and p.startswith(("/goals", "/overall")) for p in mine):
+            # sdg-build counted the out-of-scope indicators: their counts, the totals and shares differ
+            out.reasons.add("out-of-scope")
+            theirs = {p: v for p, v in theirs.items() if p.endswith("/count") and "notapplicable" not in p}
+            mine = {p: v for p, v in mine.items() if p.endswith("/count")}
+    added = [p for p in set(mine) - set(theirs) if "/disaggregation/" in p or p.endswith("/title")]
+    if added:
+        out.reasons.add("stats-additions")
+        mine = {p: v for p, v in mine.items() if p not in set(added)}
+    for path in sorted(set(mine) | set(theirs)):
+        a, b = mine.get(path), theirs.get(path)
+        if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+            if float(a) == float(b):
+                continue
+        elif str(a) == str(b) and (path in mine) == (path in theirs):
+            continue
+        if path not in theirs:
+            out.details.append(f"{path}: only in sdgtrack ({a})")
+        elif path not in mine:
+            out.details.append(f"{path}: only in sdg-build ({b})")
+        else:
+            out.details.append(f"{path}: sdg-build {b}, sdgtrack {a}")
+
+
+# -- one site against the other ---------------------------------------------------------------------
+def _status(out: Outcome) -> Outcome:
+    out.status = "unexplained" if out.details else ("listed" if out.reasons else "identical")
+    return out
+
+
+def _stems(folder: Path, suffix: str, skip: tuple[str, ...] = ()) -> set[str]:
+    if not folder.is_dir():
+        return set()
+    return {p.name[: -len(suffix)] for p in folder.glob(f"*{suffix}") if p.name[: -len(suffix)] not in skip}
+
+
+def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None = None) -> list[Outcome]:
+    """Every comparison of one language folder of both sites (``ours``/``lang`` against ``ref``/``lang``)."""
+    results: list[Outcome] = []
+    a, b = ours / lang, ref / lang
+    per_file = {
+        "data": ("data", ".csv", lambda p: read_csv(p)),
+        "headline": ("headline", ".csv", lambda p: read_csv(p)),
+        "comb": ("comb", ".json", read_json),
+        "edges": ("edges", ".json", read_json),
+        "meta": ("meta", ".json", read_json),
+    }
+    for kind in kinds:
+        if kind in per_file:
+            folder, suffix, read = per_file[kind]
+            skip = ("all", "schema")
+            mine, theirs = _stems(a / folder, suffix, skip), _stems(b / folder, suffix, skip)
+            for item in sorted(mine | theirs):
+                if only and item != only:
+                    continue
+                out = Outcome(kind, lang, item, "")
+                if item not in mine:
+                    out.status = "only-sdgbuild"
+                elif item not in theirs:
+                    out.status = "only-sdgtrack"
+                else:
+                    x, y = read(a / folder / f"{item}{suffix}"), read(b / folder / f"{item}{suffix}")
+                    _compare_kind(kind, x, y, out)
+                    _status(out)
+                results.append(out)
+        elif kind in ("meta/all", "headline/all"):
+            folder = kind.split("/")[0]
+            x = read_json(a / folder / "all.json") if (a / folder / "all.json").is_file() else None
+            y = read_json(b / folder / "all.json") if (b / folder / "all.json").is_file() else None
+            x, y = x or {}, y or {}
+            for item in sorted(set(x) | set(y)):
+                if only and item != only:
+                    continue
+                out = Outcome(kind, lang, item, "")
+                if item not in x:
+                    out.status = "only-sdgbuild"
+                elif item not in y:
+                    out.status = "only-sdgtrack"
+                elif kind == "meta/all":
+                    compare_meta(x[item], y[item], out)
+                    _status(out)
+                else:
+                    compare_records(frame_from_json(x[item]), frame_from_json(y[item]), out, rounded_json=True)
+                    _status(out)
+                results.append(out)
+        elif kind == "data-packages":
+            mine = {p.parent.name for p in (a / kind).glob("*/datapackage.json")}
+            theirs = {p.parent.name for p in (b / kind).glob("*/datapackage.json")}
+            for item in sorted(mine | theirs):
+                if only and item != only:
+                    continue
+                out = Outcome(kind, lang, item, "")
+                if item not in mine:
+                    out.status = "only-sdgbuild"
+                elif item not in theirs:
+                    out.status = "only-sdgtrack"
+                else:
+                    path = f"{kind}/{item}/datapackage.json"
+                    compare_package(read_json(a / path), read_json(b / path), out)
+                    _status(out)
+                results.append(out)
+        elif kind == "stats" and not only:
+            for item in sorted(_stems(a / "stats", ".json") | _stems(b / "stats", ".json")):
+                out = Outcome(kind, lang, item, "")
+                if not (a / "stats" / f"{item}.json").is_file():
+                    out.status = "only-sdgbuild"
+                elif not (b / "stats" / f"{item}.json").is_file():
+                    out.status = "only-sdgtrack"
+                else:
+                    compare_stats(read_json(a / "stats" / f"{item}.json"), read_json(b / "stats" / f"{item}.json"), out)
+                    _status(out)
+                results.append(out)
+    return results
+
+
+def _compare_kind(kind: str, x, y, out: Outcome) -> None:
+    if kind in ("data", "headline"):
+        compare_records(x, y, out)
+    elif kind == "comb":
+        compare_records(
+            frame_from_json((x or {}).get("data")), frame_from_json((y or {}).get("data")), out, rounded_json=True
+        )
+        compare_edges((x or {}).get("edges"), (y or {}).get("edges"), out)
+    elif kind == "edges":
+        compare_edges(x, y, out)
+    elif kind == "meta":
+        compare_meta(x, y, out)
+
+
+def compare_sites(ours: Path, ref: Path, langs: list[str] | None = None, only: str | None = None) -> list[Outcome]:
+    """Compare every language folder both sites have (or ``langs``)."""
+    if langs is None:
+        langs = sorted(p.name for p in ref.iterdir() if p.is_dir() and (ours / p.name).is_dir())
+    results: list[Outcome] = []
+    for lang in langs:
+        results.extend(compare_lang(ours, ref, lang, only=only))
+    return results
+
+
+# -- the table --------------------------------------------------------------------------------------
+COLUMNS = ("in both", "identical", "listed", "unexplained", "only sdg-build", "only sdgtrack")
+
+
+def table(results: list[Outcome]) -> pd.DataFrame:
+    """Per language and file kind: how many indicators (stats: files) are identical, listed, unexplained."""
+    if not results:
+        return pd.DataFrame(columns=["lang", "file", *COLUMNS])
+    frame = pd.DataFrame({"lang": [r.lang for r in results], "kind": [r.kind for r in results],
+                          "status": [r.status for r in results]})  # fmt: skip
+    counts = frame.groupby(["lang", "kind", "status"]).size().unstack(fill_value=0)
+    for status in ("identical", "listed", "unexplained", "only-sdgbuild", "only-sdgtrack"):
+        if status not in counts.columns:
+            counts[status] = 0
+    counts["in both"] = counts["identical"] + counts["listed"] + counts["unexplained"]
+    counts = counts.rename(columns={"only-sdgbuild": "only sdg-build", "only-sdgtrack": "only sdgtrack"})
+    counts = counts[list(COLUMNS)].reset_index()
+    counts["order"] = counts["kind"].map({k: i for i, k in enumerate(KINDS)})
+    counts = counts.sort_values(["lang", "order"]).drop(columns="order")
+    counts.insert(1, "file", counts.pop("kind").map(LABELS))
+    return counts.reset_index(drop=True)
+
+
+def reasons_summary(results: list[Outcome]) -> list[str]:
+    seen: Counter = Counter()
+    for r in results:
+        for reason in r.reasons:
+            seen[(r.lang, LABELS[r.kind], reason)] += 1
+    return [f"  {lang} {label}: {reason} ({n})" for (lang, label, reason), n in sorted(seen.items())]
+
+
+def _causes(line: str) -> list[str]:
+    """Short names of what an unexplained difference is, to count indicators by cause."""
+    for prefix, name in (
+        ("columns only in sdg-build: ", "column missing"),
+        ("columns only in sdgtrack: ", "column added"),
+    ):
+        if line.startswith(prefix):
+            return [f"{name}: {c}" for c in ast.literal_eval(line[len(prefix) :])]
+    match = re.match(r"field only in (sdg-build|sdgtrack): ([^=]+)(=|$)", line)
+    if match:
+        return [f"field {'missing' if match.group(1) == 'sdg-build' else 'added'}: {match.group(2)}"]
+    match = re.match(r"field (.+?): (sdg-build|type|values)", line)
+    if match:
+        return [f"field differs: {match.group(1)}"]
+    if line.startswith("rows only in"):
+        return ["rows differ"]
+    if line.startswith("edges only in"):
+        return ["edges differ"]
+    if line.startswith("/"):
+        return ["numbers differ"]
+    return []
+
+
+def causes_summary(results: list[Outcome], top: int = 12) -> list[str]:
+    """Per file kind, the most frequent causes of unexplained differences and how many indicators have each."""
+    counts: dict[str, Counter] = {}
+    for r in results:
+        seen = {cause for line in r.details for cause in _causes(line)}
+        counts.setdefault(f"{r.lang} {LABELS[r.kind]}", Counter()).update(seen)
+    lines = []
+    for label, counter in counts.items():
+        if counter:
+            lines.append(f"  {label}: " + "; ".join(f"{cause} ({n})" for cause, n in counter.most_common(top)))
+    return lines
+
+
+def format_table(frame: pd.DataFrame) -> str:
+    return frame.to_string(index=False)
+
+
+# -- sdgtrack's side: ingest and build --------------------------------------------------------------
+def repository_languages(repo: Path) -> list[str]:
+    import yaml
+
+    from sdgtrack.frameworks.reference import LANGUAGES
+
+    config = yaml.safe_load((repo / "config_data.yml").read_text(encoding="utf-8")) or {}
+    langs = [str(lang) for lang in config.get("languages") or ["en"]]
+    return [lang for lang in langs if lang in LANGUAGES] or ["en"]
+
+
+def build_sdgtrack(repo: Path, work: Path) -> tuple[Path, float, float]:
+    """Ingest ``repo`` into a fresh store under ``work`` and build its site there; (site, s, s)."""
+    import sdgtrack
+    from sdgtrack.publish.site import SiteOptions
+
+    work.mkdir(parents=True, exist_ok=True)
+    store, site = work / "store.duckdb", work / "site"
+    for stale in (store, work / "store.duckdb.wal"):
+        stale.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with sdgtrack.open(store) as ws:
+        ws.ingest(repo, skip_invalid=True, rejected_path=work / "rejected.csv")
+    ingested = time.perf_counter() - started
+    started = time.perf_counter()
+    with sdgtrack.open(store, read_only=True) as ws:
+        ws.build_site(site, SiteOptions(langs=tuple(repository_languages(repo))))
+    return site, ingested, time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("repos", nargs="+", help="repository folder names under --data (uk, canada, rwanda)")
+    parser.add_argument(
+        "--reference", type=Path, default=REFERENCE, help="sdg-build's outputs, one folder per repository"
+    )
+    parser.add_argument("--data", type=Path, default=DATA, help="the Open SDG repositories")
+    parser.add_argument(
+        "--work", type=Path, default=None, help="where sdgtrack's store and site go (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--site", type=Path, default=None, help="compare this sdgtrack site instead of building one (one repository)"
+    )
+    parser.add_argument("--indicator", default=None, help="list the differences of this indicator (e.g. 3-2-1)")
+    parser.add_argument("--unexplained", action="store_true", help="list every unexplained difference")
+    args = parser.parse_args(argv)
+    if args.site and len(args.repos) != 1:
+        parser.error("--site compares one repository")
+    work_root = args.work or Path(tempfile.mkdtemp(prefix="sdgbuild-parity-"))
+    for name in args.repos:
+        ref = args.reference / name
+        if not ref.is_dir():
+            print(f"no sdg-build output at {ref} (run tools/run_sdgbuild.sh {name})", file=sys.stderr)
+            return 2
+        if args.site:
+            site = args.site
+            note = f"sdgtrack site {site}"
+        else:
+            site, ingested, built = build_sdgtrack(args.data / name, work_root / name)
+            note = f"sdgtrack site {site} (ingest {ingested:.0f} s, build {built:.0f} s)"
+        started = time.perf_counter()
+        results = compare_sites(site, ref)
+        print(f"\n== {name}: sdg-build {ref} against {note}; compared in {time.perf_counter() - started:.1f} s")
+        print(format_table(table(results)))
+        listed = reasons_summary(results)
+        if listed:
+            print("listed differences (indicators):")
+            print("\n".join(listed))
+        causes = causes_summary(results)
+        if causes:
+            print("unexplained, by cause (indicators):")
+            print("\n".join(causes))
+        if args.indicator or args.unexplained:
+            for r in results:
+                if (args.indicator and r.item != args.indicator) or (not args.indicator and r.status != "unexplained"):
+                    continue
+                reasons = f" [{', '.join(sorted(r.reasons))}]" if r.reasons else ""
+                print(f"-- {r.lang} {LABELS[r.kind]} {r.item}: {r.status}{reasons}")
+                for line in r.details:
+                    print(f"   {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
