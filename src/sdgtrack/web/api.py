@@ -26,6 +26,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": m.Problem, "description": "Nothing there"},
 }
 CSV = {"text/csv": {"schema": {"type": "string"}}}
+# Routes that may start a new analysis run: the per-client limit is part of their contract.
+ANALYSIS = {
+    200: {"content": CSV},
+    429: {"model": m.Problem, "description": "Too many new analysis runs from this client a minute (Retry-After)"},
+}
 
 router = APIRouter(prefix="/api", tags=["read"], responses=ERRORS)
 
@@ -423,7 +428,7 @@ async def progress(
     return await answer(request, work)
 
 
-@router.get("/index", response_model=m.ResultPage, responses={200: {"content": CSV}})
+@router.get("/index", response_model=m.ResultPage, responses=ANALYSIS)
 async def index(
     request: Request,
     codebook: str = Query("sdr2024", pattern="^sdr2024$", description="The shipped SDR 2024 codebook"),
@@ -467,7 +472,7 @@ async def index(
     return await answer(request, work)
 
 
-@router.get("/interlinkages", response_model=m.ResultPage, responses={200: {"content": CSV}})
+@router.get("/interlinkages", response_model=m.ResultPage, responses=ANALYSIS)
 async def interlinkages(
     request: Request,
     level: str = Query("goal", max_length=20, description="series, goal or network"),
