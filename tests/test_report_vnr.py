@@ -262,3 +262,17 @@ def test_html_shows_what_the_table_says(store, uk_annex, tmp_path):
     for d in uk_annex.datasets:
         assert d["title"] in page
     assert page.count('class="goal"') == 18  # 17 goals and the sources, each from a new page
+
+
+def test_national_series_take_the_global_direction(store, uk_annex):
+    from sdgtrack.progress.targets import default_targets
+
+    row = uk_annex.table.set_index("indicator").loc["1.1.1"]
+    direction = default_targets().set_index("series").loc["SI_POV_DAY1", "direction"]
+    assert row["target_source"] == "direction of SI_POV_DAY1 (indicator 1.1.1); no numeric target"
+    # the UN method without a target: the sign of the growth against the desired direction
+    growth = (row["latest_value"] - row["baseline_value"]) * (1 if direction == "increase" else -1)
+    assert row["status"] == ("regression" if growth < 0 else row["status"]) and row["status"] != "insufficient_data"
+    assert any("global series" in line for line in uk_annex.method_lines())
+    own = store["ws"].vnr_annex("GBR", global_directions=False).table.set_index("indicator").loc["1.1.1"]
+    assert pd.isna(own["status"]) and own["status_text"] == "Not assessed (no target)"

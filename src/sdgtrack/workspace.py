@@ -739,15 +739,24 @@ class Workspace:
         method: str = "unsd",
         targets: str | Path | pd.DataFrame | None = None,
         base_year: int | None = None,
+        global_directions: bool = True,
     ) -> Annex:
         """The statistical annex of a Voluntary National Review for ``area``: per SDG indicator its
         headline series' baseline and latest value, the World's, source, progress status and trend,
         the progress chart, sources and methods, in ``lang`` (en, fr, es, ar, ru, zh-Hans).
-        ``annex.write(path)`` writes it as .pdf, .docx, .xlsx or .html; docs/reports.md."""
+        ``global_directions``: series without a target row take the direction of their indicator's
+        global series. ``annex.write(path)`` writes it as .pdf, .docx, .xlsx or .html; docs/reports.md."""
         from .report.vnr import build_annex
 
         return build_annex(
-            self, area, datasets=datasets, lang=lang, method=method, targets=targets, base_year=base_year
+            self,
+            area,
+            datasets=datasets,
+            lang=lang,
+            method=method,
+            targets=targets,
+            base_year=base_year,
+            global_directions=global_directions,
         )
 
     def build_demo(self) -> tuple[LoadReport, Result]:

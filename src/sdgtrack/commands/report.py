@@ -33,6 +33,12 @@ def vnr(
         help="Targets CSV extending the default table (national series need rows here to be assessed).",
     ),
     base_year: Optional[int] = typer.Option(None, "--base-year", help="Baseline year (default 2015)."),
+    global_directions: bool = typer.Option(
+        True,
+        "--global-directions/--own-targets-only",
+        help="Assess series without a target row with the direction of their indicator's global series "
+        "(no numeric target), or leave them unassessed.",
+    ),
     db: Optional[Path] = DbOption,
 ) -> None:
     """Write the VNR statistical annex of one country: cover, contents, the progress chart, per goal each
@@ -50,6 +56,7 @@ def vnr(
             method=method.value,
             targets=targets,
             base_year=base_year,
+            global_directions=global_directions,
         )
         path = annex.write(output)
     c = annex.counts

@@ -74,9 +74,7 @@ def render_html(annex: Annex, *, for_pdf: bool = False) -> str:
             kind_words=kinds,
             colours=status_colours(annex.method["name"]),
             datasets=annex.datasets,
-            base_year=annex.base_year,
-            method=annex.method,
-            parameters=parameters_text(annex.method["parameters"]),
+            method_lines=annex.method_lines(),
             for_pdf=for_pdf,
         )
     )

@@ -57,6 +57,7 @@ TABLE_COLUMNS = [
     "status",
     "status_text",
     "method",
+    "target_source",
     "other_series",
 ]
 
@@ -81,6 +82,22 @@ class Annex:
     counts: dict[str, int]
     words: Words = field(repr=False)
 
+    def method_lines(self) -> list[str]:
+        """How the figures were chosen, one sentence each, in the annex's language."""
+        from .html import parameters_text
+
+        t = self.words
+        method = f"{self.method['title']} ({self.method['name']})"
+        lines = [
+            t("method_headline"),
+            t("method_baseline", base_year=self.base_year),
+            t("method_world"),
+            t("method_progress", method=method, parameters=parameters_text(self.method["parameters"])),
+        ]
+        if self.method.get("global_directions"):
+            lines.append(t("method_directions"))
+        return lines + [t("method_titles")]
+
     def write(self, path) -> Any:
         """Write the annex to ``path`` (.html, .pdf, .docx or .xlsx); see :func:`write_annex`."""
         from .output import write_annex
@@ -97,7 +114,11 @@ def build_annex(
     method: str = "unsd",
     targets=None,
     base_year: int | None = None,
+    global_directions: bool = True,
 ) -> Annex:
+    """The annex of ``area`` (see the module's docstring). ``global_directions``: a series of the area
+    without a target row is assessed with the desired direction of its indicator's global series
+    (no numeric target: the method's no-target rule), so national series get a status too."""
     words = Words(lang)
     code = ws.resolve_area(area)
     area_name = ws.area_names([code]).get(code, code)
@@ -130,7 +151,7 @@ def build_annex(
     per_series = _points(values, series, base)
     texts = _given_texts(ws, code, datasets, per_series)
     info = ws.series_info().set_index("code")
-    progress = _progress(ws, code, method, targets, base_year, datasets, words)
+    progress = _progress(ws, code, method, targets, base_year, datasets, words, values, global_directions)
     world = _world(ws, links, series)
 
     table = indicators[["goal", "target", "indicator", "title"]].merge(series, on="indicator", how="left")
@@ -147,6 +168,7 @@ def build_annex(
         (words.status(s) if isinstance(s, str) else words("no_target")) if h else words("no_data")
         for s, h in zip(table["status"], has_data)
     ]
+    table["target_source"] = table["series"].map(progress["target_source"]) if progress else None
     table["method"] = np.where(has_data, progress["name"] if progress else method, None)
     for col in ("baseline", "latest"):
         table[f"{col}_text"] = [
@@ -198,6 +220,7 @@ def build_annex(
             "name": progress["name"] if progress else method,
             "title": progress["title"] if progress else method,
             "parameters": progress["parameters"] if progress else {},
+            "global_directions": global_directions,
         },
         goals=goals,
         table=table,
@@ -321,36 +344,94 @@ def _world(ws: Workspace, links: pd.DataFrame, series: pd.DataFrame) -> pd.DataF
     )
 
 
-def _progress(ws: Workspace, code: str, method: str, targets, base_year, datasets, words: Words) -> dict | None:
+def _progress(
+    ws: Workspace,
+    code: str,
+    method: str,
+    targets,
+    base_year,
+    datasets,
+    words: Words,
+    values: pd.DataFrame,
+    global_directions: bool,
+) -> dict | None:
     """The area's assessment (not kept): each series' status and the progress chart's spec."""
     from ..progress import methods
 
+    m = methods.get(method)
+
+    from ..progress import targets as targets_mod
+    from ..progress.assess import target_table
+
+    user = None
+    if targets is not None:
+        user = targets if isinstance(targets, pd.DataFrame) else targets_mod.read_targets(ws.store, targets)
+    inherited = inherited_directions(ws, target_table(ws.store, user), values) if global_directions else None
+    if inherited is not None and len(inherited):
+        user = inherited if user is None else targets_mod.combine(inherited, user)  # the user's rows win
+    params = {"base_year": base_year} if "base_year" in m.DEFAULTS else {}
     result = ws.assess(
         method,
-        targets=targets,
+        targets=user,
         areas=[code],
         datasets=list(datasets) if datasets else None,
-        base_year=base_year,
         save=False,
+        **params,
     )
     frame = result.table
-    m = methods.get(method)
     out: dict[str, Any] = {
         "name": m.NAME,
         "title": m.TITLE,
         "parameters": {k: v for k, v in result.parameters.items() if k != "level"},
         "insufficient": m.INSUFFICIENT,
         "status": {},
+        "target_source": {},
         "chart": None,
     }
     if frame.empty:
         return out
     status = frame["status"].where(~frame["target_met"].fillna(False).astype(bool) | (m.MET is not None), "target_met")
     out["status"] = dict(zip(frame["series"], status))
+    out["target_source"] = dict(zip(frame["series"], frame["source"]))
     if (frame["status"] != m.INSUFFICIENT).any():
         chart = ws.kept_progress_chart(frame, ws.area_names([code]).get(code, code), words.chart_words())
         out["chart"] = chart.to_dict()
     return out
+
+
+def inherited_directions(ws: Workspace, table: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """Target rows for the area's series that have none: the desired direction shared by every
+    general target row of the series serving the same indicator (an indicator whose global
+    series disagree gives none), without a numeric target, its source saying where it came from."""
+    from ..progress.targets import COLUMNS
+
+    links = ws.series_indicator_links()[["series", "indicator"]]
+    general = table[table["area"] == ""][["series", "direction"]].merge(links, on="series")
+    per = general.groupby("indicator").agg(
+        direction=("direction", lambda d: d.iloc[0] if d.nunique() == 1 else None), source_series=("series", "min")
+    )
+    per = per.dropna(subset=["direction"])
+    lacking = sorted(set(values["series"]) - set(table["series"]))
+    wanted = links[links["series"].isin(lacking)].merge(per, left_on="indicator", right_index=True)
+    # a series serving indicators of opposite directions stays unassessed
+    wanted = wanted[wanted.groupby("series")["direction"].transform("nunique") == 1].drop_duplicates("series")
+    return pd.DataFrame(
+        {
+            "series": wanted["series"],
+            "area": "",
+            "direction": wanted["direction"],
+            "target": np.nan,
+            "target_kind": "absolute",
+            "target_year": 2030,
+            "base_year": np.nan,
+            "limit": np.nan,
+            "source": [
+                f"direction of {s} (indicator {i}); no numeric target"
+                for s, i in zip(wanted["source_series"], wanted["indicator"])
+            ],
+        },
+        columns=COLUMNS,
+    ).reset_index(drop=True)
 
 
 def _goals(nodes: pd.DataFrame, table: pd.DataFrame, words: Words) -> list[dict[str, Any]]:

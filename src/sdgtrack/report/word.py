@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import charts
-from .html import parameters_text
 
 if TYPE_CHECKING:
     from .vnr import Annex
@@ -121,14 +120,7 @@ def write_docx(annex: Annex, path: Path) -> None:
         ]
         doc.add_paragraph(" ".join([line] + [e + "." for e in extra if e]), style="List Bullet")
     doc.add_heading(t("methods"), level=2)
-    method = f"{annex.method['title']} ({annex.method['name']})"
-    for text in (
-        t("method_headline"),
-        t("method_baseline", base_year=annex.base_year),
-        t("method_world"),
-        t("method_progress", method=method, parameters=parameters_text(annex.method["parameters"])),
-        t("method_titles"),
-    ):
+    for text in annex.method_lines():
         doc.add_paragraph(text, style="List Bullet")
     if t.dir == "rtl":
         _right_to_left(doc)

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .html import parameters_text
 from .words import decimals_of
 
 if TYPE_CHECKING:
@@ -38,6 +37,7 @@ SHEET_COLUMNS = (
     ("world_series", ("col_world", "col_series"), "text"),
     ("status_text", "col_progress", "text"),
     ("method", "col_method", "text"),
+    ("target_source", "col_target_source", "text"),
     ("other_series", "col_other_series", "int"),
 )
 
@@ -90,17 +90,12 @@ def write_xlsx(annex: Annex, path: Path) -> None:
         src.append([d["id"], d["title"], d["kind_text"], d["publisher"], d["licence"], d["series"]])
 
     about = wb.create_sheet(t("sheet_about")[:31])
-    method = f"{annex.method['title']} ({annex.method['name']})"
     c = annex.counts
     for line in (
         f"{t('title')}: {annex.area_name} ({annex.area})",
         t("coverage", with_data=c["with_data"], total=c["total"], area=annex.area_name, assessed=c["assessed"]),
         t("prepared", date=annex.generated),
-        t("method_headline"),
-        t("method_baseline", base_year=annex.base_year),
-        t("method_world"),
-        t("method_progress", method=method, parameters=parameters_text(annex.method["parameters"])),
-        t("method_titles"),
+        *annex.method_lines(),
     ):
         about.append([line])
     about.column_dimensions["A"].width = 150
