@@ -79,7 +79,9 @@ def write_docx(annex: Annex, path: Path) -> None:
             for r in g["indicators"]:
                 cells = table.add_row().cells
                 _text(cells[0], f"{r['indicator']} {r['title']}", bold_prefix=r["indicator"])
-                series = r["series"] + (f"; {t('more_series', n=r['other_series'])}" if r["other_series"] else "")
+                # a global series' code is how people look it up; a national one's is the store's own key
+                codes = [r["series"]] if r["source_kind"] == "global" else []
+                series = "; ".join(codes + ([t("more_series", n=r["other_series"])] if r["other_series"] else []))
                 _text(cells[1], r["description"] or r["series"], series)
                 _text(cells[2], r["unit"])
                 _text(cells[3], r["baseline_text"], r["baseline_period"])

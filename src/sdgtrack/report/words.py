@@ -70,15 +70,16 @@ class Words:
 
 def decimals_of(value: float) -> int:
     """How many decimals a stored double was written with: its shortest text at 12 significant
-    digits (``12.300000000000001`` from a CSV export is ``12.3``), at most 6."""
+    digits (``0.834149732286`` keeps its 12 decimals; ``12.300000000000001``, a float's noise in a
+    CSV export, is ``12.3``)."""
     if not math.isfinite(value) or float(value).is_integer():
         return 0
     text = f"{value:.12g}"
     if "e" in text:
         mantissa, exp = text.split("e")
         frac = len(mantissa.split(".")[1]) if "." in mantissa else 0
-        return max(0, min(6, frac - int(exp)))
-    return min(6, len(text.split(".")[1])) if "." in text else 0
+        return max(0, frac - int(exp))
+    return len(text.split(".")[1]) if "." in text else 0
 
 
 def format_value(value: float | None, decimals: int, lang: str = "en") -> str:
