@@ -276,3 +276,17 @@ def test_national_series_take_the_global_direction(store, uk_annex):
     assert any("global series" in line for line in uk_annex.method_lines())
     own = store["ws"].vnr_annex("GBR", global_directions=False).table.set_index("indicator").loc["1.1.1"]
     assert pd.isna(own["status"]) and own["status_text"] == "Not assessed (no target)"
+
+
+def test_pdf_needs_a_font_for_its_language(store, tmp_path):
+    pytest.importorskip("weasyprint")
+    if not shutil.which("fc-list"):
+        pytest.skip("no fontconfig: fonts are not checked")
+    has_cjk = bool(subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip())
+    annex = store["ws"].vnr_annex("Kenya", lang="zh-Hans")
+    if has_cjk:
+        assert annex.write(tmp_path / "zh.pdf").exists()
+    else:
+        with pytest.raises(UserInputError, match="fonts-noto-cjk"):
+            annex.write(tmp_path / "zh.pdf")
+        assert os.listdir(tmp_path) == []

@@ -46,7 +46,7 @@ def vnr(
     methods. The format follows the file's extension; nothing is written on any error."""
     from ..report.output import check_output
 
-    check_output(output)  # a wrong name is said before the annex is built
+    check_output(output, lang.value)  # a wrong name is said before the annex is built
     started = time.perf_counter()
     with open_db(db, read_only=True) as workspace:
         annex = workspace.vnr_annex(

@@ -4,6 +4,8 @@ written beside its final name and renamed into place, so a failure leaves no par
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -16,9 +18,9 @@ if TYPE_CHECKING:
 SUFFIXES = (".html", ".pdf", ".docx", ".xlsx")
 
 
-def check_output(path: str | Path) -> Path:
+def check_output(path: str | Path, lang: str = "en") -> Path:
     """The output path, or one clear error: an unknown extension, a missing or unwritable folder, a
-    folder where the file belongs."""
+    folder where the file belongs, a PDF without WeasyPrint or without a font for ``lang``."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -33,12 +35,13 @@ def check_output(path: str | Path) -> Path:
     if path.exists() and not os.access(path, os.W_OK):
         raise UserInputError(f"annex file {path}: the file exists and cannot be replaced (permission denied)")
     if suffix == ".pdf":
-        _weasyprint()  # a missing extra is said before the annex is built
+        _weasyprint()  # a missing extra or font is said before the annex is built
+        _check_fonts(lang)
     return path
 
 
 def write_annex(annex: Annex, path: str | Path) -> Path:
-    path = check_output(path)
+    path = check_output(path, annex.lang)
     writer: Callable[[Annex, Path], None]
     suffix = path.suffix.lower()
     if suffix == ".html":
@@ -67,6 +70,22 @@ def write_pdf(annex: Annex, path: Path) -> None:
 
     weasyprint = _weasyprint()
     weasyprint.HTML(string=render_html(annex, for_pdf=True)).write_pdf(path)
+
+
+def _check_fonts(lang: str) -> None:
+    """A PDF embeds the system's fonts: without one that has the language's script every letter would
+    be an empty box (Chinese on a machine without a CJK font). fontconfig answers; without it, no check."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None or lang == "en":
+        return
+    script = lang.split("-")[0]
+    found = subprocess.run([fc_list, f":lang={script}", "family"], capture_output=True, text=True, check=False)
+    if found.returncode == 0 and not found.stdout.strip():
+        package = "fonts-noto-cjk" if script == "zh" else "fonts-noto-core"
+        raise UserInputError(
+            f"no installed font has the letters of language {lang!r}: the PDF would show empty boxes; "
+            f"install one (Debian: apt-get install {package}) or write the annex as .docx, .xlsx or .html"
+        )
 
 
 def _weasyprint():
