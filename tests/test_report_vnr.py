@@ -290,3 +290,28 @@ def test_pdf_needs_a_font_for_its_language(store, tmp_path):
         with pytest.raises(UserInputError, match="fonts-noto-cjk"):
             annex.write(tmp_path / "zh.pdf")
         assert os.listdir(tmp_path) == []
+
+
+def test_hostile_text_stays_text(tmp_path):
+    """A dataset's title, publisher and series text are whatever a source wrote: no formula in the
+    workbook, no markup in the page, no control character stopping the Word writer."""
+    import docx
+    import openpyxl
+
+    csv = tmp_path / "evil.csv"
+    csv.write_text(
+        "series,area,year,value,indicator,unit\n"
+        + "".join(f"XX_EVIL,KEN,{y},{v},3.2.1,=cmd|' /C calc'!A0\n" for y, v in ((2015, 10), (2018, 12)))
+    )
+    title = '=HYPERLINK("http://evil.example","click")\x0b<script>alert(1)</script>'
+    with sdgtrack.open(tmp_path / "e.duckdb") as ws:
+        ws.ingest(csv, dataset="evil", dataset_info={"title": title, "kind": "national", "publisher": "@SUM(1)"})
+        annex = ws.vnr_annex("KEN")
+        sheet = openpyxl.load_workbook(annex.write(tmp_path / "e.xlsx"))
+        cells = [c for s in sheet.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
+        assert all(c.data_type == "s" for c in cells)
+        assert any(c.value.startswith("=HYPERLINK") for c in cells) and any(c.value.startswith("=cmd") for c in cells)
+        page = annex.write(tmp_path / "e.html").read_text()
+        assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
+        text = "\n".join(p.text for p in docx.Document(str(annex.write(tmp_path / "e.docx"))).paragraphs)
+        assert '=HYPERLINK("http://evil.example","click")<script>' in text  # written, the vertical tab dropped

@@ -45,6 +45,12 @@ def parameters_text(parameters: dict) -> str:
     return describe_parameters(parameters) or "-"
 
 
+def css_string(text: str) -> str:
+    """``text`` inside a CSS string: letters as they are, everything else as a hex escape (an area
+    name is user text; a quote, backslash or ``</style>`` in it must not end the string)."""
+    return "".join(c if c.isalnum() or c == " " else f"\\{ord(c):x} " for c in text)
+
+
 def render_html(annex: Annex, *, for_pdf: bool = False) -> str:
     t = annex.words
     if annex.chart is None:
@@ -76,6 +82,7 @@ def render_html(annex: Annex, *, for_pdf: bool = False) -> str:
             datasets=annex.datasets,
             method_lines=annex.method_lines(),
             for_pdf=for_pdf,
+            footer_css=css_string(f"{annex.area_name} · {t('title')} · "),
         )
     )
 

@@ -10,6 +10,7 @@ sources and methods. The writers (``html.py``, ``docx.py``, ``xlsx.py``) only la
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -182,6 +183,9 @@ def build_annex(
     for col in ("baseline_year", "latest_year", "world_year", "n_points", "baseline_n", "latest_n"):
         table[col] = table[col].astype("Int64")  # years stay years where an indicator has none
     table = table[TABLE_COLUMNS].reset_index(drop=True)
+    for col in table.columns:
+        if not pd.api.types.is_numeric_dtype(table[col]):
+            table[col] = table[col].map(clean_text)
 
     trends = {
         ind: points
@@ -192,11 +196,11 @@ def build_annex(
     dataset_rows = [
         {
             "id": r["id"],
-            "title": r["title"] or r["id"],
+            "title": clean_text(r["title"] or r["id"]),
             "kind": r["kind"],
             "kind_text": words(f"source.{r['kind']}") if f"source.{r['kind']}" in words.table else r["kind"],
-            "publisher": r["publisher"],
-            "licence": r["licence"],
+            "publisher": clean_text(r["publisher"]),
+            "licence": clean_text(r["licence"]),
             "series": int(used.get(r["id"], 0)),
         }
         for r in listing.to_dict("records")
@@ -212,7 +216,7 @@ def build_annex(
     chart = progress["chart"] if progress else None
     return Annex(
         area=code,
-        area_name=area_name,
+        area_name=clean_text(area_name),
         lang=lang,
         generated=dt.date.today().isoformat(),
         base_year=base,
@@ -230,6 +234,15 @@ def build_annex(
         counts=counts,
         words=words,
     )
+
+
+# Characters XML 1.0 cannot hold: a description or dataset title carrying one (a pasted vertical tab)
+# would stop the Word and Excel writers half way.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean_text(value: Any) -> Any:
+    return NOT_XML.sub("", value) if isinstance(value, str) else value
 
 
 def _headline_series(values: pd.DataFrame, links: pd.DataFrame, rank: dict[str, int]) -> pd.DataFrame:

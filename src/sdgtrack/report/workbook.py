@@ -71,6 +71,7 @@ def write_xlsx(annex: Annex, path: Path) -> None:
                 v = None
             row.append(v)
         ws.append(row)
+        _as_text(ws[i])
         for j, (col, _h, kind) in enumerate(SHEET_COLUMNS, start=1):
             if kind in ("value", "world") and row[j - 1] is not None:
                 # one value: the decimals it was written with; a mean: its series' precision
@@ -88,6 +89,7 @@ def write_xlsx(annex: Annex, path: Path) -> None:
         cell.font = Font(bold=True)
     for d in annex.datasets:
         src.append([d["id"], d["title"], d["kind_text"], d["publisher"], d["licence"], d["series"]])
+        _as_text(src[src.max_row])
 
     about = wb.create_sheet(t("sheet_about")[:31])
     c = annex.counts
@@ -98,10 +100,19 @@ def write_xlsx(annex: Annex, path: Path) -> None:
         *annex.method_lines(),
     ):
         about.append([line])
+        _as_text(about[about.max_row])
     about.column_dimensions["A"].width = 150
     wb.properties.title = f"{t('title')}: {annex.area_name}"
     wb.properties.language = annex.lang
     wb.save(str(path))
+
+
+def _as_text(cells) -> None:
+    """Text stays text: openpyxl stores a string starting with '=' as a formula, and a series
+    description or dataset title is whatever a source wrote (a spreadsheet would run it)."""
+    for cell in cells:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
 
 
 def _header(t, h) -> str:
