@@ -315,3 +315,24 @@ def test_hostile_text_stays_text(tmp_path):
         assert "<script>alert" not in page and "&lt;script&gt;alert(1)" in page
         text = "\n".join(p.text for p in docx.Document(str(annex.write(tmp_path / "e.docx"))).paragraphs)
         assert '=HYPERLINK("http://evil.example","click")<script>' in text  # written, the vertical tab dropped
+
+
+def test_source_organisations_from_national_metadata(store, uk_annex, tmp_path):
+    import openpyxl
+    import yaml
+
+    table = uk_annex.table.set_index("indicator")
+    for code in ("3-2-1", "5-5-1"):
+        text = (store["repo"] / "meta" / f"{code}.md").read_text(encoding="utf-8")
+        front = yaml.safe_load(text.split("---")[1])
+        keys = sorted(
+            (k for k in front if k.startswith("source_organisation_") and front[k]),
+            key=lambda k: int(k.rsplit("_", 1)[1]),
+        )
+        expected = "; ".join(dict.fromkeys(str(front[k]).strip() for k in keys))
+        assert table.loc[code.replace("-", "."), "source_organisation"] == expected
+    assert pd.isna(table.loc["3.2.2", "source_organisation"]) or table.loc["3.2.2", "dataset"] != "opensdg-uk"
+    sheet = openpyxl.load_workbook(uk_annex.write(tmp_path / "uk.xlsx")).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("Indicator")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["5.5.1"][header.index("Source organisation")].startswith("House of Commons Library; House of Lords")

@@ -10,6 +10,7 @@ sources and methods. The writers (``html.py``, ``docx.py``, ``xlsx.py``) only la
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
@@ -37,6 +38,7 @@ TABLE_COLUMNS = [
     "dataset",
     "dataset_title",
     "source_kind",
+    "source_organisation",
     "baseline_year",
     "baseline_period",
     "baseline_value",
@@ -162,6 +164,7 @@ def build_annex(
     table["unit"] = table["unit"].fillna(table["series"].map(info["unit"])).fillna("")
     table["dataset_title"] = table["dataset"].map(dict(zip(listing["id"], listing["title"])))
     table["source_kind"] = table["dataset"].map(kinds)
+    table["source_organisation"] = _organisations(ws, table, lang)
     status = table["series"].map(progress["status"]) if progress else pd.Series(None, index=table.index)
     has_data = table["series"].notna()
     table["status"] = status.where(has_data)
@@ -285,6 +288,29 @@ def _points(values: pd.DataFrame, series: pd.DataFrame, base: int) -> pd.DataFra
         }
     )
     return out.rename_axis("series").reset_index()
+
+
+def _organisations(ws: Workspace, table: pd.DataFrame, lang: str) -> list[str | None]:
+    """Per row, the organisations the dataset's national metadata names as the indicator's sources
+    (Open SDG's ``source_organisation_N``), in order, as plain text; None where it names none."""
+    shown = table.dropna(subset=["series"])
+    if shown.empty:
+        return [None] * len(table)
+    meta = ws.indicator_metadata(sorted(set(shown["indicator"])), lang=lang)
+    meta = meta[meta["field"].str.fullmatch(r"source_organisation_\d+") & meta["value"].notna()]
+    if meta.empty:
+        return [None] * len(table)
+    meta = meta.assign(n=meta["field"].str.rsplit("_", n=1).str[1].astype(int), text=meta["value"].map(plain_text))
+    meta = meta[meta["text"] != ""].sort_values(["dataset", "indicator", "n"])
+    names = meta.groupby(["dataset", "indicator"])["text"].agg(lambda t: "; ".join(dict.fromkeys(t)))
+    return [names.get((d, i)) for d, i in zip(table["dataset"], table["indicator"])]
+
+
+def plain_text(value: str) -> str:
+    """A metadata value (Markdown or HTML) as one line of text: ``[ONS](https://...)`` -> ``ONS``."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", str(value))
+    text = re.sub(r"<[^>]*>", " ", text)
+    return " ".join(html.unescape(text).split())
 
 
 def per_series_points(values: pd.DataFrame, series: str) -> tuple[np.ndarray, np.ndarray]:

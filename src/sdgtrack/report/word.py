@@ -90,11 +90,10 @@ def write_docx(annex: Annex, path: Path) -> None:
                 if r["world_text"] and r["world_unit"] and r["world_unit"] != r["unit"]:
                     world_note += f"; {r['world_unit']}"
                 _text(cells[5], r["world_text"] or "–", world_note)
-                _text(
-                    cells[6],
-                    kinds.get(r["source_kind"], r["source_kind"] or ""),
-                    f"{r['dataset_title']} ({r['dataset']})",
-                )
+                kind = kinds.get(r["source_kind"], r["source_kind"] or "")
+                if r["source_organisation"]:
+                    kind += f": {r['source_organisation']}"
+                _text(cells[6], kind, f"{r['dataset_title']} ({r['dataset']})")
                 _text(cells[7], r["status_text"], r["method"] if r["status"] else "")
                 years, values = annex.trends[r["indicator"]]
                 svg = charts.trend_svg(years, values, f"{t('col_trend')} {r['indicator']}")

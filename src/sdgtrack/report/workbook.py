@@ -25,6 +25,7 @@ SHEET_COLUMNS = (
     ("unit", "col_unit", "text"),
     ("dataset", "col_dataset", "text"),
     ("source_kind", "col_source", "kind"),
+    ("source_organisation", "col_source_organisation", "text"),
     ("baseline_period", ("col_baseline", "col_year"), "text"),
     ("baseline_value", ("col_baseline", "col_value"), "value"),
     ("baseline_text", ("col_baseline", None), "text"),
