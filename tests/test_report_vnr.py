@@ -92,6 +92,8 @@ def test_kenya_un_only(store):
     t = annex.table.dropna(subset=["series"])
     assert set(t["dataset"]) == {"unsd"} and len(t) > 10
     assert annex.chart is not None and annex.counts["assessed"] > 0
+    # the chart's title and summary are the document's text, not drawn in the picture
+    assert "title" not in annex.chart and annex.chart_notes[0].endswith(": Kenya") and len(annex.chart_notes) == 3
     un = store["un"]
     ken = un[(un["GeoAreaCode"] == "404") & (un["Indicator"] == "3.2.1")]
     row = t.set_index("indicator").loc["3.2.1"]
@@ -123,6 +125,7 @@ def test_docx_opens_back_with_its_tables(store, uk_annex, tmp_path):
     assert cells[4].split("\n")[0] == r["latest_text"] and "National" in cells[6]
     # pictures: the progress chart (if any) and one trend per indicator with data
     assert len(doc.inline_shapes) == len(with_data) + (uk_annex.chart is not None)
+    assert all(note in paragraphs for note in uk_annex.chart_notes)
     # the contents field Word refreshes
     assert "TOC" in doc.element.body.xml
 

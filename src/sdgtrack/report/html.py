@@ -76,6 +76,7 @@ def render_html(annex: Annex, *, for_pdf: bool = False) -> str:
             counts=annex.counts,
             goals=annex.goals,
             chart_src=chart_src,
+            chart_notes=annex.chart_notes,
             trends=trends,
             kind_words=kinds,
             colours=status_colours(annex.method["name"]),

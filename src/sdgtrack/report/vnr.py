@@ -69,7 +69,8 @@ TABLE_COLUMNS = [
 class Annex:
     """Everything the annex shows. ``table``: one row per indicator of the current framework
     (``TABLE_COLUMNS``; an indicator without data has no series). ``trends``: indicator -> (years,
-    values) of its headline series. ``chart``: the progress chart's Vega-Lite spec, or None."""
+    values) of its headline series. ``chart``: the progress chart's Vega-Lite spec, or None;
+    ``chart_notes``: its title and summary lines, printed above it as text."""
 
     area: str
     area_name: str
@@ -81,6 +82,7 @@ class Annex:
     table: pd.DataFrame
     trends: dict[str, tuple[np.ndarray, np.ndarray]]
     chart: dict | None
+    chart_notes: list[str]
     datasets: list[dict[str, Any]]
     counts: dict[str, int]
     words: Words = field(repr=False)
@@ -217,6 +219,7 @@ def build_annex(
         else 0,
     }
     chart = progress["chart"] if progress else None
+    chart_notes = [clean_text(n) for n in progress["chart_notes"]] if progress else []
     return Annex(
         area=code,
         area_name=clean_text(area_name),
@@ -233,6 +236,7 @@ def build_annex(
         table=table,
         trends=trends,
         chart=chart,
+        chart_notes=chart_notes,
         datasets=dataset_rows,
         counts=counts,
         words=words,
@@ -426,6 +430,7 @@ def _progress(
         "status": {},
         "target_source": {},
         "chart": None,
+        "chart_notes": [],
     }
     if frame.empty:
         return out
@@ -434,7 +439,14 @@ def _progress(
     out["target_source"] = dict(zip(frame["series"], frame["source"]))
     if (frame["status"] != m.INSUFFICIENT).any():
         chart = ws.kept_progress_chart(frame, ws.area_names([code]).get(code, code), words.chart_words())
-        out["chart"] = chart.to_dict()
+        spec = chart.to_dict()
+        # the chart's title and summary lines become the document's text: editable in Word, wrapped
+        # by the page, and laid out right to left in Arabic (vl-convert draws two Arabic subtitle
+        # lines over each other)
+        title = spec.pop("title", None) or {}
+        subtitle = title.get("subtitle") or []
+        out["chart_notes"] = [title.get("text", "")] + ([subtitle] if isinstance(subtitle, str) else list(subtitle))
+        out["chart"] = spec
     return out
 
 

@@ -59,6 +59,8 @@ def write_docx(annex: Annex, path: Path) -> None:
     doc.add_page_break()
 
     doc.add_heading(t("progress_heading"), level=1)
+    for n, note in enumerate(annex.chart_notes):
+        doc.add_paragraph().add_run(note).bold = n == 0
     if annex.chart is not None:
         doc.add_picture(io.BytesIO(charts.chart_png(annex.chart)), width=Cm(25))
     else:
