@@ -339,3 +339,5 @@ def test_source_organisations_from_national_metadata(store, uk_annex, tmp_path):
     header = [c.value for c in sheet[1]]
     rows = {r[header.index("Indicator")]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert rows["5.5.1"][header.index("Source organisation")].startswith("House of Commons Library; House of Lords")
+    page = uk_annex.write(tmp_path / "uk.html").read_text(encoding="utf-8")
+    assert ": nan" not in page and "National: Office for National Statistics (ONS)" in page

@@ -204,8 +204,8 @@ def build_annex(
             "title": clean_text(r["title"] or r["id"]),
             "kind": r["kind"],
             "kind_text": words(f"source.{r['kind']}") if f"source.{r['kind']}" in words.table else r["kind"],
-            "publisher": clean_text(r["publisher"]),
-            "licence": clean_text(r["licence"]),
+            "publisher": _text_or_none(r["publisher"]),
+            "licence": _text_or_none(r["licence"]),
             "series": int(used.get(r["id"], 0)),
         }
         for r in listing.to_dict("records")
@@ -250,6 +250,10 @@ NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def clean_text(value: Any) -> Any:
     return NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
+def _text_or_none(value: Any) -> str | None:
+    return clean_text(value) if isinstance(value, str) and value.strip() else None
 
 
 def _headline_series(values: pd.DataFrame, links: pd.DataFrame, rank: dict[str, int]) -> pd.DataFrame:
@@ -500,7 +504,8 @@ def _goals(nodes: pd.DataFrame, table: pd.DataFrame, words: Words) -> list[dict[
                 "title": g.title,
                 "heading": words("goal_heading", n=g.code, title=g.title),
                 "colour": colours.get(g.code, {"colour": "#444444", "text": "#ffffff"}),
-                "indicators": with_data.to_dict("records"),
+                # None, not NaN, where a row has nothing: writers test the values as they come
+                "indicators": with_data.astype(object).where(with_data.notna(), None).to_dict("records"),
                 "without_data": without[["indicator", "title"]].to_dict("records"),
                 "counts": words("goal_counts", with_data=len(with_data), total=len(rows)),
             }
