@@ -21,7 +21,7 @@ import sdgtrack
 
 from ..errors import SdgtrackError
 from ..publish.site import SiteOptions
-from . import api, docs
+from . import api, docs, sdmx
 from .limits import Limits, LimitsMiddleware
 from .live_site import LiveSite
 from .owner import StoreOwner
@@ -81,6 +81,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(docs.router)
+    app.include_router(sdmx.router)
 
     @app.get("/api/cities", tags=["read"])
     def api_cities() -> list[dict]:
