@@ -102,6 +102,10 @@ def test_kenya_un_only(store):
     last = ken.loc[ken["TimePeriod"].astype(int).idxmax()]
     assert row["latest_text"] == last["Value"] and row["latest_period"] == last["TimePeriod"]
     assert isinstance(row["status"], str) and row["status_text"]  # assessed: the method's status in words
+    # the UN's unit code, named (and in French in a French annex)
+    assert row["unit"] == last["Units"] and row["unit_label"] not in ("", last["Units"])
+    fr = store["ws"].vnr_annex("Kenya", lang="fr").table.set_index("indicator").loc["3.2.1"]
+    assert fr["unit"] == row["unit"]
 
 
 def test_docx_opens_back_with_its_tables(store, uk_annex, tmp_path):

@@ -35,6 +35,7 @@ TABLE_COLUMNS = [
     "series",
     "description",
     "unit",
+    "unit_label",
     "dataset",
     "dataset_title",
     "source_kind",
@@ -56,6 +57,7 @@ TABLE_COLUMNS = [
     "world_value",
     "world_text",
     "world_unit",
+    "world_unit_label",
     "world_decimals",
     "status",
     "status_text",
@@ -164,6 +166,9 @@ def build_annex(
     table = table.merge(world, on="indicator", how="left")
     table["description"] = table["series"].map(info["description"]).fillna("")
     table["unit"] = table["unit"].fillna(table["series"].map(info["unit"])).fillna("")
+    # a unit code (SDMX, the UN's) named in the annex's language; a unit written in words stays so
+    table["unit_label"] = _unit_labels(table["unit"], lang)
+    table["world_unit_label"] = _unit_labels(table["world_unit"], lang)
     table["dataset_title"] = table["dataset"].map(dict(zip(listing["id"], listing["title"])))
     table["source_kind"] = table["dataset"].map(kinds)
     table["source_organisation"] = _organisations(ws, table, lang)
@@ -312,6 +317,13 @@ def _organisations(ws: Workspace, table: pd.DataFrame, lang: str) -> list[str | 
     meta = meta[meta["text"] != ""].sort_values(["dataset", "indicator", "n"])
     names = meta.groupby(["dataset", "indicator"])["text"].agg(lambda t: "; ".join(dict.fromkeys(t)))
     return [names.get((d, i)) for d, i in zip(table["dataset"], table["indicator"])]
+
+
+def _unit_labels(units: pd.Series, lang: str) -> list:
+    from ..publish.code_labels import label_in
+
+    names = {u: label_in(lang, u, "UNIT_MEASURE") for u in units.dropna().unique() if isinstance(u, str) and u}
+    return [names.get(u, u) if isinstance(u, str) else None for u in units]
 
 
 def plain_text(value: str) -> str:

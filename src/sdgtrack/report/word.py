@@ -85,12 +85,12 @@ def write_docx(annex: Annex, path: Path) -> None:
                 codes = [r["series"]] if r["source_kind"] == "global" else []
                 series = "; ".join(codes + ([t("more_series", n=r["other_series"])] if r["other_series"] else []))
                 _text(cells[1], r["description"] or r["series"], series)
-                _text(cells[2], r["unit"])
+                _text(cells[2], r["unit_label"] or "")
                 _text(cells[3], r["baseline_text"], r["baseline_period"])
                 _text(cells[4], r["latest_text"], r["latest_period"])
                 world_note = str(r["world_year"]) if r["world_text"] else ""
-                if r["world_text"] and r["world_unit"] and r["world_unit"] != r["unit"]:
-                    world_note += f"; {r['world_unit']}"
+                if r["world_text"] and r["world_unit_label"] and r["world_unit_label"] != r["unit_label"]:
+                    world_note += f"; {r['world_unit_label']}"
                 _text(cells[5], r["world_text"] or "–", world_note)
                 kind = kinds.get(r["source_kind"], r["source_kind"] or "")
                 if r["source_organisation"]:
