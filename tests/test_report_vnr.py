@@ -345,3 +345,16 @@ def test_source_organisations_from_national_metadata(store, uk_annex, tmp_path):
     assert rows["5.5.1"][header.index("Source organisation")].startswith("House of Commons Library; House of Lords")
     page = uk_annex.write(tmp_path / "uk.html").read_text(encoding="utf-8")
     assert ": nan" not in page and "National: Office for National Statistics (ONS)" in page
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root writes in any folder")
+def test_unwritable_folder(store, tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(UserInputError, match="permission denied"):
+            store["ws"].vnr_annex("Kenya").write(folder / "annex.xlsx")
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o700)
