@@ -76,6 +76,9 @@ def test_area_named_by_words_of_its_official_name(db):
         db.resolve_area("Afganistan")  # a typo
     with pytest.raises(UserInputError, match=r"unknown area 'a\.b\('"):
         db.resolve_area("a.b(")  # regex characters are text, not a pattern
+    for odd in ("´", "\\×", "%_%", "\x80"):  # no text is an invalid pattern (the API schema test sent these)
+        with pytest.raises(UserInputError, match="unknown area"):
+            db.resolve_area(odd)
 
 
 def test_custom_area(db):

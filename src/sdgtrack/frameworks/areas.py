@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import pandas as pd
@@ -46,12 +47,14 @@ def resolve(con, text: str) -> str:
 
 def _names_containing(con, text: str) -> list[tuple[str, str, str]]:
     """Areas whose name holds ``text`` as whole words ("Tanzania" in "United Republic of Tanzania")."""
-    if len(text) < 3:
+    words = re.sub(r"[\W_]+", " ", text.lower()).strip()  # punctuation is a word break, never a pattern
+    if len(words) < 3:
         return []
-    pattern = r"(^|[^[:alnum:]])" + _regex_escape(text.lower()) + r"($|[^[:alnum:]])"
     return con.execute(
-        "SELECT name, code, kind FROM area WHERE regexp_matches(lower(name), ?) ORDER BY length(name), code LIMIT 6",
-        [pattern],
+        r"""SELECT name, code, kind FROM area
+            WHERE ' ' || trim(regexp_replace(lower(name), '[^\p{L}\p{N}]+', ' ', 'g')) || ' ' LIKE '% ' || ? || ' %'
+            ORDER BY length(name), code LIMIT 6""",
+        [words],
     ).fetchall()
 
 
@@ -64,10 +67,6 @@ def _names_like(con, text: str) -> list[tuple[str, str]]:
            ORDER BY jaro_winkler_similarity(lower(name), lower(?)) DESC, code LIMIT 3""",
         [text, text],
     ).fetchall()
-
-
-def _regex_escape(text: str) -> str:
-    return "".join("\\" + c if not c.isalnum() and c != " " else c for c in text)
 
 
 def resolve_many(con, texts: Sequence[str]) -> list[str | None]:
