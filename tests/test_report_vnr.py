@@ -358,3 +358,20 @@ def test_unwritable_folder(store, tmp_path):
         assert os.listdir(folder) == []
     finally:
         folder.chmod(0o700)
+
+
+def test_nothing_assessable_says_so(tmp_path):
+    import docx
+
+    csv = tmp_path / "one.csv"
+    csv.write_text(
+        "series,area,year,value,indicator,unit\nXX_A,KEN,2015,10,3.2.1,NUMBER\nXX_A,KEN,2018,12,3.2.1,NUMBER\n"
+    )
+    with sdgtrack.open(tmp_path / "s.duckdb") as ws:
+        ws.ingest(csv, dataset="one")
+        annex = ws.vnr_annex("KEN", global_directions=False)
+        total = sum(level == "indicator" for _c, level, _p, _t in ws.current_nodes("sdg"))
+        assert annex.chart is None and annex.counts == {"total": total, "with_data": 1, "assessed": 0}
+        sentence = "No series of Kenya could be assessed, so there is no progress chart."
+        assert sentence in annex.write(tmp_path / "a.html").read_text(encoding="utf-8")
+        assert sentence in [p.text for p in docx.Document(str(annex.write(tmp_path / "a.docx"))).paragraphs]
