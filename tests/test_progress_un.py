@@ -148,6 +148,8 @@ def test_progress_chart_files(un_db, tmp_path):
 
     rows, attrs = chart_data(un_db, "World")
     assert set(rows.loc[rows["row"] == 0, "goal"]) == set(range(1, 18))
+    # World has every goal: no empty frame of missing goals may turn the goal numbers into floats ("SDG 1.0")
+    assert rows["goal"].dtype.kind == "i" and "Goal 1" in set(rows["label"])
     assert rows.loc[rows["code"] == "3.2", "status"].item() in {"on_track", "moderate", "marginal"}
     paths = write_chart(un_db, tmp_path / "chart" / "world", area="1", method="statcan")
     svg, png, html = paths

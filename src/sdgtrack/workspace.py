@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .progress.chart import ChartWords
     from .publish.build import BuildReport
     from .publish.site import SiteOptions
+    from .report.vnr import Annex
     from .review import Accounts, Review
 
 
@@ -856,6 +857,35 @@ class Workspace:
         from .progress.chart import write_chart
 
         return write_chart(self.store, output, area=area, method=method, targets=targets)
+
+    def vnr_annex(
+        self,
+        area: str,
+        *,
+        datasets: Sequence[str] | None = None,
+        lang: str = "en",
+        method: str = "unsd",
+        targets: str | Path | pd.DataFrame | None = None,
+        base_year: int | None = None,
+        global_directions: bool = True,
+    ) -> Annex:
+        """The statistical annex of a Voluntary National Review for ``area``: per SDG indicator its
+        headline series' baseline and latest value, the World's, source, progress status and trend,
+        the progress chart, sources and methods, in ``lang`` (en, fr, es, ar, ru, zh-Hans).
+        ``global_directions``: series without a target row take the direction of their indicator's
+        global series. ``annex.write(path)`` writes it as .pdf, .docx, .xlsx or .html; docs/reports.md."""
+        from .report.vnr import build_annex
+
+        return build_annex(
+            self,
+            area,
+            datasets=datasets,
+            lang=lang,
+            method=method,
+            targets=targets,
+            base_year=base_year,
+            global_directions=global_directions,
+        )
 
     def build_demo(self) -> tuple[LoadReport, Result]:
         """Load the demo subset of the UN database shipped with the package and keep a progress

@@ -66,6 +66,8 @@ def chart_rows(db, series: pd.DataFrame, method: str = "unsd") -> tuple[pd.DataF
         ],
         ignore_index=True,
     )
+    # with every goal present the frame of missing ones is empty and makes the columns float ("SDG 1.0")
+    rows = rows.astype({"goal": int, "row": int, "n_series": int, "n_assessed": int})
     rows["label"] = rows["code"].where(rows["row"] > 0, "Goal " + rows["code"].astype(str))
     rows["title"] = rows["title"].fillna("")
     rows["score"] = rows["score"].round(2)
