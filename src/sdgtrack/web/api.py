@@ -27,7 +27,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 CSV = {"text/csv": {"schema": {"type": "string"}}}
 # Routes that may start a new analysis run: the per-client limit is part of their contract.
-ANALYSIS = {
+ANALYSIS: dict[int | str, dict[str, Any]] = {
     200: {"content": CSV},
     429: {"model": m.Problem, "description": "Too many new analysis runs from this client a minute (Retry-After)"},
 }
