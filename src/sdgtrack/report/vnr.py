@@ -150,11 +150,9 @@ def build_annex(
     indicators = nodes[nodes["level"] == "indicator"].rename(columns={"code": "indicator", "parent": "target"})
     indicators["goal"] = indicators["target"].str.split(".").str[0]
 
-    # the store's order of preference ranks the datasets; the first series code breaks ties
-    rank = dict(zip(listing["id"], listing["preference"]))
     kinds = dict(zip(listing["id"], listing["kind"]))
     base = int(base_year) if base_year is not None else 2015
-    series = _headline_series(values, links, rank)
+    series = _headline_series(ws, code, datasets, values, links)
     per_series = _points(values, series, base)
     texts = _given_texts(ws, code, datasets, per_series)
     info = ws.series_info().set_index("code")
@@ -261,16 +259,16 @@ def _text_or_none(value: Any) -> str | None:
     return clean_text(value) if isinstance(value, str) and value.strip() else None
 
 
-def _headline_series(values: pd.DataFrame, links: pd.DataFrame, rank: dict[str, int]) -> pd.DataFrame:
-    """Per indicator, the series the annex shows: from the most preferred dataset holding the area's
-    headline values, then the first series code (the site's headline figure takes the same one);
-    with how many other series the indicator has for the area."""
-    held = values[["series", "dataset"]].drop_duplicates().merge(links, on="series")
-    held["rank"] = held["dataset"].map(rank).fillna(len(rank) + 1)
-    held = held.sort_values(["indicator", "rank", "series"], kind="stable")
-    first = held.drop_duplicates("indicator").copy()
-    first["other_series"] = first["indicator"].map(held.groupby("indicator")["series"].nunique()) - 1
-    return first[["indicator", "series", "dataset", "other_series"]].reset_index(drop=True)
+def _headline_series(ws, code: str, datasets, values: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, the series the annex shows: the headline-series rule of the site, the API and
+    progress (``Workspace.headline_series``: 2030 target, the source's default selection, the title,
+    then most observations), with how many other series the indicator has for the area."""
+    chosen = ws.headline_series(areas=[code], datasets=list(datasets) if datasets else None)
+    chosen = chosen[chosen["series"].isin(values["series"])][["indicator", "series", "dataset"]].copy()
+    held = values[["series"]].drop_duplicates().merge(links, on="series")
+    others = chosen["indicator"].map(held.groupby("indicator")["series"].nunique()).fillna(1).astype(int) - 1
+    chosen["other_series"] = others.clip(lower=0)
+    return chosen.reset_index(drop=True)
 
 
 def _points(values: pd.DataFrame, series: pd.DataFrame, base: int) -> pd.DataFrame:
