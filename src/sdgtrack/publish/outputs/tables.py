@@ -35,12 +35,18 @@ AREA_COLUMNS = ("Area", "GeoCode")
 
 def series_labels(site: Site) -> dict[str, str]:
     """Series code -> the label shown in the ``Series`` column: its description, or its code when it
-    has none or shares its description with another series (labels must tell series apart)."""
+    has none or shares its description with another series of an indicator it serves (labels must
+    tell an indicator's series apart; two indicators may both have a "Number of cases")."""
 
     def make():
         info = site.workspace.series_info()
         described = info["description"].fillna("").str.strip()
-        shared = described.duplicated(keep=False) | described.eq("")
+        links = site.workspace.series_indicator_links()
+        links = links.assign(label=links["series"].map(dict(zip(info["code"], described))).fillna(""))
+        links = links[links["label"] != ""]
+        per_label = links.groupby(["indicator", "label"])["series"].transform("nunique")
+        clashing = set(links.loc[per_label > 1, "series"])
+        shared = described.eq("") | info["code"].isin(clashing)
         return dict(zip(info["code"], np.where(shared, info["code"], described)))
 
     return site.memo("_series_labels", make)  # type: ignore[return-value]
