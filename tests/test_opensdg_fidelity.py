@@ -112,3 +112,20 @@ def test_reload_is_unchanged_and_history_keeps_the_attributes(ws, tmp_path):
     ).fetchall()
     assert len(earlier) == 1 and earlier[0][0] == "Estimated value" and earlier[0][1] == "E92000001"
     assert "Observation status=Estimated value" in earlier[0][2]
+
+
+def test_a_series_with_two_units_gets_the_same_unit_every_time(tmp_path):
+    """17.19.1 (UK) gives one series in USD and in GBP: the series' unit (meta/ID.json) is the most
+    frequent one, on a tie the first by name, never whichever row a scan met first."""
+    data = tmp_path / "repo" / "data"
+    data.mkdir(parents=True)
+    rows = [f"{y},{u},{v}" for y in range(2010, 2014) for u, v in (("USD", 2), ("GBP", 1))]
+    (data / "indicator_17-19-1.csv").write_text("Year,Units,Value\n" + "\n".join(rows) + "\n", "utf-8")
+    (data / "indicator_17-18-1.csv").write_text("Year,Units,Value\n2010,USD,1\n2011,USD,1\n2012,GBP,1\n", "utf-8")
+    units = []
+    for name in ("a", "b"):
+        with sdgtrack.open(tmp_path / f"{name}.duckdb") as ws:
+            ws.ingest(tmp_path / "repo", area="GBR")
+            info = ws.series_info().set_index("code")["unit"]
+            units.append((info["GB:17.19.1"], info["GB:17.18.1"]))
+    assert units == [("GBP", "USD"), ("GBP", "USD")]
