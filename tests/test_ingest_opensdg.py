@@ -15,12 +15,12 @@ OPENSDG = FIXTURES / "opensdg"
 
 @pytest.fixture(scope="module")
 def uk(tmp_path_factory):
-    """The UK repository loaded once. ONS files hold 57 keys given two different values (132 rows),
-    so a strict load stops; --skip-invalid loads the rest and lists those keys."""
+    """The UK repository loaded once, strictly: its 57 keys given two different values (132 rows)
+    are kept as sdg-build publishes them, each row a variant."""
     src = shared_path("opensdg", "uk")
     tmp = tmp_path_factory.mktemp("uk")
     database = sdgtrack.Database(tmp / "uk.duckdb")
-    report = database.ingest(src, skip_invalid=True, rejected_path=tmp / "rejected.csv")
+    report = database.ingest(src)
     yield database, report, src, tmp
     database.close()
 
@@ -32,22 +32,43 @@ def one(db, sql: str, params=None):
 def test_uk_repository_counts(uk):
     db, report, _, _ = uk
     assert report.formats == {"opensdg": 1}
-    assert (report.new, report.updated, report.unchanged) == (161_670, 0, 0)
-    assert report.rejected == 132 and report.blank_values == 3_140
-    assert report.series == 305 and report.areas == 1
+    assert (report.new, report.updated, report.unchanged) == (161_803, 0, 0)
+    assert report.rejected == 0 and report.blank_values == 3_140
+    # the country and the 417 sub-national areas its GeoCodes name
+    assert report.series == 305 and report.areas == 418
     assert any("skipped 28 archived file(s)" in n for n in report.notes)
     assert any("186 indicator files with data, 50 without data rows" in n for n in report.notes)
     # files present in meta/ but missing from data/ (blobs not in the snapshot) are named
     assert any("metadata but no data file" in n and "3-4-1" in n for n in report.notes)
 
 
-def test_uk_duplicate_keys_are_named(uk):
-    _, report, _, tmp = uk
-    text = (tmp / "rejected.csv").read_text("utf-8")
-    assert "indicator_9-5-2.csv" in text and "one value per series" in text
-    # every row of the 57 conflicting keys is listed: the CSV agrees with the count the load reports
-    assert len(text.strip().splitlines()) == 1 + report.rejected == 1 + 132
-    assert report.rejected_parts["keys given different values"] == 57
+def test_uk_conflicting_keys_are_kept_as_variants(uk):
+    db, report, _, _ = uk
+    assert (report.variant_keys, report.variant_rows) == (57, 132)
+    assert any("57 keys are given different values by the source (132 rows)" in n for n in report.notes)
+    # 3.3.3's headline keeps 2014-2018 (both rows of each year), 4.3.1's headline is no longer empty
+    both = one(
+        db,
+        "SELECT series, period, list(value ORDER BY variant), list(variant ORDER BY variant) FROM observation "
+        "WHERE series LIKE 'GB:3.3.3%' AND is_headline AND area = '826' AND variant > 0 GROUP BY ALL ORDER BY 1, 2",
+    )
+    assert [(s[-6:], p) for s, p, _, _ in both] == [
+        (s, str(p)) for s in ("-cases", "lation") for p in range(2014, 2019)
+    ]  # number of cases, rate per 100,000 population
+    assert all(v == [1, 2] and len(set(x)) == 2 for _, _, x, v in both)
+    assert one(db, "SELECT count(*) FROM observation WHERE series LIKE 'GB:4.3.1%' AND is_headline")[0][0] > 0
+    # analyses read the first of them (variant 1): one value per year, never their mean
+    cases = "GB:3.3.3:number-of-cases"
+    values = db.headline_values(cases, areas=["826"])
+    first = dict(
+        one(
+            db,
+            "SELECT year, value FROM observation WHERE series = ? AND is_headline AND variant = 1 AND area = '826'",
+            [cases],
+        )
+    )
+    picked = values[values["year"].isin(list(first))]
+    assert (picked["n_values"] == 1).all() and dict(zip(picked["year"], picked["value"])) == first
 
 
 def test_uk_neonatal_mortality_headline(uk):
@@ -75,7 +96,7 @@ def test_uk_text_periods_kept(uk):
     rows = one(
         db,
         "SELECT period, year FROM observation WHERE series = 'GB:8.5.2:seasonally-adjusted' "
-        "AND period = '2000 Q1' AND dims = ''",
+        "AND period = '2000 Q1' AND dims = '' AND area = '826'",
     )
     assert rows == [("2000 Q1", 2000)]
     assert one(db, "SELECT DISTINCT year FROM observation WHERE period = '2014/15' AND series = 'GB:3.7.1'") == [
@@ -84,7 +105,7 @@ def test_uk_text_periods_kept(uk):
     survey = one(
         db,
         "SELECT year, value FROM observation WHERE series = 'GB:16.6.2:healthcare-system' "
-        "AND period = '17 May to 11 June 2023' AND dims = ''",
+        "AND period = '17 May to 11 June 2023' AND dims = '' AND area = '826'",
     )
     assert survey == [(2023, 53.9)]
 
@@ -96,8 +117,10 @@ def test_uk_quirks(uk):
         "GB:3.3.5:england-wales-and-northern-ireland",
         "GB:3.3.5:united-kingdom-uk",
     }
-    # Unit multiplier Thousands is added to a unit that does not say it; attributes are not dimensions
-    assert one(db, "SELECT DISTINCT unit FROM observation WHERE series = 'GB:3.7.1'") == [("Number (thousands)",)]
+    # Units as written, the multiplier an attribute of its own; attributes are not dimensions
+    assert one(db, "SELECT DISTINCT unit, unit_multiplier FROM observation WHERE series = 'GB:3.7.1'") == [
+        ("Number", "Thousands")
+    ]
     dims = {p.split("=")[0] for (d,) in one(db, "SELECT DISTINCT dims FROM observation") for p in d.split("|") if p}
     assert not dims & {"GeoCode", "Observation status", "Unit multiplier", "Unit measure", "Units", "Series"}
     assert one(
@@ -107,7 +130,7 @@ def test_uk_quirks(uk):
 
 def test_uk_reload_is_unchanged(uk):
     db, report, src, tmp = uk
-    again = db.ingest(src, skip_invalid=True, rejected_path=tmp / "rejected2.csv")
+    again = db.ingest(src)
     assert (again.new, again.updated, again.unchanged) == (0, 0, report.new)
 
 
@@ -142,7 +165,8 @@ def test_detects_repository_data_folder_and_single_file(tmp_path):
     assert registry.detect(src / "data" / "indicator_3-2-2.csv") is reader
     db = sdgtrack.Database(tmp_path / "one.duckdb")
     report = db.ingest(src / "data" / "indicator_3-2-2.csv")  # area still from the repository's config
-    assert report.new == 2_118 and report.areas == 1
+    # the country, and the English regions and UK nations its GeoCodes name
+    assert report.new == 2_118 and report.areas == 14
     db.close()
 
 

@@ -37,11 +37,11 @@ DATA_FOLDERS = ("data", "headline", "meta", "stats", "zip", "geojson")
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory) -> Path:
-    """UK Open SDG data (57 ONS keys hold two values: --skip-invalid) and the UN's Goal 14 file."""
+    """UK Open SDG data (loaded strictly: its 57 keys given two values are kept) and the UN's Goal 14 file."""
     uk, goal14 = shared_path("opensdg", "uk"), shared_path("unsd", "Goal14.xlsx")
     folder = tmp_path_factory.mktemp("site-store")
     with sdgtrack.open(folder / "store.duckdb") as db:
-        db.ingest(uk, skip_invalid=True, rejected_path=folder / "rejected.csv")
+        db.ingest(uk)
         db.ingest(goal14)
     return folder / "store.duckdb"
 
@@ -89,6 +89,18 @@ def as_store_rows(rows: list[dict], labels_to_code: dict[str, str], areas: str |
                 float(row["Value"]) if row["Value"] else None,
             )
         )
+    return sorted(out, key=repr)
+
+
+def source_records(rows: list[dict]) -> list[tuple]:
+    """Rows as sets of their non-blank cells (column order aside), values as numbers; a source row
+    without a value is no observation."""
+    out = []
+    for row in rows:
+        if not (row.get("Value") or "").strip():
+            continue
+        cells = {k: v for k, v in row.items() if v not in ("", None) and k != "Value"}
+        out.append((tuple(sorted(cells.items())), float(row["Value"])))
     return sorted(out, key=repr)
 
 
@@ -150,26 +162,37 @@ def test_indicator_csv_rows_are_the_stores_rows(built, ws):
     out, _ = built
     site = Site(ws)
     labels_to_code = {v: k for k, v in series_labels(site).items()}
-    # a UK indicator with many disaggregations (one area, so no Area column)
+    # a UK indicator with many disaggregations and GeoCodes: the rows the repository wrote, as it
+    # wrote them (its columns, its Series labels, its GeoCodes; no Area column)
+    uk = shared_path("opensdg", "uk", "data")
     rows = read_csv(out / "en" / "data" / "3-2-2.csv")
     assert list(rows[0])[0] == "Year" and list(rows[0])[-3:] == ["Units", "Series", "Value"]
-    assert "Area" not in rows[0] and {"Age", "Sex", "Region"} <= set(rows[0])
+    assert "Area" not in rows[0] and {"Age", "Sex", "Region", "GeoCode", "Observation status"} <= set(rows[0])
     frame = ws.observations("3.2.2", all_disaggregations=True)
     assert len(rows) == len(frame) > 1000
-    assert as_store_rows(rows, labels_to_code, areas="826") == store_rows(frame)
-    # an indicator with UK and UN rows for many areas: Area and GeoCode, one dataset per series and area
+    assert source_records(rows) == source_records(read_csv(uk / "indicator_3-2-2.csv"))
+    # an indicator with UK and UN rows for many areas: Area and GeoCode, one dataset per series and
+    # area; the UN's rows are the store's, the UK's as its repository wrote them
     rows = read_csv(out / "fr" / "data" / "14-5-1.csv")
     frame = ws.observations("14.5.1", all_disaggregations=True)
     assert list(rows[0])[:3] == ["Year", "Area", "GeoCode"] and len({r["GeoCode"] for r in rows}) > 200
-    assert as_store_rows(rows, labels_to_code) == store_rows(frame)
-    assert {r["Area"] for r in rows if r["GeoCode"] == "826"} == {ws.area_names(["826"])["826"]}
+    un_rows = [r for r in rows if r["GeoCode"]]
+    un = frame[frame["attributes"].isna()]
+    assert as_store_rows(un_rows, labels_to_code) == store_rows(un) and len(un) > 1000
+    uk_rows = [{k: v for k, v in r.items() if k not in ("Area", "GeoCode")} for r in rows if not r["GeoCode"]]
+    assert source_records(uk_rows) == source_records(read_csv(uk / "indicator_14-5-1.csv"))
+    assert {r["Area"] for r in rows if not r["GeoCode"]} == {ws.area_names(["826"])["826"]}
     # the JSON is the same table by columns; the headline the rows the store marks as totals
     columns = json.loads((out / "en" / "data" / "14-5-1.json").read_text("utf-8"))
     assert list(columns) == list(rows[0]) and len(columns["Value"]) == len(rows)
+    # the headline: the country's totals (the regions' all-blank rows are their own headline, not
+    # the repository's), with the columns the source gives them
     headline = json.loads((out / "en" / "headline" / "3-2-2.json").read_text("utf-8"))
-    totals = ws.observations("3.2.2")
+    totals = ws.observations("3.2.2", areas=["826"])
     assert sorted((h["Year"], h["Value"]) for h in headline) == sorted(zip(totals["year"], totals["value"]))
-    assert list(headline[0]) == ["Year", "Units", "Series", "Value"]
+    # (6 of the 16 national rows give the UK's own GeoCode K02000001: it stays the country)
+    assert list(headline[0]) == ["Year", "GeoCode", "Observation status", "Unit multiplier", "Units", "Series", "Value"]
+    assert sorted({h["GeoCode"] for h in headline}, key=str) == ["K02000001", None]
     assert len(read_csv(out / "en" / "headline" / "3-2-2.csv")) == len(totals)
 
 

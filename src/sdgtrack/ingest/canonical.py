@@ -1,9 +1,14 @@
 r"""The canonical staged row every reader produces, and SQL helpers readers share.
 
-A reader fills a DuckDB table with exactly these columns (all VARCHAR but ``line``):
+A reader fills a DuckDB table with these columns (all VARCHAR but ``line``):
 
     series, series_description, indicator, area_raw, period, value_raw, unit, nature,
     obs_status, source, footnote, dims, source_file, line (INTEGER)
+
+and, when it knows them, the attributes the source wrote beside the value (NULL otherwise):
+``unit_measure``, ``unit_multiplier``, ``geocode``, ``source_dims`` (the disaggregations as
+written where ``dims`` differs) and ``attributes`` (every other non-disaggregation column as
+written, ``Name=value`` pairs escaped and sorted like ``dims``).
 
 ``indicator`` may hold a comma-separated list (a UN series placed under several indicators).
 ``dims`` is the canonical disaggregation key: ``Name=value`` pairs sorted by name and joined
@@ -39,6 +44,16 @@ CANONICAL_COLUMNS = [
     ("line", "INTEGER"),
 ]
 CANONICAL_NAMES = [c for c, _ in CANONICAL_COLUMNS]
+# What a source says beside the value, staged by the readers that know it (Open SDG) and NULL
+# otherwise; kept per observation as written (store migration 6, docs/ingest.md).
+ATTRIBUTE_COLUMNS = [
+    ("unit_measure", "VARCHAR"),
+    ("unit_multiplier", "VARCHAR"),
+    ("geocode", "VARCHAR"),
+    ("source_dims", "VARCHAR"),
+    ("attributes", "VARCHAR"),
+]
+ATTRIBUTE_NAMES = [c for c, _ in ATTRIBUTE_COLUMNS]
 
 
 def quote(name: str) -> str:
@@ -93,5 +108,5 @@ def dims_sql(columns: Iterable[str], values: dict[str, str] | None = None) -> st
 
 
 def create_staging(con, table: str) -> None:
-    cols = ", ".join(f"{c} {t}" for c, t in CANONICAL_COLUMNS)
+    cols = ", ".join(f"{c} {t}" for c, t in CANONICAL_COLUMNS + ATTRIBUTE_COLUMNS)
     con.execute(f"CREATE OR REPLACE TEMP TABLE {table} ({cols})")

@@ -22,7 +22,7 @@ from ..errors import InvalidInputError, Problem, UserInputError
 from ..store import datasets as dataset_store
 from ..store.transactions import rollback
 from . import datasets, headline, registry, validate
-from .canonical import create_staging
+from .canonical import ATTRIBUTE_NAMES, create_staging
 
 STAGING = "__staged"
 PREPARED = "__prepared"
@@ -30,9 +30,12 @@ VALID = "__valid"
 INCOMING = "__incoming"
 CONFLICTS = "__conflicts"
 KEY = validate.KEY
+# A stored row's key: the source's key and, for a key the source gives several values (Open SDG
+# files, as sdg-build publishes them), which of them (1, 2 ... in source order; 0 otherwise).
+ROW_KEY = (*KEY, "variant")
 # Columns whose change makes an observation "updated" on reload (headline flags are
 # recomputed for the dataset's series on every load, see headline.py).
-PAYLOAD = ("value", "value_text", "year", "nature", "obs_status", "source", "footnote")
+PAYLOAD = ("value", "value_text", "year", "nature", "obs_status", "source", "footnote", *ATTRIBUTE_NAMES)
 
 
 # --replace refuses to remove more than this share of a dataset unless told it is meant: loading
@@ -79,6 +82,8 @@ class LoadReport:
     changes: list[dict] = field(default_factory=list)
     metadata_indicators: int = 0  # indicators whose national metadata this load writes (Open SDG)
     metadata_fields: int = 0  # their field rows, every language
+    variant_keys: int = 0  # keys the source gives several values, each kept as a variant (Open SDG)
+    variant_rows: int = 0
 
     def summary(self) -> str:
         verb = "checked" if self.dry_run else "loaded"
@@ -243,15 +248,20 @@ def _run(
     problems: list[Problem] = []
     new_areas: list[tuple[str, str, str | None, str]] = []
     metadata: list = []  # MetadataRows of each input that carries metadata
+    keep_files: set[str] = set()  # files whose keys given different values are kept (see _collapse_keys)
     for path, reader in inputs:
         if progress:
             progress(f"reading {path} ({reader.name})")
         staged_before = _staged_rows(con)
+        keeps = getattr(reader, "keeps_conflicting_rows", False)
+        files_before = _staged_files(con) if keeps else set()
         try:
             result = reader.read(con, path, STAGING, options)
         except InvalidInputError as exc:
             problems += exc.problems
             continue
+        if keeps:
+            keep_files |= _staged_files(con) - files_before
         report.files += 1
         report.formats[reader.name] = report.formats.get(reader.name, 0) + 1
         report.rows_read += _staged_rows(con) - staged_before
@@ -268,7 +278,9 @@ def _run(
 
     added_areas = _add_areas(db, new_areas)
     try:
-        _validate_and_merge(db, report, problems, skip_invalid, rejected_path, dry_run, progress, target, metadata)
+        _validate_and_merge(
+            db, report, problems, skip_invalid, rejected_path, dry_run, progress, target, metadata, keep_files
+        )
     except BaseException:
         _remove_areas(con, added_areas)
         raise
@@ -287,6 +299,7 @@ def _validate_and_merge(
     progress,
     target: LoadTarget,
     metadata: list,
+    keep_files: set[str] | None = None,
 ) -> None:
     con = db.con
     if progress:
@@ -304,7 +317,8 @@ def _validate_and_merge(
     if n_invalid and not skip_invalid:
         raise InvalidInputError(row_problems, n_invalid)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT * FROM {PREPARED} WHERE NOT ({invalid_sql})")
-    _collapse_keys(con)
+    _collapse_keys(con, keep_files)
+    _count_variants(con, report)
     dup_problems, n_dups = validate.conflicting_duplicates(con, INCOMING, PREPARED)
     if n_dups and not skip_invalid:
         raise InvalidInputError(dup_problems, n_dups)
@@ -359,30 +373,71 @@ def _staged_rows(con) -> int:
     return con.execute(f"SELECT count(*) FROM {STAGING}").fetchone()[0]
 
 
-def _collapse_keys(con) -> None:
-    """One row per key: exact repeats collapse (counted in ``copies``); ``n_values`` > 1 marks a
-    key given two different values. The first place a key was seen is kept as its source."""
+def _staged_files(con) -> set[str]:
+    return {r[0] for r in con.execute(f"SELECT DISTINCT source_file FROM {STAGING}").fetchall()}
+
+
+def _count_variants(con, report: "LoadReport") -> None:
+    """Count the keys kept with several values and name the first few places, for the summary."""
+    n_keys, n_rows = con.execute(
+        f"SELECT count(DISTINCT hash({', '.join(KEY)})), count(*) FROM {INCOMING} WHERE variant > 0"
+    ).fetchone()
+    report.variant_keys, report.variant_rows = n_keys, n_rows
+    if n_keys:
+        shown = con.execute(f"""
+            SELECT regexp_extract(first(source_file ORDER BY variant), '[^/\\\\]+$'), list(value ORDER BY variant)
+            FROM {INCOMING} WHERE variant > 0 GROUP BY {", ".join(KEY)} ORDER BY 1, 2 LIMIT 3""").fetchall()
+        report.notes.append(
+            f"{n_keys:,} keys are given different values by the source ({n_rows:,} rows): every row is kept, "
+            "numbered as variants 1, 2 ... in the order of the source (analyses read variant 1; "
+            "docs/ingest.md), e.g. "
+            + "; ".join(
+                f"{f} {' and '.join('N/A' if v is None else format(v, '.15g') for v in vals)}" for f, vals in shown
+            )
+        )
+
+
+def _collapse_keys(con, keep_files: set[str] | None = None) -> None:
+    """One row per key and value: exact repeats collapse (counted in ``copies``; the first in the
+    source gives the row's attributes and source). A key given different values is either kept,
+    each value a ``variant`` (1, 2 ... in source order), when every row of it comes from
+    ``keep_files`` (files whose format publishes such rows as written: Open SDG), or marked
+    ``n_values`` = 2 to be rejected."""
     key = ", ".join(KEY)
+    attributes = ", ".join(ATTRIBUTE_NAMES)
     # Fast path: most files repeat no key. Counting distinct 64-bit key hashes is a tenth of the
     # cost of grouping by five text columns; a hash collision can only make the count smaller,
     # which sends the load down the exact path below, so the shortcut is never wrong.
     rows, distinct = con.execute(f"SELECT count(*), count(DISTINCT hash({key})) FROM {VALID}").fetchone()
     if rows == distinct:  # a view: no copy of the rows, and nothing will be deleted from it
         con.execute(f"""CREATE OR REPLACE TEMP VIEW {INCOMING} AS
-            SELECT {key}, year, value, value_text, nature, obs_status, source, footnote, source_file,
-                   1 AS copies, 1 AS n_values, series_description, indicator
+            SELECT {key}, year, value, value_text, nature, obs_status, source, footnote, source_file, {attributes},
+                   0 AS variant, 1 AS copies, 1 AS n_values, series_description, indicator
             FROM {VALID}""")
         return
+    first = ", ".join(
+        f"first({c} ORDER BY ord) AS {c}"
+        for c in ("year", "nature", "obs_status", "source", "footnote", "source_file", *ATTRIBUTE_NAMES)
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE __keep_files (source_file VARCHAR)")
+    if keep_files:
+        con.executemany("INSERT INTO __keep_files VALUES (?)", [[f] for f in sorted(keep_files)])
     con.execute(f"""CREATE OR REPLACE TEMP TABLE {INCOMING} AS
-        SELECT {key}, any_value(year) AS year, any_value(value) AS value, any_value(value_text) AS value_text,
-               any_value(nature) AS nature, any_value(obs_status) AS obs_status,
-               any_value(source) AS source, any_value(footnote) AS footnote,
-               arg_min(source_file, line) AS source_file, count(*) AS copies,
-               -- two values for one key? (min/max instead of count(DISTINCT ...): a third of the cost)
-               CASE WHEN min(value) IS DISTINCT FROM max(value) OR min(value_text) IS DISTINCT FROM max(value_text)
-                         OR count(value_text) NOT IN (0, count(*)) THEN 2 ELSE 1 END AS n_values,
-               any_value(series_description) AS series_description, any_value(indicator) AS indicator
-        FROM {VALID} GROUP BY {key}""")
+        WITH ordered AS (SELECT *, row_number() OVER (ORDER BY source_file, line) AS ord,
+                                source_file IN (SELECT source_file FROM __keep_files) AS keep
+                         FROM {VALID}),
+        per_value AS (  -- GROUP BY puts NULLs together: 'N' (value NULL) repeated is one value
+            SELECT {key}, value, value_text, {first}, count(*) AS copies, min(ord) AS ord, bool_and(keep) AS keep_value,
+                   first(series_description ORDER BY ord) AS series_description,
+                   first(indicator ORDER BY ord) AS indicator
+            FROM ordered GROUP BY {key}, value, value_text)
+        SELECT * EXCLUDE (ord, keep_value, keep, n_given),
+               CASE WHEN n_given > 1 AND keep THEN row_number() OVER (k ORDER BY ord) ELSE 0 END AS variant,
+               CASE WHEN n_given > 1 AND NOT keep THEN 2 ELSE 1 END AS n_values
+        FROM (SELECT *, count(*) OVER k AS n_given, bool_and(keep_value) OVER k AS keep FROM per_value
+              WINDOW k AS (PARTITION BY {key}))
+        WINDOW k AS (PARTITION BY {key})""")
+    con.execute("DROP TABLE __keep_files")
 
 
 def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: list | None = None) -> None:
@@ -400,7 +455,7 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: 
             f"row was rejected (reasons in {report.rejected_file}): fix those rows, or load without "
             "--replace"
         )
-    on = " AND ".join(f"o.{k} = i.{k}" for k in KEY)
+    on = " AND ".join(f"o.{k} = i.{k}" for k in ROW_KEY)
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
     headline.headline_table(con, INCOMING, "__headline", dataset, keep_stored=not target.replace)
     report.exact_duplicates = con.execute(f"SELECT coalesce(sum(copies - 1), 0) FROM {INCOMING}").fetchone()[0]
@@ -496,16 +551,28 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: 
             con.execute(f"""UPDATE observation o SET is_headline = h.is_headline, load_id = {load_id}
                             FROM __headline h WHERE o.dataset = {_sql_text(dataset)} AND o.series = h.series
                               AND o.dims = h.dims AND o.is_headline <> h.is_headline""")
+        attributes = ", ".join(ATTRIBUTE_NAMES)
         con.execute(f"""INSERT INTO observation (dataset, series, area, period, year, dims, unit, value, value_text,
-                            is_headline, nature, obs_status, source, footnote, source_file, load_id)
+                            is_headline, nature, obs_status, source, footnote, source_file, load_id,
+                            {attributes}, variant)
                         SELECT {_sql_text(dataset)}, series, area, period, year, dims, unit, value, value_text,
-                               is_headline, nature, obs_status, source, footnote, source_file, {load_id}
+                               is_headline, nature, obs_status, source, footnote, source_file, {load_id},
+                               {attributes}, variant
                         FROM __classified""")
         # Series first seen here (national series) get a row; indicator links from the data are kept.
+        # Description and unit are the most frequent of the series' rows (ties: the first by text),
+        # so the same data always gives the same series row (17.19.1 has rows in USD and in GBP).
         con.execute(
             """INSERT INTO series (code, description, unit, origin)
-                       SELECT series, any_value(series_description), any_value(unit), ?
-                       FROM __classified WHERE series NOT IN (SELECT code FROM series) GROUP BY series""",
+                       SELECT series, arg_max(description, rank_d), arg_max(unit, rank_u), ?
+                       FROM (SELECT series, series_description AS description, unit,
+                                    count(*) OVER (PARTITION BY series, series_description) * 1e9
+                                        - dense_rank() OVER (PARTITION BY series ORDER BY series_description NULLS LAST)
+                                        AS rank_d,
+                                    count(*) OVER (PARTITION BY series, unit) * 1e9
+                                        - dense_rank() OVER (PARTITION BY series ORDER BY unit) AS rank_u
+                             FROM __classified WHERE series NOT IN (SELECT code FROM series))
+                       GROUP BY series""",
             [dataset],
         )
         con.execute("""INSERT INTO series_indicator
@@ -585,7 +652,7 @@ def _same_content(con, dataset: str) -> bool:
     """Whether the incoming rows are exactly the dataset's stored rows (keys and payload), from one
     order-independent checksum of each side: two aggregate scans instead of a join of every key.
     Only called when both sides have the same number of rows; keys are unique on both sides."""
-    columns = ", ".join(KEY + PAYLOAD)
+    columns = ", ".join(ROW_KEY + PAYLOAD)
     checksum = f"sum(hash({columns})::HUGEINT)"
     incoming = con.execute(f"SELECT {checksum} FROM {INCOMING}").fetchone()[0]
     stored = con.execute(f"SELECT {checksum} FROM observation WHERE dataset = ?", [dataset]).fetchone()[0]

@@ -141,10 +141,13 @@ KEY = ("series", "area", "period", "dims", "unit")
 def conflicting_duplicates(con, incoming: str, prepared: str, limit: int = 1000) -> tuple[list[Problem], int]:
     """Keys (series, area, period, dimensions, unit) given different values, from the collapsed
     ``incoming`` table (``n_values`` > 1); the places come from the ``prepared`` rows."""
-    total = con.execute(f"SELECT count(*) FROM {incoming} WHERE n_values > 1").fetchone()[0]
+    key = ", ".join(KEY)
+    # the collapsed table has a row per key and value: count the keys
+    total = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {incoming} WHERE n_values > 1)").fetchone()[
+        0
+    ]
     if not total:
         return [], 0
-    key = ", ".join(KEY)
     rows = con.execute(f"""
         SELECT {key}, list(source_file || ':' || line ORDER BY source_file, line) AS places,
                list(coalesce(value_text, value::VARCHAR) ORDER BY source_file, line) AS vals

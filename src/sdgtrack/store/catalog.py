@@ -337,7 +337,7 @@ def export_observations(
               FROM ({picked}) o LEFT JOIN area a ON a.code = o.area
               LEFT JOIN (SELECT series, list(indicator ORDER BY indicator) AS indicators
                          FROM series_indicator GROUP BY series) si ON si.series = o.series
-              ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit)
+              ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit, o.variant)
         TO '{path.replace("'", "''")}' (FORMAT parquet, COMPRESSION zstd)""",
         params,
     )

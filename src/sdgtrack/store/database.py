@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from ..ingest.loader import LoadReport
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
+# what the source said beside the value (migration 6), as every observation read returns it
+SOURCE_ATTRIBUTES = "o.unit_measure, o.unit_multiplier, o.geocode, o.source_dims, o.attributes, o.variant"
 
 
 def default_db_path(path: str | Path | None = None) -> Path:
@@ -438,7 +440,10 @@ class Database:
         ``datasets``: restrict to these, in this order of preference (default: all); each
         (series, area) comes from one dataset only. ``as_of``: the store as it stood then.
         Columns: dataset, series, area, area_name, period, year, dims, unit, value, value_text,
-        is_headline, nature, obs_status, source, footnote, source_file.
+        is_headline, nature, obs_status, source, footnote, source_file, and what the source said
+        beside the value (NULL where it said nothing; docs/ingest.md): unit_measure,
+        unit_multiplier, geocode, source_dims, attributes, variant (0; 1, 2 ... for the rows of a
+        key the source gives different values, in source order).
         """
         where, params = self._filters(code, areas, start, end)
         if not all_disaggregations:
@@ -448,9 +453,9 @@ class Database:
             f"""
             SELECT o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
                    o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source,
-                   o.footnote, o.source_file
+                   o.footnote, o.source_file, {SOURCE_ATTRIBUTES}
             FROM ({rows}) o LEFT JOIN area a ON a.code = o.area
-            ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit""",
+            ORDER BY o.series, o.area, o.year, o.period, o.dims, o.unit, o.variant""",
             row_params,
         ).df()
 
@@ -474,11 +479,12 @@ class Database:
         table = self.con.sql(
             f"""
             SELECT si.indicator, o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
-                   o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source, o.footnote, o.source_file
+                   o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source, o.footnote, o.source_file,
+                   {SOURCE_ATTRIBUTES}
             FROM ({rows}) o JOIN series_indicator si ON si.series = o.series
                  AND si.indicator IN (SELECT unnest(?::VARCHAR[]))
             LEFT JOIN area a ON a.code = o.area
-            ORDER BY si.indicator, o.series, o.area, o.year, o.period, o.dims, o.unit""",
+            ORDER BY si.indicator, o.series, o.area, o.year, o.period, o.dims, o.unit, o.variant""",
             params=row_params + [list(indicators)],
         ).to_arrow_table()
         return table.to_pandas()
@@ -611,7 +617,8 @@ class Database:
         pick: bool,
     ) -> pd.DataFrame:
         where, params = self._filters(code, areas, start, end)
-        where += ["o.is_headline", "o.value IS NOT NULL"]
+        # a key the source gives several values: its first row (variant 1), as docs/ingest.md says
+        where += ["o.is_headline", "o.value IS NOT NULL", "o.variant <= 1"]
         ranked, row_params = reads.ranked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
         # the main unit per dataset and series first, then one dataset per (series, area)
         choose = (

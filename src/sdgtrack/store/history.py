@@ -20,18 +20,20 @@ def revisions(con: duckdb.DuckDBPyConnection, where: list[str], params: list) ->
     removed), written_by and changed_by (users), load and superseded_load.
     """
     condition = " AND ".join(where) if where else "TRUE"
-    cols = ", ".join(f"v.{c}" for c in OBSERVATION_COLUMNS if c not in ("is_headline", "source_file"))
+    shown = OBSERVATION_COLUMNS[: OBSERVATION_COLUMNS.index("load_id") + 1]  # the attributes are not revisions' concern
+    cols = ", ".join(f"v.{c}" for c in shown if c not in ("is_headline", "source_file"))
+    every = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
     return con.execute(
         f"""
         WITH versions AS (
-            SELECT o.*, NULL::INTEGER AS superseded_load, 'current' AS status FROM observation o WHERE {condition}
-            UNION ALL
-            SELECT o.* FROM observation_history o WHERE {condition})  -- same columns: the row, superseded_load, change
+            SELECT {every}, NULL::INTEGER AS superseded_load, 'current' AS status FROM observation o WHERE {condition}
+            UNION ALL  -- by name: migrations add columns to both tables, after different columns
+            SELECT {every}, o.superseded_load, o.change FROM observation_history o WHERE {condition})
         SELECT {cols}, v.status, date_trunc('second', w.loaded_at) AS valid_from,
                date_trunc('second', g.loaded_at) AS valid_until,
                w.user_name AS written_by, g.user_name AS changed_by, v.superseded_load
         FROM versions v JOIN load w ON w.id = v.load_id LEFT JOIN load g ON g.id = v.superseded_load
-        ORDER BY v.dataset, v.series, v.area, v.year, v.period, v.dims, v.unit, w.loaded_at, v.load_id""",
+        ORDER BY v.dataset, v.series, v.area, v.year, v.period, v.dims, v.unit, v.variant, w.loaded_at, v.load_id""",
         params + params,
     ).df()
 

@@ -43,6 +43,13 @@ OBSERVATION_COLUMNS = (
     "footnote",
     "source_file",
     "load_id",
+    # what the source said beside the value (migration 6)
+    "unit_measure",
+    "unit_multiplier",
+    "geocode",
+    "source_dims",
+    "attributes",
+    "variant",
 )
 
 

@@ -50,7 +50,7 @@ NATURE_COLUMNS = ("nature",)
 # Columns Open SDG never treats as disaggregations (lower case); the repository may add more.
 ATTRIBUTE_COLUMNS = {"geocode", "progress", "time_detail", "comment_ts", "unit_multiplier"}
 FOOTNOTE_PREFIX = "comment_obs"
-MULTIPLIER_WORDS = {"thousands": ("thousand", "000"), "millions": ("million",), "billions": ("billion",)}
+GEOCODE_COLUMNS = ("geocode",)
 SLUG_MAX = 60
 LABEL_MARK = "\x1f"  # separates prefix and Series label in interim series codes
 STARTER_BRANDING = "SDG data build documentation"  # the Open SDG starter's text: says nothing of the source
@@ -104,6 +104,9 @@ def _sdmx_inputs(root: Path, config: dict) -> list[tuple[Path, Path | None]]:
 
 class OpenSdgReader:
     name = "opensdg"
+    # sdg-build publishes every row of a key given two values (a file missing the column that
+    # tells them apart): the store keeps them too, as variants (loader._collapse_keys)
+    keeps_conflicting_rows = True
     summary = "Open SDG repository"
     description = (
         "Open SDG data repository (folder with data/indicator_*.csv and meta/), its data/ folder, "
@@ -174,6 +177,13 @@ class OpenSdgReader:
         totals_found = _stage_text_totals(
             con, staging, {str(f): meta.get(_indicator_id(f)).get("data_start_values") for f, _ in read}, country_names
         )
+        # a GeoCode is the country's own only under the country's name (the area's, a short form of
+        # it, the coverage the metadata gives most): "England" is also a coverage of UK indicators
+        own_names = frozenset(
+            [con.execute("SELECT name FROM area WHERE code = ?", [area]).fetchone()[0], *meta.coverage()[:1]]
+        )
+        geo_areas, geo_rows = _stage_geocode_areas(con, staging, [str(f) for f, _ in read], area, iso2, own_names)
+        result.areas += geo_areas
         _finish_series_codes(con, staging)
         # Rows with a blank Value are staged too (the loader counts them); a file "has data" when
         # one of its rows has a value.
@@ -225,6 +235,16 @@ class OpenSdgReader:
                         f"file: the {len(read)} files read have a header only (no rows)",
                     )
                 ]
+            )
+        if geo_rows:
+            codes = sorted({a[0] for a in geo_areas})
+            result.notes.append(
+                f"{name}: {geo_rows:,} rows with a GeoCode are rows of sub-national areas of {area} ("
+                + (
+                    f"{len(codes)} new: {', '.join(codes[:3])}{' ...' if len(codes) > 3 else ''})"
+                    if codes
+                    else "all known to the store)"
+                )
             )
         if totals_found:
             shown = Counter(f"{dim}={value}" for _, dim, value in totals_found).most_common(6)
@@ -363,7 +383,7 @@ class OpenSdgReader:
         year, value = by_lower[YEAR], by_lower[VALUE]
         series, units, measure = pick(SERIES_COLUMNS), pick(UNIT_COLUMNS), pick(UNIT_MEASURE_COLUMNS)
         multiplier, status = pick(MULTIPLIER_COLUMNS), pick(STATUS_COLUMNS)
-        source_col, nature = pick(SOURCE_COLUMNS), pick(NATURE_COLUMNS)
+        source_col, nature, geocode = pick(SOURCE_COLUMNS), pick(NATURE_COLUMNS), pick(GEOCODE_COLUMNS)
         footnotes = [c for low, c in by_lower.items() if low.startswith(FOOTNOTE_PREFIX)]
         special = {year, value, series, units, measure, multiplier, status, source_col, nature, *footnotes}
         dims = [
@@ -371,6 +391,8 @@ class OpenSdgReader:
             for low, c in by_lower.items()
             if c not in special and low not in ATTRIBUTE_COLUMNS and low not in extra_attributes
         ]
+        # every other column but Year and Value, as written: what the data files write back
+        attributes = [c for c in columns if c not in dims and c not in (year, value)]
 
         meta_units = meta.get("computation_units")
         unit = (
@@ -381,16 +403,6 @@ class OpenSdgReader:
             )
             + ")"
         )
-        if multiplier:
-            mult = f"lower(trim({quote(multiplier)}))"
-            said = " OR ".join(
-                f"({mult} = {sql_str(k)} AND ({' OR '.join(f'contains(lower({unit}), {sql_str(w)})' for w in ws)}))"
-                for k, ws in MULTIPLIER_WORDS.items()
-            )
-            unit = (
-                f"CASE WHEN {mult} IN ({', '.join(sql_str(k) for k in MULTIPLIER_WORDS)}) AND NOT ({said}) "
-                f"THEN {unit} || ' (' || {mult} || ')' ELSE {unit} END"
-            )
         title = _sql_or_null(_title(meta))
         if series:
             # interim code prefix<US>label; _finish_series_codes turns labels into slugs for the
@@ -408,10 +420,11 @@ class OpenSdgReader:
         col = lambda c: blank_to_null(quote(c)) if c else "NULL"  # noqa: E731
         try:
             rows = con.execute(f"""
-                INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
+                INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)}, unit_measure, unit_multiplier, geocode, attributes)
                 SELECT {series_code}, {description}, {_sql_or_null(indicator)}, {sql_str(area)},
                        trim({quote(year)}), trim({quote(value)}), {unit}, {col(nature)}, {col(status)}, {col(source_col)},
-                       {footnote}, {dims_sql(dims)}, {sql_str(str(file))}, __line
+                       {footnote}, {dims_sql(dims)}, {sql_str(str(file))}, __line,
+                       {col(measure)}, {col(multiplier)}, {col(geocode)}, {dims_sql(attributes)}
                 FROM {relation}""").fetchone()[0]
             fix_lines(con, staging, file, header_line, rows)
         except duckdb.Error as exc:
@@ -457,12 +470,138 @@ def _stage_text_totals(
         con.execute("CREATE OR REPLACE TEMP TABLE __opensdg_totals (series VARCHAR, source_file VARCHAR, pair VARCHAR)")
         con.executemany("INSERT INTO __opensdg_totals VALUES (?, ?, ?)", drop)
         con.execute(f"""
-            UPDATE {staging} s SET dims = array_to_string(list_filter(string_split(s.dims, '|'),
+            UPDATE {staging} s SET source_dims = coalesce(s.source_dims, s.dims),
+                                   dims = array_to_string(list_filter(string_split(s.dims, '|'),
                                                                        lambda x: NOT list_contains(t.pairs, x)), '|')
             FROM (SELECT series, source_file, list(pair) AS pairs FROM __opensdg_totals GROUP BY ALL) t
             WHERE s.series = t.series AND s.source_file = t.source_file""")
         con.execute("DROP TABLE __opensdg_totals")
     return found
+
+
+def _stage_geocode_areas(
+    con, staging: str, files: list[str], country: str, iso2: str, country_names: frozenset[str]
+) -> tuple[list[tuple[str, str, str | None, str]], int]:
+    """Rows with a GeoCode become rows of that sub-national area; returns (new areas, rows moved).
+
+    A file's *geography columns* for a GeoCode are the disaggregations every row of that GeoCode
+    fills with one same value (UK ``Region=North East`` and ``Country=England`` for E12000001).
+    The area's name is the value of the most specific of them (the one with the most values in
+    the file; across files, the name given most often); a GeoCode named as the country (Canada's
+    ``11124``, ``Geography=Canada``), or whose rows name no place (the UK's K02000001 on rows
+    blank in every column), stays the country. The area code is the GeoCode as written,
+    or ``<ISO2>-<code>`` when it is all digits or already another area (Canada's ``35`` is M49's
+    South-eastern Asia); its parent is the country. Where a file has two GeoCodes or more, the
+    geography pairs leave ``dims`` (the area says them; ``source_dims`` keeps them as written), so
+    a region's all-blank row is its headline. Runs after the totals written as text.
+    """
+    if not files:
+        return [], 0
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE __opensdg_geo_rows AS
+            SELECT source_file, geocode, coalesce(source_dims, dims) AS written FROM {staging}
+            WHERE geocode IS NOT NULL AND source_file IN (SELECT unnest(?::VARCHAR[]))
+              AND nullif(trim(value_raw), '') IS NOT NULL""",
+        [files],
+    )
+    codes = con.execute("""
+        SELECT source_file, geocode, count(*), any_value(n_codes) FROM __opensdg_geo_rows
+        JOIN (SELECT source_file, count(DISTINCT geocode) AS n_codes FROM __opensdg_geo_rows GROUP BY ALL)
+        USING (source_file) GROUP BY ALL ORDER BY 1, 2""").fetchall()
+    fd = con.execute("""
+        WITH n AS (SELECT source_file, geocode, count(*) AS n FROM __opensdg_geo_rows GROUP BY ALL),
+        pairs AS (SELECT source_file, geocode, split_part(pair, '=', 1) AS dim,
+                         substr(pair, strpos(pair, '=') + 1) AS val
+                  FROM (SELECT source_file, geocode, unnest(string_split(written, '|')) AS pair
+                        FROM __opensdg_geo_rows WHERE written <> '')),
+        spread AS (SELECT source_file, dim, count(DISTINCT val) AS n_values FROM pairs GROUP BY ALL)
+        SELECT p.source_file, p.geocode, p.dim, min(p.val), any_value(s.n_values)
+        FROM pairs p JOIN n USING (source_file, geocode) JOIN spread s USING (source_file, dim)
+        GROUP BY p.source_file, p.geocode, p.dim, n.n
+        HAVING count(*) = n.n AND count(DISTINCT p.val) = 1  -- on every row of the GeoCode, one value
+        ORDER BY 1, 2, 3""").fetchall()
+    con.execute("DROP TABLE __opensdg_geo_rows")
+    if not codes:
+        return [], 0
+    rows_of = {(file, code): (n, n_codes) for file, code, n, n_codes in codes}
+    per_code: dict[tuple[str, str], list[tuple[str, str, int]]] = {}
+    for file, code, dim, val, spread in fd:
+        per_code.setdefault((file, code), []).append((dim, val, spread))
+    names: dict[str, Counter] = {}
+    for (file, code), (n, _) in rows_of.items():
+        pairs = per_code.get((file, code), [])
+        if pairs:
+            _, val, _ = max(pairs, key=lambda p: (p[2], p[0]))
+            names.setdefault(code, Counter())[unescape_dim(val)] += n
+        else:
+            names.setdefault(code, Counter())
+    country_name = con.execute("SELECT name FROM area WHERE code = ?", [country]).fetchone()[0]
+    folded = {c.casefold() for c in country_names}
+    area_of: dict[str, str] = {}
+    new_areas: list[tuple[str, str, str | None, str]] = []
+    used_names: set[str] = set()
+    for code in sorted(names):
+        counted = names[code]
+        name = min(counted, key=lambda v: (-counted[v], v)) if counted else None
+        if name is None or _is_country(con, name, country, country_name, folded):
+            area_of[code] = country
+            continue
+        existing = con.execute("SELECT kind, parent FROM area WHERE code = ?", [code]).fetchone()
+        store_code = code
+        if code.isdigit() or (existing and existing[0] not in area_ref.CUSTOM_KINDS):
+            store_code = f"{iso2}-{code}"
+            existing = con.execute("SELECT kind, parent FROM area WHERE code = ?", [store_code]).fetchone()
+        area_of[code] = store_code
+        if existing:
+            continue
+        if name.casefold() in used_names or _names_an_area(con, name):
+            name = f"{name} ({code})"
+        used_names.add(name.casefold())
+        new_areas.append((store_code, name, country, "custom"))
+    moved = [
+        (file, code, area_of[code], [f"{d}={v}" for d, v, _ in per_code.get((file, code), [])] if n_codes > 1 else [])
+        for (file, code), (_, n_codes) in rows_of.items()
+        if area_of[code] != country
+    ]
+    if not moved:
+        return new_areas, 0
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE __opensdg_geo (source_file VARCHAR, geocode VARCHAR, area VARCHAR, pairs VARCHAR[])"
+    )
+    con.executemany("INSERT INTO __opensdg_geo VALUES (?, ?, ?, ?)", moved)
+    n_rows = con.execute(f"""
+        UPDATE {staging} s SET area_raw = m.area,
+               source_dims = CASE WHEN len(m.pairs) > 0 THEN coalesce(s.source_dims, s.dims) ELSE s.source_dims END,
+               dims = CASE WHEN len(m.pairs) > 0
+                           THEN array_to_string(list_filter(string_split(s.dims, '|'),
+                                                            lambda x: NOT list_contains(m.pairs, x)), '|')
+                           ELSE s.dims END
+        FROM __opensdg_geo m WHERE s.source_file = m.source_file AND s.geocode = m.geocode""").fetchone()[0]
+    con.execute("DROP TABLE __opensdg_geo")
+    return new_areas, n_rows
+
+
+def _is_country(con, name: str, country: str, country_name: str, own_names: set[str]) -> bool:
+    """Whether a geography value names the country itself: one of its own names, a short form of
+    its name ("United Kingdom" for the United Kingdom of Great Britain and Northern Ireland), or a
+    name the area resolver knows for it ("Canada")."""
+    text = " ".join(name.split()).casefold()
+    if not text:
+        return False
+    if text in own_names or country_name.casefold().startswith(text + " "):
+        return True
+    try:
+        return area_ref.resolve(con, name) == country
+    except UserInputError:
+        return False
+
+
+def _names_an_area(con, text: str) -> bool:
+    try:
+        area_ref.resolve(con, text)
+    except UserInputError:
+        return False
+    return True
 
 
 def _start_values(spec) -> dict[tuple[str, str], list[str]]:

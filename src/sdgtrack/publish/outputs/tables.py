@@ -7,6 +7,13 @@ this module spreads them into columns over the distinct ``dims`` values only (fa
 then joins them back, so the work is whole-column pandas, not a loop over rows.
 Where an indicator covers more than one area, ``Area`` (the name, a selector to Open SDG) and
 ``GeoCode`` (the code the maps join on) come after ``Year``.
+
+Rows of an Open SDG repository are written back as the repository wrote them (the store keeps
+what it said: docs/ingest.md): their disaggregations as written (``source_dims``: a total written
+as text, a region's geography columns), and every other column from ``attributes`` (``Series``,
+``Units``, ``Observation status``, ``Unit multiplier``, ``Unit measure``, ``GeoCode`` ...), only
+where the source had them; both rows of a key the source gives two values. Their areas come
+from their GeoCode, so they need no ``Area`` column.
 """
 
 from __future__ import annotations
@@ -29,12 +36,18 @@ AREA_COLUMNS = ("Area", "GeoCode")
 
 def series_labels(site: Site) -> dict[str, str]:
     """Series code -> the label shown in the ``Series`` column: its description, or its code when it
-    has none or shares its description with another series (labels must tell series apart)."""
+    has none or shares its description with another series of an indicator it serves (labels must
+    tell an indicator's series apart; two indicators may both have a "Number of cases")."""
 
     def make():
         info = site.workspace.series_info()
         described = info["description"].fillna("").str.strip()
-        shared = described.duplicated(keep=False) | described.eq("")
+        links = site.workspace.series_indicator_links()
+        links = links.assign(label=links["series"].map(dict(zip(info["code"], described))).fillna(""))
+        links = links[links["label"] != ""]
+        per_label = links.groupby(["indicator", "label"])["series"].transform("nunique")
+        clashing = set(links.loc[per_label > 1, "series"])
+        shared = described.eq("") | info["code"].isin(clashing)
         return dict(zip(info["code"], np.where(shared, info["code"], described)))
 
     return site.memo("_series_labels", make)  # type: ignore[return-value]
@@ -91,30 +104,49 @@ def _positions(index: pd.Index, values: np.ndarray) -> np.ndarray:
     return np.where(codes >= 0, np.append(found, -1)[codes], -1)
 
 
-def _dim_lookup(site: Site, dims: pd.Series) -> _DimLookup:
-    """One lookup per site: built on first use over the rows of every indicator already read (a
-    build prefetches them all), rebuilt only when a later indicator brings new values."""
-    lookup = site.cache.get("_dim_lookup")
+def _dim_lookup(site: Site, dims: pd.Series, column: str = "dims") -> _DimLookup:
+    """One lookup per site and kind of pairs (``dims`` as written, ``attributes``): built on first
+    use over the rows of every indicator already read (a build prefetches them all), rebuilt only
+    when a later indicator brings new values."""
+    name = f"_lookup_{column}"
+    lookup = site.cache.get(name)
     if not isinstance(lookup, _DimLookup) or not lookup.covers(dims):
-        every: list[pd.Series] = [dims] + [frame["dims"] for frame in site.rows_read()]
-        lookup = _DimLookup(pd.concat(every, ignore_index=True))
-        site.cache["_dim_lookup"] = lookup
+        read = [_pairs(frame, column) for frame in site.rows_read()]
+        lookup = _DimLookup(pd.concat([dims, *read], ignore_index=True))
+        site.cache[name] = lookup
     return lookup
 
 
-class Table:
-    """Columns in order (name -> NumPy object array, None for blank) and the store's headline mask."""
+def _pairs(rows: pd.DataFrame, column: str) -> pd.Series:
+    """The rows' disaggregations as the source wrote them (``dims`` where it said nothing else),
+    or their attributes (blank where the source gave none)."""
+    if column == "dims":
+        if "source_dims" not in rows:
+            return rows["dims"]
+        return rows["source_dims"].where(rows["source_dims"].notna(), rows["dims"])
+    return rows[column].fillna("") if column in rows else pd.Series([""] * len(rows), dtype=object)
 
-    def __init__(self, columns: dict[str, np.ndarray], headline: np.ndarray):
+
+class Table:
+    """Columns in order (name -> NumPy object array, None for blank), the store's headline mask
+    and the names of the disaggregation columns."""
+
+    def __init__(self, columns: dict[str, np.ndarray], headline: np.ndarray, dimensions: tuple[str, ...] = ()):
         self.columns = columns
         self.headline = headline
+        self.dimensions = dimensions
 
     def __len__(self) -> int:
         return len(self.headline)
 
     def headline_rows(self) -> "Table":
-        keep = [c for c in self.columns if c in LEADING + AREA_COLUMNS + TRAILING]
         mask = self.headline
+        # a column the headline rows leave blank says nothing there (a GeoCode only regions have)
+        keep = [
+            c
+            for c in self.columns
+            if c not in self.dimensions and (c in LEADING + ("Value",) or not pd.isna(self.columns[c][mask]).all())
+        ]
         return Table({c: self.columns[c][mask] for c in keep}, mask[mask])
 
 
@@ -131,30 +163,59 @@ def _labels(site: Site, series: np.ndarray) -> np.ndarray:
 
 def open_sdg_table(site: Site, code: str) -> Table:
     """Indicator ``code``'s rows as Open SDG publishes them: Year, [Area, GeoCode], one column per
-    disaggregation, Units, Series, Value; with the store's headline decision per row."""
+    disaggregation, the source's other columns, Units, Series, Value; with the store's headline
+    decision per row (the rows of sub-national areas a GeoCode placed are not headline rows: the
+    repository's headline is its country's)."""
     held = site.memo("_tables", dict)
     assert isinstance(held, dict)
     if code in held:
         return held[code]
     rows = site.rows(code)
     text = {c: _objects(rows[c]) for c in ("period", "area", "area_name", "unit", "series")}
+    attributes = _pairs(rows, "attributes")
+    written = (rows["attributes"].notna() if "attributes" in rows else pd.Series(False, index=rows.index)).to_numpy()
+    attribute_columns = _dim_lookup(site, attributes, "attributes").columns(attributes)
     columns: dict[str, np.ndarray] = {"Year": text["period"]}
-    if len(pd.unique(text["area"])) > 1:
+    if len(pd.unique(text["area"][~written])) > 1:  # rows of many areas no GeoCode placed (the UN's)
         names = text["area_name"].copy()
         unnamed = pd.isna(names)
         names[unnamed] = text["area"][unnamed]
         columns["Area"] = names
-        columns["GeoCode"] = text["area"]
-    columns.update(_dim_lookup(site, rows["dims"]).columns(rows["dims"]))
-    units = text["unit"]
-    units = units.copy()
+        geocode = text["area"].copy()
+        geocode[written] = attribute_columns.get("GeoCode", np.full(len(rows), None, dtype=object))[written]
+        columns["GeoCode"] = geocode
+    dims = _pairs(rows, "dims")
+    dimensions = _dim_lookup(site, dims).columns(dims)
+    columns.update(dimensions)
+    for name, values in attribute_columns.items():
+        if name not in TRAILING and name not in columns:
+            columns[name] = values
+    units = text["unit"].copy()
     units[units == ""] = None
-    columns["Units"] = units
-    columns["Series"] = _labels(site, text["series"])
+    series = _labels(site, text["series"])
+    if written.any():  # Units and Series as the source wrote them, blank where it had none
+        for name, values in (("Units", units), ("Series", series)):
+            given = attribute_columns.get(name, np.full(len(rows), None, dtype=object))
+            values[written] = given[written]
+    for name, values in (("Units", units), ("Series", series)):
+        if not pd.isna(values).all():
+            columns[name] = values
     columns["Value"] = rows["value"].to_numpy(dtype=float)
-    table = Table(columns, rows["is_headline"].to_numpy(dtype=bool))
+    headline = rows["is_headline"].to_numpy(dtype=bool)
+    if "geocode" in rows and written.any():
+        placed = rows["geocode"].notna().to_numpy() & ~pd.Series(text["area"]).isin(_countries(site)).to_numpy()
+        headline = headline & ~placed
+    table = Table(columns, headline, tuple(dimensions))
     held[code] = table
     return table
+
+
+def _countries(site: Site) -> set[str]:
+    def make():
+        areas = site.workspace.areas(kind="country")
+        return set(areas["code"].astype(str))
+
+    return site.memo("_country_codes", make)  # type: ignore[return-value]
 
 
 def _objects(column: pd.Series) -> np.ndarray:

@@ -37,6 +37,7 @@ MIGRATIONS = [
     Migration(3, "0003_accounts.sql"),  # accounts, change requests, audit log (the live app)
     Migration(4, "0004_metadata.sql"),  # national indicator metadata (Open SDG meta files)
     Migration(5, "0005_kept_results.sql"),  # the kept SDG Index and interlinkages (index/store.py, links/store.py)
+    Migration(6, "0006_source_attributes.sql"),  # what the source said beside the value; conflicting rows kept
 ]
 LATEST = MIGRATIONS[-1].version
 
