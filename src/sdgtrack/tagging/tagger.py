@@ -18,6 +18,7 @@ goal is selected when its probability reaches the rule's threshold, at most ``ma
 
 from __future__ import annotations
 
+import re
 import warnings as _warnings
 
 import numpy as np
@@ -25,7 +26,7 @@ import pandas as pd
 
 from ..registries import TAGGING_METHODS, Choice
 from . import embedding, keywords, language, lexical, multilingual
-from .inputs import TaggingWarning, prepare
+from .inputs import TaggingWarning, prepare, problem
 from .reference import calibration, embedded_texts, reference_texts, reference_vectors
 
 # The methods, for `tag --method`, `contributions infer --method` and tests/test_docs.py; ``auto``
@@ -157,14 +158,21 @@ def _lexical(texts: list[str], exclude: list[str | None] | None) -> tuple[np.nda
     return lex, sims
 
 
-def _score(texts: list[str], method: str, exclude: list[str | None] | None = None):
+def _score(texts: list[str], method: str, exclude: list[str | None] | None = None, cache: dict | None = None):
     """Scores of all 17 goals per checked text ('' scores nothing) and what the evidence needs.
 
     ``exclude`` (evaluation only): per text a target code whose reference text and query lines are
     left out, to measure how a text is tagged when its own wording is not among the references.
+    ``cache`` (evaluation only): a dict kept between calls, so scoring the same texts again (with
+    another ``exclude``) does not embed them again.
     Returns (scores, found query passages, similarity to each evidence row, evidence rows, readers).
     """
     n = len(texts)
+    langs = language.detect(texts)
+    readable = np.isin(langs, ["en", ""]) if method == "keywords" else np.isin(langs, [*language.READ, ""])
+    # A text in a language not read is not scored at all: a rule never checked on that language
+    # would give it confident-looking probabilities (or none) for no reason the user could see.
+    texts = [t if ok else "" for t, ok in zip(texts, readable)]
     found = keywords.evidence(texts)
     if exclude is not None and len(found):
         own = np.array([exclude[i] or "" for i in found["text_id"]], dtype=object)
@@ -188,7 +196,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         rows = embedded_texts()
         goal_of, target_of, kind_of = rows["goal"].to_numpy(), rows["target"].to_numpy(), rows["kind"].to_numpy()
         sims = np.full((n, len(rows)), -1.0, dtype=np.float32)
-        english = language.is_english(texts)
+        english = np.isin(langs, ["en", ""])
         fitted = rules(method)
         uses_lexical = any(f.startswith("lexical") for rule in fitted.values() for f in rule["features"])
         lex = _lexical(texts, exclude)[0] if uses_lexical else None
@@ -198,7 +206,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
             if not len(idx):
                 continue
             readers[idx] = reader
-            part = module.embed([texts[i] for i in idx]) @ reference_vectors(reader).T
+            part = _embed(module, reader, [texts[i] for i in idx], cache) @ reference_vectors(reader).T
             mask = _exclusion(None if exclude is None else [exclude[i] for i in idx], target_of)
             if mask is not None:
                 part = np.where(mask, -1.0, part)
@@ -220,7 +228,17 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
             "reader": np.repeat(readers, 17),
         }
     )
+    scores.attrs["languages"] = langs
     return scores, found, sims, rows, readers
+
+
+def _embed(module, reader: str, texts: list[str], cache: dict | None) -> np.ndarray:
+    if cache is None:
+        return module.embed(texts)
+    todo = [t for t in dict.fromkeys(texts) if (reader, t) not in cache]
+    for text, vector in zip(todo, module.embed(todo)):
+        cache[(reader, text)] = vector
+    return np.stack([cache[(reader, t)] for t in texts])
 
 
 def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
@@ -241,19 +259,85 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
 
 
 def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str]]:
-    """``inputs.prepare``, plus a warning for each text the keywords method cannot read (not English)."""
+    """``inputs.prepare``, plus a warning for each text in a language the method does not read."""
     ready, problems = prepare(texts, labels)
-    if method == "keywords":
-        english = language.is_english(ready)
-        for n in np.flatnonzero(~english):
+    for n, lang in enumerate(language.detect(ready)):
+        why = _not_read(lang, method)
+        if why:
             label = labels[n] if labels else f"text {n}"
-            problems.append(
-                f"{label} does not look like English: the keywords method reads English only "
-                "(the embedding method reads the six UN languages)"
-            )
+            problems.append(f"{label} {why}: no SDGs")
     for message in problems:
         _warnings.warn(message, TaggingWarning, stacklevel=3)
     return ready, problems
+
+
+def _not_read(lang: str, method: str) -> str | None:
+    """Why a text in ``lang`` is not read by ``method``, or None when it is."""
+    if not lang or lang == "en" or (lang in language.READ and method != "keywords"):
+        return None
+    name = language.NAMES[lang]
+    looks = f"looks {name}" if lang != "und" else "is in a script the tagger does not know"
+    if method == "keywords" and lang in language.READ:
+        return f"{looks}: the keywords method reads English only (the embedding method reads {language.read_list()})"
+    return f"{looks}, a language not read: the tagger reads {language.read_list()}"
+
+
+# Fewer words than this (a Chinese or Japanese character counting as half a word) is "too short"
+# when no SDG is selected: one or two words rarely say which goal a record serves.
+MIN_WORDS = 3
+_WORDS = re.compile(r"[^\W\d_]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _word_count(text: str) -> float:
+    cjk = len(_CJK.findall(text))
+    return len(_WORDS.findall(_CJK.sub(" ", text))) + cjk / 2
+
+
+UNTAGGED_COLUMNS = ["text_id", "reason", "language", "closest_goal", "probability", "message"]
+
+
+def untagged(
+    texts: list, ready: list[str], scores: pd.DataFrame, tags: pd.DataFrame, thresholds: dict, method: str
+) -> pd.DataFrame:
+    """Why each text with no SDG selected has none: one row per such text.
+
+    ``reason`` is ``not_text`` (empty, bytes, binary), ``language`` (a language the method does not
+    read), ``too_short`` or ``below_threshold``; the last two name the closest goal and its
+    probability, so an empty answer is never silent."""
+    n = len(texts)
+    missing = np.setdiff1d(np.arange(n), tags["text_id"].to_numpy(dtype=int))
+    langs = scores.attrs.get("languages", language.detect(ready))
+    prob = scores["probability"].to_numpy().reshape(n, 17) if n else np.zeros((0, 17))
+    reader = scores["reader"].to_numpy().reshape(n, 17)[:, 0] if n else np.array([], dtype=object)
+    rows = []
+    for i in missing.tolist():
+        lang = str(langs[i])
+        why = problem(texts[i])
+        if why:
+            rows.append((i, "not_text", lang, None, None, f"the text {why}"))
+            continue
+        not_read = _not_read(lang, method)
+        if not_read:
+            rows.append((i, "language", lang, None, None, f"the text {not_read}"))
+            continue
+        goal = int(prob[i].argmax()) + 1
+        p = float(prob[i].max())
+        tau = thresholds.get(reader[i], next(iter(thresholds.values())))
+        if np.ptp(prob[i]) < 1e-9:  # nothing in the text for any goal: no goal is the closest
+            goal, closest = None, f"no SDG reached the threshold {tau:g}; no goal scores above another"
+        else:
+            closest = f"no SDG reached the threshold {tau:g}; closest: SDG {goal} (probability {p:.2f})"
+        words = _word_count(ready[i])
+        if words < MIN_WORDS:
+            counted = f"{words:g} word" + ("" if words == 1 else "s")
+            rows.append((i, "too_short", lang, goal, p, f"the text is too short ({counted}): {closest}"))
+        else:
+            rows.append((i, "below_threshold", lang, goal, p, closest))
+    out = pd.DataFrame(rows, columns=UNTAGGED_COLUMNS)
+    out["closest_goal"] = out["closest_goal"].astype("Int64")
+    out["probability"] = out["probability"].astype(float)
+    return out
 
 
 def score_goals(texts, method: str = "auto", labels: list[str] | None = None) -> pd.DataFrame:
@@ -295,13 +379,14 @@ def tag_texts(
     that matched) and ``evidence``: the matched query lines with the passages that satisfied them
     ('query 3.1#1: reduce maternal and newborn deaths'), then the closest reference texts with their
     similarity ('3.1 (0.72) By 2030, reduce the global maternal mortality ratio…'). A text with no goal
-    selected has no row.
+    selected has no row, and a row in ``df.attrs['untagged']`` saying why (see ``untagged``).
 
     ``df.attrs`` holds ``method``, ``model``, ``threshold`` (the one given, else the English rule's),
     ``thresholds`` (per reader), ``max_goals``, ``n_texts``, ``readers`` (texts per reader: english,
-    multilingual or keywords) and ``warnings`` (texts that were empty, not text, cut at
-    ``inputs.MAX_CHARS``, or not English for the keywords method); each warning is also issued as a
-    ``TaggingWarning``.
+    multilingual or keywords), ``warnings`` (texts that were empty, not text, cut at
+    ``inputs.MAX_CHARS``, or in a language the method does not read), each also issued as a
+    ``TaggingWarning``, and ``untagged``: one dict per text with no SDG (text_id, reason, language,
+    closest_goal, probability, message).
     """
     from ..errors import UserInputError
 
@@ -326,6 +411,7 @@ def tag_texts(
     tags["evidence"] = evidence_strings(found, tags, sims, rows)
     tags = tags[TAG_COLUMNS]
     counts = pd.Series(readers[readers != ""]).value_counts()
+    empty = untagged(texts, ready, scores, tags, thresholds, method)
     tags.attrs.update(
         method=method,
         model=model_name(method),
@@ -336,6 +422,7 @@ def tag_texts(
         readers={str(k): int(v) for k, v in counts.items()},
         calibration=next(iter(fitted.values())).get("fitted_on", ""),
         warnings=problems,
+        untagged=empty.astype(object).where(empty.notna(), None).to_dict("records"),
     )
     return tags
 
