@@ -23,6 +23,7 @@ import json
 import re
 import tempfile
 import threading
+import warnings
 import weakref
 from pathlib import Path
 
@@ -506,11 +507,14 @@ def build_record(ws, kind: str, year, fields: dict[str, str]):
     return record
 
 
-def suggest_goals(ws, text: str, limit: int = 5) -> list[dict]:
-    """SDGs the tagger suggests for a record's text (goal, target, probability), best first."""
-    text = (text or "").strip()
-    if len(text.split()) < 3:
-        return []
-    frame = ws.tag([text]).tables["tags"]
-    cols = [c for c in ("goal", "target", "probability") if c in frame.columns]
-    return json.loads(frame[cols].head(limit).to_json(orient="records"))
+def suggest_goals(ws, text: str, limit: int = 5) -> dict:
+    """SDGs the tagger suggests for a record's text: ``goals`` (goal, target, probability, evidence),
+    best first, and ``note``: when none is suggested, why (too short, a language not read, the
+    closest goal below the threshold). The same tagger and evidence as ``contributions infer``."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the reason is returned as the note
+        frame = ws.tag([(text or "").strip()]).tables["tags"]
+    cols = [c for c in ("goal", "target", "probability", "evidence") if c in frame.columns]
+    goals = json.loads(frame[cols].head(limit).to_json(orient="records"))
+    untagged = frame.attrs.get("untagged") or []
+    return {"goals": goals, "note": "" if goals or not untagged else untagged[0]["message"]}
