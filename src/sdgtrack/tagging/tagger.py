@@ -39,7 +39,7 @@ DEFAULT_MAX_GOALS = 3
 # When two targets of a goal are about as similar to the text, prefer one whose query matched.
 TARGET_KEYWORD_BOOST = 0.05
 KINDS = ("goal_title", "goal_text", "target")  # the similarity features; "query" rows are a feature of their own
-ALL_KINDS = (*KINDS, "query")
+ALL_KINDS = (*KINDS, "query", "indicator")  # so are the 2020 indicator texts
 # Reference texts shown as evidence per selected goal: the closest few, cut to a readable length.
 CLOSEST = 2
 CLOSEST_CHARS = 90
@@ -92,6 +92,8 @@ def features(
         best = np.maximum.reduce([similarity[k] for k in KINDS])
         out["similarity"] = best
         out["similarity_gap"] = _gap(best)
+        if "indicator" in similarity:  # the gap to the text's best goal, indicator texts counted
+            out["similarity_gap_indicator"] = _gap(np.maximum(best, similarity["indicator"]))
     if lexical_sim is not None:
         out["lexical"] = lexical_sim
         out["lexical_gap"] = _gap(lexical_sim)
@@ -173,7 +175,10 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
     # A text in a language not read is not scored at all: a rule never checked on that language
     # would give it confident-looking probabilities (or none) for no reason the user could see.
     texts = [t if ok else "" for t, ok in zip(texts, readable)]
-    found = keywords.evidence(texts)
+    # The Aurora queries and the word overlap are English: run on other languages they cost a
+    # tenth of the time of a Chinese text and can only match stray English words.
+    english_texts = [t if lang in ("en", "") else "" for t, lang in zip(texts, langs)]
+    found = keywords.evidence(english_texts)
     if exclude is not None and len(found):
         own = np.array([exclude[i] or "" for i in found["text_id"]], dtype=object)
         found = found[found["target"].to_numpy() != own].reset_index(drop=True)
@@ -199,7 +204,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         english = np.isin(langs, ["en", ""])
         fitted = rules(method)
         uses_lexical = any(f.startswith("lexical") for rule in fitted.values() for f in rule["features"])
-        lex = _lexical(texts, exclude)[0] if uses_lexical else None
+        lex = _lexical(english_texts, exclude)[0] if uses_lexical else None
         similarity = np.full((n, 17), -1.0)
         for reader, module in READERS.items():
             idx = np.flatnonzero(present & (english if reader == "english" else ~english))
@@ -429,14 +434,16 @@ def tag_texts(
 
 def _display_texts(rows: pd.DataFrame) -> np.ndarray:
     """The wording shown for each evidence row: the target text, or the goal title for a goal row
-    (goal narratives are paragraphs, too long to show, and query rows are phrase lists already shown
-    as query evidence when they match: neither is offered as a closest text)."""
+    (goal narratives are paragraphs, too long to show, query rows are phrase lists already shown
+    as query evidence when they match, and indicator rows repeat their target: none is offered as a
+    closest text).
+    """
     ref = reference_texts()
     titles = ref[ref["kind"] == "goal_title"].set_index("goal")["text"]
     targets = ref[ref["kind"] == "target"].set_index("target")["text"]
     out = []
     for goal, target, kind in zip(rows["goal"], rows["target"], rows.get("kind", pd.Series([""] * len(rows)))):
-        if kind in ("goal_text", "query"):
+        if kind in ("goal_text", "query", "indicator"):
             out.append(None)
         elif target:
             out.append(targets[target])
