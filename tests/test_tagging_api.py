@@ -223,6 +223,7 @@ def test_no_text_is_left_without_sdgs_or_a_reason(method):
         "The weather was pleasant and we had lunch in the garden.",
         "",
         None,
+        "12 345 — 67 890 😀",
     ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TaggingWarning)
@@ -247,6 +248,8 @@ def test_no_text_is_left_without_sdgs_or_a_reason(method):
             f"closest: SDG {why[4]['closest_goal']} (probability {why[4]['probability']:.2f})"
         )
     assert why[5]["reason"] == why[6]["reason"] == "not_text" and why[5]["message"] == "the text is empty"
+    assert why[7]["reason"] == "too_short" and why[7]["message"] == "the text has no words (only digits or symbols)"
+    assert why[7]["closest_goal"] is None
 
 
 def test_empty_batch():

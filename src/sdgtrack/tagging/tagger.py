@@ -334,7 +334,9 @@ def untagged(
         else:
             closest = f"no SDG reached the threshold {tau:g}; closest: SDG {goal} (probability {p:.2f})"
         words = _word_count(ready[i])
-        if words < MIN_WORDS:
+        if not words:  # digits, symbols, emoji: nothing a reader could place
+            rows.append((i, "too_short", lang, None, None, "the text has no words (only digits or symbols)"))
+        elif words < MIN_WORDS:
             counted = f"{words:g} word" + ("" if words == 1 else "s")
             rows.append((i, "too_short", lang, goal, p, f"the text is too short ({counted}): {closest}"))
         else:
