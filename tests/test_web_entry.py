@@ -377,6 +377,26 @@ def test_grid_is_checked_as_the_csv_it_amounts_to(entry):
     assert shown["preview"]["new"] == 1
 
 
+def test_record_form_shows_the_evidence_or_why_no_sdg_is_suggested(entry):
+    """The form's suggestions come from the tagger of `contributions infer`, with its evidence, and
+    an empty answer says why."""
+    client, csrf = entry.sessions["ed_a"], entry.csrf["ed_a"]
+
+    def suggest(name: str, description: str) -> str:
+        data = {"csrf_token": csrf, "kind": "resource", "year": "2023", "name": name, "description": description}
+        page = client.post("/entry/records/new", data={**data, "action": "suggest"})
+        assert page.status_code == 200
+        return page.text
+
+    text = suggest("Midwives", "Midwives in rural clinics cut maternal and newborn deaths")
+    assert re.search(
+        r"SDG 3 \(target 3\.[12]\), probability 0\.\d\d: <span class=\"evidence\">3\.[12] \(0\.\d\d\) ", text
+    )
+    german = suggest("Hebammen", "Hebammen in ländlichen Kliniken senken die Müttersterblichkeit")
+    assert "No SDG suggested: the text looks German, a language not read: the tagger reads Arabic" in german
+    assert "No SDG suggested: the text is too short (1 word)" in suggest("Water", "")
+
+
 def test_record_form_warns_over_the_word_limit_and_suggests_sdgs(entry):
     client, csrf = entry.sessions["ed_a"], entry.csrf["ed_a"]
     long_text = " ".join(["broadband connectivity for rural schools and digital skills for girls"] * 16)

@@ -7,7 +7,8 @@ doi:10.5281/zenodo.3817445) and the 2025 SDG framework shipped in ``frameworks/d
 - ``aurora_queries.csv``: goal, target (blank = goal-wide), line (1-based within the target), query;
 - ``AURORA_LICENSE.md``: the licence, copied unchanged;
 - ``reference_vectors.npy`` and ``reference_vectors_multilingual.npy``: the embeddings of the goal
-  titles, goal texts and target texts (``tagging.reference.embedded_texts()``) with the English and
+  titles, goal texts, target texts, query lines and indicator texts
+  (``tagging.reference.embedded_texts()``) with the English and
   the multilingual model, so a run need not embed them.
 
 The package never reads ``../shared`` at run time. Run again when the sources change:

@@ -46,7 +46,11 @@ CANDIDATES = {
     "multilingual": [(["similarity", "similarity_gap"], False),
                      (KINDS3 + ["similarity_gap"], False),
                      (KINDS3 + ["similarity_gap", "query"], False),
-                     (KINDS3 + ["similarity_gap"], True)],
+                     (KINDS3 + ["similarity_gap"], True),
+                     # the 2020 indicator texts: the wording the English rule's word overlap reads,
+                     # here by the multilingual model (beside, or inside, the best similarity)
+                     (KINDS3 + ["similarity_gap", "query", "indicator"], False),
+                     (KINDS3 + ["similarity_gap_indicator", "query", "indicator"], False)],
     "keywords": [(["log_keyword_lines", "keyword_gap"], False),
                  (["lexical", "lexical_gap", "log_keyword_lines"], False),
                  (["lexical", "lexical_gap", "log_keyword_lines", "keyword_gap"], False),

@@ -23,6 +23,7 @@ import json
 import re
 import tempfile
 import threading
+import warnings
 import weakref
 from pathlib import Path
 
@@ -558,16 +559,20 @@ def build_record(ws, kind: str, year, fields: dict[str, str]):
     return record
 
 
-def suggest_goals(ws, text: str, limit: int = 5) -> list[dict]:
-    """SDGs the tagger suggests for a record's text (goal, target, probability), best first; from the
-    text's first MAX_SUGGEST_CHARS characters (a record's description is 150 words: the start says
-    what it is about, and the tagger's time grows with the text)."""
+def suggest_goals(ws, text: str, limit: int = 5) -> dict:
+    """SDGs the tagger suggests for a record's text: ``goals`` (goal, target, probability, evidence),
+    best first, and ``note``: when none is suggested, why (too short, a language not read, the
+    closest goal below the threshold). The same tagger and evidence as ``contributions infer``;
+    from the text's first MAX_SUGGEST_CHARS characters (a record's description is 150 words: the
+    start says what it is about, and the tagger's time grows with the text)."""
     text = (text or "").strip()[:MAX_SUGGEST_CHARS]
-    if len(text.split()) < 3:
-        return []
-    frame = ws.tag([text]).tables["tags"]
-    cols = [c for c in ("goal", "target", "probability") if c in frame.columns]
-    return json.loads(frame[cols].head(limit).to_json(orient="records"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the reason is returned as the note
+        frame = ws.tag([text]).tables["tags"]
+    cols = [c for c in ("goal", "target", "probability", "evidence") if c in frame.columns]
+    goals = json.loads(frame[cols].head(limit).to_json(orient="records"))
+    untagged = frame.attrs.get("untagged") or []
+    return {"goals": goals, "note": "" if goals or not untagged else untagged[0]["message"]}
 
 
 def _without_path(message: str, path: Path, tmp: str, file_name: str) -> str:

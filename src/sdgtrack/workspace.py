@@ -751,9 +751,10 @@ class Workspace:
     ) -> Result:
         """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md). Tagging
         needs no store, so ``Workspace.tag(...)`` works without opening one. ``labels`` name the texts
-        in warnings (e.g. 'FILE, line N')."""
+        in warnings (e.g. 'FILE, line N'). Tables: ``tags`` (one row per text and SDG) and ``untagged``
+        (one row per text with no SDG: reason, language, closest goal and probability, message)."""
         from .tagging import tag_texts
-        from .tagging.tagger import DEFAULT_MAX_GOALS
+        from .tagging.tagger import DEFAULT_MAX_GOALS, UNTAGGED_COLUMNS
 
         frame = tag_texts(
             texts,
@@ -771,8 +772,8 @@ class Workspace:
                 "thresholds": attrs.get("thresholds"),
                 "max_goals": attrs.get("max_goals"),
             },
-            tables={"tags": frame},
-            summary={"texts": attrs.get("n_texts"), "tags": len(frame)},
+            tables={"tags": frame, "untagged": pd.DataFrame(attrs.get("untagged") or [], columns=UNTAGGED_COLUMNS)},
+            summary={"texts": attrs.get("n_texts"), "tags": len(frame), "untagged": len(attrs.get("untagged") or [])},
             description=f"SDG tagging of {attrs.get('n_texts')} text(s)",
             notes=list(attrs.get("warnings") or []),
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.console import Console
 
 from ..contributions.edit import CORRECTABLE
 from ..contributions.models import KINDS, STATUSES
@@ -305,6 +306,19 @@ def infer(
         f"(method {a.get('method')}, threshold {a.get('threshold')}, "
         f"at most {a.get('max_goals')} goals)",
     )
+    _report_untagged(a.get("untagged") or [])
+
+
+def _report_untagged(untagged: list[dict], shown: int = 10) -> None:
+    """On standard error: the records that got no SDG, each with the tagger's reason."""
+    if not untagged:
+        return
+    err = Console(stderr=True)
+    err.print(f"{len(untagged)} records got no inferred SDG:", highlight=False)
+    for u in untagged[:shown]:
+        err.print(f"  record {u['record']}: {u['message']}", highlight=False)
+    if len(untagged) > shown:
+        err.print(f"  ... and {len(untagged) - shown} more", highlight=False)
 
 
 @app.command("review")

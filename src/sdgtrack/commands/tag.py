@@ -97,7 +97,7 @@ def tag(
         err.print(f"[yellow]warning:[/] {message}", highlight=False)
     if len(texts) == 1 and tags.attrs["warnings"] and not texts[0].strip():
         raise UserInputError(tags.attrs["warnings"][0])
-    frame = _output_frame(tags, ids, texts)
+    frame = _output_frame(tags, ids)
     thresholds = sorted(set(tags.attrs["thresholds"].values()))
     threshold = (
         f"threshold {thresholds[0]:g}"
@@ -124,16 +124,18 @@ def tag(
         emit(frame, fmt, output)
 
 
-def _output_frame(tags: pd.DataFrame, ids: list[str], texts: list) -> pd.DataFrame:
-    """One row per text and SDG; a text with no SDG gets one row with an empty sdg and the reason."""
-    from ..tagging.inputs import problem
-
+def _output_frame(tags: pd.DataFrame, ids: list[str]) -> pd.DataFrame:
+    """One row per text and SDG; a text with no SDG gets one row with an empty sdg and the reason
+    (language not read, too short, closest goal below the threshold ...)."""
     tagged = tags.assign(id=[ids[i] for i in tags["text_id"]])
-    untagged = sorted(set(range(len(ids))) - set(tags["text_id"]))
-    reasons = [
-        f"(text {problem(texts[i])})" if problem(texts[i]) else "(no SDG reached the threshold)" for i in untagged
-    ]
-    blank = pd.DataFrame({"text_id": untagged, "id": [ids[i] for i in untagged], "evidence": reasons})
+    untagged = pd.DataFrame(tags.attrs["untagged"], columns=["text_id", "message"])
+    blank = pd.DataFrame(
+        {
+            "text_id": untagged["text_id"].astype(int),
+            "id": [ids[i] for i in untagged["text_id"]],
+            "evidence": "(" + untagged["message"] + ")",
+        }
+    )
     out = pd.concat([tagged, blank], ignore_index=True).sort_values(["text_id"], kind="stable")
     out["sdg"] = out["goal"].astype("Int64")
     out["method"] = tags.attrs["method"]

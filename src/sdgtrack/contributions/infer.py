@@ -81,6 +81,12 @@ def infer_sdgs(
         raise
     rows.attrs.update(tags.attrs)
     rows.attrs["n_records"] = len(texts)
+    # Records with no inferred goal, and why (the tagger's reason: too short, language not read,
+    # closest goal below the threshold); a custom tagger may give none.
+    record_of = texts["record"].to_numpy()
+    rows.attrs["untagged"] = [
+        {**u, "record": str(record_of[int(u["text_id"])])} for u in (tags.attrs.get("untagged") or [])
+    ]
     return rows.reset_index(drop=True)
 
 

@@ -75,3 +75,96 @@ def language_accuracy(method: str = "embedding", own_target_excluded: bool = Fal
         english_reader=("reader", lambda r: int((r == "english").sum())),
     )
     return out.reset_index()
+
+
+# -- parallel texts: the same meaning in several languages ----------------------------------------
+PARALLEL_LANGS = ("en", "fr", "es", "ar", "ru", "zh")
+
+
+def _official_texts(level: str) -> pd.DataFrame:
+    """Target texts (``level='target'``) or indicator titles of the framework translations shipped
+    in ``frameworks/data/translations``: set, item, lang, goal, target, text."""
+    from ..frameworks.reference import framework_titles
+
+    titles = framework_titles()
+    dots = 1 if level == "target" else 2
+    out = titles[(titles["kind"] == "title") & titles["code"].str.count(r"\.").eq(dots)].copy()
+    out["goal"] = out["code"].str.split(".").str[0].astype(int)
+    out["target"] = out["code"].str.split(".").str[:2].str.join(".")
+    out["text"] = out["title"].str.split().str.join(" ")
+    out["lang"] = out["lang"].str.slice(0, 2)
+    out["set"] = "targets" if level == "target" else "indicator titles"
+    return out.rename(columns={"code": "item"})[["set", "item", "lang", "goal", "target", "text"]]
+
+
+def canada_metadata(root) -> pd.DataFrame:
+    """Canada's indicator definitions (``STAT_CONC_DEF``) in English and French from its Open SDG
+    metadata (``opensdg/canada/meta/*.yml`` and ``meta/fr/*.yml``): set, item, lang, goal, target,
+    text; only indicators with both versions, different from each other."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(root)
+    texts: dict[str, dict[str, str]] = {}
+    for lang, folder in (("en", root / "meta"), ("fr", root / "meta" / "fr")):
+        for path in sorted(folder.glob("*.yml")):
+            try:
+                meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            except yaml.YAMLError:
+                continue
+            text = meta.get("STAT_CONC_DEF") if isinstance(meta, dict) else None
+            if isinstance(text, str) and len(text.split()) >= 3:
+                texts.setdefault(path.stem, {})[lang] = " ".join(text.split())
+    rows = []
+    for stem, versions in texts.items():
+        parts = stem.split("-")
+        if len(parts) != 3 or set(versions) != {"en", "fr"} or versions["en"] == versions["fr"]:
+            continue
+        for lang, text in versions.items():
+            rows.append(("Canada metadata", ".".join(parts), lang, int(parts[0]), f"{parts[0]}.{parts[1]}", text))
+    return pd.DataFrame(rows, columns=["set", "item", "lang", "goal", "target", "text"])
+
+
+def parallel_texts(canada=None) -> pd.DataFrame:
+    """The parallel test texts: the 169 target texts and 252 indicator titles in the six UN languages,
+    and Canada's indicator definitions in English and French (when ``canada``, the folder
+    ``opensdg/canada``, is given). Columns set, item (one per meaning), lang, goal, target, text.
+
+    None of the non-English texts is a reference, query line or training text of the tagger
+    (tests/test_tagging_languages.py checks it); English target texts are references, which is why
+    ``parallel_accuracy`` also scores every text with its own target left out."""
+    parts = [_official_texts("target"), _official_texts("indicator")]
+    if canada is not None:
+        parts.append(canada_metadata(canada))
+    return pd.concat(parts, ignore_index=True)
+
+
+def parallel_accuracy(table: pd.DataFrame, method: str = "embedding") -> pd.DataFrame:
+    """Per set and language: how often the top goal of a text is that of its English version
+    (``agreement``) and the goal of its target (``accuracy``), with all references and with the
+    text's own target left out (``agreement_own_out``, ``accuracy_own_out``: its target text, query
+    lines and word-overlap document are not references). English versions are tagged the same way,
+    so English agrees with itself; texts with no English version are dropped."""
+    from .tagger import _score
+
+    table = table.reset_index(drop=True)
+    texts = table["text"].tolist()
+    out = table[["set", "item", "lang", "goal"]].copy()
+    cache: dict = {}
+    for suffix, exclude in (("", None), ("_own_out", table["target"].tolist())):
+        scores = _score(texts, method, exclude=exclude, cache=cache)[0]
+        prob = scores["probability"].to_numpy().reshape(len(texts), 17)
+        out["top" + suffix] = prob.argmax(axis=1) + 1
+    english = out[out["lang"] == "en"].set_index(["set", "item"])
+    keys = pd.MultiIndex.from_frame(out[["set", "item"]])
+    has_english = keys.isin(english.index)
+    out = out[has_english].copy()
+    keys = pd.MultiIndex.from_frame(out[["set", "item"]])
+    for suffix in ("", "_own_out"):
+        out["agreement" + suffix] = out["top" + suffix].to_numpy() == english["top" + suffix].reindex(keys).to_numpy()
+        out["accuracy" + suffix] = out["top" + suffix].to_numpy() == out["goal"].to_numpy()
+    metrics = ["agreement", "accuracy", "agreement_own_out", "accuracy_own_out"]
+    summary = out.groupby(["set", "lang"], sort=False)[metrics].mean()
+    summary.insert(0, "texts", out.groupby(["set", "lang"], sort=False).size())
+    return summary.reset_index()

@@ -13,7 +13,8 @@ import pandas as pd
 from . import queries
 
 DATA = resources.files("sdgtrack.tagging").joinpath("data")
-# The texts compared with the input: indicator texts were measured to add noise (docs/methods/tagging.md).
+# The texts compared with the input; the 2020 indicator texts come last, after the query lines: the
+# English rule found them noise, the multilingual one uses them (docs/methods/tagging.md).
 EMBEDDED_KINDS = ("goal_title", "goal_text", "target")
 GOALS = np.arange(1, 18)
 
@@ -32,7 +33,8 @@ def reference_texts() -> pd.DataFrame:
 def embedded_texts() -> pd.DataFrame:
     """The texts compared with the input: goal titles, goal narratives and target texts, then one
     ``query`` row per Aurora query line: the line's phrases as a plain list ("maternal mortality,
-    maternal death, ..."), the target-level vocabulary of the queries without their syntax."""
+    maternal death, ..."), the target-level vocabulary of the queries without their syntax, then the
+    2020 indicator texts (``indicator`` rows, English)."""
     ref = reference_texts()
     rows = ref[ref["kind"].isin(EMBEDDED_KINDS)]
     table = aurora_queries()
@@ -44,7 +46,8 @@ def embedded_texts() -> pd.DataFrame:
             "text": [query_text(tree) for tree in table["tree"]],
         }
     )
-    return pd.concat([rows, lines], ignore_index=True)
+    indicators = ref[ref["kind"] == "indicator"]
+    return pd.concat([rows, lines, indicators], ignore_index=True)
 
 
 def query_text(node: queries.Node) -> str:

@@ -18,6 +18,7 @@ goal is selected when its probability reaches the rule's threshold, at most ``ma
 
 from __future__ import annotations
 
+import re
 import warnings as _warnings
 
 import numpy as np
@@ -25,7 +26,7 @@ import pandas as pd
 
 from ..registries import TAGGING_METHODS, Choice
 from . import embedding, keywords, language, lexical, multilingual
-from .inputs import TaggingWarning, prepare
+from .inputs import TaggingWarning, prepare, problem
 from .reference import calibration, embedded_texts, reference_texts, reference_vectors
 
 # The methods, for `tag --method`, `contributions infer --method` and tests/test_docs.py; ``auto``
@@ -38,7 +39,7 @@ DEFAULT_MAX_GOALS = 3
 # When two targets of a goal are about as similar to the text, prefer one whose query matched.
 TARGET_KEYWORD_BOOST = 0.05
 KINDS = ("goal_title", "goal_text", "target")  # the similarity features; "query" rows are a feature of their own
-ALL_KINDS = (*KINDS, "query")
+ALL_KINDS = (*KINDS, "query", "indicator")  # so are the 2020 indicator texts
 # Reference texts shown as evidence per selected goal: the closest few, cut to a readable length.
 CLOSEST = 2
 CLOSEST_CHARS = 90
@@ -91,6 +92,8 @@ def features(
         best = np.maximum.reduce([similarity[k] for k in KINDS])
         out["similarity"] = best
         out["similarity_gap"] = _gap(best)
+        if "indicator" in similarity:  # the gap to the text's best goal, indicator texts counted
+            out["similarity_gap_indicator"] = _gap(np.maximum(best, similarity["indicator"]))
     if lexical_sim is not None:
         out["lexical"] = lexical_sim
         out["lexical_gap"] = _gap(lexical_sim)
@@ -157,15 +160,25 @@ def _lexical(texts: list[str], exclude: list[str | None] | None) -> tuple[np.nda
     return lex, sims
 
 
-def _score(texts: list[str], method: str, exclude: list[str | None] | None = None):
+def _score(texts: list[str], method: str, exclude: list[str | None] | None = None, cache: dict | None = None):
     """Scores of all 17 goals per checked text ('' scores nothing) and what the evidence needs.
 
     ``exclude`` (evaluation only): per text a target code whose reference text and query lines are
     left out, to measure how a text is tagged when its own wording is not among the references.
+    ``cache`` (evaluation only): a dict kept between calls, so scoring the same texts again (with
+    another ``exclude``) does not embed them again.
     Returns (scores, found query passages, similarity to each evidence row, evidence rows, readers).
     """
     n = len(texts)
-    found = keywords.evidence(texts)
+    langs = language.detect(texts)
+    readable = np.isin(langs, ["en", ""]) if method == "keywords" else np.isin(langs, [*language.READ, ""])
+    # A text in a language not read is not scored at all: a rule never checked on that language
+    # would give it confident-looking probabilities (or none) for no reason the user could see.
+    texts = [t if ok else "" for t, ok in zip(texts, readable)]
+    # The Aurora queries and the word overlap are English: run on other languages they cost a
+    # tenth of the time of a Chinese text and can only match stray English words.
+    english_texts = [t if lang in ("en", "") else "" for t, lang in zip(texts, langs)]
+    found = keywords.evidence(english_texts)
     if exclude is not None and len(found):
         own = np.array([exclude[i] or "" for i in found["text_id"]], dtype=object)
         found = found[found["target"].to_numpy() != own].reset_index(drop=True)
@@ -188,17 +201,17 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
         rows = embedded_texts()
         goal_of, target_of, kind_of = rows["goal"].to_numpy(), rows["target"].to_numpy(), rows["kind"].to_numpy()
         sims = np.full((n, len(rows)), -1.0, dtype=np.float32)
-        english = language.is_english(texts)
+        english = np.isin(langs, ["en", ""])
         fitted = rules(method)
         uses_lexical = any(f.startswith("lexical") for rule in fitted.values() for f in rule["features"])
-        lex = _lexical(texts, exclude)[0] if uses_lexical else None
+        lex = _lexical(english_texts, exclude)[0] if uses_lexical else None
         similarity = np.full((n, 17), -1.0)
         for reader, module in READERS.items():
             idx = np.flatnonzero(present & (english if reader == "english" else ~english))
             if not len(idx):
                 continue
             readers[idx] = reader
-            part = module.embed([texts[i] for i in idx]) @ reference_vectors(reader).T
+            part = _embed(module, reader, [texts[i] for i in idx], cache) @ reference_vectors(reader).T
             mask = _exclusion(None if exclude is None else [exclude[i] for i in idx], target_of)
             if mask is not None:
                 part = np.where(mask, -1.0, part)
@@ -220,7 +233,17 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
             "reader": np.repeat(readers, 17),
         }
     )
+    scores.attrs["languages"] = langs
     return scores, found, sims, rows, readers
+
+
+def _embed(module, reader: str, texts: list[str], cache: dict | None) -> np.ndarray:
+    if cache is None:
+        return module.embed(texts)
+    todo = [t for t in dict.fromkeys(texts) if (reader, t) not in cache]
+    for text, vector in zip(todo, module.embed(todo)):
+        cache[(reader, text)] = vector
+    return np.stack([cache[(reader, t)] for t in texts])
 
 
 def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
@@ -241,19 +264,87 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
 
 
 def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str]]:
-    """``inputs.prepare``, plus a warning for each text the keywords method cannot read (not English)."""
+    """``inputs.prepare``, plus a warning for each text in a language the method does not read."""
     ready, problems = prepare(texts, labels)
-    if method == "keywords":
-        english = language.is_english(ready)
-        for n in np.flatnonzero(~english):
+    for n, lang in enumerate(language.detect(ready)):
+        why = _not_read(lang, method)
+        if why:
             label = labels[n] if labels else f"text {n}"
-            problems.append(
-                f"{label} does not look like English: the keywords method reads English only "
-                "(the embedding method reads the six UN languages)"
-            )
+            problems.append(f"{label} {why}: no SDGs")
     for message in problems:
         _warnings.warn(message, TaggingWarning, stacklevel=3)
     return ready, problems
+
+
+def _not_read(lang: str, method: str) -> str | None:
+    """Why a text in ``lang`` is not read by ``method``, or None when it is."""
+    if not lang or lang == "en" or (lang in language.READ and method != "keywords"):
+        return None
+    name = language.NAMES[lang]
+    looks = f"looks {name}" if lang != "und" else "is in a script the tagger does not know"
+    if method == "keywords" and lang in language.READ:
+        return f"{looks}: the keywords method reads English only (the embedding method reads {language.read_list()})"
+    return f"{looks}, a language not read: the tagger reads {language.read_list()}"
+
+
+# Fewer words than this (a Chinese or Japanese character counting as half a word) is "too short"
+# when no SDG is selected: one or two words rarely say which goal a record serves.
+MIN_WORDS = 3
+_WORDS = re.compile(r"[^\W\d_]+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def _word_count(text: str) -> float:
+    cjk = len(_CJK.findall(text))
+    return len(_WORDS.findall(_CJK.sub(" ", text))) + cjk / 2
+
+
+UNTAGGED_COLUMNS = ["text_id", "reason", "language", "closest_goal", "probability", "message"]
+
+
+def untagged(
+    texts: list, ready: list[str], scores: pd.DataFrame, tags: pd.DataFrame, thresholds: dict, method: str
+) -> pd.DataFrame:
+    """Why each text with no SDG selected has none: one row per such text.
+
+    ``reason`` is ``not_text`` (empty, bytes, binary), ``language`` (a language the method does not
+    read), ``too_short`` or ``below_threshold``; the last two name the closest goal and its
+    probability, so an empty answer is never silent."""
+    n = len(texts)
+    missing = np.setdiff1d(np.arange(n), tags["text_id"].to_numpy(dtype=int))
+    langs = scores.attrs.get("languages", language.detect(ready))
+    prob = scores["probability"].to_numpy().reshape(n, 17) if n else np.zeros((0, 17))
+    reader = scores["reader"].to_numpy().reshape(n, 17)[:, 0] if n else np.array([], dtype=object)
+    rows = []
+    for i in missing.tolist():
+        lang = str(langs[i])
+        why = problem(texts[i])
+        if why:
+            rows.append((i, "not_text", lang, None, None, f"the text {why}"))
+            continue
+        not_read = _not_read(lang, method)
+        if not_read:
+            rows.append((i, "language", lang, None, None, f"the text {not_read}"))
+            continue
+        goal = int(prob[i].argmax()) + 1
+        p = float(prob[i].max())
+        tau = thresholds.get(reader[i], next(iter(thresholds.values())))
+        if np.ptp(prob[i]) < 1e-9:  # nothing in the text for any goal: no goal is the closest
+            goal, closest = None, f"no SDG reached the threshold {tau:g}; no goal scores above another"
+        else:
+            closest = f"no SDG reached the threshold {tau:g}; closest: SDG {goal} (probability {p:.2f})"
+        words = _word_count(ready[i])
+        if not words:  # digits, symbols, emoji: nothing a reader could place
+            rows.append((i, "too_short", lang, None, None, "the text has no words (only digits or symbols)"))
+        elif words < MIN_WORDS:
+            counted = f"{words:g} word" + ("" if words == 1 else "s")
+            rows.append((i, "too_short", lang, goal, p, f"the text is too short ({counted}): {closest}"))
+        else:
+            rows.append((i, "below_threshold", lang, goal, p, closest))
+    out = pd.DataFrame(rows, columns=UNTAGGED_COLUMNS)
+    out["closest_goal"] = out["closest_goal"].astype("Int64")
+    out["probability"] = out["probability"].astype(float)
+    return out
 
 
 def score_goals(texts, method: str = "auto", labels: list[str] | None = None) -> pd.DataFrame:
@@ -295,13 +386,14 @@ def tag_texts(
     that matched) and ``evidence``: the matched query lines with the passages that satisfied them
     ('query 3.1#1: reduce maternal and newborn deaths'), then the closest reference texts with their
     similarity ('3.1 (0.72) By 2030, reduce the global maternal mortality ratio…'). A text with no goal
-    selected has no row.
+    selected has no row, and a row in ``df.attrs['untagged']`` saying why (see ``untagged``).
 
     ``df.attrs`` holds ``method``, ``model``, ``threshold`` (the one given, else the English rule's),
     ``thresholds`` (per reader), ``max_goals``, ``n_texts``, ``readers`` (texts per reader: english,
-    multilingual or keywords) and ``warnings`` (texts that were empty, not text, cut at
-    ``inputs.MAX_CHARS``, or not English for the keywords method); each warning is also issued as a
-    ``TaggingWarning``.
+    multilingual or keywords), ``warnings`` (texts that were empty, not text, cut at
+    ``inputs.MAX_CHARS``, or in a language the method does not read), each also issued as a
+    ``TaggingWarning``, and ``untagged``: one dict per text with no SDG (text_id, reason, language,
+    closest_goal, probability, message).
     """
     from ..errors import UserInputError
 
@@ -326,6 +418,7 @@ def tag_texts(
     tags["evidence"] = evidence_strings(found, tags, sims, rows)
     tags = tags[TAG_COLUMNS]
     counts = pd.Series(readers[readers != ""]).value_counts()
+    empty = untagged(texts, ready, scores, tags, thresholds, method)
     tags.attrs.update(
         method=method,
         model=model_name(method),
@@ -336,20 +429,23 @@ def tag_texts(
         readers={str(k): int(v) for k, v in counts.items()},
         calibration=next(iter(fitted.values())).get("fitted_on", ""),
         warnings=problems,
+        untagged=empty.astype(object).where(empty.notna(), None).to_dict("records"),
     )
     return tags
 
 
 def _display_texts(rows: pd.DataFrame) -> np.ndarray:
     """The wording shown for each evidence row: the target text, or the goal title for a goal row
-    (goal narratives are paragraphs, too long to show, and query rows are phrase lists already shown
-    as query evidence when they match: neither is offered as a closest text)."""
+    (goal narratives are paragraphs, too long to show, query rows are phrase lists already shown
+    as query evidence when they match, and indicator rows repeat their target: none is offered as a
+    closest text).
+    """
     ref = reference_texts()
     titles = ref[ref["kind"] == "goal_title"].set_index("goal")["text"]
     targets = ref[ref["kind"] == "target"].set_index("target")["text"]
     out = []
     for goal, target, kind in zip(rows["goal"], rows["target"], rows.get("kind", pd.Series([""] * len(rows)))):
-        if kind in ("goal_text", "query"):
+        if kind in ("goal_text", "query", "indicator"):
             out.append(None)
         elif target:
             out.append(targets[target])

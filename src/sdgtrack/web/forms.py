@@ -54,7 +54,9 @@ def _goal_titles(request: Request) -> list[tuple[int, str]]:
     return [(g, titles.get(str(g), f"Goal {g}")) for g in range(1, 18)]
 
 
-def _form_page(request: Request, kind: str, values: dict, *, goals=(), suggestions=(), error=None, status=200):
+def _form_page(
+    request: Request, kind: str, values: dict, *, goals=(), suggestions=(), note=None, error=None, status=200
+):
     from .entry import render
 
     if kind not in KINDS:
@@ -72,6 +74,7 @@ def _form_page(request: Request, kind: str, values: dict, *, goals=(), suggestio
             "goals": _goal_titles(request),
             "picked": {int(g) for g in goals},
             "suggestions": list(suggestions),
+            "note": note,
             "limit": word_limit(),
             "words": len(str(values.get("description") or "").split()),
             "error": error,
@@ -116,8 +119,10 @@ async def record_post(request: Request):
                 status=429,
             )
         text = f"{values.get('name', '')}. {values.get('description', '')}"
-        suggestions = await run_in_threadpool(suggest_goals, ws, text)
-        return _form_page(request, kind, values, goals=goals, suggestions=suggestions)
+        suggested = await run_in_threadpool(suggest_goals, ws, text)
+        return _form_page(
+            request, kind, values, goals=goals, suggestions=suggested["goals"], note=suggested["note"] or None
+        )
     fields = {f: values[f] for f in names if f != "sdgs" and values.get(f)}
     sdgs = ", ".join([f"SDG {g}" for g in goals] + ([values["targets"]] if values["targets"].strip() else []))
     if sdgs:
