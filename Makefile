@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e ".[pdf]"
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'

@@ -50,6 +50,9 @@ def test_counts_entity_year_and_the_repeat(itu):
     }
     assert [(d.name, d.lines) for d in sub.duplicates] == [("WSIS Forum 2023", "339-371")]
     assert any("repeats lines 305-337 word for word: stored once" in w for w in report.warnings)
+    # both WRC entries carry the same-name warning; the import report lists it once
+    assert sum("share this name" in w for w in report.warnings) == 1
+    assert len(report.warnings) == len(set(report.warnings))
     assert report.new == 32
 
 

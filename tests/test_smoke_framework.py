@@ -65,6 +65,22 @@ def test_area_aliases(db):
         db.resolve_area("Atlantis")
 
 
+def test_area_named_by_words_of_its_official_name(db):
+    # one country's name holds the words: that country, also beside "United Kingdom (Scotland)"
+    assert db.resolve_area("United Kingdom") == "826"
+    assert db.resolve_area("tanzania") == "834"
+    # several countries: no guess, but the candidates are named
+    with pytest.raises(UserInputError, match=r"did you mean United States of America \(840\)"):
+        db.resolve_area("United States")
+    with pytest.raises(UserInputError, match=r"did you mean Afghanistan \(4\)\?"):
+        db.resolve_area("Afganistan")  # a typo
+    with pytest.raises(UserInputError, match=r"unknown area 'a\.b\('"):
+        db.resolve_area("a.b(")  # regex characters are text, not a pattern
+    for odd in ("´", "\\×", "%_%", "\x80"):  # no text is an invalid pattern (the API schema test sent these)
+        with pytest.raises(UserInputError, match="unknown area"):
+            db.resolve_area(odd)
+
+
 def test_custom_area(db):
     db.add_area("RW-01", "City of Kigali", parent="RWA", kind="province")
     assert db.resolve_area("rw-01") == "RW-01"

@@ -21,6 +21,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
+from .commands._help import RootGroup, tidy_app
 from .errors import InvalidInputError, SdgtrackError, fault_message
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=RootGroup,
 )
 
 INTERRUPTED = 130  # the shell's convention for a command ended by Ctrl-C (128 + SIGINT)
@@ -57,6 +59,7 @@ def _register_commands() -> None:
             continue
         module = importlib.import_module(f"{commands.__name__}.{mod.name}")
         module.register(app)
+    tidy_app(app)
 
 
 _register_commands()

@@ -27,11 +27,15 @@ import weakref
 from pathlib import Path
 
 from .errors import InvalidInputError, SdgtrackError, UserInputError
+from .ingest.readers.sdmx import UPLOAD_MARKER
 from .store import accounts as store_accounts
 from .store import audit as store_audit
 from .store import requests as store_requests
 
 MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # an indicator file is kB to a few MB; under the server's 20 MB body cap
+MAX_FILE_NAME = 120  # characters of an upload's name as kept (longer ones are shortened)
+MAX_RECORD_NAME = 500  # characters of a contribution record's name (a title, not a text)
+MAX_SUGGEST_CHARS = 5_000  # of a record's text given to the SDG tagger for suggestions
 PREVIEW_ROWS = 200  # rows of a data request's preview listed one by one
 # the ingest formats a single uploaded file can hold (Open SDG repositories are folders: CLI only)
 UPLOAD_TYPES = {".csv": "CSV", ".xlsx": "Excel workbook", ".xml": "SDMX-ML message"}
@@ -199,18 +203,22 @@ class Review:
         from .ingest.datasets import check_id
 
         dataset = check_id((dataset or "").strip())
-        file_name = check_upload(file_name, data)
+        file_name = check_upload(file_name, data)  # sizes, type, a workbook's used range: before any lock
         with self.ws.lock:
             # an admin's change to an owned dataset is for its owner unless named otherwise
-            entity = self._entity_for(
-                user, entity or (store_accounts.owner(self.con, dataset) if user["role"] == "admin" else None)
-            )
+            owner = store_accounts.owner(self.con, dataset)
+            entity = self._entity_for(user, entity or (owner if user["role"] == "admin" else None))
             if not self.can_edit_dataset(user, dataset):
                 raise NotAllowed(
-                    f"dataset {dataset} belongs to {store_accounts.owner(self.con, dataset) or 'no entity'}"
+                    f"dataset {dataset} belongs to {owner or 'no entity'}"
                     f"; {user['name']} edits the datasets of {user.get('entity')}"
                 )
-            preview = self._preview(dataset, file_name, data)
+            # what the preview is made against: approval refuses when either has changed since
+            state = store_accounts.dataset_state(self.con, dataset)
+        # Reading and checking the file is the slow part: done on a cursor of its own, outside the
+        # write lock, so sign-ins and other writes never wait for an upload's check.
+        preview = {**self._preview(dataset, file_name, data), "dataset_owner": owner, "dataset_state": state}
+        with self.ws.lock:
             request_id = store_requests.create(
                 self.con,
                 kind="data",
@@ -264,16 +272,21 @@ class Review:
         ]
 
     def _preview(self, dataset: str, file_name: str, data: bytes) -> dict:
-        with tempfile.TemporaryDirectory(prefix="sdgtrack-upload-") as tmp:
-            path = Path(tmp) / file_name
-            path.write_bytes(data)
-            try:
-                report = self.ws.validate(path, dataset=dataset, preview_rows=PREVIEW_ROWS)
-            except InvalidInputError as exc:
-                raise InvalidInputError([_named(p, tmp) for p in exc.problems], exc.total) from None
-            except UserInputError as exc:
-                raise UserInputError(str(exc).replace(str(path), file_name).replace(tmp + "/", "")) from None
-        names = self.ws.area_names(sorted({c["area"] for c in report.changes}))
+        view = self.ws.cursor()  # its own connection: a dry run's temporary tables stay its own
+        try:
+            with tempfile.TemporaryDirectory(prefix="sdgtrack-upload-") as tmp:
+                path = Path(tmp) / file_name
+                path.write_bytes(data)
+                (Path(tmp) / UPLOAD_MARKER).touch()  # the reader looks for no structure file above it
+                try:
+                    report = view.validate(path, dataset=dataset, preview_rows=PREVIEW_ROWS)
+                except InvalidInputError as exc:
+                    raise InvalidInputError([_named(p, tmp) for p in exc.problems], exc.total) from None
+                except UserInputError as exc:
+                    raise UserInputError(_without_path(str(exc), path, tmp, file_name)) from None
+            names = view.area_names(sorted({c["area"] for c in report.changes}))
+        finally:
+            view.store.con.close()
         for change in report.changes:
             change["area_name"] = names.get(change["area"])
         return {
@@ -349,6 +362,8 @@ class Review:
                 raise UserInputError(
                     f"request {request_id} is {current['state']}: only a submitted request can be published"
                 )
+            if request["kind"] == "data":
+                self._check_unchanged(request)
             who = (
                 request["author"]
                 if request["author"] == user["name"]
@@ -359,6 +374,31 @@ class Review:
             )
             return store_requests.move(self.con, request["id"], "published", user["name"], result=result)
 
+    def _check_unchanged(self, request: dict) -> None:
+        """Refuse to publish a data request whose dataset changed owner or content since its preview:
+        the reviewer approved that preview, and another entity's dataset is not the author's to change."""
+        dataset, entity = request["dataset"], request["entity"]
+        preview = request.get("preview") or {}
+        owner = store_accounts.owner(self.con, dataset)
+        author = store_accounts.user(self.con, request["author"]) or {}
+        if owner is not None and owner != entity and author.get("role") != "admin":
+            raise UserInputError(
+                f"request {request['id']}: dataset {dataset} now belongs to {owner}, not to {entity} "
+                "whose editor made this request; nothing was published"
+            )
+        if "dataset_owner" in preview and preview["dataset_owner"] != owner:
+            raise UserInputError(
+                f"request {request['id']}: dataset {dataset} belonged to {preview['dataset_owner'] or 'no entity'} "
+                f"when this request was previewed and belongs to {owner or 'no entity'} now; nothing was published "
+                "(the author uploads it again for a new preview)"
+            )
+        if "dataset_state" in preview and preview["dataset_state"] != store_accounts.dataset_state(self.con, dataset):
+            raise UserInputError(
+                f"request {request['id']}: dataset {dataset} has changed since this request was previewed, so the "
+                "preview is not what would be published; nothing was published (the author uploads it again for "
+                "a new preview)"
+            )
+
     def _check_reviewer(self, user: dict) -> None:
         if user["role"] not in ("reviewer", "admin"):
             raise NotAllowed(f"{user['name']} is an editor: a reviewer or an admin decides on requests")
@@ -366,6 +406,7 @@ class Review:
     def _publish_data(self, request: dict, who: str) -> dict:
         uploads = self.ws.path.parent / f"{self.ws.path.stem}-uploads" / f"request-{request['id']}"
         uploads.mkdir(parents=True, exist_ok=True)
+        (uploads / UPLOAD_MARKER).touch()  # an SDMX upload takes no structure file from the folders above
         path = uploads / request["file_name"]  # kept: the file a published load read, as reviewed
         path.write_bytes(request["payload"])
         report = self.ws.ingest(path, dataset=request["dataset"], user=who)
@@ -417,6 +458,8 @@ def check_upload(file_name: str, data: bytes) -> str:
     name = Path((file_name or "").replace("\\", "/")).name
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "upload"
     suffix = Path(name).suffix.lower()
+    if len(name) > MAX_FILE_NAME:  # a file system refuses names over 255 bytes: keep the start and the type
+        name = name[: MAX_FILE_NAME - len(suffix)].rstrip("._") + suffix
     accepted = ", ".join(f"{what} ({ext})" for ext, what in UPLOAD_TYPES.items())
     if suffix not in UPLOAD_TYPES:
         raise UserInputError(f"{name}: files of type {suffix or '(none)'} are not accepted; expected one of {accepted}")
@@ -432,6 +475,10 @@ def check_upload(file_name: str, data: bytes) -> str:
         raise UserInputError(
             f"{name}: not an Excel workbook (.xlsx is a zip file; this one is not); expected {accepted}"
         )
+    if suffix == ".xlsx":
+        from .workbooks import check_workbook
+
+        check_workbook(name, data)  # rows, columns, used range and unpacked size, before it is read
     if suffix in (".csv", ".xml") and (b"\0" in head or head.startswith((b"PK\x03\x04", b"%PDF", b"\x89PNG"))):
         raise UserInputError(f"{name}: binary content in a {suffix} file; expected {UPLOAD_TYPES[suffix]} text")
     if suffix == ".xml" and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
@@ -442,7 +489,8 @@ def check_upload(file_name: str, data: bytes) -> str:
 def _named(problem, tmp: str):
     from dataclasses import replace
 
-    return replace(problem, file=Path(problem.file).name if problem.file.startswith(tmp) else problem.file)
+    # the upload's own name; no other server path either (a structure file beside it)
+    return replace(problem, file=Path(problem.file).name if problem.file.startswith(("/", tmp)) else problem.file)
 
 
 def record_fields(kind: str) -> list[tuple[str, str]]:
@@ -482,6 +530,10 @@ def build_record(ws, kind: str, year, fields: dict[str, str]):
         name = " ".join(str(fields.get("description") or "").split()[:12])
     if not name:
         raise UserInputError(f"field 'name': a {kind} record needs a name")
+    if len(name) > MAX_RECORD_NAME:
+        raise UserInputError(
+            f"field 'name': {len(name):,} characters; expected at most {MAX_RECORD_NAME} (the description holds the text)"
+        )
     record = RECORD_CLASSES[kind](name=name)
     resolve = ws.contributions.resolve_country
     for field in allowed:
@@ -507,10 +559,18 @@ def build_record(ws, kind: str, year, fields: dict[str, str]):
 
 
 def suggest_goals(ws, text: str, limit: int = 5) -> list[dict]:
-    """SDGs the tagger suggests for a record's text (goal, target, probability), best first."""
-    text = (text or "").strip()
+    """SDGs the tagger suggests for a record's text (goal, target, probability), best first; from the
+    text's first MAX_SUGGEST_CHARS characters (a record's description is 150 words: the start says
+    what it is about, and the tagger's time grows with the text)."""
+    text = (text or "").strip()[:MAX_SUGGEST_CHARS]
     if len(text.split()) < 3:
         return []
     frame = ws.tag([text]).tables["tags"]
     cols = [c for c in ("goal", "target", "probability") if c in frame.columns]
     return json.loads(frame[cols].head(limit).to_json(orient="records"))
+
+
+def _without_path(message: str, path: Path, tmp: str, file_name: str) -> str:
+    """A message about an upload as its author knows it: no server folder in it."""
+    message = message.replace(str(path), file_name).replace(tmp + "/", "").replace(tmp, "the upload")
+    return re.sub(r"(?<![^\s'\"(])(/[^\s/'\"]+)+/(?=[^\s/'\"]+)", "", message)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .cities.compare import Comparison
     from .cities.importer import ImportReport
     from .contributions import Registry
+    from .exchange.export import ExportReport
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
@@ -371,6 +372,67 @@ class Workspace:
     def export_observations(self, path: str | Path, datasets: Sequence[str] | None = None) -> int:
         """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
         return self.store.export_observations(path, datasets)
+
+    def export_sdmx(
+        self,
+        dataset: str,
+        out: str | Path,
+        *,
+        dsd: str | Path | None = None,
+        maps: Sequence[str | Path] = (),
+        format: str = "structure",
+        report: str | Path | None = None,
+        skip_invalid: bool = False,
+    ) -> "ExportReport":
+        """One dataset as an SDMX message for the global SDG DSD (dataflow DF_SDG_GLH) or ``dsd``:
+        ``format`` structure (StructureSpecificData), generic (GenericData) or csv (SDMX-CSV).
+        National columns and codes are mapped through ``maps`` (docs/sdmx.md); every key and
+        attribute is checked against the DSD's code lists first, and any problem raises
+        ``SdmxExportError`` listing them all (``report``: a CSV of every one) with nothing written."""
+        from .exchange.export import export_dataset
+
+        return export_dataset(
+            self.store.con, dataset, out, dsd=dsd, maps=maps, fmt=format, report=report, skip_invalid=skip_invalid
+        )
+
+    def sdmx_dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
+        """The SDMX REST API's dataflows (one per dataset with rows) as an SDMX-ML structure message."""
+        from .exchange import serve
+
+        return serve.dataflows(self.store.con, flow, references)
+
+    def sdmx_datastructure(self, agency: str | None = None, resource: str | None = None) -> bytes:
+        """The SDMX REST API's data structure: the global SDG DSD as shipped."""
+        from .exchange import serve
+
+        return serve.datastructure(agency, resource)
+
+    def sdmx_data(
+        self,
+        flow: str,
+        key: str | None = None,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        detail: str = "full",
+        dimension_at_observation: str | None = None,
+        format: str = "structure",
+    ) -> tuple[bytes, dict]:
+        """The SDMX REST API's data query: one dataflow's observations matching ``key`` (dot-separated
+        codes in the DSD's key order, empty for all, ``+`` between alternatives) and the period."""
+        from .exchange import serve
+
+        return serve.data(
+            self.store.con,
+            self.state_fingerprint(),
+            flow,
+            key,
+            start=start,
+            end=end,
+            detail=detail,
+            dimension_at_observation=dimension_at_observation,
+            fmt=format,
+        )
 
     def build_site(
         self,

@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .. import csvsafe
 from ..errors import UserInputError
 from ..labels import label
 from ..registries import OUTPUT_FORMATS
@@ -49,14 +50,14 @@ def open_db(db: Optional[Path], read_only: bool = False, reference_only: bool = 
     """The store at --db. Commands that only read pass ``read_only=True``: a mistyped --db then says
     "no database at ..." instead of creating an empty store, and a read-only file (chmod 444, a
     shared copy) works. ``reference_only``: the command needs only the shipped reference data
-    (framework, areas), so on a first run, with no --db and no $SDGTRACK_DB, the default store is
-    created as any writing command would."""
+    (framework, areas), so on a first run, with no --db and no $SDGTRACK_DB, it reads them from a
+    store in memory: a reading command never leaves a ``sdgtrack.duckdb`` behind."""
     import sdgtrack
 
     path = sdgtrack.default_db_path(db)
     check_store_path(path)
     if read_only and reference_only and db is None and not os.environ.get("SDGTRACK_DB") and not path.exists():
-        sdgtrack.open(path).close()
+        return sdgtrack.open(":memory:")
     try:
         return sdgtrack.open(path, read_only=read_only)
     except UserInputError as exc:
@@ -111,7 +112,7 @@ def emit(
     ``max_rows`` rows, words instead of codes and one precision per column; CSV and JSON hold
     every row as stored."""
     if fmt == OutputFormat.csv:
-        text = frame.to_csv(index=False)
+        text = csvsafe.frame(frame).to_csv(index=False)  # safe to open in a spreadsheet
     elif fmt == OutputFormat.json:
         text = json.dumps(json.loads(frame.to_json(orient="records", date_format="iso")), ensure_ascii=False, indent=1)
     else:

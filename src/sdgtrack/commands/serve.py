@@ -25,11 +25,10 @@ def register(app: typer.Typer) -> None:
 
         The server holds the store for writing while it runs: other commands on the same store
         are told to go through the server."""
-        import uvicorn
-
         import sdgtrack
 
         from ..web.app import create_app
+        from ..web.server import run
 
         path = sdgtrack.default_db_path(db)
         if path.exists():  # a file that is not a store is one message here, not a 500 on every page
@@ -41,8 +40,8 @@ def register(app: typer.Typer) -> None:
         _check_port(host, port)
         url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
         application = create_app(path, url=url)  # opens the store: a locked or damaged one is refused here
-        try:
-            uvicorn.run(application, host=host, port=port, log_level="info")
+        try:  # every request's headers within a deadline: trickling connections are dropped
+            run(application, host=host, port=port, log_level="info")
         finally:
             application.state.owner.close()
 

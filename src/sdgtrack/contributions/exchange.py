@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
+from .. import csvsafe
 from ..errors import InvalidInputError, Problem, UserInputError
 from . import edit
 from .models import KINDS, RECORD_CLASSES, DateSpan, Resolution, SdgRef, Submission
@@ -82,7 +83,7 @@ def export(
             + "\n"
         )
     elif fmt == "csv":
-        text = to_frame(subs).to_csv(index=False)
+        text = csvsafe.frame(to_frame(subs)).to_csv(index=False)
     else:
         raise UserInputError(f"export format {fmt!r}: expected json or csv")
     if path is None or str(path) == "-":
@@ -239,6 +240,7 @@ def read_csv(path: str | Path, reg) -> list[Submission]:
     text = _read(path)
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+        frame = frame.apply(csvsafe.undo_column)  # cells an export marked as text
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise UserInputError(f"{path}: not a CSV file ({exc})") from None
     missing = [c for c in ("entity", "year", "kind", "name") if c not in frame.columns]

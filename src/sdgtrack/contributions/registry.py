@@ -195,7 +195,12 @@ class Registry:
             status=status,
             source=sub.source_file,
             records={},
-            warnings=list(sub.warnings) + [f"{r.kind} '{r.name}': {w}" for r in sub.records for w in r.warnings],
+            # each record of a same-name group carries the group's warning: listed once here
+            warnings=list(
+                dict.fromkeys(
+                    list(sub.warnings) + [f"{r.kind} '{r.name}': {w}" for r in sub.records for w in r.warnings]
+                )
+            ),
             duplicates=[f"{d.name} (lines {d.lines})" for d in sub.duplicates],
         )
         new_ids, to_write = set(), []

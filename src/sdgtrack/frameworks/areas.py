@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 import pandas as pd
@@ -28,12 +29,44 @@ def resolve(con, text: str) -> str:
     row = con.execute(
         f"SELECT code FROM ({ALIAS_SQL}) WHERE alias = upper(?) ORDER BY code = ? DESC, code LIMIT 1", [key, key]
     ).fetchone()
-    if row is None:
-        raise UserInputError(
-            f"unknown area {text!r}: expected an M49 code (e.g. 4 or 004), an ISO code "
-            "(AF, AFG), a group (LDC, LLDC, SIDS), an area name, or a custom area code"
-        )
-    return row[0]
+    if row is not None:
+        return row[0]
+    matches = _names_containing(con, key)
+    # "United Kingdom", "Tanzania": one area's official name holds the words (or one country's,
+    # beside statistical parts such as "United Kingdom (Scotland)")
+    countries = [m for m in matches if m[2] == "country"]
+    if len(matches) == 1 or len(countries) == 1:
+        return (matches if len(matches) == 1 else countries)[0][1]
+    suggestions = [(name, code) for name, code, _ in matches] or _names_like(con, key)
+    hint = "; did you mean " + ", ".join(f"{name} ({code})" for name, code in suggestions[:5]) + "?"
+    raise UserInputError(
+        f"unknown area {text!r}: expected an M49 code (e.g. 4 or 004), an ISO code "
+        "(AF, AFG), a group (LDC, LLDC, SIDS), an area name, or a custom area code" + (hint if suggestions else "")
+    )
+
+
+def _names_containing(con, text: str) -> list[tuple[str, str, str]]:
+    """Areas whose name holds ``text`` as whole words ("Tanzania" in "United Republic of Tanzania")."""
+    words = re.sub(r"[\W_]+", " ", text.lower()).strip()  # punctuation is a word break, never a pattern
+    if len(words) < 3:
+        return []
+    return con.execute(
+        r"""SELECT name, code, kind FROM area
+            WHERE ' ' || trim(regexp_replace(lower(name), '[^\p{L}\p{N}]+', ' ', 'g')) || ' ' LIKE '% ' || ? || ' %'
+            ORDER BY length(name), code LIMIT 6""",
+        [words],
+    ).fetchall()
+
+
+def _names_like(con, text: str) -> list[tuple[str, str]]:
+    """Areas whose name is close in spelling to ``text`` (a typo: "Afganistan")."""
+    if len(text) < 3:
+        return []
+    return con.execute(
+        """SELECT name, code FROM area WHERE jaro_winkler_similarity(lower(name), lower(?)) >= 0.88
+           ORDER BY jaro_winkler_similarity(lower(name), lower(?)) DESC, code LIMIT 3""",
+        [text, text],
+    ).fetchall()
 
 
 def resolve_many(con, texts: Sequence[str]) -> list[str | None]:

@@ -1,6 +1,7 @@
 """Serving a built site folder over HTTP (``sdgtrack site serve``): the standard library's static
 file server, confined to the folder (paths are resolved inside it; ``..`` and hidden files such as
-the build manifest are refused), with media types for the site's GeoJSON and Parquet files."""
+the build manifest are refused, and a folder without ``index.html`` is a 404, never a listing), with
+media types for the site's GeoJSON and Parquet files."""
 
 from __future__ import annotations
 
@@ -33,6 +34,11 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             self.send_error(404, "not found")
             return None
         return super().send_head()
+
+    def list_directory(self, path):
+        """A folder without ``index.html`` is no page of the site: never a listing of its files."""
+        self.send_error(404, "not found")
+        return None
 
     def log_message(self, format, *args):  # noqa: A002 (the base class's name)
         if os.environ.get("SDGTRACK_QUIET_SERVER") != "1":

@@ -245,6 +245,13 @@ def owner(con: duckdb.DuckDBPyConnection, dataset: str) -> str | None:
     return found[0] if found else None
 
 
+def dataset_state(con: duckdb.DuckDBPyConnection, dataset: str) -> int | None:
+    """The dataset's last load, replace or removal (None: never loaded): a preview made at one
+    state is what a publish does only at the same state."""
+    found = con.execute("SELECT max(id) FROM load WHERE dataset = ?", [dataset]).fetchone()
+    return None if found is None or found[0] is None else int(found[0])
+
+
 def owned(con: duckdb.DuckDBPyConnection, entity: str | None = None) -> pd.DataFrame:
     where = "WHERE entity = ?" if entity else ""
     return con.execute(

@@ -13,6 +13,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
+from .. import csvsafe
 from ..errors import UserInputError
 
 COLUMNS = ["id", "at_time", "actor", "action", "object", "before", "after"]
@@ -84,9 +85,8 @@ def _csv_rows(frame: pd.DataFrame) -> Iterator[list[str]]:
 def _cell(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    text = str(value)
     # a spreadsheet would run a cell starting with = + - @ as a formula: the log holds user text
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return csvsafe.cell(str(value))
 
 
 def _json(value: object) -> str | None:

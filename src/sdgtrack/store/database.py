@@ -38,11 +38,25 @@ def default_db_path(path: str | Path | None = None) -> Path:
     return Path(path or os.environ.get("SDGTRACK_DB") or DEFAULT_DB_NAME)
 
 
+_MEMORY_LIMIT = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.I)
+
+
+def _memory_limit() -> str:
+    """$SDGTRACK_MEMORY_LIMIT (e.g. ``8GB``): DuckDB's memory limit for this store (default: 80% of
+    the machine's memory). Past it, joins, sorts and aggregates spill to ``<store>.tmp`` beside it.
+    Checked before the store is opened, so a bad value creates nothing."""
+    limit = os.environ.get("SDGTRACK_MEMORY_LIMIT", "").strip()
+    if limit and not _MEMORY_LIMIT.fullmatch(limit):
+        raise UserInputError(f"SDGTRACK_MEMORY_LIMIT={limit!r}: expected a size such as 8GB or 512MB")
+    return limit
+
+
 class Database:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = default_db_path(path)
         self.upgraded: list[int] = []  # migrations applied by this open
         check_store_path(self.path)  # DuckDB would open a CSV as an in-memory view: a load then vanishes
+        memory_limit = _memory_limit()
         self.read_only = read_only  # a reading face keeps no result in a read-only store
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
@@ -54,6 +68,8 @@ class Database:
             raise UserInputError(_open_error(self.path, exc)) from None
         # Long work reports progress through the faces (Rich status), not DuckDB's own bar.
         self.con.execute("SET enable_progress_bar = false")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if read_only:
             self._check_schema_version()
         else:

@@ -41,6 +41,19 @@ def sidecar_path(store: Path) -> Path:
     return store.with_name(store.name + ".server.json")
 
 
+def server_key_path(store: Path) -> Path:
+    """The running server's key for the CLI's account commands (readable by the server's OS account only)."""
+    return store.with_name(store.name + ".server.key")
+
+
+def server_key(store: Path) -> str | None:
+    """The key a CLI on this machine sends to the server holding ``store``, or None when it may not read it."""
+    try:
+        return server_key_path(store).read_text(encoding="ascii").strip() or None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def server_holding(store: Path) -> dict | None:
     """The live server named by a store's sidecar (pid, url, upload, started), or None when there is
     no sidecar or its process is gone (a server killed without cleaning up)."""

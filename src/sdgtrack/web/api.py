@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import PurePath
 from typing import Any, Callable
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 
 from ..errors import UserInputError
 from ..frameworks.reference import LANGUAGES
@@ -37,6 +37,21 @@ AreaParam = Query(
     description="Area: M49 code, ISO code, group alias or name, as the CLI takes; repeat "
     "for several (repeats dropped, at most 50)",
 )
+
+
+def admit_analysis(request: Request) -> None:
+    """Refuse (429) a client's new analysis run over its runs per minute; kept answers are free."""
+    from .auth import address_key, client_address
+
+    limit = getattr(request.app.state, "analysis_limit", None)
+    wait = limit.take(address_key(client_address(request))) if limit is not None else 0
+    if wait and limit is not None:
+        raise HTTPException(
+            429,
+            f"too many new analysis runs from this address: at most {limit.per_window} a minute "
+            f"(answers already computed are not counted); try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
 
 
 def choice(what: str, value: str | None, options) -> None:
@@ -404,7 +419,10 @@ async def index(
             result = request.app.state.owner.memo(state, ("index", "kept"), ws.kept_index)
         if result is None:
             result = request.app.state.owner.memo(
-                state, ("index", codebook, regions, year), lambda: ws.index(codebook, regions, year=year, save=False)
+                state,
+                ("index", codebook, regions, year),
+                lambda: ws.index(codebook, regions, year=year, save=False),
+                admit=lambda: admit_analysis(request),
             )
         chosen = Result(
             **{
@@ -463,6 +481,7 @@ async def interlinkages(
                     min_years=min_years,
                     save=False,
                 ),
+                admit=lambda: admit_analysis(request),
             )
         return result_page(request, result, limit, offset)
 

@@ -21,15 +21,16 @@ import sdgtrack
 
 from ..errors import SdgtrackError
 from ..publish.site import SiteOptions
-from . import api, docs
-from .limits import Limits, LimitsMiddleware
+from . import api, docs, sdmx
+from .limits import Limits, LimitsMiddleware, RateLimit
 from .live_site import LiveSite
 from .owner import StoreOwner
-from .respond import BytesCache, CachedReads
+from .respond import BytesCache, CachedReads, public_message
 
 # Where the CLI is told to send a file when the server holds the store; the write API sets
 # ``app.state.upload_route`` to its own route before the server starts.
 DEFAULT_UPLOAD_ROUTE = "/api/uploads"
+ANALYSIS_RUNS_PER_MINUTE = 6  # new (not yet computed) analysis runs per client address
 
 
 def create_app(
@@ -66,13 +67,15 @@ def create_app(
     app.state.workspace = owner.workspace
     app.state.upload_route = DEFAULT_UPLOAD_ROUTE
     app.state.read_cache = BytesCache()
+    # each new analysis parameter set costs seconds of the one analysis thread
+    app.state.analysis_limit = RateLimit(ANALYSIS_RUNS_PER_MINUTE)
     # Added last is outermost: the limits see every request first, then cached reads are answered.
     app.add_middleware(CachedReads, owner=owner, cache=app.state.read_cache)
     app.add_middleware(LimitsMiddleware, limits=limits)
 
     @app.exception_handler(SdgtrackError)
     async def user_error(request: Request, exc: SdgtrackError):  # a route that let one through
-        return JSONResponse({"detail": str(exc)}, status_code=400)
+        return JSONResponse({"detail": public_message(str(exc))}, status_code=400)
 
     @app.exception_handler(RequestValidationError)
     async def bad_parameter(request: Request, exc: RequestValidationError):
@@ -81,6 +84,7 @@ def create_app(
 
     app.include_router(api.router)
     app.include_router(docs.router)
+    app.include_router(sdmx.router)
 
     @app.get("/api/cities", tags=["read"])
     def api_cities() -> list[dict]:

@@ -9,15 +9,17 @@
 - The write API takes only ``Authorization: Bearer <token>``, never the cookie, so a page on
   another site cannot make a signed-in browser call it: the API needs no CSRF token.
 - Failed sign-ins are limited per user name and per client address, in the memory of the
-  process (a restart forgets them): 5 per name and 20 per address in 15 minutes. The client
-  address is the connection's; with ``SDGTRACK_TRUST_PROXY=1`` (a server behind one reverse
+  process (a restart forgets them): 5 per name and 20 per address (an IPv6 client's /64) in 15
+  minutes, in a table of bounded size (:class:`LoginLimiter`). The client address is the connection's; with ``SDGTRACK_TRUST_PROXY=1`` (a server behind one reverse
   proxy) it is the last ``X-Forwarded-For`` entry.
 """
 
 from __future__ import annotations
 
 import collections
+import hashlib
 import hmac
+import ipaddress
 import os
 import secrets
 import threading
@@ -32,47 +34,91 @@ LOGIN_COOKIE = "sdgtrack_login"
 WINDOW_SECONDS = 15 * 60
 MAX_FAILURES_PER_USER = 5
 MAX_FAILURES_PER_ADDRESS = 20
+MAX_LIMITER_KEYS = 20_000  # about 4 MB at most
 
 
 class LoginLimiter:
-    """Failed sign-ins in a sliding window, per user name and per client address (thread-safe)."""
+    """Failed sign-ins in a sliding window, per user name and per client address (thread-safe).
+
+    Memory is bounded whatever is sent: a name is kept as a 16-byte digest (a 1 MB name costs what
+    a short one does), each key keeps at most its cap of times, only failures add keys (a refused
+    try adds nothing), and the table holds at most ``max_keys`` keys, the least recently failed
+    dropped first. An attacker who fills the table to push a name out still meets the address
+    limit, which counts every one of those failures.
+    """
 
     def __init__(
         self,
         per_user: int = MAX_FAILURES_PER_USER,
         per_address: int = MAX_FAILURES_PER_ADDRESS,
         window: float = WINDOW_SECONDS,
+        max_keys: int = MAX_LIMITER_KEYS,
     ):
-        self.per_user, self.per_address, self.window = per_user, per_address, window
-        self._failures: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+        self.per_user, self.per_address, self.window, self.max_keys = per_user, per_address, window, max_keys
+        self._failures: collections.OrderedDict[bytes, list[float]] = collections.OrderedDict()
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> collections.deque:
-        times = self._failures[key]
-        while times and times[0] <= now - self.window:
-            times.popleft()
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    @staticmethod
+    def _keys(name: str, address: str) -> tuple[bytes, bytes]:
+        user = hashlib.blake2b(name.lower().encode("utf-8", "surrogatepass"), digest_size=16, person=b"user").digest()
+        addr = hashlib.blake2b(address_key(address).encode(), digest_size=16, person=b"addr").digest()
+        return user, addr
+
+    def _recent(self, key: bytes, now: float) -> list[float]:
+        times = self._failures.get(key)
+        if not times:
+            return []
+        cut = now - self.window
+        if times[0] <= cut:
+            times[:] = [t for t in times if t > cut]
+            if not times:
+                del self._failures[key]
         return times
 
     def wait_seconds(self, name: str, address: str) -> int:
         """0 when a sign-in may be tried, else the seconds until the oldest counted failure expires."""
         now = time.monotonic()
+        waits = []
         with self._lock:
-            waits = []
-            for key, cap in ((f"user:{name.lower()}", self.per_user), (f"addr:{address}", self.per_address)):
+            for key, cap in zip(self._keys(name, address), (self.per_user, self.per_address)):
                 times = self._recent(key, now)
                 if len(times) >= cap:
-                    waits.append(int(times[0] + self.window - now) + 1)
-            return max(waits, default=0)
+                    waits.append(int(times[-cap] + self.window - now) + 1)
+        return max(waits, default=0)
 
     def failed(self, name: str, address: str) -> None:
         now = time.monotonic()
         with self._lock:
-            for key in (f"user:{name.lower()}", f"addr:{address}"):
-                self._recent(key, now).append(now)
+            for key, cap in zip(self._keys(name, address), (self.per_user, self.per_address)):
+                times = self._recent(key, now)
+                if not times:
+                    times = self._failures[key] = []
+                times.append(now)
+                del times[:-cap]  # older failures no longer decide anything
+                self._failures.move_to_end(key)
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
 
     def succeeded(self, name: str) -> None:
         with self._lock:
-            self._failures.pop(f"user:{name.lower()}", None)
+            self._failures.pop(self._keys(name, "")[0], None)
+
+
+def address_key(address: str) -> str:
+    """What a per-address limit counts: the address, or its /64 network for IPv6 (one host is
+    usually given a whole /64, so rotating within it is free)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
 
 
 def workspace(request: Request):

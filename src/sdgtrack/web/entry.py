@@ -31,8 +31,11 @@ def render(request: Request, name: str, context: dict | None = None, status: int
 def mount_entry(app: FastAPI) -> None:
     """Include the data-entry routers and what they need (login limiter, error pages)."""
     from . import admin, forms, review
+    from .forms import SUGGESTIONS_PER_MINUTE
+    from .limits import RateLimit
 
     app.state.login_limiter = auth.LoginLimiter()
+    app.state.suggest_limit = RateLimit(SUGGESTIONS_PER_MINUTE)
     owner = getattr(app.state, "owner", None)
     if owner is not None:
         # the server's own writes and these share one lock on the store's connection
@@ -99,7 +102,8 @@ def login(
     limiter: auth.LoginLimiter = request.app.state.login_limiter
     address = auth.client_address(request)
     cookie = request.cookies.get(auth.LOGIN_COOKIE, "")
-    context = {"next": auth.safe_next(next), "login_token": auth.login_token(request), "name": name}
+    # a name is at most 64 characters (store/accounts.py): a longer one is never echoed back whole
+    context = {"next": auth.safe_next(next)[:2000], "login_token": auth.login_token(request), "name": name[:64]}
     if not cookie or not login_token or not auth.hmac.compare_digest(cookie, login_token):
         return render(request, "login.html", {**context, "error": "the sign-in form expired: try again"}, 403)
     wait = limiter.wait_seconds(name, address)

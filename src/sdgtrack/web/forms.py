@@ -33,6 +33,7 @@ KIND_NAMES = {
     "recommendation": "Recommendation",
 }
 LONG_FIELDS = {"description", "audience", "beneficiaries"}
+SUGGESTIONS_PER_MINUTE = 10  # "Suggest SDGs" per signed-in user: each runs the tagger
 
 
 class RecordIn(BaseModel):
@@ -104,6 +105,16 @@ async def record_post(request: Request):
     goals = [int(g) for g in map(str, form.getlist("goal")) if g.isdigit() and 1 <= int(g) <= 17]
     ws = request.app.state.workspace
     if form.get("action") == "suggest":
+        wait = request.app.state.suggest_limit.take(user["name"])
+        if wait:
+            return _form_page(
+                request,
+                kind,
+                values,
+                goals=goals,
+                error=f"SDG suggestions: at most {SUGGESTIONS_PER_MINUTE} a minute; try again in {wait} s",
+                status=429,
+            )
         text = f"{values.get('name', '')}. {values.get('description', '')}"
         suggestions = await run_in_threadpool(suggest_goals, ws, text)
         return _form_page(request, kind, values, goals=goals, suggestions=suggestions)

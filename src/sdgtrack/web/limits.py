@@ -5,12 +5,16 @@ the server a length check, not an evaluation: a query string over the cap is ref
 (a 100 KB query of repeated areas once cost 20 s of server time), a body over the cap with 413
 (from Content-Length at once, else while it streams in). Every response gets the security
 headers: a Content-Security-Policy without inline script, no MIME sniffing, no framing, no
-referrer to other sites.
+referrer to other sites; a redirect's Location is a path, never the request's Host.
+:class:`RateLimit` counts costly work per client (analysis runs, SDG suggestions).
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from starlette.exceptions import HTTPException
@@ -83,9 +87,12 @@ class LimitsMiddleware:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                names = {name.lower() for name, _ in message.get("headers", [])}
+                headers = list(message.get("headers", []))
+                if 300 <= message.get("status", 200) < 400:
+                    headers = [_relative_location(k, v) for k, v in headers]
+                names = {name.lower() for name, _ in headers}
                 extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
-                message = {**message, "headers": list(message.get("headers", [])) + extra}
+                message = {**message, "headers": headers + extra}
             await send(message)
 
         try:
@@ -101,6 +108,44 @@ class _BodyTooLarge(HTTPException):
 
     def __init__(self, limit: int = MAX_BODY_BYTES):
         super().__init__(413, f"the request body is over the limit of {limit} bytes")
+
+
+def _relative_location(name: bytes, value: bytes) -> tuple[bytes, bytes]:
+    """A redirect to this server names the path only: a Location built from the request's own Host
+    header (Starlette's trailing-slash redirect) would send a visitor wherever a forged Host says."""
+    if name.lower() == b"location" and value.startswith((b"http://", b"https://")):
+        rest = value.split(b"//", 1)[1]
+        slash = rest.find(b"/")
+        return name, (rest[slash:] if slash >= 0 else b"/")
+    return name, value
+
+
+class RateLimit:
+    """At most ``per_window`` events per client in a sliding window of ``window`` seconds, in a table
+    of at most ``max_keys`` clients (the least recently seen dropped first): bounded memory."""
+
+    def __init__(self, per_window: int, window: float = 60.0, max_keys: int = 10_000):
+        self.per_window, self.window, self.max_keys = per_window, window, max_keys
+        self._events: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def take(self, client: str) -> int:
+        """Count one event for ``client``: 0 when allowed, else the seconds to wait (nothing counted)."""
+        now = time.monotonic()
+        with self._lock:
+            times = [t for t in self._events.get(client, ()) if t > now - self.window]
+            if len(times) >= self.per_window:
+                self._events[client] = times
+                return int(times[0] + self.window - now) + 1
+            times.append(now)
+            self._events[client] = times
+            self._events.move_to_end(client)
+            while len(self._events) > self.max_keys:
+                self._events.popitem(last=False)
+            return 0
 
 
 def _content_length(scope) -> int | None:

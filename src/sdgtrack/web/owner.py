@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import threading
 import time
 from contextlib import contextmanager, suppress
@@ -23,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from ..store.files import sidecar_path
+from ..store.files import server_key_path, sidecar_path
 from ..workspace import Workspace
 
 # How long a fingerprint read is trusted before it is read again. Writes through the server
@@ -51,6 +52,10 @@ class StoreOwner:
         self._memo_lock = threading.Lock()
         self.analysis_lock = threading.Lock()
         self.sidecar: Path | None = None
+        self.key_file: Path | None = None
+        # what `sdgtrack users|tokens` on this machine sends to act through the server (the key
+        # file is readable only by the account that runs the server, who may write the store anyway)
+        self.local_key = secrets.token_urlsafe(32)
 
     # -- reading ---------------------------------------------------------------------------------
     def reader(self) -> Workspace:
@@ -89,15 +94,19 @@ class StoreOwner:
             self._fingerprint, self._fingerprint_at = value, time.monotonic()
             return value
 
-    def memo(self, state: str, key, compute):
+    def memo(self, state: str, key, compute, admit=None):
         """An analysis result kept for one store state (its pages and formats share it); analyses
-        run one at a time, so a burst of requests for heavy ones cannot take every core."""
+        run one at a time, so a burst of requests for heavy ones cannot take every core.
+        ``admit()``: called before a run that is not kept yet (it raises to refuse one, e.g. a
+        client over its runs per minute); an answer already kept costs nothing and is never refused."""
         with self._memo_lock:
             if self._memo_state != state:
                 self._memo.clear()
                 self._memo_state = state
             if key in self._memo:
                 return self._memo[key]
+        if admit is not None:
+            admit()
         with self.analysis_lock:
             with self._memo_lock:
                 if self._memo_state == state and key in self._memo:
@@ -140,6 +149,17 @@ class StoreOwner:
             self.sidecar.write_text(json.dumps(info), encoding="utf-8")
         except OSError:  # a read-only folder: the CLI then gives DuckDB's PID message only
             self.sidecar = None
+            return
+        key_file = server_key_path(self.path)
+        try:
+            with suppress(FileNotFoundError):
+                key_file.unlink()  # a stale one may belong to someone else: never write through it
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as out:
+                out.write(self.local_key)
+            self.key_file = key_file
+        except OSError:
+            self.key_file = None
 
     def close(self) -> None:
         self.withdraw()
@@ -151,7 +171,12 @@ class StoreOwner:
         self.workspace.close()
 
     def withdraw(self) -> None:
-        """Remove the sidecar (when it is still this process's)."""
+        """Remove the sidecar and the key file (when they are still this process's)."""
+        if self.key_file is not None:
+            with suppress(OSError):
+                if self.key_file.read_text(encoding="ascii") == self.local_key:
+                    self.key_file.unlink()
+            self.key_file = None
         if self.sidecar is not None:
             try:
                 info = json.loads(self.sidecar.read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import re
 import threading
 from collections import OrderedDict
 from typing import Any, Callable
@@ -23,6 +24,7 @@ from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers, QueryParams
 
+from .. import csvsafe
 from ..errors import SdgtrackError
 from ..results import plain
 from ..workspace import Workspace
@@ -120,8 +122,11 @@ def wants_csv(query: QueryParams, accept: str) -> bool:
 
 
 def cache_key(path: str, query: QueryParams, accept: str) -> tuple:
-    """What a read answer depends on besides the store: path, parameters (in any order), format."""
-    return (path, tuple(sorted(query.multi_items())), wants_csv(query, accept))
+    """What a read answer depends on besides the store: path, parameters, format. Different
+    parameters may come in any order, but the values of a repeated one keep theirs: ``dataset=``
+    is an order of preference, so ``dataset=b&dataset=a`` is another answer than ``a&b`` (a sort
+    by name alone is stable)."""
+    return (path, tuple(sorted(query.multi_items(), key=lambda item: item[0])), wants_csv(query, accept))
 
 
 async def answer(request: Request, work: Callable[[Workspace], Answer]) -> Response:
@@ -170,9 +175,9 @@ def _compute(owner, work, csv: bool, state: str, key) -> Cached:
     try:
         result = work(owner.reader())
     except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        raise HTTPException(404, public_message(str(exc))) from None
     except SdgtrackError as exc:
-        raise HTTPException(400, str(exc)) from None
+        raise HTTPException(400, public_message(str(exc))) from None
     if csv:
         rows = result.rows if result.rows is not None else [result.model.model_dump(mode="json")]
         body, media_type = to_csv(rows), "text/csv; charset=utf-8"
@@ -182,13 +187,23 @@ def _compute(owner, work, csv: bool, state: str, key) -> Cached:
     return Cached(body, media_type, etag)
 
 
+_SERVER_PATH = re.compile(r"(?<![\w/.:])/(?:[^\s/,;'\"()]+/)+(?=[^\s/,;'\"()]+)")
+
+
+def public_message(text: str) -> str:
+    """A message for anyone on the web: server folders left out of any path in it (a shipped
+    codebook is ``sdr2024_codebook.csv``, not where the package is installed)."""
+    return _SERVER_PATH.sub("", text)
+
+
 def to_csv(rows: list[dict]) -> bytes:
-    """Rows as CSV; list cells become text joined by ';' (a spreadsheet reads them)."""
+    """Rows as CSV; list cells become text joined by ';' (a spreadsheet reads them); text a
+    spreadsheet would run as a formula is marked as text (:mod:`sdgtrack.csvsafe`)."""
     frame = pd.DataFrame(
         [{k: ";".join(map(str, v)) if isinstance(v, list) else v for k, v in row.items()} for row in rows]
     )
     out = io.StringIO()
-    frame.to_csv(out, index=False)
+    csvsafe.frame(frame).to_csv(out, index=False)
     return out.getvalue().encode()
 
 

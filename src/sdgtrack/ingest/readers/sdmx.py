@@ -81,10 +81,26 @@ def is_structure_message(path: Path) -> bool:
     return path.suffix.lower() == ".xml" and _root(path) == "Structure"
 
 
+# A folder that holds one upload of the live app (review.py writes this file there): the search
+# for a structure message stops at it, so an upload never takes a structure file from elsewhere.
+UPLOAD_MARKER = ".sdgtrack-upload"
+
+
+def _shared_folders() -> set[Path]:
+    """Folders anyone may write to: a structure file found there could be anyone's."""
+    import tempfile
+
+    return {Path(p).resolve() for p in (tempfile.gettempdir(), "/tmp", "/var/tmp", "/dev/shm")}
+
+
 def find_dsd(path: Path) -> Path | None:
-    """A structure message next to the data file or up to two folders above it."""
+    """A structure message next to the data file or up to two folders above it, never in a shared
+    temporary folder (``/tmp`` itself) and never above an upload's own folder."""
     folder = path.parent
+    shared = _shared_folders()
     for _ in range(3):
+        if folder.resolve() in shared:
+            break
         for candidate in sorted(folder.glob("*.xml")):
             if (
                 candidate != path
@@ -92,7 +108,7 @@ def find_dsd(path: Path) -> Path | None:
                 and "DataStructure" in candidate.read_text("utf-8", "replace")
             ):
                 return candidate
-        if folder.parent == folder:
+        if folder.parent == folder or (folder / UPLOAD_MARKER).exists():
             break
         folder = folder.parent
     return None

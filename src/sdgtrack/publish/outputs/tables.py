@@ -25,6 +25,7 @@ import json
 import numpy as np
 import pandas as pd
 
+from ... import csvsafe
 from ...ingest.canonical import DIM_ESCAPES
 from ..site import Site
 
@@ -249,8 +250,9 @@ def to_csv(table: Table) -> bytes:
     needed (the csv module's C writer)."""
     sink = io.StringIO()
     writer = csv.writer(sink, lineterminator="\n")
-    writer.writerow(list(table.columns))
-    cells = [number_text(v) if name == "Value" else v for name, v in table.columns.items()]
+    writer.writerow([csvsafe.cell(name) for name in table.columns])
+    # text from an upload or a repository that a spreadsheet would run as a formula: marked as text
+    cells = [number_text(v) if name == "Value" else csvsafe.column(v) for name, v in table.columns.items()]
     writer.writerows(zip(*cells))
     return sink.getvalue().encode("utf-8")
 

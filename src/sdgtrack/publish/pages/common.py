@@ -381,5 +381,15 @@ def page_key(site: "Site", *parts: str) -> str:
 
 
 def json_block(data: Any) -> str:
-    """JSON for a ``<script type="application/json">`` block: ``</`` escaped so it cannot end the block."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str).replace("</", "<\\/")
+    """JSON for a ``<script type="application/json">`` block. Every ``<``, ``>`` and ``&`` is written
+    as a JSON escape: escaping only ``</`` let ``<!--<script>`` in a description switch the HTML
+    parser into its "double escaped" state, so the block ran past its ``</script>`` and the page's
+    data no longer parsed. JSON.parse reads the escapes back as the same characters."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
