@@ -584,17 +584,18 @@ def _stage_geocode_areas(
 
 def _is_country(con, name: str, country: str, country_name: str, own_names: set[str]) -> bool:
     """Whether a geography value names the country itself: one of its own names, a short form of
-    its name ("United Kingdom" for the United Kingdom of Great Britain and Northern Ireland), or a
-    name the area resolver knows for it ("Canada")."""
+    its name ("United Kingdom" for the United Kingdom of Great Britain and Northern Ireland), or its
+    exact name or code in the store ("Canada")."""
     text = " ".join(name.split()).casefold()
     if not text:
         return False
     if text in own_names or country_name.casefold().startswith(text + " "):
         return True
-    try:
-        return area_ref.resolve(con, name) == country
-    except UserInputError:
-        return False
+    # exact names and codes only: the resolver's word match takes "Great Britain" for the UK
+    found = con.execute(
+        "SELECT code FROM area WHERE upper(?) IN (upper(name), upper(iso2), upper(iso3), upper(alias))", [name.strip()]
+    ).fetchall()
+    return [r[0] for r in found] == [country]
 
 
 def _names_an_area(con, text: str) -> bool:
