@@ -129,3 +129,20 @@ def test_a_series_with_two_units_gets_the_same_unit_every_time(tmp_path):
             info = ws.series_info().set_index("code")["unit"]
             units.append((info["GB:17.19.1"], info["GB:17.18.1"]))
     assert units == [("GBP", "USD"), ("GBP", "USD")]
+
+
+def test_a_geocode_never_lands_in_another_countrys_area(ws, tmp_path):
+    """A GeoCode that is already an area of another country, or a number (M49 codes are numbers),
+    becomes ``<ISO2>-<code>`` under this repository's country."""
+    ws.add_area("RW-1", "Kigali City", "RWA", "province")
+    data = tmp_path / "repo" / "data"
+    data.mkdir(parents=True)
+    (data / "indicator_1-1-1.csv").write_text(
+        "Year,Region,GeoCode,Value\n2020,North,RW-1,1\n2020,South,35,2\n2020,,,3\n", "utf-8"
+    )
+    ws.ingest(tmp_path / "repo", area="GBR")
+    placed = dict(ws.store.con.execute("SELECT geocode, area FROM observation WHERE geocode IS NOT NULL").fetchall())
+    assert placed == {"RW-1": "GB-RW-1", "35": "GB-35"}
+    areas = ws.areas().set_index("code")
+    assert areas.loc["GB-35", "name"] == "South" and areas.loc["GB-RW-1", "parent"] == "826"
+    assert areas.loc["RW-1", "parent"] == "646"  # Rwanda's province is left alone

@@ -415,9 +415,10 @@ def _collapse_keys(con, keep_files: set[str] | None = None) -> None:
                    0 AS variant, 1 AS copies, 1 AS n_values, series_description, indicator
             FROM {VALID}""")
         return
-    first = ", ".join(
+    first_payload = ", ".join(
         f"first({c} ORDER BY ord) AS {c}"
         for c in ("year", "nature", "obs_status", "source", "footnote", "source_file", *ATTRIBUTE_NAMES)
+        if c not in ("source_dims", "attributes")
     )
     con.execute("CREATE OR REPLACE TEMP TABLE __keep_files (source_file VARCHAR)")
     if keep_files:
@@ -427,10 +428,11 @@ def _collapse_keys(con, keep_files: set[str] | None = None) -> None:
                                 source_file IN (SELECT source_file FROM __keep_files) AS keep
                          FROM {VALID}),
         per_value AS (  -- GROUP BY puts NULLs together: 'N' (value NULL) repeated is one value
-            SELECT {key}, value, value_text, {first}, count(*) AS copies, min(ord) AS ord, bool_and(keep) AS keep_value,
+            SELECT {key}, value, value_text, source_dims, attributes, {first_payload}, count(*) AS copies, min(ord) AS ord, bool_and(keep) AS keep_value,
                    first(series_description ORDER BY ord) AS series_description,
                    first(indicator ORDER BY ord) AS indicator
-            FROM ordered GROUP BY {key}, value, value_text)
+            -- rows that differ in what the source wrote beside the value (a GeoCode) are no repeats
+            FROM ordered GROUP BY {key}, value, value_text, source_dims, attributes)
         SELECT * EXCLUDE (ord, keep_value, keep, n_given),
                CASE WHEN n_given > 1 AND keep THEN row_number() OVER (k ORDER BY ord) ELSE 0 END AS variant,
                CASE WHEN n_given > 1 AND NOT keep THEN 2 ELSE 1 END AS n_values

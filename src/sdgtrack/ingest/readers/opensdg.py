@@ -490,8 +490,8 @@ def _stage_geocode_areas(
     the file; across files, the name given most often); a GeoCode named as the country (Canada's
     ``11124``, ``Geography=Canada``), or whose rows name no place (the UK's K02000001 on rows
     blank in every column), stays the country. The area code is the GeoCode as written,
-    or ``<ISO2>-<code>`` when it is all digits or already another area (Canada's ``35`` is M49's
-    South-eastern Asia); its parent is the country. Where a file has two GeoCodes or more, the
+    or ``<ISO2>-<code>`` when it is all digits or already an area that is not this country's
+    (Canada's ``35`` is M49's South-eastern Asia); its parent is the country. Where a file has two GeoCodes or more, the
     geography pairs leave ``dims`` (the area says them; ``source_dims`` keeps them as written), so
     a region's all-blank row is its headline. Runs after the totals written as text.
     """
@@ -548,7 +548,8 @@ def _stage_geocode_areas(
             continue
         existing = con.execute("SELECT kind, parent FROM area WHERE code = ?", [code]).fetchone()
         store_code = code
-        if code.isdigit() or (existing and existing[0] not in area_ref.CUSTOM_KINDS):
+        # all digits, a reference area, or another country's area: the country's own code space
+        if code.isdigit() or (existing and (existing[0] not in area_ref.CUSTOM_KINDS or existing[1] != country)):
             store_code = f"{iso2}-{code}"
             existing = con.execute("SELECT kind, parent FROM area WHERE code = ?", [store_code]).fetchone()
         area_of[code] = store_code
@@ -583,25 +584,24 @@ def _stage_geocode_areas(
 
 def _is_country(con, name: str, country: str, country_name: str, own_names: set[str]) -> bool:
     """Whether a geography value names the country itself: one of its own names, a short form of
-    its name ("United Kingdom" for the United Kingdom of Great Britain and Northern Ireland), or a
-    name the area resolver knows for it ("Canada")."""
+    its name ("United Kingdom" for the United Kingdom of Great Britain and Northern Ireland), or its
+    exact name or code in the store ("Canada")."""
     text = " ".join(name.split()).casefold()
     if not text:
         return False
     if text in own_names or country_name.casefold().startswith(text + " "):
         return True
-    try:
-        return area_ref.resolve(con, name) == country
-    except UserInputError:
-        return False
+    # exact names and codes only: the resolver's word match takes "Great Britain" for the UK
+    found = con.execute(
+        "SELECT code FROM area WHERE upper(?) IN (upper(name), upper(iso2), upper(iso3), upper(alias))", [name.strip()]
+    ).fetchall()
+    return [r[0] for r in found] == [country]
 
 
 def _names_an_area(con, text: str) -> bool:
-    try:
-        area_ref.resolve(con, text)
-    except UserInputError:
-        return False
-    return True
+    """Whether a code or name of an area already is ``text`` (the rule adding a custom area enforces;
+    not the resolver's looser word match, which finds 827 for "England")."""
+    return area_ref._named_by(con, text) is not None
 
 
 def _start_values(spec) -> dict[tuple[str, str], list[str]]:
