@@ -97,7 +97,8 @@ def test_kenya_un_only(store):
     un = store["un"]
     ken = un[(un["GeoAreaCode"] == "404") & (un["Indicator"] == "3.2.1")]
     row = t.set_index("indicator").loc["3.2.1"]
-    assert row["series"] == min(ken["SeriesCode"])  # one dataset: the first series code
+    # the shared headline rule: under-5 mortality (its 2030 target), not infant mortality (first by code)
+    assert row["series"] == "SH_DYN_MORT" and "SH_DYN_IMRT" in set(ken["SeriesCode"])
     ken = ken[ken["SeriesCode"] == row["series"]]
     last = ken.loc[ken["TimePeriod"].astype(int).idxmax()]
     assert row["latest_text"] == last["Value"] and row["latest_period"] == last["TimePeriod"]
