@@ -438,6 +438,8 @@ def _display_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         named = code_labels.label_column(rows[column], concept)
         words = code_labels.translated(lang, named.dropna().unique().tolist())
         out[column] = named.map(words).where(named.isin(list(words)), named) if words else named
+    # a value written as a plain number has no text: None, not NaN (a template reads NaN as text)
+    out["value_text"] = rows["value_text"].astype(object).where(rows["value_text"].notna(), None)
     return rows.assign(**out)
 
 
