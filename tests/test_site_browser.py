@@ -66,7 +66,9 @@ def site_root(tmp_path_factory):
         ws.links(level="series", areas=["GBR", "NPL"], series=["3"], null_permutations=0)  # kept: interlinkages
     out = tmp / "out"
     ws = Workspace(store, read_only=True)
-    site = Site(ws, SiteOptions(langs=("en", "fr"), title="UK SDG data", all_areas=True))  # every area: the map spans the UN's countries
+    site = Site(
+        ws, SiteOptions(langs=("en", "fr"), title="UK SDG data", all_areas=True)
+    )  # every area: the map spans the UN's countries
     for file in site.files():
         if _needed(file.path):
             target = out / file.path
