@@ -66,9 +66,8 @@ def site_root(tmp_path_factory):
         ws.links(level="series", areas=["GBR", "NPL"], series=["3"], null_permutations=0)  # kept: interlinkages
     out = tmp / "out"
     ws = Workspace(store, read_only=True)
-    site = Site(
-        ws, SiteOptions(langs=("en", "fr"), title="UK SDG data", all_areas=True)
-    )  # every area: the map spans the UN's countries
+    # every area (--all-areas): the CSV holds the store's rows and the map spans the UN's countries
+    site = Site(ws, SiteOptions(langs=("en", "fr"), title="UK SDG data", all_areas=True))
     for file in site.files():
         if _needed(file.path):
             target = out / file.path
