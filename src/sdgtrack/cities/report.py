@@ -20,6 +20,7 @@ import pandas as pd
 from ..charts import render
 from ..errors import UserInputError
 from ..frameworks import crosswalk
+from ..pdf import weasyprint as load_weasyprint
 from . import charts, kpis, scoring
 from .assess import CityScore
 
@@ -174,28 +175,13 @@ def write_report(score: CityScore, links: pd.DataFrame, path: str | Path) -> Pat
         except OSError as exc:
             raise UserInputError(f"cannot write {path}: {exc}") from None
         return path
-    weasyprint = _weasyprint()
+    weasyprint = load_weasyprint("PDF reports", "the report as .html")
     html = render_html(score, links, for_pdf=True)
     try:
         weasyprint.HTML(string=html).write_pdf(path)
     except OSError as exc:
         raise UserInputError(f"cannot write {path}: {exc}") from None
     return path
-
-
-def _weasyprint():
-    try:
-        import weasyprint
-    except ImportError:
-        raise UserInputError(
-            "PDF reports need WeasyPrint: pip install 'sdgtrack[pdf]' (or write the report as .html)"
-        ) from None
-    except OSError as exc:  # the Python package is there, Pango is not
-        raise UserInputError(
-            f"WeasyPrint cannot load its system libraries ({exc}); on Debian: "
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
-        ) from None
-    return weasyprint
 
 
 def sdg_links(db) -> pd.DataFrame:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import UserInputError
+from ..pdf import weasyprint as load_weasyprint
 
 if TYPE_CHECKING:
     from .vnr import Annex
@@ -35,7 +36,8 @@ def check_output(path: str | Path, lang: str = "en") -> Path:
     if path.exists() and not os.access(path, os.W_OK):
         raise UserInputError(f"annex file {path}: the file exists and cannot be replaced (permission denied)")
     if suffix == ".pdf":
-        _weasyprint()  # a missing extra or font is said before the annex is built
+        # a missing extra or font is said before the annex is built
+        load_weasyprint("PDF annexes", "the annex as .html or .docx")
         _check_fonts(lang)
     return path
 
@@ -68,7 +70,7 @@ def write_annex(annex: Annex, path: str | Path) -> Path:
 def write_pdf(annex: Annex, path: Path) -> None:
     from .html import render_html
 
-    weasyprint = _weasyprint()
+    weasyprint = load_weasyprint("PDF annexes", "the annex as .html or .docx")
     weasyprint.HTML(string=render_html(annex, for_pdf=True)).write_pdf(path)
 
 
@@ -86,18 +88,3 @@ def _check_fonts(lang: str) -> None:
             f"no installed font has the letters of language {lang!r}: the PDF would show empty boxes; "
             f"install one (Debian: apt-get install {package}) or write the annex as .docx, .xlsx or .html"
         )
-
-
-def _weasyprint():
-    try:
-        import weasyprint
-    except ImportError:
-        raise UserInputError(
-            "PDF annexes need WeasyPrint: pip install 'sdgtrack[pdf]' (or write the annex as .html or .docx)"
-        ) from None
-    except OSError as exc:  # the Python package is there, Pango is not
-        raise UserInputError(
-            f"WeasyPrint cannot load its system libraries ({exc}); on Debian: "
-            "apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core"
-        ) from None
-    return weasyprint
