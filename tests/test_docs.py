@@ -11,6 +11,8 @@ table row (``| `detrend` | ...``): not merely somewhere in the text.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -131,3 +133,15 @@ def test_a_name_is_registered_once():
     with pytest.raises(ValueError, match="registered twice"):
         TRANSFORMS.register(NamedTransform("levels", "another", np.negative))
     assert TRANSFORMS["levels"].summary == "as Pradhan et al."
+
+
+def test_registry_order_does_not_depend_on_what_was_imported_first():
+    # CI once imported the SDMX reader (through the exchange package) before the registry loaded,
+    # and "sdmx" came first in every list of formats.
+    code = (
+        "import sdgtrack.ingest.readers.sdmx\n"
+        "from sdgtrack.registries import READERS\n"
+        "print(','.join(READERS.names()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "opensdg,sdmx,sdr,tidy,unsd"

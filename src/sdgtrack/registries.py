@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import types
 from dataclasses import dataclass
 from enum import Enum
 from operator import attrgetter
@@ -81,6 +82,13 @@ class Choice:
     summary: str = ""
 
 
+def _defining_module(item: Any) -> str:
+    """The module a member comes from: itself for a module, else its class's module."""
+    if isinstance(item, types.ModuleType):
+        return item.__name__
+    return getattr(item, "__module__", None) or type(item).__module__
+
+
 class Registry(Generic[T]):
     """Named members of one kind, in a stable order: the default first, then as registered
     (modules are imported in name order, so that is alphabetical for module-per-member kinds)."""
@@ -117,9 +125,18 @@ class Registry(Generic[T]):
             return
         self._loaded = True  # first: the modules imported below call register()
         module = importlib.import_module(self._source)  # type: ignore[arg-type]
-        for sub in pkgutil.iter_modules(getattr(module, "__path__", [])):
-            if not sub.name.startswith("_"):
-                importlib.import_module(f"{module.__name__}.{sub.name}")
+        modules = [
+            f"{module.__name__}.{sub.name}"
+            for sub in pkgutil.iter_modules(getattr(module, "__path__", []))
+            if not sub.name.startswith("_")
+        ]
+        for name in modules:
+            importlib.import_module(name)
+        # A member module imported earlier by other code registered out of turn: put the members
+        # back in module order so names() does not depend on what was imported first.
+        rank = {name: i for i, name in enumerate(modules)}
+        order = sorted(self._items, key=lambda key: rank.get(_defining_module(self._items[key]), len(rank)))
+        self._items = {key: self._items[key] for key in order}
 
     def names(self) -> tuple[str, ...]:
         self._load()
