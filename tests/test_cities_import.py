@@ -332,7 +332,7 @@ def test_a_failed_load_leaves_no_new_city_behind(db, monkeypatch):
     def broken_ingest(*args, **kwargs):
         raise UserInputError("disk full (simulated)")
 
-    monkeypatch.setattr(db, "ingest", broken_ingest)
+    monkeypatch.setattr("sdgtrack.cities.importer.load_files", broken_ingest)
     with pytest.raises(UserInputError, match="simulated"):
         city_import(db, src, city="Asker", country="Norway")
     assert db.cities_named("Asker") == [] and db.areas(kind="city").empty

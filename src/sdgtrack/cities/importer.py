@@ -1,7 +1,7 @@
 """Store a checked city return as observations of the city area, through the normal ingest path.
 
 The rows become a tidy CSV (docs/ingest.md: series, area, year, value, unit + a ``data_point``
-dimension) in a temporary folder, loaded with ``db.ingest(..., format="tidy")`` in one
+dimension) in a temporary folder, loaded with ``sdgtrack.ingest.load(db, ..., format="tidy")`` in one
 transaction. A KPI the city marks not reported is stored with the not-available code ``N`` and
 ``obs_status`` ``not_reported``; ``not_verified`` rows keep their number (if the report gives one) and that status.
 """
@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInputError, Problem, UserInputError
+from ..ingest import load as load_files
 from . import kpis
 from .collect import collect
 
@@ -122,7 +123,8 @@ def import_city(
         with tempfile.TemporaryDirectory(prefix="sdgtrack-city-") as tmp:
             tidy_path = Path(tmp) / f"{slug(city) or 'city'}-u4ssc.csv"
             tidy.to_csv(tidy_path, index=False)
-            load = db.ingest(
+            load = load_files(
+                db,
                 [tidy_path],
                 format="tidy",
                 dataset=dataset_id(area_code),
