@@ -22,12 +22,13 @@ import numpy as np
 import pandas as pd
 
 import sdgtrack
-from sdgtrack.cities import city_import, city_report, city_score, city_template, kpis
+from sdgtrack.cities import city_import, city_report, city_score, city_template
+from sdgtrack.frameworks import u4ssc
 from sdgtrack.ingest import load
 
 
 def make_return(template: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    rows = kpis.rows().set_index("key")
+    rows = u4ssc.rows().set_index("key")
     frame = template.copy()
     keys = frame["code"] + frame["data_point"].map(lambda p: f"/{p}" if p else "")
     values = []

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInputError, Problem, UserInputError
+from ..frameworks import u4ssc
 from ..ingest import load as load_files
-from . import kpis
 from .collect import collect
 
 # Letters NFKD does not split into a base letter and a mark.
@@ -106,7 +106,7 @@ def import_city(
     sources = sorted(set(rows["data_source"]) - {""})
     tidy = pd.DataFrame(
         {
-            "series": rows["kpi"].map(kpis.series_code),
+            "series": rows["kpi"].map(u4ssc.series_code),
             "area": area_code,
             "year": rows["year"].astype(int),
             # N = not available: the row is kept (a not-reported KPI is a fact of the return) with no number
@@ -116,7 +116,7 @@ def import_city(
             "source": rows["data_source"],
             "footnote": rows["comment"],
             "series_description": rows["kpi"].map(_kpi_names()),
-            kpis.DATA_POINT_DIM: rows["data_point"],
+            u4ssc.DATA_POINT_DIM: rows["data_point"],
         }
     )
     try:
@@ -150,7 +150,7 @@ def import_city(
 
 
 def _kpi_names() -> dict[str, str]:
-    t = kpis.kpi_table()
+    t = u4ssc.kpi_table()
     return dict(zip(t["code"], "U4SSC " + t["official_code"] + " " + t["name"]))
 
 
