@@ -599,6 +599,7 @@ def repository_languages(repo: Path) -> list[str]:
 def build_sdgtrack(repo: Path, work: Path) -> tuple[Path, float, float]:
     """Ingest ``repo`` into a fresh store under ``work`` and build its site there; (site, s, s)."""
     import sdgtrack
+    from sdgtrack.publish.build import build_site
     from sdgtrack.publish.site import SiteOptions
 
     work.mkdir(parents=True, exist_ok=True)
@@ -611,7 +612,7 @@ def build_sdgtrack(repo: Path, work: Path) -> tuple[Path, float, float]:
     ingested = time.perf_counter() - started
     started = time.perf_counter()
     with sdgtrack.open(store, read_only=True) as ws:
-        ws.build_site(site, SiteOptions(langs=tuple(repository_languages(repo))))
+        build_site(ws, site, SiteOptions(langs=tuple(repository_languages(repo))))
     return site, ingested, time.perf_counter() - started
 
 
