@@ -114,11 +114,11 @@ def compare(
     """Side-by-side table of values and points (and a chart of the roll-ups)."""
     from ..charts import render
     from ..cities.charts import compare_chart
-    from ..cities.scoring import LEVELS
     from ..errors import UserInputError
+    from ..vocabulary import CITY_LEVELS
 
-    if level not in LEVELS:
-        raise UserInputError(f"--level {level!r}: expected one of {', '.join(LEVELS)}")
+    if level not in CITY_LEVELS:
+        raise UserInputError(f"--level {level!r}: expected one of {', '.join(CITY_LEVELS)}")
     with open_db(db, read_only=True) as workspace:
         result = workspace.city_compare(cities, targets=targets)
     if chart is not None:

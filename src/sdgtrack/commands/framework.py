@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ..frameworks.reference import LANGUAGES
+from ..vocabulary import LANGUAGES
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
 
 Language = choices("Language", LANGUAGES)

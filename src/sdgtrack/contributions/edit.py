@@ -58,7 +58,7 @@ def correct(
     if kinds and rec.kind not in kinds:
         raise UserInputError(f"field {field!r} does not apply to a {rec.kind} record (only {', '.join(kinds)})")
     value = (value or "").strip()
-    old = field_text(rec, field)
+    old = rec.field_text(field)
     problems: list[str] = []
     if field == "name":
         if not value:
@@ -110,17 +110,4 @@ def correct(
     rec.warnings = [w for w in rec.warnings if not w.lower().startswith(prefix.lower())]
     rec.unparsed = [u for u in rec.unparsed if not u.lower().startswith(prefix.lower())]
     rec.warnings.extend(f"{prefix}: {p}" for p in problems)
-    return old, field_text(rec, field)
-
-
-def field_text(rec: RecordBase, field: str) -> str:
-    if field == "sdgs":
-        return rec.sdgs.text or ", ".join(map(str, rec.sdgs.goals))
-    if field == "dates":
-        return rec.dates.text
-    if field == "location":
-        return rec.place_text
-    value = getattr(rec, field, "")
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
+    return old, rec.field_text(field)

@@ -21,9 +21,9 @@ import pandas as pd
 from ..errors import UserInputError
 from ..frameworks import areas as area_ref
 from ..frameworks import reference
+from ..storefiles import check_store_path, server_holding
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
-from .files import check_store_path, server_holding
 from .migrations import OldRowRules
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"

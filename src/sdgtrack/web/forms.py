@@ -17,9 +17,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from ..contributions.models import KINDS
 from ..errors import UserInputError
 from ..review import NotFound, record_fields, suggest_goals, word_limit
+from ..vocabulary import CONTRIBUTION_KINDS
 from . import auth
 from .review import API_ERRORS, ChangeRequest, _out, problem_json
 
@@ -59,8 +59,8 @@ def _form_page(
 ):
     from .entry import render
 
-    if kind not in KINDS:
-        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if kind not in CONTRIBUTION_KINDS:
+        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(CONTRIBUTION_KINDS)}")
     fields = [(f, h, f in LONG_FIELDS) for f, h in record_fields(kind) if f != "sdgs"]
     return render(
         request,
@@ -98,8 +98,8 @@ async def record_post(request: Request):
     form = await request.form()
     auth.check_csrf(user, form.get("csrf_token"))
     kind = str(form.get("kind") or "")
-    if kind not in KINDS:
-        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if kind not in CONTRIBUTION_KINDS:
+        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(CONTRIBUTION_KINDS)}")
     names = [f for f, _ in record_fields(kind)]
     values = {f: str(form.get(f) or "") for f in names if f != "sdgs"}
     values["year"] = str(form.get("year") or "")

@@ -265,10 +265,9 @@ def request_page(request: Request, request_id: int):
 
 
 def _record_rows(record) -> list[tuple[str, str]]:
-    from ..contributions.edit import field_text
     from ..review import record_fields
 
-    return [(f, field_text(record, f)) for f, _ in record_fields(record.kind)]
+    return [(f, record.field_text(f)) for f, _ in record_fields(record.kind)]
 
 
 def _decision(request: Request, request_id: int, csrf_token: str, action: str, reason: str = ""):
@@ -313,9 +312,9 @@ def reject_form(request: Request, request_id: int, csrf_token: str = Form(""), r
 
 
 def _kinds():
-    from ..contributions.models import KINDS
+    from ..vocabulary import CONTRIBUTION_KINDS
 
-    return KINDS
+    return CONTRIBUTION_KINDS
 
 
 # -- API -----------------------------------------------------------------------------------------

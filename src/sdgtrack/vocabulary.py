@@ -1,0 +1,50 @@
+"""The words the faces offer: choices, their help and the codes they check, handed over by the front
+door from the module that declares each (one declaration; this module only names them).
+
+The faces (``commands``, ``web``, ``publish``, ``report``) build option choices and check request
+values with these, so they import no analysis, store or ingest module (``pyproject.toml``'s Faces
+contract). Pluggable kinds (readers, progress methods, transforms, tagging methods, link levels)
+are ``registries.py``'s; fixed vocabularies are here. A face that needs a new one adds it here.
+"""
+
+from __future__ import annotations
+
+from .cities.scoring import LEVELS as CITY_LEVELS  # U4SSC roll-up levels of a city's scores
+from .contributions.edit import CORRECTABLE as CONTRIBUTION_FIELDS  # record fields a correction may change
+from .contributions.models import KINDS as CONTRIBUTION_KINDS
+from .contributions.models import STATUSES as CONTRIBUTION_STATUSES
+from .exchange.export import FORMAT_HELP as SDMX_FORMAT_HELP
+from .exchange.export import FORMATS as SDMX_FORMATS
+from .frameworks.areas import CUSTOM_KINDS as CUSTOM_AREA_KINDS
+from .frameworks.reference import LANGUAGES  # the six UN languages of the framework's titles
+from .index.trends import ARROWS as TREND_ARROWS  # SDG Index trend -> arrow
+from .ingest.canonical import DIM_ESCAPES  # how '\', '|' and '=' inside a dimension are written
+from .ingest.datasets import KINDS as DATASET_KINDS
+from .progress.headline import REASONS as HEADLINE_REASONS  # why a series is its indicator's headline
+from .progress.methods.eurostat import DEFAULTS as EUROSTAT_DEFAULTS
+from .progress.methods.eurostat import PERIODS as EUROSTAT_PERIODS
+from .progress.rollup import LEVELS as PROGRESS_LEVELS
+from .store.accounts import ROLES
+from .tagging.inputs import TaggingWarning  # a text the tagger read with a caveat (language, length)
+from .tagging.tagger import AUTO_HELP as TAGGING_AUTO_HELP  # the "auto" tagging method and its help
+
+__all__ = [
+    "CITY_LEVELS",
+    "CONTRIBUTION_FIELDS",
+    "CONTRIBUTION_KINDS",
+    "CONTRIBUTION_STATUSES",
+    "CUSTOM_AREA_KINDS",
+    "DATASET_KINDS",
+    "DIM_ESCAPES",
+    "EUROSTAT_DEFAULTS",
+    "EUROSTAT_PERIODS",
+    "HEADLINE_REASONS",
+    "LANGUAGES",
+    "PROGRESS_LEVELS",
+    "ROLES",
+    "SDMX_FORMATS",
+    "SDMX_FORMAT_HELP",
+    "TAGGING_AUTO_HELP",
+    "TREND_ARROWS",
+    "TaggingWarning",
+]
