@@ -25,6 +25,7 @@ from .progress.methods.eurostat import DEFAULTS as EUROSTAT_DEFAULTS
 from .progress.methods.eurostat import PERIODS as EUROSTAT_PERIODS
 from .progress.rollup import LEVELS as PROGRESS_LEVELS
 from .store.accounts import ROLES
+from .store.migrations import LATEST as SCHEMA_VERSION  # the store schema this release writes
 from .tagging.inputs import TaggingWarning  # a text the tagger read with a caveat (language, length)
 from .tagging.tagger import AUTO_HELP as TAGGING_AUTO_HELP  # the "auto" tagging method and its help
 
@@ -42,6 +43,7 @@ __all__ = [
     "LANGUAGES",
     "PROGRESS_LEVELS",
     "ROLES",
+    "SCHEMA_VERSION",
     "SDMX_FORMATS",
     "SDMX_FORMAT_HELP",
     "TAGGING_AUTO_HELP",

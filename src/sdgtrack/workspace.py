@@ -21,6 +21,9 @@ from . import ingest as loads
 from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
 from .store.database import Database
+from .store.datasets import current_user
+
+__all__ = ["Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -831,6 +834,20 @@ class Workspace:
         from .cities import city_compare
 
         return city_compare(self.store, list(cities), targets)
+
+    @staticmethod
+    def city_template(path: str | Path, year: int | None = None) -> Path:
+        """Write the U4SSC collection template (.xlsx or .csv): one row per KPI or data point."""
+        from .cities import city_template
+
+        return city_template(path, year)
+
+    @staticmethod
+    def city_targets() -> pd.DataFrame:
+        """The shipped default U4SSC targets, each with its source (copy and edit them for ``targets=``)."""
+        from .cities.targets import default_targets
+
+        return default_targets()
 
     def list_cities(self) -> pd.DataFrame:
         """Cities in the store with how many U4SSC values each holds."""

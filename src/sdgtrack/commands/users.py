@@ -30,7 +30,7 @@ def open_workspace(db: Optional[Path]):
 
 def actor() -> str:
     """Who the audit log records for a command: the operating-system account, marked as the CLI."""
-    from ..store.datasets import current_user
+    from ..workspace import current_user
 
     return f"cli:{current_user()}"
 
