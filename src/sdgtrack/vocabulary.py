@@ -11,10 +11,18 @@ from __future__ import annotations
 
 from .cities.scoring import LEVELS as CITY_LEVELS  # U4SSC roll-up levels of a city's scores
 from .contributions.edit import CORRECTABLE as CONTRIBUTION_FIELDS  # record fields a correction may change
+from .contributions.edit import record_fields  # (field, help) of a record kind: the fields a form shows
+from .contributions.layout import description_word_limit  # the questionnaire's words per description
 from .contributions.models import KINDS as CONTRIBUTION_KINDS
 from .contributions.models import STATUSES as CONTRIBUTION_STATUSES
+from .data_entry import GRID_COLUMNS as REQUEST_GRID_COLUMNS  # the columns of a data request typed in a grid
+from .data_entry import MAX_UPLOAD_BYTES as UPLOAD_MAX_BYTES
+from .data_entry import UPLOAD_TYPES as REQUEST_UPLOAD_TYPES  # file suffix -> what a data request may upload
 from .exchange.export import FORMAT_HELP as SDMX_FORMAT_HELP
 from .exchange.export import FORMATS as SDMX_FORMATS
+from .exchange.serve import AGENCY as SDMX_AGENCY  # the agency of this server's dataflows
+from .exchange.serve import MEDIA as SDMX_MEDIA  # data format -> media type of the SDMX REST API
+from .exchange.serve import STRUCTURE_MEDIA as SDMX_STRUCTURE_MEDIA
 from .frameworks.areas import CUSTOM_KINDS as CUSTOM_AREA_KINDS
 from .frameworks.reference import LANGUAGES  # the six UN languages of the framework's titles
 from .index.trends import ARROWS as TREND_ARROWS  # SDG Index trend -> arrow
@@ -42,11 +50,19 @@ __all__ = [
     "HEADLINE_REASONS",
     "LANGUAGES",
     "PROGRESS_LEVELS",
+    "REQUEST_GRID_COLUMNS",
+    "REQUEST_UPLOAD_TYPES",
     "ROLES",
     "SCHEMA_VERSION",
+    "SDMX_AGENCY",
     "SDMX_FORMATS",
+    "SDMX_MEDIA",
+    "SDMX_STRUCTURE_MEDIA",
     "SDMX_FORMAT_HELP",
     "TAGGING_AUTO_HELP",
     "TREND_ARROWS",
     "TaggingWarning",
+    "UPLOAD_MAX_BYTES",
+    "description_word_limit",
+    "record_fields",
 ]

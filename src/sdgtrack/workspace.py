@@ -32,12 +32,12 @@ if TYPE_CHECKING:
     from .cities.compare import Comparison
     from .cities.importer import ImportReport
     from .contributions import Registry
+    from .data_entry import Accounts, Review
     from .exchange.export import ExportReport
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
     from .progress.chart import ChartWords
-    from .review import Accounts, Review
 
 
 class Workspace:
@@ -944,15 +944,15 @@ class Workspace:
     # -- accounts, change requests and audit (the live app's data entry; docs/web-entry.md) --------
     @property
     def accounts(self) -> Accounts:
-        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.review.Accounts`)."""
-        from .review import Accounts
+        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.data_entry.Accounts`)."""
+        from .data_entry import Accounts
 
         return Accounts(self)
 
     @property
     def review(self) -> Review:
         """Change requests: drafts, preview, submit, approve (through :meth:`ingest`) or reject."""
-        from .review import Review
+        from .data_entry import Review
 
         return Review(self)
 
@@ -969,6 +969,12 @@ class Workspace:
 
         with self.lock:
             return audit.entries(self.store.con, actor=actor, action=action, obj=object, limit=limit)
+
+    def audit_csv(self) -> str:
+        """The whole audit log as CSV text (id, at_time, actor, action, object, before, after)."""
+        from .store import audit
+
+        return audit.csv_text(self.audit())
 
     @property
     def contributions(self) -> Registry:

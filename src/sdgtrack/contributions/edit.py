@@ -11,7 +11,7 @@ import re
 from ..errors import UserInputError
 from . import fields as F
 from .dates import parse_dates
-from .models import RecordBase
+from .models import KINDS, RecordBase
 from .sdgs import parse_sdgs
 
 # field name -> (kinds it applies to, help)
@@ -111,3 +111,10 @@ def correct(
     rec.unparsed = [u for u in rec.unparsed if not u.lower().startswith(prefix.lower())]
     rec.warnings.extend(f"{prefix}: {p}" for p in problems)
     return old, rec.field_text(field)
+
+
+def record_fields(kind: str) -> list[tuple[str, str]]:
+    """(field, help) of a record kind, in the questionnaire's order: the fields a form shows."""
+    if kind not in KINDS:
+        raise UserInputError(f"record kind {kind!r}: expected one of {', '.join(KINDS)}")
+    return [(f, h) for f, (kinds, h) in CORRECTABLE.items() if kinds is None or kind in kinds]
