@@ -18,6 +18,7 @@ from importlib.abc import Traversable
 import pandas as pd
 
 SOURCE_FIELD = re.compile(r"^source_(.+)_(\d+)$")
+NUMBER = re.compile(r"^-?\d")  # a stored JSON value that is a number (lists, mappings, switches are not)
 GROUPS = ("definition", "calculation", "notes", "status", "other")
 # fields a page never lists: titles and goal texts the page shows from the framework, the global
 # metadata (its own tab links the UN's), switches and settings
@@ -72,16 +73,24 @@ def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         for f, r, rl in zip(frame["field"].tolist(), frame["label"].tolist(), frame["label_lang"].tolist())
     ]
     groups = [
-        _group(f, text(s), bool(st))
-        for f, s, st in zip(frame["field"].tolist(), frame["section"].tolist(), frame["structured"].tolist())
+        _group(f, text(s), is_setting(v, bool(st)))
+        for f, s, v, st in zip(
+            frame["field"].tolist(), frame["section"].tolist(), frame["value"].tolist(), frame["structured"].tolist()
+        )
     ]
     frame["group"] = pd.Series(groups, index=frame.index, dtype=object)  # None, not NaN, where unlisted
     return frame.drop(columns=["label_lang"])
 
 
+def is_setting(value: object, structured: bool) -> bool:
+    """Whether a stored metadata value is a setting a page does not list (a JSON list, mapping or
+    switch); a number the source wrote as one (a year, a tier ``2.0``) is JSON too, and shown."""
+    return structured and not (isinstance(value, str) and NUMBER.match(value) is not None)
+
+
 @lru_cache(maxsize=16384)
-def _group(field: str, section: str | None, structured: bool) -> str | None:
-    if structured or HIDDEN.match(field):
+def _group(field: str, section: str | None, setting: bool) -> str | None:
+    if setting or HIDDEN.match(field):
         return None
     shipped = shipped_fields().get(split_numbered(field)[0])
     if shipped:
