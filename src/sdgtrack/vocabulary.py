@@ -9,7 +9,9 @@ are ``registries.py``'s; fixed vocabularies are here. A face that needs a new on
 
 from __future__ import annotations
 
+from .cities.scoring import BANDS as CITY_BANDS  # a KPI's attainment band, worst first
 from .cities.scoring import LEVELS as CITY_LEVELS  # U4SSC roll-up levels of a city's scores
+from .cities.scoring import SHORT_BANDS as CITY_SHORT_BANDS
 from .contributions.edit import CORRECTABLE as CONTRIBUTION_FIELDS  # record fields a correction may change
 from .contributions.edit import record_fields  # (field, help) of a record kind: the fields a form shows
 from .contributions.layout import description_word_limit  # the questionnaire's words per description
@@ -38,7 +40,9 @@ from .tagging.inputs import TaggingWarning  # a text the tagger read with a cave
 from .tagging.tagger import AUTO_HELP as TAGGING_AUTO_HELP  # the "auto" tagging method and its help
 
 __all__ = [
+    "CITY_BANDS",
     "CITY_LEVELS",
+    "CITY_SHORT_BANDS",
     "CONTRIBUTION_FIELDS",
     "CONTRIBUTION_KINDS",
     "CONTRIBUTION_STATUSES",

@@ -829,6 +829,12 @@ class Workspace:
 
         return city_report_html(self.store, city, targets)
 
+    def city_report_context(self, score: CityScore) -> dict:
+        """What a city's report says (figures, tables, the wheel chart, SDG links), for a page to lay out."""
+        from .cities.report import report_context, sdg_links
+
+        return report_context(score, sdg_links(self.store))
+
     def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None) -> Comparison:
         """Several cities side by side (a ``Comparison``)."""
         from .cities import city_compare
