@@ -62,6 +62,11 @@ class Strings:
         text = entry.get(self.lang) or entry["en"]
         return text.format(**values) if values else text
 
+    def method(self, code: str | None, title: str | None = None) -> str:
+        """A progress method's name: translated for the shipped methods, else its own title."""
+        key = f"method.{code}"
+        return self(key) if key in self.table else (title or code or "–")
+
     def status(self, code: str | None) -> str:
         if not code:
             return self("not_assessed")
@@ -181,7 +186,7 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
             home=f"{root}{lang}/",
             t=Strings(lang),
             switch=switch,
-            site_title=site.title(),
+            site_title=site_title(site, lang),
             path=path,
             facts=facts,
             goal_colours=goal_colours(),
@@ -190,6 +195,20 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
         )
     )
     return page.encode("utf-8")
+
+
+def site_title(site: "Site", lang: str) -> str:
+    """The title given (data, as written), else "SDG data for" the site's area in ``lang``."""
+    if site.options.title:
+        return site.options.title
+
+    def area_name():
+        area = site.area()
+        return site.workspace.area_names([area]).get(area) if area else None
+
+    name = site.memo("_title_area", area_name)
+    t = Strings(lang)
+    return t("site_title_area", area=name) if name else t("site_title")
 
 
 def _extras(site: "Site") -> dict:
