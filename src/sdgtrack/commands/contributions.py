@@ -14,6 +14,7 @@ from rich.console import Console
 
 from ..contributions.edit import CORRECTABLE
 from ..contributions.models import KINDS, STATUSES
+from ..plurals import count
 from ..registries import TAGGING_METHODS
 from ..tagging.tagger import AUTO_HELP
 from ._common import (
@@ -97,7 +98,7 @@ def import_(
         verb = "would store" if r.dry_run else "stored"
         console.print(
             f"[bold]{r.submission}[/] ({r.entity}, {r.year}, {r.status}) from {r.source}: "
-            f"{verb} {sum(r.records.values())} records: {kinds or 'none'}",
+            f"{verb} {count(sum(r.records.values()), 'record')}: {kinds or 'none'}",
             highlight=False,
         )
         console.print(
@@ -314,7 +315,7 @@ def _report_untagged(untagged: list[dict], shown: int = 10) -> None:
     if not untagged:
         return
     err = Console(stderr=True)
-    err.print(f"{len(untagged)} records got no inferred SDG:", highlight=False)
+    err.print(f"{count(len(untagged), 'record')} got no inferred SDG:", highlight=False)
     for u in untagged[:shown]:
         err.print(f"  record {u['record']}: {u['message']}", highlight=False)
     if len(untagged) > shown:

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..plurals import count
 from ..progress.methods import eurostat
 from ..progress.rollup import LEVELS
 from ..registries import PROGRESS_METHODS, or_list
@@ -122,7 +123,7 @@ def register(app: typer.Typer) -> None:
             fmt,
             output,
             frame=frame[[c for c in columns if c in frame]],
-            title=f"{result.method}: {len(frame):,} rows ({level.value} level)",
+            title=f"{result.method}: {count(len(frame), 'row')} ({level.value} level)",
         )
 
     @group.command("chart")

@@ -58,9 +58,24 @@ class Strings:
         self.table = strings_file()["strings"]
 
     def __call__(self, key: str, **values: Any) -> str:
-        entry = self.table[key]
-        text = entry.get(self.lang) or entry["en"]
+        text = self._text(key)
+        if isinstance(text, dict):  # a counted word: its forms by plural category, chosen by `n`
+            from ...plurals import word
+
+            n = values.get("n")
+            text = word(self.lang, n, text) if isinstance(n, int) else text["other"]
         return text.format(**values) if values else text
+
+    def _text(self, key: str):
+        entry = self.table[key]
+        return entry.get(self.lang) or entry["en"]
+
+    def forms(self, key: str, **values: Any) -> dict[str, str]:
+        """A counted string's forms (plural category -> text) for the page script, which picks one
+        with the browser's Intl.PluralRules; a string without forms is its `other` form."""
+        text = self._text(key)
+        forms = text if isinstance(text, dict) else {"other": text}
+        return {category: form.format(**values) if values else form for category, form in forms.items()}
 
     def method(self, code: str | None, title: str | None = None) -> str:
         """A progress method's name: translated for the shipped methods, else its own title."""

@@ -330,7 +330,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
             "series_break",
         )
     }
-    strings["rows"] = t("rows_shown", n="{n}")
+    strings["rows"] = t.forms("rows_shown", n="{n}")  # type: ignore[assignment]
     regions = boundaries.region_codes(site, code)
     settings = _settings(site, lang).get(code)
     chart = _chart_settings(site, code, lang, shown)

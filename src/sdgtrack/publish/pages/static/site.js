@@ -10,6 +10,13 @@
   function store(key, value) { try { if (value === undefined) return localStorage.getItem(key); localStorage.setItem(key, value); } catch (e) { return null; } }
   if (store("sdg-contrast") === "1") doc.classList.add("contrast");
 
+  /* a counted string: its forms by plural category (strings.yml), the page language's rule picks one */
+  function counted(forms, n) {
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(doc.lang || "en") : null;
+    var form = (rules && forms[rules.select(n)]) || forms.other;
+    return form.replace("{n}", n.toLocaleString(doc.lang || "en"));
+  }
+
   function pageData() {
     var el = document.getElementById("page-data");
     return el ? JSON.parse(el.textContent) : null;
@@ -227,7 +234,7 @@
       function drawTable(rows) {
         var box = document.getElementById("data-table");
         box.textContent = "";
-        var table = el("table"), cap = el("caption", {}, title() + " — " + S.rows.replace("{n}", rows.length));
+        var table = el("table"), cap = el("caption", {}, title() + " — " + counted(S.rows, rows.length));
         table.appendChild(cap);
         var head = el("thead"), tr = el("tr");
         [S.year, S.value, S.unit, S.obs_status].forEach(function (h, j) { tr.appendChild(el("th", { scope: "col", class: j === 1 ? "num" : "" }, h)); });
@@ -459,7 +466,7 @@
       if (!words.length) { count.textContent = ""; return; }
       var hits = entries.filter(function (x) { return words.every(function (w) { return x.text.indexOf(w) >= 0; }); });
       hits.sort(function (x, y) { return (y.e.code.indexOf(words[0]) === 0) - (x.e.code.indexOf(words[0]) === 0); });
-      count.textContent = hits.length ? index.strings.results.replace("{n}", hits.length) : index.strings.none;
+      count.textContent = hits.length ? counted(index.strings.results, hits.length) : index.strings.none;
       hits.slice(0, 200).forEach(function (x) {
         var li = el("li"), a = el("a", { href: x.e.href }, x.e.label + " " + x.e.code + ": " + x.e.title);
         li.appendChild(a); out.appendChild(li);
