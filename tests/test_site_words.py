@@ -55,9 +55,22 @@ def demo_path(tmp_path_factory):
 def demo_site(demo_path):
     ws = Workspace(demo_path, read_only=True)
     site = Site(ws, SiteOptions(langs=("en", *OTHERS)))
-    files = {f.path: f for f in site.files()}
+    files = {f.path: _Rendered(f) for f in site.files()}
     yield ws, site, files
     ws.close()
+
+
+class _Rendered:
+    """A site file rendered once for the tests of this module (two tests read the same pages)."""
+
+    def __init__(self, file):
+        self.file = file
+        self.bytes: bytes | None = None
+
+    def render(self) -> bytes:
+        if self.bytes is None:
+            self.bytes = self.file.render()
+        return self.bytes
 
 
 class _Text(HTMLParser):
@@ -111,8 +124,10 @@ def _interface(lang: str) -> list[str]:
     for entry in table.values():
         english, other = entry["en"], entry.get(lang) or ""
         if english != other:
-            # a placeholder's value is data: split the string there into its literal parts
-            out |= {part.strip(" :·,()") for part in re.split(r"{\w+}", english)}
+            # a placeholder's value is data: split the string there into its literal parts (of each
+            # form of a counted string)
+            for text in english.values() if isinstance(english, dict) else [english]:
+                out |= {part.strip(" :·,()") for part in re.split(r"{\w+}", text)}
     for (concept, _code), name in code_labels.tables().codes.items():
         # a name is a leak unless its translation is the same word ("Total" in French)
         if concept in INTERFACE_CONCEPTS and code_labels.translated(lang, [name]).get(name) != name:
@@ -215,3 +230,67 @@ def test_age_names_take_the_plural_of_their_number():
     assert code_labels.label_in("es", "M0", "AGE") == "menos de 1 mes"
     assert code_labels.label_in("zh-Hans", "Y_GE15", "AGE") == "15岁及以上"
     assert code_labels.label_in("en", "Y0T4", "AGE") == "under 5 years old"
+
+
+class _Numbers(HTMLParser):
+    """The numbers of a page's tables (cells of class num) and its headline figure, by table."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.cells: list[list[str]] = []
+        self.html: dict = {}
+        self.data_table: int | None = None  # the index in cells of the indicator's data table
+        self._in = False
+        self._data_next = False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html = attrs
+        if attrs.get("id") == "data-table":
+            self._data_next = True
+        if tag == "table":
+            if self._data_next:
+                self.data_table, self._data_next = len(self.cells), False
+            self.cells.append([])
+        classes = (attrs.get("class") or "").split()
+        if (tag == "td" and "num" in classes) or "headline-figure" in classes:
+            self._in = True
+            if "headline-figure" in classes:
+                self.cells.append([])
+            self.cells[-1].append("")
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "span"):
+            self._in = False
+
+    def handle_data(self, data):
+        if self._in:
+            self.cells[-1][-1] += data
+
+
+@pytest.mark.parametrize("lang", ("en", *OTHERS))
+def test_one_number_format_per_page(demo_site, lang):
+    """Every number a page writes uses its language's marks (the script and the charts take them from
+    the page), and a table's value column has one number of decimals."""
+    _ws, _site, files = demo_site
+    group, decimal = common.number_marks(lang)
+    number = re.compile(rf"-?\d{{1,3}}(?:{re.escape(group)}\d{{3}})*(?:{re.escape(decimal)}\d+)?")
+    pages = [p for p in _pages(files, lang) if "/indicators/" in p] + [f"{lang}/progress/index.html"]
+    seen = 0
+    for path in pages:
+        parser = _Numbers()
+        parser.feed(files[path].render().decode("utf-8"))
+        assert (parser.html["data-group"], parser.html["data-decimal"]) == (group, decimal)
+        for index, cells in enumerate(parser.cells):
+            decimals = set()
+            for cell in cells:
+                text = re.sub(r"\(\d{4}\)", "", cell).strip()  # a year in brackets is no number to format
+                if text in ("", "–"):
+                    continue
+                assert number.fullmatch(text), (path, cell)
+                decimals.add(len(text.split(decimal)[1]) if decimal in text else 0)
+                seen += 1
+            if index == parser.data_table:
+                assert len(decimals) <= 1, (path, cells)
+    assert seen > 100

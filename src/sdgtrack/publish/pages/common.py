@@ -133,8 +133,28 @@ def environment():
     return env
 
 
-# (thousands separator, decimal mark) per language; others write numbers as English does
+# (thousands separator, decimal mark) per language; others write numbers as English does. The page
+# script and the charts (Vega's format locale) take the same marks from the page (base.html), so a
+# page writes every number one way: the browser's own locale would differ (Arabic-Indic digits, no
+# grouping of four digits in Spanish).
 NUMBER_MARKS = {"fr": ("\u202f", ","), "es": (".", ","), "ru": ("\u00a0", ",")}
+
+
+def number_marks(lang: str) -> tuple[str, str]:
+    return NUMBER_MARKS.get(lang, (",", "."))
+
+
+def column_digits(values) -> int | None:
+    """One number of decimals for a column of values (the table of an indicator page), so that
+    37.70 and 49 do not sit in one column as "37,70" and "49"; None when there is no value."""
+    import numpy as np
+
+    array = np.asarray([v for v in values if v is not None and v == v], dtype=float)
+    if not array.size:
+        return None
+    if np.all(array == np.round(array)):
+        return 0
+    return 2 if np.min(np.abs(array[array != 0]), initial=1.0) >= 1 else 3
 
 
 def format_number(value, digits: int | None = None, lang: str = "en") -> str:
@@ -197,6 +217,7 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
         .render(
             lang=lang,
             dir=langs.get(lang, {}).get("dir", "ltr"),
+            marks=number_marks(lang),
             root=root,
             home=f"{root}{lang}/",
             t=Strings(lang),
