@@ -163,17 +163,7 @@ def find_inputs(paths: list[Path], fmt: str | None) -> list[tuple[Path, registry
                 )
             found += matched
         else:
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "a file in a known format: "
-                    + "; ".join(r.description for r in registry.all_readers().values())
-                    + " (or force one with --format)",
-                )
-            )
+            problems.append(registry.unknown_format(path))
     if problems:
         raise InvalidInputError(problems)
     return found
