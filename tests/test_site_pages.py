@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from sdgtrack import plurals
+from sdgtrack.publish.build import build_site
 from sdgtrack.publish.pages import common
 from sdgtrack.publish.pages.indicator_data import parse_dims
 from sdgtrack.publish.site import Site, SiteOptions
@@ -205,7 +206,6 @@ def test_contributions_page_only_for_published_records(tmp_path):
 
 
 def test_rebuild_writes_only_pages_of_the_changed_indicator(tmp_path):
-    from sdgtrack.publish.build import build_site
 
     store, out = tmp_path / "store.duckdb", tmp_path / "site"
     with Workspace(store) as ws:
@@ -282,13 +282,13 @@ def test_a_new_optional_page_reaches_every_page_navigation_on_rebuild(tmp_path):
     with Workspace(tmp_path / "store.duckdb") as ws:
         ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
         ws.contributions.import_file(FIXTURES / "contributions" / "crp-2025.txt", year=2025, status="draft")
-        ws.build_site(tmp_path / "site")
+        build_site(ws, tmp_path / "site")
         page = tmp_path / "site" / "en" / "indicators" / "3-2-1" / "index.html"
         assert "contributions/index.html" not in page.read_text(encoding="utf-8")
         (sid,) = ws.contributions.submissions()["id"]
         ws.contributions.set_status(sid, "submitted")
         ws.contributions.set_status(sid, "published")
-        report = ws.build_site(tmp_path / "site")
+        report = build_site(ws, tmp_path / "site")
     assert 'href="../../../en/contributions/index.html"' in page.read_text(encoding="utf-8")
     assert report.written > 0
 

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import pandas as pd
 
+from . import ingest as loads
+from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
 from .store.database import Database
 
@@ -32,15 +34,12 @@ if TYPE_CHECKING:
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
     from .progress.chart import ChartWords
-    from .publish.build import BuildReport
-    from .publish.site import SiteOptions
-    from .report.vnr import Annex
     from .review import Accounts, Review
 
 
 class Workspace:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.store = Database(path, read_only=read_only)
+        self.store = Database(path, read_only=read_only, upgrade_rules=OLD_ROW_RULES)
         self.read_only = read_only
         # The store's own connection serves one thread at a time: the live app's threads take this
         # lock around every use of it (accounts, requests, the ingest that publishes).
@@ -83,9 +82,10 @@ class Workspace:
         progress: Callable[..., None] | None = None,
         user: str | None = None,
     ) -> LoadReport:
-        """Load files or folders into one dataset; see :meth:`Database.ingest`. ``user``: who history
+        """Load files or folders into one dataset; see :func:`sdgtrack.ingest.load`. ``user``: who history
         records the load for (the live app passes the signed-in author and approver)."""
-        return self.store.ingest(
+        return loads.load(
+            self.store,
             paths,
             dataset=dataset,
             dataset_info=dataset_info,
@@ -110,8 +110,8 @@ class Workspace:
         preview_rows: int = 0,
     ) -> LoadReport:
         """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
-        return self.store.validate(
-            paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
+        return loads.check(
+            self.store, paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
         )
 
     # -- data out ------------------------------------------------------------------------------
@@ -233,7 +233,7 @@ class Workspace:
         HTML or Markdown; JSON when ``structured``), ``structured``, ``position``. Empty when no
         loaded dataset has metadata for the indicator; an unknown code or dataset is an error."""
         from .errors import UserInputError
-        from .publish.metadata import with_labels
+        from .metadata_fields import with_labels
 
         codes = [str(code).strip()] if isinstance(code, str) else [str(c).strip() for c in code]
         if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", lang):
@@ -278,7 +278,12 @@ class Workspace:
         return self.store.datasets()
 
     def dataset(self, dataset_id: str) -> dict:
-        return self.store.dataset(dataset_id)
+        """One dataset: metadata, counts, loads, series, and series without a headline row (why)."""
+        from .ingest.totals import headline_gaps  # the reasons follow the ingest's total rules
+
+        shown = self.store.dataset(dataset_id)
+        shown["without_headline"] = headline_gaps(self.store.con, dataset=dataset_id)
+        return shown
 
     def remove_dataset(self, dataset_id: str) -> int:
         return self.store.remove_dataset(dataset_id)
@@ -500,19 +505,6 @@ class Workspace:
             dimension_at_observation=dimension_at_observation,
             fmt=format,
         )
-
-    def build_site(
-        self,
-        out: str | Path,
-        options: SiteOptions | None = None,
-        *,
-        progress: Callable[[int, int, str], None] | None = None,
-    ) -> BuildReport:
-        """Build the static reporting site into the folder ``out``, rewriting only what changed since
-        the last build there; see :func:`sdgtrack.publish.build.build_site` and docs/site.md."""
-        from .publish.build import build_site
-
-        return build_site(self, out, options, progress=progress)
 
     # -- analyses ------------------------------------------------------------------------------
     def assess(
@@ -858,35 +850,6 @@ class Workspace:
         from .progress.chart import write_chart
 
         return write_chart(self.store, output, area=area, method=method, targets=targets)
-
-    def vnr_annex(
-        self,
-        area: str,
-        *,
-        datasets: Sequence[str] | None = None,
-        lang: str = "en",
-        method: str = "unsd",
-        targets: str | Path | pd.DataFrame | None = None,
-        base_year: int | None = None,
-        global_directions: bool = True,
-    ) -> Annex:
-        """The statistical annex of a Voluntary National Review for ``area``: per SDG indicator its
-        headline series' baseline and latest value, the World's, source, progress status and trend,
-        the progress chart, sources and methods, in ``lang`` (en, fr, es, ar, ru, zh-Hans).
-        ``global_directions``: series without a target row take the direction of their indicator's
-        global series. ``annex.write(path)`` writes it as .pdf, .docx, .xlsx or .html; docs/reports.md."""
-        from .report.vnr import build_annex
-
-        return build_annex(
-            self,
-            area,
-            datasets=datasets,
-            lang=lang,
-            method=method,
-            targets=targets,
-            base_year=base_year,
-            global_directions=global_directions,
-        )
 
     def build_demo(self) -> tuple[LoadReport, Result]:
         """Load the demo subset of the UN database shipped with the package and keep a progress

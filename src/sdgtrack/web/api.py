@@ -352,6 +352,7 @@ async def metadata(
     has metadata for answers with no datasets; an unknown code is 404."""
     import json
 
+    from ..metadata_fields import is_setting
     from ..publish.metadata import render_text
 
     def work(ws: Workspace) -> Answer:
@@ -374,7 +375,7 @@ async def metadata(
                     section=r["section"],
                     lang=r["lang"],
                     value=json.loads(r["value"]) if r["structured"] else r["value"],
-                    html=None if r["structured"] else render_text(r["value"]),
+                    html=None if is_setting(r["value"], r["structured"]) else render_text(str(r["value"])),
                 )
                 for r in mine
             ]

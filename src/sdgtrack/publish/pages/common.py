@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from jinja2 import pass_context
 
+from ... import metadata_fields
 from ..code_labels import dimension_label, label_in, translated
 
 if TYPE_CHECKING:
@@ -385,7 +386,8 @@ def code_key() -> str:
 
 def code_files() -> list:
     """What pages are made with: this package's code, templates, static files and data, and from
-    publish/ itself the code and tables pages use (code labels, the metadata sanitiser and labels)."""
+    publish/ itself the code and tables pages use (code labels, the metadata sanitiser), and the
+    metadata field labels (``sdgtrack.metadata_fields``)."""
     base = resources.files(PACKAGE)
     publish = resources.files("sdgtrack.publish")
     out = []
@@ -400,7 +402,7 @@ def code_files() -> list:
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.is_file() and (suffixes is None or entry.name.endswith(suffixes)):
                 out.append(entry)
-    return out
+    return out + metadata_fields.code_files()  # the field labels pages show
 
 
 def assessment_key(site: "Site") -> str:

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...metadata_fields import label as field_label
 from ...store import display
 from .. import code_labels
-from ..metadata import label as field_label
 from ..metadata import render_text
 from ..site import Site, SiteFile, producer
 from . import analyses, boundaries, indicator_data
