@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .cities.importer import ImportReport
     from .contributions import Registry
     from .exchange.export import ExportReport
+    from .exchange.parquet import ParquetExport
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
@@ -461,6 +462,15 @@ class Workspace:
         return export_dataset(
             self.store.con, dataset, out, dsd=dsd, maps=maps, fmt=format, report=report, skip_invalid=skip_invalid
         )
+
+    def export_parquet(self, out: str | Path, *, datasets: Sequence[str] | None = None) -> "ParquetExport":
+        """The current observations (of ``datasets``, default all) as Hive-partitioned Parquet, one
+        folder per series, under ``out`` (a new or empty folder), with the area, series, framework
+        and dataset tables and a Frictionless ``datapackage.json`` (docs/scale.md). Written whole
+        or not at all."""
+        from .exchange.parquet import export_parquet
+
+        return export_parquet(self.store, out, list(datasets) if datasets else None)
 
     def sdmx_dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
         """The SDMX REST API's dataflows (one per dataset with rows) as an SDMX-ML structure message."""
