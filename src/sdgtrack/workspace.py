@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import pandas as pd
 
+from . import ingest as loads
+from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
 from .store.database import Database
 
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 
 class Workspace:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.store = Database(path, read_only=read_only)
+        self.store = Database(path, read_only=read_only, upgrade_rules=OLD_ROW_RULES)
         self.read_only = read_only
         # The store's own connection serves one thread at a time: the live app's threads take this
         # lock around every use of it (accounts, requests, the ingest that publishes).
@@ -84,9 +86,10 @@ class Workspace:
         progress: Callable[..., None] | None = None,
         user: str | None = None,
     ) -> LoadReport:
-        """Load files or folders into one dataset; see :meth:`Database.ingest`. ``user``: who history
+        """Load files or folders into one dataset; see :func:`sdgtrack.ingest.load`. ``user``: who history
         records the load for (the live app passes the signed-in author and approver)."""
-        return self.store.ingest(
+        return loads.load(
+            self.store,
             paths,
             dataset=dataset,
             dataset_info=dataset_info,
@@ -111,8 +114,8 @@ class Workspace:
         preview_rows: int = 0,
     ) -> LoadReport:
         """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
-        return self.store.validate(
-            paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
+        return loads.check(
+            self.store, paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
         )
 
     # -- data out ------------------------------------------------------------------------------
@@ -279,7 +282,12 @@ class Workspace:
         return self.store.datasets()
 
     def dataset(self, dataset_id: str) -> dict:
-        return self.store.dataset(dataset_id)
+        """One dataset: metadata, counts, loads, series, and series without a headline row (why)."""
+        from .ingest.totals import headline_gaps  # the reasons follow the ingest's total rules
+
+        shown = self.store.dataset(dataset_id)
+        shown["without_headline"] = headline_gaps(self.store.con, dataset=dataset_id)
+        return shown
 
     def remove_dataset(self, dataset_id: str) -> int:
         return self.store.remove_dataset(dataset_id)
