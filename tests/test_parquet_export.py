@@ -221,3 +221,12 @@ def test_cli(two_datasets, tmp_path):
     res = runner.invoke(app, ["export", "parquet", str(tmp_path / "out"), "--db", db])
     assert res.exit_code == 1 and isinstance(res.exception, UserInputError)
     assert "the folder is not empty" in str(res.exception)  # what the CLI prints after "error:"
+
+
+def test_empty_store_is_refused(tmp_path):
+    with (
+        sdgtrack.open(tmp_path / "empty.duckdb") as ws,
+        pytest.raises(UserInputError, match="the store holds no observations: nothing to export"),
+    ):
+        ws.export_parquet(tmp_path / "out")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.duckdb"]

@@ -38,7 +38,8 @@ class ClusterInfo:
     def line(self) -> str:
         areas = f", {self.area_tasks} area tasks" if self.area_tasks else ""
         return (
-            f"cluster: {self.scheduler} with {self.workers} workers; {self.series_tasks} series tasks{areas}; "
+            f"cluster: {self.scheduler} with {self.workers} worker{'s' if self.workers != 1 else ''}; "
+            f"{self.series_tasks} series task{'s' if self.series_tasks != 1 else ''}{areas}; "
             f"{self.seconds:.1f} s"
         )
 
@@ -131,7 +132,7 @@ def run_links(
 ) -> tuple[LinkReport, ClusterInfo]:
     """Interlinkages over an export on a Dask cluster: the same rows and values as ``Workspace.links``
     on the store it came from (with the same options)."""
-    root = Path(root)
+    root = Path(root).absolute()  # the workers open the files by this path (the same mount everywhere)
     check_export(root)
     params = LinkParameters(**parameters)
     params.check()
@@ -202,7 +203,7 @@ def run_progress(
 ) -> tuple[pd.DataFrame, ClusterInfo]:
     """Progress of every series x area over an export on a Dask cluster: the same frame as
     ``Workspace.assess`` on the store it came from (with the same options), not kept anywhere."""
-    root = Path(root)
+    root = Path(root).absolute()  # the workers open the files by this path (the same mount everywhere)
     check_export(root)
     if level not in rollup.LEVELS:
         raise UserInputError(f"level {level!r}: expected one of {', '.join(rollup.LEVELS)}")

@@ -12,6 +12,7 @@ import typer
 from ..errors import UserInputError
 from ..registries import LINK_LEVELS, PROGRESS_METHODS, TRANSFORMS
 from ._common import DatasetsOption, FormatOption, OutputFormat, OutputOption, console, emit_result
+from .progress import TABLE_COLUMNS
 
 Transform = TRANSFORMS.enum("Transform")
 Method = PROGRESS_METHODS.enum("Method")
@@ -124,4 +125,9 @@ def register(app: typer.Typer) -> None:
                     series=series,
                     datasets=dataset,
                 )
-        emit_result(result, fmt, output, table=chosen)
+        if analysis == Analysis.progress:  # a terminal shows the columns `sdgtrack progress` shows
+            frame = result.tables[chosen]
+            columns = TABLE_COLUMNS["series" if chosen == "series" else "other"]
+            emit_result(result, fmt, output, table=chosen, frame=frame[[c for c in columns if c in frame]])
+        else:
+            emit_result(result, fmt, output, table=chosen)

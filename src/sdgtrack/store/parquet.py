@@ -74,6 +74,11 @@ def write_parquet(con: duckdb.DuckDBPyConnection, out: Path, datasets: Sequence[
         params,
     )
     counts["observation"] = int(con.fetchall()[0][0])
+    if not counts["observation"]:  # no folder would hold anything: an export no analysis can read
+        chosen = f" of {', '.join(datasets)}" if datasets else ""
+        raise UserInputError(
+            f"the store holds no observations{chosen}: nothing to export (load data with `sdgtrack ingest`)"
+        )
     for table in TABLES:
         query = f"SELECT * FROM {table}"
         table_params: list = []
