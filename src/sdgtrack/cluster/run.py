@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
@@ -34,13 +34,15 @@ class ClusterInfo:
     series_tasks: int
     area_tasks: int
     seconds: float
+    steps: dict[str, float] = field(default_factory=dict)  # wall seconds of each step, in order
 
     def line(self) -> str:
         areas = f", {self.area_tasks} area tasks" if self.area_tasks else ""
+        steps = ", ".join(f"{name} {sec:.1f} s" for name, sec in self.steps.items())
         return (
             f"cluster: {self.scheduler} with {self.workers} worker{'s' if self.workers != 1 else ''}; "
             f"{self.series_tasks} series task{'s' if self.series_tasks != 1 else ''}{areas}; "
-            f"{self.seconds:.1f} s"
+            f"{self.seconds:.1f} s" + (f" ({steps})" if steps else "")
         )
 
 
@@ -148,9 +150,14 @@ def run_links(
             groups = series_groups(root, wanted, workers * TASKS_PER_WORKER)
             n_areas = workers * TASKS_PER_WORKER
             options = dict(areas=area_codes, codes=series, start=start, end=end, datasets=datasets)
+            ready = time.perf_counter()
             parts = [
                 client.submit(tasks.link_values_part, str(root), g, n_areas, **options, pure=False) for g in groups
             ]
+            from dask.distributed import wait  # importable: dask_client has connected
+
+            wait(parts)
+            read = time.perf_counter()
             links = [
                 client.submit(
                     tasks.links_part, [client.submit(tasks.group_of, p, k) for p in parts], directions, params
@@ -163,10 +170,17 @@ def run_links(
                 for d, n in info.items():
                     counts[d] = counts.get(d, 0) + n
             info = ClusterInfo(str(scheduler or "local cluster"), workers, len(groups), len(links), 0.0)
+            info.steps = {
+                "cluster start" if not scheduler else "connect": ready - started,
+                "headline values per series": read - ready,
+                "pairs per area": time.perf_counter() - read,
+            }
+        joined = time.perf_counter()
         if not link_parts:
             link_parts = [tasks.links_part([_empty_values()], directions, params)]
         result = with_sources(finish_links(link_parts, params), dict(sorted(counts.items())), areas, targets)
         report = link_report(db, level, result=result)
+        info.steps["joined here"] = time.perf_counter() - joined
         info.seconds = time.perf_counter() - started
         return report, info
     finally:
@@ -222,10 +236,16 @@ def run_progress(
             workers = _workers(client)
             groups = series_groups(root, wanted, workers * TASKS_PER_WORKER)
             options = dict(targets=user, areas=areas, codes=series, datasets=datasets, params=params)
+            ready = time.perf_counter()
             frames = client.gather(
                 [client.submit(tasks.progress_part, str(root), g, method, **options, pure=False) for g in groups]
             )
             info = ClusterInfo(str(scheduler or "local cluster"), workers, len(groups), 0, 0.0)
+            info.steps = {
+                "cluster start" if not scheduler else "connect": ready - started,
+                "assessed per series": time.perf_counter() - ready,
+            }
+        joined = time.perf_counter()
         filled = [f for f in frames if len(f)] or frames[:1]
         if filled:
             frame = pd.concat(filled, ignore_index=True) if len(filled) > 1 else filled[0].reset_index(drop=True)
@@ -237,6 +257,7 @@ def run_progress(
         frame = finish(frame, m, params, table, areas, series)
         if level != "series":  # as progress.api.assess rolls a local run up
             frame = rollup.roll_up(db, frame, level)
+        info.steps["joined here"] = time.perf_counter() - joined
         info.seconds = time.perf_counter() - started
         return frame, info
     finally:
