@@ -22,6 +22,7 @@ use on a store file.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Sequence
 from urllib.parse import unquote
@@ -148,9 +149,17 @@ def partition_store(root: Path, series: Sequence[str] | None = None) -> Database
         )
     for table in TABLES:
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(root / (table + '.parquet'))})")
-    db = object.__new__(Database)  # as Database.cursor(): the same facade over another connection
+    # As Database.cursor(): the facade with every attribute a Database has, over another connection.
+    db = object.__new__(Database)
+    db.__dict__.update(_template().__dict__)
     db.path = root
-    db.upgraded = []
     db.read_only = True
     db.con = con
     return db
+
+
+@functools.cache
+def _template() -> Database:
+    """An empty in-memory store, opened once per process: the attributes its ``__init__`` sets are
+    what each export-backed store starts from (so a new attribute of Database needs no change here)."""
+    return Database(":memory:")
