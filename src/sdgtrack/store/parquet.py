@@ -59,11 +59,15 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[str,
 def write_parquet(con: duckdb.DuckDBPyConnection, out: Path, datasets: Sequence[str] | None = None) -> dict[str, int]:
     """Write the current observations (of ``datasets``, default all) and the tables beside them
     into the empty folder ``out``; returns the rows written per table. Unknown dataset ids are an error."""
-    from .reads import rank_sql
-
     where, params = "TRUE", []
     if datasets:
-        rank_sql(con, datasets)  # unknown ids: one message naming them, before anything is written
+        known = {r[0] for r in con.execute("SELECT id FROM dataset").fetchall()}
+        unknown = [d for d in dict.fromkeys(datasets) if d not in known]
+        if unknown:  # one message naming them, before anything is written
+            raise UserInputError(
+                f"unknown dataset {', '.join(unknown)}: expected one of "
+                f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)"
+            )
         where, params = "dataset IN (SELECT unnest(?::VARCHAR[]))", [list(dict.fromkeys(datasets))]
     counts: dict[str, int] = {}
     columns = ", ".join(OBSERVATION_COLUMNS)
