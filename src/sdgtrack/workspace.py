@@ -21,6 +21,9 @@ from . import ingest as loads
 from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
 from .store.database import Database
+from .store.datasets import current_user
+
+__all__ = ["Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -29,16 +32,13 @@ if TYPE_CHECKING:
     from .cities.compare import Comparison
     from .cities.importer import ImportReport
     from .contributions import Registry
+    from .data_entry import Accounts, Review
     from .exchange.export import ExportReport
     from .exchange.parquet import ParquetExport
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
     from .progress.chart import ChartWords
-    from .publish.build import BuildReport
-    from .publish.site import SiteOptions
-    from .report.vnr import Annex
-    from .review import Accounts, Review
 
 
 class Workspace:
@@ -237,7 +237,7 @@ class Workspace:
         HTML or Markdown; JSON when ``structured``), ``structured``, ``position``. Empty when no
         loaded dataset has metadata for the indicator; an unknown code or dataset is an error."""
         from .errors import UserInputError
-        from .publish.metadata import with_labels
+        from .metadata_fields import with_labels
 
         codes = [str(code).strip()] if isinstance(code, str) else [str(c).strip() for c in code]
         if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", lang):
@@ -518,19 +518,6 @@ class Workspace:
             dimension_at_observation=dimension_at_observation,
             fmt=format,
         )
-
-    def build_site(
-        self,
-        out: str | Path,
-        options: SiteOptions | None = None,
-        *,
-        progress: Callable[[int, int, str], None] | None = None,
-    ) -> BuildReport:
-        """Build the static reporting site into the folder ``out``, rewriting only what changed since
-        the last build there; see :func:`sdgtrack.publish.build.build_site` and docs/site.md."""
-        from .publish.build import build_site
-
-        return build_site(self, out, options, progress=progress)
 
     # -- analyses ------------------------------------------------------------------------------
     def assess(
@@ -946,11 +933,31 @@ class Workspace:
 
         return city_report_html(self.store, city, targets)
 
+    def city_report_context(self, score: CityScore) -> dict:
+        """What a city's report says (figures, tables, the wheel chart, SDG links), for a page to lay out."""
+        from .cities.report import report_context, sdg_links
+
+        return report_context(score, sdg_links(self.store))
+
     def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None) -> Comparison:
         """Several cities side by side (a ``Comparison``)."""
         from .cities import city_compare
 
         return city_compare(self.store, list(cities), targets)
+
+    @staticmethod
+    def city_template(path: str | Path, year: int | None = None) -> Path:
+        """Write the U4SSC collection template (.xlsx or .csv): one row per KPI or data point."""
+        from .cities import city_template
+
+        return city_template(path, year)
+
+    @staticmethod
+    def city_targets() -> pd.DataFrame:
+        """The shipped default U4SSC targets, each with its source (copy and edit them for ``targets=``)."""
+        from .cities.targets import default_targets
+
+        return default_targets()
 
     def list_cities(self) -> pd.DataFrame:
         """Cities in the store with how many U4SSC values each holds."""
@@ -970,35 +977,6 @@ class Workspace:
         from .progress.chart import write_chart
 
         return write_chart(self.store, output, area=area, method=method, targets=targets)
-
-    def vnr_annex(
-        self,
-        area: str,
-        *,
-        datasets: Sequence[str] | None = None,
-        lang: str = "en",
-        method: str = "unsd",
-        targets: str | Path | pd.DataFrame | None = None,
-        base_year: int | None = None,
-        global_directions: bool = True,
-    ) -> Annex:
-        """The statistical annex of a Voluntary National Review for ``area``: per SDG indicator its
-        headline series' baseline and latest value, the World's, source, progress status and trend,
-        the progress chart, sources and methods, in ``lang`` (en, fr, es, ar, ru, zh-Hans).
-        ``global_directions``: series without a target row take the direction of their indicator's
-        global series. ``annex.write(path)`` writes it as .pdf, .docx, .xlsx or .html; docs/reports.md."""
-        from .report.vnr import build_annex
-
-        return build_annex(
-            self,
-            area,
-            datasets=datasets,
-            lang=lang,
-            method=method,
-            targets=targets,
-            base_year=base_year,
-            global_directions=global_directions,
-        )
 
     def build_demo(self) -> tuple[LoadReport, Result]:
         """Load the demo subset of the UN database shipped with the package and keep a progress
@@ -1076,15 +1054,15 @@ class Workspace:
     # -- accounts, change requests and audit (the live app's data entry; docs/web-entry.md) --------
     @property
     def accounts(self) -> Accounts:
-        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.review.Accounts`)."""
-        from .review import Accounts
+        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.data_entry.Accounts`)."""
+        from .data_entry import Accounts
 
         return Accounts(self)
 
     @property
     def review(self) -> Review:
         """Change requests: drafts, preview, submit, approve (through :meth:`ingest`) or reject."""
-        from .review import Review
+        from .data_entry import Review
 
         return Review(self)
 
@@ -1101,6 +1079,12 @@ class Workspace:
 
         with self.lock:
             return audit.entries(self.store.con, actor=actor, action=action, obj=object, limit=limit)
+
+    def audit_csv(self) -> str:
+        """The whole audit log as CSV text (id, at_time, actor, action, object, before, after)."""
+        from .store import audit
+
+        return audit.csv_text(self.audit())
 
     @property
     def contributions(self) -> Registry:

@@ -8,10 +8,10 @@ from typing import List, Optional
 
 import typer
 
-from ..exchange.export import FORMAT_HELP, FORMATS
+from ..vocabulary import SDMX_FORMAT_HELP, SDMX_FORMATS
 from ._common import DbOption, choices, console, open_db
 
-SdmxFormat = choices("SdmxFormat", FORMATS)
+SdmxFormat = choices("SdmxFormat", SDMX_FORMATS)
 
 
 def register(app: typer.Typer) -> None:
@@ -34,7 +34,7 @@ def register(app: typer.Typer) -> None:
         fmt: SdmxFormat = typer.Option(  # type: ignore[valid-type]
             "structure",
             "--format",
-            help="; ".join(f"{k}: {v}" for k, v in FORMAT_HELP.items()) + ".",
+            help="; ".join(f"{k}: {v}" for k, v in SDMX_FORMAT_HELP.items()) + ".",
         ),
         report: Optional[Path] = typer.Option(
             None, "--report", help="CSV of every problem (unmapped value, missing concept ...), written in any case."

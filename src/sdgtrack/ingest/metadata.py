@@ -18,6 +18,7 @@ load with ``--skip-invalid`` (the indicator's stored metadata is then kept as it
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -348,15 +349,22 @@ class RepositoryMetadata:
 
 
 def _text(raw) -> tuple[str, bool] | None:
-    """A field's value as stored: (text, structured) or None for a blank one. Booleans, lists and
-    mappings as JSON (switches, graph settings, start values: not prose), so outputs keep their type."""
+    """A field's value as stored: (text, structured) or None for a blank one. Numbers, booleans,
+    lists and mappings as JSON, so outputs keep the type the source gave them (``2010`` stays a
+    number, ``2.0`` a float, a switch a boolean); text as written. A text that is only ``true`` or
+    ``false`` (``source_active_1: 'true'``) is the switch, as sdg-build and Open SDG read it: the
+    text ``"false"`` would be a true value to the site's scripts."""
     if raw is None:
         return None
     if isinstance(raw, bool):
         return ("true" if raw else "false"), True
+    if isinstance(raw, (int, float)) and math.isfinite(raw):
+        return json.dumps(raw), True
     if isinstance(raw, (list, dict)):
         return (json.dumps(raw, ensure_ascii=False, default=str), True) if raw else None
     text = str(raw).strip()
+    if text.lower() in ("true", "false"):
+        return text.lower(), True
     return (text, False) if text else None
 
 

@@ -69,7 +69,7 @@ class SiteFile:
 def check_langs(langs) -> tuple[str, ...]:
     """The languages asked for, refused unless the shipped translations have them (one message)."""
     from ..errors import UserInputError
-    from ..frameworks.reference import LANGUAGES
+    from ..vocabulary import LANGUAGES
 
     # `zh` is what people type for Chinese; the translations (and the site's folder) say zh-Hans
     langs = tuple(dict.fromkeys(LANGUAGE_ALIASES.get(lang, lang) for lang in langs))

@@ -21,9 +21,9 @@ import pandas as pd
 from ..errors import UserInputError
 from ..frameworks import areas as area_ref
 from ..frameworks import reference
+from ..storefiles import check_store_path, server_holding
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
-from .files import check_store_path, server_holding
 from .migrations import OldRowRules
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
@@ -283,10 +283,11 @@ class Database:
 
     def start_values(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """The selection each Open SDG repository opens an indicator's chart on (``data_start_values``):
-        dataset, indicator, field, value, position."""
-        from . import metadata
+        dataset, indicator, field, value, series, position; read as the pages read it
+        (``display.start_values``), so the headline rule and the page's first selection agree."""
+        from . import display
 
-        return metadata.start_values(self.con, datasets)
+        return display.start_values(self.con, datasets)
 
     def dataset_main_area(self, dataset_id: str) -> str | None:
         """The area holding most of a dataset's headline rows, or None."""
@@ -323,13 +324,6 @@ class Database:
         for dataset_id in datasets or []:
             dataset_ops.check_exists(self.con, dataset_id)
         return display.display_settings(self.con, codes, datasets, lang)
-
-    def start_selection(self, codes: Sequence[str], datasets: Sequence[str] | None = None) -> dict[str, dict]:
-        """Indicator -> {dataset, values}: the selection its repository's page opens on (``data_start_values``),
-        checked and keyed by series (the headline rule reads the same field as rows: ``start_values``)."""
-        from . import display
-
-        return display.start_values(self.con, codes, datasets)
 
     def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset and indicator with national metadata: fields and languages."""

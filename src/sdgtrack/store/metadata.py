@@ -6,7 +6,6 @@ the workspace, the site, the API and the CLI.
 
 from __future__ import annotations
 
-import json
 from typing import Sequence
 
 import duckdb
@@ -82,25 +81,13 @@ def metadata_indicators(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] 
     ).df()
 
 
-def start_values(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
-    """The selection an Open SDG repository opens each indicator's chart on (``data_start_values``
-    in its metadata): one row per dataset, indicator and (field, value) pair, in the file's order.
-    The headline-series rule reads the ``series`` field; the indicator pages read every pair."""
+def indicators_with_field(
+    con: duckdb.DuckDBPyConnection, field: str, datasets: Sequence[str] | None = None
+) -> list[str]:
+    """The indicators whose metadata (in ``datasets``, default all) has ``field``, in code order."""
     where = "" if datasets is None else "AND dataset IN (SELECT unnest(?::VARCHAR[]))"
     rows = con.execute(
-        f"""SELECT dataset, indicator, value FROM indicator_metadata
-            WHERE field = 'data_start_values' AND structured {where}
-            QUALIFY row_number() OVER (PARTITION BY dataset, indicator ORDER BY lang = 'en' DESC, lang) = 1
-            ORDER BY dataset, indicator""",
-        [] if datasets is None else [list(datasets)],
+        f"SELECT DISTINCT indicator FROM indicator_metadata WHERE field = ? {where} ORDER BY indicator",
+        [field] if datasets is None else [field, list(datasets)],
     ).fetchall()
-    out = []
-    for dataset, indicator, value in rows:  # a few dozen small JSON lists: parsed here, not per row
-        try:
-            pairs = json.loads(value)
-        except ValueError:
-            continue
-        for position, pair in enumerate(pairs if isinstance(pairs, list) else []):
-            if isinstance(pair, dict) and pair.get("field") is not None and pair.get("value") is not None:
-                out.append((dataset, indicator, str(pair["field"]), str(pair["value"]), position))
-    return pd.DataFrame(out, columns=["dataset", "indicator", "field", "value", "position"])
+    return [r[0] for r in rows]
