@@ -156,3 +156,17 @@ def test_bad_input(exported, tmp_path):
         app, ["cluster", "run", "progress", "--parquet", str(parquet), "--scheduler", "x", "--local-workers", "2"]
     )
     assert res.exit_code == 1 and "give one" in str(res.exception)
+
+
+def test_a_damaged_file_is_one_message(exported, tmp_path):
+    """A series file truncated after the export (a failed copy to shared storage): the worker's
+    DuckDB error comes back as one message naming the file, not a traceback."""
+    import shutil
+
+    ws, parquet = exported
+    copy = tmp_path / "copy"
+    shutil.copytree(parquet, copy)
+    victim = next((copy / "observation" / "series=SH_DYN_MORT").glob("*.parquet"))  # has a target row
+    victim.write_bytes(victim.read_bytes()[:100])
+    with pytest.raises(UserInputError, match=r"cannot read the export .*" + victim.parent.name):
+        ws.cluster_progress(copy, local_workers=1)

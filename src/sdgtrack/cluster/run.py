@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -118,7 +119,34 @@ def _user_targets(db, targets):
     return targets_mod.read_targets(db, targets)
 
 
-def run_links(
+@contextmanager
+def _readable(root: Path) -> Iterator[None]:
+    """A file of the export DuckDB cannot read (truncated, not Parquet, missing), here or on a
+    worker (Dask raises a task's error again here): one message naming it, instead of a traceback."""
+    try:
+        yield
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserInputError(
+            f"--parquet {root}: cannot read the export ({first}); write it again with `sdgtrack export parquet`"
+        ) from None
+
+
+def run_links(root: str | Path, **options) -> tuple[LinkReport, ClusterInfo]:
+    """Interlinkages over an export on a Dask cluster: the same rows and values as ``Workspace.links``
+    on the store it came from (with the same options: those of :func:`_run_links`)."""
+    with _readable(Path(root)):
+        return _run_links(root, **options)
+
+
+def run_progress(root: str | Path, method: str = "unsd", **options) -> tuple[pd.DataFrame, ClusterInfo]:
+    """Progress of every series x area over an export on a Dask cluster: the same frame as
+    ``Workspace.assess`` on the store it came from (options: those of :func:`_run_progress`), not kept."""
+    with _readable(Path(root)):
+        return _run_progress(root, method, **options)
+
+
+def _run_links(
     root: str | Path,
     *,
     scheduler: str | None = None,
@@ -202,7 +230,7 @@ def _empty_values() -> pd.DataFrame:
     )
 
 
-def run_progress(
+def _run_progress(
     root: str | Path,
     method: str = "unsd",
     *,
