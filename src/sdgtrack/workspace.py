@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .contributions import Registry
     from .data_entry import Accounts, Review
     from .exchange.export import ExportReport
+    from .exchange.parquet import ParquetExport
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
@@ -470,6 +471,15 @@ class Workspace:
             self.store.con, dataset, out, dsd=dsd, maps=maps, fmt=format, report=report, skip_invalid=skip_invalid
         )
 
+    def export_parquet(self, out: str | Path, *, datasets: Sequence[str] | None = None) -> "ParquetExport":
+        """The current observations (of ``datasets``, default all) as Hive-partitioned Parquet, one
+        folder per series, under ``out`` (a new or empty folder), with the area, series, framework
+        and dataset tables and a Frictionless ``datapackage.json`` (docs/scale.md). Written whole
+        or not at all."""
+        from .exchange.parquet import export_parquet
+
+        return export_parquet(self.store, out, list(datasets) if datasets else None)
+
     def sdmx_dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
         """The SDMX REST API's dataflows (one per dataset with rows) as an SDMX-ML structure message."""
         from .exchange import serve
@@ -710,6 +720,100 @@ class Workspace:
         from .links import store as links_store
 
         return links_store.indicator_links(self.store.con, self.store.series_indicator_links(), area, k)
+
+    @staticmethod
+    def cluster_links(
+        parquet: str | Path,
+        *,
+        scheduler: str | None = None,
+        local_workers: int = 2,
+        level: str = "series",
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        transform: str = "levels",
+        min_years: int = 10,
+        rho_threshold: float = 0.6,
+        alpha: float = 0.05,
+        bh: bool = False,
+        null_permutations: int = 20,
+        seed: int = 0,
+        unknown_direction: str = "drop",
+        targets: str | Path | pd.DataFrame | None = None,
+        datasets: Sequence[str] | None = None,
+    ) -> Result:
+        """:meth:`links` over an export (``export_parquet``) on a Dask cluster: the scheduler at
+        ``scheduler`` (``tcp://host:8786``), else a local cluster of ``local_workers`` processes.
+        The same tables as :meth:`links` on the store it came from; kept nowhere (docs/scale.md)."""
+        from .cluster.run import run_links
+
+        report, info = run_links(
+            parquet,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            level=level,
+            areas=areas,
+            series=series,
+            start=start,
+            end=end,
+            transform=transform,
+            min_years=min_years,
+            rho_threshold=rho_threshold,
+            alpha=alpha,
+            bh=bh,
+            null_permutations=null_permutations,
+            seed=seed,
+            unknown_direction=unknown_direction,
+            targets=targets,
+            datasets=list(datasets) if datasets else None,
+        )
+        out = _links_result(report)
+        out.notes = [*out.notes, info.line()]
+        return out
+
+    @staticmethod
+    def cluster_progress(
+        parquet: str | Path,
+        method: str = "unsd",
+        *,
+        scheduler: str | None = None,
+        local_workers: int = 2,
+        level: str = "series",
+        targets: str | Path | pd.DataFrame | None = None,
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+        base_year: int | None = None,
+        period: str | None = None,
+    ) -> Result:
+        """:meth:`assess` over an export on a Dask cluster (as :meth:`cluster_links`): the same table
+        as :meth:`assess` on the store it came from; kept nowhere."""
+        from .cluster.run import run_progress
+
+        params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}
+        frame, info = run_progress(
+            parquet,
+            method,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            level=level,
+            targets=targets,
+            areas=areas,
+            series=series,
+            datasets=list(datasets) if datasets else None,
+            **params,
+        )
+        attrs = frame.attrs
+        out = _progress_result(
+            attrs,
+            level,
+            frame,
+            {"target rows": attrs.get("target_rows")},
+            f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
+        )
+        out.notes = [*out.notes, info.line()]
+        return out
 
     @staticmethod
     def expert_links(matrix: str | Path) -> Result:
