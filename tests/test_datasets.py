@@ -180,7 +180,7 @@ def test_cli_datasets_history_compare(tmp_path):
     unknown = run_cli("datasets", "show", "nope", db_path=store)
     assert unknown.returncode == 1 and "no dataset 'nope'" in unknown.stderr
     removed = run_cli("datasets", "remove", "un", db_path=store)
-    assert "1 observations moved to history" in removed.stdout
+    assert "1 observation moved to history" in removed.stdout
 
 
 def un_layout(path, rows: list[str]):

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
+from sdgtrack import plurals
 from sdgtrack.publish.build import build_site
 from sdgtrack.publish.pages import common
 from sdgtrack.publish.pages.indicator_data import parse_dims
@@ -66,7 +67,10 @@ def test_strings_have_every_language():
     stray = [key for key, entry in table["strings"].items() if "en" not in entry]  # a language file's unknown key
     assert not stray
     for key, entry in table["strings"].items():  # the same placeholders in every language
-        names = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in entry.items()}
+        # a counted string gives forms by plural category: `other` always, each with the placeholders
+        forms = {lang: text if isinstance(text, dict) else {"other": text} for lang, text in entry.items()}
+        assert all("other" in f and set(f) <= set(plurals.CATEGORIES) for f in forms.values()), key
+        names = {(lang, c): set(re.findall(r"{(\w+)}", t)) for lang, f in forms.items() for c, t in f.items()}
         assert len({frozenset(v) for v in names.values()}) == 1, (key, names)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass
 
+from .plurals import count
+
 
 class SdgtrackError(Exception):
     """Base class of errors caused by input (files, codes, options), not by a bug."""
@@ -49,7 +51,7 @@ class InvalidInputError(SdgtrackError):
         lines = [str(p) for p in self.problems[:limit]]
         if self.total > limit:
             lines.append(f"... and {self.total - limit} more problems")
-        lines.append(f"{self.total} problem(s); nothing was loaded")
+        lines.append(f"{count(self.total, 'problem')}; nothing was loaded")
         return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..plurals import count
 from ..vocabulary import CUSTOM_AREA_KINDS
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db
 
@@ -30,7 +31,7 @@ def list_(
     """List areas."""
     with open_db(db, read_only=True, reference_only=True) as database:
         frame = database.areas(group=group, kind=kind)
-    emit(frame, fmt, output, title=f"{len(frame)} areas" + (f" in {group}" if group else ""))
+    emit(frame, fmt, output, title=count(len(frame), "area") + (f" in {group}" if group else ""))
 
 
 @areas_app.command("add")

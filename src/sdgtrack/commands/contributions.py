@@ -12,6 +12,7 @@ from typing import Optional
 import typer
 from rich.console import Console
 
+from ..plurals import count
 from ..registries import TAGGING_METHODS
 from ..vocabulary import CONTRIBUTION_FIELDS, CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, TAGGING_AUTO_HELP
 from ._common import (
@@ -95,7 +96,7 @@ def import_(
         verb = "would store" if r.dry_run else "stored"
         console.print(
             f"[bold]{r.submission}[/] ({r.entity}, {r.year}, {r.status}) from {r.source}: "
-            f"{verb} {sum(r.records.values())} records: {kinds or 'none'}",
+            f"{verb} {count(sum(r.records.values()), 'record')}: {kinds or 'none'}",
             highlight=False,
         )
         console.print(
@@ -312,7 +313,7 @@ def _report_untagged(untagged: list[dict], shown: int = 10) -> None:
     if not untagged:
         return
     err = Console(stderr=True)
-    err.print(f"{len(untagged)} records got no inferred SDG:", highlight=False)
+    err.print(f"{count(len(untagged), 'record')} got no inferred SDG:", highlight=False)
     for u in untagged[:shown]:
         err.print(f"  record {u['record']}: {u['message']}", highlight=False)
     if len(untagged) > shown:

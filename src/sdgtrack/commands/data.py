@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
+from ..plurals import count
 from ._common import (
     DatasetsOption,
     DbOption,
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
             others = held[~held["dataset"].isin(shown)]
             notes.print(
                 "also in "
-                + ", ".join(f"{d} ({n:,} rows)" for d, n in zip(others["dataset"], others["rows"]))
+                + ", ".join(f"{d} ({count(n, 'row')})" for d, n in zip(others["dataset"], others["rows"]))
                 + ": one dataset per series and area is shown; see --compare or --dataset",
                 highlight=False,
             )
@@ -113,7 +114,12 @@ def register(app: typer.Typer) -> None:
             )
         if fmt == OutputFormat.table:
             frame = frame[COLUMNS]
-        emit(frame, fmt, output, title=f"{code}: {len(frame):,} observations" + (f" as of {as_of}" if as_of else ""))
+        emit(
+            frame,
+            fmt,
+            output,
+            title=f"{code}: {count(len(frame), 'observation')}" + (f" as of {as_of}" if as_of else ""),
+        )
 
     @app.command("history")
     def history(

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..plurals import count
 from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, emit, open_db
 
 
@@ -39,4 +40,9 @@ def register(app: typer.Typer) -> None:
                 frame = frame[frame["indicator"].isin(indicator)]
         frame = frame.assign(why=frame["reason"].map(HEADLINE_REASONS))
         where = f" in {', '.join(area)}" if area else ""
-        emit(frame.reset_index(drop=True), fmt, output, title=f"headline series of {len(frame):,} indicators{where}")
+        emit(
+            frame.reset_index(drop=True),
+            fmt,
+            output,
+            title=f"headline series of {count(len(frame), 'indicator')}{where}",
+        )

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..plurals import count
 from ..registries import PROGRESS_METHODS, or_list
 from ..vocabulary import EUROSTAT_DEFAULTS, EUROSTAT_PERIODS, PROGRESS_LEVELS
 from ._common import (
@@ -121,7 +122,7 @@ def register(app: typer.Typer) -> None:
             fmt,
             output,
             frame=frame[[c for c in columns if c in frame]],
-            title=f"{result.method}: {len(frame):,} rows ({level.value} level)",
+            title=f"{result.method}: {count(len(frame), 'row')} ({level.value} level)",
         )
 
     @group.command("chart")

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from ..errors import InvalidInputError, NotFound, UserInputError
+from ..plurals import count
 from ..vocabulary import REQUEST_GRID_COLUMNS, REQUEST_UPLOAD_TYPES, UPLOAD_MAX_BYTES, record_fields
 from . import auth
 from .entry_pages import render, store_changed
@@ -191,7 +192,7 @@ def upload_form(
             user,
             dataset=dataset,
             problems=[str(p) for p in exc.problems],
-            error=f"{exc.total} problem(s) in {file.filename}; nothing was kept",
+            error=f"{count(exc.total, 'problem')} in {file.filename}; nothing was kept",
             status=422,
         )
     except UserInputError as exc:
@@ -222,7 +223,7 @@ async def grid_form(request: Request):
             dataset=dataset,
             grid=rows,
             problems=[str(p) for p in exc.problems],
-            error=f"{exc.total} problem(s) in the grid (grid.csv: line 2 is the first row); nothing was kept",
+            error=f"{count(exc.total, 'problem')} in the grid (grid.csv: line 2 is the first row); nothing was kept",
             status=422,
         )
     except UserInputError as exc:

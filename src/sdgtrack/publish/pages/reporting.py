@@ -78,7 +78,7 @@ def search_index(site: Site, lang: str) -> dict:
         if lang != "en":
             extra = f"{extra} {english[code]}"
         entries.append({"code": code, "title": names[code], "href": href, "label": label, "extra": extra.strip()})
-    return {"entries": entries, "strings": {"results": t("search_results", n="{n}"), "none": t("search_none")}}
+    return {"entries": entries, "strings": {"results": t.forms("search_results", n="{n}"), "none": t("search_none")}}
 
 
 def _search(site: Site, lang: str, path: str) -> bytes:
