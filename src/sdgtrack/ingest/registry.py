@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import Problem
 from ..registries import READERS, Reader, ReadResult
 
 __all__ = ["READERS", "ReadResult", "Reader", "all_readers", "detect", "get", "register"]
