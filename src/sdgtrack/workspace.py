@@ -557,6 +557,16 @@ class Workspace:
             f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
         )
 
+    def progress_targets(
+        self, targets: str | Path | pd.DataFrame | None = None, *, directions_for: Sequence[str] | None = None
+    ) -> pd.DataFrame | None:
+        """The target table an assessment would take from ``targets`` (a CSV path or DataFrame), with,
+        for the ``directions_for`` series that have no target row, the desired direction of their
+        indicator's global series (no numeric target; its source says so). None: the shipped defaults."""
+        from .progress.assess import targets_with_directions
+
+        return targets_with_directions(self.store, targets, directions_for)
+
     def kept_progress(self, level: str = "series") -> Result | None:
         """The last saved progress assessment (see :meth:`assess`) rolled up to ``level`` as a
         :class:`Result` with its method and parameters; None when the store keeps none."""

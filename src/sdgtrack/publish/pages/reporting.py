@@ -88,11 +88,11 @@ def _search(site: Site, lang: str, path: str) -> bytes:
 def _progress(site: Site, lang: str, path: str) -> bytes:
     """The SDG Report's progress chart (a picture) and its table: per goal the status of the goal and
     how many of its targets have each status; each goal's targets with their status below."""
-    from ...progress import methods
+    from ...registries import PROGRESS_METHODS
 
     facts = site_facts(site)
     kept = facts["assessment"] or {"target": {}, "attrs": {}}  # none for the site's area: "not assessed"
-    method = methods.get(kept["attrs"].get("method") or "unsd")
+    method = PROGRESS_METHODS.get(kept["attrs"].get("method") or "unsd")
     statuses = list(reversed(method.STATUSES)) + [method.INSUFFICIENT]
     names = titles(site, lang)
     goals = []
@@ -129,7 +129,7 @@ def _progress_svg(site: Site, lang: str) -> bytes:
         return b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
     import pandas as pd
 
-    from ...progress.chart import ChartWords
+    from ...vocabulary import ChartWords
     from ..pages.indicator_data import vl_svg
 
     t = Strings(lang)
