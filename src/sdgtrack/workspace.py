@@ -274,6 +274,16 @@ class Workspace:
         datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
         return self.store.display_settings(codes, datasets, lang)
 
+    def metadata_translator(self, dataset: str, lang: str) -> Callable[[object], object]:
+        """The function that translates a metadata value of ``dataset`` into ``lang`` as sdg-build does
+        (its repository's ``translations/``: the value as a key, else ``data.<value>``; lists and
+        mappings item by item); the identity when the dataset has no translations."""
+        from functools import partial
+
+        from .store.metadata import translate
+
+        return partial(translate, table=self.store.metadata_translations(dataset, lang))
+
     def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
         """(indicator, dataset, hash) of each indicator's national metadata per dataset (site builds)."""
         return self.store.metadata_fingerprints()

@@ -325,6 +325,12 @@ class Database:
             dataset_ops.check_exists(self.con, dataset_id)
         return display.display_settings(self.con, codes, datasets, lang)
 
+    def metadata_translations(self, dataset: str, lang: str) -> dict[str, str]:
+        """A dataset's translations into ``lang`` (its repository's ``translations/``): key -> text."""
+        from . import metadata
+
+        return metadata.translations(self.con, dataset, lang)
+
     def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset and indicator with national metadata: fields and languages."""
         from . import metadata
