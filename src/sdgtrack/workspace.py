@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 import pandas as pd
 
 from .results import Result
-from .store.database import Database
+from .store.database import Database, Lookups
 
 if TYPE_CHECKING:
     import altair as alt
@@ -60,6 +60,15 @@ class Workspace:
         other.__dict__.update(self.__dict__)
         other.store = self.store.cursor()
         return other
+
+    def lookups_for(self, state: str) -> Lookups:
+        """A place to keep what codes and areas resolve to while the store is in ``state`` (a
+        server's fingerprint); give it to each cursor with :meth:`use_lookups`."""
+        return Lookups(state)
+
+    def use_lookups(self, lookups: Lookups | None) -> None:
+        """Resolve codes and areas through ``lookups`` (None: ask the store every time)."""
+        self.store.lookups = lookups
 
     def __enter__(self) -> "Workspace":
         return self

@@ -172,8 +172,10 @@ class CachedReads:
 
 
 def _compute(owner, work, csv: bool, state: str, key) -> Cached:
+    reader = owner.reader()
+    reader.use_lookups(owner.lookups(state))
     try:
-        result = work(owner.reader())
+        result = work(reader)
     except NotFound as exc:
         raise HTTPException(404, public_message(str(exc))) from None
     except SdgtrackError as exc:
