@@ -14,7 +14,8 @@ indicators with the most headline rows, the countries with the most). Targets:
 - ``cached``: the same mix without it, after one warming pass, so every answer comes from memory;
 - ``one``: one cached answer (``/api/data/3.2.1?area=AFG``), the figure issue 23 started from.
 
-For each: requests/s, p50/p90/p99 latency (ms), non-2xx answers, socket errors. Output: one JSON
+For each: requests/s, p50/p90/p99 latency (ms), non-2xx answers, socket errors, and the server's CPU
+milliseconds per request (from /proc: steadier than requests/s on a shared machine). Output: one JSON
 document; nothing is asserted (compare targets of the same run: machines differ).
 """
 
@@ -101,6 +102,15 @@ def run_wrk(wrk: str, url: str, script: Path, connections: int, seconds: float, 
     return result
 
 
+def server_cpu(pid: int) -> float | None:
+    """CPU seconds the server process has used (user + system, every thread), where /proc says."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=str(Path(os.environ.get("TMPDIR", "/tmp")) / "sdgtrack-bench-web.duckdb"))
@@ -152,7 +162,11 @@ def main() -> None:
                 for path in paths:
                     urllib.request.urlopen(url + path, timeout=30).read()
             run_wrk(args.wrk, url, scripts[name], args.connections, 2.0, args.threads)  # warm up
+            cpu = server_cpu(server.pid)
             results[name] = run_wrk(args.wrk, url, scripts[name], args.connections, args.seconds, args.threads)
+            if cpu is not None:  # steadier than requests/s on a machine others share
+                used = server_cpu(server.pid) - cpu  # type: ignore[operator]
+                results[name]["server_cpu_ms_per_request"] = round(used * 1000 / max(1, results[name]["requests"]), 2)
     finally:
         server.terminate()
         server.wait(30)
