@@ -20,7 +20,7 @@ import pandas as pd
 from . import ingest as loads
 from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
-from .store.database import Database
+from .store.database import Database, Lookups
 from .store.datasets import current_user
 
 __all__ = ["Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
@@ -63,6 +63,15 @@ class Workspace:
         other.__dict__.update(self.__dict__)
         other.store = self.store.cursor()
         return other
+
+    def lookups_for(self, state: str) -> Lookups:
+        """A place to keep what codes and areas resolve to while the store is in ``state`` (a
+        server's fingerprint); give it to each cursor with :meth:`use_lookups`."""
+        return Lookups(state)
+
+    def use_lookups(self, lookups: Lookups | None) -> None:
+        """Resolve codes and areas through ``lookups`` (None: ask the store every time)."""
+        self.store.lookups = lookups
 
     def __enter__(self) -> "Workspace":
         return self

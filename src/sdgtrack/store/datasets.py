@@ -45,6 +45,8 @@ class MetadataPart(Protocol):
     def whole(self) -> bool: ...  # every indicator of the dataset was read ...
     @property
     def kept(self) -> Sequence[str]: ...  # ... except these, whose files had problems
+    @property
+    def translations(self) -> pd.DataFrame: ...  # dataset_translation rows (lang, key, text) without dataset
 
 
 HISTORY_INSERT = (
