@@ -99,3 +99,16 @@ def fault_message(exc: BaseException) -> tuple[str, int]:
         "with the command you ran (SDGTRACK_DEBUG=1 shows the traceback)",
         1,
     )
+
+
+class NotAllowed(SdgtrackError):
+    """The signed-in user may not do this (data entry; HTTP 403)."""
+
+
+class NotFound(UserInputError):
+    """Nothing of that name, or not one this user may see (HTTP 404): a change request or record
+    (another entity's drafts stay unseen), an SDMX dataflow or structure, no matching observations."""
+
+
+class TooLarge(UserInputError):
+    """The answer would exceed the bound of one request (HTTP 413)."""

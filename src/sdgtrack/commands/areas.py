@@ -7,11 +7,11 @@ from typing import Optional
 
 import typer
 
-from ..frameworks.areas import CUSTOM_KINDS
 from ..plurals import count
+from ..vocabulary import CUSTOM_AREA_KINDS
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db
 
-CustomKind = choices("CustomKind", CUSTOM_KINDS)
+CustomKind = choices("CustomKind", CUSTOM_AREA_KINDS)
 
 areas_app = typer.Typer(
     help="Areas: M49 countries and regions, UN groups, SDG regions, custom areas.", no_args_is_help=True

@@ -148,13 +148,13 @@ def register(app: typer.Typer) -> None:
     @app.command("upgrade")
     def upgrade(db: Optional[Path] = DbOption) -> None:
         """Bring a store written by an earlier sdgtrack to this release's schema (every observation kept)."""
-        from ..store import migrations
+        from ..vocabulary import SCHEMA_VERSION
 
         with open_db(existing_store(db)) as database:  # a mistyped --db must not create a store
             applied = database.upgraded
         if applied:
             console.print(
-                f"upgraded {database.path} to schema version {migrations.LATEST} "
+                f"upgraded {database.path} to schema version {SCHEMA_VERSION} "
                 f"(applied migration(s) {', '.join(map(str, applied))}); every observation kept, in the "
                 "dataset its source file derives (`sdgtrack datasets list`)",
                 highlight=False,
@@ -165,4 +165,4 @@ def register(app: typer.Typer) -> None:
                 highlight=False,
             )
         else:
-            console.print(f"{database.path} is already at schema version {migrations.LATEST}", highlight=False)
+            console.print(f"{database.path} is already at schema version {SCHEMA_VERSION}", highlight=False)

@@ -7,8 +7,8 @@ from typing import Optional
 
 import typer
 
-from ..frameworks.reference import LANGUAGES
 from ..plurals import count
+from ..vocabulary import LANGUAGES
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
 
 Language = choices("Language", LANGUAGES)

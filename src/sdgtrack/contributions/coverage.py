@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import UserInputError
 from ..plurals import count
-from .registry import record_filters
+from .filters import record_filters
 
 BY = {"entity": "coalesce(nullif(s.entity_code, ''), s.entity)", "kind": "r.kind", "year": "s.year::VARCHAR"}
 SOURCES = ("effective", "declared", "inferred")
