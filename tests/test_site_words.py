@@ -238,14 +238,14 @@ class _Numbers(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.cells: list[list[str]] = []
-        self.html: dict = {}  # the body's attributes: the page's number marks
+        self.html: dict = {}  # the html element's attributes: the page's number marks
         self.data_table: int | None = None  # the index in cells of the indicator's data table
         self._in = False
         self._data_next = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "body":
+        if tag == "html":
             self.html = attrs
         if attrs.get("id") == "data-table":
             self._data_next = True

@@ -65,7 +65,7 @@
     return num(v, d);
   }
   /* the page's marks (base.html, from the server's NUMBER_MARKS): numbers written one way on a page */
-  var GROUP = document.body.getAttribute("data-group") || ",", DECIMAL = document.body.getAttribute("data-decimal") || ".";
+  var GROUP = doc.getAttribute("data-group") || ",", DECIMAL = doc.getAttribute("data-decimal") || ".";
   function num(v, d) {
     var parts = Math.abs(v).toFixed(d).split("."), sign = v < 0 && +parts.join(".") !== 0 ? "-" : "";
     return sign + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, GROUP) + (parts[1] ? DECIMAL + parts[1] : "");
