@@ -30,6 +30,8 @@ from .frameworks.reference import LANGUAGES  # the six UN languages of the frame
 from .index.trends import ARROWS as TREND_ARROWS  # SDG Index trend -> arrow
 from .ingest.canonical import DIM_ESCAPES  # how '\', '|' and '=' inside a dimension are written
 from .ingest.datasets import KINDS as DATASET_KINDS
+from .progress.chart import NO_DATA as PROGRESS_NO_DATA_COLOUR  # the progress chart's colour of "no data"
+from .progress.chart import ChartWords  # the words of the progress chart, in the page's language
 from .progress.headline import REASONS as HEADLINE_REASONS  # why a series is its indicator's headline
 from .progress.methods.eurostat import DEFAULTS as EUROSTAT_DEFAULTS
 from .progress.methods.eurostat import PERIODS as EUROSTAT_PERIODS
@@ -54,6 +56,7 @@ __all__ = [
     "HEADLINE_REASONS",
     "LANGUAGES",
     "PROGRESS_LEVELS",
+    "PROGRESS_NO_DATA_COLOUR",
     "REQUEST_GRID_COLUMNS",
     "REQUEST_UPLOAD_TYPES",
     "ROLES",
@@ -65,6 +68,7 @@ __all__ = [
     "SDMX_FORMAT_HELP",
     "TAGGING_AUTO_HELP",
     "TREND_ARROWS",
+    "ChartWords",
     "TaggingWarning",
     "UPLOAD_MAX_BYTES",
     "description_word_limit",

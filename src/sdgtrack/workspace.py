@@ -20,7 +20,7 @@ import pandas as pd
 from . import ingest as loads
 from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
-from .store.database import Database
+from .store.database import Database, Lookups
 from .store.datasets import current_user
 
 __all__ = ["Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
@@ -63,6 +63,15 @@ class Workspace:
         other.__dict__.update(self.__dict__)
         other.store = self.store.cursor()
         return other
+
+    def lookups_for(self, state: str) -> Lookups:
+        """A place to keep what codes and areas resolve to while the store is in ``state`` (a
+        server's fingerprint); give it to each cursor with :meth:`use_lookups`."""
+        return Lookups(state)
+
+    def use_lookups(self, lookups: Lookups | None) -> None:
+        """Resolve codes and areas through ``lookups`` (None: ask the store every time)."""
+        self.store.lookups = lookups
 
     def __enter__(self) -> "Workspace":
         return self
@@ -273,6 +282,16 @@ class Workspace:
             raise UserInputError(f"--lang {lang!r}: expected a language code such as en, fr or es")
         datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
         return self.store.display_settings(codes, datasets, lang)
+
+    def metadata_translator(self, dataset: str, lang: str) -> Callable[[object], object]:
+        """The function that translates a metadata value of ``dataset`` into ``lang`` as sdg-build does
+        (its repository's ``translations/``: the value as a key, else ``data.<value>``; lists and
+        mappings item by item); the identity when the dataset has no translations."""
+        from functools import partial
+
+        from .store.metadata import translate
+
+        return partial(translate, table=self.store.metadata_translations(dataset, lang))
 
     def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
         """(indicator, dataset, hash) of each indicator's national metadata per dataset (site builds)."""
@@ -556,6 +575,16 @@ class Workspace:
             {"target rows": attrs.get("target_rows")},
             f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
         )
+
+    def progress_targets(
+        self, targets: str | Path | pd.DataFrame | None = None, *, directions_for: Sequence[str] | None = None
+    ) -> pd.DataFrame | None:
+        """The target table an assessment would take from ``targets`` (a CSV path or DataFrame), with,
+        for the ``directions_for`` series that have no target row, the desired direction of their
+        indicator's global series (no numeric target; its source says so). None: the shipped defaults."""
+        from .progress.assess import targets_with_directions
+
+        return targets_with_directions(self.store, targets, directions_for)
 
     def kept_progress(self, level: str = "series") -> Result | None:
         """The last saved progress assessment (see :meth:`assess`) rolled up to ``level`` as a

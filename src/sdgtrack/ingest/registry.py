@@ -8,33 +8,12 @@ docs/ingest.md (tests/test_docs.py checks); `--format` and its help follow the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import Problem
-from ..registries import READERS, Reader
-
-if TYPE_CHECKING:
-    from .metadata import MetadataRows
+from ..registries import READERS, Reader, ReadResult
 
 __all__ = ["READERS", "ReadResult", "Reader", "all_readers", "detect", "get", "register"]
-
-
-@dataclass
-class ReadResult:
-    rows: int = 0  # informative only: the loader counts the staged rows itself
-    blank_values: int = 0  # rows a reader dropped for having no value (the loader also
-    # counts and drops staged rows whose value_raw is blank)
-    problems: list[Problem] = field(default_factory=list)  # file-level or row-level problems
-    notes: list[str] = field(default_factory=list)  # things the user should know
-    # Custom areas the staged rows name (sub-national areas from an SDMX code list ...):
-    # (code, name, parent code, kind). The loader adds them for validation and removes them
-    # again when the load fails or is a dry run, so a failed load still changes nothing.
-    areas: list[tuple[str, str, str | None, str]] = field(default_factory=list)
-    # Indicator metadata text the source carries (Open SDG meta files): written with the load's
-    # rows, in the same transaction, replacing the dataset's metadata of the indicators read.
-    metadata: "MetadataRows | None" = None
 
 
 def register(reader: Reader) -> Reader:
