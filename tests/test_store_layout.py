@@ -126,3 +126,15 @@ def test_a_write_through_the_server_is_seen_by_the_next_uncached_read(tmp_path):
         ws.ingest(national, dataset="national")
     after = client.get("/api/data/3.2.1", params={"area": "NOR"}).json()
     assert {i["series"] for i in after["items"]} == {"SH_DYN_MORT", "SH_DYN_IMRT", "NO:3.2.1"}
+
+
+def test_a_new_series_row_takes_its_most_frequent_description_and_unit(db, tmp_path):
+    lines = ["series,area,year,value,series_description,unit"]
+    rows = [("b", "U2")] * 3 + [("a", "U1")] * 3 + [("c", "U2")]  # a and b tie: the first by text
+    lines += [f"X,AFG,{2000 + i},{i},{d},{u}" for i, (d, u) in enumerate(rows)]
+    lines += [f"Y,NOR,{2000 + i},{i},only,{'PCT' if i < 2 else 'NUM'}" for i in range(5)]
+    data = tmp_path / "described.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db.ingest(data, dataset="described")
+    got = db.con.execute("SELECT code, description, unit FROM series WHERE code IN ('X', 'Y') ORDER BY code")
+    assert got.fetchall() == [("X", "a", "U2"), ("Y", "only", "NUM")]
