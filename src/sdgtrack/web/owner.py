@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from ..store.files import server_key_path, sidecar_path
+from ..storefiles import server_key_path, sidecar_path
 from ..workspace import Workspace
 
 # How long a fingerprint read is trusted before it is read again. Writes through the server
