@@ -338,6 +338,8 @@ def test_metadata_change_rewrites_only_pages_and_meta_files(small, tmp_path):
         + [f"{lang}/meta/all.json" for lang in ("en", "fr")]
         # the statistics read each indicator's reporting_status and expected_disaggregations
         + [f"{lang}/stats/{name}.json" for lang in ("en", "fr") for name in ("reporting", "disaggregation")]
+        # the reporting page counts the same statuses
+        + [f"{lang}/reporting/index.html" for lang in ("en", "fr")]
     )
     assert "Revised text." in (out / "en" / "indicators" / "3-4-1" / "index.html").read_text("utf-8")
 

@@ -1,6 +1,7 @@
 """National metadata values keep the type the repository's YAML gave them (issue 20, sdg-build parity
 of meta/ID.json): numbers stay numbers, a quoted ``'true'`` is the switch, quoted text stays text; and
-the page, the API and the CLI still show the numbers."""
+the page, the API and the CLI still show the numbers. The meta files translate the values through the
+repository's translations, as sdg-build's build of each language does."""
 
 from __future__ import annotations
 
@@ -68,3 +69,29 @@ def test_uk_years_are_numbers_as_sdg_build_publishes_them(tmp_path):
     assert json.loads(rows.loc["source_earliest_available_1", "value"]) == 1968
     assert rows.loc["source_earliest_available_1", "group"] == "source"
     assert json.loads(rows.loc["data_non_statistical", "value"]) is False
+
+
+def test_meta_json_translates_through_the_repositorys_translations(built):
+    fr = _meta(built, "fr")
+    assert fr["un_designated_tier"] == "Niveau II"  # its own French file
+    assert fr["source_organisation_1"] == "Statistique Canada"  # data.Statistics Canada
+    assert fr["computation_units"] == "Pourcentage (%)"
+    assert fr["expected_disaggregations"] == ["Sexe"]  # item by item
+    assert fr["source_earliest_available_1"] == 2010 and fr["source_active_1"] is True
+    en = _meta(built, "en")
+    assert en["source_organisation_1"] == "Statistics Canada" and en["expected_disaggregations"] == ["Sex"]
+    assert en["data_start_values"] == [{"field": "Sex", "value": "Female"}]  # data._Female in English
+    # the page's settings keep the data's own words (the data say _Female)
+    with sdgtrack.open(built / "store.duckdb") as ws:  # the API test's app opened it for writing
+        settings = ws.display_settings("1.2.1", lang="fr")["1.2.1"]
+        assert settings["start_values"] == [{"field": "Sex", "value": "_Female", "series": None}]
+        assert ws.metadata_translator("opensdg-typed", "fr")(["Sex", {"a": "Sex"}, 3]) == ["Sexe", {"a": "Sexe"}, 3]
+
+
+def test_translations_are_kept_and_removed_with_the_dataset(tmp_path):
+    with sdgtrack.open(tmp_path / "store.duckdb") as ws:
+        ws.ingest(TYPED)
+        count = "SELECT count(*) AS n FROM dataset_translation WHERE dataset = 'opensdg-typed'"
+        assert ws.store.sql(count)["n"][0] == 4
+        ws.remove_dataset("opensdg-typed")
+        assert ws.store.sql(count)["n"][0] == 0

@@ -127,10 +127,10 @@ def _normalise(path: str) -> str:
 def test_languages_titles_and_direction(site_files):
     _site, files = site_files
     fr = _render(files, "fr/goals/3/index.html")
-    assert '<html lang="fr" dir="ltr">' in fr and "Objectif 3" in fr
+    assert '<html lang="fr" dir="ltr" ' in fr and "Objectif 3" in fr
     assert "Permettre à tous de vivre en bonne santé" in fr  # the shipped French title of goal 3
     ar = _render(files, "ar/index.html")
-    assert '<html lang="ar" dir="rtl">' in ar and "الهدف 3" in ar
+    assert '<html lang="ar" dir="rtl" ' in ar and "الهدف 3" in ar
     en = _render(files, "en/index.html")
     # the language switch on every page links the same page in the other languages
     assert 'href="../fr/index.html"' in en and 'href="../ar/index.html"' in en

@@ -21,7 +21,7 @@ import pandas as pd
 from . import ingest as loads
 from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
-from .store.database import Database
+from .store.database import Database, Lookups
 from .store.datasets import current_user
 
 __all__ = ["Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from .contributions import Registry
     from .data_entry import Accounts, Review
     from .exchange.export import ExportReport
+    from .exchange.parquet import ParquetExport
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
@@ -93,6 +94,15 @@ class Workspace:
         other.__dict__.update(self.__dict__)
         other.store = self.store.cursor()
         return other
+
+    def lookups_for(self, state: str) -> Lookups:
+        """A place to keep what codes and areas resolve to while the store is in ``state`` (a
+        server's fingerprint); give it to each cursor with :meth:`use_lookups`."""
+        return Lookups(state)
+
+    def use_lookups(self, lookups: Lookups | None) -> None:
+        """Resolve codes and areas through ``lookups`` (None: ask the store every time)."""
+        self.store.lookups = lookups
 
     def __enter__(self) -> "Workspace":
         return self
@@ -172,6 +182,16 @@ class Workspace:
             raise UserInputError(f"--lang {lang!r}: expected a language code such as en, fr or es")
         datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
         return self.store.display_settings(codes, datasets, lang)
+
+    def metadata_translator(self, dataset: str, lang: str) -> Callable[[object], object]:
+        """The function that translates a metadata value of ``dataset`` into ``lang`` as sdg-build does
+        (its repository's ``translations/``: the value as a key, else ``data.<value>``; lists and
+        mappings item by item); the identity when the dataset has no translations."""
+        from functools import partial
+
+        from .store.metadata import translate
+
+        return partial(translate, table=self.store.metadata_translations(dataset, lang))
 
     metadata_fingerprints = _store_read(Database.metadata_fingerprints)
 
@@ -319,6 +339,15 @@ class Workspace:
         return export_dataset(
             self.store.con, dataset, out, dsd=dsd, maps=maps, fmt=format, report=report, skip_invalid=skip_invalid
         )
+
+    def export_parquet(self, out: str | Path, *, datasets: Sequence[str] | None = None) -> "ParquetExport":
+        """The current observations (of ``datasets``, default all) as Hive-partitioned Parquet, one
+        folder per series, under ``out`` (a new or empty folder), with the area, series, framework
+        and dataset tables and a Frictionless ``datapackage.json`` (docs/scale.md). Written whole
+        or not at all."""
+        from .exchange.parquet import export_parquet
+
+        return export_parquet(self.store, out, list(datasets) if datasets else None)
 
     def sdmx_dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
         """The SDMX REST API's dataflows (one per dataset with rows) as an SDMX-ML structure message."""
@@ -570,6 +599,100 @@ class Workspace:
         from .links import store as links_store
 
         return links_store.indicator_links(self.store.con, self.store.series_indicator_links(), area, k)
+
+    @staticmethod
+    def cluster_links(
+        parquet: str | Path,
+        *,
+        scheduler: str | None = None,
+        local_workers: int = 2,
+        level: str = "series",
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        transform: str = "levels",
+        min_years: int = 10,
+        rho_threshold: float = 0.6,
+        alpha: float = 0.05,
+        bh: bool = False,
+        null_permutations: int = 20,
+        seed: int = 0,
+        unknown_direction: str = "drop",
+        targets: str | Path | pd.DataFrame | None = None,
+        datasets: Sequence[str] | None = None,
+    ) -> Result:
+        """:meth:`links` over an export (``export_parquet``) on a Dask cluster: the scheduler at
+        ``scheduler`` (``tcp://host:8786``), else a local cluster of ``local_workers`` processes.
+        The same tables as :meth:`links` on the store it came from; kept nowhere (docs/scale.md)."""
+        from .cluster.run import run_links
+
+        report, info = run_links(
+            parquet,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            level=level,
+            areas=areas,
+            series=series,
+            start=start,
+            end=end,
+            transform=transform,
+            min_years=min_years,
+            rho_threshold=rho_threshold,
+            alpha=alpha,
+            bh=bh,
+            null_permutations=null_permutations,
+            seed=seed,
+            unknown_direction=unknown_direction,
+            targets=targets,
+            datasets=list(datasets) if datasets else None,
+        )
+        out = _links_result(report)
+        out.notes = [*out.notes, info.line()]
+        return out
+
+    @staticmethod
+    def cluster_progress(
+        parquet: str | Path,
+        method: str = "unsd",
+        *,
+        scheduler: str | None = None,
+        local_workers: int = 2,
+        level: str = "series",
+        targets: str | Path | pd.DataFrame | None = None,
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+        base_year: int | None = None,
+        period: str | None = None,
+    ) -> Result:
+        """:meth:`assess` over an export on a Dask cluster (as :meth:`cluster_links`): the same table
+        as :meth:`assess` on the store it came from; kept nowhere."""
+        from .cluster.run import run_progress
+
+        params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}
+        frame, info = run_progress(
+            parquet,
+            method,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            level=level,
+            targets=targets,
+            areas=areas,
+            series=series,
+            datasets=list(datasets) if datasets else None,
+            **params,
+        )
+        attrs = frame.attrs
+        out = _progress_result(
+            attrs,
+            level,
+            frame,
+            {"target rows": attrs.get("target_rows")},
+            f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
+        )
+        out.notes = [*out.notes, info.line()]
+        return out
 
     @staticmethod
     def expert_links(matrix: str | Path) -> Result:

@@ -82,7 +82,7 @@ class ExportProblem:
         val = f": {self.value!r}" if self.value is not None else ""
         cl = f" ({self.codelist})" if self.codelist else ""
         hint = f"; perhaps {self.suggestions}" if self.suggestions else ""
-        return f"{where}{col}{val} ({self.rows} rows): {self.problem}{cl}{hint}"
+        return f"{where}{col}{val} ({count(self.rows, 'row')}): {self.problem}{cl}{hint}"
 
 
 class SdmxExportError(InvalidInputError):
@@ -107,7 +107,7 @@ class SdmxExportError(InvalidInputError):
             )
             rows = sum(p.rows for p in found)
             series = found[0].series.split(" (+")[0]
-            lines.append(f"series {series} ..., column {column!r}: {values} ({rows} rows): {found[0].problem}")
+            lines.append(f"series {series} ..., column {column!r}: {values} ({count(rows, 'row')}): {found[0].problem}")
         shown = lines[:limit]
         if len(lines) > limit:
             shown.append(f"... and {len(lines) - limit} more")

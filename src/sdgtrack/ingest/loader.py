@@ -21,6 +21,7 @@ import duckdb
 from ..errors import InvalidInputError, Problem, UserInputError
 from ..plurals import count
 from ..store import datasets as dataset_store
+from ..store import reads
 from ..store.transactions import rollback
 from . import datasets, headline, registry, validate
 from .canonical import ATTRIBUTE_NAMES, create_staging
@@ -551,7 +552,7 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: 
                         SELECT {_sql_text(dataset)}, series, area, period, year, dims, unit, value, value_text,
                                is_headline, nature, obs_status, source, footnote, source_file, {load_id},
                                {attributes}, variant
-                        FROM __classified""")
+                        FROM __classified ORDER BY {reads.OBSERVATION_ORDER}""")
         # Series first seen here (national series) get a row; indicator links from the data are kept.
         # Description and unit are the most frequent of the series' rows (ties: the first by text),
         # so the same data always gives the same series row (17.19.1 has rows in USD and in GBP).

@@ -35,6 +35,7 @@ COLUMNS = ["indicator", "lang", "field", "value", "structured", "position", "sou
 # the texts inside a list setting that a repository may write as translation keys
 LABEL_KEYS = ("title", "label_content", "label")
 FIELD_COLUMNS = ["lang", "field", "label", "position", "section"]
+TRANSLATION_COLUMNS = ["lang", "key", "text"]
 
 
 def _loader():
@@ -122,6 +123,8 @@ class MetadataRows:
     indicators: list[str]
     whole: bool
     kept: list[str] = field(default_factory=list)
+    # the repository's translations (:data:`TRANSLATION_COLUMNS`), replaced with a whole repository's load
+    translations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRANSLATION_COLUMNS))
 
     def note(self, name: str) -> str:
         langs = sorted(self.rows["lang"].unique()) if len(self.rows) else []
@@ -305,6 +308,21 @@ class RepositoryMetadata:
             out.append(item)
         return out if changed else None
 
+    def translation_rows(self) -> pd.DataFrame:
+        """Every key and text of ``translations/<lang>/<group>.yml`` in the repository's languages
+        (:data:`TRANSLATION_COLUMNS`, keys as ``group.key``): what sdg-build translates each metadata
+        value of a language's build through. Texts that are no scalar are left out."""
+        out = []
+        for lang in self.languages():
+            folder = self.root / "translations" / lang
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.yml")):
+                for key, text in self.translation(lang, path.stem).items():
+                    if isinstance(text, (str, int, float)) and not isinstance(text, bool) and str(text).strip():
+                        out.append((lang, f"{path.stem}.{key}", str(text).strip()))
+        return pd.DataFrame(out, columns=TRANSLATION_COLUMNS).drop_duplicates(["lang", "key"], ignore_index=True)
+
     def field_labels(self) -> tuple[pd.DataFrame, list[Problem]]:
         """Rows of ``metadata_field``: the labels the repository gives its fields, per language, with
         the schema's order and section; and the problems of an unreadable schema file."""
@@ -378,4 +396,4 @@ def collect(meta: RepositoryMetadata, idents: list[str], code_of, whole: bool) -
     kept = [code_of(i) for i in bad]
     rows = rows[~rows["indicator"].isin(kept)].reset_index(drop=True)
     good = [code_of(i) for i in idents if i not in bad]
-    return MetadataRows(rows, fields, good, whole, kept), problems
+    return MetadataRows(rows, fields, good, whole, kept, meta.translation_rows()), problems

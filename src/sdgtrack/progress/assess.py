@@ -57,7 +57,7 @@ def assess_series(
     The frame's ``attrs`` hold the method, its parameters and the data window.
     """
     m = methods.get(method)
-    params = {**m.DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
+    params = method_params(m, params)
     table = target_table(db, targets)
     wanted = set(table["series"])
     if series:
@@ -107,6 +107,17 @@ def assess_series(
     frame["source"] = aligned["source"].to_numpy()
     frame["dataset"] = values.iloc[starts]["dataset"].to_numpy() if "dataset" in values and len(pnl) else None
     frame = frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
+    return finish(frame, m, params, table, areas, series)
+
+
+def method_params(m, params: dict) -> dict:
+    """The method's defaults with the parameters given (None: the default)."""
+    return {**m.DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
+
+
+def finish(frame: pd.DataFrame, m, params: dict, table: pd.DataFrame, areas, series) -> pd.DataFrame:
+    """The assessment's ``attrs``: what :func:`describe` states and the datasets used. Also what
+    joins the parts of a distributed run (sdgtrack.cluster) into one assessment."""
     frame.attrs.update(describe(m, params, frame, table, areas, series))
     # which dataset each series came from, counted: dataset -> series
     frame.attrs["datasets"] = {str(d): int(n) for d, n in frame.groupby("dataset")["series"].nunique().items()}

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -49,6 +49,43 @@ def _memory_limit() -> str:
     return limit
 
 
+class Lookups:
+    """What a code or an area name resolved to, kept for one state of the store.
+
+    Resolving ``3.2.1`` to its series and ``KEN`` to ``404`` takes four small queries, more than the
+    observation read they serve once that read prunes to a row group or two. A server keeps one
+    ``Lookups`` per store fingerprint (``web/owner.py``) and hands it to each thread's cursor, so
+    the answers are exactly as fresh as its answer cache. Only answers are kept (an unknown code is
+    asked again: it may be loaded next), and at most ``MAX_ENTRIES``, so text a client makes up
+    cannot grow it without bound.
+    """
+
+    MAX_ENTRIES = 20_000
+
+    def __init__(self, state: str):
+        self.state = state
+        self._kept: dict = {}
+        self._retired = False
+
+    def retire(self) -> None:
+        """The store changed: keep nothing more, answer nothing kept (a cursor may still hold it)."""
+        self._retired = True
+        self._kept = {}
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if self._retired:
+            return compute()
+        try:
+            return self._kept[key]
+        except KeyError:
+            pass
+        value = compute()  # raises for an unknown code or area: nothing kept
+        if len(self._kept) >= self.MAX_ENTRIES:
+            self._kept.clear()
+        self._kept[key] = value
+        return value
+
+
 class Database:
     def __init__(
         self, path: str | Path | None = None, *, read_only: bool = False, upgrade_rules: OldRowRules | None = None
@@ -61,6 +98,9 @@ class Database:
         check_store_path(self.path)  # DuckDB would open a CSV as an in-memory view: a load then vanishes
         memory_limit = _memory_limit()
         self.read_only = read_only  # a reading face keeps no result in a read-only store
+        # Codes and areas already resolved, for one state of the store (a server's: see Lookups);
+        # None: every call asks the store.
+        self.lookups: Lookups | None = None
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
@@ -158,6 +198,8 @@ class Database:
     def resolve_area(self, text: str) -> str:
         """The area code ``text`` names (M49 with or without zeros, ISO alpha-2/3, alias, name); an
         unknown text is an error naming the closest areas."""
+        if self.lookups is not None:
+            return self.lookups.get(("area", text), lambda: area_ref.resolve(self.con, text))
         return area_ref.resolve(self.con, text)
 
     def resolve_areas(self, texts: Iterable[str] | None) -> list[str] | None:
@@ -201,6 +243,8 @@ class Database:
         indicator (or of every indicator of a target or goal)."""
         from ..frameworks import sdg
 
+        if self.lookups is not None:
+            return list(self.lookups.get(("series", code), lambda: tuple(sdg.series_for_code(self.con, code))))
         return sdg.series_for_code(self.con, code)
 
     def series_codes(self) -> list[str]:
@@ -329,6 +373,12 @@ class Database:
             dataset_ops.check_exists(self.con, dataset_id)
         return display.display_settings(self.con, codes, datasets, lang)
 
+    def metadata_translations(self, dataset: str, lang: str) -> dict[str, str]:
+        """A dataset's translations into ``lang`` (its repository's ``translations/``): key -> text."""
+        from . import metadata
+
+        return metadata.translations(self.con, dataset, lang)
+
     def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset and indicator with national metadata: fields and languages."""
         from . import metadata
@@ -382,7 +432,9 @@ class Database:
         where, params = self._filters(code, areas, start, end)
         if not all_disaggregations:
             where.append("o.is_headline")
-        rows, row_params = reads.picked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
+        rows, row_params = reads.picked_sql(
+            self.con, where, params, datasets, reads.parse_as_of(as_of), self._preference(datasets)
+        )
         return self.con.execute(
             f"""
             SELECT o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
@@ -512,7 +564,7 @@ class Database:
         """Every version of the matching values (current, updated, removed), who wrote and changed it."""
         where, params = self._filters(code, areas, start, end)
         if datasets:
-            reads.rank_sql(self.con, datasets)  # unknown ids are an error
+            reads.preference(self.con, datasets)  # unknown ids are an error
             where.append("o.dataset IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(datasets))
         return history.revisions(self.con, where, params)
@@ -579,6 +631,15 @@ class Database:
             ORDER BY h.series, h.area, h.year, h.dataset""",
             row_params,
         ).df()
+
+    def _preference(self, datasets: Sequence[str] | None) -> list[str]:
+        """``reads.preference``, kept in :attr:`lookups` when there are any."""
+        if isinstance(datasets, str):
+            datasets = [datasets]
+        if self.lookups is None:
+            return reads.preference(self.con, datasets)
+        key = ("preference", tuple(datasets) if datasets else None)
+        return list(self.lookups.get(key, lambda: tuple(reads.preference(self.con, datasets))))
 
     def _filters(
         self, code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None, end: int | None

@@ -45,6 +45,8 @@ class MetadataPart(Protocol):
     def whole(self) -> bool: ...  # every indicator of the dataset was read ...
     @property
     def kept(self) -> Sequence[str]: ...  # ... except these, whose files had problems
+    @property
+    def translations(self) -> pd.DataFrame: ...  # dataset_translation rows (lang, key, text) without dataset
 
 
 HISTORY_INSERT = (
@@ -114,6 +116,16 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: Meta
             )
         finally:
             con.unregister("__metadata_rows")
+    if part.whole or len(part.translations):
+        con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
+    if len(part.translations):
+        con.register("__translations", part.translations)
+        try:
+            con.execute(
+                "INSERT OR REPLACE INTO dataset_translation SELECT ?, lang, key, text FROM __translations", [dataset_id]
+            )
+        finally:
+            con.unregister("__translations")
     if part.whole or len(part.fields):
         con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
     if len(part.fields):
@@ -185,6 +197,7 @@ def remove(con: duckdb.DuckDBPyConnection, dataset_id: str, when: dt.datetime | 
         con.execute("DELETE FROM observation WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM indicator_metadata WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
+        con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
         con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
         con.execute(
             """INSERT INTO load (id, loaded_at, paths, format, dataset, action, user_name, rows_removed)

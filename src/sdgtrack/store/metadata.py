@@ -61,14 +61,41 @@ def indicator_metadata(
 
 def metadata_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
     """``(indicator, dataset, hash)`` of each indicator's metadata in each dataset (every language,
-    and the dataset's field labels): order-free, so it changes only when the text does. The site
-    keys an indicator's pages and meta files with it."""
+    the dataset's field labels and translations): order-free, so it changes only when the text does.
+    The site keys an indicator's pages and meta files with it."""
     return con.execute("""
         WITH labels AS (SELECT dataset, bit_xor(hash(lang, field, label, position, section)) AS h
-                        FROM metadata_field GROUP BY dataset)
-        SELECT m.indicator, m.dataset, xor(bit_xor(hash(m.lang, m.field, m.value, m.structured, m.position)), coalesce(any_value(l.h), 0))
-        FROM indicator_metadata m LEFT JOIN labels l USING (dataset)
+                        FROM metadata_field GROUP BY dataset),
+        words AS (SELECT dataset, bit_xor(hash(lang, key, text)) AS h FROM dataset_translation GROUP BY dataset)
+        SELECT m.indicator, m.dataset,
+               xor(xor(bit_xor(hash(m.lang, m.field, m.value, m.structured, m.position)), coalesce(any_value(l.h), 0)),
+                   coalesce(any_value(w.h), 0))
+        FROM indicator_metadata m LEFT JOIN labels l USING (dataset) LEFT JOIN words w USING (dataset)
         GROUP BY m.indicator, m.dataset ORDER BY 1, 2""").fetchall()
+
+
+def translations(con: duckdb.DuckDBPyConnection, dataset: str, lang: str) -> dict[str, str]:
+    """A dataset's translations into ``lang`` (``group.key`` -> text; empty when it has none)."""
+    rows = con.execute(
+        "SELECT key, text FROM dataset_translation WHERE dataset = ? AND lang = ? ORDER BY key", [dataset, lang]
+    ).fetchall()
+    return dict(rows)
+
+
+def translate(value: object, table: dict[str, str]) -> object:
+    """``value`` as sdg-build translates a metadata value into a language (``table``: its
+    :func:`translations`): a text that is a key is its text, else the text of ``data.<text>``; lists
+    and mappings item by item (a mapping's keys stay); numbers, switches and unknown texts as they are."""
+    if not table:
+        return value
+    if isinstance(value, list):
+        return [translate(v, table) for v in value]
+    if isinstance(value, dict):
+        return {k: translate(v, table) for k, v in value.items()}
+    if isinstance(value, str):
+        found = table.get(value)
+        return found if found is not None else table.get(f"data.{value}", value)
+    return value
 
 
 def metadata_indicators(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:

@@ -242,12 +242,13 @@ def _observations(
             datasets=list(dict.fromkeys(dataset)) if dataset else None,
             as_of=as_of,
         )
-        frame = frame.drop(columns=["source_file"], errors="ignore")  # a path on the machine that loaded it
+        # the frame is this request's own: changed in place, not copied
+        frame.pop("source_file")  # a path on the machine that loaded it
+        frame["dims"] = frame["dims"].fillna("")
         if wanted:
-            parts = frame["dims"].fillna("").str.split("|")
+            parts = frame["dims"].str.split("|")
             frame = frame[parts.map(lambda have: all(w in have for w in wanted))]
-        frame = frame.assign(dims=frame["dims"].fillna(""))
-        page = page_of(request, frame_rows(frame), limit, offset)
+        page = page_of(request, frame, limit, offset)
         return Answer(m.Page[m.Observation](**page), page["items"])
 
     return work

@@ -39,6 +39,8 @@ MIGRATIONS = [
     Migration(4, "0004_metadata.sql"),  # national indicator metadata (Open SDG meta files)
     Migration(5, "0005_kept_results.sql"),  # the kept SDG Index and interlinkages (index/store.py, links/store.py)
     Migration(6, "0006_source_attributes.sql"),  # what the source said beside the value; conflicting rows kept
+    Migration(7, "0007_observation_order.sql"),  # observations rewritten in (series, area) order: reads prune
+    Migration(8, "0008_translations.sql"),  # an Open SDG repository's translations, kept with its load
 ]
 LATEST = MIGRATIONS[-1].version
 
