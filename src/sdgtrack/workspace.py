@@ -183,6 +183,21 @@ class Workspace:
         datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
         return self.store.display_settings(codes, datasets, lang)
 
+    def chart_settings(self, settings: dict, series: Sequence[str], unit: str | None) -> dict:
+        """What an indicator's display settings (one entry of ``display_settings``) say for the
+        chart of one series (named by its code, its label ...) in ``unit``: chart type, lines,
+        breaks, axis limits, decimals and title (Open SDG's most-specific-first rule)."""
+        from .store import display
+
+        return display.chart_for(settings, series, unit)
+
+    def display_settings_key(self) -> str:
+        """Fingerprint of the rules that read and match display settings (``store/display.py``):
+        a site keys its pages and charts on it."""
+        from .store import display
+
+        return display.code_key()
+
     def metadata_translator(self, dataset: str, lang: str) -> Callable[[object], object]:
         """The function that translates a metadata value of ``dataset`` into ``lang`` as sdg-build does
         (its repository's ``translations/``: the value as a key, else ``data.<value>``; lists and

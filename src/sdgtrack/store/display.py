@@ -21,6 +21,7 @@ still builds, and ``tools/settings_inventory.py`` lists every such problem of a 
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -343,3 +344,29 @@ def limits_for(items: Sequence[dict], series: Sequence[str], unit: str | None) -
     low = match([i for i in items if i.get("minimum") is not None], series, unit)
     high = match([i for i in items if i.get("maximum") is not None], series, unit)
     return (low["minimum"] if low else None, high["maximum"] if high else None)
+
+
+def chart_for(settings: dict, series: Sequence[str], unit: str | None) -> dict:
+    """What an indicator's settings (one entry of ``display_settings``) say for the chart of one
+    series, named by ``series`` (its code, its label ...), in ``unit``: chart type, target lines,
+    series breaks, axis limits, decimals and title."""
+    chosen = match(settings["graph_types"], series, unit)
+    precision = match(settings["precision"], series, unit)
+    title = match(settings["graph_titles"], series, unit)
+    return {
+        "type": chosen["type"] if chosen else settings["graph_type"],
+        "lines": [item for item in settings["lines"] if applies(item, series, unit)],
+        "breaks": [item for item in settings["breaks"] if applies(item, series, unit)],
+        "limits": limits_for(settings["limits"], series, unit),
+        "decimals": precision["decimals"] if precision else None,
+        "title": title["title"] if title else settings["graph_title"],
+    }
+
+
+@functools.lru_cache(maxsize=1)
+def code_key() -> str:
+    """Fingerprint of these rules: a change of them rewrites the pages and charts that use them."""
+    import hashlib
+    from pathlib import Path
+
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]

@@ -12,13 +12,11 @@ import hashlib
 import json
 import math
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ...metadata_fields import label as field_label
-from ...store import display
 from .. import code_labels
 from ..metadata import render_text
 from ..site import Site, SiteFile, producer
@@ -100,14 +98,6 @@ def _targets(site: Site, series: list[str]) -> dict[str, dict]:
     return out
 
 
-def settings_code_key() -> str:
-    """Fingerprint of the reader of display settings (``store/display.py``), which sits outside the
-    page code ``code_key`` covers: a change of its rules rewrites the pages and charts."""
-    from ...store import display
-
-    return hashlib.sha256(Path(display.__file__).read_bytes()).hexdigest()[:16]
-
-
 def _settings(site: Site, lang: str) -> dict[str, dict]:
     """Indicator -> the display settings of its national metadata in ``lang`` (``store/display.py``),
     read once per build and language for every indicator with metadata."""
@@ -147,16 +137,7 @@ def _chart_settings(site: Site, code: str, lang: str, shown: dict | None) -> dic
         return out
     names, unit = _series_names(site, code, shown["series"]), shown.get("unit")
     unit = unit if isinstance(unit, str) else None
-    chosen = display.match(settings["graph_types"], names, unit)
-    out["type"] = chosen["type"] if chosen else settings["graph_type"]
-    out["lines"] = [item for item in settings["lines"] if display.applies(item, names, unit)]
-    out["breaks"] = [item for item in settings["breaks"] if display.applies(item, names, unit)]
-    out["limits"] = display.limits_for(settings["limits"], names, unit)
-    precision = display.match(settings["precision"], names, unit)
-    out["decimals"] = precision["decimals"] if precision else None
-    title = display.match(settings["graph_titles"], names, unit)
-    out["title"] = title["title"] if title else settings["graph_title"]
-    return out
+    return site.workspace.chart_settings(settings, names, unit)
 
 
 def _break_years(site: Site, code: str, shown: dict, positions: list[float]) -> list[float | None]:
@@ -201,7 +182,9 @@ def indicator_pages(site: Site):
             yield SiteFile(
                 f"assets/charts/{name}.svg",
                 partial(_svg, site, code),
-                page_key(site, "svg", code, key, _chart_settings_key(site, code), settings_code_key()),
+                page_key(
+                    site, "svg", code, key, _chart_settings_key(site, code), site.workspace.display_settings_key()
+                ),
                 about=code,
             )
         # the page lists its target's other indicators, with or without data
@@ -212,7 +195,7 @@ def indicator_pages(site: Site):
             yield SiteFile(
                 path,
                 partial(_page, site, lang, path, code, target, goal),
-                page_key(site, path, key, site.metadata_key(code), settings_code_key(), *related),
+                page_key(site, path, key, site.metadata_key(code), site.workspace.display_settings_key(), *related),
                 about=code,
             )
 
