@@ -18,29 +18,11 @@ import pandas as pd
 from ...vocabulary import TREND_ARROWS
 from ..site import Site, SiteFile, producer
 from .common import page_key, render, short_titles, site_facts, slug, titles
+from .optional import kept_index_run, kept_links_run
 
 GOALS = [str(g) for g in range(1, 18)]
 STRONGEST = 15  # series pairs of each class on the interlinkages page
 PER_INDICATOR = 5  # linked indicators of each class on an indicator page
-
-
-def _state(site: Site) -> dict:
-    # the same memo as Site._state: the store's fingerprints, read once per build or request
-    return site.memo("_state", site.workspace.store_state)  # type: ignore[return-value]
-
-
-def kept_index_run(site: Site) -> str | None:
-    """When the kept SDG Index was saved, or None when the store keeps none."""
-    return _state(site).get("kept_index") or None
-
-
-def kept_links_run(site: Site) -> str | None:
-    """When the kept interlinkages were saved, or None when the store keeps none, or keeps a run that
-    tested no pair (e.g. no series had a known direction): no page, no link, nothing to show."""
-    run = _state(site).get("kept_links") or None
-    if run is not None and not site.memo("pages.links_tested", site.workspace.kept_links_tested):
-        return None
-    return run
 
 
 def links_key(site: Site) -> str:

@@ -20,6 +20,7 @@ from jinja2 import pass_context
 
 from ... import metadata_fields
 from ..code_labels import dimension_label, label_in, translated
+from .optional import cities_with_data, kept_index_run, kept_links_run, published_records
 
 if TYPE_CHECKING:
     from ..site import Site
@@ -249,10 +250,15 @@ def site_title(site: "Site", lang: str) -> str:
 
 
 def _extras(site: "Site") -> dict:
-    from .extras import extras
-
+    """Which optional pages exist (for the navigation of every page)."""
     if "pages.extras" not in site.cache:
-        site.cache["pages.extras"] = extras(site)
+        site.cache["pages.extras"] = {
+            "contributions": not published_records(site).empty,
+            "cities": bool(cities_with_data(site)),
+            "progress": site_facts(site)["kept_run"] is not None,
+            "sdg_index": kept_index_run(site) is not None,
+            "interlinkages": kept_links_run(site) is not None,
+        }
     return site.cache["pages.extras"]  # type: ignore[return-value]
 
 

@@ -12,18 +12,8 @@ import pandas as pd
 
 from ..site import Site, SiteFile, producer
 from .city import city_page
-from .common import json_block, page_key, render, site_facts
-
-
-def published_records(site: Site) -> pd.DataFrame:
-    """Records of published submissions (drafts and submissions under review stay out of the site)."""
-    if "pages.contributions" not in site.cache:
-        site.cache["pages.contributions"] = site.workspace.contributions.records(status="published")
-    return site.cache["pages.contributions"]  # type: ignore[return-value]
-
-
-def _frame_key(frame: pd.DataFrame) -> str:
-    return hashlib.blake2b(frame.astype(str).to_csv(index=False).encode(), digest_size=12).hexdigest()
+from .common import json_block, page_key, render
+from .optional import cities_with_data, frame_key, published_records
 
 
 @producer
@@ -31,7 +21,7 @@ def contribution_pages(site: Site):
     records = published_records(site)
     if records.empty:
         return
-    key = _frame_key(records)
+    key = frame_key(records)
     for lang in site.options.langs:
         path = f"{lang}/contributions/index.html"
         yield SiteFile(path, partial(_contributions, site, lang, path), page_key(site, path, key))
@@ -86,22 +76,6 @@ def city_list(site: Site) -> pd.DataFrame:
     return site.cache["pages.cities"]  # type: ignore[return-value]
 
 
-def cities_with_data(site: Site) -> dict[str, str]:
-    """City code -> fingerprint of its dataset (``city-<code>``), for the cities whose dataset is in the
-    store: a cheap listing (the KPI counts of :func:`city_list` are read only to render)."""
-    if "pages.city_keys" not in site.cache:
-        datasets = site.workspace.datasets()
-        datasets = datasets[datasets["id"].str.startswith("city-")]
-        codes = set(site.workspace.areas(kind="city")["code"]) if len(datasets) else set()
-        ids = datasets["id"].str.lower()  # the importer names a city's dataset city-<code>, lower case
-        site.cache["pages.city_keys"] = {
-            code: _frame_key(datasets[ids == f"city-{code.lower()}"])
-            for code in sorted(codes)
-            if (ids == f"city-{code.lower()}").any()
-        }
-    return site.cache["pages.city_keys"]  # type: ignore[return-value]
-
-
 @producer
 def city_pages(site: Site):
     state = cities_with_data(site)
@@ -126,17 +100,3 @@ def _cities(site: Site, lang: str, path: str) -> bytes:
 
 def _city_report(site: Site, code: str) -> bytes:
     return site.workspace.city_report_html(code).encode("utf-8")
-
-
-def extras(site: Site) -> dict:
-    """Which extra pages exist (for the navigation of every page)."""
-    from .analyses import kept_index_run, kept_links_run
-
-    return {
-        "contributions": not published_records(site).empty,
-        "cities": bool(cities_with_data(site)),
-        "progress": site_facts(site)["kept_run"] is not None,
-        # the kept SDG Index and interlinkages (analyses.py)
-        "sdg_index": kept_index_run(site) is not None,
-        "interlinkages": kept_links_run(site) is not None,
-    }
