@@ -47,7 +47,8 @@ DATA = REPO.parent / "shared" / "data" / "opensdg"
 # Keep this list and the table in docs/site.md ("sdg-build parity") the same.
 EXPLAINED = {
     "float-digits": "sdg-build's pandas float parser alters some 16-17-digit decimals (e.g. "
-    "0.30000000000000004 read as 0.3000000000000001); sdgtrack keeps the source's decimal exactly",
+    "0.30000000000000004 read as 0.3000000000000001) and cuts values at 16 decimal places "
+    "(0.00044312295332585934 written 0.0004431229533258); sdgtrack keeps the source's decimal exactly",
     "numeric-label": "sdg-build reads a column of numbers as floats and writes a breakdown `5` as `5.0`; "
     "sdgtrack keeps the label as written",
     "blank-value": "sdg-build keeps rows without a value; sdgtrack stores no observation without a value "
@@ -175,14 +176,6 @@ def _minus(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ua[left > 0], left[left > 0]
 
 
-def _rows(frame: pd.DataFrame, hashes: np.ndarray, wanted: np.ndarray, columns: list[str]) -> list[str]:
-    picked = frame[np.isin(hashes, wanted)].drop_duplicates(subset=columns).head(MAX_ROWS)
-    return [
-        ", ".join(f"{c}={v!r}" for c, v in zip(columns, row) if v != "")
-        for row in picked[columns].itertuples(index=False)
-    ]
-
-
 def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded_json: bool = False) -> None:
     """``ours`` and ``ref`` (sdg-build) as sets of records; fills ``out`` with reasons and details."""
     if "Value" in ref.columns and len(ref):
@@ -218,32 +211,69 @@ def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded
         return
     extra, _ = _minus(exact_ours, exact_ref)
     missing, _ = _minus(exact_ref, exact_ours)
-    # rows that differ only beyond 15 significant digits of the value
     left_ours = ours[np.isin(exact_ours, extra)].reset_index(drop=True)
     left_ref = ref[np.isin(exact_ref, missing)].reset_index(drop=True)
-    rough_ours, rough_ref = _row_hashes(left_ours, common, 15), _row_hashes(left_ref, common, 15)
-    rough_extra, n_extra = _minus(rough_ours, rough_ref)
-    rough_missing, n_missing = _minus(rough_ref, rough_ours)
-    if n_extra.sum() < len(left_ours) or n_missing.sum() < len(left_ref):
+    # rows that differ only in the last digits of the value (sdg-build's float parser)
+    n_ours, n_ref = len(left_ours), len(left_ref)
+    left_ours, left_ref = _close_rows(left_ours, left_ref, common, rtol=1e-13, atol=1e-16)
+    if len(left_ours) < n_ours or len(left_ref) < n_ref:
         out.reasons.add("float-digits")
-    if len(rough_extra) == 0 and len(rough_missing) == 0:
-        return
-    if rounded_json:  # sdg-build's JSON rounds values to 10 decimals
-        left_ours = left_ours[np.isin(rough_ours, rough_extra)].reset_index(drop=True)
-        left_ref = left_ref[np.isin(rough_ref, rough_missing)].reset_index(drop=True)
-        rough_ours, rough_ref = _row_hashes(left_ours, common, -10), _row_hashes(left_ref, common, -10)
-        rough_extra, n_extra = _minus(rough_ours, rough_ref)
-        rough_missing, n_missing = _minus(rough_ref, rough_ours)
-        if n_extra.sum() < len(left_ours) or n_missing.sum() < len(left_ref):
+    if rounded_json and (len(left_ours) or len(left_ref)):  # sdg-build's JSON rounds values to 10 decimals
+        n_ours, n_ref = len(left_ours), len(left_ref)
+        left_ours, left_ref = _close_rows(left_ours, left_ref, common, rtol=1e-13, atol=5.000001e-11)
+        if len(left_ours) < n_ours or len(left_ref) < n_ref:
             out.reasons.add("json-rounding")
-        if len(rough_extra) == 0 and len(rough_missing) == 0:
-            return
+    if len(left_ours) == 0 and len(left_ref) == 0:
+        return
     out.details.append(
-        f"rows only in sdg-build: {int(n_missing.sum())}, only in sdgtrack: {int(n_extra.sum())} (of {len(ref)} and"
+        f"rows only in sdg-build: {len(left_ref)}, only in sdgtrack: {len(left_ours)} (of {len(ref)} and"
         f" {len(ours)}; compared on {len(common)} common columns)"
     )
-    out.details.extend(f"  sdg-build: {row}" for row in _rows(left_ref, rough_ref, rough_missing, common))
-    out.details.extend(f"  sdgtrack:  {row}" for row in _rows(left_ours, rough_ours, rough_extra, common))
+    out.details.extend(f"  sdg-build: {row}" for row in _listed(left_ref, common))
+    out.details.extend(f"  sdgtrack:  {row}" for row in _listed(left_ours, common))
+
+
+def _listed(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    picked = frame[columns].drop_duplicates().head(MAX_ROWS)
+    return [", ".join(f"{c}={v!r}" for c, v in zip(columns, row) if v != "") for row in picked.itertuples(index=False)]
+
+
+def _close_rows(
+    ours: pd.DataFrame, ref: pd.DataFrame, columns: list[str], rtol: float, atol: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of each side left after pairing rows equal in every column but Value whose values
+    are close: within each group of equal other columns, both sides' values sorted and paired in
+    order; a group pairs when it has as many rows on each side and every pair is close."""
+    if "Value" not in columns or ours.empty or ref.empty:
+        return ours, ref
+    others = [c for c in columns if c != "Value"]
+
+    def keyed(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        keys = (
+            pd.util.hash_pandas_object(frame[others], index=False).to_numpy()
+            if others
+            else np.zeros(len(frame), dtype=np.uint64)
+        )
+        values = pd.to_numeric(frame["Value"].replace("", np.nan), errors="coerce").to_numpy(dtype=float)
+        order = np.lexsort((values, keys))
+        return keys[order], values[order], order
+
+    ko, vo, oo = keyed(ours)
+    kr, vr, orr = keyed(ref)
+    uo, co = np.unique(ko, return_counts=True)
+    ur, cr = np.unique(kr, return_counts=True)
+    both, io, ir = np.intersect1d(uo, ur, return_indices=True)
+    same = both[co[io] == cr[ir]]  # groups with as many rows on each side
+    in_o, in_r = np.isin(ko, same), np.isin(kr, same)
+    close = np.isclose(vo[in_o], vr[in_r], rtol=rtol, atol=atol, equal_nan=True)
+    # a group pairs only when every one of its pairs is close
+    bad = np.unique(ko[in_o][~close])
+    paired = same[~np.isin(same, bad)]
+    keep_o = np.ones(len(ours), dtype=bool)
+    keep_r = np.ones(len(ref), dtype=bool)
+    keep_o[oo[np.isin(ko, paired)]] = False
+    keep_r[orr[np.isin(kr, paired)]] = False
+    return ours[keep_o].reset_index(drop=True), ref[keep_r].reset_index(drop=True)
 
 
 def compare_edges(ours, ref, out: Outcome) -> None:
