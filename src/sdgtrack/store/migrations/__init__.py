@@ -38,6 +38,7 @@ MIGRATIONS = [
     Migration(4, "0004_metadata.sql"),  # national indicator metadata (Open SDG meta files)
     Migration(5, "0005_kept_results.sql"),  # the kept SDG Index and interlinkages (index/store.py, links/store.py)
     Migration(6, "0006_source_attributes.sql"),  # what the source said beside the value; conflicting rows kept
+    Migration(8, "0008_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
 ]
 LATEST = MIGRATIONS[-1].version
 
