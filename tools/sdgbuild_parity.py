@@ -53,6 +53,12 @@ EXPLAINED = {
     "sdgtrack keeps the label as written",
     "blank-value": "sdg-build keeps rows without a value; sdgtrack stores no observation without a value "
     "(a blank Value cell is not an observation)",
+    "year-float": "a year written `2021.0` (a float from the source's own tools) is the year 2021: sdgtrack "
+    "stores and writes `2021`, sdg-build copies `2021.0`",
+    "exact-repeat": "a row the source repeats exactly (every column the same) is one observation: sdgtrack "
+    "stores and writes it once and the load report counts the repeats; sdg-build writes every copy",
+    "blank-column-type": "a column no row fills (a `Unit multiplier` left blank) is typed `string` in the data "
+    "package; sdg-build types it `number` (pandas reads an empty column as floats)",
     "json-rounding": "sdg-build's JSON files round values to 10 decimals; sdgtrack's JSON holds the CSV's exact value",
     "meta-additions": "sdgtrack's meta adds fields sdg-build does not have (series, datasets, years, "
     "links to the data files ...); Open SDG ignores fields it does not know",
@@ -137,6 +143,7 @@ def frame_from_json(document) -> pd.DataFrame:
 
 # -- records ----------------------------------------------------------------------------------------
 NUMERIC_LABEL = re.compile(r"^-?\d+\.0$")
+YEAR_FLOAT = re.compile(r"^\d{4}\.0$")
 
 
 def _number_keys(values: pd.Series, digits: int | None) -> pd.Series:
@@ -206,9 +213,24 @@ def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded
                 ours.loc[mine, column] = ours.loc[mine, column].str[:-2]
             if floated.sum() > mine.sum():
                 out.reasons.add("numeric-label")
+    if "Year" in common:  # a year written `2021.0` by the source's own tools
+        floated = ref["Year"].str.match(YEAR_FLOAT)
+        if floated.any() and not ours["Year"].str.match(YEAR_FLOAT).any():
+            ref = ref.copy()
+            ref.loc[floated, "Year"] = ref.loc[floated, "Year"].str[:-2]
+            out.reasons.add("year-float")
     exact_ours, exact_ref = _row_hashes(ours, common, None), _row_hashes(ref, common, None)
     if len(exact_ours) == len(exact_ref) and np.array_equal(np.sort(exact_ours), np.sort(exact_ref)):
         return
+    # a row the source repeats exactly (every column): sdg-build writes each copy, sdgtrack one
+    missing, _ = _minus(exact_ref, exact_ours)
+    repeated = missing[np.isin(missing, exact_ours)]
+    if len(repeated):
+        copies = pd.Series(exact_ref).duplicated().to_numpy() & np.isin(exact_ref, repeated)
+        ref, exact_ref = ref[~copies].reset_index(drop=True), exact_ref[~copies]
+        out.reasons.add("exact-repeat")
+        if len(exact_ours) == len(exact_ref) and np.array_equal(np.sort(exact_ours), np.sort(exact_ref)):
+            return
     extra, _ = _minus(exact_ours, exact_ref)
     missing, _ = _minus(exact_ref, exact_ours)
     left_ours = ours[np.isin(exact_ours, extra)].reset_index(drop=True)
@@ -359,15 +381,25 @@ def _schema(package: dict) -> dict[str, tuple[str, frozenset]]:
     }
 
 
-def compare_package(ours: dict, ref: dict, out: Outcome) -> None:
-    """An indicator's data package: each field's type and the set of its listed values."""
+def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame | None = None) -> None:
+    """An indicator's data package: each field's type and the set of its listed values
+    (``ref_rows``: sdg-build's data file, to tell values only its rows without a value have)."""
     mine, theirs = _schema(ours), _schema(ref)
+    rows = ref_rows if ref_rows is not None else pd.DataFrame()
+    valued = rows[rows["Value"].ne("")] if "Value" in rows.columns else rows
     for name in sorted(set(mine) | set(theirs)):
         if name not in mine:
             out.details.append(f"field only in sdg-build: {name}")
         elif name not in theirs:
             out.details.append(f"field only in sdgtrack: {name}")
         elif mine[name][0] != theirs[name][0]:
+            if name in rows.columns and rows[name].eq("").all() and theirs[name][0] == "number":
+                out.reasons.add("blank-column-type")  # no row fills it: pandas reads floats
+                continue
+            floated_year = name == "Year" and name in rows.columns and rows[name].str.match(YEAR_FLOAT).any()
+            if floated_year and (mine[name][0], theirs[name][0]) == ("integer", "number"):
+                out.reasons.add("year-float")
+                continue
             out.details.append(f"field {name}: type {theirs[name][0]} in sdg-build, {mine[name][0]} in sdgtrack")
         elif mine[name][1] != theirs[name][1]:
             floated = {v[:-2] if NUMERIC_LABEL.match(v) else v for v in theirs[name][1]}
@@ -375,6 +407,9 @@ def compare_package(ours: dict, ref: dict, out: Outcome) -> None:
                 out.reasons.add("numeric-label")
                 continue
             extra, missing = sorted(mine[name][1] - theirs[name][1]), sorted(theirs[name][1] - mine[name][1])
+            if not extra and name in valued.columns and not set(missing) & set(valued[name]):
+                out.reasons.add("blank-value")  # values only rows without a value have
+                continue
             out.details.append(f"field {name}: values only in sdg-build: {missing[:6]}; only in sdgtrack: {extra[:6]}")
     if ours.get("title") != ref.get("title"):
         out.reasons.add("framework-titles")
@@ -503,7 +538,10 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                     out.status = "only-sdgtrack"
                 else:
                     path = f"{kind}/{item}/datapackage.json"
-                    compare_package(read_json(a / path), read_json(b / path), out)
+                    data = b / "data" / f"{item}.csv"
+                    compare_package(
+                        read_json(a / path), read_json(b / path), out, read_csv(data) if data.is_file() else None
+                    )
                     _status(out)
                 results.append(out)
         elif kind == "stats" and not only:
