@@ -13,6 +13,7 @@ from pathlib import Path
 import sdgtrack
 from sdgtrack.index import load_codebook, sdg_index, shipped
 from sdgtrack.index.codebook import REQUIRED
+from sdgtrack.ingest import load
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = sdgtrack.Database(Path(tmp) / "bench.duckdb")
-        db.ingest(args.file)
+        load(db, args.file)
         book = load_codebook(shipped("sdr2024_codebook.csv"))[REQUIRED]
         codes = book["indicator"].tolist()
         n_obs = db.con.execute("SELECT count(*) FROM observation").fetchone()[0]

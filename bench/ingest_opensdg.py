@@ -13,6 +13,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
+from sdgtrack.ingest import load
 
 
 def baseline(root: Path) -> tuple[float, int]:
@@ -51,7 +52,7 @@ def ingest(root: Path, db_path: Path) -> tuple[float, object]:
 
     db = sdgtrack.Database(db_path)
     t = time.perf_counter()  # schema and reference data are not part of the ingest
-    report = db.ingest(root, skip_invalid=True, rejected_path=db_path.with_suffix(".rejected.csv"))
+    report = load(db, root, skip_invalid=True, rejected_path=db_path.with_suffix(".rejected.csv"))
     seconds = time.perf_counter() - t
     db.close()
     return seconds, report

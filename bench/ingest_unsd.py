@@ -20,6 +20,7 @@ from pathlib import Path
 
 CHILD = r"""
 import json, resource, sys, time
+from sdgtrack.ingest import load
 step, path, db_path = sys.argv[1], sys.argv[2], sys.argv[3]
 t = time.perf_counter()
 if step == "pandas":
@@ -30,7 +31,7 @@ else:
     import sdgtrack
     db = sdgtrack.Database(db_path)
     t = time.perf_counter()  # schema and reference data are not part of the ingest
-    r = db.ingest(path)
+    r = load(db, path)
     info = {"rows": r.rows_read, "new": r.new, "unchanged": r.unchanged, "updated": r.updated}
     db.close()
 info["seconds"] = time.perf_counter() - t

@@ -128,10 +128,11 @@ def main() -> None:
         db_path = args.db
         if db_path is None:
             import sdgtrack
+            from sdgtrack.ingest import load
 
             db_path = Path(tmp) / "un.duckdb"
             with sdgtrack.Database(db_path) as db:
-                db.ingest(args.file)
+                load(db, args.file)
         ours = run("links", db_path, args.transform, args.sample)
         base = run("scipy", db_path, args.transform, args.sample)
     per_pair_ours = ours["seconds"] / ours["pairs"]

@@ -21,6 +21,7 @@ import pandas as pd
 import sdgtrack
 from sdgtrack.progress.assess import assess_series, target_table
 from sdgtrack.progress.methods import unsd
+from sdgtrack.ingest import load
 
 
 def baseline(values: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +61,7 @@ def baseline(values: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
 def main(path: Path, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = sdgtrack.Database(Path(tmp) / "bench.duckdb")
-        db.ingest(path)
+        load(db, path)
         table = target_table(db)
         values = db.headline_values()
         full, core, slow = [], [], []

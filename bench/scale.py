@@ -45,10 +45,11 @@ else:
     if memory_limit:
         os.environ["SDGTRACK_MEMORY_LIMIT"] = memory_limit
     import sdgtrack
+    from sdgtrack.ingest import load
     db = sdgtrack.Database(db_path)
     cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     t = time.perf_counter()  # schema and reference data are not part of the ingest
-    r = db.ingest(path, dataset="scale")
+    r = load(db, path, dataset="scale")
     info = {"rows": r.rows_read, "new": r.new, "unchanged": r.unchanged}
     db.close()
 info["seconds"] = time.perf_counter() - t

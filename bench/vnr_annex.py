@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import sdgtrack
+from sdgtrack.report.vnr import build_annex
 
 
 def timed(fn):
@@ -42,13 +43,13 @@ def main() -> None:
     out = args.out or Path(tempfile.mkdtemp(prefix="vnr-bench-"))
     out.mkdir(parents=True, exist_ok=True)
     ws = sdgtrack.open(args.db, read_only=True)
-    ws.vnr_annex((args.area or ["GBR"])[0], lang=args.lang)  # imports and string files, once
+    build_annex(ws, (args.area or ["GBR"])[0], lang=args.lang)  # imports and string files, once
     print("area  step        wall s  cpu s  x baseline(cpu)  notes")
     for area in args.area or ["GBR", "RWA", "KEN"]:
         code = ws.resolve_area(area)
         _, bw, bc = timed(lambda code=code: ws.assess(areas=[code], save=False))
         print(f"{area:5} baseline    {bw:6.1f} {bc:6.1f}  1.0              progress assessment of the area alone")
-        annex, w, c = timed(lambda area=area: ws.vnr_annex(area, lang=args.lang))
+        annex, w, c = timed(lambda area=area: build_annex(ws, area, lang=args.lang))
         total_cpu = c
         n = annex.counts
         print(

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import sdgtrack
+from sdgtrack.ingest import load
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SDGTRACK_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -34,6 +35,6 @@ def un_db(tmp_path_factory):
     """A store holding the whole 2020 UN Global Database extract (loaded once per test session)."""
     src = shared_path("unsd", "sdg_global_2020.csv.gz")
     database = sdgtrack.Database(tmp_path_factory.mktemp("un") / "un.duckdb")
-    database.ingest(src)
+    load(database, src)
     yield database
     database.close()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sdgtrack.cities import city_compare, city_import, city_score, city_template, kpis
+from sdgtrack.cities import city_compare, city_import, city_score, city_template
 from sdgtrack.errors import InvalidInputError, UserInputError
+from sdgtrack.frameworks import u4ssc
 from tests.conftest import shared_path
 
 
@@ -20,7 +21,7 @@ def test_the_91_kpis_as_a_framework(db):
         db.con.execute("SELECT level, count(*) FROM framework_node WHERE framework = 'u4ssc' GROUP BY level").fetchall()
     )
     assert levels["kpi"] == 91 and levels["dimension"] == 3 and levels["sub_dimension"] == 7
-    k = kpis.kpi_table()
+    k = u4ssc.kpi_table()
     assert k["dimension"].value_counts().to_dict() == {"Economy": 45, "Society and Culture": 29, "Environment": 17}
     assert k["type"].value_counts().to_dict() == {"Core": 55, "Advanced": 36}
     # data points are children of their KPI
@@ -46,7 +47,7 @@ def test_sdg_links_mark_itu_apart_from_ks(db):
         "EC.I.ES.3C",
         "EN.EN.AQ.1C",
     }
-    assert set(links.loc[links["relation"] == "ks_mapping", "from_code"]) == set(kpis.kpi_table()["code"])
+    assert set(links.loc[links["relation"] == "ks_mapping", "from_code"]) == set(u4ssc.kpi_table()["code"])
     dangling = db.sql("""SELECT c.to_code FROM crosswalk c LEFT JOIN framework_node n
                          ON n.framework = 'sdg' AND n.code = c.to_code WHERE n.code IS NULL""")
     assert dangling.empty
@@ -60,9 +61,9 @@ def test_wsis_action_lines(db):
 
 
 def test_codes_in_every_spelling():
-    assert kpis.resolve("EC: ICT: ICT: 1C") == kpis.resolve("ec.ict.ict.1c") == "EC.ICT.ICT.1C"
-    assert kpis.resolve("EC: ICT: ICT: 5A") == "EC.ICT.ICT.5C"  # the KS alias
-    assert kpis.resolve("XX: 1") is None
+    assert u4ssc.resolve("EC: ICT: ICT: 1C") == u4ssc.resolve("ec.ict.ict.1c") == "EC.ICT.ICT.1C"
+    assert u4ssc.resolve("EC: ICT: ICT: 5A") == "EC.ICT.ICT.5C"  # the KS alias
+    assert u4ssc.resolve("XX: 1") is None
 
 
 # -- the published values --------------------------------------------------------------------
@@ -332,7 +333,7 @@ def test_a_failed_load_leaves_no_new_city_behind(db, monkeypatch):
     def broken_ingest(*args, **kwargs):
         raise UserInputError("disk full (simulated)")
 
-    monkeypatch.setattr(db, "ingest", broken_ingest)
+    monkeypatch.setattr("sdgtrack.cities.importer.load_files", broken_ingest)
     with pytest.raises(UserInputError, match="simulated"):
         city_import(db, src, city="Asker", country="Norway")
     assert db.cities_named("Asker") == [] and db.areas(kind="city").empty

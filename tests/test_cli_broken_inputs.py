@@ -20,6 +20,7 @@ import typer.main
 import sdgtrack
 from sdgtrack.cli import app, run
 from sdgtrack.contributions import Registry
+from sdgtrack.ingest import load
 
 from .conftest import FIXTURES
 
@@ -113,7 +114,7 @@ def template(tmp_path_factory) -> Path:
     """A small store with observations and a contributions answer, copied for every run."""
     path = tmp_path_factory.mktemp("template") / "store.duckdb"
     with sdgtrack.Database(path) as database:
-        database.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+        load(database, FIXTURES / "ingest" / "tidy_good.csv")
         Registry(database).import_file(FIXTURES / "contributions" / "wwco-2024.txt")
     return path
 

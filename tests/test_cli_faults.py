@@ -13,6 +13,7 @@ import sdgtrack
 from sdgtrack.cli import run
 from sdgtrack.contributions import Registry
 from sdgtrack.errors import fault_message
+from sdgtrack.ingest import load
 
 from .conftest import FIXTURES
 
@@ -38,7 +39,7 @@ READING = [
 def store(tmp_path_factory):
     path = tmp_path_factory.mktemp("faults") / "store.duckdb"
     with sdgtrack.Database(path) as database:
-        database.ingest(FIXTURES / "ingest" / "tidy_good.csv")
+        load(database, FIXTURES / "ingest" / "tidy_good.csv")
         Registry(database).import_file(FIXTURES / "contributions" / "wwco-2024.txt")
     return path
 
@@ -126,13 +127,13 @@ def test_a_full_disk_is_named_and_the_store_is_unchanged(store, tmp_path):
             changed = tmp_path / "tidy_good.csv"  # same name: the same dataset, so an update
             text = (FIXTURES / "ingest" / "tidy_good.csv").read_text()
             changed.write_text(text.replace("70.4", "71.4"))
-            database.ingest(changed)
+            load(database, changed)
         database.con = real
         message, status = fault_message(exc.value)
         assert message.startswith("the disk is full") and "nothing was changed" in message and status == 1
         assert database.con.execute("SELECT count(*), max(value) FROM observation").fetchone() == before
         # the next load works: no transaction was left open, nothing says "cannot rollback"
-        report = database.ingest(changed)
+        report = load(database, changed)
         assert report.updated == 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import sdgtrack
+from sdgtrack.ingest import load
 
 from .conftest import shared_path
 
@@ -44,7 +45,7 @@ def test_no_load_changes_another_dataset(order, tmp_path):
     with sdgtrack.Database(tmp_path / "store.duckdb") as db:
         for ident, _, options in order:
             before = fingerprints(db)
-            report = db.ingest(paths[ident], rejected_path=tmp_path / f"{ident}-rejected.csv", **options)
+            report = load(db, paths[ident], rejected_path=tmp_path / f"{ident}-rejected.csv", **options)
             assert report.dataset == ident
             after = fingerprints(db)
             assert after[ident][0] > 0
@@ -54,7 +55,7 @@ def test_no_load_changes_another_dataset(order, tmp_path):
         # re-loading the first source and removing the last change nothing else either
         first, last = order[0], order[-1]
         before = fingerprints(db)
-        again = db.ingest(paths[first[0]], rejected_path=tmp_path / "again.csv", **first[2])
+        again = load(db, paths[first[0]], rejected_path=tmp_path / "again.csv", **first[2])
         assert again.new == again.updated == again.missing == 0
         assert fingerprints(db) == before
         db.remove_dataset(last[0])

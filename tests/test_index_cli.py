@@ -13,6 +13,7 @@ import pytest
 
 from sdgtrack.index import load_codebook
 from sdgtrack.index.codebook import IndexInputError
+from sdgtrack.ingest import load
 
 HEADER = "indicator,goal,optimum,lower_bound,green_threshold,red_threshold,in_index,trend\n"
 GOOD = HEADER + "up,1,100,0,80,40,yes,yes\ndown,2,0,50,10,30,yes,no\n"
@@ -40,7 +41,7 @@ def store(db, tmp_path):
             "value": [90, 50, 5, 40],
         }
     ).to_csv(data, index=False)
-    db.ingest(data)
+    load(db, data)
     path = db.path
     db.close()
     return path

@@ -10,6 +10,7 @@ import pytest
 from sdgtrack.index import sdg_index
 from sdgtrack.index.dashboard import goal_colours, indicator_colour, scale_0_4
 from sdgtrack.index.trends import classify, goal_trends
+from sdgtrack.ingest import load
 
 # Two goals. g1: "up" higher is better (0..100), "down" lower is better (50 best, 10 worst ... reversed).
 CODEBOOK = pd.DataFrame(
@@ -42,7 +43,7 @@ def small_db(db, tmp_path):
     ]
     path = tmp_path / "small.csv"
     pd.DataFrame(rows, columns=["series", "area", "year", "value"]).to_csv(path, index=False)
-    db.ingest(path)
+    load(db, path)
     return db
 
 
@@ -90,7 +91,7 @@ def test_ties_share_a_rank(db, tmp_path):
     pd.DataFrame({"series": "up", "area": ["FIN", "SWE", "NOR"], "year": 2022, "value": [70, 70, 50]}).to_csv(
         path, index=False
     )
-    db.ingest(path)
+    load(db, path)
     result = sdg_index(db, CODEBOOK.iloc[[0]], None)
     assert result.areas.set_index("area")["rank"].to_dict() == {"246": 1, "752": 1, "578": 3}
 

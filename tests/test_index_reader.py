@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from sdgtrack.ingest import load
+
 from .conftest import FIXTURES
 
 
 def test_edition_file_gives_raw_values_and_published_scores(db):
-    report = db.ingest(FIXTURES / "sdr" / "edition.csv")
+    report = load(db, FIXTURES / "sdr" / "edition.csv")
     assert report.formats == {"sdr": 1}
     rows = db.sql("SELECT series, area, period, value FROM observation ORDER BY series, area")
     # FIN and AFG only: the aggregate row _World is skipped; AFG has no poverty value
@@ -23,7 +25,7 @@ def test_edition_file_gives_raw_values_and_published_scores(db):
 
 
 def test_panel_file_gives_yearly_series(db):
-    db.ingest(FIXTURES / "sdr" / "panel.csv")
+    load(db, FIXTURES / "sdr" / "panel.csv")
     rows = db.sql("SELECT series, area, period, value FROM observation ORDER BY series, area, period")
     assert rows.values.tolist() == [
         ["sdg1_pov", "246", "2015", 0.6],

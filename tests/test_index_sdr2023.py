@@ -12,6 +12,7 @@ import pytest
 import sdgtrack
 from sdgtrack.index import load_codebook, sdg_index, shipped
 from sdgtrack.index.codebook import REQUIRED
+from sdgtrack.ingest import load
 
 from .conftest import shared_path
 
@@ -19,7 +20,7 @@ from .conftest import shared_path
 @pytest.fixture(scope="module")
 def sdr_db(tmp_path_factory):
     database = sdgtrack.Database(tmp_path_factory.mktemp("sdr") / "sdr.duckdb")
-    database.ingest(shared_path("sdr", "sdr2023.csv"))
+    load(database, shared_path("sdr", "sdr2023.csv"))
     yield database
     database.close()
 

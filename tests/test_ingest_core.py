@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from sdgtrack.errors import InvalidInputError
+from sdgtrack.ingest import check, load
 
 from .conftest import FIXTURES, shared_path
 
@@ -21,7 +22,7 @@ def count(db, where: str = "TRUE") -> int:
 
 
 def test_tidy_good_file(db):
-    report = db.ingest(INGEST / "tidy_good.csv")
+    report = load(db, INGEST / "tidy_good.csv")
     assert (report.new, report.updated, report.unchanged) == (7, 0, 0)
     assert report.formats == {"tidy": 1}
     afg = db.observations("3.2.1", areas=["Afghanistan"])  # headline rows only
@@ -39,12 +40,12 @@ def test_tidy_good_file(db):
 
 
 def test_reload_reports_unchanged_and_updates(db, tmp_path):
-    db.ingest(INGEST / "tidy_good.csv")
-    again = db.ingest(INGEST / "tidy_good.csv")
+    load(db, INGEST / "tidy_good.csv")
+    again = load(db, INGEST / "tidy_good.csv")
     assert (again.new, again.updated, again.unchanged) == (0, 0, 7)
     changed = tmp_path / "changed.csv"
     changed.write_text((INGEST / "tidy_good.csv").read_text().replace("70.4", "70.5"))
-    report = db.ingest(changed, dataset="tidy_good")  # another file of the same dataset
+    report = load(db, changed, dataset="tidy_good")  # another file of the same dataset
     assert (report.new, report.updated, report.unchanged) == (0, 1, 6)
     assert count(db) == 7
     assert db.observations("SH_DYN_MORT", areas=["AFG"])["value"].tolist()[0] == 70.5
@@ -61,10 +62,10 @@ def test_reload_reports_unchanged_and_updates(db, tmp_path):
     ],
 )
 def test_strict_load_rejects_and_changes_nothing(db, name, line, column, value, expected):
-    db.ingest(INGEST / "tidy_good.csv")
+    load(db, INGEST / "tidy_good.csv")
     before = count(db)
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(INGEST / name)
+        load(db, INGEST / name)
     problem = info.value.problems[0]
     assert problem.file.endswith(name)
     assert (problem.line, problem.column, problem.value) == (line, column, value)
@@ -76,7 +77,7 @@ def test_strict_load_rejects_and_changes_nothing(db, name, line, column, value, 
 
 def test_missing_column(db):
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(INGEST / "tidy_missing_column.csv", format="tidy")
+        load(db, INGEST / "tidy_missing_column.csv", format="tidy")
     assert "column 'year'" in str(info.value)
 
 
@@ -84,12 +85,13 @@ def test_undetected_file_names_the_formats(db, tmp_path):
     odd = tmp_path / "odd.csv"
     odd.write_text("a,b\n1,2\n")
     with pytest.raises(InvalidInputError, match="odd.csv.*known format"):
-        db.ingest(odd)
+        load(db, odd)
 
 
 def test_skip_invalid_writes_rejected_rows(db, tmp_path):
     rejected = tmp_path / "rejected.csv"
-    report = db.ingest(
+    report = load(
+        db,
         [INGEST / "tidy_bad_value.csv", INGEST / "tidy_unknown_area.csv"],
         dataset="mixed",
         skip_invalid=True,
@@ -112,7 +114,7 @@ def test_truncated_gzip(db, tmp_path):
     broken = tmp_path / "broken.csv.gz"
     broken.write_bytes(data[: len(data) // 2])
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(broken, format="tidy")
+        load(db, broken, format="tidy")
     assert "broken.csv.gz" in str(info.value) and "readable" in str(info.value)
     assert count(db) == 0
 
@@ -128,7 +130,7 @@ def test_excel_text_in_value_cell(db, tmp_path):
     path = tmp_path / "bad.xlsx"
     wb.save(path)
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(path)
+        load(db, path)
     p = info.value.problems[0]
     assert (p.line, p.column, p.value) == (3, "value", "n/a")
     assert "bad.xlsx, row 3" in str(info.value)
@@ -139,16 +141,16 @@ def test_not_a_workbook(db, tmp_path):
     fake = tmp_path / "fake.xlsx"
     fake.write_bytes(b"this is not a zip file")
     with pytest.raises(InvalidInputError, match="fake.xlsx.*(readable Excel|known format)"):
-        db.ingest(fake, format="unsd")
+        load(db, fake, format="unsd")
 
 
 def test_missing_path(db, tmp_path):
     with pytest.raises(InvalidInputError, match="an existing file or folder"):
-        db.ingest(tmp_path / "nope.csv")
+        load(db, tmp_path / "nope.csv")
 
 
 def test_validate_changes_nothing(db):
-    report = db.validate(INGEST / "tidy_good.csv")
+    report = check(db, INGEST / "tidy_good.csv")
     assert report.dry_run and report.new == 7
     assert count(db) == 0
 
@@ -183,12 +185,12 @@ def test_un_global_database_2020(un_db):
 
 
 def test_un_reload_is_unchanged(un_db):
-    report = un_db.validate(shared_path("unsd", "sdg_global_2020.csv.gz"))
+    report = check(un_db, shared_path("unsd", "sdg_global_2020.csv.gz"))
     assert (report.new, report.updated, report.unchanged) == (0, 0, 1_128_726)
 
 
 def test_un_excel_goal14(db):
-    report = db.ingest(shared_path("unsd", "Goal14.xlsx"))
+    report = load(db, shared_path("unsd", "Goal14.xlsx"))
     assert report.formats == {"unsd": 1}
     assert report.rows_read + report.blank_values == 19_009
     obs = db.observations("14.4.1", areas=["World"])
@@ -232,10 +234,10 @@ def test_cli_ingest_then_data(tmp_path):
 
 def test_failed_load_leaves_no_work_tables(db):
     with pytest.raises(InvalidInputError):
-        db.ingest(INGEST / "tidy_duplicate.csv")
+        load(db, INGEST / "tidy_duplicate.csv")
     temp = db.con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary UNION ALL "
         "SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
     ).fetchall()
     assert temp == []
-    assert db.ingest(INGEST / "tidy_good.csv").new == 7  # and the next load works as usual
+    assert load(db, INGEST / "tidy_good.csv").new == 7  # and the next load works as usual

@@ -16,6 +16,7 @@ from openpyxl import Workbook
 
 import sdgtrack
 from sdgtrack.errors import InvalidInputError, UserInputError
+from sdgtrack.ingest import load
 from sdgtrack.ingest.canonical import create_staging, escape_dim, unescape_dim
 from sdgtrack.ingest.readers.unsd import LAYOUT
 from sdgtrack.ingest.totals import choose_total, headline_gaps
@@ -102,8 +103,8 @@ def test_un_excel_after_csv_shows_each_year_once(goal14, tmp_path):
         "(HEADER, DELIMITER ',')"
     )
     with sdgtrack.Database(tmp_path / "s.duckdb") as db:
-        db.ingest(subset)
-        report = db.ingest(shared_path("unsd", "Goal14.xlsx"))
+        load(db, subset)
+        report = load(db, shared_path("unsd", "Goal14.xlsx"))
         assert report.updated > 0  # same keys: the later release updates the earlier values
         frame = db.observations("EN_MAR_CHLDEV", areas=["World"])
         assert not frame["period"].duplicated().any()
@@ -120,12 +121,12 @@ def test_excel_column_without_a_name_holding_values_is_an_error(db, tmp_path):
     ws.append(["X", "AFG", 2016, 2, "stray"])
     wb.save(tmp_path / "unnamed.xlsx")
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(tmp_path / "unnamed.xlsx")
+        load(db, tmp_path / "unnamed.xlsx")
     problem = info.value.problems[0]
     assert (problem.line, problem.column) == (3, "E") and "column name" in problem.expected
     ws.cell(row=3, column=5).value = None  # an empty unnamed column is ignored
     wb.save(tmp_path / "unnamed.xlsx")
-    report = db.ingest(tmp_path / "unnamed.xlsx")
+    report = load(db, tmp_path / "unnamed.xlsx")
     assert report.new == 2 and rows(db, "SELECT DISTINCT dims FROM observation WHERE series = 'X'") == [("",)]
 
 
@@ -150,7 +151,7 @@ def test_choose_total_rules():
 
 
 def test_opensdg_totals_written_as_text_are_staged_blank(db):
-    report = db.ingest(TEXT_TOTALS, area="GBR")
+    report = load(db, TEXT_TOTALS, area="GBR")
     assert any("totals written as text staged as blank" in n for n in report.notes)
     head = rows(db, "SELECT series, period, dims, value FROM observation WHERE is_headline ORDER BY ALL")
     assert ("GB:1.1.1", "2015", "", 10.0) in head and ("GB:1.1.1", "2016", "", 10.5) in head
@@ -174,7 +175,7 @@ def national(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("national")
     database = sdgtrack.Database(tmp / "national.duckdb")
     for name in ("uk", "canada"):
-        database.ingest(shared_path("opensdg", name), skip_invalid=True, rejected_path=tmp / f"{name}.csv")
+        load(database, shared_path("opensdg", name), skip_invalid=True, rejected_path=tmp / f"{name}.csv")
     yield database
     database.close()
 
@@ -245,7 +246,7 @@ def test_dimension_separators_are_escaped(db, tmp_path):
         'X,AFG,2015,3,"a\\7C",\n'
         'X,AFG,2015,4,"a|",\n',
     )
-    report = db.ingest(data)
+    report = load(db, data)
     assert (report.new, report.exact_duplicates) == (4, 0)
     stored = {d for (d,) in rows(db, "SELECT dims FROM observation WHERE series = 'X'")}
     assert stored == {"Age=x\\7CSex\\3Dy", "Age=x|Sex=y", "Age=a\\5C7C", "Age=a\\7C"}
@@ -269,7 +270,7 @@ PERIODS = (
 def test_periods_and_bounds(db, tmp_path):
     data = write(tmp_path / "periods.csv", PERIODS)
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(data)
+        load(db, data)
     bad = {(p.line, p.column, p.value) for p in info.value.problems}
     assert bad == {
         (3, "period", "99999"),
@@ -283,7 +284,7 @@ def test_periods_and_bounds(db, tmp_path):
     }  # a cast would read 2000
     assert all("1900-2100" in p.expected for p in info.value.problems if p.column == "period")
     assert rows(db, "SELECT count(*) FROM observation WHERE series = 'X'") == [(0,)]
-    db.ingest(data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")
+    load(db, data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")
     stored = dict(rows(db, "SELECT period, year FROM observation WHERE series = 'X'"))
     assert stored == {
         "2015": 2015,
@@ -313,9 +314,9 @@ def test_line_numbers_are_physical_lines(db, tmp_path, name, text):
     data = write(tmp_path / name, text)
     options = {"area": "GBR"} if name.startswith("indicator") else {}
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(data, **options)
+        load(db, data, **options)
     assert [p.line for p in info.value.problems] == [7]
-    report = db.ingest(data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv", **options)
+    report = load(db, data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv", **options)
     assert report.rejected == 1
     with open(tmp_path / "rejected.csv", encoding="utf-8") as f:
         assert [r["line"] for r in csv.DictReader(f)] == ["7"]
@@ -328,7 +329,7 @@ def test_gzip_csv_line_numbers(db, tmp_path):
     with gzip.open(path, "wt", encoding="utf-8") as f:
         f.write("SeriesCode,GeoAreaCode,TimePeriod,Value\n\nSH_X,4,2015,1\n\n\nSH_X,4,2016,oops\n")
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(path)
+        load(db, path)
     assert [(p.line, p.value) for p in info.value.problems] == [(6, "oops")]
 
 
@@ -341,7 +342,7 @@ def test_excel_rows_are_sheet_rows(db, tmp_path):
     ws.append([None, "X", "AFG", 2016, "bad"])
     wb.save(tmp_path / "offset.xlsx")
     with pytest.raises(InvalidInputError) as info:
-        db.ingest(tmp_path / "offset.xlsx")
+        load(db, tmp_path / "offset.xlsx")
     assert [(p.line, p.value) for p in info.value.problems] == [(6, "bad")]
 
 
@@ -350,7 +351,7 @@ def test_targets_codebook_and_matrix_lines(db, tmp_path):
     from sdgtrack.links.expert import read_matrix
     from sdgtrack.progress.targets import read_targets
 
-    db.ingest(write(tmp_path / "d.csv", "series,area,year,value\nSH_X,AFG,2015,1\n"))
+    load(db, write(tmp_path / "d.csv", "series,area,year,value\nSH_X,AFG,2015,1\n"))
     targets = write(
         tmp_path / "targets.csv", 'series,direction,source\n\nSH_X,increase,"two\nlines"\n\nSH_X,sideways,x\n'
     )
@@ -383,7 +384,7 @@ def test_rejected_report_counts_rows_like_the_csv(db, tmp_path):
         "X,AFG,2017,1\nX,AFG,2017,1\n"  # an exact repeat: kept once
         "X,AFG,2018,nope\n",
     )  # invalid
-    report = db.ingest(data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")
+    report = load(db, data, skip_invalid=True, rejected_path=tmp_path / "rejected.csv")
     with open(tmp_path / "rejected.csv", encoding="utf-8") as f:
         listed = list(csv.DictReader(f))
     assert report.rejected == len(listed) == 6
@@ -412,7 +413,7 @@ def test_rejected_report_counts_rows_like_the_csv(db, tmp_path):
 )
 def test_header_only_file_is_an_error(db, tmp_path, name, text):
     with pytest.raises(InvalidInputError, match="header only"):
-        db.ingest(write(tmp_path / name, text), area="GBR")
+        load(db, write(tmp_path / name, text), area="GBR")
     assert rows(db, "SELECT count(*) FROM load") == [(0,)]
 
 
@@ -421,7 +422,7 @@ def test_header_only_excel_is_an_error(db, tmp_path):
     wb.active.append(["series", "area", "year", "value"])
     wb.save(tmp_path / "h.xlsx")
     with pytest.raises(InvalidInputError, match="no rows"):
-        db.ingest(tmp_path / "h.xlsx")
+        load(db, tmp_path / "h.xlsx")
 
 
 def test_custom_area_cannot_take_a_name_another_area_answers_to(db):
@@ -456,7 +457,7 @@ def test_missing_description_is_null(db, tmp_path):
         "series,area,year,value,series_description\n"
         "A,AFG,2015,1,\nB,AFG,2015,1,nan\nC,AFG,2015,1,None\nD,AFG,2015,1, Real text \n",
     )
-    db.ingest(data)
+    load(db, data)
     assert rows(db, "SELECT code, description FROM series WHERE code IN ('A', 'B', 'C', 'D') ORDER BY code") == [
         ("A", None),
         ("B", None),

@@ -6,7 +6,7 @@ import pytest
 
 import sdgtrack
 from sdgtrack.errors import InvalidInputError
-from sdgtrack.ingest import registry
+from sdgtrack.ingest import load, registry
 
 from .conftest import FIXTURES, shared_path
 
@@ -20,7 +20,7 @@ def uk(tmp_path_factory):
     src = shared_path("opensdg", "uk")
     tmp = tmp_path_factory.mktemp("uk")
     database = sdgtrack.Database(tmp / "uk.duckdb")
-    report = database.ingest(src)
+    report = load(database, src)
     yield database, report, src, tmp
     database.close()
 
@@ -131,7 +131,7 @@ def test_uk_quirks(uk):
 
 def test_uk_reload_is_unchanged(uk):
     db, report, src, tmp = uk
-    again = db.ingest(src)
+    again = load(db, src)
     assert (again.new, again.updated, again.unchanged) == (0, 0, report.new)
 
 
@@ -139,12 +139,12 @@ def test_canada_strict_stops_on_inf_then_skip_invalid_loads(tmp_path):
     src = shared_path("opensdg", "canada")
     db = sdgtrack.Database(tmp_path / "ca.duckdb")
     with pytest.raises(InvalidInputError) as err:
-        db.ingest(src)
+        load(db, src)
     (problem,) = err.value.problems
     assert problem.file.endswith("indicator_9-b-1.csv") and problem.line == 148
     assert (problem.column, problem.value) == ("value", "Inf")
     assert one(db, "SELECT count(*) FROM observation") == [(0,)]
-    report = db.ingest(src, skip_invalid=True, rejected_path=tmp_path / "rej.csv")
+    report = load(db, src, skip_invalid=True, rejected_path=tmp_path / "rej.csv")
     assert (report.new, report.rejected, report.series) == (110_215, 1, 246)
     assert any("area 124" in n for n in report.notes)  # from the metadata's national_geographical_coverage
     head = db.observations("3.2.2", areas=["CAN"])
@@ -165,7 +165,7 @@ def test_detects_repository_data_folder_and_single_file(tmp_path):
     assert registry.detect(src / "data") is reader
     assert registry.detect(src / "data" / "indicator_3-2-2.csv") is reader
     db = sdgtrack.Database(tmp_path / "one.duckdb")
-    report = db.ingest(src / "data" / "indicator_3-2-2.csv")  # area still from the repository's config
+    report = load(db, src / "data" / "indicator_3-2-2.csv")  # area still from the repository's config
     # the country, and the English regions and UK nations its GeoCodes name
     assert report.new == 2_118 and report.areas == 15  # 826, 9 regions, E&W, 4 nations
     db.close()
@@ -174,7 +174,7 @@ def test_detects_repository_data_folder_and_single_file(tmp_path):
 def test_bad_value_names_file_line_column_value(db):
     path = OPENSDG / "bad_value" / "data" / "indicator_3-2-2.csv"
     with pytest.raises(InvalidInputError) as err:
-        db.ingest(OPENSDG / "bad_value", area="GBR")
+        load(db, OPENSDG / "bad_value", area="GBR")
     (problem,) = err.value.problems
     assert (problem.file, problem.line, problem.column, problem.value) == (str(path), 4, "value", "n/a")
     assert "expected a number" in str(problem)
@@ -183,8 +183,8 @@ def test_bad_value_names_file_line_column_value(db):
 
 def test_area_from_option_else_clear_error(db):
     with pytest.raises(InvalidInputError) as err:
-        db.ingest(OPENSDG / "no_area")
+        load(db, OPENSDG / "no_area")
     assert "--area" in str(err.value)
-    report = db.ingest(OPENSDG / "no_area", area="Rwanda")
+    report = load(db, OPENSDG / "no_area", area="Rwanda")
     assert report.new == 1
     assert db.con.execute("SELECT series, area, value FROM observation").fetchall() == [("RW:3.2.2", "646", 1.5)]

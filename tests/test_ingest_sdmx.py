@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from sdgtrack.errors import InvalidInputError
-from sdgtrack.ingest import registry
+from sdgtrack.ingest import load, registry
 
 from .conftest import FIXTURES, shared_path
 
@@ -23,7 +23,7 @@ def test_rwanda_message_with_dsd(db):
     src = shared_path(*DATA)
     assert registry.detect(src).name == "sdmx"
     assert registry.detect(src.parents[1] / "RWA_2025_SDG DSD.xml") is None  # a structure message is not data
-    report = db.ingest(src)
+    report = load(db, src)
     assert (report.new, report.series, report.areas) == (2_330, 259, 36)
     assert any("structure from RWA_2025_SDG DSD.xml" in n for n in report.notes)
     pov = db.observations("SI_POV_DAY1", areas=["RWA"])
@@ -51,7 +51,7 @@ def test_rwanda_message_with_dsd(db):
 
 
 def test_rwanda_sub_national_areas(db):
-    db.ingest(shared_path(*DATA))
+    load(db, shared_path(*DATA))
     assert rows(
         db, "SELECT code, name, kind, parent FROM area WHERE code IN ('RW-1', 'RW-11', 'RW-5') ORDER BY code"
     ) == [
@@ -66,20 +66,20 @@ def test_rwanda_sub_national_areas(db):
 
 def test_rwanda_whole_repository_and_reload(db):
     src = shared_path("opensdg", "rwanda")
-    report = db.ingest(src)
+    report = load(db, src)
     assert report.formats == {"opensdg": 1}
     assert (report.new, report.series) == (2_354, 261)  # SDMX file + the two GDP CSVs
     assert any("national indicators" in n and "GDP1, GDP2" in n for n in report.notes)
     assert any("2,330 observations of 259 series" in n for n in report.notes)
     assert rows(db, "SELECT count(*) FROM observation WHERE series = 'RW:GDP1:sectoral-share-of-gdp'") == [(12,)]
-    again = db.ingest(src)
+    again = load(db, src)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2_354)
 
 
 def test_rwanda_without_dsd(db, tmp_path):
     alone = tmp_path / "alone.xml"
     shutil.copy(shared_path(*DATA), alone)
-    report = db.ingest(alone)
+    report = load(db, alone)
     assert (report.new, report.series, report.areas) == (2_330, 259, 36)
     assert any("no DSD found" in n for n in report.notes)
     # numbered areas next to the ISO code RW are Rwanda's own numbering, never M49 (1 = World)
@@ -93,7 +93,7 @@ def test_truncated_message_is_one_clear_error(db, capfd):
     path = SDMX / "truncated.xml"
     assert registry.detect(path).name == "sdmx"
     with pytest.raises(InvalidInputError) as err:
-        db.ingest(path)
+        load(db, path)
     (problem,) = err.value.problems
     assert problem.file == str(path) and problem.line == 23
     assert "readable SDMX-ML 2.1 data message" in problem.expected
@@ -104,7 +104,7 @@ def test_truncated_message_is_one_clear_error(db, capfd):
 def test_bad_value_names_line_and_leaves_store_unchanged(db):
     path = SDMX / "bad_value.xml"
     with pytest.raises(InvalidInputError) as err:
-        db.ingest(path)
+        load(db, path)
     (problem,) = err.value.problems
     assert (problem.file, problem.line, problem.column, problem.value) == (str(path), 18, "value", "12,5")
     # the custom area made for REF_AREA 1 is gone again: a failed load changes nothing

@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import sdgtrack
 from sdgtrack.cli import app
 from sdgtrack.errors import InvalidInputError, UserInputError
+from sdgtrack.ingest import load
 from sdgtrack.publish.metadata import render_text, sanitize_html
 from sdgtrack.publish.site import Site, SiteOptions
 
@@ -205,7 +206,7 @@ def test_bad_meta_file_is_one_clear_error_and_changes_nothing(small, tmp_path):
 
 def test_bad_meta_fixture_alone_names_file_and_line(db):
     with pytest.raises(InvalidInputError) as err:
-        db.ingest(OPENSDG / "bad_meta", area="GBR")
+        load(db, OPENSDG / "bad_meta", area="GBR")
     assert str(err.value.problems[0]).startswith(f"{OPENSDG / 'bad_meta' / 'meta' / '3-2-1.md'}, line 5: expected")
     assert db.con.execute("SELECT count(*) FROM observation").fetchone()[0] == 0
     assert db.con.execute("SELECT count(*) FROM indicator_metadata").fetchone()[0] == 0
@@ -228,7 +229,7 @@ def test_hostile_meta_files_are_problems_naming_the_file(db, tmp_path, text, exp
     shutil.copytree(OPENSDG / "metadata", copy)
     (copy / "meta" / "3-4-1.yml").write_text(text, encoding="utf-8")
     with pytest.raises(InvalidInputError) as err:
-        db.ingest(copy, area="GBR")
+        load(db, copy, area="GBR")
     (problem,) = err.value.problems
     assert problem.file == str(copy / "meta" / "3-4-1.yml") and expected in str(problem)
     assert db.con.execute("SELECT count(*) FROM indicator_metadata").fetchone()[0] == 0
@@ -337,6 +338,8 @@ def test_metadata_change_rewrites_only_pages_and_meta_files(small, tmp_path):
         + [f"{lang}/meta/all.json" for lang in ("en", "fr")]
         # the statistics read each indicator's reporting_status and expected_disaggregations
         + [f"{lang}/stats/{name}.json" for lang in ("en", "fr") for name in ("reporting", "disaggregation")]
+        # the reporting page counts the same statuses
+        + [f"{lang}/reporting/index.html" for lang in ("en", "fr")]
     )
     assert "Revised text." in (out / "en" / "indicators" / "3-4-1" / "index.html").read_text("utf-8")
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import sdgtrack
+from sdgtrack.publish.build import build_site
 from sdgtrack.publish.outputs.edges import edges
 from sdgtrack.publish.outputs.tables import headline_table, open_sdg_table, to_csv
 from sdgtrack.publish.site import Site, SiteOptions
@@ -83,7 +84,7 @@ def test_an_indicator_without_data_has_empty_data_files(ws, tmp_path):
     """sdg-build writes the data files of every indicator with a meta file: header only, no edges."""
     ws.ingest(REPO, area="GBR")
     out = tmp_path / "site"
-    ws.build_site(out, SiteOptions(langs=("en",)))
+    build_site(ws, out, SiteOptions(langs=("en",)))
     en = out / "en"
     assert (en / "data" / "1-5-2.csv").read_text("utf-8") == "Year,Value\n"
     assert (en / "headline" / "1-5-2.csv").read_text("utf-8") == "Year,Value\n"

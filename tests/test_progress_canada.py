@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from sdgtrack.ingest import load
 from sdgtrack.progress.assess import assess_series
 
 from .canada_progress import headline_values, published, simple_indicators, targets_frame
@@ -70,7 +71,7 @@ def canada_store(tmp_path_factory):
     root = shared_path("opensdg", "canada")
     folder = tmp_path_factory.mktemp("ca_store")
     db = sdgtrack.Database(folder / "ca.duckdb")
-    db.ingest(root, skip_invalid=True, rejected_path=folder / "rejected.csv")  # one 'Inf' value in 9-b-1
+    load(db, root, skip_invalid=True, rejected_path=folder / "rejected.csv")  # one 'Inf' value in 9-b-1
     table, names = store_targets(db.con, root)
     path = tmp_path_factory.mktemp("ca_targets") / "canada_targets.csv"
     table.to_csv(path, index=False)

@@ -15,6 +15,7 @@ import pytest
 
 import sdgtrack
 from sdgtrack.errors import UserInputError
+from sdgtrack.report.vnr import build_annex
 
 from .conftest import REPO, shared_path
 
@@ -48,7 +49,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def uk_annex(store):
-    return store["ws"].vnr_annex("GBR")
+    return build_annex(store["ws"], "GBR")
 
 
 def _world_text(un: pd.DataFrame, series: str) -> tuple[str, str]:
@@ -88,7 +89,7 @@ def test_uk_annex_content(store, uk_annex):
 
 
 def test_kenya_un_only(store):
-    annex = store["ws"].vnr_annex("Kenya")
+    annex = build_annex(store["ws"], "Kenya")
     t = annex.table.dropna(subset=["series"])
     assert set(t["dataset"]) == {"unsd"} and len(t) > 10
     assert annex.chart is not None and annex.counts["assessed"] > 0
@@ -105,7 +106,7 @@ def test_kenya_un_only(store):
     assert isinstance(row["status"], str) and row["status_text"]  # assessed: the method's status in words
     # the UN's unit code, named (and in French in a French annex)
     assert row["unit"] == last["Units"] and row["unit_label"] not in ("", last["Units"])
-    fr = store["ws"].vnr_annex("Kenya", lang="fr").table.set_index("indicator").loc["3.2.1"]
+    fr = build_annex(store["ws"], "Kenya", lang="fr").table.set_index("indicator").loc["3.2.1"]
     assert fr["unit"] == row["unit"]
 
 
@@ -157,7 +158,7 @@ def test_xlsx_one_row_per_indicator(store, uk_annex, tmp_path):
 def test_annex_speaks_each_language(store, lang, tmp_path):
     from sdgtrack.report.words import strings_file
 
-    annex = store["ws"].vnr_annex("Kenya", lang=lang)
+    annex = build_annex(store["ws"], "Kenya", lang=lang)
     page = annex.write(tmp_path / "annex.html").read_text(encoding="utf-8")
     strings = strings_file()["strings"]
     assert f'lang="{lang}"' in page and strings["title"][lang] in page
@@ -182,7 +183,7 @@ def test_arabic_docx_and_xlsx_right_to_left(store, tmp_path):
     import docx
     import openpyxl
 
-    annex = store["ws"].vnr_annex("Kenya", lang="ar")
+    annex = build_annex(store["ws"], "Kenya", lang="ar")
     doc = docx.Document(str(annex.write(tmp_path / "a.docx")))
     assert "<w:bidi/>" in doc.paragraphs[0]._p.xml and doc.paragraphs[0].text == "المرفق الإحصائي"
     wb = openpyxl.load_workbook(annex.write(tmp_path / "a.xlsx"))
@@ -191,7 +192,7 @@ def test_arabic_docx_and_xlsx_right_to_left(store, tmp_path):
 
 def test_pdf_pages(store, tmp_path):
     pytest.importorskip("weasyprint")
-    annex = store["ws"].vnr_annex("Kenya")
+    annex = build_annex(store["ws"], "Kenya")
     path = annex.write(tmp_path / "annex.pdf")
     assert path.read_bytes()[:5] == b"%PDF-"
     if not (shutil.which("pdfinfo") and shutil.which("pdftotext")):
@@ -210,14 +211,14 @@ def test_pdf_pages(store, tmp_path):
 def test_bad_input_one_message_no_file(store, tmp_path, monkeypatch):
     ws = store["ws"]
     with pytest.raises(UserInputError, match="Atlantis"):
-        ws.vnr_annex("Atlantis")
+        build_annex(ws, "Atlantis")
     with pytest.raises(UserInputError, match="has no headline values"):
-        ws.vnr_annex("Andorra")  # a country the store has no value for
+        build_annex(ws, "Andorra")  # a country the store has no value for
     with pytest.raises(UserInputError, match="dataset 'nope' is not in the store"):
-        ws.vnr_annex("GBR", datasets=["nope"])
+        build_annex(ws, "GBR", datasets=["nope"])
     with pytest.raises(UserInputError, match="language 'de'"):
-        ws.vnr_annex("GBR", lang="de")
-    annex = ws.vnr_annex("Kenya")
+        build_annex(ws, "GBR", lang="de")
+    annex = build_annex(ws, "Kenya")
     with pytest.raises(UserInputError, match=r"expected a name ending in \.html, \.pdf, \.docx, \.xlsx"):
         annex.write(tmp_path / "annex.txt")
     with pytest.raises(UserInputError, match="does not exist"):
@@ -282,7 +283,7 @@ def test_national_series_take_the_global_direction(store, uk_annex):
     growth = (row["latest_value"] - row["baseline_value"]) * (1 if direction == "increase" else -1)
     assert row["status"] == ("regression" if growth < 0 else row["status"]) and row["status"] != "insufficient_data"
     assert any("global series" in line for line in uk_annex.method_lines())
-    own = store["ws"].vnr_annex("GBR", global_directions=False).table.set_index("indicator").loc["1.1.1"]
+    own = build_annex(store["ws"], "GBR", global_directions=False).table.set_index("indicator").loc["1.1.1"]
     assert pd.isna(own["status"]) and own["status_text"] == "Not assessed (no target)"
 
 
@@ -291,7 +292,7 @@ def test_pdf_needs_a_font_for_its_language(store, tmp_path):
     if not shutil.which("fc-list"):
         pytest.skip("no fontconfig: fonts are not checked")
     has_cjk = bool(subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip())
-    annex = store["ws"].vnr_annex("Kenya", lang="zh-Hans")
+    annex = build_annex(store["ws"], "Kenya", lang="zh-Hans")
     if has_cjk:
         assert annex.write(tmp_path / "zh.pdf").exists()
     else:
@@ -314,7 +315,7 @@ def test_hostile_text_stays_text(tmp_path):
     title = '=HYPERLINK("http://evil.example","click")\x0b<script>alert(1)</script>'
     with sdgtrack.open(tmp_path / "e.duckdb") as ws:
         ws.ingest(csv, dataset="evil", dataset_info={"title": title, "kind": "national", "publisher": "@SUM(1)"})
-        annex = ws.vnr_annex("KEN")
+        annex = build_annex(ws, "KEN")
         sheet = openpyxl.load_workbook(annex.write(tmp_path / "e.xlsx"))
         cells = [c for s in sheet.worksheets for row in s.iter_rows() for c in row if isinstance(c.value, str)]
         assert all(c.data_type == "s" for c in cells)
@@ -355,7 +356,7 @@ def test_unwritable_folder(store, tmp_path):
     folder.chmod(0o500)
     try:
         with pytest.raises(UserInputError, match="permission denied"):
-            store["ws"].vnr_annex("Kenya").write(folder / "annex.xlsx")
+            build_annex(store["ws"], "Kenya").write(folder / "annex.xlsx")
         assert os.listdir(folder) == []
     finally:
         folder.chmod(0o700)
@@ -370,7 +371,7 @@ def test_nothing_assessable_says_so(tmp_path):
     )
     with sdgtrack.open(tmp_path / "s.duckdb") as ws:
         ws.ingest(csv, dataset="one")
-        annex = ws.vnr_annex("KEN", global_directions=False)
+        annex = build_annex(ws, "KEN", global_directions=False)
         total = sum(level == "indicator" for _c, level, _p, _t in ws.current_nodes("sdg"))
         assert annex.chart is None and annex.counts == {"total": total, "with_data": 1, "assessed": 0}
         sentence = "No series of Kenya could be assessed, so there is no progress chart."

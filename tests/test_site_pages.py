@@ -11,6 +11,8 @@ from pathlib import PurePosixPath
 
 import pytest
 
+from sdgtrack import plurals
+from sdgtrack.publish.build import build_site
 from sdgtrack.publish.pages import common
 from sdgtrack.publish.pages.indicator_data import parse_dims
 from sdgtrack.publish.site import Site, SiteOptions
@@ -65,7 +67,10 @@ def test_strings_have_every_language():
     stray = [key for key, entry in table["strings"].items() if "en" not in entry]  # a language file's unknown key
     assert not stray
     for key, entry in table["strings"].items():  # the same placeholders in every language
-        names = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in entry.items()}
+        # a counted string gives forms by plural category: `other` always, each with the placeholders
+        forms = {lang: text if isinstance(text, dict) else {"other": text} for lang, text in entry.items()}
+        assert all("other" in f and set(f) <= set(plurals.CATEGORIES) for f in forms.values()), key
+        names = {(lang, c): set(re.findall(r"{(\w+)}", t)) for lang, f in forms.items() for c, t in f.items()}
         assert len({frozenset(v) for v in names.values()}) == 1, (key, names)
 
 
@@ -122,10 +127,10 @@ def _normalise(path: str) -> str:
 def test_languages_titles_and_direction(site_files):
     _site, files = site_files
     fr = _render(files, "fr/goals/3/index.html")
-    assert '<html lang="fr" dir="ltr">' in fr and "Objectif 3" in fr
+    assert '<html lang="fr" dir="ltr" ' in fr and "Objectif 3" in fr
     assert "Permettre à tous de vivre en bonne santé" in fr  # the shipped French title of goal 3
     ar = _render(files, "ar/index.html")
-    assert '<html lang="ar" dir="rtl">' in ar and "الهدف 3" in ar
+    assert '<html lang="ar" dir="rtl" ' in ar and "الهدف 3" in ar
     en = _render(files, "en/index.html")
     # the language switch on every page links the same page in the other languages
     assert 'href="../fr/index.html"' in en and 'href="../ar/index.html"' in en
@@ -201,7 +206,6 @@ def test_contributions_page_only_for_published_records(tmp_path):
 
 
 def test_rebuild_writes_only_pages_of_the_changed_indicator(tmp_path):
-    from sdgtrack.publish.build import build_site
 
     store, out = tmp_path / "store.duckdb", tmp_path / "site"
     with Workspace(store) as ws:
@@ -278,13 +282,13 @@ def test_a_new_optional_page_reaches_every_page_navigation_on_rebuild(tmp_path):
     with Workspace(tmp_path / "store.duckdb") as ws:
         ws.ingest(FIXTURES / "ingest" / "tidy_good.csv")
         ws.contributions.import_file(FIXTURES / "contributions" / "crp-2025.txt", year=2025, status="draft")
-        ws.build_site(tmp_path / "site")
+        build_site(ws, tmp_path / "site")
         page = tmp_path / "site" / "en" / "indicators" / "3-2-1" / "index.html"
         assert "contributions/index.html" not in page.read_text(encoding="utf-8")
         (sid,) = ws.contributions.submissions()["id"]
         ws.contributions.set_status(sid, "submitted")
         ws.contributions.set_status(sid, "published")
-        report = ws.build_site(tmp_path / "site")
+        report = build_site(ws, tmp_path / "site")
     assert 'href="../../../en/contributions/index.html"' in page.read_text(encoding="utf-8")
     assert report.written > 0
 

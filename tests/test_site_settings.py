@@ -80,9 +80,8 @@ def test_settings_are_read_checked_and_shaped(ws):
     assert [(item["value"], item["kind"]) for item in line["lines"]] == [(50.0, "annotation"), (1.0, "target")]
     assert settings["5.5.1"]["graph_type"] == "binary"
     # one read for the headline rule and the page's first selection
-    assert ws.store.start_selection(["16.1.4", "1.4.2"]) == {
-        "16.1.4": {"dataset": "opensdg-settings", "values": [{"field": "Sex", "value": "Female", "series": None}]}
-    }
+    rows = ws.start_values()
+    assert rows.values.tolist() == [["opensdg-settings", "16.1.4", "Sex", "Female", None, 0]]
 
 
 def test_bad_settings_are_left_out_with_a_reason():

@@ -140,7 +140,7 @@ def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):
     path = tmp_path / "old.duckdb"
     old_store(path)
 
-    def broken(con):
+    def broken(con, rules):
         raise duckdb.IOException("disk full (simulated)")
 
     monkeypatch.setattr(
@@ -153,3 +153,18 @@ def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):
     assert con.execute("SELECT count(*) FROM observation").fetchone()[0] == len(OLD_ROWS)
     assert "dataset" not in [r[0] for r in con.execute("DESCRIBE observation").fetchall()]
     con.close()
+
+
+def test_a_bare_store_open_of_rows_from_before_datasets_names_the_upgrade_and_changes_nothing(tmp_path):
+    """The dataset of an old row is the ingest's rule; the store imports no ingest, so a bare
+    ``Database`` (no rules handed over) refuses such a store rather than guessing."""
+    path = tmp_path / "old.duckdb"
+    old_store(path)
+    with pytest.raises(UserInputError, match=r"from before datasets: upgrade it with `sdgtrack upgrade --db"):
+        sdgtrack.Database(path)
+    con = duckdb.connect(str(path), read_only=True)
+    assert migrations.schema_version(con) == 0
+    assert con.execute("SELECT count(*) FROM observation").fetchone()[0] == len(OLD_ROWS)
+    con.close()
+    with sdgtrack.open(path) as ws:  # the workspace hands the ingest's rules to the store
+        assert set(ws.datasets()["id"]) == {"unsd", "opensdg-uk", "opensdg-rwanda", "my_data"}

@@ -11,6 +11,7 @@ import pytest
 
 import sdgtrack
 from sdgtrack.errors import UserInputError
+from sdgtrack.ingest import load
 
 PACKAGE = Path(sdgtrack.__file__).parent
 OWNERS = ("store", "ingest", "frameworks")
@@ -108,7 +109,7 @@ def test_counts_on_an_empty_and_a_loaded_store(db, tmp_path):
     data.write_text(
         "series,area,year,value\nSH_DYN_MORT,4,2015,70.1\nSH_DYN_MORT,4,2019,60.3\nSH_DYN_MORT,578,2019,2.1\n"
     )
-    db.ingest(data, dataset="demo")
+    load(db, data, dataset="demo")
     assert db.totals() == {"observations": 3, "series": 1, "areas": 2, "first": 2015, "last": 2019}
     assert db.first_year(["SH_DYN_MORT", "nothing"]) == 2015 and db.has_dataset("demo")
     stats = [s for s in db.headline_series_stats() if s["indicator"] == "3.2.1"]

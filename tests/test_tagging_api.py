@@ -100,6 +100,30 @@ def test_long_text_is_embedded_in_windows():
     assert vectors[0] @ vectors[1] > 0.9
 
 
+def test_token_budget_groups_cover_every_window_once():
+    from sdgtrack.tagging import embedding
+
+    lengths = np.array([3, 7, 20, 20, 150, 150, 150, 150, 150, 150, 256, 256, 256, 256])
+    order = np.argsort(lengths, kind="stable")
+    groups = embedding._groups(lengths[order], order)
+    assert np.concatenate(groups).tolist() == order.tolist()
+    for group in groups:
+        assert len(group) == 1 or len(group) * lengths[group].max() <= embedding.TOKEN_BUDGET
+    assert [len(g) for g in groups] == [5, 5, 3, 1]  # padded to the longest of the group: 5 x 150, 3 x 256
+
+
+@needs_model
+def test_a_batch_gives_the_vectors_of_each_text_alone():
+    """Grouping and padding change nothing: texts of very different lengths in one call get the
+    vectors they get alone."""
+    from sdgtrack.tagging import embedding
+
+    texts = ["Clean water", MATERNAL, " ".join([MATERNAL] * 12), "Forests and land degradation " * 5]
+    together = embedding.embed(texts)
+    alone = np.vstack([embedding.embed([t]) for t in texts])
+    assert np.abs(together - alone).max() < 1e-4
+
+
 def test_bad_texts_warn_and_get_no_tags():
     with pytest.warns(TaggingWarning) as caught:
         tags = tag_texts(["", "   ", b"\x89PNG\r\n", "\x00\x01\x02 binary \x03\x04", None, MATERNAL], method="keywords")

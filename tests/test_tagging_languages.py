@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sdgtrack.tagging import evaluate, language, model_available, tag_texts
@@ -14,7 +15,9 @@ needs_model = pytest.mark.skipif(not model_available(), reason="tagging models n
 LANGS = ["en", "fr", "es", "ar", "ru", "zh-Hans"]
 # Pooled agreement of the translations with English in the sample of test_parallel_texts_sample
 # (the whole benchmark: docs/methods/tagging.md).
-AGREEMENT_SAMPLE = 0.87  # 0.891 measured; the rule without indicator texts: below 0.85
+AGREEMENT_SAMPLE = (
+    0.92  # 0.945 measured; without the 2025 indicator titles 0.891, without any indicator text below 0.85
+)
 
 
 def test_translations_are_test_texts_only():
@@ -81,7 +84,7 @@ def test_every_language_within_005_of_english():
     assert table.loc[["ar", "ru", "zh-Hans", "es"], "english_reader"].eq(0).all()
     assert table.loc["fr", "english_reader"] == 0
     # the figures of docs/methods/tagging.md
-    assert table["accuracy"].round(3).tolist() == pytest.approx([1.0, 0.994, 0.994, 0.964, 0.994, 0.994], abs=0.004)
+    assert table["accuracy"].round(3).tolist() == pytest.approx([1.0, 0.994, 0.994, 0.959, 0.988, 0.994], abs=0.004)
 
 
 @needs_model
@@ -90,7 +93,7 @@ def test_languages_with_the_own_target_left_out():
     the goal must be recognised from the goal's other texts. English keeps the other targets' query
     lines and its word overlap; every language is within 0.11 of English."""
     table = evaluate.language_accuracy(own_target_excluded=True).set_index("lang")["accuracy"]
-    assert table.round(3).tolist() == pytest.approx([0.609, 0.598, 0.527, 0.503, 0.574, 0.592], abs=0.004)
+    assert table.round(3).tolist() == pytest.approx([0.609, 0.592, 0.533, 0.509, 0.574, 0.598], abs=0.004)
     assert table.min() > 0.45  # far above chance (1 in 17)
     assert (table.loc["en"] - table).max() < 0.11
 
@@ -141,3 +144,38 @@ def test_parallel_texts_sample():
     assert pooled >= AGREEMENT_SAMPLE
     # with its own target's wording left out a text is harder to place, in every language
     assert (result["accuracy_own_out"] <= result["accuracy"]).mean() >= 0.9
+
+
+def test_parallel_halves_split_by_target():
+    """Choices look at the *choose* half, figures are reported on the *report* half: every text of a
+    target, in every set and language, is in one half, and both halves hold about half the targets."""
+    table = evaluate.parallel_texts(shared_path("opensdg", "canada"))
+    assert set(table["half"]) == {"choose", "report"}
+    assert table.groupby("target")["half"].nunique().eq(1).all()
+    per_half = table.groupby("half")["target"].nunique()
+    assert per_half.min() >= 0.4 * table["target"].nunique()
+    by_set = table.groupby(["set", "half"]).size()
+    assert (by_set > 0).all() and len(by_set) == 6
+    # the same code is in the same half whichever table it comes from
+    assert evaluate.parallel_half(pd.Series(["3.1", "3.1"])).nunique() == 1
+
+
+def test_indicator_titles_are_english_references_of_the_multilingual_reader_only():
+    """The 2025 indicator titles (English) are indicator references; the English reader's word
+    overlap does not read them, so the English rule is as it was fitted."""
+    from sdgtrack.tagging import lexical
+
+    ref = reference_texts()
+    titles = ref[ref["kind"] == "indicator_title"]
+    assert len(titles) == 251 and titles["target"].str.fullmatch(r"\d+\.[0-9a-z]+").all()
+    rows = embedded_texts()
+    assert (rows["kind"] == "indicator").sum() == 251 + (ref["kind"] == "indicator").sum()
+    assert set(titles["text"]) <= set(rows.loc[rows["kind"] == "indicator", "text"])
+    assert language.detect(titles["text"].tolist()).tolist().count("en") >= 245
+    docs = lexical.documents()
+    assert (
+        len(docs)
+        == ref.loc[ref["kind"] != "indicator_title"]
+        .assign(doc=lambda d: d["target"].where(d["target"] != "", "goal " + d["goal"].astype(str)))["doc"]
+        .nunique()
+    )

@@ -14,10 +14,10 @@ import sys
 import pytest
 from fastapi.testclient import TestClient
 
-from sdgtrack.contributions.edit import CORRECTABLE
+from sdgtrack.contributions.edit import CORRECTABLE, record_fields
 from sdgtrack.contributions.models import KINDS
+from sdgtrack.data_entry import MAX_UPLOAD_BYTES
 from sdgtrack.errors import InvalidInputError
-from sdgtrack.review import MAX_UPLOAD_BYTES, record_fields
 
 from .web_entry_app import PASSWORD, build, sign_in
 

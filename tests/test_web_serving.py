@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 
 from sdgtrack.publish import site as site_module
 from sdgtrack.publish.site import SiteFile
-from sdgtrack.store.files import server_holding, sidecar_path
+from sdgtrack.storefiles import server_holding, sidecar_path
 from sdgtrack.web.app import create_app
 from sdgtrack.web.limits import Limits
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 import sdgtrack
+from sdgtrack.ingest import load
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "sdgtrack" / "demo" / "unsd_demo_2020.csv.gz"
 PER_GOAL = 3
@@ -26,7 +27,7 @@ def main(shared: Path) -> None:
     src = shared / "unsd" / "sdg_global_2020.csv.gz"
     with tempfile.TemporaryDirectory() as tmp:
         db = sdgtrack.Database(Path(tmp) / "cut.duckdb")
-        db.ingest(src)
+        load(db, src)
         picked = db.sql(f"""
             WITH cover AS (
                 SELECT split_part(si.indicator, '.', 1) AS goal, o.series, count(DISTINCT o.area) AS areas,

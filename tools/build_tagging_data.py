@@ -3,7 +3,8 @@
 Writes, from the Aurora SDG queries v5 (CC BY 4.0, Aurora Universities Network,
 doi:10.5281/zenodo.3817445) and the 2025 SDG framework shipped in ``frameworks/data``:
 
-- ``reference_texts.csv``: goal, target, kind (goal_title | goal_text | target | indicator), text;
+- ``reference_texts.csv``: goal, target, kind (goal_title | goal_text | target | indicator |
+  indicator_title), text;
 - ``aurora_queries.csv``: goal, target (blank = goal-wide), line (1-based within the target), query;
 - ``AURORA_LICENSE.md``: the licence, copied unchanged;
 - ``reference_vectors.npy`` and ``reference_vectors_multilingual.npy``: the embeddings of the goal
@@ -56,6 +57,14 @@ def main() -> None:
         for row in csv.DictReader(f):
             if row["level"] == "goal":
                 texts.append(dict(goal=row["code"], target="", kind="goal_title", text=row["title"]))
+    # The 2025 indicator titles (English) go last, after the Aurora rows, so the older rows keep
+    # their places: the multilingual reader compares texts with them ("indicator" feature).
+    indicator_titles: list[dict] = []
+    with open(FRAMEWORK, encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["level"] == "indicator":
+                goal, target = row["code"].split(".")[0], ".".join(row["code"].split(".")[:2])
+                indicator_titles.append(dict(goal=goal, target=target, kind="indicator_title", text=clean(row["title"])))
     # Target texts come from targets.csv (the cleaned Aurora texts: 13.a/13.b artefacts removed).
     with open(args.shared / "tagging" / "targets.csv", encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
@@ -76,6 +85,7 @@ def main() -> None:
                     texts.append(dict(goal=str(goal), target=target, kind="indicator", text=desc))
             for n, line in enumerate(QUERY_LINE.findall(definition), start=1):
                 queries.append(dict(goal=str(goal), target=target, line=n, query=clean(line)))
+    texts += indicator_titles
 
     for name, rows, cols in (("reference_texts.csv", texts, ["goal", "target", "kind", "text"]),
                              ("aurora_queries.csv", queries, ["goal", "target", "line", "query"])):

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "src" / "sdgtrack" / "cities" / "data"
+OUT = ROOT / "src" / "sdgtrack" / "frameworks" / "data"
 SDG_FRAMEWORK = ROOT / "src" / "sdgtrack" / "frameworks" / "data" / "sdg_framework_2025.csv"
 SDG_2020_TITLES = ROOT / "src" / "sdgtrack" / "frameworks" / "data" / "translations" / "en" / "global_indicators.yml"
 ITU_SOURCE = "ITU U4SSC KPI definition, SDG Reference(s) field"

@@ -18,6 +18,7 @@ import pandas as pd
 import sdgtrack
 from sdgtrack.index import load_codebook, sdg_index, shipped
 from sdgtrack.index.codebook import REQUIRED as COLUMNS
+from sdgtrack.ingest import load
 
 REPO = Path(__file__).resolve().parents[1]
 ARROW_LABEL = {"↑": "on track", "➚": "moderately improving", "→": "stagnating", "↓": "decreasing"}
@@ -89,7 +90,7 @@ def main(shared: Path) -> None:
         for name, src, year in (("a: SDR 2023 raw values", "sdr2023.csv", None),
                                 ("b: SDR 2024 panel, up to 2023", "sdr2024_indicators.csv", 2023)):
             db = sdgtrack.Database(Path(tmp) / f"{src}.duckdb")
-            db.ingest(sdr / src)
+            load(db, sdr / src)
             iso = dict(db.con.execute("SELECT iso3, code FROM area WHERE iso3 IS NOT NULL").fetchall())
             pub, pub_long = published(sdr, iso)
             # the 2023 file also holds published scores (series '<code>.score'): use the raw series only

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import sdgtrack
+from sdgtrack.ingest import load
 
 
 def main() -> None:
@@ -23,7 +24,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         with sdgtrack.Database(Path(tmp) / "coverage.duckdb") as db:
             for repo in args.repositories:
-                db.ingest(repo, skip_invalid=True, rejected_path=Path(tmp) / f"{repo.name}-rejected.csv")
+                load(db, repo, skip_invalid=True, rejected_path=Path(tmp) / f"{repo.name}-rejected.csv")
             counts = db.con.execute("""
                 SELECT coalesce(split_part(series, ':', 1), 'all'), count(*), count(*) FILTER (WHERE NOT h)
                 FROM (SELECT series, bool_or(is_headline) AS h FROM observation WHERE series LIKE '%:%'

@@ -63,7 +63,7 @@ EXPLAINED = {
     "meta-additions": "sdgtrack's meta adds fields sdg-build does not have (series, datasets, years, "
     "links to the data files ...); Open SDG ignores fields it does not know",
     "safe-html": "metadata text is published as sanitised HTML (scripts and event handlers removed, "
-    "Markdown rendered); sdg-build copies the text as written",
+    "Markdown rendered, the ends trimmed); sdg-build copies the text as written",
     "framework-titles": "goal, target and indicator titles (and the chart title a repository leaves to them) "
     "are the current official UN titles in the site's language; sdg-build shows the repository's own "
     "wording, often of an older edition of the framework",
@@ -72,6 +72,14 @@ EXPLAINED = {
     "blank-settings": "a setting the repository leaves blank or out (graph_type, graph_title, computation_units, "
     "indicator_sort_order) is published with the value Open SDG falls back to (a line chart, the indicator's title, "
     "the units of its series, the code's sort order); sdg-build publishes null",
+    "trimmed": "texts inside settings (a translation's series name in data_start_values, graph_titles ...) are "
+    "trimmed at their ends; sdg-build keeps a YAML block's closing line break (`...indépendante\\n`)",
+    "translations-once": "sdg-build's meta in the repository's first language also holds each other language's "
+    "meta-file fields under the language's code (`fr: {...}`), the values its `fr/meta/ID.json` holds again; "
+    "sdgtrack publishes each language once, in its own folder (compared there)",
+    "empty-data-columns": "sdg-build counts an expected disaggregation as there when the data file has its column, "
+    "even without one value (UK 17-18-3: a header and the line 'This is a non-statistical indicator'); "
+    "sdgtrack counts the disaggregations of the indicator's values",
     "stats-additions": "sdgtrack's reporting statistics add each goal's title and its disaggregation counts",
     "out-of-scope": "indicators expecting no disaggregation are left out of the disaggregation statistics "
     "(as the UK and Canada configure sdg-build); sdg-build counts them as notapplicable where the repository "
@@ -321,6 +329,7 @@ def _render(value: str) -> str:
 
 TITLES = frozenset({"goal_name", "target_name", "indicator_name", "graph_title"})
 DEFAULTED = frozenset({"graph_type", "graph_title", "computation_units", "indicator_sort_order"})
+LANG_KEY = re.compile(r"^[a-z]{2,3}([-_][A-Za-z]{2,4})?$")  # a translation folder's name (fr, zh-Hans)
 GIT_DATES = frozenset({"national_data_updated_date", "national_metadata_updated_date"})
 
 
@@ -334,6 +343,9 @@ def compare_meta(ours: dict, ref: dict, out: Outcome) -> None:
             continue
         if key in GIT_DATES:
             out.reasons.add("git-dates")
+            continue
+        if LANG_KEY.match(key) and isinstance(ref[key], dict) and key != ours.get("language"):
+            out.reasons.add("translations-once")
             continue
         out.details.append(f"field only in sdg-build: {key}={_short(ref[key])}")
     extras = set(ours) - set(ref)
@@ -361,10 +373,22 @@ def compare_meta(ours: dict, ref: dict, out: Outcome) -> None:
             continue
         if isinstance(a, (int, float)) and isinstance(b, (int, float)) and float(a) == float(b):
             continue
-        if isinstance(b, str) and a == _render(b):
+        if isinstance(b, str) and a == _render(b.strip()):  # sdgtrack trims a text's ends, as YAML folds it
             out.reasons.add("safe-html")
             continue
+        if isinstance(b, (list, dict)) and a == _trimmed(b):
+            out.reasons.add("trimmed")
+            continue
         out.details.append(f"field {key}: sdg-build {_short(b)}, sdgtrack {_short(a)}")
+
+
+def _trimmed(value):
+    """``value`` with every text in it trimmed at its ends."""
+    if isinstance(value, list):
+        return [_trimmed(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _trimmed(v) for k, v in value.items()}
+    return value.strip() if isinstance(value, str) else value
 
 
 def _short(value, limit: int = 90) -> str:
@@ -434,6 +458,50 @@ def _flatten(document, prefix: str = "") -> dict[str, object]:
     else:
         out[prefix] = document
     return out
+
+
+def _empty_data_columns(ref_dir: Path) -> dict[str, tuple[str, str]]:
+    """Indicator -> (its goal, the status sdg-build gave it), for the indicators whose sdg-build data file has a column of an expected
+    disaggregation but not one value (UK 17-18-3: ``Year,Funding,Value`` and the line "This is a
+    non-statistical indicator"): sdg-build counts the column as the disaggregation being there."""
+    out = {}
+    for path in sorted((ref_dir / "meta").glob("*.json")):
+        if path.stem in ("all", "schema"):
+            continue
+        expected = read_json(path).get("expected_disaggregations") or []
+        data = ref_dir / "data" / f"{path.stem}.csv"
+        if not expected or not data.is_file():
+            continue
+        frame = read_csv(data)
+        if "Value" in frame.columns and frame["Value"].eq("").all() and set(expected) & set(frame.columns):
+            status = "complete" if set(expected) <= set(frame.columns) else "inprogress"
+            out[path.stem] = (path.stem.split("-")[0], status)
+    return out
+
+
+def _without_empty_columns(ref: dict, ref_dir: Path, out: Outcome) -> dict:
+    """sdg-build's disaggregation statistics with the indicators of :func:`_empty_data_columns` counted
+    as sdgtrack counts them (not started: no value of theirs is disaggregated), reason listed."""
+    empty = _empty_data_columns(ref_dir)
+    if not empty:
+        return ref
+    ref = json.loads(json.dumps(ref))
+
+    def move(part: dict, moved: Counter) -> None:
+        statuses = {s["status"]: s for s in part.get("statuses", [])}
+        for status, n in moved.items():
+            if status in statuses and "notstarted" in statuses:
+                statuses[status]["count"] -= n
+                statuses["notstarted"]["count"] += n
+        total = part.get("totals", {}).get("total") or 0
+        for s in statuses.values():
+            s["percentage"] = 100 * s["count"] / total if total else 0
+
+    for goal in ref.get("goals", []):
+        move(goal, Counter(status for g, status in empty.values() if g == str(goal.get("goal"))))
+    move(ref.get("overall", {}), Counter(status for _, status in empty.values()))
+    out.reasons.add("empty-data-columns")
+    return ref
 
 
 def compare_stats(ours, ref, out: Outcome) -> None:
@@ -552,7 +620,10 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                 elif not (b / "stats" / f"{item}.json").is_file():
                     out.status = "only-sdgtrack"
                 else:
-                    compare_stats(read_json(a / "stats" / f"{item}.json"), read_json(b / "stats" / f"{item}.json"), out)
+                    ref_stats = read_json(b / "stats" / f"{item}.json")
+                    if item == "disaggregation":
+                        ref_stats = _without_empty_columns(ref_stats, b, out)
+                    compare_stats(read_json(a / "stats" / f"{item}.json"), ref_stats, out)
                     _status(out)
                 results.append(out)
     return results
@@ -667,6 +738,7 @@ def repository_languages(repo: Path) -> list[str]:
 def build_sdgtrack(repo: Path, work: Path) -> tuple[Path, float, float]:
     """Ingest ``repo`` into a fresh store under ``work`` and build its site there; (site, s, s)."""
     import sdgtrack
+    from sdgtrack.publish.build import build_site
     from sdgtrack.publish.site import SiteOptions
 
     work.mkdir(parents=True, exist_ok=True)
@@ -679,7 +751,7 @@ def build_sdgtrack(repo: Path, work: Path) -> tuple[Path, float, float]:
     ingested = time.perf_counter() - started
     started = time.perf_counter()
     with sdgtrack.open(store, read_only=True) as ws:
-        ws.build_site(site, SiteOptions(langs=tuple(repository_languages(repo))))
+        build_site(ws, site, SiteOptions(langs=tuple(repository_languages(repo))))
     return site, ingested, time.perf_counter() - started
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import errno
 from dataclasses import dataclass
 
+from .plurals import count
+
 
 class SdgtrackError(Exception):
     """Base class of errors caused by input (files, codes, options), not by a bug."""
@@ -49,7 +51,7 @@ class InvalidInputError(SdgtrackError):
         lines = [str(p) for p in self.problems[:limit]]
         if self.total > limit:
             lines.append(f"... and {self.total - limit} more problems")
-        lines.append(f"{self.total} problem(s); nothing was loaded")
+        lines.append(f"{count(self.total, 'problem')}; nothing was loaded")
         return "\n".join(lines)
 
 
@@ -97,3 +99,16 @@ def fault_message(exc: BaseException) -> tuple[str, int]:
         "with the command you ran (SDGTRACK_DEBUG=1 shows the traceback)",
         1,
     )
+
+
+class NotAllowed(SdgtrackError):
+    """The signed-in user may not do this (data entry; HTTP 403)."""
+
+
+class NotFound(UserInputError):
+    """Nothing of that name, or not one this user may see (HTTP 404): a change request or record
+    (another entity's drafts stay unseen), an SDMX dataflow or structure, no matching observations."""
+
+
+class TooLarge(UserInputError):
+    """The answer would exceed the bound of one request (HTTP 413)."""

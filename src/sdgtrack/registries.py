@@ -14,21 +14,43 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import types
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterator, Protocol, TypeVar
 
-from .errors import UserInputError
+from .errors import Problem, UserInputError
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-    from .ingest.registry import ReadResult
 
 T = TypeVar("T")
+
+
+@dataclass
+class ReadResult:
+    """What a reader's ``read`` returns beside the rows it staged (declared with the ``Reader``
+    protocol, so the registries import no ingest module; readers import it from ``ingest/registry``)."""
+
+    rows: int = 0  # informative only: the loader counts the staged rows itself
+    blank_values: int = 0  # rows a reader dropped for having no value (the loader also
+    # counts and drops staged rows whose value_raw is blank)
+    problems: list[Problem] = field(default_factory=list)  # file-level or row-level problems
+    notes: list[str] = field(default_factory=list)  # things the user should know
+    # Custom areas the staged rows name (sub-national areas from an SDMX code list ...):
+    # (code, name, parent code, kind). The loader adds them for validation and removes them
+    # again when the load fails or is a dry run, so a failed load still changes nothing.
+    areas: list[tuple[str, str, str | None, str]] = field(default_factory=list)
+    # Indicator metadata text the source carries (Open SDG meta files): written with the load's
+    # rows, in the same transaction, replacing the dataset's metadata of the indicators read.
+    metadata: Any = None  # ingest.metadata.MetadataRows (the store takes it as store.datasets.MetadataPart)
+    # The header of each source table read, as written: (file, indicator code or national id,
+    # column names, whether a row has a value). Stored with the load (store source_columns) so the
+    # site writes an indicator's columns as its source did (Open SDG files).
+    tables: list[tuple[str, str | None, list[str], bool]] = field(default_factory=list)
 
 
 class Reader(Protocol):
@@ -40,7 +62,7 @@ class Reader(Protocol):
 
     def detect(self, path: Path) -> bool: ...
 
-    def read(self, con, path: Path, staging: str, options: dict) -> "ReadResult": ...
+    def read(self, con, path: Path, staging: str, options: dict) -> ReadResult: ...
 
 
 class ProgressMethod(Protocol):

@@ -108,9 +108,34 @@ class Result:
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a DataFrame as dicts of plain JSON values (NaN, NaT and pd.NA become None)."""
+    """Rows of a DataFrame as dicts of plain JSON values (NaN, NaT and pd.NA become None).
+
+    Converted a column at a time: numbers, booleans and text through NumPy and pandas, only the
+    cells of other columns (lists, timestamps, mixed objects) one by one through :func:`plain`.
+    The API answers every uncached read through here; per cell it cost as much as the read."""
     columns = [str(c) for c in frame.columns]
-    return [{c: plain(v) for c, v in zip(columns, row)} for row in frame.itertuples(index=False, name=None)]
+    values = [_plain_column(column) for _, column in frame.items()]
+    return [dict(zip(columns, row)) for row in zip(*values)] if columns else [{} for _ in range(len(frame))]
+
+
+def _plain_column(column: pd.Series) -> list[Any]:
+    dtype = column.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not column.hasnans:
+        return column.to_numpy(dtype=bool).tolist()
+    if pd.api.types.is_integer_dtype(dtype) and not column.hasnans:
+        return column.to_numpy(dtype="int64").tolist()
+    if pd.api.types.is_float_dtype(dtype):
+        numbers = column.to_numpy(dtype="float64", na_value=np.nan)
+        out = numbers.tolist()
+        for i in np.flatnonzero(~np.isfinite(numbers)).tolist():
+            out[i] = None
+        return out
+    if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+        out = column.tolist()
+        for i in np.flatnonzero(column.isna().to_numpy()).tolist():
+            out[i] = None
+        return out
+    return [plain(v) for v in column.tolist()]
 
 
 def plain(value: Any) -> Any:

@@ -17,8 +17,13 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 import pandas as pd
 
+from . import ingest as loads
+from .ingest.upgrade import RULES as OLD_ROW_RULES
 from .results import Result
-from .store.database import Database
+from .store.database import Database, Lookups
+from .store.datasets import current_user
+
+__all__ = ["Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
 
 if TYPE_CHECKING:
     import altair as alt
@@ -27,20 +32,18 @@ if TYPE_CHECKING:
     from .cities.compare import Comparison
     from .cities.importer import ImportReport
     from .contributions import Registry
+    from .data_entry import Accounts, Review
     from .exchange.export import ExportReport
+    from .exchange.parquet import ParquetExport
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
     from .progress.chart import ChartWords
-    from .publish.build import BuildReport
-    from .publish.site import SiteOptions
-    from .report.vnr import Annex
-    from .review import Accounts, Review
 
 
 class Workspace:
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
-        self.store = Database(path, read_only=read_only)
+        self.store = Database(path, read_only=read_only, upgrade_rules=OLD_ROW_RULES)
         self.read_only = read_only
         # The store's own connection serves one thread at a time: the live app's threads take this
         # lock around every use of it (accounts, requests, the ingest that publishes).
@@ -60,6 +63,15 @@ class Workspace:
         other.__dict__.update(self.__dict__)
         other.store = self.store.cursor()
         return other
+
+    def lookups_for(self, state: str) -> Lookups:
+        """A place to keep what codes and areas resolve to while the store is in ``state`` (a
+        server's fingerprint); give it to each cursor with :meth:`use_lookups`."""
+        return Lookups(state)
+
+    def use_lookups(self, lookups: Lookups | None) -> None:
+        """Resolve codes and areas through ``lookups`` (None: ask the store every time)."""
+        self.store.lookups = lookups
 
     def __enter__(self) -> "Workspace":
         return self
@@ -83,9 +95,10 @@ class Workspace:
         progress: Callable[..., None] | None = None,
         user: str | None = None,
     ) -> LoadReport:
-        """Load files or folders into one dataset; see :meth:`Database.ingest`. ``user``: who history
+        """Load files or folders into one dataset; see :func:`sdgtrack.ingest.load`. ``user``: who history
         records the load for (the live app passes the signed-in author and approver)."""
-        return self.store.ingest(
+        return loads.load(
+            self.store,
             paths,
             dataset=dataset,
             dataset_info=dataset_info,
@@ -110,8 +123,8 @@ class Workspace:
         preview_rows: int = 0,
     ) -> LoadReport:
         """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
-        return self.store.validate(
-            paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
+        return loads.check(
+            self.store, paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
         )
 
     # -- data out ------------------------------------------------------------------------------
@@ -239,7 +252,7 @@ class Workspace:
         HTML or Markdown; JSON when ``structured``), ``structured``, ``position``. Empty when no
         loaded dataset has metadata for the indicator; an unknown code or dataset is an error."""
         from .errors import UserInputError
-        from .publish.metadata import with_labels
+        from .metadata_fields import with_labels
 
         codes = [str(code).strip()] if isinstance(code, str) else [str(c).strip() for c in code]
         if not re.fullmatch(r"[a-z]{2,3}([-_][A-Za-z]{2,4})?", lang):
@@ -276,6 +289,16 @@ class Workspace:
         datasets = [dataset] if isinstance(dataset, str) else (list(dataset) if dataset is not None else None)
         return self.store.display_settings(codes, datasets, lang)
 
+    def metadata_translator(self, dataset: str, lang: str) -> Callable[[object], object]:
+        """The function that translates a metadata value of ``dataset`` into ``lang`` as sdg-build does
+        (its repository's ``translations/``: the value as a key, else ``data.<value>``; lists and
+        mappings item by item); the identity when the dataset has no translations."""
+        from functools import partial
+
+        from .store.metadata import translate
+
+        return partial(translate, table=self.store.metadata_translations(dataset, lang))
+
     def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
         """(indicator, dataset, hash) of each indicator's national metadata per dataset (site builds)."""
         return self.store.metadata_fingerprints()
@@ -284,7 +307,12 @@ class Workspace:
         return self.store.datasets()
 
     def dataset(self, dataset_id: str) -> dict:
-        return self.store.dataset(dataset_id)
+        """One dataset: metadata, counts, loads, series, and series without a headline row (why)."""
+        from .ingest.totals import headline_gaps  # the reasons follow the ingest's total rules
+
+        shown = self.store.dataset(dataset_id)
+        shown["without_headline"] = headline_gaps(self.store.con, dataset=dataset_id)
+        return shown
 
     def remove_dataset(self, dataset_id: str) -> int:
         return self.store.remove_dataset(dataset_id)
@@ -468,6 +496,15 @@ class Workspace:
             self.store.con, dataset, out, dsd=dsd, maps=maps, fmt=format, report=report, skip_invalid=skip_invalid
         )
 
+    def export_parquet(self, out: str | Path, *, datasets: Sequence[str] | None = None) -> "ParquetExport":
+        """The current observations (of ``datasets``, default all) as Hive-partitioned Parquet, one
+        folder per series, under ``out`` (a new or empty folder), with the area, series, framework
+        and dataset tables and a Frictionless ``datapackage.json`` (docs/scale.md). Written whole
+        or not at all."""
+        from .exchange.parquet import export_parquet
+
+        return export_parquet(self.store, out, list(datasets) if datasets else None)
+
     def sdmx_dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
         """The SDMX REST API's dataflows (one per dataset with rows) as an SDMX-ML structure message."""
         from .exchange import serve
@@ -507,19 +544,6 @@ class Workspace:
             fmt=format,
         )
 
-    def build_site(
-        self,
-        out: str | Path,
-        options: SiteOptions | None = None,
-        *,
-        progress: Callable[[int, int, str], None] | None = None,
-    ) -> BuildReport:
-        """Build the static reporting site into the folder ``out``, rewriting only what changed since
-        the last build there; see :func:`sdgtrack.publish.build.build_site` and docs/site.md."""
-        from .publish.build import build_site
-
-        return build_site(self, out, options, progress=progress)
-
     # -- analyses ------------------------------------------------------------------------------
     def assess(
         self,
@@ -557,6 +581,16 @@ class Workspace:
             {"target rows": attrs.get("target_rows")},
             f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
         )
+
+    def progress_targets(
+        self, targets: str | Path | pd.DataFrame | None = None, *, directions_for: Sequence[str] | None = None
+    ) -> pd.DataFrame | None:
+        """The target table an assessment would take from ``targets`` (a CSV path or DataFrame), with,
+        for the ``directions_for`` series that have no target row, the desired direction of their
+        indicator's global series (no numeric target; its source says so). None: the shipped defaults."""
+        from .progress.assess import targets_with_directions
+
+        return targets_with_directions(self.store, targets, directions_for)
 
     def kept_progress(self, level: str = "series") -> Result | None:
         """The last saved progress assessment (see :meth:`assess`) rolled up to ``level`` as a
@@ -723,6 +757,100 @@ class Workspace:
         return links_store.indicator_links(self.store.con, self.store.series_indicator_links(), area, k)
 
     @staticmethod
+    def cluster_links(
+        parquet: str | Path,
+        *,
+        scheduler: str | None = None,
+        local_workers: int = 2,
+        level: str = "series",
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        transform: str = "levels",
+        min_years: int = 10,
+        rho_threshold: float = 0.6,
+        alpha: float = 0.05,
+        bh: bool = False,
+        null_permutations: int = 20,
+        seed: int = 0,
+        unknown_direction: str = "drop",
+        targets: str | Path | pd.DataFrame | None = None,
+        datasets: Sequence[str] | None = None,
+    ) -> Result:
+        """:meth:`links` over an export (``export_parquet``) on a Dask cluster: the scheduler at
+        ``scheduler`` (``tcp://host:8786``), else a local cluster of ``local_workers`` processes.
+        The same tables as :meth:`links` on the store it came from; kept nowhere (docs/scale.md)."""
+        from .cluster.run import run_links
+
+        report, info = run_links(
+            parquet,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            level=level,
+            areas=areas,
+            series=series,
+            start=start,
+            end=end,
+            transform=transform,
+            min_years=min_years,
+            rho_threshold=rho_threshold,
+            alpha=alpha,
+            bh=bh,
+            null_permutations=null_permutations,
+            seed=seed,
+            unknown_direction=unknown_direction,
+            targets=targets,
+            datasets=list(datasets) if datasets else None,
+        )
+        out = _links_result(report)
+        out.notes = [*out.notes, info.line()]
+        return out
+
+    @staticmethod
+    def cluster_progress(
+        parquet: str | Path,
+        method: str = "unsd",
+        *,
+        scheduler: str | None = None,
+        local_workers: int = 2,
+        level: str = "series",
+        targets: str | Path | pd.DataFrame | None = None,
+        areas: Sequence[str] | None = None,
+        series: Sequence[str] | None = None,
+        datasets: Sequence[str] | None = None,
+        base_year: int | None = None,
+        period: str | None = None,
+    ) -> Result:
+        """:meth:`assess` over an export on a Dask cluster (as :meth:`cluster_links`): the same table
+        as :meth:`assess` on the store it came from; kept nowhere."""
+        from .cluster.run import run_progress
+
+        params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}
+        frame, info = run_progress(
+            parquet,
+            method,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            level=level,
+            targets=targets,
+            areas=areas,
+            series=series,
+            datasets=list(datasets) if datasets else None,
+            **params,
+        )
+        attrs = frame.attrs
+        out = _progress_result(
+            attrs,
+            level,
+            frame,
+            {"target rows": attrs.get("target_rows")},
+            f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
+        )
+        out.notes = [*out.notes, info.line()]
+        return out
+
+    @staticmethod
     def expert_links(matrix: str | Path) -> Result:
         """Influence of each node of an expert cross-impact matrix CSV (Nilsson's 7-point scale; see
         docs/methods/interlinkages.md). Needs no store."""
@@ -840,11 +968,31 @@ class Workspace:
 
         return city_report_html(self.store, city, targets)
 
+    def city_report_context(self, score: CityScore) -> dict:
+        """What a city's report says (figures, tables, the wheel chart, SDG links), for a page to lay out."""
+        from .cities.report import report_context, sdg_links
+
+        return report_context(score, sdg_links(self.store))
+
     def city_compare(self, cities: Sequence[str], *, targets: str | Path | pd.DataFrame | None = None) -> Comparison:
         """Several cities side by side (a ``Comparison``)."""
         from .cities import city_compare
 
         return city_compare(self.store, list(cities), targets)
+
+    @staticmethod
+    def city_template(path: str | Path, year: int | None = None) -> Path:
+        """Write the U4SSC collection template (.xlsx or .csv): one row per KPI or data point."""
+        from .cities import city_template
+
+        return city_template(path, year)
+
+    @staticmethod
+    def city_targets() -> pd.DataFrame:
+        """The shipped default U4SSC targets, each with its source (copy and edit them for ``targets=``)."""
+        from .cities.targets import default_targets
+
+        return default_targets()
 
     def list_cities(self) -> pd.DataFrame:
         """Cities in the store with how many U4SSC values each holds."""
@@ -864,35 +1012,6 @@ class Workspace:
         from .progress.chart import write_chart
 
         return write_chart(self.store, output, area=area, method=method, targets=targets)
-
-    def vnr_annex(
-        self,
-        area: str,
-        *,
-        datasets: Sequence[str] | None = None,
-        lang: str = "en",
-        method: str = "unsd",
-        targets: str | Path | pd.DataFrame | None = None,
-        base_year: int | None = None,
-        global_directions: bool = True,
-    ) -> Annex:
-        """The statistical annex of a Voluntary National Review for ``area``: per SDG indicator its
-        headline series' baseline and latest value, the World's, source, progress status and trend,
-        the progress chart, sources and methods, in ``lang`` (en, fr, es, ar, ru, zh-Hans).
-        ``global_directions``: series without a target row take the direction of their indicator's
-        global series. ``annex.write(path)`` writes it as .pdf, .docx, .xlsx or .html; docs/reports.md."""
-        from .report.vnr import build_annex
-
-        return build_annex(
-            self,
-            area,
-            datasets=datasets,
-            lang=lang,
-            method=method,
-            targets=targets,
-            base_year=base_year,
-            global_directions=global_directions,
-        )
 
     def build_demo(self) -> tuple[LoadReport, Result]:
         """Load the demo subset of the UN database shipped with the package and keep a progress
@@ -970,15 +1089,15 @@ class Workspace:
     # -- accounts, change requests and audit (the live app's data entry; docs/web-entry.md) --------
     @property
     def accounts(self) -> Accounts:
-        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.review.Accounts`)."""
-        from .review import Accounts
+        """Users and roles, sessions, API tokens, dataset owners (:class:`~sdgtrack.data_entry.Accounts`)."""
+        from .data_entry import Accounts
 
         return Accounts(self)
 
     @property
     def review(self) -> Review:
         """Change requests: drafts, preview, submit, approve (through :meth:`ingest`) or reject."""
-        from .review import Review
+        from .data_entry import Review
 
         return Review(self)
 
@@ -995,6 +1114,12 @@ class Workspace:
 
         with self.lock:
             return audit.entries(self.store.con, actor=actor, action=action, obj=object, limit=limit)
+
+    def audit_csv(self) -> str:
+        """The whole audit log as CSV text (id, at_time, actor, action, object, before, after)."""
+        from .store import audit
+
+        return audit.csv_text(self.audit())
 
     @property
     def contributions(self) -> Registry:

@@ -15,7 +15,7 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from sdgtrack.cli import run
-from sdgtrack.store.files import server_key_path
+from sdgtrack.storefiles import server_key_path
 
 from ..web_entry_app import PASSWORD, sign_in
 

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
+import sdgtrack.ingest
+from sdgtrack.data_entry import MAX_RECORD_NAME, check_upload
 from sdgtrack.errors import UserInputError
-from sdgtrack.review import MAX_RECORD_NAME, check_upload
-from sdgtrack.store.database import Database
 
 from ..conftest import shared_path
 from ..web_entry_app import ROWS_A, sign_in
@@ -78,14 +78,14 @@ def test_the_api_refuses_a_hostile_workbook_and_keeps_nothing(entry):
 
 def test_sign_in_never_waits_for_an_upload_check(entry, monkeypatch):
     checking, release = threading.Event(), threading.Event()
-    original = Database.validate
+    original = sdgtrack.ingest.check
 
-    def slow_validate(self, *args, **kwargs):
+    def slow_validate(db, *args, **kwargs):
         checking.set()
         release.wait(15)
-        return original(self, *args, **kwargs)
+        return original(db, *args, **kwargs)
 
-    monkeypatch.setattr(Database, "validate", slow_validate)
+    monkeypatch.setattr(sdgtrack.ingest, "check", slow_validate)
     upload = threading.Thread(
         target=lambda: entry.ws.review.new_data(entry.user("ed_a"), "ds-a", "slow.csv", ROWS_A), daemon=True
     )

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+from sdgtrack.data_entry import MAX_SUGGEST_CHARS
 from sdgtrack.publish.pages.common import json_block
-from sdgtrack.review import MAX_SUGGEST_CHARS, suggest_goals
 from sdgtrack.web.app import ANALYSIS_RUNS_PER_MINUTE
 from sdgtrack.web.limits import RateLimit
 
@@ -84,5 +84,5 @@ def test_text_to_tag_is_capped(live, monkeypatch):
         tables = {"tags": __import__("pandas").DataFrame({"goal": [3], "target": ["3.2"], "probability": [0.9]})}
 
     monkeypatch.setattr(type(live.ws), "tag", lambda self, texts, **kw: seen.append(texts) or Tagged())
-    suggest_goals(live.ws, "child mortality under five " * 100_000)
+    live.ws.review.suggest_goals("child mortality under five " * 100_000)
     assert len(seen[0][0]) <= MAX_SUGGEST_CHARS

@@ -1,6 +1,6 @@
 """U4SSC Key Performance Indicators for Smart Sustainable Cities (ITU-T Y.4903).
 
-The 91 KPIs as a framework (``kpis``, ``framework``), the collection template and its import
+The 91 KPIs are reference data (``sdgtrack.frameworks.u4ssc``); here: the collection template and its import
 with validation (``template``, ``collect``, ``importer``), scoring against targets with the
 published U4SSC method (``targets``, ``scoring``), the city report (``report``, ``wheel``) and
 comparisons between cities (``compare``). Method and sources: docs/methods/cities.md.

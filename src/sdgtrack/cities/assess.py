@@ -9,8 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..frameworks import u4ssc
 from ..results import Result
-from . import kpis, scoring, store
+from . import scoring, store
 from .importer import dataset_id
 from .targets import DEFAULT_LABEL, default_targets, load_targets
 
@@ -83,7 +84,7 @@ def score_city(db, city: str, targets: str | Path | pd.DataFrame | None = None) 
         table, label = targets, "targets given as a table"
     else:
         table, label = load_targets(targets), str(targets)
-    lines = kpis.rows()
+    lines = u4ssc.rows()
     values = store.city_values(db, area["code"])
     frame = lines.merge(values, on="key", how="left").merge(
         table.rename(columns={"direction": "target_direction", "source": "target_source"}), on="key", how="left"

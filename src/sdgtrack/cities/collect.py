@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import Problem
-from . import kpis
+from ..frameworks import u4ssc
 
 STATUSES = ("reported", "not_reported", "not_verified")
 # Column names the two layouts use, mapped to one vocabulary.
@@ -115,7 +115,7 @@ def collect(path: Path, *, city: str | None = None, year: int | None = None) -> 
             problems.append(Problem(fname, None, "country", ", ".join(found), "one country per city"))
         country = found[0] if found else None
 
-    table = kpis.rows().set_index("key")
+    table = u4ssc.rows().set_index("key")
     out, seen = [], {}
     for r in frame.to_dict("records"):
         if not any(str(r.get(c, "")).strip() for c in INPUT_CELLS):
@@ -153,7 +153,7 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
         problems.append(Problem(fname, line, column, None if value is None else str(value), expected))
 
     raw_code = str(r.get("code", "")).strip()
-    kpi, point = kpis.split_key(raw_code)
+    kpi, point = u4ssc.split_key(raw_code)
     if kpi is None:
         bad(
             "code",
@@ -163,11 +163,11 @@ def _check_row(r: dict, fname: str, table: pd.DataFrame, year: int | None, probl
         )
         return None
     point = point or str(r.get("data_point", "")).strip() or _point_from_name(kpi, str(r.get("name", "")))
-    points = kpis.data_points()
+    points = u4ssc.data_points()
     has_points = (points["kpi"] == kpi).any()
     if has_points:
         known = points.loc[points["kpi"] == kpi, "data_point"].tolist()
-        canonical = kpis.point_name(kpi, point) if point else None
+        canonical = u4ssc.point_name(kpi, point) if point else None
         if canonical is None:
             bad("data_point", point or None, f"one of the data points of {kpi}: {', '.join(known)}")
             return None
@@ -246,7 +246,7 @@ def _point_from_name(kpi: str, name: str) -> str:
     """'Wireless Broadband Coverage - 3G' -> '3G' (the published layout writes data points so)."""
     if " - " in name:
         tail = name.rsplit(" - ", 1)[1].strip()
-        return kpis.point_name(kpi, tail) or tail
+        return u4ssc.point_name(kpi, tail) or tail
     return ""
 
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..errors import UserInputError
 from ..results import Result
 from .assess import score_city
+
+if TYPE_CHECKING:
+    import altair as alt
 
 
 @dataclass
@@ -19,6 +23,12 @@ class Comparison:
     long: pd.DataFrame  # one row per (city, KPI line) with data
     rollups: pd.DataFrame  # roll-ups of every city, with a city column
     method: dict = field(default_factory=dict)
+
+    def chart(self, level: str = "dimension", title: str = "") -> alt.Chart:
+        """The roll-up scores of every city side by side, per dimension, sub-dimension or category."""
+        from .charts import compare_chart
+
+        return compare_chart(self.rollups, level, title=title)
 
     def describe(self) -> str:
         names = ", ".join(c["name"] for c in self.cities)

@@ -1,7 +1,7 @@
 """Store a checked city return as observations of the city area, through the normal ingest path.
 
 The rows become a tidy CSV (docs/ingest.md: series, area, year, value, unit + a ``data_point``
-dimension) in a temporary folder, loaded with ``db.ingest(..., format="tidy")`` in one
+dimension) in a temporary folder, loaded with ``sdgtrack.ingest.load(db, ..., format="tidy")`` in one
 transaction. A KPI the city marks not reported is stored with the not-available code ``N`` and
 ``obs_status`` ``not_reported``; ``not_verified`` rows keep their number (if the report gives one) and that status.
 """
@@ -17,7 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInputError, Problem, UserInputError
-from . import kpis
+from ..frameworks import u4ssc
+from ..ingest import load as load_files
 from .collect import collect
 
 # Letters NFKD does not split into a base letter and a mark.
@@ -105,7 +106,7 @@ def import_city(
     sources = sorted(set(rows["data_source"]) - {""})
     tidy = pd.DataFrame(
         {
-            "series": rows["kpi"].map(kpis.series_code),
+            "series": rows["kpi"].map(u4ssc.series_code),
             "area": area_code,
             "year": rows["year"].astype(int),
             # N = not available: the row is kept (a not-reported KPI is a fact of the return) with no number
@@ -115,14 +116,15 @@ def import_city(
             "source": rows["data_source"],
             "footnote": rows["comment"],
             "series_description": rows["kpi"].map(_kpi_names()),
-            kpis.DATA_POINT_DIM: rows["data_point"],
+            u4ssc.DATA_POINT_DIM: rows["data_point"],
         }
     )
     try:
         with tempfile.TemporaryDirectory(prefix="sdgtrack-city-") as tmp:
             tidy_path = Path(tmp) / f"{slug(city) or 'city'}-u4ssc.csv"
             tidy.to_csv(tidy_path, index=False)
-            load = db.ingest(
+            load = load_files(
+                db,
                 [tidy_path],
                 format="tidy",
                 dataset=dataset_id(area_code),
@@ -148,7 +150,7 @@ def import_city(
 
 
 def _kpi_names() -> dict[str, str]:
-    t = kpis.kpi_table()
+    t = u4ssc.kpi_table()
     return dict(zip(t["code"], "U4SSC " + t["official_code"] + " " + t["name"]))
 
 

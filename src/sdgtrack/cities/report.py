@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..charts import render
 from ..errors import UserInputError
-from ..frameworks import crosswalk
+from ..frameworks import crosswalk, u4ssc
 from ..pdf import weasyprint as load_weasyprint
-from . import charts, kpis, scoring
+from . import charts, scoring
 from .assess import CityScore
 
 REPORT_SUFFIXES = (".html", ".pdf")
@@ -112,7 +112,7 @@ def _sdg_table(links: pd.DataFrame, reported: set[str]) -> dict:
     if links.empty:
         return {"rows": [], "goals": []}
     mine = links[links["from_code"].isin(reported)]
-    names = kpis.kpi_table().set_index("code")["name"]
+    names = u4ssc.kpi_table().set_index("code")["name"]
     rows = []
 
     def codes(frame: pd.DataFrame) -> str:
@@ -139,7 +139,7 @@ def _sdg_table(links: pd.DataFrame, reported: set[str]) -> dict:
         .reset_index(name="kpis")
         .to_dict("records")
     )
-    order = {c: i for i, c in enumerate(kpis.kpi_table()["code"])}
+    order = {c: i for i, c in enumerate(u4ssc.kpi_table()["code"])}
     rows.sort(key=lambda r: order.get(r["kpi"], 10_000))
     return {"rows": rows, "goals": goals}
 
@@ -186,4 +186,4 @@ def write_report(score: CityScore, links: pd.DataFrame, path: str | Path) -> Pat
 
 def sdg_links(db) -> pd.DataFrame:
     """U4SSC -> SDG crosswalk rows (shipped ITU and KS links, and any imported ones)."""
-    return crosswalk.links(db.con, kpis.FRAMEWORK, to_framework="sdg")
+    return crosswalk.links(db.con, u4ssc.FRAMEWORK, to_framework="sdg")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import UserInputError
-from . import kpis
+from ..frameworks import u4ssc
 
 
 def city_area(db, city: str) -> dict:
@@ -35,13 +35,13 @@ def city_values(db, area: str) -> pd.DataFrame:
     if not db.has_dataset(dataset_id(area)):
         return pd.DataFrame(columns=["key", "value", "status", "year", "years", "source", "comment"])
     obs = db.observations(None, areas=[area], all_disaggregations=True, datasets=[dataset_id(area)])
-    obs = obs[obs["series"].str.startswith(kpis.SERIES_PREFIX)]
+    obs = obs[obs["series"].str.startswith(u4ssc.SERIES_PREFIX)]
     cols = ["key", "value", "status", "year", "years", "source", "comment"]
     if obs.empty:
         return pd.DataFrame(columns=cols)
-    point = obs["dims"].str.extract(rf"(?:^|\|){kpis.DATA_POINT_DIM}=([^|]*)")[0].fillna("")
+    point = obs["dims"].str.extract(rf"(?:^|\|){u4ssc.DATA_POINT_DIM}=([^|]*)")[0].fillna("")
     obs = obs.assign(
-        key=obs["series"].map(kpis.kpi_of_series) + point.map(lambda p: f"/{p}" if p else ""),
+        key=obs["series"].map(u4ssc.kpi_of_series) + point.map(lambda p: f"/{p}" if p else ""),
         status=obs["obs_status"].fillna("reported"),
         comment=obs["footnote"],
     )

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from ..errors import InvalidInputError, Problem
-from . import kpis
+from ..frameworks import u4ssc
 
 DEFAULT_FILE = "u4ssc_targets_default.csv"
 DEFAULT_LABEL = "sdgtrack default targets (u4ssc_targets_default.csv)"
@@ -27,7 +28,7 @@ def default_targets() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _default_targets() -> pd.DataFrame:
-    return load_targets(kpis.data_dir() / DEFAULT_FILE)
+    return load_targets(Path(str(resources.files("sdgtrack.cities") / "data" / DEFAULT_FILE)))
 
 
 def load_targets(path: str | Path) -> pd.DataFrame:
@@ -52,19 +53,19 @@ def load_targets(path: str | Path) -> pd.DataFrame:
                 )
             ]
         )
-    rows = kpis.rows()
+    rows = u4ssc.rows()
     by_key = rows.set_index("key")
     problems: list[Problem] = []
     parsed: dict[tuple[str, str], dict] = {}
     for line, r in zip(range(2, len(raw) + 2), raw.to_dict("records")):
-        kpi, point = kpis.split_key(r["kpi"])
+        kpi, point = u4ssc.split_key(r["kpi"])
         if kpi is None:
             problems.append(Problem(fname, line, "kpi", r["kpi"], "a U4SSC KPI code, or code/data point"))
             continue
-        if point and kpis.point_name(kpi, point) is None:
+        if point and u4ssc.point_name(kpi, point) is None:
             problems.append(Problem(fname, line, "kpi", r["kpi"], f"a data point of {kpi}"))
             continue
-        point = kpis.point_name(kpi, point) if point else ""
+        point = u4ssc.point_name(kpi, point) if point else ""
         if (kpi, point) in parsed:
             problems.append(
                 Problem(
@@ -84,8 +85,8 @@ def load_targets(path: str | Path) -> pd.DataFrame:
             problems.append(Problem(fname, line, "target", r["target"], "a number"))
             continue
         direction = r.get("direction", "").strip().lower()
-        if direction and direction not in kpis.DIRECTIONS:
-            problems.append(Problem(fname, line, "direction", r["direction"], f"one of {', '.join(kpis.DIRECTIONS)}"))
+        if direction and direction not in u4ssc.DIRECTIONS:
+            problems.append(Problem(fname, line, "direction", r["direction"], f"one of {', '.join(u4ssc.DIRECTIONS)}"))
             continue
         keys = [f"{kpi}/{point}"] if point else rows.loc[rows["kpi"] == kpi, "key"].tolist()
         if any((direction or by_key.loc[k, "direction"]) in ("down", "target") for k in keys) and target <= 0:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserInputError
-from . import collect, kpis
+from ..frameworks import u4ssc
+from . import collect
 
 COLUMNS = [
     "code",
@@ -45,7 +46,7 @@ INSTRUCTIONS = [
 
 
 def template_frame(year: int | None = None) -> pd.DataFrame:
-    rows = kpis.rows()
+    rows = u4ssc.rows()
     frame = pd.DataFrame(
         {
             "code": rows["kpi"],

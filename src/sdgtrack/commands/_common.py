@@ -19,7 +19,7 @@ from .. import csvsafe
 from ..errors import UserInputError
 from ..labels import label
 from ..registries import OUTPUT_FORMATS
-from ..store.files import check_store_path
+from ..storefiles import check_store_path
 
 DbOption = typer.Option(
     None, "--db", help="Database file (default: $SDGTRACK_DB, else ./sdgtrack.duckdb).", show_default=False

@@ -17,7 +17,7 @@ from typer.core import TyperCommand, TyperGroup
 # fails tests/test_cli_help.py, so a new command is placed on purpose, not appended by accident.
 PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Data", ("ingest", "validate", "data", "history", "metadata", "datasets", "areas", "framework")),
-    ("Analyses", ("progress", "headline", "index", "links", "tag", "city", "contributions")),
+    ("Analyses", ("progress", "headline", "index", "links", "tag", "city", "contributions", "cluster")),
     ("Publish", ("site", "serve", "report", "export")),
     ("Live app", ("users", "tokens", "audit")),
     ("Set-up", ("demo", "upgrade")),

@@ -7,10 +7,11 @@ from typing import Optional
 
 import typer
 
-from ..frameworks.areas import CUSTOM_KINDS
+from ..plurals import count
+from ..vocabulary import CUSTOM_AREA_KINDS
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db
 
-CustomKind = choices("CustomKind", CUSTOM_KINDS)
+CustomKind = choices("CustomKind", CUSTOM_AREA_KINDS)
 
 areas_app = typer.Typer(
     help="Areas: M49 countries and regions, UN groups, SDG regions, custom areas.", no_args_is_help=True
@@ -30,7 +31,7 @@ def list_(
     """List areas."""
     with open_db(db, read_only=True, reference_only=True) as database:
         frame = database.areas(group=group, kind=kind)
-    emit(frame, fmt, output, title=f"{len(frame)} areas" + (f" in {group}" if group else ""))
+    emit(frame, fmt, output, title=count(len(frame), "area") + (f" in {group}" if group else ""))
 
 
 @areas_app.command("add")

@@ -27,9 +27,9 @@ def template_(
     year: Optional[int] = typer.Option(None, help="Fill the year column."),
 ) -> None:
     """Write the collection template: one row per KPI or data point, to fill in and import."""
-    from ..cities import city_template
+    from ..workspace import Workspace
 
-    path = city_template(output, year)
+    path = Workspace.city_template(output, year)
     console.print(f"wrote the U4SSC collection template to {path}", highlight=False)
 
 
@@ -113,16 +113,15 @@ def compare(
 ) -> None:
     """Side-by-side table of values and points (and a chart of the roll-ups)."""
     from ..charts import render
-    from ..cities.charts import compare_chart
-    from ..cities.scoring import LEVELS
     from ..errors import UserInputError
+    from ..vocabulary import CITY_LEVELS
 
-    if level not in LEVELS:
-        raise UserInputError(f"--level {level!r}: expected one of {', '.join(LEVELS)}")
+    if level not in CITY_LEVELS:
+        raise UserInputError(f"--level {level!r}: expected one of {', '.join(CITY_LEVELS)}")
     with open_db(db, read_only=True) as workspace:
         result = workspace.city_compare(cities, targets=targets)
     if chart is not None:
-        render(compare_chart(result.rollups, level, title=f"U4SSC {level.replace('_', '-')} scores"), chart)
+        render(result.chart(level, title=f"U4SSC {level.replace('_', '-')} scores"), chart)
         console.print(f"wrote {chart}", highlight=False)
     if fmt == OutputFormat.json:
         _write(result.to_json(), output)
@@ -144,9 +143,9 @@ def list_(
 @city_app.command("targets")
 def targets_(fmt: OutputFormat = FormatOption, output: Optional[Path] = OutputOption) -> None:
     """The shipped default targets with their sources (copy and edit them for --targets)."""
-    from ..cities.targets import default_targets
+    from ..workspace import Workspace
 
-    frame = default_targets().rename(columns={"key": "kpi"})
+    frame = Workspace.city_targets().rename(columns={"key": "kpi"})
     emit(frame, fmt, output, title="Default targets (sdgtrack's choice, each with its source; ITU's are not public)")
 
 

@@ -12,10 +12,9 @@ from typing import Optional
 import typer
 from rich.console import Console
 
-from ..contributions.edit import CORRECTABLE
-from ..contributions.models import KINDS, STATUSES
+from ..plurals import count
 from ..registries import TAGGING_METHODS
-from ..tagging.tagger import AUTO_HELP
+from ..vocabulary import CONTRIBUTION_FIELDS, CONTRIBUTION_KINDS, CONTRIBUTION_STATUSES, TAGGING_AUTO_HELP
 from ._common import (
     DbOption,
     FormatOption,
@@ -51,10 +50,10 @@ class By(str, Enum):
     year = "year"
 
 
-Kind = choices("Kind", KINDS)
-Status = choices("Status", STATUSES)
-Field = choices("Field", CORRECTABLE)
-InferMethod = TAGGING_METHODS.enum("InferMethod", extra=tuple(AUTO_HELP))
+Kind = choices("Kind", CONTRIBUTION_KINDS)
+Status = choices("Status", CONTRIBUTION_STATUSES)
+Field = choices("Field", CONTRIBUTION_FIELDS)
+InferMethod = TAGGING_METHODS.enum("InferMethod", extra=tuple(TAGGING_AUTO_HELP))
 
 
 class CoverageTable(str, Enum):
@@ -97,7 +96,7 @@ def import_(
         verb = "would store" if r.dry_run else "stored"
         console.print(
             f"[bold]{r.submission}[/] ({r.entity}, {r.year}, {r.status}) from {r.source}: "
-            f"{verb} {sum(r.records.values())} records: {kinds or 'none'}",
+            f"{verb} {count(sum(r.records.values()), 'record')}: {kinds or 'none'}",
             highlight=False,
         )
         console.print(
@@ -265,11 +264,9 @@ def correct(
     db: Optional[Path] = DbOption,
 ) -> None:
     """Correct one field of a record; the verbatim text stays, the change is logged."""
-    from ..contributions.edit import field_text
-
     with open_db(db) as database:
         rec = _registry(database).correct(record, field.value, value, note=note)
-    console.print(f"{record} {field.value}: {field_text(rec, field.value)}", highlight=False, markup=False)
+    console.print(f"{record} {field.value}: {rec.field_text(field.value)}", highlight=False, markup=False)
 
 
 @app.command("history")
@@ -287,7 +284,9 @@ def history(
 
 @app.command("infer")
 def infer(
-    method: InferMethod = typer.Option("auto", help=f"Tagging method: {TAGGING_METHODS.help(extra=AUTO_HELP)}."),
+    method: InferMethod = typer.Option(
+        "auto", help=f"Tagging method: {TAGGING_METHODS.help(extra=TAGGING_AUTO_HELP)}."
+    ),
     max_goals: int = typer.Option(3, "--max-goals", help="At most this many goals per record."),
     only_undeclared: bool = typer.Option(False, "--only-undeclared", help="Tag only records that declare no SDGs."),
     fmt: OutputFormat = FormatOption,
@@ -314,7 +313,7 @@ def _report_untagged(untagged: list[dict], shown: int = 10) -> None:
     if not untagged:
         return
     err = Console(stderr=True)
-    err.print(f"{len(untagged)} records got no inferred SDG:", highlight=False)
+    err.print(f"{count(len(untagged), 'record')} got no inferred SDG:", highlight=False)
     for u in untagged[:shown]:
         err.print(f"  record {u['record']}: {u['message']}", highlight=False)
     if len(untagged) > shown:

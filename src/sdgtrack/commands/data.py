@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
+from ..plurals import count
 from ._common import (
     DatasetsOption,
     DbOption,
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
             others = held[~held["dataset"].isin(shown)]
             notes.print(
                 "also in "
-                + ", ".join(f"{d} ({n:,} rows)" for d, n in zip(others["dataset"], others["rows"]))
+                + ", ".join(f"{d} ({count(n, 'row')})" for d, n in zip(others["dataset"], others["rows"]))
                 + ": one dataset per series and area is shown; see --compare or --dataset",
                 highlight=False,
             )
@@ -113,7 +114,12 @@ def register(app: typer.Typer) -> None:
             )
         if fmt == OutputFormat.table:
             frame = frame[COLUMNS]
-        emit(frame, fmt, output, title=f"{code}: {len(frame):,} observations" + (f" as of {as_of}" if as_of else ""))
+        emit(
+            frame,
+            fmt,
+            output,
+            title=f"{code}: {count(len(frame), 'observation')}" + (f" as of {as_of}" if as_of else ""),
+        )
 
     @app.command("history")
     def history(
@@ -142,13 +148,13 @@ def register(app: typer.Typer) -> None:
     @app.command("upgrade")
     def upgrade(db: Optional[Path] = DbOption) -> None:
         """Bring a store written by an earlier sdgtrack to this release's schema (every observation kept)."""
-        from ..store import migrations
+        from ..vocabulary import SCHEMA_VERSION
 
         with open_db(existing_store(db)) as database:  # a mistyped --db must not create a store
             applied = database.upgraded
         if applied:
             console.print(
-                f"upgraded {database.path} to schema version {migrations.LATEST} "
+                f"upgraded {database.path} to schema version {SCHEMA_VERSION} "
                 f"(applied migration(s) {', '.join(map(str, applied))}); every observation kept, in the "
                 "dataset its source file derives (`sdgtrack datasets list`)",
                 highlight=False,
@@ -159,4 +165,4 @@ def register(app: typer.Typer) -> None:
                 highlight=False,
             )
         else:
-            console.print(f"{database.path} is already at schema version {migrations.LATEST}", highlight=False)
+            console.print(f"{database.path} is already at schema version {SCHEMA_VERSION}", highlight=False)

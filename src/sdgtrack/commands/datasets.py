@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..plurals import count
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, console, emit, open_db
 
 LIST_COLUMNS = [
@@ -61,8 +62,8 @@ def register(app: typer.Typer) -> None:
                 console.print(f"  {label}: {info[key]}", highlight=False, markup=False)
         years = f"{counts['first_year']}-{counts['last_year']}" if _present(counts.get("first_year")) else "none"
         console.print(
-            f"  preference {counts['preference']}; {counts['observations']:,} observations, "
-            f"{counts['series']:,} series, {counts['areas']:,} areas, years {years}",
+            f"  preference {counts['preference']}; {count(counts['observations'], 'observation')}, "
+            f"{count(counts['series'], 'series', 'series')}, {count(counts['areas'], 'area')}, years {years}",
             highlight=False,
         )
         console.print(
@@ -88,7 +89,7 @@ def register(app: typer.Typer) -> None:
         """Remove a dataset's observations (kept in history: `data --as-of` still sees them)."""
         with open_db(db) as database:
             n = database.remove_dataset(dataset_id)
-        console.print(f"removed dataset {dataset_id}: {n:,} observations moved to history", highlight=False)
+        console.print(f"removed dataset {dataset_id}: {count(n, 'observation')} moved to history", highlight=False)
 
     @group.command("prefer")
     def prefer(

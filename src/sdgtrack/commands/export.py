@@ -1,4 +1,5 @@
-"""`sdgtrack export sdmx`: one dataset as an SDMX message for the global SDG data structure."""
+"""`sdgtrack export sdmx`: one dataset as an SDMX message for the global SDG data structure.
+`sdgtrack export parquet`: the store as Hive-partitioned Parquet with a Frictionless descriptor."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from typing import List, Optional
 
 import typer
 
-from ..exchange.export import FORMAT_HELP, FORMATS
+from ..vocabulary import SDMX_FORMAT_HELP, SDMX_FORMATS
 from ._common import DbOption, choices, console, open_db
 
-SdmxFormat = choices("SdmxFormat", FORMATS)
+SdmxFormat = choices("SdmxFormat", SDMX_FORMATS)
 
 
 def register(app: typer.Typer) -> None:
-    group = typer.Typer(help="Export data in exchange formats (SDMX).", no_args_is_help=True)
+    group = typer.Typer(help="Export data in exchange formats (SDMX, Parquet).", no_args_is_help=True)
     app.add_typer(group, name="export")
 
     @group.command("sdmx")
@@ -33,7 +34,7 @@ def register(app: typer.Typer) -> None:
         fmt: SdmxFormat = typer.Option(  # type: ignore[valid-type]
             "structure",
             "--format",
-            help="; ".join(f"{k}: {v}" for k, v in FORMAT_HELP.items()) + ".",
+            help="; ".join(f"{k}: {v}" for k, v in SDMX_FORMAT_HELP.items()) + ".",
         ),
         report: Optional[Path] = typer.Option(
             None, "--report", help="CSV of every problem (unmapped value, missing concept ...), written in any case."
@@ -51,3 +52,17 @@ def register(app: typer.Typer) -> None:
         console.print(result.describe(), highlight=False)
         for note in result.notes:
             console.print(f"  note: {note}", highlight=False)
+
+    @group.command("parquet")
+    def parquet(
+        out: Path = typer.Argument(..., metavar="OUT_DIR", help="A new or empty folder (written whole or not at all)."),
+        datasets: Optional[List[str]] = typer.Option(
+            None, "--dataset", help="Dataset to export (repeatable; default: every dataset)."
+        ),
+        db: Optional[Path] = DbOption,
+    ) -> None:
+        """The observations as Hive-partitioned Parquet (one folder per series) with the area, series,
+        framework and dataset tables and a Frictionless datapackage.json: the input of `sdgtrack cluster run`."""
+        with open_db(db, read_only=True) as ws:
+            result = ws.export_parquet(out, datasets=datasets or None)
+        console.print(result.describe(), highlight=False)

@@ -7,7 +7,8 @@ from typing import Optional
 
 import typer
 
-from ..frameworks.reference import LANGUAGES
+from ..plurals import count
+from ..vocabulary import LANGUAGES
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db, value_of
 
 Language = choices("Language", LANGUAGES)
@@ -63,7 +64,7 @@ def show(
         console.print(f"\n[bold]Series[/] ({len(node['series'])})")
         for s in node["series"]:
             console.print(
-                f"  {s['code']}  {s['description']}  [{s['unit']}]  {s['observations']:,} observations",
+                f"  {s['code']}  {s['description']}  [{s['unit']}]  {count(s['observations'], 'observation')}",
                 highlight=False,
                 markup=False,
             )

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from ..plurals import count
 from ._common import DatasetsOption, DbOption, FormatOption, OutputFormat, OutputOption, emit, open_db
 
 
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
         the 2030 target, the source's default selection, the series matching the title, most observations
         (docs/site.md, "The headline series")."""
         from ..errors import UserInputError
-        from ..progress.headline import REASONS
+        from ..vocabulary import HEADLINE_REASONS
 
         with open_db(db, read_only=True) as workspace:
             frame = workspace.headline_series(areas=area, datasets=dataset)
@@ -37,6 +38,11 @@ def register(app: typer.Typer) -> None:
                         f"--indicator {', '.join(unknown)}: expected SDG indicator codes such as 3.2.1"
                     )
                 frame = frame[frame["indicator"].isin(indicator)]
-        frame = frame.assign(why=frame["reason"].map(REASONS))
+        frame = frame.assign(why=frame["reason"].map(HEADLINE_REASONS))
         where = f" in {', '.join(area)}" if area else ""
-        emit(frame.reset_index(drop=True), fmt, output, title=f"headline series of {len(frame):,} indicators{where}")
+        emit(
+            frame.reset_index(drop=True),
+            fmt,
+            output,
+            title=f"headline series of {count(len(frame), 'indicator')}{where}",
+        )

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 
 from ..errors import UserInputError
+from ..plurals import count
 from ._common import (
     DatasetsOption,
     DbOption,
@@ -95,5 +96,5 @@ def register(app: typer.Typer) -> None:
             table=name,
             frame=frame,
             lines=lines,
-            title=f"SDG Index: {result.summary['areas with an index']} areas ranked",
+            title=f"SDG Index: {count(result.summary['areas with an index'], 'area')} ranked",
         )

@@ -7,11 +7,11 @@ from typing import List, Optional
 
 import typer
 
-from ..ingest.datasets import KINDS
 from ..registries import READERS
+from ..vocabulary import DATASET_KINDS
 from ._common import DbOption, choices, console, open_db, value_of
 
-Kind = choices("Kind", KINDS)
+Kind = choices("Kind", DATASET_KINDS)
 Format = READERS.enum("Format")
 
 

@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from ..errors import UserInputError
+from ..plurals import count
 from ..registries import LINK_LEVELS, TRANSFORMS
 from ._common import (
     DatasetsOption,
@@ -135,7 +136,7 @@ def _emit(result, level: str, fmt: OutputFormat, output: Optional[Path]) -> None
         table=level,
         frame=table,
         lines=lines,
-        title=f"interlinkages ({level} level): {len(table):,} rows",
+        title=f"interlinkages ({level} level): {count(len(table), 'row')}",
     )
 
 

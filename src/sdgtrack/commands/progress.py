@@ -7,9 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from ..progress.methods import eurostat
-from ..progress.rollup import LEVELS
+from ..plurals import count
 from ..registries import PROGRESS_METHODS, or_list
+from ..vocabulary import EUROSTAT_DEFAULTS, EUROSTAT_PERIODS, PROGRESS_LEVELS
 from ._common import (
     DatasetsOption,
     DbOption,
@@ -25,8 +25,8 @@ from ._common import (
 )
 
 Method = PROGRESS_METHODS.enum("Method")
-Level = choices("Level", LEVELS)
-Period = choices("Period", eurostat.PERIODS)
+Level = choices("Level", PROGRESS_LEVELS)
+Period = choices("Period", EUROSTAT_PERIODS)
 
 MethodOption = typer.Option(Method(PROGRESS_METHODS.default), "--method", "-m", help=PROGRESS_METHODS.help() + ".")
 TargetsOption = typer.Option(None, "--targets", help="CSV extending/overriding the default target table.")
@@ -80,11 +80,11 @@ def register(app: typer.Typer) -> None:
         series: Optional[List[str]] = typer.Option(
             None, "--series", help="Series or goal/target/indicator code; repeatable."
         ),
-        level: Level = typer.Option(Level(LEVELS[0]), "--level", help=f"{or_list(LEVELS)}."),
+        level: Level = typer.Option(Level(PROGRESS_LEVELS[0]), "--level", help=f"{or_list(PROGRESS_LEVELS)}."),
         period: Period = typer.Option(
-            Period(eurostat.DEFAULTS["period"]),
+            Period(EUROSTAT_DEFAULTS["period"]),
             "--period",
-            help="eurostat: " + or_list(f"{name} ({years} y)" for name, (years, _) in eurostat.PERIODS.items()) + ".",
+            help="eurostat: " + or_list(f"{name} ({years} y)" for name, (years, _) in EUROSTAT_PERIODS.items()) + ".",
         ),
         base_year: int = typer.Option(
             2015,
@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
             fmt,
             output,
             frame=frame[[c for c in columns if c in frame]],
-            title=f"{result.method}: {len(frame):,} rows ({level.value} level)",
+            title=f"{result.method}: {count(len(frame), 'row')} ({level.value} level)",
         )
 
     @group.command("chart")

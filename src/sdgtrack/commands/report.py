@@ -45,11 +45,13 @@ def vnr(
     indicator with data (baseline, latest, World, source, progress, trend) and those without, sources and
     methods. The format follows the file's extension; nothing is written on any error."""
     from ..report.output import check_output
+    from ..report.vnr import build_annex
 
     check_output(output, lang.value)  # a wrong name is said before the annex is built
     started = time.perf_counter()
     with open_db(db, read_only=True) as workspace:
-        annex = workspace.vnr_annex(
+        annex = build_annex(
+            workspace,
             area,
             datasets=dataset or None,
             lang=lang.value,

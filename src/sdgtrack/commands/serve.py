@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from ..errors import UserInputError
-from ..store.files import check_store_path
+from ..storefiles import check_store_path
 from ._common import DbOption
 from .site import AllAreasOption, AreaOption
 

@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from ..frameworks.reference import LANGUAGES
+from ..vocabulary import LANGUAGES
 from ._common import DbOption, console, open_db
 
 

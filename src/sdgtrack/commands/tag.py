@@ -13,11 +13,11 @@ from rich.console import Console
 
 from ..errors import UserInputError
 from ..registries import TAGGING_METHODS
-from ..tagging.tagger import AUTO_HELP
+from ..vocabulary import TAGGING_AUTO_HELP, TaggingWarning
 from ._common import FormatOption, OutputFormat, OutputOption, emit
 
-TagMethod = TAGGING_METHODS.enum("TagMethod", extra=tuple(AUTO_HELP))
-METHOD_HELP = f"{TAGGING_METHODS.help(extra=AUTO_HELP)}."
+TagMethod = TAGGING_METHODS.enum("TagMethod", extra=tuple(TAGGING_AUTO_HELP))
+METHOD_HELP = f"{TAGGING_METHODS.help(extra=TAGGING_AUTO_HELP)}."
 
 
 def _read_csv(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
@@ -74,7 +74,6 @@ def tag(
 ) -> None:
     """Tag text with the SDGs it addresses: per SDG the best target, a probability and the evidence
     (matched Aurora query lines, closest goal and target texts with their similarity)."""
-    from ..tagging import TaggingWarning
     from ..workspace import Workspace
 
     if (text is None) == (input_file is None):

@@ -17,7 +17,7 @@ import pandas as pd
 import typer
 
 from ..errors import UserInputError
-from ..store.accounts import ROLES
+from ..vocabulary import ROLES
 from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db
 
 Role = choices("Role", ROLES)
@@ -30,7 +30,7 @@ def open_workspace(db: Optional[Path]):
 
 def actor() -> str:
     """Who the audit log records for a command: the operating-system account, marked as the CLI."""
-    from ..store.datasets import current_user
+    from ..workspace import current_user
 
     return f"cli:{current_user()}"
 
@@ -79,7 +79,7 @@ def held_by_server(db: Optional[Path]) -> Server | None:
     """The server holding the store, or None when no server runs on it (then the store is opened)."""
     import sdgtrack
 
-    from ..store.files import server_holding, server_key, server_key_path
+    from ..storefiles import server_holding, server_key, server_key_path
 
     path = sdgtrack.default_db_path(db)
     info = server_holding(path)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import UserInputError
-from .registry import record_filters
+from ..plurals import count
+from .filters import record_filters
 
 BY = {"entity": "coalesce(nullif(s.entity_code, ''), s.entity)", "kind": "r.kind", "year": "s.year::VARCHAR"}
 SOURCES = ("effective", "declared", "inferred")
@@ -158,7 +159,8 @@ def coverage(
             + (
                 "."
                 if include_all_goals
-                else f", leaving out the {n_all} records that name all 17 goals (they would add 1 to every pair)."
+                else f", leaving out the {count(n_all, 'record')} that name{'s' if n_all == 1 else ''} all 17 goals "
+                "(they would add 1 to every pair)."
             )
         ),
         "parameters": {
@@ -168,7 +170,7 @@ def coverage(
             **{k: v for k, v in (("entity", entity), ("year", year), ("kind", kind)) if v},
         },
         "data_window": (
-            f"{window[0]} records ({n_no_goal} without SDGs) in {window[1]} submission(s), "
+            f"{count(window[0], 'record')} ({n_no_goal} without SDGs) in {count(window[1], 'submission')}, "
             f"years {window[2]}-{window[3]}, entities {window[4]}"
         ),
         "records": int(window[0]),

@@ -11,7 +11,7 @@ import re
 from ..errors import UserInputError
 from . import fields as F
 from .dates import parse_dates
-from .models import RecordBase
+from .models import KINDS, RecordBase
 from .sdgs import parse_sdgs
 
 # field name -> (kinds it applies to, help)
@@ -58,7 +58,7 @@ def correct(
     if kinds and rec.kind not in kinds:
         raise UserInputError(f"field {field!r} does not apply to a {rec.kind} record (only {', '.join(kinds)})")
     value = (value or "").strip()
-    old = field_text(rec, field)
+    old = rec.field_text(field)
     problems: list[str] = []
     if field == "name":
         if not value:
@@ -110,17 +110,11 @@ def correct(
     rec.warnings = [w for w in rec.warnings if not w.lower().startswith(prefix.lower())]
     rec.unparsed = [u for u in rec.unparsed if not u.lower().startswith(prefix.lower())]
     rec.warnings.extend(f"{prefix}: {p}" for p in problems)
-    return old, field_text(rec, field)
+    return old, rec.field_text(field)
 
 
-def field_text(rec: RecordBase, field: str) -> str:
-    if field == "sdgs":
-        return rec.sdgs.text or ", ".join(map(str, rec.sdgs.goals))
-    if field == "dates":
-        return rec.dates.text
-    if field == "location":
-        return rec.place_text
-    value = getattr(rec, field, "")
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    return str(value)
+def record_fields(kind: str) -> list[tuple[str, str]]:
+    """(field, help) of a record kind, in the questionnaire's order: the fields a form shows."""
+    if kind not in KINDS:
+        raise UserInputError(f"record kind {kind!r}: expected one of {', '.join(KINDS)}")
+    return [(f, h) for f, (kinds, h) in CORRECTABLE.items() if kinds is None or kind in kinds]

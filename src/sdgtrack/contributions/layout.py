@@ -570,3 +570,8 @@ def _titlecase(session: str) -> str:
 def _shorten(text: str, words: int = 12) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + (" ..." if len(parts) > words else "")
+
+
+def description_word_limit(edition: str = "2023") -> int:
+    """The questionnaire's limit on a record's description, in words (a warning, not a refusal)."""
+    return int(questionnaire(edition).get("description_word_limit", 150))

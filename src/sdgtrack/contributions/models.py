@@ -103,6 +103,19 @@ class RecordBase(_Model):
         basis = f"{submission_id}|{self.kind}|{_squash(self.raw_text or self.name + self.description)}"
         self.id = f"{self.kind[:3]}-{hashlib.sha1(basis.encode('utf-8')).hexdigest()[:10]}"
 
+    def field_text(self, field: str) -> str:
+        """One field as people read and correct it (``sdgtrack contributions correct``, the review form)."""
+        if field == "sdgs":
+            return self.sdgs.text or ", ".join(map(str, self.sdgs.goals))
+        if field == "dates":
+            return getattr(self, "dates", Dates()).text
+        if field == "location":
+            return getattr(self, "place_text", "")
+        value = getattr(self, field, "")
+        if isinstance(value, list):
+            return ", ".join(map(str, value))
+        return str(value)
+
 
 class Decision(RecordBase):
     kind: Literal["decision"] = "decision"

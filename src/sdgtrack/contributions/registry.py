@@ -20,6 +20,7 @@ from ..errors import UserInputError
 from ..store.transactions import rollback
 from . import edit
 from .fields import store_resolver
+from .filters import record_filters
 from .models import KINDS, STATUSES, Record, RecordBase, Submission
 
 _RECORD = TypeAdapter(Record)
@@ -27,23 +28,6 @@ _RECORD = TypeAdapter(Record)
 # Allowed status changes: an entity drafts, submits, the coordinator publishes or returns it;
 # a published submission is reopened (back to submitted) to be corrected.
 TRANSITIONS = {"draft": {"submitted"}, "submitted": {"draft", "published"}, "published": {"submitted"}}
-
-
-def record_filters(entity: str | None, year: int | None, kind: str | None) -> tuple[list[str], list]:
-    """SQL conditions on submission ``s`` and record ``r`` shared by listing and coverage."""
-    where, params = [], []
-    if entity:
-        where.append("(upper(s.entity) = upper(?) OR upper(s.entity_code) = upper(?))")
-        params += [entity, entity]
-    if year is not None:
-        where.append("s.year = ?")
-        params.append(int(year))
-    if kind:
-        if kind not in KINDS:
-            raise UserInputError(f"kind {kind!r}: expected one of {', '.join(KINDS)}")
-        where.append("r.kind = ?")
-        params.append(kind)
-    return where, params
 
 
 class ImportReport(BaseModel):

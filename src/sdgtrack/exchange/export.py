@@ -31,6 +31,7 @@ import duckdb
 import pandas as pd
 
 from ..errors import InvalidInputError, UserInputError
+from ..plurals import count
 from ..store import exchange as store_exchange
 from .dsd import Structure, load
 from .mapping import MapSet, read_maps
@@ -81,7 +82,7 @@ class ExportProblem:
         val = f": {self.value!r}" if self.value is not None else ""
         cl = f" ({self.codelist})" if self.codelist else ""
         hint = f"; perhaps {self.suggestions}" if self.suggestions else ""
-        return f"{where}{col}{val} ({self.rows} rows): {self.problem}{cl}{hint}"
+        return f"{where}{col}{val} ({count(self.rows, 'row')}): {self.problem}{cl}{hint}"
 
 
 class SdmxExportError(InvalidInputError):
@@ -106,7 +107,7 @@ class SdmxExportError(InvalidInputError):
             )
             rows = sum(p.rows for p in found)
             series = found[0].series.split(" (+")[0]
-            lines.append(f"series {series} ..., column {column!r}: {values} ({rows} rows): {found[0].problem}")
+            lines.append(f"series {series} ..., column {column!r}: {values} ({count(rows, 'row')}): {found[0].problem}")
         shown = lines[:limit]
         if len(lines) > limit:
             shown.append(f"... and {len(lines) - limit} more")
@@ -116,7 +117,7 @@ class SdmxExportError(InvalidInputError):
             if unnamed
             else ""
         )
-        shown.append(f"{self.total} problem(s){kinds}{where}; nothing was written")
+        shown.append(f"{count(self.total, 'problem')}{kinds}{where}; nothing was written")
         return "\n".join(shown)
 
 
@@ -664,7 +665,7 @@ def export_dataset(
     report_path = Path(report) if report is not None else None
     if report_path is not None:
         _write_atomic(report_path, lambda f: mapped.problems.to_csv(f, index=False, lineterminator="\n"))
-        result.notes.append(f"{len(mapped.problems)} problem(s) listed in {report_path}")
+        result.notes.append(f"{count(len(mapped.problems), 'problem')} listed in {report_path}")
     where = "TRUE"
     if not mapped.ok and skip_invalid:
         where = "rid NOT IN (SELECT rid FROM problem_rows)"

@@ -20,7 +20,7 @@ from xml.sax.saxutils import escape
 
 import duckdb
 
-from ..errors import UserInputError
+from ..errors import NotFound, TooLarge, UserInputError
 from ..store import exchange as store_exchange
 from .dsd import Structure, load
 from .export import DETAILS, Mapped, _lit, _q, map_rows, write
@@ -37,14 +37,6 @@ MEDIA = {
 }
 STRUCTURE_MEDIA = "application/vnd.sdmx.structure+xml;version=2.1"
 PERIOD = re.compile(r"^(\d{4})(-(Q[1-4]|S[12]|W\d{2}|\d{2}(-\d{2})?))?$")
-
-
-class NotFound(UserInputError):
-    """Nothing matches (the SDMX REST answer 404, NoResultsFound)."""
-
-
-class TooLarge(UserInputError):
-    """The answer would exceed the bound of one request (413)."""
 
 
 @dataclass

@@ -44,7 +44,7 @@ def find_node(con, code: str) -> tuple[str, dict]:
     text = code.strip()
     candidates = [text]
     if ":" in text or text.upper() != text:
-        from ..cities.kpis import compact
+        from .u4ssc import compact
 
         candidates.append(compact(text))
     rows = con.execute(
@@ -124,11 +124,11 @@ def import_crosswalk(con, path: str | Path) -> dict:
 
 def _normalise_u4ssc(raw: pd.DataFrame) -> pd.DataFrame:
     """U4SSC codes as written by ITU ('EC: ICT: ICT: 1C') become the stored compact codes."""
-    from ..cities import kpis
+    from . import u4ssc
 
     for side in ("from", "to"):
-        is_u = raw[f"{side}_framework"] == kpis.FRAMEWORK
-        raw.loc[is_u, f"{side}_code"] = raw.loc[is_u, f"{side}_code"].map(lambda c: kpis.resolve(c) or c)
+        is_u = raw[f"{side}_framework"] == u4ssc.FRAMEWORK
+        raw.loc[is_u, f"{side}_code"] = raw.loc[is_u, f"{side}_code"].map(lambda c: u4ssc.resolve(c) or c)
     return raw
 
 

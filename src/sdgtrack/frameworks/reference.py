@@ -126,10 +126,10 @@ def wsis_nodes() -> pd.DataFrame:
 def other_frameworks() -> tuple[pd.DataFrame, pd.DataFrame, list[str], tuple[str, ...]]:
     """Nodes of the frameworks beside the SDGs, their shipped crosswalk rows, the framework ids,
     and the crosswalk relations a reload may replace (imported links are never touched)."""
-    from ..cities import framework as u4ssc
+    from . import u4ssc
 
     nodes = pd.concat([u4ssc.nodes(), wsis_nodes()], ignore_index=True)
-    return nodes, u4ssc.sdg_links(), [u4ssc.kpis.FRAMEWORK, WSIS], u4ssc.SHIPPED_RELATIONS
+    return nodes, u4ssc.sdg_links(), [u4ssc.FRAMEWORK, WSIS], u4ssc.SHIPPED_RELATIONS
 
 
 def load_reference(con) -> None:

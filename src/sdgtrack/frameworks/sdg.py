@@ -5,9 +5,25 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import UserInputError
-from ..store.catalog import node_filters
 
 LEVELS = ("goal", "target", "indicator")
+
+
+def node_filters(
+    framework: str, level: str | None, parent: str | None, include_retired: bool, alias: str = ""
+) -> tuple[list[str], list]:
+    """WHERE conditions and parameters choosing a framework's nodes: one level, the nodes under
+    ``parent`` (children and every descendant), current ones only unless ``include_retired``."""
+    where, params = [f"{alias}framework = ?"], [framework]
+    if level:
+        where.append(f"{alias}level = ?")
+        params.append(level)
+    if parent:
+        where.append(f"({alias}parent = ? OR starts_with({alias}code, ? || '.'))")
+        params += [parent, parent]
+    if not include_retired:
+        where.append(f"{alias}status = 'current'")
+    return where, params
 
 
 def node(con, code: str, framework: str = "sdg") -> dict:

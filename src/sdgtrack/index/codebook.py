@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import textfiles
 from ..errors import InvalidInputError, Problem
+from ..plurals import count
 
 REQUIRED = ["indicator", "goal", "optimum", "lower_bound", "green_threshold", "red_threshold", "in_index", "trend"]
 NUMERIC = ["optimum", "lower_bound", "green_threshold", "red_threshold"]
@@ -26,7 +27,7 @@ class IndexInputError(InvalidInputError):
     """A bad codebook or regions file: nothing was computed."""
 
     def summary(self, limit: int = 20) -> str:
-        return super().summary(limit).rsplit("\n", 1)[0] + f"\n{self.total} problem(s); nothing was computed"
+        return super().summary(limit).rsplit("\n", 1)[0] + f"\n{count(self.total, 'problem')}; nothing was computed"
 
 
 def shipped(name: str) -> Path:

@@ -19,7 +19,9 @@ from pathlib import Path
 import duckdb
 
 from ..errors import InvalidInputError, Problem, UserInputError
+from ..plurals import count
 from ..store import datasets as dataset_store
+from ..store import reads
 from ..store.transactions import rollback
 from . import datasets, headline, registry, validate
 from .canonical import ATTRIBUTE_NAMES, create_staging
@@ -89,8 +91,8 @@ class LoadReport:
         verb = "checked" if self.dry_run else "loaded"
         fmt = ", ".join(f"{n} {k}" for k, n in sorted(self.formats.items()))
         lines = [
-            f"{verb} {self.files} file(s) ({fmt}) into dataset {self.dataset}: {self.rows_read:,} rows read, "
-            f"{self.series} series, {self.areas} areas"
+            f"{verb} {count(self.files, 'file')} ({fmt}) into dataset {self.dataset}: "
+            f"{count(self.rows_read, 'row')} read, {count(self.series, 'series', 'series')}, {count(self.areas, 'area')}"
         ]
         if self.dry_run:
             lines.append(
@@ -115,7 +117,7 @@ class LoadReport:
                 "--replace removes them (a new release replacing the old one)"
             )
         if self.blank_values:
-            lines.append(f"{self.blank_values:,} rows without a value were not loaded (blank Value cell)")
+            lines.append(f"{count(self.blank_values, 'row')} without a value not loaded (blank Value cell)")
         if self.exact_duplicates:
             lines.append(f"{self.exact_duplicates:,} rows repeated an earlier row exactly and were stored once")
         if self.rejected:
@@ -162,17 +164,7 @@ def find_inputs(paths: list[Path], fmt: str | None) -> list[tuple[Path, registry
                 )
             found += matched
         else:
-            problems.append(
-                Problem(
-                    str(path),
-                    None,
-                    None,
-                    None,
-                    "a file in a known format: "
-                    + "; ".join(r.description for r in registry.all_readers().values())
-                    + " (or force one with --format)",
-                )
-            )
+            problems.append(registry.unknown_format(path))
     if problems:
         raise InvalidInputError(problems)
     return found
@@ -565,7 +557,7 @@ def _merge(
                         SELECT {_sql_text(dataset)}, series, area, period, year, dims, unit, value, value_text,
                                is_headline, nature, obs_status, source, footnote, source_file, {load_id},
                                {attributes}, variant
-                        FROM __classified""")
+                        FROM __classified ORDER BY {reads.OBSERVATION_ORDER}""")
         # Series first seen here (national series) get a row; indicator links from the data are kept.
         # Description and unit are the most frequent of the series' rows (ties: the first by text),
         # so the same data always gives the same series row (17.19.1 has rows in USD and in GBP).

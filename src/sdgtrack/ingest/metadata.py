@@ -18,6 +18,7 @@ load with ``--skip-invalid`` (the indicator's stored metadata is then kept as it
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ COLUMNS = ["indicator", "lang", "field", "value", "structured", "position", "sou
 # the texts inside a list setting that a repository may write as translation keys
 LABEL_KEYS = ("title", "label_content", "label")
 FIELD_COLUMNS = ["lang", "field", "label", "position", "section"]
+TRANSLATION_COLUMNS = ["lang", "key", "text"]
 
 
 def _loader():
@@ -121,6 +123,8 @@ class MetadataRows:
     indicators: list[str]
     whole: bool
     kept: list[str] = field(default_factory=list)
+    # the repository's translations (:data:`TRANSLATION_COLUMNS`), replaced with a whole repository's load
+    translations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRANSLATION_COLUMNS))
 
     def note(self, name: str) -> str:
         langs = sorted(self.rows["lang"].unique()) if len(self.rows) else []
@@ -304,6 +308,21 @@ class RepositoryMetadata:
             out.append(item)
         return out if changed else None
 
+    def translation_rows(self) -> pd.DataFrame:
+        """Every key and text of ``translations/<lang>/<group>.yml`` in the repository's languages
+        (:data:`TRANSLATION_COLUMNS`, keys as ``group.key``): what sdg-build translates each metadata
+        value of a language's build through. Texts that are no scalar are left out."""
+        out = []
+        for lang in self.languages():
+            folder = self.root / "translations" / lang
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.yml")):
+                for key, text in self.translation(lang, path.stem).items():
+                    if isinstance(text, (str, int, float)) and not isinstance(text, bool) and str(text).strip():
+                        out.append((lang, f"{path.stem}.{key}", str(text).strip()))
+        return pd.DataFrame(out, columns=TRANSLATION_COLUMNS).drop_duplicates(["lang", "key"], ignore_index=True)
+
     def field_labels(self) -> tuple[pd.DataFrame, list[Problem]]:
         """Rows of ``metadata_field``: the labels the repository gives its fields, per language, with
         the schema's order and section; and the problems of an unreadable schema file."""
@@ -348,15 +367,22 @@ class RepositoryMetadata:
 
 
 def _text(raw) -> tuple[str, bool] | None:
-    """A field's value as stored: (text, structured) or None for a blank one. Booleans, lists and
-    mappings as JSON (switches, graph settings, start values: not prose), so outputs keep their type."""
+    """A field's value as stored: (text, structured) or None for a blank one. Numbers, booleans,
+    lists and mappings as JSON, so outputs keep the type the source gave them (``2010`` stays a
+    number, ``2.0`` a float, a switch a boolean); text as written. A text that is only ``true`` or
+    ``false`` (``source_active_1: 'true'``) is the switch, as sdg-build and Open SDG read it: the
+    text ``"false"`` would be a true value to the site's scripts."""
     if raw is None:
         return None
     if isinstance(raw, bool):
         return ("true" if raw else "false"), True
+    if isinstance(raw, (int, float)) and math.isfinite(raw):
+        return json.dumps(raw), True
     if isinstance(raw, (list, dict)):
         return (json.dumps(raw, ensure_ascii=False, default=str), True) if raw else None
     text = str(raw).strip()
+    if text.lower() in ("true", "false"):
+        return text.lower(), True
     return (text, False) if text else None
 
 
@@ -370,4 +396,4 @@ def collect(meta: RepositoryMetadata, idents: list[str], code_of, whole: bool) -
     kept = [code_of(i) for i in bad]
     rows = rows[~rows["indicator"].isin(kept)].reset_index(drop=True)
     good = [code_of(i) for i in idents if i not in bad]
-    return MetadataRows(rows, fields, good, whole, kept), problems
+    return MetadataRows(rows, fields, good, whole, kept, meta.translation_rows()), problems

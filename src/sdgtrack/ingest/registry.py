@@ -8,37 +8,12 @@ docs/ingest.md (tests/test_docs.py checks); `--format` and its help follow the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..errors import Problem
-from ..registries import READERS, Reader
-
-if TYPE_CHECKING:
-    from .metadata import MetadataRows
+from ..registries import READERS, Reader, ReadResult
 
 __all__ = ["READERS", "ReadResult", "Reader", "all_readers", "detect", "get", "register"]
-
-
-@dataclass
-class ReadResult:
-    rows: int = 0  # informative only: the loader counts the staged rows itself
-    blank_values: int = 0  # rows a reader dropped for having no value (the loader also
-    # counts and drops staged rows whose value_raw is blank)
-    problems: list[Problem] = field(default_factory=list)  # file-level or row-level problems
-    notes: list[str] = field(default_factory=list)  # things the user should know
-    # Custom areas the staged rows name (sub-national areas from an SDMX code list ...):
-    # (code, name, parent code, kind). The loader adds them for validation and removes them
-    # again when the load fails or is a dry run, so a failed load still changes nothing.
-    areas: list[tuple[str, str, str | None, str]] = field(default_factory=list)
-    # Indicator metadata text the source carries (Open SDG meta files): written with the load's
-    # rows, in the same transaction, replacing the dataset's metadata of the indicators read.
-    metadata: "MetadataRows | None" = None
-    # The header of each source table read, as written: (file, indicator code or national id,
-    # column names, whether a row has a value). Stored with the load (store.source_columns) so the
-    # site writes an indicator's columns as its source did (Open SDG files).
-    tables: list[tuple[str, str | None, list[str], bool]] = field(default_factory=list)
 
 
 def register(reader: Reader) -> Reader:
@@ -62,3 +37,65 @@ def detect(path: Path) -> Reader | None:
 
 def all_readers() -> dict[str, Reader]:
     return dict(READERS.items())
+
+
+# what people call the tidy layout's columns (compared in lower case)
+_TIDY_NAMES = {
+    "series": ("series", "series code", "seriescode", "series_code", "code"),
+    "area": (
+        "area",
+        "country",
+        "country or area",
+        "countryorarea",
+        "geoareacode",
+        "geoareaname",
+        "geo",
+        "ref_area",
+        "ref area",
+        "location",
+        "region",
+        "iso3",
+        "iso",
+        "m49",
+    ),
+    "year": ("year", "period", "time", "timeperiod", "time_period", "time period", "date"),
+    "value": ("value", "obs_value", "observation", "observation value", "data"),
+}
+
+
+def unknown_format(path: Path) -> Problem:
+    """The problem of a file no reader claims. A sheet (CSV or Excel) gets the columns it has, the
+    columns of each layout that reads sheets, and which of its columns look like the tidy layout's:
+    ``Indicator, Country, Year, Value`` is one rename away from ``series, area, year, value``."""
+    from .tables import csv_header, excel_header, is_csv, is_excel
+
+    header = csv_header(path) if is_csv(path) else excel_header(path) if is_excel(path) else []
+    header = [c for c in header if c]
+    readers = all_readers().values()
+    if not header:
+        expected = "a file in a known format: " + "; ".join(r.description for r in readers)
+        return Problem(str(path), None, None, None, expected + " (or force one with --format)")
+    layouts = []
+    for reader in readers:
+        wanted = getattr(reader, "columns", None)
+        if wanted:
+            missing = [c for c in wanted if c not in header]
+            layouts.append(f"{reader.summary}: {', '.join(wanted)} (missing {', '.join(missing)})")
+    renames = []
+    lower = {c.lower().strip(): c for c in header}
+    for column, names in _TIDY_NAMES.items():
+        found = next((lower[n] for n in names if n in lower), None)
+        if found is not None and found != column and column not in header:
+            renames.append(f"{found} -> {column}")
+    hint = ""
+    if renames:
+        hint = f"; for the tidy layout rename {', '.join(renames)} (column names are exact, lower case)"
+    if "series" not in header and not any(r.endswith("-> series") for r in renames):
+        hint += "; a series column holds series codes (SH_DYN_MORT); an indicator column may add the SDG indicator"
+    expected = (
+        "the columns of a known format: "
+        + "; ".join(layouts)
+        + hint
+        + " (docs/ingest.md; examples/data.csv; or force a reader with --format)"
+    )
+    return Problem(str(path), None, None, "columns " + ", ".join(header), expected)

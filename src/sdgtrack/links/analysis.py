@@ -28,11 +28,13 @@ class LinkReport:
         return describe(self.meta)
 
 
-def link_report(db, level: str = "series", **options) -> LinkReport:
-    """Run :func:`statistical_links` (``options``) and shape the result for ``level``."""
+def link_report(db, level: str = "series", result: LinkResult | None = None, **options) -> LinkReport:
+    """Run :func:`statistical_links` (``options``), or take the ``result`` of a run made elsewhere
+    (sdgtrack.cluster), and shape it for ``level``."""
     if level not in LEVELS:
         raise UserInputError(f"level {level!r}: expected one of {', '.join(LEVELS)}")
-    result: LinkResult = statistical_links(db, **options)
+    if result is None:
+        result = statistical_links(db, **options)
     goals = goal_pairs(result.pairs, series_goals(db))
     top = top_goal_pairs(goals)
     if level == "series":

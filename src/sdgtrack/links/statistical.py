@@ -12,6 +12,7 @@ alone would give. Work is one NumPy computation per area over its series x year 
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -88,23 +89,59 @@ def statistical_links(
     """
     params = LinkParameters(**parameters)
     params.check()
+    values = link_values(db, areas=areas, series=series, start=start, end=end, datasets=datasets)
+    result = links_from_values(values, direction_table(db, targets), params)
+    return with_sources(result, series_datasets(values), areas, targets)
+
+
+def link_values(db, *, areas=None, series=None, start=None, end=None, datasets=None) -> pd.DataFrame:
+    """The headline values the analysis reads: of ``areas`` (default: every country)."""
     values = db.headline_values(series, areas=areas, start=start, end=end, datasets=datasets)
     if not areas:
         countries = set(db.areas(kind="country")["code"])
         values = values[values["area"].isin(countries)]
-    result = links_from_values(values, direction_table(db, targets), params)
+    return values
+
+
+def series_datasets(values: pd.DataFrame) -> dict[str, int]:
+    """Dataset -> how many series the values took from it. A distributed run never splits a series
+    between its parts, so the parts' counts add up."""
+    return {d: int(n) for d, n in values.groupby("dataset")["series"].nunique().items()}
+
+
+def with_sources(result: LinkResult, datasets: dict[str, int], areas, targets) -> LinkResult:
+    """What a run read, in its meta: the areas asked for, the datasets, where directions came from."""
     result.meta["areas_requested"] = "every country" if not areas else list(areas)
-    # which dataset each series came from: series counted per dataset
-    result.meta["datasets"] = {d: int(n) for d, n in values.groupby("dataset")["series"].nunique().items()}
+    result.meta["datasets"] = dict(datasets)
     result.meta["direction_source"] = DIRECTION_SOURCE + (
         f" with {targets}" if isinstance(targets, (str, Path)) else ""
     )
     return result
 
 
+@dataclass
+class LinkPart:
+    """The pairs of some areas and what the run's meta is made of. A run over every area is one
+    part; a distributed run has one per group of areas, and :func:`finish_links` joins them."""
+
+    pairs: pd.DataFrame
+    null_counts: np.ndarray  # tests, synergies, trade-offs under the null
+    years: tuple[float, float]  # first and last year of the series used
+    series_used: set
+    unknown: set  # series of the values without a desired direction
+    areas: list  # every area and series of the values (the categories of the joined pairs)
+    series: list
+
+
 def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: LinkParameters) -> LinkResult:
     """The computation on plain tables: ``values`` (series, area, year, value) and
     ``directions`` (series, direction in {1, -1, 0})."""
+    return finish_links([area_links(values, directions, params)], params)
+
+
+def area_links(values: pd.DataFrame, directions: pd.DataFrame, params: LinkParameters) -> LinkPart:
+    """The pairs of every area in ``values``. Each area is computed alone (its own matrix, its own
+    null draws, seeded by the area's code), so any grouping of areas gives the same rows."""
     params.check()
     values = values[["series", "area", "year", "value"]].dropna(subset=["value"])
     # Work on integer codes: string columns are mapped once per distinct code, not per row.
@@ -113,7 +150,6 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
     s_uniques = np.asarray(s_uniques, dtype=object)
     direction = pd.Series(s_uniques).map(directions.set_index("series")["direction"]).fillna(0).astype(int)
     sign = direction.to_numpy()[s_code]
-    n_unknown = int((direction == 0).sum())
     keep = sign != 0 if params.unknown_direction == "drop" else np.ones(len(sign), dtype=bool)
     val = values["value"].to_numpy(dtype=float)[keep] * np.where(sign[keep] == -1, -1.0, 1.0)
     year = values["year"].to_numpy(dtype=np.int64)[keep]
@@ -132,7 +168,6 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
     stops = np.concatenate([bounds, [len(a_idx)]]) if len(a_idx) else np.array([], dtype=int)
 
     transform = TRANSFORMS[params.transform]
-    rng = np.random.default_rng(params.seed)
     chunks: list[tuple] = []
     null_counts = np.zeros(3, dtype=np.int64)  # tests, synergies, trade-offs under the null
     years_used = [np.inf, -np.inf]
@@ -155,10 +190,29 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
         cols = np.flatnonzero((~np.isnan(x[used])).any(axis=0))
         years_used[0] = min(years_used[0], first_year + cols.min())
         years_used[1] = max(years_used[1], first_year + cols.max())
-        for _ in range(params.null_permutations):
-            null_counts += _null_counts(x, i, j, params, rng)
+        if params.null_permutations:
+            rng = np.random.default_rng([params.seed, zlib.crc32(str(area_codes[a_idx[lo]]).encode("utf-8"))])
+            for _ in range(params.null_permutations):
+                null_counts += _null_counts(x, i, j, params, rng)
 
-    pairs = _assemble(chunks, area_codes, series_codes, params)
+    return LinkPart(
+        pairs=_assemble(chunks, area_codes, series_codes, params),
+        null_counts=null_counts,
+        years=(years_used[0], years_used[1]),
+        series_used={str(series_codes[k]) for k in series_used},
+        unknown={str(c) for c in s_uniques[(direction == 0).to_numpy()]},
+        areas=[str(c) for c in area_codes],
+        series=[str(c) for c in series_codes],
+    )
+
+
+def finish_links(parts: list[LinkPart], params: LinkParameters) -> LinkResult:
+    """One result from the parts of a run (disjoint groups of areas): their pairs in area order, and
+    the meta counted over all of them."""
+    pairs = _join_pairs(parts)
+    null_counts = np.sum([p.null_counts for p in parts], axis=0) if parts else np.zeros(3, dtype=np.int64)
+    first = min((p.years[0] for p in parts), default=np.inf)
+    last = max((p.years[1] for p in parts), default=-np.inf)
     tests = pairs["rho"].notna()
     n_tests = int(tests.sum())
     observed = pairs["class"].value_counts()
@@ -171,9 +225,9 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
             f"p < {params.alpha}; tradeoff if rho < -{params.rho_threshold} and "
             f"{'BH-adjusted ' if params.bh else ''}p < {params.alpha}; else none"
         ),
-        "window": None if not np.isfinite(years_used[0]) else [int(years_used[0]), int(years_used[1])],
+        "window": None if not np.isfinite(first) else [int(first), int(last)],
         "areas": int(pairs["area"].nunique()),
-        "series": len(series_used),
+        "series": len(set().union(*(p.series_used for p in parts))),
         "pairs": len(pairs),
         "tests": n_tests,
         "undefined": int(len(pairs) - n_tests),
@@ -189,10 +243,31 @@ def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: Li
             "what": "share of tests classified synergy/tradeoff after permuting the years within each "
             "series (same gaps, same thresholds): the rate expected by chance alone",
         },
-        "series_without_direction": n_unknown,
+        "series_without_direction": len(set().union(*(p.unknown for p in parts))),
         "unknown_direction": ("kept unaligned" if params.unknown_direction == "keep" else "dropped"),
     }
     return LinkResult(pairs, meta)
+
+
+def _join_pairs(parts: list[LinkPart]) -> pd.DataFrame:
+    """The parts' pairs as one frame, areas in code order, with the categories one part over every
+    area would have had (every area and series of the values, tested or not)."""
+    if len(parts) == 1:
+        return parts[0].pairs
+    areas = sorted(set().union(*(p.areas for p in parts)), key=_area_key)
+    series = sorted(set().union(*(p.series for p in parts)))
+    filled = [p.pairs for p in parts if len(p.pairs)]
+    if not filled:
+        return parts[0].pairs
+    frame = pd.concat([f.astype({c: str for c in ("area", "series_a", "series_b", "class")}) for f in filled])
+    frame["area"] = pd.Categorical(frame["area"], categories=areas)
+    order = np.argsort(frame["area"].cat.codes.to_numpy(), kind="stable")
+    frame = frame.iloc[order].reset_index(drop=True)
+    series_cat = pd.CategoricalDtype(series)
+    for c in ("series_a", "series_b"):
+        frame[c] = frame[c].astype(series_cat)
+    frame["class"] = pd.Categorical(frame["class"], categories=CLASSES)
+    return frame
 
 
 def _area_key(code: str):

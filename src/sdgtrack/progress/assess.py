@@ -57,7 +57,7 @@ def assess_series(
     The frame's ``attrs`` hold the method, its parameters and the data window.
     """
     m = methods.get(method)
-    params = {**m.DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
+    params = method_params(m, params)
     table = target_table(db, targets)
     wanted = set(table["series"])
     if series:
@@ -107,6 +107,17 @@ def assess_series(
     frame["source"] = aligned["source"].to_numpy()
     frame["dataset"] = values.iloc[starts]["dataset"].to_numpy() if "dataset" in values and len(pnl) else None
     frame = frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
+    return finish(frame, m, params, table, areas, series)
+
+
+def method_params(m, params: dict) -> dict:
+    """The method's defaults with the parameters given (None: the default)."""
+    return {**m.DEFAULTS, **{k: v for k, v in params.items() if v is not None}}
+
+
+def finish(frame: pd.DataFrame, m, params: dict, table: pd.DataFrame, areas, series) -> pd.DataFrame:
+    """The assessment's ``attrs``: what :func:`describe` states and the datasets used. Also what
+    joins the parts of a distributed run (sdgtrack.cluster) into one assessment."""
     frame.attrs.update(describe(m, params, frame, table, areas, series))
     # which dataset each series came from, counted: dataset -> series
     frame.attrs["datasets"] = {str(d): int(n) for d, n in frame.groupby("dataset")["series"].nunique().items()}
@@ -136,3 +147,53 @@ def describe(m, params: dict, frame: pd.DataFrame, table: pd.DataFrame, areas, s
 def _span(years: pd.Series) -> list[int] | None:
     years = years.dropna()
     return [int(years.min()), int(years.max())] if len(years) else None
+
+
+def targets_with_directions(db, targets=None, directions_for=None) -> pd.DataFrame | None:
+    """The user's target table (``targets``: a DataFrame or a CSV path; None: the shipped defaults
+    only) and, for the ``directions_for`` series without a target row, the direction of their
+    indicator's global series (:func:`inherited_directions`); the user's rows win. None when there
+    is neither (the assessment then uses the shipped defaults alone)."""
+    user = None
+    if targets is not None:
+        user = targets if isinstance(targets, pd.DataFrame) else targets_mod.read_targets(db, targets)
+    if directions_for is None:
+        return user
+    inherited = inherited_directions(db, target_table(db, user), directions_for)
+    if not len(inherited):
+        return user
+    return inherited if user is None else targets_mod.combine(inherited, user)
+
+
+def inherited_directions(db, table: pd.DataFrame, series) -> pd.DataFrame:
+    """Target rows for the area's series that have none: the desired direction shared by every
+    general target row of the series serving the same indicator (an indicator whose global
+    series disagree gives none), without a numeric target, its source saying where it came from.
+    ``series``: the series wanting a direction (those of an area's values)."""
+    links = db.series_indicator_links()[["series", "indicator"]]
+    general = table[table["area"] == ""][["series", "direction"]].merge(links, on="series")
+    per = general.groupby("indicator").agg(
+        direction=("direction", lambda d: d.iloc[0] if d.nunique() == 1 else None), source_series=("series", "min")
+    )
+    per = per.dropna(subset=["direction"])
+    lacking = sorted(set(series) - set(table["series"]))
+    wanted = links[links["series"].isin(lacking)].merge(per, left_on="indicator", right_index=True)
+    # a series serving indicators of opposite directions stays unassessed
+    wanted = wanted[wanted.groupby("series")["direction"].transform("nunique") == 1].drop_duplicates("series")
+    return pd.DataFrame(
+        {
+            "series": wanted["series"],
+            "area": "",
+            "direction": wanted["direction"],
+            "target": np.nan,
+            "target_kind": "absolute",
+            "target_year": 2030,
+            "base_year": np.nan,
+            "limit": np.nan,
+            "source": [
+                f"direction of {s} (indicator {i}); no numeric target"
+                for s, i in zip(wanted["source_series"], wanted["indicator"])
+            ],
+        },
+        columns=targets_mod.COLUMNS,
+    ).reset_index(drop=True)

@@ -57,6 +57,8 @@ def tables() -> _Tables:
     for row in _rows("sdmx_aliases.csv"):
         if row["kind"] == "dimension":
             dimensions[row["alias"].lower()] = row["concept"]
+        elif row["kind"] == "name":  # a UN code the code lists lack, named by hand (CU_USD_M)
+            codes[(row["concept"], row["alias"])] = row["en"]
         elif row["concept"] == "*":
             words[row["alias"]] = row["en"]
         else:
@@ -135,14 +137,80 @@ def dims_labels(dims: Iterable[dict[str, str]]) -> dict[str, dict]:
 
 
 # -- in other languages ---------------------------------------------------------------------------
+LANGS = ("fr", "es", "ar", "ru", "zh-Hans")
+
+
 @lru_cache(maxsize=8)
 def _words(lang: str) -> dict[str, str]:
-    """English -> ``lang`` of the words a shipped glossary translates (``data/words_fr.csv``: Canada's
-    Open SDG translations); {} for a language without one (the names stay English)."""
-    path = resources.files("sdgtrack.publish") / "data" / f"words_{lang}.csv"
-    if lang == "en" or not path.is_file():
+    """English -> ``lang`` of the names pages show: Canada's Open SDG glossary first (``words_fr.csv``,
+    French only), then sdgtrack's own translations of the code lists' names (``words.csv``: units,
+    observation status, nature, sex, location, quantiles ... in the five other UN languages);
+    {} for English or a language neither has."""
+    if lang == "en":
         return {}
-    return {row["en"]: row[lang] for row in _rows(f"words_{lang}.csv")}
+    out: dict[str, str] = {}
+    if lang in LANGS:
+        out = {row["en"]: row[lang] for row in _rows("words.csv") if row[lang]}
+    if (resources.files("sdgtrack.publish") / "data" / f"words_{lang}.csv").is_file():
+        out.update({row["en"]: row[lang] for row in _rows(f"words_{lang}.csv")})
+    return out
+
+
+# The AGE code list names ages in a few patterns ("under 5 years old", "15 to 19 years old", "65 years
+# old and over"): translated by pattern, with the unit in the plural form its number takes.
+_AGE = re.compile(
+    r"^(?:(?P<under>under) (?P<u>\d+)|(?P<a>\d+) to (?:exact )?(?P<b>\d+)|(?P<n>\d+))"
+    r" (?P<unit>years?|months?) old(?P<over> and over)?$",
+    re.IGNORECASE,
+)
+# lang -> unit -> plural category -> word (plurals.word); the number that counts is the last one
+_AGE_UNITS: dict[str, dict[str, dict[str, str]]] = {
+    "fr": {"year": {"one": "an", "other": "ans"}, "month": {"other": "mois"}},
+    "es": {"year": {"one": "año", "other": "años"}, "month": {"one": "mes", "other": "meses"}},
+    "ar": {
+        "year": {"one": "سنة", "two": "سنتين", "few": "سنوات", "other": "سنة"},
+        "month": {"one": "شهر", "two": "شهرين", "few": "أشهر", "many": "شهرا", "other": "شهر"},
+    },
+    # Russian: the genitive after "младше" / "до" (1 года, 5 лет), the nominative after a count (1 год)
+    "ru": {
+        "year": {"one": "года", "other": "лет"},
+        "month": {"one": "месяца", "other": "месяцев"},
+        "year_count": {"one": "год", "few": "года", "other": "лет"},
+        "month_count": {"one": "месяц", "few": "месяца", "other": "месяцев"},
+    },
+    "zh-Hans": {"year": {"other": "岁"}, "month": {"other": "个月"}},
+}
+_AGE_TEXT = {
+    "fr": {"under": "moins de {n} {u}", "range": "{a} à {b} {u}", "over": "{n} {u} et plus", "exact": "{n} {u}"},
+    "es": {"under": "menos de {n} {u}", "range": "de {a} a {b} {u}", "over": "{n} {u} o más", "exact": "{n} {u}"},
+    "ar": {"under": "أقل من {n} {u}", "range": "من {a} إلى {b} {u}", "over": "{n} {u} فأكثر", "exact": "{n} {u}"},
+    "ru": {"under": "младше {n} {u}", "range": "от {a} до {b} {u}", "over": "{n} {uc} и старше", "exact": "{n} {uc}"},
+    "zh-Hans": {"under": "{n}{u}以下", "range": "{a}至{b}{u}", "over": "{n}{u}及以上", "exact": "{n}{u}"},
+}
+
+
+def _age_in(lang: str, text: str) -> str | None:
+    """An AGE code's English name in ``lang``, or None when it is not one of the patterns."""
+    match = _AGE.match(text)
+    if match is None or lang not in _AGE_TEXT:
+        return None
+    from ..plurals import word
+
+    unit = "year" if match["unit"].lower().startswith("year") else "month"
+    last = int(match["u"] or match["b"] or match["n"])
+    units = _AGE_UNITS[lang]
+    u = word(lang, last, units[unit])
+    uc = word(lang, last, units.get(f"{unit}_count", units[unit]))
+    texts = _AGE_TEXT[lang]
+    if match["under"]:
+        return texts["under"].format(n=last, u=u)
+    if match["a"]:
+        return texts["range"].format(a=match["a"], b=last, u=u)
+    return texts["over" if match["over"] else "exact"].format(n=last, u=u, uc=uc)
+
+
+def _in(lang: str, text: str) -> str | None:
+    return _words(lang).get(text) or _age_in(lang, text)
 
 
 def has_words(lang: str) -> bool:
@@ -152,10 +220,13 @@ def has_words(lang: str) -> bool:
 
 def translated(lang: str, texts: Iterable) -> dict[str, str]:
     """Text -> its translation in ``lang``, for each distinct text the glossary has (others left out)."""
-    words = _words(lang)
-    if not words:
+    if not _words(lang):
         return {}
-    return {t: words[t] for t in dict.fromkeys(texts) if isinstance(t, str) and t in words}
+    out = {}
+    for t in dict.fromkeys(texts):
+        if isinstance(t, str) and (name := _in(lang, t)) is not None:
+            out[t] = name
+    return out
 
 
 def page_words(lang: str, units: list, statuses: list, dims: Iterable[dict[str, str]]) -> dict[str, str]:
@@ -176,4 +247,4 @@ def page_words(lang: str, units: list, statuses: list, dims: Iterable[dict[str, 
 def label_in(lang: str, value, concept: str | None):
     """One value's name in ``lang``: its code's name (or the value), translated where the glossary can."""
     name = label(value, concept)
-    return _words(lang).get(name, name) if isinstance(name, str) else name
+    return (_in(lang, name) or name) if isinstance(name, str) and _words(lang) else name

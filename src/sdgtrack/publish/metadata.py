@@ -5,14 +5,12 @@ editors): every face shows it through :func:`render_text`, which renders Markdow
 small set of tags (:data:`ALLOWED_TAGS`; links to http and https only), so no script, event
 handler or ``javascript:`` link in a meta file reaches a reader's browser.
 
-Labels: the repository's own (its schema file and translations) in the language asked for, else
-the shipped table ``data/metadata_fields.csv``, else the repository's English label, else the
-field name made readable.
+Labels and page groups of the fields are :mod:`sdgtrack.metadata_fields` (below every layer: the
+workspace labels the rows it returns with them).
 """
 
 from __future__ import annotations
 
-import csv
 import html
 import re
 from functools import lru_cache
@@ -22,15 +20,19 @@ from typing import Callable
 
 import pandas as pd
 
+from .. import metadata_fields
+from ..metadata_fields import GROUPS, shipped_fields, split_numbered
+
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """Fingerprint of this module and its label table: part of the keys of files holding metadata
-    rendered here, so a change to the sanitiser rewrites them on the next build."""
+    """Fingerprint of this module and the field labels: part of the keys of files holding metadata
+    rendered here, so a change to the sanitiser or a label rewrites them on the next build."""
     import hashlib
 
     digest = hashlib.sha256(resources.files(__package__).joinpath("metadata.py").read_bytes())
-    digest.update(resources.files(__package__).joinpath("data", "metadata_fields.csv").read_bytes())
+    for entry in metadata_fields.code_files():
+        digest.update(entry.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -44,14 +46,6 @@ DROPPED = frozenset({"script", "style", "iframe", "object", "template", "noscrip
 MARKUP = re.compile(r"[\n*_`\[\]#<>&!|\\~]")
 BLOCK_START = re.compile(r"\s*([-+>=]|\d+[.)])(\s|$)")
 SAFE_URL = re.compile(r"^https?://", re.IGNORECASE)
-SOURCE_FIELD = re.compile(r"^source_(.+)_(\d+)$")
-GROUPS = ("definition", "calculation", "notes", "status", "other")
-# fields a page never lists: titles and goal texts the page shows from the framework, the global
-# metadata (its own tab links the UN's), switches and settings
-HIDDEN = re.compile(
-    r"^(SDG_(GOAL|TARGET|INDICATOR)|.*__GLOBAL|indicator_name|target_name|indicator_number|indicator|"
-    r"goal_meta_link(_text)?|national_(data|metadata)_update_url|PROGRESS_DETAILS|title|permalink|layout)$"
-)
 
 
 # -- safe HTML -----------------------------------------------------------------------------------
@@ -159,64 +153,6 @@ def safe_url(url: object) -> str | None:
     return text if SAFE_URL.match(text) and not re.search(r"[\s<>\"]", text) else None
 
 
-# -- labels --------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def shipped_fields() -> dict[str, dict[str, str]]:
-    """Field -> {group, en, fr, es, ar} from ``data/metadata_fields.csv``, in the file's order."""
-    text = (resources.files("sdgtrack.publish") / "data" / "metadata_fields.csv").read_text("utf-8")
-    return {row["field"]: row for row in csv.DictReader(text.splitlines())}
-
-
-def _base(field: str) -> tuple[str, str | None]:
-    m = SOURCE_FIELD.match(field)
-    return (f"source_{m.group(1)}", m.group(2)) if m else (field, None)
-
-
-@lru_cache(maxsize=16384)
-def label(field: str, lang: str, repo_label: str | None = None, repo_lang: str | None = None) -> str:
-    """The label of ``field`` in ``lang`` (see the module's docstring for the order)."""
-    if repo_label and repo_lang == lang:
-        return repo_label
-    shipped = shipped_fields().get(_base(field)[0])
-    if shipped and shipped.get(lang):
-        return shipped[lang]
-    if repo_label:
-        return repo_label
-    if shipped:
-        return shipped["en"]
-    words = field.replace("__", " ").replace("_", " ").strip()
-    return words[:1].upper() + words[1:].lower() if words.isupper() else words[:1].upper() + words[1:]
-
-
-def with_labels(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The store's metadata rows (``store.metadata.indicator_metadata``) with ``label`` filled in
-    for ``lang`` and ``group`` (the page's group of the field, None for fields a page does not list)."""
-    frame = frame.copy()
-    text = lambda v: v if isinstance(v, str) else None  # noqa: E731  (NaN, None -> None)
-    frame["label"] = [
-        label(f, lang, text(r), text(rl))
-        for f, r, rl in zip(frame["field"].tolist(), frame["label"].tolist(), frame["label_lang"].tolist())
-    ]
-    groups = [
-        _group(f, text(s), bool(st))
-        for f, s, st in zip(frame["field"].tolist(), frame["section"].tolist(), frame["structured"].tolist())
-    ]
-    frame["group"] = pd.Series(groups, index=frame.index, dtype=object)  # None, not NaN, where unlisted
-    return frame.drop(columns=["label_lang"])
-
-
-@lru_cache(maxsize=16384)
-def _group(field: str, section: str | None, structured: bool) -> str | None:
-    if structured or HIDDEN.match(field):
-        return None
-    shipped = shipped_fields().get(_base(field)[0])
-    if shipped:
-        return shipped["group"]
-    if isinstance(section, str) and section == "national":  # the repository's own national fields
-        return "other"
-    return None
-
-
 # -- a page's view -------------------------------------------------------------------------------
 def national_view(frame: pd.DataFrame, words: Callable[[str, str], str | None] | None = None) -> list[dict]:
     """Per dataset (in the frame's order): its fields grouped as a page shows them, in the shipped
@@ -231,7 +167,7 @@ def national_view(frame: pd.DataFrame, words: Callable[[str, str], str | None] |
         by_dataset.setdefault(row["dataset"], []).append(row)
     out = []
     for dataset, rows in by_dataset.items():
-        rows.sort(key=lambda r: (order.get(_base(r["field"])[0], len(order)), r["position"]))
+        rows.sort(key=lambda r: (order.get(split_numbered(r["field"])[0], len(order)), r["position"]))
         values = {r["field"]: r["value"] for r in rows}
         groups: dict[str, list[dict]] = {}
         for r in rows:
@@ -261,7 +197,7 @@ def national_view(frame: pd.DataFrame, words: Callable[[str, str], str | None] |
 def _sources(rows: list[dict], values: dict) -> list[dict]:
     by_number: dict[str, list[tuple[str, dict]]] = {}
     for r in rows:
-        base, n = _base(r["field"])
+        base, n = split_numbered(r["field"])
         if n is not None and base != "source_active":
             by_number.setdefault(n, []).append((base, r))
     sources = []

@@ -69,7 +69,7 @@ class SiteFile:
 def check_langs(langs) -> tuple[str, ...]:
     """The languages asked for, refused unless the shipped translations have them (one message)."""
     from ..errors import UserInputError
-    from ..frameworks.reference import LANGUAGES
+    from ..vocabulary import LANGUAGES
 
     # `zh` is what people type for Chinese; the translations (and the site's folder) say zh-Hans
     langs = tuple(dict.fromkeys(LANGUAGE_ALIASES.get(lang, lang) for lang in langs))
@@ -450,8 +450,8 @@ def _load_producers() -> None:
     import importlib
     import pkgutil
 
-    from . import outputs, pages
-
-    for package in (outputs, pages):
+    # by name, as registries.py finds its members: the producers import this module, not the reverse
+    for name in (f"{__package__}.outputs", f"{__package__}.pages"):
+        package = importlib.import_module(name)
         for module in pkgutil.iter_modules(package.__path__):
-            importlib.import_module(f"{package.__name__}.{module.name}")
+            importlib.import_module(f"{name}.{module.name}")

@@ -31,18 +31,12 @@ def data_uri(data: bytes | str, mime: str) -> str:
 
 
 def status_colours(method: str) -> dict[str, str]:
-    from ..progress import methods
-    from ..progress.chart import NO_DATA
+    from ..registries import PROGRESS_METHODS
+    from ..vocabulary import PROGRESS_NO_DATA_COLOUR
 
-    m = methods.get(method)
+    m = PROGRESS_METHODS.get(method)
     best = next(iter(m.COLOURS.values()))
-    return {**m.COLOURS, "target_met": best, m.INSUFFICIENT: NO_DATA}
-
-
-def parameters_text(parameters: dict) -> str:
-    from ..labels import describe_parameters
-
-    return describe_parameters(parameters) or "-"
+    return {**m.COLOURS, "target_met": best, m.INSUFFICIENT: PROGRESS_NO_DATA_COLOUR}
 
 
 def css_string(text: str) -> str:

@@ -91,7 +91,7 @@ class Annex:
 
     def method_lines(self) -> list[str]:
         """How the figures were chosen, one sentence each, in the annex's language."""
-        from .html import parameters_text
+        from ..labels import describe_parameters
 
         t = self.words
         method = f"{self.method['title']} ({self.method['name']})"
@@ -99,7 +99,7 @@ class Annex:
             t("method_headline"),
             t("method_baseline", base_year=self.base_year),
             t("method_world"),
-            t("method_progress", method=method, parameters=parameters_text(self.method["parameters"])),
+            t("method_progress", method=method, parameters=describe_parameters(self.method["parameters"]) or "-"),
         ]
         if self.method.get("global_directions"):
             lines.append(t("method_directions"))
@@ -413,19 +413,10 @@ def _progress(
     global_directions: bool,
 ) -> dict | None:
     """The area's assessment (not kept): each series' status and the progress chart's spec."""
-    from ..progress import methods
+    from ..registries import PROGRESS_METHODS
 
-    m = methods.get(method)
-
-    from ..progress import targets as targets_mod
-    from ..progress.assess import target_table
-
-    user = None
-    if targets is not None:
-        user = targets if isinstance(targets, pd.DataFrame) else targets_mod.read_targets(ws.store, targets)
-    inherited = inherited_directions(ws, target_table(ws.store, user), values) if global_directions else None
-    if inherited is not None and len(inherited):
-        user = inherited if user is None else targets_mod.combine(inherited, user)  # the user's rows win
+    m = PROGRESS_METHODS.get(method)
+    user = ws.progress_targets(targets, directions_for=values["series"] if global_directions else None)
     params = {"base_year": base_year} if "base_year" in m.DEFAULTS else {}
     result = ws.assess(
         method,
@@ -462,41 +453,6 @@ def _progress(
         out["chart_notes"] = [title.get("text", "")] + ([subtitle] if isinstance(subtitle, str) else list(subtitle))
         out["chart"] = spec
     return out
-
-
-def inherited_directions(ws: Workspace, table: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
-    """Target rows for the area's series that have none: the desired direction shared by every
-    general target row of the series serving the same indicator (an indicator whose global
-    series disagree gives none), without a numeric target, its source saying where it came from."""
-    from ..progress.targets import COLUMNS
-
-    links = ws.series_indicator_links()[["series", "indicator"]]
-    general = table[table["area"] == ""][["series", "direction"]].merge(links, on="series")
-    per = general.groupby("indicator").agg(
-        direction=("direction", lambda d: d.iloc[0] if d.nunique() == 1 else None), source_series=("series", "min")
-    )
-    per = per.dropna(subset=["direction"])
-    lacking = sorted(set(values["series"]) - set(table["series"]))
-    wanted = links[links["series"].isin(lacking)].merge(per, left_on="indicator", right_index=True)
-    # a series serving indicators of opposite directions stays unassessed
-    wanted = wanted[wanted.groupby("series")["direction"].transform("nunique") == 1].drop_duplicates("series")
-    return pd.DataFrame(
-        {
-            "series": wanted["series"],
-            "area": "",
-            "direction": wanted["direction"],
-            "target": np.nan,
-            "target_kind": "absolute",
-            "target_year": 2030,
-            "base_year": np.nan,
-            "limit": np.nan,
-            "source": [
-                f"direction of {s} (indicator {i}); no numeric target"
-                for s, i in zip(wanted["source_series"], wanted["indicator"])
-            ],
-        },
-        columns=COLUMNS,
-    ).reset_index(drop=True)
 
 
 def _goals(nodes: pd.DataFrame, table: pd.DataFrame, words: Words) -> list[dict[str, Any]]:

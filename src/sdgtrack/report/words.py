@@ -51,7 +51,7 @@ class Words:
         return self.site.status(code)
 
     def chart_words(self):
-        from ..progress.chart import ChartWords
+        from ..vocabulary import ChartWords
 
         t = self.site
         return ChartWords(

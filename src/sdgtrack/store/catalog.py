@@ -15,6 +15,8 @@ from typing import Sequence
 import duckdb
 import pandas as pd
 
+from ..frameworks.sdg import node_filters
+
 
 def area_names(con: duckdb.DuckDBPyConnection, codes: Sequence[str] | None = None) -> dict[str, str]:
     """Area code -> name, for ``codes`` (None = every area)."""
@@ -114,23 +116,6 @@ def observations_per_goal(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                count(DISTINCT si.indicator) AS indicators, count(*) AS observations
         FROM observation o JOIN series_indicator si ON si.series = o.series
         GROUP BY 1 ORDER BY 1""").df()
-
-
-def node_filters(
-    framework: str, level: str | None, parent: str | None, include_retired: bool, alias: str = ""
-) -> tuple[list[str], list]:
-    """WHERE conditions and parameters choosing a framework's nodes: one level, the nodes under
-    ``parent`` (children and every descendant), current ones only unless ``include_retired``."""
-    where, params = [f"{alias}framework = ?"], [framework]
-    if level:
-        where.append(f"{alias}level = ?")
-        params.append(level)
-    if parent:
-        where.append(f"({alias}parent = ? OR starts_with({alias}code, ? || '.'))")
-        params += [parent, parent]
-    if not include_retired:
-        where.append(f"{alias}status = 'current'")
-    return where, params
 
 
 def node_list(

@@ -13,7 +13,7 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import duckdb
 import pandas as pd
@@ -21,12 +21,10 @@ import pandas as pd
 from ..errors import UserInputError
 from ..frameworks import areas as area_ref
 from ..frameworks import reference
+from ..storefiles import check_store_path, server_holding
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
-from .files import check_store_path, server_holding
-
-if TYPE_CHECKING:
-    from ..ingest.loader import LoadReport
+from .migrations import OldRowRules
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 # what the source said beside the value (migration 6), as every observation read returns it
@@ -51,13 +49,58 @@ def _memory_limit() -> str:
     return limit
 
 
+class Lookups:
+    """What a code or an area name resolved to, kept for one state of the store.
+
+    Resolving ``3.2.1`` to its series and ``KEN`` to ``404`` takes four small queries, more than the
+    observation read they serve once that read prunes to a row group or two. A server keeps one
+    ``Lookups`` per store fingerprint (``web/owner.py``) and hands it to each thread's cursor, so
+    the answers are exactly as fresh as its answer cache. Only answers are kept (an unknown code is
+    asked again: it may be loaded next), and at most ``MAX_ENTRIES``, so text a client makes up
+    cannot grow it without bound.
+    """
+
+    MAX_ENTRIES = 20_000
+
+    def __init__(self, state: str):
+        self.state = state
+        self._kept: dict = {}
+        self._retired = False
+
+    def retire(self) -> None:
+        """The store changed: keep nothing more, answer nothing kept (a cursor may still hold it)."""
+        self._retired = True
+        self._kept = {}
+
+    def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if self._retired:
+            return compute()
+        try:
+            return self._kept[key]
+        except KeyError:
+            pass
+        value = compute()  # raises for an unknown code or area: nothing kept
+        if len(self._kept) >= self.MAX_ENTRIES:
+            self._kept.clear()
+        self._kept[key] = value
+        return value
+
+
 class Database:
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | Path | None = None, *, read_only: bool = False, upgrade_rules: OldRowRules | None = None
+    ) -> None:
+        """Open (or create) the store at ``path``. ``upgrade_rules``: the ingest's rules for rows
+        written before datasets existed (``sdgtrack.ingest.upgrade.RULES``; ``sdgtrack.open()``
+        passes them), needed only to upgrade such a store."""
         self.path = default_db_path(path)
         self.upgraded: list[int] = []  # migrations applied by this open
         check_store_path(self.path)  # DuckDB would open a CSV as an in-memory view: a load then vanishes
         memory_limit = _memory_limit()
         self.read_only = read_only  # a reading face keeps no result in a read-only store
+        # Codes and areas already resolved, for one state of the store (a server's: see Lookups);
+        # None: every call asks the store.
+        self.lookups: Lookups | None = None
         if read_only and not self.path.exists():
             raise UserInputError(f"no database at {self.path}: load data first with `sdgtrack ingest`")
         try:
@@ -73,7 +116,7 @@ class Database:
         if read_only:
             self._check_schema_version()
         else:
-            self._ensure_schema()
+            self._ensure_schema(upgrade_rules)
 
     # -- lifecycle -------------------------------------------------------------------------
     def _check_schema_version(self) -> None:
@@ -92,11 +135,14 @@ class Database:
                 f"this release knows up to {migrations.LATEST}): upgrade sdgtrack"
             )
 
-    def _ensure_schema(self) -> None:
+    def _ensure_schema(self, rules: OldRowRules | None) -> None:
         if migrations.schema_version(self.con) > migrations.LATEST:
             self._check_schema_version()
         try:
-            self.upgraded = migrations.upgrade(self.con)
+            self.upgraded = migrations.upgrade(self.con, rules)
+        except UserInputError:
+            self.con.close()
+            raise
         except duckdb.Error as exc:  # rolled back: the store is as it was
             self.con.close()
             raise UserInputError(
@@ -130,85 +176,15 @@ class Database:
     def sql(self, query: str, params: Sequence | None = None) -> pd.DataFrame:
         return self.con.execute(query, params or []).df()
 
-    # -- ingest and datasets ------------------------------------------------------------------
-    def ingest(
-        self,
-        paths: Iterable[str | Path] | str | Path,
-        *,
-        dataset: str | None = None,
-        dataset_info: dict | None = None,
-        replace: bool = False,
-        allow_large_removal: bool = False,
-        format: str | None = None,  # noqa: A002
-        skip_invalid: bool = False,
-        rejected_path: str | Path | None = None,
-        area: str | None = None,
-        progress: Callable[..., None] | None = None,
-        user: str | None = None,
-    ) -> LoadReport:
-        """Load files or folders into one dataset (``dataset``, else the one their reader derives).
-
-        ``dataset_info``: title, kind (global, national, subnational, city, other), publisher,
-        licence of the dataset. ``replace``: rows of the dataset absent from this load are
-        removed (kept in history); without it they are kept and counted as missing. A replace
-        that would remove more than half of the dataset needs ``allow_large_removal=True``.
-        ``user``: who the load is recorded for in history (a server passes its signed-in user; default
-        $SDGTRACK_USER, else the operating-system account).
-        Returns a :class:`~sdgtrack.ingest.loader.LoadReport`.
-        """
-        from ..ingest.loader import ingest
-
-        return ingest(
-            self,
-            _as_paths(paths),
-            dataset=dataset,
-            dataset_info=dataset_info,
-            replace=replace,
-            allow_large_removal=allow_large_removal,
-            format=format,
-            skip_invalid=skip_invalid,
-            rejected_path=rejected_path,
-            area=area,
-            progress=progress,
-            user=user,
-        )
-
-    def validate(
-        self,
-        paths: Iterable[str | Path] | str | Path,
-        *,
-        dataset: str | None = None,
-        format: str | None = None,
-        area: str | None = None,  # noqa: A002
-        progress: Callable[..., None] | None = None,
-        preview_rows: int = 0,
-    ) -> LoadReport:
-        """Check files as :meth:`ingest` would, without changing the store. ``preview_rows``: list that
-        many of the new and updated rows (with the value an update replaces) in ``report.changes``."""
-        from ..ingest.loader import ingest
-
-        return ingest(
-            self,
-            _as_paths(paths),
-            dataset=dataset,
-            format=format,
-            area=area,
-            dry_run=True,
-            progress=progress,
-            preview_rows=preview_rows,
-        )
-
+    # -- datasets (loads go through sdgtrack.ingest.load, which writes through this store) -----
     def datasets(self) -> pd.DataFrame:
         """The datasets in the store, in the order of preference, with their counts."""
         return dataset_ops.list_datasets(self.con)
 
     def dataset(self, dataset_id: str) -> dict:
-        """One dataset: metadata, counts, loads, series, and series without a headline row (why)."""
-        from ..ingest.totals import headline_gaps  # the reasons follow the ingest's total rules
-
-        shown = dataset_ops.show(self.con, dataset_id)
-        shown["without_headline"] = headline_gaps(self.con, dataset=dataset_id)
-        return shown
+        """One dataset: metadata, counts, loads, series (the workspace adds the series without a
+        headline row, by the ingest's rules)."""
+        return dataset_ops.show(self.con, dataset_id)
 
     def remove_dataset(self, dataset_id: str) -> int:
         """Remove a dataset's observations (kept in history); returns how many rows."""
@@ -220,6 +196,8 @@ class Database:
 
     # -- areas -----------------------------------------------------------------------------
     def resolve_area(self, text: str) -> str:
+        if self.lookups is not None:
+            return self.lookups.get(("area", text), lambda: area_ref.resolve(self.con, text))
         return area_ref.resolve(self.con, text)
 
     def resolve_areas(self, texts: Iterable[str] | None) -> list[str] | None:
@@ -261,6 +239,8 @@ class Database:
         indicator (or of every indicator of a target or goal)."""
         from ..frameworks import sdg
 
+        if self.lookups is not None:
+            return list(self.lookups.get(("series", code), lambda: tuple(sdg.series_for_code(self.con, code))))
         return sdg.series_for_code(self.con, code)
 
     def series_codes(self) -> list[str]:
@@ -347,10 +327,11 @@ class Database:
 
     def start_values(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """The selection each Open SDG repository opens an indicator's chart on (``data_start_values``):
-        dataset, indicator, field, value, position."""
-        from . import metadata
+        dataset, indicator, field, value, series, position; read as the pages read it
+        (``display.start_values``), so the headline rule and the page's first selection agree."""
+        from . import display
 
-        return metadata.start_values(self.con, datasets)
+        return display.start_values(self.con, datasets)
 
     def dataset_main_area(self, dataset_id: str) -> str | None:
         """The area holding most of a dataset's headline rows, or None."""
@@ -393,12 +374,11 @@ class Database:
             dataset_ops.check_exists(self.con, dataset_id)
         return display.display_settings(self.con, codes, datasets, lang)
 
-    def start_selection(self, codes: Sequence[str], datasets: Sequence[str] | None = None) -> dict[str, dict]:
-        """Indicator -> {dataset, values}: the selection its repository's page opens on (``data_start_values``),
-        checked and keyed by series (the headline rule reads the same field as rows: ``start_values``)."""
-        from . import display
+    def metadata_translations(self, dataset: str, lang: str) -> dict[str, str]:
+        """A dataset's translations into ``lang`` (its repository's ``translations/``): key -> text."""
+        from . import metadata
 
-        return display.start_values(self.con, codes, datasets)
+        return metadata.translations(self.con, dataset, lang)
 
     def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset and indicator with national metadata: fields and languages."""
@@ -453,7 +433,9 @@ class Database:
         where, params = self._filters(code, areas, start, end)
         if not all_disaggregations:
             where.append("o.is_headline")
-        rows, row_params = reads.picked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
+        rows, row_params = reads.picked_sql(
+            self.con, where, params, datasets, reads.parse_as_of(as_of), self._preference(datasets)
+        )
         return self.con.execute(
             f"""
             SELECT o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
@@ -583,7 +565,7 @@ class Database:
         """Every version of the matching values (current, updated, removed), who wrote and changed it."""
         where, params = self._filters(code, areas, start, end)
         if datasets:
-            reads.rank_sql(self.con, datasets)  # unknown ids are an error
+            reads.preference(self.con, datasets)  # unknown ids are an error
             where.append("o.dataset IN (SELECT unnest(?::VARCHAR[]))")
             params.append(list(datasets))
         return history.revisions(self.con, where, params)
@@ -651,6 +633,15 @@ class Database:
             row_params,
         ).df()
 
+    def _preference(self, datasets: Sequence[str] | None) -> list[str]:
+        """``reads.preference``, kept in :attr:`lookups` when there are any."""
+        if isinstance(datasets, str):
+            datasets = [datasets]
+        if self.lookups is None:
+            return reads.preference(self.con, datasets)
+        key = ("preference", tuple(datasets) if datasets else None)
+        return list(self.lookups.get(key, lambda: tuple(reads.preference(self.con, datasets))))
+
     def _filters(
         self, code: str | Sequence[str] | None, areas: Sequence[str] | None, start: int | None, end: int | None
     ) -> tuple[list[str], list]:
@@ -677,9 +668,3 @@ def _open_error(path: Path, exc: BaseException) -> str:
             "through its web page and API)"
         )
     return f"cannot open database {path}: {text.splitlines()[0] if text else type(exc).__name__}"
-
-
-def _as_paths(paths: Iterable[str | Path] | str | Path) -> list[Path]:
-    if isinstance(paths, (str, Path)):
-        return [Path(paths)]
-    return [Path(p) for p in paths]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
-from typing import TYPE_CHECKING
+from typing import Protocol, Sequence
 
 import duckdb
 import pandas as pd
@@ -18,9 +18,36 @@ import pandas as pd
 from ..errors import UserInputError
 from .reads import OBSERVATION_COLUMNS, PREFERENCE_ORDER
 
-if TYPE_CHECKING:
-    from ..ingest.datasets import DatasetInfo
-    from ..ingest.metadata import MetadataRows
+
+# What a load hands the store, described here so the store needs no ingest module: the ingest's
+# ``DatasetInfo`` and ``MetadataRows`` have these shapes.
+class DatasetRow(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def publisher(self) -> str | None: ...
+    @property
+    def licence(self) -> str | None: ...
+
+
+class MetadataPart(Protocol):
+    @property
+    def rows(self) -> pd.DataFrame: ...  # indicator_metadata rows without dataset and load
+    @property
+    def fields(self) -> pd.DataFrame: ...  # metadata_field rows without dataset
+    @property
+    def indicators(self) -> Sequence[str]: ...  # the indicators this load read
+    @property
+    def whole(self) -> bool: ...  # every indicator of the dataset was read ...
+    @property
+    def kept(self) -> Sequence[str]: ...  # ... except these, whose files had problems
+    @property
+    def translations(self) -> pd.DataFrame: ...  # dataset_translation rows (lang, key, text) without dataset
+
 
 HISTORY_INSERT = (
     f"INSERT INTO observation_history ({', '.join(OBSERVATION_COLUMNS)}, superseded_load, change) "
@@ -42,7 +69,7 @@ def next_load_id(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def upsert(
-    con: duckdb.DuckDBPyConnection, info: DatasetInfo, source_path: str, when: dt.datetime, given: dict | None = None
+    con: duckdb.DuckDBPyConnection, info: DatasetRow, source_path: str, when: dt.datetime, given: dict | None = None
 ) -> None:
     """Record a load of dataset ``info``: a new row, or the last-load date (and the fields the user
     gave) of an existing one. The stored title, kind ... of a dataset are kept otherwise."""
@@ -64,7 +91,7 @@ def upsert(
     )
 
 
-def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: "MetadataRows", load_id: int) -> None:
+def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: MetadataPart, load_id: int) -> None:
     """Write a load's national metadata (inside the load's transaction): the dataset's metadata of
     the indicators read is replaced (a whole repository: all of it, except indicators whose files
     had problems, which keep theirs); every statement names the dataset, so no other changes."""
@@ -89,6 +116,16 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: "Met
             )
         finally:
             con.unregister("__metadata_rows")
+    if part.whole or len(part.translations):
+        con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
+    if len(part.translations):
+        con.register("__translations", part.translations)
+        try:
+            con.execute(
+                "INSERT OR REPLACE INTO dataset_translation SELECT ?, lang, key, text FROM __translations", [dataset_id]
+            )
+        finally:
+            con.unregister("__translations")
     if part.whole or len(part.fields):
         con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
     if len(part.fields):
@@ -203,6 +240,7 @@ def remove(con: duckdb.DuckDBPyConnection, dataset_id: str, when: dt.datetime | 
         con.execute("DELETE FROM indicator_metadata WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM source_columns WHERE dataset = ?", [dataset_id])
+        con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
         con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
         con.execute(
             """INSERT INTO load (id, loaded_at, paths, format, dataset, action, user_name, rows_removed)

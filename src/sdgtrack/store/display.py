@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import duckdb
+import pandas as pd
 
 from . import metadata
 
@@ -74,36 +75,49 @@ def display_settings(
     counted from 0 as Open SDG places them); ``graph_title``; ``footer`` ([{field, label, value}]:
     the repository's footer texts); ``notice`` ({heading, text, class} or None); ``problems``
     (the settings left out: field, value and what was expected)."""
-    frame = metadata.indicator_metadata(con, codes, datasets, lang)
-    if frame.empty:
-        return {}
-    frame = frame[frame["field"].isin(FIELDS) | frame["field"].str.match(r"^source_(organisation|active)_\d+$")]
     out: dict[str, dict] = {}
     # the first dataset of each indicator in the read's order (preference): one dataset's settings
+    for code, settings in _settings_per_dataset(con, codes, datasets, lang):
+        out.setdefault(code, settings)
+    return out
+
+
+def _settings_per_dataset(
+    con: duckdb.DuckDBPyConnection, codes: Sequence[str], datasets: Sequence[str] | None, lang: str
+) -> Iterator[tuple[str, dict]]:
+    """(indicator, settings) of every dataset with metadata for it, in the order of preference:
+    the one reading of the fields that both the pages and the headline rule use."""
+    frame = metadata.indicator_metadata(con, codes, datasets, lang)
+    if frame.empty:
+        return
+    frame = frame[frame["field"].isin(FIELDS) | frame["field"].str.match(r"^source_(organisation|active)_\d+$")]
     for (code, dataset), part in frame.groupby(["indicator", "dataset"], sort=False):
-        code = str(code)
-        if code in out:
-            continue
         fields = {
             f: _decode(v, s) for f, v, s in zip(part["field"].tolist(), part["value"], part["structured"].tolist())
         }
         settings, problems = parse_settings(fields)
-        out[code] = {"dataset": dataset, **settings, "problems": problems}
-    return out
+        yield str(code), {"dataset": dataset, **settings, "problems": problems}
+
+
+START_COLUMNS = ["dataset", "indicator", "field", "value", "series", "position"]
 
 
 def start_values(
-    con: duckdb.DuckDBPyConnection, codes: Sequence[str], datasets: Sequence[str] | None = None
-) -> dict[str, dict]:
-    """Indicator -> {dataset, values: [{field, value, series}]}: the selection its repository's page
-    opens on (``data_start_values``), from the dataset ``display_settings`` takes its settings from.
-    The page's first selection and the headline rule read it here. Indicators without one are absent."""
-    settings = display_settings(con, codes, datasets)
-    return {
-        code: {"dataset": s["dataset"], "values": s["start_values"]}
-        for code, s in settings.items()
-        if s["start_values"]
-    }
+    con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None, codes: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The selection each repository opens an indicator's chart on (``data_start_values``), as the
+    page reads it (``display_settings``: the same parse and checks, in the repository's first
+    language): one row per dataset, indicator and (field, value) pair, in the file's order, for
+    every dataset with metadata for the indicator (the headline rule matches its candidates' own
+    dataset). ``codes``: these indicators only (default: every one with start values)."""
+    if codes is None:
+        codes = metadata.indicators_with_field(con, "data_start_values", datasets)
+    rows = [
+        (settings["dataset"], code, item["field"], item["value"], item["series"], position)
+        for code, settings in _settings_per_dataset(con, codes, datasets, "en")
+        for position, item in enumerate(settings["start_values"])
+    ]
+    return pd.DataFrame(rows, columns=START_COLUMNS)
 
 
 def _decode(value: str, structured: bool) -> object:

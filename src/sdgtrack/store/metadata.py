@@ -6,7 +6,6 @@ the workspace, the site, the API and the CLI.
 
 from __future__ import annotations
 
-import json
 from typing import Sequence
 
 import duckdb
@@ -62,14 +61,41 @@ def indicator_metadata(
 
 def metadata_fingerprints(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str, int]]:
     """``(indicator, dataset, hash)`` of each indicator's metadata in each dataset (every language,
-    and the dataset's field labels): order-free, so it changes only when the text does. The site
-    keys an indicator's pages and meta files with it."""
+    the dataset's field labels and translations): order-free, so it changes only when the text does.
+    The site keys an indicator's pages and meta files with it."""
     return con.execute("""
         WITH labels AS (SELECT dataset, bit_xor(hash(lang, field, label, position, section)) AS h
-                        FROM metadata_field GROUP BY dataset)
-        SELECT m.indicator, m.dataset, xor(bit_xor(hash(m.lang, m.field, m.value, m.structured, m.position)), coalesce(any_value(l.h), 0))
-        FROM indicator_metadata m LEFT JOIN labels l USING (dataset)
+                        FROM metadata_field GROUP BY dataset),
+        words AS (SELECT dataset, bit_xor(hash(lang, key, text)) AS h FROM dataset_translation GROUP BY dataset)
+        SELECT m.indicator, m.dataset,
+               xor(xor(bit_xor(hash(m.lang, m.field, m.value, m.structured, m.position)), coalesce(any_value(l.h), 0)),
+                   coalesce(any_value(w.h), 0))
+        FROM indicator_metadata m LEFT JOIN labels l USING (dataset) LEFT JOIN words w USING (dataset)
         GROUP BY m.indicator, m.dataset ORDER BY 1, 2""").fetchall()
+
+
+def translations(con: duckdb.DuckDBPyConnection, dataset: str, lang: str) -> dict[str, str]:
+    """A dataset's translations into ``lang`` (``group.key`` -> text; empty when it has none)."""
+    rows = con.execute(
+        "SELECT key, text FROM dataset_translation WHERE dataset = ? AND lang = ? ORDER BY key", [dataset, lang]
+    ).fetchall()
+    return dict(rows)
+
+
+def translate(value: object, table: dict[str, str]) -> object:
+    """``value`` as sdg-build translates a metadata value into a language (``table``: its
+    :func:`translations`): a text that is a key is its text, else the text of ``data.<text>``; lists
+    and mappings item by item (a mapping's keys stay); numbers, switches and unknown texts as they are."""
+    if not table:
+        return value
+    if isinstance(value, list):
+        return [translate(v, table) for v in value]
+    if isinstance(value, dict):
+        return {k: translate(v, table) for k, v in value.items()}
+    if isinstance(value, str):
+        found = table.get(value)
+        return found if found is not None else table.get(f"data.{value}", value)
+    return value
 
 
 def metadata_indicators(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
@@ -82,25 +108,13 @@ def metadata_indicators(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] 
     ).df()
 
 
-def start_values(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:
-    """The selection an Open SDG repository opens each indicator's chart on (``data_start_values``
-    in its metadata): one row per dataset, indicator and (field, value) pair, in the file's order.
-    The headline-series rule reads the ``series`` field; the indicator pages read every pair."""
+def indicators_with_field(
+    con: duckdb.DuckDBPyConnection, field: str, datasets: Sequence[str] | None = None
+) -> list[str]:
+    """The indicators whose metadata (in ``datasets``, default all) has ``field``, in code order."""
     where = "" if datasets is None else "AND dataset IN (SELECT unnest(?::VARCHAR[]))"
     rows = con.execute(
-        f"""SELECT dataset, indicator, value FROM indicator_metadata
-            WHERE field = 'data_start_values' AND structured {where}
-            QUALIFY row_number() OVER (PARTITION BY dataset, indicator ORDER BY lang = 'en' DESC, lang) = 1
-            ORDER BY dataset, indicator""",
-        [] if datasets is None else [list(datasets)],
+        f"SELECT DISTINCT indicator FROM indicator_metadata WHERE field = ? {where} ORDER BY indicator",
+        [field] if datasets is None else [field, list(datasets)],
     ).fetchall()
-    out = []
-    for dataset, indicator, value in rows:  # a few dozen small JSON lists: parsed here, not per row
-        try:
-            pairs = json.loads(value)
-        except ValueError:
-            continue
-        for position, pair in enumerate(pairs if isinstance(pairs, list) else []):
-            if isinstance(pair, dict) and pair.get("field") is not None and pair.get("value") is not None:
-                out.append((dataset, indicator, str(pair["field"]), str(pair["value"]), position))
-    return pd.DataFrame(out, columns=["dataset", "indicator", "field", "value", "position"])
+    return [r[0] for r in rows]

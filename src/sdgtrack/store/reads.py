@@ -53,6 +53,12 @@ OBSERVATION_COLUMNS = (
 )
 
 
+# The physical order of the observation table (loads insert in it; migration 7 rewrote older
+# stores in it): DuckDB skips row groups by their min/max, so a series x area read touches one or
+# two row groups per load instead of most of the table (docs/scale.md, "Reads").
+OBSERVATION_ORDER = "series, area"
+
+
 def parse_as_of(value: str | dt.date | None) -> dt.datetime | None:
     """A date or time given by a user: '2026-11-30', '2026-11-30 14:05', a date or datetime."""
     if value is None or isinstance(value, dt.datetime):
@@ -90,8 +96,9 @@ def source_sql(as_of: dt.datetime | None) -> tuple[str, list]:
     )
 
 
-def rank_sql(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None) -> tuple[str, list]:
-    """``(dataset, rank)`` rows: lower rank is preferred. Unknown dataset ids are an error."""
+def preference(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None) -> list[str]:
+    """The dataset ids a read takes, most preferred first: ``datasets`` as given (unknown ids are an
+    error), else every dataset of the store in its order of preference."""
     if isinstance(datasets, str):  # one id given as a string, not its letters
         datasets = [datasets]
     if datasets:
@@ -103,8 +110,20 @@ def rank_sql(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None) -> 
                 f"unknown dataset {', '.join(unknown)}: expected one of "
                 f"{', '.join(sorted(known)) or '(none loaded yet)'} (see `sdgtrack datasets list`)"
             )
-        return ("(SELECT unnest(?::VARCHAR[]) AS dataset, generate_subscripts(?::VARCHAR[], 1) AS rank)", [ids, ids])
-    return f"(SELECT id AS dataset, row_number() OVER (ORDER BY {PREFERENCE_ORDER}) AS rank FROM dataset)", []
+        return ids
+    return [r[0] for r in con.execute(f"SELECT id FROM dataset ORDER BY {PREFERENCE_ORDER}").fetchall()]
+
+
+def in_list(column: str, values: Sequence[str]) -> tuple[str, list]:
+    """``column IN (?, ?, ...)``: a list of constants DuckDB checks against each row group's min and
+    max before reading it (an ``IN (SELECT unnest(?))`` is a join, and prunes only through the
+    join's dynamic filter). No values: no row."""
+    values = list(values)
+    if not values:
+        return "FALSE", []
+    if len(values) == 1:
+        return f"{column} = ?", values
+    return f"{column} IN ({', '.join('?' * len(values))})", values
 
 
 def filters(
@@ -121,11 +140,13 @@ def filters(
     params: list = []
     if code is not None:
         codes = [code] if isinstance(code, str) else list(code)
-        where.append(f"{alias}.series IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(sorted({s for c in codes for s in resolve_series(c)}))
+        condition, values = in_list(f"{alias}.series", sorted({s for c in codes for s in resolve_series(c)}))
+        where.append(condition)
+        params += values
     if areas:
-        where.append(f"{alias}.area IN (SELECT unnest(?::VARCHAR[]))")
-        params.append(resolve_areas(areas))
+        condition, values = in_list(f"{alias}.area", list(dict.fromkeys(resolve_areas(areas) or [])))
+        where.append(condition)
+        params += values
     if start is not None:
         where.append(f"{alias}.year >= ?")
         params.append(int(start))
@@ -141,14 +162,18 @@ def ranked_sql(
     params: list,
     datasets: Sequence[str] | None,
     as_of: dt.datetime | None,
+    order: Sequence[str] | None = None,
 ) -> tuple[str, list]:
-    """The filtered rows of every dataset read, each with its dataset's ``rank`` (lower is preferred)."""
+    """The filtered rows of every dataset read, each with its dataset's ``rank`` (lower is preferred).
+    ``order``: :func:`preference` of ``datasets`` when the caller has it already."""
     source, source_params = source_sql(as_of)
-    ranks, rank_params = rank_sql(con, datasets)
-    condition = " AND ".join(where) if where else "TRUE"
+    ids = list(order) if order is not None else preference(con, datasets)
+    # the rank is a lookup in a list of the few dataset ids, not a join: a small read stays one scan
+    taken, taken_params = in_list("o.dataset", ids)
+    condition = " AND ".join([taken, *where])
     return (
-        f"SELECT o.*, r.rank FROM {source} o JOIN {ranks} r USING (dataset) WHERE {condition}",
-        source_params + rank_params + params,
+        f"SELECT o.*, list_position(?::VARCHAR[], o.dataset) AS rank FROM {source} o WHERE {condition}",
+        [ids] + source_params + taken_params + params,
     )
 
 
@@ -158,12 +183,17 @@ def picked_sql(
     params: list,
     datasets: Sequence[str] | None,
     as_of: dt.datetime | None,
+    order: Sequence[str] | None = None,
 ) -> tuple[str, list]:
     """The filtered rows, restricted to the preferred dataset of each (series, area)."""
-    ranked, ranked_params = ranked_sql(con, where, params, datasets, as_of)
+    ids = list(order) if order is not None else preference(con, datasets)
+    ranked, ranked_params = ranked_sql(con, where, params, datasets, as_of, ids)
+    if len(ids) <= 1:  # one dataset read: nothing to choose between
+        return f"SELECT * EXCLUDE (rank) FROM ({ranked})", ranked_params
+    # ranks are unique per dataset, so the rows at the lowest rank of a (series, area) are its
+    # preferred dataset's: one pass over the rows read (a self-join would read them twice)
     return (
-        f"""WITH ranked AS ({ranked}),
-                pick AS (SELECT series, area, arg_min(dataset, rank) AS dataset FROM ranked GROUP BY series, area)
-                SELECT ranked.* EXCLUDE (rank) FROM ranked JOIN pick USING (series, area, dataset)""",
+        f"""SELECT * EXCLUDE (rank) FROM ({ranked})
+                QUALIFY rank = min(rank) OVER (PARTITION BY series, area)""",
         ranked_params,
     )

@@ -126,10 +126,20 @@ def canada_metadata(root) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["set", "item", "lang", "goal", "target", "text"])
 
 
+def parallel_half(targets: pd.Series) -> pd.Series:
+    """'choose' or 'report' per text, by the MD5 of its target code: every text of a target (in every
+    set and language) is in the same half. Choices of the tagger's design that look at parallel
+    texts look at the *choose* half only; the figures reported are those of the *report* half."""
+    return targets.map(
+        lambda t: "choose" if int(hashlib.md5(t.encode("utf-8")).hexdigest()[:8], 16) % 2 == 0 else "report"
+    )
+
+
 def parallel_texts(canada=None) -> pd.DataFrame:
     """The parallel test texts: the 169 target texts and 252 indicator titles in the six UN languages,
     and Canada's indicator definitions in English and French (when ``canada``, the folder
-    ``opensdg/canada``, is given). Columns set, item (one per meaning), lang, goal, target, text.
+    ``opensdg/canada``, is given). Columns set, item (one per meaning), lang, goal, target, text,
+    half (``parallel_half``).
 
     None of the non-English texts is a reference, query line or training text of the tagger
     (tests/test_tagging_languages.py checks it); English target texts are references, which is why
@@ -137,11 +147,15 @@ def parallel_texts(canada=None) -> pd.DataFrame:
     parts = [_official_texts("target"), _official_texts("indicator")]
     if canada is not None:
         parts.append(canada_metadata(canada))
-    return pd.concat(parts, ignore_index=True)
+    out = pd.concat(parts, ignore_index=True)
+    out["half"] = parallel_half(out["target"])
+    return out
 
 
-def parallel_accuracy(table: pd.DataFrame, method: str = "embedding") -> pd.DataFrame:
-    """Per set and language: how often the top goal of a text is that of its English version
+def parallel_accuracy(
+    table: pd.DataFrame, method: str = "embedding", by: tuple[str, ...] = ("set", "lang")
+) -> pd.DataFrame:
+    """Per set and language (``by``: columns of ``table``): how often the top goal of a text is that of its English version
     (``agreement``) and the goal of its target (``accuracy``), with all references and with the
     text's own target left out (``agreement_own_out``, ``accuracy_own_out``: its target text, query
     lines and word-overlap document are not references). English versions are tagged the same way,
@@ -150,7 +164,7 @@ def parallel_accuracy(table: pd.DataFrame, method: str = "embedding") -> pd.Data
 
     table = table.reset_index(drop=True)
     texts = table["text"].tolist()
-    out = table[["set", "item", "lang", "goal"]].copy()
+    out = table[list(dict.fromkeys(["set", "item", "lang", "goal", *by]))].copy()
     cache: dict = {}
     for suffix, exclude in (("", None), ("_own_out", table["target"].tolist())):
         scores = _score(texts, method, exclude=exclude, cache=cache)[0]
@@ -165,6 +179,6 @@ def parallel_accuracy(table: pd.DataFrame, method: str = "embedding") -> pd.Data
         out["agreement" + suffix] = out["top" + suffix].to_numpy() == english["top" + suffix].reindex(keys).to_numpy()
         out["accuracy" + suffix] = out["top" + suffix].to_numpy() == out["goal"].to_numpy()
     metrics = ["agreement", "accuracy", "agreement_own_out", "accuracy_own_out"]
-    summary = out.groupby(["set", "lang"], sort=False)[metrics].mean()
-    summary.insert(0, "texts", out.groupby(["set", "lang"], sort=False).size())
+    summary = out.groupby(list(by), sort=False)[metrics].mean()
+    summary.insert(0, "texts", out.groupby(list(by), sort=False).size())
     return summary.reset_index()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
@@ -113,8 +114,8 @@ def _weights() -> dict[str, dict[str, float]]:
 
 def _latin_language(sample: str) -> str:
     weights = _weights()
-    tokens = [w.lower() for w in _WORD.findall(sample)]
-    score = {lang: sum(ws.get(t, 0.0) for t in tokens) for lang, ws in weights.items()}
+    tokens = Counter(w.lower() for w in _WORD.findall(sample))
+    score = {lang: sum(ws.get(t, 0.0) * k for t, k in tokens.items()) for lang, ws in weights.items()}
     low = sample.lower()
     for c, share in _ACCENT_WEIGHTS.items():
         k = low.count(c)

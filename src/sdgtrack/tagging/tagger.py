@@ -160,7 +160,13 @@ def _lexical(texts: list[str], exclude: list[str | None] | None) -> tuple[np.nda
     return lex, sims
 
 
-def _score(texts: list[str], method: str, exclude: list[str | None] | None = None, cache: dict | None = None):
+def _score(
+    texts: list[str],
+    method: str,
+    exclude: list[str | None] | None = None,
+    cache: dict | None = None,
+    langs: np.ndarray | None = None,
+):
     """Scores of all 17 goals per checked text ('' scores nothing) and what the evidence needs.
 
     ``exclude`` (evaluation only): per text a target code whose reference text and query lines are
@@ -170,7 +176,7 @@ def _score(texts: list[str], method: str, exclude: list[str | None] | None = Non
     Returns (scores, found query passages, similarity to each evidence row, evidence rows, readers).
     """
     n = len(texts)
-    langs = language.detect(texts)
+    langs = language.detect(texts) if langs is None else langs
     readable = np.isin(langs, ["en", ""]) if method == "keywords" else np.isin(langs, [*language.READ, ""])
     # A text in a language not read is not scored at all: a rule never checked on that language
     # would give it confident-looking probabilities (or none) for no reason the user could see.
@@ -263,17 +269,19 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
     return best
 
 
-def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str]]:
-    """``inputs.prepare``, plus a warning for each text in a language the method does not read."""
+def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str], np.ndarray]:
+    """``inputs.prepare``, plus a warning for each text in a language the method does not read;
+    also the language of each text (``language.detect``), so it is detected once."""
     ready, problems = prepare(texts, labels)
-    for n, lang in enumerate(language.detect(ready)):
+    langs = language.detect(ready)
+    for n, lang in enumerate(langs):
         why = _not_read(lang, method)
         if why:
             label = labels[n] if labels else f"text {n}"
             problems.append(f"{label} {why}: no SDGs")
     for message in problems:
         _warnings.warn(message, TaggingWarning, stacklevel=3)
-    return ready, problems
+    return ready, problems, langs
 
 
 def _not_read(lang: str, method: str) -> str | None:
@@ -312,7 +320,7 @@ def untagged(
     probability, so an empty answer is never silent."""
     n = len(texts)
     missing = np.setdiff1d(np.arange(n), tags["text_id"].to_numpy(dtype=int))
-    langs = scores.attrs.get("languages", language.detect(ready))
+    langs = scores.attrs["languages"] if "languages" in scores.attrs else language.detect(ready)
     prob = scores["probability"].to_numpy().reshape(n, 17) if n else np.zeros((0, 17))
     reader = scores["reader"].to_numpy().reshape(n, 17)[:, 0] if n else np.array([], dtype=object)
     rows = []
@@ -355,8 +363,8 @@ def score_goals(texts, method: str = "auto", labels: list[str] | None = None) ->
     """
     method = _check_method(method)
     texts = [texts] if isinstance(texts, (str, bytes)) else list(texts)
-    ready, problems = _checked(texts, method, labels)
-    scores = _score(ready, method)[0]
+    ready, problems, langs = _checked(texts, method, labels)
+    scores = _score(ready, method, langs=langs)[0]
     scores = scores[SCORE_COLUMNS]
     scores.attrs.update(method=method, model=model_name(method), n_texts=len(texts), warnings=problems)
     return scores
@@ -411,8 +419,8 @@ def tag_texts(
         if threshold is None
         else {reader: float(threshold) for reader in fitted}
     )
-    ready, problems = _checked(texts, method, labels)
-    scores, found, sims, rows, readers = _score(ready, method)
+    ready, problems, langs = _checked(texts, method, labels)
+    scores, found, sims, rows, readers = _score(ready, method, langs=langs)
     per_row = scores["reader"].map(thresholds).fillna(1.0).to_numpy()
     tags = select(scores, per_row, max_goals)
     tags["evidence"] = evidence_strings(found, tags, sims, rows)

@@ -15,11 +15,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
-from ..errors import SdgtrackError, UserInputError
-from ..review import NotAllowed, NotFound
-from ..store.audit import csv_text
+from ..errors import NotAllowed, NotFound, SdgtrackError, UserInputError
 from . import auth
-from .review import API_ERRORS
+from .data_requests import API_ERRORS
+from .entry_pages import render
 
 router = APIRouter()
 PAGE_ROWS = 500
@@ -33,8 +32,6 @@ def _admin(user: dict) -> dict:
 
 @router.get("/admin/audit", response_class=HTMLResponse, include_in_schema=False)
 def audit_page(request: Request, actor: str = "", action: str = "", obj: str = Query("", alias="object")):
-    from .entry import render
-
     _admin(auth.form_user(request))
     frame = request.app.state.workspace.audit(
         actor=actor or None, action=action or None, object=obj or None, limit=PAGE_ROWS
@@ -69,7 +66,7 @@ def api_audit(request: Request, user: dict = Depends(auth.bearer_user)):
 
 def _csv(request: Request) -> Response:
     return Response(
-        csv_text(request.app.state.workspace.audit()),
+        request.app.state.workspace.audit_csv(),
         media_type="text/csv",
         headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
     )
@@ -80,8 +77,6 @@ def value_history(
     request: Request, code: str, area: list[str] | None = Query(None, max_length=50), dataset: str | None = None
 ):
     """Public: every version of a series' (or indicator's) values, current and earlier, with who changed each."""
-    from .entry import render
-
     owner = getattr(request.app.state, "owner", None)
     try:
         if owner is not None:  # the server's cursor for this thread: reads never wait for a write
@@ -118,8 +113,6 @@ def _frame_rows(frame) -> list[dict]:
 
 
 def _users_page(request: Request, user: dict, *, done: str | None = None, error: str | None = None, status=200):
-    from .entry import render
-
     accounts = _accounts(request)
     return render(
         request,
@@ -192,9 +185,7 @@ def _revoke(request: Request, token_id: int, actor: str) -> str:
 
 
 def _own(request: Request, dataset: str, entity: str, actor: str) -> str:
-    from ..ingest.datasets import check_id
-
-    dataset = check_id((dataset or "").strip()[:200])
+    dataset = (dataset or "").strip()[:200]  # checked as a dataset id by set_owner
     entity = (entity or "").strip()
     _accounts(request).set_owner(dataset, entity, actor=actor)
     return f"dataset {dataset} belongs to {entity}"

@@ -14,9 +14,9 @@ from typing import Any, Callable
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from ..errors import UserInputError
-from ..frameworks.reference import LANGUAGES
 from ..registries import LINK_LEVELS, TRANSFORMS, or_list
 from ..results import Result, plain
+from ..vocabulary import LANGUAGES
 from ..workspace import Workspace
 from . import models as m
 from .respond import DEFAULT_LIMIT, MAX_LIMIT, Answer, NotFound, answer, areas_param, frame_rows, page_of
@@ -242,12 +242,13 @@ def _observations(
             datasets=list(dict.fromkeys(dataset)) if dataset else None,
             as_of=as_of,
         )
-        frame = frame.drop(columns=["source_file"], errors="ignore")  # a path on the machine that loaded it
+        # the frame is this request's own: changed in place, not copied
+        frame.pop("source_file")  # a path on the machine that loaded it
+        frame["dims"] = frame["dims"].fillna("")
         if wanted:
-            parts = frame["dims"].fillna("").str.split("|")
+            parts = frame["dims"].str.split("|")
             frame = frame[parts.map(lambda have: all(w in have for w in wanted))]
-        frame = frame.assign(dims=frame["dims"].fillna(""))
-        page = page_of(request, frame_rows(frame), limit, offset)
+        page = page_of(request, frame, limit, offset)
         return Answer(m.Page[m.Observation](**page), page["items"])
 
     return work
@@ -325,13 +326,13 @@ async def headline(
     """Each indicator's headline series: the one its headline figure and status speak for on the site,
     and the step of the rule that chose it (the 2030 target, the source's default selection, the title,
     most observations; docs/site.md, "The headline series")."""
-    from ..progress.headline import REASONS
+    from ..vocabulary import HEADLINE_REASONS
 
     def work(ws: Workspace) -> Answer:
         frame = ws.headline_series(areas=areas_param(area), datasets=list(dict.fromkeys(dataset)) if dataset else None)
         if indicator:
             frame = frame[frame["indicator"].isin(indicator)]
-        frame = frame.assign(why=frame["reason"].map(REASONS))
+        frame = frame.assign(why=frame["reason"].map(HEADLINE_REASONS))
         page = page_of(request, frame_rows(frame), limit, offset)
         return Answer(m.Page[m.HeadlineSeries](**page), page["items"])
 
@@ -352,6 +353,7 @@ async def metadata(
     has metadata for answers with no datasets; an unknown code is 404."""
     import json
 
+    from ..metadata_fields import is_setting
     from ..publish.metadata import render_text
 
     def work(ws: Workspace) -> Answer:
@@ -374,7 +376,7 @@ async def metadata(
                     section=r["section"],
                     lang=r["lang"],
                     value=json.loads(r["value"]) if r["structured"] else r["value"],
-                    html=None if r["structured"] else render_text(r["value"]),
+                    html=None if is_setting(r["value"], r["structured"]) else render_text(str(r["value"])),
                 )
                 for r in mine
             ]
@@ -406,10 +408,10 @@ async def progress(
     format: str | None = Format,
 ):  # noqa: A002
     """The kept progress assessment (the last `sdgtrack progress` run), rolled up to a level."""
-    from ..progress.rollup import LEVELS
+    from ..vocabulary import PROGRESS_LEVELS
 
     def work(ws: Workspace) -> Answer:
-        choice("level", level, LEVELS)
+        choice("level", level, PROGRESS_LEVELS)
         state = request.app.state.owner.fingerprint()
         result = request.app.state.owner.memo(state, ("progress", level), lambda: ws.kept_progress(level))
         if result is None:
@@ -534,10 +536,10 @@ async def contributions(
     format: str | None = Format,
 ):  # noqa: A002
     """Published contributions of UN entities to the SDGs, searchable."""
-    from ..contributions import KINDS
+    from ..vocabulary import CONTRIBUTION_KINDS
 
     def work(ws: Workspace) -> Answer:
-        choice("kind", kind, KINDS)
+        choice("kind", kind, CONTRIBUTION_KINDS)
         frame = ws.contributions.records(entity=entity, year=year, kind=kind, sdg=sdg, query=q, status="published")
         rows = frame_rows(frame.drop(columns=["hits"], errors="ignore"))
         for row in rows:

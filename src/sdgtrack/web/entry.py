@@ -12,25 +12,17 @@ from importlib import resources
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
-from ..review import NotAllowed, NotFound
+from ..errors import NotAllowed, NotFound
 from . import auth
-
-TEMPLATES = Jinja2Templates(directory=str(resources.files("sdgtrack.web") / "templates"))
-TEMPLATES.env.autoescape = True  # every template, whatever its name ends with
+from .entry_pages import render
 
 router = APIRouter()
 
 
-def render(request: Request, name: str, context: dict | None = None, status: int = 200) -> HTMLResponse:
-    user = auth.session_user(request)
-    return TEMPLATES.TemplateResponse(request, f"entry/{name}", {"user": user, **(context or {})}, status_code=status)
-
-
 def mount_entry(app: FastAPI) -> None:
     """Include the data-entry routers and what they need (login limiter, error pages)."""
-    from . import admin, forms, review
+    from . import admin, data_requests, forms
     from .forms import SUGGESTIONS_PER_MINUTE
     from .limits import RateLimit
 
@@ -42,7 +34,7 @@ def mount_entry(app: FastAPI) -> None:
         app.state.workspace.lock = owner.write_lock
     # where a CLI that finds the store held by this server is told to send a file
     app.state.upload_route = "/api/requests/data"
-    for module in (router, review.router, forms.router, admin.router):
+    for module in (router, data_requests.router, forms.router, admin.router):
         app.include_router(module)
 
     @app.exception_handler(auth.SignInNeeded)
@@ -56,13 +48,6 @@ def mount_entry(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     def _not_found(request: Request, exc: NotFound):
         return _error(request, 404, str(exc))
-
-
-def store_changed(request: Request) -> None:
-    """Tell the server's read caches that published data changed (no-op in a bare app)."""
-    owner = getattr(request.app.state, "owner", None)
-    if owner is not None:
-        owner.changed()
 
 
 def _error(request: Request, status: int, message: str) -> Response:

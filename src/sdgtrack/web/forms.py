@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from ..contributions.models import KINDS
-from ..errors import UserInputError
-from ..review import NotFound, record_fields, suggest_goals, word_limit
+from ..errors import NotFound, UserInputError
+from ..vocabulary import CONTRIBUTION_KINDS, description_word_limit, record_fields
 from . import auth
-from .review import API_ERRORS, ChangeRequest, _out, problem_json
+from .data_requests import API_ERRORS, ChangeRequest, _out, problem_json
+from .entry_pages import render
 
 router = APIRouter()
 KIND_NAMES = {
@@ -57,10 +57,8 @@ def _goal_titles(request: Request) -> list[tuple[int, str]]:
 def _form_page(
     request: Request, kind: str, values: dict, *, goals=(), suggestions=(), note=None, error=None, status=200
 ):
-    from .entry import render
-
-    if kind not in KINDS:
-        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if kind not in CONTRIBUTION_KINDS:
+        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(CONTRIBUTION_KINDS)}")
     fields = [(f, h, f in LONG_FIELDS) for f, h in record_fields(kind) if f != "sdgs"]
     return render(
         request,
@@ -75,7 +73,7 @@ def _form_page(
             "picked": {int(g) for g in goals},
             "suggestions": list(suggestions),
             "note": note,
-            "limit": word_limit(),
+            "limit": description_word_limit(),
             "words": len(str(values.get("description") or "").split()),
             "error": error,
             "year": values.get("year") or dt.date.today().year - 1,
@@ -98,8 +96,8 @@ async def record_post(request: Request):
     form = await request.form()
     auth.check_csrf(user, form.get("csrf_token"))
     kind = str(form.get("kind") or "")
-    if kind not in KINDS:
-        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(KINDS)}")
+    if kind not in CONTRIBUTION_KINDS:
+        raise NotFound(f"no record kind {kind!r}: expected one of {', '.join(CONTRIBUTION_KINDS)}")
     names = [f for f, _ in record_fields(kind)]
     values = {f: str(form.get(f) or "") for f in names if f != "sdgs"}
     values["year"] = str(form.get("year") or "")
@@ -119,7 +117,7 @@ async def record_post(request: Request):
                 status=429,
             )
         text = f"{values.get('name', '')}. {values.get('description', '')}"
-        suggested = await run_in_threadpool(suggest_goals, ws, text)
+        suggested = await run_in_threadpool(ws.review.suggest_goals, text)
         return _form_page(
             request, kind, values, goals=goals, suggestions=suggested["goals"], note=suggested["note"] or None
         )

@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from ..store.files import server_key_path, sidecar_path
+from ..storefiles import server_key_path, sidecar_path
 from ..workspace import Workspace
 
 # How long a fingerprint read is trusted before it is read again. Writes through the server
@@ -50,6 +50,7 @@ class StoreOwner:
         self._memo: dict = {}
         self._memo_state: str | None = None
         self._memo_lock = threading.Lock()
+        self._lookups = self.workspace.lookups_for("")
         self.analysis_lock = threading.Lock()
         self.sidecar: Path | None = None
         self.key_file: Path | None = None
@@ -94,6 +95,15 @@ class StoreOwner:
             self._fingerprint, self._fingerprint_at = value, time.monotonic()
             return value
 
+    def lookups(self, state: str):
+        """What codes and areas resolve to in this store state, shared by every thread's cursor
+        (as fresh as the answer cache: both are keyed on the fingerprint)."""
+        current = self._lookups
+        if current.state != state:
+            current.retire()
+            current = self._lookups = self.workspace.lookups_for(state)
+        return current
+
     def memo(self, state: str, key, compute, admit=None):
         """An analysis result kept for one store state (its pages and formats share it); analyses
         run one at a time, so a burst of requests for heavy ones cannot take every core.
@@ -134,6 +144,7 @@ class StoreOwner:
         with self._fingerprint_lock:
             self.generation += 1
             self._fingerprint = None
+            self._lookups.retire()
 
     # -- the sidecar -----------------------------------------------------------------------------
     def announce(self, url: str, upload_route: str) -> None:

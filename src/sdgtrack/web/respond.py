@@ -172,8 +172,10 @@ class CachedReads:
 
 
 def _compute(owner, work, csv: bool, state: str, key) -> Cached:
+    reader = owner.reader()
+    reader.use_lookups(owner.lookups(state))
     try:
-        result = work(owner.reader())
+        result = work(reader)
     except NotFound as exc:
         raise HTTPException(404, public_message(str(exc))) from None
     except SdgtrackError as exc:
@@ -208,10 +210,15 @@ def to_csv(rows: list[dict]) -> bytes:
 
 
 # -- paging and parameters ------------------------------------------------------------------------
-def page_of(request: Request, items: list[dict], limit: int, offset: int) -> dict:
-    """The page [offset, offset+limit) of ``items`` with the total and the next page's URL."""
+def page_of(request: Request, items: list[dict] | pd.DataFrame, limit: int, offset: int) -> dict:
+    """The page [offset, offset+limit) of ``items`` with the total and the next page's URL. A
+    DataFrame's rows become plain values for the page only (a 100-row page of a 10,000-row read
+    converts 100 rows, not all)."""
     total = len(items)
-    chosen = items[offset : offset + limit]
+    if isinstance(items, pd.DataFrame):
+        chosen = frame_rows(items.iloc[offset : offset + limit])
+    else:
+        chosen = items[offset : offset + limit]
     nxt = None
     if offset + limit < total:  # relative to the server: a cached answer serves every Host name
         following = request.url.include_query_params(offset=offset + limit, limit=limit)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from ..errors import SdgtrackError
-from ..exchange import serve
+from ..errors import NotFound, SdgtrackError, TooLarge
+from ..vocabulary import SDMX_AGENCY, SDMX_MEDIA, SDMX_STRUCTURE_MEDIA
 
 TEXT = {"text/plain": {"schema": {"type": "string"}}}
 
@@ -29,8 +29,8 @@ def _documented(*media: str) -> dict:
     }
 
 
-STRUCTURE_RESPONSES = _documented(serve.STRUCTURE_MEDIA)
-DATA_RESPONSES = _documented(*serve.MEDIA.values())
+STRUCTURE_RESPONSES = _documented(SDMX_STRUCTURE_MEDIA)
+DATA_RESPONSES = _documented(*SDMX_MEDIA.values())
 router = APIRouter(prefix="/sdmx/rest", tags=["sdmx"], default_response_class=Response)
 ACCEPT = {
     "genericdata": "generic",
@@ -45,7 +45,7 @@ def _owner(request: Request):
 
 
 def _failure(exc: SdgtrackError) -> PlainTextResponse:
-    status = 404 if isinstance(exc, serve.NotFound) else 413 if isinstance(exc, serve.TooLarge) else 400
+    status = 404 if isinstance(exc, NotFound) else 413 if isinstance(exc, TooLarge) else 400
     return PlainTextResponse(str(exc), status_code=status)
 
 
@@ -70,13 +70,13 @@ def dataflow(
     ),
 ) -> Response:
     """The store's dataflows: one per dataset with observations, structured by the global SDG DSD."""
-    if agency not in ("all", serve.AGENCY):
-        return PlainTextResponse(f"no dataflows of agency {agency!r}; this server's are {serve.AGENCY}", 404)
+    if agency not in ("all", SDMX_AGENCY):
+        return PlainTextResponse(f"no dataflows of agency {agency!r}; this server's are {SDMX_AGENCY}", 404)
     try:
         body = _owner(request).reader().sdmx_dataflows(None if resource == "all" else resource, references)
     except SdgtrackError as exc:
         return _failure(exc)
-    return Response(body, media_type=serve.STRUCTURE_MEDIA)
+    return Response(body, media_type=SDMX_STRUCTURE_MEDIA)
 
 
 @router.get("/datastructure", responses=STRUCTURE_RESPONSES)
@@ -89,7 +89,7 @@ def datastructure(request: Request, agency: str = "all", resource: str = "all", 
         body = _owner(request).reader().sdmx_datastructure(agency, resource)
     except SdgtrackError as exc:
         return _failure(exc)
-    return Response(body, media_type=serve.STRUCTURE_MEDIA)
+    return Response(body, media_type=SDMX_STRUCTURE_MEDIA)
 
 
 @router.get("/data/{flow}", responses=DATA_RESPONSES)
@@ -127,4 +127,4 @@ def data(
     except SdgtrackError as exc:
         return _failure(exc)
     headers = {"X-Sdgtrack-Observations": str(info["observations"]), "X-Sdgtrack-Left-Out": str(info["left_out"])}
-    return Response(body, media_type=serve.MEDIA[chosen], headers=headers)
+    return Response(body, media_type=SDMX_MEDIA[chosen], headers=headers)

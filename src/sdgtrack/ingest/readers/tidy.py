@@ -37,6 +37,7 @@ class TidyReader:
     summary = "tidy CSV/Excel"
     description = "tidy CSV/Excel: series, area, year, value [+ indicator, unit, nature, source, footnote, dimensions]"
     priority = 30
+    columns = tuple(LAYOUT.required)  # named in the message for a sheet of no known layout
 
     def detect(self, path: Path) -> bool:
         return LAYOUT.matches(path)

@@ -58,6 +58,7 @@ class UnsdReader:
     summary = "UN SDG Global Database download"
     description = "UN SDG Global Database download (CSV, CSV.GZ or Excel)"
     priority = 20
+    columns = tuple(LAYOUT.required)
 
     def detect(self, path: Path) -> bool:
         return LAYOUT.matches(path)

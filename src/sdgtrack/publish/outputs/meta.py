@@ -8,8 +8,9 @@ Titles come from the shipped translations. The national metadata of an Open SDG 
 store keeps (definitions, calculations, footnotes, sources ...; the most preferred dataset with
 metadata for the indicator) is added under the repository's own keys, as sdg-build's meta JSON holds
 them: text as safe HTML (``publish/metadata.py``), settings (lists, mappings) as JSON values; its
-numbered ``source_*`` fields replace sdgtrack's when it has any; keys sdgtrack derives (codes,
-titles, series, datasets, years, links to the data) are never replaced. ``national_metadata``
+numbered ``source_*`` fields replace sdgtrack's (none when it names no source); keys sdgtrack
+derives (codes, titles, series, datasets, years, links to the data) are never replaced, but its
+``indicator_number`` is the repository's (Canada's ``8.10.1.a``), as sdg-build publishes it. ``national_metadata``
 names the dataset and language the text came from.
 
 Like sdg-build, a meta file is written for every indicator of the framework the site has data for
@@ -129,7 +130,7 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
 
 # what sdgtrack derives itself and a repository's metadata never replaces
 DERIVED = frozenset(
-    {"indicator", "indicator_number", "slug", "language", "sdg_goal", "target_id", "goal_number", "target_number",
+    {"indicator", "slug", "language", "sdg_goal", "target_id", "goal_number", "target_number",
      "goal_name", "target_name", "indicator_name", "series", "datasets", "observations", "areas", "years",
      "disaggregations", "data", "national_metadata"}
 )  # fmt: skip
@@ -142,17 +143,22 @@ def _with_national(site: Site, lang: str, code: str, meta: dict) -> dict:
     frame = national_frame(site, lang, code)
     if frame.empty:
         return meta
-    first = frame[frame["dataset"] == frame["dataset"].iloc[0]]
+    dataset = frame["dataset"].iloc[0]
+    first = frame[frame["dataset"] == dataset]
+    # the repository's words in the language, as sdg-build's build of it has them (`Statistique
+    # Canada` for `Statistics Canada`); settings naming data keep the data's words on the pages
+    translate = site.memo(f"_translator:{dataset}:{lang}", lambda: site.workspace.metadata_translator(dataset, lang))
     fields = {}
     for field, value, structured in zip(first["field"], first["value"], first["structured"]):
         if field in DERIVED:
             continue
         if structured:
-            fields[field] = json.loads(value)
+            fields[field] = translate(json.loads(value))  # type: ignore[operator]
         else:
-            fields[field] = render_text(value)
-    if any(k.startswith("source_") for k in fields):  # the repository's sources, not a mix with ours
-        meta = {k: v for k, v in meta.items() if not k.startswith("source_")}
+            fields[field] = render_text(str(translate(value)))  # type: ignore[operator]
+    # the repository's sources, not a mix with ours; a repository that names none for the indicator
+    # is not given the dataset as a source (its title is no organisation)
+    meta = {k: v for k, v in meta.items() if not k.startswith("source_")}
     meta.update(fields)
     meta["national_metadata"] = {"dataset": first["dataset"].iloc[0], "languages": sorted(set(first["lang"]))}
     return meta

@@ -137,6 +137,11 @@ def disaggregation_status(site: Site, lang: str) -> dict:
     }
 
 
+def status_key(site: Site, lang: str) -> str:
+    """Fingerprint of what the reporting statuses are counted from (the reporting page's key too)."""
+    return _key(site, "stats/reporting", lang)
+
+
 def _key(site: Site, kind: str, lang: str) -> str:
     # the statuses come from every counted indicator's metadata and data: the keys of their meta files
     return site.key(kind, lang, site.indicators_key(), [meta_file(site, lang, c).key for c in meta_codes(site)])

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from ... import csvsafe
-from ...ingest.canonical import DIM_ESCAPES
+from ...vocabulary import DIM_ESCAPES
 from ..site import Site
 
 LEADING = ("Year",)

@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from ...index.trends import ARROWS
+from ...vocabulary import TREND_ARROWS
 from ..site import Site, SiteFile, producer
 from .common import page_key, render, short_titles, site_facts, slug, titles
 
@@ -105,7 +105,7 @@ def index_view(site: Site) -> dict:
                     "score": None if pd.isna(score) else float(score),
                     "colour": r.get(f"goal_{g}_colour") or "grey",
                     "trend": trend if isinstance(trend, str) else None,
-                    "arrow": ARROWS.get(trend) if isinstance(trend, str) else None,
+                    "arrow": TREND_ARROWS.get(trend) if isinstance(trend, str) else None,
                 }
             )
         rows.append(

@@ -78,6 +78,8 @@ def vega_version() -> str:
 def assets(site: Site):
     yield SiteFile("assets/site.css", site_css, page_key(site, "assets/site.css"))
     yield SiteFile("assets/site.js", lambda: _static("site.js"), page_key(site, "assets/site.js"))
+    # at the root, where browsers ask for it whatever the page says (tools/build_favicon.py)
+    yield SiteFile("favicon.ico", lambda: _static("favicon.ico"), page_key(site, "favicon.ico"))
     yield SiteFile("assets/vega.js", vega_bundle, page_key(site, "assets/vega.js", vega_version()))
     # the world map the data side ships (publish/data/countries-110m.json), for the maps drawn by Vega
     yield SiteFile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ...cities import scoring
+from ...vocabulary import CITY_BANDS, CITY_SHORT_BANDS
 from ..site import Site
 from .common import render
 
@@ -20,26 +20,23 @@ def _context(site: Site, code: str) -> dict:
     """The city report's content (``cities.report.report_context``), computed once per build."""
     key = f"pages.city.{code}"
     if key not in site.cache:
-        from ...cities import city_score
-        from ...cities.report import report_context, sdg_links
-
-        score = city_score(site.workspace.store, code)
-        site.cache[key] = {**report_context(score, sdg_links(site.workspace.store)), "summary": score.method}
+        score = site.workspace.city_score(code)
+        site.cache[key] = {**site.workspace.city_report_context(score), "summary": score.method}
     return site.cache[key]  # type: ignore[return-value]
 
 
 def band_class(band: object) -> str:
     """The CSS class of a score band: ``band-0`` (under 33% of target) to ``band-3`` (95%+), else
     ``band-none`` (nothing scored); the colours are the city report's (cities/charts.py)."""
-    if isinstance(band, str) and band in scoring.BANDS:
-        return f"band-{scoring.BANDS.index(band)}"
+    if isinstance(band, str) and band in CITY_BANDS:
+        return f"band-{CITY_BANDS.index(band)}"
     return "band-none"
 
 
 def band_text(band: object) -> str:
     """``95%+ of target`` -> ``95%+``: the band's short form, which reads the same in any language."""
-    if isinstance(band, str) and band in scoring.BANDS:
-        return scoring.SHORT_BANDS[scoring.BANDS.index(band)]
+    if isinstance(band, str) and band in CITY_BANDS:
+        return CITY_SHORT_BANDS[CITY_BANDS.index(band)]
     return ""
 
 
@@ -73,5 +70,5 @@ def city_page(site: Site, lang: str, path: str, code: str) -> bytes:
         dimension_scores=scores,
         not_reported=context["not_reported"],
         no_data_count=context["no_data_count"],
-        bands=[(text, f"band-{i}") for i, text in enumerate(scoring.SHORT_BANDS)][::-1],
+        bands=[(text, f"band-{i}") for i, text in enumerate(CITY_SHORT_BANDS)][::-1],
     )

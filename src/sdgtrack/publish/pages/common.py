@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from jinja2 import pass_context
 
+from ... import metadata_fields
 from ..code_labels import dimension_label, label_in, translated
 
 if TYPE_CHECKING:
@@ -58,9 +59,29 @@ class Strings:
         self.table = strings_file()["strings"]
 
     def __call__(self, key: str, **values: Any) -> str:
-        entry = self.table[key]
-        text = entry.get(self.lang) or entry["en"]
+        text = self._text(key)
+        if isinstance(text, dict):  # a counted word: its forms by plural category, chosen by `n`
+            from ...plurals import word
+
+            n = values.get("n")
+            text = word(self.lang, n, text) if isinstance(n, int) else text["other"]
         return text.format(**values) if values else text
+
+    def _text(self, key: str):
+        entry = self.table[key]
+        return entry.get(self.lang) or entry["en"]
+
+    def forms(self, key: str, **values: Any) -> dict[str, str]:
+        """A counted string's forms (plural category -> text) for the page script, which picks one
+        with the browser's Intl.PluralRules; a string without forms is its `other` form."""
+        text = self._text(key)
+        forms = text if isinstance(text, dict) else {"other": text}
+        return {category: form.format(**values) if values else form for category, form in forms.items()}
+
+    def method(self, code: str | None, title: str | None = None) -> str:
+        """A progress method's name: translated for the shipped methods, else its own title."""
+        key = f"method.{code}"
+        return self(key) if key in self.table else (title or code or "–")
 
     def status(self, code: str | None) -> str:
         if not code:
@@ -113,8 +134,28 @@ def environment():
     return env
 
 
-# (thousands separator, decimal mark) per language; others write numbers as English does
+# (thousands separator, decimal mark) per language; others write numbers as English does. The page
+# script and the charts (Vega's format locale) take the same marks from the page (base.html), so a
+# page writes every number one way: the browser's own locale would differ (Arabic-Indic digits, no
+# grouping of four digits in Spanish).
 NUMBER_MARKS = {"fr": ("\u202f", ","), "es": (".", ","), "ru": ("\u00a0", ",")}
+
+
+def number_marks(lang: str) -> tuple[str, str]:
+    return NUMBER_MARKS.get(lang, (",", "."))
+
+
+def column_digits(values) -> int | None:
+    """One number of decimals for a column of values (the table of an indicator page), so that
+    37.70 and 49 do not sit in one column as "37,70" and "49"; None when there is no value."""
+    import numpy as np
+
+    array = np.asarray([v for v in values if v is not None and v == v], dtype=float)
+    if not array.size:
+        return None
+    if np.all(array == np.round(array)):
+        return 0
+    return 2 if np.min(np.abs(array[array != 0]), initial=1.0) >= 1 else 3
 
 
 def format_number(value, digits: int | None = None, lang: str = "en") -> str:
@@ -177,11 +218,12 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
         .render(
             lang=lang,
             dir=langs.get(lang, {}).get("dir", "ltr"),
+            marks=number_marks(lang),
             root=root,
             home=f"{root}{lang}/",
             t=Strings(lang),
             switch=switch,
-            site_title=site.title(),
+            site_title=site_title(site, lang),
             path=path,
             facts=facts,
             goal_colours=goal_colours(),
@@ -190,6 +232,20 @@ def render(site: "Site", template: str, lang: str, path: str, **context) -> byte
         )
     )
     return page.encode("utf-8")
+
+
+def site_title(site: "Site", lang: str) -> str:
+    """The title given (data, as written), else "SDG data for" the site's area in ``lang``."""
+    if site.options.title:
+        return site.options.title
+
+    def area_name():
+        area = site.area()
+        return site.workspace.area_names([area]).get(area) if area else None
+
+    name = site.memo("_title_area", area_name)
+    t = Strings(lang)
+    return t("site_title_area", area=name) if name else t("site_title")
 
 
 def _extras(site: "Site") -> dict:
@@ -330,7 +386,8 @@ def code_key() -> str:
 
 def code_files() -> list:
     """What pages are made with: this package's code, templates, static files and data, and from
-    publish/ itself the code and tables pages use (code labels, the metadata sanitiser and labels)."""
+    publish/ itself the code and tables pages use (code labels, the metadata sanitiser), and the
+    metadata field labels (``sdgtrack.metadata_fields``)."""
     base = resources.files(PACKAGE)
     publish = resources.files("sdgtrack.publish")
     out = []
@@ -345,7 +402,7 @@ def code_files() -> list:
         for entry in sorted(folder.iterdir(), key=lambda e: e.name):
             if entry.is_file() and (suffixes is None or entry.name.endswith(suffixes)):
                 out.append(entry)
-    return out
+    return out + metadata_fields.code_files()  # the field labels pages show
 
 
 def assessment_key(site: "Site") -> str:

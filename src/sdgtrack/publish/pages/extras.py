@@ -80,9 +80,7 @@ def _list(value) -> list:
 
 def city_list(site: Site) -> pd.DataFrame:
     if "pages.cities" not in site.cache:
-        from ...cities import list_cities
-
-        cities = list_cities(site.workspace.store)
+        cities = site.workspace.list_cities()
         wanted = set(cities_with_data(site))
         site.cache["pages.cities"] = cities[cities["code"].isin(wanted)].reset_index(drop=True)
     return site.cache["pages.cities"]  # type: ignore[return-value]
@@ -127,11 +125,7 @@ def _cities(site: Site, lang: str, path: str) -> bytes:
 
 
 def _city_report(site: Site, code: str) -> bytes:
-    from ...cities import city_score
-    from ...cities.report import render_html, sdg_links
-
-    score = city_score(site.workspace.store, code)
-    return render_html(score, sdg_links(site.workspace.store)).encode("utf-8")
+    return site.workspace.city_report_html(code).encode("utf-8")
 
 
 def extras(site: Site) -> dict:

@@ -17,15 +17,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ...metadata_fields import label as field_label
 from ...store import display
 from .. import code_labels
-from ..metadata import label as field_label
 from ..metadata import render_text
 from ..site import Site, SiteFile, producer
 from . import analyses, boundaries, indicator_data
 from .common import (
     UNSTATS_METADATA,
     Strings,
+    column_digits,
     goal_colours,
     indicator_key,
     json_block,
@@ -330,7 +331,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
             "series_break",
         )
     }
-    strings["rows"] = t("rows_shown", n="{n}")
+    strings["rows"] = t.forms("rows_shown", n="{n}")  # type: ignore[assignment]
     regions = boundaries.region_codes(site, code)
     settings = _settings(site, lang).get(code)
     chart = _chart_settings(site, code, lang, shown)
@@ -341,7 +342,9 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         or any(v["dataset"] != settings["dataset"] for v in info.values()),
         notice=_notice(settings),
         footer=_footer(settings, lang),
-        decimals=chart["decimals"],
+        decimals=chart["decimals"]
+        if chart["decimals"] is not None or shown is None
+        else column_digits(shown["rows"]["value"].tolist()),
         binary=chart["type"] == "binary",
         regions_map=bool(regions),
         code=code,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import partial
 
+from ..outputs.stats import reporting, status_key
 from ..site import Site, SiteFile, producer
 from .common import Strings, json_block, page_key, render, short_titles, site_facts, slug, store_key, titles
 from .framework import goal_summaries
@@ -15,7 +16,9 @@ from .framework import goal_summaries
 def reporting_pages(site: Site):
     for lang in site.options.langs:
         path = f"{lang}/reporting/index.html"
-        yield SiteFile(path, partial(_reporting, site, lang, path), page_key(site, path, store_key(site)))
+        yield SiteFile(
+            path, partial(_reporting, site, lang, path), page_key(site, path, store_key(site), status_key(site, lang))
+        )
         path = f"{lang}/search/index.html"
         yield SiteFile(path, partial(_search, site, lang, path), page_key(site, path, store_key(site)))
         if site_facts(site)["kept_run"] is not None:
@@ -27,9 +30,19 @@ def reporting_pages(site: Site):
 
 
 def reporting_table(site: Site, lang: str) -> dict:
-    """Per goal: indicators, with data, with disaggregated data; and per disaggregation name, the
-    number of indicators whose data use it (the reporting status of Open SDG, from the store)."""
+    """Per goal: indicators, with data, with disaggregated data, and how many indicators have each
+    reporting status (each indicator's own ``reporting_status``, counted as ``stats/reporting.json``
+    counts them: one function, ``outputs.stats.reporting``); per disaggregation name, the number of
+    indicators whose data use it."""
     facts = site_facts(site)
+    status = reporting(site, lang)
+    order = [s["value"] for s in status["statuses"]]
+
+    def counts(part: dict) -> list[int]:
+        found = {s["status"]: s["count"] for s in part["statuses"]}
+        return [found.get(s, 0) for s in order]
+
+    by_goal = {str(g["goal"]): counts(g) for g in status["goals"]}
     series = facts["series"]
     disaggregated = set(series.loc[series["dimensions"].map(len) > 0, "indicator"])
     dims_per_indicator: dict[str, set] = {}
@@ -39,8 +52,15 @@ def reporting_table(site: Site, lang: str) -> dict:
     for g in goal_summaries(site, lang):
         indicators = [i for t in facts["children"].get(g["code"], []) for i in facts["children"].get(t, [])]
         n_dis = sum(1 for i in indicators if i in disaggregated)
-        goals.append({**g, "disaggregated": n_dis, "share": g["with_data"] / g["total"] if g["total"] else 0.0})
-    counts = Counter(d for dims in dims_per_indicator.values() for d in dims)
+        goals.append(
+            {
+                **g,
+                "disaggregated": n_dis,
+                "share": g["with_data"] / g["total"] if g["total"] else 0.0,
+                "statuses": by_goal.get(g["code"], [0] * len(order)),
+            }
+        )
+    dimensions = Counter(d for dims in dims_per_indicator.values() for d in dims)
     total = sum(g["total"] for g in goals)
     with_data = sum(g["with_data"] for g in goals)
     return {
@@ -48,7 +68,9 @@ def reporting_table(site: Site, lang: str) -> dict:
         "total": total,
         "with_data": with_data,
         "disaggregated": sum(g["disaggregated"] for g in goals),
-        "dimensions": counts.most_common(25),
+        "dimensions": dimensions.most_common(25),
+        "statuses": order,
+        "status_totals": counts(status["overall"]),
     }
 
 
@@ -78,7 +100,7 @@ def search_index(site: Site, lang: str) -> dict:
         if lang != "en":
             extra = f"{extra} {english[code]}"
         entries.append({"code": code, "title": names[code], "href": href, "label": label, "extra": extra.strip()})
-    return {"entries": entries, "strings": {"results": t("search_results", n="{n}"), "none": t("search_none")}}
+    return {"entries": entries, "strings": {"results": t.forms("search_results", n="{n}"), "none": t("search_none")}}
 
 
 def _search(site: Site, lang: str, path: str) -> bytes:
@@ -88,11 +110,11 @@ def _search(site: Site, lang: str, path: str) -> bytes:
 def _progress(site: Site, lang: str, path: str) -> bytes:
     """The SDG Report's progress chart (a picture) and its table: per goal the status of the goal and
     how many of its targets have each status; each goal's targets with their status below."""
-    from ...progress import methods
+    from ...registries import PROGRESS_METHODS
 
     facts = site_facts(site)
     kept = facts["assessment"] or {"target": {}, "attrs": {}}  # none for the site's area: "not assessed"
-    method = methods.get(kept["attrs"].get("method") or "unsd")
+    method = PROGRESS_METHODS.get(kept["attrs"].get("method") or "unsd")
     statuses = list(reversed(method.STATUSES)) + [method.INSUFFICIENT]
     names = titles(site, lang)
     goals = []
@@ -129,7 +151,7 @@ def _progress_svg(site: Site, lang: str) -> bytes:
         return b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
     import pandas as pd
 
-    from ...progress.chart import ChartWords
+    from ...vocabulary import ChartWords
     from ..pages.indicator_data import vl_svg
 
     t = Strings(lang)

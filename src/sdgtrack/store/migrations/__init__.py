@@ -14,21 +14,22 @@ from typing import Callable
 
 import duckdb
 
-from .datasets_step import assign_datasets
+from .datasets_step import OldRowRules, assign_datasets
+
+__all__ = ["LATEST", "MIGRATIONS", "Migration", "OldRowRules", "schema_version", "upgrade"]
 
 
 @dataclass(frozen=True)
 class Migration:
     version: int
     sql_file: str
-    then: Callable[[duckdb.DuckDBPyConnection], None] | None = (
-        None  # con -> None, run after the SQL in the same transaction
-    )
+    # (con, the ingest's rules for old rows or None) -> None, run after the SQL in the same transaction
+    then: Callable[[duckdb.DuckDBPyConnection, OldRowRules | None], None] | None = None
 
-    def apply(self, con: duckdb.DuckDBPyConnection) -> None:
+    def apply(self, con: duckdb.DuckDBPyConnection, rules: OldRowRules | None = None) -> None:
         con.execute((resources.files(__name__) / self.sql_file).read_text("utf-8"))
         if self.then is not None:
-            self.then(con)
+            self.then(con, rules)
 
 
 MIGRATIONS = [
@@ -38,7 +39,9 @@ MIGRATIONS = [
     Migration(4, "0004_metadata.sql"),  # national indicator metadata (Open SDG meta files)
     Migration(5, "0005_kept_results.sql"),  # the kept SDG Index and interlinkages (index/store.py, links/store.py)
     Migration(6, "0006_source_attributes.sql"),  # what the source said beside the value; conflicting rows kept
-    Migration(8, "0008_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
+    Migration(7, "0007_observation_order.sql"),  # observations rewritten in (series, area) order: reads prune
+    Migration(8, "0008_translations.sql"),  # an Open SDG repository's translations, kept with its load
+    Migration(9, "0009_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
 ]
 LATEST = MIGRATIONS[-1].version
 
@@ -53,8 +56,9 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def upgrade(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the pending migrations in one transaction; returns the versions applied."""
+def upgrade(con: duckdb.DuckDBPyConnection, rules: OldRowRules | None = None) -> list[int]:
+    """Apply the pending migrations in one transaction; returns the versions applied. ``rules``:
+    the ingest's, needed only by a store holding rows from before datasets (migration 2)."""
     current = schema_version(con)
     pending = [m for m in MIGRATIONS if m.version > current]
     if not pending:
@@ -62,7 +66,7 @@ def upgrade(con: duckdb.DuckDBPyConnection) -> list[int]:
     con.execute("BEGIN TRANSACTION")
     try:
         for migration in pending:
-            migration.apply(con)
+            migration.apply(con, rules)
             con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(migration.version)])
         con.execute("COMMIT")
     except BaseException:

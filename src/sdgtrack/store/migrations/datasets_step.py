@@ -3,20 +3,34 @@ with ``dataset`` first in its key.
 
 Rows loaded before datasets existed are assigned the dataset their reader derives from the
 row's ``source_file`` (the load's recorded format says which reader), exactly as a new load of
-that file would; the file need not exist any more.
+that file would; the file need not exist any more. Those are the ingest's rules, not the store's:
+the opener hands them over as :class:`OldRowRules` (``sdgtrack.ingest.upgrade.RULES``; the
+workspace does), so the store imports no ingest module.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import duckdb
 import pandas as pd
 
-if TYPE_CHECKING:
-    from ...ingest.datasets import DatasetInfo
-    from ...registries import Reader
+from ...errors import UserInputError
+from ..datasets import DatasetRow
+
+
+class OldRowRules(Protocol):
+    """What migration 2 asks the ingest for rows written before datasets existed."""
+
+    def dataset_of(self, source_file: str, formats: str | None) -> DatasetRow:
+        """The dataset a new load of ``source_file`` (read by ``formats``, comma-separated) would go into."""
+        ...
+
+    def headline_table(self, con: duckdb.DuckDBPyConnection, combos: str, table: str, dataset: str) -> None:
+        """Create ``table`` (series, dims, is_headline) deciding the headline rows of ``combos``
+        (a SQL relation of series, dims) of ``dataset`` as a new load would."""
+        ...
+
 
 OBSERVATION_TABLE = """
 CREATE TABLE observation (
@@ -43,7 +57,7 @@ COLUMNS = (
 )
 
 
-def assign_datasets(con: duckdb.DuckDBPyConnection) -> None:
+def assign_datasets(con: duckdb.DuckDBPyConnection, rules: OldRowRules | None) -> None:
     has_dataset = con.execute(
         "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'observation' AND column_name = 'dataset'"
     ).fetchall()[0][0]
@@ -53,7 +67,12 @@ def assign_datasets(con: duckdb.DuckDBPyConnection) -> None:
                              FROM observation o LEFT JOIN load l ON l.id = o.load_id GROUP BY o.source_file""").fetchall()
     rows = []
     for source_file, formats, first, last in sources:
-        info = _derive(source_file, formats)
+        if rules is None:
+            raise UserInputError(
+                "this store holds observations from before datasets: upgrade it with `sdgtrack upgrade --db FILE` "
+                "(or open it with sdgtrack.open()), which knows the readers' rules"
+            )
+        info = rules.dataset_of(source_file, formats)
         rows.append((source_file, info.id, info.title, info.kind, info.publisher, info.licence, first, last))
     datasets_of_files = pd.DataFrame(
         rows,
@@ -79,9 +98,9 @@ def assign_datasets(con: duckdb.DuckDBPyConnection) -> None:
                              HAVING count(DISTINCT dataset) = 1) d WHERE load.id = d.load_id""")
     finally:
         con.unregister("__dataset_of_file")
-    if sources:  # a store with observations: bring them to this release's rules
+    if sources and rules is not None:  # a store with observations: bring them to this release's rules
         _escape_dims(con)
-        _recompute_headlines(con)
+        _recompute_headlines(con, rules)
 
 
 def _escape_dims(con: duckdb.DuckDBPyConnection) -> None:
@@ -97,19 +116,17 @@ def _escape_dims(con: duckdb.DuckDBPyConnection) -> None:
                     WHERE dims LIKE '%=%=%' OR dims LIKE '%\\%'""")
 
 
-def _recompute_headlines(con: duckdb.DuckDBPyConnection) -> None:
+def _recompute_headlines(con: duckdb.DuckDBPyConnection, rules: OldRowRules) -> None:
     """Decide headline flags per dataset, as loads now do: before datasets, a file that split a UN
     series by other dimensions (Rwanda's SDMX) took the UN's headline rows away. A changed flag
     keeps the row as it was in history, superseded by a 'migrate' entry in the load table."""
-    from ...ingest import headline
-
     load_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM load").fetchall()[0][0]
     changed = 0
     for (dataset,) in con.execute("SELECT DISTINCT dataset FROM observation").fetchall():
         combos = (
             f"(SELECT DISTINCT series, dims FROM observation WHERE dataset = '{dataset.replace(chr(39), chr(39) * 2)}')"
         )
-        headline.headline_table(con, combos, "__migrate_headline", dataset, keep_stored=False)
+        rules.headline_table(con, combos, "__migrate_headline", dataset)
         flipped = (
             "o.dataset = $dataset AND EXISTS (SELECT 1 FROM __migrate_headline h WHERE h.series = o.series "
             "AND h.dims = o.dims AND h.is_headline <> o.is_headline)"
@@ -134,19 +151,3 @@ def _recompute_headlines(con: duckdb.DuckDBPyConnection) -> None:
                    VALUES (?, now()::TIMESTAMP, '', '', 'migrate', ?)""",
         [load_id, changed],
     )
-
-
-def _derive(source_file: str, formats: str | None) -> DatasetInfo:
-    from ...ingest import datasets, registry
-
-    path = Path(source_file)
-    names = [f for f in (formats or "").split(",") if f]
-    readers = registry.all_readers()
-    reader: "Reader | None"
-    if "opensdg" in names:  # a repository's SDMX and CSV inputs are one national collection
-        reader = readers["opensdg"]
-    elif path.exists() and (found := registry.detect(path)) is not None:
-        reader = found
-    else:
-        reader = next((readers[n] for n in names if n in readers), None)
-    return datasets.for_path(reader, path) if reader is not None else datasets.from_file_stem(path)

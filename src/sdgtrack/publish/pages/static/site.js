@@ -10,6 +10,13 @@
   function store(key, value) { try { if (value === undefined) return localStorage.getItem(key); localStorage.setItem(key, value); } catch (e) { return null; } }
   if (store("sdg-contrast") === "1") doc.classList.add("contrast");
 
+  /* a counted string: its forms by plural category (strings.yml), the page language's rule picks one */
+  function counted(forms, n) {
+    var rules = window.Intl && Intl.PluralRules ? new Intl.PluralRules(doc.lang || "en") : null;
+    var form = (rules && forms[rules.select(n)]) || forms.other;
+    return form.replace("{n}", num(n, 0));
+  }
+
   function pageData() {
     var el = document.getElementById("page-data");
     return el ? JSON.parse(el.textContent) : null;
@@ -55,8 +62,16 @@
     if (v === null || v === undefined) return "–";
     var a = Math.abs(v), d = Number.isInteger(v) && a >= 1 ? 0 : (a >= 1 ? 2 : 3);
     if (decimals !== null && decimals !== undefined) d = decimals;  // the repository's precision
-    return v.toLocaleString(doc.lang, { minimumFractionDigits: d, maximumFractionDigits: d });
+    return num(v, d);
   }
+  /* the page's marks (base.html, from the server's NUMBER_MARKS): numbers written one way on a page */
+  var GROUP = doc.getAttribute("data-group") || ",", DECIMAL = doc.getAttribute("data-decimal") || ".";
+  function num(v, d) {
+    var parts = Math.abs(v).toFixed(d).split("."), sign = v < 0 && +parts.join(".") !== 0 ? "-" : "";
+    return sign + parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, GROUP) + (parts[1] ? DECIMAL + parts[1] : "");
+  }
+  /* Vega's number format locale: the axes and tooltips write numbers with the same marks */
+  var VEGA_LOCALE = { decimal: DECIMAL, thousands: GROUP, grouping: [3], currency: ["", ""] };
   function same(a, b) { return a !== null && a !== undefined && b !== null && b !== undefined && String(a).trim().toLowerCase() === String(b).trim().toLowerCase(); }
   function option(select, value, label, selected) {
     var o = el("option", { value: value }, label);
@@ -112,10 +127,19 @@
         var hi = pick(C ? C.limits.filter(function (l) { return l.maximum !== null; }) : []);
         return [lo ? lo.minimum : null, hi ? hi.maximum : null];
       }
-      function valueText(i) {
+      function valueText(i, digits) {
         if (R.t[i]) return R.t[i];
         if (chartType() === "binary" && (R.v[i] === 1 || R.v[i] === -1)) return R.v[i] === 1 ? S.yes : S.no;
-        return fmt(R.v[i], decimals());
+        return fmt(R.v[i], digits === undefined ? decimals() : digits);
+      }
+      // one number of decimals for the rows shown (the server's column_digits): 28 and 23.5 read
+      // "28,00" and "23,50" in one column, not "28" and "23,50"
+      function columnDigits(rows) {
+        if (decimals() !== null && decimals() !== undefined) return decimals();
+        var v = rows.map(function (i) { return R.v[i]; }).filter(function (x) { return x !== null && x !== undefined; });
+        if (!v.length || v.every(Number.isInteger)) return 0;
+        var small = v.filter(function (x) { return x !== 0; }).map(Math.abs);
+        return Math.min.apply(null, small.length ? small : [1]) >= 1 ? 2 : 3;
       }
       // the opening selection the repository chose (data_start_values): a series, a unit, an area,
       // disaggregation values; each where the data has it
@@ -227,16 +251,16 @@
       function drawTable(rows) {
         var box = document.getElementById("data-table");
         box.textContent = "";
-        var table = el("table"), cap = el("caption", {}, title() + " — " + S.rows.replace("{n}", rows.length));
+        var table = el("table"), cap = el("caption", {}, title() + " — " + counted(S.rows, rows.length));
         table.appendChild(cap);
         var head = el("thead"), tr = el("tr");
         [S.year, S.value, S.unit, S.obs_status].forEach(function (h, j) { tr.appendChild(el("th", { scope: "col", class: j === 1 ? "num" : "" }, h)); });
         head.appendChild(tr); table.appendChild(head);
-        var body = el("tbody");
+        var body = el("tbody"), digits = columnDigits(rows);
         rows.forEach(function (i) {
           var r = el("tr");
           r.appendChild(el("th", { scope: "row" }, R.p[i]));
-          r.appendChild(el("td", { class: "num" }, valueText(i)));
+          r.appendChild(el("td", { class: "num" }, valueText(i, digits)));
           r.appendChild(el("td", {}, unitName(R.u[i]) || ""));
           r.appendChild(el("td", {}, statusName(R.o[i]) || ""));
           body.appendChild(r);
@@ -280,7 +304,8 @@
       function drawChart(rows) {
         var box = document.getElementById("chart");
         if (!window.vegaEmbed) return;
-        var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i], text: valueText(i), status: statusName(R.o[i]) || "" }; });
+        var digits = columnDigits(rows);
+        var values = rows.filter(function (i) { return R.v[i] !== null; }).map(function (i) { return { year: R.y[i], period: R.p[i], value: R.v[i], text: valueText(i, digits), status: statusName(R.o[i]) || "" }; });
         // several periods in a year (months, quarters): each its share of the year, in order, so
         // neither points nor bars of one year fall on one spot
         var perYear = {};
@@ -371,7 +396,7 @@
         box.appendChild(holder);
         box.setAttribute("data-rows", String(values.length));
         box.setAttribute("data-kind", kind);  // what the settings chose, for a reader of the DOM
-        window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
+        window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg", formatLocale: VEGA_LOCALE });
       }
 
       function drawMap() {
@@ -421,7 +446,7 @@
           ] };
         box.setAttribute("data-areas", String(values.length));
         box.setAttribute("data-layer", regional ? "regions" : "countries");
-        window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg" });
+        window.vegaEmbed(holder, spec, { actions: false, ast: true, renderer: "svg", formatLocale: VEGA_LOCALE });
         // the map's values as a table (its text alternative), folded under the map
         var details = el("details"), table = el("table"), head = el("tr"), body = el("tbody");
         details.appendChild(el("summary", {}, S.table));
@@ -459,7 +484,7 @@
       if (!words.length) { count.textContent = ""; return; }
       var hits = entries.filter(function (x) { return words.every(function (w) { return x.text.indexOf(w) >= 0; }); });
       hits.sort(function (x, y) { return (y.e.code.indexOf(words[0]) === 0) - (x.e.code.indexOf(words[0]) === 0); });
-      count.textContent = hits.length ? index.strings.results.replace("{n}", hits.length) : index.strings.none;
+      count.textContent = hits.length ? counted(index.strings.results, hits.length) : index.strings.none;
       hits.slice(0, 200).forEach(function (x) {
         var li = el("li"), a = el("a", { href: x.e.href }, x.e.label + " " + x.e.code + ": " + x.e.title);
         li.appendChild(a); out.appendChild(li);

@@ -1,4 +1,7 @@
-"""Is a path a DuckDB store? Checked before DuckDB opens it, because DuckDB opens some other files
+"""The store's files, below every layer (the store, the CLI and the server all ask): is a path a
+DuckDB store, and the sidecar and key files a running server keeps beside it.
+
+Is a path a DuckDB store? Checked before DuckDB opens it, because DuckDB opens some other files
 its own way: ``duckdb.connect("data.csv")`` gives an in-memory database with the CSV as a view,
 so a load "succeeds" and is lost when the command ends."""
 
@@ -8,7 +11,7 @@ import json
 import os
 from pathlib import Path
 
-from ..errors import UserInputError
+from .errors import UserInputError
 
 MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 DATA_SUFFIXES = {".csv", ".tsv", ".txt", ".parquet", ".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".gz", ".zst"}

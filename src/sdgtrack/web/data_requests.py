@@ -1,7 +1,7 @@
 """Change requests in the live app: upload or grid -> preview -> submit -> approve or reject.
 
 The forms (``/entry/...``, session cookie + CSRF token) and the API (``/api/requests/...``, bearer
-token) call the same :class:`~sdgtrack.review.Review` methods, which decide who may do what.
+token) call the same :class:`~sdgtrack.data_entry.Review` methods, which decide who may do what.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from ..errors import InvalidInputError, UserInputError
-from ..review import GRID_COLUMNS, MAX_UPLOAD_BYTES, UPLOAD_TYPES, NotFound
+from ..errors import InvalidInputError, NotFound, UserInputError
+from ..plurals import count
+from ..vocabulary import REQUEST_GRID_COLUMNS, REQUEST_UPLOAD_TYPES, UPLOAD_MAX_BYTES, record_fields
 from . import auth
-from .entry import store_changed
+from .entry_pages import render, store_changed
 
 router = APIRouter()
 GRID_ROWS = 8  # empty rows the grid form offers
@@ -110,14 +111,12 @@ def problem_json(exc: UserInputError | InvalidInputError) -> JSONResponse:
 
 def read_upload(upload: UploadFile) -> bytes:
     """At most one byte over the limit is read: an oversize upload is refused without reading it all."""
-    return upload.file.read(MAX_UPLOAD_BYTES + 1)
+    return upload.file.read(UPLOAD_MAX_BYTES + 1)
 
 
 # -- forms ---------------------------------------------------------------------------------------
 @router.get("/entry", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request):
-    from .entry import render
-
     user = auth.form_user(request)
     review = _review(request)
     requests = review.list(user, limit=HOME_ROWS)
@@ -137,8 +136,6 @@ def home(request: Request):
 def data_form(request: Request, dataset: str = "", series: str = "", area: str = ""):
     """The upload form and the grid; with a series and an area, the grid holds the dataset's
     current totals of that series and area to edit (plus empty rows to add)."""
-    from .entry import render
-
     user = auth.form_user(request)
     grid, error = None, None
     if dataset and series.strip() and area.strip():
@@ -147,7 +144,7 @@ def data_form(request: Request, dataset: str = "", series: str = "", area: str =
         except UserInputError as exc:
             error = str(exc)
         if grid is not None:
-            grid += [dict.fromkeys(GRID_COLUMNS, "") for _ in range(3)]
+            grid += [dict.fromkeys(REQUEST_GRID_COLUMNS, "") for _ in range(3)]
     return _data_page(
         request, render, user, dataset=dataset, grid=grid, error=error, loaded={"series": series, "area": area}
     )
@@ -155,7 +152,7 @@ def data_form(request: Request, dataset: str = "", series: str = "", area: str =
 
 def _data_page(request, render, user, *, dataset="", error=None, problems=None, grid=None, status=200, loaded=None):
     review = _review(request)
-    rows = grid or [dict.fromkeys(GRID_COLUMNS, "") for _ in range(GRID_ROWS)]
+    rows = grid or [dict.fromkeys(REQUEST_GRID_COLUMNS, "") for _ in range(GRID_ROWS)]
     return render(
         request,
         "data_new.html",
@@ -165,9 +162,9 @@ def _data_page(request, render, user, *, dataset="", error=None, problems=None, 
             "error": error,
             "problems": problems or [],
             "grid": rows,
-            "columns": GRID_COLUMNS,
-            "types": UPLOAD_TYPES,
-            "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+            "columns": REQUEST_GRID_COLUMNS,
+            "types": REQUEST_UPLOAD_TYPES,
+            "max_mb": UPLOAD_MAX_BYTES // (1024 * 1024),
             "loaded": loaded or {},
         },
         status,
@@ -182,8 +179,6 @@ def upload_form(
     entity: str = Form(""),
     file: UploadFile | None = File(None),
 ):
-    from .entry import render
-
     user = auth.form_user(request)
     auth.check_csrf(user, csrf_token)
     if file is None or not file.filename:
@@ -197,7 +192,7 @@ def upload_form(
             user,
             dataset=dataset,
             problems=[str(p) for p in exc.problems],
-            error=f"{exc.total} problem(s) in {file.filename}; nothing was kept",
+            error=f"{count(exc.total, 'problem')} in {file.filename}; nothing was kept",
             status=422,
         )
     except UserInputError as exc:
@@ -207,16 +202,14 @@ def upload_form(
 
 @router.post("/entry/data/grid", include_in_schema=False)
 async def grid_form(request: Request):
-    from .entry import render
-
     user = auth.form_user(request)
     form = await request.form()
     auth.check_csrf(user, form.get("csrf_token"))
     dataset = str(form.get("dataset") or "")
     rows = [
-        {c: str(form.get(f"{c}_{i}") or "") for c in GRID_COLUMNS}
+        {c: str(form.get(f"{c}_{i}") or "") for c in REQUEST_GRID_COLUMNS}
         for i in range(500)
-        if any(form.get(f"{c}_{i}") is not None for c in GRID_COLUMNS)
+        if any(form.get(f"{c}_{i}") is not None for c in REQUEST_GRID_COLUMNS)
     ]
     try:
         created = await _in_thread(
@@ -230,7 +223,7 @@ async def grid_form(request: Request):
             dataset=dataset,
             grid=rows,
             problems=[str(p) for p in exc.problems],
-            error=f"{exc.total} problem(s) in the grid (grid.csv: line 2 is the first row); nothing was kept",
+            error=f"{count(exc.total, 'problem')} in the grid (grid.csv: line 2 is the first row); nothing was kept",
             status=422,
         )
     except UserInputError as exc:
@@ -246,8 +239,6 @@ async def _in_thread(fn, *args, **kwargs):
 
 @router.get("/entry/requests/{request_id}", response_class=HTMLResponse, include_in_schema=False)
 def request_page(request: Request, request_id: int):
-    from .entry import render
-
     user = auth.form_user(request)
     review = _review(request)
     shown = review.get(user, request_id, payload=True)
@@ -265,15 +256,11 @@ def request_page(request: Request, request_id: int):
 
 
 def _record_rows(record) -> list[tuple[str, str]]:
-    from ..contributions.edit import field_text
-    from ..review import record_fields
 
-    return [(f, field_text(record, f)) for f, _ in record_fields(record.kind)]
+    return [(f, record.field_text(f)) for f, _ in record_fields(record.kind)]
 
 
 def _decision(request: Request, request_id: int, csrf_token: str, action: str, reason: str = ""):
-    from .entry import render
-
     user = auth.form_user(request)
     auth.check_csrf(user, csrf_token)
     review = _review(request)
@@ -313,9 +300,9 @@ def reject_form(request: Request, request_id: int, csrf_token: str = Form(""), r
 
 
 def _kinds():
-    from ..contributions.models import KINDS
+    from ..vocabulary import CONTRIBUTION_KINDS
 
-    return KINDS
+    return CONTRIBUTION_KINDS
 
 
 # -- API -----------------------------------------------------------------------------------------

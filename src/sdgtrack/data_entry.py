@@ -27,7 +27,7 @@ import warnings
 import weakref
 from pathlib import Path
 
-from .errors import InvalidInputError, SdgtrackError, UserInputError
+from .errors import InvalidInputError, NotAllowed, NotFound, UserInputError
 from .ingest.readers.sdmx import UPLOAD_MARKER
 from .store import accounts as store_accounts
 from .store import audit as store_audit
@@ -57,14 +57,6 @@ def reader(ws):
     if con is None:
         con = cursors[ws.store] = ws.store.con.cursor()
     return con
-
-
-class NotAllowed(SdgtrackError):
-    """The signed-in user may not do this (HTTP 403)."""
-
-
-class NotFound(UserInputError):
-    """No such request, or not one this user may see (HTTP 404: another entity's drafts stay unseen)."""
 
 
 class Accounts:
@@ -117,6 +109,9 @@ class Accounts:
         return store_accounts.token_user(reader(self.ws), token)
 
     def set_owner(self, dataset: str, entity: str, *, actor: str) -> None:
+        from .ingest.datasets import check_id
+
+        check_id(dataset)  # a mistyped id is said, not stored
         with self.ws.lock:
             store_accounts.set_owner(self.con, dataset, entity, actor)
 
@@ -309,7 +304,7 @@ class Review:
         self, user: dict, kind: str, year: int, fields: dict[str, str], *, entity: str | None = None
     ) -> dict:
         """A draft contribution record from the questionnaire's fields (per kind: see
-        :func:`record_fields`), read by the same field readers as imports and corrections."""
+        :func:`sdgtrack.contributions.edit.record_fields`), read by the same field readers as imports and corrections."""
         with self.ws.lock:
             entity = self._entity_for(user, entity)
         record = build_record(self.ws, kind, year, fields)
@@ -452,8 +447,24 @@ class Review:
             "updated": report.updated,
         }
 
+    # -- inputs --------------------------------------------------------------------------------------
 
-# -- inputs --------------------------------------------------------------------------------------
+    def suggest_goals(self, text: str, limit: int = 5) -> dict:
+        """SDGs the tagger suggests for a record's text: ``goals`` (goal, target, probability, evidence),
+        best first, and ``note``: when none is suggested, why (too short, a language not read, the
+        closest goal below the threshold). The same tagger and evidence as ``contributions infer``;
+        from the text's first MAX_SUGGEST_CHARS characters (a record's description is 150 words: the
+        start says what it is about, and the tagger's time grows with the text)."""
+        text = (text or "").strip()[:MAX_SUGGEST_CHARS]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the reason is returned as the note
+            frame = self.ws.tag([text]).tables["tags"]
+        cols = [c for c in ("goal", "target", "probability", "evidence") if c in frame.columns]
+        goals = json.loads(frame[cols].head(limit).to_json(orient="records"))
+        untagged = frame.attrs.get("untagged") or []
+        return {"goals": goals, "note": "" if goals or not untagged else untagged[0]["message"]}
+
+
 def check_upload(file_name: str, data: bytes) -> str:
     """A safe file name for an upload of an ingest format, or one clear refusal."""
     name = Path((file_name or "").replace("\\", "/")).name
@@ -494,26 +505,11 @@ def _named(problem, tmp: str):
     return replace(problem, file=Path(problem.file).name if problem.file.startswith(("/", tmp)) else problem.file)
 
 
-def record_fields(kind: str) -> list[tuple[str, str]]:
-    """(field, help) of a record kind, in the questionnaire's order: the fields a form shows."""
-    from .contributions.edit import CORRECTABLE
-    from .contributions.models import KINDS
-
-    if kind not in KINDS:
-        raise UserInputError(f"record kind {kind!r}: expected one of {', '.join(KINDS)}")
-    return [(f, h) for f, (kinds, h) in CORRECTABLE.items() if kinds is None or kind in kinds]
-
-
-def word_limit() -> int:
-    from .contributions.layout import questionnaire
-
-    return int(questionnaire("2023").get("description_word_limit", 150))
-
-
 def build_record(ws, kind: str, year, fields: dict[str, str]):
     """A record of ``kind`` from form text, through the registry's field readers (edit.correct);
     problems with a field are one clear error naming it; the word limit is a warning."""
-    from .contributions.edit import correct
+    from .contributions.edit import correct, record_fields
+    from .contributions.layout import description_word_limit
     from .contributions.models import RECORD_CLASSES
 
     allowed = dict(record_fields(kind))
@@ -548,7 +544,7 @@ def build_record(ws, kind: str, year, fields: dict[str, str]):
                 correct(record, field, value, resolve, year)
         except UserInputError as exc:
             raise UserInputError(f"field {field!r}: {exc}") from None
-    limit = word_limit()
+    limit = description_word_limit()
     record.word_count = len(record.description.split())
     if record.word_count > limit:
         record.over_limit = True
@@ -557,22 +553,6 @@ def build_record(ws, kind: str, year, fields: dict[str, str]):
         f"{f}: {str(fields.get(f) or '').strip()}" for f in allowed if str(fields.get(f) or "").strip()
     )
     return record
-
-
-def suggest_goals(ws, text: str, limit: int = 5) -> dict:
-    """SDGs the tagger suggests for a record's text: ``goals`` (goal, target, probability, evidence),
-    best first, and ``note``: when none is suggested, why (too short, a language not read, the
-    closest goal below the threshold). The same tagger and evidence as ``contributions infer``;
-    from the text's first MAX_SUGGEST_CHARS characters (a record's description is 150 words: the
-    start says what it is about, and the tagger's time grows with the text)."""
-    text = (text or "").strip()[:MAX_SUGGEST_CHARS]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the reason is returned as the note
-        frame = ws.tag([text]).tables["tags"]
-    cols = [c for c in ("goal", "target", "probability", "evidence") if c in frame.columns]
-    goals = json.loads(frame[cols].head(limit).to_json(orient="records"))
-    untagged = frame.attrs.get("untagged") or []
-    return {"goals": goals, "note": "" if goals or not untagged else untagged[0]["message"]}
 
 
 def _without_path(message: str, path: Path, tmp: str, file_name: str) -> str:
