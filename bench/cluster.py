@@ -38,9 +38,8 @@ def best(fn, repeat: int):
 
 def main() -> None:
     import pandas as pd
-    from dask.distributed import LocalCluster
-
     import sdgtrack
+    from sdgtrack.cluster.run import local_cluster
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", type=Path, help="store to use (default: the UN extract ingested into a temporary store)")
@@ -68,7 +67,7 @@ def main() -> None:
         "mb": round(export.bytes / 1e6, 1),
     }
     t = time.perf_counter()
-    cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = local_cluster(args.workers)  # as `cluster run --local-workers` starts it
     report["cluster_start_seconds"] = round(time.perf_counter() - t, 2)
     address = cluster.scheduler_address
     try:

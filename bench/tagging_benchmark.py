@@ -125,8 +125,9 @@ def languages() -> None:
 
 def parallel(shared: Path) -> None:
     print("== parallel texts: the same meaning in six languages, top goal (argmax of the probability) "
-          "against the English version's and against the goal of the text's target; the *report* half of "
-          "the targets (the form of the multilingual rule was chosen on the other, *choose*, half)")
+          "against the English version's and against the goal of the text's target, and the goals selected "
+          "against the English version's ('goals w/ en': Jaccard index); the *report* half of the targets "
+          "(the form of the multilingual rule and its threshold were chosen on the other, *choose*, half)")
     canada = shared / "opensdg" / "canada"
     table = evaluate.parallel_texts(canada if canada.is_dir() else None)
     t, cpu = time.perf_counter(), time.process_time()
@@ -135,8 +136,10 @@ def parallel(shared: Path) -> None:
     english = result[result["lang"] == "en"].set_index(["half", "set"])["accuracy"]
     result["gap"] = result["accuracy"] - english.reindex(pd.MultiIndex.from_frame(result[["half", "set"]])).to_numpy()
     result = result.rename(columns={"agreement": "agree w/ en", "accuracy_own_out": "accuracy, own target out",
-                                    "agreement_own_out": "agree, own target out", "gap": "accuracy - en"})
-    metrics = ["agree w/ en", "accuracy", "agree, own target out", "accuracy, own target out"]
+                                    "agreement_own_out": "agree, own target out", "gap": "accuracy - en",
+                                    "set_agreement": "goals w/ en", "set_agreement_own_out": "goals, own target out"})
+    metrics = ["agree w/ en", "accuracy", "agree, own target out", "accuracy, own target out", "goals w/ en",
+               "goals, own target out"]
     report = result[result["half"] == "report"].drop(columns="half")
     print(report.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     for half in ("report", "choose"):

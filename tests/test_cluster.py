@@ -46,9 +46,9 @@ def exported(tmp_path_factory):
 @pytest.fixture(scope="module")
 def scheduler():
     """A local Dask cluster of two worker processes, reached by its address as a real one would be."""
-    from dask.distributed import LocalCluster
+    from sdgtrack.cluster.run import local_cluster
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0")
+    cluster = local_cluster(2)
     yield cluster.scheduler_address
     cluster.close()
 

@@ -129,7 +129,9 @@ def test_coverage_figures(reg):
     co = cov.cooccurrence.set_index(["goal_a", "goal_b"]).records
     assert co[(6, 13)] == 2 and co[(13, 6)] == 2 and co[(6, 15)] == 2 and co[(14, 17)] == 1
     assert co[(1, 14)] == 0  # the all-goal summit is left out ...
-    assert cov.method["records_all_goals"] == 1 and "leaving out the 1 record that names all 17 goals" in cov.statement()
+    assert (
+        cov.method["records_all_goals"] == 1 and "leaving out the 1 record that names all 17 goals" in cov.statement()
+    )
     with_all = reg.coverage(by="kind", include_all_goals=True).cooccurrence.set_index(["goal_a", "goal_b"]).records
     assert with_all[(1, 14)] == 1  # ... unless asked
     assert "16 records (7 without SDGs) in 2 submissions, years 2024-2025" in cov.statement()

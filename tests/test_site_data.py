@@ -22,7 +22,6 @@ import sdgtrack
 from sdgtrack.cli import run
 from sdgtrack.errors import UserInputError
 from sdgtrack.frameworks.reference import data_dir
-from sdgtrack.ingest import load
 from sdgtrack.publish import build as build_module
 from sdgtrack.publish.build import MANIFEST, build_site
 from sdgtrack.publish.outputs.tables import series_labels
@@ -42,8 +41,8 @@ def store(tmp_path_factory) -> Path:
     uk, goal14 = shared_path("opensdg", "uk"), shared_path("unsd", "Goal14.xlsx")
     folder = tmp_path_factory.mktemp("site-store")
     with sdgtrack.open(folder / "store.duckdb") as db:
-        load(db, uk)
-        load(db, goal14)
+        db.ingest(uk)
+        db.ingest(goal14)
     return folder / "store.duckdb"
 
 
@@ -578,7 +577,7 @@ def test_one_dataset_only(ws, tmp_path):
 def test_sub_national_boundaries(tmp_path):
     """Rwanda's SDMX data has provinces (RW-1 ...): a boundary file naming them by ISO code draws them."""
     with sdgtrack.open(tmp_path / "rw.duckdb") as db:
-        load(db, shared_path("opensdg", "rwanda"))
+        db.ingest(shared_path("opensdg", "rwanda"))
     square = {"type": "Polygon", "coordinates": [[[30, -2], [30.2, -2], [30.2, -1.8], [30, -1.8], [30, -2]]]}
     boundaries = tmp_path / "provinces.geojson"
     boundaries.write_text(

@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 import sdgtrack
-from sdgtrack.ingest import load
 from sdgtrack.publish import code_labels
 from sdgtrack.publish.site import Site, SiteOptions
 from sdgtrack.workspace import Workspace
@@ -85,7 +84,7 @@ def test_the_shipped_table_is_what_the_script_derives():
 def rwanda(tmp_path_factory):
     path = tmp_path_factory.mktemp("labels") / "rw.duckdb"
     with sdgtrack.open(path) as db:
-        load(db, shared_path("opensdg", "rwanda"))
+        db.ingest(shared_path("opensdg", "rwanda"))
     ws = Workspace(path, read_only=True)
     site = Site(ws, SiteOptions(langs=("en", "fr")))
     yield {f.path: f for f in site.files()}

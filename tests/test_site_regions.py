@@ -20,7 +20,6 @@ import pytest
 import sdgtrack
 from sdgtrack.cli import run
 from sdgtrack.errors import UserInputError
-from sdgtrack.ingest import load
 from sdgtrack.publish.build import build_site
 from sdgtrack.publish.outputs.geojson import boundary_features
 from sdgtrack.publish.site import Site, SiteOptions
@@ -44,7 +43,7 @@ def store(tmp_path_factory) -> Path:
     meta.write_text(meta.read_text("utf-8").replace("data_show_map: false", "data_show_map: true"), "utf-8")
     path = tmp / "rw.duckdb"
     with sdgtrack.open(path) as db:
-        load(db, repo)
+        db.ingest(repo)
     return path
 
 

@@ -238,7 +238,7 @@ class _Numbers(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.cells: list[list[str]] = []
-        self.html: dict = {}
+        self.html: dict = {}  # the html element's attributes: the page's number marks
         self.data_table: int | None = None  # the index in cells of the indicator's data table
         self._in = False
         self._data_next = False

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 import sdgtrack
 from sdgtrack.errors import UserInputError
+from sdgtrack.ingest import load
 from sdgtrack.store import migrations
 from sdgtrack.store.database import Lookups
 from sdgtrack.web.app import create_app
@@ -33,13 +34,13 @@ def _shuffled_tidy(path, n_series: int = 30, areas=("AFG", "NOR", "NPL", "KEN", 
 def test_a_load_writes_its_rows_in_series_and_area_order(db, tmp_path):
     data = tmp_path / "shuffled.csv"
     _shuffled_tidy(data)
-    db.ingest(data, dataset="shuffled")
+    load(db, data, dataset="shuffled")
     stored = _physical(db.con)
     assert len(stored) == 30 * 6 * 10 and stored == sorted(stored)
     # a second load of other series appends its own sorted run; the first run stays as it was
     more = tmp_path / "more.csv"
     more.write_text("series,area,year,value\nA_LAST,NPL,2001,1\nA_LAST,AFG,2001,2\n", encoding="utf-8")
-    db.ingest(more, dataset="more")
+    load(db, more, dataset="more")
     after = _physical(db.con)
     assert after[: len(stored)] == stored and after[len(stored) :] == [("A_LAST", "4"), ("A_LAST", "524")]
 
@@ -49,7 +50,7 @@ def test_migration_7_rewrites_an_older_store_in_order_keeping_every_row(tmp_path
     data = tmp_path / "shuffled.csv"
     _shuffled_tidy(data)
     with sdgtrack.Database(path) as db:
-        db.ingest(data, dataset="shuffled")
+        load(db, data, dataset="shuffled")
         con = db.con
         everything = sorted(con.execute("SELECT * FROM observation").fetchall(), key=repr)
         # as a store of schema 6 holds them: in the order of the file
@@ -59,7 +60,8 @@ def test_migration_7_rewrites_an_older_store_in_order_keeping_every_row(tmp_path
         con.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
         assert _physical(con) != sorted(_physical(con))
     with sdgtrack.Database(path) as db:
-        assert db.upgraded == [7] and migrations.schema_version(db.con) == migrations.LATEST
+        assert db.upgraded == list(range(7, migrations.LATEST + 1))  # 7 and every later migration
+        assert migrations.schema_version(db.con) == migrations.LATEST
         assert _physical(db.con) == sorted(_physical(db.con))
         assert sorted(db.con.execute("SELECT * FROM observation").fetchall(), key=repr) == everything
 
@@ -101,7 +103,7 @@ def test_lookups_answer_as_the_store_does_and_keep_no_unknown_code(db, tmp_path)
         "series,area,year,value,indicator\nSH_DYN_MORT,AFG,2015,70,3.2.1\nSH_DYN_MORT,NOR,2015,3,3.2.1\n",
         encoding="utf-8",
     )
-    db.ingest(data, dataset="t")
+    load(db, data, dataset="t")
     plain = db.observations("3.2.1", areas=["Afghanistan"])
     lookups = Lookups("state-1")
     db.lookups = lookups
@@ -126,3 +128,15 @@ def test_a_write_through_the_server_is_seen_by_the_next_uncached_read(tmp_path):
         ws.ingest(national, dataset="national")
     after = client.get("/api/data/3.2.1", params={"area": "NOR"}).json()
     assert {i["series"] for i in after["items"]} == {"SH_DYN_MORT", "SH_DYN_IMRT", "NO:3.2.1"}
+
+
+def test_a_new_series_row_takes_its_most_frequent_description_and_unit(db, tmp_path):
+    lines = ["series,area,year,value,series_description,unit"]
+    rows = [("b", "U2")] * 3 + [("a", "U1")] * 3 + [("c", "U2")]  # a and b tie: the first by text
+    lines += [f"X,AFG,{2000 + i},{i},{d},{u}" for i, (d, u) in enumerate(rows)]
+    lines += [f"Y,NOR,{2000 + i},{i},only,{'PCT' if i < 2 else 'NUM'}" for i in range(5)]
+    data = tmp_path / "described.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load(db, data, dataset="described")
+    got = db.con.execute("SELECT code, description, unit FROM series WHERE code IN ('X', 'Y') ORDER BY code")
+    assert got.fetchall() == [("X", "a", "U2"), ("Y", "only", "NUM")]

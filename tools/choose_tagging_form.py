@@ -12,11 +12,17 @@ English version's and accuracy of the top goal, with all references and with the
 target left out; the criterion is the mean of the four. No non-English text is a reference or a
 training text; the choose half only picks one of a few forms.
 
-    python tools/choose_tagging_form.py [--shared ../shared/data]
+Then the threshold of the shipped multilingual rule for the texts it reads (texts not in English):
+the one on a 0.025 grid whose selected goals (at most 3) agree best with those selected for the
+English versions (Jaccard index, mean with and without the own target), ties to the fitted one;
+``--write`` stores it in ``calibration.json`` as ``threshold_other_languages`` (``tagger.threshold``).
+
+    python tools/choose_tagging_form.py [--shared ../shared/data] [--write]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -31,7 +37,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import calibrate_tagging as ct  # noqa: E402
 
 from sdgtrack.tagging import evaluate, multilingual, tagger  # noqa: E402
-from sdgtrack.tagging.reference import embedded_texts, reference_texts, reference_vectors  # noqa: E402
+from sdgtrack.tagging.reference import DATA, calibration, embedded_texts, reference_texts, reference_vectors  # noqa: E402
 
 K3 = ct.KINDS3
 # (name, features, with the 2025 indicator titles among the indicator texts)
@@ -59,6 +65,7 @@ def _features(vectors: np.ndarray, keep: np.ndarray, exclude: list[str] | None) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--write", action="store_true", help="store the chosen threshold in calibration.json")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     rows = embedded_texts()
@@ -74,13 +81,16 @@ def main() -> None:
     english = (table["lang"] == "en").to_numpy()
     others = np.flatnonzero(~english)
     vectors = multilingual.embed(table.loc[others, "text"].tolist())
-    top_english = {}
+    top_english, sets_english = {}, {}
+    keys = pd.MultiIndex.from_frame(table.loc[others, ["set", "item"]])
+    english_rule = calibration()["embedding"]["english"]
     for own_out in (False, True):
         exclude = table.loc[english, "target"].tolist() if own_out else None
         scores = tagger._score(table.loc[english, "text"].tolist(), "embedding", exclude=exclude)[0]
-        top = scores["probability"].to_numpy().reshape(-1, 17).argmax(axis=1) + 1
-        top_english[own_out] = pd.Series(top, index=pd.MultiIndex.from_frame(table.loc[english, ["set", "item"]]))
-    keys = pd.MultiIndex.from_frame(table.loc[others, ["set", "item"]])
+        prob = scores["probability"].to_numpy().reshape(-1, 17)
+        index = pd.MultiIndex.from_frame(table.loc[english, ["set", "item"]])
+        top_english[own_out] = pd.Series(prob.argmax(axis=1) + 1, index=index)
+        sets_english[own_out] = _selected(prob, english_rule["threshold"])[index.get_indexer(keys)]
     goal = table.loc[others, "goal"].to_numpy()
     out = []
     for name, names, with_2025 in FORMS:
@@ -98,6 +108,38 @@ def main() -> None:
     print(f"choose half: {len(others)} non-English texts of {table['target'].nunique()} targets")
     with pd.option_context("display.width", 250, "display.max_columns", 20):
         print(pd.DataFrame(out).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+
+    shipped = calibration()["embedding"]["multilingual"]
+    probs = {own_out: tagger.probability(shipped, _features(vectors, np.ones(len(rows), dtype=bool),
+                                                            table.loc[others, "target"].tolist() if own_out else None))
+             for own_out in (False, True)}
+    grid = {}
+    for tau in ct.GRID:
+        jac = [_jaccard(_selected(probs[o], tau), sets_english[o]).mean() for o in (False, True)]
+        grid[float(tau)] = (float(np.mean(jac)), *jac)
+    best = max(v[0] for v in grid.values())
+    chosen = min((t for t, v in grid.items() if v[0] >= best - 0.002), key=lambda t: abs(t - shipped["threshold"]))
+    print(f"threshold of the shipped multilingual rule for texts not in English (fitted: {shipped['threshold']}):")
+    for tau, (mean, plain, own) in grid.items():
+        mark = "  <- chosen" if tau == chosen else ""
+        print(f"  {tau:.3f}: goals agreeing with English's (Jaccard) {plain:.3f}, own target out {own:.3f}{mark}")
+    if args.write:
+        path = Path(str(DATA.joinpath("calibration.json")))
+        table_json = json.loads(path.read_text(encoding="utf-8"))
+        table_json["embedding"]["multilingual"]["threshold_other_languages"] = chosen
+        path.write_text(json.dumps(table_json, indent=1) + "\n", encoding="utf-8")
+        print(f"written to {path}")
+
+
+def _selected(prob: np.ndarray, tau: float) -> np.ndarray:
+    """The goals tag_texts selects (at most 3 at or above ``tau``), as (texts, 17) booleans."""
+    rank = (-prob).argsort(axis=1).argsort(axis=1)
+    return (prob >= tau) & (rank < tagger.DEFAULT_MAX_GOALS)
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    either = (a | b).sum(axis=1)
+    return np.where(either > 0, (a & b).sum(axis=1) / np.maximum(either, 1), 1.0)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,12 @@ every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``citie
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import re
+import sys
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Concatenate, ParamSpec, Sequence, TypeVar
 
 import pandas as pd
 
@@ -39,6 +40,36 @@ if TYPE_CHECKING:
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
     from .progress.chart import ChartWords
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _store_read(read: Callable[Concatenate[Database, P], R]) -> Callable[Concatenate[Workspace, P], R]:
+    """One of the store's reads offered as the workspace's own, with the store's signature and
+    docstring: a read is declared once, in :class:`Database` (docs/architecture.md, "One front
+    door"). It reads ``self.store`` when called, so a :meth:`Workspace.cursor` reads its own cursor."""
+    name = read.__name__
+
+    @functools.wraps(read)
+    def through_the_store(self: Workspace, *args: P.args, **kwargs: P.kwargs) -> R:
+        return getattr(self.store, name)(*args, **kwargs)
+
+    return through_the_store
+
+
+def _on_the_store(work: Callable[Concatenate[Database, P], R]) -> Callable[Concatenate[Workspace, P], R]:
+    """A function of a lower layer that takes the store first (``sdgtrack.ingest.load``), offered as
+    the workspace's own with its signature and docstring; looked up when called, so it stays the
+    module's function (and a test may replace it there)."""
+    module, name = sys.modules[work.__module__], work.__name__
+
+    @functools.wraps(work)
+    def on_the_store(self: Workspace, *args: P.args, **kwargs: P.kwargs) -> R:
+        return getattr(module, name)(self.store, *args, **kwargs)
+
+    return on_the_store
 
 
 class Workspace:
@@ -80,154 +111,23 @@ class Workspace:
         self.close()
 
     # -- data in -------------------------------------------------------------------------------
-    def ingest(
-        self,
-        paths: Iterable[str | Path] | str | Path,
-        *,
-        dataset: str | None = None,
-        dataset_info: dict | None = None,
-        replace: bool = False,
-        allow_large_removal: bool = False,
-        format: str | None = None,  # noqa: A002
-        skip_invalid: bool = False,
-        rejected_path: str | Path | None = None,
-        area: str | None = None,
-        progress: Callable[..., None] | None = None,
-        user: str | None = None,
-    ) -> LoadReport:
-        """Load files or folders into one dataset; see :func:`sdgtrack.ingest.load`. ``user``: who history
-        records the load for (the live app passes the signed-in author and approver)."""
-        return loads.load(
-            self.store,
-            paths,
-            dataset=dataset,
-            dataset_info=dataset_info,
-            replace=replace,
-            allow_large_removal=allow_large_removal,
-            format=format,
-            skip_invalid=skip_invalid,
-            rejected_path=rejected_path,
-            area=area,
-            progress=progress,
-            user=user,
-        )
-
-    def validate(
-        self,
-        paths: Iterable[str | Path] | str | Path,
-        *,
-        dataset: str | None = None,
-        format: str | None = None,
-        area: str | None = None,  # noqa: A002
-        progress: Callable[..., None] | None = None,
-        preview_rows: int = 0,
-    ) -> LoadReport:
-        """Check files as :meth:`ingest` would, changing nothing; ``preview_rows`` lists what would change."""
-        return loads.check(
-            self.store, paths, dataset=dataset, format=format, area=area, progress=progress, preview_rows=preview_rows
-        )
+    ingest = _on_the_store(loads.load)  # see sdgtrack.ingest.load; the live app passes user= author and approver
+    validate = _on_the_store(loads.check)
 
     # -- data out ------------------------------------------------------------------------------
-    def observations(
-        self,
-        code: str | Sequence[str] | None = None,
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        all_disaggregations: bool = False,
-        datasets: Sequence[str] | None = None,
-        as_of: str | dt.date | None = None,
-    ) -> pd.DataFrame:
-        """Observations, one row per fact (see :meth:`Database.observations`)."""
-        return self.store.observations(
-            code,
-            areas=areas,
-            start=start,
-            end=end,
-            all_disaggregations=all_disaggregations,
-            datasets=datasets,
-            as_of=as_of,
-        )
+    observations = _store_read(Database.observations)
 
-    def indicator_observations(
-        self,
-        indicators: Sequence[str],
-        *,
-        datasets: Sequence[str] | None = None,
-        areas: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Every observation of many SDG indicators in one query, with an ``indicator`` column
-        (of ``areas``, stored codes, when given)."""
-        return self.store.indicator_observations(indicators, datasets=datasets, areas=areas)
+    indicator_observations = _store_read(Database.indicator_observations)
 
-    def headline_values(
-        self,
-        code: str | Sequence[str] | None = None,
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        datasets: Sequence[str] | None = None,
-        as_of: str | dt.date | None = None,
-    ) -> pd.DataFrame:
-        """One headline value per (series, area, year), the shape analyses want."""
-        return self.store.headline_values(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+    headline_values = _store_read(Database.headline_values)
 
-    def compare(
-        self,
-        code: str | Sequence[str],
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        datasets: Sequence[str] | None = None,
-        as_of: str | dt.date | None = None,
-    ) -> pd.DataFrame:
-        """Every dataset's headline values side by side, with differences."""
-        return self.store.compare(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+    compare = _store_read(Database.compare)
 
-    def comparison(
-        self,
-        code: str | Sequence[str],
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        datasets: Sequence[str] | None = None,
-        as_of: str | dt.date | None = None,
-    ) -> pd.DataFrame:
-        """Alike series of two datasets side by side: the same series, or a national series mapped to
-        a UN one by a series crosswalk, in units naming the same measure; one row per pair, area and
-        year with both values, the difference and the words for headers (``store/comparison.py``)."""
-        return self.store.comparison(code, areas=areas, start=start, end=end, datasets=datasets, as_of=as_of)
+    comparison = _store_read(Database.comparison)
 
-    def sources(
-        self,
-        code: str | Sequence[str] | None = None,
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        all_disaggregations: bool = False,
-        as_of: str | dt.date | None = None,
-    ) -> pd.DataFrame:
-        """Which datasets hold matching rows (before one is picked per series and area)."""
-        return self.store.sources(
-            code, areas=areas, start=start, end=end, all_disaggregations=all_disaggregations, as_of=as_of
-        )
+    sources = _store_read(Database.sources)
 
-    def history(
-        self,
-        code: str | Sequence[str],
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        datasets: Sequence[str] | None = None,
-    ) -> pd.DataFrame:
-        """Every version of the matching values, who wrote and who changed it."""
-        return self.store.history(code, areas=areas, start=start, end=end, datasets=datasets)
+    history = _store_read(Database.history)
 
     def source_columns(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """The header of every source table loaded, as its file wrote it (Open SDG indicator files;
@@ -299,12 +199,9 @@ class Workspace:
 
         return partial(translate, table=self.store.metadata_translations(dataset, lang))
 
-    def metadata_fingerprints(self) -> list[tuple[str, str, int]]:
-        """(indicator, dataset, hash) of each indicator's national metadata per dataset (site builds)."""
-        return self.store.metadata_fingerprints()
+    metadata_fingerprints = _store_read(Database.metadata_fingerprints)
 
-    def datasets(self) -> pd.DataFrame:
-        return self.store.datasets()
+    datasets = _store_read(Database.datasets)
 
     def dataset(self, dataset_id: str) -> dict:
         """One dataset: metadata, counts, loads, series, and series without a headline row (why)."""
@@ -314,49 +211,32 @@ class Workspace:
         shown["without_headline"] = headline_gaps(self.store.con, dataset=dataset_id)
         return shown
 
-    def remove_dataset(self, dataset_id: str) -> int:
-        return self.store.remove_dataset(dataset_id)
+    remove_dataset = _store_read(Database.remove_dataset)
 
-    def prefer_datasets(self, dataset_ids: Sequence[str]) -> None:
-        self.store.prefer_datasets(dataset_ids)
+    prefer_datasets = _store_read(Database.prefer_datasets)
 
-    def areas(self, group: str | None = None, kind: str | None = None) -> pd.DataFrame:
-        return self.store.areas(group=group, kind=kind)
+    areas = _store_read(Database.areas)
 
-    def add_area(self, code: str, name: str, parent: str | None = None, kind: str = "custom") -> None:
-        self.store.add_area(code, name, parent, kind)
+    add_area = _store_read(Database.add_area)
 
-    def resolve_area(self, text: str) -> str:
-        return self.store.resolve_area(text)
+    resolve_area = _store_read(Database.resolve_area)
 
-    def resolve_area_codes(self, texts: Sequence[str]) -> list[str | None]:
-        """The area code each text names (M49, ISO, alias or name), None where none: one query."""
-        return self.store.resolve_area_codes(texts)
+    resolve_area_codes = _store_read(Database.resolve_area_codes)
 
     # -- what the store holds (for pages and summaries) ---------------------------------------------
-    def area_names(self, codes: Sequence[str] | None = None) -> dict[str, str]:
-        """Area code -> name for ``codes`` (None = every area)."""
-        return self.store.area_names(codes)
+    area_names = _store_read(Database.area_names)
+    node_titles = _store_read(Database.node_titles)
+    series_codes_for = _store_read(Database.series_codes_for)
 
-    def current_nodes(self, framework: str = "sdg") -> list[tuple[str, str, str | None, str]]:
-        """(code, level, parent, title) of a framework's current nodes, in reading order."""
-        return self.store.current_nodes(framework)
+    current_nodes = _store_read(Database.current_nodes)
 
-    def headline_series_stats(self) -> list[dict]:
-        """Per SDG indicator and series with headline rows: description, rows, areas, first and last year."""
-        return self.store.headline_series_stats()
+    headline_series_stats = _store_read(Database.headline_series_stats)
 
-    def totals(self) -> dict[str, int | None]:
-        """Whole-store counts: observations, series, areas, first and last year."""
-        return self.store.totals()
+    totals = _store_read(Database.totals)
 
-    def observations_per_goal(self) -> pd.DataFrame:
-        """Per SDG goal: indicators, series and observations (every row, disaggregations included)."""
-        return self.store.observations_per_goal()
+    observations_per_goal = _store_read(Database.observations_per_goal)
 
-    def framework_levels(self, framework: str = "sdg") -> list[str]:
-        """A framework's levels from the root down (empty for a framework the store does not hold)."""
-        return self.store.framework_levels(framework)
+    framework_levels = _store_read(Database.framework_levels)
 
     def nodes(
         self,
@@ -370,21 +250,13 @@ class Workspace:
         """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
         return self.store.node_list(framework, level=level, parent=parent, lang=lang, include_retired=include_retired)
 
-    def state_fingerprint(self) -> str:
-        """A text that changes whenever what a reader sees may change; caches key on it."""
-        return self.store.state_fingerprint()
+    state_fingerprint = _store_read(Database.state_fingerprint)
 
-    def series_facts(self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None) -> pd.DataFrame:
-        """Per dataset, SDG indicator and series: rows, headline rows, areas, years, disaggregation names."""
-        return self.store.series_facts(datasets, areas)
+    series_facts = _store_read(Database.series_facts)
 
-    def area_and_parts(self, code: str) -> list[str]:
-        """An area's code and the codes of every area under it (provinces, regions, cities ...)."""
-        return self.store.area_and_parts(code)
+    area_and_parts = _store_read(Database.area_and_parts)
 
-    def main_areas(self) -> pd.DataFrame:
-        """Per national or sub-national dataset: its main area, headline rows there and precedence."""
-        return self.store.main_areas()
+    main_areas = _store_read(Database.main_areas)
 
     def headline_series(
         self,
@@ -400,13 +272,9 @@ class Workspace:
 
         return headline_series(self.store, areas=areas, datasets=datasets, targets=targets)
 
-    def start_values(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
-        """The selection each Open SDG repository opens an indicator's chart on (``data_start_values``)."""
-        return self.store.start_values(datasets)
+    start_values = _store_read(Database.start_values)
 
-    def dataset_main_area(self, dataset_id: str) -> str | None:
-        """The area holding most of a dataset's headline rows (a national dataset's country), or None."""
-        return self.store.dataset_main_area(dataset_id)
+    dataset_main_area = _store_read(Database.dataset_main_area)
 
     def kept_assessment(self, level: str = "series") -> pd.DataFrame | None:
         """The progress assessment kept in the store (the last saved ``assess``), rolled up to ``level``;
@@ -442,37 +310,19 @@ class Workspace:
 
         return rollup.roll_up(self.store, series_rows, level)
 
-    def series_info(self) -> pd.DataFrame:
-        """``DataFrame(code, description, unit)`` of every series in the store."""
-        return self.store.series_info()
+    series_info = _store_read(Database.series_info)
 
-    def series_indicator_links(self) -> pd.DataFrame:
-        """``DataFrame(series, indicator)``: the SDG indicators each series serves."""
-        return self.store.series_indicator_links()
+    series_indicator_links = _store_read(Database.series_indicator_links)
 
-    def series_fingerprints(self, areas: Sequence[str] | None = None) -> list[tuple]:
-        """(indicator, series, dataset, last_load, rows, meta hash) per series and dataset (site builds)."""
-        return self.store.series_fingerprints(areas)
+    series_fingerprints = _store_read(Database.series_fingerprints)
 
-    def store_state(self) -> dict:
-        """Fingerprints of what beside observations a published file depends on (site builds)."""
-        return self.store.store_state()
+    store_state = _store_read(Database.store_state)
 
-    def titles_in(self, lang: str, framework: str = "sdg") -> dict[str, tuple[str, str | None]]:
-        """Node code -> (title, short title) in ``lang``, English where no translation is shipped."""
-        return self.store.titles_in(lang, framework)
+    titles_in = _store_read(Database.titles_in)
 
-    def indicator_coverage(
-        self, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
-    ) -> pd.DataFrame:
-        """Per SDG indicator with data: rows, series, areas, years, disaggregated rows and names."""
-        return self.store.indicator_coverage(datasets, areas)
+    indicator_coverage = _store_read(Database.indicator_coverage)
 
-    def export_observations(
-        self, path: str | Path, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
-    ) -> int:
-        """Every observation the reads see as one Parquet file (DuckDB, pandas, Spark read it)."""
-        return self.store.export_observations(path, datasets, areas)
+    export_observations = _store_read(Database.export_observations)
 
     def export_sdmx(
         self,

@@ -14,7 +14,10 @@ from ..frameworks import u4ssc
 
 def city_area(db, city: str) -> dict:
     """The city's area row (code, name, parent, parent_name) for any name the resolver knows."""
-    code = db.resolve_area(city)
+    try:
+        code = db.resolve_area(city)
+    except UserInputError:  # a city not imported yet is no area at all: say so as a city
+        code = None
     cities = db.areas(kind="city")
     hit = cities[cities["code"] == code]
     if hit.empty:

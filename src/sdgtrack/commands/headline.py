@@ -32,7 +32,7 @@ def register(app: typer.Typer) -> None:
         with open_db(db, read_only=True) as workspace:
             frame = workspace.headline_series(areas=area, datasets=dataset)
             if indicator:
-                unknown = sorted(set(indicator) - set(workspace.store.node_titles("sdg")))
+                unknown = sorted(set(indicator) - set(workspace.node_titles("sdg")))
                 if unknown:
                     raise UserInputError(
                         f"--indicator {', '.join(unknown)}: expected SDG indicator codes such as 3.2.1"

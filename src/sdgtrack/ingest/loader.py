@@ -561,17 +561,22 @@ def _merge(
         # Series first seen here (national series) get a row; indicator links from the data are kept.
         # Description and unit are the most frequent of the series' rows (ties: the first by text),
         # so the same data always gives the same series row (17.19.1 has rows in USD and in GBP).
+        # Counted per (series, description, unit) first: the windows then rank a few distinct
+        # combinations instead of every row of the load (a fifth of a first load's time at 1 M rows).
         con.execute(
             """INSERT INTO series (code, description, unit, origin)
-                       SELECT series, arg_max(description, rank_d), arg_max(unit, rank_u), ?
-                       FROM (SELECT series, series_description AS description, unit,
-                                    count(*) OVER (PARTITION BY series, series_description) * 1e9
-                                        - dense_rank() OVER (PARTITION BY series ORDER BY series_description NULLS LAST)
-                                        AS rank_d,
-                                    count(*) OVER (PARTITION BY series, unit) * 1e9
-                                        - dense_rank() OVER (PARTITION BY series ORDER BY unit) AS rank_u
-                             FROM __classified WHERE series NOT IN (SELECT code FROM series))
-                       GROUP BY series""",
+                       WITH c AS (SELECT series, series_description AS description, unit, count(*) AS n
+                                  FROM __classified WHERE series NOT IN (SELECT code FROM series) GROUP BY ALL),
+                       d AS (SELECT series, description,
+                                    sum(n) * 1e9 - dense_rank() OVER (PARTITION BY series ORDER BY description NULLS LAST)
+                                        AS rank_d
+                             FROM c GROUP BY series, description),
+                       u AS (SELECT series, unit,
+                                    sum(n) * 1e9 - dense_rank() OVER (PARTITION BY series ORDER BY unit) AS rank_u
+                             FROM c GROUP BY series, unit)
+                       SELECT series, d.description, u.unit, ?
+                       FROM (SELECT series, arg_max(description, rank_d) AS description FROM d GROUP BY series) d
+                       JOIN (SELECT series, arg_max(unit, rank_u) AS unit FROM u GROUP BY series) u USING (series)""",
             [dataset],
         )
         con.execute("""INSERT INTO series_indicator

@@ -196,6 +196,8 @@ class Database:
 
     # -- areas -----------------------------------------------------------------------------
     def resolve_area(self, text: str) -> str:
+        """The area code ``text`` names (M49 with or without zeros, ISO alpha-2/3, alias, name); an
+        unknown text is an error naming the closest areas."""
         if self.lookups is not None:
             return self.lookups.get(("area", text), lambda: area_ref.resolve(self.con, text))
         return area_ref.resolve(self.con, text)
@@ -204,9 +206,11 @@ class Database:
         return None if not texts else [self.resolve_area(t) for t in texts]
 
     def add_area(self, code: str, name: str, parent: str | None = None, kind: str = "custom") -> None:
+        """Add a custom area (city, province ...) under ``parent``."""
         area_ref.add_custom(self.con, code, name, parent, kind)
 
     def areas(self, group: str | None = None, kind: str | None = None) -> pd.DataFrame:
+        """The areas (of one ``group``'s members, of one ``kind``): code, name, kind, parent and its name, ISO codes, alias."""
         return area_ref.list_areas(self.con, group=group, kind=kind)
 
     def resolve_area_codes(self, texts: Sequence[str]) -> list[str | None]:

@@ -152,24 +152,36 @@ def parallel_texts(canada=None) -> pd.DataFrame:
     return out
 
 
+def _bits(masks: np.ndarray) -> np.ndarray:
+    """Goals in each bit mask (17 bits)."""
+    return ((masks[:, None] >> np.arange(17)) & 1).sum(axis=1)
+
+
 def parallel_accuracy(
     table: pd.DataFrame, method: str = "embedding", by: tuple[str, ...] = ("set", "lang")
 ) -> pd.DataFrame:
     """Per set and language (``by``: columns of ``table``): how often the top goal of a text is that of its English version
     (``agreement``) and the goal of its target (``accuracy``), with all references and with the
     text's own target left out (``agreement_own_out``, ``accuracy_own_out``: its target text, query
-    lines and word-overlap document are not references). English versions are tagged the same way,
+    lines and word-overlap document are not references); ``set_agreement`` is the Jaccard index of the
+    goals selected (as ``tag_texts`` selects them) and those of the English version. English versions are tagged the same way,
     so English agrees with itself; texts with no English version are dropped."""
-    from .tagger import _score
+    from .tagger import DEFAULT_MAX_GOALS, _score, rule_threshold, rules
 
     table = table.reset_index(drop=True)
     texts = table["text"].tolist()
     out = table[list(dict.fromkeys(["set", "item", "lang", "goal", *by]))].copy()
     cache: dict = {}
+    thresholds = {reader: rule_threshold(rule) for reader, rule in rules(method).items()}
     for suffix, exclude in (("", None), ("_own_out", table["target"].tolist())):
-        scores = _score(texts, method, exclude=exclude, cache=cache)[0]
+        scores, _, _, _, readers = _score(texts, method, exclude=exclude, cache=cache)
         prob = scores["probability"].to_numpy().reshape(len(texts), 17)
         out["top" + suffix] = prob.argmax(axis=1) + 1
+        # The goals tag_texts would select (at most 3 at the reader's threshold), as a bit mask.
+        tau = pd.Series(readers).map(thresholds).fillna(1.0).to_numpy()[:, None]
+        rank = (-prob).argsort(axis=1).argsort(axis=1)
+        chosen = (prob >= tau) & (rank < DEFAULT_MAX_GOALS)
+        out["goals" + suffix] = chosen @ (1 << np.arange(17))
     english = out[out["lang"] == "en"].set_index(["set", "item"])
     keys = pd.MultiIndex.from_frame(out[["set", "item"]])
     has_english = keys.isin(english.index)
@@ -178,7 +190,18 @@ def parallel_accuracy(
     for suffix in ("", "_own_out"):
         out["agreement" + suffix] = out["top" + suffix].to_numpy() == english["top" + suffix].reindex(keys).to_numpy()
         out["accuracy" + suffix] = out["top" + suffix].to_numpy() == out["goal"].to_numpy()
-    metrics = ["agreement", "accuracy", "agreement_own_out", "accuracy_own_out"]
+        mine = out["goals" + suffix].to_numpy().astype(np.int64)
+        theirs = english["goals" + suffix].reindex(keys).to_numpy().astype(np.int64)
+        both, either = _bits(mine & theirs), _bits(mine | theirs)
+        out["set_agreement" + suffix] = np.where(either > 0, both / np.maximum(either, 1), 1.0)
+    metrics = [
+        "agreement",
+        "accuracy",
+        "agreement_own_out",
+        "accuracy_own_out",
+        "set_agreement",
+        "set_agreement_own_out",
+    ]
     summary = out.groupby(list(by), sort=False)[metrics].mean()
     summary.insert(0, "texts", out.groupby(list(by), sort=False).size())
     return summary.reset_index()

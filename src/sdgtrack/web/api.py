@@ -222,7 +222,7 @@ def _observations(
     def work(ws: Workspace) -> Answer:
         if in_path:  # /api/data/CODE: an unknown code is a missing resource
             try:
-                ws.store.series_codes_for(codes[0])
+                ws.series_codes_for(codes[0])
             except UserInputError as exc:
                 raise NotFound(str(exc)) from None
         wanted = []
@@ -419,8 +419,8 @@ async def progress(
         rows = frame_rows(result.table)
         wanted = areas_param(area)
         if wanted:
-            codes = [c for c in ws.store.resolve_area_codes(wanted) if c]
-            unknown = [w for w, c in zip(wanted, ws.store.resolve_area_codes(wanted)) if c is None]
+            codes = [c for c in ws.resolve_area_codes(wanted) if c]
+            unknown = [w for w, c in zip(wanted, ws.resolve_area_codes(wanted)) if c is None]
             if unknown:
                 raise UserInputError(f"unknown area {unknown[0]!r}: expected an M49 code, ISO code, alias or name")
             rows = filter_rows(rows, "area", codes)
@@ -467,7 +467,7 @@ async def index(
         rows = frame_rows(chosen.table)
         wanted = areas_param(area)
         if wanted and rows and "area" in rows[0]:
-            resolved = ws.store.resolve_area_codes(wanted)
+            resolved = ws.resolve_area_codes(wanted)
             rows = filter_rows(rows, "area", [c for c in resolved if c])
         return result_page(request, chosen, limit, offset, rows)
 

@@ -50,7 +50,7 @@ class RecordIn(BaseModel):
 def _goal_titles(request: Request) -> list[tuple[int, str]]:
     ws = request.app.state.workspace
     with ws.lock:
-        titles = ws.store.node_titles("sdg")
+        titles = ws.node_titles("sdg")
     return [(g, titles.get(str(g), f"Goal {g}")) for g in range(1, 18)]
 
 

@@ -177,7 +177,7 @@ class StoreOwner:
         with self._cursor_lock:
             for ws in self._cursors:
                 with suppress(Exception):  # a cursor already closed
-                    ws.store.con.close()
+                    ws.close()
             self._cursors.clear()
         self.workspace.close()
 
