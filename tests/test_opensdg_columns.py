@@ -9,7 +9,6 @@ import io
 import json
 import shutil
 
-import numpy as np
 import pytest
 
 import sdgtrack
@@ -94,7 +93,7 @@ def test_an_indicator_without_data_has_empty_data_files(ws, tmp_path):
     package = json.loads((en / "data-packages" / "1-5-2" / "datapackage.json").read_text("utf-8"))
     assert [f["name"] for f in package["resources"][0]["schema"]["fields"]] == ["Year", "Value"]
     assert (en / "data-packages" / "1-5-2" / "data.csv").read_text("utf-8") == "Year,Value\n"
-    # the indicator with data: its package types Value as sdg-build does (not whole numbers: number)
+    # the indicator with data: Value a number, Year an integer (plain years)
     package = json.loads((en / "data-packages" / "1-5-1" / "datapackage.json").read_text("utf-8"))
     fields = {f["name"]: f for f in package["resources"][0]["schema"]["fields"]}
     assert fields["Value"]["type"] == "number" and fields["Year"]["type"] == "integer"
@@ -102,19 +101,3 @@ def test_an_indicator_without_data_has_empty_data_files(ws, tmp_path):
     assert "1-5-1/data.csv" in paths and "1-5-2/data.csv" not in paths
     # an indicator with no meta file and no data gets nothing
     assert not (en / "data" / "1-5-3.csv").exists()
-
-
-def test_value_is_an_integer_field_when_every_value_is_whole():
-    from sdgtrack.publish.outputs.package import _indicator_fields
-    from sdgtrack.publish.outputs.tables import Table
-
-    def types(values):
-        table = Table(
-            {"Year": np.array(["2020"] * len(values), dtype=object), "Value": np.array(values)},
-            np.ones(len(values), bool),
-        )
-        return {f["name"]: f["type"] for f in _indicator_fields(table)}["Value"]
-
-    assert types([1.0, 2.0]) == "integer"
-    assert types([1.0, 2.5]) == "number"
-    assert types([1.0, np.nan]) == "number"  # a blank: pandas reads floats

@@ -57,6 +57,8 @@ EXPLAINED = {
     "stores and writes `2021`, sdg-build copies `2021.0`",
     "exact-repeat": "a row the source repeats exactly (every column the same) is one observation: sdgtrack "
     "stores and writes it once and the load report counts the repeats; sdg-build writes every copy",
+    "value-number": "the data package types Value `number` always; sdg-build types it `integer` when every cell "
+    "of the release is written as a whole number, a type the next release with a decimal breaks",
     "blank-column-type": "a column no row fills (a `Unit multiplier` left blank) is typed `string` in the data "
     "package; sdg-build types it `number` (pandas reads an empty column as floats)",
     "json-rounding": "sdg-build's JSON files round values to 10 decimals; sdgtrack's JSON holds the CSV's exact value",
@@ -419,6 +421,15 @@ def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame 
         elif mine[name][0] != theirs[name][0]:
             if name in rows.columns and rows[name].eq("").all() and theirs[name][0] == "number":
                 out.reasons.add("blank-column-type")  # no row fills it: pandas reads floats
+                continue
+            if name == "Value" and (mine[name][0], theirs[name][0]) == ("number", "integer"):
+                out.reasons.add("value-number")
+                continue
+            blanks = "Value" in rows.columns and rows["Value"].eq("").any()
+            if blanks and name in ("Year", "Value") and (name == "Value" or valued.empty):
+                # sdg-build's rows without a value (its `There is no data` placeholder) make its
+                # Value floats and its Year text
+                out.reasons.add("blank-value")
                 continue
             floated_year = name == "Year" and name in rows.columns and rows[name].str.match(YEAR_FLOAT).any()
             if floated_year and (mine[name][0], theirs[name][0]) == ("integer", "number"):

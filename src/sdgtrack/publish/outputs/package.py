@@ -6,7 +6,7 @@ path, title, schema fields with their types).
 Per indicator, as sdg-build publishes them: ``LANG/data-packages/3-2-2/data.csv`` (the indicator's
 CSV; the same key as ``data/3-2-2.csv``, so the build stores it once, as a hard link) with its
 ``datapackage.json`` (one tabular resource: ``Year`` an integer when every period is a plain year,
-``Value`` an integer when every row has a whole number, else a number, the rest text; the breakdowns, ``Series`` and ``Units`` list their values as an
+``Value`` a number, the rest text; the breakdowns, ``Series`` and ``Units`` list their values as an
 ``enum`` with ``""`` for the total), and ``LANG/data-packages/all.json`` gathering every indicator's
 resource.
 """
@@ -145,10 +145,6 @@ def _indicator_fields(table: Table) -> list[dict]:
         field: dict = {"name": name, "type": "string"}
         if name == "Value":
             field["type"] = "number"
-            # sdg-build's (pandas') type: an integer when every row has a whole number
-            v = np.asarray(values, dtype=float)
-            if len(v) and not np.isnan(v).any() and (np.abs(v) < 1e15).all() and (v == np.round(v)).all():
-                field["type"] = "integer"
         elif name == "Year":
             text = values.astype(str)
             if not len(text):  # no row: sdg-build's type of an empty column
