@@ -415,6 +415,9 @@ def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame 
     valued = rows[rows["Value"].ne("")] if "Value" in rows.columns else rows
     for name in sorted(set(mine) | set(theirs)):
         if name not in mine:
+            if len(rows) and valued.empty:  # every row of sdg-build's has no value: sdgtrack's file has none
+                out.reasons.add("blank-value")
+                continue
             out.details.append(f"field only in sdg-build: {name}")
         elif name not in theirs:
             out.details.append(f"field only in sdgtrack: {name}")
