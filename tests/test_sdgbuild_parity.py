@@ -108,3 +108,34 @@ def test_json_rounding_is_listed_only_for_sdg_builds_json(parity):
     out = parity.Outcome("data", "en", "x", "")
     parity.compare_records(ours, ref, out)  # a CSV of sdg-build's is not rounded: a real difference
     assert out.details and not out.reasons
+
+
+def test_values_cut_at_16_decimals_pair_but_other_values_do_not(parity):
+    import pandas as pd
+
+    # sdg-build cuts 0.00044312295332585934 to 0.0004431229533258; two rows of one key pair in value order
+    ours = pd.DataFrame({"Year": ["1990", "1990"], "Sex": ["F", "F"], "Value": ["0.00044312295332585934", "0.5"]})
+    ref = pd.DataFrame({"Year": ["1990", "1990"], "Sex": ["F", "F"], "Value": ["0.5", "0.0004431229533258"]})
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, ref, out)
+    assert out.reasons == {"float-digits"} and not out.details
+    # the same rows with one value really different: the whole key is unexplained
+    ref = pd.DataFrame({"Year": ["1990", "1990"], "Sex": ["F", "F"], "Value": ["0.6", "0.0004431229533258"]})
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, ref, out)
+    assert out.details and out.details[0].startswith("rows only in sdg-build: 2, only in sdgtrack: 2")
+
+
+def test_year_floats_and_exact_repeats_are_listed(parity):
+    import pandas as pd
+
+    ours = pd.DataFrame({"Year": ["2021", "2021"], "Sex": ["F", "M"], "Value": ["1", "2"]})
+    ref = pd.DataFrame({"Year": ["2021.0", "2021.0", "2021.0"], "Sex": ["F", "M", "M"], "Value": ["1", "2", "2"]})
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, ref, out)
+    assert out.reasons == {"year-float", "exact-repeat"} and not out.details
+    # a second copy with another value is no repeat
+    ref = pd.DataFrame({"Year": ["2021", "2021", "2021"], "Sex": ["F", "M", "M"], "Value": ["1", "2", "3"]})
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, ref, out)
+    assert out.details and "exact-repeat" not in out.reasons

@@ -119,6 +119,10 @@ def test_build_writes_the_layout(built, ws):
     site = Site(ws, SiteOptions(langs=("en", "fr")))
     codes = site.indicators()
     assert "3.2.2" in codes and "14.5.1" in codes and codes.index("3.2.2") < codes.index("14.5.1")
+    # every indicator with data or with national metadata (the UK's text-only ones) has its data
+    # files, as in sdg-build: header-only for those without data
+    with_metadata = {c for c, level, *_ in ws.current_nodes() if level == "indicator" and site.has_metadata(c)}
+    listed = {c.replace(".", "-") for c in set(codes) | with_metadata}
     for lang in ("en", "fr"):
         for folder, ext in (
             ("data", "csv"),
@@ -129,14 +133,11 @@ def test_build_writes_the_layout(built, ws):
             ("edges", "json"),
             ("comb", "json"),
         ):
-            assert {p.stem for p in (out / lang / folder).glob(f"*.{ext}")} - {"all"} == {
-                c.replace(".", "-") for c in codes
-            }, (lang, folder, ext)
-        assert {p.parent.name for p in (out / lang / "data-packages").glob("*/datapackage.json")} == {
-            c.replace(".", "-") for c in codes
-        }
-        # a meta file for every indicator with data or with national metadata (the UK's text-only ones)
-        with_metadata = {c for c, level, *_ in ws.current_nodes() if level == "indicator" and site.has_metadata(c)}
+            assert {p.stem for p in (out / lang / folder).glob(f"*.{ext}")} - {"all"} == listed, (lang, folder, ext)
+        assert {p.parent.name for p in (out / lang / "data-packages").glob("*/datapackage.json")} == listed
+        for code in sorted(with_metadata - set(codes))[:3]:
+            assert (out / lang / "data" / f"{code.replace('.', '-')}.csv").read_text("utf-8") == "Year,Value\n"
+        # a meta file for every indicator with data or with national metadata
         assert {p.stem for p in (out / lang / "meta").glob("*.json")} - {"all"} == {
             c.replace(".", "-") for c in set(codes) | with_metadata
         }
@@ -166,7 +167,8 @@ def test_indicator_csv_rows_are_the_stores_rows(built, ws):
     # wrote them (its columns, its Series labels, its GeoCodes; no Area column)
     uk = shared_path("opensdg", "uk", "data")
     rows = read_csv(out / "en" / "data" / "3-2-2.csv")
-    assert list(rows[0])[0] == "Year" and list(rows[0])[-3:] == ["Units", "Series", "Value"]
+    # the source's columns in the source's order (sdg-build's order: Open SDG nests breakdowns by it)
+    assert list(rows[0]) == list(read_csv(uk / "indicator_3-2-2.csv")[0])
     assert "Area" not in rows[0] and {"Age", "Sex", "Region", "GeoCode", "Observation status"} <= set(rows[0])
     frame = ws.observations("3.2.2", all_disaggregations=True)
     assert len(rows) == len(frame) > 1000
@@ -191,7 +193,7 @@ def test_indicator_csv_rows_are_the_stores_rows(built, ws):
     totals = ws.observations("3.2.2", areas=["826"])
     assert sorted((h["Year"], h["Value"]) for h in headline) == sorted(zip(totals["year"], totals["value"]))
     # (6 of the 16 national rows give the UK's own GeoCode K02000001: it stays the country)
-    assert list(headline[0]) == ["Year", "GeoCode", "Observation status", "Unit multiplier", "Units", "Series", "Value"]
+    assert list(headline[0]) == ["Year", "Series", "Units", "Unit multiplier", "Observation status", "GeoCode", "Value"]
     assert sorted({h["GeoCode"] for h in headline}, key=str) == ["K02000001", None]
     assert len(read_csv(out / "en" / "headline" / "3-2-2.csv")) == len(totals)
 
@@ -567,7 +569,8 @@ def test_one_dataset_only(ws, tmp_path):
     report = build_site(ws, tmp_path / "uk", SiteOptions(datasets=("opensdg-uk",)))
     rows = read_csv(tmp_path / "uk" / "en" / "data" / "14-5-1.csv")
     assert "GeoCode" not in rows[0] and len(rows) == 69  # the UK's own rows, no UN country
-    assert not (tmp_path / "uk" / "en" / "data" / "14-7-1.csv").exists()  # UN-only indicator left out
+    # an indicator with UN data only: none of its rows; the UK's meta file gives it header-only files
+    assert (tmp_path / "uk" / "en" / "data" / "14-7-1.csv").read_text("utf-8") == "Year,Value\n"
     assert report.files > 0
 
 

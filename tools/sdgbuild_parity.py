@@ -47,11 +47,20 @@ DATA = REPO.parent / "shared" / "data" / "opensdg"
 # Keep this list and the table in docs/site.md ("sdg-build parity") the same.
 EXPLAINED = {
     "float-digits": "sdg-build's pandas float parser alters some 16-17-digit decimals (e.g. "
-    "0.30000000000000004 read as 0.3000000000000001); sdgtrack keeps the source's decimal exactly",
+    "0.30000000000000004 read as 0.3000000000000001) and cuts values at 16 decimal places "
+    "(0.00044312295332585934 written 0.0004431229533258); sdgtrack keeps the source's decimal exactly",
     "numeric-label": "sdg-build reads a column of numbers as floats and writes a breakdown `5` as `5.0`; "
     "sdgtrack keeps the label as written",
     "blank-value": "sdg-build keeps rows without a value; sdgtrack stores no observation without a value "
     "(a blank Value cell is not an observation)",
+    "year-float": "a year written `2021.0` (a float from the source's own tools) is the year 2021: sdgtrack "
+    "stores and writes `2021`, sdg-build copies `2021.0`",
+    "exact-repeat": "a row the source repeats exactly (every column the same) is one observation: sdgtrack "
+    "stores and writes it once and the load report counts the repeats; sdg-build writes every copy",
+    "value-number": "the data package types Value `number` always; sdg-build types it `integer` when every cell "
+    "of the release is written as a whole number, a type the next release with a decimal breaks",
+    "blank-column-type": "a column no row fills (a `Unit multiplier` left blank) is typed `string` in the data "
+    "package; sdg-build types it `number` (pandas reads an empty column as floats)",
     "json-rounding": "sdg-build's JSON files round values to 10 decimals; sdgtrack's JSON holds the CSV's exact value",
     "meta-additions": "sdgtrack's meta adds fields sdg-build does not have (series, datasets, years, "
     "links to the data files ...); Open SDG ignores fields it does not know",
@@ -144,6 +153,7 @@ def frame_from_json(document) -> pd.DataFrame:
 
 # -- records ----------------------------------------------------------------------------------------
 NUMERIC_LABEL = re.compile(r"^-?\d+\.0$")
+YEAR_FLOAT = re.compile(r"^\d{4}\.0$")
 
 
 def _number_keys(values: pd.Series, digits: int | None) -> pd.Series:
@@ -183,14 +193,6 @@ def _minus(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ua[left > 0], left[left > 0]
 
 
-def _rows(frame: pd.DataFrame, hashes: np.ndarray, wanted: np.ndarray, columns: list[str]) -> list[str]:
-    picked = frame[np.isin(hashes, wanted)].drop_duplicates(subset=columns).head(MAX_ROWS)
-    return [
-        ", ".join(f"{c}={v!r}" for c, v in zip(columns, row) if v != "")
-        for row in picked[columns].itertuples(index=False)
-    ]
-
-
 def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded_json: bool = False) -> None:
     """``ours`` and ``ref`` (sdg-build) as sets of records; fills ``out`` with reasons and details."""
     if "Value" in ref.columns and len(ref):
@@ -221,37 +223,89 @@ def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded
                 ours.loc[mine, column] = ours.loc[mine, column].str[:-2]
             if floated.sum() > mine.sum():
                 out.reasons.add("numeric-label")
+    if "Year" in common:  # a year written `2021.0` by the source's own tools
+        floated = ref["Year"].str.match(YEAR_FLOAT)
+        if floated.any() and not ours["Year"].str.match(YEAR_FLOAT).any():
+            ref = ref.copy()
+            ref.loc[floated, "Year"] = ref.loc[floated, "Year"].str[:-2]
+            out.reasons.add("year-float")
     exact_ours, exact_ref = _row_hashes(ours, common, None), _row_hashes(ref, common, None)
     if len(exact_ours) == len(exact_ref) and np.array_equal(np.sort(exact_ours), np.sort(exact_ref)):
         return
+    # a row the source repeats exactly (every column): sdg-build writes each copy, sdgtrack one
+    missing, _ = _minus(exact_ref, exact_ours)
+    repeated = missing[np.isin(missing, exact_ours)]
+    if len(repeated):
+        copies = pd.Series(exact_ref).duplicated().to_numpy() & np.isin(exact_ref, repeated)
+        ref, exact_ref = ref[~copies].reset_index(drop=True), exact_ref[~copies]
+        out.reasons.add("exact-repeat")
+        if len(exact_ours) == len(exact_ref) and np.array_equal(np.sort(exact_ours), np.sort(exact_ref)):
+            return
     extra, _ = _minus(exact_ours, exact_ref)
     missing, _ = _minus(exact_ref, exact_ours)
-    # rows that differ only beyond 15 significant digits of the value
     left_ours = ours[np.isin(exact_ours, extra)].reset_index(drop=True)
     left_ref = ref[np.isin(exact_ref, missing)].reset_index(drop=True)
-    rough_ours, rough_ref = _row_hashes(left_ours, common, 15), _row_hashes(left_ref, common, 15)
-    rough_extra, n_extra = _minus(rough_ours, rough_ref)
-    rough_missing, n_missing = _minus(rough_ref, rough_ours)
-    if n_extra.sum() < len(left_ours) or n_missing.sum() < len(left_ref):
+    # rows that differ only in the last digits of the value (sdg-build's float parser)
+    n_ours, n_ref = len(left_ours), len(left_ref)
+    left_ours, left_ref = _close_rows(left_ours, left_ref, common, rtol=1e-13, atol=1e-16)
+    if len(left_ours) < n_ours or len(left_ref) < n_ref:
         out.reasons.add("float-digits")
-    if len(rough_extra) == 0 and len(rough_missing) == 0:
-        return
-    if rounded_json:  # sdg-build's JSON rounds values to 10 decimals
-        left_ours = left_ours[np.isin(rough_ours, rough_extra)].reset_index(drop=True)
-        left_ref = left_ref[np.isin(rough_ref, rough_missing)].reset_index(drop=True)
-        rough_ours, rough_ref = _row_hashes(left_ours, common, -10), _row_hashes(left_ref, common, -10)
-        rough_extra, n_extra = _minus(rough_ours, rough_ref)
-        rough_missing, n_missing = _minus(rough_ref, rough_ours)
-        if n_extra.sum() < len(left_ours) or n_missing.sum() < len(left_ref):
+    if rounded_json and (len(left_ours) or len(left_ref)):  # sdg-build's JSON rounds values to 10 decimals
+        n_ours, n_ref = len(left_ours), len(left_ref)
+        left_ours, left_ref = _close_rows(left_ours, left_ref, common, rtol=1e-13, atol=5.000001e-11)
+        if len(left_ours) < n_ours or len(left_ref) < n_ref:
             out.reasons.add("json-rounding")
-        if len(rough_extra) == 0 and len(rough_missing) == 0:
-            return
+    if len(left_ours) == 0 and len(left_ref) == 0:
+        return
     out.details.append(
-        f"rows only in sdg-build: {int(n_missing.sum())}, only in sdgtrack: {int(n_extra.sum())} (of {len(ref)} and"
+        f"rows only in sdg-build: {len(left_ref)}, only in sdgtrack: {len(left_ours)} (of {len(ref)} and"
         f" {len(ours)}; compared on {len(common)} common columns)"
     )
-    out.details.extend(f"  sdg-build: {row}" for row in _rows(left_ref, rough_ref, rough_missing, common))
-    out.details.extend(f"  sdgtrack:  {row}" for row in _rows(left_ours, rough_ours, rough_extra, common))
+    out.details.extend(f"  sdg-build: {row}" for row in _listed(left_ref, common))
+    out.details.extend(f"  sdgtrack:  {row}" for row in _listed(left_ours, common))
+
+
+def _listed(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    picked = frame[columns].drop_duplicates().head(MAX_ROWS)
+    return [", ".join(f"{c}={v!r}" for c, v in zip(columns, row) if v != "") for row in picked.itertuples(index=False)]
+
+
+def _close_rows(
+    ours: pd.DataFrame, ref: pd.DataFrame, columns: list[str], rtol: float, atol: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of each side left after pairing rows equal in every column but Value whose values
+    are close: within each group of equal other columns, both sides' values sorted and paired in
+    order; a group pairs when it has as many rows on each side and every pair is close."""
+    if "Value" not in columns or ours.empty or ref.empty:
+        return ours, ref
+    others = [c for c in columns if c != "Value"]
+
+    def keyed(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        keys = (
+            pd.util.hash_pandas_object(frame[others], index=False).to_numpy()
+            if others
+            else np.zeros(len(frame), dtype=np.uint64)
+        )
+        values = pd.to_numeric(frame["Value"].replace("", np.nan), errors="coerce").to_numpy(dtype=float)
+        order = np.lexsort((values, keys))
+        return keys[order], values[order], order
+
+    ko, vo, oo = keyed(ours)
+    kr, vr, orr = keyed(ref)
+    uo, co = np.unique(ko, return_counts=True)
+    ur, cr = np.unique(kr, return_counts=True)
+    both, io, ir = np.intersect1d(uo, ur, return_indices=True)
+    same = both[co[io] == cr[ir]]  # groups with as many rows on each side
+    in_o, in_r = np.isin(ko, same), np.isin(kr, same)
+    close = np.isclose(vo[in_o], vr[in_r], rtol=rtol, atol=atol, equal_nan=True)
+    # a group pairs only when every one of its pairs is close
+    bad = np.unique(ko[in_o][~close])
+    paired = same[~np.isin(same, bad)]
+    keep_o = np.ones(len(ours), dtype=bool)
+    keep_r = np.ones(len(ref), dtype=bool)
+    keep_o[oo[np.isin(ko, paired)]] = False
+    keep_r[orr[np.isin(kr, paired)]] = False
+    return ours[keep_o].reset_index(drop=True), ref[keep_r].reset_index(drop=True)
 
 
 def compare_edges(ours, ref, out: Outcome) -> None:
@@ -353,15 +407,37 @@ def _schema(package: dict) -> dict[str, tuple[str, frozenset]]:
     }
 
 
-def compare_package(ours: dict, ref: dict, out: Outcome) -> None:
-    """An indicator's data package: each field's type and the set of its listed values."""
+def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame | None = None) -> None:
+    """An indicator's data package: each field's type and the set of its listed values
+    (``ref_rows``: sdg-build's data file, to tell values only its rows without a value have)."""
     mine, theirs = _schema(ours), _schema(ref)
+    rows = ref_rows if ref_rows is not None else pd.DataFrame()
+    valued = rows[rows["Value"].ne("")] if "Value" in rows.columns else rows
     for name in sorted(set(mine) | set(theirs)):
         if name not in mine:
+            if len(rows) and valued.empty:  # every row of sdg-build's has no value: sdgtrack's file has none
+                out.reasons.add("blank-value")
+                continue
             out.details.append(f"field only in sdg-build: {name}")
         elif name not in theirs:
             out.details.append(f"field only in sdgtrack: {name}")
         elif mine[name][0] != theirs[name][0]:
+            if name in rows.columns and rows[name].eq("").all() and theirs[name][0] == "number":
+                out.reasons.add("blank-column-type")  # no row fills it: pandas reads floats
+                continue
+            if name == "Value" and (mine[name][0], theirs[name][0]) == ("number", "integer"):
+                out.reasons.add("value-number")
+                continue
+            blanks = "Value" in rows.columns and rows["Value"].eq("").any()
+            if blanks and name in ("Year", "Value") and (name == "Value" or valued.empty):
+                # sdg-build's rows without a value (its `There is no data` placeholder) make its
+                # Value floats and its Year text
+                out.reasons.add("blank-value")
+                continue
+            floated_year = name == "Year" and name in rows.columns and rows[name].str.match(YEAR_FLOAT).any()
+            if floated_year and (mine[name][0], theirs[name][0]) == ("integer", "number"):
+                out.reasons.add("year-float")
+                continue
             out.details.append(f"field {name}: type {theirs[name][0]} in sdg-build, {mine[name][0]} in sdgtrack")
         elif mine[name][1] != theirs[name][1]:
             floated = {v[:-2] if NUMERIC_LABEL.match(v) else v for v in theirs[name][1]}
@@ -369,6 +445,9 @@ def compare_package(ours: dict, ref: dict, out: Outcome) -> None:
                 out.reasons.add("numeric-label")
                 continue
             extra, missing = sorted(mine[name][1] - theirs[name][1]), sorted(theirs[name][1] - mine[name][1])
+            if not extra and name in valued.columns and not set(missing) & set(valued[name]):
+                out.reasons.add("blank-value")  # values only rows without a value have
+                continue
             out.details.append(f"field {name}: values only in sdg-build: {missing[:6]}; only in sdgtrack: {extra[:6]}")
     if ours.get("title") != ref.get("title"):
         out.reasons.add("framework-titles")
@@ -541,7 +620,10 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                     out.status = "only-sdgtrack"
                 else:
                     path = f"{kind}/{item}/datapackage.json"
-                    compare_package(read_json(a / path), read_json(b / path), out)
+                    data = b / "data" / f"{item}.csv"
+                    compare_package(
+                        read_json(a / path), read_json(b / path), out, read_csv(data) if data.is_file() else None
+                    )
                     _status(out)
                 results.append(out)
         elif kind == "stats" and not only:

@@ -47,6 +47,10 @@ class ReadResult:
     # Indicator metadata text the source carries (Open SDG meta files): written with the load's
     # rows, in the same transaction, replacing the dataset's metadata of the indicators read.
     metadata: Any = None  # ingest.metadata.MetadataRows (the store takes it as store.datasets.MetadataPart)
+    # The header of each source table read, as written: (file, indicator code or national id,
+    # column names, whether a row has a value). Stored with the load (store source_columns) so the
+    # site writes an indicator's columns as its source did (Open SDG files).
+    tables: list[tuple[str, str | None, list[str], bool]] = field(default_factory=list)
 
 
 class Reader(Protocol):

@@ -129,6 +129,12 @@ class Workspace:
 
     history = _store_read(Database.history)
 
+    def source_columns(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """The header of every source table loaded, as its file wrote it (Open SDG indicator files;
+        blank columns too): dataset, source_file, indicator, columns (a list), has_rows (whether a
+        row has a value). The site's data files keep these columns in this order."""
+        return self.store.source_columns(datasets)
+
     def indicator_metadata(
         self, code: str | Sequence[str], dataset: str | Sequence[str] | None = None, *, lang: str = "en"
     ) -> pd.DataFrame:

@@ -240,6 +240,7 @@ def _run(
     problems: list[Problem] = []
     new_areas: list[tuple[str, str, str | None, str]] = []
     metadata: list = []  # MetadataRows of each input that carries metadata
+    tables: list = []  # the headers of the source tables read (ReadResult.tables)
     keep_files: set[str] = set()  # files whose keys given different values are kept (see _collapse_keys)
     for path, reader in inputs:
         if progress:
@@ -263,6 +264,7 @@ def _run(
         new_areas += result.areas
         if result.metadata is not None:
             metadata.append(result.metadata)
+        tables += result.tables
     if problems and not skip_invalid:
         raise InvalidInputError(problems[:1000], len(problems))
     if report.files == 0:
@@ -271,7 +273,7 @@ def _run(
     added_areas = _add_areas(db, new_areas)
     try:
         _validate_and_merge(
-            db, report, problems, skip_invalid, rejected_path, dry_run, progress, target, metadata, keep_files
+            db, report, problems, skip_invalid, rejected_path, dry_run, progress, target, metadata, keep_files, tables
         )
     except BaseException:
         _remove_areas(con, added_areas)
@@ -292,6 +294,7 @@ def _validate_and_merge(
     target: LoadTarget,
     metadata: list,
     keep_files: set[str] | None = None,
+    tables: list | None = None,
 ) -> None:
     con = db.con
     if progress:
@@ -338,7 +341,7 @@ def _validate_and_merge(
 
     if progress:
         progress("merging")
-    _merge(db, report, dry_run, target, metadata)
+    _merge(db, report, dry_run, target, metadata, tables)
 
 
 def _add_areas(db, areas: list[tuple[str, str, str | None, str]]) -> list[str]:
@@ -434,7 +437,9 @@ def _collapse_keys(con, keep_files: set[str] | None = None) -> None:
     con.execute("DROP TABLE __keep_files")
 
 
-def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: list | None = None) -> None:
+def _merge(
+    db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: list | None = None, tables: list | None = None
+) -> None:
     """Classify incoming keys against the dataset's stored rows and write the difference.
 
     Only rows of ``target``'s dataset are compared, updated, flagged or removed: the invariant
@@ -581,6 +586,7 @@ def _merge(db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: 
         dataset_store.upsert(con, target.info, "; ".join(report.paths), now, target.given)
         for part in metadata:
             dataset_store.replace_metadata(con, dataset, part, load_id)
+        dataset_store.replace_source_columns(con, dataset, tables or [], load_id)
         con.execute(
             """INSERT INTO load (id, loaded_at, paths, format, rows_read, rows_new, rows_updated,
                                          rows_unchanged, rows_rejected, dataset, action, user_name, rows_missing,

@@ -363,6 +363,11 @@ class Database:
             dataset_ops.check_exists(self.con, dataset_id)
         return metadata.indicator_metadata(self.con, codes, datasets, lang)
 
+    def source_columns(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """The header of every source table loaded (Open SDG indicator files), as written: dataset,
+        source_file, indicator, columns, has_rows (``store/datasets.py``)."""
+        return dataset_ops.source_columns(self.con, list(datasets) if datasets is not None else None)
+
     def display_settings(
         self, codes: Sequence[str], datasets: Sequence[str] | None = None, lang: str = "en"
     ) -> dict[str, dict]:

@@ -139,6 +139,48 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: Meta
             con.unregister("__metadata_fields")
 
 
+def replace_source_columns(
+    con: duckdb.DuckDBPyConnection, dataset_id: str, tables: list[tuple[str, str | None, list[str], bool]], load_id: int
+) -> None:
+    """Write the headers of the source tables a load read, (file, indicator, columns, has rows)
+    each, inside the load's transaction: each file's earlier header in the dataset is replaced."""
+    if not tables:
+        return
+    frame = pd.DataFrame(
+        {
+            "source_file": [t[0] for t in tables],
+            "indicator": [t[1] for t in tables],
+            "columns": [list(t[2]) for t in tables],
+            "has_rows": [bool(t[3]) for t in tables],
+        }
+    )
+    con.register("__source_columns", frame)
+    try:
+        con.execute(
+            "DELETE FROM source_columns WHERE dataset = ? AND source_file IN (SELECT source_file FROM __source_columns)",
+            [dataset_id],
+        )
+        con.execute(
+            """INSERT INTO source_columns SELECT ?, source_file, indicator, columns::VARCHAR[], has_rows, ?
+               FROM __source_columns""",
+            [dataset_id, load_id],
+        )
+    finally:
+        con.unregister("__source_columns")
+
+
+def source_columns(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None) -> pd.DataFrame:
+    """Every stored source header (of ``datasets``, when given): dataset, source_file, indicator,
+    columns (a list, as written), has_rows; ordered by dataset and file."""
+    where = "WHERE dataset IN (SELECT unnest(?::VARCHAR[]))" if datasets is not None else ""
+    return con.execute(
+        f"""SELECT dataset, source_file, indicator, columns, has_rows FROM source_columns
+            WHERE dataset IN (SELECT id FROM dataset WHERE removed_at IS NULL)
+            {where.replace("WHERE", "AND")} ORDER BY dataset, source_file""",
+        [list(datasets)] if datasets is not None else [],
+    ).df()
+
+
 def check_exists(con: duckdb.DuckDBPyConnection, dataset_id: str) -> None:
     row = con.execute("SELECT removed_at FROM dataset WHERE id = ?", [dataset_id]).fetchone()
     if row is None or row[0] is not None:
@@ -197,6 +239,7 @@ def remove(con: duckdb.DuckDBPyConnection, dataset_id: str, when: dt.datetime | 
         con.execute("DELETE FROM observation WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM indicator_metadata WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
+        con.execute("DELETE FROM source_columns WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
         con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
         con.execute(

@@ -149,6 +149,7 @@ class OpenSdgReader:
             n for n in [*con.execute("SELECT name FROM area WHERE code = ?", [area]).fetchone(), *meta.coverage()] if n
         )
         read = []
+        headers: dict[str, list[str]] = {}
         # The files are small: one thread per statement stages them ~3x faster than DuckDB's
         # parallel plan, whose start-up dominates each INSERT. Restored after the loop.
         threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
@@ -158,7 +159,7 @@ class OpenSdgReader:
                 ident = _indicator_id(file)
                 code = ident.replace("-", ".")
                 try:
-                    self._read_file(
+                    headers[str(file)] = self._read_file(
                         con,
                         file,
                         staging,
@@ -194,6 +195,7 @@ class OpenSdgReader:
                 [[str(f) for f, _ in read]],
             ).fetchall()
         )
+        result.tables = [(str(f), code, headers[str(f)], bool(with_values.get(str(f)))) for f, code in read]
         loaded = [code for f, code in read if with_values.get(str(f))]
         empty = [code for f, code in read if not with_values.get(str(f))]
         staged = dict(
@@ -364,8 +366,9 @@ class OpenSdgReader:
         indicator: str | None,
         meta: dict,
         extra_attributes: set[str],
-    ) -> None:
-        """Stage one indicator CSV straight from read_csv, in one statement (236 UK files add up)."""
+    ) -> list[str]:
+        """Stage one indicator CSV straight from read_csv, in one statement (236 UK files add up);
+        returns its column names (as staged: blank or repeated names made unique)."""
         relation, columns, header_line = _csv_relation(file)
         by_lower = {c.lower(): c for c in columns}
         missing = [c for c in ("Year", "Value") if c.lower() not in by_lower]
@@ -431,6 +434,7 @@ class OpenSdgReader:
             raise InvalidInputError(
                 [Problem(str(file), None, None, None, f"a readable CSV file ({why(exc)})")]
             ) from None
+        return columns
 
 
 def _stage_text_totals(

@@ -23,6 +23,23 @@ KINDS = {
 }
 
 
+# An indicator with a meta file and no data (a text-only indicator, one not reported yet): its
+# data files exist, as sdg-build writes them, with no row (Open SDG links to them all the same)
+EMPTY_CSV = b"Year,Value\n"
+EMPTY = {
+    ("data", "csv"): EMPTY_CSV,
+    ("data", "json"): b"[]",
+    ("headline", "csv"): EMPTY_CSV,
+    ("headline", "json"): b"[]",
+}
+
+
+def without_data(site: Site) -> list[str]:
+    """Indicators with a meta file and no data on the site, in the order of the official list."""
+    with_data = set(site.indicators())
+    return [code for code in meta_codes(site) if code not in with_data]
+
+
 def indicator_file(site: Site, lang: str, folder: str, ext: str, code: str) -> SiteFile:
     make = KINDS[(folder, ext)]
     return SiteFile(
@@ -39,6 +56,11 @@ def indicator_tables(site: Site) -> Iterator[SiteFile]:
         for code in site.indicators():
             for folder, ext in KINDS:
                 yield indicator_file(site, lang, folder, ext, code)
+        for code in without_data(site):
+            for (folder, ext), content in EMPTY.items():
+                yield SiteFile(
+                    f"{lang}/{folder}/{slug(code)}.{ext}", partial(bytes, content), site.key("empty", folder, ext)
+                )
 
 
 @producer

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..site import Site, SiteFile, producer, slug
-from .data import indicator_file
+from .data import indicator_file, without_data
 from .tables import Table, dump, open_sdg_table
 
 # columns that are not breakdowns: Open SDG's defaults (sdg-build's non-disaggregation columns) and
@@ -119,6 +119,13 @@ def indicator_edges(site: Site) -> Iterator[SiteFile]:
             )
             yield SiteFile(
                 f"{lang}/comb/{name}.json", partial(comb, site, lang, code), site.key("comb", key), about=code
+            )
+        for code in without_data(site):  # no data: no breakdowns (sdg-build's files)
+            name = slug(code)
+            yield SiteFile(f"{lang}/edges/{name}.json", partial(bytes, b"[]"), site.key("empty", "edges", "json"))
+            yield SiteFile(f"{lang}/edges/{name}.csv", partial(edges_csv, []), site.key("empty", "edges", "csv"))
+            yield SiteFile(
+                f"{lang}/comb/{name}.json", partial(bytes, b'{"data":[],"edges":[]}'), site.key("empty", "comb")
             )
 
 

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..site import Site, SiteFile, producer, slug
-from .data import indicator_file
+from .data import EMPTY_CSV, indicator_file, without_data
 from .edges import NOT_DISAGGREGATIONS
 from .tables import Table, dump, open_sdg_table
 
@@ -147,7 +147,9 @@ def _indicator_fields(table: Table) -> list[dict]:
             field["type"] = "number"
         elif name == "Year":
             text = values.astype(str)
-            if len(text) and np.char.str_len(text).max() == 4 and np.char.isdigit(text).all():
+            if not len(text):  # no row: sdg-build's type of an empty column
+                field["type"] = "number"
+            elif np.char.str_len(text).max() == 4 and np.char.isdigit(text).all():
                 field["type"] = "integer"
         elif name in ("Series", "Units") or name not in NOT_DISAGGREGATIONS:
             present = pd.unique(values[pd.notna(values)])
@@ -157,7 +159,7 @@ def _indicator_fields(table: Table) -> list[dict]:
     return fields
 
 
-def _resource(site: Site, code: str, path: str, name: str, lang: str) -> dict:
+def _resource_head(site: Site, code: str, path: str, name: str, lang: str) -> dict:
     return {
         "path": path,
         "name": name,
@@ -166,6 +168,12 @@ def _resource(site: Site, code: str, path: str, name: str, lang: str) -> dict:
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
+    }
+
+
+def _resource(site: Site, code: str, path: str, name: str, lang: str) -> dict:
+    return {
+        **_resource_head(site, code, path, name, lang),
         "schema": {"fields": _indicator_fields(open_sdg_table(site, code))},
     }
 
@@ -177,6 +185,19 @@ def indicator_package(site: Site, lang: str, code: str) -> dict:
         "title": site.titles(lang).get(code, ("", None))[0],
         "licenses": [item for item in _licences(site) if item["name"] in {d for _, d in site.indicator_sources(code)}],
         "resources": [_resource(site, code, "data.csv", "data", lang)],
+    }
+
+
+def empty_package(site: Site, lang: str, code: str) -> dict:
+    """The package of an indicator without data: its header-only CSV (``Year,Value``)."""
+    fields = [{"name": n, "type": "number", "title": n} for n in ("Year", "Value")]
+    resource = {**_resource_head(site, code, "data.csv", "data", lang), "schema": {"fields": fields}}
+    return {
+        "profile": "tabular-data-package",
+        "name": slug(code),
+        "title": site.titles(lang).get(code, ("", None))[0],
+        "licenses": [],
+        "resources": [resource],
     }
 
 
@@ -201,6 +222,15 @@ def indicator_packages(site: Site) -> Iterator[SiteFile]:
                 f"{folder}/datapackage.json",
                 partial(lambda lang, code: dump(indicator_package(site, lang, code)), lang, code),
                 site.key("data-packages", lang, site.indicator_key(code)),
+                about=code,
+            )
+        for code in without_data(site):
+            folder = f"{lang}/data-packages/{slug(code)}"
+            yield SiteFile(f"{folder}/data.csv", partial(bytes, EMPTY_CSV), site.key("empty", "data", "csv"))
+            yield SiteFile(
+                f"{folder}/datapackage.json",
+                partial(lambda lang, code: dump(empty_package(site, lang, code)), lang, code),
+                site.key("data-packages/empty", lang, code),
                 about=code,
             )
         yield SiteFile(

@@ -13,7 +13,8 @@ what it said: docs/ingest.md): their disaggregations as written (``source_dims``
 as text, a region's geography columns), and every other column from ``attributes`` (``Series``,
 ``Units``, ``Observation status``, ``Unit multiplier``, ``Unit measure``, ``GeoCode`` ...), only
 where the source had them; both rows of a key the source gives two values. Their areas come
-from their GeoCode, so they need no ``Area`` column.
+from their GeoCode, so they need no ``Area`` column. Their columns are the source file's header
+(``Workspace.source_columns``), in its order, blank columns too, as sdg-build writes them.
 """
 
 from __future__ import annotations
@@ -128,26 +129,59 @@ def _pairs(rows: pd.DataFrame, column: str) -> pd.Series:
 
 
 class Table:
-    """Columns in order (name -> NumPy object array, None for blank), the store's headline mask
-    and the names of the disaggregation columns."""
+    """Columns in order (name -> NumPy object array, None for blank), the headline mask, the names
+    of the disaggregation columns and those the source's header gives (kept even when blank)."""
 
-    def __init__(self, columns: dict[str, np.ndarray], headline: np.ndarray, dimensions: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        columns: dict[str, np.ndarray],
+        headline: np.ndarray,
+        dimensions: tuple[str, ...] = (),
+        written: tuple[str, ...] = (),
+    ):
         self.columns = columns
         self.headline = headline
         self.dimensions = dimensions
+        self.written = written
 
     def __len__(self) -> int:
         return len(self.headline)
 
     def headline_rows(self) -> "Table":
         mask = self.headline
-        # a column the headline rows leave blank says nothing there (a GeoCode only regions have)
+        # a column the headline rows leave blank says nothing there (a GeoCode only regions have),
+        # unless the source's header has it: sdg-build keeps every column that is no breakdown
         keep = [
             c
             for c in self.columns
-            if c not in self.dimensions and (c in LEADING + ("Value",) or not pd.isna(self.columns[c][mask]).all())
+            if c not in self.dimensions
+            and (c in LEADING + ("Value",) or c in self.written or not pd.isna(self.columns[c][mask]).all())
         ]
-        return Table({c: self.columns[c][mask] for c in keep}, mask[mask])
+        return Table(
+            {c: self.columns[c][mask] for c in keep}, mask[mask], (), tuple(c for c in keep if c in self.written)
+        )
+
+
+def source_headers(site: Site) -> dict[str, list[str]]:
+    """Source file -> its header as written (``Workspace.source_columns``), of the site's datasets."""
+
+    def make():
+        frame = site.workspace.source_columns(site.options.datasets)
+        return {str(f): [str(c) for c in cols] for f, cols in zip(frame["source_file"], frame["columns"])}
+
+    return site.memo("_source_headers", make)  # type: ignore[return-value]
+
+
+def _header(site: Site, files: np.ndarray) -> list[str]:
+    """The columns of the source files of an indicator's rows, in their order (the first file's,
+    then the names a later file adds), with ``Year`` and ``Value`` named as Open SDG names them."""
+    headers = source_headers(site)
+    names: dict[str, None] = {}
+    for file in sorted({str(f) for f in pd.unique(files) if isinstance(f, str)}):
+        for name in headers.get(file, []):
+            low = name.lower()
+            names["Year" if low == "year" else "Value" if low == "value" else name] = None
+    return list(names)
 
 
 def _labels(site: Site, series: np.ndarray) -> np.ndarray:
@@ -164,8 +198,9 @@ def _labels(site: Site, series: np.ndarray) -> np.ndarray:
 def open_sdg_table(site: Site, code: str) -> Table:
     """Indicator ``code``'s rows as Open SDG publishes them: Year, [Area, GeoCode], one column per
     disaggregation, the source's other columns, Units, Series, Value; with the store's headline
-    decision per row (the rows of sub-national areas a GeoCode placed are not headline rows: the
-    repository's headline is its country's)."""
+    decision per row. Rows an Open SDG repository wrote keep its columns in its order (blank
+    columns too) and are headline rows where every breakdown as written is blank, as sdg-build
+    decides (a region's rows name the region; a GeoCode is no breakdown)."""
     held = site.memo("_tables", dict)
     assert isinstance(held, dict)
     if code in held:
@@ -200,22 +235,29 @@ def open_sdg_table(site: Site, code: str) -> Table:
     for name, values in (("Units", units), ("Series", series)):
         if not pd.isna(values).all():
             columns[name] = values
-    columns["Value"] = rows["value"].to_numpy(dtype=float)
     headline = rows["is_headline"].to_numpy(dtype=bool)
-    if "geocode" in rows and written.any():
-        placed = rows["geocode"].notna().to_numpy() & ~pd.Series(text["area"]).isin(_countries(site)).to_numpy()
-        headline = headline & ~placed
-    table = Table(columns, headline, tuple(dimensions))
+    header: list[str] = []
+    if written.any():
+        # a written row is a headline row as sdg-build decides it: every breakdown as written is
+        # blank (a total written as text is not; a GeoCode is no breakdown)
+        blank = np.ones(len(rows), dtype=bool)
+        for values in dimensions.values():
+            blank &= pd.isna(values) | (values == "")
+        headline = np.where(written, blank, headline)
+        # the source's columns in the source's order, blank ones too
+        header = _header(site, rows["source_file"].to_numpy(dtype=object)[written])
+        for name in header:
+            if name not in columns and name != "Value":
+                columns[name] = np.full(len(rows), None, dtype=object)
+        # with rows of other sources for many areas (the UN's), Year, Area and GeoCode stay first
+        first = [c for c in LEADING + AREA_COLUMNS if c in columns] if "Area" in columns else []
+        order = first + [c for c in header if c in columns and c not in first]
+        order += [c for c in columns if c not in order]
+        columns = {c: columns[c] for c in order}
+    columns["Value"] = rows["value"].to_numpy(dtype=float)
+    table = Table(columns, headline, tuple(dimensions), tuple(c for c in header if c in columns))
     held[code] = table
     return table
-
-
-def _countries(site: Site) -> set[str]:
-    def make():
-        areas = site.workspace.areas(kind="country")
-        return set(areas["code"].astype(str))
-
-    return site.memo("_country_codes", make)  # type: ignore[return-value]
 
 
 def _objects(column: pd.Series) -> np.ndarray:

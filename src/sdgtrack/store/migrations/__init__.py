@@ -41,6 +41,7 @@ MIGRATIONS = [
     Migration(6, "0006_source_attributes.sql"),  # what the source said beside the value; conflicting rows kept
     Migration(7, "0007_observation_order.sql"),  # observations rewritten in (series, area) order: reads prune
     Migration(8, "0008_translations.sql"),  # an Open SDG repository's translations, kept with its load
+    Migration(9, "0009_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
 ]
 LATEST = MIGRATIONS[-1].version
 
