@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from . import methods
-
-LEVELS = ("series", "indicator", "target", "goal")
+from .options import LEVELS
 
 
 def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
