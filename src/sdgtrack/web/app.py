@@ -70,7 +70,7 @@ def create_app(
     # each new analysis parameter set costs seconds of the one analysis thread
     app.state.analysis_limit = RateLimit(ANALYSIS_RUNS_PER_MINUTE)
     # Added last is outermost: the limits see every request first, then cached reads are answered.
-    app.add_middleware(CachedReads, owner=owner, cache=app.state.read_cache)
+    app.add_middleware(CachedReads, owner=owner, cache=app.state.read_cache, lanes=api.MEMORY_LANES)
     app.add_middleware(LimitsMiddleware, limits=limits)
 
     @app.exception_handler(SdgtrackError)
