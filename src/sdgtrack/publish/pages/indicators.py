@@ -352,6 +352,8 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         related=siblings,
         linked=analyses.linked_indicators(site, code, lang),
         has_data=code in facts["indicators_with_data"],
+        # no headline figure although the area has values: all of them are breakdowns (UK 1.4.2)
+        area_has_data=figure is None and bool((indicator_data.observations(site, code)["area"] == facts["area"]).any()),
         slug=slug(code),
         metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
         national=_national(site, lang, code),
