@@ -150,6 +150,8 @@ class Workspace:
 
     indicator_observations = _store_read(Database.indicator_observations)
 
+    headline_runs = _store_read(Database.headline_runs)
+
     headline_values = _store_read(Database.headline_values)
 
     compare = _store_read(Database.compare)

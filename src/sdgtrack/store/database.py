@@ -72,6 +72,11 @@ class Lookups:
         self._retired = True
         self._kept = {}
 
+    def peek(self, key: tuple) -> Any:
+        """What ``key`` resolved to, if kept (None otherwise): never asks the store, so a server
+        may call it on its event loop."""
+        return None if self._retired else self._kept.get(key)
+
     def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
         if self._retired:
             return compute()
@@ -450,6 +455,26 @@ class Database:
             row_params,
         ).df()
 
+    def headline_runs(self, series: str, *, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every dataset's headline rows of one series (its exact code) for every area, each with
+        its dataset's ``rank`` (1 = preferred), ordered by area, rank, then as :meth:`observations`:
+        each (area, dataset) a run of rows. :meth:`observations` gives, per area, the run of the
+        lowest rank among those with rows in the years read. For a reader that keeps a series and
+        answers every area and year range from it (the API's series blocks, ``web/blocks.py``).
+        Columns: those of :meth:`observations`, then ``rank``."""
+        rows, params = reads.ranked_sql(
+            self.con, ["o.series = ?", "o.is_headline"], [series], datasets, None, self._preference(datasets)
+        )
+        return self.con.execute(
+            f"""
+            SELECT o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
+                   o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source,
+                   o.footnote, o.source_file, {SOURCE_ATTRIBUTES}, o.rank
+            FROM ({rows}) o LEFT JOIN area a ON a.code = o.area
+            ORDER BY o.area, o.rank, o.year, o.period, o.dims, o.unit, o.variant""",
+            params,
+        ).df()
+
     def indicator_observations(
         self,
         indicators: Sequence[str],
@@ -649,10 +674,15 @@ def _open_error(path: Path, exc: BaseException) -> str:
         server = server_holding(path)
         if server is not None:
             url = str(server.get("url", "")).rstrip("/")
+            upload = server.get("upload")
+            through = (
+                f"read and send changes through it (upload: POST {url}{upload}; every route at {url}/docs)"
+                if upload  # a server without data entry takes no changes
+                else f"read through it (every route at {url}/docs)"
+            )
             return (
                 f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
-                f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
-                f"every route at {url}/docs), or stop the server to use the store from the command line"
+                f"{server.get('started')}): {through}, or stop the server to use the store from the command line"
             )
         holder = re.search(r"\(PID (\d+)\)", text)
         return (
