@@ -6,7 +6,8 @@ title, aria-label, placeholder) is stripped of data (area names, series descript
 titles, publishers and licences, the framework's English titles where a translation is missing,
 codes, numbers) and must then hold none of the English interface strings: the site's catalogue
 (strings.yml), the names of the code lists pages show (units, observation status, sex, age ...:
-code_labels.words.csv and the age patterns) and the progress methods' titles. The page script's
+code_labels.words.csv and the age patterns) and the progress methods' titles. The no-script charts
+of each language (``assets/charts/LANG/``: description, unit, yes and no) are read the same way. The page script's
 words (the indicator's data file labels) must all have their translation in the page's data.
 """
 
@@ -121,13 +122,16 @@ def _interface(lang: str) -> list[str]:
     """English interface strings whose ``lang`` text differs (the same word in both is no leak)."""
     table = common.strings_file()["strings"]
     out = set()
+
+    def parts(entry) -> set[str]:
+        # a placeholder's value is data: the string's literal parts (of each form of a counted string)
+        texts = entry.values() if isinstance(entry, dict) else [entry]
+        return {part.strip(" :;·,()") for text in texts for part in re.split(r"{\w+}", text)}
+
     for entry in table.values():
         english, other = entry["en"], entry.get(lang) or ""
-        if english != other:
-            # a placeholder's value is data: split the string there into its literal parts (of each
-            # form of a counted string)
-            for text in english.values() if isinstance(english, dict) else [english]:
-                out |= {part.strip(" :·,()") for part in re.split(r"{\w+}", text)}
+        if english != other:  # a part the translation says too is the same word ("observation" in French)
+            out |= parts(english) - parts(other)
     for (concept, _code), name in code_labels.tables().codes.items():
         # a name is a leak unless its translation is the same word ("Total" in French)
         if concept in INTERFACE_CONCEPTS and code_labels.translated(lang, [name]).get(name) != name:
@@ -184,6 +188,21 @@ def test_no_english_interface_words(demo_site, lang):
             for name in names:
                 if isinstance(name, str) and interface.fullmatch(name) and name not in page["words"]:
                     unnamed.setdefault(name, set()).add(path)
+    # the no-script charts of the language: their description, unit and yes/no in its words
+    slugs = [p.split("/")[2] for p in pages if p.startswith(f"{lang}/indicators/")]
+    charts = [f"assets/charts/{lang}/{s}.svg" for s in slugs if f"assets/charts/{s}.svg" in files]
+    assert len(charts) > 40 and all(c in files for c in charts)  # each chart of the first language, in this one
+    shown = f"{lang}/indicators/{charts[0].split('/')[-1][:-4]}/index.html"
+    assert charts[0] in files[shown].render().decode("utf-8")  # the page shows its own
+    titles = _data_texts(ws)
+    for path in charts:
+        parser = _Text()
+        parser.feed(files[path].render().decode("utf-8"))
+        for text in parser.texts:
+            if text.endswith("\u2026") and any(t.startswith(text[:-1].rstrip()) for t in titles):
+                continue  # a long title cut short: the series' description
+            for leak in _leaks(text, data, interface):
+                leaks.setdefault(leak, set()).add(f"{path}: {text[:80]}")
     assert not leaks, {k: sorted(v)[:2] for k, v in leaks.items()}
     assert not unnamed, {k: sorted(v)[:2] for k, v in unnamed.items()}
 

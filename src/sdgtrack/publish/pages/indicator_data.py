@@ -1,5 +1,5 @@
 """One indicator's observations as the page script reads them (``assets/indicators/3-2-1.json``),
-and its no-script fallback chart (``assets/charts/3-2-1.svg``), both language-neutral.
+and its no-script fallback chart (``assets/charts/3-2-1.svg``; in each language: ``svg_chart``).
 
 The JSON is columnar with dictionary-coded columns (series, area, disaggregation, unit, status,
 source, footnote are indices into small lists), so a page of 50,000 observations stays about 1 MB.

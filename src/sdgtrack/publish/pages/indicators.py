@@ -179,14 +179,21 @@ def indicator_pages(site: Site):
                 page_key(site, "data", code, key),
                 about=code,
             )
-            yield SiteFile(
-                f"assets/charts/{name}.svg",
-                partial(_svg, site, code),
-                page_key(
-                    site, "svg", code, key, _chart_settings_key(site, code), site.workspace.display_settings_key()
-                ),
-                about=code,
-            )
+            for lang in site.options.langs:  # the description, unit and yes/no in the page's language
+                yield SiteFile(
+                    chart_path(site, lang, name),
+                    partial(_svg, site, code, lang),
+                    page_key(
+                        site,
+                        "svg",
+                        lang,
+                        code,
+                        key,
+                        _chart_settings_key(site, code),
+                        site.workspace.display_settings_key(),
+                    ),
+                    about=code,
+                )
         # the page lists its target's other indicators, with or without data
         related = [indicator_key(site, i) for i in facts["children"].get(target, []) if i != code]
         related.append(analyses.links_key(site))  # its strongest interlinkages (kept links)
@@ -248,16 +255,24 @@ def _shown(site: Site, code: str) -> dict | None:
     return shown
 
 
-def _svg(site: Site, code: str) -> bytes:
+def chart_path(site: Site, lang: str, name: str) -> str:
+    """Where an indicator's no-script chart in ``lang`` is: ``assets/charts/3-2-1.svg`` for the
+    site's first language (the path sdg-build's sites and older links know), else under the
+    language's folder."""
+    return f"assets/charts/{name}.svg" if lang == site.options.langs[0] else f"assets/charts/{lang}/{name}.svg"
+
+
+def _svg(site: Site, code: str, lang: str) -> bytes:
     shown = _shown(site, code)
     if shown is None:  # data, but no headline rows: an empty chart with the indicator's title
         shown = {"rows": pd.DataFrame(columns=["year", "value"]), "description": code, "unit": None, "series": None}
     target = _targets(site, [shown["series"]]).get(shown["series"]) if shown["series"] else None
     if target and target.get("area") != shown.get("area"):
         target = None
-    chart = _chart_settings(site, code, site.options.langs[0], shown)
+    chart = _chart_settings(site, code, lang, shown)
     title = f"{chart['title'] or shown['description']} · {shown.get('area_name', '')}".strip(" ·")
-    unit = code_labels.label(shown["unit"], code_labels.UNIT)  # the axis title: the unit's name
+    unit = code_labels.label_in(lang, shown["unit"], code_labels.UNIT)  # the axis title: the unit's name
+    t = Strings(lang)
     breaks = _break_years(site, code, shown, [b["position"] for b in chart["breaks"]]) if chart["breaks"] else []
     return indicator_data.fallback_svg(
         shown["rows"],
@@ -269,6 +284,8 @@ def _svg(site: Site, code: str) -> bytes:
         breaks=[(year, item["label"]) for year, item in zip(breaks, chart["breaks"]) if year is not None],
         limits=chart["limits"],
         decimals=chart["decimals"],
+        binary_labels=(t("chart_yes"), t("chart_no")),
+        words=t,
     )
 
 
@@ -355,6 +372,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         # no headline figure although the area has values: all of them are breakdowns (UK 1.4.2)
         area_has_data=figure is None and bool((indicator_data.observations(site, code)["area"] == facts["area"]).any()),
         slug=slug(code),
+        chart_src=chart_path(site, lang, slug(code)),
         metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
         national=_national(site, lang, code),
         page_data=json_block(

@@ -6,16 +6,17 @@ each, 40% of a UK build. The picture is simple enough to write directly: scales 
 NumPy over the whole series, and the marks are strings made by NumPy's string operations and
 joined once, so a chart of any length costs well under a millisecond.
 
-The file is the same for every language (it sits in ``assets/charts/``): it holds numbers, the
-series' own description and unit, and no interface words; the page's ``<img alt>`` says what it is
-in the page's language.
+A file per language (``assets/charts/`` for the site's first, ``assets/charts/LANG/`` for the
+others): the description of what it shows, the unit's name and the yes/no of a binary chart are in
+the page's language (``words``: the site's strings, ``common.Strings``); the numbers and the
+series' own description are the data's.
 """
 
 from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Sequence
+from typing import Any, Callable, Sequence
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -98,6 +99,7 @@ def line_chart(
     limits: tuple[float | None, float | None] = (None, None),
     decimals: int | None = None,
     binary_labels: tuple[str, str] = ("Yes", "No"),
+    words: Callable[..., str] | None = None,
 ) -> bytes:
     """The SVG of one series: ``years`` and ``values`` in drawing order (missing values are left
     out), the y axis titled with ``unit``, ``target`` drawn as a dashed horizontal rule.
@@ -106,7 +108,9 @@ def line_chart(
     of 1 and -1 on an axis of ``binary_labels``, yes and no); ``lines`` more horizontal rules (value,
     label: target lines, annotations); ``breaks`` vertical rules at a year (series breaks);
     ``limits`` the y axis's minimum and maximum (marks beyond them are cut); ``decimals`` of the
-    values written out (the description, the rules' labels)."""
+    values written out (the description, the rules' labels). ``words(key, **values)``: the
+    description's sentences (keys ``svg_desc``, ``svg_desc_none``, ``svg_desc_target``,
+    ``svg_desc_target_by`` of the site's strings), English when not given."""
     x = np.asarray(years, dtype=float)
     y = np.asarray(values, dtype=float)
     keep = np.isfinite(x) & np.isfinite(y)
@@ -159,7 +163,7 @@ def line_chart(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
         f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="chart-title chart-desc" {FONT} font-size="11">',
         f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(_description(x, y, unit, target, target_year, number))}</desc>',
+        f'<desc id="chart-desc">{escape(_description(x, y, unit, target, target_year, number, words or _english))}</desc>',
         f'<defs><clipPath id="plot"><rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}"/></clipPath></defs>',
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
         f'<text x="8" y="{TOP - 18}" font-size="13" font-weight="bold" fill="{TEXT}">{escape(_short(title))}</text>',
@@ -252,19 +256,43 @@ def _short(text: str, most: int = 80) -> str:
     return text if len(text) <= most else text[: most - 1].rstrip() + "\u2026"
 
 
+ENGLISH: dict[str, str | dict[str, str]] = {
+    "svg_desc": {"one": "{n} observation, {years}, from {low} to {high}{unit}",
+                 "other": "{n} observations, {years}, from {low} to {high}{unit}"},
+    "svg_desc_none": "No observations",
+    "svg_desc_target": "; target {value}{unit}",
+    "svg_desc_target_by": "; target {value}{unit} by {year}",
+}  # fmt: skip
+
+
+def _english(key: str, **values: Any) -> str:
+    text = ENGLISH[key]
+    form = text["one" if values.get("n") == 1 else "other"] if isinstance(text, dict) else text
+    return form.format(**values)
+
+
 def _description(
-    x: np.ndarray, y: np.ndarray, unit: str | None, target: float | None, year: int | None, number=_number
+    x: np.ndarray,
+    y: np.ndarray,
+    unit: str | None,
+    target: float | None,
+    year: int | None,
+    number: Callable[[float], str] = _number,
+    words: Callable[..., str] = _english,
 ) -> str:
-    """What the chart shows, for a reader of the SVG alone (the page's ``<img alt>`` is in its language)."""
+    """What the chart shows, for a reader of the SVG alone, in the words given."""
     unit_text = f" {unit}" if unit else ""
     if not len(x):
-        out = "No observations"
+        out = words("svg_desc_none")
     else:
         years = f"{int(x.min())}" if x.min() == x.max() else f"{int(x.min())}\u2013{int(x.max())}"
-        out = (
-            f"{len(x)} observation{'s' if len(x) > 1 else ''}, {years}, "
-            f"from {number(float(y.min()))} to {number(float(y.max()))}{unit_text}"
-        )
+        low, high = number(float(y.min())), number(float(y.max()))
+        out = words("svg_desc", n=len(x), years=years, low=low, high=high, unit=unit_text)
     if target is not None:
-        out += f"; target {number(target)}{unit_text}" + (f" by {year}" if year else "")
+        value = number(target)
+        out += (
+            words("svg_desc_target_by", value=value, unit=unit_text, year=year)
+            if year
+            else words("svg_desc_target", value=value, unit=unit_text)
+        )
     return out
