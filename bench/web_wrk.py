@@ -1,6 +1,7 @@
 """Benchmark: the read API under `wrk` (a native load tool), uncached and cached, in one run.
 
     python bench/web_wrk.py [--db un.duckdb] [--connections 50] [--seconds 10] [--threads 1]
+    python bench/web_wrk.py --db scale_10000000.duckdb --as-is   # a bench/scale.py store, as it is
 
 Loads the 2020 UN Global Database extract into ``--db`` unless it holds it (as ``bench/web_load.py``),
 starts ``sdgtrack serve`` on it in a subprocess (the server users run), and drives it with ``wrk``
@@ -131,11 +132,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8792)
     parser.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk")
     parser.add_argument("--only", help="comma-separated targets (uncached, cached, one)")
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="load nothing into --db (e.g. a bench/scale.py store: the mix is then its series)",
+    )
     args = parser.parse_args()
     if not Path(args.wrk).exists():
         sys.exit(f"wrk is not at {args.wrk}: install it (apt-get install wrk) or pass --wrk PATH")
     db = Path(args.db)
-    loaded = ensure_store(db)
+    loaded = None if args.as_is else ensure_store(db)
     paths = mix(db)
     work = Path(tempfile.mkdtemp(prefix="sdgtrack-wrk-"))
     (work / "mix.txt").write_text("\n".join(paths) + "\n")

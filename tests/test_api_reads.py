@@ -240,3 +240,38 @@ def test_the_memory_lane_answers_only_what_it_is_sure_of(two_datasets):
     zipped = client.get("/api/data/3.2.1?area=NOR&area=AFG&limit=9&z=1", headers={"Accept-Encoding": "gzip"})
     assert plain.headers["content-type"] == "application/json" and plain.headers["etag"] == zipped.headers["etag"]
     assert zipped.headers.get("content-encoding") == "gzip" and zipped.content == plain.content
+
+
+def test_a_burst_of_reads_of_a_new_series_builds_its_block_once(tmp_path):
+    import threading
+    import time
+
+    path = small_store(tmp_path / "s.duckdb")
+    client = TestClient(create_app(path))
+    with client.app.state.owner.workspace.cursor() as ws:
+        frame = ws.headline_runs("SH_DYN_MORT")
+    blocks = SeriesBlocks("s")
+    builds = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.2)  # the others ask meanwhile
+        return frame
+
+    got: list = []
+    threads = [threading.Thread(target=lambda: got.append(blocks.get("SH_DYN_MORT", build))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1 and len(got) == 8 and all(g is got[0] for g in got)
+
+    def broken():
+        raise ValueError("no such dataset")
+
+    with pytest.raises(ValueError):
+        blocks.get("other", broken)
+    assert blocks.peek("other") is None and blocks._gates == {}  # an error keeps nothing
+    blocks.retire()
+    assert blocks.peek("SH_DYN_MORT") is None and blocks.get("SH_DYN_MORT", lambda: frame) is not None
+    assert len(blocks) == 0  # a retired set keeps nothing
