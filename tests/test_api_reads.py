@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sdgtrack.web.app import create_app
 from sdgtrack.web.blocks import Block, SeriesBlocks
 
-from .conftest import shared_path
 from .web_fixtures import small_store
 
 
@@ -162,17 +161,13 @@ def test_hostile_parameters_get_one_clear_4xx(two_datasets):
     assert len(client.app.state.owner._blocks) <= 2  # no error kept a block
 
 
-def test_blocks_answer_as_the_store_read_on_the_un_extract(tmp_path_factory):
-    src = shared_path("unsd", "sdg_global_2020.csv.gz")
-    path = tmp_path_factory.mktemp("un-reads") / "un.duckdb"
-    from sdgtrack.workspace import Workspace
-
-    with Workspace(path) as ws:
-        ws.ingest(src)
-        indicators = ws.store.sql(
-            "SELECT DISTINCT indicator FROM series_indicator JOIN observation o ON o.series = series_indicator.series"
-        )["indicator"].tolist()
-        countries = ws.areas(kind="country")["iso3"].dropna().tolist()
+def test_blocks_answer_as_the_store_read_on_the_un_extract(un_db):
+    """On the session's UN store (conftest's ``un_db``; the app opens the same file)."""
+    indicators = un_db.sql(
+        "SELECT DISTINCT indicator FROM series_indicator JOIN observation o ON o.series = series_indicator.series"
+    )["indicator"].tolist()
+    countries = un_db.areas(kind="country")["iso3"].dropna().tolist()
+    path = un_db.path
     pick = random.Random(23)
     codes = sorted(pick.sample(sorted(indicators), 24)) + ["3.2", "SH_DYN_MORT", "EN_ATM_CO2"]
     paths = []
