@@ -270,3 +270,27 @@ def test_a_burst_of_reads_of_a_new_series_builds_its_block_once(tmp_path):
     blocks.retire()
     assert blocks.peek("SH_DYN_MORT") is None and blocks.get("SH_DYN_MORT", lambda: frame) is not None
     assert len(blocks) == 0  # a retired set keeps nothing
+
+
+def test_kept_area_names_resolve_as_the_store_does(db):
+    """With lookups, exact names come from one table of every alias (web reads resolve each area
+    once per store state): the same code as the store's resolver for every kind of name."""
+    from sdgtrack.errors import UserInputError
+    from sdgtrack.frameworks import areas as area_ref
+    from sdgtrack.store.database import Lookups
+
+    db.add_area("KE-NBO", "Nairobi City", parent="Kenya", kind="city")
+    table = area_ref.alias_table(db.con)
+    assert table["AFG"] == ["4"] and table["004"] == ["4"] and "NAIROBI CITY" in table
+    pick = random.Random(5)
+    texts = pick.sample(sorted(table), 250) + [t.lower() for t in pick.sample(sorted(table), 80)]
+    texts += ["  afg ", "4", "004", "Côte d’Ivoire", "CÔTE D’IVOIRE", "United Kingdom", "Tanzania", "ke-nbo", "LDC"]
+    expected = {t: area_ref.resolve(db.con, t) for t in texts}
+    db.lookups = Lookups("state")
+    assert {t: db.resolve_area(t) for t in texts} == expected
+    for unknown in ("Atlantis", "Ωmega", "´"):
+        with pytest.raises(UserInputError) as kept:
+            db.resolve_area(unknown)
+        with pytest.raises(UserInputError) as asked:
+            area_ref.resolve(db.con, unknown)
+        assert str(kept.value) == str(asked.value)
