@@ -18,8 +18,7 @@ import pandas as pd
 
 from . import methods
 from .headline import series_order
-
-LEVELS = ("series", "indicator", "target", "goal")
+from .options import LEVELS
 
 
 def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:

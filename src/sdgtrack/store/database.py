@@ -284,7 +284,7 @@ class Database:
         """(code, level, parent, title) of a framework's current nodes, in reading order."""
         return catalog.current_nodes(self.con, framework)
 
-    def node_list(
+    def nodes(
         self,
         framework: str = "sdg",
         *,
@@ -293,7 +293,7 @@ class Database:
         lang: str = "en",
         include_retired: bool = False,
     ) -> list[dict]:
-        """A framework's nodes with titles in ``lang`` (English where no translation); see catalog."""
+        """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
         return catalog.node_list(self.con, framework, level, parent, lang, include_retired)
 
     def framework_levels(self, framework: str = "sdg") -> list[str]:
@@ -546,36 +546,25 @@ class Database:
         end: int | None = None,
         datasets: Sequence[str] | None = None,
         as_of: str | dt.date | None = None,
+        alike: bool = False,
     ) -> pd.DataFrame:
         """Headline values of every dataset side by side per area and year, with the difference of
-        each to the preferred one (columns: area, area_name, year, one per dataset, differences).
-        ``attrs['units']`` gives each column's unit."""
-        from .comparison import series_links
+        each to the preferred one (columns: area, area_name, year, one per dataset, differences;
+        ``attrs['units']`` gives each column's unit).
+
+        ``alike``: instead, the alike series of two datasets (``store/comparison.py``: the same code
+        or a series crosswalk link, in the same unit family), one row per pair, area and year: the
+        headline value of the preferred dataset's series and of the other's, their difference, how
+        they were matched, and the words for headers (dataset titles, series descriptions, area
+        name). Empty when no two datasets hold alike series."""
+        from . import comparison
 
         values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
         ranks = self._ranks(datasets)
         values["rank"] = values["dataset"].map(ranks).fillna(len(ranks) + 1)
-        values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
-        return history.side_by_side(values, series_links(self.con))
-
-    def comparison(
-        self,
-        code: str | Sequence[str],
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        datasets: Sequence[str] | None = None,
-        as_of: str | dt.date | None = None,
-    ) -> pd.DataFrame:
-        """Alike series of two datasets side by side (``store/comparison.py``): per pair, area and
-        year the headline value of the preferred dataset's series and of the other's, their
-        difference, how they were matched, and the words for headers (dataset titles, series
-        descriptions, area name). Empty when no two datasets hold alike series."""
-        from . import comparison
-
-        values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
-        values["rank"] = values["dataset"].map(self._ranks(datasets)).fillna(len(values) + 1)
+        if not alike:
+            values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
+            return history.side_by_side(values, comparison.series_links(self.con))
         long = comparison.like_with_like(values, comparison.series_links(self.con))
         info = catalog.series_info(self.con).set_index("code")["description"]
         titles = self.datasets().set_index("id")["title"]

@@ -42,6 +42,8 @@ MIGRATIONS = [
     Migration(7, "0007_observation_order.sql"),  # observations rewritten in (series, area) order: reads prune
     Migration(8, "0008_translations.sql"),  # an Open SDG repository's translations, kept with its load
     Migration(9, "0009_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
+    Migration(10, "0010_source_columns_per_indicator.sql"),  # ... per indicator (one SDMX message, many)
+    Migration(12, "0012_load_source.sql"),  # the digest of a load's files: an unchanged re-load reads nothing
 ]
 LATEST = MIGRATIONS[-1].version
 
