@@ -1,6 +1,7 @@
 """Benchmark: the read API under `wrk` (a native load tool), uncached and cached, in one run.
 
     python bench/web_wrk.py [--db un.duckdb] [--connections 50] [--seconds 10] [--threads 1]
+    python bench/web_wrk.py --db scale_10000000.duckdb --as-is   # a bench/scale.py store, as it is
 
 Loads the 2020 UN Global Database extract into ``--db`` unless it holds it (as ``bench/web_load.py``),
 starts ``sdgtrack serve`` on it in a subprocess (the server users run), and drives it with ``wrk``
@@ -14,7 +15,8 @@ indicators with the most headline rows, the countries with the most). Targets:
   the reads before the server keeps anything for them (series blocks, resolved codes and areas;
   docs/scale.md, "Reads"), whose cost the ``uncached`` run then no longer pays;
 - ``cached``: the same mix without it, after one warming pass, so every answer comes from memory;
-- ``one``: one cached answer (``/api/data/3.2.1?area=AFG``), the figure issue 23 started from.
+- ``one``: one cached answer (``/api/data/3.2.1?area=AFG``, the figure issue 23 started from; with
+  ``--as-is``, the mix's first path).
 
 For each: requests/s, p50/p90/p99 latency (ms), non-2xx answers, socket errors, and the server's CPU
 milliseconds per request (from /proc: steadier than requests/s on a shared machine). Output: one JSON
@@ -131,15 +133,21 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8792)
     parser.add_argument("--wrk", default=shutil.which("wrk") or "/usr/bin/wrk")
     parser.add_argument("--only", help="comma-separated targets (uncached, cached, one)")
+    parser.add_argument(
+        "--as-is",
+        action="store_true",
+        help="load nothing into --db (e.g. a bench/scale.py store: the mix is then its series)",
+    )
     args = parser.parse_args()
     if not Path(args.wrk).exists():
         sys.exit(f"wrk is not at {args.wrk}: install it (apt-get install wrk) or pass --wrk PATH")
     db = Path(args.db)
-    loaded = ensure_store(db)
+    loaded = None if args.as_is else ensure_store(db)
     paths = mix(db)
     work = Path(tempfile.mkdtemp(prefix="sdgtrack-wrk-"))
     (work / "mix.txt").write_text("\n".join(paths) + "\n")
-    (work / "one.txt").write_text("/api/data/3.2.1?area=AFG\n")
+    # the figure issue 23 started from; a store as it is (no SDG codes, perhaps) has its first path
+    (work / "one.txt").write_text(("/api/data/3.2.1?area=AFG" if not args.as_is else paths[0]) + "\n")
     scripts = {}
     for name, listing, bust in (("uncached", "mix.txt", True), ("cached", "mix.txt", False), ("one", "one.txt", False)):
         scripts[name] = work / f"{name}.lua"

@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 from sdgtrack.web.app import create_app
 from sdgtrack.web.blocks import Block, SeriesBlocks
 
-from .conftest import shared_path
 from .web_fixtures import small_store
 
 
@@ -162,17 +161,13 @@ def test_hostile_parameters_get_one_clear_4xx(two_datasets):
     assert len(client.app.state.owner._blocks) <= 2  # no error kept a block
 
 
-def test_blocks_answer_as_the_store_read_on_the_un_extract(tmp_path_factory):
-    src = shared_path("unsd", "sdg_global_2020.csv.gz")
-    path = tmp_path_factory.mktemp("un-reads") / "un.duckdb"
-    from sdgtrack.workspace import Workspace
-
-    with Workspace(path) as ws:
-        ws.ingest(src)
-        indicators = ws.store.sql(
-            "SELECT DISTINCT indicator FROM series_indicator JOIN observation o ON o.series = series_indicator.series"
-        )["indicator"].tolist()
-        countries = ws.areas(kind="country")["iso3"].dropna().tolist()
+def test_blocks_answer_as_the_store_read_on_the_un_extract(un_db):
+    """On the session's UN store (conftest's ``un_db``; the app opens the same file)."""
+    indicators = un_db.sql(
+        "SELECT DISTINCT indicator FROM series_indicator JOIN observation o ON o.series = series_indicator.series"
+    )["indicator"].tolist()
+    countries = un_db.areas(kind="country")["iso3"].dropna().tolist()
+    path = un_db.path
     pick = random.Random(23)
     codes = sorted(pick.sample(sorted(indicators), 24)) + ["3.2", "SH_DYN_MORT", "EN_ATM_CO2"]
     paths = []
@@ -240,3 +235,62 @@ def test_the_memory_lane_answers_only_what_it_is_sure_of(two_datasets):
     zipped = client.get("/api/data/3.2.1?area=NOR&area=AFG&limit=9&z=1", headers={"Accept-Encoding": "gzip"})
     assert plain.headers["content-type"] == "application/json" and plain.headers["etag"] == zipped.headers["etag"]
     assert zipped.headers.get("content-encoding") == "gzip" and zipped.content == plain.content
+
+
+def test_a_burst_of_reads_of_a_new_series_builds_its_block_once(tmp_path):
+    import threading
+    import time
+
+    path = small_store(tmp_path / "s.duckdb")
+    client = TestClient(create_app(path))
+    with client.app.state.owner.workspace.cursor() as ws:
+        frame = ws.headline_runs("SH_DYN_MORT")
+    blocks = SeriesBlocks("s")
+    builds = []
+
+    def build():
+        builds.append(1)
+        time.sleep(0.2)  # the others ask meanwhile
+        return frame
+
+    got: list = []
+    threads = [threading.Thread(target=lambda: got.append(blocks.get("SH_DYN_MORT", build))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(builds) == 1 and len(got) == 8 and all(g is got[0] for g in got)
+
+    def broken():
+        raise ValueError("no such dataset")
+
+    with pytest.raises(ValueError):
+        blocks.get("other", broken)
+    assert blocks.peek("other") is None and blocks._gates == {}  # an error keeps nothing
+    blocks.retire()
+    assert blocks.peek("SH_DYN_MORT") is None and blocks.get("SH_DYN_MORT", lambda: frame) is not None
+    assert len(blocks) == 0  # a retired set keeps nothing
+
+
+def test_kept_area_names_resolve_as_the_store_does(db):
+    """With lookups, exact names come from one table of every alias (web reads resolve each area
+    once per store state): the same code as the store's resolver for every kind of name."""
+    from sdgtrack.errors import UserInputError
+    from sdgtrack.frameworks import areas as area_ref
+    from sdgtrack.store.database import Lookups
+
+    db.add_area("KE-NBO", "Nairobi City", parent="Kenya", kind="city")
+    table = area_ref.alias_table(db.con)
+    assert table["AFG"] == ["4"] and table["004"] == ["4"] and "NAIROBI CITY" in table
+    pick = random.Random(5)
+    texts = pick.sample(sorted(table), 250) + [t.lower() for t in pick.sample(sorted(table), 80)]
+    texts += ["  afg ", "4", "004", "Côte d’Ivoire", "CÔTE D’IVOIRE", "United Kingdom", "Tanzania", "ke-nbo", "LDC"]
+    expected = {t: area_ref.resolve(db.con, t) for t in texts}
+    db.lookups = Lookups("state")
+    assert {t: db.resolve_area(t) for t in texts} == expected
+    for unknown in ("Atlantis", "Ωmega", "´"):
+        with pytest.raises(UserInputError) as kept:
+            db.resolve_area(unknown)
+        with pytest.raises(UserInputError) as asked:
+            area_ref.resolve(db.con, unknown)
+        assert str(kept.value) == str(asked.value)

@@ -23,6 +23,13 @@ ALIAS_SQL = """
 """
 
 
+def alias_table(con) -> dict[str, list[str]]:
+    """Every exact way to name an area (``ALIAS_SQL``'s aliases, upper case) -> the codes it names,
+    sorted: what :func:`resolve` looks up first, in one query, for a reader resolving many."""
+    rows = con.execute(f"SELECT alias, list(code ORDER BY code) FROM ({ALIAS_SQL}) GROUP BY alias").fetchall()
+    return {alias: codes for alias, codes in rows}
+
+
 def resolve(con, text: str) -> str:
     key = str(text).strip()
     # an exact code wins over a name or ISO code that happens to spell the same
