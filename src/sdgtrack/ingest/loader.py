@@ -336,7 +336,7 @@ def _validate_and_merge(
     else:
         source = relation.source
         try:
-            validate.prepare(con, f"({relation.sql})", PREPARED, indicators=relation.indicators)
+            validate.prepare(con, f"({relation.sql})", PREPARED, indicators=relation.indicators, absent=relation.absent)
         except duckdb.Error as exc:
             raise source.unreadable(exc) from None
         finally:
@@ -362,7 +362,8 @@ def _validate_and_merge(
     )
     if n_invalid and not skip_invalid:
         raise InvalidInputError(row_problems, n_invalid)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT * FROM {PREPARED} WHERE NOT ({invalid_sql})")
+    absent = "".join(f", NULL::VARCHAR AS {name}" for name in (relation.absent if relation else ()))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT *{absent} FROM {PREPARED} WHERE NOT ({invalid_sql})")
     # no key repeats: the incoming rows are the valid rows, and the tally holds for them
     known = tally if _collapse_keys(con, keep_files, (tally["rows"], tally["keys"])) else None
     _count_variants(con, report)

@@ -29,6 +29,8 @@ _FIELD_SQL = {
     "footnote": "nullif(trim({c}), '')",
 }
 _REQUIRED_FIELDS = ("series", "area_raw", "period", "value_raw")
+# fields whose cell is NULL on every row of a file without their column ('unit' is '' then)
+_NULL_WHEN_ABSENT = ("series_description", "indicator", "nature", "obs_status", "source", "footnote")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,14 @@ class LongLayout:
             source=source,
             result=self._result(path, dims),
             indicators=self.columns.get("indicator") in source.columns,
+            absent=tuple(
+                [
+                    name
+                    for name in _NULL_WHEN_ABSENT
+                    if name not in self.columns or self.columns[name] not in source.columns
+                ]
+                + ATTRIBUTE_NAMES
+            ),
         )
 
     def _select(self, con, path: Path) -> tuple[Source, str, list[str]]:
@@ -115,3 +125,4 @@ class Relation:
     source: Source
     result: ReadResult
     indicators: bool  # whether the file has an indicator column (else every cell is NULL)
+    absent: tuple[str, ...]  # the columns NULL on every row: the file has no column for them

@@ -67,12 +67,24 @@ CHECKS = [
 ]
 
 
-def prepare(con, staging: str, prepared: str, indicators: bool = True) -> None:
+def prepare(con, staging: str, prepared: str, indicators: bool = True, absent: tuple[str, ...] = ()) -> None:
     """Parse values, periods, areas and indicator codes of every staged row in one pass.
 
     ``staging``: the staged table, or a parenthesised SELECT of the same columns (a file read in
     this very statement). ``indicators``: False when no row has an indicator cell, which spares a
-    second read of such a SELECT."""
+    second read of such a SELECT. ``absent``: columns NULL on every row (a file without them),
+    left out of ``prepared``: writing a column of NULLs costs about as much as one of values."""
+    indicators = indicators and "indicator" not in absent
+    description = (
+        ""
+        if "series_description" in absent
+        else f""",
+                                -- a missing description is NULL, never the text of a missing value
+                                CASE WHEN length(series_description) > 6 THEN series_description
+                                     WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
+                                     THEN trim(series_description) END AS series_description"""
+    )
+    exclude = f"EXCLUDE ({', '.join(absent)}) " if absent else ""
     # indicator cells repeat on every row: check each distinct cell once
     indicator_check = (
         f""",
@@ -112,13 +124,9 @@ def prepare(con, staging: str, prepared: str, indicators: bool = True) -> None:
             CASE WHEN year_written BETWEEN {YEAR_MIN} AND {YEAR_MAX} THEN year_written END AS year,
             a.code AS area,
             {"ic.unknown" if indicators else "NULL::VARCHAR"} AS unknown_indicator
-        FROM (SELECT * REPLACE (CASE WHEN contains(period, '.')  -- cheap test first: 1 M rows
+        FROM (SELECT * {exclude}REPLACE (CASE WHEN contains(period, '.')  -- cheap test first: 1 M rows
                                      THEN regexp_replace(trim(period, {WHITESPACE}), '{WHOLE_FLOAT_YEAR}', '\\1')
-                                     ELSE trim(period, {WHITESPACE}) END AS period,
-                                -- a missing description is NULL, never the text of a missing value
-                                CASE WHEN length(series_description) > 6 THEN series_description
-                                     WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
-                                     THEN trim(series_description) END AS series_description)
+                                     ELSE trim(period, {WHITESPACE}) END AS period{description})
               FROM {staging}) s
         LEFT JOIN (SELECT alias, min(code) AS code FROM aliases GROUP BY alias) a ON a.alias = upper(s.area_raw)
         {"LEFT JOIN indicator_check ic ON ic.cell = s.indicator" if indicators else ""}
