@@ -26,6 +26,8 @@ from ..store import reads
 from ..store.transactions import rollback
 from . import datasets, fingerprint, headline, registry, validate
 from .canonical import ATTRIBUTE_NAMES, create_staging
+from .long_table import Relation
+from .tables import no_rows
 
 STAGING = "__staged"
 PREPARED = "__prepared"
@@ -243,6 +245,20 @@ def _run(
     target: LoadTarget,
 ) -> LoadReport:
     con = db.con
+    if len(inputs) == 1 and hasattr(inputs[0][1], "relation"):
+        # One file whose reader can give its rows as SQL (tidy, UN long tables): read and parsed
+        # in one statement, without a staged copy to write and scan again.
+        path, reader = inputs[0]
+        if progress:
+            progress(f"reading {path} ({reader.name})")
+        relation = reader.relation(con, path, options)
+        report.files = 1
+        report.formats[reader.name] = 1
+        report.notes += relation.result.notes
+        _validate_and_merge(
+            db, report, [], skip_invalid, rejected_path, dry_run, progress, target, [], relation=relation
+        )
+        return report
     create_staging(con, STAGING)
     problems: list[Problem] = []
     new_areas: list[tuple[str, str, str | None, str]] = []
@@ -302,24 +318,54 @@ def _validate_and_merge(
     metadata: list,
     keep_files: set[str] | None = None,
     tables: list | None = None,
+    relation: Relation | None = None,
 ) -> None:
     con = db.con
     if progress:
         progress("validating")
     # A row without a value is no observation: counted and reported, never silently dropped.
     blank = "value_raw IS NULL OR trim(value_raw) = ''"
-    n_blank = con.execute(f"SELECT count(*) FROM {STAGING} WHERE {blank}").fetchone()[0]
-    if n_blank:
-        report.blank_values += n_blank
-        report.rows_read -= n_blank
-        con.execute(f"DELETE FROM {STAGING} WHERE {blank}")
-    validate.prepare(con, STAGING, PREPARED)
-    con.execute(f"DROP TABLE {STAGING}")  # everything needed is in PREPARED now: keep peak memory down
-    row_problems, n_invalid, invalid_sql = validate.problems(con, PREPARED)
+    if relation is None:
+        n_blank = con.execute(f"SELECT count(*) FROM {STAGING} WHERE {blank}").fetchone()[0]
+        if n_blank:
+            report.blank_values += n_blank
+            report.rows_read -= n_blank
+            con.execute(f"DELETE FROM {STAGING} WHERE {blank}")
+        validate.prepare(con, STAGING, PREPARED)
+        con.execute(f"DROP TABLE {STAGING}")  # everything needed is in PREPARED now: keep peak memory down
+    else:
+        source = relation.source
+        try:
+            validate.prepare(con, f"({relation.sql})", PREPARED, indicators=relation.indicators, absent=relation.absent)
+        except duckdb.Error as exc:
+            raise source.unreadable(exc) from None
+        finally:
+            source.close()
+        rows, n_blank = con.execute(f"SELECT count(*), count(*) FILTER (WHERE {blank}) FROM {PREPARED}").fetchone()
+        if not rows:
+            raise no_rows(source.path)
+        source.fix_lines(PREPARED, rows)
+        report.rows_read = rows - n_blank
+        report.blank_values = n_blank
+        if n_blank:
+            con.execute(f"DELETE FROM {PREPARED} WHERE {blank}")
+    # what the merge needs to know of the valid rows, counted in the checks' pass
+    row_problems, n_invalid, invalid_sql, tally = validate.problems(
+        con,
+        PREPARED,
+        tally={
+            "rows": "count(*)",
+            "keys": f"count(DISTINCT hash({', '.join(KEY)}))",
+            "series": "count(DISTINCT series)",
+            "areas": "count(DISTINCT area)",
+        },
+    )
     if n_invalid and not skip_invalid:
         raise InvalidInputError(row_problems, n_invalid)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT * FROM {PREPARED} WHERE NOT ({invalid_sql})")
-    _collapse_keys(con, keep_files)
+    absent = "".join(f", NULL::VARCHAR AS {name}" for name in (relation.absent if relation else ()))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {VALID} AS SELECT *{absent} FROM {PREPARED} WHERE NOT ({invalid_sql})")
+    # no key repeats: the incoming rows are the valid rows, and the tally holds for them
+    known = tally if _collapse_keys(con, keep_files, (tally["rows"], tally["keys"])) else None
     _count_variants(con, report)
     dup_problems, n_dups = validate.conflicting_duplicates(con, INCOMING, PREPARED)
     if n_dups and not skip_invalid:
@@ -348,7 +394,7 @@ def _validate_and_merge(
 
     if progress:
         progress("merging")
-    _merge(db, report, dry_run, target, metadata, tables)
+    _merge(db, report, dry_run, target, metadata, tables, known)
 
 
 def _add_areas(db, areas: list[tuple[str, str, str | None, str]]) -> list[str]:
@@ -399,24 +445,25 @@ def _count_variants(con, report: "LoadReport") -> None:
         )
 
 
-def _collapse_keys(con, keep_files: set[str] | None = None) -> None:
+def _collapse_keys(con, keep_files: set[str] | None = None, counted: tuple[int, int] | None = None) -> bool:
     """One row per key and value: exact repeats collapse (counted in ``copies``; the first in the
     source gives the row's attributes and source). A key given different values is either kept,
     each value a ``variant`` (1, 2 ... in source order), when every row of it comes from
     ``keep_files`` (files whose format publishes such rows as written: Open SDG), or marked
-    ``n_values`` = 2 to be rejected."""
+    ``n_values`` = 2 to be rejected. ``counted``: the valid rows and their distinct key hashes, when
+    known. True when no key repeats (``INCOMING`` is then a view of the valid rows)."""
     key = ", ".join(KEY)
     attributes = ", ".join(ATTRIBUTE_NAMES)
     # Fast path: most files repeat no key. Counting distinct 64-bit key hashes is a tenth of the
     # cost of grouping by five text columns; a hash collision can only make the count smaller,
     # which sends the load down the exact path below, so the shortcut is never wrong.
-    rows, distinct = con.execute(f"SELECT count(*), count(DISTINCT hash({key})) FROM {VALID}").fetchone()
+    rows, distinct = counted or con.execute(f"SELECT count(*), count(DISTINCT hash({key})) FROM {VALID}").fetchone()
     if rows == distinct:  # a view: no copy of the rows, and nothing will be deleted from it
         con.execute(f"""CREATE OR REPLACE TEMP VIEW {INCOMING} AS
             SELECT {key}, year, value, value_text, nature, obs_status, source, footnote, source_file, {attributes},
                    0 AS variant, 1 AS copies, 1 AS n_values, series_description, indicator
             FROM {VALID}""")
-        return
+        return True
     first_payload = ", ".join(
         f"first({c} ORDER BY ord) AS {c}"
         for c in ("year", "nature", "obs_status", "source", "footnote", "source_file", *ATTRIBUTE_NAMES)
@@ -442,15 +489,23 @@ def _collapse_keys(con, keep_files: set[str] | None = None) -> None:
               WINDOW k AS (PARTITION BY {key}))
         WINDOW k AS (PARTITION BY {key})""")
     con.execute("DROP TABLE __keep_files")
+    return False
 
 
 def _merge(
-    db, report: LoadReport, dry_run: bool, target: LoadTarget, metadata: list | None = None, tables: list | None = None
+    db,
+    report: LoadReport,
+    dry_run: bool,
+    target: LoadTarget,
+    metadata: list | None = None,
+    tables: list | None = None,
+    known: dict[str, int] | None = None,
 ) -> None:
     """Classify incoming keys against the dataset's stored rows and write the difference.
 
     Only rows of ``target``'s dataset are compared, updated, flagged or removed: the invariant
     that a load changes no other dataset's rows rests on every statement here naming it.
+    ``known``: the incoming rows' count, series and areas, when already counted (no key repeats).
     """
     con = db.con
     dataset = target.info.id
@@ -464,7 +519,9 @@ def _merge(
     on = " AND ".join(f"o.{k} = i.{k}" for k in ROW_KEY)
     changed = " OR ".join(f"o.{c} IS DISTINCT FROM i.{c}" for c in PAYLOAD)
     headline.headline_table(con, INCOMING, "__headline", dataset, keep_stored=not target.replace)
-    report.exact_duplicates = con.execute(f"SELECT coalesce(sum(copies - 1), 0) FROM {INCOMING}").fetchone()[0]
+    report.exact_duplicates = (
+        0 if known else con.execute(f"SELECT coalesce(sum(copies - 1), 0) FROM {INCOMING}").fetchone()[0]
+    )
     stored_total = con.execute("SELECT count(*) FROM observation WHERE dataset = ?", [dataset]).fetchone()[0]
     # Fast path for the common first load: nothing of these series is in the dataset yet.
     stored = (
@@ -477,7 +534,7 @@ def _merge(
     existing_rows = f"(SELECT * FROM observation WHERE dataset = {_sql_text(dataset)})"
     status = f"CASE WHEN o.series IS NULL THEN 'new' WHEN {changed} THEN 'updated' ELSE 'unchanged' END"
     existing = f"LEFT JOIN {existing_rows} o ON {on}" if stored else ""
-    n_incoming = con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
+    n_incoming = known["rows"] if known else con.execute(f"SELECT count(*) FROM {INCOMING}").fetchone()[0]
     if stored and stored_total == n_incoming and _same_content(con, dataset):
         # the same data again: nothing to classify, copy or write
         con.execute(f"""CREATE OR REPLACE TEMP VIEW __classified AS
@@ -518,9 +575,11 @@ def _merge(
         if stored
         else 0
     )
-    report.series, report.areas = con.execute(
-        f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}"
-    ).fetchone()
+    report.series, report.areas = (
+        (known["series"], known["areas"])
+        if known
+        else con.execute(f"SELECT count(DISTINCT series), count(DISTINCT area) FROM {INCOMING}").fetchone()
+    )
     metadata = metadata or []
     report.metadata_indicators = sum(len(m.indicators) for m in metadata)
     report.metadata_fields = sum(len(m.rows) for m in metadata)

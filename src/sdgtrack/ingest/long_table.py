@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .canonical import CANONICAL_NAMES, dims_sql, quote, sql_str
+from .canonical import ATTRIBUTE_NAMES, CANONICAL_NAMES, dims_sql, quote, sql_str
 from .registry import ReadResult
 from .tables import Source, csv_header, excel_header, is_csv, is_excel, no_rows, require_columns
 
@@ -29,6 +29,8 @@ _FIELD_SQL = {
     "footnote": "nullif(trim({c}), '')",
 }
 _REQUIRED_FIELDS = ("series", "area_raw", "period", "value_raw")
+# fields whose cell is NULL on every row of a file without their column ('unit' is '' then)
+_NULL_WHEN_ABSENT = ("series_description", "indicator", "nature", "obs_status", "source", "footnote")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,37 @@ class LongLayout:
         return all(c in header for c in self.required)
 
     def stage(self, con, path: Path, staging: str) -> ReadResult:
+        source, select, dims = self._select(con, path)
+        # Rows with a blank value are staged too: the loader counts and reports them.
+        rows = source.insert(f"INSERT INTO {staging} ({', '.join(CANONICAL_NAMES)}) {select}")
+        source.fix_lines(staging, rows)
+        source.close()
+        if not rows:
+            raise no_rows(path)
+        return self._result(path, dims)
+
+    def relation(self, con, path: Path) -> Relation:
+        """The file's canonical rows as a SELECT, for a loader that parses them in the same pass
+        that reads the file (no staged copy); attribute columns are NULL."""
+        source, select, dims = self._select(con, path)
+        attributes = ", ".join(f"NULL::VARCHAR AS {name}" for name in ATTRIBUTE_NAMES)
+        names = ", ".join(CANONICAL_NAMES)
+        return Relation(
+            sql=f"SELECT *, {attributes} FROM ({select}) AS canonical({names})",
+            source=source,
+            result=self._result(path, dims),
+            indicators=self.columns.get("indicator") in source.columns,
+            absent=tuple(
+                [
+                    name
+                    for name in _NULL_WHEN_ABSENT
+                    if name not in self.columns or self.columns[name] not in source.columns
+                ]
+                + ATTRIBUTE_NAMES
+            ),
+        )
+
+    def _select(self, con, path: Path) -> tuple[Source, str, list[str]]:
         source = Source(con, path)
         require_columns(path, source.columns, self.required, self.what)
         mapped = set(self.columns.values()) | self.not_dimensions
@@ -73,15 +106,23 @@ class LongLayout:
                 column = self.columns.get(name)
                 present = column is not None and column in source.columns
                 values.append(_FIELD_SQL[name].format(c=quote(column) if present else "NULL"))
-        # Rows with a blank value are staged too: the loader counts and reports them.
-        rows = source.insert(
-            f"INSERT INTO {staging} ({', '.join(CANONICAL_NAMES)}) SELECT {', '.join(values)} FROM {source.relation}"
-        )
-        source.fix_lines(staging, rows)
-        source.close()
-        if not rows:
-            raise no_rows(path)
+        return source, f"SELECT {', '.join(values)} FROM {source.relation}", dims
+
+    @staticmethod
+    def _result(path: Path, dims: list[str]) -> ReadResult:
         result = ReadResult()
         if dims:
             result.notes.append(f"{path.name}: dimensions {', '.join(sorted(dims))}")
         return result
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A file's canonical rows as SQL (``sql``, columns as the staging table's), read when the
+    loader runs it; ``source`` names the file in read errors and numbers its lines."""
+
+    sql: str
+    source: Source
+    result: ReadResult
+    indicators: bool  # whether the file has an indicator column (else every cell is NULL)
+    absent: tuple[str, ...]  # the columns NULL on every row: the file has no column for them

@@ -157,17 +157,12 @@ class Source:
         try:
             return self.con.execute(sql).fetchone()[0]
         except duckdb.Error as exc:
-            raise InvalidInputError(
-                [
-                    Problem(
-                        str(self.path),
-                        None,
-                        None,
-                        None,
-                        f"a readable {'Excel workbook' if is_excel(self.path) else 'CSV file'} ({why(exc)})",
-                    )
-                ]
-            ) from None
+            raise self.unreadable(exc) from None
+
+    def unreadable(self, exc: Exception) -> InvalidInputError:
+        """The error of a statement that failed reading this file (truncated gzip, ragged row ...)."""
+        what = "Excel workbook" if is_excel(self.path) else "CSV file"
+        return InvalidInputError([Problem(str(self.path), None, None, None, f"a readable {what} ({why(exc)})")])
 
     def fix_lines(self, table: str, rows: int) -> None:
         """Make ``line`` of the ``rows`` staged from this CSV its physical line (see :func:`fix_lines`)."""

@@ -67,17 +67,38 @@ CHECKS = [
 ]
 
 
-def prepare(con, staging: str, prepared: str) -> None:
-    """Parse values, periods, areas and indicator codes of every staged row in one pass."""
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {prepared} AS
-        WITH aliases AS ({ALIAS_SQL}),
+def prepare(con, staging: str, prepared: str, indicators: bool = True, absent: tuple[str, ...] = ()) -> None:
+    """Parse values, periods, areas and indicator codes of every staged row in one pass.
+
+    ``staging``: the staged table, or a parenthesised SELECT of the same columns (a file read in
+    this very statement). ``indicators``: False when no row has an indicator cell, which spares a
+    second read of such a SELECT. ``absent``: columns NULL on every row (a file without them),
+    left out of ``prepared``: writing a column of NULLs costs about as much as one of values."""
+    indicators = indicators and "indicator" not in absent
+    description = (
+        ""
+        if "series_description" in absent
+        else f""",
+                                -- a missing description is NULL, never the text of a missing value
+                                CASE WHEN length(series_description) > 6 THEN series_description
+                                     WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
+                                     THEN trim(series_description) END AS series_description"""
+    )
+    exclude = f"EXCLUDE ({', '.join(absent)}) " if absent else ""
+    # indicator cells repeat on every row: check each distinct cell once
+    indicator_check = (
+        f""",
         known_indicators AS (SELECT code FROM framework_node WHERE level = 'indicator'),
-        -- indicator cells repeat on every row: check each distinct cell once
         indicator_parts AS (SELECT cell, trim(unnest(string_split(cell, ','))) AS code
                             FROM (SELECT DISTINCT indicator AS cell FROM {staging} WHERE indicator IS NOT NULL)),
         indicator_check AS (SELECT cell, string_agg(code, ',') AS unknown FROM indicator_parts
-                            WHERE code <> '' AND code NOT IN (SELECT code FROM known_indicators) GROUP BY cell)
+                            WHERE code <> '' AND code NOT IN (SELECT code FROM known_indicators) GROUP BY cell)"""
+        if indicators
+        else ""
+    )
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {prepared} AS
+        WITH aliases AS ({ALIAS_SQL}){indicator_check}
         SELECT s.*,
             CASE WHEN TRY_CAST(s.value_raw AS DOUBLE) IS NOT NULL
                       AND isfinite(TRY_CAST(s.value_raw AS DOUBLE)) THEN 'number'
@@ -102,27 +123,35 @@ def prepare(con, staging: str, prepared: str) -> None:
             END AS year_written,
             CASE WHEN year_written BETWEEN {YEAR_MIN} AND {YEAR_MAX} THEN year_written END AS year,
             a.code AS area,
-            ic.unknown AS unknown_indicator
-        FROM (SELECT * REPLACE (CASE WHEN contains(period, '.')  -- cheap test first: 1 M rows
+            {"ic.unknown" if indicators else "NULL::VARCHAR"} AS unknown_indicator
+        FROM (SELECT * {exclude}REPLACE (CASE WHEN contains(period, '.')  -- cheap test first: 1 M rows
                                      THEN regexp_replace(trim(period, {WHITESPACE}), '{WHOLE_FLOAT_YEAR}', '\\1')
-                                     ELSE trim(period, {WHITESPACE}) END AS period,
-                                -- a missing description is NULL, never the text of a missing value
-                                CASE WHEN length(series_description) > 6 THEN series_description
-                                     WHEN lower(trim(series_description)) NOT IN ({MISSING_TEXT})
-                                     THEN trim(series_description) END AS series_description)
+                                     ELSE trim(period, {WHITESPACE}) END AS period{description})
               FROM {staging}) s
         LEFT JOIN (SELECT alias, min(code) AS code FROM aliases GROUP BY alias) a ON a.alias = upper(s.area_raw)
-        LEFT JOIN indicator_check ic ON ic.cell = s.indicator
+        {"LEFT JOIN indicator_check ic ON ic.cell = s.indicator" if indicators else ""}
     """)
 
 
-def problems(con, prepared: str, limit: int = 1000) -> tuple[list[Problem], int, str]:
-    """(first problems, total count, SQL condition of invalid rows)."""
+def problems(
+    con, prepared: str, limit: int = 1000, tally: dict[str, str] | None = None
+) -> tuple[list[Problem], int, str, dict[str, int]]:
+    """(first problems, total count, SQL condition of invalid rows, ``tally``). ``tally``: name ->
+    SQL aggregate over the valid rows, computed in the same pass as the checks (each further pass
+    over the prepared rows costs about as much as the checks themselves)."""
     out: list[Problem] = []
+    invalid = " OR ".join(f"({c.condition})" for c in CHECKS)
+    tally = tally or {}
     # one pass counts every check; rows are fetched only for checks that failed
-    counts = con.execute(
-        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in CHECKS) + f" FROM {prepared}"
+    found = con.execute(
+        "SELECT "
+        + ", ".join(
+            [f"count(*) FILTER (WHERE {c.condition})" for c in CHECKS]
+            + [f"{aggregate} FILTER (WHERE NOT ({invalid}))" for aggregate in tally.values()]
+        )
+        + f" FROM {prepared}"
     ).fetchone()
+    counts, tallied = found[: len(CHECKS)], dict(zip(tally, found[len(CHECKS) :]))
     total = sum(counts)
     for check, n in zip(CHECKS, counts):
         if n and len(out) < limit:
@@ -131,8 +160,7 @@ def problems(con, prepared: str, limit: int = 1000) -> tuple[list[Problem], int,
                 f"ORDER BY source_file, line LIMIT {limit - len(out)}"
             ).fetchall()
             out += [Problem(f, line, check.column, v, check.expected) for f, line, v in rows]
-    invalid = " OR ".join(f"({c.condition})" for c in CHECKS)
-    return out, total, invalid
+    return out, total, invalid, tallied
 
 
 KEY = ("series", "area", "period", "dims", "unit")

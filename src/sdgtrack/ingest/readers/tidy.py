@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..long_table import LongLayout
+from ..long_table import LongLayout, Relation
 from ..registry import ReadResult, register
 
 LAYOUT = LongLayout(
@@ -45,6 +45,9 @@ class TidyReader:
 
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
         return LAYOUT.stage(con, path, staging)
+
+    def relation(self, con, path: Path, options: dict) -> Relation:
+        return LAYOUT.relation(con, path)
 
 
 register(TidyReader())

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..datasets import DatasetInfo
-from ..long_table import LongLayout
+from ..long_table import LongLayout, Relation
 from ..registry import ReadResult, register
 
 LAYOUT = LongLayout(
@@ -66,6 +66,9 @@ class UnsdReader:
 
     def read(self, con, path: Path, staging: str, options: dict) -> ReadResult:
         return LAYOUT.stage(con, path, staging)
+
+    def relation(self, con, path: Path, options: dict) -> Relation:
+        return LAYOUT.relation(con, path)
 
     def default_dataset(self, path: Path) -> DatasetInfo:
         # Every download (the whole database, one goal's Excel sheet) is part of one collection.
