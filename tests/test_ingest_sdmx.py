@@ -73,6 +73,8 @@ def test_rwanda_whole_repository_and_reload(db):
     assert (report.new, report.series) == (2_354, 261)  # SDMX file + the two GDP CSVs
     assert any("national indicators" in n and "GDP1, GDP2" in n for n in report.notes)
     assert any("2,330 observations of 259 series" in n for n in report.notes)
+    # the indicators of the SDMX message have data: only the others are noted as without a data file
+    assert any(n.startswith("rwanda: 116 indicator(s) have metadata but no data file") for n in report.notes)
     assert rows(db, "SELECT count(*) FROM observation WHERE series = 'RW:GDP1:sectoral-share-of-gdp'") == [(12,)]
     again = load(db, src)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2_354)
