@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 
 import pytest
@@ -71,6 +73,8 @@ def test_rwanda_whole_repository_and_reload(db):
     assert (report.new, report.series) == (2_354, 261)  # SDMX file + the two GDP CSVs
     assert any("national indicators" in n and "GDP1, GDP2" in n for n in report.notes)
     assert any("2,330 observations of 259 series" in n for n in report.notes)
+    # the indicators of the SDMX message have data: only the others are noted as without a data file
+    assert any(n.startswith("rwanda: 116 indicator(s) have metadata but no data file") for n in report.notes)
     assert rows(db, "SELECT count(*) FROM observation WHERE series = 'RW:GDP1:sectoral-share-of-gdp'") == [(12,)]
     again = load(db, src)
     assert (again.new, again.updated, again.unchanged) == (0, 0, 2_354)
@@ -144,7 +148,12 @@ def test_repository_input_is_written_as_its_own_build_writes_it(db):
         ("1.4.1",),
     ]
     # one header per indicator: the columns its own rows fill (1.4.1 has no age)
-    headers = {i: list(c) for i, c in zip(db.source_columns()["indicator"], db.source_columns()["columns"])}
+    stored = db.source_columns()
+    assert {i: list(s) for i, s in zip(stored["indicator"], stored["series"])} == {
+        "1.2.1": ["SI_POV_NAHC", "XX_NEW_ONE"],
+        "1.4.1": ["XX_NEW_ONE"],
+    }
+    headers = {i: list(c) for i, c in zip(stored["indicator"], stored["columns"])}
     assert headers == {
         "1.2.1": ["Year", "SERIES", "Reference area", "Sex", "Age", "UNIT_MEASURE", "Value"],
         "1.4.1": ["Year", "SERIES", "Reference area", "Sex", "UNIT_MEASURE", "Value"],
@@ -211,3 +220,12 @@ def test_rwanda_repository_files_as_sdg_build_writes_them(db):
         "2000,Proportion of population living below the national poverty line [1.2.1],Percent,58.9",
     ]
     assert len(headline.splitlines()) == 7
+    # Rwanda gives 1.5.1 and 11.5.1 each their own series of the same figures, where the UN lists
+    # every one of them under both: each indicator shows the series the DSD places under it
+    for code in ("1.5.1", "11.5.1", "13.1.1"):
+        data, _ = _site_files(db, code)
+        labels = {r["SERIES"] for r in csv.DictReader(io.StringIO(data))}
+        assert labels and all(f"[{code}]" in label for label in labels), (code, labels)
+    # a series the DSD does not list (SH_SAN_HNDWSH, 4 rows) is not lost: it is where the UN puts it
+    data, _ = _site_files(db, "6.2.1")
+    assert [r["SERIES"] for r in csv.DictReader(io.StringIO(data))] == ["SH_SAN_HNDWSH"] * 4

@@ -139,3 +139,47 @@ def test_year_floats_and_exact_repeats_are_listed(parity):
     out = parity.Outcome("data", "en", "x", "")
     parity.compare_records(ours, ref, out)
     assert out.details and "exact-repeat" not in out.reasons
+
+
+def test_package_fields_named_by_code_pair_with_their_column(parity):
+    """sdg-build names an SDMX field by its code and titles it by the column its data.csv has."""
+    import pandas as pd
+
+    def package(*fields):
+        return {"resources": [{"schema": {"fields": list(fields)}}]}
+
+    sex = {"type": "string", "constraints": {"enum": ["Female", ""]}}
+    ref_rows = pd.DataFrame({"Year": ["2020"], "Sex": ["Female"], "Value": ["1"]})
+    out = parity.Outcome("data-packages", "en", "x", "")
+    parity.compare_package(
+        package({"name": "Sex", **sex}), package({"name": "SEX", "title": "Sex", **sex}), out, ref_rows
+    )
+    assert out.reasons == {"package-field-names"} and not out.details
+    # a code field whose title is no column of sdg-build's own file stays a difference
+    out = parity.Outcome("data-packages", "en", "x", "")
+    parity.compare_package(
+        package({"name": "Sex", **sex}),
+        package({"name": "SEX", "title": "Sex", **sex}),
+        out,
+        ref_rows.rename(columns={"Sex": "SEX"}),
+    )
+    assert out.details and "package-field-names" not in out.reasons
+
+
+def test_series_the_dsd_does_not_list_are_found_and_their_rows_listed(parity, tmp_path):
+    import shutil
+
+    import pandas as pd
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "opensdg" / "sdmx_repo", repo)
+    assert parity.unlisted_series(repo) == frozenset()
+    message = repo / "sdmx-data" / "data.xml"
+    text = message.read_text("utf-8").replace('SERIES="XX_NEW_ONE"', 'SERIES="ZZ_NOT_IN_DSD"')
+    message.write_text(text, "utf-8")
+    assert parity.unlisted_series(repo) == frozenset({"ZZ_NOT_IN_DSD"})
+    out = parity.Outcome("data", "en", "x", "")
+    ours = pd.DataFrame({"Year": ["2020", "2020"], "SERIES": ["A", "ZZ_NOT_IN_DSD"], "Value": ["1", "2"]})
+    kept = parity._without_unlisted(ours, frozenset({"ZZ_NOT_IN_DSD"}), out)
+    assert kept["SERIES"].tolist() == ["A"] and out.reasons == {"unplaced-series"}
+    assert parity.unlisted_series(None) == frozenset() and parity.unlisted_series(tmp_path) == frozenset()

@@ -83,6 +83,15 @@ EXPLAINED = {
     "even without one value (UK 17-18-3: a header and the line 'This is a non-statistical indicator'); "
     "sdgtrack counts the disaggregations of the indicator's values",
     "stats-additions": "sdgtrack's reporting statistics add each goal's title and its disaggregation counts",
+    "package-field-names": "sdg-build names a data package field of an SDMX repository by its code (REF_AREA) and "
+    "titles it by the column's name (Reference area), the name its own data.csv has: its descriptor does not "
+    "describe its file; sdgtrack names each field as the CSV's column",
+    "unplaced-series": "a series of the repository's SDMX data that its own DSD does not list (Rwanda's "
+    "SH_SAN_HNDWSH, 4 rows): sdg-build cannot place it and drops it silently; sdgtrack keeps it under the "
+    "indicator the UN's series list gives it (6.2.1), which then has data and is reported complete",
+    "deleted-indicators": "metadata of indicators deleted from the framework (Rwanda's 1.a.3 and 13.3.2, "
+    "removed in the 2020 review) is counted in sdg-build's reporting statistics; sdgtrack reports on the "
+    "current framework only (the files are in the 'only sdg-build' column)",
     "out-of-scope": "indicators expecting no disaggregation are left out of the disaggregation statistics "
     "(as the UK and Canada configure sdg-build); sdg-build counts them as notapplicable where the repository "
     "does not set ignore_out_of_scope_disaggregation_stats (Rwanda)",
@@ -412,6 +421,13 @@ def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame 
     (``ref_rows``: sdg-build's data file, to tell values only its rows without a value have)."""
     mine, theirs = _schema(ours), _schema(ref)
     rows = ref_rows if ref_rows is not None else pd.DataFrame()
+    fields = ((ref.get("resources") or [{}])[0].get("schema") or {}).get("fields") or []
+    for field_ in fields:  # named by code, titled by the column name its own data.csv has
+        name, title = field_.get("name"), field_.get("title")
+        renamed = title and name != title and name not in mine and title in mine and title not in theirs
+        if renamed and title in rows.columns and name not in rows.columns:
+            theirs[title] = theirs.pop(name)
+            out.reasons.add("package-field-names")
     valued = rows[rows["Value"].ne("")] if "Value" in rows.columns else rows
     for name in sorted(set(mine) | set(theirs)):
         if name not in mine:
@@ -546,6 +562,114 @@ def compare_stats(ours, ref, out: Outcome) -> None:
             out.details.append(f"{path}: sdg-build {b}, sdgtrack {a}")
 
 
+# -- what a repository's SDMX input holds that its DSD does not list ------------------------------------
+def unlisted_series(repo: Path | None) -> frozenset[str]:
+    """Series codes of the repository's SDMX data (config_data.yml's InputSdmxMl inputs) that its
+    DSD's CL_SERIES does not list: sdg-build cannot place their rows under any indicator."""
+    if repo is None or not (repo / "config_data.yml").is_file():
+        return frozenset()
+    import yaml
+
+    config = yaml.safe_load((repo / "config_data.yml").read_text("utf-8")) or {}
+    found: set[str] = set()
+    for spec in config.get("inputs") or []:
+        if not (isinstance(spec, dict) and str(spec.get("class", "")).startswith("InputSdmxMl") and spec.get("dsd")):
+            continue
+        dsd = (repo / spec["dsd"]).read_text("utf-8")
+        block = re.search(r'<(?:\w+:)?Codelist id="CL_SERIES".*?</(?:\w+:)?Codelist>', dsd, re.S)
+        listed = set(re.findall(r'<(?:\w+:)?Code id="([^"]+)"', block.group(0))) if block else set()
+        for message in repo.glob(spec.get("path_pattern") or "sdmx-data/*.xml"):
+            found |= set(re.findall(r'\bSERIES="([^"]+)"', message.read_text("utf-8"))) - listed
+    return frozenset(found)
+
+
+def _without_unlisted(frame: pd.DataFrame, unlisted: frozenset[str], out: Outcome) -> pd.DataFrame:
+    """sdgtrack's rows without those of :func:`unlisted_series` (reason listed when there were any)."""
+    column = next((c for c in ("SERIES", "Series") if c in frame.columns), None)
+    if not unlisted or column is None:
+        return frame
+    drop = frame[column].isin(unlisted)
+    if not drop.any():
+        return frame
+    out.reasons.add("unplaced-series")
+    kept = frame[~drop].reset_index(drop=True)
+    return kept if len(kept) else pd.DataFrame(columns=["Year", "Value"])
+
+
+def _reporting_adjusted(ref: dict, moved: dict[str, str], removed: dict[str, str], out: Outcome) -> dict:
+    """sdg-build's reporting statistics with the indicators of ``moved`` (id -> sdgtrack's status)
+    counted with sdgtrack's status (``unplaced-series``) and those of ``removed`` (id -> sdg-build's
+    status) not counted (``deleted-indicators``)."""
+    if not moved and not removed:
+        return ref
+    ref = json.loads(json.dumps(ref))
+
+    def adjust(part: dict, goal: str | None) -> None:
+        statuses = {s["status"]: s for s in part.get("statuses", [])}
+        totals = part.setdefault("totals", {})
+        for code, status in moved.items():
+            if goal in (None, code.split("-")[0]) and status in statuses and "notstarted" in statuses:
+                statuses["notstarted"]["count"] -= 1
+                statuses[status]["count"] += 1
+        for code, status in removed.items():
+            if goal in (None, code.split("-")[0]) and status in statuses:
+                statuses[status]["count"] -= 1
+                totals["total"] = (totals.get("total") or 0) - 1
+        total = totals.get("total") or 0
+        for s in statuses.values():  # sdg-build rounds its shares to 3 decimals
+            s["percentage"] = round(100 * s["count"] / total, 3) if total else 0
+
+    for goal in ref.get("goals", []):
+        adjust(goal, str(goal.get("goal")))
+    adjust(ref.get("overall", {}), None)
+    if moved:
+        out.reasons.add("unplaced-series")
+    if removed:
+        out.reasons.add("deleted-indicators")
+    return ref
+
+
+def _as_not_started(mine, theirs, out: Outcome):
+    """sdgtrack's meta with sdg-build's ``notstarted`` where only an unplaced series made it complete."""
+    if not (isinstance(mine, dict) and isinstance(theirs, dict)):
+        return mine
+    if mine.get("reporting_status") == "complete" and theirs.get("reporting_status") == "notstarted":
+        out.reasons.add("unplaced-series")
+        return {**mine, "reporting_status": "notstarted"}
+    return mine
+
+
+def _fields_of(package: dict, other: dict) -> dict:
+    """``package`` with only the schema fields ``other`` also names."""
+    names = set(_schema(other))
+    package = json.loads(json.dumps(package))
+    for resource in package.get("resources") or []:
+        schema = resource.get("schema") or {}
+        schema["fields"] = [f for f in schema.get("fields") or [] if f.get("name") in names]
+    return package
+
+
+def _status_changes(ours: Path, ref: Path, placed: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(indicator -> sdgtrack's status for the ``placed`` ones sdg-build did not start, indicator ->
+    sdg-build's status for the goal indicators only sdg-build has meta for and no data rows of:
+    those deleted from the framework, such as Rwanda's 1.a.3)."""
+    moved, removed = {}, {}
+    for code in sorted(placed):
+        mine, theirs = ours / "meta" / f"{code}.json", ref / "meta" / f"{code}.json"
+        if mine.is_file() and theirs.is_file():
+            a, b = read_json(mine).get("reporting_status"), read_json(theirs).get("reporting_status")
+            if a != b and b == "notstarted":
+                moved[code] = a
+    for path in sorted((ref / "meta").glob("*.json")):
+        code = path.stem
+        if not re.fullmatch(r"\d{1,2}-[0-9a-z]{1,2}-\d{1,2}", code) or (ours / "meta" / path.name).is_file():
+            continue
+        data = ref / "data" / f"{code}.csv"
+        if not data.is_file() or len(read_csv(data)) == 0:
+            removed[code] = read_json(path).get("reporting_status") or "notstarted"
+    return moved, removed
+
+
 # -- one site against the other ---------------------------------------------------------------------
 def _status(out: Outcome) -> Outcome:
     out.status = "unexplained" if out.details else ("listed" if out.reasons else "identical")
@@ -558,10 +682,15 @@ def _stems(folder: Path, suffix: str, skip: tuple[str, ...] = ()) -> set[str]:
     return {p.name[: -len(suffix)] for p in folder.glob(f"*{suffix}") if p.name[: -len(suffix)] not in skip}
 
 
-def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None = None) -> list[Outcome]:
-    """Every comparison of one language folder of both sites (``ours``/``lang`` against ``ref``/``lang``)."""
+def compare_lang(
+    ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None = None, repo: Path | None = None
+) -> list[Outcome]:
+    """Every comparison of one language folder of both sites (``ours``/``lang`` against ``ref``/``lang``;
+    ``repo``: the repository both were built from, for what its SDMX input holds)."""
     results: list[Outcome] = []
     a, b = ours / lang, ref / lang
+    unlisted = unlisted_series(repo)
+    placed: set[str] = set()  # indicators sdgtrack has unlisted series' rows for
     per_file = {
         "data": ("data", ".csv", lambda p: read_csv(p)),
         "headline": ("headline", ".csv", lambda p: read_csv(p)),
@@ -584,7 +713,16 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                     out.status = "only-sdgtrack"
                 else:
                     x, y = read(a / folder / f"{item}{suffix}"), read(b / folder / f"{item}{suffix}")
+                    if kind in ("data", "headline"):
+                        x = _without_unlisted(x, unlisted, out)
+                    elif kind == "comb" and isinstance(x, dict):
+                        data = _without_unlisted(frame_from_json(x.get("data")), unlisted, out)
+                        x = {**x, "data": data.to_dict("list")}
+                    if kind == "meta" and item in placed:
+                        x = _as_not_started(x, y, out)
                     _compare_kind(kind, x, y, out)
+                    if "unplaced-series" in out.reasons and kind == "data":
+                        placed.add(item)
                     _status(out)
                 results.append(out)
         elif kind in ("meta/all", "headline/all"):
@@ -601,10 +739,12 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                 elif item not in y:
                     out.status = "only-sdgtrack"
                 elif kind == "meta/all":
-                    compare_meta(x[item], y[item], out)
+                    mine = _as_not_started(x[item], y[item], out) if item in placed else x[item]
+                    compare_meta(mine, y[item], out)
                     _status(out)
                 else:
-                    compare_records(frame_from_json(x[item]), frame_from_json(y[item]), out, rounded_json=True)
+                    rows = _without_unlisted(frame_from_json(x[item]), unlisted, out)
+                    compare_records(rows, frame_from_json(y[item]), out, rounded_json=True)
                     _status(out)
                 results.append(out)
         elif kind == "data-packages":
@@ -621,9 +761,11 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                 else:
                     path = f"{kind}/{item}/datapackage.json"
                     data = b / "data" / f"{item}.csv"
-                    compare_package(
-                        read_json(a / path), read_json(b / path), out, read_csv(data) if data.is_file() else None
-                    )
+                    mine_package, theirs_package = read_json(a / path), read_json(b / path)
+                    if item in placed:  # the columns of the unlisted series' rows only sdgtrack has
+                        mine_package = _fields_of(mine_package, theirs_package)
+                        out.reasons.add("unplaced-series")
+                    compare_package(mine_package, theirs_package, out, read_csv(data) if data.is_file() else None)
                     _status(out)
                 results.append(out)
         elif kind == "stats" and not only:
@@ -637,6 +779,9 @@ def compare_lang(ours: Path, ref: Path, lang: str, kinds=KINDS, only: str | None
                     ref_stats = read_json(b / "stats" / f"{item}.json")
                     if item == "disaggregation":
                         ref_stats = _without_empty_columns(ref_stats, b, out)
+                    if item == "reporting":
+                        moved, removed = _status_changes(a, b, placed)
+                        ref_stats = _reporting_adjusted(ref_stats, moved, removed, out)
                     compare_stats(read_json(a / "stats" / f"{item}.json"), ref_stats, out)
                     _status(out)
                 results.append(out)
@@ -657,13 +802,15 @@ def _compare_kind(kind: str, x, y, out: Outcome) -> None:
         compare_meta(x, y, out)
 
 
-def compare_sites(ours: Path, ref: Path, langs: list[str] | None = None, only: str | None = None) -> list[Outcome]:
-    """Compare every language folder both sites have (or ``langs``)."""
+def compare_sites(
+    ours: Path, ref: Path, langs: list[str] | None = None, only: str | None = None, repo: Path | None = None
+) -> list[Outcome]:
+    """Compare every language folder both sites have (or ``langs``); ``repo``: the repository."""
     if langs is None:
         langs = sorted(p.name for p in ref.iterdir() if p.is_dir() and (ours / p.name).is_dir())
     results: list[Outcome] = []
     for lang in langs:
-        results.extend(compare_lang(ours, ref, lang, only=only))
+        results.extend(compare_lang(ours, ref, lang, only=only, repo=repo))
     return results
 
 
@@ -802,7 +949,7 @@ def main(argv: list[str] | None = None) -> int:
             site, ingested, built = build_sdgtrack(args.data / name, work_root / name)
             note = f"sdgtrack site {site} (ingest {ingested:.0f} s, build {built:.0f} s)"
         started = time.perf_counter()
-        results = compare_sites(site, ref)
+        results = compare_sites(site, ref, repo=args.data / name)
         print(f"\n== {name}: sdg-build {ref} against {note}; compared in {time.perf_counter() - started:.1f} s")
         print(format_table(table(results)))
         listed = reasons_summary(results)

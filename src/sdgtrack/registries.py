@@ -49,8 +49,9 @@ class ReadResult:
     metadata: Any = None  # ingest.metadata.MetadataRows (the store takes it as store.datasets.MetadataPart)
     # The header of each source table read, as written: (file, indicator code or national id,
     # column names, whether a row has a value). Stored with the load (store source_columns) so the
-    # site writes an indicator's columns as its source did (Open SDG files).
-    tables: list[tuple[str, str | None, list[str], bool]] = field(default_factory=list)
+    # site writes an indicator's columns as its source did (Open SDG files). A source holding many
+    # indicators (an SDMX message) adds a fifth item: the series it places under the indicator.
+    tables: list[tuple] = field(default_factory=list)
 
 
 class Reader(Protocol):

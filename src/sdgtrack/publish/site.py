@@ -400,6 +400,7 @@ class Site:
         frame = self.workspace.indicator_observations(
             wanted, datasets=self.options.datasets, areas=self.published_areas()
         )
+        frame = self._where_the_source_puts_them(frame)
         indicator = frame.pop("indicator").to_numpy()
         # text columns as Python objects once, so producers slicing them per indicator copy nothing
         frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})
@@ -412,6 +413,38 @@ class Site:
             self._rows[str(indicator[start])] = frame.iloc[start:end].reset_index(drop=True)
         for code in wanted:
             self._rows.setdefault(code, frame.iloc[0:0])
+
+    def _where_the_source_puts_them(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Without the rows a source file places under other indicators than the row's: an Open SDG
+        repository's SDMX message lists the series of each indicator (store ``source_columns``), and
+        Rwanda gives 1.5.1 and 11.5.1 each their own series of the same figures, where the UN lists
+        one series under both. Rows of other sources, and series the file lists nowhere, stay."""
+        placed = self.memo("_placed_series", self._placed_series)
+        assert isinstance(placed, tuple)
+        allowed, listed, files = placed
+        if not len(listed) or frame.empty:
+            return frame
+        mine = frame["source_file"].isin(files).to_numpy()
+        if not mine.any():
+            return frame
+        part = frame[mine]
+        file_series = part["source_file"].astype(str) + "\x1f" + part["series"].astype(str)
+        triple = file_series + "\x1f" + part["indicator"].astype(str)
+        keep = np.ones(len(frame), dtype=bool)
+        keep[mine] = (~file_series.isin(listed) | triple.isin(allowed)).to_numpy()
+        return frame if keep.all() else frame[keep].reset_index(drop=True)
+
+    def _placed_series(self) -> tuple[pd.Index, pd.Index, pd.Index]:
+        """(file, series, indicator) the source files place, the (file, series) they list, the files."""
+        headers = self.workspace.source_columns(self.options.datasets)
+        headers = headers[headers["series"].notna() & headers["indicator"].notna()]
+        exploded = headers[["source_file", "indicator", "series"]].explode("series").dropna()
+        pair = exploded["source_file"].astype(str) + "\x1f" + exploded["series"].astype(str)
+        return (
+            pd.Index(pair + "\x1f" + exploded["indicator"].astype(str)),
+            pd.Index(pair.unique()),
+            pd.Index(exploded["source_file"].unique()),
+        )
 
     def content(self, file: "SiteFile") -> bytes:
         """The bytes of ``file``, rendered once per build (files of equal keys share them), or the

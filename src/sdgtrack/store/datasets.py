@@ -173,8 +173,8 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: Meta
 def replace_source_columns(
     con: duckdb.DuckDBPyConnection, dataset_id: str, tables: list[tuple[str, str | None, list[str], bool]], load_id: int
 ) -> None:
-    """Write the headers of the source tables a load read, (file, indicator, columns, has rows)
-    each, inside the load's transaction: each file's earlier headers in the dataset are replaced.
+    """Write the headers of the source tables a load read, (file, indicator, columns, has rows
+    [, the series the file places under the indicator]) each, inside the load's transaction: each file's earlier headers in the dataset are replaced.
     One file may give one header per indicator (an SDMX message holds many indicators' series)."""
     if not tables:
         return
@@ -184,6 +184,7 @@ def replace_source_columns(
             "indicator": [t[1] for t in tables],
             "columns": [list(t[2]) for t in tables],
             "has_rows": [bool(t[3]) for t in tables],
+            "series": [list(t[4]) if len(t) > 4 and t[4] is not None else None for t in tables],
         }
     )
     con.register("__source_columns", frame)
@@ -193,8 +194,8 @@ def replace_source_columns(
             [dataset_id],
         )
         con.execute(
-            """INSERT INTO source_columns SELECT ?, source_file, coalesce(indicator, ''), columns::VARCHAR[], has_rows, ?
-               FROM __source_columns""",
+            """INSERT INTO source_columns SELECT ?, source_file, coalesce(indicator, ''), columns::VARCHAR[], has_rows, ?,
+                      series::VARCHAR[] FROM __source_columns""",
             [dataset_id, load_id],
         )
     finally:
@@ -203,10 +204,11 @@ def replace_source_columns(
 
 def source_columns(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None) -> pd.DataFrame:
     """Every stored source header (of ``datasets``, when given): dataset, source_file, indicator,
-    columns (a list, as written), has_rows; ordered by dataset and file."""
+    columns (a list, as written), has_rows, series (the series the file places under the indicator,
+    or None); ordered by dataset, file and indicator."""
     where = "WHERE dataset IN (SELECT unnest(?::VARCHAR[]))" if datasets is not None else ""
     return con.execute(
-        f"""SELECT dataset, source_file, nullif(indicator, '') AS indicator, columns, has_rows FROM source_columns
+        f"""SELECT dataset, source_file, nullif(indicator, '') AS indicator, columns, has_rows, series FROM source_columns
             WHERE dataset IN (SELECT id FROM dataset WHERE removed_at IS NULL)
             {where.replace("WHERE", "AND")} ORDER BY dataset, source_file, indicator""",
         [list(datasets)] if datasets is not None else [],

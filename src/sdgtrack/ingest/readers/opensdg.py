@@ -282,7 +282,9 @@ class OpenSdgReader:
         result.problems += meta_problems
         result.notes.append(result.metadata.note(name))
         if path.is_dir():
-            missing = sorted(set(meta.ids()) - {_indicator_id(f) for f in files} - {f.stem for f in skipped})
+            # an SDMX input's indicators have their data file (the message holds their series)
+            in_sdmx = {str(t[1]).replace(".", "-") for t in result.tables if len(t) > 4 and t[1]}
+            missing = sorted(set(meta.ids()) - {_indicator_id(f) for f in files} - {f.stem for f in skipped} - in_sdmx)
             if missing:
                 result.notes.append(
                     f"{name}: {len(missing)} indicator(s) have metadata but no data file: "

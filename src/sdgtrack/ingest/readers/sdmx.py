@@ -474,20 +474,27 @@ def _pairs_sql(cells: list[tuple[str, str]]) -> str:
 
 def _headers(con, frame: pd.DataFrame, written: list[tuple[str, str, bool]], path: Path) -> list:
     """Each indicator's header as sdg-build writes it: Year, the columns its rows fill (a blank
-    ``''`` cell fills one; ``_T`` does not), Value. An indicator's rows are those of the series the
-    DSD's annotations and the store's links put under it (what the site publishes there)."""
+    ``''`` cell fills one; ``_T`` does not), Value; and its series: those the DSD's annotations put
+    under it, and those the DSD does not place that the store links to it. The site shows the
+    message's rows of a series under these indicators only (``Site.rows``)."""
     labels = np.array([label for label, _, _ in written], dtype=object)
     columns = [column for _, column, _ in written]
     present = frame[columns].notna().groupby(frame[SERIES]).any()
     has_value = frame["__value"].fillna("").astype(str).str.strip().ne("").groupby(frame[SERIES]).any()
-    members: dict[str, set[str]] = {}
+    # the DSD's placement of the series it annotates; the store's links for the others (a series the
+    # DSD does not list, such as Rwanda's SH_SAN_HNDWSH, is not lost: it goes where the UN puts it)
+    declared: dict[str, set[str]] = {}
     pairs = frame[[SERIES, "__indicator"]].drop_duplicates()
     for series, indicators in zip(pairs[SERIES], pairs["__indicator"]):
-        for code in indicators.split(",") if isinstance(indicators, str) else []:
+        if isinstance(indicators, str) and indicators:
+            declared.setdefault(series, set()).update(indicators.split(","))
+    members: dict[str, set[str]] = {}
+    for series, codes in declared.items():
+        for code in codes:
             members.setdefault(code, set()).add(series)
     stored = con.execute(
         "SELECT series, indicator FROM series_indicator WHERE series IN (SELECT unnest(?::VARCHAR[]))",
-        [[str(s) for s in present.index]],
+        [[str(s) for s in present.index if s not in declared]],
     ).fetchall()
     for series, code in stored:
         members.setdefault(code, set()).add(series)
@@ -496,7 +503,7 @@ def _headers(con, frame: pd.DataFrame, written: list[tuple[str, str, bool]], pat
         rows = sorted(members[code])
         filled = present.loc[rows].any(axis=0).to_numpy(dtype=bool)
         header = ["Year", *labels[filled].tolist(), "Value"]
-        tables.append((str(path), code, header, bool(has_value.loc[rows].any())))
+        tables.append((str(path), code, header, bool(has_value.loc[rows].any()), rows))
     return tables
 
 

@@ -2,6 +2,10 @@
 -- sdmx-data/*.xml) holds the series of every indicator, and sdg-build writes each indicator's data
 -- file with the columns its own rows fill. The key becomes (dataset, source_file, indicator); an
 -- Open SDG CSV file is still one indicator's. The indicator is '' where a reader knows none.
+-- `series`: the series the source itself places under the indicator (an SDMX message's DSD
+-- annotations); the site shows that file's rows of a listed series under these indicators only,
+-- not under every indicator the UN lists the series for (Rwanda gives 1.5.1 and 11.5.1 each their
+-- own series of the same figures). NULL: the file is the indicator's (an Open SDG CSV file).
 CREATE TABLE source_columns_per_indicator (
     dataset VARCHAR NOT NULL,
     source_file VARCHAR NOT NULL,
@@ -9,9 +13,10 @@ CREATE TABLE source_columns_per_indicator (
     columns VARCHAR[] NOT NULL,
     has_rows BOOLEAN NOT NULL,
     load_id INTEGER,
+    series VARCHAR[],
     PRIMARY KEY (dataset, source_file, indicator)
 );
 INSERT INTO source_columns_per_indicator
-    SELECT dataset, source_file, coalesce(indicator, ''), columns, has_rows, load_id FROM source_columns;
+    SELECT dataset, source_file, coalesce(indicator, ''), columns, has_rows, load_id, NULL FROM source_columns;
 DROP TABLE source_columns;
 ALTER TABLE source_columns_per_indicator RENAME TO source_columns;
