@@ -117,6 +117,22 @@ def test_shipped_hubness_matches_the_tune_half():
 
 
 @needs_model
+def test_similarity_shown_is_the_plain_cosine_in_every_language():
+    """The rules read hubness-corrected similarities (multilingual reader); the ``similarity`` column,
+    like the evidence, is the plain cosine: the best with the goal's title, narrative or targets."""
+    from sdgtrack.tagging import multilingual, tagger
+
+    text = "Des sages-femmes réduisent la mortalité maternelle dans les zones rurales"
+    scores = score_goals([text])
+    rows = embedded_texts()
+    cosines = multilingual.embed([text])[0] @ reference_vectors("multilingual").T
+    shown = rows["kind"].isin(tagger.KINDS).to_numpy()
+    expected = [cosines[shown & (rows["goal"] == g).to_numpy()].max() for g in range(1, 18)]
+    assert np.allclose(scores["similarity"].to_numpy(), expected, atol=1e-5)
+    assert int(scores.loc[scores["probability"].idxmax(), "goal"]) == 3
+
+
+@needs_model
 def test_long_text_is_embedded_in_windows():
     from sdgtrack.tagging import embedding
 

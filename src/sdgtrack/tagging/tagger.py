@@ -243,7 +243,8 @@ def _score(
             by_kind = {k: _per_goal(scored, goal_of, kind_of == k) for k in ALL_KINDS}
             feats = features(lines[idx], by_kind, None if lex is None else lex[idx])
             prob[idx] = probability(fitted[reader], feats)
-            similarity[idx] = feats["similarity"]
+            # shown beside the evidence, so the plain cosine, not the hubness-corrected one
+            similarity[idx] = _per_goal(part, goal_of, np.isin(kind_of, KINDS))
         best_target = _best_targets(sims, target_of, goal_of, found, TARGET_KEYWORD_BOOST, kind_of == "target")
     prob[~present] = 0.0
     scores = pd.DataFrame(
