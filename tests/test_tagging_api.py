@@ -91,6 +91,48 @@ def test_shipped_reference_vectors_match_the_model(reader):
 
 
 @needs_model
+def test_shipped_hubness_matches_the_tune_half():
+    """The multilingual rule's hubness correction: each reference row's mean of its HUB_K highest
+    cosines with the benchmark's tune texts, recomputed here for a sample of rows; it lowers the
+    features of hub rows only, and evidence keeps the plain cosines."""
+    import pandas as pd
+
+    from sdgtrack.tagging import evaluate, multilingual, tagger
+    from sdgtrack.tagging.reference import HUB_K, calibration, hubness
+
+    from .conftest import shared_path
+
+    bench = pd.read_csv(shared_path("tagging", "benchmark_dev.csv"))
+    texts = pd.Series(bench["text"].drop_duplicates().tolist())
+    tune = texts[evaluate.split_part(texts) == "tune"].tolist()
+    sample = embedded_texts().iloc[::50]
+    sims = multilingual.embed(tune) @ reference_vectors("multilingual")[sample.index].T
+    expected = np.sort(sims, axis=0)[-HUB_K:].mean(axis=0)
+    assert np.abs(hubness()[sample.index] - expected).max() < 1e-3
+    rule = calibration()["embedding"]["multilingual"]
+    assert 0 < rule["hubness"] <= 1 and "hubness" not in calibration()["embedding"]["english"]
+    plain = np.full((1, len(hubness())), 0.5, dtype=np.float32)
+    assert np.allclose(tagger.adjusted(rule, plain)[0], 0.5 - rule["hubness"] * hubness())
+    assert tagger.adjusted(calibration()["embedding"]["english"], plain) is plain
+
+
+@needs_model
+def test_similarity_shown_is_the_plain_cosine_in_every_language():
+    """The rules read hubness-corrected similarities (multilingual reader); the ``similarity`` column,
+    like the evidence, is the plain cosine: the best with the goal's title, narrative or targets."""
+    from sdgtrack.tagging import multilingual, tagger
+
+    text = "Des sages-femmes réduisent la mortalité maternelle dans les zones rurales"
+    scores = score_goals([text])
+    rows = embedded_texts()
+    cosines = multilingual.embed([text])[0] @ reference_vectors("multilingual").T
+    shown = rows["kind"].isin(tagger.KINDS).to_numpy()
+    expected = [cosines[shown & (rows["goal"] == g).to_numpy()].max() for g in range(1, 18)]
+    assert np.allclose(scores["similarity"].to_numpy(), expected, atol=1e-5)
+    assert int(scores.loc[scores["probability"].idxmax(), "goal"]) == 3
+
+
+@needs_model
 def test_long_text_is_embedded_in_windows():
     from sdgtrack.tagging import embedding
 

@@ -14,7 +14,11 @@ on the tune half. The *holdout* half is only scored:
     python tools/calibrate_tagging.py [--shared ../shared/data]
 
 The multilingual rule is fitted on the same English texts read by the multilingual model: the
-benchmark is English, and the model puts a text and its translations close together.
+benchmark is English, and the model puts a text and its translations close together. Its
+similarities are corrected for hubness first: ``data/reference_hubness_multilingual.npy`` (each
+reference row's mean of its ``HUB_K`` highest cosines with the tune half's texts) is written here,
+and the weight of the correction (``hubness`` in the rule, one of ``HUB_ALPHAS``) is chosen by the
+same cross-validation: the smallest weight within one standard error of the best.
 """
 from __future__ import annotations
 
@@ -30,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from sdgtrack.tagging import embedding, evaluate, keywords, lexical, multilingual, tagger  # noqa: E402
+from sdgtrack.tagging import reference  # noqa: E402
 from sdgtrack.tagging.reference import embedded_texts, reference_vectors  # noqa: E402
 
 OUT = ROOT / "src" / "sdgtrack" / "tagging" / "data" / "calibration.json"
@@ -56,6 +61,25 @@ CANDIDATES = {
 PENALTIES = (1.0, 10.0, 30.0)  # ridge on standardised coefficients: ~250 rows, keep weights modest
 GRID = np.round(np.arange(0.2, 0.81, 0.025), 3)
 FOLDS, REPEATS = 5, 4
+HUB_ALPHAS = (0.0, 0.25, 0.5, 0.75, 1.0)
+_VECTORS: dict[str, tuple[list[str], np.ndarray]] = {}
+
+
+def _embedded(reader: str, module, texts: list[str]) -> np.ndarray:
+    """The texts' vectors with one reader's model, kept for the next call with the same texts."""
+    if reader not in _VECTORS or _VECTORS[reader][0] != texts:
+        _VECTORS[reader] = (list(texts), module.embed(texts))
+    return _VECTORS[reader][1]
+
+
+def write_hubness(texts: list[str], tune_texts: np.ndarray) -> np.ndarray:
+    """Each reference row's hubness for the multilingual model: the mean of its ``HUB_K`` highest
+    cosines with the tune half's texts (English; no parallel test text), written to the data folder."""
+    sims = _embedded("multilingual", multilingual, texts)[tune_texts] @ reference_vectors("multilingual").T
+    hub = np.sort(sims, axis=0)[-reference.HUB_K:].mean(axis=0).astype(np.float32)
+    np.save(OUT.parent / reference.HUBNESS_FILE, hub)
+    reference.hubness.cache_clear()
+    return hub
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0) -> tuple[float, np.ndarray]:
@@ -153,8 +177,10 @@ def choose_and_fit(feats: dict, j: Judgements, fit_rows: np.ndarray, candidates)
     return rule
 
 
-def benchmark_features(texts: list[str]) -> dict[str, dict]:
-    """Features of every benchmark text for each rule (each text read by each reader)."""
+def benchmark_features(texts: list[str], hub_alpha: float | None = None) -> dict[str, dict]:
+    """Features of every benchmark text for each rule (each text read by each reader); the
+    multilingual similarities corrected for hubness with weight ``hub_alpha`` (default: the shipped
+    rule's)."""
     found = keywords.evidence(texts)
     lines = keywords.line_counts(found, len(texts))
     lex, _ = lexical.similarity(texts)
@@ -162,7 +188,11 @@ def benchmark_features(texts: list[str]) -> dict[str, dict]:
     goal_of, kind_of = rows["goal"].to_numpy(), rows["kind"].to_numpy()
     out = {"keywords": tagger.features(lines, lexical_sim=lex)}
     for reader, module in (("english", embedding), ("multilingual", multilingual)):
-        sims = module.embed(texts) @ reference_vectors(reader).T
+        sims = _embedded(reader, module, texts) @ reference_vectors(reader).T
+        if reader == "multilingual":
+            if hub_alpha is None:
+                hub_alpha = float(reference.calibration()["embedding"]["multilingual"].get("hubness", 0.0))
+            sims = tagger.adjusted({"hubness": hub_alpha}, sims)
         by_kind = {k: tagger._per_goal(sims, goal_of, kind_of == k) for k in tagger.ALL_KINDS}
         out[reader] = tagger.features(lines, by_kind, lex)
     return out
@@ -182,11 +212,22 @@ def main() -> None:
     args = parser.parse_args()
     bench, texts = load_benchmark(args.shared)
     j = Judgements(bench)
-    feats = benchmark_features(texts)
     tune, holdout = np.flatnonzero(j.part == "tune"), np.flatnonzero(j.part == "holdout")
+    write_hubness(texts, np.unique(j.text[tune]))
+    by_alpha = {alpha: benchmark_features(texts, alpha) for alpha in HUB_ALPHAS}
+    feats = by_alpha[0.0]
     fitted = {}
     for name, candidates in CANDIDATES.items():
-        rule = choose_and_fit(feats[name], j, tune, candidates)
+        if name == "multilingual":
+            tried = {alpha: choose_and_fit(f[name], j, tune, candidates) for alpha, f in by_alpha.items()}
+            best = max(tried.values(), key=lambda r: r["cv_accuracy"])
+            se = min(c["cv_se"] for c in best["candidates"] if c["cv_accuracy"] == best["cv_accuracy"])
+            alpha = min(a for a, r in tried.items() if r["cv_accuracy"] >= best["cv_accuracy"] - se)
+            rule = dict(tried[alpha], hubness=alpha,
+                        hubness_tried=[{"hubness": a, "cv_accuracy": r["cv_accuracy"]} for a, r in tried.items()])
+            feats = dict(feats, multilingual=by_alpha[alpha]["multilingual"])
+        else:
+            rule = choose_and_fit(feats[name], j, tune, candidates)
         prob = tagger.probability(rule, feats[name])
         rule.update(fitted_on=f"SDG Classification Benchmark dev split, tune half ({len(tune)} rows, "
                               f"{len(np.unique(j.text[tune]))} texts)",

@@ -56,7 +56,8 @@ FORMS = [
 
 def _features(vectors: np.ndarray, keep: np.ndarray, exclude: list[str] | None) -> dict[str, np.ndarray]:
     rows = embedded_texts()
-    sims = vectors @ reference_vectors("multilingual").T
+    # corrected for hubness as the shipped rule is (the weight chosen by tools/calibrate_tagging.py)
+    sims = tagger.adjusted(calibration()["embedding"]["multilingual"], vectors @ reference_vectors("multilingual").T)
     sims[:, ~keep] = -1.0
     mask = tagger._exclusion(exclude, rows["target"].to_numpy())
     if mask is not None:

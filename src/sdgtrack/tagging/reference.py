@@ -80,6 +80,25 @@ def reference_vectors(model: str = "english") -> np.ndarray:
     return vectors
 
 
+# Per reference row of the multilingual model, how close it comes to texts in general: the mean of
+# its HUB_K highest cosines with the tune half of the English benchmark (tools/calibrate_tagging.py).
+HUBNESS_FILE = "reference_hubness_multilingual.npy"
+HUB_K = 5
+
+
+@lru_cache(maxsize=1)
+def hubness() -> np.ndarray:
+    """``HUBNESS_FILE``, one value per row of ``embedded_texts()``. Some reference texts are close to
+    nearly every text in the multilingual model's space (hubs), so they win for texts they do not
+    describe; the multilingual rule subtracts a multiple of this value from each similarity
+    (cross-domain similarity local scaling, Conneau et al. 2018), ``tagger.adjusted``."""
+    with DATA.joinpath(HUBNESS_FILE).open("rb") as f:
+        values = np.load(f)
+    if len(values) != len(embedded_texts()):
+        raise RuntimeError(f"{HUBNESS_FILE} does not match reference_texts.csv: run tools/calibrate_tagging.py")
+    return values
+
+
 @lru_cache(maxsize=1)
 def aurora_queries() -> pd.DataFrame:
     """goal (int), target ('' = goal-wide), line, query, and the parsed query in ``tree``."""

@@ -27,7 +27,7 @@ import pandas as pd
 from ..registries import TAGGING_METHODS, Choice
 from . import embedding, keywords, language, lexical, multilingual
 from .inputs import TaggingWarning, prepare, problem
-from .reference import calibration, embedded_texts, reference_texts, reference_vectors
+from .reference import calibration, embedded_texts, hubness, reference_texts, reference_vectors
 
 # The methods, for `tag --method`, `contributions infer --method` and tests/test_docs.py; ``auto``
 # is not one of them but a choice between them (see ``_check_method``).
@@ -80,6 +80,14 @@ def model_name(method: str) -> str | None:
     if method != "embedding":
         return None
     return f"{embedding.MODEL_NAME} (English); {multilingual.MODEL_NAME} (other languages)"
+
+
+def adjusted(rule: dict, sims: np.ndarray) -> np.ndarray:
+    """The similarities a rule's features are made of: the cosines, less ``rule['hubness']`` times
+    each reference's hubness (``reference.hubness``) when the rule has one (the multilingual rule).
+    Evidence shows the cosines themselves."""
+    alpha = float(rule.get("hubness", 0.0))
+    return sims - np.float32(alpha) * hubness()[None, :].astype(np.float32) if alpha else sims
 
 
 def _gap(x: np.ndarray) -> np.ndarray:
@@ -231,10 +239,12 @@ def _score(
             if mask is not None:
                 part = np.where(mask, -1.0, part)
             sims[idx] = part
-            by_kind = {k: _per_goal(part, goal_of, kind_of == k) for k in ALL_KINDS}
+            scored = adjusted(fitted[reader], part)
+            by_kind = {k: _per_goal(scored, goal_of, kind_of == k) for k in ALL_KINDS}
             feats = features(lines[idx], by_kind, None if lex is None else lex[idx])
             prob[idx] = probability(fitted[reader], feats)
-            similarity[idx] = feats["similarity"]
+            # shown beside the evidence, so the plain cosine, not the hubness-corrected one
+            similarity[idx] = _per_goal(part, goal_of, np.isin(kind_of, KINDS))
         best_target = _best_targets(sims, target_of, goal_of, found, TARGET_KEYWORD_BOOST, kind_of == "target")
     prob[~present] = 0.0
     scores = pd.DataFrame(
