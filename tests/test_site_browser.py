@@ -48,6 +48,8 @@ def _needed(path: str) -> bool:
         return True
     if "3-2-1" in path and path.startswith(("assets/", "en/data/", "fr/data/", "en/headline/", "fr/headline/")):
         return True
+    if path in ("assets/indicators/11-1-1.json", "en/indicators/11-1-1/index.html"):  # UK regions
+        return True
     return path in ("index.html",) or any(path == f"{lang}/{p}" for lang in ("en", "fr") for p in PAGES)
 
 
@@ -243,6 +245,26 @@ def test_no_serious_accessibility_violations(server, browser, path):
     ]
     page.close()
     assert not bad, bad
+
+
+def test_a_region_with_two_years_has_one_tick_per_year(server, browser):
+    """UK 11.1.1 for the North East holds 2020 and 2021 only: Vega's own ticks drew 2020, 2020.5
+    and 2021, labelled "2020 2021 2021"."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server + "en/indicators/11-1-1/index.html")
+    page.wait_for_selector("#chart .chart-holder svg")
+    areas = page.locator("#selectors select").nth(1)
+    north_east = [o for o in areas.locator("option").all_inner_texts() if o == "North East"]
+    assert north_east, "the UK's regions are areas of the page"
+    areas.select_option(label="North East")
+    page.wait_for_function(
+        "document.querySelector('#chart .chart-holder svg') && "
+        "document.querySelector('#chart .chart-holder svg').textContent.includes('North East')"
+    )
+    x_axis = page.locator("#chart .chart-holder svg .role-axis[aria-label^='X-axis']")
+    years = x_axis.locator(".role-axis-label text").evaluate_all("texts => texts.map(t => t.textContent)")
+    page.close()
+    assert years == sorted(set(years)) and len(years) >= 2, years
 
 
 def test_kept_analysis_pages(server, browser):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -284,3 +285,28 @@ def test_no_map_speaks_for_its_own_dataset_only(tmp_path):
         assert 'id="tab-map"' not in _page(alone, "1-4-2")
     finally:
         ws.close()
+
+
+def test_an_area_with_only_breakdowns_says_it_has_no_total(tmp_path):
+    """UK 1.4.2 holds values by sex and tenure only: its headline figure must not say "No data yet"
+    above a chart of data; an indicator with no data says so."""
+    repo = tmp_path / "repo"
+    shutil.copytree(REPO, repo)
+    for extra in (repo / "data").glob("*.csv"):
+        if extra.name != "indicator_3-2-1.csv":
+            extra.unlink()
+    (repo / "data" / "indicator_1-4-1.csv").write_text("Year,Sex,Value\n2018,Female,10\n2018,Male,12\n")
+    workspace = sdgtrack.open(tmp_path / "store.duckdb")
+    try:
+        workspace.ingest(repo)
+        site = Site(workspace, SiteOptions(langs=("en", "fr")))
+        broken_down = _page(site, "1-4-1")
+        facts = re.search(r'<dl class="facts">.*?</dl>', broken_down, re.S).group(0)
+        assert "No total: every value is broken down" in facts and "No data yet" not in facts
+        assert "Pas de total" in _page(site, "1-4-1", "fr")
+        empty = re.search(r'<dl class="facts">.*?</dl>', _page(site, "1-1-1"), re.S).group(0)
+        assert "No data yet" in empty and "No total" not in empty  # nothing at all for this one
+        figure = _page(site, "3-2-1")
+        assert '<span class="headline-figure">4.25</span>' in figure and "No total" not in figure
+    finally:
+        workspace.close()

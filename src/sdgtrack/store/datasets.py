@@ -174,7 +174,8 @@ def replace_source_columns(
     con: duckdb.DuckDBPyConnection, dataset_id: str, tables: list[tuple[str, str | None, list[str], bool]], load_id: int
 ) -> None:
     """Write the headers of the source tables a load read, (file, indicator, columns, has rows)
-    each, inside the load's transaction: each file's earlier header in the dataset is replaced."""
+    each, inside the load's transaction: each file's earlier headers in the dataset are replaced.
+    One file may give one header per indicator (an SDMX message holds many indicators' series)."""
     if not tables:
         return
     frame = pd.DataFrame(
@@ -192,7 +193,7 @@ def replace_source_columns(
             [dataset_id],
         )
         con.execute(
-            """INSERT INTO source_columns SELECT ?, source_file, indicator, columns::VARCHAR[], has_rows, ?
+            """INSERT INTO source_columns SELECT ?, source_file, coalesce(indicator, ''), columns::VARCHAR[], has_rows, ?
                FROM __source_columns""",
             [dataset_id, load_id],
         )
@@ -205,9 +206,9 @@ def source_columns(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = 
     columns (a list, as written), has_rows; ordered by dataset and file."""
     where = "WHERE dataset IN (SELECT unnest(?::VARCHAR[]))" if datasets is not None else ""
     return con.execute(
-        f"""SELECT dataset, source_file, indicator, columns, has_rows FROM source_columns
+        f"""SELECT dataset, source_file, nullif(indicator, '') AS indicator, columns, has_rows FROM source_columns
             WHERE dataset IN (SELECT id FROM dataset WHERE removed_at IS NULL)
-            {where.replace("WHERE", "AND")} ORDER BY dataset, source_file""",
+            {where.replace("WHERE", "AND")} ORDER BY dataset, source_file, indicator""",
         [list(datasets)] if datasets is not None else [],
     ).df()
 

@@ -331,9 +331,10 @@
         var mark = bars ? { type: "bar", color: "#19486a", clip: true, width: { expr: "max(1, 0.7 * width * " + step + " / " + span + ")" } }
                         : { type: "line", point: true, color: "#19486a", clip: true };
         var xAxis = { format: "d", title: S.year, tickMinStep: 1 };
-        // bars: a tick under each bar (a padded domain otherwise puts fractional years on the axis)
+        // a tick at each year with data: Vega's own ticks ignore tickMinStep on a short span (two
+        // years drew 2020, 2020.5 and 2021, labelled "2020 2021 2021") and fall between padded bars
         var distinctYears = years.filter(function (y, j) { return j === 0 || y !== years[j - 1]; });
-        if (bars && distinctYears.length <= 30 && distinctYears.every(Number.isInteger)) xAxis.values = distinctYears;
+        if (distinctYears.length <= 30 && distinctYears.every(Number.isInteger)) xAxis.values = distinctYears;
         var s = data.series[state.s], layers = [{
           mark: mark,
           encoding: { x: { field: "x", type: "quantitative", axis: xAxis, scale: xScale },
