@@ -54,6 +54,7 @@ RELOAD_TO_APPLY = {
     6: "the attributes written beside each value (unit measure, unit multiplier, observation status)",
     8: "an Open SDG repository's translations",
     9: "an Open SDG file's columns as written",
+    10: "an Open SDG repository's SDMX data as its own build writes it (Rwanda's names, headers, series placement)",
 }
 
 
