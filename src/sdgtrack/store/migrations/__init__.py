@@ -42,6 +42,7 @@ MIGRATIONS = [
     Migration(7, "0007_observation_order.sql"),  # observations rewritten in (series, area) order: reads prune
     Migration(8, "0008_translations.sql"),  # an Open SDG repository's translations, kept with its load
     Migration(9, "0009_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
+    Migration(11, "0011_archived_indicators.sql"),  # an Open SDG repository's archived indicators
 ]
 LATEST = MIGRATIONS[-1].version
 
