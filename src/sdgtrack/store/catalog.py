@@ -309,8 +309,10 @@ def export_observations(
     con: duckdb.DuckDBPyConnection, path: str, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
 ) -> int:
     """Write every observation the reads see (one dataset per series and area, every disaggregation)
-    as one Parquet file at ``path``, with the SDG indicators each series serves and the area name;
-    returns the row count. DuckDB writes it from the column store directly (``COPY``)."""
+    as one Parquet file at ``path``, with the SDG indicators each series serves, the area name and
+    what the source said beside the value (unit measure and multiplier, GeoCode, the breakdowns and
+    other columns as written, the variant of a key given two values); returns the row count. DuckDB
+    writes it from the column store directly (``COPY``)."""
     from . import reads
 
     picked, params = reads.picked_sql(con, *_in_areas(areas), datasets, None)
@@ -318,7 +320,8 @@ def export_observations(
         f"""
         COPY (SELECT o.dataset, o.series, coalesce(si.indicators, []::VARCHAR[]) AS indicators, o.area,
                      a.name AS area_name, o.period, o.year, o.dims, o.unit, o.value, o.value_text, o.is_headline,
-                     o.nature, o.obs_status, o.source, o.footnote
+                     o.nature, o.obs_status, o.source, o.footnote, o.unit_measure, o.unit_multiplier, o.geocode,
+                     o.source_dims, o.attributes, o.variant
               FROM ({picked}) o LEFT JOIN area a ON a.code = o.area
               LEFT JOIN (SELECT series, list(indicator ORDER BY indicator) AS indicators
                          FROM series_indicator GROUP BY series) si ON si.series = o.series

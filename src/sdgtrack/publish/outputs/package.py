@@ -47,6 +47,29 @@ PARQUET_FIELDS = [
     ("obs_status", "string", "observation status"),
     ("source", "string", "source"),
     ("footnote", "string", "footnote"),
+    (
+        "unit_measure",
+        "string",
+        "the unit of measure as the source wrote it (Open SDG `Unit measure`, SDMX UNIT_MEASURE)",
+    ),
+    (
+        "unit_multiplier",
+        "string",
+        "the unit multiplier as the source wrote it (`Unit multiplier`: Units, Thousands ...)",
+    ),
+    ("geocode", "string", "the source's GeoCode (a sub-national code such as E12000001), as written"),
+    (
+        "source_dims",
+        "string",
+        "the disaggregations as the source wrote them, where `dims` differs (a total written as text)",
+    ),
+    (
+        "attributes",
+        "string",
+        "every other column of the source row as written (Observation status, Units, Series "
+        "...): Name=value pairs sorted by name, joined by |",
+    ),
+    ("variant", "integer", "0; 1, 2 ... for the rows of a key the source gives two or more values, in source order"),
 ]
 
 
