@@ -686,10 +686,15 @@ def _open_error(path: Path, exc: BaseException) -> str:
         server = server_holding(path)
         if server is not None:
             url = str(server.get("url", "")).rstrip("/")
+            upload = server.get("upload")
+            through = (
+                f"read and send changes through it (upload: POST {url}{upload}; every route at {url}/docs)"
+                if upload  # a server without data entry takes no changes
+                else f"read through it (every route at {url}/docs)"
+            )
             return (
                 f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
-                f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
-                f"every route at {url}/docs), or stop the server to use the store from the command line"
+                f"{server.get('started')}): {through}, or stop the server to use the store from the command line"
             )
         holder = re.search(r"\(PID (\d+)\)", text)
         return (

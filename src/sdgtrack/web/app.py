@@ -27,9 +27,9 @@ from .live_site import LiveSite
 from .owner import StoreOwner
 from .respond import BytesCache, CachedReads, public_message
 
-# Where the CLI is told to send a file when the server holds the store; the write API sets
-# ``app.state.upload_route`` to its own route before the server starts.
-DEFAULT_UPLOAD_ROUTE = "/api/uploads"
+# Where the CLI is told to send a file when the server holds the store: none until the write API
+# (data entry) is mounted and sets ``app.state.upload_route`` to its own route.
+DEFAULT_UPLOAD_ROUTE: str | None = None
 ANALYSIS_RUNS_PER_MINUTE = 6  # new (not yet computed) analysis runs per client address
 
 

@@ -147,7 +147,7 @@ class StoreOwner:
             self._lookups.retire()
 
     # -- the sidecar -----------------------------------------------------------------------------
-    def announce(self, url: str, upload_route: str) -> None:
+    def announce(self, url: str, upload_route: str | None) -> None:
         """Write the sidecar that names this server to a CLI that finds the store locked."""
         self.sidecar = sidecar_path(self.path)
         info = {

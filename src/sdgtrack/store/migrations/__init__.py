@@ -16,7 +16,7 @@ import duckdb
 
 from .datasets_step import OldRowRules, assign_datasets
 
-__all__ = ["LATEST", "MIGRATIONS", "Migration", "OldRowRules", "schema_version", "upgrade"]
+__all__ = ["LATEST", "MIGRATIONS", "RELOAD_TO_APPLY", "Migration", "OldRowRules", "schema_version", "upgrade"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,15 @@ MIGRATIONS = [
     Migration(11, "0011_archived_indicators.sql"),  # an Open SDG repository's archived indicators
 ]
 LATEST = MIGRATIONS[-1].version
+
+# What a migration cannot give rows loaded before it, and a re-load of their files does: the
+# upgrade command names only the applied migrations' items, so it never advises a needless re-load.
+RELOAD_TO_APPLY = {
+    2: "totals written as text and the UN Reporting Type read as breakdowns",
+    6: "the attributes written beside each value (unit measure, unit multiplier, observation status)",
+    8: "an Open SDG repository's translations",
+    9: "an Open SDG file's columns as written",
+}
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
