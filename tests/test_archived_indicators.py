@@ -109,3 +109,13 @@ def test_reload_without_an_archived_file_forgets_it(tmp_path):
         (copy / "meta" / "archived-9-9-9.md").unlink()
         ws.ingest(copy)
         assert set(ws.archived_indicators()["indicator"]) == {"archived-1-a-1", "archived-3-2-1"}
+
+
+def test_one_archived_file_loads_as_that_archived_indicator(tmp_path):
+    with sdgtrack.open(tmp_path / "store.duckdb") as ws:
+        report = ws.ingest(REPO / "data" / "archived-3-2-1.csv")
+        assert any("1 archived indicator(s)" in n for n in report.notes)
+        listed = ws.archived_indicators()
+        assert list(listed["indicator"]) == ["archived-3-2-1"] and list(listed["archive_type"]) == ["revised"]
+        assert len(ws.archived_observations(["archived-3-2-1"])) == 3
+        assert not ws.series_indicator_links()["series"].str.contains("archived").any()

@@ -125,7 +125,7 @@ class OpenSdgReader:
             if any(path.glob("data/indicator_*.csv")) or any(path.glob("indicator_*.csv")):
                 return True
             return (path / "config_data.yml").exists() and bool(_sdmx_inputs(path, _config(path)))
-        if not (is_csv(path) and INDICATOR_FILE.match(path.name)):
+        if not (is_csv(path) and (INDICATOR_FILE.match(path.name) or _is_archived(path))):
             return False
         header = {c.lower() for c in csv_header(path)}
         return YEAR in header and VALUE in header
@@ -161,7 +161,13 @@ class OpenSdgReader:
         threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
         con.execute("SET threads = 1")
         archived_ids = {f: f.stem for f in archived_files}
-        archived_list = meta.archived({ident: str(f) for f, ident in archived_ids.items()}) if path.is_dir() else None
+        archived_list = (
+            meta.archived({ident: str(f) for f, ident in archived_ids.items()})
+            if path.is_dir() or archived_ids
+            else None
+        )
+        if archived_list is not None and not path.is_dir():  # one archived file: that indicator only
+            archived_list = archived_list[archived_list["indicator"].isin(list(archived_ids.values()))]
         # an archived indicator's series are described by its former name (its meta file names it
         # by a translation key of the current indicator, which may say something else)
         archived_titles = (
@@ -331,7 +337,7 @@ class OpenSdgReader:
     def _data_files(self, path: Path, root: Path, config: dict) -> tuple[list[Path], list[Path]]:
         """(indicator files, archived indicators' files)."""
         if path.is_file():
-            return [path], []
+            return ([], [path]) if _is_archived(path) else ([path], [])
         if path != root:  # the data/ folder itself
             found = list(path.glob("indicator_*.csv")) + list(path.glob("archived-*.csv"))
         elif "inputs" in config:  # the repository says where its CSV inputs are (Canada, Rwanda)
@@ -344,7 +350,7 @@ class OpenSdgReader:
         else:
             found = list(root.glob("data/indicator_*.csv")) + list(root.glob("data/archived-*.csv"))
         found = sorted({f for f in found if f.is_file() and f.suffix.lower() == ".csv"})
-        archived = [f for f in found if f.name.lower().startswith(ARCHIVED_PREFIX + "-")]
+        archived = [f for f in found if _is_archived(f)]
         return [f for f in found if f not in archived], archived
 
     def _area(self, con, path: Path, root: Path, config: dict, meta: RepositoryMetadata, options: dict) -> str:
@@ -690,6 +696,11 @@ def _finish_series_codes(con, staging: str) -> None:
         FROM counted""")
     con.execute(f"UPDATE {staging} s SET series = m.code FROM __opensdg_series m WHERE s.series = m.interim")
     con.execute("DROP TABLE __opensdg_series")
+
+
+def _is_archived(file: Path) -> bool:
+    """Whether a data file is an archived indicator's (``archived-1-a-1.csv``)."""
+    return file.name.lower().startswith(ARCHIVED_PREFIX + "-")
 
 
 def _indicator_id(file: Path) -> str:
