@@ -32,11 +32,12 @@ def one(db, sql: str, params=None):
 def test_uk_repository_counts(uk):
     db, report, _, _ = uk
     assert report.formats == {"opensdg": 1}
-    assert (report.new, report.updated, report.unchanged) == (161_803, 0, 0)
-    assert report.rejected == 0 and report.blank_values == 3_140
+    # 161,803 rows of current indicators and 5,847 of archived ones (issue 20: none skipped)
+    assert (report.new, report.updated, report.unchanged) == (167_650, 0, 0)
+    assert report.rejected == 0 and report.blank_values == 3_159
     # the country and the 417 sub-national areas its GeoCodes name
-    assert report.series == 305 and report.areas == 418
-    assert any("skipped 28 archived file(s)" in n for n in report.notes)
+    assert report.series == 314 and report.areas == 418
+    assert any("29 archived indicator(s)" in n and "9 with data" in n for n in report.notes)
     assert any("186 indicator files with data, 50 without data rows" in n for n in report.notes)
     # files present in meta/ but missing from data/ (blobs not in the snapshot) are named
     assert any("metadata but no data file" in n and "3-4-1" in n for n in report.notes)
@@ -124,9 +125,12 @@ def test_uk_quirks(uk):
     ]
     dims = {p.split("=")[0] for (d,) in one(db, "SELECT DISTINCT dims FROM observation") for p in d.split("|") if p}
     assert not dims & {"GeoCode", "Observation status", "Unit multiplier", "Unit measure", "Units", "Series"}
+    # archived indicators' rows are their own series, serving no SDG indicator
     assert one(
-        db, "SELECT count(*) FROM observation WHERE series LIKE 'archived%' OR source_file LIKE '%archived-%'"
+        db,
+        "SELECT count(*) FROM observation WHERE source_file LIKE '%archived-%' AND NOT starts_with(series, 'GB:archived-')",
     ) == [(0,)]
+    assert one(db, "SELECT count(*) FROM series_indicator WHERE series LIKE '%archived%'") == [(0,)]
 
 
 def test_uk_reload_is_unchanged(uk):

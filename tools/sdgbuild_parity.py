@@ -92,6 +92,9 @@ EXPLAINED = {
     "deleted-indicators": "metadata of indicators deleted from the framework (Rwanda's 1.a.3 and 13.3.2, "
     "removed in the 2020 review) is counted in sdg-build's reporting statistics; sdgtrack reports on the "
     "current framework only (the files are in the 'only sdg-build' column)",
+    "archived-titles": "an archived indicator (UK archived-11-6-1) is named as it was when archived (the repository's "
+    "archived_indicators.csv); sdg-build names it by its meta file's translation key, the title of the current "
+    "indicator that now has its number (another indicator)",
     "out-of-scope": "indicators expecting no disaggregation are left out of the disaggregation statistics "
     "(as the UK and Canada configure sdg-build); sdg-build counts them as notapplicable where the repository "
     "does not set ignore_out_of_scope_disaggregation_stats (Rwanda)",
@@ -100,7 +103,7 @@ EXPLAINED = {
 # meta fields sdgtrack adds (publish/outputs/meta.py); a field of these only in sdgtrack's file is listed
 META_ADDITIONS = frozenset(
     {"indicator", "slug", "language", "sdg_goal", "target_id", "goal_name", "series", "datasets", "observations",
-     "areas", "years", "disaggregations", "data", "national_metadata"}
+     "areas", "years", "disaggregations", "data", "national_metadata", "archived", "archive_type"}
 )  # fmt: skip
 
 KINDS = ("data", "headline", "comb", "edges", "meta", "meta/all", "headline/all", "stats", "data-packages")
@@ -366,7 +369,7 @@ def compare_meta(ours: dict, ref: dict, out: Outcome) -> None:
         if _empty(ours[key]):
             continue
         if key in TITLES:
-            out.reasons.add("framework-titles")
+            out.reasons.add("archived-titles" if ours.get("archived") else "framework-titles")
             continue
         if key in DEFAULTED:
             out.reasons.add("blank-settings")
@@ -380,7 +383,7 @@ def compare_meta(ours: dict, ref: dict, out: Outcome) -> None:
             out.reasons.add("blank-settings")
             continue
         if key in TITLES and isinstance(a, str) and isinstance(b, str):
-            out.reasons.add("framework-titles")
+            out.reasons.add("archived-titles" if ours.get("archived") else "framework-titles")
             continue
         if isinstance(a, (int, float)) and isinstance(b, (int, float)) and float(a) == float(b):
             continue
@@ -466,7 +469,7 @@ def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame 
                 continue
             out.details.append(f"field {name}: values only in sdg-build: {missing[:6]}; only in sdgtrack: {extra[:6]}")
     if ours.get("title") != ref.get("title"):
-        out.reasons.add("framework-titles")
+        out.reasons.add("archived-titles" if str(ours.get("name", "")).startswith("archived-") else "framework-titles")
 
 
 # -- stats ------------------------------------------------------------------------------------------

@@ -152,6 +152,12 @@ class Workspace:
 
     headline_runs = _store_read(Database.headline_runs)
 
+    archived_observations = _store_read(Database.archived_observations)
+
+    archived_indicators = _store_read(Database.archived_indicators)
+
+    archived_series = _store_read(Database.archived_series)
+
     headline_values = _store_read(Database.headline_values)
 
     compare = _store_read(Database.compare)

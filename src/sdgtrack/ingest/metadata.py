@@ -36,6 +36,10 @@ COLUMNS = ["indicator", "lang", "field", "value", "structured", "position", "sou
 LABEL_KEYS = ("title", "label_content", "label")
 FIELD_COLUMNS = ["lang", "field", "label", "position", "section"]
 TRANSLATION_COLUMNS = ["lang", "key", "text"]
+# the archived indicators of a repository (store table archived_indicator, without dataset and load)
+ARCHIVED_COLUMNS = ["indicator", "number", "title", "archive_type", "tier", "data_file"]
+ARCHIVED_PREFIX = "archived"  # Open SDG's name for the files of an archived indicator: archived-1-a-1.csv
+ARCHIVE_LIST = "archived_indicators.csv"  # the UK's list of them: number, name, archive_type, tier
 
 
 def _loader():
@@ -125,6 +129,8 @@ class MetadataRows:
     kept: list[str] = field(default_factory=list)
     # the repository's translations (:data:`TRANSLATION_COLUMNS`), replaced with a whole repository's load
     translations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRANSLATION_COLUMNS))
+    # its archived indicators (:data:`ARCHIVED_COLUMNS`), replaced with a whole repository's load
+    archived: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ARCHIVED_COLUMNS))
 
     def note(self, name: str) -> str:
         langs = sorted(self.rows["lang"].unique()) if len(self.rows) else []
@@ -199,9 +205,63 @@ class RepositoryMetadata:
         out = set()
         for folder, suffixes in (("meta", (".md", ".yml")), ("indicator-config", (".yml",))):
             for p in (self.root / folder).glob("*"):
-                if p.suffix in suffixes and p.is_file() and not p.name.lower().startswith(("archived", "readme")):
+                if p.suffix in suffixes and p.is_file() and not p.name.lower().startswith((ARCHIVED_PREFIX, "readme")):
                     out.add(p.stem)
         return sorted(out)
+
+    def archived_ids(self) -> list[str]:
+        """Ids of the archived indicators with a meta file (``meta/archived-1-a-1.md``), as written."""
+        return sorted(
+            {
+                p.stem
+                for folder, suffixes in (("meta", (".md", ".yml")), ("indicator-config", (".yml",)))
+                for p in (self.root / folder).glob("*")
+                if p.suffix in suffixes and p.is_file() and p.name.lower().startswith(ARCHIVED_PREFIX + "-")
+            }
+        )
+
+    def archived(self, data_files: dict[str, str]) -> pd.DataFrame:
+        """The archived indicators (:data:`ARCHIVED_COLUMNS`): every id with a meta file or a data
+        file (``data_files``: id -> file), its former number (its meta file's ``indicator_number``,
+        else the id's), and what the repository's list (``archived_indicators.csv``) says of that
+        number: name, archive type, tier (the name else the meta file's own, when it is text)."""
+        listed = self._archive_list()
+        out = []
+        for ident in sorted(set(self.archived_ids()) | set(data_files)):
+            fields = self.get(ident)
+            number = fields.get("indicator_number")
+            number = str(number).strip() if number not in (None, "") else ident.split("-", 1)[1].replace("-", ".")
+            entry = listed.get(number, {})
+            title = entry.get("name") or _plain_title(fields.get("indicator_name"))
+            out.append(
+                (
+                    ident,
+                    number,
+                    title,
+                    entry.get("archive_type"),
+                    entry.get("tier") or _plain_title(fields.get("un_designated_tier")),
+                    data_files.get(ident),
+                )
+            )
+        return pd.DataFrame(out, columns=ARCHIVED_COLUMNS)
+
+    def _archive_list(self) -> dict[str, dict[str, str]]:
+        """number -> {name, archive_type, tier} of ``archived_indicators.csv`` ({} without one; a
+        row without a number is left out)."""
+        import csv
+
+        path = self.root / ARCHIVE_LIST
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as f:
+                rows = list(csv.DictReader(f))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            return {}
+        out: dict[str, dict[str, str]] = {}
+        for row in rows:
+            number = str(row.get("number") or "").strip()
+            if number:
+                out.setdefault(number, {k: str(v).strip() for k, v in row.items() if k and v and str(v).strip()})
+        return out
 
     def coverage(self, sample: int = 25) -> list[str]:
         """Most frequent ``national_geographical_coverage`` values of the first metadata files."""
@@ -384,6 +444,13 @@ def _text(raw) -> tuple[str, bool] | None:
     if text.lower() in ("true", "false"):
         return text.lower(), True
     return (text, False) if text else None
+
+
+def _plain_title(value) -> str | None:
+    """A meta field's text when it is a name (not a translation key such as ``global_indicators.1-a-1-title``)."""
+    if not isinstance(value, str) or not value.strip() or TRANSLATION_KEY.match(value.strip()):
+        return None
+    return value.strip()
 
 
 def collect(meta: RepositoryMetadata, idents: list[str], code_of, whole: bool) -> tuple[MetadataRows, list[Problem]]:

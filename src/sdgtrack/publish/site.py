@@ -186,7 +186,10 @@ class Site:
         def make():
             wanted = set(self.options.datasets) if self.options.datasets else None
             out: dict[str, list[tuple]] = {}
+            # an archived indicator's series serve no SDG indicator: they are its own
+            archived_of = {s: i for i, s in self.workspace.archived_series()} if self.archived() else {}
             for indicator, *rest in self.workspace.series_fingerprints(self.published_areas()):
+                indicator = indicator or archived_of.get(rest[0])
                 if indicator is None or (wanted is not None and rest[1] not in wanted):
                     continue
                 out.setdefault(indicator, []).append(tuple(rest))
@@ -204,6 +207,31 @@ class Site:
             return [code for code, level, _, _ in self.nodes() if level == "indicator" and code in with_rows]
 
         return self.memo("_indicators", make)  # type: ignore[return-value]
+
+    def archived_table(self) -> pd.DataFrame:
+        """The archived indicators of the datasets the site shows (an Open SDG repository's
+        ``archived-*`` files), one row per id (the first dataset's): indicator, number, title,
+        archive_type, tier, dataset, in the order of their former numbers. They are published as
+        sdg-build does and listed on the archive page, never on goal pages or in the statistics."""
+
+        def make():
+            frame = self.workspace.archived_indicators(self.options.datasets)
+            return frame.drop_duplicates("indicator").reset_index(drop=True)
+
+        return self.memo("_archived", make)  # type: ignore[return-value]
+
+    def archived(self) -> list[str]:
+        """Ids (``archived-1-a-1``) of the archived indicators the site publishes (:meth:`archived_table`)."""
+        return self.memo("_archived_ids", lambda: [str(c) for c in self.archived_table()["indicator"]])  # type: ignore[return-value]
+
+    def archived_with_data(self) -> list[str]:
+        """The archived indicators with at least one observation on the site (the rest have empty files)."""
+
+        def make():
+            fingerprints = self._fingerprints()
+            return [c for c in self.archived() if any(p[3] for p in fingerprints.get(c, []))]
+
+        return self.memo("_archived_with_data", make)  # type: ignore[return-value]
 
     def nodes(self) -> list[tuple[str, str, str | None, str]]:
         """(code, level, parent, English title) of the current SDG goals, targets and indicators, in order."""
@@ -396,11 +424,19 @@ class Site:
             self._read(wanted)
 
     def _read(self, wanted: list[str]) -> None:
-        """The rows of indicators ``wanted`` (of the areas the site publishes) in one query."""
+        """The rows of indicators ``wanted`` (of the areas the site publishes) in one query (and one
+        for the archived indicators among them)."""
+        archived = set(self.archived()) & set(wanted)
+        current = [c for c in wanted if c not in archived]
         frame = self.workspace.indicator_observations(
-            wanted, datasets=self.options.datasets, areas=self.published_areas()
+            current, datasets=self.options.datasets, areas=self.published_areas()
         )
         frame = self._where_the_source_puts_them(frame)
+        if archived:
+            more = self.workspace.archived_observations(
+                sorted(archived), datasets=self.options.datasets, areas=self.published_areas()
+            )
+            frame = pd.concat([frame, more], ignore_index=True) if len(frame) else more
         indicator = frame.pop("indicator").to_numpy()
         # text columns as Python objects once, so producers slicing them per indicator copy nothing
         frame = frame.astype({c: object for c in frame.columns if frame[c].dtype == "str"})

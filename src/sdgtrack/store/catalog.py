@@ -309,8 +309,10 @@ def export_observations(
     con: duckdb.DuckDBPyConnection, path: str, datasets: Sequence[str] | None = None, areas: Sequence[str] | None = None
 ) -> int:
     """Write every observation the reads see (one dataset per series and area, every disaggregation)
-    as one Parquet file at ``path``, with the SDG indicators each series serves and the area name;
-    returns the row count. DuckDB writes it from the column store directly (``COPY``)."""
+    as one Parquet file at ``path``, with the SDG indicators each series serves, the area name and
+    what the source said beside the value (unit measure and multiplier, GeoCode, the breakdowns and
+    other columns as written, the variant of a key given two values); returns the row count. DuckDB
+    writes it from the column store directly (``COPY``)."""
     from . import reads
 
     picked, params = reads.picked_sql(con, *_in_areas(areas), datasets, None)
@@ -318,7 +320,8 @@ def export_observations(
         f"""
         COPY (SELECT o.dataset, o.series, coalesce(si.indicators, []::VARCHAR[]) AS indicators, o.area,
                      a.name AS area_name, o.period, o.year, o.dims, o.unit, o.value, o.value_text, o.is_headline,
-                     o.nature, o.obs_status, o.source, o.footnote
+                     o.nature, o.obs_status, o.source, o.footnote, o.unit_measure, o.unit_multiplier, o.geocode,
+                     o.source_dims, o.attributes, o.variant
               FROM ({picked}) o LEFT JOIN area a ON a.code = o.area
               LEFT JOIN (SELECT series, list(indicator ORDER BY indicator) AS indicators
                          FROM series_indicator GROUP BY series) si ON si.series = o.series
@@ -383,3 +386,54 @@ def main_areas(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             GROUP BY o.dataset, o.area
             QUALIFY row_number() OVER (PARTITION BY o.dataset ORDER BY count(*) DESC, o.area) = 1)
         ORDER BY precedence NULLS LAST, n DESC, dataset""").df()
+
+
+# -- archived indicators (an Open SDG repository's archived-* files) ---------------------------------
+_ARCHIVED_FILES = """SELECT sc.dataset, sc.source_file, sc.indicator FROM source_columns sc
+                     JOIN archived_indicator ai ON ai.dataset = sc.dataset AND ai.indicator = sc.indicator"""
+
+
+def archived_series(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """(archived indicator id, series) of every series whose rows come from an archived indicator's
+    data file; such series serve no SDG indicator (docs/ingest.md)."""
+    return con.execute(f"""
+        WITH f AS ({_ARCHIVED_FILES})
+        SELECT DISTINCT f.indicator, o.series FROM observation o
+        JOIN f ON f.dataset = o.dataset AND f.source_file = o.source_file
+        WHERE o.source_file IN (SELECT source_file FROM f) ORDER BY 1, 2""").fetchall()
+
+
+def archived_observations(
+    con: duckdb.DuckDBPyConnection,
+    codes: Sequence[str],
+    columns: str,
+    datasets: Sequence[str] | None = None,
+    areas: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of archived indicators ``codes`` (ids such as ``archived-1-a-1``) in the shape of
+    ``Database.indicator_observations`` (``columns``: its column list over ``o``), an ``indicator``
+    column first: the rows of each one's data file, picked as every read picks them."""
+    from . import reads
+
+    files = con.execute(
+        f"SELECT DISTINCT source_file FROM ({_ARCHIVED_FILES}) WHERE indicator IN (SELECT unnest(?::VARCHAR[]))",
+        [list(codes)],
+    ).fetchall()
+    where = ["o.source_file IN (SELECT unnest(?::VARCHAR[]))", *_in_areas(areas)[0]]
+    params: list = [[f[0] for f in files], *_in_areas(areas)[1]]
+    rows, row_params = reads.picked_sql(con, where, params, datasets, None)
+    # through Arrow, as indicator_observations: the site joins both frames
+    return (
+        con.sql(
+            f"""
+        WITH f AS ({_ARCHIVED_FILES})
+        SELECT f.indicator, {columns}
+        FROM ({rows}) o JOIN f ON f.dataset = o.dataset AND f.source_file = o.source_file
+             AND f.indicator IN (SELECT unnest(?::VARCHAR[]))
+        LEFT JOIN area a ON a.code = o.area
+        ORDER BY f.indicator, o.series, o.area, o.year, o.period, o.dims, o.unit, o.variant""",
+            params=row_params + [list(codes)],
+        )
+        .to_arrow_table()
+        .to_pandas()
+    )

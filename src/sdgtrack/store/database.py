@@ -29,6 +29,11 @@ from .migrations import OldRowRules
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
 # what the source said beside the value (migration 6), as every observation read returns it
 SOURCE_ATTRIBUTES = "o.unit_measure, o.unit_multiplier, o.geocode, o.source_dims, o.attributes, o.variant"
+# the columns of indicator_observations after ``indicator``, which archived_observations shares
+_INDICATOR_COLUMNS = (
+    "o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit, o.value, o.value_text, "
+    f"o.is_headline, o.nature, o.obs_status, o.source, o.footnote, o.source_file, {SOURCE_ATTRIBUTES}"
+)
 
 
 def default_db_path(path: str | Path | None = None) -> Path:
@@ -486,6 +491,27 @@ class Database:
             ORDER BY o.area, o.rank, o.year, o.period, o.dims, o.unit, o.variant""",
             params,
         ).df()
+
+    def archived_observations(
+        self,
+        codes: Sequence[str],
+        *,
+        datasets: Sequence[str] | None = None,
+        areas: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Every observation of archived indicators ``codes`` (an Open SDG repository's ids such as
+        ``archived-1-a-1``, :meth:`archived_indicators`) in the shape of :meth:`indicator_observations`."""
+        return catalog.archived_observations(self.con, codes, _INDICATOR_COLUMNS, datasets, areas)
+
+    def archived_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """The archived indicators of the datasets (all when None): dataset, indicator (the source's
+        id, ``archived-1-a-1``), number (``1.a.1``), title, archive_type, tier, data_file; in order of
+        the former numbers (``store/datasets.py``)."""
+        return dataset_ops.archived_indicators(self.con, list(datasets) if datasets is not None else None)
+
+    def archived_series(self) -> list[tuple[str, str]]:
+        """(archived indicator id, series) of the series of archived indicators' data files."""
+        return catalog.archived_series(self.con)
 
     def indicator_observations(
         self,

@@ -47,6 +47,8 @@ class MetadataPart(Protocol):
     def kept(self) -> Sequence[str]: ...  # ... except these, whose files had problems
     @property
     def translations(self) -> pd.DataFrame: ...  # dataset_translation rows (lang, key, text) without dataset
+    @property
+    def archived(self) -> pd.DataFrame: ...  # archived_indicator rows without dataset and load
 
 
 HISTORY_INSERT = (
@@ -147,6 +149,7 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: Meta
             )
         finally:
             con.unregister("__metadata_rows")
+    _replace_archived(con, dataset_id, part, load_id)
     if part.whole or len(part.translations):
         con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
     if len(part.translations):
@@ -168,6 +171,45 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: Meta
             )
         finally:
             con.unregister("__metadata_fields")
+
+
+def _replace_archived(con: duckdb.DuckDBPyConnection, dataset_id: str, part: MetadataPart, load_id: int) -> None:
+    """A load's archived indicators: a whole repository's replace the dataset's list; a load of some
+    indicators replaces the rows of those it read."""
+    archived = getattr(part, "archived", None)
+    if part.whole:
+        con.execute("DELETE FROM archived_indicator WHERE dataset = ?", [dataset_id])
+    elif archived is not None and len(archived):
+        con.execute(
+            "DELETE FROM archived_indicator WHERE dataset = ? AND indicator IN (SELECT unnest(?::VARCHAR[]))",
+            [dataset_id, archived["indicator"].tolist()],
+        )
+    if archived is None or not len(archived):
+        return
+    con.register("__archived", archived)
+    try:
+        con.execute(
+            """INSERT OR REPLACE INTO archived_indicator
+               SELECT ?, indicator, number, title, archive_type, tier, data_file, ? FROM __archived""",
+            [dataset_id, load_id],
+        )
+    finally:
+        con.unregister("__archived")
+
+
+def archived_indicators(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = None) -> pd.DataFrame:
+    """The archived indicators of the datasets not removed (of ``datasets``, when given): dataset,
+    indicator (its id as the source has it), number, title, archive_type, tier, data_file; by
+    former number (goal, target, indicator as numbers where they are), then dataset."""
+    where = "AND dataset IN (SELECT unnest(?::VARCHAR[]))" if datasets is not None else ""
+    return con.execute(
+        f"""SELECT dataset, indicator, number, title, archive_type, tier, data_file FROM archived_indicator
+            WHERE dataset IN (SELECT id FROM dataset WHERE removed_at IS NULL) {where}
+            ORDER BY try_cast(split_part(number, '.', 1) AS INTEGER) NULLS LAST,
+                     lpad(split_part(number, '.', 2), 3, '0'), lpad(split_part(number, '.', 3), 3, '0'), indicator,
+                     dataset""",
+        [list(datasets)] if datasets is not None else [],
+    ).df()
 
 
 def replace_source_columns(
@@ -274,6 +316,7 @@ def remove(con: duckdb.DuckDBPyConnection, dataset_id: str, when: dt.datetime | 
         con.execute("DELETE FROM indicator_metadata WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM metadata_field WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM source_columns WHERE dataset = ?", [dataset_id])
+        con.execute("DELETE FROM archived_indicator WHERE dataset = ?", [dataset_id])
         con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
         con.execute("UPDATE dataset SET removed_at = ?, precedence = NULL WHERE id = ?", [when, dataset_id])
         con.execute(

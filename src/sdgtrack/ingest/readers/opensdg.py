@@ -14,7 +14,13 @@ Accepts the repository folder, its ``data/`` folder, or one ``indicator_*.csv`` 
   national series never collide with UN series codes (which have no colon) and are linked to
   their global indicator through the staged ``indicator``. Files of national indicators (an id
   that is not a global indicator, e.g. Rwanda's ``GDP1``) load as national series without an
-  indicator link; ``archived-*`` files are skipped. Both are reported in the notes.
+  indicator link. Both are reported in the notes.
+- archived indicators (``data/archived-1-a-1.csv``, ``meta/archived-1-a-1.md``: indicators the
+  repository no longer reports under that number) load under their own id: series
+  ``<ISO2>:archived-1-a-1[:<series slug>]`` without an SDG indicator link (no analysis counts
+  them as current indicators), their metadata under ``archived-1-a-1``, and the store's
+  ``archived_indicator`` rows say which ids are archived and what ``archived_indicators.csv``
+  says of each (name, archive type, tier).
 - area: the whole repository is one country: ``--area``, else config_data.yml
   (``sdmx_output_global.default_values.REF_AREA``, an SDMX input's ``REF_AREA|XX`` map), else the
   metadata's ``national_geographical_coverage``.
@@ -33,7 +39,7 @@ from ...errors import InvalidInputError, Problem, UserInputError
 from ...frameworks import areas as area_ref
 from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, escape_dim, quote, sql_str, unescape_dim
 from ..datasets import DatasetInfo, slug
-from ..metadata import RepositoryMetadata, collect
+from ..metadata import ARCHIVED_PREFIX, RepositoryMetadata, collect
 from ..registry import ReadResult, register
 from ..tables import csv_header, fix_lines, is_csv, leading_blank_lines, no_rows, why
 from ..totals import choose_total
@@ -119,7 +125,7 @@ class OpenSdgReader:
             if any(path.glob("data/indicator_*.csv")) or any(path.glob("indicator_*.csv")):
                 return True
             return (path / "config_data.yml").exists() and bool(_sdmx_inputs(path, _config(path)))
-        if not (is_csv(path) and INDICATOR_FILE.match(path.name)):
+        if not (is_csv(path) and (INDICATOR_FILE.match(path.name) or _is_archived(path))):
             return False
         header = {c.lower() for c in csv_header(path)}
         return YEAR in header and VALUE in header
@@ -128,7 +134,7 @@ class OpenSdgReader:
         result = ReadResult()
         root = _repository_root(path)
         config = _config(root) if (root / "config_data.yml").exists() else {}
-        files, skipped = self._data_files(path, root, config)
+        files, archived_files = self._data_files(path, root, config)
         meta = RepositoryMetadata(root, config)
         area = self._area(con, path, root, config, meta, options)
         iso2 = con.execute("SELECT coalesce(iso2, code) FROM area WHERE code = ?", [area]).fetchone()[0]
@@ -154,10 +160,24 @@ class OpenSdgReader:
         # parallel plan, whose start-up dominates each INSERT. Restored after the loop.
         threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
         con.execute("SET threads = 1")
+        archived_ids = {f: f.stem for f in archived_files}
+        archived_list = (
+            meta.archived({ident: str(f) for f, ident in archived_ids.items()})
+            if path.is_dir() or archived_ids
+            else None
+        )
+        if archived_list is not None and not path.is_dir():  # one archived file: that indicator only
+            archived_list = archived_list[archived_list["indicator"].isin(list(archived_ids.values()))]
+        # an archived indicator's series are described by its former name (its meta file names it
+        # by a translation key of the current indicator, which may say something else)
+        archived_titles = (
+            dict(zip(archived_list["indicator"], archived_list["title"])) if archived_list is not None else {}
+        )
         try:
-            for file in files:
-                ident = _indicator_id(file)
-                code = ident.replace("-", ".")
+            for file in [*files, *archived_files]:
+                ident = archived_ids.get(file) or _indicator_id(file)
+                # an archived indicator keeps its id as written (archived-1-a-1): no global number
+                code = ident if file in archived_ids else ident.replace("-", ".")
                 try:
                     headers[str(file)] = self._read_file(
                         con,
@@ -166,7 +186,7 @@ class OpenSdgReader:
                         area=area,
                         prefix=f"{iso2}:{code}",
                         indicator=code if code in global_indicators else None,
-                        meta={"title": global_indicators.get(code), **meta.get(ident)},
+                        meta={"title": global_indicators.get(code) or archived_titles.get(code), **meta.get(ident)},
                         extra_attributes=extra_attributes,
                     )
                 except InvalidInputError as exc:
@@ -209,7 +229,8 @@ class OpenSdgReader:
         # named alone, or a repository without a single row, is an error.
         if path.is_file() and read and not staged.get(str(path)):
             raise no_rows(path)
-        national = [code for code in loaded if code not in global_indicators]
+        archived_codes = set(archived_ids.values())
+        national = [code for code in loaded if code not in global_indicators and code not in archived_codes]
 
         for message, dsd, spec in _sdmx_inputs(root, config) if path.is_dir() else []:
             from .sdmx import OpenSdgInput, SdmxReader
@@ -262,29 +283,38 @@ class OpenSdgReader:
                 + (" ..." if len(shown) == 6 else "")
             )
         result.notes.append(
-            f"{name}: Open SDG repository, area {area}; {len(loaded)} indicator files with data, "
-            f"{len(empty)} without data rows"
+            f"{name}: Open SDG repository, area {area}; "
+            f"{len([c for c in loaded if c not in archived_codes])} indicator files with data, "
+            f"{len([c for c in empty if c not in archived_codes])} without data rows"
         )
         if national:
             result.notes.append(
                 f"{name}: {len(national)} file(s) of national indicators (not global SDG indicators) "
                 f"loaded as national series without an indicator link: {', '.join(national)}"
             )
-        if skipped:
-            result.notes.append(
-                f"{name}: skipped {len(skipped)} archived file(s) (indicators no longer reported "
-                f"under that number): {', '.join(f.name for f in skipped[:5])}"
-                f"{' ...' if len(skipped) > 5 else ''}"
-            )
         # national metadata: a repository's replaces the dataset's; one file's, that indicator's
-        idents = meta.ids() if path.is_dir() else [_indicator_id(path)]
-        result.metadata, meta_problems = collect(meta, idents, lambda i: i.replace("-", "."), path.is_dir())
+        archived_meta = meta.archived_ids() if path.is_dir() else []
+        idents = [*meta.ids(), *archived_meta] if path.is_dir() else [_indicator_id(path)]
+        archived_all = set(archived_meta) | archived_codes
+        result.metadata, meta_problems = collect(
+            meta, idents, lambda i: i if i in archived_all else i.replace("-", "."), path.is_dir()
+        )
+        if archived_list is not None:
+            result.metadata.archived = archived_list
+            if len(archived_list):
+                archived = result.metadata.archived
+                with_rows = [i for f, i in archived_ids.items() if with_values.get(str(f))]
+                result.notes.append(
+                    f"{name}: {len(archived)} archived indicator(s) (no longer reported under that number) kept "
+                    f"under their own ids, {len(with_rows)} with data, as national series without an SDG "
+                    f"indicator link: {', '.join(archived['indicator'][:5])}{' ...' if len(archived) > 5 else ''}"
+                )
         result.problems += meta_problems
         result.notes.append(result.metadata.note(name))
         if path.is_dir():
             # an SDMX input's indicators have their data file (the message holds their series)
             in_sdmx = {str(t[1]).replace(".", "-") for t in result.tables if len(t) > 4 and t[1]}
-            missing = sorted(set(meta.ids()) - {_indicator_id(f) for f in files} - {f.stem for f in skipped} - in_sdmx)
+            missing = sorted(set(meta.ids()) - {_indicator_id(f) for f in files} - in_sdmx)
             if missing:
                 result.notes.append(
                     f"{name}: {len(missing)} indicator(s) have metadata but no data file: "
@@ -312,9 +342,9 @@ class OpenSdgReader:
 
     # -- files -------------------------------------------------------------------------------
     def _data_files(self, path: Path, root: Path, config: dict) -> tuple[list[Path], list[Path]]:
-        """(files to read, archived files skipped)."""
+        """(indicator files, archived indicators' files)."""
         if path.is_file():
-            return [path], []
+            return ([], [path]) if _is_archived(path) else ([path], [])
         if path != root:  # the data/ folder itself
             found = list(path.glob("indicator_*.csv")) + list(path.glob("archived-*.csv"))
         elif "inputs" in config:  # the repository says where its CSV inputs are (Canada, Rwanda)
@@ -327,8 +357,8 @@ class OpenSdgReader:
         else:
             found = list(root.glob("data/indicator_*.csv")) + list(root.glob("data/archived-*.csv"))
         found = sorted({f for f in found if f.is_file() and f.suffix.lower() == ".csv"})
-        skipped = [f for f in found if f.name.lower().startswith("archived")]
-        return [f for f in found if f not in skipped], skipped
+        archived = [f for f in found if _is_archived(f)]
+        return [f for f in found if f not in archived], archived
 
     def _area(self, con, path: Path, root: Path, config: dict, meta: RepositoryMetadata, options: dict) -> str:
         if options.get("area"):
@@ -673,6 +703,11 @@ def _finish_series_codes(con, staging: str) -> None:
         FROM counted""")
     con.execute(f"UPDATE {staging} s SET series = m.code FROM __opensdg_series m WHERE s.series = m.interim")
     con.execute("DROP TABLE __opensdg_series")
+
+
+def _is_archived(file: Path) -> bool:
+    """Whether a data file is an archived indicator's (``archived-1-a-1.csv``)."""
+    return file.name.lower().startswith(ARCHIVED_PREFIX + "-")
 
 
 def _indicator_id(file: Path) -> str:

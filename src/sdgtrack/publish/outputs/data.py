@@ -34,10 +34,18 @@ EMPTY = {
 }
 
 
+def with_data(site: Site) -> list[str]:
+    """Indicators whose data files hold rows: the SDG indicators with data, in the order of the
+    official list, then the archived indicators with data (``archived-11-6-1``), as sdg-build
+    publishes both."""
+    return [*site.indicators(), *site.archived_with_data()]
+
+
 def without_data(site: Site) -> list[str]:
-    """Indicators with a meta file and no data on the site, in the order of the official list."""
-    with_data = set(site.indicators())
-    return [code for code in meta_codes(site) if code not in with_data]
+    """Indicators with a meta file and no data on the site, in the order of the official list, then
+    the archived indicators without data."""
+    filled = set(with_data(site))
+    return [code for code in [*meta_codes(site), *site.archived()] if code not in filled]
 
 
 def indicator_file(site: Site, lang: str, folder: str, ext: str, code: str) -> SiteFile:
@@ -53,7 +61,7 @@ def indicator_file(site: Site, lang: str, folder: str, ext: str, code: str) -> S
 @producer
 def indicator_tables(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
-        for code in site.indicators():
+        for code in with_data(site):
             for folder, ext in KINDS:
                 yield indicator_file(site, lang, folder, ext, code)
         for code in without_data(site):
@@ -65,8 +73,9 @@ def indicator_tables(site: Site) -> Iterator[SiteFile]:
 
 @producer
 def all_headlines(site: Site) -> Iterator[SiteFile]:
-    codes = site.indicators()
-    listed = meta_codes(site)  # as sdg-build: every indicator with a meta file, [] where it has no data
+    codes = with_data(site)
+    # as sdg-build: every indicator with a meta file (archived ones too), [] where it has no data
+    listed = [*meta_codes(site), *site.archived()]
 
     def render(lang: str) -> bytes:
         # each indicator's headline JSON as written (or reused), spliced into one object

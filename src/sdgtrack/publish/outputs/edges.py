@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..site import Site, SiteFile, producer, slug
-from .data import indicator_file, without_data
+from .data import indicator_file, with_data, without_data
 from .tables import Table, dump, open_sdg_table
 
 # columns that are not breakdowns: Open SDG's defaults (sdg-build's non-disaggregation columns) and
@@ -102,7 +102,7 @@ def comb(site: Site, lang: str, code: str) -> bytes:
 @producer
 def indicator_edges(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
-        for code in site.indicators():
+        for code in with_data(site):
             key = site.indicator_key(code)
             name = slug(code)
             yield SiteFile(

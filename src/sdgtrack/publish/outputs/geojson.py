@@ -2,9 +2,11 @@
 ``LANG/geojson/regions/indicator_3-2-1.geojson`` (sub-national areas, when a boundary file is given):
 one feature per area of the indicator that has an outline, in sdg-build's shape.
 
-Each feature's properties: ``name``, ``geocode`` (the store's area code), ``disaggregations`` (one
-object per series of values: Units, Series and each disaggregation, the headline first) and
-``values`` (one ``{period: value}`` object per entry of ``disaggregations``).
+Each feature's properties: ``name``, ``geocode`` (the store's area code: a sub-national area's is
+the source's GeoCode as written, ``E12000001``), ``disaggregations`` (one object per series of
+values: Units, Series, each disaggregation and the source's other columns, ``Observation status``,
+``Unit multiplier``, ``Unit measure`` ..., the headline first) and ``values`` (one
+``{period: value}`` object per entry of ``disaggregations``).
 A boundary file is a GeoJSON FeatureCollection; the property that names the store's areas (by code,
 ISO code or name) is found by trying each one, and the file is refused when none does.
 """
@@ -136,10 +138,20 @@ def feature_collection(site: Site, code: str, outlines: dict[str, dict]) -> dict
     areas = _objects(rows["area"])
     keep = np.flatnonzero(pd.Index(list(outlines)).get_indexer(pd.Index(areas)) >= 0)
     selector = [c for c in table.columns if c not in LEADING + ("Area", "GeoCode", "Value")]
-    # one entry per area and combination of selectors (series, unit, disaggregations): the store's
-    # key without the period; in each area the least disaggregated entry first, then as the rows come
+    # one entry per area and combination of selectors (series, unit, disaggregations) and of what the
+    # source wrote beside the value (observation status, unit measure and multiplier ...), as sdg-build
+    # splits them: the store's key without the period, so each entry's attributes are those of every
+    # value in it (3.1.1's "Definition differs" years apart from its "Normal value" ones); in each
+    # area the least disaggregated entry first, then as the rows come
+    attributes = rows["attributes"].fillna("").astype(str) if "attributes" in rows else ""
     combination = (
-        rows["series"].astype(str) + "\x1f" + rows["unit"].astype(str) + "\x1f" + rows["dims"].astype(str)
+        rows["series"].astype(str)
+        + "\x1f"
+        + rows["unit"].astype(str)
+        + "\x1f"
+        + rows["dims"].astype(str)
+        + "\x1f"
+        + attributes
     ).to_numpy(dtype=object)[keep]
     group, _ = pd.factorize(combination)
     depth = rows["dims"].astype(str).str.count("=").to_numpy()[keep]

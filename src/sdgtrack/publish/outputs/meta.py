@@ -63,7 +63,61 @@ def default_status(site: Site, lang: str, code: str) -> str:
     return "complete" if national_fields(site, lang, code).get("data_non_statistical") is True else "notstarted"
 
 
+def archived_meta(site: Site, lang: str, code: str) -> dict:
+    """An archived indicator's meta (``archived-1-a-1``): its repository's fields, as sdg-build
+    publishes them, with its former number and name, the archive type and tier the repository's list
+    gives, and ``archived: true``. Its goal and target numbers are its id, as sdg-build writes them
+    (Open SDG then shows it on no goal page); the current target of its number names the target."""
+    entry = site.archived_table().set_index("indicator").loc[code]
+    number = str(entry["number"] or "")
+    target = ".".join(number.split(".")[:2])
+    has_data = code in site.archived_with_data()
+    labels = series_labels(site)
+    info = site.memo("_series_info", lambda: site.workspace.series_info().set_index("code"))
+    title = _clean(entry["title"]) or ""
+    meta = {
+        "indicator": code,
+        "indicator_number": number or code,
+        "slug": slug(code),
+        "language": lang,
+        "archived": True,
+        "archive_type": _clean(entry["archive_type"]),
+        "un_designated_tier": _clean(entry["tier"]),
+        "goal_number": code,
+        "target_number": code,
+        "target_name": site.titles(lang).get(target, ("", None))[0],
+        "indicator_name": title,
+        "graph_title": title,
+        "indicator_sort_order": code,
+        "reporting_status": "notstarted",
+        "data_non_statistical": False,
+        "graph_type": "line",
+        "standalone": True,
+        "series": [
+            {
+                "code": s,
+                "label": labels.get(s, s),
+                "description": _clean(info.loc[s, "description"]) if s in info.index else None,
+                "unit": _clean(info.loc[s, "unit"]) if s in info.index else None,
+                "dataset": d,
+            }
+            for s, d in site.indicator_sources(code)
+        ],
+        "data": {
+            "csv": f"data/{slug(code)}.csv",
+            "json": f"data/{slug(code)}.json",
+            "headline_csv": f"headline/{slug(code)}.csv",
+            "headline_json": f"headline/{slug(code)}.json",
+        }
+        if has_data
+        else None,
+    }
+    return _with_national(site, lang, code, meta)
+
+
 def indicator_meta(site: Site, lang: str, code: str) -> dict:
+    if code in site.archived():
+        return archived_meta(site, lang, code)
     titles = site.titles(lang)
     has_data = code in site.memo("_with_data", lambda: set(site.indicators()))  # type: ignore[operator]
     goal, target = code.split(".")[0], ".".join(code.split(".")[:2])
@@ -185,6 +239,7 @@ def national_frame(site: Site, lang: str, code: str):
 
     def make():  # every indicator with metadata in one query: a build shows them all
         codes = [c for c, level, _, _ in site.nodes() if level == "indicator" and site.has_metadata(c)]
+        codes += [c for c in site.archived() if site.has_metadata(c)]
         frame = site.workspace.indicator_metadata(codes, site.options.datasets, lang=lang)
         return {c: part.reset_index(drop=True) for c, part in frame.groupby("indicator", sort=False)}
 
@@ -208,7 +263,7 @@ def meta_file(site: Site, lang: str, code: str) -> SiteFile:
 
 @producer
 def metadata(site: Site) -> Iterator[SiteFile]:
-    codes = meta_codes(site)
+    codes = [*meta_codes(site), *site.archived()]  # as sdg-build: the archived indicators' too
     for lang in site.options.langs:
         for code in codes:
             yield meta_file(site, lang, code)

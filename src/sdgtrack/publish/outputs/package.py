@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..site import Site, SiteFile, producer, slug
-from .data import EMPTY_CSV, indicator_file, without_data
+from .data import EMPTY_CSV, indicator_file, with_data, without_data
 from .edges import NOT_DISAGGREGATIONS
 from .tables import Table, dump, open_sdg_table
 
@@ -47,6 +47,29 @@ PARQUET_FIELDS = [
     ("obs_status", "string", "observation status"),
     ("source", "string", "source"),
     ("footnote", "string", "footnote"),
+    (
+        "unit_measure",
+        "string",
+        "the unit of measure as the source wrote it (Open SDG `Unit measure`, SDMX UNIT_MEASURE)",
+    ),
+    (
+        "unit_multiplier",
+        "string",
+        "the unit multiplier as the source wrote it (`Unit multiplier`: Units, Thousands ...)",
+    ),
+    ("geocode", "string", "the source's GeoCode (a sub-national code such as E12000001), as written"),
+    (
+        "source_dims",
+        "string",
+        "the disaggregations as the source wrote them, where `dims` differs (a total written as text)",
+    ),
+    (
+        "attributes",
+        "string",
+        "every other column of the source row as written (Observation status, Units, Series "
+        "...): Name=value pairs sorted by name, joined by |",
+    ),
+    ("variant", "integer", "0; 1, 2 ... for the rows of a key the source gives two or more values, in source order"),
 ]
 
 
@@ -159,11 +182,22 @@ def _indicator_fields(table: Table) -> list[dict]:
     return fields
 
 
+def _title(site: Site, lang: str, code: str) -> str:
+    """The indicator's title in ``lang``; an archived indicator's, its name when archived."""
+    if code in site.archived():
+        titles = site.memo(
+            "_archived_titles", lambda: dict(zip(site.archived_table()["indicator"], site.archived_table()["title"]))
+        )
+        title = titles.get(code)  # type: ignore[union-attr]
+        return title if isinstance(title, str) else ""
+    return site.titles(lang).get(code, ("", None))[0]
+
+
 def _resource_head(site: Site, code: str, path: str, name: str, lang: str) -> dict:
     return {
         "path": path,
         "name": name,
-        "title": site.titles(lang).get(code, ("", None))[0],
+        "title": _title(site, lang, code),
         "profile": "tabular-data-resource",
         "format": "csv",
         "mediatype": "text/csv",
@@ -182,7 +216,7 @@ def indicator_package(site: Site, lang: str, code: str) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": slug(code),
-        "title": site.titles(lang).get(code, ("", None))[0],
+        "title": _title(site, lang, code),
         "licenses": [item for item in _licences(site) if item["name"] in {d for _, d in site.indicator_sources(code)}],
         "resources": [_resource(site, code, "data.csv", "data", lang)],
     }
@@ -195,7 +229,7 @@ def empty_package(site: Site, lang: str, code: str) -> dict:
     return {
         "profile": "tabular-data-package",
         "name": slug(code),
-        "title": site.titles(lang).get(code, ("", None))[0],
+        "title": _title(site, lang, code),
         "licenses": [],
         "resources": [resource],
     }
@@ -214,7 +248,7 @@ def all_packages(site: Site, lang: str) -> dict:
 @producer
 def indicator_packages(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
-        for code in site.indicators():
+        for code in with_data(site):
             data = indicator_file(site, lang, "data", "csv", code)
             folder = f"{lang}/data-packages/{slug(code)}"
             yield SiteFile(f"{folder}/data.csv", data.render, data.key, about=code)

@@ -258,6 +258,7 @@ def _extras(site: "Site") -> dict:
             "progress": site_facts(site)["kept_run"] is not None,
             "sdg_index": kept_index_run(site) is not None,
             "interlinkages": kept_links_run(site) is not None,
+            "archived": bool(site.archived()),
         }
     return site.cache["pages.extras"]  # type: ignore[return-value]
 

@@ -44,6 +44,7 @@ MIGRATIONS = [
     Migration(9, "0009_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
     Migration(10, "0010_source_columns_per_indicator.sql"),  # ... per indicator (one SDMX message, many)
     Migration(12, "0012_load_source.sql"),  # the digest of a load's files: an unchanged re-load reads nothing
+    Migration(13, "0013_archived_indicators.sql"),  # an Open SDG repository's archived indicators
 ]
 LATEST = MIGRATIONS[-1].version
 
@@ -55,6 +56,7 @@ RELOAD_TO_APPLY = {
     8: "an Open SDG repository's translations",
     9: "an Open SDG file's columns as written",
     10: "an Open SDG repository's SDMX data as its own build writes it (Rwanda's names, headers, series placement)",
+    13: "an Open SDG repository's archived indicators",
 }
 
 
