@@ -7,7 +7,7 @@ titles, publishers and licences, the framework's English titles where a translat
 codes, numbers) and must then hold none of the English interface strings: the site's catalogue
 (strings.yml), the names of the code lists pages show (units, observation status, sex, age ...:
 code_labels.words.csv and the age patterns) and the progress methods' titles. The no-script charts
-of each language (``assets/charts/LANG/``: description, unit, yes and no) are read the same way. The page script's
+of each language (``LANG/charts/``: description, unit, yes and no) are read the same way. The page script's
 words (the indicator's data file labels) must all have their translation in the page's data.
 """
 
@@ -190,10 +190,10 @@ def test_no_english_interface_words(demo_site, lang):
                     unnamed.setdefault(name, set()).add(path)
     # the no-script charts of the language: their description, unit and yes/no in its words
     slugs = [p.split("/")[2] for p in pages if p.startswith(f"{lang}/indicators/")]
-    charts = [f"assets/charts/{lang}/{s}.svg" for s in slugs if f"assets/charts/{s}.svg" in files]
+    charts = [f"{lang}/charts/{s}.svg" for s in slugs if f"assets/charts/{s}.svg" in files]
     assert len(charts) > 40 and all(c in files for c in charts)  # each chart of the first language, in this one
     shown = f"{lang}/indicators/{charts[0].split('/')[-1][:-4]}/index.html"
-    assert charts[0] in files[shown].render().decode("utf-8")  # the page shows its own
+    assert f'{charts[0]}" alt=' in files[shown].render().decode("utf-8")  # the page shows its own
     titles = _data_texts(ws)
     for path in charts:
         parser = _Text()

@@ -257,9 +257,9 @@ def _shown(site: Site, code: str) -> dict | None:
 
 def chart_path(site: Site, lang: str, name: str) -> str:
     """Where an indicator's no-script chart in ``lang`` is: ``assets/charts/3-2-1.svg`` for the
-    site's first language (the path sdg-build's sites and older links know), else under the
-    language's folder."""
-    return f"assets/charts/{name}.svg" if lang == site.options.langs[0] else f"assets/charts/{lang}/{name}.svg"
+    site's first language (the path older links know), else in the language's folder
+    (``fr/charts/3-2-1.svg``: a language removed from the site takes its charts with it)."""
+    return f"assets/charts/{name}.svg" if lang == site.options.langs[0] else f"{lang}/charts/{name}.svg"
 
 
 def _svg(site: Site, code: str, lang: str) -> bytes:

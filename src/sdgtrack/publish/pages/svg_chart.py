@@ -6,8 +6,7 @@ each, 40% of a UK build. The picture is simple enough to write directly: scales 
 NumPy over the whole series, and the marks are strings made by NumPy's string operations and
 joined once, so a chart of any length costs well under a millisecond.
 
-A file per language (``assets/charts/`` for the site's first, ``assets/charts/LANG/`` for the
-others): the description of what it shows, the unit's name and the yes/no of a binary chart are in
+A file per language (``assets/charts/`` for the site's first, ``LANG/charts/`` for the others): the description of what it shows, the unit's name and the yes/no of a binary chart are in
 the page's language (``words``: the site's strings, ``common.Strings``); the numbers and the
 series' own description are the data's.
 """
