@@ -6,9 +6,9 @@ Steps, one after the other in one run so the ratios compare like with like on th
 
 - ``export``: `Workspace.export_parquet` of the whole store (seconds per million rows).
 - ``links``: `Workspace.links` (every country, all headline series) on the store, then
-  `Workspace.cluster_links` on the export with a LocalCluster(n, processes) started beforehand
+  `Workspace.cluster(export).links` on the export with a LocalCluster(n, processes) started beforehand
   (its start-up is reported apart: a real cluster is running already); the tables are checked equal.
-- ``progress``: `Workspace.assess` (UNSD method) vs `Workspace.cluster_progress`, checked equal.
+- ``progress``: `Workspace.assess` (UNSD method) vs `Workspace.cluster(export).assess`, checked equal.
 
 Times are the best of ``--repeat`` runs. Without --db the 2020 UN extract is ingested into a
 temporary store first (not timed). Prints one JSON document.
@@ -73,7 +73,7 @@ def main() -> None:
     try:
         local_s, local = best(lambda: ws.links(null_permutations=args.null, save=False), args.repeat)
         remote_s, remote = best(
-            lambda: ws.cluster_links(work / "parquet", scheduler=address, null_permutations=args.null), args.repeat
+            lambda: ws.cluster(work / "parquet", scheduler=address).links(null_permutations=args.null), args.repeat
         )
         pd.testing.assert_frame_equal(remote.tables["series"], local.tables["series"])
         areas = local.summary["areas"]
@@ -91,7 +91,7 @@ def main() -> None:
             "cluster_steps": remote.notes[-1],
         }
         local_s, local = best(lambda: ws.assess(save=False), args.repeat)
-        remote_s, remote = best(lambda: ws.cluster_progress(work / "parquet", scheduler=address), args.repeat)
+        remote_s, remote = best(lambda: ws.cluster(work / "parquet", scheduler=address).assess(), args.repeat)
         pd.testing.assert_frame_equal(remote.tables["series"], local.tables["series"])
         report["progress"] = {
             "series_x_areas": int(local.summary["series x areas"]),

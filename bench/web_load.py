@@ -10,8 +10,10 @@ client sends its next request when the last answer is in; it accepts gzip, as br
 p50 and p99 latency (ms), and the first (uncached) request's time:
 
 - ``api``: ``/api/data/3.2.1?area=AFG`` (one indicator's observations of one area, JSON);
-- ``api_uncached``: the same query with a different ``offset`` each time, so every request misses the
-  answer cache and runs the store read (what a burst of new queries costs);
+- ``api_uncached``: ``/api/data/CODE?area=A`` over 16 indicators x up to 223 countries (:func:`mix`,
+  as ``bench/web_wrk.py``), each request with a parameter the route ignores (``nocache=N``, N
+  counting up), so every request misses the answer cache and reads (a different ``offset`` each
+  time, as before, gave mostly empty pages past the last row);
 - ``home``: ``--home`` (default ``/en/``, the site's English home page);
 - ``page``: an indicator page (``--page``, default ``/en/indicators/3-2-1/``);
 - ``baseline_api`` / ``baseline_home`` / ``baseline_page``: a fixed file of the same size as the api
@@ -124,6 +126,33 @@ async def once(url: str, path: str) -> tuple[int, int, float]:
     return status, size, took
 
 
+def mix(db: Path, n_indicators: int = 16, n_areas: int = 223) -> list[str]:
+    """``/api/data/CODE?area=A`` for the indicators and countries with the most headline rows, in a
+    fixed shuffled order."""
+    import random
+
+    from sdgtrack.workspace import Workspace
+
+    with Workspace(db, read_only=True) as ws:
+        facts = ws.store.series_facts()  # per dataset, indicator and series: n_headline rows
+        countries = set(ws.areas(kind="country")["code"])
+        if facts.empty:  # series no SDG indicator links (bench/scale.py's synthetic data): its series
+            facts = ws.store.sql(
+                "SELECT series AS indicator, count(*) AS n_headline FROM observation WHERE is_headline GROUP BY series"
+            )
+            frame = ws.store.sql("SELECT area FROM observation WHERE is_headline AND series = ?", [facts.iloc[0, 0]])
+        else:
+            frame = ws.observations(None)  # headline rows of every series: which countries have most
+    indicators = (
+        facts.groupby("indicator")["n_headline"].sum().sort_values(ascending=False).index[:n_indicators].tolist()
+    )
+    counts = frame[frame["area"].isin(countries)].groupby("area").size().sort_values(ascending=False)
+    areas = counts.index[:n_areas].tolist()
+    paths = [f"/api/data/{code}?area={area}" for code in indicators for area in areas]
+    random.Random(23).shuffle(paths)
+    return paths
+
+
 def ensure_store(db: Path) -> float | None:
     """Load the UN extract into ``db`` unless it holds it; seconds taken (None if already there)."""
     from sdgtrack.workspace import Workspace
@@ -152,6 +181,7 @@ def main() -> None:
         return serve(args.serve[0], int(args.serve[1]), [int(s) for s in args.serve[2].split(",") if s])
 
     loaded = ensure_store(Path(args.db))
+    uncached = mix(Path(args.db))
     url = f"http://127.0.0.1:{args.port}"
     api = "/api/data/3.2.1?area=AFG"
     try:
@@ -188,7 +218,7 @@ def main() -> None:
     try:
         targets = {"api": lambda i: api,
                    "baseline_api": lambda i: f"/bench/{first['api'][1]}.bin",
-                   "api_uncached": lambda i: f"{api}&offset={i}",
+                   "api_uncached": lambda i: f"{uncached[i % len(uncached)]}&nocache={i}",
                    "home": lambda i: args.home,
                    "baseline_home": lambda i: f"/bench/{first['home'][1]}.bin"}
         if first["page"][0] == 200:

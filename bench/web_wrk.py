@@ -9,8 +9,10 @@ starts ``sdgtrack serve`` on it in a subprocess (the server users run), and driv
 indicators with the most headline rows, the countries with the most). Targets:
 
 - ``uncached``: the mix, each request with a parameter the route ignores (``nocache=N``, N counting
-  up), so every request misses the answer cache and runs the store read: what a burst of new
-  queries costs;
+  up), so every request misses the answer cache: what a burst of new queries costs. Before it,
+  ``uncached_first_pass`` requests every path of the mix once from 8 threads (``nocache=first``):
+  the reads before the server keeps anything for them (series blocks, resolved codes and areas;
+  docs/scale.md, "Reads"), whose cost the ``uncached`` run then no longer pays;
 - ``cached``: the same mix without it, after one warming pass, so every answer comes from memory;
 - ``one``: one cached answer (``/api/data/3.2.1?area=AFG``), the figure issue 23 started from.
 
@@ -24,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from web_load import ensure_store  # noqa: E402  (the same store as the asyncio benchmark)
+from web_load import ensure_store, mix  # noqa: E402  (the same store and mix as the asyncio benchmark)
 
 LUA = r"""
 local paths = {}
@@ -59,24 +60,6 @@ done = function(summary, latency, requests)
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
 end
 """
-
-
-def mix(db: Path, n_indicators: int = 16, n_areas: int = 223) -> list[str]:
-    """``/api/data/CODE?area=A`` for the indicators and countries with the most headline rows."""
-    from sdgtrack.workspace import Workspace
-
-    with Workspace(db, read_only=True) as ws:
-        facts = ws.store.series_facts()  # per dataset, indicator and series: n_headline rows
-        countries = set(ws.areas(kind="country")["code"])
-        frame = ws.observations(None)  # headline rows of every series: which countries have most
-    indicators = (
-        facts.groupby("indicator")["n_headline"].sum().sort_values(ascending=False).index[:n_indicators].tolist()
-    )
-    counts = frame[frame["area"].isin(countries)].groupby("area").size().sort_values(ascending=False)
-    areas = counts.index[:n_areas].tolist()
-    paths = [f"/api/data/{code}?area={area}" for code in indicators for area in areas]
-    random.Random(23).shuffle(paths)
-    return paths
 
 
 def run_wrk(wrk: str, url: str, script: Path, connections: int, seconds: float, threads: int) -> dict:
@@ -109,6 +92,34 @@ def server_cpu(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def first_pass(url: str, paths: list[str], pid: int, clients: int = 8) -> dict:
+    """Every path of the mix once (``nocache=first``, so no answer is cached), from ``clients``
+    threads: what reads cost before the server keeps anything for them (series blocks, lookups)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(path: str) -> float:
+        started = time.perf_counter()
+        urllib.request.urlopen(f"{url}{path}&nocache=first", timeout=60).read()
+        return time.perf_counter() - started
+
+    cpu = server_cpu(pid)
+    began = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        took = sorted(pool.map(get, paths))
+    elapsed = time.perf_counter() - began
+    out = {
+        "requests": len(paths),
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "requests_per_s": round(len(paths) / elapsed, 1),
+        "p50_ms": round(took[len(took) // 2] * 1000, 2),
+        "p99_ms": round(took[int(len(took) * 0.99)] * 1000, 2),
+    }
+    if cpu is not None:
+        out["server_cpu_ms_per_request"] = round((server_cpu(pid) - cpu) * 1000 / len(paths), 2)  # type: ignore[operator]
+    return out
 
 
 def main() -> None:
@@ -161,6 +172,8 @@ def main() -> None:
             if name == "cached":  # one pass over the mix fills the answer cache
                 for path in paths:
                     urllib.request.urlopen(url + path, timeout=30).read()
+            if name == "uncached":  # one pass fills what the server keeps besides the answer cache
+                results["uncached_first_pass"] = first_pass(url, paths, server.pid)
             run_wrk(args.wrk, url, scripts[name], args.connections, 2.0, args.threads)  # warm up
             cpu = server_cpu(server.pid)
             results[name] = run_wrk(args.wrk, url, scripts[name], args.connections, args.seconds, args.threads)

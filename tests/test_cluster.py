@@ -65,7 +65,7 @@ def _same_links(local, remote):
 def test_links_equal_the_local_run(exported, scheduler):
     ws, parquet = exported
     local = ws.links(null_permutations=3, save=False)
-    remote = ws.cluster_links(parquet, scheduler=scheduler, null_permutations=3)
+    remote = ws.cluster(parquet, scheduler=scheduler).links(null_permutations=3)
     pairs = remote.tables["series"]
     assert len(pairs) > 1000 and pairs["area"].nunique() > 5 and (pairs["class"] != "none").any()
     assert set(remote.datasets) == {"unsd", "opensdg-rwanda"}
@@ -88,7 +88,7 @@ def test_links_options_equal_the_local_run(exported, scheduler):
         level="goal",
     )
     local = ws.links(save=False, **options)
-    remote = ws.cluster_links(parquet, scheduler=scheduler, **options)
+    remote = ws.cluster(parquet, scheduler=scheduler).links(**options)
     assert len(remote.tables["goal"]) > 10
     pd.testing.assert_frame_equal(remote.tables["goal"], local.tables["goal"])
     _same_links(local, remote)
@@ -97,7 +97,7 @@ def test_links_options_equal_the_local_run(exported, scheduler):
 def test_progress_equals_the_local_run(exported, scheduler):
     ws, parquet = exported
     local = ws.assess(save=False)
-    remote = ws.cluster_progress(parquet, scheduler=scheduler)
+    remote = ws.cluster(parquet, scheduler=scheduler).assess()
     frame = remote.tables["series"]
     assert len(frame) > 1000 and frame["status"].nunique() > 3 and frame["dataset"].nunique() == 2
     pd.testing.assert_frame_equal(frame, local.tables["series"])
@@ -105,7 +105,7 @@ def test_progress_equals_the_local_run(exported, scheduler):
     assert remote.datasets == local.datasets and remote.parameters == local.parameters
     for method, level in (("eurostat", "goal"), ("statcan", "indicator")):
         local = ws.assess(method, level=level, save=False)
-        remote = ws.cluster_progress(parquet, method, scheduler=scheduler, level=level)
+        remote = ws.cluster(parquet, scheduler=scheduler).assess(method, level=level)
         pd.testing.assert_frame_equal(remote.tables[level], local.tables[level])
 
 
@@ -144,14 +144,14 @@ def test_cli_on_a_local_cluster(exported, tmp_path):
 def test_bad_input(exported, tmp_path):
     ws, parquet = exported
     with pytest.raises(UserInputError, match="no such folder"):
-        ws.cluster_progress(tmp_path / "nothing", local_workers=1)
+        ws.cluster(tmp_path / "nothing", local_workers=1).assess()
     (tmp_path / "empty").mkdir()
     with pytest.raises(UserInputError, match=r"missing area.parquet.*sdgtrack export parquet"):
-        ws.cluster_links(tmp_path / "empty", local_workers=1)
+        ws.cluster(tmp_path / "empty", local_workers=1).links()
     with pytest.raises(UserInputError, match="Atlantis"):
-        ws.cluster_links(parquet, areas=["Atlantis"], local_workers=1)
+        ws.cluster(parquet, local_workers=1).links(areas=["Atlantis"])
     with pytest.raises(UserInputError, match=r"--scheduler tcp://127.0.0.1:9: cannot reach"):
-        ws.cluster_progress(parquet, scheduler="tcp://127.0.0.1:9")
+        ws.cluster(parquet, scheduler="tcp://127.0.0.1:9").assess()
     res = runner.invoke(
         app, ["cluster", "run", "progress", "--parquet", str(parquet), "--scheduler", "x", "--local-workers", "2"]
     )
@@ -169,4 +169,4 @@ def test_a_damaged_file_is_one_message(exported, tmp_path):
     victim = next((copy / "observation" / "series=SH_DYN_MORT").glob("*.parquet"))  # has a target row
     victim.write_bytes(victim.read_bytes()[:100])
     with pytest.raises(UserInputError, match=r"cannot read the export .*" + victim.parent.name):
-        ws.cluster_progress(copy, local_workers=1)
+        ws.cluster(copy, local_workers=1).assess()

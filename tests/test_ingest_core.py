@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+import sdgtrack
 from sdgtrack.errors import InvalidInputError
 from sdgtrack.ingest import check, load
 
@@ -214,6 +215,21 @@ def test_cli_error_is_one_message_not_a_traceback(tmp_path):
     assert "tidy_bad_value.csv, line 3, column 'value': got 'about 67'" in result.stderr
     assert "nothing was loaded" in result.stderr
     assert "hint: to load the valid rows anyway, run `sdgtrack ingest --skip-invalid`" in result.stderr
+    assert not (tmp_path / "cli.duckdb").exists()  # the refused first load left no empty store behind
+
+
+def test_validate_creates_no_store_and_a_failed_load_keeps_an_existing_one(tmp_path):
+    store = tmp_path / "kept.duckdb"
+    checked = run_cli("validate", str(INGEST / "tidy_good.csv"), db_path=store)
+    assert checked.returncode == 0, checked.stderr
+    assert not store.exists()
+    loaded = run_cli("ingest", str(INGEST / "tidy_good.csv"), db_path=store)
+    assert loaded.returncode == 0, loaded.stderr
+    refused = run_cli("ingest", str(INGEST / "tidy_bad_value.csv"), db_path=store)
+    assert refused.returncode == 1
+    assert store.exists()  # the store the user had stays, with its data
+    with sdgtrack.Database(store, read_only=True) as db:
+        assert db.con.execute("SELECT count(*) FROM observation").fetchone()[0] > 0
 
 
 def test_cli_ingest_then_data(tmp_path):

@@ -110,3 +110,104 @@ def test_bad_value_names_line_and_leaves_store_unchanged(db):
     # the custom area made for REF_AREA 1 is gone again: a failed load changes nothing
     assert rows(db, "SELECT count(*) FROM area WHERE code = 'RW-1'") == [(0,)]
     assert rows(db, "SELECT count(*) FROM observation") == [(0,)]
+
+
+# -- an SDMX input of an Open SDG repository: read as its config_data.yml declares it ---------------
+REPOSITORY = FIXTURES / "opensdg" / "sdmx_repo"
+
+
+def _site_files(db, code: str) -> tuple[str, str]:
+    from sdgtrack.publish.outputs.tables import headline_table, open_sdg_table, to_csv
+    from sdgtrack.publish.site import Site
+
+    site = Site(db)
+    return to_csv(open_sdg_table(site, code)).decode("utf-8"), to_csv(headline_table(site, code)).decode("utf-8")
+
+
+def test_repository_input_is_written_as_its_own_build_writes_it(db):
+    report = load(db, REPOSITORY)
+    assert report.formats == {"opensdg": 1} and report.new == 5
+    assert any("FREQ, OBS_STATUS, REPORTING_TYPE, UNIT_MULT left out of the data files" in n for n in report.notes)
+    # the store's key stays the message's (codes, _T totals); what it said beside the value is kept
+    assert rows(
+        db,
+        "SELECT dims, unit, unit_measure, unit_multiplier, obs_status, footnote FROM observation "
+        "WHERE series = 'SI_POV_NAHC' AND period = '2015'",
+    ) == [("AGE=_T|REPORTING_TYPE=N|SEX=_T", "PT", "PT", "0", "A", "Survey")]
+    # codes translated through the DSD, _T blank, REF_AREA|KE mapped to '' (a blank cell, not left out)
+    assert rows(db, "SELECT source_dims, attributes FROM observation WHERE series = 'XX_NEW_ONE'") == [
+        ("Reference area=|Sex=Male", "SERIES=A national series [1.2.1, 1.4.1]|UNIT_MEASURE=Number")
+    ]
+    # the DSD's annotations place a series the store did not know under both its indicators
+    assert rows(db, "SELECT indicator FROM series_indicator WHERE series = 'XX_NEW_ONE' ORDER BY 1") == [
+        ("1.2.1",),
+        ("1.4.1",),
+    ]
+    # one header per indicator: the columns its own rows fill (1.4.1 has no age)
+    headers = {i: list(c) for i, c in zip(db.source_columns()["indicator"], db.source_columns()["columns"])}
+    assert headers == {
+        "1.2.1": ["Year", "SERIES", "Reference area", "Sex", "Age", "UNIT_MEASURE", "Value"],
+        "1.4.1": ["Year", "SERIES", "Reference area", "Sex", "UNIT_MEASURE", "Value"],
+    }
+    data, headline = _site_files(db, "1.2.1")
+    assert sorted(data.splitlines()) == sorted(
+        [
+            "Year,SERIES,Reference area,Sex,Age,UNIT_MEASURE,Value",
+            "2015,Proportion below the national poverty line [1.2.1],,,,Percent,40.5",
+            "2020,Proportion below the national poverty line [1.2.1],,,,Percent,35.1",
+            "2020,Proportion below the national poverty line [1.2.1],,Female,under 15 years old,Percent,38.2",
+            "2020,Proportion below the national poverty line [1.2.1],North,,,Percent,30",
+            '2020,"A national series [1.2.1, 1.4.1]",,Male,,Number,1200',
+        ]
+    )
+    # the headline: rows with every breakdown blank, Reference area among them (North is not)
+    assert headline.splitlines() == [
+        "Year,SERIES,UNIT_MEASURE,Value",
+        "2015,Proportion below the national poverty line [1.2.1],Percent,40.5",
+        "2020,Proportion below the national poverty line [1.2.1],Percent,35.1",
+    ]
+    assert _site_files(db, "1.4.1")[0].splitlines()[0] == "Year,SERIES,Reference area,Sex,UNIT_MEASURE,Value"
+
+
+def test_the_same_message_alone_keeps_its_codes(db, tmp_path):
+    """A message loaded on its own is no repository's: no config applies, the site writes its codes."""
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(REPOSITORY / "sdmx-data" / "data.xml", alone / "data.xml")
+    shutil.copy(REPOSITORY / "test DSD.xml", alone / "test DSD.xml")
+    report = load(db, alone / "data.xml")
+    assert report.formats == {"sdmx": 1} and report.new == 5
+    assert rows(db, "SELECT count(*) FROM observation WHERE source_dims IS NOT NULL OR attributes IS NOT NULL") == [
+        (0,)
+    ]
+    assert rows(db, "SELECT DISTINCT unit_measure, unit_multiplier FROM observation ORDER BY 1") == [
+        ("NUMBER", "0"),
+        ("PT", "0"),
+    ]
+    assert db.source_columns().empty
+    # only the series the store did not know takes its links from the DSD, as before
+    assert rows(db, "SELECT count(*) FROM series_indicator WHERE series = 'XX_NEW_ONE'") == [(2,)]
+    data, _ = _site_files(db, "1.4.1")
+    assert data.splitlines()[0] == "Year,AGE,REPORTING_TYPE,SEX,Units,Series,Value"
+
+
+def test_rwanda_repository_files_as_sdg_build_writes_them(db):
+    load(db, shared_path("opensdg", "rwanda"))
+    stored = db.source_columns()
+    sdmx = stored[stored["source_file"].str.endswith(".xml")]
+    assert len(sdmx) >= 120 and sdmx["has_rows"].all()
+    data, headline = _site_files(db, "1.2.1")
+    lines = data.splitlines()
+    assert (
+        lines[0] == "Year,SERIES,Reference area,Sex,Age,Degree of urbanisation,UNIT_MEASURE,Value" and len(lines) == 179
+    )
+    assert (
+        "2014,Proportion of population living below the national poverty line [1.2.1],,Male,16 years old and over,,Percent,33.2"
+        in lines
+    )
+    assert any(",Nyarugenge,,,,Percent," in line for line in lines)  # a district, named from the DSD
+    assert headline.splitlines()[:2] == [
+        "Year,SERIES,UNIT_MEASURE,Value",
+        "2000,Proportion of population living below the national poverty line [1.2.1],Percent,58.9",
+    ]
+    assert len(headline.splitlines()) == 7

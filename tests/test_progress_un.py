@@ -59,6 +59,28 @@ def test_world_under5_mortality(unsd_all):
     assert row["status"] == "moderate"
 
 
+def test_an_indicator_speaks_with_its_headline_series(un_db, unsd_all):
+    """3.2.1 for the World is under-5 mortality (moderate), as its page says, not the mean of
+    under-5 and infant mortality (on track); Canada's method keeps Open SDG's mean."""
+    world = unsd_all[(unsd_all["area"] == "1") & unsd_all["series"].isin(["SH_DYN_MORT", "SH_DYN_IMRT"])]
+    by_series = world.set_index("series")
+    assert by_series.loc["SH_DYN_MORT", "status"] != by_series.loc["SH_DYN_IMRT", "status"]
+    indicators = progress.rollup.roll_up(un_db, unsd_all[unsd_all["area"] == "1"], "indicator").set_index("code")
+    u5 = indicators.loc["3.2.1"]
+    assert u5["status"] == by_series.loc["SH_DYN_MORT", "status"] == "moderate"
+    assert u5["score"] == pytest.approx(by_series.loc["SH_DYN_MORT", "score"])
+    assert u5["n_series"] == 2 and u5["children_assessed"] == 1  # both counted, one speaks
+    # where the headline series is not assessed, the next series in the rule's order speaks
+    without = unsd_all[(unsd_all["area"] == "1") & (unsd_all["series"] != "SH_DYN_MORT")]
+    fallback = progress.rollup.roll_up(un_db, without, "indicator").set_index("code").loc["3.2.1"]
+    assert fallback["score"] == pytest.approx(by_series.loc["SH_DYN_IMRT", "score"])
+    # statcan rolls an indicator up as the mean of its series
+    statcan = world.assign(method="statcan", score=[-2.0, 4.0])
+    statcan.attrs = {"method": "statcan"}
+    mean = progress.rollup.roll_up(un_db, statcan, "indicator").set_index("code").loc["3.2.1"]
+    assert mean["score"] == pytest.approx(1.0) and mean["children_assessed"] == 2
+
+
 def test_rollups_and_kept_assessment(un_db):
     goals = progress.assess(un_db, "unsd", areas=["World"], level="goal")
     assert list(goals["code"])[:3] == ["1", "2", "3"] and set(goals["area"]) == {"1"}

@@ -132,8 +132,21 @@ def test_upgrade_keeps_every_observation_in_a_derived_dataset(tmp_path):
         # as-of still answers: the UN rows were in the store on 2026-01-31 (with the flags they had
         # then: the old rule's), the UK rows were not
         assert set(db.observations(as_of="2026-01-31", all_disaggregations=True)["dataset"]) == {"unsd"}
+    assert "totals written as text" in upgraded.stdout  # migration 2 ran: its re-load advice is given
     again = run_cli("upgrade", db_path=path)
     assert "already at schema version" in again.stdout
+
+
+def test_upgrade_advises_a_reload_only_for_what_the_applied_migrations_cannot_give(tmp_path):
+    path = tmp_path / "at7.duckdb"
+    sdgtrack.Database(path).close()
+    with duckdb.connect(str(path)) as con:  # a store written by the release before migration 8
+        con.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+    upgraded = run_cli("upgrade", db_path=path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "applied migrations 8, 9" in upgraded.stdout
+    assert "translations" in upgraded.stdout and "columns as written" in upgraded.stdout
+    assert "totals written as text" not in upgraded.stdout  # migration 2 did not run here
 
 
 def test_a_failed_migration_changes_nothing(tmp_path, monkeypatch):

@@ -137,6 +137,22 @@ def test_a_cli_write_to_a_served_store_names_the_server(store):
     assert not sidecar_path(store).exists()  # withdrawn on shutdown
 
 
+def test_a_server_without_data_entry_names_no_upload_route(store):
+    app = create_app(store, url="http://127.0.0.1:8124")
+    app.state.upload_route = None  # as when the data-entry routers are not part of the build
+    with TestClient(app):
+        assert json.loads(sidecar_path(store).read_text())["upload"] is None
+        run = subprocess.run(
+            [sys.executable, "-m", "sdgtrack.cli", "areas", "add", "XX-1", "Testby", "--db", str(store)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        message = run.stderr + run.stdout
+        assert run.returncode == 1 and "held by the sdgtrack server at http://127.0.0.1:8124" in message
+        assert "read through it" in message and "POST" not in message and "None" not in message
+
+
 def test_a_stale_sidecar_is_ignored(tmp_path):
     store = tmp_path / "x.duckdb"
     child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)

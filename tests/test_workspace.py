@@ -79,7 +79,7 @@ def test_coverage_result_lists_are_lists(tmp_path):
     answer = shared_path("questionnaires", "itu-2023.txt")
     with sdgtrack.open(tmp_path / "c.duckdb") as ws:
         ws.contributions.import_file(answer)
-        result = ws.coverage(by="kind")
+        result = ws.contributions.coverage(by="kind").to_result()
         records = ws.contributions.records()
     doc = _check_document(result)
     assert doc["parameters"] == {"by": "kind", "sdgs": "effective", "include_all_goals": False}

@@ -40,13 +40,17 @@ from sdgtrack.tagging import evaluate, multilingual, tagger  # noqa: E402
 from sdgtrack.tagging.reference import DATA, calibration, embedded_texts, reference_texts, reference_vectors  # noqa: E402
 
 K3 = ct.KINDS3
-# (name, features, with the 2025 indicator titles among the indicator texts)
+# (name, features, which indicator texts beyond the 2020 ones: the 2025 titles, the national descriptions)
 FORMS = [
-    ("no indicator texts", K3 + ["similarity_gap", "query"], False),
-    ("2020 indicator texts beside", K3 + ["similarity_gap", "query", "indicator"], False),
-    ("2020 indicator texts in the gap", K3 + ["similarity_gap_indicator", "query", "indicator"], False),
-    ("2020 + 2025 indicator texts beside", K3 + ["similarity_gap", "query", "indicator"], True),
-    ("2020 + 2025 indicator texts in the gap", K3 + ["similarity_gap_indicator", "query", "indicator"], True),
+    ("no indicator texts", K3 + ["similarity_gap", "query"], ()),
+    ("2020 indicator texts beside", K3 + ["similarity_gap", "query", "indicator"], ()),
+    ("2020 indicator texts in the gap", K3 + ["similarity_gap_indicator", "query", "indicator"], ()),
+    ("2020 + 2025 indicator texts beside", K3 + ["similarity_gap", "query", "indicator"], ("title",)),
+    ("2020 + 2025 indicator texts in the gap", K3 + ["similarity_gap_indicator", "query", "indicator"], ("title",)),
+    ("2020 + 2025 + national descriptions beside", K3 + ["similarity_gap", "query", "indicator"],
+     ("title", "description")),
+    ("2020 + 2025 + national descriptions in the gap", K3 + ["similarity_gap_indicator", "query", "indicator"],
+     ("title", "description")),
 ]
 
 
@@ -69,8 +73,12 @@ def main() -> None:
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     rows = embedded_texts()
-    n_titles = int((reference_texts()["kind"] == "indicator_title").sum())
-    titles_2025 = np.arange(len(rows)) >= len(rows) - n_titles  # embedded_texts() puts them last
+    kinds = reference_texts()["kind"]
+    n_titles, n_described = int((kinds == "indicator_title").sum()), int((kinds == "indicator_description").sum())
+    # embedded_texts() puts the 2025 titles, then the national descriptions, last
+    position = np.arange(len(rows))
+    extra = {"description": position >= len(rows) - n_described}
+    extra["title"] = (position >= len(rows) - n_described - n_titles) & ~extra["description"]
     bench, texts = ct.load_benchmark(args.shared)
     j = ct.Judgements(bench)
     tune = np.flatnonzero(j.part == "tune")
@@ -93,8 +101,8 @@ def main() -> None:
         sets_english[own_out] = _selected(prob, english_rule["threshold"])[index.get_indexer(keys)]
     goal = table.loc[others, "goal"].to_numpy()
     out = []
-    for name, names, with_2025 in FORMS:
-        keep = np.ones(len(rows), dtype=bool) if with_2025 else ~titles_2025
+    for name, names, with_extra in FORMS:
+        keep = ~np.logical_or.reduce([extra[k] for k in extra if k not in with_extra] + [np.zeros(len(rows), bool)])
         rule = ct.choose_and_fit(_features(bench_vectors, keep, None), j, tune, [(names, False)])
         result = {"form": name, "cv in tune": rule["cv_accuracy"], "ridge": rule["l2"]}
         for own_out in (False, True):

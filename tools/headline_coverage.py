@@ -21,22 +21,21 @@ def main() -> None:
     parser.add_argument("repositories", nargs="+", type=Path)
     parser.add_argument("--list", action="store_true", help="print every series without a headline and why")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        with sdgtrack.Database(Path(tmp) / "coverage.duckdb") as db:
-            for repo in args.repositories:
-                load(db, repo, skip_invalid=True, rejected_path=Path(tmp) / f"{repo.name}-rejected.csv")
-            counts = db.con.execute("""
+    with tempfile.TemporaryDirectory() as tmp, sdgtrack.Database(Path(tmp) / "coverage.duckdb") as db:
+        for repo in args.repositories:
+            load(db, repo, skip_invalid=True, rejected_path=Path(tmp) / f"{repo.name}-rejected.csv")
+        counts = db.con.execute("""
                 SELECT coalesce(split_part(series, ':', 1), 'all'), count(*), count(*) FILTER (WHERE NOT h)
                 FROM (SELECT series, bool_or(is_headline) AS h FROM observation WHERE series LIKE '%:%'
                       GROUP BY series)
                 GROUP BY ROLLUP (split_part(series, ':', 1)) ORDER BY 1""").fetchall()
-            for prefix, n, without in counts:
-                print(f"{prefix}: {without} of {n} national series without a headline row ({100 * without / n:.1f}%)")
-            if args.list:
-                from sdgtrack.ingest.totals import headline_gaps  # here: the counts also run on older code
+        for prefix, n, without in counts:
+            print(f"{prefix}: {without} of {n} national series without a headline row ({100 * without / n:.1f}%)")
+        if args.list:
+            from sdgtrack.ingest.totals import headline_gaps  # here: the counts also run on older code
 
-                for row in headline_gaps(db.con, like="%:%").itertuples():
-                    print(f"{row.series}\t{row.rows}\t{row.reason}")
+            for row in headline_gaps(db.con, like="%:%").itertuples():
+                print(f"{row.series}\t{row.rows}\t{row.reason}")
 
 
 if __name__ == "__main__":

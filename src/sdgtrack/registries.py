@@ -78,6 +78,9 @@ class ProgressMethod(Protocol):
     SCORE_RANGE: tuple[float, float]
     COLOURS: dict[str, str]  # status -> colour of the progress chart, best to worst
     DEFAULTS: dict[str, Any]  # the method's parameters and their defaults
+    # how an indicator rolls up from its series: "headline" (the first series assessed in the area,
+    # in the headline rule's order, speaks for it) or "mean" (the mean of all its assessed series)
+    INDICATOR_FROM: str
 
     def window(self, params: dict) -> dict: ...
 

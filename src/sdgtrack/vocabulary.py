@@ -38,6 +38,7 @@ from .progress.methods.eurostat import PERIODS as EUROSTAT_PERIODS
 from .progress.rollup import LEVELS as PROGRESS_LEVELS
 from .store.accounts import ROLES
 from .store.migrations import LATEST as SCHEMA_VERSION  # the store schema this release writes
+from .store.migrations import RELOAD_TO_APPLY  # migration -> what only a re-load gives old rows
 from .tagging.inputs import TaggingWarning  # a text the tagger read with a caveat (language, length)
 from .tagging.tagger import AUTO_HELP as TAGGING_AUTO_HELP  # the "auto" tagging method and its help
 
@@ -57,6 +58,7 @@ __all__ = [
     "LANGUAGES",
     "PROGRESS_LEVELS",
     "PROGRESS_NO_DATA_COLOUR",
+    "RELOAD_TO_APPLY",
     "REQUEST_GRID_COLUMNS",
     "REQUEST_UPLOAD_TYPES",
     "ROLES",

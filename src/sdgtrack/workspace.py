@@ -3,13 +3,16 @@
 ``sdgtrack.open(path)`` returns a :class:`Workspace`. It holds the store (:class:`Database`) and
 offers the whole service surface with typed signatures: data in (``ingest``, ``validate``),
 data out (``observations``, ``headline_values``, ``compare``, ``history``, ``datasets``), and
-every analysis (``assess``, ``index``, ``links``, ``tag``, ``coverage``, ``cities``), each returning a
-:class:`~sdgtrack.results.Result`. Faces choose a format and nothing else.
+every analysis (``assess``, ``index``, ``links``, ``tag``, ``cities``; ``contributions.coverage``), each
+returning a :class:`~sdgtrack.results.Result`. Faces choose a format and nothing else. A read or an
+analysis is declared once: a store read on :class:`Database`, an analysis's options in its options
+class (docs/architecture.md, "One front door").
 """
 
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 import sys
 import threading
@@ -19,23 +22,27 @@ from typing import TYPE_CHECKING, Callable, Concatenate, ParamSpec, Sequence, Ty
 import pandas as pd
 
 from . import ingest as loads
+from .cities import importer as city_importer
 from .ingest.upgrade import RULES as OLD_ROW_RULES
+from .links.options import KeptLinkOptions, LinkOptions
+from .progress import headline as progress_headline
+from .progress.options import KeptProgressOptions, ProgressOptions
 from .results import Result
 from .store.database import Database, Lookups
 from .store.datasets import current_user
 
-__all__ = ["Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
+__all__ = ["Cluster", "Workspace", "current_user"]  # current_user: who a change is recorded for (the CLI's audit actor)
 
 if TYPE_CHECKING:
     import altair as alt
 
     from .cities.assess import CityScore
     from .cities.compare import Comparison
-    from .cities.importer import ImportReport
     from .contributions import Registry
     from .data_entry import Accounts, Review
     from .exchange.export import ExportReport
     from .exchange.parquet import ParquetExport
+    from .exchange.serve import SdmxApi
     from .index.service import IndexResult
     from .ingest.loader import LoadReport
     from .links.analysis import LinkReport
@@ -44,6 +51,8 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+Opt = TypeVar("Opt")  # an analysis's options
+S = TypeVar("S")  # the object a method is offered on
 
 
 def _store_read(read: Callable[Concatenate[Database, P], R]) -> Callable[Concatenate[Workspace, P], R]:
@@ -70,6 +79,28 @@ def _on_the_store(work: Callable[Concatenate[Database, P], R]) -> Callable[Conca
         return getattr(module, name)(self.store, *args, **kwargs)
 
     return on_the_store
+
+
+def _asked_with(options: Callable[P, Opt]) -> Callable[[Callable[[S, Opt], R]], Callable[Concatenate[S, P], R]]:
+    """A method taking an analysis's options object, offered with the options' own parameters:
+    ``ws.links(level="goal")`` runs ``links`` with ``KeptLinkOptions(level="goal")``. An analysis's
+    options are declared once, in its options class, for the workspace, a cluster and the analysis
+    (docs/architecture.md, "One front door"); mypy and ``help()`` see them."""
+
+    def wrap(run: Callable[[S, Opt], R]) -> Callable[Concatenate[S, P], R]:
+        @functools.wraps(run)
+        def asked(self: S, *args: P.args, **kwargs: P.kwargs) -> R:
+            return run(self, options(*args, **kwargs))
+
+        shown = inspect.signature(options)
+        self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY)
+        asked.__signature__ = shown.replace(  # type: ignore[attr-defined]
+            parameters=[self_param, *shown.parameters.values()],
+            return_annotation=inspect.signature(run).return_annotation,
+        )
+        return asked
+
+    return wrap
 
 
 class Workspace:
@@ -119,11 +150,11 @@ class Workspace:
 
     indicator_observations = _store_read(Database.indicator_observations)
 
+    headline_runs = _store_read(Database.headline_runs)
+
     headline_values = _store_read(Database.headline_values)
 
     compare = _store_read(Database.compare)
-
-    comparison = _store_read(Database.comparison)
 
     sources = _store_read(Database.sources)
 
@@ -255,17 +286,7 @@ class Workspace:
 
     framework_levels = _store_read(Database.framework_levels)
 
-    def nodes(
-        self,
-        framework: str = "sdg",
-        *,
-        level: str | None = None,
-        parent: str | None = None,
-        lang: str = "en",
-        include_retired: bool = False,
-    ) -> list[dict]:
-        """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
-        return self.store.node_list(framework, level=level, parent=parent, lang=lang, include_retired=include_retired)
+    nodes = _store_read(Database.nodes)
 
     state_fingerprint = _store_read(Database.state_fingerprint)
 
@@ -275,19 +296,9 @@ class Workspace:
 
     main_areas = _store_read(Database.main_areas)
 
-    def headline_series(
-        self,
-        *,
-        areas: Sequence[str] | None = None,
-        datasets: Sequence[str] | None = None,
-        targets: pd.DataFrame | None = None,
-    ) -> pd.DataFrame:
-        """Per SDG indicator: the series its headline figure and status speak for, the dataset, and
-        why (``progress/headline.py``: 2030 target, the source's default selection, the title, then
-        most observations); the same choice on the site's pages, in the API and in progress."""
-        from .progress.headline import headline_series
-
-        return headline_series(self.store, areas=areas, datasets=datasets, targets=targets)
+    # the series an indicator's headline figure and status speak for: the same choice on the site's
+    # pages, in the API and in progress
+    headline_series = _on_the_store(progress_headline.headline_series)
 
     start_values = _store_read(Database.start_values)
 
@@ -372,82 +383,27 @@ class Workspace:
 
         return export_parquet(self.store, out, list(datasets) if datasets else None)
 
-    def sdmx_dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
-        """The SDMX REST API's dataflows (one per dataset with rows) as an SDMX-ML structure message."""
-        from .exchange import serve
+    @property
+    def sdmx(self) -> SdmxApi:
+        """The SDMX REST API over this store: ``dataflows(flow, references)``, ``datastructure(agency,
+        resource)``, ``data(flow, key, *, start, end, detail, dimension_at_observation, format)``."""
+        from .exchange.serve import SdmxApi
 
-        return serve.dataflows(self.store.con, flow, references)
-
-    def sdmx_datastructure(self, agency: str | None = None, resource: str | None = None) -> bytes:
-        """The SDMX REST API's data structure: the global SDG DSD as shipped."""
-        from .exchange import serve
-
-        return serve.datastructure(agency, resource)
-
-    def sdmx_data(
-        self,
-        flow: str,
-        key: str | None = None,
-        *,
-        start: str | None = None,
-        end: str | None = None,
-        detail: str = "full",
-        dimension_at_observation: str | None = None,
-        format: str = "structure",
-    ) -> tuple[bytes, dict]:
-        """The SDMX REST API's data query: one dataflow's observations matching ``key`` (dot-separated
-        codes in the DSD's key order, empty for all, ``+`` between alternatives) and the period."""
-        from .exchange import serve
-
-        return serve.data(
-            self.store.con,
-            self.state_fingerprint(),
-            flow,
-            key,
-            start=start,
-            end=end,
-            detail=detail,
-            dimension_at_observation=dimension_at_observation,
-            fmt=format,
-        )
+        return SdmxApi(self.store)
 
     # -- analyses ------------------------------------------------------------------------------
-    def assess(
-        self,
-        method: str = "unsd",
-        *,
-        targets: str | Path | pd.DataFrame | None = None,
-        areas: Sequence[str] | None = None,
-        series: Sequence[str] | None = None,
-        level: str = "series",
-        datasets: Sequence[str] | None = None,
-        base_year: int | None = None,
-        period: str | None = None,
-        save: bool = True,
-    ) -> Result:
-        """Progress toward the 2030 targets (methods: ``registries.PROGRESS_METHODS``; docs/methods/progress.md)."""
+    @_asked_with(KeptProgressOptions)
+    def assess(self, options: KeptProgressOptions) -> Result:
+        """Progress toward the 2030 targets (methods: ``registries.PROGRESS_METHODS``;
+        docs/methods/progress.md), asked with the options of
+        :class:`~sdgtrack.progress.options.ProgressOptions`; kept in the store unless ``save=False``
+        or the store is read-only."""
         from .progress import assess
 
-        params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}
-        frame = assess(
-            self.store,
-            method,
-            targets=targets,
-            areas=areas,
-            series=series,
-            level=level,
-            datasets=datasets,
-            save=save and not self.read_only,
-            **params,
-        )
-        attrs = frame.attrs
-        return _progress_result(
-            attrs,
-            level,
-            frame,
-            {"target rows": attrs.get("target_rows")},
-            f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
-        )
+        save = options.save and not self.read_only
+        frame = assess(self.store, options.method, level=options.level, save=save, **options.reading(),
+                       **options.method_parameters())  # fmt: skip
+        return _assessment_result(frame, options.level)
 
     def progress_targets(
         self, targets: str | Path | pd.DataFrame | None = None, *, directions_for: Sequence[str] | None = None
@@ -548,51 +504,17 @@ class Workspace:
         record = kept.about(self.store.con, "links") or {}
         return int(record.get("meta", {}).get("tests") or 0)
 
-    def links(
-        self,
-        *,
-        level: str = "series",
-        areas: Sequence[str] | None = None,
-        series: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        transform: str = "levels",
-        min_years: int = 10,
-        rho_threshold: float = 0.6,
-        alpha: float = 0.05,
-        bh: bool = False,
-        null_permutations: int = 20,
-        seed: int = 0,
-        unknown_direction: str = "drop",
-        targets: str | Path | pd.DataFrame | None = None,
-        datasets: Sequence[str] | None = None,
-        save: bool = True,
-    ) -> Result:
-        """Statistical interlinkages: synergies and trade-offs (see docs/methods/interlinkages.md).
-        ``save``: keep it in the store as the last interlinkages run (replacing the one kept before;
-        never on a read-only store), read back with :meth:`kept_links`."""
+    @_asked_with(KeptLinkOptions)
+    def links(self, options: KeptLinkOptions) -> Result:
+        """Statistical interlinkages: synergies and trade-offs (see docs/methods/interlinkages.md),
+        asked with the options of :class:`~sdgtrack.links.options.LinkOptions`. ``save``: keep it in
+        the store as the last interlinkages run (replacing the one kept before; never on a read-only
+        store), read back with :meth:`kept_links`."""
         from .links.analysis import link_report
 
-        report = link_report(
-            self.store,
-            level=level,
-            areas=areas,
-            series=series,
-            start=start,
-            end=end,
-            transform=transform,
-            min_years=min_years,
-            rho_threshold=rho_threshold,
-            alpha=alpha,
-            bh=bh,
-            null_permutations=null_permutations,
-            seed=seed,
-            unknown_direction=unknown_direction,
-            targets=targets,
-            datasets=list(datasets) if datasets else None,
-        )
+        report = link_report(self.store, options)
         out = _links_result(report)
-        if save and not self.read_only:
+        if options.save and not self.read_only:
             from .links import store as links_store
 
             links_store.save(self.store.con, report, out.parameters)
@@ -624,98 +546,10 @@ class Workspace:
         return links_store.indicator_links(self.store.con, self.store.series_indicator_links(), area, k)
 
     @staticmethod
-    def cluster_links(
-        parquet: str | Path,
-        *,
-        scheduler: str | None = None,
-        local_workers: int = 2,
-        level: str = "series",
-        areas: Sequence[str] | None = None,
-        series: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        transform: str = "levels",
-        min_years: int = 10,
-        rho_threshold: float = 0.6,
-        alpha: float = 0.05,
-        bh: bool = False,
-        null_permutations: int = 20,
-        seed: int = 0,
-        unknown_direction: str = "drop",
-        targets: str | Path | pd.DataFrame | None = None,
-        datasets: Sequence[str] | None = None,
-    ) -> Result:
-        """:meth:`links` over an export (``export_parquet``) on a Dask cluster: the scheduler at
-        ``scheduler`` (``tcp://host:8786``), else a local cluster of ``local_workers`` processes.
-        The same tables as :meth:`links` on the store it came from; kept nowhere (docs/scale.md)."""
-        from .cluster.run import run_links
-
-        report, info = run_links(
-            parquet,
-            scheduler=scheduler,
-            local_workers=local_workers,
-            level=level,
-            areas=areas,
-            series=series,
-            start=start,
-            end=end,
-            transform=transform,
-            min_years=min_years,
-            rho_threshold=rho_threshold,
-            alpha=alpha,
-            bh=bh,
-            null_permutations=null_permutations,
-            seed=seed,
-            unknown_direction=unknown_direction,
-            targets=targets,
-            datasets=list(datasets) if datasets else None,
-        )
-        out = _links_result(report)
-        out.notes = [*out.notes, info.line()]
-        return out
-
-    @staticmethod
-    def cluster_progress(
-        parquet: str | Path,
-        method: str = "unsd",
-        *,
-        scheduler: str | None = None,
-        local_workers: int = 2,
-        level: str = "series",
-        targets: str | Path | pd.DataFrame | None = None,
-        areas: Sequence[str] | None = None,
-        series: Sequence[str] | None = None,
-        datasets: Sequence[str] | None = None,
-        base_year: int | None = None,
-        period: str | None = None,
-    ) -> Result:
-        """:meth:`assess` over an export on a Dask cluster (as :meth:`cluster_links`): the same table
-        as :meth:`assess` on the store it came from; kept nowhere."""
-        from .cluster.run import run_progress
-
-        params = {k: v for k, v in (("base_year", base_year), ("period", period)) if v is not None}
-        frame, info = run_progress(
-            parquet,
-            method,
-            scheduler=scheduler,
-            local_workers=local_workers,
-            level=level,
-            targets=targets,
-            areas=areas,
-            series=series,
-            datasets=list(datasets) if datasets else None,
-            **params,
-        )
-        attrs = frame.attrs
-        out = _progress_result(
-            attrs,
-            level,
-            frame,
-            {"target rows": attrs.get("target_rows")},
-            f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
-        )
-        out.notes = [*out.notes, info.line()]
-        return out
+    def cluster(parquet: str | Path, *, scheduler: str | None = None, local_workers: int = 2) -> Cluster:
+        """Where :meth:`links` and :meth:`assess` run over an export of a store on a Dask cluster:
+        ``Workspace.cluster("export/", scheduler="tcp://host:8786").links(level="goal")``."""
+        return Cluster(parquet, scheduler=scheduler, local_workers=local_workers)
 
     @staticmethod
     def expert_links(matrix: str | Path) -> Result:
@@ -786,36 +620,7 @@ class Workspace:
 
         return city_result(self.store, cities if isinstance(cities, str) else list(cities), targets)
 
-    def city_import(
-        self,
-        path: str | Path,
-        *,
-        city: str,
-        country: str | None = None,
-        year: int | None = None,
-        code: str | None = None,
-        replace: bool = False,
-    ) -> ImportReport:
-        """Check a city's U4SSC return (filled template or published values) and store it in its dataset."""
-        from .cities import city_import
-
-        return city_import(self.store, path, city=city, country=country, year=year, code=code, replace=replace)
-
-    def coverage(
-        self,
-        *,
-        by: str = "entity",
-        sdgs: str = "effective",
-        include_all_goals: bool = False,
-        entity: str | None = None,
-        year: int | None = None,
-        kind: str | None = None,
-    ) -> Result:
-        """Contributions per SDG (by entity, kind or year), totals and SDG co-occurrence, with a heatmap
-        chart (see docs/contributions.md)."""
-        return self.contributions.coverage(
-            by=by, sdgs=sdgs, include_all_goals=include_all_goals, entity=entity, year=year, kind=kind
-        ).to_result()
+    city_import = _on_the_store(city_importer.import_city)  # a U4SSC return checked and stored in its dataset
 
     def city_score(self, city: str, *, targets: str | Path | pd.DataFrame | None = None) -> CityScore:
         """One city's U4SSC scores (a ``CityScore``: per KPI, roll-ups, the report's figures)."""
@@ -994,6 +799,51 @@ class Workspace:
         from .contributions import Registry
 
         return Registry(self.store)
+
+
+class Cluster:
+    """The analyses that grow with areas x series, over an export of a store (``export_parquet``)
+    on a Dask cluster: the scheduler at ``scheduler`` (``tcp://host:8786``), else a local cluster of
+    ``local_workers`` processes. Each takes the options of the workspace's own (without ``save``)
+    and returns the same tables as it does on the store the export came from; kept nowhere
+    (docs/scale.md). Needs no open store."""
+
+    def __init__(self, parquet: str | Path, *, scheduler: str | None = None, local_workers: int = 2) -> None:
+        self.parquet = Path(parquet)
+        self.scheduler = scheduler
+        self.local_workers = local_workers
+
+    @_asked_with(LinkOptions)
+    def links(self, options: LinkOptions) -> Result:
+        """:meth:`Workspace.links` on the cluster."""
+        from .cluster.run import run_links
+
+        report, info = run_links(self.parquet, options, scheduler=self.scheduler, local_workers=self.local_workers)
+        out = _links_result(report)
+        out.notes = [*out.notes, info.line()]
+        return out
+
+    @_asked_with(ProgressOptions)
+    def assess(self, options: ProgressOptions) -> Result:
+        """:meth:`Workspace.assess` on the cluster."""
+        from .cluster.run import run_progress
+
+        frame, info = run_progress(self.parquet, options, scheduler=self.scheduler, local_workers=self.local_workers)
+        out = _assessment_result(frame, options.level)
+        out.notes = [*out.notes, info.line()]
+        return out
+
+
+def _assessment_result(frame: pd.DataFrame, level: str) -> Result:
+    """A fresh progress assessment (rolled up to ``level``) as a Result."""
+    attrs = frame.attrs
+    return _progress_result(
+        attrs,
+        level,
+        frame,
+        {"target rows": attrs.get("target_rows")},
+        f"{attrs.get('title')}: every headline series x area with a target, rolled up to {level}",
+    )
 
 
 def _progress_result(attrs: dict, level: str, table: pd.DataFrame, summary: dict, description: str) -> Result:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..results import Result
 from . import compare as _compare
-from . import importer, report, store, template
+from . import report, store, template
 from .assess import CityScore, score_city
 
 
@@ -20,21 +20,6 @@ def _store(db):
 def city_template(path: str | Path, year: int | None = None) -> Path:
     """Write the collection template (.xlsx or .csv): one row per KPI or data point."""
     return template.write_template(path, year)
-
-
-def city_import(
-    db,
-    path: str | Path,
-    *,
-    city: str,
-    country: str | None = None,
-    year: int | None = None,
-    code: str | None = None,
-    replace: bool = False,
-) -> importer.ImportReport:
-    """Check a filled template (or a table of published values) and store it in the city's dataset;
-    nothing is stored on a problem."""
-    return importer.import_city(_store(db), path, city=city, country=country, year=year, code=code, replace=replace)
 
 
 def city_score(db, city: str, targets=None) -> CityScore:

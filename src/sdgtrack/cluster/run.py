@@ -16,10 +16,12 @@ import pandas as pd
 from ..errors import UserInputError
 from ..links.analysis import LinkReport, link_report
 from ..links.directions import directions as direction_table
-from ..links.statistical import LinkParameters, finish_links, with_sources
+from ..links.options import LinkOptions
+from ..links.statistical import finish_links, with_sources
 from ..progress import methods, rollup
 from ..progress import targets as targets_mod
 from ..progress.assess import finish, method_params, target_table
+from ..progress.options import ProgressOptions
 from ..store.parquet import check_export, partition_store, partitions
 from . import tasks
 
@@ -144,40 +146,35 @@ def _readable(root: Path) -> Iterator[None]:
         ) from None
 
 
-def run_links(root: str | Path, **options) -> tuple[LinkReport, ClusterInfo]:
-    """Interlinkages over an export on a Dask cluster: the same rows and values as ``Workspace.links``
-    on the store it came from (with the same options: those of :func:`_run_links`)."""
+def run_links(
+    root: str | Path, options: LinkOptions, *, scheduler: str | None = None, local_workers: int = 2
+) -> tuple[LinkReport, ClusterInfo]:
+    """Interlinkages over an export on a Dask cluster (the scheduler at ``scheduler``, else a local
+    cluster of ``local_workers`` processes): the same rows and values as ``Workspace.links`` with
+    the same ``options`` on the store it came from."""
     with _readable(Path(root)):
-        return _run_links(root, **options)
+        return _run_links(Path(root), options, scheduler, local_workers)
 
 
-def run_progress(root: str | Path, method: str = "unsd", **options) -> tuple[pd.DataFrame, ClusterInfo]:
-    """Progress of every series x area over an export on a Dask cluster: the same frame as
-    ``Workspace.assess`` on the store it came from (options: those of :func:`_run_progress`), not kept."""
+def run_progress(
+    root: str | Path, options: ProgressOptions, *, scheduler: str | None = None, local_workers: int = 2
+) -> tuple[pd.DataFrame, ClusterInfo]:
+    """Progress of every series x area over an export on a Dask cluster (as :func:`run_links`): the
+    same frame as ``Workspace.assess`` with the same ``options`` on the store it came from, not kept."""
     with _readable(Path(root)):
-        return _run_progress(root, method, **options)
+        return _run_progress(Path(root), options, scheduler, local_workers)
 
 
 def _run_links(
-    root: str | Path,
-    *,
-    scheduler: str | None = None,
-    local_workers: int = 2,
-    level: str = "series",
-    areas: Sequence[str] | None = None,
-    series: Sequence[str] | None = None,
-    start: int | None = None,
-    end: int | None = None,
-    targets=None,
-    datasets: Sequence[str] | None = None,
-    **parameters,
+    root: Path, options: LinkOptions, scheduler: str | None, local_workers: int
 ) -> tuple[LinkReport, ClusterInfo]:
-    """Interlinkages over an export on a Dask cluster: the same rows and values as ``Workspace.links``
-    on the store it came from (with the same options)."""
-    root = Path(root).absolute()  # the workers open the files by this path (the same mount everywhere)
+    """:func:`run_links`, its errors of reading the export not yet worded."""
+    root = root.absolute()  # the workers open the files by this path (the same mount everywhere)
     check_export(root)
-    params = LinkParameters(**parameters)
-    params.check()
+    options.check()
+    params = options.parameters()
+    areas, series, targets = options.areas, options.series, options.targets
+    reading = options.reading()
     db = partition_store(root)
     try:
         area_codes = db.resolve_areas(areas)  # a bad name: the message before any task runs
@@ -189,10 +186,13 @@ def _run_links(
             workers = _workers(client)
             groups = series_groups(root, wanted, workers * TASKS_PER_WORKER)
             n_areas = workers * TASKS_PER_WORKER
-            options = dict(areas=area_codes, codes=series, start=start, end=end, datasets=datasets)
+            rows = dict(areas=area_codes, codes=series, start=reading["start"], end=reading["end"])
             ready = time.perf_counter()
             parts = [
-                client.submit(tasks.link_values_part, str(root), g, n_areas, **options, pure=False) for g in groups
+                client.submit(
+                    tasks.link_values_part, str(root), g, n_areas, **rows, datasets=reading["datasets"], pure=False
+                )
+                for g in groups
             ]
             from dask.distributed import wait  # importable: dask_client has connected
 
@@ -219,7 +219,7 @@ def _run_links(
         if not link_parts:
             link_parts = [tasks.links_part([_empty_values()], directions, params)]
         result = with_sources(finish_links(link_parts, params), dict(sorted(counts.items())), areas, targets)
-        report = link_report(db, level, result=result)
+        report = link_report(db, options, result=result)
         info.steps["joined here"] = time.perf_counter() - joined
         info.seconds = time.perf_counter() - started
         return report, info
@@ -243,26 +243,22 @@ def _empty_values() -> pd.DataFrame:
 
 
 def _run_progress(
-    root: str | Path,
-    method: str = "unsd",
-    *,
-    scheduler: str | None = None,
-    local_workers: int = 2,
-    level: str = "series",
-    targets=None,
-    areas: Sequence[str] | None = None,
-    series: Sequence[str] | None = None,
-    datasets: Sequence[str] | None = None,
-    **params,
+    root: Path, options: ProgressOptions, scheduler: str | None, local_workers: int
 ) -> tuple[pd.DataFrame, ClusterInfo]:
-    """Progress of every series x area over an export on a Dask cluster: the same frame as
-    ``Workspace.assess`` on the store it came from (with the same options), not kept anywhere."""
-    root = Path(root).absolute()  # the workers open the files by this path (the same mount everywhere)
+    """:func:`run_progress`, its errors of reading the export not yet worded."""
+    root = root.absolute()  # the workers open the files by this path (the same mount everywhere)
     check_export(root)
-    if level not in rollup.LEVELS:
-        raise UserInputError(f"level {level!r}: expected one of {', '.join(rollup.LEVELS)}")
+    options.check()
+    method, level, targets, areas, series = (
+        options.method,
+        options.level,
+        options.targets,
+        options.areas,
+        options.series,
+    )
+    datasets = options.reading()["datasets"]
     m = methods.get(method)
-    params = method_params(m, params)
+    params = method_params(m, options.method_parameters())
     db = partition_store(root)
     try:
         db.resolve_areas(areas)
@@ -275,10 +271,10 @@ def _run_progress(
         with dask_client(scheduler, local_workers) as client:
             workers = _workers(client)
             groups = series_groups(root, wanted, workers * TASKS_PER_WORKER)
-            options = dict(targets=user, areas=areas, codes=series, datasets=datasets, params=params)
+            sent = dict(targets=user, areas=areas, codes=series, datasets=datasets, params=params)
             ready = time.perf_counter()
             frames = client.gather(
-                [client.submit(tasks.progress_part, str(root), g, method, **options, pure=False) for g in groups]
+                [client.submit(tasks.progress_part, str(root), g, method, **sent, pure=False) for g in groups]
             )
             info = ClusterInfo(str(scheduler or "local cluster"), workers, len(groups), 0, 0.0)
             info.steps = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -67,6 +68,29 @@ def open_db(db: Optional[Path], read_only: bool = False, reference_only: bool = 
         if read_only and "different configuration" in str(exc):
             return sdgtrack.open(path)
         raise
+
+
+@contextmanager
+def new_store_kept_only_on_success(db: Optional[Path], keep: bool = True):
+    """Remove the store at --db again if this command created it and then failed (or ``keep`` is
+    False, a dry run): a refused first load leaves no empty store behind to puzzle the user."""
+    import sdgtrack
+
+    path = sdgtrack.default_db_path(db)
+    created = not path.exists()
+    try:
+        yield
+    except BaseException:
+        if created:
+            _remove_store_files(path)
+        raise
+    if created and not keep:
+        _remove_store_files(path)
+
+
+def _remove_store_files(path: Path) -> None:
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
 
 
 def existing_store(db: Optional[Path]) -> Path:

@@ -87,16 +87,15 @@ def register(app: typer.Typer) -> None:
             raise UserInputError(
                 "--scheduler and --local-workers: give one (a running cluster, or a local one to start)"
             )
-        workers = 2 if local_workers is None else local_workers
+        on = Workspace.cluster(
+            parquet, scheduler=scheduler, local_workers=2 if local_workers is None else local_workers
+        )
         if analysis == Analysis.links:
             chosen = level or LINK_LEVELS.default
             if chosen not in LINK_LEVELS:
                 raise UserInputError(f"--level {chosen}: expected one of {', '.join(LINK_LEVELS)} for links")
             with console.status("computing interlinkages on the cluster"):
-                result = Workspace.cluster_links(
-                    parquet,
-                    scheduler=scheduler,
-                    local_workers=workers,
+                result = on.links(
                     level=chosen,
                     areas=area,
                     series=series,
@@ -114,11 +113,8 @@ def register(app: typer.Typer) -> None:
                 raise UserInputError("--from/--to: for links; progress reads every year (its method picks the window)")
             chosen = level or "series"
             with console.status("assessing progress on the cluster"):
-                result = Workspace.cluster_progress(
-                    parquet,
+                result = on.assess(
                     method.value,
-                    scheduler=scheduler,
-                    local_workers=workers,
                     level=chosen,
                     targets=targets,
                     areas=area,

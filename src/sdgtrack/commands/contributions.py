@@ -182,14 +182,14 @@ def coverage(
 ) -> None:
     """Records per SDG (by entity, kind or year), SDG co-occurrence, and a heatmap chart."""
     with open_db(db, read_only=True) as workspace:
-        result = workspace.coverage(
+        result = workspace.contributions.coverage(
             by=by.value,
             sdgs=sdgs.value,
             include_all_goals=include_all_goals,
             entity=entity,
             year=year,
             kind=value_of(kind),
-        )
+        ).to_result()
     if chart is not None:
         result.write_chart("heatmap", chart)
     if fmt == OutputFormat.table:

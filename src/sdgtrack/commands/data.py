@@ -148,21 +148,23 @@ def register(app: typer.Typer) -> None:
     @app.command("upgrade")
     def upgrade(db: Optional[Path] = DbOption) -> None:
         """Bring a store written by an earlier sdgtrack to this release's schema (every observation kept)."""
-        from ..vocabulary import SCHEMA_VERSION
+        from ..vocabulary import RELOAD_TO_APPLY, SCHEMA_VERSION
 
         with open_db(existing_store(db)) as database:  # a mistyped --db must not create a store
             applied = database.upgraded
         if applied:
             console.print(
                 f"upgraded {database.path} to schema version {SCHEMA_VERSION} "
-                f"(applied migration(s) {', '.join(map(str, applied))}); every observation kept, in the "
-                "dataset its source file derives (`sdgtrack datasets list`)",
+                f"(applied {'migration' if len(applied) == 1 else 'migrations'} {', '.join(map(str, applied))}); every "
+                "observation kept, in the dataset its source file derives (`sdgtrack datasets list`)",
                 highlight=False,
             )
-            console.print(
-                "to apply this release's reading rules (totals written as text, UN Reporting Type), "
-                "re-load each dataset from its files with --replace",
-                highlight=False,
-            )
+            reload_for = [RELOAD_TO_APPLY[v] for v in applied if v in RELOAD_TO_APPLY]
+            if reload_for:
+                console.print(
+                    f"to apply this release's reading rules ({'; '.join(reload_for)}), "
+                    "re-load each dataset from its files with --replace",
+                    highlight=False,
+                )
         else:
             console.print(f"{database.path} is already at schema version {SCHEMA_VERSION}", highlight=False)

@@ -9,7 +9,7 @@ import typer
 
 from ..registries import READERS
 from ..vocabulary import DATASET_KINDS
-from ._common import DbOption, choices, console, open_db, value_of
+from ._common import DbOption, choices, console, new_store_kept_only_on_success, open_db, value_of
 
 Kind = choices("Kind", DATASET_KINDS)
 Format = READERS.enum("Format")
@@ -33,7 +33,11 @@ def _run(
     from ..errors import InvalidInputError
 
     try:
-        with open_db(db) as database, Status("starting", console=console) as status:
+        with (
+            new_store_kept_only_on_success(db, keep=not dry_run),
+            open_db(db) as database,
+            Status("starting", console=console) as status,
+        ):
             progress = lambda msg: status.update(msg)  # noqa: E731
             if dry_run:
                 report = database.validate(paths, dataset=dataset, format=fmt, area=area, progress=progress)

@@ -113,7 +113,7 @@ class SdmxExportError(InvalidInputError):
             shown.append(f"... and {len(lines) - limit} more")
         where = f" (every one in {self.report})" if self.report else " (--report FILE lists every one)"
         kinds = (
-            f": {len(unnamed)} columns with no DSD concept ({sum(map(len, unnamed.values()))} values)"
+            f": {count(len(unnamed), 'column')} with no DSD concept ({count(sum(map(len, unnamed.values())), 'value')})"
             if unnamed
             else ""
         )

@@ -16,6 +16,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 import duckdb
@@ -24,6 +25,9 @@ from ..errors import NotFound, TooLarge, UserInputError
 from ..store import exchange as store_exchange
 from .dsd import Structure, load
 from .export import DETAILS, Mapped, _lit, _q, map_rows, write
+
+if TYPE_CHECKING:
+    from ..store.database import Database
 
 AGENCY = "SDGTRACK"
 FLOW_VERSION = "1.0"
@@ -113,33 +117,6 @@ def _dataflows_xml(flows: list[FlowInfo], structure: Structure) -> str:
     return "<str:Dataflows>" + "".join(items) + "</str:Dataflows>"
 
 
-def dataflows(con: duckdb.DuckDBPyConnection, flow: str | None = None, references: str = "none") -> bytes:
-    """The store's dataflows (or one), as an SDMX-ML structure message; ``references`` all,
-    datastructure, descendants or children add the DSD with its code lists and concepts."""
-    structure = load()
-    flows = [f for f in _datasets(con) if flow in (None, "all", f.dataset)]
-    if not flows:
-        raise NotFound(f"no dataflow {flow!r}")
-    body = _dataflows_xml(flows, structure)
-    if references in ("all", "datastructure", "descendants", "children"):
-        return _insert_into_dsd(structure, body)
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" '
-        'xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure" '
-        'xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">'
-        f"{_structure_header(dt.datetime(2000, 1, 1))}<mes:Structures>{body}</mes:Structures></mes:Structure>"
-    ).encode()
-
-
-def datastructure(agency: str | None = None, resource: str | None = None) -> bytes:
-    """The DSD as shipped (its code lists and concepts in the same message)."""
-    structure = load()
-    if agency not in (None, "all", structure.agency) or resource not in (None, "all", structure.id):
-        raise NotFound(f"no data structure {agency}:{resource}; this server has {structure.agency}:{structure.id}")
-    return structure.raw
-
-
 def _insert_into_dsd(structure: Structure, dataflows_xml: str) -> bytes:
     """The DSD message with the dataflows where SDMX-ML 2.1 puts them (after the agencies)."""
     text = structure.raw.decode("utf-8")
@@ -189,58 +166,93 @@ def _period_filter(start: str | None, end: str | None, tdim: str) -> list[str]:
     return clauses
 
 
-def data(
-    con: duckdb.DuckDBPyConnection,
-    state: str,
-    flow: str,
-    key: str | None = None,
-    *,
-    start: str | None = None,
-    end: str | None = None,
-    detail: str = "full",
-    dimension_at_observation: str | None = None,
-    fmt: str = "structure",
-) -> tuple[bytes, dict]:
-    """The data of one dataflow matching ``key`` and the period, as one SDMX message."""
-    if detail not in DETAILS:
-        raise UserInputError(f"detail {detail!r}: expected one of {', '.join(DETAILS)}")
-    structure = load()
-    at_obs = dimension_at_observation or structure.time_dimension
-    if at_obs not in (structure.time_dimension, "AllDimensions"):
-        raise UserInputError(
-            f"dimensionAtObservation {at_obs!r}: this server answers {structure.time_dimension} or AllDimensions"
-        )
-    flat = at_obs == "AllDimensions"
-    if flat and detail in ("serieskeysonly", "nodata"):
-        raise UserInputError(f"detail {detail} needs dimensionAtObservation={structure.time_dimension}")
-    dataset = _flow_id(flow)
-    mapped = _mapping(con, state, dataset)
-    where = " AND ".join(
-        [_usable(mapped), *_key_filter(key, structure), *_period_filter(start, end, structure.time_dimension)]
-    )
-    cursor = mapped.con.cursor()
-    try:
-        n = cursor.execute(f"SELECT count(*) FROM sdmx_obs WHERE {where}").fetchone()[0]
-        if n == 0:
-            raise NotFound(f"no observations of dataflow {dataset!r} match (NoResultsFound)")
-        if n > MAX_OBSERVATIONS and detail in ("full", "dataonly"):
-            raise TooLarge(
-                f"{n:,} observations match, more than one answer holds ({MAX_OBSERVATIONS:,}): narrow the key or the period"
+class SdmxApi:
+    """The SDMX REST API's answers over one store (``Workspace.sdmx``): what the live app's
+    ``/sdmx`` routes serve."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def dataflows(self, flow: str | None = None, references: str = "none") -> bytes:
+        """The store's dataflows (or one), as an SDMX-ML structure message; ``references`` all,
+        datastructure, descendants or children add the DSD with its code lists and concepts."""
+        structure = load()
+        flows = [f for f in _datasets(self.db.con) if flow in (None, "all", f.dataset)]
+        if not flows:
+            raise NotFound(f"no dataflow {flow!r}")
+        body = _dataflows_xml(flows, structure)
+        if references in ("all", "datastructure", "descendants", "children"):
+            return _insert_into_dsd(structure, body)
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>'
+            f'<mes:Structure xmlns:mes="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/message" '
+            'xmlns:str="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/structure" '
+            'xmlns:com="http://www.sdmx.org/resources/sdmxml/schemas/v2_1/common">'
+            f"{_structure_header(dt.datetime(2000, 1, 1))}<mes:Structures>{body}</mes:Structures></mes:Structure>"
+        ).encode()
+
+    @staticmethod
+    def datastructure(agency: str | None = None, resource: str | None = None) -> bytes:
+        """The DSD as shipped (its code lists and concepts in the same message)."""
+        structure = load()
+        if agency not in (None, "all", structure.agency) or resource not in (None, "all", structure.id):
+            raise NotFound(f"no data structure {agency}:{resource}; this server has {structure.agency}:{structure.id}")
+        return structure.raw
+
+    def data(
+        self,
+        flow: str,
+        key: str | None = None,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        detail: str = "full",
+        dimension_at_observation: str | None = None,
+        format: str = "structure",  # noqa: A002  (the SDMX REST API's word)
+    ) -> tuple[bytes, dict]:
+        """One dataflow's observations matching ``key`` (dot-separated codes in the DSD's key order,
+        empty for all, ``+`` between alternatives) and the period, as one SDMX message (``format``
+        structure, generic or csv), with counts: observations, series, left_out, dataset."""
+        state = self.db.state_fingerprint()
+        if detail not in DETAILS:
+            raise UserInputError(f"detail {detail!r}: expected one of {', '.join(DETAILS)}")
+        structure = load()
+        at_obs = dimension_at_observation or structure.time_dimension
+        if at_obs not in (structure.time_dimension, "AllDimensions"):
+            raise UserInputError(
+                f"dimensionAtObservation {at_obs!r}: this server answers {structure.time_dimension} or AllDimensions"
             )
-        buf = io.BytesIO()
-        left = cursor.execute("SELECT count(DISTINCT rid) FROM problem_rows").fetchone()[0]
-        n_obs, n_series = write(
-            mapped,
-            buf,
-            fmt,
-            sender=AGENCY,
-            prepared=dt.datetime(2000, 1, 1),
-            msg_id=re.sub(r"[^A-Za-z0-9_-]", "_", f"{dataset}_{state[:12]}"),
-            where=where,
-            detail=detail,
-            flat=flat,
-            con=cursor,
+        flat = at_obs == "AllDimensions"
+        if flat and detail in ("serieskeysonly", "nodata"):
+            raise UserInputError(f"detail {detail} needs dimensionAtObservation={structure.time_dimension}")
+        dataset = _flow_id(flow)
+        mapped = _mapping(self.db.con, state, dataset)
+        where = " AND ".join(
+            [_usable(mapped), *_key_filter(key, structure), *_period_filter(start, end, structure.time_dimension)]
         )
-    finally:
-        cursor.close()
-    return buf.getvalue(), {"observations": n_obs, "series": n_series, "left_out": left, "dataset": dataset}
+        cursor = mapped.con.cursor()
+        try:
+            n = cursor.execute(f"SELECT count(*) FROM sdmx_obs WHERE {where}").fetchone()[0]
+            if n == 0:
+                raise NotFound(f"no observations of dataflow {dataset!r} match (NoResultsFound)")
+            if n > MAX_OBSERVATIONS and detail in ("full", "dataonly"):
+                raise TooLarge(
+                    f"{n:,} observations match, more than one answer holds ({MAX_OBSERVATIONS:,}): narrow the key or the period"
+                )
+            buf = io.BytesIO()
+            left = cursor.execute("SELECT count(DISTINCT rid) FROM problem_rows").fetchone()[0]
+            n_obs, n_series = write(
+                mapped,
+                buf,
+                format,
+                sender=AGENCY,
+                prepared=dt.datetime(2000, 1, 1),
+                msg_id=re.sub(r"[^A-Za-z0-9_-]", "_", f"{dataset}_{state[:12]}"),
+                where=where,
+                detail=detail,
+                flat=flat,
+                con=cursor,
+            )
+        finally:
+            cursor.close()
+        return buf.getvalue(), {"observations": n_obs, "series": n_series, "left_out": left, "dataset": dataset}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from ..plurals import count
 from ..store import datasets as dataset_store
 from ..store import reads
 from ..store.transactions import rollback
-from . import datasets, headline, registry, validate
+from . import datasets, fingerprint, headline, registry, validate
 from .canonical import ATTRIBUTE_NAMES, create_staging
 
 STAGING = "__staged"
@@ -55,6 +56,7 @@ class LoadTarget:
     allow_large_removal: bool = False
     user: str | None = None  # who the load is recorded for (a server's signed-in user); else current_user()
     preview_rows: int = 0  # a dry run lists this many of the rows it would write (report.changes)
+    digest: str | None = None  # of the files read (fingerprint.py), kept with the load when set
 
 
 @dataclass
@@ -198,6 +200,11 @@ def ingest(
     )
     report.dataset = target.info.id
     options = {"area": db.resolve_area(area) if area else None}
+    if not dry_run:
+        digest = fingerprint.inputs_digest(inputs, {**options, "format": format}, dataset_store.reference_state(db.con))
+        if digest is not None and _unchanged_reload(db.con, report, target, digest, progress):
+            return report
+        target = dataclasses.replace(target, digest=digest)
     try:
         return _run(db, paths, inputs, options, report, skip_invalid, rejected_path, dry_run, progress, target)
     finally:  # a failed load leaves no work tables behind either
@@ -587,33 +594,93 @@ def _merge(
         for part in metadata:
             dataset_store.replace_metadata(con, dataset, part, load_id)
         dataset_store.replace_source_columns(con, dataset, tables or [], load_id)
-        con.execute(
-            """INSERT INTO load (id, loaded_at, paths, format, rows_read, rows_new, rows_updated,
-                                         rows_unchanged, rows_rejected, dataset, action, user_name, rows_missing,
-                                         rows_removed)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'load', ?, ?, ?)""",
-            [
+        _record_load(con, report, target, load_id, now)
+        if target.digest is not None and not report.rejected:
+            dataset_store.record_source(
+                con,
                 load_id,
-                now,
-                "; ".join(report.paths),
-                ",".join(sorted(report.formats)),
-                report.rows_read,
-                report.new,
-                report.updated,
-                report.unchanged,
-                report.rejected,
                 dataset,
-                target.user or dataset_store.current_user(),
-                report.missing,
-                report.removed,
-            ],
-        )
+                target.digest,
+                stored_total - report.removed + report.new,
+                json.dumps({k: getattr(report, k) for k in _KEPT_REPORT} | {"incoming": n_incoming}),
+            )
         con.execute("COMMIT")
     except duckdb.Error:
         rollback(con)
         raise
     finally:
         _drop_work_tables(con)
+
+
+# What an unchanged re-load reports as the load it repeats did (the rest: nothing new, updated or removed).
+_KEPT_REPORT = (
+    "formats",
+    "files",
+    "rows_read",
+    "blank_values",
+    "exact_duplicates",
+    "series",
+    "areas",
+    "notes",
+    "variant_keys",
+    "variant_rows",
+)
+
+
+def _unchanged_reload(con, report: LoadReport, target: LoadTarget, digest: str, progress) -> bool:
+    """Record a load of the same files as the dataset's last load, when nothing changed since, without
+    reading them: the store's rows are what reading them would give. False: read them."""
+    found = dataset_store.last_source(con, target.info.id)
+    if found is None or found[0] != digest:
+        return False
+    _, dataset_rows, saved = found
+    kept = json.loads(saved)
+    if kept.pop("incoming") != dataset_rows:  # the dataset also holds rows these files do not give
+        return False
+    if progress:
+        progress("unchanged since the last load: not read again")
+    for name, value in kept.items():
+        setattr(report, name, value)
+    report.unchanged = dataset_rows
+    con.execute("BEGIN TRANSACTION")
+    try:
+        load_id = dataset_store.next_load_id(con)
+        now = dt.datetime.now()
+        dataset_store.upsert(con, target.info, "; ".join(report.paths), now, target.given)
+        _record_load(con, report, target, load_id, now)
+        dataset_store.record_source(con, load_id, target.info.id, digest, dataset_rows, saved)
+        con.execute("COMMIT")
+    except duckdb.Error:
+        rollback(con)
+        raise
+    report.notes.append(
+        "the same files as the dataset's last load, which nothing changed since: not read again (every row unchanged)"
+    )
+    return True
+
+
+def _record_load(con, report: LoadReport, target: LoadTarget, load_id: int, now: dt.datetime) -> None:
+    con.execute(
+        """INSERT INTO load (id, loaded_at, paths, format, rows_read, rows_new, rows_updated,
+                             rows_unchanged, rows_rejected, dataset, action, user_name, rows_missing,
+                             rows_removed)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'load', ?, ?, ?)""",
+        [
+            load_id,
+            now,
+            "; ".join(report.paths),
+            ",".join(sorted(report.formats)),
+            report.rows_read,
+            report.new,
+            report.updated,
+            report.unchanged,
+            report.rejected,
+            target.info.id,
+            target.user or dataset_store.current_user(),
+            report.missing,
+            report.removed,
+        ],
+    )
 
 
 def _preview(con, dataset: str, limit: int, stored: bool, on: str) -> list[dict]:

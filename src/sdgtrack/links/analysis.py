@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import pandas as pd
 
-from ..errors import UserInputError
 from ..registries import LINK_LEVELS, TRANSFORMS, or_list
 from .network import network
+from .options import LinkOptions
 from .rollup import goal_pairs, series_goals, top_goal_pairs
 from .statistical import PAIR_COLUMNS, LinkResult, statistical_links
 
@@ -28,13 +28,13 @@ class LinkReport:
         return describe(self.meta)
 
 
-def link_report(db, level: str = "series", result: LinkResult | None = None, **options) -> LinkReport:
-    """Run :func:`statistical_links` (``options``), or take the ``result`` of a run made elsewhere
-    (sdgtrack.cluster), and shape it for ``level``."""
-    if level not in LEVELS:
-        raise UserInputError(f"level {level!r}: expected one of {', '.join(LEVELS)}")
+def link_report(db, options: LinkOptions, result: LinkResult | None = None) -> LinkReport:
+    """Run :func:`statistical_links` as ``options`` ask, or take the ``result`` of a run made
+    elsewhere (sdgtrack.cluster), and shape it for ``options.level``."""
+    options.check()
+    level = options.level
     if result is None:
-        result = statistical_links(db, **options)
+        result = statistical_links(db, targets=options.targets, **options.reading(), **asdict(options.parameters()))
     goals = goal_pairs(result.pairs, series_goals(db))
     top = top_goal_pairs(goals)
     if level == "series":

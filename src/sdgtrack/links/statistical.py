@@ -19,9 +19,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import UserInputError
 from .directions import SOURCE as DIRECTION_SOURCE
 from .directions import directions as direction_table
+from .options import LinkParameters
 from .spearman import critical_rho, pairwise_spearman, spearman_pvalue
 from .transforms import TRANSFORMS
 
@@ -32,32 +32,6 @@ METHOD = (
     "two-sided p-value by the t-approximation with n-2 degrees of freedom; series aligned to "
     "their desired direction (Pradhan et al. 2017)"
 )
-
-
-@dataclass(frozen=True)
-class LinkParameters:
-    transform: str = "levels"
-    min_years: int = 10
-    rho_threshold: float = 0.6
-    alpha: float = 0.05
-    bh: bool = False  # Benjamini-Hochberg over all tests of an area
-    null_permutations: int = 20
-    seed: int = 0
-    unknown_direction: str = "drop"  # series without a desired direction: "drop", or "keep" unaligned
-
-    def check(self) -> None:
-        if self.transform not in TRANSFORMS:
-            raise UserInputError(f"transform {self.transform!r}: expected one of {', '.join(TRANSFORMS)}")
-        if self.min_years < 3:
-            raise UserInputError(f"min-years {self.min_years}: expected at least 3 (the p-value needs n - 2 >= 1)")
-        if not 0 < self.rho_threshold < 1:
-            raise UserInputError(f"rho threshold {self.rho_threshold}: expected a number between 0 and 1")
-        if not 0 < self.alpha < 1:
-            raise UserInputError(f"alpha {self.alpha}: expected a number between 0 and 1")
-        if self.null_permutations < 0:
-            raise UserInputError(f"null {self.null_permutations}: expected 0 or more permutations")
-        if self.unknown_direction not in ("keep", "drop"):
-            raise UserInputError(f"unknown direction {self.unknown_direction!r}: expected keep or drop")
 
 
 @dataclass

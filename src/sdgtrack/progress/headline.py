@@ -82,11 +82,31 @@ def headline_series(
     """Per SDG indicator with headline values (in ``areas``, when given): its headline series, the
     dataset it comes from, why it was chosen (``reason``, a key of :data:`REASONS`) and among how
     many candidates. ``targets``: a target table (``progress.targets``), default the shipped one."""
-    from ..store.comparison import series_links
-
     candidates = db.headline_candidates(areas=areas, datasets=datasets)
     if candidates.empty:
         return pd.DataFrame(columns=COLUMNS)
+    return choose(candidates, *_rule_inputs(db, candidates, areas, targets))
+
+
+def series_order(db, *, datasets: Sequence[str] | None = None, targets: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every candidate series of every indicator ranked by the same rule (``order`` 0 is the
+    headline series over all areas): the progress roll-up lets, in each area, the first series
+    assessed there speak for its indicator, so an indicator's status is its headline series'
+    wherever that series is assessed. Columns: indicator, series, order."""
+    candidates = db.headline_candidates(datasets=datasets)
+    if candidates.empty:
+        return pd.DataFrame({"indicator": [], "series": [], "order": []})
+    ranked = _ranked(candidates, *_rule_inputs(db, candidates, None, targets))
+    ranked["order"] = ranked.groupby("indicator").cumcount()
+    # a series kept by two datasets (Rwanda's SH_DYN_MORT and the UN's) ranks at its better place
+    return ranked.groupby(["indicator", "series"], as_index=False)["order"].min()
+
+
+def _rule_inputs(db, candidates: pd.DataFrame, areas: Sequence[str] | None, targets: pd.DataFrame | None):
+    """What the rule weighs beyond the candidates: the series with a 2030 target (or linked to
+    one), the sources' own start selections, and the indicators' titles."""
+    from ..store.comparison import series_links
+
     table = default_targets() if targets is None else targets
     if areas is not None and "area" in table:  # a row for one area counts there only
         table = table[table["area"].fillna("").isin(["", *areas])]
@@ -95,7 +115,7 @@ def headline_series(
     linked = set(links.loc[links["other"].isin(with_target), "series"])
     start = db.start_values(sorted(set(candidates["dataset"])))
     start = start[start["field"].str.strip().str.lower() == "series"]
-    return choose(candidates, with_target | linked, start, db.node_titles("sdg"))
+    return with_target | linked, start, db.node_titles("sdg")
 
 
 def choose(
@@ -106,23 +126,7 @@ def choose(
     frame = candidates.copy()
     # the most preferred dataset with headline values for the indicator speaks for it
     frame = frame[frame["rank"] == frame.groupby("indicator")["rank"].transform("min")]
-    description = frame["description"].fillna("").astype(str)
-    frame["target"] = frame["series"].isin(with_target)
-    wanted = {(d, i, _normal(v)) for d, i, v in zip(start["dataset"], start["indicator"], start["value"])}
-    frame["start"] = [
-        (d, i, _normal(t)) in wanted for d, i, t in zip(frame["dataset"], frame["indicator"], description)
-    ]
-    words = {t: _words(t) for t in set(description)}
-    title_words = {i: _words(titles.get(i, "")) for i in set(frame["indicator"])}
-    frame["title"] = [
-        len(words[t] & title_words[i]) / len(title_words[i]) if title_words[i] else 0.0
-        for t, i in zip(description, frame["indicator"])
-    ]
-    frame["extra"] = [len(words[t] - title_words[i]) for t, i in zip(description, frame["indicator"])]
-    frame["observations"] = frame["rows"].astype(int)
-    keys = ["target", "start", "title", "extra", "observations", "series"]
-    ascending = [False, False, False, True, False, True]
-    frame = frame.sort_values(["indicator", *keys], ascending=[True, *ascending], kind="stable")
+    frame = _ranked(frame, with_target, start, titles)
     n = frame.groupby("indicator")["series"].transform("size").to_numpy()
     position = frame.groupby("indicator").cumcount().to_numpy()
     best, second = frame[position == 0], frame[position == 1].set_index("indicator")
@@ -146,6 +150,31 @@ def choose(
             "candidates": n[position == 0],
         }
     ).reset_index(drop=True)
+
+
+def _ranked(
+    candidates: pd.DataFrame, with_target: set[str], start: pd.DataFrame, titles: dict[str, str]
+) -> pd.DataFrame:
+    """The candidates sorted by indicator, then by the rule's steps (dataset preference first):
+    the first row of an indicator is its headline series."""
+    frame = candidates.copy()
+    description = frame["description"].fillna("").astype(str)
+    frame["target"] = frame["series"].isin(with_target)
+    wanted = {(d, i, _normal(v)) for d, i, v in zip(start["dataset"], start["indicator"], start["value"])}
+    frame["start"] = [
+        (d, i, _normal(t)) in wanted for d, i, t in zip(frame["dataset"], frame["indicator"], description)
+    ]
+    words = {t: _words(t) for t in set(description)}
+    title_words = {i: _words(titles.get(i, "")) for i in set(frame["indicator"])}
+    frame["title"] = [
+        len(words[t] & title_words[i]) / len(title_words[i]) if title_words[i] else 0.0
+        for t, i in zip(description, frame["indicator"])
+    ]
+    frame["extra"] = [len(words[t] - title_words[i]) for t, i in zip(description, frame["indicator"])]
+    frame["observations"] = frame["rows"].astype(int)
+    keys = ["rank", "target", "start", "title", "extra", "observations", "series"]
+    ascending = [True, False, False, False, True, False, True]
+    return frame.sort_values(["indicator", *keys], ascending=[True, *ascending], kind="stable")
 
 
 def _words(text: str) -> frozenset[str]:

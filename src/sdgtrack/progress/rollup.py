@@ -1,7 +1,12 @@
 """Roll-ups: series -> indicator -> target -> goal, per area.
 
-A level's score is the mean of the scores of the level below (series not assessed are left out), and
-its status is the method's band of that mean. A node whose every assessed series met its target is
+How an indicator rolls up from its series is the method's (``INDICATOR_FROM``). "headline" (unsd,
+eurostat): one series speaks for it in each area, the first assessed there in the order of the
+headline-series rule (``progress.headline.series_order``), so its score and status are those of the
+series its page and the API show (3.2.1 is under-5 mortality, not its mean with infant mortality).
+"mean" (statcan, as Open SDG publishes Canada's scores): the mean of its assessed series. A target's
+and a goal's score is the mean of the scores of the level below (nodes not assessed are left out),
+and a node's status is the method's band of its score. A node whose every assessed series met its target is
 "met" (Statistics Canada: target_achieved). Counts per series status and the share of children
 on track or met (for goals: the share of targets, as the SDG Report states it) come with each row.
 """
@@ -12,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from . import methods
-
-LEVELS = ("series", "indicator", "target", "goal")
+from .headline import series_order
+from .options import LEVELS
 
 
 def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -30,14 +35,13 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
     # Series-level facts per node: counts per status, how many series, how many met.
     node_keys = {"indicator": "indicator", "target": "target_code", "goal": "goal_code"}
     current = rows.rename(columns={"indicator": "code"})[
-        ["code", "area", "score", "good", "assessed", "target_met", "status"]
+        ["code", "series", "area", "score", "good", "assessed", "target_met", "status"]
     ]
+    order = series_order(db, datasets=series_frame.attrs.get("datasets")) if m.INDICATOR_FROM == "headline" else None
     out = None
     for lvl in LEVELS[1:]:
         key = node_keys[lvl]
-        series_under = rows.assign(met_assessed=rows["assessed"] & rows["target_met"].astype(bool)).groupby(
-            [key, "area"]
-        )
+        series_under = rows.groupby([key, "area"])
         counts = pd.crosstab([rows[key], rows["area"]], rows["status"]).reindex(columns=statuses, fill_value=0)
         counts.columns = [f"n_{c}" for c in counts.columns]
         n_assessed = series_under["assessed"].sum()
@@ -45,13 +49,14 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
             {
                 "n_series": series_under.size(),
                 "n_assessed": n_assessed,
-                "all_met": (n_assessed > 0) & (series_under["met_assessed"].sum() == n_assessed),
             }
         ).join(counts)
         facts.index.names = ["code", "area"]
         # Scores come from the level below (children), so each child weighs the same.
         child = current[current["assessed"]]
         if lvl == "indicator":
+            if order is not None:
+                child = _speaking_series(child, order)
             grouped = child.groupby(["code", "area"])
         else:
             child = child.assign(parent=_parent(child["code"], lvl))
@@ -61,10 +66,13 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
                 "score": grouped["score"].mean(),
                 "children_assessed": grouped.size(),
                 "share_on_track": grouped["good"].mean(),
+                # met when every assessed child (at the indicator level: its speaking series) is
+                "all_met": grouped["target_met"].agg(lambda met: bool(met.astype(bool).all())),
             }
         )
         scores.index.names = ["code", "area"]
         level_frame = facts.join(scores, how="left").reset_index()
+        level_frame["all_met"] = level_frame["all_met"].fillna(False).astype(bool)
         level_frame["status"] = m.band(level_frame["score"].to_numpy(dtype=float))
         met = level_frame["all_met"].to_numpy(dtype=bool)
         if m.MET:
@@ -103,6 +111,16 @@ def roll_up(db, series_frame: pd.DataFrame, level: str) -> pd.DataFrame:
     out.attrs.update(series_frame.attrs)
     out.attrs["level"] = level
     return out
+
+
+def _speaking_series(child: pd.DataFrame, order: pd.DataFrame) -> pd.DataFrame:
+    """Per (indicator, area), the one assessed series that speaks for the indicator: the first in
+    the headline rule's order; a series the rule does not rank (no headline values) comes after
+    every ranked one, by code."""
+    ranked = child.merge(order.rename(columns={"indicator": "code"}), on=["code", "series"], how="left")
+    ranked["order"] = ranked["order"].fillna(np.inf)
+    ranked = ranked.sort_values(["code", "area", "order", "series"], kind="stable")
+    return ranked.drop_duplicates(["code", "area"]).drop(columns="order")
 
 
 def _parent(codes: pd.Series, level: str) -> pd.Series:

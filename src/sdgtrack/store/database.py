@@ -73,6 +73,11 @@ class Lookups:
         self._retired = True
         self._kept = {}
 
+    def peek(self, key: tuple) -> Any:
+        """What ``key`` resolved to, if kept (None otherwise): never asks the store, so a server
+        may call it on its event loop."""
+        return None if self._retired else self._kept.get(key)
+
     def get(self, key: tuple, compute: Callable[[], Any]) -> Any:
         if self._retired:
             return compute()
@@ -268,7 +273,7 @@ class Database:
         """(code, level, parent, title) of a framework's current nodes, in reading order."""
         return catalog.current_nodes(self.con, framework)
 
-    def node_list(
+    def nodes(
         self,
         framework: str = "sdg",
         *,
@@ -277,7 +282,7 @@ class Database:
         lang: str = "en",
         include_retired: bool = False,
     ) -> list[dict]:
-        """A framework's nodes with titles in ``lang`` (English where no translation); see catalog."""
+        """A framework's nodes in reading order, titles in ``lang`` (English where not translated)."""
         return catalog.node_list(self.con, framework, level, parent, lang, include_retired)
 
     def framework_levels(self, framework: str = "sdg") -> list[str]:
@@ -459,6 +464,26 @@ class Database:
             row_params,
         ).df()
 
+    def headline_runs(self, series: str, *, datasets: Sequence[str] | None = None) -> pd.DataFrame:
+        """Every dataset's headline rows of one series (its exact code) for every area, each with
+        its dataset's ``rank`` (1 = preferred), ordered by area, rank, then as :meth:`observations`:
+        each (area, dataset) a run of rows. :meth:`observations` gives, per area, the run of the
+        lowest rank among those with rows in the years read. For a reader that keeps a series and
+        answers every area and year range from it (the API's series blocks, ``web/blocks.py``).
+        Columns: those of :meth:`observations`, then ``rank``."""
+        rows, params = reads.ranked_sql(
+            self.con, ["o.series = ?", "o.is_headline"], [series], datasets, None, self._preference(datasets)
+        )
+        return self.con.execute(
+            f"""
+            SELECT o.dataset, o.series, o.area, a.name AS area_name, o.period, o.year, o.dims, o.unit,
+                   o.value, o.value_text, o.is_headline, o.nature, o.obs_status, o.source,
+                   o.footnote, o.source_file, {SOURCE_ATTRIBUTES}, o.rank
+            FROM ({rows}) o LEFT JOIN area a ON a.code = o.area
+            ORDER BY o.area, o.rank, o.year, o.period, o.dims, o.unit, o.variant""",
+            params,
+        ).df()
+
     def indicator_observations(
         self,
         indicators: Sequence[str],
@@ -518,36 +543,25 @@ class Database:
         end: int | None = None,
         datasets: Sequence[str] | None = None,
         as_of: str | dt.date | None = None,
+        alike: bool = False,
     ) -> pd.DataFrame:
         """Headline values of every dataset side by side per area and year, with the difference of
-        each to the preferred one (columns: area, area_name, year, one per dataset, differences).
-        ``attrs['units']`` gives each column's unit."""
-        from .comparison import series_links
+        each to the preferred one (columns: area, area_name, year, one per dataset, differences;
+        ``attrs['units']`` gives each column's unit).
+
+        ``alike``: instead, the alike series of two datasets (``store/comparison.py``: the same code
+        or a series crosswalk link, in the same unit family), one row per pair, area and year: the
+        headline value of the preferred dataset's series and of the other's, their difference, how
+        they were matched, and the words for headers (dataset titles, series descriptions, area
+        name). Empty when no two datasets hold alike series."""
+        from . import comparison
 
         values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
         ranks = self._ranks(datasets)
         values["rank"] = values["dataset"].map(ranks).fillna(len(ranks) + 1)
-        values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
-        return history.side_by_side(values, series_links(self.con))
-
-    def comparison(
-        self,
-        code: str | Sequence[str],
-        *,
-        areas: Sequence[str] | None = None,
-        start: int | None = None,
-        end: int | None = None,
-        datasets: Sequence[str] | None = None,
-        as_of: str | dt.date | None = None,
-    ) -> pd.DataFrame:
-        """Alike series of two datasets side by side (``store/comparison.py``): per pair, area and
-        year the headline value of the preferred dataset's series and of the other's, their
-        difference, how they were matched, and the words for headers (dataset titles, series
-        descriptions, area name). Empty when no two datasets hold alike series."""
-        from . import comparison
-
-        values = self._headline(code, areas, start, end, datasets, as_of, pick=False)
-        values["rank"] = values["dataset"].map(self._ranks(datasets)).fillna(len(values) + 1)
+        if not alike:
+            values["area_name"] = values["area"].map(self.area_names(values["area"].unique().tolist()))
+            return history.side_by_side(values, comparison.series_links(self.con))
         long = comparison.like_with_like(values, comparison.series_links(self.con))
         info = catalog.series_info(self.con).set_index("code")["description"]
         titles = self.datasets().set_index("id")["title"]
@@ -669,10 +683,15 @@ def _open_error(path: Path, exc: BaseException) -> str:
         server = server_holding(path)
         if server is not None:
             url = str(server.get("url", "")).rstrip("/")
+            upload = server.get("upload")
+            through = (
+                f"read and send changes through it (upload: POST {url}{upload}; every route at {url}/docs)"
+                if upload  # a server without data entry takes no changes
+                else f"read through it (every route at {url}/docs)"
+            )
             return (
                 f"the store {path} is held by the sdgtrack server at {url} (PID {server.get('pid')}, since "
-                f"{server.get('started')}): read and send changes through it (upload: POST {url}{server.get('upload')}; "
-                f"every route at {url}/docs), or stop the server to use the store from the command line"
+                f"{server.get('started')}): {through}, or stop the server to use the store from the command line"
             )
         holder = re.search(r"\(PID (\d+)\)", text)
         return (

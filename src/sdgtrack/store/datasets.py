@@ -91,6 +91,37 @@ def upsert(
     )
 
 
+def reference_state(con: duckdb.DuckDBPyConnection) -> str:
+    """What a load's rows depend on in the store beside its files: the areas (codes, names, ISO
+    codes and aliases, which area cells resolve to) and the framework's indicator codes (which
+    indicator cells are known). Two small aggregates; equal states validate a file alike."""
+    areas, nodes = con.execute(
+        """SELECT (SELECT (count(*), coalesce(sum(hash(code, name, iso2, iso3, alias)::HUGEINT), 0)) FROM area),
+                  (SELECT (count(*), coalesce(sum(hash(code)::HUGEINT), 0)) FROM framework_node
+                   WHERE level = 'indicator')"""
+    ).fetchall()[0]
+    return f"areas {areas}; indicators {nodes}"
+
+
+def last_source(con: duckdb.DuckDBPyConnection, dataset_id: str) -> tuple[str, int, str] | None:
+    """(digest, rows, report JSON) recorded by the dataset's last load, when that load is the last
+    change of the dataset (every load, removal and data-entry publication writes a ``load`` row), so
+    its rows are still as that load left them; else None."""
+    return con.execute(
+        """SELECT s.digest, s.dataset_rows, s.report FROM load_source s
+           WHERE s.dataset = $dataset AND s.load_id = (SELECT max(id) FROM load WHERE dataset = $dataset)""",
+        {"dataset": dataset_id},
+    ).fetchone()
+
+
+def record_source(
+    con: duckdb.DuckDBPyConnection, load_id: int, dataset_id: str, digest: str, dataset_rows: int, report: str
+) -> None:
+    """Keep the digest of a load's files (inside its transaction); the dataset's earlier ones go."""
+    con.execute("DELETE FROM load_source WHERE dataset = ?", [dataset_id])
+    con.execute("INSERT INTO load_source VALUES (?, ?, ?, ?, ?)", [load_id, dataset_id, digest, dataset_rows, report])
+
+
 def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: MetadataPart, load_id: int) -> None:
     """Write a load's national metadata (inside the load's transaction): the dataset's metadata of
     the indicators read is replaced (a whole repository: all of it, except indicators whose files
@@ -143,7 +174,8 @@ def replace_source_columns(
     con: duckdb.DuckDBPyConnection, dataset_id: str, tables: list[tuple[str, str | None, list[str], bool]], load_id: int
 ) -> None:
     """Write the headers of the source tables a load read, (file, indicator, columns, has rows)
-    each, inside the load's transaction: each file's earlier header in the dataset is replaced."""
+    each, inside the load's transaction: each file's earlier headers in the dataset are replaced.
+    One file may give one header per indicator (an SDMX message holds many indicators' series)."""
     if not tables:
         return
     frame = pd.DataFrame(
@@ -161,7 +193,7 @@ def replace_source_columns(
             [dataset_id],
         )
         con.execute(
-            """INSERT INTO source_columns SELECT ?, source_file, indicator, columns::VARCHAR[], has_rows, ?
+            """INSERT INTO source_columns SELECT ?, source_file, coalesce(indicator, ''), columns::VARCHAR[], has_rows, ?
                FROM __source_columns""",
             [dataset_id, load_id],
         )
@@ -174,9 +206,9 @@ def source_columns(con: duckdb.DuckDBPyConnection, datasets: list[str] | None = 
     columns (a list, as written), has_rows; ordered by dataset and file."""
     where = "WHERE dataset IN (SELECT unnest(?::VARCHAR[]))" if datasets is not None else ""
     return con.execute(
-        f"""SELECT dataset, source_file, indicator, columns, has_rows FROM source_columns
+        f"""SELECT dataset, source_file, nullif(indicator, '') AS indicator, columns, has_rows FROM source_columns
             WHERE dataset IN (SELECT id FROM dataset WHERE removed_at IS NULL)
-            {where.replace("WHERE", "AND")} ORDER BY dataset, source_file""",
+            {where.replace("WHERE", "AND")} ORDER BY dataset, source_file, indicator""",
         [list(datasets)] if datasets is not None else [],
     ).df()
 

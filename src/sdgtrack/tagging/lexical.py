@@ -41,10 +41,10 @@ def _stems(text: str, stop: frozenset[str]) -> list[str]:
 @lru_cache(maxsize=1)
 def _index():
     """Documents (goal, target) and their L2-normalised TF-IDF matrix over the stem vocabulary."""
-    # The 2025 indicator titles are read by the multilingual reader only: the English rule was
-    # chosen and fitted with these documents as they are.
+    # The 2025 indicator titles and the national indicator descriptions are read by the
+    # multilingual reader only: the English rule was chosen and fitted with these documents as they are.
     ref = reference_texts()
-    ref = ref[ref["kind"] != "indicator_title"]
+    ref = ref[~ref["kind"].isin(["indicator_title", "indicator_description"])]
     ref = ref.assign(doc=np.where(ref["target"] == "", "goal " + ref["goal"].astype(str), ref["target"]))
     docs = (
         ref.groupby("doc", sort=False)

@@ -34,7 +34,8 @@ def embedded_texts() -> pd.DataFrame:
     """The texts compared with the input: goal titles, goal narratives and target texts, then one
     ``query`` row per Aurora query line: the line's phrases as a plain list ("maternal mortality,
     maternal death, ..."), the target-level vocabulary of the queries without their syntax, then the
-    2020 indicator texts and the 2025 indicator titles (both ``indicator`` rows, English)."""
+    2020 indicator texts, the 2025 indicator titles and the national indicator descriptions (all
+    ``indicator`` rows, English)."""
     ref = reference_texts()
     rows = ref[ref["kind"].isin(EMBEDDED_KINDS)]
     table = aurora_queries()
@@ -48,7 +49,8 @@ def embedded_texts() -> pd.DataFrame:
     )
     indicators = ref[ref["kind"] == "indicator"]
     titles = ref[ref["kind"] == "indicator_title"].assign(kind="indicator")
-    return pd.concat([rows, lines, indicators, titles], ignore_index=True)
+    described = ref[ref["kind"] == "indicator_description"].assign(kind="indicator")
+    return pd.concat([rows, lines, indicators, titles, described], ignore_index=True)
 
 
 def query_text(node: queries.Node) -> str:

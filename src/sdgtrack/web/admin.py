@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from ..errors import NotAllowed, NotFound, SdgtrackError, UserInputError
 from . import auth
 from .data_requests import API_ERRORS
-from .entry_pages import render
+from .entry_pages import Words, render
 
 router = APIRouter()
 PAGE_ROWS = 500
@@ -112,7 +112,7 @@ def _frame_rows(frame) -> list[dict]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def _users_page(request: Request, user: dict, *, done: str | None = None, error: str | None = None, status=200):
+def _users_page(request: Request, user: dict, *, done: Words | None = None, error: str | None = None, status=200):
     accounts = _accounts(request)
     return render(
         request,
@@ -172,23 +172,23 @@ def owner_form(request: Request, csrf_token: str = Form(""), dataset: str = Form
     return _acted(request, user, lambda: _own(request, dataset, entity, user["name"]))
 
 
-def _disable(request: Request, name: str, actor: str) -> str:
+def _disable(request: Request, name: str, actor: str) -> Words:
     if name == actor:
         raise UserInputError("an admin does not disable their own account here (another admin, or the CLI, does)")
     _accounts(request).disable_user(name[:64], actor=actor)
-    return f"disabled {name}: signed out everywhere, API tokens stopped"
+    return Words("disabled {name}: signed out everywhere, API tokens stopped", name=name)
 
 
-def _revoke(request: Request, token_id: int, actor: str) -> str:
+def _revoke(request: Request, token_id: int, actor: str) -> Words:
     _accounts(request).revoke_token(int(token_id), actor=actor)
-    return f"revoked token {token_id}"
+    return Words("revoked token {id}", id=token_id)
 
 
-def _own(request: Request, dataset: str, entity: str, actor: str) -> str:
+def _own(request: Request, dataset: str, entity: str, actor: str) -> Words:
     dataset = (dataset or "").strip()[:200]  # checked as a dataset id by set_owner
     entity = (entity or "").strip()
     _accounts(request).set_owner(dataset, entity, actor=actor)
-    return f"dataset {dataset} belongs to {entity}"
+    return Words("dataset {dataset} belongs to {entity}", dataset=dataset, entity=entity)
 
 
 def admin_actor(request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(auth.BEARER)) -> str:
@@ -264,7 +264,7 @@ def api_add_user(request: Request, body: NewUserIn, actor: str = Depends(admin_a
 @router.post("/api/admin/users/{name}/disable", tags=["administration"], responses=ADMIN_ERRORS)
 def api_disable(request: Request, name: str, actor: str = Depends(admin_actor)):
     """Disable a user: their sessions end and their API tokens stop, at once (admins)."""
-    result = _api(request, lambda: {"done": _disable(request, name, actor)})
+    result = _api(request, lambda: {"done": str(_disable(request, name, actor))})
     _changed(request)
     return result
 
@@ -289,13 +289,13 @@ def api_add_token(request: Request, body: NewTokenIn, actor: str = Depends(admin
 @router.post("/api/admin/tokens/{token_id}/revoke", tags=["administration"], responses=ADMIN_ERRORS)
 def api_revoke(request: Request, token_id: int, actor: str = Depends(admin_actor)):
     """Revoke an API token: it stops working at once (admins)."""
-    return _api(request, lambda: {"done": _revoke(request, token_id, actor)})
+    return _api(request, lambda: {"done": str(_revoke(request, token_id, actor))})
 
 
 @router.put("/api/admin/datasets/{dataset}/owner", tags=["administration"], responses=ADMIN_ERRORS)
 def api_owner(request: Request, dataset: str, body: OwnerIn, actor: str = Depends(admin_actor)):
     """Give a dataset to an entity (admins); requests made for it before are refused at approval."""
-    return _api(request, lambda: {"done": _own(request, dataset, body.entity, actor)})
+    return _api(request, lambda: {"done": str(_own(request, dataset, body.entity, actor))})
 
 
 @router.get("/api/admin/audit.csv", tags=["administration"], response_class=Response, responses=ADMIN_ERRORS)

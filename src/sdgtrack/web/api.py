@@ -8,18 +8,34 @@ store state (:mod:`sdgtrack.web.respond`).
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePath
 from typing import Any, Callable
 
 from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic_core import to_json
+from starlette.datastructures import URL, QueryParams
 
-from ..errors import UserInputError
+from ..errors import SdgtrackError, UserInputError
 from ..registries import LINK_LEVELS, TRANSFORMS, or_list
 from ..results import Result, plain
 from ..vocabulary import LANGUAGES
 from ..workspace import Workspace
 from . import models as m
-from .respond import DEFAULT_LIMIT, MAX_LIMIT, Answer, NotFound, answer, areas_param, frame_rows, page_of
+from .blocks import Block, SeriesBlocks
+from .respond import (
+    BLOCKS,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    Answer,
+    NotFound,
+    answer,
+    areas_param,
+    frame_rows,
+    next_page,
+    page_of,
+    wants_csv,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": m.Problem, "description": "A parameter names nothing known or is out of range"},
@@ -233,6 +249,15 @@ def _observations(
             wanted.append(f"{_escape_dim(name.strip())}={_escape_dim(value.strip())}")
         if start is not None and end is not None and start > end:
             raise UserInputError(f"from {start} is after to {end}")
+        blocks = BLOCKS.get()
+        # headline rows as JSON: from the series blocks (the rest is read from the store)
+        json_of_headlines = not (wanted or disaggregations or as_of) and not wants_csv(
+            request.query_params, request.headers.get("accept", "")
+        )
+        if blocks is not None and json_of_headlines:
+            body = _from_blocks(request, ws, blocks, codes, area, dataset, start, end, limit, offset)
+            if body is not None:
+                return Answer(body=body)
         frame = ws.observations(
             codes or None,
             areas=areas_param(area),
@@ -252,6 +277,123 @@ def _observations(
         return Answer(m.Page[m.Observation](**page), page["items"])
 
     return work
+
+
+def _from_blocks(
+    request: Request,
+    ws: Workspace,
+    blocks: SeriesBlocks,
+    codes: list[str],
+    area: list[str] | None,
+    dataset: list[str] | None,
+    start: int | None,
+    end: int | None,
+    limit: int,
+    offset: int,
+) -> bytes | None:
+    """The headline observations' page as JSON from the series blocks (web/blocks.py), each block
+    read from the store when not kept yet. None when a series' block is too big to keep."""
+    series = sorted({s for c in codes for s in ws.series_codes_for(c)})
+    wanted_areas = areas_param(area)
+    codes_of_areas = sorted({ws.resolve_area(a) for a in wanted_areas}) if wanted_areas else None
+    order = tuple(dict.fromkeys(dataset)) if dataset else None
+
+    def block(one: str) -> Block | None:
+        return blocks.get((one, order), lambda: ws.headline_runs(one, datasets=list(order) if order else None))
+
+    return _page_json(request.url, series, codes_of_areas, block, start, end, limit, offset)
+
+
+def _page_json(
+    url: URL,
+    series: list[str],
+    areas: list[str] | None,
+    block: Callable[[str], Block | None],
+    start: int | None,
+    end: int | None,
+    limit: int,
+    offset: int,
+) -> bytes | None:
+    """The bytes ``Page[Observation]`` gives for the store read of ``series`` (sorted) x ``areas``
+    (sorted stored codes; None: all), in its order: series, then area, then as each block is
+    ordered. None where ``block`` gives none."""
+    rows: list[bytes] = []
+    for one in series:
+        kept = block(one)
+        if kept is None:
+            return None
+        rows += kept.select(areas, start, end)
+    nxt = next_page(url, len(rows), limit, offset)
+    return b"".join(
+        (
+            b'{"total":%d,"limit":%d,"offset":%d,"next":' % (len(rows), limit, offset),
+            b"null" if nxt is None else to_json(nxt),
+            b',"items":[',
+            b",".join(rows[offset : offset + limit]),
+            b"]}",
+        )
+    )
+
+
+# /api/data/CODE?area=A answered on the event loop, before routing, when the server keeps all it
+# needs (respond.CachedReads' lanes). Only the parameters below, each as the route would take it
+# without doubt; anything else (CSV, disaggregations, a repeated or unusual number, an unknown
+# code or area, a series not kept yet) goes on to the route.
+LANE_NUMBERS = {"from": (1900, 2100), "to": (1900, 2100), "limit": (1, MAX_LIMIT), "offset": (0, 10_000_000)}
+LANE_LEAVES = {"all_disaggregations", "format"}
+LANE_CELLS = 64  # series x areas answered on the event loop at most
+LANE_BYTES = 256 * 1024
+_PLAIN_NUMBER = re.compile(r"0|[1-9][0-9]{0,8}")
+
+
+def data_from_memory(owner: Any, state: str, scope: dict, query: QueryParams) -> bytes | None:
+    """``/api/data/CODE`` as JSON from the lookups and series blocks kept for ``state``, or None."""
+    code = scope["path"][len("/api/data/") :]
+    if not code or "/" in code:
+        return None
+    numbers: dict[str, int] = {}
+    for name in query:
+        if name in LANE_LEAVES:
+            return None
+        if name in LANE_NUMBERS:
+            values = query.getlist(name)
+            if len(values) != 1 or not _PLAIN_NUMBER.fullmatch(values[0]):
+                return None
+            low, high = LANE_NUMBERS[name]
+            numbers[name] = int(values[0])
+            if not low <= numbers[name] <= high:
+                return None
+    start, end = numbers.get("from"), numbers.get("to")
+    datasets = query.getlist("dataset")
+    if (start is not None and end is not None and start > end) or len(datasets) > 20:
+        return None
+    try:
+        wanted = areas_param(query.getlist("area"))
+    except SdgtrackError:
+        return None
+    blocks = owner.blocks(state)
+    lookups = owner.lookups(state)
+    series = lookups.peek(("series", code))
+    if not wanted or blocks is None or series is None or len(series) * len(wanted) > LANE_CELLS:
+        return None
+    areas = [lookups.peek(("area", a)) for a in wanted]
+    if None in areas:
+        return None
+    order = tuple(dict.fromkeys(datasets)) if datasets else None
+    body = _page_json(
+        URL(scope=scope),
+        sorted(set(series)),
+        sorted(set(areas)),
+        lambda one: blocks.peek((one, order)),
+        start,
+        end,
+        numbers.get("limit", DEFAULT_LIMIT),
+        numbers.get("offset", 0),
+    )
+    return body if body is not None and len(body) <= LANE_BYTES else None
+
+
+MEMORY_LANES = (("/api/data/", data_from_memory),)
 
 
 @router.get("/observations", response_model=m.Page[m.Observation], responses={200: {"content": CSV}})

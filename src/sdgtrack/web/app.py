@@ -27,9 +27,9 @@ from .live_site import LiveSite
 from .owner import StoreOwner
 from .respond import BytesCache, CachedReads, public_message
 
-# Where the CLI is told to send a file when the server holds the store; the write API sets
-# ``app.state.upload_route`` to its own route before the server starts.
-DEFAULT_UPLOAD_ROUTE = "/api/uploads"
+# Where the CLI is told to send a file when the server holds the store: none until the write API
+# (data entry) is mounted and sets ``app.state.upload_route`` to its own route.
+DEFAULT_UPLOAD_ROUTE: str | None = None
 ANALYSIS_RUNS_PER_MINUTE = 6  # new (not yet computed) analysis runs per client address
 
 
@@ -70,7 +70,7 @@ def create_app(
     # each new analysis parameter set costs seconds of the one analysis thread
     app.state.analysis_limit = RateLimit(ANALYSIS_RUNS_PER_MINUTE)
     # Added last is outermost: the limits see every request first, then cached reads are answered.
-    app.add_middleware(CachedReads, owner=owner, cache=app.state.read_cache)
+    app.add_middleware(CachedReads, owner=owner, cache=app.state.read_cache, lanes=api.MEMORY_LANES)
     app.add_middleware(LimitsMiddleware, limits=limits)
 
     @app.exception_handler(SdgtrackError)

@@ -14,10 +14,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from ..errors import InvalidInputError, NotFound, UserInputError
-from ..plurals import count
 from ..vocabulary import REQUEST_GRID_COLUMNS, REQUEST_UPLOAD_TYPES, UPLOAD_MAX_BYTES, record_fields
 from . import auth
-from .entry_pages import render, store_changed
+from .entry_pages import Words, render, store_changed
 
 router = APIRouter()
 GRID_ROWS = 8  # empty rows the grid form offers
@@ -182,7 +181,7 @@ def upload_form(
     user = auth.form_user(request)
     auth.check_csrf(user, csrf_token)
     if file is None or not file.filename:
-        return _data_page(request, render, user, dataset=dataset, error="choose a file to upload", status=422)
+        return _data_page(request, render, user, dataset=dataset, error=Words("choose a file to upload"), status=422)
     try:
         created = _review(request).new_data(user, dataset, file.filename, read_upload(file), entity=entity or None)
     except InvalidInputError as exc:
@@ -192,7 +191,7 @@ def upload_form(
             user,
             dataset=dataset,
             problems=[str(p) for p in exc.problems],
-            error=f"{count(exc.total, 'problem')} in {file.filename}; nothing was kept",
+            error=Words("problems in {file}: {n}; nothing was kept", file=file.filename, n=exc.total),
             status=422,
         )
     except UserInputError as exc:
@@ -223,7 +222,7 @@ async def grid_form(request: Request):
             dataset=dataset,
             grid=rows,
             problems=[str(p) for p in exc.problems],
-            error=f"{count(exc.total, 'problem')} in the grid (grid.csv: line 2 is the first row); nothing was kept",
+            error=Words("problems in the grid (grid.csv: line 2 is the first row): {n}; nothing was kept", n=exc.total),
             status=422,
         )
     except UserInputError as exc:

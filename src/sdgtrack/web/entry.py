@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from ..errors import NotAllowed, NotFound
 from . import auth
-from .entry_pages import render
+from .entry_pages import Words, render
 
 router = APIRouter()
 
@@ -90,19 +90,19 @@ def login(
     # a name is at most 64 characters (store/accounts.py): a longer one is never echoed back whole
     context = {"next": auth.safe_next(next)[:2000], "login_token": auth.login_token(request), "name": name[:64]}
     if not cookie or not login_token or not auth.hmac.compare_digest(cookie, login_token):
-        return render(request, "login.html", {**context, "error": "the sign-in form expired: try again"}, 403)
+        return render(request, "login.html", {**context, "error": Words("the sign-in form expired: try again")}, 403)
     wait = limiter.wait_seconds(name, address)
     if wait:
         return render(
             request,
             "login.html",
-            {**context, "error": f"too many failed sign-ins: try again in {(wait + 59) // 60} minute(s)"},
+            {**context, "error": Words("too many failed sign-ins: try again in {n} min", n=(wait + 59) // 60)},
             429,
         )
     user = ws.accounts.check_password(name[:64], password[:1024])
     if user is None:
         limiter.failed(name, address)
-        return render(request, "login.html", {**context, "error": "wrong name or password"}, 401)
+        return render(request, "login.html", {**context, "error": Words("wrong name or password")}, 401)
     limiter.succeeded(name)
     token, _ = ws.accounts.start_session(user["name"])
     response = RedirectResponse(auth.safe_next(next), status_code=303)

@@ -21,7 +21,7 @@ from ..errors import NotFound, UserInputError
 from ..vocabulary import CONTRIBUTION_KINDS, description_word_limit, record_fields
 from . import auth
 from .data_requests import API_ERRORS, ChangeRequest, _out, problem_json
-from .entry_pages import render
+from .entry_pages import Words, page_lang, render
 
 router = APIRouter()
 KIND_NAMES = {
@@ -48,10 +48,13 @@ class RecordIn(BaseModel):
 
 
 def _goal_titles(request: Request) -> list[tuple[int, str]]:
+    """The 17 goals' titles in the page's language (English where the store has no translation)."""
     ws = request.app.state.workspace
+    lang = page_lang(request)
     with ws.lock:
         titles = ws.node_titles("sdg")
-    return [(g, titles.get(str(g), f"Goal {g}")) for g in range(1, 18)]
+        translated = ws.titles_in(lang) if lang != "en" else {}
+    return [(g, (translated.get(str(g)) or (None,))[0] or titles.get(str(g), f"Goal {g}")) for g in range(1, 18)]
 
 
 def _form_page(
@@ -113,7 +116,9 @@ async def record_post(request: Request):
                 kind,
                 values,
                 goals=goals,
-                error=f"SDG suggestions: at most {SUGGESTIONS_PER_MINUTE} a minute; try again in {wait} s",
+                error=Words(
+                    "SDG suggestions: at most {n} a minute; try again in {wait} s", n=SUGGESTIONS_PER_MINUTE, wait=wait
+                ),
                 status=429,
             )
         text = f"{values.get('name', '')}. {values.get('description', '')}"

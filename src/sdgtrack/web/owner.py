@@ -26,6 +26,7 @@ from typing import Iterator
 
 from ..storefiles import server_key_path, sidecar_path
 from ..workspace import Workspace
+from .blocks import MAX_BYTES, SeriesBlocks
 
 # How long a fingerprint read is trusted before it is read again. Writes through the server
 # invalidate at once; this bounds how stale a cached answer can be after a write made by code
@@ -51,6 +52,9 @@ class StoreOwner:
         self._memo_state: str | None = None
         self._memo_lock = threading.Lock()
         self._lookups = self.workspace.lookups_for("")
+        # the read route's series blocks (web/blocks.py): bytes kept per store state; 0 keeps none
+        self.block_bytes = MAX_BYTES
+        self._blocks = SeriesBlocks("", self.block_bytes)
         self.analysis_lock = threading.Lock()
         self.sidecar: Path | None = None
         self.key_file: Path | None = None
@@ -104,6 +108,17 @@ class StoreOwner:
             current = self._lookups = self.workspace.lookups_for(state)
         return current
 
+    def blocks(self, state: str) -> SeriesBlocks | None:
+        """The series blocks of this store state (retired with the lookups by a write); None when
+        the server keeps none (``block_bytes`` 0)."""
+        if self.block_bytes <= 0:
+            return None
+        current = self._blocks
+        if current.state != state or current.max_bytes != self.block_bytes:
+            current.retire()
+            current = self._blocks = SeriesBlocks(state, self.block_bytes)
+        return current
+
     def memo(self, state: str, key, compute, admit=None):
         """An analysis result kept for one store state (its pages and formats share it); analyses
         run one at a time, so a burst of requests for heavy ones cannot take every core.
@@ -145,9 +160,10 @@ class StoreOwner:
             self.generation += 1
             self._fingerprint = None
             self._lookups.retire()
+            self._blocks.retire()
 
     # -- the sidecar -----------------------------------------------------------------------------
-    def announce(self, url: str, upload_route: str) -> None:
+    def announce(self, url: str, upload_route: str | None) -> None:
         """Write the sidecar that names this server to a CLI that finds the store locked."""
         self.sidecar = sidecar_path(self.path)
         info = {

@@ -15,19 +15,21 @@ import io
 import re
 import threading
 from collections import OrderedDict
-from typing import Any, Callable
+from contextvars import ContextVar
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 from fastapi import HTTPException, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers, QueryParams
+from starlette.datastructures import URL, Headers, QueryParams
 
 from .. import csvsafe
 from ..errors import SdgtrackError
 from ..results import plain
 from ..workspace import Workspace
+from .blocks import SeriesBlocks
 
 MAX_LIMIT = 10_000
 DEFAULT_LIMIT = 100
@@ -41,11 +43,18 @@ class NotFound(Exception):
 
 
 class Answer:
-    """What a route's work returns: a pydantic model (the JSON body) and the rows its CSV has."""
+    """What a route's work returns: a pydantic model (the JSON body) and the rows its CSV has; or
+    the JSON body's bytes already made (``body``: the route checked that JSON is asked for)."""
 
-    def __init__(self, model: BaseModel, rows: list[dict] | None = None):
+    def __init__(self, model: BaseModel | None = None, rows: list[dict] | None = None, body: bytes | None = None):
         self.model = model
         self.rows = rows
+        self.body = body
+
+
+# The series blocks of the store state a worker thread's read is answering (set by _compute for
+# the duration of one route's work; None outside one, or when the server keeps none).
+BLOCKS: ContextVar[SeriesBlocks | None] = ContextVar("sdgtrack_series_blocks", default=None)
 
 
 GZIP_FROM = 1024  # bytes: smaller answers go as they are
@@ -53,27 +62,30 @@ GZIP_FROM = 1024  # bytes: smaller answers go as they are
 
 class Cached:
     """An answer's bytes with its media type and ETag, and the gzip form for clients that take it
-    (made once, in the worker thread that made the bytes, never on the event loop)."""
+    (made once, in the worker thread that made the bytes, never on the event loop; or, for a
+    small answer made on the event loop (``lazy_gzip``), when a client first takes gzip)."""
 
-    __slots__ = ("body", "media_type", "etag", "gzipped")
+    __slots__ = ("body", "media_type", "etag", "gzipped", "_compressible")
 
-    def __init__(self, body: bytes, media_type: str, etag: str):
+    def __init__(self, body: bytes, media_type: str, etag: str, lazy_gzip: bool = False):
         self.body, self.media_type, self.etag = body, media_type, etag
         compressible = media_type.startswith(("text/", "application/json", "application/javascript", "image/svg"))
-        self.gzipped = (
-            gzip.compress(body, compresslevel=6, mtime=0) if compressible and len(body) >= GZIP_FROM else None
-        )
+        self._compressible = compressible and len(body) >= GZIP_FROM
+        self.gzipped = gzip.compress(body, compresslevel=6, mtime=0) if self._compressible and not lazy_gzip else None
 
     @property
     def size(self) -> int:
-        return len(self.body) + (len(self.gzipped) if self.gzipped else 0)
+        # a lazy gzip form is counted as the body again: an upper bound the LRU can rely on
+        return len(self.body) + (len(self.gzipped) if self.gzipped else len(self.body) if self._compressible else 0)
 
     def response(self, headers: Headers, head: bool = False) -> Response:
         out = {"ETag": self.etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
         if headers.get("if-none-match") == self.etag:
             return Response(status_code=304, headers=out)
         body = self.body
-        if self.gzipped is not None and "gzip" in headers.get("accept-encoding", ""):
+        if self._compressible and "gzip" in headers.get("accept-encoding", ""):
+            if self.gzipped is None:
+                self.gzipped = gzip.compress(body, compresslevel=6, mtime=0)
             body = self.gzipped
             out["Content-Encoding"] = "gzip"
         out["Content-Length"] = str(len(body))
@@ -150,43 +162,77 @@ async def current_state(owner) -> str:
     return state
 
 
+# A memory lane: (path prefix, function(owner, state, scope, query) -> JSON bytes or None). It runs
+# on the event loop, so it must never touch the store: it answers only from what the server
+# already keeps for ``state`` (lookups, series blocks), small answers only, and returns None for
+# anything else (the request then goes on to its route, which reads and checks as always).
+Lane = tuple[str, Callable[[Any, str, dict, QueryParams], "bytes | None"]]
+
+
 class CachedReads:
     """ASGI middleware: a GET of /api/... whose answer is in the cache for the current store state is
     answered here, before routing and parameter parsing (a miss goes on to the route, which fills
     the cache through :func:`answer`). Only answers made by :func:`answer` are ever in the cache,
     and they do not depend on who asks."""
 
-    def __init__(self, app, owner, cache: BytesCache, prefix: str = "/api/"):
-        self.app, self.owner, self.cache, self.prefix = app, owner, cache, prefix
+    def __init__(self, app, owner, cache: BytesCache, prefix: str = "/api/", lanes: Sequence[Lane] = ()):
+        self.app, self.owner, self.cache, self.prefix, self.lanes = app, owner, cache, prefix, tuple(lanes)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"].startswith(self.prefix):
-            state = self.owner.fresh_fingerprint()
+            # a stale fingerprint (every 0.5 s) is re-read in a worker thread here, not left to
+            # the route: else every request of that moment would miss the cache and the lanes
+            state = await current_state(self.owner)
             if state is not None:
                 headers = Headers(scope=scope)
-                key = cache_key(scope["path"], QueryParams(scope.get("query_string", b"")), headers.get("accept", ""))
+                query = QueryParams(scope.get("query_string", b""))
+                key = cache_key(scope["path"], query, headers.get("accept", ""))
                 hit = self.cache.get(state, key)
+                if hit is None and not key[2]:
+                    hit = self._from_memory(scope, query, state, key)
                 if hit is not None:
                     return await hit.response(headers)(scope, receive, send)
         return await self.app(scope, receive, send)
+
+    def _from_memory(self, scope, query: QueryParams, state: str, key) -> Cached | None:
+        """A JSON answer a lane makes from what the server keeps for this state, or None."""
+        for prefix, lane in self.lanes:
+            if scope["path"].startswith(prefix):
+                body = lane(self.owner, state, scope, query)
+                if body is None:
+                    return None
+                hit = Cached(body, "application/json", etag_of(state, key), lazy_gzip=True)
+                self.cache.put(state, key, hit)
+                return hit
+        return None
 
 
 def _compute(owner, work, csv: bool, state: str, key) -> Cached:
     reader = owner.reader()
     reader.use_lookups(owner.lookups(state))
+    kept = BLOCKS.set(owner.blocks(state))
     try:
         result = work(reader)
     except NotFound as exc:
         raise HTTPException(404, public_message(str(exc))) from None
     except SdgtrackError as exc:
         raise HTTPException(400, public_message(str(exc))) from None
-    if csv:
+    finally:
+        BLOCKS.reset(kept)
+    if result.body is not None:  # JSON made by the route itself (it is not asked for CSV then)
+        body, media_type = result.body, "application/json"
+    elif result.model is None:
+        raise TypeError("a route's Answer needs a model or a body")
+    elif csv:
         rows = result.rows if result.rows is not None else [result.model.model_dump(mode="json")]
         body, media_type = to_csv(rows), "text/csv; charset=utf-8"
     else:
         body, media_type = result.model.model_dump_json().encode(), "application/json"
-    etag = '"' + hashlib.sha1(repr((state, key)).encode()).hexdigest()[:20] + '"'
-    return Cached(body, media_type, etag)
+    return Cached(body, media_type, etag_of(state, key))
+
+
+def etag_of(state: str, key) -> str:
+    return '"' + hashlib.sha1(repr((state, key)).encode()).hexdigest()[:20] + '"'
 
 
 _SERVER_PATH = re.compile(r"(?<![\w/.:])/(?:[^\s/,;'\"()]+/)+(?=[^\s/,;'\"()]+)")
@@ -219,11 +265,22 @@ def page_of(request: Request, items: list[dict] | pd.DataFrame, limit: int, offs
         chosen = frame_rows(items.iloc[offset : offset + limit])
     else:
         chosen = items[offset : offset + limit]
-    nxt = None
-    if offset + limit < total:  # relative to the server: a cached answer serves every Host name
-        following = request.url.include_query_params(offset=offset + limit, limit=limit)
-        nxt = f"{following.path}?{following.query}"
-    return {"total": total, "limit": limit, "offset": offset, "next": nxt, "items": chosen}
+    return {
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next": next_page(request.url, total, limit, offset),
+        "items": chosen,
+    }
+
+
+def next_page(url: URL, total: int, limit: int, offset: int) -> str | None:
+    """The path and query of the page after [offset, offset+limit) of ``url``, None on the last page."""
+    if offset + limit >= total:
+        return None
+    # relative to the server: a cached answer serves every Host name
+    following = url.include_query_params(offset=offset + limit, limit=limit)
+    return f"{following.path}?{following.query}"
 
 
 def frame_rows(frame: pd.DataFrame) -> list[dict]:

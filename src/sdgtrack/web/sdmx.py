@@ -73,7 +73,7 @@ def dataflow(
     if agency not in ("all", SDMX_AGENCY):
         return PlainTextResponse(f"no dataflows of agency {agency!r}; this server's are {SDMX_AGENCY}", 404)
     try:
-        body = _owner(request).reader().sdmx_dataflows(None if resource == "all" else resource, references)
+        body = _owner(request).reader().sdmx.dataflows(None if resource == "all" else resource, references)
     except SdgtrackError as exc:
         return _failure(exc)
     return Response(body, media_type=SDMX_STRUCTURE_MEDIA)
@@ -86,7 +86,7 @@ def dataflow(
 def datastructure(request: Request, agency: str = "all", resource: str = "all", version: str = "latest") -> Response:
     """The global SDG data structure definition (IAEG-SDGs:SDG 1.14) with its code lists."""
     try:
-        body = _owner(request).reader().sdmx_datastructure(agency, resource)
+        body = _owner(request).reader().sdmx.datastructure(agency, resource)
     except SdgtrackError as exc:
         return _failure(exc)
     return Response(body, media_type=SDMX_STRUCTURE_MEDIA)
@@ -114,7 +114,7 @@ def data(
         body, info = (
             _owner(request)
             .reader()
-            .sdmx_data(
+            .sdmx.data(
                 flow,
                 key,
                 start=start_period,

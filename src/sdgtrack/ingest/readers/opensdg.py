@@ -91,14 +91,14 @@ def _loader():
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _sdmx_inputs(root: Path, config: dict) -> list[tuple[Path, Path | None]]:
-    """(data message, DSD) for each SDMX input the repository's config declares."""
+def _sdmx_inputs(root: Path, config: dict) -> list[tuple[Path, Path | None, dict]]:
+    """(data message, DSD, the input's settings) for each SDMX input the repository's config declares."""
     out = []
     for spec in config.get("inputs") or []:
         if isinstance(spec, dict) and str(spec.get("class", "")).startswith("InputSdmxMl"):
             dsd = root / spec["dsd"] if spec.get("dsd") else None
             for f in sorted(root.glob(spec.get("path_pattern") or "sdmx-data/*.xml")):
-                out.append((f, dsd if dsd and dsd.exists() else None))
+                out.append((f, dsd if dsd and dsd.exists() else None, spec))
     return out
 
 
@@ -211,11 +211,15 @@ class OpenSdgReader:
             raise no_rows(path)
         national = [code for code in loaded if code not in global_indicators]
 
-        for message, dsd in _sdmx_inputs(root, config) if path.is_dir() else []:
-            from .sdmx import SdmxReader
+        for message, dsd, spec in _sdmx_inputs(root, config) if path.is_dir() else []:
+            from .sdmx import OpenSdgInput, SdmxReader
 
+            # read as the repository's own build reads it (sdg-build's InputSdmx settings)
+            layout = OpenSdgInput.from_config(spec, config)
             try:
-                part = SdmxReader().read(con, message, staging, {**options, "area": area, "dsd": dsd})
+                part = SdmxReader().read(
+                    con, message, staging, {**options, "area": area, "dsd": dsd, "opensdg": layout}
+                )
             except InvalidInputError as exc:
                 result.problems += exc.problems
                 continue
@@ -223,6 +227,7 @@ class OpenSdgReader:
             result.blank_values += part.blank_values
             result.notes += part.notes
             result.areas += part.areas
+            result.tables += part.tables
 
         name = root.name
         if path.is_dir() and not sum(staged.values()) and not result.rows and not result.problems:

@@ -12,6 +12,16 @@ attributes cannot be told from dimensions except by their usual SDG names, and a
 no names. Area codes are reference areas when they resolve (M49, ISO) and the DSD name agrees;
 other codes (Rwanda's province and district codes ``1``, ``11`` ...) become custom areas
 ``<country ISO2>-<code>`` named from the DSD code list, under the country of the message.
+UNIT_MEASURE and UNIT_MULT are also kept as given (``unit_measure``, ``unit_multiplier``).
+
+A message an Open SDG repository declares in its ``config_data.yml`` (an ``InputSdmxMl_*`` input:
+Rwanda) is read with that input's settings too (:class:`OpenSdgInput`), as sdg-build reads it:
+the store's key stays the message's (codes, ``_T`` totals), and each row also keeps the columns
+the repository's own build publishes (``source_dims``: the breakdowns, ``attributes``: SERIES,
+UNIT_MEASURE ...), named and labelled from the DSD in the repository's language, the dropped
+dimensions left out, ``_T`` blank, the ``dimension_map`` applied; each indicator's header is the
+columns its rows fill (``ReadResult.tables``); series go under the indicators the DSD's
+annotations name. See docs/ingest.md.
 """
 
 from __future__ import annotations
@@ -21,13 +31,16 @@ import io
 import logging
 import re
 import warnings
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ...errors import InvalidInputError, Problem, UserInputError
 from ...frameworks import areas as area_ref
-from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, sql_str
+from ..canonical import CANONICAL_NAMES, blank_to_null, dims_sql, escape_dim, escape_dim_sql, quote, sql_str
 from ..datasets import DatasetInfo, from_file_stem, slug
 from ..registry import ReadResult, register
 
@@ -56,6 +69,69 @@ SDG_ATTRIBUTES = {
 }
 NATURE_NOT_SPECIFIED = {"_X", "_Z", "NOTSPEC", ""}
 INDICATOR_CODE = re.compile(r"\b\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}\b")
+# sdg-build's columns that are never breakdowns (open_sdg_indicator_options_defaults): they are
+# written as they are named, the others renamed to the DSD's concept name.
+OPEN_SDG_NOT_BREAKDOWNS = (
+    "Year",
+    "Units",
+    "Series",
+    "Value",
+    "GeoCode",
+    "Observation status",
+    "Unit multiplier",
+    "Unit measure",
+    "UNIT_MEASURE",
+    "SERIES",
+    "COMMENT_TS",
+    "DATA_LAST_UPDATE",
+)
+# sdg-build leaves this breakdown's name as its code (Open SDG names it on the page)
+KEPT_AS_CODE = "COMPOSITE_BREAKDOWN"
+# observation attributes sdg-build never imports: the value, the period and its detail
+OMITTED_OBSERVATION_ATTRIBUTES = {VALUE, TIME, "TIME_DETAIL"}
+
+
+@dataclass(frozen=True)
+class OpenSdgInput:
+    """An SDMX input of an Open SDG repository as its ``config_data.yml`` declares it (sdg-build's
+    ``InputSdmx`` settings, with its defaults where the config is silent)."""
+
+    drop: frozenset[str] = frozenset()
+    dimension_map: dict[str, str] = field(default_factory=dict)
+    import_codes: bool = False
+    import_series_attributes: bool = True
+    import_observation_attributes: bool = True
+    drop_singleton_dimensions: bool = True
+    translate: bool = False  # the repository translates through this DSD (TranslationInputSdmx)
+    lang: str = "en"  # the repository's first language: the names its own files are written in
+    not_breakdowns: frozenset[str] = frozenset(OPEN_SDG_NOT_BREAKDOWNS)
+
+    @classmethod
+    def from_config(cls, spec: dict, config: dict) -> "OpenSdgInput":
+        def flag(name: str, default: bool) -> bool:
+            value = spec.get(name, default)
+            return value if isinstance(value, bool) else str(value).strip().lower() in ("true", "yes", "1")
+
+        dsd = str(spec.get("dsd") or "")
+        translate = any(
+            isinstance(t, dict) and t.get("class") == "TranslationInputSdmx" and str(t.get("source") or "") == dsd
+            for t in config.get("translations") or []
+        )
+        languages = config.get("languages") or ["en"]
+        options = config.get("indicator_options") or {}
+        given = options.get("non_disaggregation_columns") if isinstance(options, dict) else None
+        not_breakdowns = {"Year", "Value", *(str(c) for c in given)} if given else set(OPEN_SDG_NOT_BREAKDOWNS)
+        return cls(
+            drop=frozenset(str(d) for d in spec.get("drop_dimensions") or []),
+            dimension_map={str(k): "" if v is None else str(v) for k, v in (spec.get("dimension_map") or {}).items()},
+            import_codes=flag("import_codes", False),
+            import_series_attributes=flag("import_series_attributes", True),
+            import_observation_attributes=flag("import_observation_attributes", True),
+            drop_singleton_dimensions=flag("drop_singleton_dimensions", True),
+            translate=translate,
+            lang=str(languages[0]) if isinstance(languages, list) and languages else "en",
+            not_breakdowns=frozenset(not_breakdowns),
+        )
 
 
 def _head(path: Path, size: int = 4096) -> str:
@@ -180,7 +256,7 @@ class SdmxReader:
         if not getattr(message, "data", None):
             raise InvalidInputError([Problem(str(path), None, None, None, "an SDMX-ML data message with a data set")])
 
-        frame = _observations(message, dsd)
+        frame, levels = _observations(message, dsd)
         if frame.empty:  # like a header-only CSV: an error, not an empty load
             raise InvalidInputError(
                 [
@@ -206,9 +282,12 @@ class SdmxReader:
         result.areas += new_areas
         result.notes += area_notes
         frame["__area"] = frame[AREA].map(areas)
-        series_desc, series_ind = _series_info(con, codelists.get(SERIES))
+        layout: OpenSdgInput | None = options.get("opensdg")
+        # a repository's DSD says where its series go, known series too (sdg-build reads only that)
+        series_desc, series_ind = _series_info(con, codelists.get(SERIES), every_series=layout is not None)
         frame["__desc"] = frame[SERIES].map(series_desc)
         frame["__indicator"] = frame[SERIES].map(series_ind)
+        written = _as_written(frame, dsd, layout, levels, _root(path)) if layout is not None else []
 
         dims = [c for c in _dimension_ids(dsd, frame) if c not in NOT_DISAGGREGATIONS and c in frame.columns]
         for name in ("UNIT_MEASURE", "UNIT_MULT", "NATURE", "OBS_STATUS", "SOURCE_DETAIL", "COMMENT_OBS"):
@@ -217,6 +296,7 @@ class SdmxReader:
         raw = frame[
             [c for c in frame.columns if not c.startswith("__")]
             + ["__value", "__line", "__area", "__desc", "__indicator"]
+            + [column for _, column, _ in written]
         ]
         con.execute("SELECT 1").fetchall()  # register() refuses while a fetchone() result is pending
         con.register("__sdmx_frame", raw)
@@ -228,15 +308,24 @@ class SdmxReader:
         result.blank_values = con.execute(
             "SELECT count(*) FROM __sdmx_raw WHERE nullif(trim(__value), '') IS NULL"
         ).fetchone()[0]
+        if layout is not None:
+            source_dims = _pairs_sql([(label, column) for label, column, breakdown in written if breakdown])
+            attributes = _pairs_sql([(label, column) for label, column, breakdown in written if not breakdown])
+        else:  # a message on its own: its key is all it says (no other build's columns to keep)
+            source_dims = attributes = "NULL"
         con.execute(f"""
-            INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)})
+            INSERT INTO {staging} ({", ".join(CANONICAL_NAMES)}, unit_measure, unit_multiplier, source_dims, attributes)
             SELECT trim({SERIES}), __desc, __indicator, __area, trim({TIME}), trim(__value),
                    coalesce(trim(UNIT_MEASURE), '') ||
                        CASE WHEN coalesce(trim(UNIT_MULT), '') IN ('', '0') THEN '' ELSE ' x10^' || trim(UNIT_MULT) END,
                    CASE WHEN coalesce(trim(NATURE), '') NOT IN ({not_specified}) THEN trim(NATURE) END,
                    {blank_to_null("OBS_STATUS")}, {blank_to_null("SOURCE_DETAIL")}, {blank_to_null("COMMENT_OBS")},
-                   {dims_sql(dims)}, {sql_str(str(path))}, __line::INTEGER
+                   {dims_sql(dims)}, {sql_str(str(path))}, __line::INTEGER,
+                   {blank_to_null("UNIT_MEASURE")}, {blank_to_null("UNIT_MULT")}, {source_dims}, {attributes}
             FROM __sdmx_raw WHERE nullif(trim(__value), '') IS NOT NULL""")
+        if layout is not None:
+            result.tables = _headers(con, frame, written, path)
+            result.notes += _layout_notes(frame, layout, path)
         n_series = con.execute("SELECT count(DISTINCT SERIES) FROM __sdmx_raw").fetchone()[0]
         con.execute("DROP TABLE __sdmx_raw")
         result.rows = len(frame) - result.blank_values
@@ -260,28 +349,171 @@ class SdmxReader:
         )
 
 
-def _observations(message, dsd) -> pd.DataFrame:
-    """One row per observation: every key value and attribute as text, the value as written."""
+def _observations(message, dsd) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """One row per observation: every key value and attribute as text, the value as written; and
+    the ids of the attributes given per series and per observation, in the order first met."""
     records = []
+    levels: dict[str, dict[str, None]] = {"series": {}, "obs": {}}
     for data_set in message.data:
         ds_attrs = {k: _text(v) for k, v in data_set.attrib.items()}
         for obs in data_set.obs:
             rec = dict(ds_attrs)
             if obs.series_key is not None:
                 rec.update({k: _text(v) for k, v in obs.series_key.attrib.items()})
+                levels["series"].update(dict.fromkeys(obs.series_key.attrib))
                 rec.update({k: str(v.value) for k, v in obs.series_key.values.items()})
             if obs.dimension is not None:
                 rec.update({k: str(v.value) for k, v in obs.dimension.values.items()})
             rec.update({k: _text(v) for k, v in obs.attrib.items()})
+            levels["obs"].update(dict.fromkeys(obs.attrib))
             rec["__value"] = None if obs.value is None else str(obs.value)
             records.append(rec)
     frame = pd.DataFrame.from_records(records)
-    return frame.astype(object).where(frame.notna(), None) if len(frame) else frame
+    frame = frame.astype(object).where(frame.notna(), None) if len(frame) else frame
+    return frame, {level: list(ids) for level, ids in levels.items()}
 
 
 def _text(attribute_value) -> str:
     value = attribute_value.value
     return str(getattr(value, "id", value)) if value is not None else ""
+
+
+def _localized(name, lang: str) -> str | None:
+    """A DSD name in ``lang``, None where the DSD has none in it."""
+    text = getattr(name, "localizations", {}).get(lang) if name is not None else None
+    return str(text) if text else None
+
+
+def _dsd_names(dsd, lang: str) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """(component id -> its concept's name, component id -> {code -> name}) in ``lang``, for every
+    dimension and attribute of the DSD with a name (a code list) in that language."""
+    concepts: dict[str, str] = {}
+    codes: dict[str, dict[str, str]] = {}
+    if dsd is None:
+        return concepts, codes
+    for component in [*dsd.dimensions.components, *dsd.attributes.components]:
+        concept = getattr(component, "concept_identity", None)
+        name = _localized(concept.name, lang) if concept is not None else None
+        if name:
+            concepts[component.id] = name
+        representation = getattr(component, "local_representation", None)
+        codelist = representation.enumerated if representation is not None else None
+        if codelist is not None:
+            codes[component.id] = {c.id: n for c in codelist if (n := _localized(c.name, lang))}
+    return concepts, codes
+
+
+def _as_written(
+    frame: pd.DataFrame, dsd, layout: OpenSdgInput, levels: dict[str, list[str]], root: str | None
+) -> list[tuple[str, str, bool]]:
+    """The columns the repository's own build writes for each row, as sdg-build's SDMX input makes
+    them: (column name, the frame column holding each row's cell, whether it is a breakdown). Adds
+    those cells to ``frame`` (``__w0`` ...; None where sdg-build has no value, ``_T`` among them).
+    Labels are looked up over the distinct codes of a column, never per row."""
+    concepts, codes = _dsd_names(dsd, layout.lang)
+    series_level = levels["series"] if layout.import_series_attributes or root == "StructureSpecificData" else []
+    # sdmx1 gives an attribute at observation level where two Series elements of one key differ in
+    # it (Rwanda's UNIT_MEASURE): it is still the series' attribute the message wrote
+    obs_level = (
+        [a for a in levels["obs"] if a not in OMITTED_OBSERVATION_ATTRIBUTES and a not in levels["series"]]
+        if layout.import_observation_attributes
+        else []
+    )
+    # sdg-build's row: the observation's attributes, then the series' key and attributes
+    order = dict.fromkeys([*obs_level, *(d for d in _dimension_ids(dsd, frame) if d != TIME), *series_level])
+    ids = [c for c in order if c in frame.columns and c not in layout.drop]
+    written, seen = [], Counter()
+    for i, cid in enumerate(ids):
+        if cid in layout.dimension_map:
+            raw_name = layout.dimension_map[cid]
+        else:
+            raw_name = cid if layout.import_codes else concepts.get(cid, cid)
+        label = raw_name
+        if layout.translate and raw_name == cid and raw_name not in layout.not_breakdowns and raw_name != KEPT_AS_CODE:
+            label = concepts.get(cid, cid)  # the column's name translated through the DSD
+        seen[label] += 1
+        if seen[label] > 1:  # pandas numbers a repeated name: Sex, Sex1 ...
+            label = f"{label}{seen[label] - 1}"
+        names = codes.get(cid)
+        mapping = {code: _value_label(cid, code, raw_name, layout, names) for code in pd.unique(frame[cid].dropna())}
+        column = f"__w{i}"
+        cells = frame[cid].map(mapping)
+        frame[column] = cells.astype(object).where(cells.notna(), None)
+        written.append((label, column, raw_name not in layout.not_breakdowns))
+    return written
+
+
+def _value_label(cid: str, code: str, raw_name: str, layout: OpenSdgInput, names: dict[str, str] | None) -> str | None:
+    """A cell as sdg-build writes it: the ``dimension_map`` first, ``_T`` (no breakdown) blank, the
+    code or its name, then translated through the DSD when the repository says so."""
+    mapped = layout.dimension_map.get(f"{cid}|{code}")
+    if mapped is not None:
+        return mapped
+    if code == "_T":
+        return None
+    if names is None:  # free text (COMMENT_OBS) or a code list the DSD does not give
+        return code
+    if not layout.import_codes or (layout.translate and raw_name == cid):
+        return names.get(code, code)
+    return code
+
+
+def _pairs_sql(cells: list[tuple[str, str]]) -> str:
+    """``Name=value`` pairs escaped and sorted like ``dims`` (canonical.dims_sql), of the cells
+    sdg-build writes: a blank ``''`` cell it writes (``REF_AREA|RW: ''``) is a pair with an empty
+    value, so the column is known as a breakdown; a cell it leaves out (``_T``) is no pair."""
+    if not cells:
+        return "''"
+    parts = [
+        f"CASE WHEN {quote(column)} IS NOT NULL THEN {sql_str(escape_dim(label) + '=')} || "
+        f"{escape_dim_sql(quote(column))} END"
+        for label, column in sorted(cells, key=lambda c: escape_dim(c[0]))
+    ]
+    return f"concat_ws('|', {', '.join(parts)})"
+
+
+def _headers(con, frame: pd.DataFrame, written: list[tuple[str, str, bool]], path: Path) -> list:
+    """Each indicator's header as sdg-build writes it: Year, the columns its rows fill (a blank
+    ``''`` cell fills one; ``_T`` does not), Value. An indicator's rows are those of the series the
+    DSD's annotations and the store's links put under it (what the site publishes there)."""
+    labels = np.array([label for label, _, _ in written], dtype=object)
+    columns = [column for _, column, _ in written]
+    present = frame[columns].notna().groupby(frame[SERIES]).any()
+    has_value = frame["__value"].fillna("").astype(str).str.strip().ne("").groupby(frame[SERIES]).any()
+    members: dict[str, set[str]] = {}
+    pairs = frame[[SERIES, "__indicator"]].drop_duplicates()
+    for series, indicators in zip(pairs[SERIES], pairs["__indicator"]):
+        for code in indicators.split(",") if isinstance(indicators, str) else []:
+            members.setdefault(code, set()).add(series)
+    stored = con.execute(
+        "SELECT series, indicator FROM series_indicator WHERE series IN (SELECT unnest(?::VARCHAR[]))",
+        [[str(s) for s in present.index]],
+    ).fetchall()
+    for series, code in stored:
+        members.setdefault(code, set()).add(series)
+    tables = []
+    for code in sorted(members):
+        rows = sorted(members[code])
+        filled = present.loc[rows].any(axis=0).to_numpy(dtype=bool)
+        header = ["Year", *labels[filled].tolist(), "Value"]
+        tables.append((str(path), code, header, bool(has_value.loc[rows].any())))
+    return tables
+
+
+def _layout_notes(frame: pd.DataFrame, layout: OpenSdgInput, path: Path) -> list[str]:
+    """What the repository's settings left out of its files, said once (the store keeps it all)."""
+    notes = []
+    dropped = [d for d in sorted(layout.drop) if d in frame.columns]
+    if dropped:
+        notes.append(
+            f"{path.name}: read as config_data.yml declares it; {', '.join(dropped)} left out of the data files "
+            "(drop_dimensions), kept in the store (key, nature, status, source, footnote, unit multiplier)"
+        )
+    if layout.drop_singleton_dimensions:
+        notes.append(
+            f"{path.name}: drop_singleton_dimensions is not applied: a column with one value is kept in the data files"
+        )
+    return notes
 
 
 def _dimension_ids(dsd, frame: pd.DataFrame) -> list[str]:
@@ -380,8 +612,9 @@ def _same_area(con, ref: str, name: str) -> bool:
     return bool(name) and (area_name.startswith(name) or name.startswith(area_name))
 
 
-def _series_info(con, codelist) -> tuple[dict, dict]:
-    """Series names from the DSD; indicator links from its annotations, for series the store does not know."""
+def _series_info(con, codelist, every_series: bool = False) -> tuple[dict, dict]:
+    """Series names from the DSD; indicator links from its annotations, for series the store does not
+    know (``every_series``: for all of them)."""
     if codelist is None:
         return {}, {}
     known_series = {r[0] for r in con.execute("SELECT code FROM series").fetchall()}
@@ -394,7 +627,7 @@ def _series_info(con, codelist) -> tuple[dict, dict]:
     desc, ind = {}, {}
     for code in codelist:
         desc[code.id] = re.sub(r"\s*\[[0-9a-z.,\s]+\]\s*$", "", str(code.name)) or None
-        if code.id in known_series:
+        if code.id in known_series and not every_series:
             continue
         found = []
         for annotation in code.annotations:

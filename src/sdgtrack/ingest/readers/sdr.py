@@ -47,6 +47,7 @@ class SdrReader:
     summary = "SDSN Sustainable Development Report database"
     description = "SDSN Sustainable Development Report database (edition file or yearly panel, CSV)"
     priority = 10  # the panel's header would not match tidy/unsd, but claim it before generic readers
+    self_contained = True  # its rows depend on its file alone (ingest/fingerprint.py)
 
     def detect(self, path: Path) -> bool:
         if path.is_dir() or not is_csv(path):

@@ -37,6 +37,7 @@ class TidyReader:
     summary = "tidy CSV/Excel"
     description = "tidy CSV/Excel: series, area, year, value [+ indicator, unit, nature, source, footnote, dimensions]"
     priority = 30
+    self_contained = True  # its rows depend on its file alone (ingest/fingerprint.py)
     columns = tuple(LAYOUT.required)  # named in the message for a sheet of no known layout
 
     def detect(self, path: Path) -> bool:

@@ -58,6 +58,7 @@ class UnsdReader:
     summary = "UN SDG Global Database download"
     description = "UN SDG Global Database download (CSV, CSV.GZ or Excel)"
     priority = 20
+    self_contained = True  # its rows depend on its file alone (ingest/fingerprint.py)
     columns = tuple(LAYOUT.required)
 
     def detect(self, path: Path) -> bool:

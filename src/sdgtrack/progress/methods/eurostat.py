@@ -36,6 +36,7 @@ COLOURS = {
 }
 PERIODS = {"short": (5, 3), "long": (15, 10)}  # years looked back, shortest span accepted
 DEFAULTS = {"period": "short"}
+INDICATOR_FROM = "headline"  # Eurostat assesses one series per indicator
 
 RATIO_CUTS = (0.0, 0.6, 0.95)
 RATIO_NAMES = STATUSES

@@ -33,6 +33,7 @@ COLOURS = {
     "deterioration": "#c62828",
 }
 DEFAULTS = {"base_year": 2015}
+INDICATOR_FROM = "mean"  # Open SDG averages every series of an indicator (Canada's published scores)
 
 ZERO = 0.001
 RATIO_CUTS = (0.0, 0.6, 0.95)

@@ -32,6 +32,7 @@ COLOURS = {
     "regression": "#c62828",
 }
 DEFAULTS = {"base_year": 2015}
+INDICATOR_FROM = "headline"  # the SDG Report assesses one selected series per indicator
 
 RATIO_CUTS = (0.0, 0.1, 0.5, 0.95)
 RATIO_SCORE = ((-0.5, 0.0, 0.1, 0.5, 0.95, 1.5), (0, 1, 2, 3, 4, 5))

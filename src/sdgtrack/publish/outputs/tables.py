@@ -171,23 +171,36 @@ class Table:
         )
 
 
-def source_headers(site: Site) -> dict[str, list[str]]:
-    """Source file -> its header as written (``Workspace.source_columns``), of the site's datasets."""
+def source_headers(site: Site) -> dict[tuple[str, str], list[str]]:
+    """(source file, indicator) -> the header as written (``Workspace.source_columns``), of the site's
+    datasets; one SDMX message gives each of its indicators its own header."""
 
     def make():
         frame = site.workspace.source_columns(site.options.datasets)
-        return {str(f): [str(c) for c in cols] for f, cols in zip(frame["source_file"], frame["columns"])}
+        return {
+            (str(f), str(i) if isinstance(i, str) else ""): [str(c) for c in cols]
+            for f, i, cols in zip(frame["source_file"], frame["indicator"], frame["columns"])
+        }
 
     return site.memo("_source_headers", make)  # type: ignore[return-value]
 
 
-def _header(site: Site, files: np.ndarray) -> list[str]:
-    """The columns of the source files of an indicator's rows, in their order (the first file's,
-    then the names a later file adds), with ``Year`` and ``Value`` named as Open SDG names them."""
+def _header(site: Site, files: np.ndarray, code: str) -> list[str]:
+    """The columns of the source files of indicator ``code``'s rows, in their order (the first file's,
+    then the names a later file adds), with ``Year`` and ``Value`` named as Open SDG names them. A
+    file's header for ``code`` where it has one per indicator, else the file's header."""
     headers = source_headers(site)
+
+    def first_per_file():
+        found: dict[str, list[str]] = {}
+        for (file, _), columns in headers.items():
+            found.setdefault(file, columns)
+        return found
+
+    by_file: dict[str, list[str]] = site.memo("_source_headers_by_file", first_per_file)  # type: ignore[assignment]
     names: dict[str, None] = {}
     for file in sorted({str(f) for f in pd.unique(files) if isinstance(f, str)}):
-        for name in headers.get(file, []):
+        for name in headers.get((file, code), by_file.get(file, [])):
             low = name.lower()
             names["Year" if low == "year" else "Value" if low == "value" else name] = None
     return list(names)
@@ -256,7 +269,7 @@ def open_sdg_table(site: Site, code: str) -> Table:
             blank &= pd.isna(values) | (values == "")
         headline = np.where(written, blank, headline)
         # the source's columns in the source's order, blank ones too
-        header = _header(site, rows["source_file"].to_numpy(dtype=object)[written])
+        header = _header(site, rows["source_file"].to_numpy(dtype=object)[written], code)
         for name in header:
             if name not in columns and name != "Value":
                 columns[name] = np.full(len(rows), None, dtype=object)

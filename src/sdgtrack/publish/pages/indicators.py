@@ -496,7 +496,7 @@ def _text(value) -> str | None:
 
 def _comparison(site: Site, code: str) -> dict | None:
     """The site's area's headline values of alike series in two datasets (the same series, or one
-    mapped to the other by a series crosswalk, units naming the same measure: ``Workspace.comparison``),
+    mapped to the other by a series crosswalk, units naming the same measure: ``Workspace.compare(..., alike=True)``),
     one table per pair with its headers in words; None when no two datasets hold alike series there."""
     key = f"pages.compare.{code}"
     if key in site.cache:
@@ -506,8 +506,8 @@ def _comparison(site: Site, code: str) -> dict | None:
     frame = indicator_data.observations(site, code)
     # the picked rows already show whether two datasets hold the indicator here (their series differ)
     if area and frame.loc[(frame["area"] == area) & frame["is_headline"], "dataset"].nunique() >= 2:
-        long = site.workspace.comparison(
-            code, areas=[area], datasets=list(site.options.datasets) if site.options.datasets else None
+        long = site.workspace.compare(
+            code, areas=[area], datasets=list(site.options.datasets) if site.options.datasets else None, alike=True
         )
         pairs = []
         for _, rows in long.groupby(["dataset", "series", "other_dataset", "other_series"], sort=False):

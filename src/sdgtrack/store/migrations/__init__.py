@@ -16,7 +16,7 @@ import duckdb
 
 from .datasets_step import OldRowRules, assign_datasets
 
-__all__ = ["LATEST", "MIGRATIONS", "Migration", "OldRowRules", "schema_version", "upgrade"]
+__all__ = ["LATEST", "MIGRATIONS", "RELOAD_TO_APPLY", "Migration", "OldRowRules", "schema_version", "upgrade"]
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,19 @@ MIGRATIONS = [
     Migration(7, "0007_observation_order.sql"),  # observations rewritten in (series, area) order: reads prune
     Migration(8, "0008_translations.sql"),  # an Open SDG repository's translations, kept with its load
     Migration(9, "0009_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
+    Migration(10, "0010_source_columns_per_indicator.sql"),  # ... per indicator (one SDMX message, many)
+    Migration(12, "0012_load_source.sql"),  # the digest of a load's files: an unchanged re-load reads nothing
 ]
 LATEST = MIGRATIONS[-1].version
+
+# What a migration cannot give rows loaded before it, and a re-load of their files does: the
+# upgrade command names only the applied migrations' items, so it never advises a needless re-load.
+RELOAD_TO_APPLY = {
+    2: "totals written as text and the UN Reporting Type read as breakdowns",
+    6: "the attributes written beside each value (unit measure, unit multiplier, observation status)",
+    8: "an Open SDG repository's translations",
+    9: "an Open SDG file's columns as written",
+}
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
