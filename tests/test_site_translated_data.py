@@ -122,3 +122,28 @@ def test_canada_french_files_are_in_french(tmp_path):
     places = {r["Geography"] for r in en}
     assert "St. John's (CMA)" in places and "St. Johns (CMA)" not in places
 
+
+def _words(site, lang: str) -> dict:
+    import re
+
+    page = (site / lang / "indicators" / "16-1-3" / "index.html").read_text("utf-8")
+    return json.loads(re.search(r'id="page-data">(.*?)</script>', page, re.S).group(1))["words"]
+
+
+def test_the_page_shows_the_words_of_the_data_files(built):
+    fr = _words(built, "fr")
+    assert fr["Sex"] == "Sexe" and fr["Male"] == "Masculin" and fr["_Female"] == "Femmes"
+    assert fr["Percentage (%)"] == "Pourcentage (%)" and fr["Physical violence"] == "Violence physique"
+    en = _words(built, "en")  # English pages too: the repository's English words
+    assert en["data.Assault"] == "Physical assault" and "_Female" not in en
+
+
+def test_metadata_falls_back_to_the_repositorys_own_language_only(built):
+    en = json.loads((built / "en/meta/16-1-3.json").read_text("utf-8"))
+    fr = json.loads((built / "fr/meta/16-1-3.json").read_text("utf-8"))
+    assert "DG_GOAL" not in en  # only the French file has it: no English metadata
+    assert fr["DG_GOAL"].startswith("Objectif 16")
+    assert en["REC_USE_LIM"] == "Data are reported per household."
+    assert fr["REC_USE_LIM"] == ""  # the French file blanks it: not the English text on a French page
+    page = (built / "fr" / "indicators" / "16-1-3" / "index.html").read_text("utf-8")
+    assert "Data are reported per household" not in page

@@ -47,6 +47,8 @@ class MetadataPart(Protocol):
     def kept(self) -> Sequence[str]: ...  # ... except these, whose files had problems
     @property
     def translations(self) -> pd.DataFrame: ...  # dataset_translation rows (lang, key, text) without dataset
+    @property
+    def lang(self) -> str | None: ...  # the language of the dataset's own texts (None: not known)
 
 
 HISTORY_INSERT = (
@@ -147,6 +149,8 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: Meta
             )
         finally:
             con.unregister("__metadata_rows")
+    if part.lang:
+        con.execute("UPDATE dataset SET lang = ? WHERE id = ?", [part.lang, dataset_id])
     if part.whole or len(part.translations):
         con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
     if len(part.translations):

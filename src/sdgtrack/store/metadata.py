@@ -26,8 +26,11 @@ def indicator_metadata(
     in the order of preference (the given list's order, else the store's) and fields in the repository's
     schema order (then file order).
 
-    Each field in ``lang`` where the dataset has it in that language, else in English, else in its
-    first language by code (``lang`` says which). ``label`` is the repository's own label of the
+    Each field in ``lang`` where the dataset has it in that language, else in the dataset's own
+    language (an Open SDG repository's first: a field only its French files have is no English
+    metadata, as in sdg-build's builds); for a dataset whose language is not known (loaded before
+    migration 13), else in English, else in its first language by code (``lang`` says which).
+    ``label`` is the repository's own label of the
     field (its schema and translations) in ``lang``, else in English (``label_lang`` says which);
     NULL when the repository labels it nowhere (faces then use the shipped labels)."""
     where = "TRUE" if datasets is None else "m.dataset IN (SELECT unnest(?::VARCHAR[]))"
@@ -38,14 +41,19 @@ def indicator_metadata(
     )
     params: list = [lang, list(codes)]
     if datasets is not None:
-        params += [list(datasets), list(datasets)]
+        params += [list(datasets)]
+    params += [lang]
+    if datasets is not None:
+        params += [list(datasets)]
     params += [lang]
     return con.execute(
         f"""
         WITH picked AS (
             SELECT m.*, row_number() OVER (PARTITION BY m.dataset, m.indicator, m.field
                                            ORDER BY m.lang = ? DESC, m.lang = 'en' DESC, m.lang) AS pick
-            FROM indicator_metadata m WHERE m.indicator IN (SELECT unnest(?::VARCHAR[])) AND {where}),
+            FROM indicator_metadata m JOIN dataset own ON own.id = m.dataset
+            WHERE m.indicator IN (SELECT unnest(?::VARCHAR[])) AND {where}
+              AND (own.lang IS NULL OR m.lang IN (?, own.lang))),
         pref AS (SELECT id, {order} AS preference FROM dataset d WHERE removed_at IS NULL),
         labels AS (
             SELECT dataset, field, label, lang AS label_lang, position, section,

@@ -44,6 +44,7 @@ MIGRATIONS = [
     Migration(9, "0009_source_columns.sql"),  # each source table's columns as written (Open SDG headers)
     Migration(10, "0010_source_columns_per_indicator.sql"),  # ... per indicator (one SDMX message, many)
     Migration(12, "0012_load_source.sql"),  # the digest of a load's files: an unchanged re-load reads nothing
+    Migration(13, "0013_dataset_lang.sql"),  # the language of a dataset's own texts (its metadata falls back to it)
 ]
 LATEST = MIGRATIONS[-1].version
 
@@ -54,6 +55,7 @@ RELOAD_TO_APPLY = {
     6: "the attributes written beside each value (unit measure, unit multiplier, observation status)",
     8: "an Open SDG repository's translations",
     9: "an Open SDG file's columns as written",
+    13: "an Open SDG repository's first language",
 }
 
 
