@@ -81,8 +81,8 @@ EXPLAINED = {
     "meta-file fields under the language's code (`fr: {...}`), the values its `fr/meta/ID.json` holds again; "
     "sdgtrack publishes each language once, in its own folder (compared there)",
     "empty-data-columns": "sdg-build counts an expected disaggregation as there when the data file has its column, "
-    "even without one value (UK 17-18-3: a header and the line 'This is a non-statistical indicator'); "
-    "sdgtrack counts the disaggregations of the indicator's values",
+    "even without one value (UK 17-18-3: a header and the line 'This is a non-statistical indicator'; Canada "
+    "9.1.2's Mode of transport); sdgtrack counts the disaggregations of the indicator's values",
     "stats-additions": "sdgtrack's reporting statistics add each goal's title and its disaggregation counts",
     "non-finite": "a value written `Inf` (a division by zero in the source's tools; Canada 9.b.1) is no "
     "measurement: sdgtrack rejects the row at load with a message naming file, line and value (the load report "
@@ -541,28 +541,40 @@ def _flatten(document, prefix: str = "") -> dict[str, object]:
     return out
 
 
-def _empty_data_columns(ref_dir: Path) -> dict[str, tuple[str, str]]:
-    """Indicator -> (its goal, the status sdg-build gave it), for the indicators whose sdg-build data file has a column of an expected
-    disaggregation but not one value (UK 17-18-3: ``Year,Funding,Value`` and the line "This is a
-    non-statistical indicator"): sdg-build counts the column as the disaggregation being there."""
+def _disaggregation_status(expected: list, actual: set) -> str:
+    if expected and set(expected) <= actual:
+        return "complete"
+    return "inprogress" if set(expected) & actual else "notstarted"
+
+
+def _empty_data_columns(ref_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """Indicator -> (its goal, the status sdg-build gave it, the status of its values), for the
+    indicators whose sdg-build data file has a column of an expected disaggregation without one
+    value (UK 17-18-3: ``Year,Funding,Value`` and the line "This is a non-statistical indicator";
+    Canada 9-1-2's ``Mode of transport``): sdg-build counts the column as the disaggregation being there."""
     out = {}
     for path in sorted((ref_dir / "meta").glob("*.json")):
         if path.stem in ("all", "schema"):
             continue
         expected = read_json(path).get("expected_disaggregations") or []
         data = ref_dir / "data" / f"{path.stem}.csv"
-        if not expected or not data.is_file():
+        if not expected or not isinstance(expected, list) or not data.is_file():
             continue
         frame = read_csv(data)
-        if "Value" in frame.columns and frame["Value"].eq("").all() and set(expected) & set(frame.columns):
-            status = "complete" if set(expected) <= set(frame.columns) else "inprogress"
-            out[path.stem] = (path.stem.split("-")[0], status)
+        if "Value" not in frame.columns:
+            continue
+        valued = frame[frame["Value"].ne("")]
+        filled = {c for c in valued.columns if valued[c].ne("").any()}
+        theirs = _disaggregation_status(expected, set(frame.columns))
+        values = _disaggregation_status(expected, filled)
+        if theirs != values:
+            out[path.stem] = (path.stem.split("-")[0], theirs, values)
     return out
 
 
 def _without_empty_columns(ref: dict, ref_dir: Path, out: Outcome) -> dict:
     """sdg-build's disaggregation statistics with the indicators of :func:`_empty_data_columns` counted
-    as sdgtrack counts them (not started: no value of theirs is disaggregated), reason listed."""
+    as sdgtrack counts them (by the disaggregations of their values), reason listed."""
     empty = _empty_data_columns(ref_dir)
     if not empty:
         return ref
@@ -570,17 +582,17 @@ def _without_empty_columns(ref: dict, ref_dir: Path, out: Outcome) -> dict:
 
     def move(part: dict, moved: Counter) -> None:
         statuses = {s["status"]: s for s in part.get("statuses", [])}
-        for status, n in moved.items():
-            if status in statuses and "notstarted" in statuses:
-                statuses[status]["count"] -= n
-                statuses["notstarted"]["count"] += n
+        for (old, new), n in moved.items():
+            if old in statuses and new in statuses:
+                statuses[old]["count"] -= n
+                statuses[new]["count"] += n
         total = part.get("totals", {}).get("total") or 0
         for s in statuses.values():
             s["percentage"] = 100 * s["count"] / total if total else 0
 
     for goal in ref.get("goals", []):
-        move(goal, Counter(status for g, status in empty.values() if g == str(goal.get("goal"))))
-    move(ref.get("overall", {}), Counter(status for _, status in empty.values()))
+        move(goal, Counter((old, new) for g, old, new in empty.values() if g == str(goal.get("goal"))))
+    move(ref.get("overall", {}), Counter((old, new) for _, old, new in empty.values()))
     out.reasons.add("empty-data-columns")
     return ref
 
