@@ -183,3 +183,65 @@ def test_series_the_dsd_does_not_list_are_found_and_their_rows_listed(parity, tm
     kept = parity._without_unlisted(ours, frozenset({"ZZ_NOT_IN_DSD"}), out)
     assert kept["SERIES"].tolist() == ["A"] and out.reasons == {"unplaced-series"}
     assert parity.unlisted_series(None) == frozenset() and parity.unlisted_series(tmp_path) == frozenset()
+
+
+def test_non_finite_trimmed_and_notes_are_listed_only_where_they_apply(parity):
+    import pandas as pd
+
+    ours = pd.DataFrame({"Year": ["2023"], "Series": ["Superficie"], "Value": ["5"]})
+    # sdg-build's `inf` row (rejected at load by sdgtrack) and a translation's closing line break
+    ref = pd.DataFrame({"Year": ["2023", "2023"], "Series": ["Superficie\n", "Superficie\n"], "Value": ["5.0", "inf"]})
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, ref, out)
+    assert out.reasons == {"non-finite", "trimmed"} and not out.details
+    # a label that differs by more than its ends is no trimming
+    out = parity.Outcome("data", "en", "x", "")
+    parity.compare_records(ours, pd.DataFrame({"Year": ["2023"], "Series": ["Superficie 2\n"], "Value": ["5"]}), out)
+    assert out.details  # unexplained: the cells differ after trimming
+    # a total with a note: sdg-build's headline has no row (it takes the note for a breakdown)
+    noted = pd.DataFrame({"Year": ["2015", "2016"], "COMMENT_OBS_0": ["Estimate", ""], "Value": ["2.5", "3"]})
+    out = parity.Outcome("headline", "en", "x", "")
+    parity.compare_records(noted, pd.DataFrame({"Year": ["2016"], "Value": ["3"]}), out, headline=True)
+    assert out.reasons == {"observation-attributes"} and not out.details
+    out = parity.Outcome("data", "en", "x", "")  # in a data file a note column is a column like any other
+    parity.compare_records(noted, pd.DataFrame({"Year": ["2016"], "Value": ["3"]}), out)
+    assert out.details
+
+
+def test_notes_nested_under_a_breakdown_are_listed_other_edges_are_not(parity):
+    out = parity.Outcome("edges", "en", "x", "")
+    parity.compare_edges({"From": ["Sex"], "To": ["Age"]}, {"From": ["Sex", "Age"], "To": ["Age", "COMMENT_OBS"]}, out)
+    assert out.reasons == {"observation-attributes"} and not out.details
+    out = parity.Outcome("edges", "en", "x", "")
+    parity.compare_edges({"From": ["Sex"], "To": ["Age"]}, {"From": ["Age"], "To": ["Sex"]}, out)
+    assert out.details and not out.reasons
+
+
+def test_package_fields_pair_by_title_with_sdg_builds_own_header(parity):
+    import pandas as pd
+
+    def package(fields):
+        return {"resources": [{"schema": {"fields": fields}}]}
+
+    ours = package(
+        [{"name": "Géographie", "type": "string", "title": "Géographie", "constraints": {"enum": ["Yukon", ""]}}]
+    )
+    ref = package(
+        [{"name": "Geography", "type": "string", "title": "Géographie", "constraints": {"enum": ["Yukon", ""]}}]
+    )
+    rows = pd.DataFrame({"Year": ["2020"], "Géographie": ["Yukon"], "Value": ["1"]})  # sdg-build's data.csv
+    out = parity.Outcome("data-packages", "fr", "x", "")
+    parity.compare_package(ours, ref, out, rows)
+    assert out.reasons == {"package-names"} and not out.details
+    # a field whose name is not the header of sdg-build's own file is not paired
+    out = parity.Outcome("data-packages", "fr", "x", "")
+    parity.compare_package(ours, ref, out, rows.rename(columns={"Géographie": "Région"}))
+    assert "field only in sdg-build: Geography" in out.details
+
+
+def test_every_listed_reason_is_in_the_docs_table_and_back(parity):
+    text = (REPO / "docs" / "site.md").read_text("utf-8")
+    section = text[text.index("## sdg-build parity") :]
+    section = section[: section.index("\n## ", 1)]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, flags=re.M))
+    assert documented == set(parity.EXPLAINED)

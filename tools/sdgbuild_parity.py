@@ -74,14 +74,15 @@ EXPLAINED = {
     "blank-settings": "a setting the repository leaves blank or out (graph_type, graph_title, computation_units, "
     "indicator_sort_order) is published with the value Open SDG falls back to (a line chart, the indicator's title, "
     "the units of its series, the code's sort order); sdg-build publishes null",
-    "trimmed": "texts inside settings (a translation's series name in data_start_values, graph_titles ...) are "
-    "trimmed at their ends; sdg-build keeps a YAML block's closing line break (`...indépendante\\n`)",
+    "trimmed": "texts inside settings (a translation's series name in data_start_values, graph_titles ...) and "
+    "data cells a translation gives (Canada's French 15.2.1 Series) are trimmed at their ends; sdg-build keeps a "
+    "YAML block's closing line break (`...indépendante\\n`)",
     "translations-once": "sdg-build's meta in the repository's first language also holds each other language's "
     "meta-file fields under the language's code (`fr: {...}`), the values its `fr/meta/ID.json` holds again; "
     "sdgtrack publishes each language once, in its own folder (compared there)",
     "empty-data-columns": "sdg-build counts an expected disaggregation as there when the data file has its column, "
-    "even without one value (UK 17-18-3: a header and the line 'This is a non-statistical indicator'); "
-    "sdgtrack counts the disaggregations of the indicator's values",
+    "even without one value (UK 17-18-3: a header and the line 'This is a non-statistical indicator'; Canada "
+    "9.1.2's Mode of transport); sdgtrack counts the disaggregations of the indicator's values",
     "stats-additions": "sdgtrack's reporting statistics add each goal's title and its disaggregation counts",
     "package-field-names": "sdg-build names a data package field of an SDMX repository by its code (REF_AREA) and "
     "titles it by the column's name (Reference area), the name its own data.csv has: its descriptor does not "
@@ -95,6 +96,17 @@ EXPLAINED = {
     "archived-titles": "an archived indicator (UK archived-11-6-1) is named as it was when archived (the repository's "
     "archived_indicators.csv); sdg-build names it by its meta file's translation key, the title of the current "
     "indicator that now has its number (another indicator)",
+    "non-finite": "a value written `Inf` (a division by zero in the source's tools; Canada 9.b.1) is no "
+    "measurement: sdgtrack rejects the row at load with a message naming file, line and value (the load report "
+    "and the rejected-rows file list it); sdg-build publishes `inf`, which no chart can draw",
+    "observation-attributes": "a note column the repository declares an observation attribute (COMMENT_OBS, "
+    "COMMENT_OBS_0 ...) but leaves out of its non-disaggregation columns (Canada) is a note, not a breakdown: "
+    "sdgtrack keeps a total with a note in the headline (with its note) and nests no note under a breakdown; "
+    "sdg-build takes it for a breakdown (Canada 2.1.1's headline is empty because each total has a note)",
+    "package-names": "a translated language's data package names its fields as the data.csv beside it (`Géographie`), "
+    "so the package describes its own file (a Frictionless validator checks the header against the names); "
+    "sdg-build names them in the source's words (`Geography`) above a file whose header is translated; the "
+    "titles are the same",
     "out-of-scope": "indicators expecting no disaggregation are left out of the disaggregation statistics "
     "(as the UK and Canada configure sdg-build); sdg-build counts them as notapplicable where the repository "
     "does not set ignore_out_of_scope_disaggregation_stats (Rwanda)",
@@ -165,6 +177,10 @@ def frame_from_json(document) -> pd.DataFrame:
 
 # -- records ----------------------------------------------------------------------------------------
 NUMERIC_LABEL = re.compile(r"^-?\d+\.0$")
+NON_FINITE = ("inf", "-inf", "infinity", "-infinity", "nan")
+# columns of notes (Open SDG's observation attributes), which a repository may leave out of its
+# non-disaggregation columns (Canada): sdg-build then takes them for breakdowns
+OBSERVATION_ATTRIBUTE = re.compile(r"^COMMENT_OBS(_\d+)?$")
 YEAR_FLOAT = re.compile(r"^\d{4}\.0$")
 
 
@@ -205,13 +221,25 @@ def _minus(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ua[left > 0], left[left > 0]
 
 
-def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded_json: bool = False) -> None:
+def compare_records(
+    ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded_json: bool = False, headline: bool = False
+) -> None:
     """``ours`` and ``ref`` (sdg-build) as sets of records; fills ``out`` with reasons and details."""
     if "Value" in ref.columns and len(ref):
         blank = ref["Value"].eq("")
         if blank.any():
             ref = ref[~blank]
             out.reasons.add("blank-value")
+        infinite = ref["Value"].str.lower().isin(NON_FINITE)
+        if infinite.any() and not ours["Value"].str.lower().isin(NON_FINITE).any():
+            ref = ref[~infinite]
+            out.reasons.add("non-finite")
+    if headline:
+        # notes sdg-build takes for breakdowns: it leaves a total with a note out of the headline
+        noted = [c for c in ours.columns if OBSERVATION_ATTRIBUTE.match(c) and c not in ref.columns]
+        if noted:
+            ours = ours[ours[noted].eq("").all(axis=1)].drop(columns=noted)
+            out.reasons.add("observation-attributes")
     if len(ref) == 0 and len(ours) == 0:
         return
     ours_cols, ref_cols = list(ours.columns), list(ref.columns)
@@ -235,6 +263,12 @@ def compare_records(ours: pd.DataFrame, ref: pd.DataFrame, out: Outcome, rounded
                 ours.loc[mine, column] = ours.loc[mine, column].str[:-2]
             if floated.sum() > mine.sum():
                 out.reasons.add("numeric-label")
+    for column in labels:  # a translation's closing line break (a YAML block) that sdg-build keeps
+        padded = ref[column].ne(ref[column].str.strip())
+        if padded.any() and not ours[column].ne(ours[column].str.strip()).any():
+            ref = ref.copy()
+            ref.loc[padded, column] = ref.loc[padded, column].str.strip()
+            out.reasons.add("trimmed")
     if "Year" in common:  # a year written `2021.0` by the source's own tools
         floated = ref["Year"].str.match(YEAR_FLOAT)
         if floated.any() and not ours["Year"].str.match(YEAR_FLOAT).any():
@@ -327,6 +361,10 @@ def compare_edges(ours, ref, out: Outcome) -> None:
         return Counter(zip(document.get("From", []), document.get("To", [])))
 
     mine, theirs = pairs(ours), pairs(ref)
+    noted = Counter({p: n for p, n in theirs.items() if any(OBSERVATION_ATTRIBUTE.match(c) for c in p)})
+    if noted and not any(OBSERVATION_ATTRIBUTE.match(c) for p in mine for c in p):
+        theirs -= noted  # sdg-build nests a note column under a breakdown
+        out.reasons.add("observation-attributes")
     if mine != theirs:
         out.details.append(
             f"edges only in sdg-build: {sorted(theirs - mine)}; only in sdgtrack: {sorted(mine - theirs)}"
@@ -411,24 +449,47 @@ def _short(value, limit: int = 90) -> str:
 
 
 # -- data packages --------------------------------------------------------------------------------
+def _fields(package: dict) -> list[dict]:
+    return ((package.get("resources") or [{}])[0].get("schema") or {}).get("fields") or []
+
+
 def _schema(package: dict) -> dict[str, tuple[str, frozenset]]:
-    fields = ((package.get("resources") or [{}])[0].get("schema") or {}).get("fields") or []
     return {
         f["name"]: (f.get("type"), frozenset(str(v) for v in (f.get("constraints") or {}).get("enum", [])))
-        for f in fields
+        for f in _fields(package)
     }
+
+
+def _package_names(ours: dict, ref: dict, header: list[str], out: Outcome) -> dict[str, str]:
+    """sdgtrack's field name -> sdg-build's, for the fields sdg-build names in the source's words
+    while its own data.csv (``header``) names the column in the language's: paired by equal title."""
+    mine = {f["name"]: f.get("title") for f in _fields(ours)}
+    theirs = {f["name"]: f.get("title") for f in _fields(ref)}
+    renamed = {}
+    for name, title in theirs.items():
+        if name in mine or name in header:
+            continue
+        match = [m for m, t in mine.items() if t == title and m not in theirs and m in header]
+        if len(match) == 1:
+            renamed[match[0]] = name
+    if renamed:
+        out.reasons.add("package-names")
+    return renamed
 
 
 def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame | None = None) -> None:
     """An indicator's data package: each field's type and the set of its listed values
     (``ref_rows``: sdg-build's data file, to tell values only its rows without a value have)."""
-    mine, theirs = _schema(ours), _schema(ref)
     rows = ref_rows if ref_rows is not None else pd.DataFrame()
+    renamed = _package_names(ours, ref, list(rows.columns), out)
+    mine, theirs = {renamed.get(k, k): v for k, v in _schema(ours).items()}, _schema(ref)
+    # sdg-build's data.csv names the column as sdgtrack's field does
+    rows = rows.rename(columns=renamed)
     fields = ((ref.get("resources") or [{}])[0].get("schema") or {}).get("fields") or []
     for field_ in fields:  # named by code, titled by the column name its own data.csv has
         name, title = field_.get("name"), field_.get("title")
-        renamed = title and name != title and name not in mine and title in mine and title not in theirs
-        if renamed and title in rows.columns and name not in rows.columns:
+        by_code = title and name != title and name not in mine and title in mine and title not in theirs
+        if by_code and title in rows.columns and name not in rows.columns:
             theirs[title] = theirs.pop(name)
             out.reasons.add("package-field-names")
     valued = rows[rows["Value"].ne("")] if "Value" in rows.columns else rows
@@ -459,6 +520,12 @@ def compare_package(ours: dict, ref: dict, out: Outcome, ref_rows: pd.DataFrame 
                 continue
             out.details.append(f"field {name}: type {theirs[name][0]} in sdg-build, {mine[name][0]} in sdgtrack")
         elif mine[name][1] != theirs[name][1]:
+            if OBSERVATION_ATTRIBUTE.match(name) and not mine[name][1]:
+                out.reasons.add("observation-attributes")  # sdg-build lists a note's values as a breakdown's
+                continue
+            if {v.strip() for v in theirs[name][1]} == set(mine[name][1]):
+                out.reasons.add("trimmed")  # a translation's closing line break
+                continue
             floated = {v[:-2] if NUMERIC_LABEL.match(v) else v for v in theirs[name][1]}
             if floated == set(mine[name][1]):
                 out.reasons.add("numeric-label")
@@ -493,28 +560,40 @@ def _flatten(document, prefix: str = "") -> dict[str, object]:
     return out
 
 
-def _empty_data_columns(ref_dir: Path) -> dict[str, tuple[str, str]]:
-    """Indicator -> (its goal, the status sdg-build gave it), for the indicators whose sdg-build data file has a column of an expected
-    disaggregation but not one value (UK 17-18-3: ``Year,Funding,Value`` and the line "This is a
-    non-statistical indicator"): sdg-build counts the column as the disaggregation being there."""
+def _disaggregation_status(expected: list, actual: set) -> str:
+    if expected and set(expected) <= actual:
+        return "complete"
+    return "inprogress" if set(expected) & actual else "notstarted"
+
+
+def _empty_data_columns(ref_dir: Path) -> dict[str, tuple[str, str, str]]:
+    """Indicator -> (its goal, the status sdg-build gave it, the status of its values), for the
+    indicators whose sdg-build data file has a column of an expected disaggregation without one
+    value (UK 17-18-3: ``Year,Funding,Value`` and the line "This is a non-statistical indicator";
+    Canada 9-1-2's ``Mode of transport``): sdg-build counts the column as the disaggregation being there."""
     out = {}
     for path in sorted((ref_dir / "meta").glob("*.json")):
         if path.stem in ("all", "schema"):
             continue
         expected = read_json(path).get("expected_disaggregations") or []
         data = ref_dir / "data" / f"{path.stem}.csv"
-        if not expected or not data.is_file():
+        if not expected or not isinstance(expected, list) or not data.is_file():
             continue
         frame = read_csv(data)
-        if "Value" in frame.columns and frame["Value"].eq("").all() and set(expected) & set(frame.columns):
-            status = "complete" if set(expected) <= set(frame.columns) else "inprogress"
-            out[path.stem] = (path.stem.split("-")[0], status)
+        if "Value" not in frame.columns:
+            continue
+        valued = frame[frame["Value"].ne("")]
+        filled = {c for c in valued.columns if valued[c].ne("").any()}
+        theirs = _disaggregation_status(expected, set(frame.columns))
+        values = _disaggregation_status(expected, filled)
+        if theirs != values:
+            out[path.stem] = (path.stem.split("-")[0], theirs, values)
     return out
 
 
 def _without_empty_columns(ref: dict, ref_dir: Path, out: Outcome) -> dict:
     """sdg-build's disaggregation statistics with the indicators of :func:`_empty_data_columns` counted
-    as sdgtrack counts them (not started: no value of theirs is disaggregated), reason listed."""
+    as sdgtrack counts them (by the disaggregations of their values), reason listed."""
     empty = _empty_data_columns(ref_dir)
     if not empty:
         return ref
@@ -522,17 +601,17 @@ def _without_empty_columns(ref: dict, ref_dir: Path, out: Outcome) -> dict:
 
     def move(part: dict, moved: Counter) -> None:
         statuses = {s["status"]: s for s in part.get("statuses", [])}
-        for status, n in moved.items():
-            if status in statuses and "notstarted" in statuses:
-                statuses[status]["count"] -= n
-                statuses["notstarted"]["count"] += n
+        for (old, new), n in moved.items():
+            if old in statuses and new in statuses:
+                statuses[old]["count"] -= n
+                statuses[new]["count"] += n
         total = part.get("totals", {}).get("total") or 0
         for s in statuses.values():
             s["percentage"] = 100 * s["count"] / total if total else 0
 
     for goal in ref.get("goals", []):
-        move(goal, Counter(status for g, status in empty.values() if g == str(goal.get("goal"))))
-    move(ref.get("overall", {}), Counter(status for _, status in empty.values()))
+        move(goal, Counter((old, new) for g, old, new in empty.values() if g == str(goal.get("goal"))))
+    move(ref.get("overall", {}), Counter((old, new) for _, old, new in empty.values()))
     out.reasons.add("empty-data-columns")
     return ref
 
@@ -723,7 +802,9 @@ def compare_lang(
                         x = {**x, "data": data.to_dict("list")}
                     if kind == "meta" and item in placed:
                         x = _as_not_started(x, y, out)
-                    _compare_kind(kind, x, y, out)
+                    rows = b / "data" / f"{item}.csv"
+                    valued = read_csv(rows) if kind in ("edges", "comb") and rows.is_file() else None
+                    _compare_kind(kind, x, y, out, valued)
                     if "unplaced-series" in out.reasons and kind == "data":
                         placed.add(item)
                     _status(out)
@@ -747,7 +828,7 @@ def compare_lang(
                     _status(out)
                 else:
                     rows = _without_unlisted(frame_from_json(x[item]), unlisted, out)
-                    compare_records(rows, frame_from_json(y[item]), out, rounded_json=True)
+                    compare_records(rows, frame_from_json(y[item]), out, rounded_json=True, headline=True)
                     _status(out)
                 results.append(out)
         elif kind == "data-packages":
@@ -791,16 +872,25 @@ def compare_lang(
     return results
 
 
-def _compare_kind(kind: str, x, y, out: Outcome) -> None:
+def _compare_kind(kind: str, x, y, out: Outcome, ref_rows: pd.DataFrame | None = None) -> None:
     if kind in ("data", "headline"):
-        compare_records(x, y, out)
+        compare_records(x, y, out, headline=kind == "headline")
     elif kind == "comb":
         compare_records(
             frame_from_json((x or {}).get("data")), frame_from_json((y or {}).get("data")), out, rounded_json=True
         )
+        before = len(out.details)
         compare_edges((x or {}).get("edges"), (y or {}).get("edges"), out)
+        valueless = ref_rows is not None and "Value" in ref_rows and ref_rows["Value"].eq("").all()
+        if len(out.details) > before and not (x or {}).get("edges") and valueless:
+            del out.details[before:]  # the breakdowns of sdg-build's rows without a value
+            out.reasons.add("blank-value")
     elif kind == "edges":
         compare_edges(x, y, out)
+        if out.details and not x and ref_rows is not None and "Value" in ref_rows and ref_rows["Value"].eq("").all():
+            # sdg-build nests the breakdowns of rows without a value; sdgtrack has no such row
+            out.details.clear()
+            out.reasons.add("blank-value")
     elif kind == "meta":
         compare_meta(x, y, out)
 

@@ -251,6 +251,8 @@ class Workspace:
 
         return partial(translate, table=self.store.metadata_translations(dataset, lang))
 
+    data_translator = _store_read(Database.data_translator)
+
     metadata_fingerprints = _store_read(Database.metadata_fingerprints)
 
     datasets = _store_read(Database.datasets)

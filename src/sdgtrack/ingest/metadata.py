@@ -131,6 +131,7 @@ class MetadataRows:
     translations: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TRANSLATION_COLUMNS))
     # its archived indicators (:data:`ARCHIVED_COLUMNS`), replaced with a whole repository's load
     archived: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ARCHIVED_COLUMNS))
+    lang: str | None = None  # the repository's first language (its own meta files')
 
     def note(self, name: str) -> str:
         langs = sorted(self.rows["lang"].unique()) if len(self.rows) else []
@@ -332,9 +333,15 @@ class RepositoryMetadata:
         """The rows of one meta file's fields in ``lang`` (translation keys resolved in that language;
         a field with no text left out)."""
         out = []
+        translated = lang != self.default_lang()
         for position, (name, raw) in enumerate(fields.items()):
             value = _text(raw)
             if value is None:
+                if translated and (raw is None or isinstance(raw, str)):
+                    # a language's own file blanks the field (Canada's French 17.6.1 REC_USE_LIM: '   '):
+                    # kept blank, so the language shows nothing rather than the default language's text,
+                    # as sdg-build's build of the language does
+                    out.append((code, lang, name, "", False, position, origin[name]))
                 continue
             text, structured = value
             if not structured:
@@ -463,4 +470,4 @@ def collect(meta: RepositoryMetadata, idents: list[str], code_of, whole: bool) -
     kept = [code_of(i) for i in bad]
     rows = rows[~rows["indicator"].isin(kept)].reset_index(drop=True)
     good = [code_of(i) for i in idents if i not in bad]
-    return MetadataRows(rows, fields, good, whole, kept, meta.translation_rows()), problems
+    return MetadataRows(rows, fields, good, whole, kept, meta.translation_rows(), meta.default_lang()), problems

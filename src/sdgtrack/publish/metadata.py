@@ -172,8 +172,8 @@ def national_view(frame: pd.DataFrame, words: Callable[[str, str], str | None] |
         groups: dict[str, list[dict]] = {}
         for r in rows:
             group = r["group"] if isinstance(r["group"], str) else None
-            if group is None or group == "source":
-                continue
+            if group is None or group == "source" or not str(r["value"]).strip():
+                continue  # a field a language's file blanks shows nothing
             worded = words(r["field"], r["value"]) if words else None
             groups.setdefault(group, []).append(
                 {

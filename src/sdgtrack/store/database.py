@@ -24,6 +24,7 @@ from ..frameworks import reference
 from ..storefiles import check_store_path, server_holding
 from . import catalog, history, migrations, reads
 from . import datasets as dataset_ops
+from .metadata import DataTranslator
 from .migrations import OldRowRules
 
 DEFAULT_DB_NAME = "sdgtrack.duckdb"
@@ -405,6 +406,14 @@ class Database:
         from . import metadata
 
         return metadata.translations(self.con, dataset, lang)
+
+    def data_translator(self, dataset: str, lang: str) -> DataTranslator:
+        """How the site's data files of ``dataset`` read in ``lang``: the repository's translations
+        applied to breakdown names, cells, units and series as sdg-build applies them
+        (``store/metadata.py``); a translator that changes nothing when the dataset has none."""
+        from . import metadata
+
+        return metadata.data_translator(self.con, dataset, lang)
 
     def metadata_indicators(self, datasets: Sequence[str] | None = None) -> pd.DataFrame:
         """Per dataset and indicator with national metadata: fields and languages."""

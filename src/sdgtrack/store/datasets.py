@@ -49,6 +49,8 @@ class MetadataPart(Protocol):
     def translations(self) -> pd.DataFrame: ...  # dataset_translation rows (lang, key, text) without dataset
     @property
     def archived(self) -> pd.DataFrame: ...  # archived_indicator rows without dataset and load
+    @property
+    def lang(self) -> str | None: ...  # the language of the dataset's own texts (None: not known)
 
 
 HISTORY_INSERT = (
@@ -150,6 +152,8 @@ def replace_metadata(con: duckdb.DuckDBPyConnection, dataset_id: str, part: Meta
         finally:
             con.unregister("__metadata_rows")
     _replace_archived(con, dataset_id, part, load_id)
+    if part.lang:
+        con.execute("UPDATE dataset SET lang = ? WHERE id = ?", [part.lang, dataset_id])
     if part.whole or len(part.translations):
         con.execute("DELETE FROM dataset_translation WHERE dataset = ?", [dataset_id])
     if len(part.translations):

@@ -6,9 +6,11 @@ the workspace, the site, the API and the CLI.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .reads import PREFERENCE_ORDER
@@ -24,8 +26,11 @@ def indicator_metadata(
     in the order of preference (the given list's order, else the store's) and fields in the repository's
     schema order (then file order).
 
-    Each field in ``lang`` where the dataset has it in that language, else in English, else in its
-    first language by code (``lang`` says which). ``label`` is the repository's own label of the
+    Each field in ``lang`` where the dataset has it in that language, else in the dataset's own
+    language (an Open SDG repository's first: a field only its French files have is no English
+    metadata, as in sdg-build's builds); for a dataset whose language is not known (loaded before
+    migration 14), else in English, else in its first language by code (``lang`` says which).
+    ``label`` is the repository's own label of the
     field (its schema and translations) in ``lang``, else in English (``label_lang`` says which);
     NULL when the repository labels it nowhere (faces then use the shipped labels)."""
     where = "TRUE" if datasets is None else "m.dataset IN (SELECT unnest(?::VARCHAR[]))"
@@ -36,14 +41,19 @@ def indicator_metadata(
     )
     params: list = [lang, list(codes)]
     if datasets is not None:
-        params += [list(datasets), list(datasets)]
+        params += [list(datasets)]
+    params += [lang]
+    if datasets is not None:
+        params += [list(datasets)]
     params += [lang]
     return con.execute(
         f"""
         WITH picked AS (
             SELECT m.*, row_number() OVER (PARTITION BY m.dataset, m.indicator, m.field
                                            ORDER BY m.lang = ? DESC, m.lang = 'en' DESC, m.lang) AS pick
-            FROM indicator_metadata m WHERE m.indicator IN (SELECT unnest(?::VARCHAR[])) AND {where}),
+            FROM indicator_metadata m JOIN dataset own ON own.id = m.dataset
+            WHERE m.indicator IN (SELECT unnest(?::VARCHAR[])) AND {where}
+              AND (own.lang IS NULL OR m.lang IN (?, own.lang))),
         pref AS (SELECT id, {order} AS preference FROM dataset d WHERE removed_at IS NULL),
         labels AS (
             SELECT dataset, field, label, lang AS label_lang, position, section,
@@ -96,6 +106,67 @@ def translate(value: object, table: dict[str, str]) -> object:
         found = table.get(value)
         return found if found is not None else table.get(f"data.{value}", value)
     return value
+
+
+def translation_keys(con: duckdb.DuckDBPyConnection, dataset: str) -> frozenset[str]:
+    """Every key a dataset translates in any language (sdg-build picks a key by whether it exists
+    anywhere, then looks for the language's text)."""
+    rows = con.execute("SELECT DISTINCT key FROM dataset_translation WHERE dataset = ?", [dataset]).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+# Columns sdg-build never renames: Open SDG's non-disaggregation columns (sdg-build's defaults and
+# the ones Open SDG repositories configure: Progress) and COMPOSITE_BREAKDOWN.
+KEPT_NAMES = frozenset(
+    {"Year", "Value", "Units", "Series", "GeoCode", "Progress", "Observation status", "Unit multiplier",
+     "Unit measure", "UNIT_MEASURE", "SERIES", "COMMENT_TS", "DATA_LAST_UPDATE", "COMPOSITE_BREAKDOWN"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DataTranslator:
+    """A dataset's data files in one language, translated as sdg-build translates each language's
+    build of an indicator (``Indicator.translate``): a cell's text through the key it is, else
+    ``<column>.<text>``, else ``data.<text>`` (the first that exists in any language decides; no text
+    in this language leaves the cell as written); a column's name likewise through ``<name>.<name>``
+    and ``data.<name>``, except the columns that are no breakdown (:data:`KEPT_NAMES`). A column
+    of numbers only is left as it is (sdg-build reads it as numbers, which it does not translate)."""
+
+    table: dict[str, str]  # key -> text in the language
+    keys: frozenset[str]  # every key of the dataset, in any language
+
+    def __bool__(self) -> bool:
+        return bool(self.table)
+
+    def text(self, text: str, groups: Sequence[str]) -> str:
+        key = text
+        if key not in self.keys:
+            key = next((f"{g}.{text}" for g in groups if f"{g}.{text}" in self.keys), text)
+        return self.table.get(key, text)
+
+    def name(self, name: str) -> str:
+        """A column's name in the language (kept for the columns that are no breakdown)."""
+        return name if name in KEPT_NAMES or not self else self.text(name, (name, "data"))
+
+    def column(self, name: str, values: np.ndarray) -> np.ndarray:
+        """Column ``name``'s cells (objects, None for blank) in the language: each distinct text
+        looked up once, the column mapped as a whole; the same array when nothing changes."""
+        if not self or name == "Value" or not len(values):
+            return values
+        distinct = pd.unique(values[pd.notna(values)])
+        texts = [v for v in distinct.tolist() if isinstance(v, str)]
+        if not texts or pd.to_numeric(pd.Series(texts), errors="coerce").notna().all():
+            return values
+        changed = {v: t for v in texts if (t := self.text(v, (name, "data"))) != v}
+        if not changed:
+            return values
+        mapped = pd.Series(values, dtype=object).map(changed).to_numpy(dtype=object)
+        hit = pd.notna(mapped)
+        return np.where(hit, mapped, values)
+
+
+def data_translator(con: duckdb.DuckDBPyConnection, dataset: str, lang: str) -> DataTranslator:
+    return DataTranslator(translations(con, dataset, lang), translation_keys(con, dataset))
 
 
 def metadata_indicators(con: duckdb.DuckDBPyConnection, datasets: Sequence[str] | None = None) -> pd.DataFrame:

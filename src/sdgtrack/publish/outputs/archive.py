@@ -15,6 +15,7 @@ from typing import Iterator
 
 from ..site import Site, SiteFile, producer, slug
 from .data import indicator_file
+from .tables import translation_key
 
 FIXED_TIME = (2015, 9, 25, 0, 0, 0)  # the day the 2030 Agenda was adopted: any constant would do
 
@@ -36,5 +37,5 @@ def indicator_archive(site: Site) -> Iterator[SiteFile]:
         yield SiteFile(
             f"{lang}/zip/all_indicators.zip",
             partial(all_indicators_zip, site, lang),
-            site.key("zip", site.indicators_key()),
+            site.key("zip", site.indicators_key(), translation_key(site, lang)),
         )

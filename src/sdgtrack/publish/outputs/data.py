@@ -1,8 +1,10 @@
 """``LANG/data/3-2-1.csv|json`` (every row) and ``LANG/headline/3-2-1.csv|json`` (the totals), as
 sdg-build publishes them, plus ``LANG/headline/all.json`` (every indicator's headline records).
 
-The tables do not depend on the language (titles are in the metadata), so their keys leave it out:
-a three-language build renders each table once and writes it three times.
+A table depends on its language only through the translations of its datasets (an Open SDG
+repository's ``translations/``, which sdg-build applies to each language's build, English too):
+the keys hold those (``translation_key``), so a three-language build without translations renders
+each table once and writes it three times.
 """
 
 from __future__ import annotations
@@ -13,13 +15,13 @@ from typing import Iterator
 
 from ..site import Site, SiteFile, producer, slug
 from .meta import meta_codes
-from .tables import columns_json, dump, headline_table, open_sdg_table, records_json, to_csv
+from .tables import columns_json, dump, headline_table, records_json, to_csv, translated_table, translation_key
 
 KINDS = {
-    ("data", "csv"): lambda site, code: to_csv(open_sdg_table(site, code)),
-    ("data", "json"): lambda site, code: dump(columns_json(open_sdg_table(site, code))),
-    ("headline", "csv"): lambda site, code: to_csv(headline_table(site, code)),
-    ("headline", "json"): lambda site, code: dump(records_json(headline_table(site, code))),
+    ("data", "csv"): lambda site, code, lang: to_csv(translated_table(site, code, lang)),
+    ("data", "json"): lambda site, code, lang: dump(columns_json(translated_table(site, code, lang))),
+    ("headline", "csv"): lambda site, code, lang: to_csv(headline_table(site, code, lang)),
+    ("headline", "json"): lambda site, code, lang: dump(records_json(headline_table(site, code, lang))),
 }
 
 
@@ -52,8 +54,8 @@ def indicator_file(site: Site, lang: str, folder: str, ext: str, code: str) -> S
     make = KINDS[(folder, ext)]
     return SiteFile(
         f"{lang}/{folder}/{slug(code)}.{ext}",
-        lambda: make(site, code),
-        site.key(folder, ext, site.indicator_key(code)),
+        lambda: make(site, code, lang),
+        site.key(folder, ext, site.indicator_key(code), translation_key(site, lang)),
         about=code,
     )
 
@@ -93,5 +95,5 @@ def all_headlines(site: Site) -> Iterator[SiteFile]:
         return ("{" + ",".join(parts) + "}").encode("utf-8")
 
     for lang in site.options.langs:
-        key = site.key("headline/all", [site.indicator_key(c) for c in codes], listed)
+        key = site.key("headline/all", [site.indicator_key(c) for c in codes], listed, translation_key(site, lang))
         yield SiteFile(f"{lang}/headline/all.json", partial(render, lang), key)

@@ -9,7 +9,8 @@ parent remains. The test runs over whole columns: one matrix product of the (row
 mask counts, for every pair at once, the rows where one is filled and the other blank; the loops
 that follow run over pairs of column names (a handful), never over rows.
 
-The tables do not depend on the language, so the keys leave it out (equal keys share their bytes).
+Edges name the columns as each language's data files name them (the repository's translations):
+languages without translations share one key, so their files share their bytes.
 """
 
 from __future__ import annotations
@@ -24,15 +25,7 @@ import pandas as pd
 
 from ..site import Site, SiteFile, producer, slug
 from .data import indicator_file, with_data, without_data
-from .tables import Table, dump, open_sdg_table
-
-# columns that are not breakdowns: Open SDG's defaults (sdg-build's non-disaggregation columns) and
-# the observation attributes a table may carry
-NOT_DISAGGREGATIONS = frozenset(
-    {"Year", "Units", "Series", "Value", "GeoCode", "Observation status", "Unit multiplier", "Unit measure",
-     "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "SERIES", "COMMENT_TS", "COMMENT_OBS", "DATA_LAST_UPDATE",
-     "NATURE", "SOURCE_DETAIL", "TIME_DETAIL", "Progress"}
-)  # fmt: skip
+from .tables import NOT_DISAGGREGATIONS, Table, dump, translated_table, translation_key
 
 
 def disaggregation_columns(table: Table) -> list[str]:
@@ -85,35 +78,35 @@ def edges_csv(pairs: list[tuple[str, str]]) -> bytes:
     return sink.getvalue().encode("utf-8")
 
 
-def _pairs(site: Site, code: str) -> list[tuple[str, str]]:
-    held = site.memo("_edges", dict)
+def _pairs(site: Site, code: str, lang: str) -> list[tuple[str, str]]:
+    held = site.memo(f"_edges:{translation_key(site, lang)}", dict)
     assert isinstance(held, dict)
     if code not in held:
-        held[code] = edges(open_sdg_table(site, code))
+        held[code] = edges(translated_table(site, code, lang))
     return held[code]
 
 
 def comb(site: Site, lang: str, code: str) -> bytes:
     """``{"data": <data/ID.json>, "edges": <edges/ID.json>}``, spliced from the two files' bytes."""
     data = site.content(indicator_file(site, lang, "data", "json", code))
-    return b'{"data":' + data + b',"edges":' + edges_json(_pairs(site, code)) + b"}"
+    return b'{"data":' + data + b',"edges":' + edges_json(_pairs(site, code, lang)) + b"}"
 
 
 @producer
 def indicator_edges(site: Site) -> Iterator[SiteFile]:
     for lang in site.options.langs:
         for code in with_data(site):
-            key = site.indicator_key(code)
+            key = (site.indicator_key(code), translation_key(site, lang))
             name = slug(code)
             yield SiteFile(
                 f"{lang}/edges/{name}.json",
-                partial(_render_edges, site, code, edges_json),
+                partial(_render_edges, site, code, lang, edges_json),
                 site.key("edges", "json", key),
                 about=code,
             )
             yield SiteFile(
                 f"{lang}/edges/{name}.csv",
-                partial(_render_edges, site, code, edges_csv),
+                partial(_render_edges, site, code, lang, edges_csv),
                 site.key("edges", "csv", key),
                 about=code,
             )
@@ -129,5 +122,5 @@ def indicator_edges(site: Site) -> Iterator[SiteFile]:
             )
 
 
-def _render_edges(site: Site, code: str, encode: Callable[[list[tuple[str, str]]], bytes]) -> bytes:
-    return encode(_pairs(site, code))
+def _render_edges(site: Site, code: str, lang: str, encode: Callable[[list[tuple[str, str]]], bytes]) -> bytes:
+    return encode(_pairs(site, code, lang))

@@ -26,7 +26,7 @@ import pandas as pd
 from ..site import Site, SiteFile, producer, slug
 from .data import EMPTY_CSV, indicator_file, with_data, without_data
 from .edges import NOT_DISAGGREGATIONS
-from .tables import Table, dump, open_sdg_table
+from .tables import Table, dump, open_sdg_table, translated_table, translation_key, translators
 
 PARQUET = "observations.parquet"
 # the columns of observations.parquet (store/catalog.export_observations), as Table Schema fields
@@ -162,10 +162,14 @@ def analyst_files(site: Site) -> Iterator[SiteFile]:
         )
 
 
-def _indicator_fields(table: Table) -> list[dict]:
+def _indicator_fields(source: Table, table: Table, translator=None) -> list[dict]:
+    """The columns of ``table`` (``source`` in the site's language: same columns, same order) as
+    Table Schema fields: names and listed values as the CSV beside the package has them. Titles as
+    sdg-build's package of a language has them: the source's name through the language's
+    ``translator`` (``data.<name>`` first), so ``Year`` is titled ``Année`` in French."""
     fields = []
-    for name, values in table.columns.items():
-        field: dict = {"name": name, "type": "string"}
+    for name, (label, values) in zip(source.columns, table.columns.items()):
+        field: dict = {"name": label, "type": "string"}
         if name == "Value":
             field["type"] = "number"
         elif name == "Year":
@@ -177,7 +181,7 @@ def _indicator_fields(table: Table) -> list[dict]:
         elif name in ("Series", "Units") or name not in NOT_DISAGGREGATIONS:
             present = pd.unique(values[pd.notna(values)])
             field["constraints"] = {"enum": [str(v) for v in present if v != ""] + [""]}
-        field["title"] = name
+        field["title"] = name if translator is None else translator.text(name, ("data", name))
         fields.append(field)
     return fields
 
@@ -206,9 +210,14 @@ def _resource_head(site: Site, code: str, path: str, name: str, lang: str) -> di
 
 
 def _resource(site: Site, code: str, path: str, name: str, lang: str) -> dict:
+    found = translators(site, lang)
+    datasets = set(site.rows(code)["dataset"].tolist()) if found else set()
+    translator = next((t for d, t in found.items() if d in datasets), None)
     return {
         **_resource_head(site, code, path, name, lang),
-        "schema": {"fields": _indicator_fields(open_sdg_table(site, code))},
+        "schema": {
+            "fields": _indicator_fields(open_sdg_table(site, code), translated_table(site, code, lang), translator)
+        },
     }
 
 
@@ -255,7 +264,7 @@ def indicator_packages(site: Site) -> Iterator[SiteFile]:
             yield SiteFile(
                 f"{folder}/datapackage.json",
                 partial(lambda lang, code: dump(indicator_package(site, lang, code)), lang, code),
-                site.key("data-packages", lang, site.indicator_key(code)),
+                site.key("data-packages", lang, site.indicator_key(code), translation_key(site, lang)),
                 about=code,
             )
         for code in without_data(site):
@@ -270,5 +279,5 @@ def indicator_packages(site: Site) -> Iterator[SiteFile]:
         yield SiteFile(
             f"{lang}/data-packages/all.json",
             partial(lambda lang: dump(all_packages(site, lang)), lang),
-            site.key("data-packages/all", lang, site.indicators_key()),
+            site.key("data-packages/all", lang, site.indicators_key(), translation_key(site, lang)),
         )

@@ -30,7 +30,7 @@ from typing import Iterator
 
 from ..site import Site, SiteFile, producer
 from .meta import default_status, meta_codes, meta_file, national_fields
-from .tables import dump
+from .tables import dump, open_sdg_table
 
 DISAGGREGATION_STATUSES = ("complete", "inprogress", "notstarted", "notapplicable")
 
@@ -74,9 +74,18 @@ def _disaggregation(codes: list[str], dims: dict[str, list[str]]) -> dict:
 
 
 def _dims(site: Site) -> dict[str, list[str]]:
-    coverage = site.coverage()
-    with_data = set(site.indicators())
-    return {str(c): [str(n) for n in names] for c, names in coverage["dims"].items() if c in with_data}
+    """Indicator -> the breakdowns its data file has values for, named as the file names them: an
+    Open SDG repository's own columns (Canada's ``Geography``, whose rows the store places in
+    provinces, is a breakdown of the file), the store's names for other rows."""
+
+    def make() -> dict[str, list[str]]:
+        out = {}
+        for code in site.indicators():
+            table = open_sdg_table(site, code)
+            out[code] = [n for n in table.dimensions if not all(v is None or v == "" for v in set(table.columns[n]))]
+        return out
+
+    return site.memo("_stats_dims", make)  # type: ignore[return-value]
 
 
 def reporting(site: Site, lang: str) -> dict:

@@ -20,6 +20,7 @@ from their GeoCode, so they need no ``Area`` column. Their columns are the sourc
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 
@@ -33,6 +34,14 @@ from ..site import Site
 LEADING = ("Year",)
 TRAILING = ("Units", "Series", "Value")
 AREA_COLUMNS = ("Area", "GeoCode")
+
+# columns that are not breakdowns: Open SDG's defaults (sdg-build's non-disaggregation columns) and
+# the observation attributes a table may carry
+NOT_DISAGGREGATIONS = frozenset(
+    {"Year", "Units", "Series", "Value", "GeoCode", "Observation status", "Unit multiplier", "Unit measure",
+     "UNIT_MEASURE", "UNIT_MULT", "OBS_STATUS", "SERIES", "COMMENT_TS", "COMMENT_OBS", "DATA_LAST_UPDATE",
+     "NATURE", "SOURCE_DETAIL", "TIME_DETAIL", "Progress"}
+)  # fmt: skip
 
 
 def series_labels(site: Site) -> dict[str, str]:
@@ -224,7 +233,8 @@ def open_sdg_table(site: Site, code: str) -> Table:
     written = (rows["attributes"].notna() if "attributes" in rows else pd.Series(False, index=rows.index)).to_numpy()
     attribute_columns = _dim_lookup(site, attributes, "attributes").columns(attributes)
     columns: dict[str, np.ndarray] = {"Year": text["period"]}
-    if len(pd.unique(text["area"][~written])) > 1:  # rows of many areas no GeoCode placed (the UN's)
+    many_areas = len(pd.unique(text["area"][~written])) > 1
+    if many_areas:  # rows of many areas no GeoCode placed (the UN's)
         names = text["area_name"].copy()
         unnamed = pd.isna(names)
         names[unnamed] = text["area"][unnamed]
@@ -250,6 +260,7 @@ def open_sdg_table(site: Site, code: str) -> Table:
             columns[name] = values
     headline = rows["is_headline"].to_numpy(dtype=bool)
     header: list[str] = []
+    blank_breakdowns: list[str] = []
     if written.any():
         # a written row is a headline row as sdg-build decides it: every breakdown as written is
         # blank (a total written as text is not; a GeoCode is no breakdown)
@@ -262,15 +273,102 @@ def open_sdg_table(site: Site, code: str) -> Table:
         for name in header:
             if name not in columns and name != "Value":
                 columns[name] = np.full(len(rows), None, dtype=object)
+                if name not in NOT_DISAGGREGATIONS and not name.upper().startswith("COMMENT_OBS"):
+                    # a breakdown no row fills (16.1.3's Type of crime): not in the headline table,
+                    # whose columns sdg-build takes from the columns that are no breakdown
+                    blank_breakdowns.append(name)
         # with rows of other sources for many areas (the UN's), Year, Area and GeoCode stay first
-        first = [c for c in LEADING + AREA_COLUMNS if c in columns] if "Area" in columns else []
+        # (not a breakdown of the source's own named Area: Canada 1.4.2's Total / Urban / Rural)
+        first = [c for c in LEADING + AREA_COLUMNS if c in columns] if many_areas else []
         order = first + [c for c in header if c in columns and c not in first]
         order += [c for c in columns if c not in order]
         columns = {c: columns[c] for c in order}
     columns["Value"] = rows["value"].to_numpy(dtype=float)
-    table = Table(columns, headline, tuple(dimensions), tuple(c for c in header if c in columns))
+    table = Table(columns, headline, (*dimensions, *blank_breakdowns), tuple(c for c in header if c in columns))
     held[code] = table
     return table
+
+
+def translators(site: Site, lang: str) -> dict:
+    """Dataset -> its :class:`~sdgtrack.store.metadata.DataTranslator` into ``lang``, for the site's
+    datasets that translate anything into it, in the order of preference."""
+
+    def make():
+        shown = site.datasets().index.tolist()
+        if site.options.datasets is not None:
+            shown = [d for d in shown if d in set(site.options.datasets)]
+        found = {d: site.workspace.data_translator(d, lang) for d in shown}
+        return {d: t for d, t in found.items() if t}
+
+    return site.memo(f"_translators:{lang}", make)  # type: ignore[return-value]
+
+
+def translation_key(site: Site, lang: str) -> str:
+    """The part of a data file's key that its language decides: the translations into ``lang``
+    (equal for every language without any, so those languages share each file's bytes)."""
+
+    def make() -> str:
+        found = translators(site, lang)
+        if not found:
+            return "untranslated"
+        words = repr(sorted((d, sorted(t.table.items()), sorted(t.keys)) for d, t in found.items()))
+        return hashlib.blake2b(words.encode("utf-8"), digest_size=16).hexdigest()
+
+    return site.memo(f"_translation_key:{lang}", make)  # type: ignore[return-value]
+
+
+def translated_table(site: Site, code: str, lang: str) -> Table:
+    """:func:`open_sdg_table` in ``lang``, as sdg-build writes each language's data files: the rows
+    of a dataset with translations (an Open SDG repository's ``translations/``) have their cells
+    translated, and the breakdown columns their names, by that dataset's
+    :class:`~sdgtrack.store.metadata.DataTranslator` (names by the most preferred such dataset of
+    the indicator). The same table where nothing translates."""
+    held = site.memo(f"_tables:{lang}", dict)
+    assert isinstance(held, dict)
+    if code in held:
+        return held[code]
+    table = open_sdg_table(site, code)
+    found = translators(site, lang)
+    datasets = site.rows(code)["dataset"].to_numpy(dtype=object) if found else np.array([], dtype=object)
+    present = [d for d in found if (datasets == d).any()]
+    if not present:
+        held[code] = table
+        return table
+    columns: dict[str, np.ndarray] = {}
+    for name, values in table.columns.items():
+        out = values
+        for dataset in present:
+            mask = datasets == dataset
+            if mask.all():
+                out = found[dataset].column(name, values)
+            else:
+                given = values[mask]
+                part = found[dataset].column(name, given)
+                if part is not given:
+                    out = out.copy() if out is values else out
+                    out[mask] = part
+        columns[name] = out
+    names = _unique_names([found[present[0]].name(n) for n in columns])
+    renamed = dict(zip(columns, names))
+    result = Table(
+        dict(zip(names, columns.values())),
+        table.headline,
+        tuple(renamed[n] for n in table.dimensions),
+        tuple(renamed[n] for n in table.written),
+    )
+    held[code] = result
+    return result
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    """Names made unique as sdg-build makes them after translating (a repeat gets 1, 2 ... appended)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        n = seen.get(name, 0)
+        seen[name] = n + 1
+        out.append(name if n == 0 else f"{name}{n}")
+    return out
 
 
 def _objects(column: pd.Series) -> np.ndarray:
@@ -283,10 +381,10 @@ def _objects(column: pd.Series) -> np.ndarray:
     return values
 
 
-def headline_table(site: Site, code: str) -> Table:
-    """The headline rows (every disaggregation a total, as the store decided at load): Year,
-    [Area, GeoCode], Units, Series, Value."""
-    return open_sdg_table(site, code).headline_rows()
+def headline_table(site: Site, code: str, lang: str) -> Table:
+    """The headline rows (every disaggregation a total, as the store decided at load) in ``lang``:
+    Year, [Area, GeoCode], Units, Series, Value."""
+    return translated_table(site, code, lang).headline_rows()
 
 
 def number_text(values: np.ndarray) -> np.ndarray:

@@ -383,7 +383,8 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
                 "headlineSeries": figure["series"] if figure else None,
                 # sub-national areas of the indicator drawn from the boundary file (assets/boundaries.geojson)
                 "regions": regions,
-                # names of units and disaggregations in the page's language (publish/data/words_LANG.csv)
+                # names of units, series and disaggregations in the page's language: the datasets' own
+                # translations (as their data files), then the glossaries (publish/data/words_LANG.csv)
                 "words": _page_words(site, code, lang) if code in facts["indicators_with_data"] else {},
                 # the repository's chart settings (store/display.py): the script applies them to the
                 # selection shown, for the series of the dataset that set them
@@ -450,8 +451,12 @@ def _display_rows(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def _page_words(site: Site, code: str, lang: str) -> dict[str, str]:
-    """The translations the page script shows for this indicator's names (see code_labels.page_words)."""
-    if not code_labels.has_words(lang):
+    """The translations the page script shows for this indicator's names (see code_labels.page_words),
+    the words of the datasets' own translations first (the words of their data files)."""
+    from ..outputs.tables import translators
+
+    found = translators(site, lang)
+    if not code_labels.has_words(lang) and not found:
         return {}
     frame = indicator_data.observations(site, code)
     # the distinct Name=value pairs, not the distinct combinations (UN indicators have thousands)
@@ -459,7 +464,18 @@ def _page_words(site: Site, code: str, lang: str) -> dict[str, str]:
     dims = [indicator_data.parse_dims(pair) for pair in pairs]
     units = [u for u in pd.unique(frame["unit"].to_numpy()) if isinstance(u, str)]
     statuses = [o for o in pd.unique(frame["obs_status"].to_numpy()) if isinstance(o, str)]
-    return code_labels.page_words(lang, units, statuses, dims)
+    words = code_labels.page_words(lang, units, statuses, dims) if code_labels.has_words(lang) else {}
+    info = _series_info(site, code)
+    for dataset in [d for d in found if (frame["dataset"] == d).any()]:
+        mine = frame[frame["dataset"] == dataset]
+        translator = found[dataset]
+        texts: list[tuple[object, str]] = [(u, "Units") for u in pd.unique(mine["unit"].to_numpy())]
+        texts += [(v, k) for d in dims for k, v in d.items()]
+        texts += [(info.get(s, {}).get("description"), "Series") for s in pd.unique(mine["series"].to_numpy())]
+        own = {t: translator.text(t, (column, "data")) for t, column in texts if isinstance(t, str)}
+        own.update({k: translator.name(k) for d in dims for k in d})
+        words.update({t: w for t, w in own.items() if w != t})
+    return words
 
 
 # -- national metadata (the Open SDG meta files the store keeps) ------------------------------------

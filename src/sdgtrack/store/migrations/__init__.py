@@ -45,6 +45,7 @@ MIGRATIONS = [
     Migration(10, "0010_source_columns_per_indicator.sql"),  # ... per indicator (one SDMX message, many)
     Migration(12, "0012_load_source.sql"),  # the digest of a load's files: an unchanged re-load reads nothing
     Migration(13, "0013_archived_indicators.sql"),  # an Open SDG repository's archived indicators
+    Migration(14, "0014_dataset_lang.sql"),  # the language of a dataset's own texts (its metadata falls back to it)
 ]
 LATEST = MIGRATIONS[-1].version
 
@@ -57,6 +58,7 @@ RELOAD_TO_APPLY = {
     9: "an Open SDG file's columns as written",
     10: "an Open SDG repository's SDMX data as its own build writes it (Rwanda's names, headers, series placement)",
     13: "an Open SDG repository's archived indicators",
+    14: "an Open SDG repository's first language",
 }
 
 

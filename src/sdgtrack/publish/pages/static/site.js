@@ -199,7 +199,7 @@
         }
         startPending = false;
 
-        addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (s.description || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; state.fresh = true; build(); });
+        addSelect(S.series, "sel-series", data.series.map(function (s, i) { return [i, (tr(s.description) || s.code) + " (" + s.code + ")"]; }), state.s, function (v) { state.s = +v; state.a = null; state.u = null; state.dims = {}; state.fresh = true; build(); });
         if (areas.length > 1) addSelect(S.area, "sel-area", areas.map(function (a) { return [a, data.areas[a][1]]; }).sort(function (x, y) { return x[1].localeCompare(y[1]); }), state.a, function (v) { state.a = +v; state.u = null; state.fresh = true; build(); });
         if (units.length > 1) addSelect(S.unit, "sel-unit", units.map(function (u) { return [u, unitName(u) || "–"]; }), state.u, function (v) { state.u = +v; build(); });
         order.sort().forEach(function (k, j) {
@@ -243,7 +243,7 @@
       function title() {
         var s = data.series[state.s], named = pick(C ? C.graph_titles : []);
         var heading = named ? named.title : (own() && C.graph_title ? C.graph_title : null);
-        var parts = [heading || s.description || s.code, data.areas[state.a][1]];
+        var parts = [heading || tr(s.description) || s.code, data.areas[state.a][1]];
         Object.keys(state.dims).sort().forEach(function (k) { parts.push(dimName(k) + ": " + dimValue(k, state.dims[k])); });
         return parts.join(" · ");
       }
