@@ -103,14 +103,7 @@ def archived_meta(site: Site, lang: str, code: str) -> dict:
             }
             for s, d in site.indicator_sources(code)
         ],
-        "data": {
-            "csv": f"data/{slug(code)}.csv",
-            "json": f"data/{slug(code)}.json",
-            "headline_csv": f"headline/{slug(code)}.csv",
-            "headline_json": f"headline/{slug(code)}.json",
-        }
-        if has_data
-        else None,
+        "data": _data_paths(code) if has_data else None,
     }
     return _with_national(site, lang, code, meta)
 
@@ -166,14 +159,7 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
         "areas": int(row["areas"]) if row is not None else 0,
         "years": [int(row["first"]), int(row["last"])] if row is not None else None,
         "disaggregations": list(row["dims"]) if row is not None else [],
-        "data": {
-            "csv": f"data/{slug(code)}.csv",
-            "json": f"data/{slug(code)}.json",
-            "headline_csv": f"headline/{slug(code)}.csv",
-            "headline_json": f"headline/{slug(code)}.json",
-        }
-        if has_data
-        else None,
+        "data": _data_paths(code) if has_data else None,
     }
     for n, d in enumerate(used, 1):  # Open SDG's numbered source fields
         if d in datasets.index:
@@ -188,6 +174,16 @@ DERIVED = frozenset(
      "goal_name", "target_name", "indicator_name", "series", "datasets", "observations", "areas", "years",
      "disaggregations", "data", "national_metadata"}
 )  # fmt: skip
+
+
+def _data_paths(code: str) -> dict[str, str]:
+    """Where an indicator's data and headline files are, relative to the language's folder."""
+    return {
+        "csv": f"data/{slug(code)}.csv",
+        "json": f"data/{slug(code)}.json",
+        "headline_csv": f"headline/{slug(code)}.csv",
+        "headline_json": f"headline/{slug(code)}.json",
+    }
 
 
 def _with_national(site: Site, lang: str, code: str, meta: dict) -> dict:
