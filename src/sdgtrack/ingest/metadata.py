@@ -470,4 +470,5 @@ def collect(meta: RepositoryMetadata, idents: list[str], code_of, whole: bool) -
     kept = [code_of(i) for i in bad]
     rows = rows[~rows["indicator"].isin(kept)].reset_index(drop=True)
     good = [code_of(i) for i in idents if i not in bad]
-    return MetadataRows(rows, fields, good, whole, kept, meta.translation_rows(), meta.default_lang()), problems
+    part = MetadataRows(rows, fields, good, whole, kept, translations=meta.translation_rows(), lang=meta.default_lang())
+    return part, problems
