@@ -129,6 +129,7 @@ DESCRIPTIONS = {
         "last_loaded": "When the dataset was last loaded",
         "precedence": "Order of preference set with `sdgtrack datasets prefer` (null: by kind)",
         "removed_at": "When the dataset was removed (its rows are then in the store's history only)",
+        "lang": "Language of the dataset's own texts (an Open SDG repository's first language); null when not known",
     },
 }
 
