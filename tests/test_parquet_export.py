@@ -20,7 +20,9 @@ from sdgtrack.errors import UserInputError
 from .conftest import shared_path
 
 runner = CliRunner()
-TABLES = ("area", "area_member", "series", "series_indicator", "framework_node", "dataset")
+TABLES = ("area", "area_member", "series", "series_indicator", "framework_node", "dataset", "crosswalk")
+# exported in part: the sources' start selections only (what the headline rule weighs)
+START_ROWS = "SELECT * EXCLUDE (load_id) FROM indicator_metadata WHERE field = 'data_start_values'"
 # Frictionless Table Schema field types (v1)
 FIELD_TYPES = {
     "string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime",
@@ -112,6 +114,9 @@ def test_round_trip_equals_the_store(un_db, un_export):
         a = con.execute(f"SELECT * FROM {table}").df()
         b = duckdb.sql(f"SELECT * FROM read_parquet('{out}/{table}.parquet')").df()
         pd.testing.assert_frame_equal(_by_all(a), _by_all(b), check_dtype=False)
+    a = con.execute(START_ROWS).df()
+    b = duckdb.sql(f"SELECT * FROM read_parquet('{out}/indicator_metadata.parquet')").df()
+    pd.testing.assert_frame_equal(_by_all(a), _by_all(b), check_dtype=False)
     con.close()
 
 
@@ -125,7 +130,7 @@ def test_descriptor_is_a_tabular_data_package(un_db, un_export):
     assert package["profile"] == "data-package"
     assert isinstance(package["resources"], list) and package["resources"]
     names = [r["name"] for r in package["resources"]]
-    assert len(set(names)) == len(names) == 1 + len(TABLES)
+    assert len(set(names)) == len(names) == 1 + len(TABLES) + 1  # + indicator_metadata
     for resource in package["resources"]:
         assert re.fullmatch(r"[a-z0-9._-]+", resource["name"])
         assert resource["profile"] == "tabular-data-resource"
@@ -147,7 +152,9 @@ def test_descriptor_is_a_tabular_data_package(un_db, un_export):
             )
             if expected:
                 assert kinds[f["name"]] == expected, f
-        assert set(resource["schema"]["primaryKey"]) <= {f["name"] for f in fields}
+        # every table has its key, but the crosswalk: one link may be given by two sources
+        assert set(resource["schema"].get("primaryKey", [])) <= {f["name"] for f in fields}
+        assert ("primaryKey" in resource["schema"]) == (resource["name"] != "crosswalk")
         assert resource["rows"] == result.rows[resource["name"].replace("-", "_")]
     observation = package["resources"][0]
     assert observation["name"] == "observation" and len(observation["path"]) == result.partitions

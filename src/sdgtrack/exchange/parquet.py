@@ -50,6 +50,8 @@ TITLES = {
     "series_indicator": "The SDG indicators each series serves",
     "framework_node": "Framework nodes: SDG goals, targets and indicators, and the other frameworks",
     "dataset": "Datasets: the source collections of the observations and their order of preference",
+    "crosswalk": "Links between codes of two frameworks or series (a national series mapped to a UN series)",
+    "indicator_metadata": "The sources' own default chart selections (data_start_values), which the headline rule weighs",
 }
 PRIMARY_KEYS = {
     "observation": ["dataset", "series", "area", "period", "dims", "unit", "variant"],
@@ -59,6 +61,8 @@ PRIMARY_KEYS = {
     "series_indicator": ["series", "indicator"],
     "framework_node": ["framework", "code"],
     "dataset": ["id"],
+    "crosswalk": None,  # a link may be given by two sources
+    "indicator_metadata": ["dataset", "indicator", "lang", "field"],
 }
 DESCRIPTIONS = {
     "observation": {
@@ -130,6 +134,24 @@ DESCRIPTIONS = {
         "precedence": "Order of preference set with `sdgtrack datasets prefer` (null: by kind)",
         "removed_at": "When the dataset was removed (its rows are then in the store's history only)",
         "lang": "Language of the dataset's own texts (an Open SDG repository's first language); null when not known",
+    },
+    "crosswalk": {
+        "from_framework": "Framework of the linked code (sdg, series, u4ssc ...)",
+        "from_code": "The linked code",
+        "to_framework": "Framework of the code it links to",
+        "to_code": "The code it links to",
+        "relation": "How the two relate, when given",
+        "source": "Who gives the link (a shipped crosswalk, a user's file)",
+    },
+    "indicator_metadata": {
+        "dataset": "The dataset whose metadata it is",
+        "indicator": "Indicator (3.2.1; a national indicator keeps its own id)",
+        "lang": "Language of the text",
+        "field": "The metadata key (here always data_start_values)",
+        "value": "The value as written; JSON when structured",
+        "structured": "True when the value is JSON",
+        "position": "Order of the field in its file",
+        "source_file": "The file it was read from",
     },
 }
 
@@ -216,7 +238,12 @@ def datapackage(db, root: Path, rows: dict[str, int]) -> dict:
         else:
             paths = [f"{table}.parquet"]
         fields = []
+        written = {
+            r[0] for r in db.con.execute("SELECT name FROM parquet_schema(?)", [str(root / paths[0])]).fetchall()
+        }
         for name, kind in store_parquet.table_columns(db.con, table):
+            if name not in written:  # left out of the export (indicator_metadata's load_id)
+                continue
             if name not in DESCRIPTIONS[table]:
                 raise RuntimeError(f"no description of column {table}.{name} in exchange/parquet.py")
             fields.append({"name": name, "type": TYPES.get(kind, "any"), "description": DESCRIPTIONS[table][name]})
@@ -228,7 +255,7 @@ def datapackage(db, root: Path, rows: dict[str, int]) -> dict:
             "mediatype": MEDIATYPE,
             # a multipart resource: the parts are the series partitions, read as one table
             "path": paths if table == "observation" else paths[0],
-            "schema": {"fields": fields, "primaryKey": PRIMARY_KEYS[table]},
+            "schema": {"fields": fields, **({"primaryKey": key} if (key := PRIMARY_KEYS[table]) else {})},
             "rows": rows[table],
         }
         if table == "observation":

@@ -36,8 +36,19 @@ from .reads import OBSERVATION_COLUMNS
 OBSERVATION_DIR = "observation"
 PARTITION = "series"
 # beside the observations: what the analyses' reads join (names, kinds, links to the framework,
-# the datasets' order of preference)
-TABLES = ("area", "area_member", "series", "series_indicator", "framework_node", "dataset")
+# the datasets' order of preference) and what the headline rule weighs, which the progress roll-up
+# follows (series crosswalk links; the sources' own start selections, ``START_FIELD`` rows only)
+TABLES = (
+    "area",
+    "area_member",
+    "series",
+    "series_indicator",
+    "framework_node",
+    "dataset",
+    "crosswalk",
+    "indicator_metadata",
+)
+START_FIELD = "data_start_values"
 
 
 def _quote(path: Path | str) -> str:
@@ -90,6 +101,11 @@ def write_parquet(con: duckdb.DuckDBPyConnection, out: Path, datasets: Sequence[
         if table == "dataset" and datasets:
             query += " WHERE id IN (SELECT unnest(?::VARCHAR[]))"
             table_params = [list(datasets)]
+        if table == "indicator_metadata":  # the start selections only: the rest is text no analysis reads
+            query = f"SELECT * EXCLUDE (load_id) FROM {table} WHERE field = ?" + (
+                " AND dataset IN (SELECT unnest(?::VARCHAR[]))" if datasets else ""
+            )
+            table_params = [START_FIELD, *([list(datasets)] if datasets else [])]
         con.execute(
             f"COPY ({query}) TO {_quote(out / (table + '.parquet'))} (FORMAT parquet, COMPRESSION zstd)", table_params
         )
@@ -153,6 +169,11 @@ def partition_store(root: Path, series: Sequence[str] | None = None) -> Database
         )
     for table in TABLES:
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(root / (table + '.parquet'))})")
+    # the metadata reads join the fields' labels, which no analysis needs: none are exported
+    con.execute(
+        "CREATE TEMP TABLE metadata_field (dataset VARCHAR, lang VARCHAR, field VARCHAR, label VARCHAR, "
+        "position INTEGER, section VARCHAR)"
+    )
     # As Database.cursor(): the facade with every attribute a Database has, over another connection.
     db = object.__new__(Database)
     db.__dict__.update(_template().__dict__)
