@@ -52,7 +52,9 @@ def real(tmp_path_factory):
 
 def test_uk_metadata_is_kept_with_the_load(real):
     ws, reports, _ = real
-    assert any("national metadata of 248 indicators" in n for n in reports["uk"].notes)
+    # 248 current indicators and 29 archived ones (kept under their own ids)
+    assert any("national metadata of 277 indicators" in n for n in reports["uk"].notes)
+    assert any("29 archived indicator(s)" in n for n in reports["uk"].notes)
     frame = ws.indicator_metadata("3.2.1", "opensdg-uk")
     assert _field(frame, "national_indicator_description")["value"].startswith(
         "Number of deaths before the age of 5 for each year per 1,000 live births"
@@ -69,7 +71,7 @@ def test_uk_metadata_is_kept_with_the_load(real):
     # an indicator with metadata but no data file (the snapshot lacks 3-4-1.csv) still has its text
     assert not ws.indicator_metadata("3.4.1", "opensdg-uk").empty
     listing = ws.metadata_indicators("opensdg-uk")
-    assert len(listing) == 248 and set(listing["languages"].map(tuple)) == {("en",)}
+    assert len(listing) == 248 + 29 and set(listing["languages"].map(tuple)) == {("en",)}
 
 
 def test_canada_metadata_in_english_and_french(real):
@@ -413,8 +415,12 @@ def test_display_settings_of_the_three_repositories(real):
         codes = ws.metadata_indicators(dataset)["indicator"].tolist()
         found[dataset] = ws.display_settings(codes, dataset)
     uk, canada = found["opensdg-uk"], found["opensdg-canada"]
-    assert sum(s["graph_type"] == "bar" for s in uk.values()) == 16
-    assert sum(not s["show_map"] for s in uk.values()) == 186
+    # the UK's 29 archived indicators keep their settings too: one bar chart, 14 without a map
+    current = {code: s for code, s in uk.items() if not code.startswith("archived-")}
+    assert sum(s["graph_type"] == "bar" for s in current.values()) == 16
+    assert sum(not s["show_map"] for s in current.values()) == 186
+    assert [c for c, s in uk.items() if s["graph_type"] == "bar" and c not in current] == ["archived-17-18-1"]
+    assert sum(not s["show_map"] for s in uk.values()) == 200
     assert sum(bool(s["start_values"]) for s in uk.values()) == 20
     # the UK's breaks count the chart's years from 0: 16.1.4's first falls on 2016/17
     assert sum(bool(s["breaks"]) for s in uk.values()) == 10 and uk["16.1.4"]["breaks"][0]["position"] == 15

@@ -381,10 +381,11 @@ def _objects(column: pd.Series) -> np.ndarray:
     return values
 
 
-def headline_table(site: Site, code: str, lang: str) -> Table:
-    """The headline rows (every disaggregation a total, as the store decided at load) in ``lang``:
-    Year, [Area, GeoCode], Units, Series, Value."""
-    return translated_table(site, code, lang).headline_rows()
+def headline_table(site: Site, code: str, lang: str | None = None) -> Table:
+    """The headline rows (every disaggregation a total, as the store decided at load) in ``lang``
+    (None: in the source's own words): Year, [Area, GeoCode], Units, Series, Value."""
+    table = open_sdg_table(site, code) if lang is None else translated_table(site, code, lang)
+    return table.headline_rows()
 
 
 def number_text(values: np.ndarray) -> np.ndarray:
