@@ -24,7 +24,10 @@ from __future__ import annotations
 
 import json
 from functools import partial
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ..metadata import code_fingerprint
 from ..site import Site, SiteFile, producer, slug
@@ -93,16 +96,7 @@ def archived_meta(site: Site, lang: str, code: str) -> dict:
         "data_non_statistical": False,
         "graph_type": "line",
         "standalone": True,
-        "series": [
-            {
-                "code": s,
-                "label": labels.get(s, s),
-                "description": _clean(info.loc[s, "description"]) if s in info.index else None,
-                "unit": _clean(info.loc[s, "unit"]) if s in info.index else None,
-                "dataset": d,
-            }
-            for s, d in site.indicator_sources(code)
-        ],
+        "series": _series_entries(site.indicator_sources(code), labels, info),
         "data": _data_paths(code) if has_data else None,
     }
     return _with_national(site, lang, code, meta)
@@ -140,16 +134,7 @@ def indicator_meta(site: Site, lang: str, code: str) -> dict:
         "data_non_statistical": not has_data,
         "graph_type": "line",
         "computation_units": units[0] if len(units) == 1 else units,
-        "series": [
-            {
-                "code": s,
-                "label": labels.get(s, s),
-                "description": _clean(info.loc[s, "description"]) if s in info.index else None,
-                "unit": _clean(info.loc[s, "unit"]) if s in info.index else None,
-                "dataset": d,
-            }
-            for s, d in sources
-        ],
+        "series": _series_entries(sources, labels, info),
         "datasets": [
             {"id": d, **{k: _clean(datasets.loc[d, k]) for k in ("title", "publisher", "kind", "licence")}}
             for d in used
@@ -174,6 +159,21 @@ DERIVED = frozenset(
      "goal_name", "target_name", "indicator_name", "series", "datasets", "observations", "areas", "years",
      "disaggregations", "data", "national_metadata"}
 )  # fmt: skip
+
+
+def _series_entries(sources, labels: dict[str, str], info: pd.DataFrame) -> list[dict]:
+    """A meta file's ``series`` list: each (series, dataset) of the indicator with its label,
+    description and unit (``info``: the series table indexed by code)."""
+    return [
+        {
+            "code": s,
+            "label": labels.get(s, s),
+            "description": _clean(info.loc[s, "description"]) if s in info.index else None,
+            "unit": _clean(info.loc[s, "unit"]) if s in info.index else None,
+            "dataset": d,
+        }
+        for s, d in sources
+    ]
 
 
 def _data_paths(code: str) -> dict[str, str]:
