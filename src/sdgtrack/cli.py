@@ -1,7 +1,9 @@
 """The command line: a thin face over the services.
 
-Commands live in ``sdgtrack.commands``: each module there has ``register(app)`` and is found
-automatically, so adding a command never means editing this file. Whatever happens, a command
+Commands live in ``sdgtrack.commands``: each module there has ``register(app)``, and
+``commands/_help.COMMANDS`` names the module of every command, so a run imports only the module
+of the command it runs (``sdgtrack ingest`` never imports the web app, Altair or the tagger), and
+adding a command never means editing this file. Whatever happens, a command
 ends in one clear message and a non-zero exit status, never a traceback: user errors
 (``SdgtrackError``) with exit status 1; database, operating-system, encoding and interrupt faults
 are named by :func:`sdgtrack.errors.fault_message` (the store keeps its last committed state:
@@ -11,9 +13,7 @@ every write is one DuckDB transaction). ``SDGTRACK_DEBUG=1`` shows the traceback
 from __future__ import annotations
 
 import errno
-import importlib
 import os
-import pkgutil
 import sys
 from typing import Optional, Sequence
 
@@ -21,7 +21,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from .commands._help import RootGroup, tidy_app
+from .commands._help import RootGroup
 from .errors import InvalidInputError, SdgtrackError, fault_message
 
 app = typer.Typer(
@@ -49,20 +49,6 @@ def _root(
     ),
 ) -> None:
     """Follow-up and review of the 2030 Agenda: SDG framework, indicator data, progress and more."""
-
-
-def _register_commands() -> None:
-    from . import commands
-
-    for mod in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if mod.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{commands.__name__}.{mod.name}")
-        module.register(app)
-    tidy_app(app)
-
-
-_register_commands()
 
 
 def _undecodable_argument(args: Sequence[str]) -> Optional[str]:
