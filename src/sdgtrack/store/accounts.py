@@ -9,6 +9,7 @@ with its audit entry (:mod:`sdgtrack.store.audit`).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import secrets
@@ -31,9 +32,14 @@ ENTITY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._&()-]{0,79}$")
 MIN_PASSWORD = 10
 
 _hasher = PasswordHasher()
-# Verifying against this when the user does not exist takes as long as a real check, so the time
-# of a failed login does not tell whether the name exists.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this when the user does not exist takes as long as a real check, so the
+    time of a failed login does not tell whether the name exists. Made on the first password check
+    (whatever the name), not at import: hashing costs half a CPU second that every command paid."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_token(token: str) -> str:
@@ -127,9 +133,10 @@ def disable_user(con: duckdb.DuckDBPyConnection, name: str, actor: str) -> dict:
 
 def check_password(con: duckdb.DuckDBPyConnection, name: str, password: str) -> dict | None:
     """The user if ``password`` is theirs and the account is enabled, else None (same cost either way)."""
+    dummy = _dummy_hash()  # before the lookup: the first check costs the same for any name
     row = con.execute("SELECT password_hash, disabled_at FROM app_user WHERE name = ?", [name]).fetchone()
     try:
-        _hasher.verify(row[0] if row else _DUMMY_HASH, password)
+        _hasher.verify(row[0] if row else dummy, password)
     except (VerificationError, InvalidHashError):
         return None
     if row is None or row[1] is not None:
