@@ -15,6 +15,7 @@ disagree.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Iterator, MutableMapping
 from typing import Any
@@ -127,9 +128,12 @@ class TidyGroup(TyperGroup):
         return _tidy(super().get_params(ctx))
 
 
+@functools.cache
 def module_commands(module: str, **settings: Any) -> dict[str, Any]:
     """The Click commands that ``sdgtrack.commands.<module>`` registers, tidied, by name.
-    ``settings``: the root's Typer settings the commands inherit (rich_markup_mode ...)."""
+    ``settings``: the root's Typer settings the commands inherit (rich_markup_mode ...). Made once
+    per process, as when every module registered at import: a command's choices are the registries'
+    members of that moment."""
     app = typer.Typer(**settings)
     importlib.import_module(f"{PACKAGE}.{module}").register(app)
     tidy_app(app)
