@@ -17,6 +17,8 @@ from sdgtrack import commands
 from sdgtrack.cli import app
 from sdgtrack.commands._help import COMMANDS, ORDER, PANELS, LazyCommands, module_commands
 
+from .conftest import REPO
+
 runner = CliRunner()
 
 
@@ -84,3 +86,22 @@ def test_a_command_imports_only_its_own_module() -> None:
         imported = json.loads(out.stdout.strip().splitlines()[-1])
         expected = ["_help", *(["_common", *modules] if modules else [])]
         assert imported == sorted(f"sdgtrack.commands.{m}" for m in expected), args
+
+
+def test_a_load_imports_no_chart_web_or_tagging_library(tmp_path) -> None:
+    """`sdgtrack ingest` imports what a load needs: Altair, the web app, the tagger, argon2 ... cost a
+    second of CPU before the first row was read (issue 23)."""
+    script = (
+        "import json, sys\n"
+        "from sdgtrack.cli import run\n"
+        "status = run(sys.argv[1:])\n"
+        "print(json.dumps([status, sorted(sys.modules)]))\n"
+    )
+    fixture = REPO / "tests" / "fixtures" / "ingest" / "tidy_good.csv"
+    args = ["ingest", str(fixture), "--db", str(tmp_path / "store.duckdb")]
+    out = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, check=True)
+    status, loaded = json.loads(out.stdout.strip().splitlines()[-1])
+    assert status == 0 and "new" in out.stdout
+    heavy = ["altair", "vl_convert", "fastapi", "uvicorn", "scipy", "onnxruntime", "jinja2", "argon2"]
+    heavy += [f"sdgtrack.{package}" for package in ("tagging", "web", "publish", "contributions", "report")]
+    assert [name for name in heavy if name in loaded] == []
