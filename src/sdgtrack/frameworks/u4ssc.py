@@ -180,7 +180,8 @@ def nodes() -> pd.DataFrame:
     k["dim_code"] = k["sub_code"].str.split(".").str[0]
     out: list[tuple] = []
     seen: set[str] = set()
-    points = data_points()
+    # each KPI's data points, in their order: one grouping, not a filter of the table per KPI
+    points = {kpi: list(group.itertuples()) for kpi, group in data_points().groupby("kpi", sort=False)}
     for r in k.itertuples():
         for code, level, parent, title in (
             (r.dim_code, "dimension", None, r.dimension),
@@ -191,7 +192,7 @@ def nodes() -> pd.DataFrame:
                 seen.add(code)
                 out.append((code, level, parent, title))
         out.append((r.code, "kpi", r.category_code, r.name))
-        for p in points[points["kpi"] == r.code].itertuples():
+        for p in points.get(r.code, ()):
             out.append((f"{r.code}/{p.data_point}", "data_point", r.code, p.name))
     frame = pd.DataFrame(out, columns=["code", "level", "parent", "title"])
     frame.insert(0, "framework", FRAMEWORK)
