@@ -38,6 +38,7 @@ step, path, db_path, memory_limit = sys.argv[1], sys.argv[2], sys.argv[3], sys.a
 if step == "duckdb":
     import duckdb
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # its bar shares stdout with the JSON line
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
@@ -47,6 +48,7 @@ if step == "duckdb":
 elif step == "copy":
     import duckdb
     con = duckdb.connect(db_path)
+    con.execute("SET enable_progress_bar = false")
     if memory_limit:
         con.execute(f"SET memory_limit = '{memory_limit}'")
     cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
