@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 
@@ -403,3 +404,17 @@ def test_shipped_rules_are_fitted_on_the_tune_half_only():
     refit = ct.fit_ensemble(feats, j, rows, english, multi)
     assert refit["weight"] == english["ensemble"]["weight"]
     assert refit["threshold"] == english["ensemble"]["threshold"]
+
+
+def test_threads_of_the_model_runs(monkeypatch):
+    """One thread per model run unless SDGTRACK_THREADS says otherwise (docs/methods/tagging.md, Speed)."""
+    from sdgtrack.tagging import embedding
+
+    monkeypatch.delenv("SDGTRACK_THREADS", raising=False)
+    assert embedding.threads() == 1
+    monkeypatch.setenv("SDGTRACK_THREADS", " 2 ")
+    assert embedding.threads() == 2
+    for bad in ("0", "two", "-1", "1.5"):
+        monkeypatch.setenv("SDGTRACK_THREADS", bad)
+        with pytest.raises(UserInputError, match=rf"SDGTRACK_THREADS='{re.escape(bad)}': expected a whole number"):
+            embedding.threads()
