@@ -195,7 +195,7 @@ def speed(texts: list[str], n: int, runs: int) -> None:
     cases += [(f"embedding method, {name}", "embedding", cut(pool)) for name, pool in pools.items()]
     print(f"== speed: {n} texts of 600 characters in one batch (one tag_texts call), {runs} runs per case, "
           f"wall clock, models loaded and warmed up on 8 texts before timing; SDGTRACK_THREADS="
-          f"{os.environ.get('SDGTRACK_THREADS', '(unset: all cores)')}")
+          f"{os.environ.get('SDGTRACK_THREADS', '(unset: one thread per model run)')}")
     print(f"before: {_load()}")
     for _, method, batch in cases:
         tag_texts(batch[:8], method=method)  # first-call allocations are part of loading, not tagging
