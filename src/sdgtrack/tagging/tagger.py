@@ -3,7 +3,8 @@
 Two methods, one shape of output:
 
 - ``embedding`` (the default through ``auto``): English texts are read by all-MiniLM-L6-v2 and the
-  Aurora SDG queries, texts in other languages by the multilingual Universal Sentence Encoder
+  Aurora SDG queries and by the multilingual Universal Sentence Encoder (the two rules' log-odds
+  combined, ``ensemble_weight``), texts in other languages by the multilingual model alone
   (``language.is_english`` decides). Features per goal: the best cosine similarity with the goal
   title, the goal narrative, the goal's target texts and its Aurora query lines (as phrase lists),
   the gap to the text's best goal; for English texts also the number of matched Aurora query lines
@@ -82,7 +83,7 @@ def rule_threshold(rule: dict) -> float:
 def model_name(method: str) -> str | None:
     if method != "embedding":
         return None
-    return f"{embedding.MODEL_NAME} (English); {multilingual.MODEL_NAME} (other languages)"
+    return f"{embedding.MODEL_NAME} (English); {multilingual.MODEL_NAME} (all six languages, English with the other)"
 
 
 def adjusted(rule: dict, sims: np.ndarray) -> np.ndarray:
