@@ -19,6 +19,12 @@ similarities are corrected for hubness first: ``data/reference_hubness_multiling
 reference row's mean of its ``HUB_K`` highest cosines with the tune half's texts) is written here,
 and the weight of the correction (``hubness`` in the rule, one of ``HUB_ALPHAS``) is chosen by the
 same cross-validation: the smallest weight within one standard error of the best.
+
+English texts are read by both readers: their log-odds are (1 - w) x the English rule's + w x the
+multilingual rule's, w fitted by stacking on the two rules' out-of-fold log-odds in the tune half
+(``fit_ensemble``), then the threshold of the combined probability; stored as ``ensemble`` in the
+English rule. Run ``tools/choose_tagging_form.py --write`` afterwards: this script writes the file
+anew, without the threshold for texts not in English that the other one chooses.
 """
 from __future__ import annotations
 
