@@ -93,7 +93,7 @@ def test_languages_with_the_own_target_left_out():
     the goal must be recognised from the goal's other texts. English keeps the other targets' query
     lines and its word overlap; every language is within 0.11 of English."""
     table = evaluate.language_accuracy(own_target_excluded=True).set_index("lang")["accuracy"]
-    assert table.round(3).tolist() == pytest.approx([0.609, 0.592, 0.533, 0.550, 0.556, 0.586], abs=0.004)
+    assert table.round(3).tolist() == pytest.approx([0.598, 0.592, 0.533, 0.550, 0.556, 0.586], abs=0.004)
     assert table.min() > 0.45  # far above chance (1 in 17)
     assert (table.loc["en"] - table).max() < 0.11
 

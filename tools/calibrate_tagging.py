@@ -19,6 +19,12 @@ similarities are corrected for hubness first: ``data/reference_hubness_multiling
 reference row's mean of its ``HUB_K`` highest cosines with the tune half's texts) is written here,
 and the weight of the correction (``hubness`` in the rule, one of ``HUB_ALPHAS``) is chosen by the
 same cross-validation: the smallest weight within one standard error of the best.
+
+English texts are read by both readers: their log-odds are (1 - w) x the English rule's + w x the
+multilingual rule's, w fitted by stacking on the two rules' out-of-fold log-odds in the tune half
+(``fit_ensemble``), then the threshold of the combined probability; stored as ``ensemble`` in the
+English rule. Run ``tools/choose_tagging_form.py --write`` afterwards: this script writes the file
+anew, without the threshold for texts not in English that the other one chooses.
 """
 from __future__ import annotations
 
@@ -177,6 +183,51 @@ def choose_and_fit(feats: dict, j: Judgements, fit_rows: np.ndarray, candidates)
     return rule
 
 
+def _out_of_fold_logits(x_all: np.ndarray, j: Judgements, rows: np.ndarray, l2: float, rep: int) -> np.ndarray:
+    """Each judged pair's log-odds from a rule fitted on the other folds (``FOLDS`` folds of texts)."""
+    texts = np.unique(j.text[rows])
+    fold = dict(zip(np.random.default_rng(rep).permutation(texts), np.arange(len(texts)) % FOLDS))
+    which = np.array([fold[t] for t in j.text[rows]])
+    out = np.zeros(len(rows))
+    for k in range(FOLDS):
+        inner, outer = rows[which != k], rows[which == k]
+        b, c, _ = _fit(x_all, j, inner, l2)
+        out[which == k] = b + x_all[j.text[outer] * 17 + j.goal[outer]] @ c
+    return out
+
+
+def _rule_logits(feats: dict, rule: dict) -> tuple[np.ndarray, float]:
+    return design(feats, rule["features"], "goal_offset" in rule), float(rule["l2"])
+
+
+def fit_ensemble(feats: dict, j: Judgements, rows: np.ndarray, english: dict, multi: dict) -> dict:
+    """English texts read by both readers: the weight w of the multilingual rule's log-odds in
+    (1 - w) z_english + w z_multilingual, by stacking (Wolpert 1992): a logistic regression of the
+    label on the two rules' out-of-fold log-odds inside ``rows`` (each rule refitted on the other
+    folds with its chosen features and penalty), w = its second coefficient over the sum of both,
+    the mean over the ``REPEATS`` fold draws; then the threshold of the combined probability, as
+    for a single rule. ``feats``: {'english': ..., 'multilingual': ...} of the same (English) texts."""
+    xe, le = _rule_logits(feats["english"], english)
+    xm, lm = _rule_logits(feats["multilingual"], multi)
+    label = j.label[rows].astype(float)
+    weights = []
+    for rep in range(REPEATS):
+        stacked = np.column_stack([_out_of_fold_logits(xe, j, rows, le, rep),
+                                   _out_of_fold_logits(xm, j, rows, lm, rep)])
+        _, coef = fit_logistic(stacked, label, 0.0)
+        weights.append(float(coef[1] / coef.sum()))
+    weight = round(float(np.mean(weights)), 2)
+    prob = combined(feats, english, multi, weight)
+    return {"reader": "multilingual", "weight": weight, "threshold": _threshold(prob, j, rows),
+            "weights_by_draw": [round(w, 4) for w in weights]}
+
+
+def combined(feats: dict, english: dict, multi: dict, weight: float) -> np.ndarray:
+    """The English texts' probabilities with both readers (``tagger._score`` does the same)."""
+    z = (1 - weight) * tagger.logit(english, feats["english"]) + weight * tagger.logit(multi, feats["multilingual"])
+    return 1 / (1 + np.exp(-z))
+
+
 def benchmark_features(texts: list[str], hub_alpha: float | None = None) -> dict[str, dict]:
     """Features of every benchmark text for each rule (each text read by each reader); the
     multilingual similarities corrected for hubness with weight ``hub_alpha`` (default: the shipped
@@ -238,6 +289,13 @@ def main() -> None:
         print(f"{name}: {rule['features']} goal offsets {'goal_offset' in rule} l2 {rule['l2']} "
               f"threshold {rule['threshold']}: cv {rule['cv_accuracy']} tune {rule['tune_accuracy']} "
               f"holdout {rule['holdout_accuracy']}")
+    ensemble = fit_ensemble(feats, j, tune, fitted["english"], fitted["multilingual"])
+    prob = combined(feats, fitted["english"], fitted["multilingual"], ensemble["weight"])
+    ensemble.update(tune_accuracy=round(j.accuracy(prob, ensemble["threshold"], tune), 4),
+                    holdout_accuracy=round(j.accuracy(prob, ensemble["threshold"], holdout), 4))
+    fitted["english"]["ensemble"] = ensemble
+    print(f"english read by both readers: weight {ensemble['weight']} ({ensemble['weights_by_draw']}) threshold "
+          f"{ensemble['threshold']}: tune {ensemble['tune_accuracy']} holdout {ensemble['holdout_accuracy']}")
     out = {"embedding": {"english": fitted["english"], "multilingual": fitted["multilingual"]},
            "keywords": fitted["keywords"]}
     OUT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

@@ -99,7 +99,7 @@ def main() -> None:
         prob = scores["probability"].to_numpy().reshape(-1, 17)
         index = pd.MultiIndex.from_frame(table.loc[english, ["set", "item"]])
         top_english[own_out] = pd.Series(prob.argmax(axis=1) + 1, index=index)
-        sets_english[own_out] = _selected(prob, english_rule["threshold"])[index.get_indexer(keys)]
+        sets_english[own_out] = _selected(prob, tagger.rule_threshold(english_rule))[index.get_indexer(keys)]
     goal = table.loc[others, "goal"].to_numpy()
     out = []
     for name, names, with_extra in FORMS:

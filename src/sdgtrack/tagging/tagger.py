@@ -3,7 +3,8 @@
 Two methods, one shape of output:
 
 - ``embedding`` (the default through ``auto``): English texts are read by all-MiniLM-L6-v2 and the
-  Aurora SDG queries, texts in other languages by the multilingual Universal Sentence Encoder
+  Aurora SDG queries and by the multilingual Universal Sentence Encoder (the two rules' log-odds
+  combined, ``ensemble_weight``), texts in other languages by the multilingual model alone
   (``language.is_english`` decides). Features per goal: the best cosine similarity with the goal
   title, the goal narrative, the goal's target texts and its Aurora query lines (as phrase lists),
   the gap to the text's best goal; for English texts also the number of matched Aurora query lines
@@ -73,13 +74,16 @@ def rule_threshold(rule: dict) -> float:
     for the texts it reads, ``threshold_other_languages``, was chosen on the *choose* half of the
     parallel texts so that their goals agree best with their English versions' (Jaccard of the
     selected sets; tools/choose_tagging_form.py), the fitted ``threshold`` kept for the record."""
-    return float(rule.get("threshold_other_languages", rule["threshold"]))
+    if "threshold_other_languages" in rule:
+        return float(rule["threshold_other_languages"])
+    # English read by both readers: the threshold of the combined probability (fitted with it)
+    return float(rule["ensemble"]["threshold"]) if ensemble_weight(rule) else float(rule["threshold"])
 
 
 def model_name(method: str) -> str | None:
     if method != "embedding":
         return None
-    return f"{embedding.MODEL_NAME} (English); {multilingual.MODEL_NAME} (other languages)"
+    return f"{embedding.MODEL_NAME} (English); {multilingual.MODEL_NAME} (all six languages, English with the other)"
 
 
 def adjusted(rule: dict, sims: np.ndarray) -> np.ndarray:
@@ -117,13 +121,28 @@ def features(
     return out
 
 
-def probability(rule: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
+def logit(rule: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
+    """The rule's log-odds per (text, goal)."""
     z = np.full_like(feats["log_keyword_lines"], rule["intercept"], dtype=float)
     for name, coef in zip(rule["features"], rule["coef"]):
         z = z + coef * feats[name]
     if rule.get("goal_offset"):
         z = z + np.asarray(rule["goal_offset"], dtype=float)[None, :]
-    return 1.0 / (1.0 + np.exp(-z))
+    return z
+
+
+def probability(rule: dict, feats: dict[str, np.ndarray]) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-logit(rule, feats)))
+
+
+def ensemble_weight(rule: dict) -> float:
+    """The weight of the multilingual rule's log-odds in an English text's (0: English reader alone).
+
+    English texts are read by both readers: log-odds (1 - w) z_english + w z_multilingual, ``w``
+    fitted by stacking on the tune half (tools/calibrate_tagging.py). Two models err less together
+    than apart, and a translation, read by the multilingual reader alone, then agrees more often
+    with its English version (docs/methods/tagging.md, "English read by both readers")."""
+    return float(rule.get("ensemble", {}).get("weight", 0.0))
 
 
 def _per_goal(sims: np.ndarray, goal_of: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -229,21 +248,30 @@ def _score(
         uses_lexical = any(f.startswith("lexical") for rule in fitted.values() for f in rule["features"])
         lex = _lexical(english_texts, exclude)[0] if uses_lexical else None
         similarity = np.full((n, 17), -1.0)
-        for reader, module in READERS.items():
+        weight = ensemble_weight(fitted["english"])
+
+        def reader_logit(reader: str, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """The reader's log-odds for the texts ``idx`` and their plain cosines with the references."""
+            part = _embed(READERS[reader], reader, [texts[i] for i in idx], cache) @ reference_vectors(reader).T
+            mask = _exclusion(None if exclude is None else [exclude[i] for i in idx], target_of)
+            if mask is not None:
+                part = np.where(mask, -1.0, part)
+            scored = adjusted(fitted[reader], part)
+            by_kind = {k: _per_goal(scored, goal_of, kind_of == k) for k in ALL_KINDS}
+            feats = features(lines[idx], by_kind, None if lex is None else lex[idx])
+            return logit(fitted[reader], feats), part
+
+        for reader in READERS:
             idx = np.flatnonzero(present & (english if reader == "english" else ~english))
             if not len(idx):
                 continue
             readers[idx] = reader
-            part = _embed(module, reader, [texts[i] for i in idx], cache) @ reference_vectors(reader).T
-            mask = _exclusion(None if exclude is None else [exclude[i] for i in idx], target_of)
-            if mask is not None:
-                part = np.where(mask, -1.0, part)
+            z, part = reader_logit(reader, idx)
+            if reader == "english" and weight:
+                z = (1.0 - weight) * z + weight * reader_logit("multilingual", idx)[0]
+            prob[idx] = 1.0 / (1.0 + np.exp(-z))
+            # evidence: the text's own reader's plain cosines, not the hubness-corrected ones
             sims[idx] = part
-            scored = adjusted(fitted[reader], part)
-            by_kind = {k: _per_goal(scored, goal_of, kind_of == k) for k in ALL_KINDS}
-            feats = features(lines[idx], by_kind, None if lex is None else lex[idx])
-            prob[idx] = probability(fitted[reader], feats)
-            # shown beside the evidence, so the plain cosine, not the hubness-corrected one
             similarity[idx] = _per_goal(part, goal_of, np.isin(kind_of, KINDS))
         best_target = _best_targets(sims, target_of, goal_of, found, TARGET_KEYWORD_BOOST, kind_of == "target")
     prob[~present] = 0.0
