@@ -130,3 +130,21 @@ def test_progress_in_chunks_of_series_equals_one_read(small, chunk, monkeypatch)
     assert len(one) == 8 * 18 and one["status"].nunique() > 2
     pdt.assert_frame_equal(parts, one)
     assert parts.attrs == one.attrs
+
+
+@pytest.mark.parametrize("years", [12, 30])
+def test_spearman_in_blocks_of_rows_is_the_same_to_the_bit(monkeypatch, years):
+    from sdgtrack.links import spearman
+
+    rng = np.random.default_rng(3)
+    x = np.round(rng.normal(size=(203, years)), 1)  # rounded: ties
+    x[rng.random(x.shape) < 0.2] = np.nan  # gaps
+    x[5] = 1.0  # a constant row: rho undefined
+    whole_rho, whole_n = spearman.pairwise_spearman(x)
+    per_row = 2 * years * 4  # bytes of one row of D and its square
+    for block in (1, 7, 64, 202):
+        monkeypatch.setattr(spearman, "BLOCK_BYTES", block * per_row * len(x))
+        rho, n = spearman.pairwise_spearman(x)
+        np.testing.assert_array_equal(rho, whole_rho)
+        np.testing.assert_array_equal(n, whole_n)
+    assert np.isnan(whole_rho[5]).all() and (np.abs(whole_rho[~np.isnan(whole_rho)]) > 0.2).any()
