@@ -102,7 +102,7 @@ def statistical_links(
                 part.counts = _counts(part.pairs)
                 if len(part.pairs):
                     write(part.pairs)
-                part.pairs = part.pairs.iloc[:0]
+                part.pairs = part.pairs.iloc[:0].copy()  # a slice would keep the arrays alive
             parts.append(part)
         del values, area
     counted = write is not None and bool(parts)
