@@ -10,9 +10,10 @@ its own and the ratios compare like with like on this machine:
   (``SELECT count(*), sum(value) FROM observation WHERE is_headline AND value IS NOT NULL``,
   read-only): the floor the analyses stand on, and the baseline of the ratios;
 - ``progress``: ``Workspace.assess`` (UNSD method, every series x area with a target row, not
-  kept), reading the store some series at a time (``progress.assess.SERIES_CHUNK``);
+  kept), reading the store some series at a time (about 4 M values a read,
+  ``progress.assess.VALUES_PER_READ``);
 - ``links``: ``links.statistical.statistical_links`` over every country (or the first N with
-  ``--links-areas``), the default null (20 permutations), reading 16 areas at a time and writing
+  ``--links-areas``), the default null (20 permutations), reading some areas at a time (about 4 M values a read) and writing
   each area's pairs to Parquet as soon as they are computed (``parquet_writer``), so that neither
   the values nor the pairs of every area are held at once;
 - ``index``: ``Workspace.index`` with the shipped SDR 2024 codebook and 2023 regions, where the

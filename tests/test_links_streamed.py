@@ -120,12 +120,13 @@ def test_pairs_folder_must_be_new_or_empty(small, tmp_path):
         parquet_writer(tmp_path / "full")
 
 
-@pytest.mark.parametrize("chunk", [1, 4])
-def test_progress_in_chunks_of_series_equals_one_read(small, chunk, monkeypatch):
+@pytest.mark.parametrize("values_per_read", [1, 600])
+def test_progress_in_chunks_of_series_equals_one_read(small, values_per_read, monkeypatch):
     db, targets = small
-    monkeypatch.setattr(assess_mod, "SERIES_CHUNK", 10_000)
-    one = assess_mod.assess_series(db, "unsd", targets=targets)
-    monkeypatch.setattr(assess_mod, "SERIES_CHUNK", chunk)
+    one = assess_mod.assess_series(db, "unsd", targets=targets)  # 2,000 values: one read
+    monkeypatch.setattr(assess_mod, "VALUES_PER_READ", values_per_read)
+    chunks = assess_mod._series_chunks(db, SERIES[:8], None, None)
+    assert len(chunks) == (8 if values_per_read == 1 else 4) and sum(chunks, []) == SERIES[:8]
     parts = assess_mod.assess_series(db, "unsd", targets=targets)
     assert len(one) == 8 * 18 and one["status"].nunique() > 2
     pdt.assert_frame_equal(parts, one)

@@ -44,10 +44,10 @@ class LinkResult:
     meta: dict = field(default_factory=dict)
 
 
-# Areas read from the store at once. Each read is one scan of the headline rows of the series
-# asked (the table is in (series, area) order, so an area filter prunes nothing); the values held
-# are those of this many areas, whatever the store's size.
-AREA_GROUP = 16
+# Headline values a run reads from the store at once: a store with more reads its areas in groups
+# of about this many values (the table is in (series, area) order, so each group's read is one scan
+# of the rows asked, and an area filter prunes nothing). About 100 bytes a value in memory.
+VALUES_PER_READ = 4_000_000
 
 
 def statistical_links(
@@ -60,7 +60,7 @@ def statistical_links(
     targets=None,
     datasets=None,
     write: Callable[[pd.DataFrame], None] | None = None,
-    area_group: int = AREA_GROUP,
+    area_group: int | None = None,
     **parameters,
 ) -> LinkResult:
     """Interlinkages between series in each area, from the store's headline values.
@@ -71,21 +71,24 @@ def statistical_links(
     read, in order of preference (default: all, one per series and area). ``parameters``: the fields
     of :class:`LinkParameters`.
 
-    The values are read ``area_group`` areas at a time and each area is computed alone, so the run
-    holds one group's values and one area's matrices, never every area's. ``write``: called with
+    The values are read some areas at a time (``area_group``; default: as many as hold about
+    :data:`VALUES_PER_READ` values, every area on a national store) and each area's matrices are
+    computed alone, so the run holds one group's values, never every area's. ``write``: called with
     each area's pairs (in area order, the columns of the result) as soon as they are computed; the
     result then holds no pairs (its meta counts them all), so a run whose pairs outgrow memory
     streams them to files (:func:`parquet_writer`). Without it the result holds every pair.
     """
     params = LinkParameters(**parameters)
     params.check()
-    if area_group < 1:
-        raise ValueError("area_group: at least 1")
     directions = direction_table(db, targets)
     reading = {"series": series, "start": start, "end": end, "datasets": datasets}
     codes = _link_areas(db, areas)
     # the main unit of a series is decided over every area the run reads, as one read would
     units = db.main_units(series, areas=areas, start=start, end=end, datasets=datasets)
+    if area_group is None:
+        total = int(units["n"].sum()) if len(units) else 0
+        area_group = len(codes) if total <= VALUES_PER_READ else len(codes) * VALUES_PER_READ // total
+    area_group = max(1, area_group)
     parts: list[LinkPart] = []
     used: dict[str, set] = {}
     for k in range(0, len(codes), area_group):
@@ -95,9 +98,10 @@ def statistical_links(
         if not len(values):
             continue
         area = values["area"].to_numpy()
-        # headline_values comes ordered by series, area, year: an area's rows are a stable selection
-        for code in sorted(pd.unique(area), key=_area_key):
-            part = area_links(values[area == code], directions, params)
+        # pairs written away go one area at a time, so that one area's pairs are held, not a group's
+        pieces = (values[area == code] for code in sorted(pd.unique(area), key=_area_key)) if write else [values]
+        for piece in pieces:
+            part = area_links(piece, directions, params)
             if write is not None:
                 part.counts = _counts(part.pairs)
                 if len(part.pairs):

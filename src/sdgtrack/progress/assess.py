@@ -11,9 +11,9 @@ from . import panel as panel_mod
 from . import targets as targets_mod
 from .methods._common import Goal
 
-# Series read from the store at once by a run (about 5,000 headline rows a series on a national
-# series of every country over 20 years): the values held are this many series', not the store's.
-SERIES_CHUNK = 256
+# Headline values a run reads from the store at once (about 100 bytes each in memory): a store
+# with more is read some series at a time, so the values held are about this many, not the store's.
+VALUES_PER_READ = 4_000_000
 
 SERIES_COLUMNS = [
     "series",
@@ -74,20 +74,34 @@ def assess_series(
         frame = _assess_values(values[values["series"].isin(wanted)], m, params, table, names)
     else:
         # some series at a time: a series' main unit and each (series, area)'s dataset depend on
-        # that series' rows alone, so the parts are the rows of one read, and the run holds the
-        # values of SERIES_CHUNK series, whatever the store's size
+        # that series' rows alone, so the parts are the rows of one read, and the run holds about
+        # VALUES_PER_READ values, whatever the store's size
         present = sorted(wanted & set(db.series_codes()))
         frames = []
-        for k in range(0, len(present), SERIES_CHUNK):
-            chunk = db.headline_values(present[k : k + SERIES_CHUNK], areas=areas, datasets=datasets)
+        for chunk_series in _series_chunks(db, present, areas, datasets):
+            chunk = db.headline_values(chunk_series, areas=areas, datasets=datasets)
             if len(chunk):
                 frames.append(_assess_values(chunk, m, params, table, names))
             del chunk
         if not frames:
-            empty = db.headline_values(present[:1], areas=areas, datasets=datasets).iloc[:0]
+            empty = db.headline_values(present[:1], areas=areas, datasets=datasets).iloc[:0].copy()
             frames.append(_assess_values(empty, m, params, table, names))
         frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     return finish(frame, m, params, table, areas, series)
+
+
+def _series_chunks(db, series: list[str], areas, datasets) -> list[list[str]]:
+    """``series`` (sorted) cut into runs of about VALUES_PER_READ headline values; one run when
+    they all fit (a national store), so such a store is read once, as before."""
+    if not series:
+        return [series]
+    counts = db.main_units(series, areas=areas, datasets=datasets).groupby("series")["n"].sum()
+    rows = counts.reindex(series, fill_value=0).to_numpy(dtype=np.int64)
+    if rows.sum() <= VALUES_PER_READ:
+        return [series]
+    chunk = np.cumsum(rows) // VALUES_PER_READ
+    cuts = np.flatnonzero(np.diff(chunk)) + 1
+    return [list(part) for part in np.split(np.asarray(series, dtype=object), cuts)]
 
 
 def _assess_values(values: pd.DataFrame, m, params: dict, table: pd.DataFrame, names) -> pd.DataFrame:

@@ -587,8 +587,9 @@ class Database:
         datasets: Sequence[str] | None = None,
         as_of: str | dt.date | None = None,
     ) -> pd.DataFrame:
-        """``DataFrame(dataset, series, unit)``: the unit :meth:`headline_values` keeps of each
-        series in each dataset over the rows these arguments read (one aggregate in DuckDB)."""
+        """``DataFrame(dataset, series, unit, n)``: the unit :meth:`headline_values` keeps of each
+        series in each dataset over the rows these arguments read, and how many rows have it (one
+        aggregate in DuckDB)."""
         ranked, row_params = self._ranked_headline(code, areas, start, end, datasets, as_of)
         return self.con.execute(
             f"WITH all_rows AS ({ranked}), {_MAIN_UNIT} SELECT * FROM main_unit ORDER BY dataset, series",
@@ -761,7 +762,7 @@ class Database:
 # The main unit of each series in each dataset over the rows read (``all_rows``). Two units as
 # frequent as each other (the UK's 3.8.2 in % and in GBP): the first by name, so every read and
 # every site build picks the same.
-_MAIN_UNIT = """main_unit AS (SELECT dataset, series, unit
+_MAIN_UNIT = """main_unit AS (SELECT dataset, series, unit, n
                   FROM (SELECT dataset, series, unit, count(*) AS n FROM all_rows GROUP BY ALL)
                   QUALIFY row_number() OVER (PARTITION BY dataset, series ORDER BY n DESC, unit) = 1)"""
 
