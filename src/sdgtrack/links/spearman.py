@@ -33,6 +33,10 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
+# What D (below) of a block of rows may hold, in bytes, with its square: past it the rows go in
+# blocks (:func:`_blocked_sums`), so an area's memory stays this plus its S x S results.
+BLOCK_BYTES = 512 * 2**20
+
 
 def pairwise_spearman(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """rho and n for every pair of rows of ``x`` (rows: series, columns: years; NaN = missing).
@@ -50,14 +54,39 @@ def pairwise_spearman(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c = np.sign(filled[:, :, None] - filled[:, None, :]).astype(dtype)
     c *= v[:, :, None]
     c *= v[:, None, :]
-    d = c @ v.T  # (S, Y, S): D[i, t, j]
-    num = np.einsum("itj,jti->ij", d, d).astype(np.float64)
-    ss = np.einsum("itj,jt->ij", d * d, v).astype(np.float64)  # sum over shared years of D[i,t,j]^2
+    s, y = x.shape
+    block = max(1, BLOCK_BYTES // max(1, 2 * y * s * np.dtype(dtype).itemsize))
+    if block >= s:
+        d = c @ v.T  # (S, Y, S): D[i, t, j]
+        num = np.einsum("itj,jti->ij", d, d).astype(np.float64)
+        ss = np.einsum("itj,jt->ij", d * d, v).astype(np.float64)  # sum over shared years of D[i,t,j]^2
+    else:
+        num, ss = _blocked_sums(c, v, block)
     n = (v @ v.T).round().astype(np.int64)
     with np.errstate(invalid="ignore", divide="ignore"):
         rho = num / np.sqrt(ss * ss.T)
     rho[(ss == 0) | (ss.T == 0)] = np.nan
     return np.clip(rho, -1.0, 1.0), n
+
+
+def _blocked_sums(c: np.ndarray, v: np.ndarray, block: int) -> tuple[np.ndarray, np.ndarray]:
+    """``num`` and ``ss`` of :func:`pairwise_spearman` a block of rows at a time, holding
+    O(block x Y x S) instead of D's O(S x Y x S): an area of 6,720 series over 20 years would
+    need 3.6 GB for D alone. The sums are of small integers, exact in float32, so the result is
+    the same to the bit whatever the block. ``num`` is symmetric: each block computes the
+    columns from its first row on and mirrors them."""
+    s = len(c)
+    num = np.empty((s, s))
+    ss = np.empty((s, s))
+    for lo in range(0, s, block):
+        hi = min(lo + block, s)
+        d_rows = c[lo:hi] @ v.T  # D[i, t, j] for i in the block, every j
+        ss[lo:hi] = np.einsum("itj,jt->ij", d_rows * d_rows, v)
+        d_cols = c[lo:] @ v[lo:hi].T  # D[j, t, i] for j from the block on, i in the block
+        part = np.einsum("itj,jti->ij", d_rows[:, :, lo:], d_cols)
+        num[lo:hi, lo:] = part
+        num[lo:, lo:hi] = part.T
+    return num, ss
 
 
 def spearman_pvalue(rho: np.ndarray, n: np.ndarray) -> np.ndarray:

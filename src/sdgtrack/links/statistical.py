@@ -15,10 +15,12 @@ from __future__ import annotations
 import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
+from ..errors import UserInputError
 from .directions import SOURCE as DIRECTION_SOURCE
 from .directions import directions as direction_table
 from .options import LinkParameters
@@ -42,6 +44,12 @@ class LinkResult:
     meta: dict = field(default_factory=dict)
 
 
+# Headline values a run reads from the store at once: a store with more reads its areas in groups
+# of about this many values (the table is in (series, area) order, so each group's read is one scan
+# of the rows asked, and an area filter prunes nothing). About 100 bytes a value in memory.
+VALUES_PER_READ = 4_000_000
+
+
 def statistical_links(
     db,
     *,
@@ -51,6 +59,8 @@ def statistical_links(
     end: int | None = None,
     targets=None,
     datasets=None,
+    write: Callable[[pd.DataFrame], None] | None = None,
+    area_group: int | None = None,
     **parameters,
 ) -> LinkResult:
     """Interlinkages between series in each area, from the store's headline values.
@@ -60,12 +70,81 @@ def statistical_links(
     directions extend or override the progress assessment's defaults; ``datasets``: datasets to
     read, in order of preference (default: all, one per series and area). ``parameters``: the fields
     of :class:`LinkParameters`.
+
+    The values are read some areas at a time (``area_group``; default: as many as hold about
+    :data:`VALUES_PER_READ` values, every area on a national store) and each area's matrices are
+    computed alone, so the run holds one group's values, never every area's. ``write``: called with
+    each area's pairs (in area order, the columns of the result) as soon as they are computed; the
+    result then holds no pairs (its meta counts them all), so a run whose pairs outgrow memory
+    streams them to files (:func:`parquet_writer`). Without it the result holds every pair.
     """
     params = LinkParameters(**parameters)
     params.check()
-    values = link_values(db, areas=areas, series=series, start=start, end=end, datasets=datasets)
-    result = links_from_values(values, direction_table(db, targets), params)
-    return with_sources(result, series_datasets(values), areas, targets)
+    directions = direction_table(db, targets)
+    reading = {"series": series, "start": start, "end": end, "datasets": datasets}
+    codes = _link_areas(db, areas)
+    # the main unit of a series is decided over every area the run reads, as one read would
+    units = db.main_units(series, areas=areas, start=start, end=end, datasets=datasets)
+    if area_group is None:
+        total = int(units["n"].sum()) if len(units) else 0
+        area_group = len(codes) if total <= VALUES_PER_READ else len(codes) * VALUES_PER_READ // total
+    area_group = max(1, area_group)
+    parts: list[LinkPart] = []
+    used: dict[str, set] = {}
+    for k in range(0, len(codes), area_group):
+        values = db.headline_values(series, areas=codes[k : k + area_group], units=units, **_but_series(reading))
+        for dataset, names in values.groupby("dataset")["series"].unique().items():
+            used.setdefault(str(dataset), set()).update(names)
+        if not len(values):
+            continue
+        area = values["area"].to_numpy()
+        # pairs written away go one area at a time, so that one area's pairs are held, not a group's
+        pieces = (values[area == code] for code in sorted(pd.unique(area), key=_area_key)) if write else [values]
+        for piece in pieces:
+            part = area_links(piece, directions, params)
+            if write is not None:
+                part.counts = _counts(part.pairs)
+                if len(part.pairs):
+                    write(part.pairs)
+                part.pairs = part.pairs.iloc[:0].copy()  # a slice would keep the arrays alive
+            parts.append(part)
+        del values, area
+    counted = write is not None and bool(parts)
+    result = finish_links(parts or [area_links(_NO_VALUES, directions, params)], params, counted=counted)
+    return with_sources(result, {d: len(s) for d, s in sorted(used.items())}, areas, targets)
+
+
+def _but_series(reading: dict) -> dict:
+    return {k: v for k, v in reading.items() if k != "series"}
+
+
+_NO_VALUES = pd.DataFrame({"series": [], "area": [], "year": pd.Series([], dtype="int64"), "value": []})
+
+
+def _link_areas(db, areas) -> list[str]:
+    """The area codes a run reads, in the order of its result: those asked, else every country."""
+    codes = db.resolve_areas(areas) if areas else db.areas(kind="country")["code"].tolist()
+    return sorted(dict.fromkeys(str(c) for c in codes or []), key=_area_key)
+
+
+def parquet_writer(folder: str | Path) -> Callable[[pd.DataFrame], None]:
+    """A ``write`` for :func:`statistical_links`: each area's pairs as ``part-NNNNN.parquet`` in
+    ``folder`` (created; it must be new or empty), the categories as plain text."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(folder)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UserInputError(f"{out}: expected a new or empty folder for the pairs")
+    out.mkdir(parents=True, exist_ok=True)
+    count = [0]
+
+    def write(pairs: pd.DataFrame) -> None:
+        frame = pairs.astype({c: str for c in ("area", "series_a", "series_b", "class")})
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), out / f"part-{count[0]:05d}.parquet")
+        count[0] += 1
+
+    return write
 
 
 def link_values(db, *, areas=None, series=None, start=None, end=None, datasets=None) -> pd.DataFrame:
@@ -105,6 +184,7 @@ class LinkPart:
     unknown: set  # series of the values without a desired direction
     areas: list  # every area and series of the values (the categories of the joined pairs)
     series: list
+    counts: dict = field(default_factory=dict)  # of pairs written elsewhere (finish_links' counted)
 
 
 def links_from_values(values: pd.DataFrame, directions: pd.DataFrame, params: LinkParameters) -> LinkResult:
@@ -180,16 +260,16 @@ def area_links(values: pd.DataFrame, directions: pd.DataFrame, params: LinkParam
     )
 
 
-def finish_links(parts: list[LinkPart], params: LinkParameters) -> LinkResult:
+def finish_links(parts: list[LinkPart], params: LinkParameters, counted: bool = False) -> LinkResult:
     """One result from the parts of a run (disjoint groups of areas): their pairs in area order, and
-    the meta counted over all of them."""
+    the meta counted over all of them. ``counted``: the parts' pairs were written elsewhere
+    (:func:`statistical_links`' ``write``); the meta counts them from each part's ``counts``."""
     pairs = _join_pairs(parts)
     null_counts = np.sum([p.null_counts for p in parts], axis=0) if parts else np.zeros(3, dtype=np.int64)
     first = min((p.years[0] for p in parts), default=np.inf)
     last = max((p.years[1] for p in parts), default=-np.inf)
-    tests = pairs["rho"].notna()
-    n_tests = int(tests.sum())
-    observed = pairs["class"].value_counts()
+    counts = {k: sum(p.counts[k] for p in parts) for k in parts[0].counts} if counted and parts else _counts(pairs)
+    n_tests = counts["tests"]
     meta = {
         "method": METHOD,
         "transform": params.transform,
@@ -200,15 +280,15 @@ def finish_links(parts: list[LinkPart], params: LinkParameters) -> LinkResult:
             f"{'BH-adjusted ' if params.bh else ''}p < {params.alpha}; else none"
         ),
         "window": None if not np.isfinite(first) else [int(first), int(last)],
-        "areas": int(pairs["area"].nunique()),
+        "areas": counts["areas"],
         "series": len(set().union(*(p.series_used for p in parts))),
-        "pairs": len(pairs),
+        "pairs": counts["pairs"],
         "tests": n_tests,
-        "undefined": int(len(pairs) - n_tests),
-        "synergies": int(observed.get("synergy", 0)),
-        "tradeoffs": int(observed.get("tradeoff", 0)),
-        "synergy_rate": _rate(observed.get("synergy", 0), n_tests),
-        "tradeoff_rate": _rate(observed.get("tradeoff", 0), n_tests),
+        "undefined": int(counts["pairs"] - n_tests),
+        "synergies": counts["synergies"],
+        "tradeoffs": counts["tradeoffs"],
+        "synergy_rate": _rate(counts["synergies"], n_tests),
+        "tradeoff_rate": _rate(counts["tradeoffs"], n_tests),
         "null": {
             "permutations": params.null_permutations,
             "tests": int(null_counts[0]),
@@ -223,25 +303,50 @@ def finish_links(parts: list[LinkPart], params: LinkParameters) -> LinkResult:
     return LinkResult(pairs, meta)
 
 
+def _counts(pairs: pd.DataFrame) -> dict[str, int]:
+    """What the meta counts of some pairs (areas with a pair, pairs, tests, classes)."""
+    observed = pairs["class"].value_counts()
+    return {
+        "areas": int(pairs["area"].nunique()),
+        "pairs": len(pairs),
+        "tests": int(pairs["rho"].notna().sum()),
+        "synergies": int(observed.get("synergy", 0)),
+        "tradeoffs": int(observed.get("tradeoff", 0)),
+    }
+
+
 def _join_pairs(parts: list[LinkPart]) -> pd.DataFrame:
     """The parts' pairs as one frame, areas in code order, with the categories one part over every
-    area would have had (every area and series of the values, tested or not)."""
+    area would have had (every area and series of the values, tested or not). Each part's
+    category codes are mapped onto the joined categories: no pair is turned into text."""
     if len(parts) == 1:
         return parts[0].pairs
-    areas = sorted(set().union(*(p.areas for p in parts)), key=_area_key)
-    series = sorted(set().union(*(p.series for p in parts)))
     filled = [p.pairs for p in parts if len(p.pairs)]
     if not filled:
         return parts[0].pairs
-    frame = pd.concat([f.astype({c: str for c in ("area", "series_a", "series_b", "class")}) for f in filled])
-    frame["area"] = pd.Categorical(frame["area"], categories=areas)
+    areas = sorted(set().union(*(p.areas for p in parts)), key=_area_key)
+    series = sorted(set().union(*(p.series for p in parts)))
+    columns = {}
+    for column, categories in (("area", areas), ("series_a", series), ("series_b", series), ("class", CLASSES)):
+        position = pd.Index(categories)
+        codes = []
+        for frame in filled:
+            values = frame[column]
+            if isinstance(values.dtype, pd.CategoricalDtype):
+                # a part's categories are strings of the joined ones; -1 (no value) stays -1
+                mapping = np.append(position.get_indexer(values.cat.categories.astype(str)), -1)
+                codes.append(mapping[values.cat.codes.to_numpy()])
+            else:
+                codes.append(position.get_indexer(values.astype(str)))
+        columns[column] = pd.Categorical.from_codes(np.concatenate(codes), categories=categories)
+    frame = pd.DataFrame(
+        {
+            c: columns[c] if c in columns else np.concatenate([f[c].to_numpy() for f in filled])
+            for c in filled[0].columns
+        }
+    )
     order = np.argsort(frame["area"].cat.codes.to_numpy(), kind="stable")
-    frame = frame.iloc[order].reset_index(drop=True)
-    series_cat = pd.CategoricalDtype(series)
-    for c in ("series_a", "series_b"):
-        frame[c] = frame[c].astype(series_cat)
-    frame["class"] = pd.Categorical(frame["class"], categories=CLASSES)
-    return frame
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def _area_key(code: str):

@@ -11,6 +11,10 @@ from . import panel as panel_mod
 from . import targets as targets_mod
 from .methods._common import Goal
 
+# Headline values a run reads from the store at once (about 100 bytes each in memory): a store
+# with more is read some series at a time, so the values held are about this many, not the store's.
+VALUES_PER_READ = 4_000_000
+
 SERIES_COLUMNS = [
     "series",
     "area",
@@ -65,9 +69,43 @@ def assess_series(
         wanted &= asked
         if not wanted:
             raise UserInputError(f"no target row for {', '.join(series)}: give one with --targets FILE")
-    if values is None:
-        values = db.headline_values(areas=areas, datasets=datasets)
-    values = values[values["series"].isin(wanted)]
+    names = db.area_names()
+    if values is not None:
+        frame = _assess_values(values[values["series"].isin(wanted)], m, params, table, names)
+    else:
+        # some series at a time: a series' main unit and each (series, area)'s dataset depend on
+        # that series' rows alone, so the parts are the rows of one read, and the run holds about
+        # VALUES_PER_READ values, whatever the store's size
+        present = sorted(wanted & set(db.series_codes()))
+        frames = []
+        for chunk_series in _series_chunks(db, present, areas, datasets):
+            chunk = db.headline_values(chunk_series, areas=areas, datasets=datasets)
+            if len(chunk):
+                frames.append(_assess_values(chunk, m, params, table, names))
+            del chunk
+        if not frames:
+            empty = db.headline_values(present[:1], areas=areas, datasets=datasets).iloc[:0].copy()
+            frames.append(_assess_values(empty, m, params, table, names))
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return finish(frame, m, params, table, areas, series)
+
+
+def _series_chunks(db, series: list[str], areas, datasets) -> list[list[str]]:
+    """``series`` (sorted) cut into runs of about VALUES_PER_READ headline values; one run when
+    they all fit (a national store), so such a store is read once, as before."""
+    if not series:
+        return [series]
+    counts = db.main_units(series, areas=areas, datasets=datasets).groupby("series")["n"].sum()
+    rows = counts.reindex(series, fill_value=0).to_numpy(dtype=np.int64)
+    if rows.sum() <= VALUES_PER_READ:
+        return [series]
+    chunk = np.cumsum(rows) // VALUES_PER_READ
+    cuts = np.flatnonzero(np.diff(chunk)) + 1
+    return [list(part) for part in np.split(np.asarray(series, dtype=object), cuts)]
+
+
+def _assess_values(values: pd.DataFrame, m, params: dict, table: pd.DataFrame, names) -> pd.DataFrame:
+    """The rows of the series x areas of ``values`` (headline values of series with a target row)."""
     # headline_values is sorted by series, area, year; a caller's frame may not be.
     values = values.sort_values(["series", "area", "year"], kind="stable").reset_index(drop=True)
     starts, _ = panel_mod.groups_of(values)
@@ -83,7 +121,6 @@ def assess_series(
     goal = Goal(sign, target, aligned["target_year"].to_numpy(dtype=float), aligned["limit"].to_numpy(dtype=float))
     result = m.assess(pnl, goal, params)
 
-    names = db.area_names()
     frame = pd.DataFrame(
         {
             "series": pnl.keys["series"].to_numpy(),
@@ -106,8 +143,7 @@ def assess_series(
     frame["n_points"] = pnl.n_points
     frame["source"] = aligned["source"].to_numpy()
     frame["dataset"] = values.iloc[starts]["dataset"].to_numpy() if "dataset" in values and len(pnl) else None
-    frame = frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
-    return finish(frame, m, params, table, areas, series)
+    return frame[SERIES_COLUMNS + [c for c in frame.columns if c not in SERIES_COLUMNS]]
 
 
 def method_params(m, params: dict) -> dict:

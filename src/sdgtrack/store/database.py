@@ -561,6 +561,7 @@ class Database:
         end: int | None = None,
         datasets: Sequence[str] | None = None,
         as_of: str | dt.date | None = None,
+        units: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
         """One headline value per (series, area, year), the shape analyses want.
 
@@ -569,8 +570,31 @@ class Database:
         most frequent unit (on a tie, the first by name); when a year has several values (quarters, '2021/22' and '2021'), their
         mean (``n_values`` says how many were averaged); each (series, area) from one dataset
         (see :meth:`observations`).
+
+        ``units``: the unit to keep of each (dataset, series), as :meth:`main_units` gives them,
+        instead of the most frequent among the rows read. A read in parts (some areas at a time)
+        passes the units of the whole read, so its parts are the rows one read would give.
         """
-        return self._headline(code, areas, start, end, datasets, as_of, pick=True)
+        return self._headline(code, areas, start, end, datasets, as_of, pick=True, units=units)
+
+    def main_units(
+        self,
+        code: str | Sequence[str] | None = None,
+        *,
+        areas: Sequence[str] | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        datasets: Sequence[str] | None = None,
+        as_of: str | dt.date | None = None,
+    ) -> pd.DataFrame:
+        """``DataFrame(dataset, series, unit, n)``: the unit :meth:`headline_values` keeps of each
+        series in each dataset over the rows these arguments read, and how many rows have it (one
+        aggregate in DuckDB)."""
+        ranked, row_params = self._ranked_headline(code, areas, start, end, datasets, as_of)
+        return self.con.execute(
+            f"WITH all_rows AS ({ranked}), {_MAIN_UNIT} SELECT * FROM main_unit ORDER BY dataset, series",
+            row_params,
+        ).df()
 
     def compare(
         self,
@@ -667,11 +691,21 @@ class Database:
         datasets: Sequence[str] | None,
         as_of: str | dt.date | None,
         pick: bool,
+        units: pd.DataFrame | None = None,
     ) -> pd.DataFrame:
-        where, params = self._filters(code, areas, start, end)
-        # a key the source gives several values: its first row (variant 1), as docs/ingest.md says
-        where += ["o.is_headline", "o.value IS NOT NULL", "o.variant <= 1"]
-        ranked, row_params = reads.ranked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
+        ranked, row_params = self._ranked_headline(code, areas, start, end, datasets, as_of)
+        if units is None:
+            main_unit = _MAIN_UNIT
+        else:  # decided by the caller over a larger read: three lists, not a join with a frame
+            main_unit = (
+                "main_unit AS (SELECT unnest(?::VARCHAR[]) AS dataset, unnest(?::VARCHAR[]) AS series, "
+                "unnest(?::VARCHAR[]) AS unit)"
+            )
+            row_params = row_params + [
+                units["dataset"].astype(str).tolist(),
+                units["series"].astype(str).tolist(),
+                [None if pd.isna(u) else str(u) for u in units["unit"]],
+            ]
         # the main unit per dataset and series first, then one dataset per (series, area)
         choose = (
             (
@@ -684,11 +718,7 @@ class Database:
         return self.con.execute(
             f"""
             WITH all_rows AS ({ranked}),
-            main_unit AS (SELECT dataset, series, unit
-                          FROM (SELECT dataset, series, unit, count(*) AS n FROM all_rows GROUP BY ALL)
-                          -- two units as frequent as each other (the UK's 3.8.2 in % and in GBP):
-                          -- the first by name, so every read and every site build picks the same
-                          QUALIFY row_number() OVER (PARTITION BY dataset, series ORDER BY n DESC, unit) = 1),
+            {main_unit},
             h AS (SELECT a.* FROM all_rows a JOIN main_unit m
                   ON a.dataset = m.dataset AND a.series = m.series AND a.unit IS NOT DISTINCT FROM m.unit)
             SELECT h.series, h.area, h.year, avg(h.value) AS value, h.unit, count(*) AS n_values, h.dataset
@@ -697,6 +727,20 @@ class Database:
             ORDER BY h.series, h.area, h.year, h.dataset""",
             row_params,
         ).df()
+
+    def _ranked_headline(
+        self,
+        code: str | Sequence[str] | None,
+        areas: Sequence[str] | None,
+        start: int | None,
+        end: int | None,
+        datasets: Sequence[str] | None,
+        as_of: str | dt.date | None,
+    ) -> tuple[str, list]:
+        where, params = self._filters(code, areas, start, end)
+        # a key the source gives several values: its first row (variant 1), as docs/ingest.md says
+        where += ["o.is_headline", "o.value IS NOT NULL", "o.variant <= 1"]
+        return reads.ranked_sql(self.con, where, params, datasets, reads.parse_as_of(as_of))
 
     def _preference(self, datasets: Sequence[str] | None) -> list[str]:
         """``reads.preference``, kept in :attr:`lookups` when there are any."""
@@ -713,6 +757,14 @@ class Database:
         """SQL conditions on ``observation o`` for a code (series, indicator, target or goal),
         areas (any name the resolver knows) and a year range."""
         return reads.filters(self.series_codes_for, self.resolve_areas, code, areas, start, end)
+
+
+# The main unit of each series in each dataset over the rows read (``all_rows``). Two units as
+# frequent as each other (the UK's 3.8.2 in % and in GBP): the first by name, so every read and
+# every site build picks the same.
+_MAIN_UNIT = """main_unit AS (SELECT dataset, series, unit, n
+                  FROM (SELECT dataset, series, unit, count(*) AS n FROM all_rows GROUP BY ALL)
+                  QUALIFY row_number() OVER (PARTITION BY dataset, series ORDER BY n DESC, unit) = 1)"""
 
 
 def _open_error(path: Path, exc: BaseException) -> str:
