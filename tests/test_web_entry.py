@@ -482,6 +482,15 @@ def _cli(*args, db, stdin=None):
 
 def test_account_commands(tmp_path):
     db = tmp_path / "cli.duckdb"
+    for command in (
+        ("users", "list"),
+        ("users", "disable", "amina"),
+        ("tokens", "list"),
+        ("audit", "export", "-o", "a.csv"),
+    ):
+        missing = _cli(*command, db=db)  # a mistyped --db: one message, and no empty store left behind
+        assert missing.returncode == 1 and f"no database at {db}" in missing.stderr, (command, missing.stderr)
+        assert not db.exists()
     added = _cli(
         "users",
         "add",

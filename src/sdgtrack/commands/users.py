@@ -18,13 +18,27 @@ import typer
 
 from ..errors import UserInputError
 from ..vocabulary import ROLES
-from ._common import DbOption, FormatOption, OutputFormat, OutputOption, choices, console, emit, open_db
+from ._common import (
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    OutputOption,
+    choices,
+    console,
+    emit,
+    existing_store,
+    open_db,
+)
 
 Role = choices("Role", ROLES)
 
 
-def open_workspace(db: Optional[Path]):
-    """The store as a writable workspace: account commands write (and audit) what they change."""
+def open_workspace(db: Optional[Path], create: bool = False):
+    """The store as a writable workspace: account commands write (and audit) what they change.
+    Only ``users add`` may create the store (the first admin of a new site comes before its data);
+    any other account command on a mistyped --db says "no database at ..." and leaves no store."""
+    if not create:
+        existing_store(db)
     return open_db(db)
 
 
@@ -139,7 +153,7 @@ def register(app: typer.Typer) -> None:
                 "POST", "/api/admin/users", {"name": name, "role": role.value, "entity": entity, "password": password}
             )
         else:
-            with open_workspace(db) as ws:
+            with open_workspace(db, create=True) as ws:
                 row = ws.accounts.add_user(name, role=role.value, entity=entity, password=password, actor=actor())
         console.print(
             f"added {row['role']} {row['name']}" + (f" for {row['entity']}" if row["entity"] else ""), highlight=False
