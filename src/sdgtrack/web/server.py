@@ -73,14 +73,6 @@ def http_protocol(seconds: float = HEADER_SECONDS) -> type:
 
 def run(app: Any, host: str, port: int, *, header_seconds: float = HEADER_SECONDS, **options: Any) -> None:
     """``uvicorn.run`` with the header deadline (``sdgtrack serve``)."""
-    import gc
-
     import uvicorn
 
-    # What start-up made (modules, the app, the store's reference tables: some 160,000 objects on
-    # the UN store) lives as long as the server. Left to the collector, every full collection
-    # walks it again: a pause of 30-100 ms every few seconds under load, which was the API's p99.
-    # Frozen, a full collection walks only what requests have made since.
-    gc.collect()
-    gc.freeze()
     uvicorn.run(app, host=host, port=port, http=http_protocol(header_seconds), **options)
