@@ -194,3 +194,18 @@ def test_two_ingests_and_builds_of_the_same_inputs_are_byte_identical(sources, t
     assert a.keys() == b.keys() and len(a) > 100
     differ = sorted(path for path in a if a[path] != b[path])
     assert not differ, differ[:10]
+
+
+def test_a_page_follows_the_settings_of_the_dataset_it_shows(sources, tmp_path):
+    """The UK's and Rwanda's repositories in one store, a UK site: under the chart, the UK's 3.2.1
+    shows the UK's footer (its source organisation), not the one of whichever repository the store
+    prefers. (The metadata section below lists each repository's metadata under its own name.)"""
+    store = tmp_path / "store.duckdb"
+    with sdgtrack.open(store) as ws:
+        load(ws, "uk", sources["uk"], tmp_path)
+        load(ws, "rwanda", sources["rwanda"], tmp_path)
+        build_site(ws, tmp_path / "uk", SiteOptions(area="GBR"))
+    page = (tmp_path / "uk" / "en" / "indicators" / "3-2-1" / "index.html").read_text("utf-8")
+    footer = page[page.index('id="national-footer"') :].split("</dl>")[0]
+    assert "Office for National Statistics (ONS)" in footer
+    assert "Rwanda" not in footer

@@ -109,6 +109,32 @@ def _settings(site: Site, lang: str) -> dict[str, dict]:
     return site.memo(f"pages.settings.{lang}", make)  # type: ignore[return-value]
 
 
+def _dataset_settings(site: Site, lang: str, dataset: str) -> dict[str, dict]:
+    """Indicator -> the display settings one dataset gives it, read once per build, language and dataset."""
+
+    def make():
+        codes = [c for c, level, _, _ in site.nodes() if level == "indicator" and site.has_metadata(c)]
+        return site.workspace.display_settings(codes, [dataset], lang=lang) if codes else {}
+
+    return site.memo(f"pages.settings.{lang}.{dataset}", make)  # type: ignore[return-value]
+
+
+def _page_settings(site: Site, code: str, lang: str, shown: dict | None) -> dict | None:
+    """The settings a page follows (its notice, footer, map switch, chart): those of the dataset whose
+    series it shows, else of another dataset with series on the page. The store's preferred dataset
+    is not enough: on a UK site of a store that also holds Rwanda's repository, the UK's 3.2.1 showed
+    Rwanda's organisation and coverage under its chart. A page with no series (metadata only) takes
+    the indicator's first settings in the order of preference."""
+    info = _series_info(site, code)
+    on_page = [info[shown["series"]]["dataset"]] if shown and shown.get("series") in info else []
+    on_page += [v["dataset"] for v in info.values()]
+    for dataset in dict.fromkeys(on_page):
+        found = _dataset_settings(site, lang, dataset).get(code)
+        if found:
+            return found
+    return None if on_page else _settings(site, lang).get(code)
+
+
 def _chart_settings_key(site: Site, code: str) -> str:
     """Fingerprint of the settings the SVG chart draws (not the metadata's texts: a revised footnote
     rewrites the pages, not the chart)."""
@@ -129,7 +155,7 @@ def _chart_settings(site: Site, code: str, lang: str, shown: dict | None) -> dic
     """What the settings say for the chart and table of the shown series (no-script page and SVG):
     the chart type, lines, breaks, axis limits and decimals; none when the shown series is not of
     the dataset that set them."""
-    settings = _settings(site, lang).get(code)
+    settings = _page_settings(site, code, lang, shown)
     out: dict = {"type": "line", "lines": [], "breaks": [], "limits": (None, None), "decimals": None, "title": None}
     if not settings or shown is None or shown.get("series") is None:
         return out
@@ -333,7 +359,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
     }
     strings["rows"] = t.forms("rows_shown", n="{n}")  # type: ignore[assignment]
     regions = boundaries.region_codes(site, code)
-    settings = _settings(site, lang).get(code)
+    settings = _page_settings(site, code, lang, shown)
     chart = _chart_settings(site, code, lang, shown)
     context = dict(
         # data_show_map: false speaks for its dataset's series: another dataset's (UN countries) keep the map
