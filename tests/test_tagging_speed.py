@@ -1,0 +1,67 @@
+"""The faster paths of tagging give what the plain ones give (docs/methods/tagging.md, "Speed")."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sdgtrack.tagging import embedding, model_available, onnx_graph
+
+needs_model = pytest.mark.skipif(not model_available(), reason="tagging models not installed (pip install sdgtrack)")
+
+TEXTS = [
+    "Reduce the maternal mortality ratio and end preventable deaths of newborns.",
+    "Access to clean water and sanitation for rural households",
+    "",  # [CLS] [SEP] only
+    "climate",
+    # longer than one 256-token window: two windows averaged
+    " ".join(["Smallholder farmers need secure access to land, credit, markets and extension services"] * 40),
+    # different lengths in one run: padding and the key mask matter
+    "Gender equality in parliament and local government, women's representation. " * 6,
+]
+
+
+def _model_bytes() -> bytes:
+    with open(embedding._model_file(), "rb") as f:
+        return f.read()
+
+
+@needs_model
+def test_lean_graph_gives_the_plain_vectors():
+    lean, plain = embedding.embed(TEXTS), embedding.embed(TEXTS, plain=True)
+    assert lean.shape == plain.shape == (len(TEXTS), 384)
+    assert np.abs(lean - plain).max() < 1e-5
+    # and texts are told apart as before (not all mapped to one vector)
+    assert np.abs(plain[0] - plain[1]).max() > 0.05
+
+
+@needs_model
+def test_lean_graph_is_what_runs():
+    """The rewrite takes effect on the shipped model: no decomposed attention or GELU is left."""
+    ops = _ops(onnx_graph.lean_model(_model_bytes()))
+    assert ops.count("MultiHeadAttention") == 6 and ops.count("Gelu") == 6
+    assert not {"Softmax", "IsNaN", "Erf", "Where", "Transpose"} & set(ops)
+    assert {"Softmax", "Erf"} <= set(_ops(_model_bytes()))
+    assert embedding.graph() == "lean" and embedding.graph(plain=True) == "plain"
+
+
+def _ops(model: bytes | None) -> list[str]:
+    assert model is not None
+    messages = onnx_graph._messages()
+    parsed = messages["Model"]()
+    parsed.ParseFromString(model)
+    return [n.op_type for n in parsed.graph.node]
+
+
+@needs_model
+def test_an_unknown_graph_is_left_alone():
+    model = _model_bytes()
+    assert onnx_graph.lean_model(b"not a model") is None
+    # the same model with its GELUs' 0.5 changed: no longer the pattern, so no rewrite at all
+    messages = onnx_graph._messages()
+    parsed = messages["Model"]()
+    parsed.ParseFromString(model)
+    for t in parsed.graph.initializer:
+        if t.raw_data == np.float32(0.5).tobytes():
+            t.raw_data = np.float32(0.25).tobytes()
+    assert onnx_graph.lean_model(parsed.SerializeToString()) is None
