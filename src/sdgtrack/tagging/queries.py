@@ -145,6 +145,19 @@ def phrases(node: Node) -> list[Phrase]:
     return phrases(node.left) + phrases(node.right)
 
 
+def needed_anchors(node: Node) -> frozenset[str]:
+    """Anchors of which at least one must occur in a text for ``node`` to match: a phrase matches
+    only where its anchor occurs, OR needs either side, AND and W/n both (the shorter list of
+    the two is kept, the tighter test), AND NOT its left side."""
+    if isinstance(node, Phrase):
+        return frozenset([node.anchor])
+    if node.kind == "or":
+        return needed_anchors(node.left) | needed_anchors(node.right)
+    if node.kind == "not":
+        return needed_anchors(node.left)
+    return min(needed_anchors(node.left), needed_anchors(node.right), key=len)
+
+
 class Matcher:
     """Runs one normalised text through any number of parsed queries, caching phrase hits."""
 
