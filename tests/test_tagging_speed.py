@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sdgtrack.tagging import embedding, model_available, onnx_graph
+from sdgtrack.tagging import embedding, evaluate, keywords, model_available, multilingual, onnx_graph, queries
+from sdgtrack.tagging.reference import aurora_queries
 
 needs_model = pytest.mark.skipif(not model_available(), reason="tagging models not installed (pip install sdgtrack)")
 
@@ -65,3 +66,56 @@ def test_an_unknown_graph_is_left_alone():
         if t.raw_data == np.float32(0.5).tobytes():
             t.raw_data = np.float32(0.25).tobytes()
     assert onnx_graph.lean_model(parsed.SerializeToString()) is None
+
+
+def test_needed_anchors_follow_the_query_logic():
+    tree = queries.parse('("maternal mortality" OR "newborn death*") AND ("health" W/3 "care") AND NOT "veterinary"')
+    # of an AND, the shorter list of its two sides: the W/3 needs "health" (or "care": the first of equals)
+    assert queries.needed_anchors(tree) == {"health"}
+    # an OR needs one of its sides; a phrase its longest literal piece
+    assert queries.needed_anchors(
+        queries.parse('("maternal mortality" OR "newborn death*") AND ("x" OR "y" OR "z")')
+    ) == {
+        "mortality",
+        "newborn",
+    }
+    assert queries.needed_anchors(queries.parse('"a b" OR "c"')) == {"a", "c"}
+    assert queries.needed_anchors(queries.parse('"water" AND NOT "sanitation"')) == {"water"}
+
+
+def test_keyword_evidence_skips_only_lines_that_cannot_match():
+    texts = [
+        "Reduce the maternal mortality ratio and end preventable deaths of newborns and children under 5.",
+        "Greenhouse gas emissions and global warming: climate change adaptation in coastal cities.",
+        "Women's participation in parliament; gender-based violence against women and girls.",
+        "Nothing here at all.",
+        "",
+    ]
+    table = aurora_queries()
+    brute = []
+    for text_id, text in enumerate(texts):
+        if not text:
+            continue
+        matcher = queries.Matcher(text)
+        for q, tree in enumerate(table["tree"]):
+            seen = set()
+            for span in matcher.run(tree):
+                excerpt = matcher.excerpt(text, span)
+                if excerpt.lower() not in seen:
+                    seen.add(excerpt.lower())
+                    brute.append((text_id, table["goal"][q], table["target"][q], table["line"][q], excerpt))
+    found = keywords.evidence(texts)
+    assert len(brute) > 5  # the texts match several lines, so the comparison says something
+    assert list(found.itertuples(index=False, name=None)) == brute
+
+
+@needs_model
+def test_word_by_word_tokenizer_gives_the_same_ids():
+    wrapped = multilingual._model()._backend.sp
+    assert isinstance(wrapped, multilingual._WordTokenizer)
+    official = evaluate.parallel_texts()
+    texts = official.groupby("lang").head(15)["text"].tolist()  # six languages, Chinese and Arabic included
+    texts += ["", "  spaced   out  ", "<s> </s> <unk>", "Ünïcödé — “quotes” … ½ ﬁ", "\u2581lead mark", "x" * 2000]
+    texts += texts[:10]  # again: from the remembered words
+    for text in texts:
+        assert wrapped.encode(text) == wrapped.tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True), text
