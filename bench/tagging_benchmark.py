@@ -270,6 +270,7 @@ def speed(texts: list[str], n: int, runs: int) -> None:
     for name, method, batch in cases:
         walls, cpus = [], []
         for _ in range(runs):
+            multilingual.forget_words()  # the same texts again: no words remembered from the last run
             t, cpu = time.perf_counter(), time.process_time()
             tag_texts(batch, method=method)
             walls.append(n / (time.perf_counter() - t))
@@ -280,6 +281,24 @@ def speed(texts: list[str], n: int, runs: int) -> None:
         print(f"{name:<28}{median:7.1f} texts/s wall (median; best {best:.1f}; {median / base:.3f} x keywords); "
               f"{per_cpu:6.1f} texts per CPU-second, so {median / per_cpu:.2f} cores used; after it: {load}")
     print(f"after: {_load()}; a load above the number of cores means other processes took part of them")
+    english_model(cut(pools["English"]), runs)
+
+
+def english_model(batch: list[str], runs: int) -> None:
+    """The English model alone on the graph as shipped and on the lean one (embedding.py,
+    onnx_graph.py), alternated in one process so both see the same load: the same-run ratio."""
+    embedding.embed(batch[:8], plain=True)
+    lean_runs, plain_runs = [], []
+    for _ in range(runs):
+        for plain, out in ((True, plain_runs), (False, lean_runs)):
+            cpu = time.process_time()
+            vectors = embedding.embed(batch, plain=plain)
+            out.append((len(batch) / (time.process_time() - cpu), vectors))
+    plain_rate, lean_rate = (float(np.median([r for r, _ in x])) for x in (plain_runs, lean_runs))
+    gap = float(np.abs(plain_runs[0][1] - lean_runs[0][1]).max())
+    print(f"English model alone ({len(batch)} texts, {runs} alternated runs each): graph as shipped {plain_rate:.1f}, "
+          f"{embedding.graph()} graph {lean_rate:.1f} texts per CPU-second ({lean_rate / plain_rate:.2f} times); "
+          f"vectors differ by at most {gap:.1e}; {_load()}")
 
 
 def installed_size() -> None:
