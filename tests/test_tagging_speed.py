@@ -119,3 +119,9 @@ def test_word_by_word_tokenizer_gives_the_same_ids():
     texts += texts[:10]  # again: from the remembered words
     for text in texts:
         assert wrapped.encode(text) == wrapped.tokenizer.encode(text, out_type=int, add_bos=True, add_eos=True), text
+
+
+@needs_model
+def test_one_session_per_graph():
+    # load() and embed() call it differently: one session (and one model in memory) all the same
+    assert embedding._session() is embedding._session(False) is embedding._session(plain=False)

