@@ -143,3 +143,35 @@ def test_markup_does_not_count_toward_the_length_limit():
         "text 0 has 220,007 characters (219,999 once markup is removed): only the first 100,000 were tagged"
     ]
     assert len(ready[0]) == MAX_CHARS
+
+
+def test_a_table_or_a_mapping_is_refused_not_its_column_names_tagged():
+    import pandas as pd
+
+    from sdgtrack import UserInputError
+
+    table = pd.DataFrame({"id": [1], "text": ["Midwives in rural clinics cut maternal deaths"]})
+    with pytest.raises(UserInputError, match=r"texts is a table \(columns id, text\): expected one column of it"):
+        tag_texts(table, method="keywords")
+    with pytest.raises(UserInputError, match="texts is a dict: expected a list of texts"):
+        tag_texts({"r1": "Midwives in rural clinics cut maternal deaths"}, method="keywords")
+    with pytest.raises(UserInputError, match="texts is an object: expected a text or a list of texts"):
+        tag_texts(object(), method="keywords")
+    with pytest.raises(UserInputError, match="1 labels for 2 texts: expected one label per text"):
+        tag_texts(["a", "b"], method="keywords", labels=["row 1"])
+    # one column of it is tagged, row by row
+    assert tag_texts(table["text"], method="keywords")["goal"].iloc[0] == 3
+
+
+def test_numbers_and_other_values_name_what_they_are():
+    import numpy as np
+
+    tags = _tag([7, np.float64(2.5), True, None, float("nan")], "keywords")
+    assert [u["message"] for u in tags.attrs["untagged"]] == [
+        "the text is the number 7, not text",
+        "the text is the number 2.5, not text",
+        "the text is a bool, not text",
+        "the text is empty",
+        "the text is empty",
+    ]
+    assert _tag(42, "keywords").attrs["warnings"] == ["text 0 is the number 42, not text: no SDGs"]

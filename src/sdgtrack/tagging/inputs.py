@@ -12,7 +12,9 @@ plain text. Each step runs only when its marks are present, so plain text passes
 from __future__ import annotations
 
 import html
+import numbers
 import re
+from collections.abc import Iterable, Mapping
 
 # About 50 pages: enough for any record or summary; beyond it the text is cut (with a warning).
 MAX_CHARS = 100_000
@@ -62,6 +64,10 @@ class TaggingWarning(UserWarning):
     """A text was cut, skipped or could not be read; the tags of the other texts stand."""
 
 
+def _article(noun: str) -> str:
+    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
 def _entity(match: re.Match) -> str:
     return html.unescape(match.group(0))
 
@@ -104,6 +110,26 @@ def plain(text: str) -> str:
     return out if out is text else " ".join(out.split())
 
 
+def as_list(texts) -> list:
+    """The texts of ``texts``: one text (a str, bytes, None, a number) or any iterable of them.
+    A table or a mapping is refused: iterating one gives its column names or keys, which would be
+    tagged as if they were the texts."""
+    from ..errors import UserInputError
+
+    if texts is None or isinstance(texts, (str, bytes, bytearray, numbers.Number)):
+        return [texts]
+    if hasattr(texts, "columns"):
+        columns = ", ".join(map(str, list(texts.columns)[:10]))
+        raise UserInputError(f"texts is a table (columns {columns}): expected one column of it, e.g. table['text']")
+    if isinstance(texts, Mapping):
+        raise UserInputError(
+            f"texts is {_article(type(texts).__name__)}: expected a list of texts, e.g. list(d.values())"
+        )
+    if not isinstance(texts, Iterable):
+        raise UserInputError(f"texts is {_article(type(texts).__name__)}: expected a text or a list of texts")
+    return list(texts)
+
+
 def read(text) -> tuple[str, str | None]:
     """The plain text of ``text`` (at most MAX_RAW_CHARS of it read) and why it cannot be tagged
     (None when it can)."""
@@ -111,8 +137,10 @@ def read(text) -> tuple[str, str | None]:
         return "", "is bytes, not text (decode it first)"
     if text is None or (isinstance(text, float) and text != text):
         return "", "is empty"
+    if isinstance(text, numbers.Number) and not isinstance(text, bool):
+        return "", f"is the number {text}, not text"
     if not isinstance(text, str):
-        return "", f"is a {type(text).__name__}, not text"
+        return "", f"is {_article(type(text).__name__)}, not text"
     if not text.strip():
         return "", "is empty"
     sample = text[:10_000]

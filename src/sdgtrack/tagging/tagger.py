@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..registries import TAGGING_METHODS, Choice
 from . import embedding, keywords, language, lexical, multilingual
-from .inputs import TaggingWarning, prepare, problem
+from .inputs import TaggingWarning, as_list, prepare, problem
 from .reference import calibration, embedded_texts, hubness, reference_texts, reference_vectors
 
 # The methods, for `tag --method`, `contributions infer --method` and tests/test_docs.py; ``auto``
@@ -319,6 +319,10 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
 def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str], np.ndarray]:
     """``inputs.prepare``, plus a warning for each text in a language the method does not read;
     also the language of each text (``language.detect``), so it is detected once."""
+    if labels is not None and len(labels) != len(texts):
+        from ..errors import UserInputError
+
+        raise UserInputError(f"{len(labels)} labels for {len(texts)} texts: expected one label per text")
     ready, problems = prepare(texts, labels)
     langs = language.detect(ready)
     for n, lang in enumerate(langs):
@@ -409,7 +413,7 @@ def score_goals(texts, method: str = "auto", labels: list[str] | None = None) ->
     applies the selection rule to the same scores. Bad texts warn and score 0 (see ``tag_texts``).
     """
     method = _check_method(method)
-    texts = [texts] if isinstance(texts, (str, bytes)) else list(texts)
+    texts = as_list(texts)
     ready, problems, langs = _checked(texts, method, labels)
     scores = _score(ready, method, langs=langs)[0]
     scores = scores[SCORE_COLUMNS]
@@ -453,9 +457,7 @@ def tag_texts(
     from ..errors import UserInputError
 
     method = _check_method(method)
-    if isinstance(texts, (str, bytes)):
-        texts = [texts]
-    texts = list(texts)
+    texts = as_list(texts)
     if max_goals < 1:
         raise UserInputError(f"max_goals {max_goals}: expected at least 1")
     fitted = rules(method)
