@@ -20,29 +20,25 @@ TagMethod = TAGGING_METHODS.enum("TagMethod", extra=tuple(TAGGING_AUTO_HELP))
 METHOD_HELP = f"{TAGGING_METHODS.help(extra=TAGGING_AUTO_HELP)}."
 
 
-def _read_csv(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
-    """Texts, their ids and their labels ('FILE, line N') from a CSV file."""
-    if not path.is_file():
-        raise UserInputError(f"{path}: no such file")
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserInputError(
-            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "expected a CSV file saved as UTF-8"
-        ) from None
-    if b"\x00" in raw[:65536]:
-        raise UserInputError(f"{path}: contains NUL bytes; expected a CSV text file")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise UserInputError(f"{path}: cannot read as CSV ({str(exc).strip()})") from None
+# Files read as one text each; any other --input is a CSV of texts.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+_LINE = "\0line"  # the physical line of each CSV row: a name no header holds
+
+
+def _read_input(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
+    """Texts, their ids and their labels: a text file (.txt, .md, .html) is one text; a CSV file
+    one text per row, labelled 'FILE, line N' by the row's physical line (a quoted cell may span
+    lines: pasted HTML often does)."""
+    from ..textfiles import read_csv, read_text
+
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return [read_text(path, "--input")], [path.name], [str(path)]
+    frame = read_csv(path, "--input", line_column=_LINE)
     for name in (column, id_column):
         if name is not None and name not in frame.columns:
-            have = ", ".join(map(str, frame.columns)) or "none"
+            have = ", ".join(str(c) for c in frame.columns if c != _LINE) or "none"
             raise UserInputError(f"{path}: no column {name!r}; the columns are: {have}")
-    lines = [f"{path}, line {n + 2}" for n in range(len(frame))]  # header is line 1
+    lines = [f"{path}, line {n}" for n in frame[_LINE]]
     ids = frame[id_column].tolist() if id_column else [str(n + 1) for n in range(len(frame))]
     return frame[column].tolist(), ids, lines
 
@@ -59,7 +55,9 @@ def _read_stdin() -> str:
 
 def tag(
     text: Optional[str] = typer.Argument(None, help="The text to tag ('-' reads standard input)."),
-    input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="A CSV file with one text per row."),
+    input_file: Optional[Path] = typer.Option(
+        None, "--input", "-i", help="A CSV file with one text per row, or a .txt, .md or .html file as one text."
+    ),
     text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
     id_column: Optional[str] = typer.Option(
         None, "--id-column", help="Column of --input identifying each row (default: row number)."
@@ -79,12 +77,17 @@ def tag(
     if (text is None) == (input_file is None):
         raise UserInputError("give either a TEXT or --input FILE.csv (not both)")
     if input_file is not None:
-        texts, ids, labels = _read_csv(input_file, text_column, id_column)
+        texts, ids, labels = _read_input(input_file, text_column, id_column)
         if not texts:
             raise UserInputError(f"{input_file}: no rows to tag")
     else:
         if text == "-":
             text = _read_stdin()
+        elif text.strip() and not any(c.isspace() for c in text.strip()) and Path(text).is_file():
+            raise UserInputError(
+                f"{text!r} is the name of a file, and TEXT is the text itself: to tag the file's text, "
+                f"give --input {text}"
+            )
         if not text.strip():
             raise UserInputError("the text is empty: give some text to tag")
         texts, ids, labels = [text], ["1"], ["the text"]
