@@ -56,7 +56,12 @@ def test_binary_file_and_empty_text(tmp_path):
     out = run("   ")
     assert out.returncode == 1 and b"the text is empty" in out.stderr
     out = run("-", stdin=b"\xff\xfe\x00binary")
-    assert out.returncode == 1 and b"standard input: not UTF-8" in out.stderr
+    assert out.returncode == 1 and b"standard input, line 1: not UTF-8" in out.stderr
+    out = run("-", stdin="Water\nCafé owners".encode("latin-1"))
+    assert out.returncode == 1
+    assert "standard input, line 2: not UTF-8 text (byte 0xe9 at offset 9; in Latin-1 it would be 'é')" in (
+        " ".join(out.stderr.decode().split())
+    )
 
 
 def test_one_megabyte_text_is_cut_with_a_warning():

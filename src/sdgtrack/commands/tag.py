@@ -48,8 +48,11 @@ def _read_stdin() -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        latin = data[exc.start : exc.start + 1].decode("latin-1")
         raise UserInputError(
-            f"standard input: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"standard input, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}; "
+            f"in Latin-1 it would be {latin!r}): convert it, e.g. iconv -f latin1 -t utf-8"
         ) from None
 
 
