@@ -175,3 +175,15 @@ def test_numbers_and_other_values_name_what_they_are():
         "the text is empty",
     ]
     assert _tag(42, "keywords").attrs["warnings"] == ["text 0 is the number 42, not text: no SDGs"]
+
+
+def test_only_a_bounded_start_of_a_huge_text_is_read(monkeypatch):
+    from sdgtrack.tagging import inputs
+
+    seen = []
+    real = inputs.plain
+    monkeypatch.setattr(inputs, "plain", lambda text: seen.append(len(text)) or real(text))
+    huge = "<p>child mortality under five</p> " * 100_000
+    ready, warned = prepare([huge], max_chars=5_000)
+    assert seen == [inputs.RAW_PER_CHAR * 5_000] and len(ready[0]) == 5_000
+    assert warned == [f"text 0 has {len(huge):,} characters: only the first 5,000 were tagged"]

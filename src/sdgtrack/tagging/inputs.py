@@ -56,8 +56,9 @@ _PAGE_LINE = re.compile(
 )
 # An e-mail signature: the '-- ' line and at most this many short lines after it, at the text's end.
 SIGNATURE_LINES = 12
-# Markup may be most of a pasted page: this much of a text is made plain, of which MAX_CHARS are tagged.
-MAX_RAW_CHARS = 10 * MAX_CHARS
+# Markup may be most of a pasted page: ten times as much of a text is made plain as is tagged.
+RAW_PER_CHAR = 10
+MAX_RAW_CHARS = RAW_PER_CHAR * MAX_CHARS
 
 
 class TaggingWarning(UserWarning):
@@ -130,9 +131,9 @@ def as_list(texts) -> list:
     return list(texts)
 
 
-def read(text) -> tuple[str, str | None]:
-    """The plain text of ``text`` (at most MAX_RAW_CHARS of it read) and why it cannot be tagged
-    (None when it can)."""
+def read(text, max_raw: int = MAX_RAW_CHARS) -> tuple[str, str | None]:
+    """The plain text of ``text`` (at most ``max_raw`` characters of it read) and why it cannot be
+    tagged (None when it can)."""
     if isinstance(text, (bytes, bytearray)):
         return "", "is bytes, not text (decode it first)"
     if text is None or (isinstance(text, float) and text != text):
@@ -147,7 +148,7 @@ def read(text) -> tuple[str, str | None]:
     # Binary data decoded as text shows NULs, control characters and replacement characters.
     if "\x00" in sample or len(_CONTROL.findall(sample)) > 0.05 * len(sample):
         return "", "does not look like text (control or undecodable characters)"
-    out = plain(text[:MAX_RAW_CHARS])
+    out = plain(text[:max_raw])
     if not out.strip():
         return "", "holds only markup or addresses (HTML tags, links), no words to read"
     return out, None
@@ -158,24 +159,23 @@ def problem(text) -> str | None:
     return read(text)[1]
 
 
-def prepare(texts, labels: list[str] | None = None) -> tuple[list[str], list[str]]:
-    """The plain text of each text, ready to tag ('' for those that cannot be tagged), and one
-    warning per text cut or skipped."""
+def prepare(texts, labels: list[str] | None = None, max_chars: int = MAX_CHARS) -> tuple[list[str], list[str]]:
+    """The plain text of each text, at most ``max_chars`` of it, ready to tag ('' for those that
+    cannot be tagged), and one warning per text cut or skipped."""
     ready, warnings = [], []
+    max_raw = RAW_PER_CHAR * max_chars
     for n, text in enumerate(texts):
         label = labels[n] if labels else f"text {n}"
-        out, why = read(text)
+        out, why = read(text, max_raw)
         if why:
             warnings.append(f"{label} {why}: no SDGs")
             ready.append("")
             continue
-        if len(out) > MAX_CHARS:
-            once = "" if out is text or len(text) > MAX_RAW_CHARS else f" ({len(out):,} once markup is removed)"
-            warnings.append(f"{label} has {len(text):,} characters{once}: only the first {MAX_CHARS:,} were tagged")
-            out = out[:MAX_CHARS]
-        elif len(text) > MAX_RAW_CHARS:
-            warnings.append(
-                f"{label} has {len(text):,} characters: only the text of the first {MAX_RAW_CHARS:,} was tagged"
-            )
+        if len(out) > max_chars:
+            once = "" if out is text or len(text) > max_raw else f" ({len(out):,} once markup is removed)"
+            warnings.append(f"{label} has {len(text):,} characters{once}: only the first {max_chars:,} were tagged")
+            out = out[:max_chars]
+        elif len(text) > max_raw:
+            warnings.append(f"{label} has {len(text):,} characters: only the text of the first {max_raw:,} was tagged")
         ready.append(out)
     return ready, warnings

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..registries import TAGGING_METHODS, Choice
 from . import embedding, keywords, language, lexical, multilingual
-from .inputs import TaggingWarning, as_list, prepare, problem
+from .inputs import MAX_CHARS, TaggingWarning, as_list, prepare, problem
 from .reference import calibration, embedded_texts, hubness, reference_texts, reference_vectors
 
 # The methods, for `tag --method`, `contributions infer --method` and tests/test_docs.py; ``auto``
@@ -316,14 +316,16 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
     return best
 
 
-def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str], np.ndarray]:
+def _checked(
+    texts: list, method: str, labels: list[str] | None, max_chars: int = MAX_CHARS
+) -> tuple[list[str], list[str], np.ndarray]:
     """``inputs.prepare``, plus a warning for each text in a language the method does not read;
     also the language of each text (``language.detect``), so it is detected once."""
     if labels is not None and len(labels) != len(texts):
         from ..errors import UserInputError
 
         raise UserInputError(f"{len(labels)} labels for {len(texts)} texts: expected one label per text")
-    ready, problems = prepare(texts, labels)
+    ready, problems = prepare(texts, labels, max_chars)
     langs = language.detect(ready)
     for n, lang in enumerate(langs):
         why = _not_read(lang, method)
@@ -377,7 +379,7 @@ def untagged(
     rows = []
     for i in missing.tolist():
         lang = str(langs[i])
-        why = problem(texts[i])
+        why = None if ready[i] else problem(texts[i])  # a text with plain text had none
         if why:
             rows.append((i, "not_text", lang, None, None, f"the text {why}"))
             continue
@@ -435,6 +437,7 @@ def tag_texts(
     max_goals: int = DEFAULT_MAX_GOALS,
     threshold: float | None = None,
     labels: list[str] | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> pd.DataFrame:
     """Tag each text with the SDGs it addresses (``method``: auto, embedding or keywords).
 
@@ -450,7 +453,8 @@ def tag_texts(
     ``df.attrs`` holds ``method``, ``model``, ``threshold`` (the one given, else the English rule's),
     ``thresholds`` (per reader), ``max_goals``, ``n_texts``, ``readers`` (texts per reader: english,
     multilingual or keywords), ``warnings`` (texts that were empty, not text, cut at
-    ``inputs.MAX_CHARS``, or in a language the method does not read), each also issued as a
+    ``max_chars`` of plain text (``inputs.MAX_CHARS``, about 50 pages), or in a language the method
+    does not read), each also issued as a
     ``TaggingWarning``, and ``untagged``: one dict per text with no SDG (text_id, reason, language,
     closest_goal, probability, message).
     """
@@ -468,7 +472,9 @@ def tag_texts(
         if threshold is None
         else {reader: float(threshold) for reader in fitted}
     )
-    ready, problems, langs = _checked(texts, method, labels)
+    if max_chars < 1:
+        raise UserInputError(f"max_chars {max_chars}: expected at least 1")
+    ready, problems, langs = _checked(texts, method, labels, max_chars)
     scores, found, sims, rows, readers = _score(ready, method, langs=langs)
     per_row = scores["reader"].map(thresholds).fillna(1.0).to_numpy()
     tags = select(scores, per_row, max_goals)
