@@ -187,3 +187,29 @@ def test_only_a_bounded_start_of_a_huge_text_is_read(monkeypatch):
     ready, warned = prepare([huge], max_chars=5_000)
     assert seen == [inputs.RAW_PER_CHAR * 5_000] and len(ready[0]) == 5_000
     assert warned == [f"text 0 has {len(huge):,} characters: only the first 5,000 were tagged"]
+
+
+# Portuguese sentences of the kinds people write (none is a text of the tagger or its tests elsewhere)
+PORTUGUESE = [
+    "Este indicador mede a taxa de mortalidade de crianças menores de cinco anos por 1.000 nascidos vivos.",
+    "O programa apoia as escolas rurais e a saúde das mulheres no país.",
+    "O Ministério da Saúde lançou uma campanha nacional de vacinação para crianças e adolescentes.",
+    "A proporção da população que vive abaixo da linha de pobreza nacional diminuiu em 2022.",
+    "Garantir o acesso universal à água potável segura e ao saneamento para todos até 2030.",
+    "As mulheres ocupam apenas 15% dos assentos nos parlamentos nacionais da região.",
+    "Os agricultores familiares recebem apoio técnico para aumentar a produtividade e a renda.",
+    "Reduzir as emissões de gases de efeito estufa é uma prioridade do governo federal.",
+    "O número de estudantes que concluem o ensino secundário aumentou significativamente.",
+    "A energia solar fornece eletricidade a preços acessíveis nas comunidades isoladas.",
+]
+
+
+def test_portuguese_is_said_to_be_not_read_rather_than_tagged_as_spanish():
+    """Portuguese lacked its commonest words (de, a, o, um) in its function-word list, so half of
+    these sentences were taken for Spanish and tagged by a rule never checked on Portuguese."""
+    from sdgtrack.tagging import language
+
+    assert (language.detect(PORTUGUESE) == "pt").sum() >= 8
+    tags = _tag(PORTUGUESE, "keywords")
+    said = [u for u in tags.attrs["untagged"] if u["reason"] == "language" and u["language"] == "pt"]
+    assert len(said) >= 8 and said[0]["message"].startswith("the text looks Portuguese, a language not read")
