@@ -65,9 +65,13 @@ def test_markdown_pdf_text_and_signature_are_read_as_plain_text():
         UNDER5 + "\n\n--\nJane Doe\nSenior Statistician, Ministry of Health\njane.doe@health.example\n+1 613 555 0100"
     )
     assert plain(mail) == UNDER5
-    # a '--' line followed by more than a signature is text
+    closing = UNDER5 + "\n\nBest regards,\nJane Doe\nMinistry of Health | Statistics Division\nTel. +1 613 555 0100"
+    assert plain(closing) == UNDER5
+    assert plain(UNDER5 + "\nCordialement\nJean Dupont\nMinistère de la Santé") == UNDER5
+    # a '--' line or a closing followed by more than a signature is text
     long_tail = "Intro\n--\n" + "\n".join(f"line {n} of the report" for n in range(20))
     assert plain(long_tail).endswith("line 19 of the report")
+    assert plain("Intro\nRegards\n" + "\n".join(f"line {n}" for n in range(20))).endswith("line 19")
 
 
 @needs_model

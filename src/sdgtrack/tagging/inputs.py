@@ -56,6 +56,12 @@ _PAGE_LINE = re.compile(
 )
 # An e-mail signature: the '-- ' line and at most this many short lines after it, at the text's end.
 SIGNATURE_LINES = 12
+_CLOSING = re.compile(
+    r"\n[ \t]*(?:(?:best|kind|warm|many thanks and)?[ \t]*regards|sincerely(?: yours)?|yours sincerely|"
+    r"best wishes|cordialement|bien cordialement|salutations distinguées|saludos(?: cordiales)?|atentamente|"
+    r"с уважением|此致敬礼|مع التحية|تحياتي)[ \t]*[,.!]?[ \t]*\n",
+    re.IGNORECASE,
+)
 # Markup may be most of a pasted page: ten times as much of a text is made plain as is tagged.
 RAW_PER_CHAR = 10
 MAX_RAW_CHARS = RAW_PER_CHAR * MAX_CHARS
@@ -74,7 +80,12 @@ def _entity(match: re.Match) -> str:
 
 
 def _without_signature(text: str) -> str:
+    """``text`` without the signature at its end: after a '--' line, or from a closing such as
+    'Best regards,' alone on its line, when at most SIGNATURE_LINES short lines follow."""
     cut = max(text.rfind("\n--\n"), text.rfind("\n-- \n"))
+    if cut < 0:
+        closings = [m.start() for m in _CLOSING.finditer(text, max(0, len(text) - 121 * (SIGNATURE_LINES + 1)))]
+        cut = closings[-1] if closings else -1
     if cut < 0:
         return text
     tail = text[cut:].strip("\n").split("\n")[1:]
