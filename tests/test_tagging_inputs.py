@@ -217,3 +217,21 @@ def test_portuguese_is_said_to_be_not_read_rather_than_tagged_as_spanish():
     tags = _tag(PORTUGUESE, "keywords")
     said = [u for u in tags.attrs["untagged"] if u["reason"] == "language" and u["language"] == "pt"]
     assert len(said) >= 8 and said[0]["message"].startswith("the text looks Portuguese, a language not read")
+
+
+@needs_model
+def test_an_english_sentence_in_a_french_paragraph_is_read_as_french_and_says_so():
+    mixed = (
+        "Le programme soutient les écoles rurales du pays. This indicator measures the under-5 mortality "
+        "rate. Les données sont publiées chaque année par Statistique Canada."
+    )
+    tags = _tag([mixed, UNDER5])
+    assert tags.attrs["readers"] == {"multilingual": 1, "english": 1}
+    why = {u["text_id"]: u for u in tags.attrs["untagged"]}
+    if 0 in why:  # below the threshold of French texts: the message says which language was read
+        tau = tags.attrs["thresholds"]["multilingual"]
+        assert why[0]["language"] == "fr"
+        assert why[0]["message"].startswith(f"no SDG reached the threshold {tau:g} (the text was read as French); ")
+    else:
+        assert tags.loc[tags["text_id"] == 0, "goal"].iloc[0] == 3
+    assert tags.loc[tags["text_id"] == 1, "goal"].tolist() == [3]

@@ -390,10 +390,12 @@ def untagged(
         goal = int(prob[i].argmax()) + 1
         p = float(prob[i].max())
         tau = thresholds.get(reader[i], next(iter(thresholds.values())))
+        # Texts in another language have their own threshold; a text mixing languages learns which was read.
+        read_as = f" (the text was read as {language.NAMES[lang]})" if lang not in ("en", "") else ""
         if np.ptp(prob[i]) < 1e-9:  # nothing in the text for any goal: no goal is the closest
-            goal, closest = None, f"no SDG reached the threshold {tau:g}; no goal scores above another"
+            goal, closest = None, f"no SDG reached the threshold {tau:g}{read_as}; no goal scores above another"
         else:
-            closest = f"no SDG reached the threshold {tau:g}; closest: SDG {goal} (probability {p:.2f})"
+            closest = f"no SDG reached the threshold {tau:g}{read_as}; closest: SDG {goal} (probability {p:.2f})"
         words = _word_count(ready[i])
         if not words:  # digits, symbols, emoji: nothing a reader could place
             rows.append((i, "too_short", lang, None, None, "the text has no words (only digits or symbols)"))
