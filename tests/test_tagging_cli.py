@@ -77,8 +77,10 @@ def test_files_people_have_get_one_clear_message(tmp_path):
     latin.write_bytes("text\nCafé owners cut water use\n".encode("latin-1"))
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    excel = tmp_path / "records.xlsx"
+    excel = tmp_path / "records.csv"  # a workbook saved under a .csv name
     excel.write_bytes(b"PK\x03\x04" + b"\x00" * 40)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
     unclosed = tmp_path / "unclosed.csv"
     unclosed.write_text('text\nWater for all\n"Solar power, for schools\n', encoding="utf-8")
     expected = {
@@ -87,6 +89,7 @@ def test_files_people_have_get_one_clear_message(tmp_path):
         excel: f"--input {excel}: an Excel workbook or other zip file; expected CSV text",
         unclosed: f'--input {unclosed}, line 3: a quote (") opens a value that never closes',
         tmp_path: f"--input {tmp_path}: is a folder; expected a file",
+        broken: f"{broken}: not a readable Excel workbook (File is not a zip file); expected an .xlsx file",
     }
     for path, message in expected.items():
         out = run("--input", str(path), "--method", "keywords")
@@ -126,3 +129,32 @@ def test_html_rows_spanning_lines_are_named_by_their_line_and_read_as_text(tmp_p
     assert by_id["A2"]["sdg"] is None and "holds only markup" in by_id["A2"]["evidence"]
     # A2 starts on line 4: A1's cell spans lines 2-3
     assert f"{records}, line 4 holds only markup" in " ".join(out.stderr.decode().split())
+
+
+def test_excel_sheet_column_with_cells_named(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Records"
+    sheet.append(["ref", "description"])
+    sheet.append(["A1", "<p>Midwives in rural clinics reduce maternal and newborn deaths.</p>"])
+    sheet.append([])
+    sheet.append(["A2", 2023])
+    sheet.append(["A3", None])
+    sheet.append([7, "Solar mini-grids give villages access to affordable and reliable electricity."])
+    workbook = tmp_path / "records.xlsx"
+    book.save(workbook)
+    args = ("--input", str(workbook), "--method", "keywords")
+    out = run(*args, "--text-column", "description", "--id-column", "ref", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = json.loads(out.stdout)
+    assert [(r["id"], r["sdg"]) for r in rows] == [("A1", 3), ("A2", None), ("A3", None), ("7", 7)]
+    err = " ".join(out.stderr.decode().split())
+    assert f"{workbook}, cell B4 is the number 2023, not text: no SDGs" in err
+    assert f"{workbook}, cell B5 is empty: no SDGs" in err
+    out = run(*args)
+    assert out.returncode == 1
+    assert "sheet 'Records': no column 'text' in row 1; the columns are: ref, description" in " ".join(
+        out.stderr.decode().split()
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import warnings
 from pathlib import Path
@@ -33,6 +34,8 @@ def _read_input(path: Path, column: str, id_column: Optional[str]) -> tuple[list
 
     if path.suffix.lower() in TEXT_SUFFIXES:
         return [read_text(path, "--input")], [path.name], [str(path)]
+    if path.suffix.lower() == ".xlsx":
+        return _read_workbook(path, column, id_column)
     frame = read_csv(path, "--input", line_column=_LINE)
     for name in (column, id_column):
         if name is not None and name not in frame.columns:
@@ -41,6 +44,54 @@ def _read_input(path: Path, column: str, id_column: Optional[str]) -> tuple[list
     lines = [f"{path}, line {n}" for n in frame[_LINE]]
     ids = frame[id_column].tolist() if id_column else [str(n + 1) for n in range(len(frame))]
     return frame[column].tolist(), ids, lines
+
+
+def _read_workbook(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
+    """The first sheet of an Excel workbook: its first row names the columns; each text is labelled
+    by its cell ('FILE, cell B7'). The workbook is checked for size before it is read."""
+    import openpyxl
+
+    from ..workbooks import check_workbook, column_letters
+
+    if not path.is_file():
+        raise UserInputError(f"--input {path}: no such file" if not path.is_dir() else f"--input {path}: is a folder")
+    data = path.read_bytes()
+    check_workbook(str(path), data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise UserInputError(f"--input {path}: not a readable Excel workbook ({exc}); expected an .xlsx file") from None
+    sheet = book.worksheets[0]
+    rows = [
+        (n, row)
+        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        if any(v is not None and str(v).strip() for v in row)
+    ]
+    book.close()
+    if not rows:
+        raise UserInputError(
+            f"--input {path}: sheet {sheet.title!r} is empty; expected a header row naming the columns"
+        )
+    header = ["" if v is None else str(v).strip() for v in rows[0][1]]
+    for name in (column, id_column):
+        if name is not None and name not in header:
+            have = ", ".join(h for h in header if h) or "none"
+            raise UserInputError(
+                f"--input {path}, sheet {sheet.title!r}: no column {name!r} in row {rows[0][0]}; "
+                f"the columns are: {have}"
+            )
+    at = header.index(column)
+    id_at = header.index(id_column) if id_column else None
+    body = rows[1:]
+
+    def cell(row: tuple, i: int | None):
+        value = row[i] if i is not None and i < len(row) else None
+        return "" if value is None else value if isinstance(value, str) else str(value)
+
+    texts = [row[at] if at < len(row) else None for _, row in body]  # a number stays a number: not text
+    ids = [cell(row, id_at) for _, row in body] if id_column else [str(k + 1) for k in range(len(body))]
+    labels = [f"{path}, cell {column_letters(at + 1)}{n}" for n, _ in body]
+    return texts, ids, labels
 
 
 def _read_stdin() -> str:
@@ -59,7 +110,10 @@ def _read_stdin() -> str:
 def tag(
     text: Optional[str] = typer.Argument(None, help="The text to tag ('-' reads standard input)."),
     input_file: Optional[Path] = typer.Option(
-        None, "--input", "-i", help="A CSV file with one text per row, or a .txt, .md or .html file as one text."
+        None,
+        "--input",
+        "-i",
+        help="A CSV or Excel (.xlsx, first sheet) file with one text per row, or a .txt, .md or .html file as one text.",
     ),
     text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
     id_column: Optional[str] = typer.Option(
@@ -100,7 +154,7 @@ def tag(
     err = Console(stderr=True)
     for message in tags.attrs["warnings"]:
         err.print(f"[yellow]warning:[/] {message}", highlight=False)
-    if len(texts) == 1 and tags.attrs["warnings"] and not texts[0].strip():
+    if input_file is None and tags.attrs["warnings"] and not texts[0].strip():
         raise UserInputError(tags.attrs["warnings"][0])
     frame = _output_frame(tags, ids)
     thresholds = sorted(set(tags.attrs["thresholds"].values()))
