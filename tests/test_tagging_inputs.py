@@ -235,3 +235,15 @@ def test_an_english_sentence_in_a_french_paragraph_is_read_as_french_and_says_so
     else:
         assert tags.loc[tags["text_id"] == 0, "goal"].iloc[0] == 3
     assert tags.loc[tags["text_id"] == 1, "goal"].tolist() == [3]
+
+
+def test_hostile_markup_shapes_are_read_in_one_pass():
+    """Shapes that made the first patterns backtrack (50,000 backticks took 74 s; timings in
+    bench/tagging_inputs.py): each is read, its text kept."""
+    assert plain("`" * 50_000 + "x") == "`" * 50_000 + "x"
+    assert plain("a." * 25_000 + "@") == "a." * 25_000 + "@"
+    assert plain("[" * 50_000 + "](x)") == "[" * 49_999
+    assert plain("<script " * 6_000) == "<script " * 6_000  # never closed: no tag
+    assert plain("**bold** and *light* and __under__ and `code`, 2 * 3 = 6, snake_case") == (
+        "bold and light and under and code, 2 * 3 = 6, snake_case"
+    )

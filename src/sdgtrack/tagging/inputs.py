@@ -29,7 +29,7 @@ _INLINE = (
     "a|abbr|acronym|b|bdi|bdo|big|cite|code|data|del|dfn|em|font|i|img|input|ins|kbd|label|link|mark|meta|"
     "q|s|samp|small|span|strike|strong|sub|sup|time|tt|u|var|wbr"
 )
-_HIDDEN = re.compile(r"<(script|style|template|noscript)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+_HIDDEN = re.compile(r"<(script|style|template|noscript)\b[^<>]*>.*?(?:</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _BLOCK_TAG = re.compile(rf"</?(?:{_BLOCK})(?=[\s/>])[^<>]*>", re.IGNORECASE)
 _INLINE_TAG = re.compile(rf"</?(?:{_INLINE})(?=[\s/>])[^<>]*>", re.IGNORECASE)
@@ -39,19 +39,23 @@ _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 
 # Markdown: links and images keep their words, not their address; line marks (headings, bullets,
 # quotes) and emphasis go.
-_MD_LINK = re.compile(r"!?\[([^\]\n]{0,500})\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"\n]*\")?\)")
+_MD_LINK = re.compile(r"!?\[([^\[\]\n]{0,500})\]\((?:[^()\s]|\([^()\s]{0,200}\)){0,2000}(?:\s+\"[^\"\n]{0,200}\")?\)")
 _MD_LINE = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-*+•▪◦‣][ \t]+|\d{1,3}[.)][ \t]+)", re.MULTILINE)
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|`+)(?=\S)([^\n]{1,300}?)(?<=\S)\1")
+_MD_EMPHASIS = re.compile(
+    r"\*\*(?=\S)([^*\n]{1,300})(?<=\S)\*\*|__(?=\S)([^_\n]{1,300})(?<=\S)__|\*(?=\S)([^*\n]{1,300})(?<=\S)\*"
+    r"|`([^`\n]{1,300})`"
+)
 _MD_RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$", re.MULTILINE)
 # Addresses are read as addresses, not as words ('who.int/health-topics' is not about health).
 _URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"')\]]+", re.IGNORECASE)
-_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_EMAIL = re.compile(r"\b[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}\b")
 # A PDF's extracted text: a word hyphenated at a line's end, a page number or a running
 # 'Page 3 of 10' alone on a line.
 _HYPHENATED = re.compile(r"([^\W\d_])[-\u00ad\u2010]\n[ \t]*([^\W\d_])")
 _SOFT_HYPHEN = re.compile("\u00ad")
 _PAGE_LINE = re.compile(
-    r"^[ \t]*(?:[-–—]?[ \t]*\d{1,4}[ \t]*[-–—]?|(?:page|p\.|pag\.|página|стр\.)[ \t]*\d{1,4}(?:[ \t]*(?:of|/|de|sur|из)[ \t]*\d{1,4})?)[ \t]*$",
+    r"^[ \t]{0,40}(?:[-–—]?[ \t]{0,5}\d{1,4}[ \t]{0,5}[-–—]?|(?:page|p\.|pag\.|página|стр\.)[ \t]{0,5}\d{1,4}"
+    r"(?:[ \t]{0,5}(?:of|/|de|sur|из)[ \t]{0,5}\d{1,4})?)[ \t]{0,40}$",
     re.IGNORECASE | re.MULTILINE,
 )
 # An e-mail signature: the '-- ' line and at most this many short lines after it, at the text's end.
@@ -73,6 +77,10 @@ class TaggingWarning(UserWarning):
 
 def _article(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+
+
+def _emphasised(match: re.Match) -> str:
+    return next(group for group in match.groups() if group is not None)
 
 
 def _entity(match: re.Match) -> str:
@@ -116,7 +124,7 @@ def plain(text: str) -> str:
         out = _MD_RULE.sub("", out)
         out = _MD_LINE.sub("", out)
     if "*" in out or "_" in out or "`" in out:
-        out = _MD_EMPHASIS.sub(r"\2", out)
+        out = _MD_EMPHASIS.sub(_emphasised, out)
     if "\u00ad" in out:
         out = _SOFT_HYPHEN.sub("", out)
     return out if out is text else " ".join(out.split())
