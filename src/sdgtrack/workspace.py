@@ -606,7 +606,7 @@ class Workspace:
             max_goals=max_goals or DEFAULT_MAX_GOALS,
             threshold=threshold,
             labels=list(labels) if labels is not None else None,
-            max_chars=max_chars or MAX_CHARS,
+            max_chars=MAX_CHARS if max_chars is None else max_chars,
         )
         attrs = frame.attrs
         return Result(
