@@ -452,17 +452,33 @@ class Review:
     def suggest_goals(self, text: str, limit: int = 5) -> dict:
         """SDGs the tagger suggests for a record's text: ``goals`` (goal, target, probability, evidence),
         best first, and ``note``: when none is suggested, why (too short, a language not read, the
-        closest goal below the threshold). The same tagger and evidence as ``contributions infer``;
-        from the text's first MAX_SUGGEST_CHARS characters (a record's description is 150 words: the
-        start says what it is about, and the tagger's time grows with the text)."""
-        text = (text or "").strip()[:MAX_SUGGEST_CHARS]
+        closest goal below the threshold); when the text was cut, that. The same tagger and evidence
+        as ``contributions infer``; from the first MAX_SUGGEST_CHARS characters of the text once its
+        markup is removed (a record's description is 150 words: the start says what it is about,
+        and the tagger's time grows with the text)."""
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the reason is returned as the note
-            frame = self.ws.tag([text]).tables["tags"]
+            frame = self.ws.tag([text or ""], labels=["the text"], max_chars=MAX_SUGGEST_CHARS).tables["tags"]
         cols = [c for c in ("goal", "target", "probability", "evidence") if c in frame.columns]
         goals = json.loads(frame[cols].head(limit).to_json(orient="records"))
         untagged = frame.attrs.get("untagged") or []
-        return {"goals": goals, "note": "" if goals or not untagged else untagged[0]["message"]}
+        cut = [w.removeprefix("the text ") for w in frame.attrs.get("warnings") or [] if "were tagged" in w]
+        note = untagged[0]["message"] if untagged and not goals else ""
+        return {"goals": goals, "note": "; ".join([*cut, note] if note else cut)}
+
+    def suggest_record_goals(self, kind: str, year, fields: dict[str, str], limit: int = 5) -> dict:
+        """``suggest_goals`` for a record being entered in the form: the text tagged is the one
+        ``contributions infer`` will tag once the record is stored (``infer.record_text`` of the
+        record the form would save: a HII's name is its initiative, a recommendation without a name
+        is named by its first words), or the name and description as typed while the form cannot
+        yet be saved (no year, no name)."""
+        from .contributions.infer import record_text
+
+        try:
+            text = record_text(build_record(self.ws, kind, year, fields))
+        except UserInputError:
+            text = f"{str(fields.get('name') or '').strip()}. {str(fields.get('description') or '').strip()}"
+        return self.suggest_goals(text, limit)
 
 
 def check_upload(file_name: str, data: bytes) -> str:

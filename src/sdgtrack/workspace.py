@@ -589,12 +589,15 @@ class Workspace:
         max_goals: int | None = None,
         threshold: float | None = None,
         labels: Sequence[str] | None = None,
+        max_chars: int | None = None,
     ) -> Result:
         """SDGs (and best target) of each text, with evidence (see docs/methods/tagging.md). Tagging
         needs no store, so ``Workspace.tag(...)`` works without opening one. ``labels`` name the texts
-        in warnings (e.g. 'FILE, line N'). Tables: ``tags`` (one row per text and SDG) and ``untagged``
+        in warnings (e.g. 'FILE, line N'); ``max_chars`` cuts each text's plain text shorter than
+        the tagger's limit. Tables: ``tags`` (one row per text and SDG) and ``untagged``
         (one row per text with no SDG: reason, language, closest goal and probability, message)."""
         from .tagging import tag_texts
+        from .tagging.inputs import MAX_CHARS
         from .tagging.tagger import DEFAULT_MAX_GOALS, UNTAGGED_COLUMNS
 
         frame = tag_texts(
@@ -603,6 +606,7 @@ class Workspace:
             max_goals=max_goals or DEFAULT_MAX_GOALS,
             threshold=threshold,
             labels=list(labels) if labels is not None else None,
+            max_chars=MAX_CHARS if max_chars is None else max_chars,
         )
         attrs = frame.attrs
         return Result(

@@ -83,6 +83,8 @@ def test_text_to_tag_is_capped(live, monkeypatch):
     class Tagged:
         tables = {"tags": __import__("pandas").DataFrame({"goal": [3], "target": ["3.2"], "probability": [0.9]})}
 
-    monkeypatch.setattr(type(live.ws), "tag", lambda self, texts, **kw: seen.append(texts) or Tagged())
+    monkeypatch.setattr(type(live.ws), "tag", lambda self, texts, **kw: seen.append(kw) or Tagged())
     live.ws.review.suggest_goals("child mortality under five " * 100_000)
-    assert len(seen[0][0]) <= MAX_SUGGEST_CHARS
+    # the tagger cuts the text's plain text (markup does not use up the budget); it reads at most
+    # inputs.RAW_PER_CHAR times as much of the text given (tests/test_tagging_inputs.py)
+    assert seen[0]["max_chars"] == MAX_SUGGEST_CHARS

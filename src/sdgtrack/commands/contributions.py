@@ -315,7 +315,8 @@ def _report_untagged(untagged: list[dict], shown: int = 10) -> None:
     err = Console(stderr=True)
     err.print(f"{count(len(untagged), 'record')} got no inferred SDG:", highlight=False)
     for u in untagged[:shown]:
-        err.print(f"  record {u['record']}: {u['message']}", highlight=False)
+        name = f" ({u['name']})" if u.get("name") else ""
+        err.print(f"  record {u['record']}{name}: {u['message']}", highlight=False, soft_wrap=True)
     if len(untagged) > shown:
         err.print(f"  ... and {len(untagged) - shown} more", highlight=False)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import warnings
 from pathlib import Path
@@ -20,31 +21,77 @@ TagMethod = TAGGING_METHODS.enum("TagMethod", extra=tuple(TAGGING_AUTO_HELP))
 METHOD_HELP = f"{TAGGING_METHODS.help(extra=TAGGING_AUTO_HELP)}."
 
 
-def _read_csv(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
-    """Texts, their ids and their labels ('FILE, line N') from a CSV file."""
-    if not path.is_file():
-        raise UserInputError(f"{path}: no such file")
-    raw = path.read_bytes()
-    try:
-        raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UserInputError(
-            f"{path}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "expected a CSV file saved as UTF-8"
-        ) from None
-    if b"\x00" in raw[:65536]:
-        raise UserInputError(f"{path}: contains NUL bytes; expected a CSV text file")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise UserInputError(f"{path}: cannot read as CSV ({str(exc).strip()})") from None
+# Files read as one text each; any other --input is a CSV of texts.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+_LINE = "\0line"  # the physical line of each CSV row: a name no header holds
+
+
+def _read_input(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
+    """Texts, their ids and their labels: a text file (.txt, .md, .html) is one text; a CSV file
+    one text per row, labelled 'FILE, line N' by the row's physical line (a quoted cell may span
+    lines: pasted HTML often does)."""
+    from ..textfiles import read_csv, read_text
+
+    if path.suffix.lower() in TEXT_SUFFIXES:
+        return [read_text(path, "--input")], [path.name], [str(path)]
+    if path.suffix.lower() == ".xlsx":
+        return _read_workbook(path, column, id_column)
+    frame = read_csv(path, "--input", line_column=_LINE)
     for name in (column, id_column):
         if name is not None and name not in frame.columns:
-            have = ", ".join(map(str, frame.columns)) or "none"
+            have = ", ".join(str(c) for c in frame.columns if c != _LINE) or "none"
             raise UserInputError(f"{path}: no column {name!r}; the columns are: {have}")
-    lines = [f"{path}, line {n + 2}" for n in range(len(frame))]  # header is line 1
+    lines = [f"{path}, line {n}" for n in frame[_LINE]]
     ids = frame[id_column].tolist() if id_column else [str(n + 1) for n in range(len(frame))]
     return frame[column].tolist(), ids, lines
+
+
+def _read_workbook(path: Path, column: str, id_column: Optional[str]) -> tuple[list[str], list[str], list[str]]:
+    """The first sheet of an Excel workbook: its first row names the columns; each text is labelled
+    by its cell ('FILE, cell B7'). The workbook is checked for size before it is read."""
+    import openpyxl
+
+    from ..workbooks import check_workbook, column_letters
+
+    if not path.is_file():
+        raise UserInputError(f"--input {path}: no such file" if not path.is_dir() else f"--input {path}: is a folder")
+    data = path.read_bytes()
+    check_workbook(str(path), data)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise UserInputError(f"--input {path}: not a readable Excel workbook ({exc}); expected an .xlsx file") from None
+    sheet = book.worksheets[0]
+    rows = [
+        (n, row)
+        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1)
+        if any(v is not None and str(v).strip() for v in row)
+    ]
+    book.close()
+    if not rows:
+        raise UserInputError(
+            f"--input {path}: sheet {sheet.title!r} is empty; expected a header row naming the columns"
+        )
+    header = ["" if v is None else str(v).strip() for v in rows[0][1]]
+    for name in (column, id_column):
+        if name is not None and name not in header:
+            have = ", ".join(h for h in header if h) or "none"
+            raise UserInputError(
+                f"--input {path}, sheet {sheet.title!r}: no column {name!r} in row {rows[0][0]}; "
+                f"the columns are: {have}"
+            )
+    at = header.index(column)
+    id_at = header.index(id_column) if id_column else None
+    body = rows[1:]
+
+    def cell(row: tuple, i: int | None):
+        value = row[i] if i is not None and i < len(row) else None
+        return "" if value is None else value if isinstance(value, str) else str(value)
+
+    texts = [row[at] if at < len(row) else None for _, row in body]  # a number stays a number: not text
+    ids = [cell(row, id_at) for _, row in body] if id_column else [str(k + 1) for k in range(len(body))]
+    labels = [f"{path}, cell {column_letters(at + 1)}{n}" for n, _ in body]
+    return texts, ids, labels
 
 
 def _read_stdin() -> str:
@@ -52,14 +99,22 @@ def _read_stdin() -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        latin = data[exc.start : exc.start + 1].decode("latin-1")
         raise UserInputError(
-            f"standard input: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"standard input, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}; "
+            f"in Latin-1 it would be {latin!r}): convert it, e.g. iconv -f latin1 -t utf-8"
         ) from None
 
 
 def tag(
     text: Optional[str] = typer.Argument(None, help="The text to tag ('-' reads standard input)."),
-    input_file: Optional[Path] = typer.Option(None, "--input", "-i", help="A CSV file with one text per row."),
+    input_file: Optional[Path] = typer.Option(
+        None,
+        "--input",
+        "-i",
+        help="A CSV or Excel (.xlsx, first sheet) file with one text per row, or a .txt, .md or .html file as one text.",
+    ),
     text_column: str = typer.Option("text", "--text-column", help="Column of --input holding the texts."),
     id_column: Optional[str] = typer.Option(
         None, "--id-column", help="Column of --input identifying each row (default: row number)."
@@ -79,12 +134,17 @@ def tag(
     if (text is None) == (input_file is None):
         raise UserInputError("give either a TEXT or --input FILE.csv (not both)")
     if input_file is not None:
-        texts, ids, labels = _read_csv(input_file, text_column, id_column)
+        texts, ids, labels = _read_input(input_file, text_column, id_column)
         if not texts:
             raise UserInputError(f"{input_file}: no rows to tag")
     else:
         if text == "-":
             text = _read_stdin()
+        elif text.strip() and not any(c.isspace() for c in text.strip()) and Path(text).is_file():
+            raise UserInputError(
+                f"{text!r} is the name of a file, and TEXT is the text itself: to tag the file's text, "
+                f"give --input {text}"
+            )
         if not text.strip():
             raise UserInputError("the text is empty: give some text to tag")
         texts, ids, labels = [text], ["1"], ["the text"]
@@ -94,7 +154,7 @@ def tag(
     err = Console(stderr=True)
     for message in tags.attrs["warnings"]:
         err.print(f"[yellow]warning:[/] {message}", highlight=False)
-    if len(texts) == 1 and tags.attrs["warnings"] and not texts[0].strip():
+    if input_file is None and tags.attrs["warnings"] and not texts[0].strip():
         raise UserInputError(tags.attrs["warnings"][0])
     frame = _output_frame(tags, ids)
     thresholds = sorted(set(tags.attrs["thresholds"].values()))

@@ -22,14 +22,24 @@ def default_tagger(method: str = "auto", max_goals: int = 3):
     return functools.partial(tag_texts, method=method, max_goals=max_goals)
 
 
+def record_text(record) -> str:
+    """The text tagged for one record (a ``models.RecordBase``): its name and description, then a
+    decision's topics and resolution titles, joined by '. ' -- what ``record_texts`` builds in SQL
+    for the stored records, so the form's suggestions for a record being entered and
+    ``contributions infer`` on it once stored read the same text."""
+    topics = ". ".join(getattr(record, "topics", None) or [])
+    titles = ". ".join(r.title for r in getattr(record, "resolutions", None) or [])
+    return ". ".join([record.name, record.description] + [part for part in (topics, titles) if part])
+
+
 def record_texts(reg, only_undeclared: bool = False) -> pd.DataFrame:
     """The text tagged for each record: its name and description (a decision adds its topics and
-    resolution titles)."""
+    resolution titles); ``record_text`` of each stored record."""
     where = (
         "WHERE r.id NOT IN (SELECT record FROM contribution_sdg WHERE source = 'declared')" if only_undeclared else ""
     )
     return reg.con.execute(f"""
-        SELECT r.id AS record,
+        SELECT r.id AS record, r.name,
                concat_ws('. ', r.name, r.description,
                          nullif(array_to_string(json_extract_string(r.data, '$.topics[*]'), '. '), ''),
                          nullif(array_to_string(json_extract_string(r.data, '$.resolutions[*].title'), '. '), ''))
@@ -47,10 +57,13 @@ def infer_sdgs(
         raise UserInputError("no contribution records to tag: import an answer first")
     label = method
     if tagger is None:
-        tagger = default_tagger(method, max_goals)
+        # warnings name the record ('record eve-117b950510 looks German ...'), not its position
+        tags = default_tagger(method, max_goals)(
+            texts["text"].tolist(), labels=[f"record {r}" for r in texts["record"]]
+        )
     else:
         label = getattr(tagger, "__name__", None) or type(tagger).__name__
-    tags = tagger(texts["text"].tolist())
+        tags = tagger(texts["text"].tolist())
     missing = {"text_id", "goal"} - set(tags.columns)
     if missing:
         raise UserInputError(f"the tagger returned no {', '.join(sorted(missing))} column")
@@ -83,9 +96,10 @@ def infer_sdgs(
     rows.attrs["n_records"] = len(texts)
     # Records with no inferred goal, and why (the tagger's reason: too short, language not read,
     # closest goal below the threshold); a custom tagger may give none.
-    record_of = texts["record"].to_numpy()
+    record_of, name_of = texts["record"].to_numpy(), texts["name"].to_numpy()
     rows.attrs["untagged"] = [
-        {**u, "record": str(record_of[int(u["text_id"])])} for u in (tags.attrs.get("untagged") or [])
+        {**u, "record": str(record_of[int(u["text_id"])]), "name": str(name_of[int(u["text_id"])])}
+        for u in (tags.attrs.get("untagged") or [])
     ]
     return rows.reset_index(drop=True)
 

@@ -166,10 +166,11 @@ def parallel_accuracy(
     lines and word-overlap document are not references); ``set_agreement`` is the Jaccard index of the
     goals selected (as ``tag_texts`` selects them) and those of the English version. English versions are tagged the same way,
     so English agrees with itself; texts with no English version are dropped."""
+    from .inputs import prepare
     from .tagger import DEFAULT_MAX_GOALS, _score, rule_threshold, rules
 
     table = table.reset_index(drop=True)
-    texts = table["text"].tolist()
+    texts = prepare(table["text"].tolist())[0]  # read as tag_texts reads them: Canada's hold HTML
     out = table[list(dict.fromkeys(["set", "item", "lang", "goal", *by]))].copy()
     cache: dict = {}
     thresholds = {reader: rule_threshold(rule) for reader, rule in rules(method).items()}

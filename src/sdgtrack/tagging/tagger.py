@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..registries import TAGGING_METHODS, Choice
 from . import embedding, keywords, language, lexical, multilingual
-from .inputs import TaggingWarning, prepare, problem
+from .inputs import MAX_CHARS, TaggingWarning, as_list, prepare, problem
 from .reference import calibration, embedded_texts, hubness, reference_texts, reference_vectors
 
 # The methods, for `tag --method`, `contributions infer --method` and tests/test_docs.py; ``auto``
@@ -316,10 +316,16 @@ def _keyword_targets(found: pd.DataFrame, n_texts: int) -> np.ndarray:
     return best
 
 
-def _checked(texts: list, method: str, labels: list[str] | None) -> tuple[list[str], list[str], np.ndarray]:
+def _checked(
+    texts: list, method: str, labels: list[str] | None, max_chars: int = MAX_CHARS
+) -> tuple[list[str], list[str], np.ndarray]:
     """``inputs.prepare``, plus a warning for each text in a language the method does not read;
     also the language of each text (``language.detect``), so it is detected once."""
-    ready, problems = prepare(texts, labels)
+    if labels is not None and len(labels) != len(texts):
+        from ..errors import UserInputError
+
+        raise UserInputError(f"{len(labels)} labels for {len(texts)} texts: expected one label per text")
+    ready, problems = prepare(texts, labels, max_chars)
     langs = language.detect(ready)
     for n, lang in enumerate(langs):
         why = _not_read(lang, method)
@@ -373,7 +379,7 @@ def untagged(
     rows = []
     for i in missing.tolist():
         lang = str(langs[i])
-        why = problem(texts[i])
+        why = None if ready[i] else problem(texts[i])  # a text with plain text had none
         if why:
             rows.append((i, "not_text", lang, None, None, f"the text {why}"))
             continue
@@ -384,10 +390,12 @@ def untagged(
         goal = int(prob[i].argmax()) + 1
         p = float(prob[i].max())
         tau = thresholds.get(reader[i], next(iter(thresholds.values())))
+        # Texts in another language have their own threshold; a text mixing languages learns which was read.
+        read_as = f" (the text was read as {language.NAMES[lang]})" if lang not in ("en", "") else ""
         if np.ptp(prob[i]) < 1e-9:  # nothing in the text for any goal: no goal is the closest
-            goal, closest = None, f"no SDG reached the threshold {tau:g}; no goal scores above another"
+            goal, closest = None, f"no SDG reached the threshold {tau:g}{read_as}; no goal scores above another"
         else:
-            closest = f"no SDG reached the threshold {tau:g}; closest: SDG {goal} (probability {p:.2f})"
+            closest = f"no SDG reached the threshold {tau:g}{read_as}; closest: SDG {goal} (probability {p:.2f})"
         words = _word_count(ready[i])
         if not words:  # digits, symbols, emoji: nothing a reader could place
             rows.append((i, "too_short", lang, None, None, "the text has no words (only digits or symbols)"))
@@ -409,7 +417,7 @@ def score_goals(texts, method: str = "auto", labels: list[str] | None = None) ->
     applies the selection rule to the same scores. Bad texts warn and score 0 (see ``tag_texts``).
     """
     method = _check_method(method)
-    texts = [texts] if isinstance(texts, (str, bytes)) else list(texts)
+    texts = as_list(texts)
     ready, problems, langs = _checked(texts, method, labels)
     scores = _score(ready, method, langs=langs)[0]
     scores = scores[SCORE_COLUMNS]
@@ -431,6 +439,7 @@ def tag_texts(
     max_goals: int = DEFAULT_MAX_GOALS,
     threshold: float | None = None,
     labels: list[str] | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> pd.DataFrame:
     """Tag each text with the SDGs it addresses (``method``: auto, embedding or keywords).
 
@@ -446,16 +455,15 @@ def tag_texts(
     ``df.attrs`` holds ``method``, ``model``, ``threshold`` (the one given, else the English rule's),
     ``thresholds`` (per reader), ``max_goals``, ``n_texts``, ``readers`` (texts per reader: english,
     multilingual or keywords), ``warnings`` (texts that were empty, not text, cut at
-    ``inputs.MAX_CHARS``, or in a language the method does not read), each also issued as a
+    ``max_chars`` of plain text (``inputs.MAX_CHARS``, about 50 pages), or in a language the method
+    does not read), each also issued as a
     ``TaggingWarning``, and ``untagged``: one dict per text with no SDG (text_id, reason, language,
     closest_goal, probability, message).
     """
     from ..errors import UserInputError
 
     method = _check_method(method)
-    if isinstance(texts, (str, bytes)):
-        texts = [texts]
-    texts = list(texts)
+    texts = as_list(texts)
     if max_goals < 1:
         raise UserInputError(f"max_goals {max_goals}: expected at least 1")
     fitted = rules(method)
@@ -466,7 +474,9 @@ def tag_texts(
         if threshold is None
         else {reader: float(threshold) for reader in fitted}
     )
-    ready, problems, langs = _checked(texts, method, labels)
+    if max_chars < 1:
+        raise UserInputError(f"max_chars {max_chars}: expected at least 1")
+    ready, problems, langs = _checked(texts, method, labels, max_chars)
     scores, found, sims, rows, readers = _score(ready, method, langs=langs)
     per_row = scores["reader"].map(thresholds).fillna(1.0).to_numpy()
     tags = select(scores, per_row, max_goals)

@@ -121,8 +121,8 @@ async def record_post(request: Request):
                 ),
                 status=429,
             )
-        text = f"{values.get('name', '')}. {values.get('description', '')}"
-        suggested = await run_in_threadpool(ws.review.suggest_goals, text)
+        typed = {f: values[f] for f in names if f != "sdgs" and values.get(f)}
+        suggested = await run_in_threadpool(ws.review.suggest_record_goals, kind, values["year"], typed)
         return _form_page(
             request, kind, values, goals=goals, suggestions=suggested["goals"], note=suggested["note"] or None
         )
