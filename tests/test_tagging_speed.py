@@ -43,6 +43,9 @@ def test_lean_graph_is_what_runs():
     assert ops.count("MultiHeadAttention") == 6 and ops.count("Gelu") == 6
     assert not {"Softmax", "IsNaN", "Erf", "Where", "Transpose"} & set(ops)
     assert {"Softmax", "Erf"} <= set(_ops(_model_bytes()))
+    # fewer Adds: the query, key and value biases (18, now added by the attention node), the mask
+    # added to the scores (6) and GELU's 1 + erf (6)
+    assert _ops(_model_bytes()).count("Add") - ops.count("Add") == 18 + 6 + 6
     assert embedding.graph() == "lean" and embedding.graph(plain=True) == "plain"
 
 

@@ -173,9 +173,30 @@ def _attribute(messages, name: str, value: float | int):
     return a
 
 
-def _rewrite(g: _Graph, messages, mask_input: str) -> tuple[dict[str, Any], int, int]:
-    """New nodes, keyed by the name of the output they take over; the counts of attention and GELU."""
+def _bias_split(g: _Graph, names: list[str]) -> tuple[list[str], np.ndarray] | None:
+    """The products before their bias Adds and the three biases end to end, for the attention node
+    to add them itself (as it copies the heads apart: the same sums, one pass less each), or None."""
+    products, biases = [], []
+    for name in names:
+        add = g.producer[name]
+        consts = [i for i in add.input if i in g.const]
+        if len(add.input) != 2 or len(consts) != 1 or g.const[consts[0]].data_type != _FLOAT:
+            return None
+        bias = g.const[consts[0]]
+        if len(bias.dims) != 1:
+            return None
+        products.append(next(i for i in add.input if i not in g.const))
+        biases.append(_values(bias))
+    if len({b.size for b in biases}) != 1:
+        return None
+    return products, np.concatenate(biases).astype(np.float32)
+
+
+def _rewrite(g: _Graph, messages, mask_input: str) -> tuple[dict[str, Any], list, int, int]:
+    """New nodes, keyed by the name of the output they take over; new initializers; the counts of
+    attention and GELU."""
     replace: dict[str, Any] = {}
+    initializers = []
     Node = messages["Node"]
     mask = f"{mask_input}_int32_lean"
     attentions = 0
@@ -229,6 +250,13 @@ def _rewrite(g: _Graph, messages, mask_input: str) -> tuple[dict[str, Any], int,
                 _attribute(messages, "mask_filter_value", fill),
             ]
         )
+        split = _bias_split(g, [query, key, value])
+        if split is not None:
+            bias = messages["Tensor"](name=f"lean_attention_{attentions}_bias", data_type=_FLOAT)
+            bias.dims.append(split[1].size)
+            bias.raw_data = split[1].tobytes()
+            initializers.append(bias)
+            node.input[:4] = [*split[0], bias.name]
         replace[merged] = node
         attentions += 1
     gelus = 0
@@ -249,7 +277,7 @@ def _rewrite(g: _Graph, messages, mask_input: str) -> tuple[dict[str, Any], int,
         gelu = Node(name=f"lean_gelu_{gelus}", op_type="Gelu", domain=MS_DOMAIN, input=[x], output=[times.output[0]])
         replace[times.output[0]] = gelu
         gelus += 1
-    return replace, attentions, gelus
+    return replace, initializers, attentions, gelus
 
 
 def lean_model(model_bytes: bytes, mask_input: str = "attention_mask") -> bytes | None:
@@ -263,7 +291,7 @@ def lean_model(model_bytes: bytes, mask_input: str = "attention_mask") -> bytes 
         model = messages["Model"]()
         model.ParseFromString(model_bytes)
         g = _Graph(model.graph)
-        replace, attentions, gelus = _rewrite(g, messages, mask_input)
+        replace, initializers, attentions, gelus = _rewrite(g, messages, mask_input)
     except (_NoMatch, KeyError, StopIteration, ValueError, DecodeError):
         return None
     if not attentions or not gelus:
@@ -290,6 +318,7 @@ def lean_model(model_bytes: bytes, mask_input: str = "attention_mask") -> bytes 
     used = {i for n in nodes for i in n.input}
     del model.graph.node[:]
     model.graph.node.extend(nodes)
+    model.graph.initializer.extend(initializers)
     for k in reversed(range(len(model.graph.initializer))):
         if model.graph.initializer[k].name not in used:
             del model.graph.initializer[k]
