@@ -128,3 +128,17 @@ def test_word_by_word_tokenizer_gives_the_same_ids():
 def test_one_session_per_graph():
     # load() and embed() call it differently: one session (and one model in memory) all the same
     assert embedding._session() is embedding._session(False) is embedding._session(plain=False)
+
+
+@needs_model
+def test_a_lean_graph_onnxruntime_cannot_run_falls_back_to_the_plain_one(monkeypatch):
+    lean = onnx_graph.lean_model(_model_bytes())
+    assert lean is not None
+    broken = lean.replace(b"MultiHeadAttention", b"NoSuchAttentionOp!")  # same length: a valid model
+    monkeypatch.setattr(onnx_graph, "lean_model", lambda model: broken)
+    embedding._load_session.cache_clear()
+    try:
+        assert embedding.graph() == "plain"
+        assert np.abs(embedding.embed(TEXTS[:2]) - embedding.embed(TEXTS[:2], plain=True)).max() == 0
+    finally:
+        embedding._load_session.cache_clear()
