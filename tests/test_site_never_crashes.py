@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -199,7 +200,8 @@ def test_two_ingests_and_builds_of_the_same_inputs_are_byte_identical(sources, t
 def test_a_page_follows_the_settings_of_the_dataset_it_shows(sources, tmp_path):
     """The UK's and Rwanda's repositories in one store, a UK site: under the chart, the UK's 3.2.1
     shows the UK's footer (its source organisation), not the one of whichever repository the store
-    prefers. (The metadata section below lists each repository's metadata under its own name.)"""
+    prefers, and its metadata section opens on the UK's metadata (each repository's is listed under
+    its own name)."""
     store = tmp_path / "store.duckdb"
     with sdgtrack.open(store) as ws:
         load(ws, "uk", sources["uk"], tmp_path)
@@ -209,3 +211,6 @@ def test_a_page_follows_the_settings_of_the_dataset_it_shows(sources, tmp_path):
     footer = page[page.index('id="national-footer"') :].split("</dl>")[0]
     assert "Office for National Statistics (ONS)" in footer
     assert "Rwanda" not in footer
+    national = page[page.index('id="panel-national"') :].split('role="tabpanel"')[0]
+    repositories = re.findall(r"<h3>([^<]*)</h3>", national)
+    assert len(repositories) == 2 and "rwanda" in repositories[1], repositories

@@ -125,14 +125,19 @@ def _page_settings(site: Site, code: str, lang: str, shown: dict | None) -> dict
     is not enough: on a UK site of a store that also holds Rwanda's repository, the UK's 3.2.1 showed
     Rwanda's organisation and coverage under its chart. A page with no series (metadata only) takes
     the indicator's first settings in the order of preference."""
-    info = _series_info(site, code)
-    on_page = [info[shown["series"]]["dataset"]] if shown and shown.get("series") in info else []
-    on_page += [v["dataset"] for v in info.values()]
-    for dataset in dict.fromkeys(on_page):
+    on_page = _datasets_on_page(site, code, shown)
+    for dataset in on_page:
         found = _dataset_settings(site, lang, dataset).get(code)
         if found:
             return found
     return None if on_page else _settings(site, lang).get(code)
+
+
+def _datasets_on_page(site: Site, code: str, shown: dict | None) -> list[str]:
+    """The datasets with series on the page: the shown series' first, then the others'."""
+    info = _series_info(site, code)
+    on_page = [info[shown["series"]]["dataset"]] if shown and shown.get("series") in info else []
+    return list(dict.fromkeys(on_page + [v["dataset"] for v in info.values()]))
 
 
 def _chart_settings_key(site: Site, code: str) -> str:
@@ -400,7 +405,7 @@ def _page(site: Site, lang: str, path: str, code: str, target: str, goal: str) -
         slug=slug(code),
         chart_src=chart_path(site, lang, slug(code)),
         metadata_url=UNSTATS_METADATA.format(goal=goal, target=target),
-        national=_national(site, lang, code),
+        national=_national(site, lang, code, _datasets_on_page(site, code, shown)),
         page_data=json_block(
             {
                 "strings": strings,
@@ -505,9 +510,12 @@ def _page_words(site: Site, code: str, lang: str) -> dict[str, str]:
 
 
 # -- national metadata (the Open SDG meta files the store keeps) ------------------------------------
-def _national(site: Site, lang: str, code: str) -> list[dict]:
-    """The National metadata tab: per dataset with metadata for ``code`` (most preferred first), its
-    title and fields grouped, as safe HTML (``publish/metadata.py``)."""
+def _national(site: Site, lang: str, code: str, on_page: list[str]) -> list[dict]:
+    """The National metadata tab: per dataset with metadata for ``code``, its title and fields
+    grouped, as safe HTML (``publish/metadata.py``). The datasets of the page's series come first,
+    the shown series' first, as the page's settings do (``_page_settings``); then the others, most
+    preferred first. (On a UK site of a store that also holds Rwanda's repository, the UK's 3.2.1
+    opened on Rwanda's metadata, the store's preferred national dataset.)"""
     from ..metadata import national_view
     from ..outputs.meta import national_frame
 
@@ -519,6 +527,8 @@ def _national(site: Site, lang: str, code: str) -> list[dict]:
 
     titles_by_dataset = {d["id"]: d["title"] for d in site_facts(site)["datasets"]}
     views = national_view(national_frame(site, lang, code), words)
+    rank = {dataset: n for n, dataset in enumerate(on_page)}
+    views = sorted(views, key=lambda v: rank.get(v["dataset"], len(rank)))  # stable: preference kept after
     return [dict(v, title=titles_by_dataset.get(v["dataset"], v["dataset"])) for v in views]
 
 
