@@ -176,6 +176,14 @@ def test_the_site_publishes_its_area_and_its_parts_only(sources, tmp_path):
     page = (tmp_path / "rw" / "en" / "indicators" / "3-2-1" / "index.html").read_text("utf-8")
     # the comparison: Rwanda's under-5 rate beside the UN's, headers in words, never a code as a value
     assert "Under-five mortality rate" in page and "UN SDG Global Database" in page
+    # each column of the comparison one number of decimals ('50' beside '47.60' was), the difference
+    # as many as the more precise value ('0.110' for 6.30 - 6.19 was)
+    table = page[page.index('id="compare-h"') :].split("</table>")[0]
+    cells = re.findall(r'<td class="num">([^<]*)</td>', table)
+    assert len(cells) >= 9 and len(cells) % 3 == 0, cells
+    decimals = [{len(c.split(".")[1]) if "." in c else 0 for c in cells[k::3] if c != "–"} for k in range(3)]
+    assert all(len(d) == 1 for d in decimals), decimals
+    assert decimals[2] == {max(decimals[0] | decimals[1])}, decimals
 
 
 def test_two_ingests_and_builds_of_the_same_inputs_are_byte_identical(sources, tmp_path):

@@ -562,6 +562,15 @@ def _sources(site: Site, code: str) -> list[dict]:
     return out
 
 
+def _comparison_digits(rows: pd.DataFrame) -> dict[str, int | None]:
+    """Decimals of each column of a comparison table: one per column (not "6" beside "6.50"), and
+    the difference with as many as the more precise of the two values (6.30 - 6.19 is 0.11, not
+    the 0.110 a small number would get on its own)."""
+    own, other = column_digits(rows["value"].tolist()), column_digits(rows["other_value"].tolist())
+    given = [d for d in (own, other) if d is not None]
+    return {"value": own, "other_value": other, "difference": max(given) if given else None}
+
+
 def _text(value) -> str | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
 
@@ -594,6 +603,7 @@ def _comparison(site: Site, code: str) -> dict | None:
                         first["other_unit"],
                     ),
                     "rows": _records(rows[["year", "value", "other_value", "difference"]].sort_values("year")),
+                    "digits": _comparison_digits(rows),
                 }
             )
         if pairs:
