@@ -39,9 +39,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import calibrate_tagging as ct  # noqa: E402
 
 from sdgtrack.tagging import embedding, evaluate, lexical, multilingual, tag_texts, tagger  # noqa: E402
+from sdgtrack.tagging.reference import DATA, aurora_queries, calibration, embedded_texts, reference_vectors  # noqa: E402
 from sdgtrack.tagging.tagger import ensemble_weight  # noqa: E402
-from sdgtrack.tagging.reference import (DATA, aurora_queries, calibration, embedded_texts,  # noqa: E402
-                                        reference_vectors)
 
 SECTIONS = ("load", "quality", "test", "parallel", "languages", "speed", "size")
 # The benchmark's rows beyond the dev split (its test split, 750 judgements) are read from the
